@@ -1,0 +1,160 @@
+"""The answer engine: from a question in the user's own words to an entry of the plans.
+
+`Engine.answer(question)` normalises the question, extracts its slots, ranks entries with
+the matcher and either answers (with the entry's source) or, below the calibrated
+confidence, says it is not sure and offers the closest topics. Questions about things the
+plans do not cover get an honest "the plans do not say" and a pointer to the education
+bureau: the engine never produces a number or date that is not in an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from knowledge import loader
+from knowledge.matcher import Matcher, Ranked
+from knowledge.model import Entry, KnowledgeBase
+from knowledge.slots import Slots, extract, satisfies
+from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang
+
+# Confidence at or above which an answer is given outright. Calibrated on
+# tests/data/questions.yaml (see bench/); below it the engine asks back.
+CONFIDENT = 0.5
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    intent: str
+    title: str
+
+
+@dataclass
+class Answer:
+    intent: str | None
+    confidence: float
+    text: str
+    sources: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    lang: str = "zh"
+
+    @property
+    def confident(self) -> bool:
+        return self.intent is not None and self.confidence >= CONFIDENT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "answer": self.text,
+            "sources": list(self.sources),
+            "suggestions": [{"intent": s.intent, "title": s.title} for s in self.suggestions],
+            "lang": self.lang,
+        }
+
+
+_EMPTY = {
+    "zh": "請輸入您想問的問題，例如：「我們 20 班做模式一最多補助多少？」或「結案要什麼時候交？」",
+    "en": 'Please type a question, for example: "How much can a 20-class school get in mode 1?" or "When is the close-out due?"',
+}
+_UNSURE = {
+    "zh": "我不太確定您想問的是哪一項。您是不是想問：",
+    "en": "I am not sure which rule you mean. Did you mean:",
+}
+_UNSURE_TAIL = {
+    "zh": "若都不是，可能計畫沒有規定這件事，請洽所在直轄市、縣（市）政府教育局（處）。",
+    "en": "If none of these fits, the plans may not cover it; please ask your city or county education bureau.",
+}
+
+
+class Engine:
+    """Answers questions about the plans in a knowledge base. Pure: no I/O after loading."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.normalize = Normalizer(dict(kb.synonyms))
+        self.matcher = Matcher(kb, self.normalize)
+        self._out_of_scope = [
+            (rule, tuple(self.normalize(t) for t in rule.triggers)) for rule in kb.out_of_scope
+        ]
+        self._year_exceptions = tuple(self.normalize(w) for w in kb.uncovered_year.except_words) \
+            if kb.uncovered_year else ()
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> "Engine":
+        return cls(loader.load(data_dir))
+
+    # -- public API -------------------------------------------------------------------
+
+    def answer(self, question: str, lang: str | None = None) -> Answer:
+        """Answer `question`; `lang` ('zh' or 'en') is a hint used when the text has no letters."""
+        text = clean(question if isinstance(question, str) else "", MAX_QUESTION_CHARS)
+        lang = detect_lang(text) or (lang if lang in ("zh", "en") else "zh")
+        normalised = self.normalize(text)
+        if not normalised:
+            return Answer(intent=None, confidence=0.0, text=_EMPTY[lang], lang=lang)
+        slots = extract(normalised)
+        ranked = self.matcher.rank(normalised, slots)
+        suggestions = [Suggestion(r.entry.id, r.entry.title.get(lang)) for r in ranked[:3]]
+        out_of_scope = self._out_of_scope_reply(normalised, lang) or self._uncovered_year_reply(normalised, slots, lang)
+        best = ranked[0] if ranked else None
+        if out_of_scope is not None:
+            return Answer(intent=None, confidence=min(best.confidence if best else 0.0, 0.2),
+                          text=out_of_scope, suggestions=suggestions, lang=lang)
+        if best is None or best.confidence < CONFIDENT:
+            return self._unsure(best, suggestions, lang)
+        return Answer(intent=best.entry.id, confidence=best.confidence,
+                      text=self.render(best.entry, slots, lang),
+                      sources=[best.entry.source(lang)], suggestions=suggestions[1:], lang=lang)
+
+    def answer_entry(self, entry_id: str, lang: str = "zh") -> Answer:
+        """Answer a topic chosen from a suggestion button."""
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
+            return Answer(intent=None, confidence=0.0, text=self.kb.fallback.get(lang), lang=lang)
+        return Answer(intent=entry.id, confidence=1.0, text=self.render(entry, Slots(), lang),
+                      sources=[entry.source(lang)], lang=lang)
+
+    def rank(self, question: str) -> list[Ranked]:
+        """Entries ranked for a question (for evaluation and the benchmark)."""
+        normalised = self.normalize(clean(question, MAX_QUESTION_CHARS))
+        return self.matcher.rank(normalised, extract(normalised)) if normalised else []
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def render(self, entry: Entry, slots: Slots, lang: str) -> str:
+        """The entry's answer, narrowed to the detail rows the question's slots select."""
+        named = slots.as_dict()
+        rows = []
+        for detail in entry.details:
+            matched, conflicts = satisfies(named, detail.when)
+            if matched and not conflicts:
+                rows.append(detail.text.get(lang))
+        if rows:
+            return f"{entry.title.get(lang)}：\n" + "\n".join(rows) if lang == "zh" else \
+                f"{entry.title.get(lang)}:\n" + "\n".join(rows)
+        return entry.answer.get(lang)
+
+    def _out_of_scope_reply(self, normalised: str, lang: str) -> str | None:
+        for rule, triggers in self._out_of_scope:
+            if any(trigger and trigger in normalised for trigger in triggers):
+                return rule.reply.get(lang)
+        return None
+
+    def _uncovered_year_reply(self, normalised: str, slots: Slots, lang: str) -> str | None:
+        rule = self.kb.uncovered_year
+        if rule is None or slots.year is None or any(w in normalised for w in self._year_exceptions):
+            return None
+        covered = [doc.when.get("year") for doc in self.kb.documents.values()]
+        if any(satisfies({"year": slots.year}, {"year": span})[1] == 0 for span in covered if span is not None):
+            return None
+        return rule.reply.get(lang).format(year=slots.year)
+
+    def _unsure(self, best: Ranked | None, suggestions: list[Suggestion], lang: str) -> Answer:
+        if best is None or best.confidence < 0.15 or not suggestions:
+            return Answer(intent=None, confidence=best.confidence if best else 0.0,
+                          text=self.kb.fallback.get(lang), suggestions=suggestions, lang=lang)
+        lines = [_UNSURE[lang]] + [f"{i}. {s.title}" for i, s in enumerate(suggestions, 1)] + [_UNSURE_TAIL[lang]]
+        return Answer(intent=None, confidence=best.confidence, text="\n".join(lines),
+                      suggestions=suggestions, lang=lang)

@@ -1,0 +1,158 @@
+"""Rank knowledge-base entries for a normalised question with rapidfuzz.
+
+Chinese has no spaces, so rapidfuzz's token scorers would see a whole question as one
+token. Each text is therefore also written as space-separated characters (CJK) and words
+(Latin), and the scorer compares those units. The choice of scorer and weights was
+measured on tests/data/questions.yaml (see bench/README.md), not guessed.
+
+An entry's score is its best phrasing's fuzzy score plus evidence the fuzzy score cannot
+see: distinctive keywords of the entry found in the question (weighted down when several
+entries share a keyword), cue words naming one plan, and slots (school year, level, mode,
+domains, classes) that fit or contradict what the entry is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from knowledge.model import LANGS, Entry, KnowledgeBase
+from knowledge.slots import Slots, satisfies
+from knowledge.textnorm import Normalizer
+
+_UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+")
+_STOPWORDS = frozenset("a an and are at be by can do does for how i in is it many much my of on or our per "
+                       "the this to we what when which who with".split())
+
+# Weights of the score parts (points on rapidfuzz's 0-100 scale).
+COVERAGE_WEIGHT = 30.0    # times the IDF-weighted share of the question's terms found in the entry's text
+KEYWORD_BONUS = 8.0       # per distinctive keyword found (divided among entries sharing it), at most 2
+CUE_BONUS = 6.0           # the question names this entry's plan (and not the other)
+SLOT_MATCH_BONUS = 6.0    # per slot the entry is about that the question names with a fitting value
+SLOT_CONFLICT_PENALTY = 40.0
+# Score to confidence: below FLOOR means no idea, at CEILING and above means certain.
+FLOOR, CEILING = 45.0, 85.0
+MARGIN_FULL = 8.0
+CANDIDATES = 20
+VAGUE_UNITS = 2           # a question of at most this many units needs a keyword to be answered outright           # entries whose phrasings are fuzzy-scored for a question         # a lead of this many points over the runner-up keeps full confidence
+
+
+def units(text: str) -> str:
+    """Space-separated matching units: each CJK character, each Latin word, each number."""
+    return " ".join(_UNITS.findall(text))
+
+
+def terms(text: str) -> set[str]:
+    """Index terms: Chinese character bigrams (a lone character stays), Latin words cut to
+    five letters (a crude stem: subsidy/subsidies), numbers."""
+    found: set[str] = set()
+    for run in _RUNS.findall(text):
+        if run[0] >= "\u3400" and not run.isascii():
+            found |= {run[i:i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
+        elif run not in _STOPWORDS:
+            found.add(run[:5])
+    return found
+
+
+@dataclass(frozen=True)
+class Ranked:
+    entry: Entry
+    score: float
+    confidence: float
+
+
+class Matcher:
+    def __init__(self, kb: KnowledgeBase, normalize: Normalizer) -> None:
+        self._entries: list[Entry] = list(kb.entries.values())
+        self._choices_of: list[list[str]] = []
+        for entry in self._entries:
+            texts = {normalize(p) for lang in LANGS for p in entry.phrasings[lang]}
+            texts |= {normalize(entry.title.zh), normalize(entry.title.en)}
+            self._choices_of.append([units(text) for text in sorted(texts) if text])
+        self._keywords = [tuple({normalize(k) for k in entry.keywords} - {""}) for entry in self._entries]
+        shared = Counter(k for keywords in self._keywords for k in keywords)
+        self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
+        self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self._entries):
+            text = " ".join([*(p for lang in LANGS for p in entry.phrasings[lang]), *entry.keywords,
+                             entry.title.zh, entry.title.en, entry.answer.zh, entry.answer.en])
+            for term in terms(normalize(text)):
+                self._postings[term].append(index)
+        count = len(self._entries)
+        self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}
+        self._unseen_idf = math.log((count + 1) / 0.5)
+
+    def _coverage(self, normalised: str) -> list[float]:
+        """Per entry, the IDF-weighted share of the question's terms that occur in its text:
+        this sees the vocabulary of the answers, which phrasings alone miss."""
+        found = [0.0] * len(self._entries)
+        question_terms = terms(normalised)
+        total = sum(self._idf.get(t, self._unseen_idf) for t in question_terms)
+        if not total:
+            return found
+        for term in question_terms:
+            for index in self._postings.get(term, ()):
+                found[index] += self._idf[term] / total
+        return found
+
+    def _evidence(self, normalised: str, slots: Slots) -> tuple[list[float], list[bool]]:
+        """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots;
+        and, per entry, whether one of its keywords is in the question."""
+        named = slots.as_dict()
+        cued = {doc for doc, cues in self._cues.items() if any(c in normalised for c in cues)}
+        coverage = self._coverage(normalised)
+        evidence, keyword_hit = [], []
+        for index, entry in enumerate(self._entries):
+            score = COVERAGE_WEIGHT * coverage[index]
+            weights = sorted((self._keyword_weight[k] for k in self._keywords[index] if k in normalised), reverse=True)
+            keyword_hit.append(bool(weights))
+            score += sum(weights[:2])
+            if len(cued) == 1:
+                score += CUE_BONUS if entry.document.id in cued else -CUE_BONUS
+            matched, conflicts = satisfies(named, entry.when)
+            evidence.append(score + SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts)
+        return evidence, keyword_hit
+
+    def rank(self, normalised: str, slots: Slots, limit: int = 10) -> list[Ranked]:
+        query = units(normalised)
+        if not query:
+            return []
+        evidence, keyword_hit = self._evidence(normalised, slots)
+        # Fuzzy-score only the phrasings of the entries the cheap evidence favours: it keeps
+        # every question well under a millisecond of rapidfuzz work.
+        candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]
+        choices = [(choice, index) for index in candidates for choice in self._choices_of[index]]
+        strings = [choice for choice, _ in choices]
+        per_choice = [0.0] * len(strings)
+        # Mean of token_set_ratio (word overlap, forgiving extra words) and token_sort_ratio
+        # (overall likeness): the pair beat each alone and WRatio on the question set.
+        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio):
+            for _, score, position in process.extract(query, strings, scorer=scorer, limit=None, score_cutoff=1):
+                per_choice[position] += score / 2
+        best: dict[int, float] = {}
+        for (_, index), score in zip(choices, per_choice):
+            best[index] = max(best.get(index, 0.0), score)
+        scored = sorted(((best.get(index, 0.0) + evidence[index], index) for index in candidates), reverse=True)
+        top = scored[:limit]
+        runner_up = top[1][0] if len(top) > 1 else 0.0
+        # One or two characters ("經費") fit dozens of phrasings perfectly; without a keyword
+        # of the entry such a question is too vague to answer outright.
+        vague = len(query.split()) <= VAGUE_UNITS and not keyword_hit[top[0][1]]
+        ranked = []
+        for i, (score, index) in enumerate(top):
+            confidence = _confidence(score, score - runner_up if i == 0 else 0.0)
+            ranked.append(Ranked(self._entries[index], score, confidence / 2 if vague else confidence))
+        return ranked
+
+
+def _confidence(score: float, margin: float) -> float:
+    base = min(max((score - FLOOR) / (CEILING - FLOOR), 0.0), 1.0)
+    if margin <= 0:
+        return base * 0.5
+    return base * (0.5 + 0.5 * min(margin / MARGIN_FULL, 1.0))

@@ -1,0 +1,94 @@
+"""Domain objects of the knowledge base: plans (documents), entries and their parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+LANGS = ("zh", "en")
+
+# A slot constraint value: an exact value, or an inclusive (min, max) range with None for an open end.
+SlotValue = int | str | bool | tuple[int | None, int | None]
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    short: Bilingual
+    title: Bilingual
+    issuer: Bilingual
+    source_text: str  # file name under knowledge/sources/
+    when: Mapping[str, SlotValue] = field(default_factory=dict)  # default slot constraints of its entries
+    cues: tuple[str, ...] = ()  # words that mark a question as being about this plan
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One slot-specific part of an answer, e.g. the 國中 figure for 110 學年度."""
+
+    when: Mapping[str, SlotValue]
+    text: Bilingual
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    document: Document
+    topic: str
+    section: str
+    title: Bilingual
+    phrasings: Mapping[str, tuple[str, ...]]
+    answer: Bilingual
+    quotes: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    when: Mapping[str, SlotValue] = field(default_factory=dict)
+    details: tuple[Detail, ...] = ()
+    derived: tuple[str, ...] = ()
+    file: str = ""
+
+    def source(self, lang: str = "zh") -> str:
+        """The citation shown to users: plan short name and section."""
+        return f"{self.document.short.get(lang)} {self.section}"
+
+
+@dataclass(frozen=True)
+class OutOfScope:
+    """A kind of question the plans do not answer, recognised by its trigger words."""
+
+    id: str
+    triggers: tuple[str, ...]
+    reply: Bilingual
+
+
+@dataclass(frozen=True)
+class UncoveredYear:
+    """The reply to a question about a school year no plan covers; `{year}` is filled in."""
+
+    except_words: tuple[str, ...]
+    reply: Bilingual
+
+
+@dataclass
+class KnowledgeBase:
+    documents: dict[str, Document]
+    topics: dict[str, Bilingual]
+    entries: dict[str, Entry]
+    synonyms: dict[str, str]
+    out_of_scope: tuple[OutOfScope, ...]
+    fallback: Bilingual  # the "plans do not say; ask your education bureau" reply
+    uncovered_year: UncoveredYear | None = None
+
+    def by_topic(self) -> dict[str, list[Entry]]:
+        grouped: dict[str, list[Entry]] = {key: [] for key in self.topics}
+        for entry in self.entries.values():
+            grouped[entry.topic].append(entry)
+        return grouped

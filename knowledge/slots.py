@@ -1,0 +1,114 @@
+"""Extract slots (school year, level, mode, domains, classes, branch) from a normalised question.
+
+Many questions differ by one value only ("110 學年度國中" vs "111 學年度國小"); the slots
+pick the entry among look-alikes and the rows of a table to answer with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Mapping
+
+from knowledge.model import SlotValue
+
+_YEAR_WITH_UNIT = re.compile(r"(?<!\d)(1[01]\d)\s*(?:學年度|學年|年度|年|school year|academic year)")
+_YEAR_AFTER_WORD = re.compile(r"(?:school year|academic year|year|sy)\s*(1[01]\d)(?!\d)")
+_BARE_YEAR = re.compile(r"(?<![\d.])(109|110|111|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))")
+_GREGORIAN_SCHOOL_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)\s*[-/–\s]\s*(?:20)?([2-3]\d)(?!\d)")
+_MODE = re.compile(r"模式\s*([12])|mode\s*([12])|model\s*([12])")
+_PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching in some domains
+_DOMAINS = re.compile(r"(?<!\d)(\d+)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?|subjects?|areas?)")
+_MULTI_DOMAINS = re.compile(r"多個領域|多領域|2個以上|兩個以上|two or more|multiple domains|several domains")
+_SINGLE_DOMAIN = re.compile(r"單一領域|單領域|only one domain|single domain|one domain")
+_CLASSES = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:個)?\s*(?:班(?!次|級數以)|classes|class(?!room))")
+_BRANCH = re.compile(r"分校|branch")
+_LEVELS = (("國小", re.compile(r"國小(?!部分)|小學|elementary|primary")),
+           ("國中", re.compile(r"國中(?!小)|初中|junior|middle school")),
+           ("高中", re.compile(r"高中|senior high|(?<!junior )high school")))
+
+
+@dataclass(frozen=True)
+class Slots:
+    year: int | None = None
+    level: str | None = None
+    mode: int | None = None
+    domains: int | None = None
+    classes: int | None = None
+    branch: bool | None = None
+
+    def as_dict(self) -> dict[str, SlotValue]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+def _year(text: str) -> int | None:
+    for pattern in (_YEAR_WITH_UNIT, _YEAR_AFTER_WORD, _BARE_YEAR):
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1))
+    match = _GREGORIAN_SCHOOL_YEAR.search(text)
+    if match:
+        return int(match.group(1)) - 1911
+    return None
+
+
+def _level(text: str) -> str | None:
+    found = [name for name, pattern in _LEVELS if pattern.search(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def _domains(text: str) -> int | None:
+    if _MULTI_DOMAINS.search(text):
+        return 2
+    if _SINGLE_DOMAIN.search(text):
+        return 1
+    match = _DOMAINS.search(text)
+    if match:
+        count = int(match.group(1))
+        return 2 if count >= 2 else (1 if count == 1 else None)
+    return None
+
+
+def _mode(text: str) -> int | None:
+    modes = {int(next(g for g in match.groups() if g)) for match in _MODE.finditer(text)}
+    if len(modes) == 1:
+        return modes.pop()
+    if not modes and _PARTIAL_DOMAINS.search(text):
+        return 2
+    return None  # none named, or both (a comparison)
+
+
+def extract(text: str) -> Slots:
+    """Slots found in an already normalised question (digits, Traditional, lower case)."""
+    classes_match = _CLASSES.search(text)
+    return Slots(
+        year=_year(text),
+        level=_level(text),
+        mode=_mode(text),
+        domains=_domains(text),
+        classes=int(classes_match.group(1)) if classes_match else None,
+        branch=True if _BRANCH.search(text) else None,
+    )
+
+
+def satisfies(slots: Mapping[str, SlotValue], constraints: Mapping[str, SlotValue]) -> tuple[int, int]:
+    """How `constraints` (an entry's `when`) fare against extracted `slots`.
+
+    Returns (matched, conflicts): how many constrained slots the question names with a fitting
+    value, and how many it names with a value that rules the entry out.
+    """
+    matched = conflicts = 0
+    for name, wanted in constraints.items():
+        if name not in slots:
+            continue
+        value = slots[name]
+        if isinstance(wanted, tuple):
+            low, high = wanted
+            ok = isinstance(value, int) and (low is None or value >= low) and (high is None or value <= high)
+        else:
+            ok = value == wanted
+        if ok:
+            matched += 1
+        else:
+            conflicts += 1
+    return matched, conflicts
