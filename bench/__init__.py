@@ -1,0 +1,1 @@
+"""Benchmark of the answer engine against two baselines (run with `make bench`)."""

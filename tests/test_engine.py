@@ -1,0 +1,108 @@
+"""The answer engine on the evaluation question set and on the promises it makes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bench.dataset import NONE, is_correct, load_questions
+from knowledge.engine import CONFIDENT, Engine
+from knowledge.textnorm import detect_lang
+
+QUESTIONS = load_questions()
+
+
+def test_question_set_is_large_and_varied() -> None:
+    styles = Counter(q.style for q in QUESTIONS)
+    assert len(QUESTIONS) >= 200
+    assert sum(q.expect == NONE for q in QUESTIONS) >= 20
+    for style in ("colloquial", "typo", "missing_chars", "simplified", "english", "fullwidth", "chinese_numerals",
+                  "terse", "verbose"):
+        assert styles[style] >= 5, style
+
+
+def test_top1_accuracy_is_at_least_95_percent(engine: Engine) -> None:
+    wrong = [(q.q, q.expect, engine.answer(q.q).intent) for q in QUESTIONS if not is_correct(q, engine.answer(q.q).intent)]
+    accuracy = 1 - len(wrong) / len(QUESTIONS)
+    assert accuracy >= 0.95, f"accuracy {accuracy:.1%}; wrong: {wrong[:20]}"
+
+
+def test_no_unanswerable_question_gets_a_confident_answer(engine: Engine) -> None:
+    confident = [(q.q, a.intent, a.confidence) for q in QUESTIONS if q.expect == NONE
+                 for a in [engine.answer(q.q)] if a.intent is not None or a.confidence >= CONFIDENT]
+    assert confident == []
+
+
+def test_slot_questions_get_exactly_the_asked_figure(engine: Engine) -> None:
+    checked = [q for q in QUESTIONS if q.contains and q.expect != NONE]
+    assert len(checked) >= 30
+    missing = [(q.q, q.contains) for q in checked
+               for a in [engine.answer(q.q)] if a.intent == q.expect and not all(c in a.text for c in q.contains)]
+    assert len(missing) <= len(checked) * 0.05, missing
+
+
+def test_year_and_level_narrow_a_kpi_table_to_one_cell(engine: Engine) -> None:
+    answer = engine.answer("110學年度國中英語文章每學期要讀幾篇？")
+    assert answer.intent == "kl.ap.01"
+    assert "110" in answer.text and "2" in answer.text
+    assert "109" not in answer.text and "111" not in answer.text
+    whole = engine.answer("英語閱讀力倍增計畫的指標是什麼")
+    assert whole.intent == "kl.ap.01"
+    assert all(year in whole.text for year in ("109", "110", "111"))
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("我們 20 班做模式一最多補助多少？", "moe.cap.mode1.medium"),
+    ("我們12班模式一最多補助多少", "moe.cap.mode1.small"),
+    ("我們13班模式一最多補助多少", "moe.cap.mode1.medium"),
+    ("模式二做兩個領域、8 班，部領經費多少", "moe.cap.pl.multi.medium"),
+    ("模式二只做一個領域、8 班，部領經費多少", "moe.cap.pl.single.medium"),
+])
+def test_tier_is_picked_by_the_school_facts(engine: Engine, question: str, intent: str) -> None:
+    assert engine.answer(question).intent == intent
+
+
+def test_every_answer_cites_its_source(engine: Engine) -> None:
+    for question in ("結案要什麼時候交？", "部領可以用在哪些領域？", "Can I claim my TOEIC fee?"):
+        answer = engine.answer(question)
+        assert answer.confident and answer.sources
+        assert answer.sources[0].startswith(answer_document_short(engine, answer.intent, answer.lang))
+
+
+def answer_document_short(engine: Engine, intent: str, lang: str) -> str:
+    return engine.kb.entries[intent].document.short.get(lang)
+
+
+def test_language_follows_the_question(engine: Engine) -> None:
+    english = engine.answer("Can I claim my TOEIC fee?")
+    assert english.lang == "en" and detect_lang(english.text) == "en"
+    simplified = engine.answer("结案要什么时候交？")
+    assert simplified.lang == "zh"
+    assert "結" in simplified.text or "國教署" in simplified.text  # answered in Traditional
+
+
+def test_unsure_answers_offer_three_closest_topics(engine: Engine) -> None:
+    answer = engine.answer("經費")
+    assert answer.intent is None
+    assert len(answer.suggestions) == 3
+    assert all(s.intent in engine.kb.entries for s in answer.suggestions)
+
+
+@pytest.mark.parametrize("question", ["台北市的雙語計畫補助多少？", "外師月薪多少", "What is the salary of a foreign teacher?"])
+def test_questions_the_plans_do_not_answer_point_to_the_bureau(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.intent is None
+    assert ("教育局" in answer.text) or ("education bureau" in answer.text)
+
+
+def test_empty_question_gets_a_prompt(engine: Engine) -> None:
+    for text in ("", "   ", "\x00\x01", "？？？"):
+        answer = engine.answer(text)
+        assert answer.intent is None and answer.text
+
+
+def test_answer_entry_for_a_tapped_suggestion(engine: Engine) -> None:
+    answer = engine.answer_entry("moe.item.lodging", "en")
+    assert answer.intent == "moe.item.lodging" and answer.lang == "en" and "3,000" in answer.text
+    assert engine.answer_entry("no.such.entry").intent is None

@@ -1,0 +1,143 @@
+"""The YAML knowledge base: validation, coverage and provenance."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import loader
+from knowledge.loader import DATA_DIR, KnowledgeBaseError
+
+IDS_REQUIRED_PREFIXES = ("moe.", "kl.")
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return loader.load()
+
+
+def test_every_quote_is_in_the_plans_and_every_number_is_backed(kb) -> None:
+    assert loader.provenance_problems(kb) == []
+
+
+def test_nothing_reads_shared_seeds_at_run_time() -> None:
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("knowledge", "handlers", "reminders", "bot"):
+        for path in (root / folder).rglob("*.py"):
+            assert "shared/seeds" not in path.read_text(encoding="utf-8"), path
+
+
+def test_keelung_has_all_30_action_plans_with_three_years(kb) -> None:
+    plans = [e for e in kb.entries.values() if e.id.startswith("kl.ap.")]
+    assert sorted(e.id for e in plans) == [f"kl.ap.{n:02d}" for n in range(1, 31)]
+    for entry in plans:
+        years = {d.when.get("year") for d in entry.details}
+        assert years & {109, 110, 111}, f"{entry.id} has no per-year details"
+
+
+def test_moe_covers_every_required_section(kb) -> None:
+    ids = set(kb.entries)
+    required = {"moe.goals", "moe.periods", "moe.modes", "moe.mode1", "moe.mode2", "moe.apply.procedure",
+                "moe.closeout", "moe.support.expert_pool", "moe.open_classroom", "moe.licence",
+                "moe.teaching_load", "moe.cap.mode1.small", "moe.cap.mode1.medium", "moe.cap.mode1.large",
+                "moe.cap.branch", "moe.cap.mode2.bilingual", "moe.cap.pl.transfer", "moe.item.nhi_premium",
+                "moe.item.equipment", "moe.item.english_test_fee", "moe.item.language_study"}
+    assert required <= ids
+    tiers = [e for e in kb.entries.values() if e.id.startswith("moe.cap.pl.") and e.when.get("classes")]
+    assert len(tiers) == 7  # 3 tiers for two or more domains, 4 for one domain
+
+
+def test_every_entry_is_bilingual_and_has_enough_phrasings(kb) -> None:
+    for entry in kb.entries.values():
+        assert len(entry.phrasings["zh"]) >= 3 and len(entry.phrasings["en"]) >= 2, entry.id
+        assert re.search(r"[\u4e00-\u9fff]", entry.answer.zh), entry.id
+        assert re.search(r"[A-Za-z]", entry.answer.en), entry.id
+
+
+def test_test_questions_are_not_copied_into_the_knowledge_base(kb, engine) -> None:
+    from bench.dataset import load_questions
+
+    phrasings = {engine.normalize(p) for e in kb.entries.values() for lang in ("zh", "en") for p in e.phrasings[lang]}
+    copied = [q.q for q in load_questions() if engine.normalize(q.q) in phrasings]
+    assert len(copied) <= 5, copied
+
+
+# -- validation: a broken file stops loading with the file and entry named ----------------
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def _edit(path: Path, change) -> None:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(raw)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+
+
+def _first_entry_file(data: Path) -> Path:
+    return next(p for p in loader.entry_files(data))
+
+
+def test_missing_field_names_file_and_entry(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].pop("answer"))
+    with pytest.raises(KnowledgeBaseError, match=rf"{path.name}, entry '.+': missing field\(s\): answer"):
+        loader.load(data_copy)
+
+
+def test_unknown_key_is_rejected(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].update(anwser="typo"))
+    with pytest.raises(KnowledgeBaseError, match=r"unknown field\(s\): anwser"):
+        loader.load(data_copy)
+
+
+def test_duplicate_id_is_rejected(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    def duplicate(raw):
+        clone = dict(raw["entries"][0])
+        clone["phrasings"] = {"zh": ["完全不同的問法一", "完全不同的問法二"], "en": ["unique one", "unique two"]}
+        raw["entries"].append(clone)
+    _edit(path, duplicate)
+    with pytest.raises(KnowledgeBaseError, match=r"duplicate id"):
+        loader.load(data_copy)
+
+
+def test_shared_phrasing_is_rejected(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    def share(raw):
+        raw["entries"][1]["phrasings"]["zh"].append(raw["entries"][0]["phrasings"]["zh"][0])
+    _edit(path, share)
+    with pytest.raises(KnowledgeBaseError, match=r"is also a phrasing of entry"):
+        loader.load(data_copy)
+
+
+def test_unknown_topic_and_bad_slot_are_rejected(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].update(topic="nope"))
+    with pytest.raises(KnowledgeBaseError, match=r"unknown topic 'nope'"):
+        loader.load(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].update(topic="overview", when={"colour": 1}))
+    with pytest.raises(KnowledgeBaseError, match=r"unknown slot 'colour'"):
+        loader.load(data_copy)
+
+
+def test_invalid_yaml_names_the_file(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    path.write_text("entries: [unclosed", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=rf"{path.name}: is not valid YAML"):
+        loader.load(data_copy)
+
+
+def test_invented_number_is_caught(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0]["answer"].update(zh=raw["entries"][0]["answer"]["zh"] + "補助 987654 元。"))
+    problems = loader.provenance_problems(loader.load(data_copy))
+    assert any("987654" in p for p in problems)
