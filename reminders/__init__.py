@@ -1,0 +1,1 @@
+"""Deadline reminders: plan calendar, subscriptions, schedule and the push scheduler."""
