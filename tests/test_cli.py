@@ -1,0 +1,80 @@
+"""The command-line contract: ask, ask --json, ask --jsonl, chat, check-kb, python -m bot."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from handlers.cli import run_chat
+from handlers.dialog import Dialog
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang"}
+
+
+def test_ask_prints_answer_and_source(capsys) -> None:
+    assert main(["ask", "住宿費一天上限多少？"]) == 0
+    out = capsys.readouterr().out
+    assert "3,000" in out and "出處" in out and "附件3" in out
+
+
+def test_ask_json_prints_one_object(capsys) -> None:
+    assert main(["ask", "--json", "Can I claim my TOEIC fee?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data) == KEYS
+    assert data["intent"] == "moe.item.english_test_fee" and data["lang"] == "en"
+    assert 0 <= data["confidence"] <= 1 and data["sources"]
+
+
+def test_ask_jsonl_answers_every_line_in_order(monkeypatch, capsys) -> None:
+    lines = ["結案要什麼時候交？", "", "How much is the lodging cap?", "台北市雙語計畫補助多少"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--jsonl"]) == 0
+    objects = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(objects) == len(lines)
+    assert all(set(o) == KEYS for o in objects)
+    assert objects[0]["intent"] == "moe.closeout"
+    assert objects[1]["intent"] is None and objects[1]["answer"]
+    assert objects[2]["lang"] == "en"
+    assert objects[3]["intent"] is None
+
+
+def test_ask_without_question_is_a_usage_error(capsys) -> None:
+    assert main(["ask"]) == 2
+    assert "question" in capsys.readouterr().err
+
+
+def test_check_kb_reports_coverage(capsys) -> None:
+    assert main(["check-kb"]) == 0
+    out = capsys.readouterr().out
+    assert "Knowledge base OK" in out and "kl_action_plans" in out and "budget_items" in out
+
+
+def test_chat_answers_and_follows_buttons(engine) -> None:
+    stdin = io.StringIO("嗯\n1\n/lang en\nWhen is the close-out due?\n/quit\n")
+    stdout = io.StringIO()
+    assert run_chat(Dialog(engine), stdin, stdout, interactive=False) == 0
+    transcript = stdout.getvalue()
+    assert "[1]" in transcript                      # suggestions shown as numbered choices
+    assert "OK, I will answer in English" in transcript
+    assert "Source" in transcript
+
+
+def test_python_dash_m_bot_is_the_same_program() -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "部領可以用在哪些領域？"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)) == KEYS
+
+
+@pytest.mark.parametrize("argv", [["--no-such-flag"], ["ask", "--json", "--jsonl", "x"]])
+def test_bad_arguments_exit_2(argv) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
