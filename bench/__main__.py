@@ -101,7 +101,59 @@ def thresholded(questions: list[Question], scorer: Callable[[str], tuple[str, fl
     return predict
 
 
+def compare_scorers(questions: list[Question]) -> None:
+    """Accuracy of the engine with each rapidfuzz scorer (and pair) in place of the default."""
+    from rapidfuzz import fuzz
+
+    from knowledge.engine import Engine
+    from knowledge.matcher import Matcher
+
+    engine = Engine.load()
+    variants = {
+        "ratio": (fuzz.ratio,), "partial_ratio": (fuzz.partial_ratio,), "WRatio": (fuzz.WRatio,),
+        "token_sort_ratio": (fuzz.token_sort_ratio,), "token_set_ratio": (fuzz.token_set_ratio,),
+        "partial_token_set_ratio": (fuzz.partial_token_set_ratio,),
+        "token_set + ratio": (fuzz.token_set_ratio, fuzz.ratio),
+        "token_set + WRatio": (fuzz.token_set_ratio, fuzz.WRatio),
+        "token_set + token_sort (default)": (fuzz.token_set_ratio, fuzz.token_sort_ratio),
+    }
+    print(f"{'scorer over character units':<34} {'accuracy':>9}")
+    for name, scorers in variants.items():
+        engine.matcher = Matcher(engine.kb, engine.normalize, scorers)
+        result = measure(name, questions, lambda q: engine.answer(q).intent)
+        print(f"{name:<34} {result.accuracy:8.1f}%")
+    compare_normalisation(questions)
+
+
+def compare_normalisation(questions: list[Question]) -> None:
+    """What each normalisation step is worth: the default engine without it."""
+    import dataclasses
+
+    from knowledge import matcher
+    from knowledge.engine import Engine
+
+    kb = Engine.load().kb
+    print(f"\n{'normalisation':<34} {'accuracy':>9}")
+    variants = {
+        "all steps (default)": Engine(kb),
+        "without synonyms and typo folding": Engine(dataclasses.replace(kb, synonyms={})),
+    }
+    for name, engine in variants.items():
+        print(f"{name:<34} {measure(name, questions, lambda q: engine.answer(q).intent).accuracy:8.1f}%")
+    original_units = matcher.units
+    matcher.units = lambda text: text  # whole strings: token scorers see Chinese as one token
+    try:
+        engine = Engine(kb)
+        name = "whole strings, no character units"
+        print(f"{name:<34} {measure(name, questions, lambda q: engine.answer(q).intent).accuracy:8.1f}%")
+    finally:
+        matcher.units = original_units
+
+
 def main() -> int:
+    if "--scorers" in sys.argv[1:]:
+        compare_scorers(load_questions())
+        return 0
     process = psutil.Process()
     rss_before = process.memory_info().rss
     t0 = time.perf_counter()

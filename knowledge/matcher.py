@@ -3,7 +3,7 @@
 Chinese has no spaces, so rapidfuzz's token scorers would see a whole question as one
 token. Each text is therefore also written as space-separated characters (CJK) and words
 (Latin), and the scorer compares those units. The choice of scorer and weights was
-measured on tests/data/questions.yaml (see bench/README.md), not guessed.
+measured on tests/data/questions.yaml (`python -m bench --scorers`), not guessed.
 
 An entry's score is its best phrasing's fuzzy score plus evidence the fuzzy score cannot
 see: distinctive keywords of the entry found in the question (weighted down when several
@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Callable
 
 from rapidfuzz import fuzz, process
 
@@ -66,8 +67,16 @@ class Ranked:
     confidence: float
 
 
+# Mean of token_set_ratio (word overlap, forgiving extra words) and token_sort_ratio
+# (overall likeness): the pair beat each alone, WRatio and partial ratios on the question
+# set (`python -m bench --scorers` re-measures).
+DEFAULT_SCORERS: tuple[Callable[..., float], ...] = (fuzz.token_set_ratio, fuzz.token_sort_ratio)
+
+
 class Matcher:
-    def __init__(self, kb: KnowledgeBase, normalize: Normalizer) -> None:
+    def __init__(self, kb: KnowledgeBase, normalize: Normalizer,
+                 scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS) -> None:
+        self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
         self._choices_of: list[list[str]] = []
         for entry in self._entries:
@@ -130,11 +139,9 @@ class Matcher:
         choices = [(choice, index) for index in candidates for choice in self._choices_of[index]]
         strings = [choice for choice, _ in choices]
         per_choice = [0.0] * len(strings)
-        # Mean of token_set_ratio (word overlap, forgiving extra words) and token_sort_ratio
-        # (overall likeness): the pair beat each alone and WRatio on the question set.
-        for scorer in (fuzz.token_set_ratio, fuzz.token_sort_ratio):
+        for scorer in self._scorers:
             for _, score, position in process.extract(query, strings, scorer=scorer, limit=None, score_cutoff=1):
-                per_choice[position] += score / 2
+                per_choice[position] += score / len(self._scorers)
         best: dict[int, float] = {}
         for (_, index), score in zip(choices, per_choice):
             best[index] = max(best.get(index, 0.0), score)
