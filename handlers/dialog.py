@@ -18,6 +18,7 @@ ASK_PREFIX = "ask:"
 EXAMPLE_PREFIX = "ex:"
 # Budget files larger than this are refused before download: a school budget is a few kB.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+BUDGET_FILE_SUFFIXES = (".csv", ".yaml", ".yml", ".txt")
 
 # (content, file name, language) -> the report text; raises nothing, reports problems as text.
 BudgetChecker = Callable[[bytes, str, str], str]
@@ -101,6 +102,15 @@ _TEXT = {
         "en": "This feature is not enabled here.",
     },
     "sources_label": {"zh": "出處", "en": "Source"},
+    "apology": {
+        "zh": "抱歉，處理您的訊息時出了問題，我們已記錄下來。請稍後再試一次，或換個方式問。",
+        "en": "Sorry, something went wrong while handling your message; it has been logged. "
+              "Please try again in a moment, or ask in other words.",
+    },
+    "file_type": {
+        "zh": "我只能檢查 CSV 或 YAML 格式的經費表（副檔名 .csv、.yaml、.yml）。",
+        "en": "I can only check budgets as CSV or YAML files (.csv, .yaml, .yml).",
+    },
     "file_too_big": {
         "zh": "檔案太大了（上限 5 MB）。請傳經費表的 CSV 或 YAML 檔。",
         "en": "That file is too large (5 MB at most). Please send the budget as a CSV or YAML file.",
@@ -160,11 +170,27 @@ class Dialog:
                 return self.handle_text(chat, examples[int(index)], lang_hint)
         return self.handle_text(chat, data, lang_hint)
 
+    def refuse_file(self, chat: ChatRef, filename: str, size: int | None,
+                    lang_hint: str | None = None) -> Reply | None:
+        """The reply refusing a document before it is downloaded, or None when it may be fetched."""
+        lang = self.language(chat, lang_hint)
+        if not filename.lower().endswith(BUDGET_FILE_SUFFIXES):
+            return Reply(_t("file_type", lang), lang=lang)
+        if size is not None and size > MAX_FILE_BYTES:
+            return Reply(_t("file_too_big", lang), lang=lang)
+        return None
+
+    def apology(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
+        """What the user sees when handling their message failed unexpectedly."""
+        lang = self.language(chat, lang_hint)
+        return Reply(_t("apology", lang), lang=lang)
+
     def handle_file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None = None) -> Reply:
         """A document sent to the bot: run it through the budget checker."""
+        refusal = self.refuse_file(chat, filename, len(content), lang_hint)
+        if refusal is not None:
+            return refusal
         lang = self.language(chat, lang_hint)
-        if len(content) > MAX_FILE_BYTES:
-            return Reply(_t("file_too_big", lang), lang=lang)
         if self.budget_checker is None:
             return Reply(_t("not_available", lang), lang=lang)
         return Reply(self.budget_checker(content, filename, lang), lang=lang)
@@ -247,6 +273,6 @@ class Dialog:
         if answer.sources:
             text += f"\n\n📖 {_t('sources_label', answer.lang)}：" + "；".join(answer.sources) \
                 if answer.lang == "zh" else f"\n\n📖 {_t('sources_label', answer.lang)}: " + "; ".join(answer.sources)
-        buttons = [Button(s.title, f"{ASK_PREFIX}{s.intent}"[:BUTTON_DATA_LIMIT])
-                   for s in answer.suggestions] if not answer.confident else []
+        buttons = [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions
+                   if len(f"{ASK_PREFIX}{s.intent}".encode()) <= BUTTON_DATA_LIMIT] if not answer.confident else []
         return Reply(text, buttons, answer.lang)
