@@ -1,0 +1,350 @@
+"""The Telegram channel: a python-telegram-bot Application around the shared `Dialog`.
+
+This module only translates. Telegram updates become calls on `Dialog` (text, commands,
+button taps, documents, everything else) and each `Reply` becomes one or more plain-text
+messages (no parse mode, so nothing needs escaping) with its buttons as an inline keyboard.
+Every request, replies and reminder pushes alike, goes through PTB's AIORateLimiter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import httpx
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import TelegramSettings
+from handlers.dialog import BUTTON_DATA_LIMIT, Button, ChatRef, Dialog, Reply, parse_command
+from handlers.text_split import split_text
+from reminders.push import PushOutcome
+
+if TYPE_CHECKING:
+    from bot.wiring import Services
+    from reminders.scheduler import ReminderScheduler
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+SCHEDULER = "reminder_scheduler"  # key of the running ReminderScheduler in Application.bot_data
+# A 429 from Telegram means the limiter's estimate was off: wait as told and try again.
+RATE_LIMIT_RETRIES = 3
+# Buttons whose labels are all this short share a row (mode / branch steps); longer ones get a row each.
+SHORT_LABEL = 12
+
+# Messages (not edits or channel posts) are what the bot answers.
+_NEW_MESSAGES = filters.UpdateType.MESSAGE
+_NOT_TEXT = (
+    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+    | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL
+    | filters.GAME | filters.STORY
+)
+
+
+# -- translating Telegram objects -------------------------------------------------------------
+
+
+def chat_ref(update: Update) -> ChatRef:
+    return ChatRef(CHANNEL, str(update.effective_chat.id))
+
+
+def language_hint(update: Update) -> str | None:
+    user = update.effective_user
+    return user.language_code if user else None
+
+
+def _mentions_bot(message: Message, entity: MessageEntity, bot_id: int, username: str) -> bool:
+    if entity.type == MessageEntity.TEXT_MENTION:
+        return entity.user is not None and entity.user.id == bot_id
+    if entity.type != MessageEntity.MENTION:
+        return False
+    mention = message.parse_entity(entity) if message.text else message.parse_caption_entity(entity)
+    return mention.lower() == f"@{username}".lower()
+
+
+def _without(text: str, entities: Sequence[MessageEntity]) -> str:
+    """`text` with the entities' spans removed (Telegram offsets count UTF-16 code units)."""
+    encoded = text.encode("utf-16-le")
+    for entity in sorted(entities, key=lambda e: e.offset, reverse=True):
+        encoded = encoded[: 2 * entity.offset] + encoded[2 * (entity.offset + entity.length):]
+    return encoded.decode("utf-16-le")
+
+
+def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
+    """The message's text (or caption) without the bot's mention, or None when it is not for the bot.
+
+    In a private chat everything is for the bot. In a group only replies to the bot's own
+    messages and messages that mention it (@username or a text mention) are.
+    """
+    text = message.text or message.caption or ""
+    entities = message.entities if message.text else message.caption_entities
+    mentions = [e for e in entities if _mentions_bot(message, e, bot_id, username)]
+    replied = message.reply_to_message
+    to_bot = replied is not None and replied.from_user is not None and replied.from_user.id == bot_id
+    if message.chat.type != ChatType.PRIVATE and not mentions and not to_bot:
+        return None
+    return _without(text, mentions).strip()
+
+
+def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard for a reply's buttons; None when there are none."""
+    usable = []
+    for button in buttons:
+        if len(button.data.encode()) > BUTTON_DATA_LIMIT:
+            log.warning("button %r left out: its data is longer than %d bytes", button.label, BUTTON_DATA_LIMIT)
+        else:
+            usable.append(InlineKeyboardButton(button.label, callback_data=button.data))
+    if not usable:
+        return None
+    per_row = 3 if all(len(b.text) <= SHORT_LABEL for b in usable) else 1
+    return InlineKeyboardMarkup([usable[i:i + per_row] for i in range(0, len(usable), per_row)])
+
+
+async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
+    """Send `reply` to the update's chat: split at Telegram's limit, buttons under the last part.
+
+    In groups the first part quotes the message it answers; in forum topics it stays in the topic.
+    """
+    chat = update.effective_chat
+    message = update.effective_message
+    thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+    quote = None
+    if update.message is not None and chat.type != ChatType.PRIVATE:
+        quote = ReplyParameters(update.message.message_id, allow_sending_without_reply=True)
+    chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+    for index, chunk in enumerate(chunks):
+        await context.bot.send_message(
+            chat.id,
+            chunk,
+            message_thread_id=thread,
+            reply_parameters=quote if index == 0 else None,
+            reply_markup=keyboard(reply.buttons) if index == len(chunks) - 1 else None,
+        )
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+class TelegramHandlers:
+    """The update callbacks, bound to one Dialog.
+
+    Dialog calls run in a worker thread: reminder commands touch SQLite, which may wait for a
+    lock, and the event loop must keep serving updates and pushing reminders meanwhile.
+    """
+
+    def __init__(self, dialog: Dialog) -> None:
+        self.dialog = dialog
+
+    @staticmethod
+    def _addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+        return addressed_text(update.effective_message, context.bot.id, context.bot.username)
+
+    async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Any command, known or not; the arguments are the rest of the message."""
+        head, *rest = update.effective_message.text.split(maxsplit=1)
+        parsed = parse_command(head)
+        if parsed is None:
+            return
+        args = rest[0].strip() if rest else ""
+        reply = await asyncio.to_thread(
+            self.dialog.handle_command, chat_ref(update), parsed[0], args, language_hint(update))
+        await send_reply(update, context, reply)
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        question = self._addressed(update, context)
+        if question is None:
+            return
+        reply = await asyncio.to_thread(self.dialog.handle_text, chat_ref(update), question, language_hint(update))
+        await send_reply(update, context, reply)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()  # first, so the phone stops its spinner even if the reply fails
+        reply = await asyncio.to_thread(
+            self.dialog.handle_button, chat_ref(update), query.data or "", language_hint(update))
+        await send_reply(update, context, reply)
+
+    async def document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A budget file: size and type are checked before anything is downloaded."""
+        if self._addressed(update, context) is None:
+            return
+        chat, hint = chat_ref(update), language_hint(update)
+        document = update.effective_message.document
+        name = document.file_name or ""
+        reply = self.dialog.refuse_file(chat, name, document.file_size, hint)
+        if reply is None:
+            file = await document.get_file()
+            content = bytes(await file.download_as_bytearray())
+            reply = await asyncio.to_thread(self.dialog.handle_file, chat, name, content, hint)
+        await send_reply(update, context, reply)
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice and the like: a hint to type instead."""
+        if self._addressed(update, context) is None:
+            return
+        reply = await asyncio.to_thread(self.dialog.unsupported, chat_ref(update), language_hint(update))
+        await send_reply(update, context, reply)
+
+    async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The user blocked the bot, or it was removed from a group: stop the chat's reminders."""
+        if update.my_chat_member.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+            await asyncio.to_thread(self.dialog.chat_gone, chat_ref(update))
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure with the update id and apologise to the user, never leave them in silence."""
+        if not isinstance(update, Update):
+            log.error("error outside an update", exc_info=context.error)
+            return
+        log.error("update %s failed", update.update_id, exc_info=context.error)
+        if update.effective_chat is None:
+            return
+        apology = self.dialog.apology(chat_ref(update), language_hint(update))
+        try:
+            await context.bot.send_message(update.effective_chat.id, apology.text)
+        except TelegramError as exc:
+            log.warning("could not apologise for update %s: %s", update.update_id, exc)
+
+
+def add_handlers(application: Application, handlers: TelegramHandlers) -> None:
+    menu = [name for name, _ in Dialog.command_menu("en")]
+    for name in menu:
+        application.add_handler(CommandHandler(name, handlers.command, filters=_NEW_MESSAGES))
+    # Other commands (/ask, typos) only in private chats: in a group they may be another bot's.
+    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & _NEW_MESSAGES,
+                                           handlers.command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _NEW_MESSAGES, handlers.text))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(MessageHandler(filters.Document.ALL & ~filters.ANIMATION & _NEW_MESSAGES,
+                                           handlers.document))
+    application.add_handler(MessageHandler(_NOT_TEXT & _NEW_MESSAGES, handlers.not_text))
+    application.add_handler(ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_error_handler(handlers.error)
+
+
+# -- reminders --------------------------------------------------------------------------------
+
+
+def _not_delivered(error: NetworkError) -> bool:
+    """True when the request certainly did not deliver the message.
+
+    Telegram answered with an error status (no underlying cause, or an unreadable error body), or
+    the connection was never made. A read timeout or a dropped connection may come after delivery.
+    """
+    cause = error.__cause__
+    return cause is None or isinstance(
+        cause, (TelegramError, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+class TelegramPushChannel:
+    """Pushes reminders through the application's bot, so its rate limiter paces a fan-out.
+
+    Follows the PushChannel contract: BLOCKED when the chat is gone for good, FAILED only when the
+    message was certainly not delivered (retried later), and an exception when the outcome is
+    unknown (never retried, so nobody gets a reminder twice).
+    """
+
+    name = CHANNEL
+
+    def __init__(self, bot: ExtBot) -> None:
+        self.bot = bot
+
+    async def push(self, chat_id: str, text: str) -> PushOutcome:
+        """One message: a reminder is a few lines, far below Telegram's limit, and a push in
+        several parts could fail half-way with some parts delivered."""
+        try:
+            await self.bot.send_message(chat_id, text)
+        except (Forbidden, ChatMigrated) as exc:
+            log.info("telegram chat %s is gone: %s", chat_id, exc)
+            return PushOutcome.BLOCKED
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return PushOutcome.BLOCKED
+            log.warning("reminder to telegram chat %s refused: %s", chat_id, exc)
+            return PushOutcome.FAILED
+        except RetryAfter as exc:
+            log.warning("reminder to telegram chat %s rate-limited: %s", chat_id, exc)
+            return PushOutcome.FAILED
+        except NetworkError as exc:
+            if not _not_delivered(exc):
+                raise
+            log.warning("reminder to telegram chat %s not sent: %s", chat_id, exc)
+            return PushOutcome.FAILED
+        return PushOutcome.SENT
+
+
+# -- the application --------------------------------------------------------------------------
+
+
+def file_url(api_base_url: str) -> str | None:
+    """The file URL of a self-hosted Bot API server: http://host:8081/bot -> http://host:8081/file/bot.
+
+    None when the base URL does not end in /bot (PTB then keeps its default).
+    """
+    suffix = "/bot"
+    return api_base_url[: -len(suffix)] + "/file/bot" if api_base_url.endswith(suffix) else None
+
+
+async def set_commands(application: Application) -> None:
+    """The phone's command menu: Chinese by default and for zh clients, English for en clients."""
+    bot = application.bot
+    zh = [BotCommand(name, description) for name, description in Dialog.command_menu("zh")]
+    en = [BotCommand(name, description) for name, description in Dialog.command_menu("en")]
+    await bot.set_my_commands(zh)
+    await bot.set_my_commands(zh, language_code="zh")
+    await bot.set_my_commands(en, language_code="en")
+
+
+def build_application(settings: TelegramSettings, services: Services) -> Application:
+    """The bot, ready for run_polling or run_webhook; reminders start and stop with it."""
+
+    async def post_init(application: Application) -> None:
+        await set_commands(application)
+        scheduler = services.scheduler({CHANNEL: TelegramPushChannel(application.bot)})
+        scheduler.start()
+        application.bot_data[SCHEDULER] = scheduler
+
+    async def post_shutdown(application: Application) -> None:
+        scheduler: ReminderScheduler | None = application.bot_data.pop(SCHEDULER, None)
+        if scheduler is not None:
+            await scheduler.shutdown()
+
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .job_queue(None)  # reminders run on their own scheduler
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.api_base_url:
+        builder = builder.base_url(settings.api_base_url)
+        files = file_url(settings.api_base_url)
+        if files:
+            builder = builder.base_file_url(files)
+    application = builder.build()
+    add_handlers(application, TelegramHandlers(services.dialog))
+    return application
+
