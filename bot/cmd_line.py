@@ -1,0 +1,52 @@
+"""`policybot line`: the LINE webhook server, with the reminder scheduler running inside it."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot import config
+
+# The LINE SDK is imported when the server starts, not when any `policybot` command builds
+# its argument parser: it keeps `policybot ask` quick.
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser(
+        "line",
+        help="serve the LINE webhook at /callback (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)",
+        description="Serve the LINE Messaging API webhook on LINE_WEBHOOK_HOST:LINE_WEBHOOK_PORT "
+                    "(default 0.0.0.0:8000), path /callback, health check at /health, and push "
+                    "deadline reminders to LINE subscribers.",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.line_app import build_app
+    from bot.wiring import build_services
+    from knowledge.loader import KnowledgeBaseError
+    from reminders.store import StoreError
+
+    try:
+        settings = config.line()
+    except config.ConfigError as exc:
+        print(f"policybot line: {exc}", file=sys.stderr)
+        return 2
+    try:
+        services = build_services(config.db_path())
+    except (KnowledgeBaseError, StoreError) as exc:
+        print(f"policybot line: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per heartbeat
+    try:
+        web.run_app(build_app(settings, services), host=settings.host, port=settings.port)
+    except OSError as exc:  # e.g. the port is taken
+        print(f"policybot line: cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    return 0
