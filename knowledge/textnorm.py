@@ -27,6 +27,8 @@ _NUMERAL_CHARS = "".join(_NUMERAL_VALUES) + "".join(_NUMERAL_UNITS)
 _COUNTERS = ("個", "班", "節", "小時", "學年", "年", "萬", "元", "人", "次", "校", "所", "篇", "本",
              "天", "日", "週", "周", "月", "學期", "領域", "科", "場", "隊", "案", "位", "名", "%", "成")
 _NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]+")
+# Digits times a unit character, as amounts are often typed: 5千 = 5000, 3百 = 300.
+_DIGITS_TIMES_UNIT = re.compile(f"(\\d+)([十百千])(?![{''.join(_NUMERAL_VALUES)}])")
 # 模式 takes one numeral only: 模式一二十四班 is 模式1 + 24班, not 模式124班.
 _MODE_NUMERAL = re.compile(f"模式\\s*([一二兩两])(?=([{_NUMERAL_CHARS}\\d])?)")
 _ENGLISH_NUMBERS = {w: str(n) for n, w in enumerate(
@@ -95,7 +97,8 @@ def _numeral_value(run: str) -> int | None:
 
 
 def chinese_numerals_to_digits(text: str) -> str:
-    """二十班 -> 20班, 一一〇學年度 -> 110學年度, 模式二 -> 模式2; leaves 一般 alone."""
+    """二十班 -> 20班, 一一〇學年度 -> 110學年度, 模式二 -> 模式2, 1萬5千 -> 1萬5000; leaves 一般 alone."""
+    text = _DIGITS_TIMES_UNIT.sub(lambda m: str(int(m.group(1)) * _NUMERAL_UNITS[m.group(2)]), text)
 
     def replace(match: re.Match[str]) -> str:
         run = match.group(0)

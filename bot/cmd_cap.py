@@ -1,0 +1,48 @@
+"""`policybot cap`: a school's funding ceiling (附件2) from its mode, classes, domains and branch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from knowledge.calc_chat import format_ceiling
+from knowledge.calculators import InvalidFacts, InvalidInput, SchoolFacts, ceiling
+from knowledge.funding_rules import default_rules
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "cap", help="funding ceiling of a school (附件2)",
+        description="The most a school can be granted, part by part, with capital caps and sources.")
+    # Mode and domains are validated by SchoolFacts (not argparse choices) for a one-line message.
+    parser.add_argument("--mode", type=int, required=True, metavar="{1,2}", help="1 or 2")
+    parser.add_argument("--classes", type=int, required=True, metavar="N", help="classes of the main campus (1-200)")
+    parser.add_argument("--domains", type=int, metavar="{1,2}", help="mode 2: 部領 domains, 1 or 2 (two or more)")
+    parser.add_argument("--branch", action="store_true", help="the plan includes a branch school or classes")
+    parser.add_argument("--open-classroom", action="store_true", help="mode 2: volunteer to open classrooms")
+    parser.add_argument("--json", action="store_true", help="print JSON (amounts in NT$ as integers)")
+    parser.add_argument("--lang", choices=("zh", "en"), help="language of the output (default zh)")
+    parser.set_defaults(func=run)
+
+
+def error_line(error: InvalidInput, lang: str | None) -> str:
+    """One line for stderr; both languages unless one was asked for."""
+    return error.message(lang) if lang else f"{error.zh} / {error.en}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        facts = SchoolFacts(mode=args.mode, classes=args.classes, domains=args.domains,
+                            branch=args.branch, open_classroom=args.open_classroom)
+        result = ceiling(default_rules(), facts)
+    except InvalidFacts as error:
+        print(f"policybot cap: {error_line(error, args.lang)}", file=sys.stderr)
+        return 2
+    lang = args.lang or "zh"
+    if args.json:
+        print(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2))
+    else:
+        print(format_ceiling(result, lang))
+        print(("出處：" if lang == "zh" else "Sources: ") + ("；" if lang == "zh" else "; ").join(result.sources(lang)))
+    return 0
