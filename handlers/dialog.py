@@ -8,9 +8,13 @@ same everywhere and is tested once. Replies are plain text; adapters escape or f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Protocol
 
+from knowledge import budget
+from knowledge.calc_chat import CalcReply, cap_command, try_calculation
+from knowledge.calculators import SchoolFacts
 from knowledge.engine import Answer, Engine
+from knowledge.textnorm import detect_lang
 
 # Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
 BUTTON_DATA_LIMIT = 64
@@ -19,9 +23,6 @@ EXAMPLE_PREFIX = "ex:"
 # Budget files larger than this are refused before download: a school budget is a few kB.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 BUDGET_FILE_SUFFIXES = (".csv", ".yaml", ".yml", ".txt")
-
-# (content, file name, language) -> the report text; raises nothing, reports problems as text.
-BudgetChecker = Callable[[bytes, str, str], str]
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,12 @@ def parse_command(text: str) -> tuple[str, str] | None:
 class Dialog:
     """Turns one incoming message into one reply, the same way on every channel."""
 
-    def __init__(self, engine: Engine, reminders: ReminderService | None = None,
-                 budget_checker: BudgetChecker | None = None) -> None:
+    def __init__(self, engine: Engine, reminders: ReminderService | None = None) -> None:
         self.engine = engine
         self.reminders = reminders
-        self.budget_checker = budget_checker
         self._lang: dict[ChatRef, str] = {}
+        # School facts gathered so far while the calculator asks back ("請問貴校有幾班？").
+        self._pending: dict[ChatRef, SchoolFacts] = {}
 
     # -- entry points used by the channel adapters ------------------------------------
 
@@ -157,6 +158,11 @@ class Dialog:
         if command is not None:
             return self.handle_command(chat, *command, lang_hint=lang_hint)
         preferred = self.language(chat, lang_hint)
+        lang = detect_lang(text or "") or preferred
+        calculation = try_calculation(text or "", lang, self._pending.get(chat))
+        if calculation is not None:
+            return self._calc_reply(chat, calculation, lang)
+        self._pending.pop(chat, None)
         return self._reply_for(self.engine.answer(text or "", lang=preferred))
 
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
@@ -191,9 +197,11 @@ class Dialog:
         if refusal is not None:
             return refusal
         lang = self.language(chat, lang_hint)
-        if self.budget_checker is None:
-            return Reply(_t("not_available", lang), lang=lang)
-        return Reply(self.budget_checker(content, filename, lang), lang=lang)
+        try:
+            report = budget.check_budget(content, filename)
+        except budget.BudgetFileError as exc:
+            return Reply(exc.message(lang), lang=lang)
+        return Reply(budget.format_report(report, lang), lang=lang)
 
     def welcome(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
         lang = self.language(chat, lang_hint)
@@ -224,6 +232,8 @@ class Dialog:
             return self._reminder_command(chat, name, args, lang)
         if name == "ask":
             return self._reply_for(self.engine.answer(args, lang=lang))
+        if name == "cap":
+            return self._calc_reply(chat, cap_command(args, lang, self._pending.get(chat)), lang)
         return Reply(_t("unknown_command", lang).format(name="/" + name[:30]), lang=lang)
 
     @staticmethod
@@ -267,6 +277,20 @@ class Dialog:
         else:
             text = self.reminders.status(chat.channel, chat.chat_id, lang)
         return Reply(text, lang=lang)
+
+    def _calc_reply(self, chat: ChatRef, calculation: CalcReply, lang: str) -> Reply:
+        """A calculator result, or its question back with the facts kept for the next message."""
+        if calculation.pending is not None:
+            self._pending[chat] = calculation.pending
+        else:
+            self._pending.pop(chat, None)
+        text = calculation.text
+        if calculation.sources:
+            separator = "；" if lang == "zh" else "; "
+            text += f"\n\n📖 {_t('sources_label', lang)}{'：' if lang == 'zh' else ': '}" + separator.join(calculation.sources)
+        buttons = [Button(label, data) for label, data in calculation.options
+                   if len(data.encode()) <= BUTTON_DATA_LIMIT]
+        return Reply(text, buttons, lang)
 
     def _reply_for(self, answer: Answer) -> Reply:
         text = answer.text

@@ -128,16 +128,6 @@ async def test_redelivered_event_whose_reply_token_expired_is_pushed(line: Line)
 
 
 async def test_budget_file_is_fetched_through_the_content_api_and_checked(line: Line) -> None:
-    """The adapter's part: the bytes LINE stores reach the Dialog's budget checker with the file
-    name, and its report is the reply. (The checker itself is tested with the calculators.)"""
-    dialog = line.services.dialog
-    real_checker, seen = dialog.budget_checker, []
-
-    def checker(content: bytes, filename: str, lang: str) -> str:
-        seen.append((content, filename))
-        return real_checker(content, filename, lang) if real_checker else f"checked {filename}: {len(content)} bytes"
-
-    dialog.budget_checker = checker
     budget = ("面向,類別,項目,單價,數量,金額\n"
               "雙語生活化,經常門,外聘講座鐘點費,2000,4,8000\n"
               "雙語生活化,經常門,住宿費,3500,2,7000\n").encode()
@@ -146,8 +136,8 @@ async def test_budget_file_is_fetched_through_the_content_api_and_checked(line: 
                                                   "fileName": "budget.csv", "fileSize": len(budget)})])
     [reply] = await line.fake.wait_for(line.fake.replies)
     assert [c.path for c in line.fake.content_fetches()] == ["/v2/bot/message/m-file-1/content"]
-    assert seen == [(budget, "budget.csv")]
-    assert reply.texts()[0].strip()
+    text = "\n".join(reply.texts())
+    assert "住宿費" in text and "3,000" in text  # the lodging cap the budget breaks
 
 
 async def test_oversized_file_is_refused_without_downloading_it(line: Line) -> None:

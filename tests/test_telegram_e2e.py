@@ -60,7 +60,7 @@ async def app(fake: FakeTelegram, services: Services) -> AsyncIterator[Applicati
 
 def reference(services: Services) -> Dialog:
     """A second Dialog on the same engine and reminders: what the bot should say."""
-    return Dialog(services.engine, reminders=services.reminders, budget_checker=services.dialog.budget_checker)
+    return Dialog(services.engine, reminders=services.reminders)
 
 
 async def converse(fake: FakeTelegram, send: Callable[[], object], replies: int = 1) -> list[dict[str, Any]]:
@@ -173,17 +173,12 @@ async def test_cap_without_arguments_asks_step_by_step_with_buttons(
 
 
 async def test_budget_csv_is_downloaded_and_checked(fake: FakeTelegram, app: Application, services: Services) -> None:
-    received: list[tuple[bytes, str, str]] = []
-
-    def checker(content: bytes, name: str, lang: str) -> str:
-        received.append((content, name, lang))
-        return "經費表檢查：2 項，未發現問題。"
-
-    services.dialog.budget_checker = checker
-    content = "項目,金額\n鐘點費,32000\n諮詢費,6000\n".encode()
+    content = ("面向,類別,項目,單價,數量,金額\n"
+               "雙語生活化,經常門,住宿費,3500,2,7000\n").encode()
     (reply,) = await converse(fake, lambda: fake.document("經費表.csv", content))
-    assert reply["text"] == "經費表檢查：2 項，未發現問題。"
-    assert received == [(content, "經費表.csv", "zh")]
+    expected = reference(services).handle_file(CHAT, "經費表.csv", content, USER["language_code"]).text
+    assert reply["text"] == expected
+    assert "住宿費" in reply["text"] and "3,000" in reply["text"]  # the lodging cap it breaks
     (get_file,) = fake.calls_to("getFile")
     assert get_file.params["file_id"] in fake.files
     assert len(fake.calls_to("download")) == 1
