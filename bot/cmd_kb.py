@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 
-from knowledge import loader
+from knowledge import funding_rules, loader
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +21,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"knowledge base error: {exc}", file=sys.stderr)
         return 1
     problems = loader.provenance_problems(kb)
+    try:
+        rules = funding_rules.read_raw()
+        rules_document = kb.documents[rules["document"]]
+        problems += [f"{funding_rules.RULES_FILE.name}: {p}" for p in
+                     funding_rules.provenance_problems(rules, loader.source_text(rules_document))]
+        funding_rules.load_rules()
+    except (funding_rules.RulesError, KeyError) as exc:
+        problems.append(f"calculator rules cannot be loaded: {exc}")
     per_topic = Counter(entry.topic for entry in kb.entries.values())
     per_document = Counter(entry.document.id for entry in kb.entries.values())
     phrasings = sum(len(e.phrasings[lang]) for e in kb.entries.values() for lang in ("zh", "en"))
@@ -32,14 +40,20 @@ def run(args: argparse.Namespace) -> int:
     print("\nEntries per topic:")
     for key, name in kb.topics.items():
         print(f"  {per_topic[key]:4d}  {name.zh} ({key})")
-    print("\nSections covered:")
+    print("\nCoverage of the required sections:")
+    gaps = loader.coverage_gaps(kb)
     for document in kb.documents.values():
-        sections = sorted({e.section for e in kb.entries.values() if e.document is document})
-        print(f"  {document.short.zh}: {len(sections)} sections")
+        print(f"  {document.short.zh}")
+        for label, ids in document.coverage.items():
+            missing = gaps[document.id][label]
+            mark = "✓" if not missing else "✗ missing " + ", ".join(missing)
+            print(f"    {mark} {label} ({len(ids) - len(missing)}/{len(ids)} entries)")
+        problems += [f"{document.short.zh} {label}: no entry {i}" for label, ids in gaps[document.id].items() for i in ids]
     if problems:
         print(f"\n{len(problems)} provenance problem(s):", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
-    print("\nEvery quote is in the plan text and every number in an answer is backed by a quote.")
+    print("\nEvery quote is in the plan text, and every number in an answer or a calculator rule "
+          "is backed by a quote.")
     return 0

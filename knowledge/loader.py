@@ -124,7 +124,7 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for item in raw.get("documents", []):
         doc_where = _Where(where.file, str(item.get("id", "?")))
-        unknown = item.keys() - {"id", "short", "title", "issuer", "source_text", "when", "cues"}
+        unknown = item.keys() - {"id", "short", "title", "issuer", "source_text", "when", "cues", "coverage"}
         if unknown:
             raise doc_where.fail(f"unknown field(s): {', '.join(sorted(unknown))}")
         doc = Document(
@@ -135,6 +135,8 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
             source_text=item["source_text"],
             when=_slots(item.get("when"), doc_where, "when"),
             cues=_strings(item.get("cues"), doc_where, "cues"),
+            coverage={str(label): _strings(ids, doc_where, f"coverage.{label}", 1)
+                      for label, ids in (item.get("coverage") or {}).items()},
         )
         documents[doc.id] = doc
     if not documents:
@@ -272,6 +274,12 @@ def load(data_dir: Path | None = None) -> KnowledgeBase:
     _check_unique_phrasings(entries.values(), Normalizer(dict(synonyms)))
     return KnowledgeBase(documents=documents, topics=topics, entries=entries, synonyms=synonyms,
                          out_of_scope=out_of_scope, fallback=fallback, uncovered_year=uncovered_year)
+
+
+def coverage_gaps(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
+    """Per document and required section, the entry ids it lists that the knowledge base lacks."""
+    return {doc.id: {label: [i for i in ids if i not in kb.entries] for label, ids in doc.coverage.items()}
+            for doc in kb.documents.values()}
 
 
 def source_text(document: Document, sources_dir: Path | None = None) -> str:

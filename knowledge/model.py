@@ -29,6 +29,7 @@ class Document:
     source_text: str  # file name under knowledge/sources/
     when: Mapping[str, SlotValue] = field(default_factory=dict)  # default slot constraints of its entries
     cues: tuple[str, ...] = ()  # words that mark a question as being about this plan
+    coverage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section -> entry ids that must exist
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,18 @@ def test_invented_number_is_caught(data_copy: Path) -> None:
     _edit(path, lambda raw: raw["entries"][0]["answer"].update(zh=raw["entries"][0]["answer"]["zh"] + "補助 987654 元。"))
     problems = loader.provenance_problems(loader.load(data_copy))
     assert any("987654" in p for p in problems)
+
+
+def test_every_required_section_is_covered(kb) -> None:
+    gaps = loader.coverage_gaps(kb)
+    assert {doc: {label: ids for label, ids in sections.items() if ids} for doc, sections in gaps.items()} == \
+        {doc: {} for doc in gaps}
+    listed = {i for doc in kb.documents.values() for ids in doc.coverage.values() for i in ids}
+    assert listed == set(kb.entries)  # every entry belongs to a required section
+
+
+def test_a_missing_required_entry_is_reported(data_copy: Path) -> None:
+    path = next(p for p in loader.entry_files(data_copy) if p.name == "moe_items.yaml")
+    _edit(path, lambda raw: raw["entries"].pop(0))
+    gaps = loader.coverage_gaps(loader.load(data_copy))
+    assert any(gaps["moe_bilingual_115"].values())
