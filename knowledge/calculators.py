@@ -314,13 +314,19 @@ def _count(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _per_person(cap: Money, people: int, times: int, unit: tuple[str, str, str, str]) -> tuple[int, Bilingual]:
+    """people × times × cap, with its working; `unit` = (zh name, en name, zh unit, en unit)."""
+    zh_name, en_name, zh_unit, en_unit = unit
+    n, k = _positive(people, "人數", "people"), _positive(times, zh_name, en_name)
+    amount = int(n * k * cap)
+    return amount, both(f"{_count(n)} 人 × {_count(k)} {zh_unit} × {money(cap, 'zh')} = {money(amount, 'zh')}",
+                        f"{_count(n)} people × {_count(k)} {en_unit} × {money(cap, 'en')} = {money(amount, 'en')}")
+
+
 def attendance_fee(rules: FundingRules, people: int, occasions: int = 1) -> ItemAmount:
     rule = rules.items.attendance_fee
-    n, k = _positive(people, "人數", "people"), _positive(occasions, "次數", "occasions")
-    amount = int(n * k * rule.cap)
-    return ItemAmount(amount, both(f"{_count(n)} 人 × {_count(k)} 次 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
-                                   f"{_count(n)} people × {_count(k)} occasion(s) × {money(rule.cap, 'en')} = {money(amount, 'en')}"),
-                      sources=(rule,))
+    amount, working = _per_person(rule.cap, people, occasions, ("次數", "occasions", "次", "occasion(s)"))
+    return ItemAmount(amount, working, sources=(rule,))
 
 
 def consultation_fee(rules: FundingRules, hours: int | Decimal, session: str = "day", people: int = 1) -> ItemAmount:
@@ -426,10 +432,8 @@ def meals(rules: FundingRules, people: int, meals_per_day: int = 1, days: int = 
 
 def lodging(rules: FundingRules, people: int, nights: int = 1) -> ItemAmount:
     rule = rules.items.lodging
-    n, d = _positive(people, "人數", "people"), _positive(nights, "天數", "nights")
-    amount = int(n * d * rule.cap)
-    return ItemAmount(amount, both(f"{_count(n)} 人 × {_count(d)} 日 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
-                                   f"{_count(n)} people × {_count(d)} night(s) × {money(rule.cap, 'en')} = {money(amount, 'en')}"),
+    amount, working = _per_person(rule.cap, people, nights, ("天數", "nights", "日", "night(s)"))
+    return ItemAmount(amount, working,
                       (both("為每人每日上限，實際以單據核實。", "This is the cap per person per day; claim what is actually spent."),),
                       (rule,))
 
