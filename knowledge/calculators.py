@@ -17,6 +17,7 @@ from knowledge.funding_rules import (
     FundingRules,
     Item,
     OpenClassroom,
+    Money,
     Range,
     Transfer,
     cefr_rank,
