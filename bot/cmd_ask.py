@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Iterator, TextIO
 
 from knowledge.engine import Answer, Engine
 from knowledge.loader import KnowledgeBaseError
@@ -33,6 +34,16 @@ def format_plain(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def _input_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of standard input; bytes that are not UTF-8 become U+FFFD instead of stopping the run."""
+    raw = getattr(stream, "buffer", None)
+    if raw is None:
+        yield from stream
+        return
+    for line in raw:
+        yield line.decode("utf-8", errors="replace")
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         engine = Engine.load()
@@ -40,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"policybot: knowledge base error: {exc}", file=sys.stderr)
         return 2
     if args.jsonl:
-        for line in sys.stdin:
+        for line in _input_lines(sys.stdin):
             answer = engine.answer(line.rstrip("\r\n"), lang=args.lang)
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()

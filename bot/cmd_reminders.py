@@ -53,11 +53,17 @@ def _error(message: str, code: int) -> int:
     return code
 
 
+def _shown(value: str, limit: int = 40) -> str:
+    """A user's value quoted in an error line: printable and short."""
+    printable = "".join(ch if ch.isprintable() else "?" for ch in value)
+    return repr(printable if len(printable) <= limit else printable[:limit] + "…")
+
+
 def deadlines(args: argparse.Namespace) -> int:
     try:
         on = date.fromisoformat(args.on) if args.on else taipei_now().date()
     except ValueError:
-        return _error(f"--on must be a date like 2027-08-01, not {args.on!r}", 2)
+        return _error(f"--on must be a date like 2027-08-01, not {_shown(args.on)}", 2)
     try:
         calendar = PlanCalendar.load()
     except CalendarError as exc:
@@ -92,7 +98,7 @@ def reminders_due(args: argparse.Namespace) -> int:
     try:
         at = as_taipei(_moment(args.at))
     except ValueError:
-        return _error(f'--at must be a moment like "2027-08-31 09:00" (Asia/Taipei), not {args.at!r}', 2)
+        return _error(f'--at must be a moment like "2027-08-31 09:00" (Asia/Taipei), not {_shown(args.at)}', 2)
     try:
         calendar = PlanCalendar.load()
         store = SubscriptionStore()

@@ -7,6 +7,7 @@ same everywhere and is tested once. Replies are plain text; adapters escape or f
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -108,6 +109,10 @@ _TEXT = {
         "en": "Sorry, something went wrong while handling your message; it has been logged. "
               "Please try again in a moment, or ask in other words.",
     },
+    "stale_button": {
+        "zh": "這個按鈕已經失效了，請直接輸入問題或點下面的範例。",
+        "en": "That button is no longer valid. Please type your question or tap an example below.",
+    },
     "file_type": {
         "zh": "我只能檢查 CSV 或 YAML 格式的經費表（副檔名 .csv、.yaml、.yml）。",
         "en": "I can only check budgets as CSV or YAML files (.csv, .yaml, .yml).",
@@ -124,12 +129,17 @@ def _t(key: str, lang: str) -> str:
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
-    """'/cap@policybot 模式二 8班' -> ('cap', '模式二 8班'); None when not a command."""
-    stripped = text.strip().replace("／", "/", 1)
-    if not stripped.startswith("/") or len(stripped) < 2:
+    """'/cap@policybot 模式二 8班' -> ('cap', '模式二 8班'); None when not a command.
+
+    Phones in full-width input mode send ／ｈｅｌｐ and ideographic spaces: the command word is
+    read after NFKC and split on any white space.
+    """
+    stripped = text.strip()
+    if not stripped or unicodedata.normalize("NFKC", stripped[0]) != "/":
         return None
-    head, _, args = stripped[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
+    head, *rest = stripped[1:].split(maxsplit=1) or [""]
+    args = rest[0] if rest else ""
+    name = unicodedata.normalize("NFKC", head).split("@", 1)[0].lower()
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None
     return name, args.strip()
@@ -142,8 +152,9 @@ class Dialog:
         self.engine = engine
         self.reminders = reminders
         self._lang: dict[ChatRef, str] = {}
-        # School facts gathered so far while the calculator asks back ("請問貴校有幾班？").
-        self._pending: dict[ChatRef, SchoolFacts] = {}
+        # School facts gathered so far while the calculator asks back ("請問貴校有幾班？"), with
+        # the language it asked in (a bare "20" has none of its own).
+        self._pending: dict[ChatRef, tuple[SchoolFacts, str]] = {}
 
     # -- entry points used by the channel adapters ------------------------------------
 
@@ -153,17 +164,29 @@ class Dialog:
             return self._lang[chat]
         return "en" if (hint or "").lower().startswith("en") else "zh"
 
+    def reply_language(self, chat: ChatRef, words: str, hint: str | None = None, fallback: str | None = None,
+                       question: bool = True) -> str:
+        """The language to answer `words` in.
+
+        A question is answered in its own language first, then the chat's /lang choice; command
+        arguments (`/cap 模式二 8班`) are tokens rather than prose, so there the choice comes first.
+        `fallback` is the language a pending question was asked in (a bare "20" has none).
+        """
+        chosen, typed = self._lang.get(chat), detect_lang(words)
+        first = (typed, chosen) if question else (chosen, typed)
+        return first[0] or first[1] or fallback or self.language(chat, hint)
+
     def handle_text(self, chat: ChatRef, text: str, lang_hint: str | None = None) -> Reply:
         command = parse_command(text or "")
         if command is not None:
             return self.handle_command(chat, *command, lang_hint=lang_hint)
-        preferred = self.language(chat, lang_hint)
-        lang = detect_lang(text or "") or preferred
-        calculation = try_calculation(text or "", lang, self._pending.get(chat))
+        facts, asked_in = self._pending.get(chat, (None, None))
+        lang = self.reply_language(chat, text or "", lang_hint, asked_in)
+        calculation = try_calculation(text or "", lang, facts)
         if calculation is not None:
             return self._calc_reply(chat, calculation, lang)
         self._pending.pop(chat, None)
-        return self._reply_for(self.engine.answer(text or "", lang=preferred))
+        return self._reply_for(self.engine.answer(text or "", lang=lang))
 
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
         lang = self.language(chat, lang_hint)
@@ -172,9 +195,14 @@ class Dialog:
         if data.startswith(EXAMPLE_PREFIX):
             examples = _TEXT["examples"][lang]
             index = data[len(EXAMPLE_PREFIX):]
-            if index.isdigit() and int(index) < len(examples):
+            if index.isascii() and index.isdigit() and int(index) < len(examples):
                 return self.handle_text(chat, examples[int(index)], lang_hint)
-        return self.handle_text(chat, data, lang_hint)
+        if parse_command(data) is not None:  # calculator steps send their command back
+            return self.handle_text(chat, data, lang_hint)
+        # Data the bot never made (a stale or forged button): not the user's words, so no
+        # guessing at its language; offer the examples again.
+        welcome = self.welcome(chat, lang_hint)
+        return Reply(f"{_t('stale_button', lang)}\n\n{welcome.text}", welcome.buttons, lang)
 
     def refuse_file(self, chat: ChatRef, filename: str, size: int | None,
                     lang_hint: str | None = None) -> Reply | None:
@@ -233,7 +261,9 @@ class Dialog:
         if name == "ask":
             return self._reply_for(self.engine.answer(args, lang=lang))
         if name == "cap":
-            return self._calc_reply(chat, cap_command(args, lang, self._pending.get(chat)), lang)
+            facts, asked_in = self._pending.get(chat, (None, None))
+            lang = self.reply_language(chat, args, lang_hint, asked_in, question=False)
+            return self._calc_reply(chat, cap_command(args, lang, facts), lang)
         return Reply(_t("unknown_command", lang).format(name="/" + name[:30]), lang=lang)
 
     @staticmethod
@@ -251,11 +281,15 @@ class Dialog:
     # -- helpers ----------------------------------------------------------------------
 
     def sources_text(self, lang: str) -> str:
+        """The plans and, per plan, the required sections it covers (their names in the plan's own words)."""
         lines = []
         for document in self.engine.kb.documents.values():
-            sections = sorted({e.section for e in self.engine.kb.entries.values() if e.document is document})
             lines.append(f"📘 {document.title.get(lang)}")
-            lines.append("   " + "、".join(sections) if lang == "zh" else "   " + "; ".join(sections))
+            topics = {self.engine.kb.topics[e.topic].get(lang) for e in self.engine.kb.entries.values()
+                      if e.document is document}
+            lines.append(("   主題：" if lang == "zh" else "   Topics: ") + ("、" if lang == "zh" else "; ").join(sorted(topics)))
+            if lang == "zh":
+                lines.append("   章節：" + "、".join(document.coverage))
         return "\n".join(lines)
 
     def _set_language(self, chat: ChatRef, args: str, lang: str) -> Reply:
@@ -281,7 +315,7 @@ class Dialog:
     def _calc_reply(self, chat: ChatRef, calculation: CalcReply, lang: str) -> Reply:
         """A calculator result, or its question back with the facts kept for the next message."""
         if calculation.pending is not None:
-            self._pending[chat] = calculation.pending
+            self._pending[chat] = (calculation.pending, lang)
         else:
             self._pending.pop(chat, None)
         text = calculation.text

@@ -88,7 +88,8 @@ class Engine:
     # -- public API -------------------------------------------------------------------
 
     def answer(self, question: str, lang: str | None = None) -> Answer:
-        """Answer `question`; `lang` ('zh' or 'en') is a hint used when the text has no letters."""
+        """Answer `question` in the language it is written in; `lang` ('zh' or 'en') is the
+        fallback when the text has no letters."""
         text = clean(question if isinstance(question, str) else "", MAX_QUESTION_CHARS)
         lang = detect_lang(text) or (lang if lang in ("zh", "en") else "zh")
         normalised = self.normalize(text)

@@ -18,10 +18,12 @@ _BARE_YEAR = re.compile(r"(?<![\d.])(109|110|111|114|115|116|117|118|119)(?![\d.
 _GREGORIAN_SCHOOL_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)\s*[-/–\s]\s*(?:20)?([2-3]\d)(?!\d)")
 _MODE = re.compile(r"模式\s*([12])|mode\s*([12])|model\s*([12])")
 _PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching in some domains
-_DOMAINS = re.compile(r"(?<!\d)(\d+)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?|subjects?|areas?)")
+_DOMAINS = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?|subjects?|areas?)")
 _MULTI_DOMAINS = re.compile(r"多個領域|多領域|2個以上|兩個以上|two or more|multiple domains|several domains")
 _SINGLE_DOMAIN = re.compile(r"單一領域|單領域|only one domain|single domain|one domain")
-_CLASSES = re.compile(r"(?<![\d.])(\d{1,4})\s*(?:個)?\s*(?:班(?!次|級數以)|classes|class(?!room))")
+# A class count as written, negative or absurd included (the calculators refuse those with a
+# reason); a decimal such as 2.5班 is not read as a count at all.
+_CLASSES = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以)|classes|class(?!room))")
 _BRANCH = re.compile(r"分校|branch")
 _LEVELS = (("國小", re.compile(r"國小(?!部分)|小學|elementary|primary")),
            ("國中", re.compile(r"國中(?!小)|初中|junior|middle school")),
@@ -65,7 +67,7 @@ def _domains(text: str) -> int | None:
     match = _DOMAINS.search(text)
     if match:
         count = int(match.group(1))
-        return 2 if count >= 2 else (1 if count == 1 else None)
+        return 2 if count >= 2 else count  # 0 or negative is kept for the calculator to refuse
     return None
 
 

@@ -127,8 +127,20 @@ def english_numbers_to_digits(text: str) -> str:
 
 
 def strip_punctuation(text: str) -> str:
-    return "".join(" " if unicodedata.category(ch) in _PUNCT_CATEGORIES and ch != "%" else ch
-                   for ch in text)
+    """Punctuation to spaces, except %, a decimal point between digits (2.5) and a minus sign
+    starting a number (-5班): the calculators must see those to refuse them, not misread them."""
+    kept = []
+    for i, ch in enumerate(text):
+        before, after = text[i - 1: i], text[i + 1: i + 2]
+        if unicodedata.category(ch) not in _PUNCT_CATEGORIES or ch == "%":
+            kept.append(ch)
+        elif ch == "." and before.isdigit() and after.isdigit():
+            kept.append(ch)
+        elif ch == "-" and after.isdigit() and (not before or before.isspace()):
+            kept.append(ch)
+        else:
+            kept.append(" ")
+    return "".join(kept)
 
 
 def detect_lang(text: str) -> str | None:

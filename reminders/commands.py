@@ -79,8 +79,10 @@ _MESSAGES = {
 
 
 def _shown(words: list[str], lang: str) -> str:
-    """Echo at most three offending words, each cut short: never repeat a flood back."""
-    cut = [w if len(w) <= 20 else w[:20] + "…" for w in words[:3]]
+    """Echo at most three offending words, each cut short and without control characters:
+    never repeat a flood or a terminal escape back."""
+    printable = ["".join(ch if ch.isprintable() else "?" for ch in w) for w in words[:3]]
+    cut = [w if len(w) <= 20 else w[:20] + "…" for w in printable]
     return ("、" if lang == "zh" else ", ").join(cut) + ("…" if len(words) > 3 else "")
 
 
