@@ -50,6 +50,10 @@ def test_detect_lang(text: str, lang: str | None) -> None:
     ("mode 2 with one domain and 12 classes", Slots(mode=2, domains=1, classes=12)),
     ("junior high 2021-22", Slots(year=110, level="國中")),
     ("國中小英語學藝競賽", Slots()),          # both levels: no single level
+    ("模式一 -5班", Slots(mode=1, classes=-5)),  # kept negative, for the calculator to refuse
+    ("模式一 2.5班", Slots(mode=1)),             # a decimal is not a class count
+    ("第一階段是114-116學年度嗎", Slots(year=116)),  # a range's dash is not a minus sign
+    ("模式一和模式二差在哪", Slots()),          # two modes named: a comparison, no mode
     ("英語村遊學60班次", Slots()),            # 班次 is not a class count
     ("學分班要上多少小時", Slots()),
 ])
