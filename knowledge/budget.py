@@ -16,12 +16,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -39,8 +40,12 @@ from knowledge.calculators import (
 from knowledge.funding_rules import Cited, FundingRules, contains_any, default_rules, keyword_form
 from knowledge.model import Bilingual
 
-MAX_BYTES = 1_000_000   # a real budget is a few kB; this keeps a stray upload cheap
-MAX_ROWS = 2000
+MAX_MB = 5
+MAX_BYTES = MAX_MB * 1024 * 1024  # the one upload limit: the chat refuses bigger files before download
+MAX_ROWS = 2000         # read no further: a real budget has a few dozen rows
+MAX_LINES = MAX_ROWS * 10  # rows counting blank ones (spreadsheets export empty formatted rows)
+MAX_YAML_DEPTH = 10     # rows: [{column: value}] needs 3
+MAX_YAML_EVENTS = MAX_ROWS * 30  # parser events (a row of 7 cells makes 16), counted before building
 HEADER_SCAN_ROWS = 10   # the header may sit under a title row or two
 TOLERANCE = Decimal("0.5")  # amounts are whole NT$; allow rounding of unit price × quantity
 
@@ -62,11 +67,20 @@ SUMMARY_ITEMS = ("合計", "小計", "總計", "total", "subtotal", "grand total
 _SIGNATURES = ((b"PK\x03\x04", ("Excel（.xlsx）或壓縮檔", "an Excel (.xlsx) or zip file")),
                (b"\xd0\xcf\x11\xe0", ("舊版 Excel（.xls）或 Word 檔", "an old Excel (.xls) or Word file")),
                (b"%PDF", ("PDF 檔", "a PDF file")))
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: much faster
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls but tab and line breaks
+_BINARY = re.compile(f"[{_CONTROLS}]")
+# What never goes back to a chat or a terminal: controls (ESC[2J clears a screen), line breaks
+# inside a cell, and the invisible marks that reorder or hide text.
+_UNPRINTABLE = re.compile(rf"[{_CONTROLS}\t\r\n\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
 
 
 class BudgetFileError(InvalidInput):
     """The file cannot be read as a budget; carries the reason in both languages."""
+
+
+Record = tuple[int, dict[str, Any]]  # (row number, cells by column)
 
 
 # -- report ---------------------------------------------------------------------------
@@ -211,8 +225,7 @@ def _decode(content: bytes) -> str:
     else:
         raise BudgetFileError("看不懂檔案的編碼；請存成 UTF-8 或 Big5 的 CSV。",
                               "Unknown text encoding; please save the file as CSV in UTF-8 or Big5.")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
-    if controls > max(3, len(text) // 100):
+    if len(_BINARY.findall(text)) > max(3, len(text) // 100):
         raise BudgetFileError("這不是文字檔（有大量控制字元）。請傳 CSV 或 YAML 檔。",
                               "This is not a text file (many control characters). Please send a CSV or YAML file.")
     return text
@@ -238,27 +251,58 @@ def _missing_columns(found: Iterable[str | None]) -> BudgetFileError | None:
         + ". Needed: part, category, item, unit_price, quantity, amount (note optional).")
 
 
-def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
-    """(line number, cells by column) for each data row under the header row.
+def _printable(text: str) -> str:
+    """`text` safe to echo: controls, line breaks and invisible marks become one space."""
+    return _UNPRINTABLE.sub(" ", text).strip()
+
+
+def _cell(value: Any) -> Any:
+    """A cell as read: text made printable, numbers and other YAML values as they are."""
+    return _printable(value) if isinstance(value, str) else value
+
+
+def _too_many_rows() -> BudgetFileError:
+    return BudgetFileError(f"經費列太多（上限 {MAX_ROWS} 列；連同空白列最多 {MAX_LINES} 列）。",
+                           f"Too many rows (at most {MAX_ROWS}, or {MAX_LINES} counting blank ones).")
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[list[str]]:
+    """The rows of `text`, read as they are needed; a row csv cannot read ends it with a
+    BudgetFileError naming that row (csv's own message is English and technical)."""
+    number = 0
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+            yield cells
+    except csv.Error:
+        row = number + 1
+        raise BudgetFileError(f"CSV 格式有誤：第 {row} 列讀不出來（引號沒有成對，或某一格太長）。",
+                              f"The CSV is malformed: row {row} cannot be read "
+                              "(an unmatched quote, or a cell that is too long).") from None
+
+
+def _csv_records(text: str) -> Iterator[Record]:
+    """(row number, cells by column) for each row under the header row, read as they are needed.
 
     Tries tab, comma and semicolon; the header is the first of the top rows naming 3+ columns.
     """
     missing: BudgetFileError | None = None
     malformed: BudgetFileError | None = None
     for delimiter in ("\t", ",", ";"):
+        rows = _csv_rows(text, delimiter)
         try:
-            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        except csv.Error as exc:
-            malformed = malformed or BudgetFileError(f"CSV 格式有誤：{exc}", f"The CSV is malformed: {exc}")
+            head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+        except BudgetFileError as error:
+            malformed = malformed or error
             continue
-        for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        for index, row in enumerate(head):
             columns = [_column(cell) for cell in row]
             if sum(c is not None for c in columns) < 3:
                 continue
             error = _missing_columns(columns)
             if error is None:
-                return [(index + 2 + offset, {col: cell.strip() for col, cell in zip(columns, cells) if col})
-                        for offset, cells in enumerate(rows[index + 1:])]
+                body = itertools.chain(head[index + 1:], rows)
+                return ((number, {col: _cell(cell) for col, cell in zip(columns, cells) if col})
+                        for number, cells in enumerate(body, index + 2))
             missing = missing or error
             break
     raise missing or malformed or BudgetFileError(
@@ -267,10 +311,33 @@ def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
         "quantity, amount, note.")
 
 
-def _yaml_records(text: str) -> list[tuple[int, dict[str, Any]]]:
+def _check_yaml_shape(text: str) -> None:
+    """Refuse, before anything is built, what no budget needs: anchors and aliases (2 kB of
+    them expand to millions of cells), nesting deeper than MAX_YAML_DEPTH (building recurses
+    once per level) and more events than MAX_ROWS rows make."""
+    depth = 0
+    for count, event in enumerate(yaml.parse(text, Loader=_YAML_LOADER), 1):
+        line = event.start_mark.line + 1
+        if getattr(event, "anchor", None):  # an anchor (&name) or an alias (*name)
+            raise BudgetFileError(f"YAML 不能使用錨點或別名（& 和 *，第 {line} 行）；請把每一列完整寫出來。",
+                                  f"The YAML may not use anchors or aliases (& and *, line {line}); "
+                                  "write each row out in full.")
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+        if depth > MAX_YAML_DEPTH:
+            raise BudgetFileError(f"YAML 格式有誤：巢狀層次太深（第 {line} 行；最多 {MAX_YAML_DEPTH} 層）。",
+                                  f"The YAML is malformed: nested too deep (line {line}; "
+                                  f"at most {MAX_YAML_DEPTH} levels).")
+        if count > MAX_YAML_EVENTS:
+            raise _too_many_rows()
+
+
+def _yaml_records(text: str) -> list[Record]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        _check_yaml_shape(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
+    except BudgetFileError:
+        raise  # the shape check's own message (it is a ValueError too)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30, a 5000-digit number
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark else ""
         line_en = f" at line {mark.line + 1}" if mark else ""
@@ -283,7 +350,8 @@ def _yaml_records(text: str) -> list[tuple[int, dict[str, Any]]]:
                               "The YAML must be a list of budget rows (or a list under rows:).")
     records = []
     for index, row in enumerate(data, 1):
-        cells = {col: value for key, value in row.items() if (col := _column(key))} if isinstance(row, dict) else None
+        cells = {col: _cell(value) for key, value in row.items() if (col := _column(key))} \
+            if isinstance(row, dict) else None
         records.append((index, cells if cells is not None else {"__invalid__": row}))
     error = _missing_columns(col for _, cells in records for col in cells)
     if error:
@@ -324,7 +392,7 @@ def _category(value: str) -> bool:
                     f"category must be 經常門 (recurrent) or 資本門 (capital), not {value[:20]!r}.")
 
 
-def _rows(rules: FundingRules, records: list[tuple[int, dict[str, Any]]]) -> tuple[list[BudgetRow], list[Finding]]:
+def _rows(rules: FundingRules, records: list[Record]) -> tuple[list[BudgetRow], list[Finding]]:
     rows: list[BudgetRow] = []
     problems: list[Finding] = []
     part_cell = category_cell = ""
@@ -334,8 +402,6 @@ def _rows(rules: FundingRules, records: list[tuple[int, dict[str, Any]]]) -> tup
                 f"第 {number} 列不是「欄位: 值」的格式。", f"Row {number} is not a mapping of column: value."), row=number))
             continue
         text = {k: str(v).strip() if v is not None else "" for k, v in cells.items()}
-        if not any(text.values()):
-            continue
         item = text.get("item", "")
         if keyword_form(item) in (keyword_form(s) for s in SUMMARY_ITEMS):
             continue
@@ -368,26 +434,39 @@ def _rows(rules: FundingRules, records: list[tuple[int, dict[str, Any]]]) -> tup
     return rows, problems
 
 
-def read_budget(content: bytes, filename: str) -> list[tuple[int, dict[str, Any]]]:
+def _filled(cells: dict[str, Any]) -> bool:
+    return any(str(v).strip() for v in cells.values() if v is not None)
+
+
+def _bounded(records: Iterable[Record]) -> list[Record]:
+    """The records to check, blank rows dropped, reading no further than the row limits."""
+    kept: list[Record] = []
+    filled = 0
+    for count, (number, cells) in enumerate(records, 1):
+        has_data = _filled(cells)
+        filled += has_data
+        if filled > MAX_ROWS or count > MAX_LINES:
+            raise _too_many_rows()
+        if has_data or "__invalid__" in cells:  # a YAML row that is not a mapping is a finding
+            kept.append((number, cells))
+    if not filled:
+        raise BudgetFileError("檔案裡沒有任何經費列。", "The file has no budget rows.")
+    return kept
+
+
+def read_budget(content: bytes, filename: str) -> list[Record]:
     """The records of a budget file; raises BudgetFileError when the file cannot be read."""
     if not isinstance(content, (bytes, bytearray)):
         raise BudgetFileError("沒有收到檔案內容。", "No file content was received.")
     if len(content) > MAX_BYTES:
-        raise BudgetFileError(f"檔案太大（{len(content) / 1_000_000:.1f} MB），經費表上限 {MAX_BYTES // 1_000_000} MB。",
-                              f"The file is too large ({len(content) / 1_000_000:.1f} MB); "
-                              f"a budget may be at most {MAX_BYTES // 1_000_000} MB.")
+        size = len(content) / 1024 / 1024
+        raise BudgetFileError(f"檔案太大（{size:.1f} MB），經費表上限 {MAX_MB} MB。",
+                              f"The file is too large ({size:.1f} MB); a budget may be at most {MAX_MB} MB.")
     text = _decode(bytes(content))
     if not text.strip():
         raise BudgetFileError("檔案是空的。", "The file is empty.")
     suffix = PurePath(filename or "").suffix.lower()
-    records = _yaml_records(text) if suffix in (".yaml", ".yml") else _csv_records(text)
-    data = [r for r in records if any(str(v).strip() for v in r[1].values() if v is not None)]
-    if not data:
-        raise BudgetFileError("檔案裡沒有任何經費列。", "The file has no budget rows.")
-    if len(data) > MAX_ROWS:
-        raise BudgetFileError(f"經費列太多（{len(data)} 列，上限 {MAX_ROWS} 列）。",
-                              f"Too many rows ({len(data)}; at most {MAX_ROWS}).")
-    return records
+    return _bounded(_yaml_records(text) if suffix in (".yaml", ".yml") else _csv_records(text))
 
 
 # -- checks ---------------------------------------------------------------------------
@@ -618,7 +697,7 @@ def check_budget(content: bytes, filename: str, facts: SchoolFacts | None = None
     findings += _capital_checks(rules, parts, mode, moved)
     findings.sort(key=lambda f: (f.severity != "violation", f.row is None, f.row or 0))
     shown = {k: p for k, p in parts.items() if p.total or k == "bilingual_life" or mode == 2}
-    return BudgetReport(PurePath(filename or "").name, len(rows), mode, facts, shown, findings,
+    return BudgetReport(_printable(PurePath(filename or "").name), len(rows), mode, facts, shown, findings,
                         rules.items.premium.rate, rules.items.premium)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import Callable
 
@@ -79,17 +80,57 @@ _OPEN = re.compile(r"觀課")  # the synonyms fold 開放課室 / open classroom
 _NO_OPEN = re.compile(_NO + r"\s*(?:自願|開放|open)?\s*觀課")
 _YES_WORDS = re.compile(r"^(?:有|是|對|要|會|好|yes|y|yeah|yep|sure|ok)$")
 _NO_WORDS = re.compile(r"^(?:沒有|沒|無|否|不|不要|不會|no|n|nope|none)$")
-_BARE_NUMBER = re.compile(r"^(\d{1,4})\s*(?:個|班|個班)?$")
+# A number as typed, sign, decimals and 萬 included (-5, 2.5, 1萬): the calculators refuse what is
+# not a usable value with the reason, rather than the chat not seeing a number at all.
+_NUMBER = r"(?<![\d.])(-?\d+(?:\.\d+)?)\s*(萬)?"
+_BARE_NUMBER = re.compile(rf"^{_NUMBER}\s*(?:個|班|個班)?$")
+# Where a number states a school fact, written however it is written (模式3, 2.5班, 1萬班, 2.5 domains).
+_WRITTEN = {
+    "mode": re.compile(rf"(?:模式|\bmode)\s*{_NUMBER}"),
+    "classes": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:班(?!次|級數)|class(?:es)?\b)"),
+    "domains": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:以上)?\s*(?:領域|domains?\b)"),
+}
 _CEILING_WORDS = re.compile(r"多少|最多|上限|額度|補助|經費|拿|how much|ceiling|maximum|\bmax\b|funding|grant|\bget\b|budget")
 _AMOUNT_WORDS = re.compile(r"多少|最多|上限|額度|how much|ceiling|maximum|\bmax\b")
 _QUESTION = re.compile(r"嗎|哪|什麼|怎麼|如何|為什麼|可不可以|能不能|\b(?:which|what|how|why|can|may|does|is)\b")
 _KNOWLEDGE_WORDS = re.compile(r"項目|哪些|什麼|資本門|經常門|怎麼|如何|條件|\b(?:which|items|capital|recurrent|conditions|how do)\b")
 
 
+def _typed_number(match: re.Match[str]) -> int | Decimal:
+    """The number a match of _NUMBER wrote: 20, -5, 1萬 = 10000; 2.5 stays a Decimal."""
+    value = Decimal(match.group(1))
+    if match.group(2):
+        value *= 10000
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _refused(name: str, value: int | Decimal) -> bool:
+    """Whether SchoolFacts refuses `value` as the fact `name`."""
+    try:
+        SchoolFacts(**{name: value})  # type: ignore[arg-type]
+    except InvalidFacts:
+        return True
+    return False
+
+
+def _unusable(text: str) -> dict[str, object]:
+    """Facts stated with a number the slots do not read and SchoolFacts refuses (模式3, 2.5班, 1萬班).
+
+    They are kept so that the reply says what is wrong with them instead of asking again as if
+    nothing had been typed; a usable number the slots left alone (模式1 vs 模式2) stays unread.
+    """
+    found: dict[str, object] = {}
+    for name, pattern in _WRITTEN.items():
+        match = pattern.search(text)
+        if match and _refused(name, value := _typed_number(match)):
+            found[name] = value
+    return found
+
+
 def _facts_in(text: str) -> dict[str, object]:
     """School facts a normalised message states (only those it states)."""
     slots = extract(text)
-    found: dict[str, object] = {k: v for k, v in slots.as_dict().items() if k in ("mode", "classes", "domains")}
+    found = _unusable(text) | {k: v for k, v in slots.as_dict().items() if k in _WRITTEN}
     if _NO_BRANCH.search(text):
         found["branch"] = False
     elif slots.branch:
@@ -104,9 +145,10 @@ def _facts_in(text: str) -> dict[str, object]:
 def _answer_to_step(text: str, step: str) -> dict[str, object]:
     """A bare number or yes/no typed in answer to the question of `step`."""
     number = _BARE_NUMBER.match(text)
-    if number and step in ("mode", "classes", "domains"):
-        value = int(number.group(1))
-        return {step: 2 if step == "domains" and value >= 2 else value}  # 2 means two or more
+    if number and step in _WRITTEN:
+        value = _typed_number(number)
+        two_or_more = step == "domains" and isinstance(value, int) and value >= 2
+        return {step: 2 if two_or_more else value}
     if step in ("branch", "open_classroom"):
         if _NO_WORDS.match(text):
             return {step: False}

@@ -84,6 +84,12 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _shown(value: Any) -> str:
+    """A value quoted back in a message, cut short: a 300-digit class count is not repeated whole."""
+    text = str(value)
+    return text if len(text) <= 15 else text[:15] + "…"
+
+
 @dataclass(frozen=True)
 class SchoolFacts:
     """What decides a school's ceiling. None means not known yet (a chat may still ask)."""
@@ -96,22 +102,24 @@ class SchoolFacts:
 
     def __post_init__(self) -> None:
         if self.mode is not None and (not _whole(self.mode) or self.mode not in (1, 2)):
-            raise InvalidFacts(f"模式只有模式一和模式二（收到的是 {self.mode}）。",
-                               f"mode must be 1 or 2 (got {self.mode}).")
+            raise InvalidFacts(f"模式只有模式一和模式二（收到的是 {_shown(self.mode)}）。",
+                               f"mode must be 1 or 2 (got {_shown(self.mode)}).")
         if self.classes is not None:
             if not _whole(self.classes):
-                raise InvalidFacts(f"班級數必須是整數（收到的是 {self.classes}）。",
-                                   f"classes must be a whole number (got {self.classes}).")
+                raise InvalidFacts(f"班級數必須是整數（收到的是 {_shown(self.classes)}）。",
+                                   f"classes must be a whole number (got {_shown(self.classes)}).")
             if self.classes < 1:
-                raise InvalidFacts(f"班級數至少要 1 班（收到的是 {self.classes}）。",
-                                   f"classes must be at least 1 (got {self.classes}).")
+                raise InvalidFacts(f"班級數至少要 1 班（收到的是 {_shown(self.classes)}）。",
+                                   f"classes must be at least 1 (got {_shown(self.classes)}).")
             if self.classes > MAX_CLASSES:
-                raise InvalidFacts(f"{self.classes} 班不合理，請確認班級數（最多 {MAX_CLASSES} 班）。",
-                                   f"{self.classes} classes is not plausible; please check (at most {MAX_CLASSES}).")
+                raise InvalidFacts(f"{_shown(self.classes)} 班不合理，請確認班級數（最多 {MAX_CLASSES} 班）。",
+                                   f"{_shown(self.classes)} classes is not plausible; please check "
+                                   f"(at most {MAX_CLASSES}).")
         if self.domains is not None:
             if not _whole(self.domains) or self.domains not in (1, 2):
-                raise InvalidFacts("部領領域數請填 1 或 2（2 代表 2 個以上）。",
-                                   "domains must be 1 or 2 (2 means two or more).")
+                raise InvalidFacts(f"部領領域數請填 1 或 2（2 代表 2 個以上），不能是 {_shown(self.domains)}。",
+                                   f"domains must be 1 or 2 (2 means two or more); it cannot be "
+                                   f"{_shown(self.domains)}.")
             if self.mode == 1:
                 raise InvalidFacts("模式一沒有部分領域課程雙語教學，不需要填領域數。",
                                    "mode 1 has no partial-domain teaching; leave out the number of domains.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
-from knowledge.budget import MAX_BYTES, MAX_ROWS, BudgetFileError, BudgetReport, check_budget, format_report
+from knowledge.budget import (
+    MAX_BYTES,
+    MAX_LINES,
+    MAX_ROWS,
+    MAX_YAML_DEPTH,
+    BudgetFileError,
+    BudgetReport,
+    check_budget,
+    format_report,
+)
 from knowledge.calculators import SchoolFacts
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -260,6 +270,126 @@ def test_five_megabyte_file_is_refused_quickly() -> None:
         check_budget(b"x" * 5_000_000, "big.csv")
 
 
+def test_the_size_limit_is_the_5_MB_the_chat_announces() -> None:
+    assert MAX_BYTES == 5 * 1024 * 1024
+    with pytest.raises(BudgetFileError) as error:
+        check_budget(b"a" * (MAX_BYTES + 1), "b.csv")
+    assert "上限 5 MB" in error.value.zh and "at most 5 MB" in error.value.en
+
+
+ROW = "雙語生活化,經常門,印刷費,100,50,5000,學習單\n"
+YAML_ROW = "  - {面向: 雙語生活化, 類別: 經常門, 項目: 印刷費, 單價: 100, 數量: 50, 金額: 5000, 備註: 學習單}\n"
+
+
+@pytest.mark.parametrize("content, name", [
+    (HEADER + ROW * ((MAX_BYTES - 100) // len(ROW.encode())), "b.csv"),
+    (HEADER + "\n" * (MAX_BYTES - 100), "b.csv"),
+    (HEADER + ",,,,,,\n" * ((MAX_BYTES - 100) // 7), "b.csv"),
+    ("rows:\n" + YAML_ROW * ((MAX_BYTES - 10) // len(YAML_ROW.encode())), "b.yaml"),
+    ("[" + "1," * ((MAX_BYTES - 10) // 2) + "1]", "b.yaml"),
+], ids=["rows", "blank lines", "empty cells", "yaml rows", "yaml flat list"])
+def test_a_file_just_under_the_limit_is_refused_for_its_rows_quickly(content: str, name: str) -> None:
+    data = content.encode()
+    assert len(data) <= MAX_BYTES
+    with pytest.raises(BudgetFileError) as error:
+        check_budget(data, name)
+    assert f"上限 {MAX_ROWS} 列" in error.value.zh and "太大" not in error.value.zh
+    assert f"{MAX_LINES} counting blank ones" in error.value.en
+
+
+def test_blank_rows_between_data_rows_are_skipped_and_do_not_count_as_rows() -> None:
+    report = check(HEADER + "\n" * (MAX_ROWS * 2) + ROW + ",,,,,,\n" * 100 + ROW)
+    assert report.rows == 2 and [f.row for f in report.findings if f.code == "row_error"] == []
+
+
+@pytest.mark.parametrize("content, zh, en", [
+    ('"' + "x" * 200_000 + "\n", "第 1 列讀不出來", "row 1 cannot be read"),
+    (HEADER + ROW + '雙語生活化,"' + "x" * 200_000 + "\n", "第 3 列讀不出來", "row 3 cannot be read"),
+])
+def test_csv_the_csv_module_cannot_read_gets_our_message_naming_the_row(content: str, zh: str, en: str) -> None:
+    with pytest.raises(BudgetFileError) as error:
+        check(content)
+    assert zh in error.value.zh and en in error.value.en
+    assert "field" not in error.value.zh + error.value.en and "131072" not in error.value.zh  # not csv's own words
+
+
+def _nested(depth: int, shape: str) -> bytes:
+    if shape == "flow lists":
+        return ("[" * depth + "]" * depth).encode()
+    if shape == "block lists":
+        return "".join("  " * i + "- \n" for i in range(depth)).encode()
+    return ("{a: " * depth + "1" + "}" * depth).encode()
+
+
+@pytest.mark.parametrize("shape", ["flow lists", "block lists", "flow maps"])
+@pytest.mark.parametrize("depth", [MAX_YAML_DEPTH + 1, 600, 1000])
+def test_deeply_nested_yaml_is_refused_with_a_message(shape: str, depth: int) -> None:
+    with pytest.raises(BudgetFileError) as error:
+        check_budget(_nested(depth, shape), "b.yaml")
+    assert "YAML" in error.value.zh and "巢狀層次太深" in error.value.zh and "nested too deep" in error.value.en
+
+
+def test_a_million_open_brackets_are_refused_at_once() -> None:
+    with pytest.raises(BudgetFileError) as error:
+        check_budget(_nested(1_000_000, "flow lists"), "b.yaml")
+    assert "nested too deep" in error.value.en
+
+
+def test_yaml_nesting_a_budget_needs_is_accepted() -> None:
+    content = ("rows:\n  - {面向: 雙語生活化, 類別: 經常門, 項目: 印刷費, 單價: 100, 數量: 50, 金額: 5000, "
+               "備註: [學習單, [A4, [雙面]]]}\n").encode()
+    assert check_budget(content, "b.yaml").rows == 1
+
+
+def _alias_bomb() -> bytes:
+    anchors = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdef", "bcdefg"):
+        anchors.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    body = "  - {面向: *g, 類別: 經常門, 項目: 印刷費, 單價: 1, 數量: 1, 金額: 1}\n" * 20
+    return ("\n".join(anchors) + "\nrows:\n" + body).encode()
+
+
+@pytest.mark.parametrize("content", [
+    _alias_bomb(),
+    "rows:\n  - &row {面向: 雙語生活化, 類別: 經常門, 項目: 印刷費, 單價: 1, 數量: 1, 金額: 1}\n  - *row\n".encode(),
+    "rows:\n  - {面向: 雙語生活化, 類別: 經常門, 項目: 印刷費, 單價: 1, 數量: 1, 金額: 1, 備註: *nothing}\n".encode(),
+], ids=["alias bomb", "repeated row", "undefined alias"])
+def test_yaml_anchors_and_aliases_are_refused_at_once(content: bytes) -> None:
+    with pytest.raises(BudgetFileError) as error:
+        check_budget(content, "b.yaml")
+    assert "錨點或別名" in error.value.zh and "anchors or aliases" in error.value.en
+
+
+@pytest.mark.parametrize("cell", ["2026-02-30", "9" * 5000])
+def test_yaml_values_python_cannot_build_are_a_yaml_message(cell: str) -> None:
+    content = f"- {{面向: 雙語生活化, 類別: 經常門, 項目: 印刷費, 單價: 1, 數量: 1, 金額: 1, 備註: {cell}}}\n"
+    with pytest.raises(BudgetFileError) as error:
+        check_budget(content.encode(), "b.yaml")
+    assert "YAML 格式有誤" in error.value.zh and "The YAML is malformed" in error.value.en
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202e]")
+
+
+@pytest.mark.parametrize("content, name", [
+    (HEADER + "雙語生活化,\x1b[2J經常,印刷費,100,50,5000,學習單\n", "b.csv"),
+    (HEADER + "雙語生活化,經常門,\x1b[31m印刷費\u202e,abc,50,5000,\"學習單\r\n第二行\"\n", "b.csv"),
+    ("- {面向: \"\\e[2J雙語\", 類別: 經常門, 項目: \"印刷\\x85費\", 單價: x, 數量: 1, 金額: 1}\n", "b.yaml"),
+], ids=["category", "item and note", "yaml escapes"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_control_characters_in_cells_are_not_echoed(content: str, name: str, lang: str) -> None:
+    report = check_budget(content.encode(), name)
+    assert report.findings
+    text = format_report(report, lang)
+    assert not _CONTROL.search(text.replace("\n", "")), text
+    assert not _CONTROL.search(json.dumps(report.to_json(lang), ensure_ascii=False))
+
+
+def test_control_characters_in_the_file_name_are_not_echoed() -> None:
+    report = check_budget((HEADER + ROW).encode(), "\x1b[2J預算\u202e.csv")
+    assert report.filename == "[2J預算 .csv" and not _CONTROL.search(format_report(report, "zh").replace("\n", ""))
+
+
 @pytest.mark.parametrize("line, zh", [
     ("雙語生活化,經常門,出席費,2000,1,abc,", "「金額」不是數字"),
     ("雙語生活化,經常門,出席費,two,1,2000,", "「單價」不是數字"),
@@ -373,6 +503,18 @@ def test_cli_unreadable_file_exits_2(tmp_path: Path, content: bytes, capsys: pyt
 def test_cli_bad_path_or_facts_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("content", [_nested(1000, "flow lists"), _nested(1000, "flow maps"), _alias_bomb()],
+                         ids=["lists", "maps", "aliases"])
+def test_cli_nested_or_aliased_yaml_exits_2_with_one_line(tmp_path: Path, content: bytes,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(content)
+    assert main(["check-budget", str(path), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Traceback" not in captured.err
+    assert captured.err.startswith("policybot check-budget: deep.yaml: The YAML") and captured.err.count("\n") == 1
 
 
 def test_cli_argparse_errors_exit_2() -> None:

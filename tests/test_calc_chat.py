@@ -111,6 +111,42 @@ def test_absurd_facts_in_words_get_a_clear_message_and_the_question_again() -> N
     assert reply is not None and "不合理" in reply.text and reply.pending is not None
 
 
+@pytest.mark.parametrize("typed, zh", [
+    ("-20", "至少要 1 班"), ("0", "至少要 1 班"), ("99999", "不合理"), ("1000000000000", "不合理"),
+    ("2.5", "必須是整數"), ("1萬", "不合理"), ("-20班", "至少要 1 班"),
+])
+def test_an_impossible_typed_class_count_is_refused_and_the_question_stays_open(typed: str, zh: str) -> None:
+    asked = try_calculation("模式一最多補助多少", "zh")
+    assert asked is not None
+    reply = try_calculation(typed, "zh", asked.pending)
+    assert reply is not None and zh in reply.text and "合計" not in reply.text
+    assert reply.pending == asked.pending and reply.options == asked.options
+    final = try_calculation("20", "zh", reply.pending)
+    assert final is not None and "合計 250,000 元" in final.text
+
+
+def test_a_typed_domain_count_must_be_one_or_two() -> None:
+    asked = cap_command("模式二 8班", "en")
+    reply = try_calculation("-2", "en", asked.pending)
+    assert reply is not None and "cannot be -2" in reply.text and reply.options == asked.options
+    assert "Total: NT$1,150,000" in cap_command("5", "en", reply.pending).text  # 5 domains: two or more
+
+
+@pytest.mark.parametrize("question, zh", [
+    ("我們 -5 班做模式一最多補助多少？", "至少要 1 班"),
+    ("我們 2.5 班做模式一最多補助多少？", "必須是整數"),
+    ("我們一萬班做模式一最多補助多少？", "不合理"),
+    ("模式三 8班 最多補助多少", "模式只有模式一和模式二"),
+])
+def test_impossible_facts_in_a_question_are_refused_with_the_reason(question: str, zh: str) -> None:
+    reply = try_calculation(question, "zh")
+    assert reply is not None and zh in reply.text and "合計" not in reply.text and reply.options
+
+
+def test_a_comparison_of_the_two_modes_is_not_read_as_a_mode() -> None:
+    assert try_calculation("模式一和模式二有什麼不同", "zh") is None
+
+
 def test_mode1_with_domains_is_explained() -> None:
     reply = try_calculation("模式一 2個領域 20班 最多多少", "zh")
     assert reply is not None and "模式一沒有部分領域" in reply.text and "合計 250,000 元" in reply.text
@@ -173,6 +209,47 @@ def test_buttons_work_even_when_the_dialog_lost_pending() -> None:
 def test_cap_bad_arguments(args: str, lang: str, message: str) -> None:
     reply = cap_command(args, lang)
     assert message in reply.text
+
+
+@pytest.mark.parametrize("args, lang, message, asks", [
+    ("模式一 -5班", "zh", "至少要 1 班", "幾班"),
+    ("mode 1 -5 classes", "en", "at least 1", "How many classes"),
+    ("模式二 -8班 2領域", "zh", "至少要 1 班", "幾班"),
+    ("模式二 8班 -2領域", "zh", "不能是 -2", "幾個領域"),
+    ("mode 2 8 classes -2 domains", "en", "cannot be -2", "how many domains"),
+    ("模式一 2.5班", "zh", "必須是整數", "幾班"),
+    ("mode 1 2.5 classes", "en", "whole number", "How many classes"),
+    ("模式一 20000班", "zh", "不合理", "幾班"),
+    ("模式一 1000000000000班", "zh", "不合理", "幾班"),
+    ("模式一 一萬班", "zh", "10000 班不合理", "幾班"),
+    ("mode 1 10,000 classes", "en", "not plausible", "How many classes"),
+    ("模式三 8班", "zh", "模式只有模式一和模式二", "哪一種模式"),
+    ("mode 3 8 classes", "en", "mode must be 1 or 2", "Which mode"),
+    ("-5", "en", "mode must be 1 or 2", "Which mode"),
+])
+def test_cap_refuses_impossible_numbers_with_the_reason_and_asks_again(args: str, lang: str, message: str,
+                                                                         asks: str) -> None:
+    reply = cap_command(args, lang)
+    assert message in reply.text and asks in reply.text, reply.text
+    assert reply.pending is not None and reply.options
+    assert ("合計" if lang == "zh" else "Total") not in reply.text
+
+
+def test_cap_keeps_the_valid_facts_of_a_refused_command() -> None:
+    reply = cap_command("模式三 8班", "zh")
+    assert reply.pending is not None and reply.pending.classes == 8 and reply.pending.mode is None
+    assert "合計 1,150,000 元" in cap_command("2", "zh", cap_command("2", "zh", reply.pending).pending).text
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("Which mode", "Total: NT$250,000")),
+                                         ("zh", ("哪一種模式", "合計 250,000 元"))])
+def test_every_reply_of_a_flow_follows_the_lang_passed_in(lang: str, words: tuple[str, str]) -> None:
+    """Bare numbers have no language of their own: the reply is in the `lang` the caller passes."""
+    reply = cap_command("20 classes", lang)
+    assert words[0] in reply.text
+    reply = try_calculation("1", lang, reply.pending)
+    assert reply is not None and words[1] in reply.text
+    assert all(("附件2" if lang == "zh" else "Annex 2") in source for source in reply.sources)
 
 
 # -- items in words -------------------------------------------------------------------

@@ -113,6 +113,7 @@ def test_open_classroom_with_mode1_is_rejected() -> None:
     ({"mode": 1, "classes": 10, "domains": 2}, "模式一", "mode 1 has no partial-domain"),
     ({"mode": 2, "classes": 10, "domains": 3}, "領域", "domains must be 1 or 2"),
     ({"mode": 2, "classes": 10, "domains": 0}, "領域", "domains must be 1 or 2"),
+    ({"mode": 2, "classes": 10, "domains": -2}, "不能是 -2", "cannot be -2"),
     ({"mode": 2, "classes": "10"}, "整數", "whole number"),
     ({"mode": 2, "classes": 10.5}, "整數", "whole number"),
     ({"mode": 2, "classes": 10, "branch": "yes"}, "是", "yes or no"),
@@ -122,6 +123,12 @@ def test_invalid_facts(kwargs: dict, zh: str, en: str) -> None:
         SchoolFacts(**kwargs)
     assert zh in error.value.zh and en in error.value.en
     assert error.value.message("en") == error.value.en
+
+
+def test_an_absurd_value_is_not_quoted_back_whole() -> None:
+    with pytest.raises(InvalidFacts) as error:
+        SchoolFacts(mode=1, classes=int("8" * 300))
+    assert "不合理" in error.value.zh and "888…" in error.value.zh and len(error.value.en) < 120
 
 
 @pytest.mark.parametrize("facts, missing", [
