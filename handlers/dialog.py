@@ -21,8 +21,8 @@ from knowledge.textnorm import detect_lang
 BUTTON_DATA_LIMIT = 64
 ASK_PREFIX = "ask:"
 EXAMPLE_PREFIX = "ex:"
-# Budget files larger than this are refused before download: a school budget is a few kB.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# Budget files larger than the checker reads are refused before download.
+MAX_FILE_BYTES = budget.MAX_BYTES
 BUDGET_FILE_SUFFIXES = (".csv", ".yaml", ".yml", ".txt")
 
 
@@ -118,8 +118,8 @@ _TEXT = {
         "en": "I can only check budgets as CSV or YAML files (.csv, .yaml, .yml).",
     },
     "file_too_big": {
-        "zh": "檔案太大了（上限 5 MB）。請傳經費表的 CSV 或 YAML 檔。",
-        "en": "That file is too large (5 MB at most). Please send the budget as a CSV or YAML file.",
+        "zh": "檔案太大了（上限 {mb} MB）。請傳經費表的 CSV 或 YAML 檔。",
+        "en": "That file is too large ({mb} MB at most). Please send the budget as a CSV or YAML file.",
     },
 }
 
@@ -211,7 +211,7 @@ class Dialog:
         if not filename.lower().endswith(BUDGET_FILE_SUFFIXES):
             return Reply(_t("file_type", lang), lang=lang)
         if size is not None and size > MAX_FILE_BYTES:
-            return Reply(_t("file_too_big", lang), lang=lang)
+            return Reply(_t("file_too_big", lang).format(mb=budget.MAX_MB), lang=lang)
         return None
 
     def apology(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
