@@ -34,6 +34,7 @@ class LineSettings:
     port: int = 8000
     api_base_url: str | None = None
     data_api_base_url: str | None = None
+    push_rate: int = 100  # push requests per second; LINE allows far more, this leaves headroom
 
 
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
@@ -42,6 +43,15 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.isdigit() or not 0 < int(raw) < 65536:
         raise ConfigError(f"{name} must be a port number between 1 and 65535")
+    return int(raw)
+
+
+def _bounded(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}")
     return int(raw)
 
 
@@ -93,4 +103,5 @@ def line(env: Mapping[str, str] | None = None) -> LineSettings:
         port=_port(env, "LINE_WEBHOOK_PORT", 8000),
         api_base_url=env.get("LINE_API_BASE_URL", "").strip() or None,
         data_api_base_url=env.get("LINE_DATA_API_BASE_URL", "").strip() or None,
+        push_rate=_bounded(env, "LINE_PUSH_RATE", 100, 1, 2000),
     )

@@ -8,20 +8,20 @@ from aiohttp import web
 
 from bot import config
 from bot.wiring import Services
-from handlers.line import CHANNEL, DEFAULT_PUSH_RATE, LINE_BOT, EventLog, create_app
+from handlers.line import CHANNEL, LINE_BOT, EventLog, create_app
 from reminders.scheduler import ReminderScheduler
 
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
 
 
 def build_app(settings: config.LineSettings, services: Services,
-              push_rate: int = DEFAULT_PUSH_RATE) -> web.Application:
+              push_rate: int | None = None) -> web.Application:
     """The LINE web app with the reminder scheduler (app[REMINDERS]) running while it is up.
 
     The event log shares the reminder database, so a redelivery after a restart is still seen.
     """
     events = EventLog(services.store.path)
-    app = create_app(settings, services.dialog, events, push_rate)
+    app = create_app(settings, services.dialog, events, push_rate or settings.push_rate)
     scheduler = services.scheduler({CHANNEL: app[LINE_BOT].push_channel})
     app[REMINDERS] = scheduler
 

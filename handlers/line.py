@@ -64,7 +64,6 @@ MAX_TEXT = 5000
 MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 MAX_DISPLAY_TEXT = 300
-DEFAULT_PUSH_RATE = 100  # requests per second; LINE allows far more, this leaves headroom
 API_TIMEOUT = 15  # seconds, reply and push
 CONTENT_TIMEOUT = 60  # seconds, downloading a sent file
 UNSUPPORTED_MESSAGES = frozenset({"sticker", "image", "video", "audio", "location"})
@@ -542,7 +541,7 @@ async def health(_request: web.Request) -> web.Response:
 
 
 def create_app(settings: LineSettings, dialog: Dialog, events: EventLog,
-               push_rate: int = DEFAULT_PUSH_RATE) -> web.Application:
+               push_rate: int) -> web.Application:
     """The webhook app: POST /callback, GET /health. `app[LINE_BOT].push_channel` can be handed
     to a reminder scheduler; run that in a cleanup context added after this app's own, so it
     starts after the API clients open and stops before they close."""

@@ -22,7 +22,7 @@ from fake_line import FakeLine
 from bot.line_app import REMINDERS, build_app
 from bot.config import LineSettings
 from bot.wiring import Services
-from handlers.line import DEFAULT_PUSH_RATE, LINE_BOT, LineBot
+from handlers.line import LINE_BOT, LineBot
 from reminders.scheduler import ReminderScheduler
 
 SECRET = "0123456789abcdef0123456789abcdef"
@@ -106,7 +106,7 @@ def settings(fake: FakeLine) -> LineSettings:
 
 
 @asynccontextmanager
-async def serve(fake: FakeLine, services: Services, push_rate: int = DEFAULT_PUSH_RATE) -> AsyncIterator[Line]:
+async def serve(fake: FakeLine, services: Services, push_rate: int | None = None) -> AsyncIterator[Line]:
     app = build_app(settings(fake), services, push_rate)
     runner = web.AppRunner(app)
     await runner.setup()

@@ -23,7 +23,7 @@ pytest_plugins = ["line_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE_VARS = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_WEBHOOK_HOST", "LINE_WEBHOOK_PORT",
-             "LINE_API_BASE_URL", "LINE_DATA_API_BASE_URL")
+             "LINE_API_BASE_URL", "LINE_DATA_API_BASE_URL", "LINE_PUSH_RATE")
 
 
 @pytest.fixture
@@ -38,6 +38,8 @@ def no_line_env(monkeypatch: pytest.MonkeyPatch) -> None:
     {"LINE_CHANNEL_SECRET": SECRET},
     {"LINE_CHANNEL_ACCESS_TOKEN": TOKEN},
     {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_WEBHOOK_PORT": "http"},
+    {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_PUSH_RATE": "0"},
+    {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_PUSH_RATE": "fast"},
 ])
 def test_missing_or_bad_settings_exit_2_with_one_line_and_no_secret(
         env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
