@@ -33,5 +33,5 @@ def build_services(db: str | None = None) -> Services:
     store = SubscriptionStore(db or config.db_path())
     calendar = PlanCalendar.load()
     reminders = ReminderCommands(store, calendar)
-    return Services(engine=engine, dialog=Dialog(engine, reminders=reminders), reminders=reminders,
+    return Services(engine=engine, dialog=Dialog(engine, reminders=reminders, languages=store), reminders=reminders,
                     store=store, calendar=calendar)

@@ -7,6 +7,7 @@ same everywhere and is tested once. Replies are plain text; adapters escape or f
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,6 +17,9 @@ from knowledge.calc_chat import CalcReply, cap_command, try_calculation
 from knowledge.calculators import SchoolFacts
 from knowledge.engine import Answer, Engine
 from knowledge.textnorm import detect_lang
+from reminders.store import StoreError
+
+log = logging.getLogger(__name__)
 
 # Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
 BUTTON_DATA_LIMIT = 64
@@ -43,6 +47,13 @@ class Reply:
     text: str
     buttons: list[Button] = field(default_factory=list)
     lang: str = "zh"
+
+
+class LanguageMemory(Protocol):
+    """Where a chat's /lang choice is kept across restarts (reminders.store.SubscriptionStore)."""
+
+    def chat_language(self, channel: str, chat_id: str) -> str | None: ...
+    def set_chat_language(self, channel: str, chat_id: str, lang: str | None) -> None: ...
 
 
 class ReminderService(Protocol):
@@ -148,10 +159,12 @@ def parse_command(text: str) -> tuple[str, str] | None:
 class Dialog:
     """Turns one incoming message into one reply, the same way on every channel."""
 
-    def __init__(self, engine: Engine, reminders: ReminderService | None = None) -> None:
+    def __init__(self, engine: Engine, reminders: ReminderService | None = None,
+                 languages: LanguageMemory | None = None) -> None:
         self.engine = engine
         self.reminders = reminders
-        self._lang: dict[ChatRef, str] = {}
+        self._languages = languages
+        self._lang: dict[ChatRef, str | None] = {}  # cache of the chats' /lang choices
         # School facts gathered so far while the calculator asks back ("請問貴校有幾班？"), with
         # the language it asked in (a bare "20" has none of its own).
         self._pending: dict[ChatRef, tuple[SchoolFacts, str]] = {}
@@ -160,9 +173,30 @@ class Dialog:
 
     def language(self, chat: ChatRef, hint: str | None = None) -> str:
         """The chat's chosen language, else the client's hint, else Chinese."""
-        if chat in self._lang:
-            return self._lang[chat]
-        return "en" if (hint or "").lower().startswith("en") else "zh"
+        return self._chosen(chat) or ("en" if (hint or "").lower().startswith("en") else "zh")
+
+    def _chosen(self, chat: ChatRef) -> str | None:
+        if chat not in self._lang:
+            self._lang[chat] = self._remembered(chat)
+        return self._lang[chat]
+
+    def _remembered(self, chat: ChatRef) -> str | None:
+        if self._languages is None:
+            return None
+        try:
+            return self._languages.chat_language(chat.channel, chat.chat_id)
+        except StoreError as exc:  # the choice is a convenience: answer anyway
+            log.warning("cannot read the language of %s:%s: %s", chat.channel, chat.chat_id, exc)
+            return None
+
+    def _remember(self, chat: ChatRef, lang: str | None) -> None:
+        self._lang[chat] = lang
+        if self._languages is None:
+            return
+        try:
+            self._languages.set_chat_language(chat.channel, chat.chat_id, lang)
+        except StoreError as exc:
+            log.warning("cannot store the language of %s:%s: %s", chat.channel, chat.chat_id, exc)
 
     def reply_language(self, chat: ChatRef, words: str, hint: str | None = None, fallback: str | None = None,
                        question: bool = True) -> str:
@@ -172,7 +206,7 @@ class Dialog:
         arguments (`/cap 模式二 8班`) are tokens rather than prose, so there the choice comes first.
         `fallback` is the language a pending question was asked in (a bare "20" has none).
         """
-        chosen, typed = self._lang.get(chat), detect_lang(words)
+        chosen, typed = self._chosen(chat), detect_lang(words)
         first = (typed, chosen) if question else (chosen, typed)
         return first[0] or first[1] or fallback or self.language(chat, hint)
 
@@ -242,7 +276,7 @@ class Dialog:
 
     def chat_gone(self, chat: ChatRef) -> None:
         """The user blocked the bot or left: stop their reminders."""
-        self._lang.pop(chat, None)
+        self._remember(chat, None)
         if self.reminders is not None:
             self.reminders.forget_chat(chat.channel, chat.chat_id)
 
@@ -296,7 +330,7 @@ class Dialog:
         choice = args.strip().lower()[:2]
         if choice not in ("zh", "en"):
             return Reply(_t("lang_usage", lang), [Button("中文", "/lang zh"), Button("English", "/lang en")], lang)
-        self._lang[chat] = choice
+        self._remember(chat, choice)
         return Reply(_t("lang_set", choice), lang=choice)
 
     def _reminder_command(self, chat: ChatRef, name: str, args: str, lang: str) -> Reply:

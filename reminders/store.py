@@ -51,6 +51,15 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             UNIQUE (channel, chat_id, deadline_id, lead_days)
         )""",
     )),
+    (2, (
+        """CREATE TABLE chat_settings (
+            channel    TEXT NOT NULL,
+            chat_id    TEXT NOT NULL,
+            lang       TEXT NOT NULL CHECK (lang IN ('zh', 'en')),  -- chosen with /lang
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (channel, chat_id)
+        )""",
+    )),
 )
 
 
@@ -245,6 +254,25 @@ class SubscriptionStore:
             return subs
         wanted = set(channels)
         return [s for s in subs if s.channel in wanted]
+
+    # -- chat settings -------------------------------------------------------------------------
+
+    def chat_language(self, channel: str, chat_id: str) -> str | None:
+        """The language a chat chose with /lang, or None."""
+        rows = self._query(lambda c: c.execute(
+            "SELECT lang FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id)).fetchall())
+        return rows[0][0] if rows else None
+
+    def set_chat_language(self, channel: str, chat_id: str, lang: str | None) -> None:
+        """Remember a chat's /lang choice (None forgets it, e.g. when the chat blocks the bot)."""
+        with self._transaction() as c:
+            if lang is None:
+                c.execute("DELETE FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id))
+            else:
+                c.execute("""INSERT INTO chat_settings (channel, chat_id, lang, updated_at) VALUES (?, ?, ?, ?)
+                             ON CONFLICT (channel, chat_id) DO UPDATE
+                             SET lang = excluded.lang, updated_at = excluded.updated_at""",
+                          (channel, chat_id, lang, _now()))
 
     # -- sent-log ------------------------------------------------------------------------------
 

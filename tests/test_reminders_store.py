@@ -51,14 +51,16 @@ def test_a_later_migration_is_applied_once_and_keeps_data(db, monkeypatch):
     store = SubscriptionStore(db)
     store.subscribe("telegram", "42", lang="zh")
     store.close()
-    v2 = (2, ("ALTER TABLE subscriptions ADD COLUMN muted INTEGER NOT NULL DEFAULT 0",))
-    monkeypatch.setattr("reminders.store.MIGRATIONS", (*MIGRATIONS, v2))
+    later = MIGRATIONS[-1][0] + 1
+    v_next = (later, ("ALTER TABLE subscriptions ADD COLUMN muted INTEGER NOT NULL DEFAULT 0",))
+    monkeypatch.setattr("reminders.store.MIGRATIONS", (*MIGRATIONS, v_next))
     store = SubscriptionStore(db)
-    assert store.schema_version() == 2 and store.get("telegram", "42") is not None
+    assert store.schema_version() == later and store.get("telegram", "42") is not None
     store.close()
     SubscriptionStore(db).close()
     conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == \
+        [v for v, _ in MIGRATIONS] + [later]
     assert conn.execute("SELECT muted FROM subscriptions").fetchall() == [(0,)]
     conn.close()
 
@@ -202,3 +204,15 @@ def test_directory_in_the_way_is_a_store_error(tmp_path):
     (tmp_path / "policybot.db").mkdir()
     with pytest.raises(StoreError, match="policybot.db"):
         SubscriptionStore(tmp_path / "policybot.db")
+
+
+def test_a_chat_language_survives_reopening_and_can_be_forgotten(db):
+    store = SubscriptionStore(db)
+    assert store.chat_language("line", "U1") is None
+    store.set_chat_language("line", "U1", "en")
+    store.close()
+    store = SubscriptionStore(db)
+    assert store.chat_language("line", "U1") == "en" and store.chat_language("telegram", "U1") is None
+    store.set_chat_language("line", "U1", None)
+    assert store.chat_language("line", "U1") is None
+    store.close()
