@@ -86,6 +86,9 @@ class Matcher:
         self._keywords = [tuple({normalize(k) for k in entry.keywords} - {""}) for entry in self._entries]
         shared = Counter(k for keywords in self._keywords for k in keywords)
         self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
+        # Chinese keywords of three or more characters also count, at half weight, with one
+        # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
+        self._fuzzy_keywords = sorted(k for k in shared if len(k) >= 3 and not k.isascii())
         self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self._entries):
@@ -110,16 +113,30 @@ class Matcher:
                 found[index] += self._idf[term] / total
         return found
 
+    def _keywords_in(self, normalised: str) -> dict[str, float]:
+        """Weight of each keyword found in the question; only when none is there whole, those
+        with one character off (look-alike keywords such as 閱讀力倍增 / 聽力倍增 must not blur)."""
+        found = {k: w for k, w in self._keyword_weight.items() if k in normalised}
+        if found:
+            return found
+        candidates = [k for k in self._fuzzy_keywords if len(k) <= len(normalised)]
+        for keyword, score, _ in process.extract(normalised, candidates, scorer=fuzz.partial_ratio,
+                                                 score_cutoff=60, limit=None):
+            if score >= 100 * (len(keyword) - 1) / len(keyword) - 0.01:
+                found[keyword] = self._keyword_weight[keyword] / 2
+        return found
+
     def _evidence(self, normalised: str, slots: Slots) -> tuple[list[float], list[bool]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots;
         and, per entry, whether one of its keywords is in the question."""
         named = slots.as_dict()
         cued = {doc for doc, cues in self._cues.items() if any(c in normalised for c in cues)}
         coverage = self._coverage(normalised)
+        found = self._keywords_in(normalised)
         evidence, keyword_hit = [], []
         for index, entry in enumerate(self._entries):
             score = COVERAGE_WEIGHT * coverage[index]
-            weights = sorted((self._keyword_weight[k] for k in self._keywords[index] if k in normalised), reverse=True)
+            weights = sorted((found[k] for k in self._keywords[index] if k in found), reverse=True)
             keyword_hit.append(bool(weights))
             score += sum(weights[:2])
             if len(cued) == 1:
