@@ -92,9 +92,9 @@ class Matcher:
         self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self._entries):
-            text = " ".join([*(p for lang in LANGS for p in entry.phrasings[lang]), *entry.keywords,
-                             entry.title.zh, entry.title.en, entry.answer.zh, entry.answer.en])
-            for term in terms(normalize(text)):
+            parts = [*(p for lang in LANGS for p in entry.phrasings[lang]), *entry.keywords,
+                     entry.title.zh, entry.title.en, entry.answer.zh, entry.answer.en]
+            for term in set().union(*(terms(normalize(part, limit=None)) for part in parts)):
                 self._postings[term].append(index)
         count = len(self._entries)
         self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}

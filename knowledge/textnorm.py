@@ -42,13 +42,16 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-def clean(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
-    """Drop control and format characters, trim, and cut to `limit` characters."""
+def clean(text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
+    """Drop control and format characters, trim, and cut to `limit` characters (None: no cut,
+    for the knowledge base's own texts)."""
     if not isinstance(text, str):
         text = str(text)
-    text = text[: limit * 4]  # cheap first cut before per-character work
+    if limit is not None:
+        text = text[: limit * 4]  # cheap first cut before per-character work
     kept = [" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text]
-    return _SPACES.sub(" ", "".join(kept)).strip()[:limit]
+    cleaned = _SPACES.sub(" ", "".join(kept)).strip()
+    return cleaned if limit is None else cleaned[:limit]
 
 
 @lru_cache(maxsize=1)
@@ -168,17 +171,18 @@ class Normalizer:
         variants = sorted(self.synonyms, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(v) for v in variants)) if variants else None
 
-    def base(self, text: str) -> str:
+    def base(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
         """Every step but the synonyms."""
-        text = unicodedata.normalize("NFKC", clean(text))
+        text = unicodedata.normalize("NFKC", clean(text, limit))
         text = to_traditional(text).lower()
         text = english_numbers_to_digits(chinese_numerals_to_digits(text))
         text = _THOUSANDS.sub("", text)
         text = strip_punctuation(text)
         return _SPACES.sub(" ", text).strip()
 
-    def __call__(self, text: str) -> str:
-        text = self.base(text)
+    def __call__(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
+        """Normalise a question (cut to `limit` characters) or, with limit=None, a text of the KB."""
+        text = self.base(text, limit)
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self.synonyms[m.group(0)], text)
         return _SPACES.sub(" ", text).strip()
