@@ -23,10 +23,9 @@ def run(args: argparse.Namespace) -> int:
     problems = loader.provenance_problems(kb)
     try:
         rules = funding_rules.read_raw()
-        rules_document = kb.documents[rules["document"]]
+        funding_rules.build_rules(rules, funding_rules.RULES_FILE.name, kb.documents)
         problems += [f"{funding_rules.RULES_FILE.name}: {p}" for p in
-                     funding_rules.provenance_problems(rules, loader.source_text(rules_document))]
-        funding_rules.load_rules()
+                     funding_rules.provenance_problems(rules, loader.source_text(kb.documents[rules["document"]]))]
     except (funding_rules.RulesError, KeyError) as exc:
         problems.append(f"calculator rules cannot be loaded: {exc}")
     per_topic = Counter(entry.topic for entry in kb.entries.values())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from bot import config
+from bot.logs import configure_logging
 
 # The LINE SDK is imported when the server starts, not when any `policybot` command builds
 # its argument parser: it keeps `policybot ask` quick.
@@ -41,8 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except (KnowledgeBaseError, StoreError) as exc:
         print(f"policybot line: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per heartbeat
+    configure_logging([settings.channel_secret, settings.access_token])
     try:
         web.run_app(build_app(settings, services), host=settings.host, port=settings.port)
     except OSError as exc:  # e.g. the port is taken

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 
+from knowledge.textnorm import excerpt
 from reminders import schedule, texts
 from reminders.calendar import CalendarError, PlanCalendar, as_taipei, taipei_now
 from reminders.commands import ReminderCommands
@@ -53,10 +54,9 @@ def _error(message: str, code: int) -> int:
     return code
 
 
-def _shown(value: str, limit: int = 40) -> str:
+def _shown(value: str) -> str:
     """A user's value quoted in an error line: printable and short."""
-    printable = "".join(ch if ch.isprintable() else "?" for ch in value)
-    return repr(printable if len(printable) <= limit else printable[:limit] + "…")
+    return repr(excerpt(value, 40))
 
 
 def deadlines(args: argparse.Namespace) -> int:

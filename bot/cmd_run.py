@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot import config
+from bot.logs import REDACTED, configure_logging
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -16,49 +16,10 @@ if TYPE_CHECKING:
 # python-telegram-bot is imported when the bot starts, not when any `policybot` command
 # builds its argument parser: it keeps `policybot ask` quick.
 
-REDACTED = "[REDACTED]"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
         "run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN; webhook when TELEGRAM_WEBHOOK_URL is set)")
     parser.set_defaults(func=run)
-
-
-class RedactToken(logging.Filter):
-    """Replaces the bot token in a record's message and traceback before any handler writes it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True  # a broken log call: logging reports it without formatting the arguments
-        record.msg, record.args = message.replace(self.token, REDACTED), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, REDACTED)
-        if record.stack_info:
-            record.stack_info = record.stack_info.replace(self.token, REDACTED)
-        return True
-
-
-def configure_logging(token: str) -> None:
-    """Log to stderr with the token redacted.
-
-    httpx logs every request URL, which holds the token; APScheduler logs every reminder tick.
-    """
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    redact = RedactToken(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-    for noisy in ("httpx", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     except config.ConfigError as exc:
         print(f"policybot run: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.token)
+    configure_logging([settings.token], quiet=("httpx", "apscheduler"))  # httpx logs URLs with the token
     try:
         services = build_services(config.db_path())
     except (KnowledgeBaseError, CalendarError, StoreError) as exc:

@@ -60,11 +60,6 @@ def db_path(env: Mapping[str, str] | None = None) -> str:
     return env.get("POLICYBOT_DB", "").strip() or DEFAULT_DB
 
 
-def telegram_token_present(env: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
-    return bool(env.get("TELEGRAM_BOT_TOKEN", "").strip())
-
-
 def telegram(env: Mapping[str, str] | None = None) -> TelegramSettings:
     env = os.environ if env is None else env
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()

@@ -352,19 +352,19 @@ class Dialog:
             self._pending[chat] = (calculation.pending, lang)
         else:
             self._pending.pop(chat, None)
-        text = calculation.text
-        if calculation.sources:
-            separator = "；" if lang == "zh" else "; "
-            text += f"\n\n📖 {_t('sources_label', lang)}{'：' if lang == 'zh' else ': '}" + separator.join(calculation.sources)
-        buttons = [Button(label, data) for label, data in calculation.options
-                   if len(data.encode()) <= BUTTON_DATA_LIMIT]
-        return Reply(text, buttons, lang)
+        buttons = [Button(label, data) for label, data in calculation.options]
+        return _reply(calculation.text, calculation.sources, buttons, lang)
 
     def _reply_for(self, answer: Answer) -> Reply:
-        text = answer.text
-        if answer.sources:
-            text += f"\n\n📖 {_t('sources_label', answer.lang)}：" + "；".join(answer.sources) \
-                if answer.lang == "zh" else f"\n\n📖 {_t('sources_label', answer.lang)}: " + "; ".join(answer.sources)
-        buttons = [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions
-                   if len(f"{ASK_PREFIX}{s.intent}".encode()) <= BUTTON_DATA_LIMIT] if not answer.confident else []
-        return Reply(text, buttons, answer.lang)
+        buttons = [] if answer.confident else \
+            [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
+        return _reply(answer.text, answer.sources, buttons, answer.lang)
+
+
+def _reply(text: str, sources: list[str], buttons: list[Button], lang: str) -> Reply:
+    """A reply with its sources under the text; buttons whose data Telegram could not carry are dropped."""
+    if sources:
+        colon, separator = ("：", "；") if lang == "zh" else (": ", "; ")
+        text += f"\n\n📖 {_t('sources_label', lang)}{colon}" + separator.join(sources)
+    usable = [b for b in buttons if len(b.data.encode()) <= BUTTON_DATA_LIMIT]
+    return Reply(text, usable, lang)

@@ -38,7 +38,9 @@ from knowledge.calculators import (
     unit_cap,
 )
 from knowledge.funding_rules import Cited, FundingRules, contains_any, default_rules, keyword_form
+from knowledge.loader import YAML_LOADER
 from knowledge.model import Bilingual
+from knowledge.textnorm import clean
 
 MAX_MB = 5
 MAX_BYTES = MAX_MB * 1024 * 1024  # the one upload limit: the chat refuses bigger files before download
@@ -67,13 +69,9 @@ SUMMARY_ITEMS = ("合計", "小計", "總計", "total", "subtotal", "grand total
 _SIGNATURES = ((b"PK\x03\x04", ("Excel（.xlsx）或壓縮檔", "an Excel (.xlsx) or zip file")),
                (b"\xd0\xcf\x11\xe0", ("舊版 Excel（.xls）或 Word 檔", "an old Excel (.xls) or Word file")),
                (b"%PDF", ("PDF 檔", "a PDF file")))
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: much faster
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
 _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls but tab and line breaks
 _BINARY = re.compile(f"[{_CONTROLS}]")
-# What never goes back to a chat or a terminal: controls (ESC[2J clears a screen), line breaks
-# inside a cell, and the invisible marks that reorder or hide text.
-_UNPRINTABLE = re.compile(rf"[{_CONTROLS}\t\r\n\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]+")
 
 
 class BudgetFileError(InvalidInput):
@@ -251,14 +249,9 @@ def _missing_columns(found: Iterable[str | None]) -> BudgetFileError | None:
         + ". Needed: part, category, item, unit_price, quantity, amount (note optional).")
 
 
-def _printable(text: str) -> str:
-    """`text` safe to echo: controls, line breaks and invisible marks become one space."""
-    return _UNPRINTABLE.sub(" ", text).strip()
-
-
 def _cell(value: Any) -> Any:
     """A cell as read: text made printable, numbers and other YAML values as they are."""
-    return _printable(value) if isinstance(value, str) else value
+    return clean(value, limit=None) if isinstance(value, str) else value
 
 
 def _too_many_rows() -> BudgetFileError:
@@ -316,7 +309,7 @@ def _check_yaml_shape(text: str) -> None:
     them expand to millions of cells), nesting deeper than MAX_YAML_DEPTH (building recurses
     once per level) and more events than MAX_ROWS rows make."""
     depth = 0
-    for count, event in enumerate(yaml.parse(text, Loader=_YAML_LOADER), 1):
+    for count, event in enumerate(yaml.parse(text, Loader=YAML_LOADER), 1):
         line = event.start_mark.line + 1
         if getattr(event, "anchor", None):  # an anchor (&name) or an alias (*name)
             raise BudgetFileError(f"YAML 不能使用錨點或別名（& 和 *，第 {line} 行）；請把每一列完整寫出來。",
@@ -334,7 +327,7 @@ def _check_yaml_shape(text: str) -> None:
 def _yaml_records(text: str) -> list[Record]:
     try:
         _check_yaml_shape(text)
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except BudgetFileError:
         raise  # the shape check's own message (it is a ValueError too)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2026-02-30, a 5000-digit number
@@ -697,7 +690,7 @@ def check_budget(content: bytes, filename: str, facts: SchoolFacts | None = None
     findings += _capital_checks(rules, parts, mode, moved)
     findings.sort(key=lambda f: (f.severity != "violation", f.row is None, f.row or 0))
     shown = {k: p for k, p in parts.items() if p.total or k == "bilingual_life" or mode == 2}
-    return BudgetReport(_printable(PurePath(filename or "").name), len(rows), mode, facts, shown, findings,
+    return BudgetReport(clean(PurePath(filename or "").name, limit=None), len(rows), mode, facts, shown, findings,
                         rules.items.premium.rate, rules.items.premium)
 
 

@@ -117,11 +117,6 @@ class Engine:
         return Answer(intent=entry.id, confidence=1.0, text=self.render(entry, Slots(), lang),
                       sources=[entry.source(lang)], lang=lang)
 
-    def rank(self, question: str) -> list[Ranked]:
-        """Entries ranked for a question (for evaluation and the benchmark)."""
-        normalised = self.normalize(clean(question, MAX_QUESTION_CHARS))
-        return self.matcher.rank(normalised, extract(normalised)) if normalised else []
-
     # -- helpers ----------------------------------------------------------------------
 
     def render(self, entry: Entry, slots: Slots, lang: str) -> str:

@@ -14,12 +14,12 @@ from dataclasses import MISSING, dataclass, fields, is_dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, get_args, get_origin, get_type_hints
+from typing import Any, Iterator, Mapping, get_args, get_origin, get_type_hints
 
 import yaml
 
 from knowledge import loader
-from knowledge.model import Bilingual
+from knowledge.model import Bilingual, Document
 from knowledge.textnorm import Normalizer
 
 RULES_FILE = loader.DATA_DIR / "rules_moe_115.yaml"
@@ -484,7 +484,7 @@ def _validate(rules: FundingRules, raw: dict[str, Any], file: str) -> None:
 def read_raw(path: Path | None = None) -> dict[str, Any]:
     path = path or RULES_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader.YAML_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise RulesError(f"{path.name}: cannot be read: {exc}") from exc
     if not isinstance(raw, dict):
@@ -495,12 +495,15 @@ def read_raw(path: Path | None = None) -> dict[str, Any]:
 def load_rules(path: Path | None = None) -> FundingRules:
     """Load and validate a rules file (default: the 115 Bilingual Campus Plan)."""
     path = path or RULES_FILE
-    raw = read_raw(path)
-    documents = loader.load_documents(loader.DATA_DIR)
+    return build_rules(read_raw(path), path.name, loader.load_documents(loader.DATA_DIR))
+
+
+def build_rules(raw: dict[str, Any], file: str, documents: Mapping[str, Document]) -> FundingRules:
+    """Validated rules from an already read rules file (`file` names it in error messages)."""
     if raw.get("document") not in documents:
-        raise RulesError(f"{path.name}: 'document' must be one of {', '.join(documents)}")
-    rules = _build(FundingRules, raw, path.name, documents[raw["document"]].short)
-    _validate(rules, raw, path.name)
+        raise RulesError(f"{file}: 'document' must be one of {', '.join(documents)}")
+    rules = _build(FundingRules, raw, file, documents[raw["document"]].short)
+    _validate(rules, raw, file)
     return rules
 
 

@@ -28,8 +28,9 @@ from knowledge.model import (
 )
 from knowledge.textnorm import Normalizer
 
-# libyaml's parser when PyYAML was built with it: ten times faster than the pure-Python one.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's safe parser when PyYAML was built with it: ten times faster than the pure-Python one.
+# Every YAML file policybot reads (knowledge base, rules, calendar, uploaded budgets) uses it.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DATA_DIR = Path(str(resources.files("knowledge") / "data"))
 SOURCES_DIR = Path(str(resources.files("knowledge") / "sources"))
@@ -73,7 +74,7 @@ def numbers_in(text: str) -> set[str]:
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_SafeLoader)
+            return yaml.load(handle, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise _Where(path.name).fail(f"is not valid YAML: {exc}") from exc
 

@@ -79,23 +79,25 @@ class Matcher:
         self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
         self._choices_of: list[list[str]] = []
-        for entry in self._entries:
-            texts = {normalize(p) for lang in LANGS for p in entry.phrasings[lang]}
-            texts |= {normalize(entry.title.zh), normalize(entry.title.en)}
-            self._choices_of.append([units(text) for text in sorted(texts) if text])
-        self._keywords = [tuple({normalize(k) for k in entry.keywords} - {""}) for entry in self._entries]
+        self._keywords: list[tuple[str, ...]] = []
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self._entries):
+            # Each text of the entry is normalised once (uncut: these are the KB's own texts)
+            # and serves the fuzzy choices, the keywords and the term index alike.
+            asked = {normalize(p, limit=None) for lang in LANGS for p in entry.phrasings[lang]}
+            asked |= {normalize(entry.title.zh, limit=None), normalize(entry.title.en, limit=None)}
+            keywords = {normalize(k, limit=None) for k in entry.keywords} - {""}
+            answers = {normalize(entry.answer.zh, limit=None), normalize(entry.answer.en, limit=None)}
+            self._choices_of.append([units(text) for text in sorted(asked) if text])
+            self._keywords.append(tuple(keywords))
+            for term in set().union(*(terms(text) for text in asked | keywords | answers)):
+                self._postings[term].append(index)
         shared = Counter(k for keywords in self._keywords for k in keywords)
         self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
         # Chinese keywords of three or more characters also count, at half weight, with one
         # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
         self._fuzzy_keywords = sorted(k for k in shared if len(k) >= 3 and not k.isascii())
         self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for index, entry in enumerate(self._entries):
-            parts = [*(p for lang in LANGS for p in entry.phrasings[lang]), *entry.keywords,
-                     entry.title.zh, entry.title.en, entry.answer.zh, entry.answer.en]
-            for term in set().union(*(terms(normalize(part, limit=None)) for part in parts)):
-                self._postings[term].append(index)
         count = len(self._entries)
         self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}
         self._unseen_idf = math.log((count + 1) / 0.5)

@@ -87,9 +87,3 @@ class KnowledgeBase:
     out_of_scope: tuple[OutOfScope, ...]
     fallback: Bilingual  # the "plans do not say; ask your education bureau" reply
     uncovered_year: UncoveredYear | None = None
-
-    def by_topic(self) -> dict[str, list[Entry]]:
-        grouped: dict[str, list[Entry]] = {key: [] for key in self.topics}
-        for entry in self.entries.values():
-            grouped[entry.topic].append(entry)
-        return grouped

@@ -54,6 +54,13 @@ def clean(text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
     return cleaned if limit is None else cleaned[:limit]
 
 
+def excerpt(text: str, limit: int) -> str:
+    """A user's words quoted back in a reply or an error line: `clean`ed (no control characters,
+    no invisible marks, nothing that clears a terminal) and cut to `limit` characters with "…"."""
+    cleaned = clean(text, limit + 1)
+    return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
+
+
 @lru_cache(maxsize=1)
 def _simplified_to_traditional_table() -> dict[int, str]:
     """A character table from OpenCC's dictionaries (Simplified -> Traditional -> Taiwan forms).
@@ -134,6 +141,9 @@ def strip_punctuation(text: str) -> str:
     starting a number (-5班): the calculators must see those to refuse them, not misread them."""
     kept = []
     for i, ch in enumerate(text):
+        if ch.isalnum() or ch.isspace():  # nearly every character: skip the category look-up
+            kept.append(ch)
+            continue
         before, after = text[i - 1: i], text[i + 1: i + 2]
         if unicodedata.category(ch) not in _PUNCT_CATEGORIES or ch == "%":
             kept.append(ch)

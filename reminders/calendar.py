@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from knowledge.loader import YAML_LOADER
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 ROC_OFFSET = 1911  # 民國 year + 1911 = Gregorian year
 
@@ -176,7 +178,7 @@ class PlanCalendar:
             except OSError as exc:
                 raise CalendarError(f"{name}: cannot read the plan calendar ({exc})") from exc
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=YAML_LOADER)
         except yaml.YAMLError as exc:
             raise CalendarError(f"{name}: not valid YAML ({exc})") from exc
         return _Builder(name, data).build()

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from knowledge.textnorm import excerpt
+
 from . import schedule, texts
 from .calendar import PlanCalendar, as_taipei, taipei_now
 from .store import DEFAULT_LEAD_DAYS, StoreError, Subscription, SubscriptionStore
@@ -81,8 +83,7 @@ _MESSAGES = {
 def _shown(words: list[str], lang: str) -> str:
     """Echo at most three offending words, each cut short and without control characters:
     never repeat a flood or a terminal escape back."""
-    printable = ["".join(ch if ch.isprintable() else "?" for ch in w) for w in words[:3]]
-    cut = [w if len(w) <= 20 else w[:20] + "…" for w in printable]
+    cut = [excerpt(w, 20) for w in words[:3]]
     return ("、" if lang == "zh" else ", ").join(cut) + ("…" if len(words) > 3 else "")
 
 

@@ -16,7 +16,7 @@ from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.cli import main
-from bot.cmd_run import REDACTED, RedactToken
+from bot.logs import REDACTED, RedactSecrets
 from bot.config import TelegramSettings
 from fake_telegram import BOT_USER, DROP, GROUP, TOKEN, USER, FakeTelegram, entities_for
 from handlers.dialog import Button, Dialog
@@ -217,7 +217,7 @@ def test_run_with_a_webhook_but_no_secret_exits_2(monkeypatch: pytest.MonkeyPatc
 def test_the_log_filter_redacts_the_token_in_messages_and_tracebacks() -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
-    redact = RedactToken(TOKEN)
+    redact = RedactSecrets(TOKEN)
     try:
         raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
     except RuntimeError as exc:
