@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.model import LANGS, Entry, KnowledgeBase
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer
+from knowledge.textnorm import Normalizer, detect_lang
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+")
@@ -78,17 +78,21 @@ class Matcher:
                  scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS) -> None:
         self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
-        self._choices_of: list[list[str]] = []
+        # Fuzzy choices per entry and language: a question is compared with the phrasings in its
+        # own language only (an English question scores nothing against Chinese characters).
+        self._choices_of: dict[str, list[list[str]]] = {lang: [] for lang in LANGS}
         self._keywords: list[tuple[str, ...]] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self._entries):
             # Each text of the entry is normalised once (uncut: these are the KB's own texts)
             # and serves the fuzzy choices, the keywords and the term index alike.
-            asked = {normalize(p, limit=None) for lang in LANGS for p in entry.phrasings[lang]}
-            asked |= {normalize(entry.title.zh, limit=None), normalize(entry.title.en, limit=None)}
+            asked_in = {lang: {normalize(p, limit=None) for p in entry.phrasings[lang]}
+                        | {normalize(entry.title.get(lang), limit=None)} for lang in LANGS}
+            asked = set().union(*asked_in.values())
             keywords = {normalize(k, limit=None) for k in entry.keywords} - {""}
             answers = {normalize(entry.answer.zh, limit=None), normalize(entry.answer.en, limit=None)}
-            self._choices_of.append([units(text) for text in sorted(asked) if text])
+            for lang in LANGS:
+                self._choices_of[lang].append([units(text) for text in sorted(asked_in[lang]) if text])
             self._keywords.append(tuple(keywords))
             for term in set().union(*(terms(text) for text in asked | keywords | answers)):
                 self._postings[term].append(index)
@@ -155,7 +159,10 @@ class Matcher:
         # Fuzzy-score only the phrasings of the entries the cheap evidence favours: it keeps
         # every question well under a millisecond of rapidfuzz work.
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]
-        choices = [(choice, index) for index in candidates for choice in self._choices_of[index]]
+        written_in = detect_lang(normalised)
+        langs = [written_in] if written_in else list(LANGS)
+        choices = [(choice, index) for index in candidates for lang in langs
+                   for choice in self._choices_of[lang][index]]
         strings = [choice for choice, _ in choices]
         per_choice = [0.0] * len(strings)
         for scorer in self._scorers:
