@@ -12,13 +12,17 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING
 
 import psutil
 
 from bench.dataset import HOLDOUT, NONE, Question, is_correct, load_questions
+
+if TYPE_CHECKING:
+    from knowledge.engine import Engine
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 TARGETS = {"accuracy_lead_points": 15.0, "p99_ms": 5.0, "load_s": 1.0, "rss_mb": 150.0}
@@ -35,7 +39,7 @@ class Result:
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def measure(name: str, questions: list[Question], predict: Callable[[str], str | None]) -> Result:
@@ -47,32 +51,47 @@ def measure(name: str, questions: list[Question], predict: Callable[[str], str |
         latencies.append((time.perf_counter() - t0) * 1000)
         correct += is_correct(question, intent)
     elapsed = time.perf_counter() - started
-    return Result(name, 100.0 * correct / len(questions), statistics.median(latencies),
-                  _percentile(latencies, 0.99), len(questions) / elapsed)
+    return Result(
+        name,
+        100.0 * correct / len(questions),
+        statistics.median(latencies),
+        _percentile(latencies, 0.99),
+        len(questions) / elapsed,
+    )
 
 
 def best_threshold(questions: list[Question], scored: list[tuple[str, float]]) -> float:
     """The 'none' threshold that maximises a baseline's accuracy on the set."""
-    candidates = sorted({score for _, score in scored}) + [float("inf")]
+    candidates = [*sorted({score for _, score in scored}), float("inf")]
+
     def accuracy(threshold: float) -> int:
-        return sum(is_correct(q, intent if score >= threshold else None) for q, (intent, score) in zip(questions, scored))
+        return sum(
+            is_correct(q, intent if score >= threshold else None)
+            for q, (intent, score) in zip(questions, scored, strict=False)
+        )
+
     return max(candidates, key=accuracy)
 
 
-def difflib_baseline(engine) -> Callable[[str], tuple[str, float]]:
+def difflib_baseline(engine: Engine) -> Callable[[str], tuple[str, float]]:
     from difflib import SequenceMatcher
 
-    choices = [(engine.normalize.base(p), entry.id) for entry in engine.kb.entries.values()
-               for lang in ("zh", "en") for p in entry.phrasings[lang]]
+    choices = [
+        (engine.normalize.base(p), entry.id)
+        for entry in engine.kb.entries.values()
+        for lang in ("zh", "en")
+        for p in entry.phrasings[lang]
+    ]
 
     def score(question: str) -> tuple[str, float]:
         text = engine.normalize.base(question)
         best = max(choices, key=lambda c: SequenceMatcher(None, text, c[0]).ratio())
         return best[1], SequenceMatcher(None, text, best[0]).ratio()
+
     return score
 
 
-def bm25_baseline(engine) -> Callable[[str], tuple[str, float]]:
+def bm25_baseline(engine: Engine) -> Callable[[str], tuple[str, float]]:
     import logging
 
     import jieba
@@ -80,8 +99,10 @@ def bm25_baseline(engine) -> Callable[[str], tuple[str, float]]:
 
     jieba.setLogLevel(logging.WARNING)
     entries = list(engine.kb.entries.values())
-    corpus = [[t for t in jieba.lcut(engine.normalize.base(" ".join(e.phrasings["zh"] + e.phrasings["en"]))) if t.strip()]
-              for e in entries]
+    corpus = [
+        [t for t in jieba.lcut(engine.normalize.base(" ".join(e.phrasings["zh"] + e.phrasings["en"]))) if t.strip()]
+        for e in entries
+    ]
     bm25 = BM25Okapi(corpus)
 
     def score(question: str) -> tuple[str, float]:
@@ -89,6 +110,7 @@ def bm25_baseline(engine) -> Callable[[str], tuple[str, float]]:
         scores = bm25.get_scores(tokens) if tokens else [0.0] * len(entries)
         best = max(range(len(entries)), key=lambda i: scores[i])
         return entries[best].id, float(scores[best])
+
     return score
 
 
@@ -98,6 +120,7 @@ def thresholded(questions: list[Question], scorer: Callable[[str], tuple[str, fl
     def predict(question: str) -> str | None:
         intent, score = scorer(question)
         return intent if score >= threshold else None
+
     return predict
 
 
@@ -110,8 +133,11 @@ def compare_scorers(questions: list[Question]) -> None:
 
     engine = Engine.load()
     variants = {
-        "ratio": (fuzz.ratio,), "partial_ratio": (fuzz.partial_ratio,), "WRatio": (fuzz.WRatio,),
-        "token_sort_ratio": (fuzz.token_sort_ratio,), "token_set_ratio": (fuzz.token_set_ratio,),
+        "ratio": (fuzz.ratio,),
+        "partial_ratio": (fuzz.partial_ratio,),
+        "WRatio": (fuzz.WRatio,),
+        "token_sort_ratio": (fuzz.token_sort_ratio,),
+        "token_set_ratio": (fuzz.token_set_ratio,),
         "partial_token_set_ratio": (fuzz.partial_token_set_ratio,),
         "token_set + ratio": (fuzz.token_set_ratio, fuzz.ratio),
         "token_set + WRatio": (fuzz.token_set_ratio, fuzz.WRatio),
@@ -123,6 +149,10 @@ def compare_scorers(questions: list[Question]) -> None:
         result = measure(name, questions, lambda q: engine.answer(q).intent)
         print(f"{name:<34} {result.accuracy:8.1f}%")
     compare_normalisation(questions)
+
+
+def _intent_of(engine: Engine) -> Callable[[str], str | None]:
+    return lambda question: engine.answer(question).intent
 
 
 def compare_normalisation(questions: list[Question]) -> None:
@@ -138,8 +168,8 @@ def compare_normalisation(questions: list[Question]) -> None:
         "all steps (default)": Engine(kb),
         "without synonyms and typo folding": Engine(dataclasses.replace(kb, synonyms={})),
     }
-    for name, engine in variants.items():
-        print(f"{name:<34} {measure(name, questions, lambda q: engine.answer(q).intent).accuracy:8.1f}%")
+    for name, variant in variants.items():
+        print(f"{name:<34} {measure(name, questions, _intent_of(variant)).accuracy:8.1f}%")
     original_units = matcher.units
     matcher.units = lambda text: text  # whole strings: token scorers see Chinese as one token
     try:
@@ -171,15 +201,19 @@ def main() -> int:
 
     mine, baselines = results[0], results[1:]
     lead = mine.accuracy - max(r.accuracy for r in baselines)
-    print(f"{len(questions)} questions ({sum(q.expect == NONE for q in questions)} unanswerable), "
-          f"{len(engine.kb.entries)} entries\n")
+    print(
+        f"{len(questions)} questions ({sum(q.expect == NONE for q in questions)} unanswerable), "
+        f"{len(engine.kb.entries)} entries\n"
+    )
     print(f"{'system':<12} {'accuracy':>9} {'p50 ms':>8} {'p99 ms':>8} {'q/s':>9}")
     for r in results:
         print(f"{r.system:<12} {r.accuracy:8.1f}% {r.p50_ms:8.3f} {r.p99_ms:8.3f} {r.qps:9.0f}")
     holdout = load_questions(HOLDOUT)
-    holdout_results = [measure("policybot", holdout, lambda q: engine.answer(q).intent),
-                       measure("difflib", holdout, thresholded(holdout, difflib_baseline(engine))),
-                       measure("bm25+jieba", holdout, thresholded(holdout, bm25_baseline(engine)))]
+    holdout_results = [
+        measure("policybot", holdout, lambda q: engine.answer(q).intent),
+        measure("difflib", holdout, thresholded(holdout, difflib_baseline(engine))),
+        measure("bm25+jieba", holdout, thresholded(holdout, bm25_baseline(engine))),
+    ]
     print(f"\nblind hold-out set: {len(holdout)} questions")
     for r in holdout_results:
         print(f"{r.system:<12} {r.accuracy:8.1f}%")
@@ -189,17 +223,25 @@ def main() -> int:
         "load_s": (load_s, load_s < TARGETS["load_s"]),
         "rss_mb": (rss_mb, rss_mb < TARGETS["rss_mb"]),
     }
-    print(f"\nload+index {load_s:.3f} s, resident memory {rss_mb:.1f} MB "
-          f"(process start {rss_before / 2**20:.1f} MB)")
+    print(f"\nload+index {load_s:.3f} s, resident memory {rss_mb:.1f} MB (process start {rss_before / 2**20:.1f} MB)")
     for name, (value, ok) in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name} = {value:.3f} (target {TARGETS[name]})")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "questions": len(questions), "results": [asdict(r) for r in results],
-        "holdout": {"questions": len(holdout), "results": [asdict(r) for r in holdout_results]},
-        "load_s": load_s, "rss_mb": rss_mb, "targets": TARGETS,
-        "checks": {k: {"value": v, "pass": ok} for k, (v, ok) in checks.items()},
-    }, ensure_ascii=False, indent=2))
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "questions": len(questions),
+                "results": [asdict(r) for r in results],
+                "holdout": {"questions": len(holdout), "results": [asdict(r) for r in holdout_results]},
+                "load_s": load_s,
+                "rss_mb": rss_mb,
+                "targets": TARGETS,
+                "checks": {k: {"value": v, "pass": ok} for k, (v, ok) in checks.items()},
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     print(f"\nwrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
     return 0 if all(ok for _, ok in checks.values()) else 1
 

@@ -23,9 +23,15 @@ class Question:
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [Question(q=str(item["q"]), expect=str(item["expect"]), style=str(item.get("style", "")),
-                     contains=tuple(str(c) for c in item.get("contains") or ()))
-            for item in raw["questions"]]
+    return [
+        Question(
+            q=str(item["q"]),
+            expect=str(item["expect"]),
+            style=str(item.get("style", "")),
+            contains=tuple(str(c) for c in item.get("contains") or ()),
+        )
+        for item in raw["questions"]
+    ]
 
 
 def is_correct(question: Question, intent: str | None) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 from knowledge.engine import Answer, Engine
 from knowledge.loader import KnowledgeBaseError
@@ -16,10 +17,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("question", nargs="?", default=None, help="the question, in Chinese or English")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print one JSON object")
-    output.add_argument("--jsonl", action="store_true",
-                        help="read one question per line from standard input, write one JSON object per line")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None,
-                        help="reply language when the question has no letters to tell")
+    output.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read one question per line from standard input, write one JSON object per line",
+    )
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default=None, help="reply language when the question has no letters to tell"
+    )
     parser.set_defaults(func=run)
 
 

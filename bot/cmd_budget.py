@@ -18,9 +18,11 @@ from knowledge.calculators import InvalidFacts, SchoolFacts
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "check-budget", help="check a budget file (CSV or YAML) against the plan's rules",
+        "check-budget",
+        help="check a budget file (CSV or YAML) against the plan's rules",
         description="Check a budget (CSV or YAML; UTF-8, UTF-8 with BOM or Big5) against 附件2 and 附件3. "
-                    "Give the school's facts to compare each part with its ceiling.")
+        "Give the school's facts to compare each part with its ceiling.",
+    )
     parser.add_argument("file", metavar="FILE", help="budget file: .csv, .tsv, .txt, .yaml or .yml")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--mode", type=int, metavar="{1,2}", help="the school's mode, to check the ceilings")

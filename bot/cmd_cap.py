@@ -13,8 +13,10 @@ from knowledge.funding_rules import default_rules
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "cap", help="funding ceiling of a school (附件2)",
-        description="The most a school can be granted, part by part, with capital caps and sources.")
+        "cap",
+        help="funding ceiling of a school (附件2)",
+        description="The most a school can be granted, part by part, with capital caps and sources.",
+    )
     # Mode and domains are validated by SchoolFacts (not argparse choices) for a one-line message.
     parser.add_argument("--mode", type=int, required=True, metavar="{1,2}", help="1 or 2")
     parser.add_argument("--classes", type=int, required=True, metavar="N", help="classes of the main campus (1-200)")
@@ -33,8 +35,13 @@ def error_line(error: InvalidInput, lang: str | None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        facts = SchoolFacts(mode=args.mode, classes=args.classes, domains=args.domains,
-                            branch=args.branch, open_classroom=args.open_classroom)
+        facts = SchoolFacts(
+            mode=args.mode,
+            classes=args.classes,
+            domains=args.domains,
+            branch=args.branch,
+            open_classroom=args.open_classroom,
+        )
         result = ceiling(default_rules(), facts)
     except InvalidFacts as error:
         print(f"policybot cap: {error_line(error, args.lang)}", file=sys.stderr)

@@ -17,8 +17,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "line",
         help="serve the LINE webhook at /callback (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)",
         description="Serve the LINE Messaging API webhook on LINE_WEBHOOK_HOST:LINE_WEBHOOK_PORT "
-                    "(default 0.0.0.0:8000), path /callback, health check at /health, and push "
-                    "deadline reminders to LINE subscribers.",
+        "(default 0.0.0.0:8000), path /callback, health check at /health, and push "
+        "deadline reminders to LINE subscribers.",
     )
     parser.set_defaults(func=run)
 
@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         web.run_app(build_app(settings, services), host=settings.host, port=settings.port)
     except OSError as exc:  # e.g. the port is taken
-        print(f"policybot line: cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}",
-              file=sys.stderr)
+        print(
+            f"policybot line: cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr
+        )
         return 1
     return 0

@@ -18,7 +18,9 @@ from reminders.store import StoreError, SubscriptionStore
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser("deadlines", help="list the plan deadlines on or after a date, with days left")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the date to count from (default: today in Asia/Taipei)")
-    p.add_argument("--json", action="store_true", help='print a JSON list of {"id", "title", "date", "days_left", "source"}')
+    p.add_argument(
+        "--json", action="store_true", help='print a JSON list of {"id", "title", "date", "days_left", "source"}'
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of titles and sources (default zh)")
     p.set_defaults(func=deadlines)
 
@@ -34,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     sub = commands.add_parser("subscribe", help="subscribe a chat (e.g. for testing or on a coordinator's behalf)")
     _chat_args(sub)
     sub.add_argument("--kinds", default="", help="kinds, as in /subscribe, e.g. closeout,open_classroom (default all)")
-    sub.add_argument("--lead-days", default="", metavar="30,14,7,1", help="days before each deadline (default 30,14,7,1)")
+    sub.add_argument(
+        "--lead-days", default="", metavar="30,14,7,1", help="days before each deadline (default 30,14,7,1)"
+    )
     sub.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the reminders (default zh)")
     sub.set_defaults(func=reminders_subscribe)
 
@@ -71,8 +75,13 @@ def deadlines(args: argparse.Namespace) -> int:
     upcoming = calendar.deadlines(after=on)
     if args.json:
         rows = [
-            {"id": d.id, "title": d.title(args.lang), "date": d.date.isoformat(),  # type: ignore[union-attr]
-             "days_left": texts.days_left(d, on), "source": d.source_text(args.lang)}
+            {
+                "id": d.id,
+                "title": d.title(args.lang),
+                "date": d.date.isoformat(),  # type: ignore[union-attr]
+                "days_left": texts.days_left(d, on),
+                "source": d.source_text(args.lang),
+            }
             for d in upcoming
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -80,8 +89,11 @@ def deadlines(args: argparse.Namespace) -> int:
     print("\n".join(texts.deadline_block(d, on, args.lang) for d in upcoming) or "-")
     undated = calendar.undated()
     if undated:
-        print("\nNot dated yet (add `date:` in knowledge/data/calendar.yaml):" if args.lang == "en"
-              else "\n尚未訂定日期（可在 knowledge/data/calendar.yaml 填入 date）：")
+        print(
+            "\nNot dated yet (add `date:` in knowledge/data/calendar.yaml):"
+            if args.lang == "en"
+            else "\n尚未訂定日期（可在 knowledge/data/calendar.yaml 填入 date）："
+        )
         print("\n".join(texts.undated_block(d, args.lang) for d in undated))
     return 0
 
@@ -109,9 +121,16 @@ def reminders_due(args: argparse.Namespace) -> int:
     except (CalendarError, StoreError) as exc:
         return _error(str(exc), 1)
     rows = [
-        {"channel": r.subscription.channel, "chat_id": r.subscription.chat_id, "deadline_id": r.deadline.id,
-         "title": r.deadline.title(args.lang), "date": r.deadline.date.isoformat(),  # type: ignore[union-attr]
-         "lead_days": r.lead_days, "scheduled_at": r.at.isoformat(), "days_left": texts.days_left(r.deadline, at.date())}
+        {
+            "channel": r.subscription.channel,
+            "chat_id": r.subscription.chat_id,
+            "deadline_id": r.deadline.id,
+            "title": r.deadline.title(args.lang),
+            "date": r.deadline.date.isoformat(),  # type: ignore[union-attr]
+            "lead_days": r.lead_days,
+            "scheduled_at": r.at.isoformat(),
+            "days_left": texts.days_left(r.deadline, at.date()),
+        }
         for r in due
     ]
     if args.json:
@@ -120,8 +139,10 @@ def reminders_due(args: argparse.Namespace) -> int:
         print(f"no reminders due at {texts.moment(at)} (Asia/Taipei)")
     else:
         for row in rows:
-            print(f"{texts.moment(datetime.fromisoformat(row['scheduled_at']))}  {row['channel']}:{row['chat_id']}  "
-                  f"{row['lead_days']}d before {row['date']}  {row['deadline_id']}  {row['title']}")
+            print(
+                f"{texts.moment(datetime.fromisoformat(row['scheduled_at']))}  {row['channel']}:{row['chat_id']}  "
+                f"{row['lead_days']}d before {row['date']}  {row['deadline_id']}  {row['title']}"
+            )
     return 0
 
 

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
 # python-telegram-bot is imported when the bot starts, not when any `policybot` command
 # builds its argument parser: it keeps `policybot ask` quick.
 
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser(
-        "run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN; webhook when TELEGRAM_WEBHOOK_URL is set)")
+        "run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN; webhook when TELEGRAM_WEBHOOK_URL is set)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -46,12 +48,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         serve(application, settings)
     except InvalidToken:  # PTB's message quotes the token: never print it
-        print("policybot run: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped? see @BotFather)",
-              file=sys.stderr)
+        print(
+            "policybot run: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped? see @BotFather)", file=sys.stderr
+        )
         return 2
     except NetworkError as exc:
-        print(f"policybot run: cannot reach the Telegram Bot API: {str(exc).replace(settings.token, REDACTED)}",
-              file=sys.stderr)
+        print(
+            f"policybot run: cannot reach the Telegram Bot API: {str(exc).replace(settings.token, REDACTED)}",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 DEFAULT_DB = "./data/policybot.db"
 # BotFather tokens look like 123456789:AA... (digits, colon, 30+ URL-safe characters).
@@ -87,8 +87,9 @@ def line(env: Mapping[str, str] | None = None) -> LineSettings:
     env = os.environ if env is None else env
     secret = env.get("LINE_CHANNEL_SECRET", "").strip()
     token = env.get("LINE_CHANNEL_ACCESS_TOKEN", "").strip()
-    missing = [name for name, value in (("LINE_CHANNEL_SECRET", secret), ("LINE_CHANNEL_ACCESS_TOKEN", token))
-               if not value]
+    missing = [
+        name for name, value in (("LINE_CHANNEL_SECRET", secret), ("LINE_CHANNEL_ACCESS_TOKEN", token)) if not value
+    ]
     if missing:
         raise ConfigError(f"{' and '.join(missing)} not set (see the LINE Developers console)")
     return LineSettings(

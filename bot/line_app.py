@@ -14,8 +14,7 @@ from reminders.scheduler import ReminderScheduler
 REMINDERS = web.AppKey("reminders", ReminderScheduler)
 
 
-def build_app(settings: config.LineSettings, services: Services,
-              push_rate: int | None = None) -> web.Application:
+def build_app(settings: config.LineSettings, services: Services, push_rate: int | None = None) -> web.Application:
     """The LINE web app with the reminder scheduler (app[REMINDERS]) running while it is up.
 
     The event log shares the reminder database, so a redelivery after a restart is still seen.

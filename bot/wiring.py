@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from bot import config
 from handlers.dialog import Dialog
@@ -33,5 +33,10 @@ def build_services(db: str | None = None) -> Services:
     store = SubscriptionStore(db or config.db_path())
     calendar = PlanCalendar.load()
     reminders = ReminderCommands(store, calendar)
-    return Services(engine=engine, dialog=Dialog(engine, reminders=reminders, languages=store), reminders=reminders,
-                    store=store, calendar=calendar)
+    return Services(
+        engine=engine,
+        dialog=Dialog(engine, reminders=reminders, languages=store),
+        reminders=reminders,
+        store=store,
+        calendar=calendar,
+    )

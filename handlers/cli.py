@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from handlers.dialog import ChatRef, Dialog, Reply
 
@@ -27,7 +28,7 @@ def respond(dialog: Dialog, line: str, last: Reply | None, read_file: Callable[[
     if last is not None and choice.isdigit() and 1 <= int(choice) <= len(last.buttons):
         return dialog.handle_button(CHAT, last.buttons[int(choice) - 1].data)
     if choice.startswith(_FILE_PREFIX):
-        path = choice[len(_FILE_PREFIX):].strip()
+        path = choice[len(_FILE_PREFIX) :].strip()
         try:
             content = read_file(path)
         except OSError as exc:
@@ -45,6 +46,7 @@ def _read_file(path: str) -> bytes:
 
 def run_chat(dialog: Dialog, stdin: TextIO, stdout: TextIO, interactive: bool = True) -> int:
     """Read questions until end of input or /quit; answer each one."""
+
     def say(text: str) -> None:
         stdout.write(text + "\n")
         stdout.flush()

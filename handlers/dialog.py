@@ -66,38 +66,41 @@ class ReminderService(Protocol):
     def forget_chat(self, channel: str, chat_id: str) -> None: ...
 
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "welcome": {
         "zh": "您好！我是 policybot，回答兩份計畫的規定、金額與期限，並附上出處：\n"
-              "・教育部國教署「115 學年度公立國民中小學雙語生活化校園計畫」\n"
-              "・「基隆市國際教育三年計畫（109–111 學年度）」\n"
-              "直接打字問我，或點下面的範例。輸入 /help 看所有指令。",
+        "・教育部國教署「115 學年度公立國民中小學雙語生活化校園計畫」\n"
+        "・「基隆市國際教育三年計畫（109–111 學年度）」\n"
+        "直接打字問我，或點下面的範例。輸入 /help 看所有指令。",
         "en": "Hello! I am policybot. I answer questions about the rules, amounts and deadlines of two plans, "
-              "with where each is written:\n"
-              "- the MOE K-12 Administration's 115 Bilingual Campus Plan\n"
-              "- Keelung City's International Education Plan (109–111)\n"
-              "Just type a question or tap an example below. /help lists the commands.",
+        "with where each is written:\n"
+        "- the MOE K-12 Administration's 115 Bilingual Campus Plan\n"
+        "- Keelung City's International Education Plan (109–111)\n"
+        "Just type a question or tap an example below. /help lists the commands.",
     },
     "help": {
         "zh": "直接輸入問題即可，例如「部領可以用在哪些領域？」。指令：\n"
-              "/cap 模式二 8班 2領域 分校 — 計算補助上限\n"
-              "/deadlines — 近期期限與剩餘天數\n"
-              "/subscribe — 訂閱期限提醒（/unsubscribe 取消，/reminders 查看）\n"
-              "/sources — 我收錄的計畫與章節\n"
-              "/lang en — 切換成英文（/lang zh 切回中文）\n"
-              "也可以直接傳經費表（CSV 或 YAML 檔）給我檢查。",
+        "/cap 模式二 8班 2領域 分校 — 計算補助上限\n"
+        "/deadlines — 近期期限與剩餘天數\n"
+        "/subscribe — 訂閱期限提醒（/unsubscribe 取消，/reminders 查看）\n"
+        "/sources — 我收錄的計畫與章節\n"
+        "/lang en — 切換成英文（/lang zh 切回中文）\n"
+        "也可以直接傳經費表（CSV 或 YAML 檔）給我檢查。",
         "en": 'Just type a question, e.g. "Which domains can bilingual teaching use?". Commands:\n'
-              "/cap mode 2 8 classes 2 domains branch — funding ceiling\n"
-              "/deadlines — upcoming deadlines and days left\n"
-              "/subscribe — deadline reminders (/unsubscribe to stop, /reminders to see them)\n"
-              "/sources — the plans and sections I know\n"
-              "/lang zh — switch to Chinese (/lang en for English)\n"
-              "You can also send me a budget file (CSV or YAML) to check.",
+        "/cap mode 2 8 classes 2 domains branch — funding ceiling\n"
+        "/deadlines — upcoming deadlines and days left\n"
+        "/subscribe — deadline reminders (/unsubscribe to stop, /reminders to see them)\n"
+        "/sources — the plans and sections I know\n"
+        "/lang zh — switch to Chinese (/lang en for English)\n"
+        "You can also send me a budget file (CSV or YAML) to check.",
     },
     "examples": {
         "zh": ["我們 20 班做模式一最多補助多少？", "部領可以用在哪些領域？", "結案要什麼時候交？"],
-        "en": ["How much can a 20-class school get in mode 1?", "Can I claim my TOEIC fee?",
-               "When is the close-out report due?"],
+        "en": [
+            "How much can a 20-class school get in mode 1?",
+            "Can I claim my TOEIC fee?",
+            "When is the close-out report due?",
+        ],
     },
     "unknown_command": {
         "zh": "我不認得這個指令：{name}。輸入 /help 看可用的指令。",
@@ -107,8 +110,8 @@ _TEXT = {
     "lang_usage": {"zh": "用法：/lang zh 或 /lang en", "en": "Usage: /lang zh or /lang en"},
     "unsupported": {
         "zh": "我只看得懂文字訊息和經費表檔案（CSV、YAML）。請用文字輸入您的問題，例如「結案要什麼時候交？」",
-        "en": 'I can only read text messages and budget files (CSV, YAML). Please type your question, '
-              'e.g. "When is the close-out due?"',
+        "en": "I can only read text messages and budget files (CSV, YAML). Please type your question, "
+        'e.g. "When is the close-out due?"',
     },
     "not_available": {
         "zh": "這項功能目前沒有啟用。",
@@ -118,7 +121,7 @@ _TEXT = {
     "apology": {
         "zh": "抱歉，處理您的訊息時出了問題，我們已記錄下來。請稍後再試一次，或換個方式問。",
         "en": "Sorry, something went wrong while handling your message; it has been logged. "
-              "Please try again in a moment, or ask in other words.",
+        "Please try again in a moment, or ask in other words.",
     },
     "stale_button": {
         "zh": "這個按鈕已經失效了，請直接輸入問題或點下面的範例。",
@@ -136,7 +139,9 @@ _TEXT = {
 
 
 def _t(key: str, lang: str) -> str:
-    return _TEXT[key]["en" if lang == "en" else "zh"]
+    text = _TEXT[key]["en" if lang == "en" else "zh"]
+    assert isinstance(text, str)
+    return text
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -159,8 +164,9 @@ def parse_command(text: str) -> tuple[str, str] | None:
 class Dialog:
     """Turns one incoming message into one reply, the same way on every channel."""
 
-    def __init__(self, engine: Engine, reminders: ReminderService | None = None,
-                 languages: LanguageMemory | None = None) -> None:
+    def __init__(
+        self, engine: Engine, reminders: ReminderService | None = None, languages: LanguageMemory | None = None
+    ) -> None:
         self.engine = engine
         self.reminders = reminders
         self._languages = languages
@@ -198,8 +204,9 @@ class Dialog:
         except StoreError as exc:
             log.warning("cannot store the language of %s:%s: %s", chat.channel, chat.chat_id, exc)
 
-    def reply_language(self, chat: ChatRef, words: str, hint: str | None = None, fallback: str | None = None,
-                       question: bool = True) -> str:
+    def reply_language(
+        self, chat: ChatRef, words: str, hint: str | None = None, fallback: str | None = None, question: bool = True
+    ) -> str:
         """The language to answer `words` in.
 
         A question is answered in its own language first, then the chat's /lang choice; command
@@ -225,10 +232,10 @@ class Dialog:
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
         lang = self.language(chat, lang_hint)
         if data.startswith(ASK_PREFIX):
-            return self._reply_for(self.engine.answer_entry(data[len(ASK_PREFIX):], lang))
+            return self._reply_for(self.engine.answer_entry(data[len(ASK_PREFIX) :], lang))
         if data.startswith(EXAMPLE_PREFIX):
             examples = _TEXT["examples"][lang]
-            index = data[len(EXAMPLE_PREFIX):]
+            index = data[len(EXAMPLE_PREFIX) :]
             if index.isascii() and index.isdigit() and int(index) < len(examples):
                 return self.handle_text(chat, examples[int(index)], lang_hint)
         if parse_command(data) is not None:  # calculator steps send their command back
@@ -238,8 +245,7 @@ class Dialog:
         welcome = self.welcome(chat, lang_hint)
         return Reply(f"{_t('stale_button', lang)}\n\n{welcome.text}", welcome.buttons, lang)
 
-    def refuse_file(self, chat: ChatRef, filename: str, size: int | None,
-                    lang_hint: str | None = None) -> Reply | None:
+    def refuse_file(self, chat: ChatRef, filename: str, size: int | None, lang_hint: str | None = None) -> Reply | None:
         """The reply refusing a document before it is downloaded, or None when it may be fetched."""
         lang = self.language(chat, lang_hint)
         if not filename.lower().endswith(BUDGET_FILE_SUFFIXES):
@@ -303,13 +309,28 @@ class Dialog:
     @staticmethod
     def command_menu(lang: str) -> list[tuple[str, str]]:
         """(command, description) pairs for a phone's command menu."""
-        zh = [("start", "開始與範例問題"), ("help", "使用說明"), ("cap", "計算補助上限"),
-              ("deadlines", "近期期限"), ("subscribe", "訂閱期限提醒"), ("unsubscribe", "取消提醒"),
-              ("reminders", "我的提醒"), ("sources", "收錄的計畫與章節"), ("lang", "切換語言 zh/en")]
-        en = [("start", "Start and example questions"), ("help", "How to use"), ("cap", "Funding ceiling"),
-              ("deadlines", "Upcoming deadlines"), ("subscribe", "Deadline reminders"),
-              ("unsubscribe", "Stop reminders"), ("reminders", "My reminders"),
-              ("sources", "Plans and sections I know"), ("lang", "Switch language zh/en")]
+        zh = [
+            ("start", "開始與範例問題"),
+            ("help", "使用說明"),
+            ("cap", "計算補助上限"),
+            ("deadlines", "近期期限"),
+            ("subscribe", "訂閱期限提醒"),
+            ("unsubscribe", "取消提醒"),
+            ("reminders", "我的提醒"),
+            ("sources", "收錄的計畫與章節"),
+            ("lang", "切換語言 zh/en"),
+        ]
+        en = [
+            ("start", "Start and example questions"),
+            ("help", "How to use"),
+            ("cap", "Funding ceiling"),
+            ("deadlines", "Upcoming deadlines"),
+            ("subscribe", "Deadline reminders"),
+            ("unsubscribe", "Stop reminders"),
+            ("reminders", "My reminders"),
+            ("sources", "Plans and sections I know"),
+            ("lang", "Switch language zh/en"),
+        ]
         return en if lang == "en" else zh
 
     # -- helpers ----------------------------------------------------------------------
@@ -319,9 +340,14 @@ class Dialog:
         lines = []
         for document in self.engine.kb.documents.values():
             lines.append(f"📘 {document.title.get(lang)}")
-            topics = {self.engine.kb.topics[e.topic].get(lang) for e in self.engine.kb.entries.values()
-                      if e.document is document}
-            lines.append(("   主題：" if lang == "zh" else "   Topics: ") + ("、" if lang == "zh" else "; ").join(sorted(topics)))
+            topics = {
+                self.engine.kb.topics[e.topic].get(lang)
+                for e in self.engine.kb.entries.values()
+                if e.document is document
+            }
+            lines.append(
+                ("   主題：" if lang == "zh" else "   Topics: ") + ("、" if lang == "zh" else "; ").join(sorted(topics))
+            )
             if lang == "zh":
                 lines.append("   章節：" + "、".join(document.coverage))
         return "\n".join(lines)
@@ -356,8 +382,7 @@ class Dialog:
         return _reply(calculation.text, calculation.sources, buttons, lang)
 
     def _reply_for(self, answer: Answer) -> Reply:
-        buttons = [] if answer.confident else \
-            [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
+        buttons = [] if answer.confident else [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
         return _reply(answer.text, answer.sources, buttons, answer.lang)
 
 

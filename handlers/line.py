@@ -132,7 +132,7 @@ def _fit(text: str, lang: str) -> list[str]:
         return chunks
     note = _note("truncated", lang)
     last = split_text(chunks[MAX_MESSAGES - 1], limit - len(note) - 2)[0]
-    return chunks[: MAX_MESSAGES - 1] + [f"{last}\n\n{note}"]
+    return [*chunks[: MAX_MESSAGES - 1], f"{last}\n\n{note}"]
 
 
 def _label(text: str) -> str:
@@ -144,11 +144,14 @@ def _quick_reply(buttons: list[Button]) -> QuickReply | None:
     the chat shows as the user's message."""
     if not buttons:
         return None
-    return QuickReply(items=[
-        QuickReplyItem(action=PostbackAction(label=_label(b.label), data=b.data,
-                                             display_text=b.label[:MAX_DISPLAY_TEXT]))
-        for b in buttons[:MAX_QUICK_REPLIES]
-    ])
+    return QuickReply(
+        items=[
+            QuickReplyItem(
+                action=PostbackAction(label=_label(b.label), data=b.data, display_text=b.label[:MAX_DISPLAY_TEXT])
+            )
+            for b in buttons[:MAX_QUICK_REPLIES]
+        ]
+    )
 
 
 def to_messages(reply: Reply) -> list[TextMessage]:
@@ -156,8 +159,9 @@ def to_messages(reply: Reply) -> list[TextMessage]:
     the last message's quick replies)."""
     chunks = _fit(reply.text, reply.lang)
     quick = _quick_reply(reply.buttons)
-    return [TextMessage(text=chunk, quick_reply=quick if i == len(chunks) - 1 else None)
-            for i, chunk in enumerate(chunks)]
+    return [
+        TextMessage(text=chunk, quick_reply=quick if i == len(chunks) - 1 else None) for i, chunk in enumerate(chunks)
+    ]
 
 
 def _retry_key(chat_id: str, messages: list[TextMessage]) -> str:
@@ -198,10 +202,10 @@ class LineApi:
         """aiohttp cleanup context."""
         token = self._settings.access_token
         async with AsyncExitStack() as stack:
-            api = await stack.enter_async_context(
-                AsyncApiClient(_configuration(token, self._settings.api_base_url)))
+            api = await stack.enter_async_context(AsyncApiClient(_configuration(token, self._settings.api_base_url)))
             data = await stack.enter_async_context(
-                AsyncApiClient(_configuration(token, self._settings.data_api_base_url)))
+                AsyncApiClient(_configuration(token, self._settings.data_api_base_url))
+            )
             self._messaging, self._blob = AsyncMessagingApi(api), AsyncMessagingApiBlob(data)
             try:
                 yield
@@ -296,7 +300,8 @@ class LinePushChannel:
         async with self._limiter.slot():
             await self._api.messaging.push_message(
                 PushMessageRequest(to=chat_id, messages=messages),
-                x_line_retry_key=_retry_key(chat_id, messages), _request_timeout=API_TIMEOUT,
+                x_line_retry_key=_retry_key(chat_id, messages),
+                _request_timeout=API_TIMEOUT,
             )
 
     async def push(self, chat_id: str, text: str) -> PushOutcome:
@@ -324,8 +329,14 @@ class EventLog:
     answering a rare duplicate beats ignoring a user.
     """
 
-    def __init__(self, path: str | Path | None = None, *, memory: int = 10_000,
-                 retention: float = 7 * 86400, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        memory: int = 10_000,
+        retention: float = 7 * 86400,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._memory = memory
         self._retention = retention
         self._clock = clock
@@ -341,8 +352,7 @@ class EventLog:
         conn.execute("""CREATE TABLE IF NOT EXISTS line_webhook_events (
                             event_id    TEXT PRIMARY KEY,
                             received_at REAL NOT NULL)""")
-        conn.execute("CREATE INDEX IF NOT EXISTS line_webhook_events_received "
-                     "ON line_webhook_events (received_at)")
+        conn.execute("CREATE INDEX IF NOT EXISTS line_webhook_events_received ON line_webhook_events (received_at)")
         return conn
 
     def claim(self, event_id: str) -> bool:
@@ -361,7 +371,8 @@ class EventLog:
         now = self._clock()
         try:
             cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO line_webhook_events (event_id, received_at) VALUES (?, ?)", (event_id, now))
+                "INSERT OR IGNORE INTO line_webhook_events (event_id, received_at) VALUES (?, ?)", (event_id, now)
+            )
             self._conn.execute("DELETE FROM line_webhook_events WHERE received_at < ?", (now - self._retention,))
         except sqlite3.Error as exc:
             log.error("LINE event log unavailable (%s); duplicates are caught in memory only", exc)
@@ -407,10 +418,10 @@ def _addressed_text(message: dict[str, Any]) -> str | None:
     own = [m for m in mentionees if isinstance(m, dict) and m.get("isSelf") is True]
     if not own:
         return None
-    spans = [(m.get("index"), m.get("length")) for m in own]
-    for start, length in sorted((s for s in spans if all(isinstance(n, int) for n in s)), reverse=True):
-        if text[start:start + 1] == "@":  # the index is where LINE says; skip it if it is not
-            text = text[:start] + text[start + length:]
+    spans = [(m["index"], m["length"]) for m in own if isinstance(m.get("index"), int) and isinstance(m.get("length"), int)]
+    for start, length in sorted(spans, reverse=True):
+        if text[start : start + 1] == "@":  # the index is where LINE says; skip it if it is not
+            text = text[:start] + text[start + length :]
     return text.strip()
 
 
@@ -420,8 +431,9 @@ def _addressed_text(message: dict[str, Any]) -> str | None:
 class LineBot:
     """Receives LINE webhooks and answers through the Dialog."""
 
-    def __init__(self, channel_secret: str, dialog: Dialog, events: EventLog, api: LineApi,
-                 push_channel: LinePushChannel) -> None:
+    def __init__(
+        self, channel_secret: str, dialog: Dialog, events: EventLog, api: LineApi, push_channel: LinePushChannel
+    ) -> None:
         self._secret = channel_secret
         self.dialog = dialog
         self.events = events
@@ -466,8 +478,7 @@ class LineBot:
             return
         event_id = event.get("webhookEventId")
         if isinstance(event_id, str) and not await asyncio.to_thread(self.events.claim, event_id):
-            log.info("LINE event %s already handled; duplicate ignored (redelivery: %s)",
-                     event_id, _redelivered(event))
+            log.info("LINE event %s already handled; duplicate ignored (redelivery: %s)", event_id, _redelivered(event))
             return
         reply = await self._reply_for(event, chat)
         if reply is not None and reply.text.strip():
@@ -522,8 +533,9 @@ class LineBot:
             return
         messages = to_messages(reply)
         try:
-            await self._api.messaging.reply_message(ReplyMessageRequest(reply_token=token, messages=messages),
-                                                    _request_timeout=API_TIMEOUT)
+            await self._api.messaging.reply_message(
+                ReplyMessageRequest(reply_token=token, messages=messages), _request_timeout=API_TIMEOUT
+            )
         except ApiException as exc:
             if exc.status == 400 and _redelivered(event):
                 # A redelivered event's reply token may have expired; the answer still goes out.
@@ -540,8 +552,7 @@ async def health(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "channel": CHANNEL})
 
 
-def create_app(settings: LineSettings, dialog: Dialog, events: EventLog,
-               push_rate: int) -> web.Application:
+def create_app(settings: LineSettings, dialog: Dialog, events: EventLog, push_rate: int) -> web.Application:
     """The webhook app: POST /callback, GET /health. `app[LINE_BOT].push_channel` can be handed
     to a reminder scheduler; run that in a cleanup context added after this app's own, so it
     starts after the API clients open and stops before they close."""

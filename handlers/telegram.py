@@ -58,9 +58,20 @@ SHORT_LABEL = 12
 # Messages (not edits or channel posts) are what the bot answers.
 _NEW_MESSAGES = filters.UpdateType.MESSAGE
 _NOT_TEXT = (
-    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
-    | filters.ANIMATION | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL
-    | filters.GAME | filters.STORY
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+    | filters.GAME
+    | filters.STORY
 )
 
 
@@ -89,7 +100,7 @@ def _without(text: str, entities: Sequence[MessageEntity]) -> str:
     """`text` with the entities' spans removed (Telegram offsets count UTF-16 code units)."""
     encoded = text.encode("utf-16-le")
     for entity in sorted(entities, key=lambda e: e.offset, reverse=True):
-        encoded = encoded[: 2 * entity.offset] + encoded[2 * (entity.offset + entity.length):]
+        encoded = encoded[: 2 * entity.offset] + encoded[2 * (entity.offset + entity.length) :]
     return encoded.decode("utf-16-le")
 
 
@@ -120,7 +131,7 @@ def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     if not usable:
         return None
     per_row = 3 if all(len(b.text) <= SHORT_LABEL for b in usable) else 1
-    return InlineKeyboardMarkup([usable[i:i + per_row] for i in range(0, len(usable), per_row)])
+    return InlineKeyboardMarkup([usable[i : i + per_row] for i in range(0, len(usable), per_row)])
 
 
 async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:
@@ -170,7 +181,8 @@ class TelegramHandlers:
             return
         args = rest[0].strip() if rest else ""
         reply = await asyncio.to_thread(
-            self.dialog.handle_command, chat_ref(update), parsed[0], args, language_hint(update))
+            self.dialog.handle_command, chat_ref(update), parsed[0], args, language_hint(update)
+        )
         await send_reply(update, context, reply)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -184,7 +196,8 @@ class TelegramHandlers:
         query = update.callback_query
         await query.answer()  # first, so the phone stops its spinner even if the reply fails
         reply = await asyncio.to_thread(
-            self.dialog.handle_button, chat_ref(update), query.data or "", language_hint(update))
+            self.dialog.handle_button, chat_ref(update), query.data or "", language_hint(update)
+        )
         await send_reply(update, context, reply)
 
     async def document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -233,12 +246,14 @@ def add_handlers(application: Application, handlers: TelegramHandlers) -> None:
     for name in menu:
         application.add_handler(CommandHandler(name, handlers.command, filters=_NEW_MESSAGES))
     # Other commands (/ask, typos) only in private chats: in a group they may be another bot's.
-    application.add_handler(MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & _NEW_MESSAGES,
-                                           handlers.command))
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & _NEW_MESSAGES, handlers.command)
+    )
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _NEW_MESSAGES, handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_handler(MessageHandler(filters.Document.ALL & ~filters.ANIMATION & _NEW_MESSAGES,
-                                           handlers.document))
+    application.add_handler(
+        MessageHandler(filters.Document.ALL & ~filters.ANIMATION & _NEW_MESSAGES, handlers.document)
+    )
     application.add_handler(MessageHandler(_NOT_TEXT & _NEW_MESSAGES, handlers.not_text))
     application.add_handler(ChatMemberHandler(handlers.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_error_handler(handlers.error)
@@ -255,7 +270,8 @@ def _not_delivered(error: NetworkError) -> bool:
     """
     cause = error.__cause__
     return cause is None or isinstance(
-        cause, (TelegramError, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+        cause, (TelegramError, httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+    )
 
 
 class TelegramPushChannel:
@@ -347,4 +363,3 @@ def build_application(settings: TelegramSettings, services: Services) -> Applica
     application = builder.build()
     add_handlers(application, TelegramHandlers(services.dialog))
     return application
-

@@ -19,10 +19,11 @@ import io
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 
@@ -44,11 +45,11 @@ from knowledge.textnorm import clean
 
 MAX_MB = 5
 MAX_BYTES = MAX_MB * 1024 * 1024  # the one upload limit: the chat refuses bigger files before download
-MAX_ROWS = 2000         # read no further: a real budget has a few dozen rows
+MAX_ROWS = 2000  # read no further: a real budget has a few dozen rows
 MAX_LINES = MAX_ROWS * 10  # rows counting blank ones (spreadsheets export empty formatted rows)
-MAX_YAML_DEPTH = 10     # rows: [{column: value}] needs 3
+MAX_YAML_DEPTH = 10  # rows: [{column: value}] needs 3
 MAX_YAML_EVENTS = MAX_ROWS * 30  # parser events (a row of 7 cells makes 16), counted before building
-HEADER_SCAN_ROWS = 10   # the header may sit under a title row or two
+HEADER_SCAN_ROWS = 10  # the header may sit under a title row or two
 TOLERANCE = Decimal("0.5")  # amounts are whole NT$; allow rounding of unit price × quantity
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -60,15 +61,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "amount": ("金額", "總價", "複價", "小計", "amount", "total"),
     "note": ("備註", "說明", "note", "notes", "remark", "remarks"),
 }
-COLUMN_NAMES = {"part": ("面向", "part"), "category": ("類別", "category"), "item": ("項目", "item"),
-                "unit_price": ("單價", "unit_price"), "quantity": ("數量", "quantity"),
-                "amount": ("金額", "amount"), "note": ("備註", "note")}
+COLUMN_NAMES = {
+    "part": ("面向", "part"),
+    "category": ("類別", "category"),
+    "item": ("項目", "item"),
+    "unit_price": ("單價", "unit_price"),
+    "quantity": ("數量", "quantity"),
+    "amount": ("金額", "amount"),
+    "note": ("備註", "note"),
+}
 REQUIRED = ("part", "category", "item", "unit_price", "quantity", "amount")
 CATEGORIES = {"recurrent": ("經常門", "經常", "recurrent"), "capital": ("資本門", "資本", "capital")}
 SUMMARY_ITEMS = ("合計", "小計", "總計", "total", "subtotal", "grand total")
-_SIGNATURES = ((b"PK\x03\x04", ("Excel（.xlsx）或壓縮檔", "an Excel (.xlsx) or zip file")),
-               (b"\xd0\xcf\x11\xe0", ("舊版 Excel（.xls）或 Word 檔", "an old Excel (.xls) or Word file")),
-               (b"%PDF", ("PDF 檔", "a PDF file")))
+_SIGNATURES = (
+    (b"PK\x03\x04", ("Excel（.xlsx）或壓縮檔", "an Excel (.xlsx) or zip file")),
+    (b"\xd0\xcf\x11\xe0", ("舊版 Excel（.xls）或 Word 檔", "an old Excel (.xls) or Word file")),
+    (b"%PDF", ("PDF 檔", "a PDF file")),
+)
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
 _CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls but tab and line breaks
 _BINARY = re.compile(f"[{_CONTROLS}]")
@@ -95,8 +104,13 @@ class Finding:
     row: int | None = None
 
     def to_json(self, lang: str) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "row": self.row,
-                "message": self.message.get(lang), "source": self.rule.source(lang) if self.rule else None}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "row": self.row,
+            "message": self.message.get(lang),
+            "source": self.rule.source(lang) if self.rule else None,
+        }
 
 
 @dataclass
@@ -150,11 +164,21 @@ class BudgetReport:
             "ok": self.ok,
             "violations": [f.to_json(lang) for f in self.violations],
             "warnings": [f.to_json(lang) for f in self.warnings],
-            "parts": {key: {"label": p.label.get(lang), "recurrent": _plain(p.recurrent), "capital": _plain(p.capital),
-                            "total": _plain(p.total), "ceiling": p.ceiling,
-                            "premium": {"base": _plain(p.premium_base), "expected": p.premium_expected,
-                                        "budgeted": _plain(p.premium_budgeted)}}
-                      for key, p in self.parts.items()},
+            "parts": {
+                key: {
+                    "label": p.label.get(lang),
+                    "recurrent": _plain(p.recurrent),
+                    "capital": _plain(p.capital),
+                    "total": _plain(p.total),
+                    "ceiling": p.ceiling,
+                    "premium": {
+                        "base": _plain(p.premium_base),
+                        "expected": p.premium_expected,
+                        "budgeted": _plain(p.premium_budgeted),
+                    },
+                }
+                for key, p in self.parts.items()
+            },
             "total": _plain(self.total),
             "premium_rate": pct(self.premium_rate),
         }
@@ -204,16 +228,20 @@ class _RowError(ValueError):
 def _decode(content: bytes) -> str:
     for signature, (zh, en) in _SIGNATURES:
         if content.startswith(signature):
-            raise BudgetFileError(f"這是{zh}，不是 CSV 或 YAML。請在試算表中「另存新檔」為 CSV 再傳一次。",
-                                  f"This is {en}, not CSV or YAML. Save the sheet as CSV and send it again.")
+            raise BudgetFileError(
+                f"這是{zh}，不是 CSV 或 YAML。請在試算表中「另存新檔」為 CSV 再傳一次。",
+                f"This is {en}, not CSV or YAML. Save the sheet as CSV and send it again.",
+            )
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return content.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise BudgetFileError("檔案的 UTF-16 編碼有誤。", "The file's UTF-16 encoding is broken.") from exc
     if b"\x00" in content:
-        raise BudgetFileError("這不是文字檔（看起來是二進位資料）。請傳 CSV 或 YAML 檔。",
-                              "This is not a text file (it looks like binary data). Please send a CSV or YAML file.")
+        raise BudgetFileError(
+            "這不是文字檔（看起來是二進位資料）。請傳 CSV 或 YAML 檔。",
+            "This is not a text file (it looks like binary data). Please send a CSV or YAML file.",
+        )
     for encoding in ("utf-8-sig", "cp950"):
         try:
             text = content.decode(encoding)
@@ -221,11 +249,15 @@ def _decode(content: bytes) -> str:
         except UnicodeDecodeError:
             continue
     else:
-        raise BudgetFileError("看不懂檔案的編碼；請存成 UTF-8 或 Big5 的 CSV。",
-                              "Unknown text encoding; please save the file as CSV in UTF-8 or Big5.")
+        raise BudgetFileError(
+            "看不懂檔案的編碼；請存成 UTF-8 或 Big5 的 CSV。",
+            "Unknown text encoding; please save the file as CSV in UTF-8 or Big5.",
+        )
     if len(_BINARY.findall(text)) > max(3, len(text) // 100):
-        raise BudgetFileError("這不是文字檔（有大量控制字元）。請傳 CSV 或 YAML 檔。",
-                              "This is not a text file (many control characters). Please send a CSV or YAML file.")
+        raise BudgetFileError(
+            "這不是文字檔（有大量控制字元）。請傳 CSV 或 YAML 檔。",
+            "This is not a text file (many control characters). Please send a CSV or YAML file.",
+        )
     return text
 
 
@@ -244,9 +276,13 @@ def _missing_columns(found: Iterable[str | None]) -> BudgetFileError | None:
     if not missing:
         return None
     return BudgetFileError(
-        "缺少欄位：" + "、".join(COLUMN_NAMES[k][0] for k in missing) + "。需要的欄位：面向、類別、項目、單價、數量、金額（備註可省略）。",
-        "Missing column(s): " + ", ".join(COLUMN_NAMES[k][1] for k in missing)
-        + ". Needed: part, category, item, unit_price, quantity, amount (note optional).")
+        "缺少欄位："
+        + "、".join(COLUMN_NAMES[k][0] for k in missing)
+        + "。需要的欄位：面向、類別、項目、單價、數量、金額（備註可省略）。",
+        "Missing column(s): "
+        + ", ".join(COLUMN_NAMES[k][1] for k in missing)
+        + ". Needed: part, category, item, unit_price, quantity, amount (note optional).",
+    )
 
 
 def _cell(value: Any) -> Any:
@@ -255,8 +291,10 @@ def _cell(value: Any) -> Any:
 
 
 def _too_many_rows() -> BudgetFileError:
-    return BudgetFileError(f"經費列太多（上限 {MAX_ROWS} 列；連同空白列最多 {MAX_LINES} 列）。",
-                           f"Too many rows (at most {MAX_ROWS}, or {MAX_LINES} counting blank ones).")
+    return BudgetFileError(
+        f"經費列太多（上限 {MAX_ROWS} 列；連同空白列最多 {MAX_LINES} 列）。",
+        f"Too many rows (at most {MAX_ROWS}, or {MAX_LINES} counting blank ones).",
+    )
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[list[str]]:
@@ -264,13 +302,14 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[list[str]]:
     BudgetFileError naming that row (csv's own message is English and technical)."""
     number = 0
     try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
+        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):  # noqa: B007 (read below)
             yield cells
     except csv.Error:
         row = number + 1
-        raise BudgetFileError(f"CSV 格式有誤：第 {row} 列讀不出來（引號沒有成對，或某一格太長）。",
-                              f"The CSV is malformed: row {row} cannot be read "
-                              "(an unmatched quote, or a cell that is too long).") from None
+        raise BudgetFileError(
+            f"CSV 格式有誤：第 {row} 列讀不出來（引號沒有成對，或某一格太長）。",
+            f"The CSV is malformed: row {row} cannot be read (an unmatched quote, or a cell that is too long).",
+        ) from None
 
 
 def _csv_records(text: str) -> Iterator[Record]:
@@ -291,35 +330,71 @@ def _csv_records(text: str) -> Iterator[Record]:
             columns = [_column(cell) for cell in row]
             if sum(c is not None for c in columns) < 3:
                 continue
-            error = _missing_columns(columns)
-            if error is None:
-                body = itertools.chain(head[index + 1:], rows)
-                return ((number, {col: _cell(cell) for col, cell in zip(columns, cells) if col})
-                        for number, cells in enumerate(body, index + 2))
-            missing = missing or error
+            absent = _missing_columns(columns)
+            if absent is None:
+                body = itertools.chain(head[index + 1 :], rows)
+                return (
+                    (number, {col: _cell(cell) for col, cell in zip(columns, cells, strict=False) if col})
+                    for number, cells in enumerate(body, index + 2)
+                )
+            missing = missing or absent
             break
-    raise missing or malformed or BudgetFileError(
-        "找不到標題列。第一列（或前幾列）要有欄位：面向、類別、項目、單價、數量、金額、備註。",
-        "No header row found. The first rows must name the columns: part, category, item, unit_price, "
-        "quantity, amount, note.")
+    raise (
+        missing
+        or malformed
+        or BudgetFileError(
+            "找不到標題列。第一列（或前幾列）要有欄位：面向、類別、項目、單價、數量、金額、備註。",
+            "No header row found. The first rows must name the columns: part, category, item, unit_price, "
+            "quantity, amount, note.",
+        )
+    )
+
+
+# Brackets that open and close YAML flow collections, outside quoted strings and comments.
+_FLOW_BRACKETS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*""")
+
+
+def _nested_too_deep(line: int) -> BudgetFileError:
+    return BudgetFileError(
+        f"YAML 格式有誤：巢狀層次太深（第 {line} 行；最多 {MAX_YAML_DEPTH} 層）。",
+        f"The YAML is malformed: nested too deep (line {line}; at most {MAX_YAML_DEPTH} levels).",
+    )
+
+
+def _check_flow_depth(text: str) -> None:
+    """Refuse bracket nesting deeper than MAX_YAML_DEPTH by reading the text itself.
+
+    The parser cannot be asked first: libyaml scans every `[` of `[[[[…` ahead before it yields
+    one event, and refuses depth 1000 in its own words (PyYAML 6.0.4), so policybot's limit and
+    message hold whatever the parser version only if it looks before the parser does.
+    """
+    depth = 0
+    for match in _FLOW_BRACKETS.finditer(text):
+        token = match.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _nested_too_deep(text.count("\n", 0, match.start()) + 1)
+        elif token in "]}":
+            depth = max(depth - 1, 0)
 
 
 def _check_yaml_shape(text: str) -> None:
     """Refuse, before anything is built, what no budget needs: anchors and aliases (2 kB of
     them expand to millions of cells), nesting deeper than MAX_YAML_DEPTH (building recurses
     once per level) and more events than MAX_ROWS rows make."""
+    _check_flow_depth(text)
     depth = 0
     for count, event in enumerate(yaml.parse(text, Loader=YAML_LOADER), 1):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else 0
         if getattr(event, "anchor", None):  # an anchor (&name) or an alias (*name)
-            raise BudgetFileError(f"YAML 不能使用錨點或別名（& 和 *，第 {line} 行）；請把每一列完整寫出來。",
-                                  f"The YAML may not use anchors or aliases (& and *, line {line}); "
-                                  "write each row out in full.")
+            raise BudgetFileError(
+                f"YAML 不能使用錨點或別名（& 和 *，第 {line} 行）；請把每一列完整寫出來。",
+                f"The YAML may not use anchors or aliases (& and *, line {line}); write each row out in full.",
+            )
         depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
         if depth > MAX_YAML_DEPTH:
-            raise BudgetFileError(f"YAML 格式有誤：巢狀層次太深（第 {line} 行；最多 {MAX_YAML_DEPTH} 層）。",
-                                  f"The YAML is malformed: nested too deep (line {line}; "
-                                  f"at most {MAX_YAML_DEPTH} levels).")
+            raise _nested_too_deep(line)
         if count > MAX_YAML_EVENTS:
             raise _too_many_rows()
 
@@ -334,17 +409,23 @@ def _yaml_records(text: str) -> list[Record]:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark else ""
         line_en = f" at line {mark.line + 1}" if mark else ""
-        raise BudgetFileError(f"YAML 格式有誤{('（' + line + '）') if line else ''}。",
-                              f"The YAML is malformed{line_en}.") from exc
+        raise BudgetFileError(
+            f"YAML 格式有誤{('（' + line + '）') if line else ''}。", f"The YAML is malformed{line_en}."
+        ) from exc
     if isinstance(data, dict):
         data = next((data[k] for k in ("rows", "items", "budget", "經費") if k in data), None)
     if not isinstance(data, list):
-        raise BudgetFileError("YAML 應該是經費列的清單（或在 rows: 底下的清單）。",
-                              "The YAML must be a list of budget rows (or a list under rows:).")
+        raise BudgetFileError(
+            "YAML 應該是經費列的清單（或在 rows: 底下的清單）。",
+            "The YAML must be a list of budget rows (or a list under rows:).",
+        )
     records = []
     for index, row in enumerate(data, 1):
-        cells = {col: _cell(value) for key, value in row.items() if (col := _column(key))} \
-            if isinstance(row, dict) else None
+        cells = (
+            {col: _cell(value) for key, value in row.items() if (col := _column(key))}
+            if isinstance(row, dict)
+            else None
+        )
         records.append((index, cells if cells is not None else {"__invalid__": row}))
     error = _missing_columns(col for _, cells in records for col in cells)
     if error:
@@ -354,7 +435,7 @@ def _yaml_records(text: str) -> list[Record]:
 
 def _number(value: Any, column: str, required: bool = True) -> Decimal | None:
     zh_name, en_name = COLUMN_NAMES[column]
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
+    if isinstance(value, (bool, list, dict)):
         raise _RowError(f"「{zh_name}」不是數字。", f"{en_name} is not a number.")
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     text = re.sub(r"[,\s]|nt\$|NT\$|\$|元", "", text)
@@ -366,8 +447,9 @@ def _number(value: Any, column: str, required: bool = True) -> Decimal | None:
     try:
         number = Decimal(text.strip("()"))
     except InvalidOperation:
-        raise _RowError(f"「{zh_name}」不是數字：「{str(value)[:20]}」。",
-                        f"{en_name} is not a number: {str(value)[:20]!r}.") from None
+        raise _RowError(
+            f"「{zh_name}」不是數字：「{str(value)[:20]}」。", f"{en_name} is not a number: {str(value)[:20]!r}."
+        ) from None
     if not number.is_finite():
         raise _RowError(f"「{zh_name}」不是數字。", f"{en_name} is not a number.")
     if negative or number < 0:
@@ -381,8 +463,10 @@ def _category(value: str) -> bool:
     for key, names in CATEGORIES.items():
         if norm in (keyword_form(n) for n in names):
             return key == "capital"
-    raise _RowError(f"「類別」要填經常門或資本門，不是「{value[:20]}」。",
-                    f"category must be 經常門 (recurrent) or 資本門 (capital), not {value[:20]!r}.")
+    raise _RowError(
+        f"「類別」要填經常門或資本門，不是「{value[:20]}」。",
+        f"category must be 經常門 (recurrent) or 資本門 (capital), not {value[:20]!r}.",
+    )
 
 
 def _rows(rules: FundingRules, records: list[Record]) -> tuple[list[BudgetRow], list[Finding]]:
@@ -391,8 +475,16 @@ def _rows(rules: FundingRules, records: list[Record]) -> tuple[list[BudgetRow], 
     part_cell = category_cell = ""
     for number, cells in records:
         if "__invalid__" in cells:
-            problems.append(Finding("row_error", "violation", Bilingual(
-                f"第 {number} 列不是「欄位: 值」的格式。", f"Row {number} is not a mapping of column: value."), row=number))
+            problems.append(
+                Finding(
+                    "row_error",
+                    "violation",
+                    Bilingual(
+                        f"第 {number} 列不是「欄位: 值」的格式。", f"Row {number} is not a mapping of column: value."
+                    ),
+                    row=number,
+                )
+            )
             continue
         text = {k: str(v).strip() if v is not None else "" for k, v in cells.items()}
         item = text.get("item", "")
@@ -408,8 +500,10 @@ def _rows(rules: FundingRules, records: list[Record]) -> tuple[list[BudgetRow], 
             part = rules.match_part(part_cell)
             if part is None:
                 names = "、".join(p.label.zh for p in rules.parts.values())
-                raise _RowError(f"看不懂「面向」：「{part_cell[:20]}」（可填：{names}）。",
-                                f"Unknown part {part_cell[:20]!r} (use: " + ", ".join(rules.parts) + ").")
+                raise _RowError(
+                    f"看不懂「面向」：「{part_cell[:20]}」（可填：{names}）。",
+                    f"Unknown part {part_cell[:20]!r} (use: " + ", ".join(rules.parts) + ").",
+                )
             if not category_cell:
                 raise _RowError("缺少「類別」。", "category is missing.")
             capital = _category(category_cell)
@@ -419,11 +513,19 @@ def _rows(rules: FundingRules, records: list[Record]) -> tuple[list[BudgetRow], 
             quantity = _number(cells.get("quantity"), "quantity", required=not optional)
             amount = _number(cells.get("amount"), "amount")
         except _RowError as error:
-            problems.append(Finding("row_error", "violation", Bilingual(
-                f"第 {number} 列：{error.text.zh}", f"Row {number}: {error.text.en}"), row=number))
+            problems.append(
+                Finding(
+                    "row_error",
+                    "violation",
+                    Bilingual(f"第 {number} 列：{error.text.zh}", f"Row {number}: {error.text.en}"),
+                    row=number,
+                )
+            )
             continue
         assert amount is not None
-        rows.append(BudgetRow(number, part, capital, item, unit_price, quantity, amount, text.get("note", ""), item_key))
+        rows.append(
+            BudgetRow(number, part, capital, item, unit_price, quantity, amount, text.get("note", ""), item_key)
+        )
     return rows, problems
 
 
@@ -453,8 +555,10 @@ def read_budget(content: bytes, filename: str) -> list[Record]:
         raise BudgetFileError("沒有收到檔案內容。", "No file content was received.")
     if len(content) > MAX_BYTES:
         size = len(content) / 1024 / 1024
-        raise BudgetFileError(f"檔案太大（{size:.1f} MB），經費表上限 {MAX_MB} MB。",
-                              f"The file is too large ({size:.1f} MB); a budget may be at most {MAX_MB} MB.")
+        raise BudgetFileError(
+            f"檔案太大（{size:.1f} MB），經費表上限 {MAX_MB} MB。",
+            f"The file is too large ({size:.1f} MB); a budget may be at most {MAX_MB} MB.",
+        )
     text = _decode(bytes(content))
     if not text.strip():
         raise BudgetFileError("檔案是空的。", "The file is empty.")
@@ -476,47 +580,99 @@ def _warning(code: str, rule: Cited | None, zh: str, en: str, row: int | None = 
 def _row_checks(rules: FundingRules, row: BudgetRow, mode: int) -> list[Finding]:
     found: list[Finding] = []
     zh, en = row.where("zh"), row.where("en")
-    if row.unit_price is not None and row.quantity is not None \
-            and abs(row.unit_price * row.quantity - row.amount) > TOLERANCE:
+    if (
+        row.unit_price is not None
+        and row.quantity is not None
+        and abs(row.unit_price * row.quantity - row.amount) > TOLERANCE
+    ):
         product = row.unit_price * row.quantity
-        found.append(_violation("amount_mismatch", None,
-                                f"{zh}：金額 {_zh(row.amount)} ≠ 單價 × 數量 = {_zh(product)}。",
-                                f"{en}: amount {_en(row.amount)} ≠ unit price × quantity = {_en(product)}.",
-                                row.number))
+        found.append(
+            _violation(
+                "amount_mismatch",
+                None,
+                f"{zh}：金額 {_zh(row.amount)} ≠ 單價 × 數量 = {_zh(product)}。",
+                f"{en}: amount {_en(row.amount)} ≠ unit price × quantity = {_en(product)}.",
+                row.number,
+            )
+        )
     cap = unit_cap(rules, row.item_key, row.text) if row.item_key and row.unit_price is not None else None
-    if cap is not None and row.unit_price > cap.cap:
-        found.append(_violation("unit_cap", cap.source,
-                                f"{zh}：單價 {_zh(row.unit_price)}超過{cap.label.zh}{cap.unit.zh}上限 {_zh(cap.cap)}。",
-                                f"{en}: unit price {_en(row.unit_price)} is over the {cap.label.en.lower()} cap of "
-                                f"{_en(cap.cap)} {cap.unit.en}.", row.number))
+    if cap is not None and row.unit_price is not None and row.unit_price > cap.cap:
+        found.append(
+            _violation(
+                "unit_cap",
+                cap.source,
+                f"{zh}：單價 {_zh(row.unit_price)}超過{cap.label.zh}{cap.unit.zh}上限 {_zh(cap.cap)}。",
+                f"{en}: unit price {_en(row.unit_price)} is over the {cap.label.en.lower()} cap of "
+                f"{_en(cap.cap)} {cap.unit.en}.",
+                row.number,
+            )
+        )
     if (row.capital or row.item_key == "equipment") and row.unit_price:
         for problem in equipment_check(rules, row.text, row.unit_price, capital=row.capital).problems:
-            found.append(_violation(problem.code, problem.source, f"{zh}：{problem.message.zh}",
-                                    f"{en}: {problem.message.en}", row.number))
+            found.append(
+                _violation(
+                    problem.code,
+                    problem.source,
+                    f"{zh}：{problem.message.zh}",
+                    f"{en}: {problem.message.en}",
+                    row.number,
+                )
+            )
     excluded = rules.capital.excluded
     if row.capital and contains_any(row.text, excluded.keywords):
-        found.append(_violation("capital_excluded", excluded, f"{zh}：資本門不補助水電費、冷氣費、停車費等業務費用。",
-                                f"{en}: capital funding does not pay utilities, air conditioning or parking.", row.number))
+        found.append(
+            _violation(
+                "capital_excluded",
+                excluded,
+                f"{zh}：資本門不補助水電費、冷氣費、停車費等業務費用。",
+                f"{en}: capital funding does not pay utilities, air conditioning or parking.",
+                row.number,
+            )
+        )
     item = rules.items.all().get(row.item_key or "")
     if item is not None and item.only_parts and row.part not in item.only_parts:
         allowed = "、".join(rules.parts[p].label.zh for p in item.only_parts)
         allowed_en = ", ".join(rules.parts[p].label.en for p in item.only_parts)
         moved = mode == 2 and row.part == "bilingual_life" and "pd_teacher" in item.only_parts
         make = _warning if moved else _violation
-        found.append(make("item_part", item,
-                          f"{zh}：{item.label.zh}只能編在{allowed}" + ("（除非依規定將部領教師經費併入雙語生活化）。" if moved else "。"),
-                          f"{en}: {item.label.en} belongs in {allowed_en}"
-                          + (" (unless partial-domain teacher funding is moved in)." if moved else "."), row.number))
+        found.append(
+            make(
+                "item_part",
+                item,
+                f"{zh}：{item.label.zh}只能編在{allowed}"
+                + ("（除非依規定將部領教師經費併入雙語生活化）。" if moved else "。"),
+                f"{en}: {item.label.en} belongs in {allowed_en}"
+                + (" (unless partial-domain teacher funding is moved in)." if moved else "."),
+                row.number,
+            )
+        )
     data = rules.items.data_collection
-    if row.item_key == "data_collection" and contains_any(row.text, data.book_words) \
-            and not contains_any(row.text, data.book_list_words):
-        found.append(_warning("book_list", data, f"{zh}：購置書籍應檢附書單（請在備註註明）。",
-                              f"{en}: buying books needs a book list attached (say so in the note).", row.number))
+    if (
+        row.item_key == "data_collection"
+        and contains_any(row.text, data.book_words)
+        and not contains_any(row.text, data.book_list_words)
+    ):
+        found.append(
+            _warning(
+                "book_list",
+                data,
+                f"{zh}：購置書籍應檢附書單（請在備註註明）。",
+                f"{en}: buying books needs a book list attached (say so in the note).",
+                row.number,
+            )
+        )
     pd_capital = rules.capital.partial_domains
     if row.capital and row.part != "bilingual_life" and pd_capital.requires_note and not row.note.strip():
-        found.append(_warning("capital_note", pd_capital, f"{zh}：部領資本門須說明購置品項、數量、用途及與本案之關聯性（備註空白）。",
-                              f"{en}: partial-domain capital lines must explain the item, quantity, use and relevance "
-                              "(the note is empty).", row.number))
+        found.append(
+            _warning(
+                "capital_note",
+                pd_capital,
+                f"{zh}：部領資本門須說明購置品項、數量、用途及與本案之關聯性（備註空白）。",
+                f"{en}: partial-domain capital lines must explain the item, quantity, use and relevance "
+                "(the note is empty).",
+                row.number,
+            )
+        )
     return found
 
 
@@ -532,15 +688,25 @@ def _premium_checks(rules: FundingRules, rows: list[BudgetRow], summary: PartSum
     summary.premium_base, summary.premium_expected, summary.premium_budgeted = base, expected, budgeted
     label = summary.label
     if base and not any(r.item_key == "premium" for r in rows):
-        return [_violation("premium_missing", rule,
-                           f"{label.zh}：未編補充保費；計費項目 {_zh(base)} × {pct(rule.rate)}，應編 {_zh(expected)}。",
-                           f"{label.en}: no supplementary premium; {_en(base)} of fee items × {pct(rule.rate)} "
-                           f"needs {_en(expected)}.")]
+        return [
+            _violation(
+                "premium_missing",
+                rule,
+                f"{label.zh}：未編補充保費；計費項目 {_zh(base)} × {pct(rule.rate)}，應編 {_zh(expected)}。",
+                f"{label.en}: no supplementary premium; {_en(base)} of fee items × {pct(rule.rate)} "
+                f"needs {_en(expected)}.",
+            )
+        ]
     if abs(budgeted - (base * rule.rate)) >= 1:
-        return [_violation("premium_wrong", rule,
-                           f"{label.zh}：補充保費編 {_zh(budgeted)}，應為 {_zh(base)} × {pct(rule.rate)} = {_zh(expected)}。",
-                           f"{label.en}: the premium is {_en(budgeted)}; it should be {_en(base)} × "
-                           f"{pct(rule.rate)} = {_en(expected)}.")]
+        return [
+            _violation(
+                "premium_wrong",
+                rule,
+                f"{label.zh}：補充保費編 {_zh(budgeted)}，應為 {_zh(base)} × {pct(rule.rate)} = {_zh(expected)}。",
+                f"{label.en}: the premium is {_en(budgeted)}; it should be {_en(base)} × "
+                f"{pct(rule.rate)} = {_en(expected)}.",
+            )
+        ]
     return []
 
 
@@ -548,10 +714,14 @@ def _share_check(code: str, item: Any, spent: Decimal, base: Decimal, of_zh: str
     cap = base * item.share
     if spent <= cap:
         return []
-    return [_violation(code, item, f"{item.label.zh} {_zh(spent)}超過{of_zh} {_zh(base)}的 {pct(item.share)}"
-                                   f"（{_zh(cap)}）。",
-                       f"{item.label.en} {_en(spent)} is over {pct(item.share)} of {of_en} {_en(base)} "
-                       f"({_en(cap)}).")]
+    return [
+        _violation(
+            code,
+            item,
+            f"{item.label.zh} {_zh(spent)}超過{of_zh} {_zh(base)}的 {pct(item.share)}（{_zh(cap)}）。",
+            f"{item.label.en} {_en(spent)} is over {pct(item.share)} of {of_en} {_en(base)} ({_en(cap)}).",
+        )
+    ]
 
 
 def _budget_checks(rules: FundingRules, rows: list[BudgetRow], parts: dict[str, PartSummary]) -> list[Finding]:
@@ -559,18 +729,36 @@ def _budget_checks(rules: FundingRules, rows: list[BudgetRow], parts: dict[str, 
     items = rules.items
     recurrent = sum((p.recurrent for p in parts.values()), Decimal(0))
     recurrent_rows = [r for r in rows if not r.capital]
-    found = _share_check("teaching_aids_share", items.teaching_aids, _sum(recurrent_rows, "teaching_aids"),
-                         recurrent, "經常門總額", "the recurrent total")
-    found += _share_check("misc_share", items.misc, _sum(recurrent_rows, "misc"), recurrent,
-                          "經常門總額", "the recurrent total")
-    found += _share_check("teaching_materials_share", items.teaching_materials,
-                          _sum((r for r in rows if r.part == "pd_student"), "teaching_materials"),
-                          parts["pd_student"].total, "學生奠基費用", "the student-foundation budget")
+    found = _share_check(
+        "teaching_aids_share",
+        items.teaching_aids,
+        _sum(recurrent_rows, "teaching_aids"),
+        recurrent,
+        "經常門總額",
+        "the recurrent total",
+    )
+    found += _share_check(
+        "misc_share", items.misc, _sum(recurrent_rows, "misc"), recurrent, "經常門總額", "the recurrent total"
+    )
+    found += _share_check(
+        "teaching_materials_share",
+        items.teaching_materials,
+        _sum((r for r in rows if r.part == "pd_student"), "teaching_materials"),
+        parts["pd_student"].total,
+        "學生奠基費用",
+        "the student-foundation budget",
+    )
     data = items.data_collection
     spent = _sum(rows, "data_collection")
     if spent > data.cap:
-        found.append(_violation("data_collection_cap", data, f"資料蒐集費合計 {_zh(spent)}，超過上限 {_zh(data.cap)}。",
-                                f"Reference materials total {_en(spent)}, over the cap of {_en(data.cap)}."))
+        found.append(
+            _violation(
+                "data_collection_cap",
+                data,
+                f"資料蒐集費合計 {_zh(spent)}，超過上限 {_zh(data.cap)}。",
+                f"Reference materials total {_en(spent)}, over the cap of {_en(data.cap)}.",
+            )
+        )
     return found
 
 
@@ -582,36 +770,59 @@ def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: in
     pd_base = teacher.total + student.total
     pd_cap = pd_base * pd_rule.share
     pd_capital = teacher.capital + student.capital
-    life_of = (f"雙語生活化 {_zh(life.total)} × {pct(life_rule.share)}", f"campus life {_en(life.total)} × {pct(life_rule.share)}")
-    pd_of = (f"部領教師＋學生 {_zh(pd_base)} × {pct(pd_rule.share)}", f"partial domains {_en(pd_base)} × {pct(pd_rule.share)}")
+    life_of = (
+        f"雙語生活化 {_zh(life.total)} × {pct(life_rule.share)}",
+        f"campus life {_en(life.total)} × {pct(life_rule.share)}",
+    )
+    pd_of = (
+        f"部領教師＋學生 {_zh(pd_base)} × {pct(pd_rule.share)}",
+        f"partial domains {_en(pd_base)} × {pct(pd_rule.share)}",
+    )
     found: list[Finding] = []
     if mode == 2 and rules.capital.pooling.pooled:
         spent, cap = life.capital + pd_capital, life_cap + pd_cap
         if spent > cap:
-            found.append(_violation("capital_share", rules.capital.pooling,
-                                    f"資本門合計 {_zh(spent)}超過上限 {_zh(cap)}（{life_of[0]} ＋ {pd_of[0]}，兩面向可合併）。",
-                                    f"Capital {_en(spent)} is over the cap of {_en(cap)} "
-                                    f"({life_of[1]} + {pd_of[1]}, which may be pooled)."))
+            found.append(
+                _violation(
+                    "capital_share",
+                    rules.capital.pooling,
+                    f"資本門合計 {_zh(spent)}超過上限 {_zh(cap)}（{life_of[0]} ＋ {pd_of[0]}，兩面向可合併）。",
+                    f"Capital {_en(spent)} is over the cap of {_en(cap)} "
+                    f"({life_of[1]} + {pd_of[1]}, which may be pooled).",
+                )
+            )
     else:
         for spent, cap, rule, (of_zh, of_en), (name_zh, name_en) in (
-                (life.capital, life_cap, life_rule, life_of, ("雙語生活化", "Campus-life")),
-                (pd_capital, pd_cap, pd_rule, pd_of, ("部領", "Partial-domain"))):
+            (life.capital, life_cap, life_rule, life_of, ("雙語生活化", "Campus-life")),
+            (pd_capital, pd_cap, pd_rule, pd_of, ("部領", "Partial-domain")),
+        ):
             if spent > cap:
-                found.append(_violation("capital_share", rule,
-                                        f"{name_zh}資本門 {_zh(spent)}超過上限 {_zh(cap)}（{of_zh}）。",
-                                        f"{name_en} capital {_en(spent)} is over the cap of {_en(cap)} ({of_en})."))
+                found.append(
+                    _violation(
+                        "capital_share",
+                        rule,
+                        f"{name_zh}資本門 {_zh(spent)}超過上限 {_zh(cap)}（{of_zh}）。",
+                        f"{name_en} capital {_en(spent)} is over the cap of {_en(cap)} ({of_en}).",
+                    )
+                )
     transfer = rules.transfer
     if moved > 0 and life.capital > transfer.capital_cap_after:
-        found.append(_violation("capital_after_transfer", transfer,
-                                f"部領教師經費併入後，雙語生活化資本門仍不得超過 {_zh(transfer.capital_cap_after)}"
-                                f"（編了 {_zh(life.capital)}）。",
-                                f"With teacher funding moved in, campus-life capital stays at most "
-                                f"{_en(transfer.capital_cap_after)} (budgeted {_en(life.capital)})."))
+        found.append(
+            _violation(
+                "capital_after_transfer",
+                transfer,
+                f"部領教師經費併入後，雙語生活化資本門仍不得超過 {_zh(transfer.capital_cap_after)}"
+                f"（編了 {_zh(life.capital)}）。",
+                f"With teacher funding moved in, campus-life capital stays at most "
+                f"{_en(transfer.capital_cap_after)} (budgeted {_en(life.capital)}).",
+            )
+        )
     return found
 
 
-def _ceiling_checks(rules: FundingRules, parts: dict[str, PartSummary],
-                    facts: SchoolFacts) -> tuple[list[Finding], Decimal]:
+def _ceiling_checks(
+    rules: FundingRules, parts: dict[str, PartSummary], facts: SchoolFacts
+) -> tuple[list[Finding], Decimal]:
     """Part totals against the school's ceiling; returns the findings and the amount moved by transfer.
 
     雙語生活化 over its ceiling by no more than the transfer allowance is read as 部領 teacher
@@ -628,33 +839,52 @@ def _ceiling_checks(rules: FundingRules, parts: dict[str, PartSummary],
     moved = over if 0 < over <= allowance else Decimal(0)
     if moved and result.transfer:
         rule = result.transfer.rule
-        found.append(_warning("transfer", rule,
-                              f"雙語生活化超出上限的 {_zh(moved)}視為由部領教師經費併入（最多 {_zh(allowance)}），"
-                              "須符合：" + "、".join(c.zh for c in rule.conditions) + "。",
-                              f"The {_en(moved)} of campus life over its ceiling counts as teacher funding moved in "
-                              f"(at most {_en(allowance)}); conditions: " + "; ".join(c.en for c in rule.conditions) + "."))
+        found.append(
+            _warning(
+                "transfer",
+                rule,
+                f"雙語生活化超出上限的 {_zh(moved)}視為由部領教師經費併入（最多 {_zh(allowance)}），"
+                "須符合：" + "、".join(c.zh for c in rule.conditions) + "。",
+                f"The {_en(moved)} of campus life over its ceiling counts as teacher funding moved in "
+                f"(at most {_en(allowance)}); conditions: " + "; ".join(c.en for c in rule.conditions) + ".",
+            )
+        )
     elif over > 0:
         limit = result.part_ceiling("bilingual_life") + allowance
-        found.append(_violation("part_ceiling", result.parts[0].rule,
-                                f"雙語生活化 {_zh(life.total)}超過上限 {_zh(limit)}"
-                                + ("（已含部領教師經費最多可併入的金額）。" if allowance else "。"),
-                                f"Campus life {_en(life.total)} is over its ceiling of {_en(limit)}"
-                                + (" (including the most teacher funding that may move in)." if allowance else ".")))
+        found.append(
+            _violation(
+                "part_ceiling",
+                result.parts[0].rule,
+                f"雙語生活化 {_zh(life.total)}超過上限 {_zh(limit)}"
+                + ("（已含部領教師經費最多可併入的金額）。" if allowance else "。"),
+                f"Campus life {_en(life.total)} is over its ceiling of {_en(limit)}"
+                + (" (including the most teacher funding that may move in)." if allowance else "."),
+            )
+        )
     if facts.mode != 2:
         return found, moved  # 部領 lines in mode 1 are reported once, as mode_parts
-    for summary, cap in ((teacher, result.part_ceiling("pd_teacher") - moved), (student, result.part_ceiling("pd_student"))):
+    for summary, cap in (
+        (teacher, result.part_ceiling("pd_teacher") - moved),
+        (student, result.part_ceiling("pd_student")),
+    ):
         if summary.total > cap:
             after = bool(moved) and summary is teacher
-            found.append(_violation("part_ceiling", rules.ceilings.partial_domains,
-                                    f"{summary.label.zh} {_zh(summary.total)}超過上限 {_zh(cap)}"
-                                    + ("（已扣除併入雙語生活化的金額）。" if after else "。"),
-                                    f"{summary.label.en} {_en(summary.total)} is over its ceiling of {_en(cap)}"
-                                    + (" (after the amount moved into campus life)." if after else ".")))
+            found.append(
+                _violation(
+                    "part_ceiling",
+                    rules.ceilings.partial_domains,
+                    f"{summary.label.zh} {_zh(summary.total)}超過上限 {_zh(cap)}"
+                    + ("（已扣除併入雙語生活化的金額）。" if after else "。"),
+                    f"{summary.label.en} {_en(summary.total)} is over its ceiling of {_en(cap)}"
+                    + (" (after the amount moved into campus life)." if after else "."),
+                )
+            )
     return found, moved
 
 
-def check_budget(content: bytes, filename: str, facts: SchoolFacts | None = None,
-                 rules: FundingRules | None = None) -> BudgetReport:
+def check_budget(
+    content: bytes, filename: str, facts: SchoolFacts | None = None, rules: FundingRules | None = None
+) -> BudgetReport:
     """Every violation of the budget file, with totals per part and the correct premium.
 
     Raises BudgetFileError when the file cannot be read at all; a bad row is a finding.
@@ -671,10 +901,14 @@ def check_budget(content: bytes, filename: str, facts: SchoolFacts | None = None
         else:
             summary.recurrent += row.amount
     if mode == 1 and has_pd:
-        findings.append(_violation("mode_parts", rules.ceilings.mode1,
-                                   "模式一只有雙語生活化，不能編列部領教師或學生經費。",
-                                   "Mode 1 has only bilingual campus life; "
-                                   "it cannot budget partial-domain teacher or student funding."))
+        findings.append(
+            _violation(
+                "mode_parts",
+                rules.ceilings.mode1,
+                "模式一只有雙語生活化，不能編列部領教師或學生經費。",
+                "Mode 1 has only bilingual campus life; it cannot budget partial-domain teacher or student funding.",
+            )
+        )
     for row in rows:
         findings += _row_checks(rules, row, mode)
     for key, summary in parts.items():
@@ -686,12 +920,22 @@ def check_budget(content: bytes, filename: str, facts: SchoolFacts | None = None
             ceiling_findings, moved = _ceiling_checks(rules, parts, facts)
             findings += ceiling_findings
         except InvalidFacts as error:
-            findings.append(_warning("facts", None, f"無法比對補助上限：{error.zh}", f"Cannot compare with the ceiling: {error.en}"))
+            findings.append(
+                _warning("facts", None, f"無法比對補助上限：{error.zh}", f"Cannot compare with the ceiling: {error.en}")
+            )
     findings += _capital_checks(rules, parts, mode, moved)
     findings.sort(key=lambda f: (f.severity != "violation", f.row is None, f.row or 0))
     shown = {k: p for k, p in parts.items() if p.total or k == "bilingual_life" or mode == 2}
-    return BudgetReport(clean(PurePath(filename or "").name, limit=None), len(rows), mode, facts, shown, findings,
-                        rules.items.premium.rate, rules.items.premium)
+    return BudgetReport(
+        clean(PurePath(filename or "").name, limit=None),
+        len(rows),
+        mode,
+        facts,
+        shown,
+        findings,
+        rules.items.premium.rate,
+        rules.items.premium,
+    )
 
 
 # -- the report as text ---------------------------------------------------------------
@@ -700,15 +944,24 @@ def check_budget(content: bytes, filename: str, facts: SchoolFacts | None = None
 def format_report(report: BudgetReport, lang: str) -> str:
     """The report for a chat or a terminal: violations, warnings, totals per part, the premium."""
     zh = lang != "en"
-    lines = [f"經費表檢查：{report.filename}（{report.rows} 列，模式{'一' if report.mode == 1 else '二'}）" if zh else
-             f"Budget check: {report.filename} ({report.rows} rows, mode {report.mode})"]
+    lines = [
+        f"經費表檢查：{report.filename}（{report.rows} 列，模式{'一' if report.mode == 1 else '二'}）"
+        if zh
+        else f"Budget check: {report.filename} ({report.rows} rows, mode {report.mode})"
+    ]
     violations, warnings = report.violations, report.warnings
     if violations:
-        lines.append(f"發現 {len(violations)} 項違規" + (f"、{len(warnings)} 項提醒" if warnings else "") + "。" if zh else
-                     f"{len(violations)} violation(s)" + (f" and {len(warnings)} warning(s)" if warnings else "") + ".")
+        lines.append(
+            f"發現 {len(violations)} 項違規" + (f"、{len(warnings)} 項提醒" if warnings else "") + "。"
+            if zh
+            else f"{len(violations)} violation(s)" + (f" and {len(warnings)} warning(s)" if warnings else "") + "."
+        )
     else:
-        lines.append("沒有發現違規。" + (f"另有 {len(warnings)} 項提醒。" if warnings else "") if zh else
-                     "No violations found." + (f" {len(warnings)} warning(s)." if warnings else ""))
+        lines.append(
+            "沒有發現違規。" + (f"另有 {len(warnings)} 項提醒。" if warnings else "")
+            if zh
+            else "No violations found." + (f" {len(warnings)} warning(s)." if warnings else "")
+        )
     for title, group in ((("違規：", "Violations:"), violations), (("提醒：", "Warnings:"), warnings)):
         if not group:
             continue
@@ -719,20 +972,31 @@ def format_report(report: BudgetReport, lang: str) -> str:
                 lines.append(f"   依據：{finding.rule.source(lang)}" if zh else f"   Rule: {finding.rule.source(lang)}")
     lines.append("各面向合計：" if zh else "Totals per part:")
     for summary in report.parts.values():
-        cap = (f"（上限 {money(summary.ceiling, lang)}）" if zh else f" (ceiling {money(summary.ceiling, lang)})") \
-            if summary.ceiling is not None else ""
-        lines.append(f"・{summary.label.zh}：經常門 {money(summary.recurrent, lang)}＋資本門 {money(summary.capital, lang)}"
-                     f"＝{money(summary.total, lang)}{cap}" if zh else
-                     f"- {summary.label.en}: recurrent {money(summary.recurrent, lang)} + capital "
-                     f"{money(summary.capital, lang)} = {money(summary.total, lang)}{cap}")
+        cap = (
+            (f"（上限 {money(summary.ceiling, lang)}）" if zh else f" (ceiling {money(summary.ceiling, lang)})")
+            if summary.ceiling is not None
+            else ""
+        )
+        lines.append(
+            f"・{summary.label.zh}：經常門 {money(summary.recurrent, lang)}＋資本門 {money(summary.capital, lang)}"
+            f"＝{money(summary.total, lang)}{cap}"
+            if zh
+            else f"- {summary.label.en}: recurrent {money(summary.recurrent, lang)} + capital "
+            f"{money(summary.capital, lang)} = {money(summary.total, lang)}{cap}"
+        )
     lines.append(f"總計 {money(report.total, lang)}" if zh else f"Total: {money(report.total, lang)}")
-    lines.append(f"補充保費（{pct(report.premium_rate)}）：" if zh else f"Supplementary premium ({pct(report.premium_rate)}):")
+    lines.append(
+        f"補充保費（{pct(report.premium_rate)}）：" if zh else f"Supplementary premium ({pct(report.premium_rate)}):"
+    )
     for summary in report.parts.values():
         if summary.premium_base or summary.premium_budgeted:
-            lines.append(f"・{summary.label.zh}：計費項目 {money(summary.premium_base, lang)}，應編 "
-                         f"{money(summary.premium_expected, lang)}，已編 {money(summary.premium_budgeted, lang)}" if zh else
-                         f"- {summary.label.en}: fee items {money(summary.premium_base, lang)}, should be "
-                         f"{money(summary.premium_expected, lang)}, budgeted {money(summary.premium_budgeted, lang)}")
+            lines.append(
+                f"・{summary.label.zh}：計費項目 {money(summary.premium_base, lang)}，應編 "
+                f"{money(summary.premium_expected, lang)}，已編 {money(summary.premium_budgeted, lang)}"
+                if zh
+                else f"- {summary.label.en}: fee items {money(summary.premium_base, lang)}, should be "
+                f"{money(summary.premium_expected, lang)}, budgeted {money(summary.premium_budgeted, lang)}"
+            )
     if report.premium_rule is not None:
         lines.append(f"依據：{report.premium_rule.source(lang)}" if zh else f"Rule: {report.premium_rule.source(lang)}")
     return "\n".join(lines)

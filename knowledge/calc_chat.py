@@ -13,10 +13,10 @@ step, while a question in words assumes no branch and no open classroom unless i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Callable
 
 from knowledge import loader
 from knowledge.calculators import (
@@ -54,13 +54,14 @@ from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean
 
 @dataclass
 class CalcReply:
-    text: str                         # full reply in the requested language, with the breakdown
-    sources: list[str]                # plan and section of every rule used
+    text: str  # full reply in the requested language, with the breakdown
+    sources: list[str]  # plan and section of every rule used
     options: list[tuple[str, str]] = field(default_factory=list)  # (label, text sent back when tapped)
     pending: SchoolFacts | None = None  # facts so far when asking back; None when complete
 
 
 # -- normalisation --------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def _normalizer() -> Normalizer:
@@ -90,10 +91,14 @@ _WRITTEN = {
     "classes": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:班(?!次|級數)|class(?:es)?\b)"),
     "domains": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:以上)?\s*(?:領域|domains?\b)"),
 }
-_CEILING_WORDS = re.compile(r"多少|最多|上限|額度|補助|經費|拿|how much|ceiling|maximum|\bmax\b|funding|grant|\bget\b|budget")
+_CEILING_WORDS = re.compile(
+    r"多少|最多|上限|額度|補助|經費|拿|how much|ceiling|maximum|\bmax\b|funding|grant|\bget\b|budget"
+)
 _AMOUNT_WORDS = re.compile(r"多少|最多|上限|額度|how much|ceiling|maximum|\bmax\b")
 _QUESTION = re.compile(r"嗎|哪|什麼|怎麼|如何|為什麼|可不可以|能不能|\b(?:which|what|how|why|can|may|does|is)\b")
-_KNOWLEDGE_WORDS = re.compile(r"項目|哪些|什麼|資本門|經常門|怎麼|如何|條件|\b(?:which|items|capital|recurrent|conditions|how do)\b")
+_KNOWLEDGE_WORDS = re.compile(
+    r"項目|哪些|什麼|資本門|經常門|怎麼|如何|條件|\b(?:which|items|capital|recurrent|conditions|how do)\b"
+)
 
 
 def _typed_number(match: re.Match[str]) -> int | Decimal:
@@ -201,11 +206,16 @@ def _merge_or_explain(base: SchoolFacts, found: dict[str, object]) -> tuple[Scho
 
 _QUESTIONS = {
     "mode": ("請問貴校申請哪一種模式？", "Which mode is your school applying for?"),
-    "classes": ("請問貴校有幾班？（班級數以本校計；也可以直接輸入數字）",
-                "How many classes does your school have? (Count the main campus; you can also type the number.)"),
+    "classes": (
+        "請問貴校有幾班？（班級數以本校計；也可以直接輸入數字）",
+        "How many classes does your school have? (Count the main campus; you can also type the number.)",
+    ),
     "domains": ("部領要實施幾個領域（科目）？", "In how many domains (subjects) will you teach bilingually?"),
     "branch": ("實施範圍有包括分校或分班嗎？", "Does the plan include a branch school or branch classes?"),
-    "open_classroom": ("是否自願開放課室供他校教師入校觀課？", "Will you volunteer to open classrooms to teachers from other schools?"),
+    "open_classroom": (
+        "是否自願開放課室供他校教師入校觀課？",
+        "Will you volunteer to open classrooms to teachers from other schools?",
+    ),
 }
 
 
@@ -237,15 +247,19 @@ def _class_ranges(rules: FundingRules, facts: SchoolFacts) -> list[Range]:
     if facts.domains is not None:
         tables = (rules.ceilings.partial_domains.table_for(facts.domains),)
     starts = sorted({tier.classes.low or 1 for table in tables for tier in table.tiers})
-    return [Range(None if low == 1 else low, nxt - 1 if nxt else None)
-            for low, nxt in zip(starts, [*starts[1:], None])]
+    return [
+        Range(None if low == 1 else low, nxt - 1 if nxt else None)
+        for low, nxt in zip(starts, [*starts[1:], None], strict=False)
+    ]
 
 
 def _options(rules: FundingRules, facts: SchoolFacts, step: str, lang: str) -> list[tuple[str, str]]:
     zh = lang != "en"
     if step == "mode":
-        choices = [("模式一：雙語生活化" if zh else "Mode 1: bilingual campus life", 1),
-                   ("模式二：雙語生活化＋部領" if zh else "Mode 2: campus life + partial domains", 2)]
+        choices = [
+            ("模式一：雙語生活化" if zh else "Mode 1: bilingual campus life", 1),
+            ("模式二：雙語生活化＋部領" if zh else "Mode 2: campus life + partial domains", 2),
+        ]
     elif step == "classes":
         choices = [(r.label(lang), r.high if r.high is not None else r.low) for r in _class_ranges(rules, facts)]
     elif step == "domains":
@@ -262,11 +276,13 @@ def _ask(rules: FundingRules, facts: SchoolFacts, step: str, lang: str, prefix: 
     text = zh if lang != "en" else en
     if step == "open_classroom":
         oc = rules.open_classroom
-        text += (f"（每學期至少 {oc.min_sessions_per_semester} 次、接待至少 {oc.min_visitors_per_semester} 人；"
-                 f"國教署擇優補助 {oc.schools_selected} 校，可能另獲 {money(oc.amount, 'zh')}，不保證）"
-                 if lang != "en" else
-                 f" (at least {oc.min_sessions_per_semester} per semester, {oc.min_visitors_per_semester}+ visitors; "
-                 f"{oc.schools_selected} schools are selected for a possible extra {money(oc.amount, 'en')}, not guaranteed)")
+        text += (
+            f"（每學期至少 {oc.min_sessions_per_semester} 次、接待至少 {oc.min_visitors_per_semester} 人；"
+            f"國教署擇優補助 {oc.schools_selected} 校，可能另獲 {money(oc.amount, 'zh')}，不保證）"
+            if lang != "en"
+            else f" (at least {oc.min_sessions_per_semester} per semester, {oc.min_visitors_per_semester}+ visitors; "
+            f"{oc.schools_selected} schools are selected for a possible extra {money(oc.amount, 'en')}, not guaranteed)"
+        )
     return CalcReply(prefix + text, [], _options(rules, facts, step, lang), facts)
 
 
@@ -305,8 +321,12 @@ def _facts_title(facts: SchoolFacts, lang: str) -> str:
 
 
 def _line_text(line: Line, lang: str) -> str:
-    label, amount, basis, section = line.label.get(lang), money(line.amount, lang), line.basis.get(lang), \
-        line.rule.section.get(lang)
+    label, amount, basis, section = (
+        line.label.get(lang),
+        money(line.amount, lang),
+        line.basis.get(lang),
+        line.rule.section.get(lang),
+    )
     return f"・{label} {amount}（{basis}｜{section}）" if lang != "en" else f"- {label}: {amount} ({basis}; {section})"
 
 
@@ -324,23 +344,33 @@ def format_ceiling(result: CeilingResult, lang: str) -> str:
         lines.append(
             f"部領教師經費最多可併入雙語生活化 {money(result.transfer.amount, lang)}（{pct(rule.share)}），條件：{conditions}；"
             f"併入後雙語生活化資本門仍不得超過 {money(rule.capital_cap_after, lang)}（{rule.section.get(lang)}）。"
-            if zh else
-            f"Up to {money(result.transfer.amount, lang)} ({pct(rule.share)}) of the teacher funding may move into "
+            if zh
+            else f"Up to {money(result.transfer.amount, lang)} ({pct(rule.share)}) of the teacher funding may move into "
             f"bilingual campus life ({rule.section.get(lang)}). Conditions: {conditions}. Its capital then stays at most "
-            f"{money(rule.capital_cap_after, lang)}.")
+            f"{money(rule.capital_cap_after, lang)}."
+        )
     oc = result.open_classroom
     if oc is not None:
-        terms = (f"每學期至少 {oc.min_sessions_per_semester} 次、每學期接待至少 {oc.min_visitors_per_semester} 人，"
-                 f"國教署擇優補助 {oc.schools_selected} 校" if zh else
-                 f"at least {oc.min_sessions_per_semester} session and {oc.min_visitors_per_semester} visitors "
-                 f"per semester; {oc.schools_selected} schools are selected")
+        terms = (
+            f"每學期至少 {oc.min_sessions_per_semester} 次、每學期接待至少 {oc.min_visitors_per_semester} 人，"
+            f"國教署擇優補助 {oc.schools_selected} 校"
+            if zh
+            else f"at least {oc.min_sessions_per_semester} session and {oc.min_visitors_per_semester} visitors "
+            f"per semester; {oc.schools_selected} schools are selected"
+        )
         if result.open_classroom_extra:
-            lines.append(f"自願開放課室：可能另獲經常門 {money(oc.amount, lang)}，不保證、不計入合計（{terms}｜{oc.section.get(lang)}）。"
-                         if zh else f"Open classroom: a possible extra {money(oc.amount, lang)} (recurrent), not guaranteed "
-                                    f"and not in the total ({terms}; {oc.section.get(lang)}).")
+            lines.append(
+                f"自願開放課室：可能另獲經常門 {money(oc.amount, lang)}，不保證、不計入合計（{terms}｜{oc.section.get(lang)}）。"
+                if zh
+                else f"Open classroom: a possible extra {money(oc.amount, lang)} (recurrent), not guaranteed "
+                f"and not in the total ({terms}; {oc.section.get(lang)})."
+            )
         else:
-            lines.append(f"若自願開放課室，可能另獲 {money(oc.amount, lang)}（{terms}）。" if zh else
-                         f"Volunteering to open classrooms may add {money(oc.amount, lang)} ({terms}).")
+            lines.append(
+                f"若自願開放課室，可能另獲 {money(oc.amount, lang)}（{terms}）。"
+                if zh
+                else f"Volunteering to open classrooms may add {money(oc.amount, lang)} ({terms})."
+            )
     return "\n".join(lines)
 
 
@@ -393,11 +423,15 @@ def _premium_reply(rules: FundingRules, text: str) -> list[ItemAmount] | None:
         named = [key for key in base_items if contains_any(text, rules.items.all()[key].keywords)]
         fees = {(named or list(base_items))[0]: amount}
     result = premium(rules, fees)
-    working = Bilingual(f"{money(result.base, 'zh')} × {pct(result.rate)} = {money(result.amount, 'zh')}",
-                        f"{money(result.base, 'en')} × {pct(result.rate)} = {money(result.amount, 'en')}")
+    working = Bilingual(
+        f"{money(result.base, 'zh')} × {pct(result.rate)} = {money(result.amount, 'zh')}",
+        f"{money(result.base, 'en')} × {pct(result.rate)} = {money(result.amount, 'en')}",
+    )
     labels = [rules.items.all()[key].label for key in rules.items.premium.base_items]
-    note = Bilingual("計費項目：" + "、".join(label.zh for label in labels) + "的加總。",
-                     "Charged on the sum of: " + ", ".join(label.en.lower() for label in labels) + ".")
+    note = Bilingual(
+        "計費項目：" + "、".join(label.zh for label in labels) + "的加總。",
+        "Charged on the sum of: " + ", ".join(label.en.lower() for label in labels) + ".",
+    )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
 
 
@@ -413,7 +447,9 @@ def _consultation(rules: FundingRules, text: str) -> ItemAmount | None:
     hours = _number(text, _HOURS)
     if hours is None or not _has(text, r"諮詢|陪伴|consult"):
         return None
-    session = "online" if _has(text, r"線上|online") else "half_day" if _has(text, r"半日|半天|half day|half-day") else "day"
+    session = (
+        "online" if _has(text, r"線上|online") else "half_day" if _has(text, r"半日|半天|half day|half-day") else "day"
+    )
     return consultation_fee(rules, hours, session, _number(text, r"位(?:專家|學者|顧問)|experts?") or 1)
 
 
@@ -459,8 +495,13 @@ def _language_study(rules: FundingRules, text: str) -> list[ItemAmount] | None:
 
 
 def _shares(rules: FundingRules, text: str) -> list[ItemAmount] | None:
-    item = rules.items.teaching_aids if _has(text, r"教材教具|教具|teaching aids") else \
-        rules.items.misc if _has(text, r"雜支|miscellaneous") else None
+    item = (
+        rules.items.teaching_aids
+        if _has(text, r"教材教具|教具|teaching aids")
+        else rules.items.misc
+        if _has(text, r"雜支|miscellaneous")
+        else None
+    )
     if item is None or not _has(text, r"經常門"):
         return None
     amount = _amount(text)
@@ -485,7 +526,8 @@ def _verdicts(rules: FundingRules, text: str) -> tuple[Verdict, Bilingual] | Non
         mode = extract(text).mode or (2 if lead else 1)
         return teaching_load_check(rules, mode, periods, lead), Bilingual(
             f"減課每週 {periods} 節（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）",
-            f"Teaching-load reduction of {periods} periods a week (mode {mode}{', lead person' if lead else ''})")
+            f"Teaching-load reduction of {periods} periods a week (mode {mode}{', lead person' if lead else ''})",
+        )
     kind = equipment_kind(rules, text)
     if kind is not None:
         price = _amount(text) or max((int(n) for n in re.findall(r"\d+", text)), default=0)
@@ -494,7 +536,8 @@ def _verdicts(rules: FundingRules, text: str) -> tuple[Verdict, Bilingual] | Non
         capital = not _has(text, r"經常門")
         label = rules.items.equipment.kinds[kind].label
         return equipment_check(rules, text, price, capital, _has(text, r"偏遠|remote")), Bilingual(
-            f"{label.zh} 單價 {money(price, 'zh')}", f"{label.en} at {money(price, 'en')} each")
+            f"{label.zh} 單價 {money(price, 'zh')}", f"{label.en} at {money(price, 'en')} each"
+        )
     level = _LEVEL.search(text)
     if _has(text, r"英檢|報名費") and level:
         english = _has(text, r"英語老師|英文老師|英語教師|英文教師|english teacher")
@@ -502,28 +545,49 @@ def _verdicts(rules: FundingRules, text: str) -> tuple[Verdict, Bilingual] | Non
         months = _number(text, r"個月|months?")
         part = "聽讀" if _has(text, r"聽讀|listening") else "說寫" if _has(text, r"說寫|speaking") else None
         claimed = [part] if _has(text, r"已經|已補助|already|again|第二次|再") else []
-        verdict = english_test_eligibility(rules, role=role, level=level.group(1), english_teacher=english,
-                                           substitute_months=months, part=part, claimed=claimed)
-        return verdict, Bilingual(f"英檢報名費（CEFR {level.group(1).upper()}）", f"English test fee (CEFR {level.group(1).upper()})")
+        verdict = english_test_eligibility(
+            rules,
+            role=role,
+            level=level.group(1),
+            english_teacher=english,
+            substitute_months=months,
+            part=part,
+            claimed=claimed,
+        )
+        return verdict, Bilingual(
+            f"英檢報名費（CEFR {level.group(1).upper()}）", f"English test fee (CEFR {level.group(1).upper()})"
+        )
     return None
 
 
 # The fee items a premium question may name, by the item key the premium rule lists them under.
 _FEE_FINDERS: tuple[tuple[str, Callable[[FundingRules, str], ItemAmount | None]], ...] = (
-    ("lecture_fee", _lecture), ("consultation_fee", _consultation), ("attendance_fee", _attendance))
+    ("lecture_fee", _lecture),
+    ("consultation_fee", _consultation),
+    ("attendance_fee", _attendance),
+)
 
 
-def _alone(finder: Callable[[FundingRules, str], ItemAmount | None]) -> Callable[[FundingRules, str], list[ItemAmount] | None]:
+def _alone(
+    finder: Callable[[FundingRules, str], ItemAmount | None],
+) -> Callable[[FundingRules, str], list[ItemAmount] | None]:
     def find(rules: FundingRules, text: str) -> list[ItemAmount] | None:
         item = finder(rules, text)
         return [item] if item else None
+
     return find
 
 
 # Tried in order; the premium comes first because it also shows the fee items it is charged on.
 _ITEM_FINDERS: tuple[Callable[[FundingRules, str], list[ItemAmount] | None], ...] = (
-    _premium_reply, *(_alone(finder) for _, finder in _FEE_FINDERS),
-    _meals, _lodging, _materials, _language_study, _shares, _data_collection,
+    _premium_reply,
+    *(_alone(finder) for _, finder in _FEE_FINDERS),
+    _meals,
+    _lodging,
+    _materials,
+    _language_study,
+    _shares,
+    _data_collection,
 )
 
 
@@ -537,8 +601,11 @@ def _format_items(items: list[ItemAmount], lang: str) -> CalcReply:
     for item in items:
         rule = item.sources[0]
         rules += item.sources
-        lines.append(f"{_label_of(rule).get(lang)}：{item.working.get(lang)}（{rule.section.get(lang)}）" if lang != "en"
-                     else f"{_label_of(rule).get(lang)}: {item.working.get(lang)} ({rule.section.get(lang)})")
+        lines.append(
+            f"{_label_of(rule).get(lang)}：{item.working.get(lang)}（{rule.section.get(lang)}）"
+            if lang != "en"
+            else f"{_label_of(rule).get(lang)}: {item.working.get(lang)} ({rule.section.get(lang)})"
+        )
         lines += [f"  {note.get(lang)}" for note in item.notes]
     if len(items) > 1:
         total = sum(item.amount for item in items)
@@ -551,10 +618,15 @@ def _format_verdict(verdict: Verdict, what: Bilingual, lang: str) -> CalcReply:
         head = f"{what.zh}：{'可以' if verdict.ok else '不符合規定'}。"
     else:
         head = f"{what.en}: {'allowed' if verdict.ok else 'not allowed'}."
-    lines = [head] + [f"・{p.message.get(lang)}" for p in verdict.problems] + [f"・{n.get(lang)}" for n in verdict.notes]
+    lines = (
+        [head] + [f"・{p.message.get(lang)}" for p in verdict.problems] + [f"・{n.get(lang)}" for n in verdict.notes]
+    )
     rules = [p.source for p in verdict.problems] + list(verdict.sources)
-    sections = "、".join(dict.fromkeys(r.section.get(lang) for r in rules)) if lang != "en" else \
-        "; ".join(dict.fromkeys(r.section.get(lang) for r in rules))
+    sections = (
+        "、".join(dict.fromkeys(r.section.get(lang) for r in rules))
+        if lang != "en"
+        else "; ".join(dict.fromkeys(r.section.get(lang) for r in rules))
+    )
     lines.append(f"（{sections}）" if lang != "en" else f"({sections})")
     return CalcReply("\n".join(lines), list(dict.fromkeys(r.source(lang) for r in rules)))
 
@@ -576,8 +648,11 @@ def _item_reply(rules: FundingRules, text: str, lang: str) -> CalcReply | None:
 
 def _is_ceiling_question(text: str, found: dict[str, object]) -> bool:
     if "classes" in found:
-        return "mode" in found or "domains" in found or (
-            _CEILING_WORDS.search(text) is not None and not _KNOWLEDGE_WORDS.search(text))
+        return (
+            "mode" in found
+            or "domains" in found
+            or (_CEILING_WORDS.search(text) is not None and not _KNOWLEDGE_WORDS.search(text))
+        )
     if "mode" in found:
         return _AMOUNT_WORDS.search(text) is not None and not _KNOWLEDGE_WORDS.search(text)
     return False
@@ -613,7 +688,10 @@ def cap_command(args: str, lang: str, pending: SchoolFacts | None = None) -> Cal
     unknown = base.unknown()
     found = _facts_in(text) or (_answer_to_step(text, unknown[0]) if unknown else {})
     if not found:
-        usage = ("看不懂這些條件。用法：/cap 模式二 8班 2領域 分校\n" if lang != "en" else
-                 "I could not read that. Usage: /cap mode 2 8 classes 2 domains branch\n")
+        usage = (
+            "看不懂這些條件。用法：/cap 模式二 8班 2領域 分校\n"
+            if lang != "en"
+            else "I could not read that. Usage: /cap mode 2 8 classes 2 domains branch\n"
+        )
         return _advance(rules, base, lang, usage)
     return _step(rules, base, found, lang)

@@ -7,17 +7,18 @@ every channel can answer in the chat's language.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from knowledge.funding_rules import (
     CapitalShare,
     Cited,
     FundingRules,
     Item,
-    OpenClassroom,
     Money,
+    OpenClassroom,
     Range,
     Transfer,
     cefr_rank,
@@ -102,33 +103,42 @@ class SchoolFacts:
 
     def __post_init__(self) -> None:
         if self.mode is not None and (not _whole(self.mode) or self.mode not in (1, 2)):
-            raise InvalidFacts(f"模式只有模式一和模式二（收到的是 {_shown(self.mode)}）。",
-                               f"mode must be 1 or 2 (got {_shown(self.mode)}).")
+            raise InvalidFacts(
+                f"模式只有模式一和模式二（收到的是 {_shown(self.mode)}）。",
+                f"mode must be 1 or 2 (got {_shown(self.mode)}).",
+            )
         if self.classes is not None:
             if not _whole(self.classes):
-                raise InvalidFacts(f"班級數必須是整數（收到的是 {_shown(self.classes)}）。",
-                                   f"classes must be a whole number (got {_shown(self.classes)}).")
+                raise InvalidFacts(
+                    f"班級數必須是整數（收到的是 {_shown(self.classes)}）。",
+                    f"classes must be a whole number (got {_shown(self.classes)}).",
+                )
             if self.classes < 1:
-                raise InvalidFacts(f"班級數至少要 1 班（收到的是 {_shown(self.classes)}）。",
-                                   f"classes must be at least 1 (got {_shown(self.classes)}).")
+                raise InvalidFacts(
+                    f"班級數至少要 1 班（收到的是 {_shown(self.classes)}）。",
+                    f"classes must be at least 1 (got {_shown(self.classes)}).",
+                )
             if self.classes > MAX_CLASSES:
-                raise InvalidFacts(f"{_shown(self.classes)} 班不合理，請確認班級數（最多 {MAX_CLASSES} 班）。",
-                                   f"{_shown(self.classes)} classes is not plausible; please check "
-                                   f"(at most {MAX_CLASSES}).")
+                raise InvalidFacts(
+                    f"{_shown(self.classes)} 班不合理，請確認班級數（最多 {MAX_CLASSES} 班）。",
+                    f"{_shown(self.classes)} classes is not plausible; please check (at most {MAX_CLASSES}).",
+                )
         if self.domains is not None:
             if not _whole(self.domains) or self.domains not in (1, 2):
-                raise InvalidFacts(f"部領領域數請填 1 或 2（2 代表 2 個以上），不能是 {_shown(self.domains)}。",
-                                   f"domains must be 1 or 2 (2 means two or more); it cannot be "
-                                   f"{_shown(self.domains)}.")
+                raise InvalidFacts(
+                    f"部領領域數請填 1 或 2（2 代表 2 個以上），不能是 {_shown(self.domains)}。",
+                    f"domains must be 1 or 2 (2 means two or more); it cannot be {_shown(self.domains)}.",
+                )
             if self.mode == 1:
-                raise InvalidFacts("模式一沒有部分領域課程雙語教學，不需要填領域數。",
-                                   "mode 1 has no partial-domain teaching; leave out the number of domains.")
+                raise InvalidFacts(
+                    "模式一沒有部分領域課程雙語教學，不需要填領域數。",
+                    "mode 1 has no partial-domain teaching; leave out the number of domains.",
+                )
         for name in ("branch", "open_classroom"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), bool):
                 raise InvalidFacts(f"{name} 只能是「是」或「否」。", f"{name} must be yes or no.")
         if self.open_classroom and self.mode == 1:
-            raise InvalidFacts("自願開放課室的額外補助只適用模式二。",
-                               "the open-classroom extra is for mode 2 only.")
+            raise InvalidFacts("自願開放課室的額外補助只適用模式二。", "the open-classroom extra is for mode 2 only.")
 
     def unknown(self) -> list[str]:
         """Facts not known yet, in the order a chat asks for them."""
@@ -215,7 +225,9 @@ class CeilingResult:
             "total": self.total,
             "capital_caps": {line.key: line.amount for line in self.capital_caps},
             "transfer_cap": self.transfer.amount if self.transfer else None,
-            "bilingual_life_capital_cap_after_transfer": self.transfer.rule.capital_cap_after if self.transfer else None,
+            "bilingual_life_capital_cap_after_transfer": self.transfer.rule.capital_cap_after
+            if self.transfer
+            else None,
             "open_classroom_possible_extra": self.open_classroom_extra,
             "sources": self.sources(lang),
         }
@@ -228,8 +240,13 @@ def _domains_label(domains: Range, lang: str) -> str:
 
 
 def _capital_line(key: str, label: Bilingual, base: int, rule: CapitalShare, base_text: Bilingual) -> Line:
-    return Line(key, label, times(base, rule.share),
-                both(f"{base_text.zh} × {pct(rule.share)}", f"{base_text.en} × {pct(rule.share)}"), rule)
+    return Line(
+        key,
+        label,
+        times(base, rule.share),
+        both(f"{base_text.zh} × {pct(rule.share)}", f"{base_text.en} × {pct(rule.share)}"),
+        rule,
+    )
 
 
 def ceiling(rules: FundingRules, facts: SchoolFacts) -> CeilingResult:
@@ -237,41 +254,74 @@ def ceiling(rules: FundingRules, facts: SchoolFacts) -> CeilingResult:
     missing = facts.missing()
     if missing:
         names = {"mode": ("模式", "mode"), "classes": ("班級數", "classes"), "domains": ("部領領域數", "domains")}
-        raise InvalidFacts("還需要：" + "、".join(names[m][0] for m in missing) + "。",
-                           "still needed: " + ", ".join(names[m][1] for m in missing) + ".")
+        raise InvalidFacts(
+            "還需要：" + "、".join(names[m][0] for m in missing) + "。",
+            "still needed: " + ", ".join(names[m][1] for m in missing) + ".",
+        )
     assert facts.mode is not None and facts.classes is not None
     ceilings = rules.ceilings
     life_label = rules.parts["bilingual_life"].label
     if facts.mode == 1:
         tier = ceilings.mode1.tier_for(facts.classes)
-        life = Line("bilingual_life", life_label, tier.amounts["bilingual_life"],
-                    both(tier.classes.label("zh"), tier.classes.label("en")), ceilings.mode1)
+        life = Line(
+            "bilingual_life",
+            life_label,
+            tier.amounts["bilingual_life"],
+            both(tier.classes.label("zh"), tier.classes.label("en")),
+            ceilings.mode1,
+        )
     else:
-        life = Line("bilingual_life", life_label, ceilings.mode2_bilingual_life.amount,
-                    both("模式二固定額度", "fixed for mode 2"), ceilings.mode2_bilingual_life)
+        life = Line(
+            "bilingual_life",
+            life_label,
+            ceilings.mode2_bilingual_life.amount,
+            both("模式二固定額度", "fixed for mode 2"),
+            ceilings.mode2_bilingual_life,
+        )
     extra = ceilings.branch_extra.amount
-    branch = Line("branch_extra", both("分校或分班額外", "Branch school or class extra"),
-                  extra if facts.branch else 0,
-                  both("最高額外核定", "at most") if facts.branch else
-                  both(f"無；有分校或分班者最高 {money(extra, 'zh')}", f"none; up to {money(extra, 'en')} with a branch"),
-                  ceilings.branch_extra)
+    branch = Line(
+        "branch_extra",
+        both("分校或分班額外", "Branch school or class extra"),
+        extra if facts.branch else 0,
+        both("最高額外核定", "at most")
+        if facts.branch
+        else both(f"無；有分校或分班者最高 {money(extra, 'zh')}", f"none; up to {money(extra, 'en')} with a branch"),
+        ceilings.branch_extra,
+    )
     parts = [life, branch]
     life_total = life.amount + branch.amount
-    capital = [_capital_line("bilingual_life", life_label, life_total, rules.capital.bilingual_life,
-                             both(money(life_total, "zh"), money(life_total, "en")))]
+    capital = [
+        _capital_line(
+            "bilingual_life",
+            life_label,
+            life_total,
+            rules.capital.bilingual_life,
+            both(money(life_total, "zh"), money(life_total, "en")),
+        )
+    ]
     transfer = None
     if facts.mode == 2:
         assert facts.domains is not None
         pd = ceilings.partial_domains
         table = pd.table_for(facts.domains)
         tier = pd.tier_for(facts.domains, facts.classes)
-        basis = both(f"{_domains_label(table.domains, 'zh')}、{tier.classes.label('zh')}",
-                     f"{_domains_label(table.domains, 'en')}, {tier.classes.label('en')}")
-        parts += [Line(key, rules.parts[key].label, tier.amounts[key], basis, pd) for key in ("pd_teacher", "pd_student")]
+        basis = both(
+            f"{_domains_label(table.domains, 'zh')}、{tier.classes.label('zh')}",
+            f"{_domains_label(table.domains, 'en')}, {tier.classes.label('en')}",
+        )
+        parts += [
+            Line(key, rules.parts[key].label, tier.amounts[key], basis, pd) for key in ("pd_teacher", "pd_student")
+        ]
         pd_total = tier.amounts["pd_teacher"] + tier.amounts["pd_student"]
-        capital.append(_capital_line("partial_domains", both("部領", "Partial-domain teaching"), pd_total,
-                                     rules.capital.partial_domains,
-                                     both(f"教師＋學生 {money(pd_total, 'zh')}", f"teacher + student {money(pd_total, 'en')}")))
+        capital.append(
+            _capital_line(
+                "partial_domains",
+                both("部領", "Partial-domain teaching"),
+                pd_total,
+                rules.capital.partial_domains,
+                both(f"教師＋學生 {money(pd_total, 'zh')}", f"teacher + student {money(pd_total, 'en')}"),
+            )
+        )
         transfer = TransferAllowance(times(tier.amounts["pd_teacher"], rules.transfer.share), rules.transfer)
     open_classroom = rules.open_classroom if facts.mode == 2 else None
     return CeilingResult(facts, tuple(parts), tuple(capital), transfer, open_classroom)
@@ -313,8 +363,10 @@ def _positive(value: Any, zh: str, en: str, allow_zero: bool = False) -> Decimal
     except ArithmeticError as exc:
         raise InvalidInput(f"{zh}必須是數字。", f"{en} must be a number.") from exc
     if isinstance(value, bool) or not number.is_finite() or number < 0 or (number == 0 and not allow_zero):
-        raise InvalidInput(f"{zh}不能是負數。" if allow_zero else f"{zh}必須大於 0。",
-                           f"{en} cannot be negative." if allow_zero else f"{en} must be more than 0.")
+        raise InvalidInput(
+            f"{zh}不能是負數。" if allow_zero else f"{zh}必須大於 0。",
+            f"{en} cannot be negative." if allow_zero else f"{en} must be more than 0.",
+        )
     return number
 
 
@@ -328,8 +380,10 @@ def _per_person(cap: Money, people: int, times: int, unit: tuple[str, str, str, 
     zh_name, en_name, zh_unit, en_unit = unit
     n, k = _positive(people, "人數", "people"), _positive(times, zh_name, en_name)
     amount = int(n * k * cap)
-    return amount, both(f"{_count(n)} 人 × {_count(k)} {zh_unit} × {money(cap, 'zh')} = {money(amount, 'zh')}",
-                        f"{_count(n)} people × {_count(k)} {en_unit} × {money(cap, 'en')} = {money(amount, 'en')}")
+    return amount, both(
+        f"{_count(n)} 人 × {_count(k)} {zh_unit} × {money(cap, 'zh')} = {money(amount, 'zh')}",
+        f"{_count(n)} people × {_count(k)} {en_unit} × {money(cap, 'en')} = {money(amount, 'en')}",
+    )
 
 
 def attendance_fee(rules: FundingRules, people: int, occasions: int = 1) -> ItemAmount:
@@ -347,14 +401,28 @@ def consultation_fee(rules: FundingRules, hours: int | Decimal, session: str = "
     cap = {"half_day": rule.half_day_hours, "day": rule.day_hours, "online": rule.online_hours}[session]
     allowed = min(h, Decimal(cap))
     amount = times(n * allowed, Decimal(rule.cap))
-    names = {"half_day": ("半日", "half a day"), "day": ("一日", "a full day"), "online": ("線上諮詢每日", "online, per day")}
+    names = {
+        "half_day": ("半日", "half a day"),
+        "day": ("一日", "a full day"),
+        "online": ("線上諮詢每日", "online, per day"),
+    }
     notes = []
     if h > cap:
-        notes.append(both(f"{names[session][0]}最高核定 {cap} 小時，超過的 {_count(h - cap)} 小時不補助。",
-                          f"At most {cap} hours are funded for {names[session][1]}; the other {_count(h - cap)} hours are not."))
-    return ItemAmount(amount, both(f"{_count(n)} 人 × {_count(allowed)} 小時 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
-                                   f"{_count(n)} × {_count(allowed)} h × {money(rule.cap, 'en')} = {money(amount, 'en')}"),
-                      tuple(notes), (rule,))
+        notes.append(
+            both(
+                f"{names[session][0]}最高核定 {cap} 小時，超過的 {_count(h - cap)} 小時不補助。",
+                f"At most {cap} hours are funded for {names[session][1]}; the other {_count(h - cap)} hours are not.",
+            )
+        )
+    return ItemAmount(
+        amount,
+        both(
+            f"{_count(n)} 人 × {_count(allowed)} 小時 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
+            f"{_count(n)} × {_count(allowed)} h × {money(rule.cap, 'en')} = {money(amount, 'en')}",
+        ),
+        tuple(notes),
+        (rule,),
+    )
 
 
 def lecturer_type(text: str) -> str:
@@ -368,13 +436,17 @@ def lecturer_type(text: str) -> str:
 
 def lecture_rate(rules: FundingRules, lecturer: str) -> int:
     if lecturer not in LECTURERS:
-        raise InvalidInput("講座請選外聘、隸屬機關學校人員或內聘。", "lecturer must be external, affiliated or internal.")
+        raise InvalidInput(
+            "講座請選外聘、隸屬機關學校人員或內聘。", "lecturer must be external, affiliated or internal."
+        )
     return getattr(rules.items.lecture_fee, lecturer)
 
 
-_LECTURER_NAMES = {"external": ("外聘國內專家學者", "external expert"),
-                   "affiliated": ("外聘隸屬機關學校人員", "staff of an affiliated institution"),
-                   "internal": ("內聘", "internal lecturer")}
+_LECTURER_NAMES = {
+    "external": ("外聘國內專家學者", "external expert"),
+    "affiliated": ("外聘隸屬機關學校人員", "staff of an affiliated institution"),
+    "internal": ("內聘", "internal lecturer"),
+}
 
 
 def lecture_fee(rules: FundingRules, lecturer: str, periods: int, people: int = 1) -> ItemAmount:
@@ -384,9 +456,14 @@ def lecture_fee(rules: FundingRules, lecturer: str, periods: int, people: int = 
     zh_name, en_name = _LECTURER_NAMES[lecturer]
     people_zh = f"{_count(n)} 人 × " if n != 1 else ""
     people_en = f"{_count(n)} × " if n != 1 else ""
-    return ItemAmount(amount, both(f"{zh_name} {people_zh}{_count(p)} 節 × {money(rate, 'zh')} = {money(amount, 'zh')}",
-                                   f"{en_name}: {people_en}{_count(p)} periods × {money(rate, 'en')} = {money(amount, 'en')}"),
-                      sources=(rules.items.lecture_fee,))
+    return ItemAmount(
+        amount,
+        both(
+            f"{zh_name} {people_zh}{_count(p)} 節 × {money(rate, 'zh')} = {money(amount, 'zh')}",
+            f"{en_name}: {people_en}{_count(p)} periods × {money(rate, 'en')} = {money(amount, 'en')}",
+        ),
+        sources=(rules.items.lecture_fee,),
+    )
 
 
 @dataclass(frozen=True)
@@ -419,51 +496,87 @@ def premium(rules: FundingRules, fees: Mapping[str, int | Decimal]) -> PremiumRe
     return PremiumResult(base, times(base, rule.rate), tuple(included), tuple(excluded), rule.rate, rule)
 
 
-def meals(rules: FundingRules, people: int, meals_per_day: int = 1, days: int = 1, full_day: bool = False) -> ItemAmount:
+def meals(
+    rules: FundingRules, people: int, meals_per_day: int = 1, days: int = 1, full_day: bool = False
+) -> ItemAmount:
     """Meals for `people` over `days`; a person's day never costs more than the daily cap."""
     rule = rules.items.meals
-    n, m, d = _positive(people, "人數", "people"), _positive(meals_per_day, "餐數", "meals"), _positive(days, "天數", "days")
+    n, m, d = (
+        _positive(people, "人數", "people"),
+        _positive(meals_per_day, "餐數", "meals"),
+        _positive(days, "天數", "days"),
+    )
     by_meals = m * rule.per_meal
     per_day = Decimal(rule.per_day) if full_day else min(by_meals, Decimal(rule.per_day))
     amount = int(n * d * per_day)
-    notes = [both(f"學生活動膳費同一標準（{rule.also_in.zh}）。", f"Student activities use the same rates ({rule.also_in.en}).")]
+    notes = [
+        both(
+            f"學生活動膳費同一標準（{rule.also_in.zh}）。",
+            f"Student activities use the same rates ({rule.also_in.en}).",
+        )
+    ]
     if not full_day and by_meals > rule.per_day:
-        notes.insert(0, both(f"每人每日上限 {money(rule.per_day, 'zh')}，{_count(m)} 餐以每日上限計。",
-                             f"A day is capped at {money(rule.per_day, 'en')} per person, so {_count(m)} meals count as one day."))
+        notes.insert(
+            0,
+            both(
+                f"每人每日上限 {money(rule.per_day, 'zh')}，{_count(m)} 餐以每日上限計。",
+                f"A day is capped at {money(rule.per_day, 'en')} per person, so {_count(m)} meals count as one day.",
+            ),
+        )
     if full_day or by_meals > rule.per_day:
-        working = both(f"{_count(n)} 人 × {_count(d)} 日 × {money(per_day, 'zh')} = {money(amount, 'zh')}",
-                       f"{_count(n)} people × {_count(d)} day(s) × {money(per_day, 'en')} = {money(amount, 'en')}")
+        working = both(
+            f"{_count(n)} 人 × {_count(d)} 日 × {money(per_day, 'zh')} = {money(amount, 'zh')}",
+            f"{_count(n)} people × {_count(d)} day(s) × {money(per_day, 'en')} = {money(amount, 'en')}",
+        )
     else:
-        working = both(f"{_count(n)} 人 × {_count(m * d)} 餐 × {money(rule.per_meal, 'zh')} = {money(amount, 'zh')}",
-                       f"{_count(n)} people × {_count(m * d)} meal(s) × {money(rule.per_meal, 'en')} = {money(amount, 'en')}")
+        working = both(
+            f"{_count(n)} 人 × {_count(m * d)} 餐 × {money(rule.per_meal, 'zh')} = {money(amount, 'zh')}",
+            f"{_count(n)} people × {_count(m * d)} meal(s) × {money(rule.per_meal, 'en')} = {money(amount, 'en')}",
+        )
     return ItemAmount(amount, working, tuple(notes), (rule,))
 
 
 def lodging(rules: FundingRules, people: int, nights: int = 1) -> ItemAmount:
     rule = rules.items.lodging
     amount, working = _per_person(rule.cap, people, nights, ("天數", "nights", "日", "night(s)"))
-    return ItemAmount(amount, working,
-                      (both("為每人每日上限，實際以單據核實。", "This is the cap per person per day; claim what is actually spent."),),
-                      (rule,))
+    return ItemAmount(
+        amount,
+        working,
+        (
+            both(
+                "為每人每日上限，實際以單據核實。", "This is the cap per person per day; claim what is actually spent."
+            ),
+        ),
+        (rule,),
+    )
 
 
-def teaching_materials(rules: FundingRules, classes: int, periods: int,
-                       student_funding: int | None = None) -> ItemAmount:
+def teaching_materials(
+    rules: FundingRules, classes: int, periods: int, student_funding: int | None = None
+) -> ItemAmount:
     """800 per class per period, at most 20% of the student-foundation funding when it is known."""
     rule = rules.items.teaching_materials
     c, p = _positive(classes, "班級數", "classes"), _positive(periods, "節數", "periods")
     raw = int(c * p * rule.cap)
-    working = both(f"{_count(c)} 班 × {_count(p)} 節 × {money(rule.cap, 'zh')} = {money(raw, 'zh')}",
-                   f"{_count(c)} classes × {_count(p)} periods × {money(rule.cap, 'en')} = {money(raw, 'en')}")
+    working = both(
+        f"{_count(c)} 班 × {_count(p)} 節 × {money(rule.cap, 'zh')} = {money(raw, 'zh')}",
+        f"{_count(c)} classes × {_count(p)} periods × {money(rule.cap, 'en')} = {money(raw, 'en')}",
+    )
     if student_funding is None:
-        note = both(f"另不得超過學生奠基費用總編列經費的 {pct(rule.share)}。",
-                    f"It may also not exceed {pct(rule.share)} of the student-foundation budget.")
+        note = both(
+            f"另不得超過學生奠基費用總編列經費的 {pct(rule.share)}。",
+            f"It may also not exceed {pct(rule.share)} of the student-foundation budget.",
+        )
         return ItemAmount(raw, working, (note,), (rule,))
     cap = times(_positive(student_funding, "學生經費", "student funding"), rule.share)
-    notes = (both(f"上限：學生經費 {money(student_funding, 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}"
-                  + ("，超過的部分不能編列。" if raw > cap else "。"),
-                  f"Cap: student funding {money(student_funding, 'en')} × {pct(rule.share)} = {money(cap, 'en')}"
-                  + (", the rest cannot be budgeted." if raw > cap else ".")),)
+    notes = (
+        both(
+            f"上限：學生經費 {money(student_funding, 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}"
+            + ("，超過的部分不能編列。" if raw > cap else "。"),
+            f"Cap: student funding {money(student_funding, 'en')} × {pct(rule.share)} = {money(cap, 'en')}"
+            + (", the rest cannot be budgeted." if raw > cap else "."),
+        ),
+    )
     return ItemAmount(min(raw, cap), working, notes, (rule,))
 
 
@@ -471,41 +584,69 @@ def share_cap(item: Any, recurrent_total: int | Decimal) -> ItemAmount:
     """The cap of a share item (教材教具費, 雜支) on the mode's recurrent (經常門) budget."""
     base = _positive(recurrent_total, "經常門總額", "recurrent total", allow_zero=True)
     amount = int((base * item.share).to_integral_value(rounding=ROUND_FLOOR))
-    return ItemAmount(amount, both(f"經常門 {money(base, 'zh')} × {pct(item.share)} = {money(amount, 'zh')}",
-                                   f"recurrent {money(base, 'en')} × {pct(item.share)} = {money(amount, 'en')}"),
-                      sources=(item,))
+    return ItemAmount(
+        amount,
+        both(
+            f"經常門 {money(base, 'zh')} × {pct(item.share)} = {money(amount, 'zh')}",
+            f"recurrent {money(base, 'en')} × {pct(item.share)} = {money(amount, 'en')}",
+        ),
+        sources=(item,),
+    )
 
 
-def data_collection(rules: FundingRules, requested: int | None = None, books: bool = False,
-                    book_list: bool = False) -> ItemAmount:
+def data_collection(
+    rules: FundingRules, requested: int | None = None, books: bool = False, book_list: bool = False
+) -> ItemAmount:
     rule = rules.items.data_collection
     asked = rule.cap if requested is None else int(_positive(requested, "金額", "amount"))
     amount = min(asked, rule.cap)
     notes = []
     if asked > rule.cap:
-        notes.append(both(f"以 {money(rule.cap, 'zh')} 為限，超過的 {money(asked - rule.cap, 'zh')} 不能編列。",
-                          f"Capped at {money(rule.cap, 'en')}; the other {money(asked - rule.cap, 'en')} cannot be budgeted."))
+        notes.append(
+            both(
+                f"以 {money(rule.cap, 'zh')} 為限，超過的 {money(asked - rule.cap, 'zh')} 不能編列。",
+                f"Capped at {money(rule.cap, 'en')}; the other {money(asked - rule.cap, 'en')} cannot be budgeted.",
+            )
+        )
     if books and not book_list:
         notes.append(both("購置書籍應檢附書單。", "Buying books needs a book list attached."))
-    return ItemAmount(amount, both(f"上限 {money(rule.cap, 'zh')}", f"cap {money(rule.cap, 'en')}"),
-                      tuple(notes), (rule,))
+    return ItemAmount(
+        amount, both(f"上限 {money(rule.cap, 'zh')}", f"cap {money(rule.cap, 'en')}"), tuple(notes), (rule,)
+    )
 
 
 def language_study(rules: FundingRules, people: int, semesters: int = 1) -> ItemAmount:
     rule = rules.items.language_study
     n, s = _positive(people, "人數", "people"), _positive(semesters, "學期數", "semesters")
     amount = int(n * s * rule.cap)
-    return ItemAmount(amount, both(f"{_count(n)} 人 × {_count(s)} 學期 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
-                                   f"{_count(n)} people × {_count(s)} semester(s) × {money(rule.cap, 'en')} = {money(amount, 'en')}"),
-                      (both("只能編在部領教師專業支持費用，並必須優先補助執行部領雙語教學之教師。",
-                            "Only in the partial-domain teacher-support budget, and teachers of partial-domain "
-                            "bilingual classes come first."),),
-                      (rule,))
+    return ItemAmount(
+        amount,
+        both(
+            f"{_count(n)} 人 × {_count(s)} 學期 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
+            f"{_count(n)} people × {_count(s)} semester(s) × {money(rule.cap, 'en')} = {money(amount, 'en')}",
+        ),
+        (
+            both(
+                "只能編在部領教師專業支持費用，並必須優先補助執行部領雙語教學之教師。",
+                "Only in the partial-domain teacher-support budget, and teachers of partial-domain "
+                "bilingual classes come first.",
+            ),
+        ),
+        (rule,),
+    )
 
 
-def english_test_eligibility(rules: FundingRules, *, role: str, level: str, english_teacher: bool = False,
-                             substitute_months: int | None = None, part: str | None = None,
-                             claimed: Sequence[str | None] = (), sat_test: bool = True) -> Verdict:
+def english_test_eligibility(
+    rules: FundingRules,
+    *,
+    role: str,
+    level: str,
+    english_teacher: bool = False,
+    substitute_months: int | None = None,
+    part: str | None = None,
+    claimed: Sequence[str | None] = (),
+    sat_test: bool = True,
+) -> Verdict:
     """May this person's English test fee be funded?
 
     `part` is the part of a split test (e.g. TOEIC listening-reading) or None for a whole test;
@@ -523,26 +664,58 @@ def english_test_eligibility(rules: FundingRules, *, role: str, level: str, engl
     months = rule.substitute_min_months
     if role == "substitute":
         if substitute_months is None:
-            notes.append(both(f"代理教師須為 {months} 個月以上。", f"Substitutes must be employed for {months} months or more."))
+            notes.append(
+                both(f"代理教師須為 {months} 個月以上。", f"Substitutes must be employed for {months} months or more.")
+            )
         elif substitute_months < months:
-            problems.append(Problem("english_test.substitute", both(
-                f"代理教師須為 {months} 個月以上（目前 {substitute_months} 個月）。",
-                f"Substitutes must be employed for {months} months or more (this one: {substitute_months})."), source))
+            problems.append(
+                Problem(
+                    "english_test.substitute",
+                    both(
+                        f"代理教師須為 {months} 個月以上（目前 {substitute_months} 個月）。",
+                        f"Substitutes must be employed for {months} months or more (this one: {substitute_months}).",
+                    ),
+                    source,
+                )
+            )
     required = rule.english_teacher_level if english_teacher and role != "admin" else rule.other_level
     if rank < cefr_rank(required):  # type: ignore[operator]
-        who = both("英語教師", "English teachers") if english_teacher and role != "admin" else both("非英語教師及行政人員", "other staff")
-        problems.append(Problem("english_test.level", both(
-            f"{who.zh}須報名 CEFR {required}（含）以上的檢測，{level.upper()} 不符。",
-            f"{who.en} must sit a test at CEFR {required} or above; {level.upper()} does not qualify."), source))
+        who = (
+            both("英語教師", "English teachers")
+            if english_teacher and role != "admin"
+            else both("非英語教師及行政人員", "other staff")
+        )
+        problems.append(
+            Problem(
+                "english_test.level",
+                both(
+                    f"{who.zh}須報名 CEFR {required}（含）以上的檢測，{level.upper()} 不符。",
+                    f"{who.en} must sit a test at CEFR {required} or above; {level.upper()} does not qualify.",
+                ),
+                source,
+            )
+        )
     same = sum(1 for c in claimed if c is None or part is None or c == part)
     if same >= rule.times_per_year:
         what = both(f"分項「{part}」", f"the part {part!r}") if part else both("完整檢測", "a whole test")
-        problems.append(Problem("english_test.once", both(
-            f"每人每學年{what.zh}至多補助 {rule.times_per_year} 次，今年已補助過。",
-            f"At most {rule.times_per_year} funded {what.en} per person per school year; already used."), source))
+        problems.append(
+            Problem(
+                "english_test.once",
+                both(
+                    f"每人每學年{what.zh}至多補助 {rule.times_per_year} 次，今年已補助過。",
+                    f"At most {rule.times_per_year} funded {what.en} per person per school year; already used.",
+                ),
+                source,
+            )
+        )
     if not sat_test:
-        problems.append(Problem("english_test.sat", both("受補助者必須具備應試事實（實際到考）。",
-                                                          "The person must actually sit the test."), source))
+        problems.append(
+            Problem(
+                "english_test.sat",
+                both("受補助者必須具備應試事實（實際到考）。", "The person must actually sit the test."),
+                source,
+            )
+        )
     return Verdict(not problems, tuple(problems), tuple(notes), (source,))
 
 
@@ -551,8 +724,9 @@ def equipment_kind(rules: FundingRules, text: str) -> str | None:
     return next((key for key, kind in rules.items.equipment.kinds.items() if contains_any(text, kind.keywords)), None)
 
 
-def equipment_check(rules: FundingRules, item: str, unit_price: int | Decimal, capital: bool = True,
-                    remote_funded: bool = False) -> Verdict:
+def equipment_check(
+    rules: FundingRules, item: str, unit_price: int | Decimal, capital: bool = True, remote_funded: bool = False
+) -> Verdict:
     """Unit-price caps of 附件3 設備費, the under-1萬-goes-to-經常門 rule and the remote-school ban."""
     rule = rules.items.equipment
     source = rule
@@ -562,19 +736,39 @@ def equipment_check(rules: FundingRules, item: str, unit_price: int | Decimal, c
     if kind_key:
         kind = rule.kinds[kind_key]
         if price > kind.cap:
-            problems.append(Problem("equipment.cap", both(
-                f"{kind.label.zh}單價上限 {money(kind.cap, 'zh')}，{money(price, 'zh')}超過上限。",
-                f"{kind.label.en}: the unit price cap is {money(kind.cap, 'en')}; {money(price, 'en')} is over it."), source))
+            problems.append(
+                Problem(
+                    "equipment.cap",
+                    both(
+                        f"{kind.label.zh}單價上限 {money(kind.cap, 'zh')}，{money(price, 'zh')}超過上限。",
+                        f"{kind.label.en}: the unit price cap is {money(kind.cap, 'en')}; {money(price, 'en')} is over it.",
+                    ),
+                    source,
+                )
+            )
     if capital and price < rule.capital_min_unit:
-        problems.append(Problem("equipment.under_min", both(
-            f"單價 {money(price, 'zh')}未達 {money(rule.capital_min_unit, 'zh')}，應改編列於經常門。",
-            f"Unit price {money(price, 'en')} is under {money(rule.capital_min_unit, 'en')}: "
-            "budget it as recurrent (經常門), not capital."), source))
+        problems.append(
+            Problem(
+                "equipment.under_min",
+                both(
+                    f"單價 {money(price, 'zh')}未達 {money(rule.capital_min_unit, 'zh')}，應改編列於經常門。",
+                    f"Unit price {money(price, 'en')} is under {money(rule.capital_min_unit, 'en')}: "
+                    "budget it as recurrent (經常門), not capital.",
+                ),
+                source,
+            )
+        )
     if remote_funded and contains_any(item, rule.remote_banned):
-        problems.append(Problem("equipment.remote", both(
-            "已獲偏遠地區學校及非山非市學校設施設備計畫補助的偏遠地區學校，本案不再補助一般資訊設備。",
-            "Remote schools already funded by the remote-area facilities plan may not buy general IT equipment here."),
-            source))
+        problems.append(
+            Problem(
+                "equipment.remote",
+                both(
+                    "已獲偏遠地區學校及非山非市學校設施設備計畫補助的偏遠地區學校，本案不再補助一般資訊設備。",
+                    "Remote schools already funded by the remote-area facilities plan may not buy general IT equipment here.",
+                ),
+                source,
+            )
+        )
     return Verdict(not problems, tuple(problems), sources=(source,))
 
 
@@ -588,15 +782,34 @@ def teaching_load_check(rules: FundingRules, mode: int, periods: int, lead: bool
     if lead and mode == 2:
         cap = rule.lead
     elif lead:
-        problems.append(Problem("teaching_load.lead_mode", both(
-            f"只有模式二可有 {rule.leads} 位主要負責整體計畫推動者減課至每週 {rule.lead} 節；模式一每人每週不超過 {rule.per_person} 節。",
-            f"Only mode 2 may have {rule.leads} lead person with up to {rule.lead} periods a week; "
-            f"in mode 1 everyone is capped at {rule.per_person}."), source))
+        problems.append(
+            Problem(
+                "teaching_load.lead_mode",
+                both(
+                    f"只有模式二可有 {rule.leads} 位主要負責整體計畫推動者減課至每週 {rule.lead} 節；模式一每人每週不超過 {rule.per_person} 節。",
+                    f"Only mode 2 may have {rule.leads} lead person with up to {rule.lead} periods a week; "
+                    f"in mode 1 everyone is capped at {rule.per_person}.",
+                ),
+                source,
+            )
+        )
     if p > cap:
-        problems.append(Problem("teaching_load.cap", both(
-            f"每週減課不超過 {cap} 節，{_count(p)} 節超過。", f"At most {cap} periods a week; {_count(p)} is over."), source))
-    notes = (both(f"主要負責人減課以 {rule.leads} 人為限；減課應經校內公平、公正、公開機制確認。",
-                  f"The lead reduction is for {rule.leads} person only; reductions need the school's fair and open procedure."),)
+        problems.append(
+            Problem(
+                "teaching_load.cap",
+                both(
+                    f"每週減課不超過 {cap} 節，{_count(p)} 節超過。",
+                    f"At most {cap} periods a week; {_count(p)} is over.",
+                ),
+                source,
+            )
+        )
+    notes = (
+        both(
+            f"主要負責人減課以 {rule.leads} 人為限；減課應經校內公平、公正、公開機制確認。",
+            f"The lead reduction is for {rule.leads} person only; reductions need the school's fair and open procedure.",
+        ),
+    )
     return Verdict(not problems, tuple(problems), notes, (source,))
 
 
@@ -621,13 +834,20 @@ def unit_cap(rules: FundingRules, item_key: str, text: str) -> UnitCap | None:
     if item_key == "lecture_fee":
         lecturer = lecturer_type(text)
         zh_name, en_name = _LECTURER_NAMES[lecturer]
-        return UnitCap(lecture_rate(rules, lecturer), items.lecture_fee.unit,
-                       both(f"講座鐘點費（{zh_name}）", f"Lecture fee ({en_name})"), item)
+        return UnitCap(
+            lecture_rate(rules, lecturer),
+            items.lecture_fee.unit,
+            both(f"講座鐘點費（{zh_name}）", f"Lecture fee ({en_name})"),
+            item,
+        )
     if item_key == "meals":
         per_day = contains_any(text, _PER_DAY_WORDS)
-        return UnitCap(items.meals.per_day if per_day else items.meals.per_meal,
-                       both("每人每日", "per person per day") if per_day else both("每人每餐", "per person per meal"),
-                       item.label, item)
+        return UnitCap(
+            items.meals.per_day if per_day else items.meals.per_meal,
+            both("每人每日", "per person per day") if per_day else both("每人每餐", "per person per meal"),
+            item.label,
+            item,
+        )
     cap = getattr(item, "cap", None)
     unit = getattr(item, "unit", None)
     if cap is None or unit is None:

@@ -75,14 +75,13 @@ class Engine:
         self.kb = kb
         self.normalize = Normalizer(dict(kb.synonyms))
         self.matcher = Matcher(kb, self.normalize)
-        self._out_of_scope = [
-            (rule, tuple(self.normalize(t) for t in rule.triggers)) for rule in kb.out_of_scope
-        ]
-        self._year_exceptions = tuple(self.normalize(w) for w in kb.uncovered_year.except_words) \
-            if kb.uncovered_year else ()
+        self._out_of_scope = [(rule, tuple(self.normalize(t) for t in rule.triggers)) for rule in kb.out_of_scope]
+        self._year_exceptions = (
+            tuple(self.normalize(w) for w in kb.uncovered_year.except_words) if kb.uncovered_year else ()
+        )
 
     @classmethod
-    def load(cls, data_dir: Path | None = None) -> "Engine":
+    def load(cls, data_dir: Path | None = None) -> Engine:
         return cls(loader.load(data_dir))
 
     # -- public API -------------------------------------------------------------------
@@ -101,21 +100,36 @@ class Engine:
         out_of_scope = self._out_of_scope_reply(normalised, lang) or self._uncovered_year_reply(normalised, slots, lang)
         best = ranked[0] if ranked else None
         if out_of_scope is not None:
-            return Answer(intent=None, confidence=min(best.confidence if best else 0.0, 0.2),
-                          text=out_of_scope, suggestions=suggestions, lang=lang)
+            return Answer(
+                intent=None,
+                confidence=min(best.confidence if best else 0.0, 0.2),
+                text=out_of_scope,
+                suggestions=suggestions,
+                lang=lang,
+            )
         if best is None or best.confidence < CONFIDENT:
             return self._unsure(best, suggestions, lang)
-        return Answer(intent=best.entry.id, confidence=best.confidence,
-                      text=self.render(best.entry, slots, lang),
-                      sources=[best.entry.source(lang)], suggestions=suggestions[1:], lang=lang)
+        return Answer(
+            intent=best.entry.id,
+            confidence=best.confidence,
+            text=self.render(best.entry, slots, lang),
+            sources=[best.entry.source(lang)],
+            suggestions=suggestions[1:],
+            lang=lang,
+        )
 
     def answer_entry(self, entry_id: str, lang: str = "zh") -> Answer:
         """Answer a topic chosen from a suggestion button."""
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return Answer(intent=None, confidence=0.0, text=self.kb.fallback.get(lang), lang=lang)
-        return Answer(intent=entry.id, confidence=1.0, text=self.render(entry, Slots(), lang),
-                      sources=[entry.source(lang)], lang=lang)
+        return Answer(
+            intent=entry.id,
+            confidence=1.0,
+            text=self.render(entry, Slots(), lang),
+            sources=[entry.source(lang)],
+            lang=lang,
+        )
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -128,8 +142,11 @@ class Engine:
             if matched and not conflicts:
                 rows.append(detail.text.get(lang))
         if rows:
-            return f"{entry.title.get(lang)}：\n" + "\n".join(rows) if lang == "zh" else \
-                f"{entry.title.get(lang)}:\n" + "\n".join(rows)
+            return (
+                f"{entry.title.get(lang)}：\n" + "\n".join(rows)
+                if lang == "zh"
+                else f"{entry.title.get(lang)}:\n" + "\n".join(rows)
+            )
         return entry.answer.get(lang)
 
     def _out_of_scope_reply(self, normalised: str, lang: str) -> str | None:
@@ -149,8 +166,14 @@ class Engine:
 
     def _unsure(self, best: Ranked | None, suggestions: list[Suggestion], lang: str) -> Answer:
         if best is None or best.confidence < 0.15 or not suggestions:
-            return Answer(intent=None, confidence=best.confidence if best else 0.0,
-                          text=self.kb.fallback.get(lang), suggestions=suggestions, lang=lang)
+            return Answer(
+                intent=None,
+                confidence=best.confidence if best else 0.0,
+                text=self.kb.fallback.get(lang),
+                suggestions=suggestions,
+                lang=lang,
+            )
         lines = [_UNSURE[lang]] + [f"{i}. {s.title}" for i, s in enumerate(suggestions, 1)] + [_UNSURE_TAIL[lang]]
-        return Answer(intent=None, confidence=best.confidence, text="\n".join(lines),
-                      suggestions=suggestions, lang=lang)
+        return Answer(
+            intent=None, confidence=best.confidence, text="\n".join(lines), suggestions=suggestions, lang=lang
+        )

@@ -10,11 +10,12 @@ amount in a coordinator's budget.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping, get_args, get_origin, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 
 import yaml
 
@@ -80,8 +81,11 @@ class Range:
     high: int | None
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and (self.low is None or value >= self.low) \
+        return (
+            isinstance(value, int)
+            and (self.low is None or value >= self.low)
             and (self.high is None or value <= self.high)
+        )
 
     def label(self, lang: str, unit_zh: str = "班", unit_en: str = "classes") -> str:
         """'12 班以下' / '13–35 班' / '36 班以上' and their English forms."""
@@ -395,8 +399,11 @@ def _convert(kind: Any, value: Any, where: str, plan: Bilingual) -> Any:
             raise RulesError(f"{where}: must be non-empty text")
         return str(value).strip()
     if kind is Range:
-        if not (isinstance(value, list) and len(value) == 2
-                and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value)):
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value)
+        ):
             raise RulesError(f"{where}: must be [min, max] with whole numbers or null")
         return Range(value[0], value[1])
     origin = get_origin(kind)

@@ -8,10 +8,11 @@ answer in a chat.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -136,8 +137,10 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
             source_text=item["source_text"],
             when=_slots(item.get("when"), doc_where, "when"),
             cues=_strings(item.get("cues"), doc_where, "cues"),
-            coverage={str(label): _strings(ids, doc_where, f"coverage.{label}", 1)
-                      for label, ids in (item.get("coverage") or {}).items()},
+            coverage={
+                str(label): _strings(ids, doc_where, f"coverage.{label}", 1)
+                for label, ids in (item.get("coverage") or {}).items()
+            },
         )
         documents[doc.id] = doc
     if not documents:
@@ -179,8 +182,10 @@ def load_out_of_scope(data_dir: Path) -> tuple[Bilingual, tuple[OutOfScope, ...]
     uncovered = None
     if raw.get("uncovered_year"):
         item = raw["uncovered_year"]
-        uncovered = UncoveredYear(except_words=_strings(item.get("except_words"), where, "except_words"),
-                                  reply=_bilingual(item.get("reply"), _Where(where.file, "uncovered_year"), "reply"))
+        uncovered = UncoveredYear(
+            except_words=_strings(item.get("except_words"), where, "except_words"),
+            reply=_bilingual(item.get("reply"), _Where(where.file, "uncovered_year"), "reply"),
+        )
     rules = tuple(
         OutOfScope(
             id=item["id"],
@@ -211,8 +216,12 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
     for index, item in enumerate(raw.get("details") or []):
         if not isinstance(item, dict) or set(item) != {"when", "zh", "en"}:
             raise where.fail(f"details[{index}] must have exactly when, zh and en")
-        details.append(Detail(when=_slots(item["when"], where, f"details[{index}].when"),
-                              text=_bilingual({"zh": item["zh"], "en": item["en"]}, where, f"details[{index}]")))
+        details.append(
+            Detail(
+                when=_slots(item["when"], where, f"details[{index}].when"),
+                text=_bilingual({"zh": item["zh"], "en": item["en"]}, where, f"details[{index}]"),
+            )
+        )
     return Entry(
         id=str(raw["id"]),
         document=document,
@@ -232,7 +241,8 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
 
 def entry_files(data_dir: Path) -> list[Path]:
     return sorted(
-        path for path in data_dir.glob("*.yaml")
+        path
+        for path in data_dir.glob("*.yaml")
         if path.name not in SUPPORT_FILES and not path.name.startswith(NON_ENTRY_PREFIXES)
     )
 
@@ -246,7 +256,8 @@ def _check_unique_phrasings(entries: Iterable[Entry], normalizer: Normalizer) ->
                 other = owner.setdefault(key, entry)
                 if other is not entry:
                     raise _Where(entry.file, entry.id).fail(
-                        f"phrasing '{phrasing}' is also a phrasing of entry '{other.id}' ({other.file})")
+                        f"phrasing '{phrasing}' is also a phrasing of entry '{other.id}' ({other.file})"
+                    )
 
 
 def load(data_dir: Path | None = None) -> KnowledgeBase:
@@ -273,14 +284,23 @@ def load(data_dir: Path | None = None) -> KnowledgeBase:
                 raise _Where(path.name, entry.id).fail(f"duplicate id (also in {entries[entry.id].file})")
             entries[entry.id] = entry
     _check_unique_phrasings(entries.values(), Normalizer(dict(synonyms)))
-    return KnowledgeBase(documents=documents, topics=topics, entries=entries, synonyms=synonyms,
-                         out_of_scope=out_of_scope, fallback=fallback, uncovered_year=uncovered_year)
+    return KnowledgeBase(
+        documents=documents,
+        topics=topics,
+        entries=entries,
+        synonyms=synonyms,
+        out_of_scope=out_of_scope,
+        fallback=fallback,
+        uncovered_year=uncovered_year,
+    )
 
 
 def coverage_gaps(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
     """Per document and required section, the entry ids it lists that the knowledge base lacks."""
-    return {doc.id: {label: [i for i in ids if i not in kb.entries] for label, ids in doc.coverage.items()}
-            for doc in kb.documents.values()}
+    return {
+        doc.id: {label: [i for i in ids if i not in kb.entries] for label, ids in doc.coverage.items()}
+        for doc in kb.documents.values()
+    }
 
 
 def source_text(document: Document, sources_dir: Path | None = None) -> str:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rapidfuzz import fuzz, process
 
@@ -27,20 +27,55 @@ from knowledge.textnorm import Normalizer, detect_lang
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+")
-_STOPWORDS = frozenset("a an and are at be by can do does for how i in is it many much my of on or our per "
-                       "the this to we what when which who with".split())
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "many",
+        "much",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "per",
+        "the",
+        "this",
+        "to",
+        "we",
+        "what",
+        "when",
+        "which",
+        "who",
+        "with",
+    ]
+)
 
 # Weights of the score parts (points on rapidfuzz's 0-100 scale).
-COVERAGE_WEIGHT = 30.0    # times the IDF-weighted share of the question's terms found in the entry's text
-KEYWORD_BONUS = 8.0       # per distinctive keyword found (divided among entries sharing it), at most 2
-CUE_BONUS = 6.0           # the question names this entry's plan (and not the other)
-SLOT_MATCH_BONUS = 6.0    # per slot the entry is about that the question names with a fitting value
+COVERAGE_WEIGHT = 30.0  # times the IDF-weighted share of the question's terms found in the entry's text
+KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries sharing it), at most 2
+CUE_BONUS = 6.0  # the question names this entry's plan (and not the other)
+SLOT_MATCH_BONUS = 6.0  # per slot the entry is about that the question names with a fitting value
 SLOT_CONFLICT_PENALTY = 40.0
 # Score to confidence: below FLOOR means no idea, at CEILING and above means certain.
 FLOOR, CEILING = 45.0, 85.0
-MARGIN_FULL = 8.0
-CANDIDATES = 20
-VAGUE_UNITS = 2           # a question of at most this many units needs a keyword to be answered outright           # entries whose phrasings are fuzzy-scored for a question         # a lead of this many points over the runner-up keeps full confidence
+MARGIN_FULL = 8.0  # a lead of this many points over the runner-up keeps full confidence
+CANDIDATES = 20  # entries whose phrasings are fuzzy-scored for a question
+VAGUE_UNITS = 2  # a question of at most this many units needs a keyword to be answered outright
 
 
 def units(text: str) -> str:
@@ -54,7 +89,7 @@ def terms(text: str) -> set[str]:
     found: set[str] = set()
     for run in _RUNS.findall(text):
         if run[0] >= "\u3400" and not run.isascii():
-            found |= {run[i:i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
+            found |= {run[i : i + 2] for i in range(len(run) - 1)} if len(run) > 1 else {run}
         elif run not in _STOPWORDS:
             found.add(run[:5])
     return found
@@ -74,8 +109,9 @@ DEFAULT_SCORERS: tuple[Callable[..., float], ...] = (fuzz.token_set_ratio, fuzz.
 
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase, normalize: Normalizer,
-                 scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, normalize: Normalizer, scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS
+    ) -> None:
         self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
         # Fuzzy choices per entry and language: a question is compared with the phrasings in its
@@ -86,8 +122,11 @@ class Matcher:
         for index, entry in enumerate(self._entries):
             # Each text of the entry is normalised once (uncut: these are the KB's own texts)
             # and serves the fuzzy choices, the keywords and the term index alike.
-            asked_in = {lang: {normalize(p, limit=None) for p in entry.phrasings[lang]}
-                        | {normalize(entry.title.get(lang), limit=None)} for lang in LANGS}
+            asked_in = {
+                lang: {normalize(p, limit=None) for p in entry.phrasings[lang]}
+                | {normalize(entry.title.get(lang), limit=None)}
+                for lang in LANGS
+            }
             asked = set().union(*asked_in.values())
             keywords = {normalize(k, limit=None) for k in entry.keywords} - {""}
             answers = {normalize(entry.answer.zh, limit=None), normalize(entry.answer.en, limit=None)}
@@ -126,8 +165,9 @@ class Matcher:
         if found:
             return found
         candidates = [k for k in self._fuzzy_keywords if len(k) <= len(normalised)]
-        for keyword, score, _ in process.extract(normalised, candidates, scorer=fuzz.partial_ratio,
-                                                 score_cutoff=60, limit=None):
+        for keyword, score, _ in process.extract(
+            normalised, candidates, scorer=fuzz.partial_ratio, score_cutoff=60, limit=None
+        ):
             if score >= 100 * (len(keyword) - 1) / len(keyword) - 0.01:
                 found[keyword] = self._keyword_weight[keyword] / 2
         return found
@@ -161,15 +201,16 @@ class Matcher:
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]
         written_in = detect_lang(normalised)
         langs = [written_in] if written_in else list(LANGS)
-        choices = [(choice, index) for index in candidates for lang in langs
-                   for choice in self._choices_of[lang][index]]
+        choices = [
+            (choice, index) for index in candidates for lang in langs for choice in self._choices_of[lang][index]
+        ]
         strings = [choice for choice, _ in choices]
         per_choice = [0.0] * len(strings)
         for scorer in self._scorers:
             for _, score, position in process.extract(query, strings, scorer=scorer, limit=None, score_cutoff=1):
                 per_choice[position] += score / len(self._scorers)
         best: dict[int, float] = {}
-        for (_, index), score in zip(choices, per_choice):
+        for (_, index), score in zip(choices, per_choice, strict=False):
             best[index] = max(best.get(index, 0.0), score)
         scored = sorted(((best.get(index, 0.0) + evidence[index], index) for index in candidates), reverse=True)
         top = scored[:limit]

@@ -7,14 +7,16 @@ pick the entry among look-alikes and the rows of a table to answer with.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Mapping
 
 from knowledge.model import SlotValue
 
 _YEAR_WITH_UNIT = re.compile(r"(?<!\d)(1[01]\d)\s*(?:學年度|學年|年度|年|school year|academic year)")
 _YEAR_AFTER_WORD = re.compile(r"(?:school year|academic year|year|sy)\s*(1[01]\d)(?!\d)")
-_BARE_YEAR = re.compile(r"(?<![\d.])(109|110|111|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))")
+_BARE_YEAR = re.compile(
+    r"(?<![\d.])(109|110|111|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))"
+)
 _GREGORIAN_SCHOOL_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)\s*[-/–\s]\s*(?:20)?([2-3]\d)(?!\d)")
 _MODE = re.compile(r"模式\s*([12])|mode\s*([12])|model\s*([12])")
 _PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching in some domains
@@ -25,9 +27,11 @@ _SINGLE_DOMAIN = re.compile(r"單一?領?域|only one domain|single domain|one d
 # reason); a decimal such as 2.5班 is not read as a count at all.
 _CLASSES = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以)|classes|class(?!room))")
 _BRANCH = re.compile(r"分校|branch")
-_LEVELS = (("國小", re.compile(r"國小(?!部分)|小學|elementary|primary")),
-           ("國中", re.compile(r"國中(?!小)|初中|junior|middle school")),
-           ("高中", re.compile(r"高中|senior high|(?<!junior )high school")))
+_LEVELS = (
+    ("國小", re.compile(r"國小(?!部分)|小學|elementary|primary")),
+    ("國中", re.compile(r"國中(?!小)|初中|junior|middle school")),
+    ("高中", re.compile(r"高中|senior high|(?<!junior )high school")),
+)
 
 
 @dataclass(frozen=True)

@@ -18,22 +18,90 @@ from importlib import resources
 # more than a few hundred characters, and it keeps a 100 kB paste as cheap as a short one.
 MAX_QUESTION_CHARS = 300
 
-_NUMERAL_VALUES = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4,
-                   "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL_VALUES = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "兩": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL_CHARS = "".join(_NUMERAL_VALUES) + "".join(_NUMERAL_UNITS)
 # A lone numeral character is only a number when a counter or unit follows it (or it
 # follows 模式/第); otherwise 一般, 統一, 一起 would turn into digits.
-_COUNTERS = ("個", "班", "節", "小時", "學年", "年", "萬", "元", "人", "次", "校", "所", "篇", "本",
-             "天", "日", "週", "周", "月", "學期", "領域", "科", "場", "隊", "案", "位", "名", "%", "成")
+_COUNTERS = (
+    "個",
+    "班",
+    "節",
+    "小時",
+    "學年",
+    "年",
+    "萬",
+    "元",
+    "人",
+    "次",
+    "校",
+    "所",
+    "篇",
+    "本",
+    "天",
+    "日",
+    "週",
+    "周",
+    "月",
+    "學期",
+    "領域",
+    "科",
+    "場",
+    "隊",
+    "案",
+    "位",
+    "名",
+    "%",
+    "成",
+)
 _NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]+")
 # Digits times a unit character, as amounts are often typed: 5千 = 5000, 3百 = 300.
 _DIGITS_TIMES_UNIT = re.compile(f"(\\d+)([十百千])(?![{''.join(_NUMERAL_VALUES)}])")
 # 模式 takes one numeral only: 模式一二十四班 is 模式1 + 24班, not 模式124班.
 _MODE_NUMERAL = re.compile(f"模式\\s*([一二兩两])(?=([{_NUMERAL_CHARS}\\d])?)")
-_ENGLISH_NUMBERS = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
+_ENGLISH_NUMBERS = {
+    w: str(n)
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
 _ENGLISH_NUMBER = re.compile(r"\b(" + "|".join(_ENGLISH_NUMBERS) + r")\b")
 _PUNCT_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
 _SPACES = re.compile(r"\s+")
@@ -112,8 +180,8 @@ def chinese_numerals_to_digits(text: str) -> str:
 
     def replace(match: re.Match[str]) -> str:
         run = match.group(0)
-        before = text[max(0, match.start() - 2): match.start()]
-        after = text[match.end(): match.end() + 2]
+        before = text[max(0, match.start() - 2) : match.start()]
+        after = text[match.end() : match.end() + 2]
         standalone = len(run) == 1 and run not in _NUMERAL_UNITS
         if standalone or run in ("十",):
             is_number = before.endswith(("模式", "第", "式")) or after.startswith(_COUNTERS)
@@ -144,12 +212,13 @@ def strip_punctuation(text: str) -> str:
         if ch.isalnum() or ch.isspace():  # nearly every character: skip the category look-up
             kept.append(ch)
             continue
-        before, after = text[i - 1: i], text[i + 1: i + 2]
-        if unicodedata.category(ch) not in _PUNCT_CATEGORIES or ch == "%":
-            kept.append(ch)
-        elif ch == "." and before.isdigit() and after.isdigit():
-            kept.append(ch)
-        elif ch == "-" and after.isdigit() and (not before or before.isspace()):
+        before, after = text[i - 1 : i], text[i + 1 : i + 2]
+        if (
+            unicodedata.category(ch) not in _PUNCT_CATEGORIES
+            or ch == "%"
+            or (ch == "." and before.isdigit() and after.isdigit())
+            or (ch == "-" and after.isdigit() and (not before or before.isspace()))
+        ):
             kept.append(ch)
         else:
             kept.append(" ")

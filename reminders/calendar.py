@@ -231,7 +231,7 @@ class _Builder:
         return value
 
     def day(self, value: Any, where: str) -> date | None:
-        if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
             return value
         try:
             return date.fromisoformat(str(value))
@@ -294,10 +294,18 @@ class _Builder:
                 self.fail(where, "`school_years` must be [first, last]")
             zh, en = self.pair(spec, "title", where)
             src = self.source(self.need(spec, "section", where))
-            result.append(Deadline(
-                id=str(self.need(spec, "id", where)), kind="phase_end", title_zh=zh, title_en=en,
-                date=years.end(self.integer(first_last[1], where)), source=src[0], source_en=src[1], kinds=("phase_end",),
-            ))
+            result.append(
+                Deadline(
+                    id=str(self.need(spec, "id", where)),
+                    kind="phase_end",
+                    title_zh=zh,
+                    title_en=en,
+                    date=years.end(self.integer(first_last[1], where)),
+                    source=src[0],
+                    source_en=src[1],
+                    kinds=("phase_end",),
+                )
+            )
         return result
 
     def plan_years(self, years: SchoolYears) -> list[Deadline]:
@@ -316,17 +324,31 @@ class _Builder:
             if end < start:
                 self.fail(f"{where}.approved_period", "end is before start")
             ad = roc_to_gregorian(year)
-            fill = {"year": year, "ad": f"{ad}-{(ad + 1) % 100:02d}", "start": start.isoformat(), "end": end.isoformat()}
+            fill = {
+                "year": year,
+                "ad": f"{ad}-{(ad + 1) % 100:02d}",
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+            }
             assume = (template[0].format(**fill), template[1].format(**fill))
             closeout = self.need(rules, "closeout", "rules")
-            closeout_months = self.integer(self.need(closeout, "months_after_period_end", "rules.closeout"), "rules.closeout")
+            closeout_months = self.integer(
+                self.need(closeout, "months_after_period_end", "rules.closeout"), "rules.closeout"
+            )
             result.append(self.rule(rules, "period_end", fill, end, assume))
             result.append(self.rule(rules, "closeout", fill, add_months(end, closeout_months), assume))
             classroom = self.need(rules, "open_classroom", "rules")
-            times = self.integer(self.need(classroom, "times_per_semester", "rules.open_classroom"), "rules.open_classroom")
+            times = self.integer(
+                self.need(classroom, "times_per_semester", "rules.open_classroom"), "rules.open_classroom"
+            )
             for sem in years.semesters(year):
-                sem_fill = {**fill, "semester": sem.number, "times": times,
-                            "start": sem.start.isoformat(), "end": sem.end.isoformat()}
+                sem_fill = {
+                    **fill,
+                    "semester": sem.number,
+                    "times": times,
+                    "start": sem.start.isoformat(),
+                    "end": sem.end.isoformat(),
+                }
                 convention = (_SEMESTER_CONVENTION[0].format(**sem_fill), _SEMESTER_CONVENTION[1].format(**sem_fill))
                 result.append(self.rule(rules, "open_classroom", sem_fill, sem.end, convention))
         return result
@@ -339,9 +361,16 @@ class _Builder:
         src = self.source(self.need(spec, "section", where))
         try:
             return Deadline(
-                id=str(self.need(spec, "id", where)).format(**fill), kind=kinds[0],
-                title_zh=zh.format(**fill), title_en=en.format(**fill), date=day,
-                source=src[0], source_en=src[1], assumption_zh=assume[0], assumption_en=assume[1], kinds=kinds,
+                id=str(self.need(spec, "id", where)).format(**fill),
+                kind=kinds[0],
+                title_zh=zh.format(**fill),
+                title_en=en.format(**fill),
+                date=day,
+                source=src[0],
+                source_en=src[1],
+                assumption_zh=assume[0],
+                assumption_en=assume[1],
+                kinds=kinds,
             )
         except (KeyError, IndexError, ValueError) as exc:
             self.fail(where, f"bad placeholder in id or title ({exc})")
@@ -357,8 +386,16 @@ class _Builder:
             if "date" not in spec:
                 self.fail(where, "missing `date` (write `date: null` if it is not known yet)")
             kinds = self.kind_list(spec, where)
-            result.append(Deadline(
-                id=did, kind=kinds[0], title_zh=zh, title_en=en, date=self.day(spec["date"], f"{where}.date"),
-                source=src_zh, source_en=src_en, kinds=kinds,
-            ))
+            result.append(
+                Deadline(
+                    id=did,
+                    kind=kinds[0],
+                    title_zh=zh,
+                    title_en=en,
+                    date=self.day(spec["date"], f"{where}.date"),
+                    source=src_zh,
+                    source_en=src_en,
+                    kinds=kinds,
+                )
+            )
         return result

@@ -160,20 +160,26 @@ class ReminderCommands:
     def _describe(self, sub: Subscription, key: str, lang: str) -> str:
         now = as_taipei(self._clock())
         head = self._msg(
-            lang, key,
+            lang,
+            key,
             kinds=texts.kinds_text(self._calendar, sub.kinds, lang),
             leads=texts.leads_text(sub.lead_days, sub.send_hour, lang),
         )
         nxt = schedule.next_reminder(
-            sub, self._calendar.deadlines(after=now.date()), now,
+            sub,
+            self._calendar.deadlines(after=now.date()),
+            now,
             self._store.settled([sub.channel], chat_id=sub.chat_id),
         )
         if nxt is None:
             return f"{head}\n{self._msg(lang, 'no_next')}"
         assert nxt.deadline.date is not None
         line = self._msg(
-            lang, "next", at=texts.moment(schedule.when(nxt, now)),
-            title=nxt.deadline.title(lang), date=nxt.deadline.date.isoformat(),
+            lang,
+            "next",
+            at=texts.moment(schedule.when(nxt, now)),
+            title=nxt.deadline.title(lang),
+            date=nxt.deadline.date.isoformat(),
         )
         return f"{head}\n{line}"
 

@@ -48,7 +48,9 @@ def reminders_for(sub: Subscription, deadline: Deadline) -> list[Reminder]:
     leads = sorted(set(sub.lead_days), reverse=True)
     starts = [datetime.combine(deadline.date - timedelta(days=n), time(sub.send_hour), TAIPEI) for n in leads]
     ends = [*starts[1:], deadline_end(deadline)]
-    return [Reminder(sub, deadline, n, at, until) for n, at, until in zip(leads, starts, ends) if at < until]
+    return [
+        Reminder(sub, deadline, n, at, until) for n, at, until in zip(leads, starts, ends, strict=False) if at < until
+    ]
 
 
 def _all(subs: Iterable[Subscription], deadlines: Iterable[Deadline]) -> Iterator[Reminder]:

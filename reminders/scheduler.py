@@ -126,7 +126,8 @@ class ReminderScheduler:
         if interrupted:
             log.warning(
                 "%d reminder(s) were interrupted between push and record in an earlier run; "
-                "they are not resent (at most once)", interrupted,
+                "they are not resent (at most once)",
+                interrupted,
             )
         self._scheduler.add_job(
             self._tick,

@@ -29,8 +29,10 @@ SENDING, SENT, FAILED = "sending", "sent", "failed"
 
 # Append only: never edit a migration that has shipped; add a new one with the next number.
 MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (1, (
-        """CREATE TABLE subscriptions (
+    (
+        1,
+        (
+            """CREATE TABLE subscriptions (
             channel    TEXT NOT NULL,
             chat_id    TEXT NOT NULL,
             kinds      TEXT,                                    -- JSON list of kind ids, NULL = all
@@ -40,7 +42,7 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             created_at TEXT NOT NULL,
             PRIMARY KEY (channel, chat_id)
         )""",
-        """CREATE TABLE sent_log (
+            """CREATE TABLE sent_log (
             channel     TEXT NOT NULL,
             chat_id     TEXT NOT NULL,
             deadline_id TEXT NOT NULL,                          -- Deadline.key, i.e. id@date
@@ -50,16 +52,20 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             updated_at  TEXT NOT NULL,
             UNIQUE (channel, chat_id, deadline_id, lead_days)
         )""",
-    )),
-    (2, (
-        """CREATE TABLE chat_settings (
+        ),
+    ),
+    (
+        2,
+        (
+            """CREATE TABLE chat_settings (
             channel    TEXT NOT NULL,
             chat_id    TEXT NOT NULL,
             lang       TEXT NOT NULL CHECK (lang IN ('zh', 'en')),  -- chosen with /lang
             updated_at TEXT NOT NULL,
             PRIMARY KEY (channel, chat_id)
         )""",
-    )),
+        ),
+    ),
 )
 
 
@@ -239,16 +245,18 @@ class SubscriptionStore:
             return cur.rowcount > 0
 
     def get(self, channel: str, chat_id: str) -> Subscription | None:
-        rows = self._query(lambda c: c.execute(
-            f"SELECT {_COLUMNS} FROM subscriptions WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-        ).fetchall())
+        rows = self._query(
+            lambda c: c.execute(
+                f"SELECT {_COLUMNS} FROM subscriptions WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+            ).fetchall()
+        )
         return _subscription(rows[0]) if rows else None
 
     def subscriptions(self, channels: Iterable[str] | None = None) -> list[Subscription]:
         """All subscriptions, or those of the given channels."""
-        rows = self._query(lambda c: c.execute(
-            f"SELECT {_COLUMNS} FROM subscriptions ORDER BY channel, chat_id"
-        ).fetchall())
+        rows = self._query(
+            lambda c: c.execute(f"SELECT {_COLUMNS} FROM subscriptions ORDER BY channel, chat_id").fetchall()
+        )
         subs = [_subscription(r) for r in rows]
         if channels is None:
             return subs
@@ -259,8 +267,11 @@ class SubscriptionStore:
 
     def chat_language(self, channel: str, chat_id: str) -> str | None:
         """The language a chat chose with /lang, or None."""
-        rows = self._query(lambda c: c.execute(
-            "SELECT lang FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id)).fetchall())
+        rows = self._query(
+            lambda c: c.execute(
+                "SELECT lang FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id)
+            ).fetchall()
+        )
         return rows[0][0] if rows else None
 
     def set_chat_language(self, channel: str, chat_id: str, lang: str | None) -> None:
@@ -269,10 +280,12 @@ class SubscriptionStore:
             if lang is None:
                 c.execute("DELETE FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id))
             else:
-                c.execute("""INSERT INTO chat_settings (channel, chat_id, lang, updated_at) VALUES (?, ?, ?, ?)
+                c.execute(
+                    """INSERT INTO chat_settings (channel, chat_id, lang, updated_at) VALUES (?, ?, ?, ?)
                              ON CONFLICT (channel, chat_id) DO UPDATE
                              SET lang = excluded.lang, updated_at = excluded.updated_at""",
-                          (channel, chat_id, lang, _now()))
+                    (channel, chat_id, lang, _now()),
+                )
 
     # -- sent-log ------------------------------------------------------------------------------
 
@@ -304,21 +317,23 @@ class SubscriptionStore:
                 (status, _now(), channel, chat_id, deadline_key, lead_days),
             )
 
-    def settled(self, channels: Iterable[str] | None = None, chat_id: str | None = None) -> set[tuple[str, str, str, int]]:
+    def settled(
+        self, channels: Iterable[str] | None = None, chat_id: str | None = None
+    ) -> set[tuple[str, str, str, int]]:
         """(channel, chat_id, deadline_key, lead_days) of the reminders never to be pushed again."""
-        rows = self._query(lambda c: c.execute(
-            "SELECT channel, chat_id, deadline_id, lead_days FROM sent_log"
-            " WHERE status IN ('sending', 'sent') AND (? IS NULL OR chat_id = ?)",
-            (chat_id, chat_id),
-        ).fetchall())
+        rows = self._query(
+            lambda c: c.execute(
+                "SELECT channel, chat_id, deadline_id, lead_days FROM sent_log"
+                " WHERE status IN ('sending', 'sent') AND (? IS NULL OR chat_id = ?)",
+                (chat_id, chat_id),
+            ).fetchall()
+        )
         wanted = None if channels is None else set(channels)
         return {(r[0], r[1], r[2], r[3]) for r in rows if wanted is None or r[0] in wanted}
 
     def interrupted(self) -> int:
         """Rows left 'sending' by a run that stopped between push and record (not resent)."""
-        return self._query(lambda c: c.execute(
-            "SELECT COUNT(*) FROM sent_log WHERE status = 'sending'"
-        ).fetchone()[0])
+        return self._query(lambda c: c.execute("SELECT COUNT(*) FROM sent_log WHERE status = 'sending'").fetchone()[0])
 
 
 _COLUMNS = "channel, chat_id, kinds, lang, lead_days, send_hour"

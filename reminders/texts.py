@@ -41,7 +41,10 @@ def deadline_block(deadline: Deadline, today: date, lang: str) -> str:
     label = _LABELS[lang]
     left = days_left_text(days_left(deadline, today), lang)
     head = f" ({left}) " if lang == "en" else f"（{left}）"
-    lines = [f"• {deadline.date.isoformat()}{head}{deadline.title(lang)}", f"  {label['source']}{deadline.source_text(lang)}"]
+    lines = [
+        f"• {deadline.date.isoformat()}{head}{deadline.title(lang)}",
+        f"  {label['source']}{deadline.source_text(lang)}",
+    ]
     if deadline.assumption(lang):
         lines.append(f"  {label['note']}{deadline.assumption(lang)}")
     return "\n".join(lines)
@@ -59,7 +62,10 @@ def reminder_text(deadline: Deadline, now: datetime, lang: str) -> str:
     label = _LABELS[lang]
     left = days_left_text(days_left(deadline, now.astimezone(TAIPEI).date()), lang)
     if lang == "en":
-        lines = [f"⏰ Deadline reminder: {deadline.title_en}", f"Due: {deadline.date.isoformat()} ({left}, Taipei time)"]
+        lines = [
+            f"⏰ Deadline reminder: {deadline.title_en}",
+            f"Due: {deadline.date.isoformat()} ({left}, Taipei time)",
+        ]
         footer = "Send /reminders to see your settings, /unsubscribe to stop."
     else:
         lines = [f"⏰ 期限提醒：{deadline.title_zh}", f"截止日：{deadline.date.isoformat()}（{left}，臺北時間）"]

@@ -118,12 +118,17 @@ class FakeLine:
 
     async def _record(self, request: web.Request) -> Call | web.Response:
         body = await request.json() if request.can_read_body else None
-        call = Call(request.method, request.path, body,
-                    {k: v for k, v in request.headers.items() if k.lower().startswith("x-line")})
+        call = Call(
+            request.method,
+            request.path,
+            body,
+            {k: v for k, v in request.headers.items() if k.lower().startswith("x-line")},
+        )
         self.calls.append(call)
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
-            return _error(401, "Authentication failed. Confirm that the access token in the authorization "
-                               "header is valid.")
+            return _error(
+                401, "Authentication failed. Confirm that the access token in the authorization header is valid."
+            )
         return call
 
     async def _reply(self, request: web.Request) -> web.Response:
@@ -144,8 +149,12 @@ class FakeLine:
             return call
         to = call.body.get("to")
         if self.push_status is not None:
-            return _error(self.push_status, "The API rate limit has been exceeded. Try again later."
-                          if self.push_status == 429 else "Internal server error")
+            return _error(
+                self.push_status,
+                "The API rate limit has been exceeded. Try again later."
+                if self.push_status == 429
+                else "Internal server error",
+            )
         if to in self.blocked:
             return _error(403, "Access to this API is not available for your account")
         if to in self.unknown:

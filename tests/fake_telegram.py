@@ -19,7 +19,7 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -32,19 +32,41 @@ log = logging.getLogger(__name__)
 
 TOKEN = "123456789:AAHfakeTokenForTests_0123456789abcdef"
 BOT_USER = {
-    "id": 7000001, "is_bot": True, "first_name": "policybot", "username": "policybot_test_bot",
-    "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
+    "id": 7000001,
+    "is_bot": True,
+    "first_name": "policybot",
+    "username": "policybot_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
 }
 USER = {"id": 5001, "is_bot": False, "first_name": "林老師", "language_code": "zh-hant"}
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "雙語計畫承辦群組"}
 DROP = 0  # a "status" for fail(): close the connection without answering
 
 # Parameters PTB sends as JSON strings inside a form (or as JSON values in a JSON body).
-_NESTED = {"reply_markup", "commands", "allowed_updates", "entities", "caption_entities", "scope",
-           "reply_parameters", "link_preview_options", "results"}
+_NESTED = {
+    "reply_markup",
+    "commands",
+    "allowed_updates",
+    "entities",
+    "caption_entities",
+    "scope",
+    "reply_parameters",
+    "link_preview_options",
+    "results",
+}
 # Methods whose Telegram result is just `true`.
-_TRUE = {"answercallbackquery", "setmycommands", "deletemycommands", "setwebhook", "deletewebhook",
-         "sendchataction", "close", "logout"}
+_TRUE = {
+    "answercallbackquery",
+    "setmycommands",
+    "deletemycommands",
+    "setwebhook",
+    "deletewebhook",
+    "sendchataction",
+    "close",
+    "logout",
+}
 _MENTION = re.compile(r"@[A-Za-z0-9_]{5,32}")
 
 
@@ -75,7 +97,7 @@ def entities_for(text: str) -> list[dict[str, Any]]:
     for mention in _MENTION.finditer(text):
         if command and mention.start() < command.end():
             continue
-        found.append({"type": "mention", "offset": _utf16(text[:mention.start()]), "length": _utf16(mention.group())})
+        found.append({"type": "mention", "offset": _utf16(text[: mention.start()]), "length": _utf16(mention.group())})
     return found
 
 
@@ -132,8 +154,15 @@ class FakeTelegram:
 
     # -- scripting ----------------------------------------------------------------------------
 
-    def fail(self, method: str, chat_id: int | str | None, status: int, description: str = "",
-             parameters: dict[str, Any] | None = None, times: int | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        chat_id: int | str | None,
+        status: int,
+        description: str = "",
+        parameters: dict[str, Any] | None = None,
+        times: int | None = None,
+    ) -> None:
         """Make `method` fail for `chat_id` (None: any chat), `times` times or from now on.
 
         Status DROP closes the connection without an answer.
@@ -151,12 +180,22 @@ class FakeTelegram:
         self._notify()
         return update_id
 
-    def message(self, text: str | None = None, *, user: dict[str, Any] = USER, chat: dict[str, Any] | None = None,
-                reply_to: dict[str, Any] | None = None, **fields: Any) -> int:
+    def message(
+        self,
+        text: str | None = None,
+        *,
+        user: dict[str, Any] = USER,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+        **fields: Any,
+    ) -> int:
         """Queue a message update; text gets Telegram's entities unless `entities` is given."""
         message: dict[str, Any] = {
-            "message_id": next(self._ids), "date": int(time.time()),
-            "chat": chat or _private_chat(user), "from": user, **fields,
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": chat or _private_chat(user),
+            "from": user,
+            **fields,
         }
         if text is not None:
             message["text"] = text
@@ -167,34 +206,67 @@ class FakeTelegram:
 
     def callback(self, data: str, *, user: dict[str, Any] = USER, message: dict[str, Any] | None = None) -> int:
         """Queue a button tap on `message` (default: the bot's last message)."""
-        return self.add_update(callback_query={
-            "id": str(next(self._ids)), "from": user, "chat_instance": "42",
-            "data": data, "message": message or self.sent[-1],
-        })
+        return self.add_update(
+            callback_query={
+                "id": str(next(self._ids)),
+                "from": user,
+                "chat_instance": "42",
+                "data": data,
+                "message": message or self.sent[-1],
+            }
+        )
 
-    def document(self, file_name: str, content: bytes, *, mime_type: str = "text/csv",
-                 file_size: int | None = None, **fields: Any) -> int:
+    def document(
+        self,
+        file_name: str,
+        content: bytes,
+        *,
+        mime_type: str = "text/csv",
+        file_size: int | None = None,
+        **fields: Any,
+    ) -> int:
         """Queue a document message; the bot can getFile and download `content`."""
         file_id = f"file{next(self._ids)}"
         self.files[file_id] = (f"documents/{file_id}_{file_name}", content)
-        document = {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
-                    "mime_type": mime_type, "file_size": len(content) if file_size is None else file_size}
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content) if file_size is None else file_size,
+        }
         return self.message(document=document, **fields)
 
     def sticker(self, **fields: Any) -> int:
-        sticker = {"file_id": "sticker1", "file_unique_id": "usticker1", "type": "regular",
-                   "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}
+        sticker = {
+            "file_id": "sticker1",
+            "file_unique_id": "usticker1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
         return self.message(sticker=sticker, **fields)
 
     def my_chat_member(self, status: str, *, user: dict[str, Any] = USER, chat: dict[str, Any] | None = None) -> int:
         """Queue the update Telegram sends when the bot's membership changes (e.g. "kicked": blocked)."""
         old = {"status": "member", "user": BOT_USER}
-        new = {"status": status, "user": BOT_USER, "until_date": 0} if status == "kicked" else \
-            {"status": status, "user": BOT_USER}
-        return self.add_update(my_chat_member={
-            "chat": chat or _private_chat(user), "from": user, "date": int(time.time()),
-            "old_chat_member": old, "new_chat_member": new,
-        })
+        new = (
+            {"status": status, "user": BOT_USER, "until_date": 0}
+            if status == "kicked"
+            else {"status": status, "user": BOT_USER}
+        )
+        return self.add_update(
+            my_chat_member={
+                "chat": chat or _private_chat(user),
+                "from": user,
+                "date": int(time.time()),
+                "old_chat_member": old,
+                "new_chat_member": new,
+            }
+        )
 
     # -- assertions ---------------------------------------------------------------------------
 
@@ -203,12 +275,17 @@ class FakeTelegram:
 
     def texts(self, chat_id: int | str | None = None) -> list[str]:
         """Texts of the sendMessage calls (to one chat)."""
-        return [c.params["text"] for c in self.calls_to("sendMessage")
-                if chat_id is None or str(c.params["chat_id"]) == str(chat_id)]
+        return [
+            c.params["text"]
+            for c in self.calls_to("sendMessage")
+            if chat_id is None or str(c.params["chat_id"]) == str(chat_id)
+        ]
 
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0,
-                       where: Callable[[Call], bool] = lambda call: True) -> list[Call]:
+    async def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0, where: Callable[[Call], bool] = lambda call: True
+    ) -> list[Call]:
         """Wait until `method` was called `count` times (matching `where`); return those calls."""
+
         def matching() -> list[Call]:
             return [c for c in self.calls_to(method) if where(c)]
 
@@ -222,6 +299,7 @@ class FakeTelegram:
         async def wake() -> None:
             async with self._changed:
                 self._changed.notify_all()
+
         asyncio.get_running_loop().create_task(wake())
 
     @staticmethod
@@ -287,18 +365,21 @@ class FakeTelegram:
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
         async with self._changed:
-            try:
+            with suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._updates) or self._closing), timeout)
-            except asyncio.TimeoutError:
-                pass
         return self._ok(self._updates[:limit])
 
     async def _api_sendmessage(self, params: dict[str, Any]) -> web.Response:
         chat_id = params["chat_id"]
         chat_key = int(chat_id) if str(chat_id).lstrip("-").isdigit() else chat_id
         chat = {"id": chat_key, "type": "private" if isinstance(chat_key, int) and chat_key > 0 else "supergroup"}
-        message = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat, "from": BOT_USER,
-                   "text": params["text"]}
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": params["text"],
+        }
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
         self.sent.append(message)
@@ -307,11 +388,13 @@ class FakeTelegram:
     async def _api_getfile(self, params: dict[str, Any]) -> web.Response:
         file_id = params["file_id"]
         if file_id not in self.files:
-            return web.json_response({"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"},
-                                     status=400)
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, status=400
+            )
         path, content = self.files[file_id]
-        return self._ok({"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content),
-                         "file_path": path})
+        return self._ok(
+            {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(content), "file_path": path}
+        )
 
     async def _download(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

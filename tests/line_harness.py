@@ -19,8 +19,8 @@ import aiohttp
 from aiohttp import web
 from fake_line import FakeLine
 
-from bot.line_app import REMINDERS, build_app
 from bot.config import LineSettings
+from bot.line_app import REMINDERS, build_app
 from bot.wiring import Services
 from handlers.line import LINE_BOT, LineBot
 from reminders.scheduler import ReminderScheduler
@@ -36,8 +36,15 @@ def sign(body: bytes, secret: str = SECRET) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def event(kind: str, *, source: dict[str, str] | None = None, redelivery: bool = False,
-          event_id: str | None = None, reply_token: str | None = None, **fields: Any) -> dict[str, Any]:
+def event(
+    kind: str,
+    *,
+    source: dict[str, str] | None = None,
+    redelivery: bool = False,
+    event_id: str | None = None,
+    reply_token: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
     """One webhook event; ids and reply tokens are fresh unless given."""
     number = next(_ids)
     body: dict[str, Any] = {
@@ -84,11 +91,15 @@ class Line:
     def scheduler(self) -> ReminderScheduler:
         return self.app[REMINDERS]
 
-    async def deliver(self, events: list[dict[str, Any]] | None = None, *, body: bytes | None = None,
-                      signature: str | None = "sign") -> int:
+    async def deliver(
+        self, events: list[dict[str, Any]] | None = None, *, body: bytes | None = None, signature: str | None = "sign"
+    ) -> int:
         """POST a delivery (signed unless `signature` is None or another value); the HTTP status."""
-        raw = body if body is not None else json.dumps(
-            {"destination": "Ubot", "events": events or []}, ensure_ascii=False).encode()
+        raw = (
+            body
+            if body is not None
+            else json.dumps({"destination": "Ubot", "events": events or []}, ensure_ascii=False).encode()
+        )
         headers = {"Content-Type": "application/json"}
         if signature is not None:
             headers["X-Line-Signature"] = sign(raw) if signature == "sign" else signature
@@ -101,8 +112,14 @@ class Line:
 
 
 def settings(fake: FakeLine) -> LineSettings:
-    return LineSettings(channel_secret=SECRET, access_token=TOKEN, host="127.0.0.1", port=0,
-                        api_base_url=fake.base_url, data_api_base_url=fake.base_url)
+    return LineSettings(
+        channel_secret=SECRET,
+        access_token=TOKEN,
+        host="127.0.0.1",
+        port=0,
+        api_base_url=fake.base_url,
+        data_api_base_url=fake.base_url,
+    )
 
 
 @asynccontextmanager
@@ -117,4 +134,3 @@ async def serve(fake: FakeLine, services: Services, push_rate: int | None = None
             yield Line(app, f"http://{host}:{port}", fake, services, session)
     finally:
         await runner.cleanup()
-

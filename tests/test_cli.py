@@ -61,14 +61,19 @@ def test_chat_answers_and_follows_buttons(engine) -> None:
     stdout = io.StringIO()
     assert run_chat(Dialog(engine), stdin, stdout, interactive=False) == 0
     transcript = stdout.getvalue()
-    assert "[1]" in transcript                      # suggestions shown as numbered choices
+    assert "[1]" in transcript  # suggestions shown as numbered choices
     assert "OK, I will answer in English" in transcript
     assert "Source" in transcript
 
 
 def test_python_dash_m_bot_is_the_same_program() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "部領可以用在哪些領域？"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "部領可以用在哪些領域？"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert set(json.loads(result.stdout)) == KEYS
 

@@ -19,8 +19,8 @@ import random
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -201,28 +201,34 @@ def test_junk_text_gets_a_polite_reply_in_the_chat_language(dialog: Dialog, lang
     assert len(reply.text) <= MAX_REPLY_CHARS
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("x" * FLOOD, "en"),
-    ("Hello " * (FLOOD // 6), "en"),
-    ("問" * FLOOD, "zh"),
-    ("結案要什麼時候交？" + "啊" * FLOOD, "zh"),
-    ("😀結案" * (FLOOD // 3), "zh"),
-    ("\x00" * FLOOD, "zh"),
-    ("\u200b" * FLOOD, "zh"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("x" * FLOOD, "en"),
+        ("Hello " * (FLOOD // 6), "en"),
+        ("問" * FLOOD, "zh"),
+        ("結案要什麼時候交？" + "啊" * FLOOD, "zh"),
+        ("😀結案" * (FLOOD // 3), "zh"),
+        ("\x00" * FLOOD, "zh"),
+        ("\u200b" * FLOOD, "zh"),
+    ],
+)
 def test_100kB_messages_are_answered_quickly_without_echoing_the_flood(dialog: Dialog, text: str, lang: str) -> None:
     chat = new_chat(dialog)
     reply = assert_reply(dialog.handle_text(chat, text), lang)
     assert len(reply.text) <= MAX_REPLY_CHARS
 
 
-@pytest.mark.parametrize("text", [
-    "\x1b[31m結案要什麼時候交\x1b[0m",
-    "結\u200b案\u200d要什麼時候交？",
-    "結案要什麼時候交？\x00\x00\x00",
-    "\u202b結案要什麼時候交？\u202c",
-    "結案要什麼時候交？😀😀",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x1b[31m結案要什麼時候交\x1b[0m",
+        "結\u200b案\u200d要什麼時候交？",
+        "結案要什麼時候交？\x00\x00\x00",
+        "\u202b結案要什麼時候交？\u202c",
+        "結案要什麼時候交？😀😀",
+    ],
+)
 def test_a_real_question_wrapped_in_invisible_characters_is_still_answered(dialog: Dialog, text: str) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog), text), "zh")
     assert "核結" in reply.text, reply.text[:300]
@@ -247,29 +253,35 @@ def test_command_addressed_to_another_bot_still_gets_the_calculator(dialog: Dial
     assert reply.buttons and all(b.data.startswith("/cap") for b in reply.buttons)
 
 
-@pytest.mark.parametrize("text, total", [
-    ("/CAP 模式二 8班 2領域", "1,150,000"),
-    ("/Cap@PolicyBot 模式二 8班 2領域", "1,150,000"),
-    ("／cap 模式一 20班", "250,000"),
-    ("  /cap   模式一   20班  ", "250,000"),
-    ("/cap\t模式一\t20班", "250,000"),
-    ("/cap\n模式一 20班", "250,000"),
-    ("/cap\u00a0模式一 20班", "250,000"),
-    ("/cap 模式二 八班 兩個領域", "1,150,000"),
-])
+@pytest.mark.parametrize(
+    "text, total",
+    [
+        ("/CAP 模式二 8班 2領域", "1,150,000"),
+        ("/Cap@PolicyBot 模式二 8班 2領域", "1,150,000"),
+        ("／cap 模式一 20班", "250,000"),
+        ("  /cap   模式一   20班  ", "250,000"),
+        ("/cap\t模式一\t20班", "250,000"),
+        ("/cap\n模式一 20班", "250,000"),
+        ("/cap\u00a0模式一 20班", "250,000"),
+        ("/cap 模式二 八班 兩個領域", "1,150,000"),
+    ],
+)
 def test_cap_spellings_give_the_ceiling(dialog: Dialog, text: str, total: str) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog), text), "zh")
     assert f"合計 {total} 元" in reply.text, reply.text[:300]
 
 
 # Taiwanese phones type in full-width mode: full-width letters and the ideographic space U+3000.
-@pytest.mark.parametrize("text, expected", [
-    ("／ｃａｐ　模式一　２０班", "合計 250,000 元"),
-    ("/cap　模式一　20班", "合計 250,000 元"),
-    ("／ｈｅｌｐ", "/deadlines"),
-    ("／ｄｅａｄｌｉｎｅｓ", "期限"),
-    ("/deadlines　", "即將到來的期限"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("／ｃａｐ　模式一　２０班", "合計 250,000 元"),
+        ("/cap　模式一　20班", "合計 250,000 元"),
+        ("／ｈｅｌｐ", "/deadlines"),
+        ("／ｄｅａｄｌｉｎｅｓ", "期限"),
+        ("/deadlines　", "即將到來的期限"),
+    ],
+)
 def test_commands_typed_in_full_width_mode_work(dialog: Dialog, text: str, expected: str) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog), text), "zh")
     assert expected in reply.text, reply.text[:300]
@@ -292,8 +304,20 @@ def test_lang_with_an_ideographic_space_switches_language(dialog: Dialog) -> Non
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("text", ["/foo", "/foo bar baz", "/_", "/123", "/startx", "/" + "a" * FLOOD,
-                                  "/x " + "y " * (FLOOD // 2), "/cap_" , "/help_me"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/foo",
+        "/foo bar baz",
+        "/_",
+        "/123",
+        "/startx",
+        "/" + "a" * FLOOD,
+        "/x " + "y " * (FLOOD // 2),
+        "/cap_",
+        "/help_me",
+    ],
+)
 def test_unknown_commands_point_to_help(dialog: Dialog, lang: str, text: str) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog, lang), text), lang)
     assert "/help" in reply.text
@@ -301,8 +325,10 @@ def test_unknown_commands_point_to_help(dialog: Dialog, lang: str, text: str) ->
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("command", ["/cap", "/subscribe", "/lang", "/ask", "/deadlines", "/help", "/start",
-                                     "/reminders", "/unsubscribe", "/nosuch"])
+@pytest.mark.parametrize(
+    "command",
+    ["/cap", "/subscribe", "/lang", "/ask", "/deadlines", "/help", "/start", "/reminders", "/unsubscribe", "/nosuch"],
+)
 @pytest.mark.parametrize("flood", ["8" * FLOOD, "。" * FLOOD, "\x00" * FLOOD], ids=["digits", "punct", "nul"])
 def test_commands_with_100kB_arguments(dialog: Dialog, lang: str, command: str, flood: str) -> None:
     chat = new_chat(dialog, lang)
@@ -364,8 +390,10 @@ NOT_A_CLASS_COUNT = {
     "10^12 classes": ("/cap 模式一 1000000000000班", "/cap mode 1 1000000000000 classes"),
     "ten thousand": ("/cap 模式一 一萬班", "/cap mode 1 10,000 classes"),
 }
-_EXPLAINS = {"zh": ("不合理", "至少", "不能", "負", "整數", "看不懂"),
-             "en": ("plausible", "at least", "cannot", "negative", "whole", "could not read")}
+_EXPLAINS = {
+    "zh": ("不合理", "至少", "不能", "負", "整數", "看不懂"),
+    "en": ("plausible", "at least", "cannot", "negative", "whole", "could not read"),
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -378,38 +406,54 @@ def test_cap_refuses_impossible_numbers_and_says_why(dialog: Dialog, lang: str, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("args, explanation", [
-    ("模式三", {"zh": ("看不懂", "模式只有"), "en": ("could not read", "mode must be")}),
-    ("模式三 8班", {"zh": ("看不懂", "模式只有"), "en": ("could not read", "mode must be")}),
-    ("mode 3 8 classes", {"zh": ("看不懂", "模式只有"), "en": ("could not read", "mode must be")}),
-    ("abc", {"zh": ("看不懂",), "en": ("could not read",)}),
-    ("-5", {"zh": ("看不懂", "不能", "負", "模式只有"), "en": ("could not read", "cannot", "negative", "mode must be")}),
-])
-def test_cap_with_unreadable_args_explains_and_asks_the_mode(dialog: Dialog, lang: str, args: str,
-                                                              explanation: dict[str, tuple[str, ...]]) -> None:
+@pytest.mark.parametrize(
+    "args, explanation",
+    [
+        ("模式三", {"zh": ("看不懂", "模式只有"), "en": ("could not read", "mode must be")}),
+        ("模式三 8班", {"zh": ("看不懂", "模式只有"), "en": ("could not read", "mode must be")}),
+        ("mode 3 8 classes", {"zh": ("看不懂", "模式只有"), "en": ("could not read", "mode must be")}),
+        ("abc", {"zh": ("看不懂",), "en": ("could not read",)}),
+        (
+            "-5",
+            {
+                "zh": ("看不懂", "不能", "負", "模式只有"),
+                "en": ("could not read", "cannot", "negative", "mode must be"),
+            },
+        ),
+    ],
+)
+def test_cap_with_unreadable_args_explains_and_asks_the_mode(
+    dialog: Dialog, lang: str, args: str, explanation: dict[str, tuple[str, ...]]
+) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog, lang), f"/cap {args}"), lang)
     assert not states_ceiling(reply.text)
     assert any(word in reply.text for word in explanation[lang]), reply.text[:300]
     assert reply.buttons and all(b.data.startswith("/cap") for b in reply.buttons)
 
 
-@pytest.mark.parametrize("lang, text, said", [
-    ("zh", "/cap 模式一 2領域", "不需要填領域數"),
-    ("en", "/cap mode 1 2 domains", "leave out the number of domains"),
-    ("zh", "/cap 模式一 20班 2領域", "不需要填領域數"),
-])
+@pytest.mark.parametrize(
+    "lang, text, said",
+    [
+        ("zh", "/cap 模式一 2領域", "不需要填領域數"),
+        ("en", "/cap mode 1 2 domains", "leave out the number of domains"),
+        ("zh", "/cap 模式一 20班 2領域", "不需要填領域數"),
+    ],
+)
 def test_cap_domains_with_mode_1_is_explained(dialog: Dialog, lang: str, text: str, said: str) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog, lang), text), lang)
     assert said in reply.text
 
 
-@pytest.mark.parametrize("lang, text, total", [
-    ("zh", "/cap 模式二 八班 兩個領域", "合計 1,150,000 元"),
-    ("zh", "/cap 模式二 8班 2領域 分校", "合計 1,200,000 元"),
-    ("en", "/cap mode 2 8 classes 2 domains branch", "Total: NT$1,200,000"),
-    ("en", "/cap mode two eight classes two domains", "Total: NT$1,150,000"),
-    ("en", "/cap 模式二 8班 2領域", "Total: NT$1,150,000"),
-])
+@pytest.mark.parametrize(
+    "lang, text, total",
+    [
+        ("zh", "/cap 模式二 八班 兩個領域", "合計 1,150,000 元"),
+        ("zh", "/cap 模式二 8班 2領域 分校", "合計 1,200,000 元"),
+        ("en", "/cap mode 2 8 classes 2 domains branch", "Total: NT$1,200,000"),
+        ("en", "/cap mode two eight classes two domains", "Total: NT$1,150,000"),
+        ("en", "/cap 模式二 8班 2領域", "Total: NT$1,150,000"),
+    ],
+)
 def test_cap_in_one_go(dialog: Dialog, lang: str, text: str, total: str) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog, lang), text), lang)
     assert total in reply.text, reply.text[:300]
@@ -442,30 +486,39 @@ def test_cap_flow_survives_junk_in_the_middle(dialog: Dialog) -> None:
 
 # -- calculator questions in words ----------------------------------------------------
 
+
 @pytest.mark.parametrize("chat_lang", [None, "en", "zh"])
-@pytest.mark.parametrize("text, lang, amount", [
-    ("我們 20 班做模式一最多補助多少？", "zh", "250,000 元"),
-    ("我们 20 班做模式一最多补助多少？", "zh", "250,000 元"),
-    ("我們２０班做模式一最多補助多少？", "zh", "250,000 元"),
-    ("我們二十班做模式一最多補助多少？", "zh", "250,000 元"),
-    ("我们学校８班，模式二，两个领域，最多能拿多少？", "zh", "1,150,000 元"),
-    ("How much can a 20-class school get in mode 1?", "en", "NT$250,000"),
-    ("mode 2 with 8 classes and 2 domains, how much funding?", "en", "NT$1,150,000"),
-])
-def test_calculator_questions_in_words(dialog: Dialog, chat_lang: str | None, text: str, lang: str, amount: str) -> None:
+@pytest.mark.parametrize(
+    "text, lang, amount",
+    [
+        ("我們 20 班做模式一最多補助多少？", "zh", "250,000 元"),
+        ("我们 20 班做模式一最多补助多少？", "zh", "250,000 元"),
+        ("我們２０班做模式一最多補助多少？", "zh", "250,000 元"),
+        ("我們二十班做模式一最多補助多少？", "zh", "250,000 元"),
+        ("我们学校８班，模式二，两个领域，最多能拿多少？", "zh", "1,150,000 元"),
+        ("How much can a 20-class school get in mode 1?", "en", "NT$250,000"),
+        ("mode 2 with 8 classes and 2 domains, how much funding?", "en", "NT$1,150,000"),
+    ],
+)
+def test_calculator_questions_in_words(
+    dialog: Dialog, chat_lang: str | None, text: str, lang: str, amount: str
+) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog, chat_lang), text), lang)
     assert amount in reply.text, reply.text[:300]
 
 
-@pytest.mark.parametrize("question, lang, answer", [
-    ("模式一最多補助多少", "zh", "20"),
-    ("模式一最多補助多少", "zh", "20班"),
-    ("模式一最多補助多少", "zh", "二十"),
-    ("模式一最多補助多少", "zh", "２０"),
-    ("模式一最多補助多少", "zh", " 20 "),
-    ("How much can mode 1 get at most?", "en", "20"),
-    ("How much can mode 1 get at most?", "en", "20 classes"),
-])
+@pytest.mark.parametrize(
+    "question, lang, answer",
+    [
+        ("模式一最多補助多少", "zh", "20"),
+        ("模式一最多補助多少", "zh", "20班"),
+        ("模式一最多補助多少", "zh", "二十"),
+        ("模式一最多補助多少", "zh", "２０"),
+        ("模式一最多補助多少", "zh", " 20 "),
+        ("How much can mode 1 get at most?", "en", "20"),
+        ("How much can mode 1 get at most?", "en", "20 classes"),
+    ],
+)
 def test_ask_back_flow_takes_the_typed_class_count(dialog: Dialog, question: str, lang: str, answer: str) -> None:
     chat = new_chat(dialog)
     asked = assert_reply(dialog.handle_text(chat, question), lang)
@@ -488,8 +541,21 @@ def test_ask_back_flow_rejects_an_impossible_class_count_and_keeps_asking(dialog
 
 # -- reminders commands -----------------------------------------------------------------
 
-SUBSCRIBE_JUNK = ["-5", "99999", "1,2,3,4,5,6,7,8,9,10", "核結 abc", "x" * (10 * KB), "1.5", "😀",
-                  "99999999999999999999999999999", "1e5", "核結 -1", "\x00\x07", "\x1b[2Jabc", "\u202eabc"]
+SUBSCRIBE_JUNK = [
+    "-5",
+    "99999",
+    "1,2,3,4,5,6,7,8,9,10",
+    "核結 abc",
+    "x" * (10 * KB),
+    "1.5",
+    "😀",
+    "99999999999999999999999999999",
+    "1e5",
+    "核結 -1",
+    "\x00\x07",
+    "\x1b[2Jabc",
+    "\u202eabc",
+]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -538,6 +604,7 @@ def test_unsubscribe_twice(services: Services, lang: str) -> None:
 
 # -- stickers, photos, welcome ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("hint, lang", [(None, "zh"), ("zh-hant", "zh"), ("en-US", "en"), ("fr", "zh"), ("", "zh")])
 def test_stickers_and_photos_get_the_unsupported_message(dialog: Dialog, hint: str | None, lang: str) -> None:
     chat = new_chat(dialog)
@@ -569,16 +636,25 @@ FILE_ERRORS = {
     "empty": ("budget.csv", b"", ("空", "empty")),
     "empty yaml": ("budget.yaml", b"", ("空", "empty")),
     "only BOM and newlines": ("budget.csv", b"\xef\xbb\xbf\r\n\r\n", ("空", "empty")),
-    "random binary": ("budget.csv", bytes(random.Random(7).randrange(256) for _ in range(4096)),
-                      (("不是文字檔", "標題列"), ("not a text file", "header"))),
-    "photo named csv": ("budget.csv", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 8,
-                        ("不是文字檔", "not a text file")),
+    "random binary": (
+        "budget.csv",
+        bytes(random.Random(7).randrange(256) for _ in range(4096)),
+        (("不是文字檔", "標題列"), ("not a text file", "header")),
+    ),
+    "photo named csv": (
+        "budget.csv",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 8,
+        ("不是文字檔", "not a text file"),
+    ),
     "PDF named csv": ("budget.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", ("PDF", "PDF")),
     "xlsx named csv": ("budget.csv", _zip_bytes(), ("Excel", "Excel")),
     "old xls named csv": ("budget.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, ("Excel", "Excel")),
-    "missing amount column": ("budget.csv", "面向,類別,項目,單價,數量,備註\n雙語生活化,經常門,印刷費,100,50,學習單\n".encode(),
-                              ("金額", "amount")),
-    "no header": ("budget.csv", "a,b,c\n1,2,3\n".encode(), ("標題列", "header")),
+    "missing amount column": (
+        "budget.csv",
+        "面向,類別,項目,單價,數量,備註\n雙語生活化,經常門,印刷費,100,50,學習單\n".encode(),
+        ("金額", "amount"),
+    ),
+    "no header": ("budget.csv", b"a,b,c\n1,2,3\n", ("標題列", "header")),
     "header only": ("budget.csv", HEADER.encode(), ("沒有任何經費列", "no budget rows")),
     "broken yaml": ("budget.yaml", b"rows: [\n  - {a: 1\n", ("YAML", "YAML")),
     "yaml scalar": ("budget.yaml", b"just a string\n", ("YAML", "YAML")),
@@ -600,16 +676,20 @@ def test_unreadable_budget_files_get_a_clear_message(dialog: Dialog, lang: str, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("filename, content", [
-    ("budget.exe", b"MZ\x90\x00\x03\x00\x00\x00"),
-    ("budget.csv.exe", (HEADER + ROW).encode()),
-    ("budget.pdf", b"%PDF-1.7\n"),
-    ("budget.xlsx", _zip_bytes()),
-    ("budget", (HEADER + ROW).encode()),
-    ("", (HEADER + ROW).encode()),
-    ("../../etc/passwd", b"root:x:0:0\n"),
-    ("貼圖.webp", b"RIFF\x00\x00\x00\x00WEBP"),
-], ids=["exe", "csv.exe", "pdf", "xlsx", "no suffix", "no name", "path", "sticker"])
+@pytest.mark.parametrize(
+    "filename, content",
+    [
+        ("budget.exe", b"MZ\x90\x00\x03\x00\x00\x00"),
+        ("budget.csv.exe", (HEADER + ROW).encode()),
+        ("budget.pdf", b"%PDF-1.7\n"),
+        ("budget.xlsx", _zip_bytes()),
+        ("budget", (HEADER + ROW).encode()),
+        ("", (HEADER + ROW).encode()),
+        ("../../etc/passwd", b"root:x:0:0\n"),
+        ("貼圖.webp", b"RIFF\x00\x00\x00\x00WEBP"),
+    ],
+    ids=["exe", "csv.exe", "pdf", "xlsx", "no suffix", "no name", "path", "sticker"],
+)
 def test_files_of_other_types_are_refused_by_name(dialog: Dialog, lang: str, filename: str, content: bytes) -> None:
     chat = new_chat(dialog, lang)
     refusal = dialog.refuse_file(chat, filename, len(content))
@@ -627,14 +707,21 @@ def test_budget_csv_in_every_spreadsheet_encoding(dialog: Dialog, lang: str, enc
     assert ("總計 6,000 元" if lang == "zh" else "Total: NT$6,000") in reply.text, reply.text[:400]
 
 
-@pytest.mark.parametrize("lang, words", [("zh", ("第 2 列", "不是數字", "第 3 列", "負數", "第 4 列")),
-                                         ("en", ("Row 2", "not a number", "Row 3", "negative", "Row 4"))])
+@pytest.mark.parametrize(
+    "lang, words",
+    [
+        ("zh", ("第 2 列", "不是數字", "第 3 列", "負數", "第 4 列")),
+        ("en", ("Row 2", "not a number", "Row 3", "negative", "Row 4")),
+    ],
+)
 def test_non_numeric_and_negative_amounts_are_row_findings(dialog: Dialog, lang: str, words: tuple[str, ...]) -> None:
-    content = (HEADER
-               + "雙語生活化,經常門,印刷費,100,50,abc,學習單\n"
-               + "雙語生活化,經常門,雜支,-100,1,-100,文具\n"
-               + "雙語生活化,經常門,膳費,1e400,1,NaN,午餐\n"
-               + "雙語生活化,經常門,膳費,(120),1,(120),午餐\n").encode()
+    content = (
+        HEADER
+        + "雙語生活化,經常門,印刷費,100,50,abc,學習單\n"
+        + "雙語生活化,經常門,雜支,-100,1,-100,文具\n"
+        + "雙語生活化,經常門,膳費,1e400,1,NaN,午餐\n"
+        + "雙語生活化,經常門,膳費,(120),1,(120),午餐\n"
+    ).encode()
     reply = assert_reply(dialog.handle_file(new_chat(dialog, lang), "budget.csv", content), lang)
     for word in words:
         assert word in reply.text, (word, reply.text[:600])
@@ -653,8 +740,11 @@ def _nested_flow_map_yaml(depth: int) -> bytes:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("content", [_nested_list_yaml(1000), _nested_block_yaml(600), _nested_flow_map_yaml(1000)],
-                         ids=["flow lists x1000", "block lists x600", "flow maps x1000"])
+@pytest.mark.parametrize(
+    "content",
+    [_nested_list_yaml(1000), _nested_block_yaml(600), _nested_flow_map_yaml(1000)],
+    ids=["flow lists x1000", "block lists x600", "flow maps x1000"],
+)
 def test_deeply_nested_yaml_gets_a_message_not_an_exception(dialog: Dialog, lang: str, content: bytes) -> None:
     chat = new_chat(dialog, lang)
     try:
@@ -668,7 +758,7 @@ def test_deeply_nested_yaml_gets_a_message_not_an_exception(dialog: Dialog, lang
 def _alias_bomb(rows: int = 20) -> bytes:
     """A ~2 kB YAML whose rows each name a 4.8-million-element list through aliases."""
     anchors = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, name in zip("abcdef", "bcdefg"):
+    for prev, name in zip("abcdef", "bcdefg", strict=False):
         anchors.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     body = "".join("  - {面向: *g, 類別: 經常門, 項目: 印刷費, 單價: 1, 數量: 1, 金額: 1}\n" for _ in range(rows))
     return ("\n".join(anchors) + "\nrows:\n" + body).encode()
@@ -700,7 +790,9 @@ def test_file_under_the_announced_limit_is_not_refused_as_too_large(dialog: Dial
     assert len(content) < announced * KB * KB
     assert dialog.refuse_file(chat, "budget.csv", len(content)) is None
     reply = assert_reply(dialog.handle_file(chat, "budget.csv", content), "zh")
-    assert "太大" not in reply.text, f"announced {announced} MB, then refused {len(content)} bytes: {reply.text[:200]!r}"
+    assert "太大" not in reply.text, (
+        f"announced {announced} MB, then refused {len(content)} bytes: {reply.text[:200]!r}"
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -726,9 +818,10 @@ def test_control_characters_in_a_budget_cell_are_not_echoed(dialog: Dialog) -> N
 
 # -- buttons ----------------------------------------------------------------------------
 
+
 def _junk_button(seed: int) -> str:
     rng = random.Random(seed)
-    return "".join(chr(rng.randrange(0x21, 0x7f)) for _ in range(BUTTON_DATA_LIMIT))
+    return "".join(chr(rng.randrange(0x21, 0x7F)) for _ in range(BUTTON_DATA_LIMIT))
 
 
 BUTTON_JUNK = {
@@ -766,6 +859,7 @@ def test_example_buttons_of_the_welcome_work(dialog: Dialog, lang: str) -> None:
 
 # -- chat_gone --------------------------------------------------------------------------
 
+
 def test_chat_gone_removes_only_that_chats_subscription(services: Services) -> None:
     dialog = services.dialog
     gone, stays = new_chat(dialog, "en"), new_chat(dialog)
@@ -782,9 +876,16 @@ def test_chat_gone_removes_only_that_chats_subscription(services: Services) -> N
     assert_closeout_subscription_intact(services, same_id_other_channel)
 
 
-@pytest.mark.parametrize("chat", [ChatRef("telegram", "never-seen"), ChatRef("line", ""),
-                                  ChatRef("cli", "\x00" * 10), ChatRef("x" * 1000, "😀" * 1000)],
-                         ids=["unknown", "empty id", "nul id", "odd channel"])
+@pytest.mark.parametrize(
+    "chat",
+    [
+        ChatRef("telegram", "never-seen"),
+        ChatRef("line", ""),
+        ChatRef("cli", "\x00" * 10),
+        ChatRef("x" * 1000, "😀" * 1000),
+    ],
+    ids=["unknown", "empty id", "nul id", "odd channel"],
+)
 def test_chat_gone_for_an_unknown_chat_is_harmless(services: Services, chat: ChatRef) -> None:
     someone = new_chat(services.dialog)
     subscribe_closeout(services, someone)
@@ -797,8 +898,19 @@ def test_a_whole_session_of_junk_never_loses_the_subscription(services: Services
     dialog = services.dialog
     chat = new_chat(dialog)
     subscribe_closeout(services, chat)
-    for text in [*JUNK_WITHOUT_LETTERS.values(), *SQLISH, "/cap", "/cap abc", "/lang xx", "/subscribe -5",
-                 "/start", "/help", "/sources", "/deadlines", "x" * FLOOD]:
+    for text in [
+        *JUNK_WITHOUT_LETTERS.values(),
+        *SQLISH,
+        "/cap",
+        "/cap abc",
+        "/lang xx",
+        "/subscribe -5",
+        "/start",
+        "/help",
+        "/sources",
+        "/deadlines",
+        "x" * FLOOD,
+    ]:
         assert_answered(dialog.handle_text(chat, text))
     for data in BUTTON_JUNK.values():
         assert_answered(dialog.handle_button(chat, data))
@@ -811,9 +923,25 @@ def test_a_whole_session_of_junk_never_loses_the_subscription(services: Services
 
 # -- terminal chat --------------------------------------------------------------------
 
+
 def test_terminal_chat_survives_junk_lines(dialog: Dialog) -> None:
-    lines = ["", "\x00\x01", "😀", "x" * FLOOD, "/", "/file /no/such/budget.csv", "/file /tmp", "/file ",
-             "99", "0", "-1", "/cap", "9", "1", "/quit"]
+    lines = [
+        "",
+        "\x00\x01",
+        "😀",
+        "x" * FLOOD,
+        "/",
+        "/file /no/such/budget.csv",
+        "/file /tmp",
+        "/file ",
+        "99",
+        "0",
+        "-1",
+        "/cap",
+        "9",
+        "1",
+        "/quit",
+    ]
     stdout = io.StringIO()
     assert run_chat(dialog, io.StringIO("\n".join(lines) + "\n"), stdout, interactive=False) == 0
     transcript = stdout.getvalue()
@@ -837,15 +965,20 @@ def test_terminal_chat_survives_a_nested_yaml_file(dialog: Dialog, tmp_path: Pat
 ASK_KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang"}
 
 
-@pytest.mark.parametrize("question, expect", [
-    ("\x01\x02\x1b[31m結案要什麼時候交\x1b[0m\x7f", "核結"),
-    ("結\u200b案要什麼時候交\u202e", "核結"),
-    ("問" * FLOOD, None),
-    ("x" * FLOOD, None),
-    ("😀" * FLOOD, None),
-    ("", None),
-])
-def test_cli_ask_with_odd_arguments(fast_engine: None, capsys: pytest.CaptureFixture[str], question: str, expect: str | None) -> None:
+@pytest.mark.parametrize(
+    "question, expect",
+    [
+        ("\x01\x02\x1b[31m結案要什麼時候交\x1b[0m\x7f", "核結"),
+        ("結\u200b案要什麼時候交\u202e", "核結"),
+        ("問" * FLOOD, None),
+        ("x" * FLOOD, None),
+        ("😀" * FLOOD, None),
+        ("", None),
+    ],
+)
+def test_cli_ask_with_odd_arguments(
+    fast_engine: None, capsys: pytest.CaptureFixture[str], question: str, expect: str | None
+) -> None:
     status, out, err = run_cli(["ask", question], capsys)
     assert status == 0, err
     assert out.strip() and err == ""
@@ -875,7 +1008,9 @@ JSONL_LINES = [
 ]
 
 
-def test_cli_ask_jsonl_one_object_per_line(fast_engine: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_ask_jsonl_one_object_per_line(
+    fast_engine: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(JSONL_LINES) + "\n"))
     status, out, err = run_cli(["ask", "--jsonl"], capsys)
     assert status == 0, err
@@ -887,8 +1022,9 @@ def test_cli_ask_jsonl_one_object_per_line(fast_engine: None, monkeypatch: pytes
     assert objects[-1]["lang"] == "en"
 
 
-def test_cli_ask_jsonl_with_invalid_utf8_on_a_utf8_terminal(fast_engine: None, monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_ask_jsonl_with_invalid_utf8_on_a_utf8_terminal(
+    fast_engine: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """stdin as Python opens it under a UTF-8 locale (zh_TW.UTF-8, en_US.UTF-8): strict decoding."""
     data = "結案要什麼時候交？\n".encode() + b"\xff\xfe\x00\x80binary\n" + "住宿費上限多少\n".encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
@@ -902,25 +1038,29 @@ def test_cli_ask_jsonl_with_invalid_utf8_on_a_utf8_terminal(fast_engine: None, m
     assert objects[0]["intent"] == "moe.closeout"
 
 
-@pytest.mark.parametrize("argv", [
-    ["cap", "--mode", "1", "--classes", "-1"],
-    ["cap", "--mode", "1", "--classes", "0"],
-    ["cap", "--mode", "1", "--classes", "201"],
-    ["cap", "--mode", "1", "--classes", "1000000000000"],
-    ["cap", "--mode", "3", "--classes", "8"],
-    ["cap", "--mode", "-1", "--classes", "8"],
-    ["cap", "--mode", "1", "--classes", "20", "--domains", "2"],
-    ["cap", "--mode", "2", "--classes", "8", "--domains", "0"],
-    ["cap", "--mode", "2", "--classes", "8", "--domains", "-2"],
-    ["cap", "--mode", "2", "--classes", "8", "--domains", "3"],
-    ["cap", "--mode", "1", "--classes", "20", "--open-classroom"],
-    ["cap", "--mode", "3", "--classes", "8", "--json"],
-    ["check-budget", "examples/budget_clean.csv", "--mode", "3", "--classes", "8"],
-    ["check-budget", "examples/budget_clean.csv", "--mode", "2"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["cap", "--mode", "1", "--classes", "-1"],
+        ["cap", "--mode", "1", "--classes", "0"],
+        ["cap", "--mode", "1", "--classes", "201"],
+        ["cap", "--mode", "1", "--classes", "1000000000000"],
+        ["cap", "--mode", "3", "--classes", "8"],
+        ["cap", "--mode", "-1", "--classes", "8"],
+        ["cap", "--mode", "1", "--classes", "20", "--domains", "2"],
+        ["cap", "--mode", "2", "--classes", "8", "--domains", "0"],
+        ["cap", "--mode", "2", "--classes", "8", "--domains", "-2"],
+        ["cap", "--mode", "2", "--classes", "8", "--domains", "3"],
+        ["cap", "--mode", "1", "--classes", "20", "--open-classroom"],
+        ["cap", "--mode", "3", "--classes", "8", "--json"],
+        ["check-budget", "examples/budget_clean.csv", "--mode", "3", "--classes", "8"],
+        ["check-budget", "examples/budget_clean.csv", "--mode", "2"],
+    ],
+)
 @pytest.mark.parametrize("lang", [None, "zh", "en"])
-def test_cli_bad_school_facts_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                                   argv: list[str], lang: str | None) -> None:
+def test_cli_bad_school_facts_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], lang: str | None
+) -> None:
     monkeypatch.chdir(ROOT)
     status, out, err = run_cli(argv + (["--lang", lang] if lang else []), capsys)
     assert_one_clear_error_line(status, out, err)
@@ -932,17 +1072,20 @@ def test_cli_bad_school_facts_exit_2_with_one_line(capsys: pytest.CaptureFixture
         assert _CJK.search(err) and " / " in err, err
 
 
-@pytest.mark.parametrize("argv", [
-    ["cap", "--mode", "1", "--classes", "abc"],
-    ["cap", "--mode", "one", "--classes", "8"],
-    ["cap", "--classes", "8"],
-    ["deadlines", "--lang", "fr"],
-    ["reminders"],
-    ["reminders", "due"],
-    ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["cap", "--mode", "1", "--classes", "abc"],
+        ["cap", "--mode", "one", "--classes", "8"],
+        ["cap", "--classes", "8"],
+        ["deadlines", "--lang", "fr"],
+        ["reminders"],
+        ["reminders", "due"],
+        ["no-such-command"],
+    ],
+)
 def test_cli_malformed_arguments_are_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
-    status, out, err = run_cli(argv, capsys)
+    status, _out, err = run_cli(argv, capsys)
     assert status == 2
     assert "Traceback" not in err and "error:" in err
 
@@ -958,8 +1101,18 @@ def test_cli_check_budget_on_a_directory(capsys: pytest.CaptureFixture[str], tmp
     assert_one_clear_error_line(status, out, err)
 
 
-@pytest.mark.parametrize("case", ["empty", "random binary", "PDF named csv", "xlsx named csv",
-                                  "missing amount column", "broken yaml", "huge quoted field"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "empty",
+        "random binary",
+        "PDF named csv",
+        "xlsx named csv",
+        "missing amount column",
+        "broken yaml",
+        "huge quoted field",
+    ],
+)
 def test_cli_check_budget_on_unreadable_files(capsys: pytest.CaptureFixture[str], tmp_path: Path, case: str) -> None:
     filename, content, _ = FILE_ERRORS[case]
     path = tmp_path / filename
@@ -969,8 +1122,9 @@ def test_cli_check_budget_on_unreadable_files(capsys: pytest.CaptureFixture[str]
 
 
 @pytest.mark.parametrize("content", [_nested_list_yaml(1000), _nested_flow_map_yaml(1000)], ids=["lists", "maps"])
-def test_cli_check_budget_on_a_deeply_nested_yaml(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                  content: bytes) -> None:
+def test_cli_check_budget_on_a_deeply_nested_yaml(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes
+) -> None:
     path = tmp_path / "deep.yaml"
     path.write_bytes(content)
     try:
@@ -994,23 +1148,34 @@ def test_cli_deadlines_bad_date(capsys: pytest.CaptureFixture[str], on: str) -> 
 
 
 @pytest.mark.parametrize("at", ["garbage", "2027-13-45 09:00", "2027-02-30T25:00", "", "9" * 5000, "\x00"])
-def test_cli_reminders_due_bad_moment(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                      tmp_path: Path, at: str) -> None:
+def test_cli_reminders_due_bad_moment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, at: str
+) -> None:
     monkeypatch.setenv("POLICYBOT_DB", str(tmp_path / "policybot.db"))
     status, out, err = run_cli(["reminders", "due", f"--at={at}"], capsys)
     assert_one_clear_error_line(status, out, err)
 
 
-@pytest.mark.parametrize("extra", [["--kinds", "abc"], ["--lead-days=-5"], ["--lead-days", "99999"],
-                                   ["--kinds", "x" * (10 * KB)], ["--lead-days", "1,2,3,4,5,6,7,8,9,10"]])
-def test_cli_reminders_subscribe_junk_changes_nothing(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                                      tmp_path: Path, extra: list[str]) -> None:
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--kinds", "abc"],
+        ["--lead-days=-5"],
+        ["--lead-days", "99999"],
+        ["--kinds", "x" * (10 * KB)],
+        ["--lead-days", "1,2,3,4,5,6,7,8,9,10"],
+    ],
+)
+def test_cli_reminders_subscribe_junk_changes_nothing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, extra: list[str]
+) -> None:
     db = tmp_path / "policybot.db"
     monkeypatch.setenv("POLICYBOT_DB", str(db))
-    status, _, err = run_cli(["reminders", "subscribe", "--chat", "42", "--kinds", "closeout", "--lead-days", "30,7"],
-                             capsys)
+    status, _, err = run_cli(
+        ["reminders", "subscribe", "--chat", "42", "--kinds", "closeout", "--lead-days", "30,7"], capsys
+    )
     assert status == 0, err
-    status, out, err = run_cli(["reminders", "subscribe", "--chat", "42", *extra], capsys)
+    status, _out, err = run_cli(["reminders", "subscribe", "--chat", "42", *extra], capsys)
     assert status == 2 and err.strip() and "Traceback" not in err and not _PY_ERROR.search(err)
     store = SubscriptionStore(db)
     try:

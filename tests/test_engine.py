@@ -17,13 +17,24 @@ def test_question_set_is_large_and_varied() -> None:
     styles = Counter(q.style for q in QUESTIONS)
     assert len(QUESTIONS) >= 200
     assert sum(q.expect == NONE for q in QUESTIONS) >= 20
-    for style in ("colloquial", "typo", "missing_chars", "simplified", "english", "fullwidth", "chinese_numerals",
-                  "terse", "verbose"):
+    for style in (
+        "colloquial",
+        "typo",
+        "missing_chars",
+        "simplified",
+        "english",
+        "fullwidth",
+        "chinese_numerals",
+        "terse",
+        "verbose",
+    ):
         assert styles[style] >= 5, style
 
 
 def test_top1_accuracy_is_at_least_95_percent(engine: Engine) -> None:
-    wrong = [(q.q, q.expect, engine.answer(q.q).intent) for q in QUESTIONS if not is_correct(q, engine.answer(q.q).intent)]
+    wrong = [
+        (q.q, q.expect, engine.answer(q.q).intent) for q in QUESTIONS if not is_correct(q, engine.answer(q.q).intent)
+    ]
     accuracy = 1 - len(wrong) / len(QUESTIONS)
     assert accuracy >= 0.95, f"accuracy {accuracy:.1%}; wrong: {wrong[:20]}"
 
@@ -38,16 +49,25 @@ def test_blind_holdout_set_stays_above_its_measured_floor(engine: Engine) -> Non
 
 
 def test_no_unanswerable_question_gets_a_confident_answer(engine: Engine) -> None:
-    confident = [(q.q, a.intent, a.confidence) for q in QUESTIONS if q.expect == NONE
-                 for a in [engine.answer(q.q)] if a.intent is not None or a.confidence >= CONFIDENT]
+    confident = [
+        (q.q, a.intent, a.confidence)
+        for q in QUESTIONS
+        if q.expect == NONE
+        for a in [engine.answer(q.q)]
+        if a.intent is not None or a.confidence >= CONFIDENT
+    ]
     assert confident == []
 
 
 def test_slot_questions_get_exactly_the_asked_figure(engine: Engine) -> None:
     checked = [q for q in QUESTIONS if q.contains and q.expect != NONE]
     assert len(checked) >= 30
-    missing = [(q.q, q.contains) for q in checked
-               for a in [engine.answer(q.q)] if a.intent == q.expect and not all(c in a.text for c in q.contains)]
+    missing = [
+        (q.q, q.contains)
+        for q in checked
+        for a in [engine.answer(q.q)]
+        if a.intent == q.expect and not all(c in a.text for c in q.contains)
+    ]
     assert len(missing) <= len(checked) * 0.05, missing
 
 
@@ -61,13 +81,16 @@ def test_year_and_level_narrow_a_kpi_table_to_one_cell(engine: Engine) -> None:
     assert all(year in whole.text for year in ("109", "110", "111"))
 
 
-@pytest.mark.parametrize("question, intent", [
-    ("我們 20 班做模式一最多補助多少？", "moe.cap.mode1.medium"),
-    ("我們12班模式一最多補助多少", "moe.cap.mode1.small"),
-    ("我們13班模式一最多補助多少", "moe.cap.mode1.medium"),
-    ("模式二做兩個領域、8 班，部領經費多少", "moe.cap.pl.multi.medium"),
-    ("模式二只做一個領域、8 班，部領經費多少", "moe.cap.pl.single.medium"),
-])
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("我們 20 班做模式一最多補助多少？", "moe.cap.mode1.medium"),
+        ("我們12班模式一最多補助多少", "moe.cap.mode1.small"),
+        ("我們13班模式一最多補助多少", "moe.cap.mode1.medium"),
+        ("模式二做兩個領域、8 班，部領經費多少", "moe.cap.pl.multi.medium"),
+        ("模式二只做一個領域、8 班，部領經費多少", "moe.cap.pl.single.medium"),
+    ],
+)
 def test_tier_is_picked_by_the_school_facts(engine: Engine, question: str, intent: str) -> None:
     assert engine.answer(question).intent == intent
 
@@ -98,7 +121,9 @@ def test_unsure_answers_offer_three_closest_topics(engine: Engine) -> None:
     assert all(s.intent in engine.kb.entries for s in answer.suggestions)
 
 
-@pytest.mark.parametrize("question", ["台北市的雙語計畫補助多少？", "外師月薪多少", "What is the salary of a foreign teacher?"])
+@pytest.mark.parametrize(
+    "question", ["台北市的雙語計畫補助多少？", "外師月薪多少", "What is the salary of a foreign teacher?"]
+)
 def test_questions_the_plans_do_not_answer_point_to_the_bureau(engine: Engine, question: str) -> None:
     answer = engine.answer(question)
     assert answer.intent is None

@@ -12,8 +12,8 @@ _engine = Engine.load()
 
 texts = st.one_of(
     st.text(max_size=400),
-    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=200),   # control characters
-    st.text(alphabet=st.sampled_from("😀🎉👍🏻‍♀️🇹🇼𝄞\u200d\ufe0f"), max_size=200),              # emoji and joiners
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=200),  # control characters
+    st.text(alphabet=st.sampled_from("😀🎉👍🏻‍♀️🇹🇼𝄞\u200d\ufe0f"), max_size=200),  # emoji and joiners
     st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=300),
     st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=20), st.integers(1, 6000)),  # up to ~100 kB
 )
@@ -40,7 +40,9 @@ def test_a_100_kb_message_is_cut_before_matching(monkeypatch) -> None:
     """Work per message is bounded: the matcher only ever sees a capped question."""
     seen: list[str] = []
     original = _engine.matcher.rank
-    monkeypatch.setattr(_engine.matcher, "rank", lambda text, slots, **kw: seen.append(text) or original(text, slots, **kw))
+    monkeypatch.setattr(
+        _engine.matcher, "rank", lambda text, slots, **kw: seen.append(text) or original(text, slots, **kw)
+    )
     huge = "我們 20 班做模式一最多補助多少？" * 6000
     assert len(huge.encode()) > 100_000
     _well_formed(_engine.answer(huge))

@@ -41,11 +41,29 @@ def test_keelung_has_all_30_action_plans_with_three_years(kb) -> None:
 
 def test_moe_covers_every_required_section(kb) -> None:
     ids = set(kb.entries)
-    required = {"moe.goals", "moe.periods", "moe.modes", "moe.mode1", "moe.mode2", "moe.apply.procedure",
-                "moe.closeout", "moe.support.expert_pool", "moe.open_classroom", "moe.licence",
-                "moe.teaching_load", "moe.cap.mode1.small", "moe.cap.mode1.medium", "moe.cap.mode1.large",
-                "moe.cap.branch", "moe.cap.mode2.bilingual", "moe.cap.pl.transfer", "moe.item.nhi_premium",
-                "moe.item.equipment", "moe.item.english_test_fee", "moe.item.language_study"}
+    required = {
+        "moe.goals",
+        "moe.periods",
+        "moe.modes",
+        "moe.mode1",
+        "moe.mode2",
+        "moe.apply.procedure",
+        "moe.closeout",
+        "moe.support.expert_pool",
+        "moe.open_classroom",
+        "moe.licence",
+        "moe.teaching_load",
+        "moe.cap.mode1.small",
+        "moe.cap.mode1.medium",
+        "moe.cap.mode1.large",
+        "moe.cap.branch",
+        "moe.cap.mode2.bilingual",
+        "moe.cap.pl.transfer",
+        "moe.item.nhi_premium",
+        "moe.item.equipment",
+        "moe.item.english_test_fee",
+        "moe.item.language_study",
+    }
     assert required <= ids
     tiers = [e for e in kb.entries.values() if e.id.startswith("moe.cap.pl.") and e.when.get("classes")]
     assert len(tiers) == 7  # 3 tiers for two or more domains, 4 for one domain
@@ -67,6 +85,7 @@ def test_test_questions_are_not_copied_into_the_knowledge_base(kb, engine) -> No
 
 
 # -- validation: a broken file stops loading with the file and entry named ----------------
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
@@ -101,10 +120,12 @@ def test_unknown_key_is_rejected(data_copy: Path) -> None:
 
 def test_duplicate_id_is_rejected(data_copy: Path) -> None:
     path = _first_entry_file(data_copy)
+
     def duplicate(raw):
         clone = dict(raw["entries"][0])
         clone["phrasings"] = {"zh": ["完全不同的問法一", "完全不同的問法二"], "en": ["unique one", "unique two"]}
         raw["entries"].append(clone)
+
     _edit(path, duplicate)
     with pytest.raises(KnowledgeBaseError, match=r"duplicate id"):
         loader.load(data_copy)
@@ -112,8 +133,10 @@ def test_duplicate_id_is_rejected(data_copy: Path) -> None:
 
 def test_shared_phrasing_is_rejected(data_copy: Path) -> None:
     path = _first_entry_file(data_copy)
+
     def share(raw):
         raw["entries"][1]["phrasings"]["zh"].append(raw["entries"][0]["phrasings"]["zh"][0])
+
     _edit(path, share)
     with pytest.raises(KnowledgeBaseError, match=r"is also a phrasing of entry"):
         loader.load(data_copy)
@@ -138,15 +161,18 @@ def test_invalid_yaml_names_the_file(data_copy: Path) -> None:
 
 def test_invented_number_is_caught(data_copy: Path) -> None:
     path = _first_entry_file(data_copy)
-    _edit(path, lambda raw: raw["entries"][0]["answer"].update(zh=raw["entries"][0]["answer"]["zh"] + "補助 987654 元。"))
+    _edit(
+        path, lambda raw: raw["entries"][0]["answer"].update(zh=raw["entries"][0]["answer"]["zh"] + "補助 987654 元。")
+    )
     problems = loader.provenance_problems(loader.load(data_copy))
     assert any("987654" in p for p in problems)
 
 
 def test_every_required_section_is_covered(kb) -> None:
     gaps = loader.coverage_gaps(kb)
-    assert {doc: {label: ids for label, ids in sections.items() if ids} for doc, sections in gaps.items()} == \
-        {doc: {} for doc in gaps}
+    assert {doc: {label: ids for label, ids in sections.items() if ids} for doc, sections in gaps.items()} == {
+        doc: {} for doc in gaps
+    }
     listed = {i for doc in kb.documents.values() for ids in doc.coverage.values() for i in ids}
     assert listed == set(kb.entries)  # every entry belongs to a required section
 

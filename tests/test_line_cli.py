@@ -22,8 +22,15 @@ from bot.cli import main
 pytest_plugins = ["line_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
-LINE_VARS = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_WEBHOOK_HOST", "LINE_WEBHOOK_PORT",
-             "LINE_API_BASE_URL", "LINE_DATA_API_BASE_URL", "LINE_PUSH_RATE")
+LINE_VARS = (
+    "LINE_CHANNEL_SECRET",
+    "LINE_CHANNEL_ACCESS_TOKEN",
+    "LINE_WEBHOOK_HOST",
+    "LINE_WEBHOOK_PORT",
+    "LINE_API_BASE_URL",
+    "LINE_DATA_API_BASE_URL",
+    "LINE_PUSH_RATE",
+)
 
 
 @pytest.fixture
@@ -33,16 +40,20 @@ def no_line_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("no_line_env")
-@pytest.mark.parametrize("env", [
-    {},
-    {"LINE_CHANNEL_SECRET": SECRET},
-    {"LINE_CHANNEL_ACCESS_TOKEN": TOKEN},
-    {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_WEBHOOK_PORT": "http"},
-    {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_PUSH_RATE": "0"},
-    {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_PUSH_RATE": "fast"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"LINE_CHANNEL_SECRET": SECRET},
+        {"LINE_CHANNEL_ACCESS_TOKEN": TOKEN},
+        {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_WEBHOOK_PORT": "http"},
+        {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_PUSH_RATE": "0"},
+        {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_PUSH_RATE": "fast"},
+    ],
+)
 def test_missing_or_bad_settings_exit_2_with_one_line_and_no_secret(
-        env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert main(["line"]) == 2
@@ -63,14 +74,24 @@ def _free_port() -> int:
 async def server(fake: FakeLine, tmp_path: Path) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in LINE_VARS} | {
-        "LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_WEBHOOK_HOST": "127.0.0.1", "LINE_WEBHOOK_PORT": str(port),
-        "LINE_API_BASE_URL": fake.base_url, "LINE_DATA_API_BASE_URL": fake.base_url,
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_WEBHOOK_HOST": "127.0.0.1",
+        "LINE_WEBHOOK_PORT": str(port),
+        "LINE_API_BASE_URL": fake.base_url,
+        "LINE_DATA_API_BASE_URL": fake.base_url,
         "POLICYBOT_DB": str(tmp_path / "policybot.db"),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "line", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "line",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         yield f"http://127.0.0.1:{port}", process
     finally:
@@ -79,8 +100,9 @@ async def server(fake: FakeLine, tmp_path: Path) -> AsyncIterator[tuple[str, asy
             await process.wait()
 
 
-async def _wait_healthy(session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process,
-                        timeout: float = 30) -> None:
+async def _wait_healthy(
+    session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process, timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while process.returncode is None and time.monotonic() < deadline:
         try:
@@ -97,7 +119,8 @@ async def _wait_healthy(session: aiohttp.ClientSession, url: str, process: async
 
 
 async def test_policybot_line_serves_the_webhook_and_stops_cleanly(
-        fake: FakeLine, server: tuple[str, asyncio.subprocess.Process]) -> None:
+    fake: FakeLine, server: tuple[str, asyncio.subprocess.Process]
+) -> None:
     url, process = server
     body = json.dumps({"destination": "Ubot", "events": [text_event("結案要什麼時候交？")]}).encode()
     async with aiohttp.ClientSession() as session:

@@ -104,8 +104,7 @@ async def test_example_button_from_the_greeting_is_answered(line: Line) -> None:
     assert "2 個月內" in "\n".join(reply.texts())
 
 
-async def test_redelivered_event_is_answered_once_even_after_a_restart(
-        fake: FakeLine, services: Services) -> None:
+async def test_redelivered_event_is_answered_once_even_after_a_restart(fake: FakeLine, services: Services) -> None:
     first = text_event("結案要什麼時候交？", event_id="01HREDELIVERED000000000001")
     again = dict(first, deliveryContext={"isRedelivery": True}, replyToken="tok-redelivered")
     async with serve(fake, services) as line:
@@ -128,12 +127,19 @@ async def test_redelivered_event_whose_reply_token_expired_is_pushed(line: Line)
 
 
 async def test_budget_file_is_fetched_through_the_content_api_and_checked(line: Line) -> None:
-    budget = ("面向,類別,項目,單價,數量,金額\n"
-              "雙語生活化,經常門,外聘講座鐘點費,2000,4,8000\n"
-              "雙語生活化,經常門,住宿費,3500,2,7000\n").encode()
+    budget = (
+        "面向,類別,項目,單價,數量,金額\n"
+        "雙語生活化,經常門,外聘講座鐘點費,2000,4,8000\n"
+        "雙語生活化,經常門,住宿費,3500,2,7000\n"
+    ).encode()
     line.fake.contents["m-file-1"] = budget
-    await line.deliver([event("message", message={"type": "file", "id": "m-file-1",
-                                                  "fileName": "budget.csv", "fileSize": len(budget)})])
+    await line.deliver(
+        [
+            event(
+                "message", message={"type": "file", "id": "m-file-1", "fileName": "budget.csv", "fileSize": len(budget)}
+            )
+        ]
+    )
     [reply] = await line.fake.wait_for(line.fake.replies)
     assert [c.path for c in line.fake.content_fetches()] == ["/v2/bot/message/m-file-1/content"]
     text = "\n".join(reply.texts())
@@ -141,8 +147,14 @@ async def test_budget_file_is_fetched_through_the_content_api_and_checked(line: 
 
 
 async def test_oversized_file_is_refused_without_downloading_it(line: Line) -> None:
-    await line.deliver([event("message", message={"type": "file", "id": "m-big", "fileName": "budget.csv",
-                                                  "fileSize": MAX_FILE_BYTES + 1})])
+    await line.deliver(
+        [
+            event(
+                "message",
+                message={"type": "file", "id": "m-big", "fileName": "budget.csv", "fileSize": MAX_FILE_BYTES + 1},
+            )
+        ]
+    )
     [reply] = await line.fake.wait_for(line.fake.replies)
     assert "5 MB" in reply.texts()[0]
     assert line.fake.content_fetches() == []
@@ -177,8 +189,7 @@ async def test_unfollow_unsubscribes(line: Line) -> None:
 async def test_long_answer_is_split_into_at_most_five_messages(line: Line, monkeypatch: pytest.MonkeyPatch) -> None:
     paragraph = "補助項目與單價上限說明。" * 300  # 3,600 characters
     long_text = "\n\n".join([paragraph] * 10)  # 36,000 characters: more than 5 messages hold
-    monkeypatch.setattr(line.services.dialog, "handle_text",
-                        lambda chat, text, lang_hint=None: Reply(long_text))
+    monkeypatch.setattr(line.services.dialog, "handle_text", lambda chat, text, lang_hint=None: Reply(long_text))
     await line.deliver([text_event("全部列出來")])
     [reply] = await line.fake.wait_for(line.fake.replies)
     texts = reply.texts()
@@ -188,14 +199,20 @@ async def test_long_answer_is_split_into_at_most_five_messages(line: Line, monke
 
 async def test_group_message_is_answered_only_when_addressed(line: Line) -> None:
     chatter = text_event("結案要什麼時候交？", source=group_source())
-    other = text_event("@王老師 結案要什麼時候交？", source=group_source(),
-                       mention={"mentionees": [{"index": 0, "length": 4, "type": "user", "userId": "U2"}]})
+    other = text_event(
+        "@王老師 結案要什麼時候交？",
+        source=group_source(),
+        mention={"mentionees": [{"index": 0, "length": 4, "type": "user", "userId": "U2"}]},
+    )
     await line.deliver([chatter, other])
     await line.settle()
     assert line.fake.replies() == []
 
-    addressed = text_event("@policybot 結案要什麼時候交？", source=group_source(),
-                           mention={"mentionees": [{"index": 0, "length": 10, "type": "user", "isSelf": True}]})
+    addressed = text_event(
+        "@policybot 結案要什麼時候交？",
+        source=group_source(),
+        mention={"mentionees": [{"index": 0, "length": 10, "type": "user", "isSelf": True}]},
+    )
     await line.deliver([addressed, text_event("/subscribe", source=group_source())])
     await line.fake.wait_for(lambda: len(line.fake.replies()) == 2)
     answer, subscribed = line.fake.replies()
@@ -204,7 +221,8 @@ async def test_group_message_is_answered_only_when_addressed(line: Line) -> None
 
 
 async def test_webhook_answers_while_an_event_is_still_being_handled(
-        line: Line, monkeypatch: pytest.MonkeyPatch) -> None:
+    line: Line, monkeypatch: pytest.MonkeyPatch
+) -> None:
     release = threading.Event()
     dialog = line.services.dialog
     original = dialog.handle_text

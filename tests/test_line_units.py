@@ -45,9 +45,12 @@ def test_signature_is_the_base64_hmac_of_the_raw_body() -> None:
 
 
 _texts = st.lists(
-    st.one_of(st.text(alphabet="補助上限說明。，\n ab", min_size=1, max_size=3000),
-              st.text(alphabet="📖⏰😀字", min_size=1, max_size=3000)),
-    min_size=1, max_size=12,
+    st.one_of(
+        st.text(alphabet="補助上限說明。，\n ab", min_size=1, max_size=3000),
+        st.text(alphabet="📖⏰😀字", min_size=1, max_size=3000),
+    ),
+    min_size=1,
+    max_size=12,
 ).map("".join)
 
 

@@ -105,7 +105,11 @@ def test_closeout_115_with_its_assumption(cal):
     assert closeout is not None and closeout.date == date(2027, 9, 30)
     assert closeout.kind == "closeout"
     assert "六(二)2" in closeout.source
-    assert "假設" in closeout.assumption_zh and "2026-08-01" in closeout.assumption_zh and "2027-07-31" in closeout.assumption_zh
+    assert (
+        "假設" in closeout.assumption_zh
+        and "2026-08-01" in closeout.assumption_zh
+        and "2027-07-31" in closeout.assumption_zh
+    )
     assert "Assumes" in closeout.assumption_en and "approval letter" in closeout.assumption_en
 
 
@@ -213,7 +217,10 @@ def test_approval_letter_period_moves_the_closeout(tmp_path, raw):
         (lambda d: d["county_deadlines"][0].pop("date"), "date: null"),
         (lambda d: d["county_deadlines"][1].update(kinds=["holiday"]), "unknown kind `holiday`"),
         (lambda d: d["county_deadlines"][1].update(id="county.lesson_plan"), "duplicate id"),
-        (lambda d: d["plan_years"][0].update(approved_period={"start": "2026-08-01", "end": None}), "both start and end"),
+        (
+            lambda d: d["plan_years"][0].update(approved_period={"start": "2026-08-01", "end": None}),
+            "both start and end",
+        ),
     ],
 )
 def test_broken_calendar_names_file_and_entry(tmp_path, raw, change, message):

@@ -73,7 +73,9 @@ def test_deadlines_invalid_date_exits_2(capsys, bad):
 
 def test_reminders_due_lists_what_would_be_sent(db, capsys):
     assert run(["reminders", "subscribe", "--chat", "42", "--kinds", "closeout"], capsys)[0] == 0
-    assert run(["reminders", "subscribe", "--channel", "telegram", "--chat", "7", "--lead-days", "14,1"], capsys)[0] == 0
+    assert (
+        run(["reminders", "subscribe", "--channel", "telegram", "--chat", "7", "--lead-days", "14,1"], capsys)[0] == 0
+    )
     code, out, _ = run(["reminders", "due", "--at", "2027-08-31 09:00", "--json"], capsys)
     assert code == 0
     rows = json.loads(out)
@@ -126,6 +128,11 @@ def test_deadlines_json_through_the_policybot_entry_point(tmp_path):
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     closeout = next(r for r in rows if r["id"] == "moe115.closeout")
-    assert closeout == {"id": "moe115.closeout", "title": closeout["title"], "date": "2027-09-30",
-                        "days_left": 60, "source": "115 學年度雙語生活化校園計畫 六(二)2 核結程序"}
+    assert closeout == {
+        "id": "moe115.closeout",
+        "title": closeout["title"],
+        "date": "2027-09-30",
+        "days_left": 60,
+        "source": "115 學年度雙語生活化校園計畫 六(二)2 核結程序",
+    }
     assert not (tmp_path / "unused.db").exists()  # listing deadlines does not touch the database

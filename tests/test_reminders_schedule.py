@@ -38,7 +38,10 @@ def test_closeout_115_reminders_at_0900_taipei():
 def test_each_lead_is_due_only_until_the_next_one():
     reminders = schedule.reminders_for(sub(), CLOSEOUT)
     assert [r.until for r in reminders] == [
-        taipei(2027, 9, 16, 9), taipei(2027, 9, 23, 9), taipei(2027, 9, 29, 9), taipei(2027, 10, 1, 0),
+        taipei(2027, 9, 16, 9),
+        taipei(2027, 9, 23, 9),
+        taipei(2027, 9, 29, 9),
+        taipei(2027, 10, 1, 0),
     ]
 
 

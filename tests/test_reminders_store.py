@@ -59,8 +59,9 @@ def test_a_later_migration_is_applied_once_and_keeps_data(db, monkeypatch):
     store.close()
     SubscriptionStore(db).close()
     conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == \
-        [v for v, _ in MIGRATIONS] + [later]
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version")] == [
+        v for v, _ in MIGRATIONS
+    ] + [later]
     assert conn.execute("SELECT muted FROM subscriptions").fetchall() == [(0,)]
     conn.close()
 
@@ -202,7 +203,7 @@ def test_lock_taken_while_open_gives_store_error_not_data_loss(db):
 
 def test_directory_in_the_way_is_a_store_error(tmp_path):
     (tmp_path / "policybot.db").mkdir()
-    with pytest.raises(StoreError, match="policybot.db"):
+    with pytest.raises(StoreError, match=r"policybot\.db"):
         SubscriptionStore(tmp_path / "policybot.db")
 
 

@@ -46,13 +46,16 @@ def test_every_rule_carries_quotes(raw: dict) -> None:
         assert all(isinstance(rule, dict) and rule.get("quotes") for rule in rules), group
 
 
-@pytest.mark.parametrize("path, value, expected", [
-    (("items", "attendance_fee", "cap"), "2,500", "number 2500"),
-    (("ceilings", "mode1", "tiers", 1, "amounts", "bilingual_life"), "26萬", "number 26"),
-    (("items", "premium", "rate"), "2.2%", "number 2.2"),
-    (("teaching_load", "lead"), 7, "number 7"),
-    (("items", "equipment", "kinds", "tablet", "cap"), "1萬6,000", "number 6000"),
-])
+@pytest.mark.parametrize(
+    "path, value, expected",
+    [
+        (("items", "attendance_fee", "cap"), "2,500", "number 2500"),
+        (("ceilings", "mode1", "tiers", 1, "amounts", "bilingual_life"), "26萬", "number 26"),
+        (("items", "premium", "rate"), "2.2%", "number 2.2"),
+        (("teaching_load", "lead"), 7, "number 7"),
+        (("items", "equipment", "kinds", "tablet", "cap"), "1萬6,000", "number 6000"),
+    ],
+)
 def test_a_number_not_in_the_quotes_is_reported(raw: dict, path: tuple, value: object, expected: str) -> None:
     changed = copy.deepcopy(raw)
     node = changed
@@ -109,10 +112,19 @@ def test_the_entry_loader_skips_rules_files() -> None:
     assert RULES_FILE not in loader.entry_files(loader.DATA_DIR)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("15萬", 150000), ("2萬5,000", 25000), ("1萬5,000", 15000), ("2,000", 2000), ("800", 800),
-    (120, 120), ("3 萬", 30000), ("1.5萬", 15000),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15萬", 150000),
+        ("2萬5,000", 25000),
+        ("1萬5,000", 15000),
+        ("2,000", 2000),
+        ("800", 800),
+        (120, 120),
+        ("3 萬", 30000),
+        ("1.5萬", 15000),
+    ],
+)
 def test_parse_money(text: object, expected: int) -> None:
     assert parse_money(text) == expected
 
@@ -123,7 +135,9 @@ def test_parse_money_rejects(text: str) -> None:
         parse_money(text)
 
 
-@pytest.mark.parametrize("text, expected", [("20%", Decimal("0.2")), ("2.11%", Decimal("0.0211")), ("30%", Decimal("0.3"))])
+@pytest.mark.parametrize(
+    "text, expected", [("20%", Decimal("0.2")), ("2.11%", Decimal("0.0211")), ("30%", Decimal("0.3"))]
+)
 def test_parse_rate(text: str, expected: Decimal) -> None:
     assert parse_rate(text) == expected
 
@@ -134,19 +148,22 @@ def _write(tmp_path: Path, raw: dict) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda r: r["items"]["lodging"].update(nightly="3,000"), "unknown key"),
-    (lambda r: r["items"]["lodging"].pop("cap"), "missing key 'cap'"),
-    (lambda r: r["items"]["lodging"].update(cap="three thousand"), "not an amount"),
-    (lambda r: r["items"]["premium"].update(rate="2.11"), "not a percentage"),
-    (lambda r: r["ceilings"]["mode1"]["tiers"][1].update(classes=[14, 35]), "gap or overlap"),
-    (lambda r: r["ceilings"]["mode1"]["tiers"][2].update(classes=[36, 99]), "must be open"),
-    (lambda r: r["items"]["misc"].update(quotes=[]), "at least one quote"),
-    (lambda r: r["items"]["premium"].update(base_items=["attendance_fee", "lunch"]), "unknown item"),
-    (lambda r: r["items"]["english_test"].update(other_level="B3"), "not a CEFR level"),
-    (lambda r: r.update(document="nope"), "'document' must be one of"),
-    (lambda r: r.update(items={"misc": r["items"].pop("misc"), **r["items"]}), "items must be listed in the order"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda r: r["items"]["lodging"].update(nightly="3,000"), "unknown key"),
+        (lambda r: r["items"]["lodging"].pop("cap"), "missing key 'cap'"),
+        (lambda r: r["items"]["lodging"].update(cap="three thousand"), "not an amount"),
+        (lambda r: r["items"]["premium"].update(rate="2.11"), "not a percentage"),
+        (lambda r: r["ceilings"]["mode1"]["tiers"][1].update(classes=[14, 35]), "gap or overlap"),
+        (lambda r: r["ceilings"]["mode1"]["tiers"][2].update(classes=[36, 99]), "must be open"),
+        (lambda r: r["items"]["misc"].update(quotes=[]), "at least one quote"),
+        (lambda r: r["items"]["premium"].update(base_items=["attendance_fee", "lunch"]), "unknown item"),
+        (lambda r: r["items"]["english_test"].update(other_level="B3"), "not a CEFR level"),
+        (lambda r: r.update(document="nope"), "'document' must be one of"),
+        (lambda r: r.update(items={"misc": r["items"].pop("misc"), **r["items"]}), "items must be listed in the order"),
+    ],
+)
 def test_the_loader_is_strict(tmp_path: Path, raw: dict, change, message: str) -> None:
     changed = copy.deepcopy(raw)
     change(changed)

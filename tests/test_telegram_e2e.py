@@ -19,15 +19,15 @@ from typing import Any
 
 import aiohttp
 import pytest
+from fake_telegram import BOT_USER, GROUP, TOKEN, USER, FakeTelegram, polling
 from telegram import Update
 from telegram.ext import Application
 
 from bot.config import TelegramSettings
 from bot.wiring import Services, build_services
-from fake_telegram import BOT_USER, GROUP, TOKEN, USER, FakeTelegram, polling
 from handlers.dialog import MAX_FILE_BYTES, ChatRef, Dialog, Reply
-from handlers.text_split import split_text
 from handlers.telegram import SCHEDULER, TelegramPushChannel, build_application
+from handlers.text_split import split_text
 from knowledge.engine import Engine
 from reminders.calendar import TAIPEI
 from reminders.push import PushOutcome
@@ -87,8 +87,9 @@ async def tap(fake: FakeTelegram, data: str) -> dict[str, Any]:
 # -- conversation -----------------------------------------------------------------------------
 
 
-async def test_start_shows_welcome_and_three_tappable_examples(fake: FakeTelegram, app: Application,
-                                                               services: Services) -> None:
+async def test_start_shows_welcome_and_three_tappable_examples(
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     (reply,) = await converse(fake, lambda: fake.message("/start"))
     welcome = reference(services).welcome(CHAT, USER["language_code"])
     assert reply["text"] == welcome.text and str(reply["chat_id"]) == str(USER["id"])
@@ -110,22 +111,25 @@ async def test_question_is_answered_with_its_source(fake: FakeTelegram, app: App
 
 
 async def test_english_client_gets_english_for_a_question_without_letters(
-        fake: FakeTelegram, app: Application, services: Services) -> None:
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     english = {**USER, "id": 5002, "language_code": "en-GB"}
     (reply,) = await converse(fake, lambda: fake.message("/help", user=english))
     assert reply["text"] == reference(services).handle_command(ChatRef("telegram", "5002"), "help", "", "en").text
     assert "Commands" in reply["text"]
 
 
-async def test_commands_outside_the_menu_keep_their_arguments(fake: FakeTelegram, app: Application,
-                                                              services: Services) -> None:
+async def test_commands_outside_the_menu_keep_their_arguments(
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     (reply,) = await converse(fake, lambda: fake.message("/ask 結案要什麼時候交？"))
     assert reply["text"] == reference(services).handle_command(CHAT, "ask", "結案要什麼時候交？").text
     assert "📖" in reply["text"]
 
 
 async def test_low_confidence_offers_suggestions_and_tapping_one_answers_it(
-        fake: FakeTelegram, app: Application, services: Services) -> None:
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     (reply,) = await converse(fake, lambda: fake.message("嗯嗯"))
     expected = reference(services).handle_text(CHAT, "嗯嗯")
     assert expected.buttons and reply["text"] == expected.text
@@ -151,7 +155,8 @@ async def test_cap_with_arguments(fake: FakeTelegram, app: Application, services
 
 
 async def test_cap_without_arguments_asks_step_by_step_with_buttons(
-        fake: FakeTelegram, app: Application, services: Services) -> None:
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     """mode -> classes -> domains -> branch: tap the first choice at each step until the result."""
     steps = reference(services)
     skip_unless_dialog_knows_cap(steps)
@@ -173,8 +178,7 @@ async def test_cap_without_arguments_asks_step_by_step_with_buttons(
 
 
 async def test_budget_csv_is_downloaded_and_checked(fake: FakeTelegram, app: Application, services: Services) -> None:
-    content = ("面向,類別,項目,單價,數量,金額\n"
-               "雙語生活化,經常門,住宿費,3500,2,7000\n").encode()
+    content = ("面向,類別,項目,單價,數量,金額\n雙語生活化,經常門,住宿費,3500,2,7000\n").encode()
     (reply,) = await converse(fake, lambda: fake.document("經費表.csv", content))
     expected = reference(services).handle_file(CHAT, "經費表.csv", content, USER["language_code"]).text
     assert reply["text"] == expected
@@ -184,8 +188,9 @@ async def test_budget_csv_is_downloaded_and_checked(fake: FakeTelegram, app: App
     assert len(fake.calls_to("download")) == 1
 
 
-async def test_oversized_or_other_files_are_not_downloaded(fake: FakeTelegram, app: Application,
-                                                           services: Services) -> None:
+async def test_oversized_or_other_files_are_not_downloaded(
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     (too_big,) = await converse(fake, lambda: fake.document("budget.csv", b"a,b\n", file_size=MAX_FILE_BYTES + 1))
     (pdf,) = await converse(fake, lambda: fake.document("plan.pdf", b"%PDF-1.4", mime_type="application/pdf"))
     assert "5 MB" in too_big["text"]
@@ -206,7 +211,8 @@ async def test_ten_kilobyte_message_is_answered(fake: FakeTelegram, app: Applica
 
 
 async def test_long_reply_is_split_into_messages_with_buttons_on_the_last(
-        fake: FakeTelegram, app: Application, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake: FakeTelegram, app: Application, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paragraphs = [f"第 {i} 段：" + "補助經費依核定計畫辦理。" * 30 for i in range(40)]
     long = Reply("\n\n".join(paragraphs), services.dialog.welcome(CHAT).buttons)
     expected = split_text(long.text, 4096)
@@ -223,7 +229,8 @@ async def test_long_reply_is_split_into_messages_with_buttons_on_the_last(
 
 
 async def test_group_messages_are_answered_only_when_meant_for_the_bot(
-        fake: FakeTelegram, app: Application, services: Services) -> None:
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     group = ChatRef("telegram", str(GROUP["id"]))
     question = "結案要什麼時候交？"
     expected = reference(services).handle_text(group, question).text
@@ -242,8 +249,7 @@ async def test_group_messages_are_answered_only_when_meant_for_the_bot(
     assert command["text"] == reference(services).handle_command(group, "help", "").text
 
 
-async def test_text_mention_is_stripped_before_asking(fake: FakeTelegram, app: Application,
-                                                      services: Services) -> None:
+async def test_text_mention_is_stripped_before_asking(fake: FakeTelegram, app: Application, services: Services) -> None:
     question = "結案要什麼時候交？"
     entity = {"type": "text_mention", "offset": 0, "length": 9, "user": BOT_USER}
     (reply,) = await converse(fake, lambda: fake.message(f"policybot{question}", chat=GROUP, entities=[entity]))
@@ -254,8 +260,12 @@ async def test_text_mention_is_stripped_before_asking(fake: FakeTelegram, app: A
 
 
 async def test_a_failing_handler_logs_the_update_and_apologises(
-        fake: FakeTelegram, app: Application, services: Services, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    fake: FakeTelegram,
+    app: Application,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def explode(*args: object) -> Reply:
         raise RuntimeError("engine exploded")
 
@@ -279,8 +289,9 @@ async def test_commands_are_registered_in_chinese_and_english(fake: FakeTelegram
         assert [(c["command"], c["description"]) for c in by_language[language]] == Dialog.command_menu(lang)
 
 
-async def test_blocking_the_bot_stops_the_chats_reminders(fake: FakeTelegram, app: Application,
-                                                          services: Services) -> None:
+async def test_blocking_the_bot_stops_the_chats_reminders(
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     services.store.subscribe("telegram", str(USER["id"]), lang="zh")
     fake.my_chat_member("kicked")
     await converse(fake, lambda: fake.message("/help", user={**USER, "id": 5003}))  # processed after it
@@ -288,7 +299,8 @@ async def test_blocking_the_bot_stops_the_chats_reminders(fake: FakeTelegram, ap
 
 
 async def test_reminders_are_pushed_and_a_blocked_chat_is_unsubscribed(
-        fake: FakeTelegram, app: Application, services: Services) -> None:
+    fake: FakeTelegram, app: Application, services: Services
+) -> None:
     chat_id = str(USER["id"])
     services.store.subscribe("telegram", chat_id, lang="zh", lead_days=(30, 14))
     deadline = next(d for d in services.calendar.deadlines(after=datetime.now(TAIPEI).date()) if d.date)
@@ -330,9 +342,17 @@ async def post_update(url: str, update: dict[str, Any], secret: str | None) -> i
 
 
 def start_update(update_id: int) -> dict[str, Any]:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": 0, "chat": {"id": USER["id"], "type": "private"}, "from": USER,
-        "text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "chat": {"id": USER["id"], "type": "private"},
+            "from": USER,
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
 
 
 async def check_webhook_secret(fake: FakeTelegram, url: str, secret: str) -> None:
@@ -350,8 +370,13 @@ async def test_webhook_rejects_requests_without_the_secret_token(fake: FakeTeleg
     await application.initialize()
     assert application.updater is not None
     await application.updater.start_webhook(
-        listen="127.0.0.1", port=port, url_path="telegram", webhook_url="https://bot.example.org/telegram",
-        secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        listen="127.0.0.1",
+        port=port,
+        url_path="telegram",
+        webhook_url="https://bot.example.org/telegram",
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
     await application.start()
     try:
         (set_webhook,) = fake.calls_to("setWebhook")
@@ -366,11 +391,23 @@ async def test_webhook_rejects_requests_without_the_secret_token(fake: FakeTeleg
 
 async def run_bot(fake: FakeTelegram, tmp_path: Path, **env: str) -> asyncio.subprocess.Process:
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
-    environment = {**inherited, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": fake.base_url,
-                   "POLICYBOT_DB": str(tmp_path / "run.db"), **env}
+    environment = {
+        **inherited,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "POLICYBOT_DB": str(tmp_path / "run.db"),
+        **env,
+    }
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
 
 
 async def stop_bot(process: asyncio.subprocess.Process) -> str:
@@ -397,9 +434,14 @@ async def test_policybot_run_polls_and_never_logs_the_token(fake: FakeTelegram, 
 
 async def test_policybot_run_serves_a_webhook_with_a_secret(fake: FakeTelegram, tmp_path: Path) -> None:
     port, secret = free_port(), "another_S3cret"
-    process = await run_bot(fake, tmp_path, TELEGRAM_WEBHOOK_URL="https://bot.example.org/hooks/tg",
-                            TELEGRAM_WEBHOOK_LISTEN="127.0.0.1", TELEGRAM_WEBHOOK_PORT=str(port),
-                            TELEGRAM_WEBHOOK_SECRET=secret)
+    process = await run_bot(
+        fake,
+        tmp_path,
+        TELEGRAM_WEBHOOK_URL="https://bot.example.org/hooks/tg",
+        TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+        TELEGRAM_WEBHOOK_PORT=str(port),
+        TELEGRAM_WEBHOOK_SECRET=secret,
+    )
     try:
         (set_webhook,) = await fake.wait_for("setWebhook", timeout=20)
         assert set_webhook.params["secret_token"] == secret
@@ -410,8 +452,9 @@ async def test_policybot_run_serves_a_webhook_with_a_secret(fake: FakeTelegram, 
     assert TOKEN not in log and secret not in log
 
 
-async def test_policybot_run_with_a_rejected_token_exits_2_without_showing_it(fake: FakeTelegram,
-                                                                             tmp_path: Path) -> None:
+async def test_policybot_run_with_a_rejected_token_exits_2_without_showing_it(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
     revoked = "987654321:AAHrevokedTokenForTests_9876543210zyxwv"
     process = await run_bot(fake, tmp_path, TELEGRAM_BOT_TOKEN=revoked)
     _, stderr = await asyncio.wait_for(process.communicate(), 20)

@@ -11,14 +11,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from fake_telegram import BOT_USER, DROP, GROUP, TOKEN, USER, FakeTelegram, entities_for
 from telegram import Bot, Message
 from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.cli import main
-from bot.logs import REDACTED, RedactSecrets
 from bot.config import TelegramSettings
-from fake_telegram import BOT_USER, DROP, GROUP, TOKEN, USER, FakeTelegram, entities_for
+from bot.logs import REDACTED, RedactSecrets
 from handlers.dialog import Button, Dialog
 from handlers.telegram import TelegramPushChannel, addressed_text, build_application, file_url, keyboard
 from knowledge.engine import Engine
@@ -29,8 +29,15 @@ CHAT_ID = str(USER["id"])
 
 
 def message(text: str, chat: dict[str, Any] = GROUP, **fields: Any) -> Message:
-    data = {"message_id": 1, "date": 0, "chat": chat, "from": USER, "text": text,
-            "entities": entities_for(text), **fields}
+    data = {
+        "message_id": 1,
+        "date": 0,
+        "chat": chat,
+        "from": USER,
+        "text": text,
+        "entities": entities_for(text),
+        **fields,
+    }
     return Message.de_json(data, None)
 
 
@@ -62,9 +69,15 @@ def test_text_mention_and_reply_to_the_bot_are_for_the_bot() -> None:
 
 def test_caption_mention_addresses_a_document() -> None:
     caption = f"@{USERNAME} 幫我檢查"
-    data = {"message_id": 1, "date": 0, "chat": GROUP, "from": USER, "caption": caption,
-            "caption_entities": entities_for(caption),
-            "document": {"file_id": "f", "file_unique_id": "u", "file_name": "b.csv"}}
+    data = {
+        "message_id": 1,
+        "date": 0,
+        "chat": GROUP,
+        "from": USER,
+        "caption": caption,
+        "caption_entities": entities_for(caption),
+        "document": {"file_id": "f", "file_unique_id": "u", "file_name": "b.csv"},
+    }
     assert addressed_text(Message.de_json(data, None), BOT_ID, USERNAME) == "幫我檢查"
 
 
@@ -141,18 +154,31 @@ async def test_push_sent(fake: FakeTelegram, channel: TelegramPushChannel) -> No
     assert fake.texts(CHAT_ID) == ["⏰ 期限提醒：結案"]
 
 
-@pytest.mark.parametrize("status, description, parameters, outcome", [
-    (403, "Forbidden: bot was blocked by the user", None, PushOutcome.BLOCKED),
-    (403, "Forbidden: user is deactivated", None, PushOutcome.BLOCKED),
-    (400, "Bad Request: chat not found", None, PushOutcome.BLOCKED),
-    (400, "Bad Request: group chat was upgraded to a supergroup chat", {"migrate_to_chat_id": -100777},
-     PushOutcome.BLOCKED),
-    (400, "Bad Request: message is too long", None, PushOutcome.FAILED),
-    (429, "Too Many Requests: retry after 5", {"retry_after": 5}, PushOutcome.FAILED),
-    (502, "Bad Gateway", None, PushOutcome.FAILED),
-])
-async def test_push_outcomes(fake: FakeTelegram, channel: TelegramPushChannel, status: int, description: str,
-                             parameters: dict[str, Any] | None, outcome: PushOutcome) -> None:
+@pytest.mark.parametrize(
+    "status, description, parameters, outcome",
+    [
+        (403, "Forbidden: bot was blocked by the user", None, PushOutcome.BLOCKED),
+        (403, "Forbidden: user is deactivated", None, PushOutcome.BLOCKED),
+        (400, "Bad Request: chat not found", None, PushOutcome.BLOCKED),
+        (
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            {"migrate_to_chat_id": -100777},
+            PushOutcome.BLOCKED,
+        ),
+        (400, "Bad Request: message is too long", None, PushOutcome.FAILED),
+        (429, "Too Many Requests: retry after 5", {"retry_after": 5}, PushOutcome.FAILED),
+        (502, "Bad Gateway", None, PushOutcome.FAILED),
+    ],
+)
+async def test_push_outcomes(
+    fake: FakeTelegram,
+    channel: TelegramPushChannel,
+    status: int,
+    description: str,
+    parameters: dict[str, Any] | None,
+    outcome: PushOutcome,
+) -> None:
     fake.fail("sendMessage", CHAT_ID, status, description, parameters)
     assert await channel.push(CHAT_ID, "提醒") is outcome
 
@@ -185,14 +211,18 @@ async def test_pushes_go_through_the_rate_limiter(fake: FakeTelegram, engine: En
 # -- policybot run ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("token, message", [
-    (None, "TELEGRAM_BOT_TOKEN is not set"),
-    ("", "TELEGRAM_BOT_TOKEN is not set"),
-    ("123456789:tooShortSecretPart", "TELEGRAM_BOT_TOKEN is malformed"),
-    ("not a token at all but a long secret-looking string", "TELEGRAM_BOT_TOKEN is malformed"),
-])
+@pytest.mark.parametrize(
+    "token, message",
+    [
+        (None, "TELEGRAM_BOT_TOKEN is not set"),
+        ("", "TELEGRAM_BOT_TOKEN is not set"),
+        ("123456789:tooShortSecretPart", "TELEGRAM_BOT_TOKEN is malformed"),
+        ("not a token at all but a long secret-looking string", "TELEGRAM_BOT_TOKEN is malformed"),
+    ],
+)
 def test_run_with_a_missing_or_malformed_token_exits_2_with_one_line(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], token: str | None, message: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], token: str | None, message: str
+) -> None:
     if token is None:
         monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     else:
@@ -204,8 +234,9 @@ def test_run_with_a_missing_or_malformed_token_exits_2_with_one_line(
         assert token not in err and token.split(":")[-1] not in err
 
 
-def test_run_with_a_webhook_but_no_secret_exits_2(monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_with_a_webhook_but_no_secret_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_URL", "https://bot.example.org/tg")
     monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET", raising=False)
@@ -221,8 +252,15 @@ def test_the_log_filter_redacts_the_token_in_messages_and_tracebacks() -> None:
     try:
         raise RuntimeError(f"POST https://api.telegram.org/bot{TOKEN}/getMe failed")
     except RuntimeError as exc:
-        record = logging.LogRecord("httpx", logging.ERROR, __file__, 1, "HTTP Request: %s %s",
-                                   ("POST", f"https://api.telegram.org/bot{TOKEN}/getMe"), (type(exc), exc, None))
+        record = logging.LogRecord(
+            "httpx",
+            logging.ERROR,
+            __file__,
+            1,
+            "HTTP Request: %s %s",
+            ("POST", f"https://api.telegram.org/bot{TOKEN}/getMe"),
+            (type(exc), exc, None),
+        )
     assert redact.filter(record)
     formatted = handler.format(record)
     assert TOKEN not in formatted

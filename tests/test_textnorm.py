@@ -6,19 +6,22 @@ from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, chinese_numerals_
 normalize = Normalizer({"部分領域課程雙語教學": "部領", "鐘點": "鐘點費", "多益": "英檢"})
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("我們２０班做模式一最多補助多少？", "我們20班做模式1最多補助多少"),
-    ("模式二做两个领域、八班", "模式2做2個領域 8班"),
-    ("一一〇學年度國中", "110學年度國中"),
-    ("二十五萬元", "25萬元"),
-    ("一百二十萬", "120萬"),
-    ("每人每節 1,000 元", "每人每節 1000 元"),
-    ("部分領域課程雙語教學可以用在哪", "部領可以用在哪"),
-    ("講座鐘點費", "講座鐘點費"),          # a variant that is a prefix of its canonical word
-    ("外聘鐘點怎麼算", "外聘鐘點費怎麼算"),
-    ("Can I claim my TOEIC fee?", "can i claim my toeic fee"),
-    ("ＴＯＥＩＣ　多益", "toeic 英檢"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("我們２０班做模式一最多補助多少？", "我們20班做模式1最多補助多少"),
+        ("模式二做两个领域、八班", "模式2做2個領域 8班"),
+        ("一一〇學年度國中", "110學年度國中"),
+        ("二十五萬元", "25萬元"),
+        ("一百二十萬", "120萬"),
+        ("每人每節 1,000 元", "每人每節 1000 元"),
+        ("部分領域課程雙語教學可以用在哪", "部領可以用在哪"),
+        ("講座鐘點費", "講座鐘點費"),  # a variant that is a prefix of its canonical word
+        ("外聘鐘點怎麼算", "外聘鐘點費怎麼算"),
+        ("Can I claim my TOEIC fee?", "can i claim my toeic fee"),
+        ("ＴＯＥＩＣ　多益", "toeic 英檢"),
+    ],
+)
 def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
@@ -33,30 +36,40 @@ def test_clean_drops_control_characters_and_caps_length() -> None:
     assert len(clean("問" * 100_000)) == MAX_QUESTION_CHARS
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("結案要什麼時候交", "zh"), ("Can I claim my TOEIC fee?", "en"), ("模式1 mode", "zh"),
-    ("12345", None), ("", None), ("What is 部領?", "en"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("結案要什麼時候交", "zh"),
+        ("Can I claim my TOEIC fee?", "en"),
+        ("模式1 mode", "zh"),
+        ("12345", None),
+        ("", None),
+        ("What is 部領?", "en"),
+    ],
+)
 def test_detect_lang(text: str, lang: str | None) -> None:
     assert detect_lang(text) == lang
 
 
-@pytest.mark.parametrize("question, slots", [
-    ("我們 20 班做模式一最多補助多少", Slots(mode=1, classes=20)),
-    ("模式二做兩個領域、八班", Slots(mode=2, domains=2, classes=8)),
-    ("110學年度國中英語文章每學期幾篇", Slots(year=110, level="國中")),
-    ("一一一學年度高中第二外語", Slots(year=111, level="高中")),
-    ("我們１４班、有分校，模式一", Slots(mode=1, classes=14, branch=True)),
-    ("mode 2 with one domain and 12 classes", Slots(mode=2, domains=1, classes=12)),
-    ("junior high 2021-22", Slots(year=110, level="國中")),
-    ("國中小英語學藝競賽", Slots()),          # both levels: no single level
-    ("模式一 -5班", Slots(mode=1, classes=-5)),  # kept negative, for the calculator to refuse
-    ("模式一 2.5班", Slots(mode=1)),             # a decimal is not a class count
-    ("第一階段是114-116學年度嗎", Slots(year=116)),  # a range's dash is not a minus sign
-    ("模式一和模式二差在哪", Slots()),          # two modes named: a comparison, no mode
-    ("英語村遊學60班次", Slots()),            # 班次 is not a class count
-    ("學分班要上多少小時", Slots()),
-])
+@pytest.mark.parametrize(
+    "question, slots",
+    [
+        ("我們 20 班做模式一最多補助多少", Slots(mode=1, classes=20)),
+        ("模式二做兩個領域、八班", Slots(mode=2, domains=2, classes=8)),
+        ("110學年度國中英語文章每學期幾篇", Slots(year=110, level="國中")),
+        ("一一一學年度高中第二外語", Slots(year=111, level="高中")),
+        ("我們１４班、有分校，模式一", Slots(mode=1, classes=14, branch=True)),
+        ("mode 2 with one domain and 12 classes", Slots(mode=2, domains=1, classes=12)),
+        ("junior high 2021-22", Slots(year=110, level="國中")),
+        ("國中小英語學藝競賽", Slots()),  # both levels: no single level
+        ("模式一 -5班", Slots(mode=1, classes=-5)),  # kept negative, for the calculator to refuse
+        ("模式一 2.5班", Slots(mode=1)),  # a decimal is not a class count
+        ("第一階段是114-116學年度嗎", Slots(year=116)),  # a range's dash is not a minus sign
+        ("模式一和模式二差在哪", Slots()),  # two modes named: a comparison, no mode
+        ("英語村遊學60班次", Slots()),  # 班次 is not a class count
+        ("學分班要上多少小時", Slots()),
+    ],
+)
 def test_extract_slots(question: str, slots: Slots) -> None:
     assert extract(normalize(question)) == slots
 
