@@ -1,19 +1,22 @@
 """The `policybot` command line (also `python -m bot`).
 
-Each subcommand lives in a module `bot/cmd_<name>.py` with a `register(subparsers)`
-function that adds its parser and sets `func` (returning the exit status). New commands
-need no change here.
+Each subcommand lives in a module `bot/cmd_<name>.py` with a `register(subparsers)` function that
+adds its parser and sets `func(args, settings)` (returning the exit status); COMMANDS lists them.
+Whatever a user or operator can get wrong ends as a `PolicybotError`, caught here once: one line
+naming the file or setting on stderr, exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-import bot
+from bot import cmd_ask, cmd_budget, cmd_cap, cmd_chat, cmd_kb, cmd_line, cmd_reminders, cmd_run
+from bot.config import Settings
+from knowledge.errors import PolicybotError
+
+COMMANDS = (cmd_ask, cmd_chat, cmd_cap, cmd_budget, cmd_reminders, cmd_run, cmd_line, cmd_kb)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answers, calculators and deadline reminders for Taiwan's school funding plans.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in sorted(m.name for m in pkgutil.iter_modules(bot.__path__) if m.name.startswith("cmd_")):
-        importlib.import_module(f"bot.{module}").register(subparsers)
+    for command in COMMANDS:
+        command.register(subparsers)
     return parser
 
 
@@ -37,7 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        return int(args.func(args, Settings.from_env()) or 0)
+    except PolicybotError as error:
+        print(f"policybot {args.command}: {error.line(getattr(args, 'lang', None))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-from knowledge.engine import Answer, Engine
-from knowledge.loader import KnowledgeBaseError
+from bot.config import Settings
+from bot.wiring import load_knowledge
+from knowledge.engine import Answer
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("ask", help="answer a question about the plans")
     parser.add_argument("question", nargs="?", default=None, help="the question, in Chinese or English")
     output = parser.add_mutually_exclusive_group()
@@ -49,12 +50,8 @@ def _input_lines(stream: TextIO) -> Iterator[str]:
         yield line.decode("utf-8", errors="replace")
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        engine = Engine.load()
-    except KnowledgeBaseError as exc:
-        print(f"policybot: knowledge base error: {exc}", file=sys.stderr)
-        return 2
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    engine = load_knowledge(settings.data_dir).engine
     if args.jsonl:
         for line in _input_lines(sys.stdin):
             answer = engine.answer(line.rstrip("\r\n"), lang=args.lang)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-from bot.cmd_cap import error_line
+from bot.config import Settings
+from bot.wiring import load_knowledge
 from knowledge.budget import BudgetFileError, check_budget, format_report
 from knowledge.calculators import InvalidFacts, SchoolFacts
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check-budget",
         help="check a budget file (CSV or YAML) against the plan's rules",
@@ -44,25 +44,20 @@ def _facts(args: argparse.Namespace) -> SchoolFacts | None:
     return facts
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     lang = args.lang or "zh"
-    try:
-        facts = _facts(args)
-    except InvalidFacts as error:
-        print(f"policybot check-budget: {error_line(error, args.lang)}", file=sys.stderr)
-        return 2
+    facts = _facts(args)
+    rules = load_knowledge(settings.data_dir).rules
     path = Path(args.file)
     try:
         content = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        print(f"policybot check-budget: 無法讀取 {path}（{reason}） / cannot read {path} ({reason})", file=sys.stderr)
-        return 2
+        raise BudgetFileError(f"無法讀取 {path}（{reason}）", f"cannot read {path} ({reason})") from None
     try:
-        report = check_budget(content, path.name, facts)
+        report = check_budget(content, path.name, facts, rules)
     except BudgetFileError as error:
-        print(f"policybot check-budget: {path.name}: {error_line(error, args.lang)}", file=sys.stderr)
-        return 2
+        raise BudgetFileError(f"{path.name}: {error.zh}", f"{path.name}: {error.en}") from None
     if args.json:
         print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
     else:

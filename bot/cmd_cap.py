@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
+from bot.config import Settings
+from bot.wiring import load_knowledge
 from knowledge.calc_chat import format_ceiling
-from knowledge.calculators import InvalidFacts, InvalidInput, SchoolFacts, ceiling
-from knowledge.funding_rules import default_rules
+from knowledge.calculators import SchoolFacts, ceiling
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "cap",
         help="funding ceiling of a school (附件2)",
@@ -28,24 +28,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def error_line(error: InvalidInput, lang: str | None) -> str:
-    """One line for stderr; both languages unless one was asked for."""
-    return error.message(lang) if lang else f"{error.zh} / {error.en}"
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        facts = SchoolFacts(
-            mode=args.mode,
-            classes=args.classes,
-            domains=args.domains,
-            branch=args.branch,
-            open_classroom=args.open_classroom,
-        )
-        result = ceiling(default_rules(), facts)
-    except InvalidFacts as error:
-        print(f"policybot cap: {error_line(error, args.lang)}", file=sys.stderr)
-        return 2
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    rules = load_knowledge(settings.data_dir).rules
+    facts = SchoolFacts(
+        mode=args.mode,
+        classes=args.classes,
+        domains=args.domains,
+        branch=args.branch,
+        open_classroom=args.open_classroom,
+    )
+    result = ceiling(rules, facts)
     lang = args.lang or "zh"
     if args.json:
         print(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2))

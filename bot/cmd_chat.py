@@ -5,22 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot import config
+from bot.config import Settings
 from bot.wiring import build_services
 from handlers.cli import run_chat
-from knowledge.loader import KnowledgeBaseError
-from reminders.store import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("chat", help="chat with policybot in the terminal")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    services = build_services(settings)
     try:
-        services = build_services(config.db_path())
-    except (KnowledgeBaseError, StoreError) as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
-        return 2
-    return run_chat(services.dialog, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+        return run_chat(services.dialog, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    finally:
+        services.store.close()

@@ -6,23 +6,22 @@ import argparse
 import sys
 from collections import Counter
 
+from bot.config import Settings
 from knowledge import funding_rules, loader
+from reminders.calendar import CalendarError, PlanCalendar
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("check-kb", help="validate the knowledge base and print a summary")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        kb = loader.load()
-    except loader.KnowledgeBaseError as exc:
-        print(f"knowledge base error: {exc}", file=sys.stderr)
-        return 1
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    data_dir = settings.data_dir or loader.DATA_DIR
+    kb = loader.load(data_dir)  # a file that cannot be loaded at all is a PolicybotError: one line, exit 2
     problems = loader.provenance_problems(kb)
     try:
-        rules = funding_rules.read_raw()
+        rules = funding_rules.read_raw(data_dir / funding_rules.RULES_FILE.name)
         funding_rules.build_rules(rules, funding_rules.RULES_FILE.name, kb.documents)
         problems += [
             f"{funding_rules.RULES_FILE.name}: {p}"
@@ -30,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
         ]
     except (funding_rules.RulesError, KeyError) as exc:
         problems.append(f"calculator rules cannot be loaded: {exc}")
+    try:
+        PlanCalendar.load(data_dir / "calendar.yaml")
+    except CalendarError as exc:
+        problems.append(f"the plan calendar cannot be loaded: {exc}")
     per_topic = Counter(entry.topic for entry in kb.entries.values())
     per_document = Counter(entry.document.id for entry in kb.entries.values())
     phrasings = sum(len(e.phrasings[lang]) for e in kb.entries.values() for lang in ("zh", "en"))

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot import config
+from bot.config import Settings
 from bot.logs import configure_logging
 
 # The LINE SDK is imported when the server starts, not when any `policybot` command builds
 # its argument parser: it keeps `policybot ask` quick.
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "line",
         help="serve the LINE webhook at /callback (LINE_CHANNEL_SECRET, LINE_CHANNEL_ACCESS_TOKEN)",
@@ -23,30 +23,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
     from bot.line_app import build_app
     from bot.wiring import build_services
-    from knowledge.loader import KnowledgeBaseError
-    from reminders.store import StoreError
 
+    line = settings.line()
+    services = build_services(settings)
+    configure_logging([line.channel_secret, line.access_token])
     try:
-        settings = config.line()
-    except config.ConfigError as exc:
-        print(f"policybot line: {exc}", file=sys.stderr)
-        return 2
-    try:
-        services = build_services(config.db_path())
-    except (KnowledgeBaseError, StoreError) as exc:
-        print(f"policybot line: {exc}", file=sys.stderr)
-        return 2
-    configure_logging([settings.channel_secret, settings.access_token])
-    try:
-        web.run_app(build_app(settings, services), host=settings.host, port=settings.port)
+        web.run_app(build_app(line, services), host=line.host, port=line.port)
     except OSError as exc:  # e.g. the port is taken
-        print(
-            f"policybot line: cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}", file=sys.stderr
-        )
+        print(f"policybot line: cannot serve on {line.host}:{line.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+    finally:
+        services.store.close()
     return 0

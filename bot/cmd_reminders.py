@@ -8,14 +8,16 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime
 
+from bot.config import Settings
+from bot.wiring import load_knowledge
 from knowledge.textnorm import excerpt
 from reminders import schedule, texts
-from reminders.calendar import CalendarError, PlanCalendar, as_taipei, taipei_now
+from reminders.calendar import as_taipei, taipei_now
 from reminders.commands import ReminderCommands
-from reminders.store import StoreError, SubscriptionStore
+from reminders.store import SubscriptionStore
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("deadlines", help="list the plan deadlines on or after a date, with days left")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the date to count from (default: today in Asia/Taipei)")
     p.add_argument(
@@ -63,15 +65,12 @@ def _shown(value: str) -> str:
     return repr(excerpt(value, 40))
 
 
-def deadlines(args: argparse.Namespace) -> int:
+def deadlines(args: argparse.Namespace, settings: Settings) -> int:
     try:
         on = date.fromisoformat(args.on) if args.on else taipei_now().date()
     except ValueError:
         return _error(f"--on must be a date like 2027-08-01, not {_shown(args.on)}", 2)
-    try:
-        calendar = PlanCalendar.load()
-    except CalendarError as exc:
-        return _error(str(exc), 1)
+    calendar = load_knowledge(settings.data_dir).calendar
     upcoming = calendar.deadlines(after=on)
     if args.json:
         rows = [
@@ -106,20 +105,17 @@ def _moment(text: str) -> datetime:
         return datetime.fromisoformat(text.strip())
 
 
-def reminders_due(args: argparse.Namespace) -> int:
+def reminders_due(args: argparse.Namespace, settings: Settings) -> int:
     try:
         at = as_taipei(_moment(args.at))
     except ValueError:
         return _error(f'--at must be a moment like "2027-08-31 09:00" (Asia/Taipei), not {_shown(args.at)}', 2)
+    calendar = load_knowledge(settings.data_dir).calendar
+    store = SubscriptionStore(settings.db_path)
     try:
-        calendar = PlanCalendar.load()
-        store = SubscriptionStore()
-        try:
-            due = schedule.due(store.subscriptions(), calendar.deadlines(after=at.date()), at, store.settled())
-        finally:
-            store.close()
-    except (CalendarError, StoreError) as exc:
-        return _error(str(exc), 1)
+        due = schedule.due(store.subscriptions(), calendar.deadlines(after=at.date()), at, store.settled())
+    finally:
+        store.close()
     rows = [
         {
             "channel": r.subscription.channel,
@@ -140,35 +136,32 @@ def reminders_due(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(
-                f"{texts.moment(datetime.fromisoformat(row['scheduled_at']))}  {row['channel']}:{row['chat_id']}  "
+                f"{texts.moment(datetime.fromisoformat(str(row['scheduled_at'])))}  {row['channel']}:{row['chat_id']}  "
                 f"{row['lead_days']}d before {row['date']}  {row['deadline_id']}  {row['title']}"
             )
     return 0
 
 
-def reminders_subscribe(args: argparse.Namespace) -> int:
+def reminders_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     def action(commands: ReminderCommands) -> int:
         ok, reply = commands.try_subscribe(args.channel, args.chat, f"{args.kinds} {args.lead_days}", args.lang)
         print(reply, file=sys.stdout if ok else sys.stderr)
         return 0 if ok else 2
 
-    return _with_commands(action)
+    return _with_commands(settings, action)
 
 
-def reminders_unsubscribe(args: argparse.Namespace) -> int:
+def reminders_unsubscribe(args: argparse.Namespace, settings: Settings) -> int:
     def action(commands: ReminderCommands) -> int:
         print(commands.unsubscribe(args.channel, args.chat, args.lang))
         return 0
 
-    return _with_commands(action)
+    return _with_commands(settings, action)
 
 
-def _with_commands(action: Callable[[ReminderCommands], int]) -> int:
-    try:
-        calendar = PlanCalendar.load()
-        store = SubscriptionStore()
-    except (CalendarError, StoreError) as exc:
-        return _error(str(exc), 1)
+def _with_commands(settings: Settings, action: Callable[[ReminderCommands], int]) -> int:
+    calendar = load_knowledge(settings.data_dir).calendar
+    store = SubscriptionStore(settings.db_path)
     try:
         return action(ReminderCommands(store, calendar))
     finally:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from bot import config
+from bot.config import Settings
 from bot.logs import REDACTED, configure_logging
+from handlers.settings import TelegramSettings
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -17,36 +18,25 @@ if TYPE_CHECKING:
 # builds its argument parser: it keeps `policybot ask` quick.
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN; webhook when TELEGRAM_WEBHOOK_URL is set)"
     )
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.wiring import build_services
     from handlers.telegram import build_application
-    from knowledge.loader import KnowledgeBaseError
-    from reminders.calendar import CalendarError
-    from reminders.store import StoreError
 
+    telegram = settings.telegram()
+    configure_logging([telegram.token], quiet=("httpx", "apscheduler"))  # httpx logs URLs with the token
+    services = build_services(settings)
+    application = build_application(telegram, services.dialog, services.scheduler)
     try:
-        settings = config.telegram()
-    except config.ConfigError as exc:
-        print(f"policybot run: {exc}", file=sys.stderr)
-        return 2
-    configure_logging([settings.token], quiet=("httpx", "apscheduler"))  # httpx logs URLs with the token
-    try:
-        services = build_services(config.db_path())
-    except (KnowledgeBaseError, CalendarError, StoreError) as exc:
-        print(f"policybot run: {exc}", file=sys.stderr)
-        return 2
-    application = build_application(settings, services)
-    try:
-        serve(application, settings)
+        serve(application, telegram)
     except InvalidToken:  # PTB's message quotes the token: never print it
         print(
             "policybot run: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped? see @BotFather)", file=sys.stderr
@@ -54,14 +44,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     except NetworkError as exc:
         print(
-            f"policybot run: cannot reach the Telegram Bot API: {str(exc).replace(settings.token, REDACTED)}",
+            f"policybot run: cannot reach the Telegram Bot API: {str(exc).replace(telegram.token, REDACTED)}",
             file=sys.stderr,
         )
         return 1
+    finally:
+        services.store.close()
     return 0
 
 
-def serve(application: Application, settings: config.TelegramSettings) -> None:
+def serve(application: Application[Any, Any, Any, Any, Any, Any], settings: TelegramSettings) -> None:
     """Long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set; returns on SIGINT or SIGTERM."""
     from telegram import Update
 

@@ -21,14 +21,11 @@ import hmac
 import json
 import logging
 import math
-import sqlite3
-import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -47,8 +44,9 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
-from bot.config import LineSettings
 from handlers.dialog import Button, ChatRef, Dialog, Reply, parse_command
+from handlers.event_log import EventLog
+from handlers.settings import LineSettings
 from handlers.text_split import split_text
 from reminders.push import PushOutcome
 
@@ -317,74 +315,6 @@ class LinePushChannel:
         return PushOutcome.SENT
 
 
-# -- duplicate deliveries ----------------------------------------------------------------------
-
-
-class EventLog:
-    """The webhook event ids already taken on, so an event LINE delivers twice is answered once.
-
-    A bounded in-memory set serves the usual case; a small table in the reminder database (when
-    `path` is given) makes it hold across a restart. Ids are kept `retention` seconds, far longer
-    than LINE goes on redelivering. If the table cannot be used the memory set still answers:
-    answering a rare duplicate beats ignoring a user.
-    """
-
-    def __init__(
-        self,
-        path: str | Path | None = None,
-        *,
-        memory: int = 10_000,
-        retention: float = 7 * 86400,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self._memory = memory
-        self._retention = retention
-        self._clock = clock
-        self._recent: dict[str, None] = {}
-        self._lock = threading.Lock()
-        self._conn = self._open(Path(path)) if path is not None else None
-
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("""CREATE TABLE IF NOT EXISTS line_webhook_events (
-                            event_id    TEXT PRIMARY KEY,
-                            received_at REAL NOT NULL)""")
-        conn.execute("CREATE INDEX IF NOT EXISTS line_webhook_events_received ON line_webhook_events (received_at)")
-        return conn
-
-    def claim(self, event_id: str) -> bool:
-        """True the first time an id is seen, False for a duplicate. Blocking: call in a thread."""
-        with self._lock:
-            if event_id in self._recent:
-                return False
-            self._recent[event_id] = None
-            if len(self._recent) > self._memory:
-                del self._recent[next(iter(self._recent))]
-            return self._claim_stored(event_id)
-
-    def _claim_stored(self, event_id: str) -> bool:
-        if self._conn is None:
-            return True
-        now = self._clock()
-        try:
-            cursor = self._conn.execute(
-                "INSERT OR IGNORE INTO line_webhook_events (event_id, received_at) VALUES (?, ?)", (event_id, now)
-            )
-            self._conn.execute("DELETE FROM line_webhook_events WHERE received_at < ?", (now - self._retention,))
-        except sqlite3.Error as exc:
-            log.error("LINE event log unavailable (%s); duplicates are caught in memory only", exc)
-            return True
-        return cursor.rowcount > 0
-
-    def close(self) -> None:
-        if self._conn is not None:
-            with self._lock:
-                self._conn.close()
-
-
 # -- reading events ----------------------------------------------------------------------------
 
 
@@ -398,7 +328,7 @@ def _chat(event: dict[str, Any]) -> ChatRef | None:
 
 
 def _in_group(event: dict[str, Any]) -> bool:
-    return event["source"].get("type") != "user"
+    return bool(event["source"].get("type") != "user")
 
 
 def _redelivered(event: dict[str, Any]) -> bool:
@@ -418,7 +348,9 @@ def _addressed_text(message: dict[str, Any]) -> str | None:
     own = [m for m in mentionees if isinstance(m, dict) and m.get("isSelf") is True]
     if not own:
         return None
-    spans = [(m["index"], m["length"]) for m in own if isinstance(m.get("index"), int) and isinstance(m.get("length"), int)]
+    spans = [
+        (m["index"], m["length"]) for m in own if isinstance(m.get("index"), int) and isinstance(m.get("length"), int)
+    ]
     for start, length in sorted(spans, reverse=True):
         if text[start : start + 1] == "@":  # the index is where LINE says; skip it if it is not
             text = text[:start] + text[start + length :]

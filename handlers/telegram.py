@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import httpx
 from telegram import (
@@ -37,16 +37,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import TelegramSettings
 from handlers.dialog import BUTTON_DATA_LIMIT, Button, ChatRef, Dialog, Reply, parse_command
+from handlers.settings import TelegramSettings
 from handlers.text_split import split_text
-from reminders.push import PushOutcome
+from reminders.push import PushChannel, PushOutcome
 
 if TYPE_CHECKING:
-    from bot.wiring import Services
     from reminders.scheduler import ReminderScheduler
 
 log = logging.getLogger(__name__)
+
+# The application with PTB's default context types (policybot keeps no per-chat data in PTB).
+TelegramApp: TypeAlias = "Application[Any, Any, Any, Any, Any, Any]"
 
 CHANNEL = "telegram"
 SCHEDULER = "reminder_scheduler"  # key of the running ReminderScheduler in Application.bot_data
@@ -241,7 +243,7 @@ class TelegramHandlers:
             log.warning("could not apologise for update %s: %s", update.update_id, exc)
 
 
-def add_handlers(application: Application, handlers: TelegramHandlers) -> None:
+def add_handlers(application: TelegramApp, handlers: TelegramHandlers) -> None:
     menu = [name for name, _ in Dialog.command_menu("en")]
     for name in menu:
         application.add_handler(CommandHandler(name, handlers.command, filters=_NEW_MESSAGES))
@@ -284,7 +286,7 @@ class TelegramPushChannel:
 
     name = CHANNEL
 
-    def __init__(self, bot: ExtBot) -> None:
+    def __init__(self, bot: ExtBot[Any]) -> None:
         self.bot = bot
 
     async def push(self, chat_id: str, text: str) -> PushOutcome:
@@ -323,7 +325,7 @@ def file_url(api_base_url: str) -> str | None:
     return api_base_url[: -len(suffix)] + "/file/bot" if api_base_url.endswith(suffix) else None
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: TelegramApp) -> None:
     """The phone's command menu: Chinese by default and for zh clients, English for en clients."""
     bot = application.bot
     zh = [BotCommand(name, description) for name, description in Dialog.command_menu("zh")]
@@ -333,16 +335,22 @@ async def set_commands(application: Application) -> None:
     await bot.set_my_commands(en, language_code="en")
 
 
-def build_application(settings: TelegramSettings, services: Services) -> Application:
-    """The bot, ready for run_polling or run_webhook; reminders start and stop with it."""
+def build_application(
+    settings: TelegramSettings,
+    dialog: Dialog,
+    scheduler_for: Callable[[Mapping[str, PushChannel]], ReminderScheduler] | None = None,
+) -> TelegramApp:
+    """The bot, ready for run_polling or run_webhook; reminders (a scheduler made by
+    `scheduler_for` with this bot's push channel) start and stop with it."""
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: TelegramApp) -> None:
         await set_commands(application)
-        scheduler = services.scheduler({CHANNEL: TelegramPushChannel(application.bot)})
-        scheduler.start()
-        application.bot_data[SCHEDULER] = scheduler
+        if scheduler_for is not None:
+            scheduler = scheduler_for({CHANNEL: TelegramPushChannel(application.bot)})
+            scheduler.start()
+            application.bot_data[SCHEDULER] = scheduler
 
-    async def post_shutdown(application: Application) -> None:
+    async def post_shutdown(application: TelegramApp) -> None:
         scheduler: ReminderScheduler | None = application.bot_data.pop(SCHEDULER, None)
         if scheduler is not None:
             await scheduler.shutdown()
@@ -361,5 +369,5 @@ def build_application(settings: TelegramSettings, services: Services) -> Applica
         if files:
             builder = builder.base_file_url(files)
     application = builder.build()
-    add_handlers(application, TelegramHandlers(services.dialog))
+    add_handlers(application, TelegramHandlers(dialog))
     return application

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from knowledge.errors import UserInputError
 from knowledge.funding_rules import (
     CapitalShare,
     Cited,
@@ -38,16 +39,8 @@ SESSIONS = ("half_day", "day", "online")
 ROLES = ("teacher", "substitute", "admin")
 
 
-class InvalidInput(ValueError):
+class InvalidInput(UserInputError):
     """An input a calculator cannot use; carries the message in both languages."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 class InvalidFacts(InvalidInput):
@@ -439,7 +432,8 @@ def lecture_rate(rules: FundingRules, lecturer: str) -> int:
         raise InvalidInput(
             "講座請選外聘、隸屬機關學校人員或內聘。", "lecturer must be external, affiliated or internal."
         )
-    return getattr(rules.items.lecture_fee, lecturer)
+    rate: int = getattr(rules.items.lecture_fee, lecturer)
+    return rate
 
 
 _LECTURER_NAMES = {

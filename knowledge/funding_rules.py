@@ -20,6 +20,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 import yaml
 
 from knowledge import loader
+from knowledge.errors import PolicybotError
 from knowledge.model import Bilingual, Document
 from knowledge.textnorm import Normalizer
 
@@ -33,7 +34,7 @@ _RATE = re.compile(r"^(\d+(?:\.\d+)?)%$")
 _CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 
-class RulesError(ValueError):
+class RulesError(PolicybotError):
     """The rules file cannot be loaded; the message names the file and the key."""
 
 
@@ -415,7 +416,7 @@ def _convert(kind: Any, value: Any, where: str, plan: Bilingual) -> Any:
         if not isinstance(value, dict) or not value:
             raise RulesError(f"{where}: must be a non-empty mapping")
         return {str(k): _convert(get_args(kind)[1], v, f"{where}.{k}", plan) for k, v in value.items()}
-    if is_dataclass(kind):
+    if isinstance(kind, type) and is_dataclass(kind):
         return _build(kind, value, where, plan)
     raise RulesError(f"{where}: cannot read a {kind}")  # a field type this loader does not know
 
@@ -499,17 +500,18 @@ def read_raw(path: Path | None = None) -> dict[str, Any]:
     return raw
 
 
-def load_rules(path: Path | None = None) -> FundingRules:
-    """Load and validate a rules file (default: the 115 Bilingual Campus Plan)."""
+def load_rules(path: Path | None = None, data_dir: Path | None = None) -> FundingRules:
+    """Load and validate a rules file (default: the 115 Bilingual Campus Plan) against the plans
+    of `data_dir` (default: the packaged knowledge base)."""
     path = path or RULES_FILE
-    return build_rules(read_raw(path), path.name, loader.load_documents(loader.DATA_DIR))
+    return build_rules(read_raw(path), path.name, loader.load_documents(data_dir or loader.DATA_DIR))
 
 
 def build_rules(raw: dict[str, Any], file: str, documents: Mapping[str, Document]) -> FundingRules:
     """Validated rules from an already read rules file (`file` names it in error messages)."""
     if raw.get("document") not in documents:
         raise RulesError(f"{file}: 'document' must be one of {', '.join(documents)}")
-    rules = _build(FundingRules, raw, file, documents[raw["document"]].short)
+    rules: FundingRules = _build(FundingRules, raw, file, documents[raw["document"]].short)
     _validate(rules, raw, file)
     return rules
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.errors import PolicybotError
 from knowledge.model import (
     LANGS,
     Bilingual,
@@ -48,7 +49,7 @@ ENTRY_OPTIONAL = {"keywords", "when", "details", "derived"}
 DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
-class KnowledgeBaseError(ValueError):
+class KnowledgeBaseError(PolicybotError):
     """The knowledge base cannot be loaded; the message names the file and entry."""
 
 

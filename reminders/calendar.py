@@ -12,13 +12,14 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from knowledge.errors import PolicybotError
 from knowledge.loader import YAML_LOADER
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 ROC_OFFSET = 1911  # 民國 year + 1911 = Gregorian year
 
 
-class CalendarError(ValueError):
+class CalendarError(PolicybotError):
     """calendar.yaml is missing, malformed or inconsistent; the message names the file and entry."""
 
 

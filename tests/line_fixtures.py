@@ -11,6 +11,7 @@ import pytest
 from fake_line import FakeLine
 from line_harness import TOKEN, Line, serve
 
+from bot.config import Settings
 from bot.wiring import Services, build_services
 from knowledge.engine import Engine
 from reminders.calendar import TAIPEI
@@ -39,7 +40,7 @@ def services_fixture(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyP
         return ReminderScheduler(self.store, self.calendar, channels, clock=lambda: QUIET)
 
     monkeypatch.setattr(Services, "scheduler", quiet_scheduler)
-    services = build_services(str(tmp_path / "policybot.db"))
+    services = build_services(Settings(db_path=tmp_path / "policybot.db"))
     yield services
     services.store.close()
 

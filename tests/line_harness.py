@@ -19,10 +19,10 @@ import aiohttp
 from aiohttp import web
 from fake_line import FakeLine
 
-from bot.config import LineSettings
 from bot.line_app import REMINDERS, build_app
 from bot.wiring import Services
 from handlers.line import LINE_BOT, LineBot
+from handlers.settings import LineSettings
 from reminders.scheduler import ReminderScheduler
 
 SECRET = "0123456789abcdef0123456789abcdef"

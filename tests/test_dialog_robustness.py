@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config import Settings
 from bot.wiring import Services, build_services
 from handlers.cli import run_chat
 from handlers.dialog import BUTTON_DATA_LIMIT, ChatRef, Dialog, Reply
@@ -126,7 +127,7 @@ def services(tmp_path_factory: pytest.TempPathFactory, engine: Engine) -> Iterat
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Engine, "load", lambda *args: engine)
-        built = build_services(str(tmp_path_factory.mktemp("robustness") / "policybot.db"))
+        built = build_services(Settings(db_path=tmp_path_factory.mktemp("robustness") / "policybot.db"))
     yield built
     built.store.close()
 

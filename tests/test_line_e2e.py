@@ -31,7 +31,7 @@ pytest_plugins = ["line_fixtures"]
 
 def stored_event_ids(services: Services) -> list[str]:
     with sqlite3.connect(services.store.path) as conn:
-        return [row[0] for row in conn.execute("SELECT event_id FROM line_webhook_events")]
+        return [row[0] for row in conn.execute("SELECT event_id FROM webhook_events WHERE channel = 'line'")]
 
 
 async def test_signed_text_event_is_answered_with_its_source(line: Line, caplog: pytest.LogCaptureFixture) -> None:

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import random
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -16,17 +17,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handlers.dialog import Button, Reply
+from handlers.event_log import EventLog
 from handlers.line import (
     MAX_LABEL,
     MAX_MESSAGES,
     MAX_QUICK_REPLIES,
     MAX_TEXT,
-    EventLog,
     RateLimiter,
     _addressed_text,
     to_messages,
     verify_signature,
 )
+from reminders.database import Database
 
 
 def _utf16_len(text: str) -> int:
@@ -95,23 +97,41 @@ async def test_rate_limiter_never_lets_more_than_rate_requests_touch_a_window() 
 
 def test_event_log_remembers_ids_across_restarts_and_forgets_old_ones(tmp_path: Path) -> None:
     now = [1000.0]
-    db = tmp_path / "policybot.db"
-    log = EventLog(db, memory=2, retention=60, clock=lambda: now[0])
+    path = tmp_path / "policybot.db"
+    db = Database(path)
+    log = EventLog("line", db, memory=2, retention=60, clock=lambda: now[0])
     assert log.claim("a") and not log.claim("a")
     assert log.claim("b") and log.claim("c")
     assert not log.claim("a")  # out of memory, still in the table
-    log.close()
+    assert EventLog("telegram", db, clock=lambda: now[0]).claim("a")  # another channel's ids are its own
+    db.close()
 
-    restarted = EventLog(db, retention=60, clock=lambda: now[0])
+    restarted_db = Database(path)
+    restarted = EventLog("line", restarted_db, retention=60, clock=lambda: now[0])
     assert not restarted.claim("b")
     now[0] += 61
     assert restarted.claim("new")  # pruned what is older than the retention
     assert restarted.claim("c")
-    restarted.close()
+    restarted_db.close()
 
 
-def test_event_log_without_a_file_keeps_a_bounded_memory() -> None:
-    log = EventLog(memory=2)
+def test_event_ids_of_the_old_line_table_survive_the_migration(tmp_path: Path) -> None:
+    path = tmp_path / "policybot.db"
+    old = sqlite3.connect(path)  # a database written by a version before migration 3
+    old.executescript(
+        "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1), (2);"
+        "CREATE TABLE line_webhook_events (event_id TEXT PRIMARY KEY, received_at REAL NOT NULL);"
+        "INSERT INTO line_webhook_events VALUES ('seen-before', 1000.0);"
+    )
+    old.close()
+    db = Database(path)
+    assert db.schema_version() >= 3
+    assert not EventLog("line", db, clock=lambda: 1001.0).claim("seen-before")
+    db.close()
+
+
+def test_event_log_without_a_database_keeps_a_bounded_memory() -> None:
+    log = EventLog("line", memory=2)
     assert log.claim("a") and log.claim("b") and log.claim("c")
     assert not log.claim("c") and log.claim("a")
 

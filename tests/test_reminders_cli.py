@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -12,22 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from bot import cmd_reminders
+from bot.cli import main
 from reminders import schedule
 from reminders.calendar import TAIPEI, PlanCalendar
 from reminders.store import SubscriptionStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# A fresh process running the real entry point (bot/cli.py discovers bot/cmd_reminders.py).
+# A fresh process running the real entry point.
 RUN_CLI = "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="policybot")
-    cmd_reminders.register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    code = args.func(args)
+    code = main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -105,7 +101,7 @@ def test_corrupt_database_is_reported_not_replaced(db, capsys):
     db.parent.mkdir(parents=True)
     db.write_bytes(b"not a database" * 100)
     code, _, err = run(["reminders", "due", "--at", "2027-08-31 09:00"], capsys)
-    assert code == 1 and str(db) in err
+    assert code == 2 and str(db) in err
     assert db.read_bytes() == b"not a database" * 100
 
 

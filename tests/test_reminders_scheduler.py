@@ -166,7 +166,7 @@ CRASHING_PROCESS = textwrap.dedent("""
                 inbox.write(chat_id + "\\n")
             os._exit(9)  # the user has the message; the process dies before recording it
 
-    store = SubscriptionStore()
+    store = SubscriptionStore(os.environ["POLICYBOT_DB"])
     store.subscribe("telegram", "42", lang="zh", kinds=["closeout"])
     channels = {"telegram": CrashAfterDelivery()}
     asyncio.run(ReminderScheduler(store, PlanCalendar.load(), channels).run_due(datetime(2027, 8, 31, 9, tzinfo=TAIPEI)))

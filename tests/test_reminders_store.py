@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from reminders.store import DEFAULT_LEAD_DAYS, MIGRATIONS, StoreError, SubscriptionStore
+from bot.config import Settings
+from reminders.database import MIGRATIONS
+from reminders.store import DEFAULT_LEAD_DAYS, StoreError, SubscriptionStore
 
 
 @pytest.fixture
@@ -18,17 +20,16 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "nested" / "policybot.db"
 
 
-def test_path_from_env_and_parent_created(tmp_path, monkeypatch):
-    monkeypatch.setenv("POLICYBOT_DB", str(tmp_path / "a" / "b" / "bot.db"))
-    store = SubscriptionStore()
+def test_path_from_settings_and_parent_created(tmp_path: Path) -> None:
+    settings = Settings.from_env({"POLICYBOT_DB": str(tmp_path / "a" / "b" / "bot.db")})
+    store = SubscriptionStore(settings.db_path)
     assert store.path == tmp_path / "a" / "b" / "bot.db" and store.path.exists()
     store.close()
 
 
-def test_default_path_is_data_policybot_db(tmp_path, monkeypatch):
-    monkeypatch.delenv("POLICYBOT_DB", raising=False)
+def test_default_path_is_data_policybot_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    store = SubscriptionStore()
+    store = SubscriptionStore(Settings.from_env({}).db_path)
     assert (tmp_path / "data" / "policybot.db").exists()
     store.close()
 
@@ -53,7 +54,7 @@ def test_a_later_migration_is_applied_once_and_keeps_data(db, monkeypatch):
     store.close()
     later = MIGRATIONS[-1][0] + 1
     v_next = (later, ("ALTER TABLE subscriptions ADD COLUMN muted INTEGER NOT NULL DEFAULT 0",))
-    monkeypatch.setattr("reminders.store.MIGRATIONS", (*MIGRATIONS, v_next))
+    monkeypatch.setattr("reminders.database.MIGRATIONS", (*MIGRATIONS, v_next))
     store = SubscriptionStore(db)
     assert store.schema_version() == later and store.get("telegram", "42") is not None
     store.close()

@@ -23,9 +23,10 @@ from fake_telegram import BOT_USER, GROUP, TOKEN, USER, FakeTelegram, polling
 from telegram import Update
 from telegram.ext import Application
 
-from bot.config import TelegramSettings
+from bot.config import Settings
 from bot.wiring import Services, build_services
 from handlers.dialog import MAX_FILE_BYTES, ChatRef, Dialog, Reply
+from handlers.settings import TelegramSettings
 from handlers.telegram import SCHEDULER, TelegramPushChannel, build_application
 from handlers.text_split import split_text
 from knowledge.engine import Engine
@@ -48,12 +49,14 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 def services(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Services:
     """The real wiring, with the session's engine instead of loading the knowledge base again."""
     monkeypatch.setattr(Engine, "load", lambda *args: engine)
-    return build_services(str(tmp_path / "policybot.db"))
+    return build_services(Settings(db_path=tmp_path / "policybot.db"))
 
 
 @pytest.fixture
 async def app(fake: FakeTelegram, services: Services) -> AsyncIterator[Application]:
-    application = build_application(TelegramSettings(token=TOKEN, api_base_url=fake.base_url), services)
+    application = build_application(
+        TelegramSettings(token=TOKEN, api_base_url=fake.base_url), services.dialog, services.scheduler
+    )
     async with polling(application):
         yield application
 
@@ -365,7 +368,9 @@ async def check_webhook_secret(fake: FakeTelegram, url: str, secret: str) -> Non
 
 
 async def test_webhook_rejects_requests_without_the_secret_token(fake: FakeTelegram, services: Services) -> None:
-    application = build_application(TelegramSettings(token=TOKEN, api_base_url=fake.base_url), services)
+    application = build_application(
+        TelegramSettings(token=TOKEN, api_base_url=fake.base_url), services.dialog, services.scheduler
+    )
     port, secret = free_port(), "s3cret_Token-42"
     await application.initialize()
     assert application.updater is not None

@@ -6,7 +6,6 @@ import json
 import logging
 import time as clock
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -17,9 +16,9 @@ from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.cli import main
-from bot.config import TelegramSettings
 from bot.logs import REDACTED, RedactSecrets
 from handlers.dialog import Button, Dialog
+from handlers.settings import TelegramSettings
 from handlers.telegram import TelegramPushChannel, addressed_text, build_application, file_url, keyboard
 from knowledge.engine import Engine
 from reminders.push import PushOutcome
@@ -197,8 +196,8 @@ async def test_push_when_telegram_cannot_be_reached_failed(fake: FakeTelegram, c
 
 async def test_pushes_go_through_the_rate_limiter(fake: FakeTelegram, engine: Engine) -> None:
     """The application's bot waits out a 429 and sends again, for reminders as for replies."""
-    services = SimpleNamespace(dialog=Dialog(engine))  # no updates and no post_init: the dialog is enough
-    application = build_application(TelegramSettings(token=TOKEN, api_base_url=fake.base_url), services)
+    # no updates and no post_init: the dialog is enough
+    application = build_application(TelegramSettings(token=TOKEN, api_base_url=fake.base_url), Dialog(engine))
     assert isinstance(application.bot.rate_limiter, AIORateLimiter)
     fake.fail("sendMessage", CHAT_ID, 429, "Too Many Requests: retry after 1", {"retry_after": 1}, times=1)
     async with application.bot:

@@ -1,0 +1,200 @@
+"""The SQLite database every part of policybot shares: one file, versioned migrations.
+
+One file (POLICYBOT_DB, default ./data/policybot.db) may be shared by the Telegram bot, the LINE
+server and the CLI: WAL mode lets them read while one writes, and busy_timeout makes a writer wait
+for another instead of failing at once. The database never deletes, truncates or recreates the
+file; when it cannot use it (damaged, locked, from a newer version) it raises StoreError naming the
+file. Each feature keeps its tables here, in MIGRATIONS, and its queries in its own class
+(reminders/store.py, handlers/event_log.py) over one `Database`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TypeVar
+
+from knowledge.errors import PolicybotError
+
+# Append only: never edit a migration that has shipped; add a new one with the next number.
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (
+        1,
+        (
+            """CREATE TABLE subscriptions (
+            channel    TEXT NOT NULL,
+            chat_id    TEXT NOT NULL,
+            kinds      TEXT,                                    -- JSON list of kind ids, NULL = all
+            lang       TEXT NOT NULL DEFAULT 'zh',
+            lead_days  TEXT NOT NULL DEFAULT '[30, 14, 7, 1]',  -- JSON list, days before the deadline
+            send_hour  INTEGER NOT NULL DEFAULT 9,              -- hour of day, Asia/Taipei
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (channel, chat_id)
+        )""",
+            """CREATE TABLE sent_log (
+            channel     TEXT NOT NULL,
+            chat_id     TEXT NOT NULL,
+            deadline_id TEXT NOT NULL,                          -- Deadline.key, i.e. id@date
+            lead_days   INTEGER NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed')),
+            attempts    INTEGER NOT NULL DEFAULT 1,
+            updated_at  TEXT NOT NULL,
+            UNIQUE (channel, chat_id, deadline_id, lead_days)
+        )""",
+        ),
+    ),
+    (
+        2,
+        (
+            """CREATE TABLE chat_settings (
+            channel    TEXT NOT NULL,
+            chat_id    TEXT NOT NULL,
+            lang       TEXT NOT NULL CHECK (lang IN ('zh', 'en')),  -- chosen with /lang
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (channel, chat_id)
+        )""",
+        ),
+    ),
+    (
+        3,
+        (
+            # Webhook deliveries already taken on, per channel, so a redelivered event is answered
+            # once even across a restart. Earlier versions kept LINE's in a table of their own,
+            # created outside the migrations: its rows move here.
+            """CREATE TABLE webhook_events (
+            channel     TEXT NOT NULL,
+            event_id    TEXT NOT NULL,
+            received_at REAL NOT NULL,                           -- Unix time
+            PRIMARY KEY (channel, event_id)
+        )""",
+            "CREATE INDEX webhook_events_received ON webhook_events (received_at)",
+            """CREATE TABLE IF NOT EXISTS line_webhook_events (
+            event_id TEXT PRIMARY KEY, received_at REAL NOT NULL)""",
+            """INSERT OR IGNORE INTO webhook_events (channel, event_id, received_at)
+            SELECT 'line', event_id, received_at FROM line_webhook_events""",
+            "DROP TABLE line_webhook_events",
+        ),
+    ),
+)
+
+
+class StoreError(PolicybotError):
+    """The database file cannot be used; the message names the file and what to do."""
+
+
+T = TypeVar("T")
+
+
+class Database:
+    """One connection to the shared file. Opening checks the file and applies pending migrations;
+    every call holds a lock, so threads (the LINE adapter's, the scheduler's) may share it."""
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000):
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the folder for the database {self.path}: {exc}") from exc
+        self._conn = self._guard(self._open)
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            # Read-only checks first: a file we must not use fails before anything is written to it.
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+            current, latest = self._version(conn), MIGRATIONS[-1][0]
+            if current > latest:
+                raise StoreError(
+                    f"The database {self.path} has schema version {current}, newer than this "
+                    f"policybot knows ({latest}). Upgrade policybot; the file was not changed."
+                )
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            if current < latest:
+                self._migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = self._version(conn)  # again, under the write lock: another process may have migrated
+            for version, statements in MIGRATIONS:
+                if version > current:
+                    for statement in statements:
+                        conn.execute(statement)
+                    conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection) -> int:
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
+        if not exists:
+            return 0
+        return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+
+    def schema_version(self) -> int:
+        return self.query(self._version)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    # -- error translation ---------------------------------------------------------------------
+
+    def _guard(self, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except sqlite3.Error as exc:
+            raise self._explain(exc) from exc
+
+    def _explain(self, exc: sqlite3.Error) -> StoreError:
+        code = getattr(exc, "sqlite_errorname", "")
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"The database {self.path} is locked by another process (waited "
+                f"{self.busy_timeout_ms / 1000:g} s). Is another program holding it open? ({exc})"
+            )
+        if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "integrity check" in str(exc):
+            return StoreError(
+                f"The database {self.path} is damaged or not a SQLite database ({exc}). "
+                "It was left as it is: restore it from a backup, or move it aside and policybot "
+                "will start a new one (subscriptions would have to be made again)."
+            )
+        return StoreError(f"Cannot use the database {self.path}: {exc}")
+
+    def query(self, action: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return self._guard(lambda: action(self._conn))
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._guard(lambda: self._conn.execute("BEGIN IMMEDIATE"))
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self._explain(exc) from exc
+                raise
