@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "data" / "questions.yaml"
-# Written later, blind to the knowledge base and to QUESTIONS; see README "Evidence".
+# Written later, blind to the knowledge base and to QUESTIONS; see docs/evidence.md.
 HOLDOUT = QUESTIONS.with_name("questions_holdout.yaml")
 NONE = "none"
 

@@ -66,7 +66,9 @@ def test_every_runtime_dependency_has_an_upper_bound() -> None:
         assert any(s.operator in ("<", "<=", "==", "~=") for s in requirement.specifier), text
 
 
-def test_the_makefile_bootstraps_the_locked_uv() -> None:
+def test_the_makefile_and_the_image_bootstrap_the_locked_uv() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     bootstrap = re.search(r"^UV_VERSION\s*:=\s*(\S+)", makefile, re.MULTILINE)
     assert bootstrap is not None and _locked()["uv"] == {bootstrap.group(1)}
+    image = re.search(r"pip install uv==(\S+)", (ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    assert image is not None and image.group(1) == bootstrap.group(1)
