@@ -182,3 +182,28 @@ def test_a_missing_required_entry_is_reported(data_copy: Path) -> None:
     _edit(path, lambda raw: raw["entries"].pop(0))
     gaps = loader.coverage_gaps(loader.load(data_copy))
     assert any(gaps["moe_bilingual_115"].values())
+
+
+# -- issue 15: readings stated as facts where the plan is ambiguous, one case per point ----
+
+
+def _texts(kb, entry_id: str) -> tuple[str, str]:
+    """All the zh and all the en text an entry can answer with (answer and detail rows)."""
+    entry = kb.entries[entry_id]
+    return (
+        " ".join([entry.answer.zh, *(d.text.zh for d in entry.details)]),
+        " ".join([entry.answer.en, *(d.text.en for d in entry.details)]),
+    )
+
+
+def test_issue15_point01_senior_high_class_year_is_not_shown(kb, engine) -> None:
+    """「高中：雙語實驗班」 sits between the 110 and 111 text: the year is not shown, 111 is likelier."""
+    for entry_id in ("kl.ap.10", "kl.strategy.1.3", "kl.goal.1", "kl.benefits"):
+        zh, en = _texts(kb, entry_id)
+        assert "看不出" in zh and "111" in zh, entry_id
+        assert "does not show" in en and "111" in en, entry_id
+        assert "未再列高中" not in zh and "not listed again" not in en, entry_id
+        assert "110 學年度另列高中" not in zh and "listed for 110" not in en, entry_id
+    assert "高中：雙語實驗班 國中共 1所 國小共 3所" in kb.entries["kl.ap.10"].quotes
+    answer = engine.answer("110學年度高中雙語實驗班")
+    assert answer.intent == "kl.ap.10" and "看不出" in answer.text and "111" in answer.text
