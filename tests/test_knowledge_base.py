@@ -207,3 +207,25 @@ def test_issue15_point01_senior_high_class_year_is_not_shown(kb, engine) -> None
     assert "高中：雙語實驗班 國中共 1所 國小共 3所" in kb.entries["kl.ap.10"].quotes
     answer = engine.answer("110學年度高中雙語實驗班")
     assert answer.intent == "kl.ap.10" and "看不出" in answer.text and "111" in answer.text
+
+
+def test_issue15_point04_single_kpi_cell_is_in_the_109_position(kb) -> None:
+    """Action plans 19, 24 and 26 have one KPI cell without a year: nothing shown for 110/111, not 'none'."""
+    for entry_id in (
+        "kl.ap.19",
+        "kl.ap.24",
+        "kl.ap.26",
+        "kl.strategy.2.4",
+        "kl.strategy.3.3",
+        "kl.strategy.4.1",
+        "kl.goal.2",
+        "kl.goal.3",
+        "kl.goal.4",
+    ):
+        zh, en = _texts(kb, entry_id)
+        assert "109 學年度欄的位置" in zh and "109 position" in en, entry_id
+        assert "沒有顯示內容" in zh and "nothing shown" in en.replace("nothing is shown", "nothing shown"), entry_id
+        for claim in ("未列指標", "僅列 109", "只列 109"):
+            assert claim not in zh, (entry_id, claim)
+        for claim in ("no KPI", "109 only", "only KPI is for 109", "KPI listed for 109 only"):
+            assert claim not in en, (entry_id, claim)
