@@ -229,3 +229,11 @@ def test_issue15_point04_single_kpi_cell_is_in_the_109_position(kb) -> None:
             assert claim not in zh, (entry_id, claim)
         for claim in ("no KPI", "109 only", "only KPI is for 109", "KPI listed for 109 only"):
             assert claim not in en, (entry_id, claim)
+
+
+def test_issue15_point07_exchange_student_shares_with_the_four_high_schools(kb) -> None:
+    zh, en = _texts(kb, "kl.strategy.3.1")
+    assert "與本市四所高中交流分享心得" in zh and "四所高中及所屬國中" in zh
+    assert "回校分享" not in zh
+    assert "four senior high schools" in en and "junior high" in en
+    assert "並與本市四所高中及所屬國中交流分享心得。" in kb.entries["kl.strategy.3.1"].quotes
