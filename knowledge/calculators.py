@@ -689,8 +689,9 @@ def english_test_eligibility(
             Problem(
                 "english_test.level",
                 both(
-                    f"{who.zh}須報名 CEFR {required}（含）以上的檢測，{level.upper()} 不符。",
-                    f"{who.en} must sit a test at CEFR {required} or above; {level.upper()} does not qualify.",
+                    f"{who.zh}只補助 CEFR {required}（含）以上檢測的報名費，{level.upper()} 不在補助範圍。",
+                    f"For {who.en}, only fees for tests at CEFR {required} or above are reimbursed; "
+                    f"{level.upper()} is not covered.",
                 ),
                 source,
             )

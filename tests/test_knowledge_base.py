@@ -237,3 +237,24 @@ def test_issue15_point07_exchange_student_shares_with_the_four_high_schools(kb) 
     assert "回校分享" not in zh
     assert "four senior high schools" in en and "junior high" in en
     assert "並與本市四所高中及所屬國中交流分享心得。" in kb.entries["kl.strategy.3.1"].quotes
+
+
+def test_issue15_point05_english_in_core_concepts_is_a_recommendation(kb) -> None:
+    entry = kb.entries["moe.pl.english_ratio"]
+    assert "建議" in entry.answer.zh
+    assert "recommends" in entry.answer.en and "rather than requires" in entry.answer.en
+    assert "Explain core concepts in Mandarin" not in entry.answer.en  # the old imperative
+
+
+def test_issue15_point06_cefr_levels_limit_which_fees_are_paid(kb) -> None:
+    from knowledge.calculators import english_test_eligibility
+    from knowledge.funding_rules import default_rules
+
+    entry = kb.entries["moe.item.english_test_fee"]
+    assert "為限" in entry.answer.zh and "並不是要求教師去考檢測" in entry.answer.zh
+    assert "must take a test" not in entry.answer.en
+    assert "reimbursed" in entry.answer.en and "does not oblige anyone to sit a test" in entry.answer.en
+    verdict = english_test_eligibility(default_rules(), role="teacher", level="B1", english_teacher=True)
+    (problem,) = verdict.problems
+    assert "must sit" not in problem.message.en and "reimbursed" in problem.message.en
+    assert "只補助" in problem.message.zh
