@@ -258,3 +258,11 @@ def test_issue15_point06_cefr_levels_limit_which_fees_are_paid(kb) -> None:
     (problem,) = verdict.problems
     assert "must sit" not in problem.message.en and "reimbursed" in problem.message.en
     assert "只補助" in problem.message.zh
+
+
+def test_issue15_point14_keelung_issuer_is_what_the_plan_says(kb) -> None:
+    issuer = kb.documents["keelung_intl_edu_109_111"].issuer
+    assert "教育處" not in issuer.zh and "Department of Education" not in issuer.en
+    assert "本府" in issuer.zh and "本府" in issuer.en
+    plan = loader.squash(loader.source_text(kb.documents["keelung_intl_edu_109_111"]))
+    assert "本府" in plan and "教育處" not in plan
