@@ -266,3 +266,17 @@ def test_issue15_point14_keelung_issuer_is_what_the_plan_says(kb) -> None:
     assert "本府" in issuer.zh and "本府" in issuer.en
     plan = loader.squash(loader.source_text(kb.documents["keelung_intl_edu_109_111"]))
     assert "本府" in plan and "教育處" not in plan
+
+
+def test_issue15_point11_school_side_deadlines_are_marked_as_inferences(kb) -> None:
+    from reminders.calendar import PlanCalendar
+
+    for entry_id in ("moe.apply.procedure", "moe.closeout"):
+        entry = kb.entries[entry_id]
+        assert "推論" in entry.answer.zh and "不是計畫明文" in entry.answer.zh, entry_id
+        assert "inference" in entry.answer.en and "presumably" in entry.answer.en, entry_id
+    for deadline in PlanCalendar.load().undated():
+        assert "推論" in deadline.source and "非計畫明文" in deadline.source, deadline.id
+        assert "inference" in deadline.source_en and "Not dated by the plan" in deadline.source_en.replace(
+            "The plan gives no date", "Not dated by the plan"
+        ), deadline.id
