@@ -280,3 +280,19 @@ def test_issue15_point11_school_side_deadlines_are_marked_as_inferences(kb) -> N
         assert "inference" in deadline.source_en and "Not dated by the plan" in deadline.source_en.replace(
             "The plan gives no date", "Not dated by the plan"
         ), deadline.id
+
+
+def test_issue15_point13_phrasings_sit_on_the_entries_that_answer_them(kb, engine) -> None:
+    moved = {
+        "老師要去上雙語學分班嗎": ("moe.pl.credit_program", "kl.ap.28"),
+        "What does the plan fund in general?": ("moe.cap.mode1.items", "moe.funding_overview"),
+        "計畫經費可以補助哪些東西": ("moe.cap.mode1.items", "moe.funding_overview"),
+    }
+    for phrasing, (owner, former) in moved.items():
+        lang = "en" if phrasing.isascii() else "zh"
+        assert phrasing in kb.entries[owner].phrasings[lang], phrasing
+        assert phrasing not in kb.entries[former].phrasings[lang], phrasing
+        assert engine.answer(phrasing).intent == owner, phrasing
+    # The items entry now answers the general question for both modes.
+    items = kb.entries["moe.cap.mode1.items"]
+    assert "學生英語能力奠基費用" in items.answer.zh and "student English foundation" in items.answer.en
