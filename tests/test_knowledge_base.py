@@ -296,3 +296,12 @@ def test_issue15_point13_phrasings_sit_on_the_entries_that_answer_them(kb, engin
     # The items entry now answers the general question for both modes.
     items = kb.entries["moe.cap.mode1.items"]
     assert "學生英語能力奠基費用" in items.answer.zh and "student English foundation" in items.answer.en
+
+
+def test_issue15_point10_moved_teacher_funding_may_use_the_teacher_items(kb) -> None:
+    entry = kb.entries["moe.cap.mode1.items"]
+    assert "得比照部分領域教師專業支持之項目辦理" in entry.answer.zh and "例外" in entry.answer.zh
+    assert "except" in entry.answer.en and "same items as partial-domain teacher support" in entry.answer.en
+    assert "只列於部領" not in entry.answer.zh and "appear only in" not in entry.answer.en
+    # Which money the exception covers is not said: stated in both languages.
+    assert "計畫未說明" in entry.answer.zh and "does not say" in entry.answer.en
