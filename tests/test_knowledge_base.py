@@ -305,3 +305,20 @@ def test_issue15_point10_moved_teacher_funding_may_use_the_teacher_items(kb) -> 
     assert "只列於部領" not in entry.answer.zh and "appear only in" not in entry.answer.en
     # Which money the exception covers is not said: stated in both languages.
     assert "計畫未說明" in entry.answer.zh and "does not say" in entry.answer.en
+
+
+def test_issue15_point02_open_classroom_reminder_carries_both_conditions_and_whom() -> None:
+    from datetime import datetime
+
+    from reminders.calendar import TAIPEI, PlanCalendar
+    from reminders.texts import reminder_text
+
+    calendar = PlanCalendar.load()
+    for semester in (1, 2):
+        deadline = calendar.get(f"moe115.open_classroom.s{semester}")
+        assert deadline is not None
+        zh = reminder_text(deadline, datetime(2027, 1, 1, 9, tzinfo=TAIPEI), "zh")
+        en = reminder_text(deadline, datetime(2027, 1, 1, 9, tzinfo=TAIPEI), "en")
+        assert "至少 1 次" in zh and "接待總人數至少 40 人" in zh and "擇優補助 30 校" in zh
+        assert "at least 1 time" in en and "at least 40 visitors" in en and "selects 30 schools" in en
+        assert "volunteered" not in en  # it concerns the selected schools, not every volunteer
