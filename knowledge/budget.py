@@ -38,7 +38,15 @@ from knowledge.calculators import (
     times,
     unit_cap,
 )
-from knowledge.funding_rules import Cited, FundingRules, contains_any, default_rules, keyword_form
+from knowledge.funding_rules import (
+    LIMIT,
+    PRINCIPLE,
+    Cited,
+    FundingRules,
+    contains_any,
+    default_rules,
+    keyword_form,
+)
 from knowledge.loader import YAML_LOADER
 from knowledge.model import Bilingual
 from knowledge.textnorm import clean
@@ -577,6 +585,19 @@ def _warning(code: str, rule: Cited | None, zh: str, en: str, row: int | None = 
     return Finding(code, "warning", Bilingual(zh, en), rule, row)
 
 
+def _reason_request(note: str) -> Bilingual:
+    """What a breach of a 「…為原則」 limit asks for: a reason stated in the plan/application."""
+    note = note.strip()
+    if note:
+        return Bilingual(
+            f"備註寫了「{note[:40]}」；若這是超過的理由，請確認計畫（申請書）中也敘明此理由。",
+            f'The note says "{note[:40]}"; if that is the reason, make sure the plan/application states it too.',
+        )
+    return Bilingual(
+        "請在計畫（申請書）中敘明超過的理由。", "State the reason for going over it in the plan/application."
+    )
+
+
 def _row_checks(rules: FundingRules, row: BudgetRow, mode: int) -> list[Finding]:
     found: list[Finding] = []
     zh, en = row.where("zh"), row.where("en")
@@ -609,12 +630,15 @@ def _row_checks(rules: FundingRules, row: BudgetRow, mode: int) -> list[Finding]
         )
     if (row.capital or row.item_key == "equipment") and row.unit_price:
         for problem in equipment_check(rules, row.text, row.unit_price, capital=row.capital).problems:
+            # A 「…為原則」 cap (the unit prices) is a warning that asks for the reason, not a violation.
+            soft = problem.binding == PRINCIPLE
+            reason = _reason_request(row.note) if soft else Bilingual("", "")
             found.append(
-                _violation(
+                (_warning if soft else _violation)(
                     problem.code,
                     problem.source,
-                    f"{zh}：{problem.message.zh}",
-                    f"{en}: {problem.message.en}",
+                    f"{zh}：{problem.message.zh}{reason.zh}",
+                    f"{en}: {problem.message.en}{' ' + reason.en if soft else ''}",
                     row.number,
                 )
             )
@@ -710,16 +734,25 @@ def _premium_checks(rules: FundingRules, rows: list[BudgetRow], summary: PartSum
     return []
 
 
-def _share_check(code: str, item: Any, spent: Decimal, base: Decimal, of_zh: str, of_en: str) -> list[Finding]:
+def _share_check(
+    code: str, item: Any, spent: Decimal, base: Decimal, of_zh: str, of_en: str, note: str = ""
+) -> list[Finding]:
+    """A share limit; one written 「…為原則」 (binding: principle) is a warning asking for the reason."""
     cap = base * item.share
     if spent <= cap:
         return []
+    zh = f"{item.label.zh} {_zh(spent)}超過{of_zh} {_zh(base)}的 {pct(item.share)}（{_zh(cap)}）。"
+    en = f"{item.label.en} {_en(spent)} is over {pct(item.share)} of {of_en} {_en(base)} ({_en(cap)})."
+    if getattr(item, "binding", LIMIT) != PRINCIPLE:
+        return [_violation(code, item, zh, en)]
+    reason = _reason_request(note)
     return [
-        _violation(
+        _warning(
             code,
             item,
-            f"{item.label.zh} {_zh(spent)}超過{of_zh} {_zh(base)}的 {pct(item.share)}（{_zh(cap)}）。",
-            f"{item.label.en} {_en(spent)} is over {pct(item.share)} of {of_en} {_en(base)} ({_en(cap)}).",
+            f"{zh}附件3 寫「以不超過…{pct(item.share)}為原則」，這不是硬性上限，超過不算違規，但須敘明理由。{reason.zh}",
+            f"{en} Annex 3 writes this share 「…為原則」 (as a rule): it is not a hard cap and going over it "
+            f"is not a violation, but it needs a stated reason. {reason.en}",
         )
     ]
 
@@ -736,6 +769,7 @@ def _budget_checks(rules: FundingRules, rows: list[BudgetRow], parts: dict[str, 
         recurrent,
         "經常門總額",
         "the recurrent total",
+        "；".join(r.note.strip() for r in recurrent_rows if r.item_key == "teaching_aids" and r.note.strip()),
     )
     found += _share_check(
         "misc_share", items.misc, _sum(recurrent_rows, "misc"), recurrent, "經常門總額", "the recurrent total"

@@ -614,10 +614,19 @@ def _format_items(items: list[ItemAmount], lang: str) -> CalcReply:
 
 
 def _format_verdict(verdict: Verdict, what: Bilingual, lang: str) -> CalcReply:
+    # ok with problems left: only 「…為原則」 limits are exceeded, which a stated reason allows.
     if lang != "en":
-        head = f"{what.zh}：{'可以' if verdict.ok else '不符合規定'}。"
+        said = "不符合規定" if not verdict.ok else "超過「為原則」的上限，須敘明理由" if verdict.problems else "可以"
+        head = f"{what.zh}：{said}。"
     else:
-        head = f"{what.en}: {'allowed' if verdict.ok else 'not allowed'}."
+        said = (
+            "not allowed"
+            if not verdict.ok
+            else "over a limit written 「…為原則」, allowed only with a stated reason"
+            if verdict.problems
+            else "allowed"
+        )
+        head = f"{what.en}: {said}."
     lines = (
         [head] + [f"・{p.message.get(lang)}" for p in verdict.problems] + [f"・{n.get(lang)}" for n in verdict.notes]
     )

@@ -322,3 +322,36 @@ def test_issue15_point02_open_classroom_reminder_carries_both_conditions_and_who
         assert "至少 1 次" in zh and "接待總人數至少 40 人" in zh and "擇優補助 30 校" in zh
         assert "at least 1 time" in en and "at least 40 visitors" in en and "selects 30 schools" in en
         assert "volunteered" not in en  # it concerns the selected schools, not every volunteer
+
+
+def test_issue15_point03_a_為原則_breach_is_a_warning_that_asks_for_the_reason(kb) -> None:
+    from knowledge.budget import check_budget, format_report
+    from knowledge.calc_chat import try_calculation
+
+    budget = (
+        "面向,類別,項目,單價,數量,金額,備註\n"
+        "雙語生活化,經常門,印刷費,7000,1,7000,\n"
+        "雙語生活化,經常門,教材教具費,3000,1,3000,\n"  # 30% of 經常門 > 20% 為原則
+        "雙語生活化,資本門,平板,16000,1,16000,\n"  # > 1萬5,000 為原則, no reason in the note
+        "雙語生活化,資本門,筆記型電腦,32000,1,32000,需跑影音剪輯軟體\n"  # > 3萬 為原則, note gives a reason
+    )
+    report = check_budget(budget.encode("utf-8"), "principle.csv")
+    soft = {f.code: f for f in report.warnings if f.code in ("teaching_aids_share", "equipment.cap")}
+    assert set(soft) == {"teaching_aids_share", "equipment.cap"}
+    assert not [f for f in report.violations if f.code in ("teaching_aids_share", "equipment.cap")]
+    aids = soft["teaching_aids_share"].message
+    assert "為原則" in aids.zh and "敘明理由" in aids.zh and "stated reason" in aids.en
+    tablet, laptop = sorted((f for f in report.warnings if f.code == "equipment.cap"), key=lambda f: f.row or 0)
+    assert "請在計畫（申請書）中敘明超過的理由" in tablet.message.zh and "State the reason" in tablet.message.en
+    assert "需跑影音剪輯軟體" in laptop.message.zh and "計畫（申請書）中也敘明此理由" in laptop.message.zh
+    assert "plan/application states it too" in laptop.message.en
+    assert "提醒" in format_report(report, "zh") and "Warnings" in format_report(report, "en")
+    # The calculators word their verdicts the same way, and the answers keep 「以…為原則」.
+    reply = try_calculation("平板一台16000元可以嗎", "zh")
+    assert reply is not None and "為原則" in reply.text and "不符合規定" not in reply.text
+    reply = try_calculation("A tablet at 16000 each?", "en")
+    assert reply is not None and "stated reason" in reply.text and "not allowed" not in reply.text
+    reply = try_calculation("經常門20萬，教材教具費上限多少", "zh")
+    assert reply is not None and "為原則" in reply.text and "敘明理由" in reply.text
+    assert "20% 為原則" in kb.entries["moe.item.teaching_aids"].answer.zh
+    assert kb.entries["moe.item.equipment"].answer.zh.count("為原則") >= 4
