@@ -103,10 +103,10 @@ Record = tuple[int, dict[str, Any]]  # (row number, cells by column)
 
 @dataclass(frozen=True)
 class Finding:
-    """A broken rule (violation) or something to double-check (warning)."""
+    """A broken rule (violation), something to double-check (warning), or how an unclear rule was read."""
 
     code: str
-    severity: str  # "violation" or "warning"
+    severity: str  # "violation", "warning", or "reading" (in BudgetReport.readings only)
     message: Bilingual
     rule: Cited | None = None
     row: int | None = None
@@ -147,6 +147,8 @@ class BudgetReport:
     findings: list[Finding] = field(default_factory=list)
     premium_rate: Decimal = Decimal(0)
     premium_rule: Cited | None = None
+    # How the checker read rules the plan leaves unclear (severity "reading"), e.g. 附件2 備註2.
+    readings: list[Finding] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -172,6 +174,7 @@ class BudgetReport:
             "ok": self.ok,
             "violations": [f.to_json(lang) for f in self.violations],
             "warnings": [f.to_json(lang) for f in self.warnings],
+            "readings": [f.to_json(lang) for f in self.readings],
             "parts": {
                 key: {
                     "label": p.label.get(lang),
@@ -796,8 +799,27 @@ def _budget_checks(rules: FundingRules, rows: list[BudgetRow], parts: dict[str, 
     return found
 
 
+def _capital_readings(rules: FundingRules, parts: dict[str, PartSummary], mode: int) -> list[Finding]:
+    """The readings of unclear capital rules the checks below applied, for the report to state."""
+    life, capital = parts["bilingual_life"].capital, sum((p.capital for p in parts.values()), Decimal(0))
+    if mode != 2 or not capital:
+        return []
+    found = []
+    if rules.capital.pooling.pooled:
+        pooling = rules.capital.pooling
+        found.append(Finding("capital_pooling", "reading", pooling.reading, pooling))
+    life_rule = rules.capital.bilingual_life
+    if life and life_rule.reading is not None:
+        found.append(Finding("capital_bilingual_life", "reading", life_rule.reading, life_rule))
+    return found
+
+
 def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: int, moved: Decimal) -> list[Finding]:
-    """資本門 shares of each part's budget (pooled in mode 2, 附件2 備註2) and the 3萬 cap after a transfer."""
+    """資本門 shares of each part's budget (pooled in mode 2, 附件2 備註2) and the 3萬 cap after a transfer.
+
+    Where the plan is unclear (備註2, the 3萬 of 模式二 三 with a branch), the result under the reading
+    applied is reported, and a warning says when another reading would decide otherwise.
+    """
     life, teacher, student = parts["bilingual_life"], parts["pd_teacher"], parts["pd_student"]
     life_rule, pd_rule = rules.capital.bilingual_life, rules.capital.partial_domains
     life_cap = life.total * life_rule.share
@@ -825,6 +847,25 @@ def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: in
                     f"({life_of[1]} + {pd_of[1]}, which may be pooled).",
                 )
             )
+        else:
+            for own, own_cap, name_zh, name_en in (
+                (life.capital, life_cap, "雙語生活化", "campus-life"),
+                (pd_capital, pd_cap, "部領", "partial-domain"),
+            ):
+                if own > own_cap:
+                    found.append(
+                        _warning(
+                            "capital_pooling",
+                            rules.capital.pooling,
+                            f"{name_zh}資本門 {_zh(own)}超過該面向自己的上限 {_zh(own_cap)}；依附件2 備註2 合併計算"
+                            f"（合計 {_zh(spent)}，上限 {_zh(cap)}）未超過。計畫沒有說明合併時各面向的上限是否仍適用，"
+                            "若地方政府採分別計算的讀法，這就超過了；請向地方政府確認。",
+                            f"The {name_en} capital {_en(own)} is over that part's own cap of {_en(own_cap)}; pooled under "
+                            f"Annex 2 note 2 ({_en(spent)} against {_en(cap)}) it is within the cap. The plan does not say "
+                            "whether each part's own cap still applies when pooled; under that reading this is over. "
+                            "Check with your local government.",
+                        )
+                    )
     else:
         for spent, cap, rule, (of_zh, of_en), (name_zh, name_en) in (
             (life.capital, life_cap, life_rule, life_of, ("雙語生活化", "Campus-life")),
@@ -840,6 +881,25 @@ def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: in
                     )
                 )
     transfer = rules.transfer
+    if mode == 2 and not moved and transfer.capital_cap_after < life.capital <= life_cap:
+        # Only with a branch extra: 20% of the campus-life budget is then more than the 3萬 the plan
+        # writes (in the transfer clause only).
+        cap_after = transfer.capital_cap_after
+        found.append(
+            _warning(
+                "capital_bilingual_life",
+                life_rule,
+                f"雙語生活化資本門 {_zh(life.capital)}超過 {_zh(cap_after)}（15萬元*20%），但未超過{life_of[0]}"
+                f"（{_zh(life_cap)}）。計畫只在部領經費併入的條款寫「仍不得超過3萬元（15萬元*20%）」："
+                "若雙語生活化經費含併入的部領經費，資本門仍以 3 萬元為限；若是分校或分班加額，計畫沒有說明"
+                "是否仍以 3 萬元為限。本檢查未認定有併入，以 20% 計算；請向地方政府確認。",
+                f"Campus-life capital {_en(life.capital)} is over {_en(cap_after)} (NT$150,000 × 20%) but within "
+                f"{life_of[1]} ({_en(life_cap)}). The plan writes NT$30,000 only in the clause on moving teacher "
+                "funding in: if the campus-life budget includes moved teacher funding, NT$30,000 applies; for a "
+                "branch extra the plan does not say whether NT$30,000 still applies. This check found no move and "
+                "applies the 20%; check with your local government.",
+            )
+        )
     if moved > 0 and life.capital > transfer.capital_cap_after:
         found.append(
             _violation(
@@ -969,6 +1029,7 @@ def check_budget(
         findings,
         rules.items.premium.rate,
         rules.items.premium,
+        _capital_readings(rules, parts, mode),
     )
 
 
@@ -996,7 +1057,11 @@ def format_report(report: BudgetReport, lang: str) -> str:
             if zh
             else "No violations found." + (f" {len(warnings)} warning(s)." if warnings else "")
         )
-    for title, group in ((("違規：", "Violations:"), violations), (("提醒：", "Warnings:"), warnings)):
+    for title, group in (
+        (("違規：", "Violations:"), violations),
+        (("提醒：", "Warnings:"), warnings),
+        (("本檢查採用的判讀（計畫未明確規定）：", "Readings applied (the plan is unclear):"), report.readings),
+    ):
         if not group:
             continue
         lines.append(title[0] if zh else title[1])

@@ -46,7 +46,7 @@ from knowledge.calculators import (
     teaching_load_check,
     teaching_materials,
 )
-from knowledge.funding_rules import Cited, FundingRules, Range, contains_any, default_rules
+from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range, contains_any, default_rules
 from knowledge.model import Bilingual
 from knowledge.slots import extract
 from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean
@@ -338,6 +338,18 @@ def format_ceiling(result: CeilingResult, lang: str) -> str:
     lines.append(f"合計 {money(result.total, lang)}" if zh else f"Total: {money(result.total, lang)}")
     lines.append("資本門上限：" if zh else "Capital (equipment) caps:")
     lines += [_line_text(line, lang) for line in result.capital_caps]
+    life_capital = next((line.rule for line in result.capital_caps if line.key == "bilingual_life"), None)
+    if result.facts.mode == 2 and result.facts.branch and result.transfer and isinstance(life_capital, CapitalShare):
+        # 20% of campus life with the branch extra is more than the 3萬 the plan writes (in the transfer
+        # clause only), and the plan does not say which applies: say how it is read.
+        after, share = money(result.transfer.rule.capital_cap_after, lang), pct(life_capital.share)
+        lines.append(
+            f"  有分校或分班時 {share} 高於 {after}：計畫只在併入條款寫 {after}，未說明此時是否仍以此為限；"
+            f"此處以 {share} 計，請向地方政府確認。"
+            if zh
+            else f"  With a branch, {share} exceeds {after}, which the plan writes only for a transfer; it does not "
+            f"say which applies. {share} is used; ask your local government."
+        )
     if result.transfer:
         rule = result.transfer.rule
         conditions = ("、" if zh else "; ").join(c.get(lang) for c in rule.conditions)

@@ -10,6 +10,7 @@ amount in a coordinator's budget.
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from decimal import Decimal
@@ -172,11 +173,13 @@ class Ceilings:
 class CapitalShare(Cited):
     share: Rate
     requires_note: bool = False
+    reading: Bilingual | None = None  # how policybot reads the rule where the plan is unclear
 
 
 @dataclass(frozen=True, kw_only=True)
 class Pooling(Cited):
     pooled: bool
+    reading: Bilingual  # which reading of 附件2 備註2 the checker applies, shown in its report
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -413,6 +416,9 @@ def _convert(kind: Any, value: Any, where: str, plan: Bilingual) -> Any:
             raise RulesError(f"{where}: must be [min, max] with whole numbers or null")
         return Range(value[0], value[1])
     origin = get_origin(kind)
+    if origin is types.UnionType:  # an optional field (X | None) that is present
+        (inner,) = (arg for arg in get_args(kind) if arg is not type(None))
+        return _convert(inner, value, where, plan)
     if origin is tuple:
         if not isinstance(value, list):
             raise RulesError(f"{where}: must be a list")
@@ -569,7 +575,13 @@ def _rules_with_quotes(node: Any, where: str) -> Iterator[tuple[str, dict[str, A
 
 
 def _rule_numbers(node: Any) -> set[str]:
-    """Every number written in a rule's values, outside its quotes and places."""
+    """Every number written in a rule's values, outside its quotes and places.
+
+    Of a text in both languages ({zh, en}) only the Chinese counts, as for the knowledge base's
+    answers: the English says the same with NT$ amounts written differently.
+    """
+    if isinstance(node, dict) and set(node) == {"zh", "en"}:
+        return _rule_numbers(node["zh"])
     if isinstance(node, dict):
         found: set[str] = set()
         for key, value in node.items():

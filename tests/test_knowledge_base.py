@@ -355,3 +355,62 @@ def test_issue15_point03_a_為原則_breach_is_a_warning_that_asks_for_the_reaso
     assert reply is not None and "為原則" in reply.text and "敘明理由" in reply.text
     assert "20% 為原則" in kb.entries["moe.item.teaching_aids"].answer.zh
     assert kb.entries["moe.item.equipment"].answer.zh.count("為原則") >= 4
+
+
+def test_issue15_point08_mode2_campus_life_capital_entries_and_rules_agree(kb) -> None:
+    """The plan writes 3萬（15萬元*20%） only in the transfer clause; 20% applies, 3萬 after a move."""
+    from knowledge.budget import check_budget
+    from knowledge.calc_chat import cap_command
+    from knowledge.calculators import SchoolFacts, ceiling
+    from knowledge.funding_rules import default_rules
+
+    for entry_id in ("moe.cap.mode1.capital", "moe.cap.mode2.bilingual", "moe.cap.capital_pooling"):
+        zh, en = _texts(kb, entry_id)
+        assert "明定" not in zh and "併入" in zh and "沒有說明" in zh, entry_id
+        assert "does not say" in en and "moved" in en.replace("moving", "moved"), entry_id
+    rules = default_rules()
+    reading = rules.capital.bilingual_life.reading
+    assert reading is not None and "3萬元（15萬元*20%）" in reading.zh and "branch" in reading.en
+    # The calculators: 20% with a branch (4萬), 3萬 after a move, and the reading is shown.
+    with_branch = ceiling(rules, SchoolFacts(mode=2, classes=8, domains=2, branch=True))
+    assert with_branch.capital_cap("bilingual_life") == 40000
+    assert with_branch.transfer is not None and with_branch.transfer.rule.capital_cap_after == 30000
+    assert "未說明此時是否仍以此為限" in cap_command("模式二 8班 2領域 分校", "zh").text
+    assert "does not say which applies" in cap_command("mode 2 8 classes 2 domains branch", "en").text
+    # The checker: over 3萬 but within 20% with a branch is a warning that names both readings.
+    budget = (
+        "面向,類別,項目,單價,數量,金額,備註\n"
+        "雙語生活化,經常門,印刷費,1000,160,160000,\n"
+        "雙語生活化,資本門,投影機,35000,1,35000,\n"
+        "部領教師,經常門,印刷費,1000,100,100000,\n"
+        "部領學生,經常門,印刷費,1000,100,100000,\n"
+    )
+    facts = SchoolFacts(mode=2, classes=8, domains=2, branch=True)
+    report = check_budget(budget.encode("utf-8"), "branch.csv", facts)
+    assert not report.violations
+    (warning,) = [f for f in report.warnings if f.code == "capital_bilingual_life"]
+    assert "計畫沒有說明" in warning.message.zh and "does not say" in warning.message.en
+
+
+def test_issue15_point09_the_checker_states_its_reading_of_capital_pooling(kb) -> None:
+    from knowledge.budget import check_budget, format_report
+
+    budget = (
+        "面向,類別,項目,單價,數量,金額,備註\n"
+        "雙語生活化,經常門,印刷費,1000,100,100000,\n"
+        "雙語生活化,資本門,投影機,40000,1,40000,\n"  # over its own 20% (28,000), within the pooled cap
+        "部領教師,經常門,印刷費,1000,300,300000,\n"
+        "部領學生,經常門,印刷費,1000,200,200000,\n"
+    )
+    report = check_budget(budget.encode("utf-8"), "pooled.csv")
+    assert "capital_share" not in [f.code for f in report.violations]
+    (reading,) = [f for f in report.readings if f.code == "capital_pooling"]
+    assert "本檢查讀為" in reading.message.zh and "計畫沒有說明" in reading.message.zh
+    assert "is read here as" in reading.message.en and "does not say" in reading.message.en
+    assert any(f.code == "capital_pooling" for f in report.warnings)  # the reading decided the result
+    assert "本檢查採用的判讀" in format_report(report, "zh")
+    assert "Readings applied" in format_report(report, "en")
+    assert report.to_json("en")["readings"][0]["source"].endswith("note 2")
+    # The entry still says the plan is unclear, and now also which reading the checker applies.
+    zh, en = _texts(kb, "moe.cap.capital_pooling")
+    assert "沒有說明" in zh and "經費表檢查採" in zh and "budget checker reads it as" in en

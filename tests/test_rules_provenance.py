@@ -54,6 +54,7 @@ def test_every_rule_carries_quotes(raw: dict) -> None:
         (("items", "premium", "rate"), "2.2%", "number 2.2"),
         (("teaching_load", "lead"), 7, "number 7"),
         (("items", "equipment", "kinds", "tablet", "cap"), "1萬6,000", "number 6000"),
+        (("capital", "pooling", "reading", "zh"), "兩面向資本門合計不超過 25%", "number 25"),
     ],
 )
 def test_a_number_not_in_the_quotes_is_reported(raw: dict, path: tuple, value: object, expected: str) -> None:
