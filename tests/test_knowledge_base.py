@@ -414,3 +414,92 @@ def test_issue15_point09_the_checker_states_its_reading_of_capital_pooling(kb) -
     # The entry still says the plan is unclear, and now also which reading the checker applies.
     zh, en = _texts(kb, "moe.cap.capital_pooling")
     assert "沒有說明" in zh and "經費表檢查採" in zh and "budget checker reads it as" in en
+
+
+# A question the plans cover, for every out_of_scope.yaml trigger narrowed by issue 15 (the old
+# trigger word is in the question), with the entry that answers it.
+COVERED_DESPITE_A_FORMER_TRIGGER = [
+    ("wage", "What wage do we pay helpers at the English event?", "moe.item.work_fee"),
+    ("wage", "Is the work fee paid at the minimum wage?", "moe.item.work_fee"),
+    ("pension", "Can we budget pension contributions for substitute teachers?", "moe.item.substitute_insurance"),
+    ("退休", "代課教師的勞工退休金可以編嗎", "moe.item.substitute_insurance"),
+    ("請假", "老師請假去研習要公假排代嗎", "moe.item.substitute_fee"),
+    ("薪水", "工讀生薪水怎麼算", "moe.item.work_fee"),
+    ("薪水", "代課老師薪水可以用計畫經費付嗎", "moe.item.substitute_fee"),
+    ("salary", "Can the plan pay the salary of a substitute teacher?", "moe.item.substitute_fee"),
+    ("總預算", "模式二總預算最多多少", "moe.funding_overview"),
+    ("總經費是多少", "一所學校總經費是多少", "moe.funding_overview"),
+    ("total budget", "what is the total budget for mode 2", "moe.funding_overview"),
+    ("多少分", "英語教師英檢要考多少分才補助", "moe.item.english_test_fee"),
+    ("分數要多少", "英檢分數要多少才能補助報名費", "moe.item.english_test_fee"),
+    (
+        "what score",
+        "What score do English teachers need on the test for the fee to be covered?",
+        "moe.item.english_test_fee",
+    ),
+    (
+        "how many points",
+        "How many points must a teacher score for the test fee to be paid?",
+        "moe.item.english_test_fee",
+    ),
+    ("推薦", "學分班要推薦幾位老師去上", "moe.pl.credit_program"),
+    ("recommend", "Does the plan recommend explaining core concepts in Chinese?", "moe.pl.english_ratio"),
+    ("頻率", "晨間英語活動的頻率要多高", "moe.mode1"),
+    ("sign up", "How do we sign up for the bilingual campus plan?", "moe.apply.procedure"),
+    ("where is", "Where is the application submitted?", "moe.apply.procedure"),
+    ("where is", "Where is the final report sent?", "moe.closeout"),
+    ("account", "Are branch classes taken into account?", "moe.cap.branch"),
+    ("幾月幾號", "結案截止日是幾月幾號", "moe.closeout"),
+    ("幾月幾號", "第一階段是到幾月幾號結束", "moe.periods"),
+    ("幾號開始", "第二階段幾號開始", "moe.periods"),
+    ("what date", "What date is the close-out due?", "moe.closeout"),
+    ("which day does", "Which day does phase 1 end?", "moe.periods"),
+    ("when exactly", "When exactly does phase 1 end?", "moe.periods"),
+    ("日本", "可以跟日本的學校線上交流嗎", "moe.mode1"),
+    ("日本", "基隆的姊妹校可以找日本學校嗎", "kl.ap.20"),
+    ("japan", "Can we do online exchanges with a school in Japan?", "moe.mode1"),
+]
+
+STILL_REFUSED = [
+    "外師的薪水怎麼算",
+    "What is the wage of a foreign teacher?",
+    "老師退休金怎麼算",
+    "teacher pension scheme",
+    "教師請假規定是什麼",
+    "計畫的總預算是多少",
+    "What is the plan's total budget nationwide?",
+    "多益要考幾分才算B2？",
+    "What TOEIC score counts as B2?",
+    "可以推薦一本英語繪本嗎",
+    "今年申請是幾月幾號開始收件？",
+    "When exactly does the 115 application window open?",
+    "日本的小學英語教育政策是怎樣",
+    "How do I register a Cool English account for my students?",
+    "外師的工作簽證要怎麼辦",
+]
+
+
+@pytest.mark.parametrize("former, question, entry_id", COVERED_DESPITE_A_FORMER_TRIGGER)
+def test_issue15_point12_a_covered_question_is_not_told_the_plans_are_silent(
+    engine, former: str, question: str, entry_id: str
+) -> None:
+    assert former.lower() in question.lower()
+    answer = engine.answer(question)
+    assert answer.intent == entry_id and answer.confident, (question, answer.intent, answer.text[:60])
+
+
+@pytest.mark.parametrize("question", STILL_REFUSED)
+def test_issue15_point12_genuinely_out_of_scope_questions_stay_refused(kb, engine, question: str) -> None:
+    answer = engine.answer(question)
+    replies = {rule.reply.get(answer.lang) for rule in kb.out_of_scope}
+    assert answer.intent is None and answer.text in replies, (question, answer.intent)
+
+
+def test_issue15_point12_except_words_load_and_the_covered_answers_say_what_is_missing(kb) -> None:
+    pay = next(rule for rule in kb.out_of_scope if rule.id == "pay_and_hr")
+    assert "代課" in pay.except_words and "工讀" in pay.except_words
+    # Reached instead of refused, the answers say what the plan does not give.
+    assert "沒有寫各種檢測要考幾分" in kb.entries["moe.item.english_test_fee"].answer.zh
+    assert "no test scores" in kb.entries["moe.item.english_test_fee"].answer.en
+    assert "計畫沒有寫全計畫或全國的總預算" in kb.entries["moe.funding_overview"].answer.zh
+    assert "no budget for the plan as a whole" in kb.entries["moe.funding_overview"].answer.en
