@@ -12,7 +12,7 @@ from knowledge.engine import Answer, Engine
 from knowledge.loader import KnowledgeBaseError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("ask", help="answer a question about the plans")
     parser.add_argument("question", nargs="?", default=None, help="the question, in Chinese or English")
     output = parser.add_mutually_exclusive_group()

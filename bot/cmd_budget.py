@@ -16,7 +16,7 @@ from knowledge.budget import BudgetFileError, check_budget, format_report
 from knowledge.calculators import InvalidFacts, SchoolFacts
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "check-budget",
         help="check a budget file (CSV or YAML) against the plan's rules",

@@ -11,7 +11,7 @@ from knowledge.calculators import InvalidFacts, InvalidInput, SchoolFacts, ceili
 from knowledge.funding_rules import default_rules
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "cap",
         help="funding ceiling of a school (附件2)",

@@ -12,7 +12,7 @@ from knowledge.loader import KnowledgeBaseError
 from reminders.store import StoreError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("chat", help="chat with policybot in the terminal")
     parser.set_defaults(func=run)
 

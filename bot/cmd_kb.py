@@ -9,7 +9,7 @@ from collections import Counter
 from knowledge import funding_rules, loader
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("check-kb", help="validate the knowledge base and print a summary")
     parser.set_defaults(func=run)
 

@@ -140,7 +140,7 @@ def reminders_due(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(
-                f"{texts.moment(datetime.fromisoformat(row['scheduled_at']))}  {row['channel']}:{row['chat_id']}  "
+                f"{texts.moment(datetime.fromisoformat(str(row['scheduled_at'])))}  {row['channel']}:{row['chat_id']}  "
                 f"{row['lead_days']}d before {row['date']}  {row['deadline_id']}  {row['title']}"
             )
     return 0

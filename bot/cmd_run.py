@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from bot import config
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(application: Application, settings: config.TelegramSettings) -> None:
+def serve(application: Application[Any, Any, Any, Any, Any, Any], settings: config.TelegramSettings) -> None:
     """Long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set; returns on SIGINT or SIGTERM."""
     from telegram import Update
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from knowledge import budget
 from knowledge.calc_chat import CalcReply, cap_command, try_calculation

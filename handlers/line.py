@@ -398,7 +398,7 @@ def _chat(event: dict[str, Any]) -> ChatRef | None:
 
 
 def _in_group(event: dict[str, Any]) -> bool:
-    return event["source"].get("type") != "user"
+    return bool(event["source"].get("type") != "user")
 
 
 def _redelivered(event: dict[str, Any]) -> bool:
@@ -418,7 +418,9 @@ def _addressed_text(message: dict[str, Any]) -> str | None:
     own = [m for m in mentionees if isinstance(m, dict) and m.get("isSelf") is True]
     if not own:
         return None
-    spans = [(m["index"], m["length"]) for m in own if isinstance(m.get("index"), int) and isinstance(m.get("length"), int)]
+    spans = [
+        (m["index"], m["length"]) for m in own if isinstance(m.get("index"), int) and isinstance(m.get("length"), int)
+    ]
     for start, length in sorted(spans, reverse=True):
         if text[start : start + 1] == "@":  # the index is where LINE says; skip it if it is not
             text = text[:start] + text[start + length :]

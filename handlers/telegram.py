@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram import (
@@ -241,7 +241,7 @@ class TelegramHandlers:
             log.warning("could not apologise for update %s: %s", update.update_id, exc)
 
 
-def add_handlers(application: Application, handlers: TelegramHandlers) -> None:
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any], handlers: TelegramHandlers) -> None:
     menu = [name for name, _ in Dialog.command_menu("en")]
     for name in menu:
         application.add_handler(CommandHandler(name, handlers.command, filters=_NEW_MESSAGES))
@@ -284,7 +284,7 @@ class TelegramPushChannel:
 
     name = CHANNEL
 
-    def __init__(self, bot: ExtBot) -> None:
+    def __init__(self, bot: ExtBot[Any]) -> None:
         self.bot = bot
 
     async def push(self, chat_id: str, text: str) -> PushOutcome:
@@ -323,7 +323,7 @@ def file_url(api_base_url: str) -> str | None:
     return api_base_url[: -len(suffix)] + "/file/bot" if api_base_url.endswith(suffix) else None
 
 
-async def set_commands(application: Application) -> None:
+async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """The phone's command menu: Chinese by default and for zh clients, English for en clients."""
     bot = application.bot
     zh = [BotCommand(name, description) for name, description in Dialog.command_menu("zh")]
@@ -333,16 +333,16 @@ async def set_commands(application: Application) -> None:
     await bot.set_my_commands(en, language_code="en")
 
 
-def build_application(settings: TelegramSettings, services: Services) -> Application:
+def build_application(settings: TelegramSettings, services: Services) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready for run_polling or run_webhook; reminders start and stop with it."""
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await set_commands(application)
         scheduler = services.scheduler({CHANNEL: TelegramPushChannel(application.bot)})
         scheduler.start()
         application.bot_data[SCHEDULER] = scheduler
 
-    async def post_shutdown(application: Application) -> None:
+    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         scheduler: ReminderScheduler | None = application.bot_data.pop(SCHEDULER, None)
         if scheduler is not None:
             await scheduler.shutdown()

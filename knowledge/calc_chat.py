@@ -186,7 +186,7 @@ def _merge(base: SchoolFacts, found: dict[str, object]) -> SchoolFacts:
         for name in ("domains", "open_classroom"):
             if name not in found:
                 values[name] = None
-    return SchoolFacts(**values)  # type: ignore[arg-type]
+    return SchoolFacts(**values)
 
 
 def _merge_or_explain(base: SchoolFacts, found: dict[str, object]) -> tuple[SchoolFacts, InvalidFacts | None]:
@@ -255,6 +255,7 @@ def _class_ranges(rules: FundingRules, facts: SchoolFacts) -> list[Range]:
 
 def _options(rules: FundingRules, facts: SchoolFacts, step: str, lang: str) -> list[tuple[str, str]]:
     zh = lang != "en"
+    choices: list[tuple[str, object]]
     if step == "mode":
         choices = [
             ("模式一：雙語生活化" if zh else "Mode 1: bilingual campus life", 1),

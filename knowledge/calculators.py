@@ -460,7 +460,7 @@ def lecture_rate(rules: FundingRules, lecturer: str) -> int:
         raise InvalidInput(
             "講座請選外聘、隸屬機關學校人員或內聘。", "lecturer must be external, affiliated or internal."
         )
-    return getattr(rules.items.lecture_fee, lecturer)
+    return int(getattr(rules.items.lecture_fee, lecturer))
 
 
 _LECTURER_NAMES = {

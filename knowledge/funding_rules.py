@@ -427,7 +427,7 @@ def _convert(kind: Any, value: Any, where: str, plan: Bilingual) -> Any:
         if not isinstance(value, dict) or not value:
             raise RulesError(f"{where}: must be a non-empty mapping")
         return {str(k): _convert(get_args(kind)[1], v, f"{where}.{k}", plan) for k, v in value.items()}
-    if is_dataclass(kind):
+    if isinstance(kind, type) and is_dataclass(kind):
         return _build(kind, value, where, plan)
     raise RulesError(f"{where}: cannot read a {kind}")  # a field type this loader does not know
 
@@ -549,7 +549,7 @@ def build_rules(raw: dict[str, Any], file: str, documents: Mapping[str, Document
     """Validated rules from an already read rules file (`file` names it in error messages)."""
     if raw.get("document") not in documents:
         raise RulesError(f"{file}: 'document' must be one of {', '.join(documents)}")
-    rules = _build(FundingRules, raw, file, documents[raw["document"]].short)
+    rules: FundingRules = _build(FundingRules, raw, file, documents[raw["document"]].short)
     _validate(rules, raw, file)
     return rules
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .calendar import TAIPEI
 
@@ -333,13 +333,15 @@ class SubscriptionStore:
 
     def interrupted(self) -> int:
         """Rows left 'sending' by a run that stopped between push and record (not resent)."""
-        return self._query(lambda c: c.execute("SELECT COUNT(*) FROM sent_log WHERE status = 'sending'").fetchone()[0])
+        return int(
+            self._query(lambda c: c.execute("SELECT COUNT(*) FROM sent_log WHERE status = 'sending'").fetchone()[0])
+        )
 
 
 _COLUMNS = "channel, chat_id, kinds, lang, lead_days, send_hour"
 
 
-def _subscription(row: tuple) -> Subscription:
+def _subscription(row: tuple[Any, ...]) -> Subscription:
     channel, chat_id, kinds, lang, leads, hour = row
     return Subscription(
         channel=channel,
