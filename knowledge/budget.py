@@ -38,7 +38,15 @@ from knowledge.calculators import (
     times,
     unit_cap,
 )
-from knowledge.funding_rules import Cited, FundingRules, contains_any, default_rules, keyword_form
+from knowledge.funding_rules import (
+    LIMIT,
+    PRINCIPLE,
+    Cited,
+    FundingRules,
+    contains_any,
+    default_rules,
+    keyword_form,
+)
 from knowledge.loader import YAML_LOADER
 from knowledge.model import Bilingual
 from knowledge.textnorm import clean
@@ -95,10 +103,10 @@ Record = tuple[int, dict[str, Any]]  # (row number, cells by column)
 
 @dataclass(frozen=True)
 class Finding:
-    """A broken rule (violation) or something to double-check (warning)."""
+    """A broken rule (violation), something to double-check (warning), or how an unclear rule was read."""
 
     code: str
-    severity: str  # "violation" or "warning"
+    severity: str  # "violation", "warning", or "reading" (in BudgetReport.readings only)
     message: Bilingual
     rule: Cited | None = None
     row: int | None = None
@@ -139,6 +147,8 @@ class BudgetReport:
     findings: list[Finding] = field(default_factory=list)
     premium_rate: Decimal = Decimal(0)
     premium_rule: Cited | None = None
+    # How the checker read rules the plan leaves unclear (severity "reading"), e.g. 附件2 備註2.
+    readings: list[Finding] = field(default_factory=list)
 
     @property
     def violations(self) -> list[Finding]:
@@ -164,6 +174,7 @@ class BudgetReport:
             "ok": self.ok,
             "violations": [f.to_json(lang) for f in self.violations],
             "warnings": [f.to_json(lang) for f in self.warnings],
+            "readings": [f.to_json(lang) for f in self.readings],
             "parts": {
                 key: {
                     "label": p.label.get(lang),
@@ -577,6 +588,19 @@ def _warning(code: str, rule: Cited | None, zh: str, en: str, row: int | None = 
     return Finding(code, "warning", Bilingual(zh, en), rule, row)
 
 
+def _reason_request(note: str) -> Bilingual:
+    """What a breach of a 「…為原則」 limit asks for: a reason stated in the plan/application."""
+    note = note.strip()
+    if note:
+        return Bilingual(
+            f"備註寫了「{note[:40]}」；若這是超過的理由，請確認計畫（申請書）中也敘明此理由。",
+            f'The note says "{note[:40]}"; if that is the reason, make sure the plan/application states it too.',
+        )
+    return Bilingual(
+        "請在計畫（申請書）中敘明超過的理由。", "State the reason for going over it in the plan/application."
+    )
+
+
 def _row_checks(rules: FundingRules, row: BudgetRow, mode: int) -> list[Finding]:
     found: list[Finding] = []
     zh, en = row.where("zh"), row.where("en")
@@ -609,12 +633,15 @@ def _row_checks(rules: FundingRules, row: BudgetRow, mode: int) -> list[Finding]
         )
     if (row.capital or row.item_key == "equipment") and row.unit_price:
         for problem in equipment_check(rules, row.text, row.unit_price, capital=row.capital).problems:
+            # A 「…為原則」 cap (the unit prices) is a warning that asks for the reason, not a violation.
+            soft = problem.binding == PRINCIPLE
+            reason = _reason_request(row.note) if soft else Bilingual("", "")
             found.append(
-                _violation(
+                (_warning if soft else _violation)(
                     problem.code,
                     problem.source,
-                    f"{zh}：{problem.message.zh}",
-                    f"{en}: {problem.message.en}",
+                    f"{zh}：{problem.message.zh}{reason.zh}",
+                    f"{en}: {problem.message.en}{' ' + reason.en if soft else ''}",
                     row.number,
                 )
             )
@@ -710,16 +737,25 @@ def _premium_checks(rules: FundingRules, rows: list[BudgetRow], summary: PartSum
     return []
 
 
-def _share_check(code: str, item: Any, spent: Decimal, base: Decimal, of_zh: str, of_en: str) -> list[Finding]:
+def _share_check(
+    code: str, item: Any, spent: Decimal, base: Decimal, of_zh: str, of_en: str, note: str = ""
+) -> list[Finding]:
+    """A share limit; one written 「…為原則」 (binding: principle) is a warning asking for the reason."""
     cap = base * item.share
     if spent <= cap:
         return []
+    zh = f"{item.label.zh} {_zh(spent)}超過{of_zh} {_zh(base)}的 {pct(item.share)}（{_zh(cap)}）。"
+    en = f"{item.label.en} {_en(spent)} is over {pct(item.share)} of {of_en} {_en(base)} ({_en(cap)})."
+    if getattr(item, "binding", LIMIT) != PRINCIPLE:
+        return [_violation(code, item, zh, en)]
+    reason = _reason_request(note)
     return [
-        _violation(
+        _warning(
             code,
             item,
-            f"{item.label.zh} {_zh(spent)}超過{of_zh} {_zh(base)}的 {pct(item.share)}（{_zh(cap)}）。",
-            f"{item.label.en} {_en(spent)} is over {pct(item.share)} of {of_en} {_en(base)} ({_en(cap)}).",
+            f"{zh}附件3 寫「以不超過…{pct(item.share)}為原則」，這不是硬性上限，超過不算違規，但須敘明理由。{reason.zh}",
+            f"{en} Annex 3 writes this share 「…為原則」 (as a rule): it is not a hard cap and going over it "
+            f"is not a violation, but it needs a stated reason. {reason.en}",
         )
     ]
 
@@ -736,6 +772,7 @@ def _budget_checks(rules: FundingRules, rows: list[BudgetRow], parts: dict[str, 
         recurrent,
         "經常門總額",
         "the recurrent total",
+        "；".join(r.note.strip() for r in recurrent_rows if r.item_key == "teaching_aids" and r.note.strip()),
     )
     found += _share_check(
         "misc_share", items.misc, _sum(recurrent_rows, "misc"), recurrent, "經常門總額", "the recurrent total"
@@ -762,8 +799,27 @@ def _budget_checks(rules: FundingRules, rows: list[BudgetRow], parts: dict[str, 
     return found
 
 
+def _capital_readings(rules: FundingRules, parts: dict[str, PartSummary], mode: int) -> list[Finding]:
+    """The readings of unclear capital rules the checks below applied, for the report to state."""
+    life, capital = parts["bilingual_life"].capital, sum((p.capital for p in parts.values()), Decimal(0))
+    if mode != 2 or not capital:
+        return []
+    found = []
+    if rules.capital.pooling.pooled:
+        pooling = rules.capital.pooling
+        found.append(Finding("capital_pooling", "reading", pooling.reading, pooling))
+    life_rule = rules.capital.bilingual_life
+    if life and life_rule.reading is not None:
+        found.append(Finding("capital_bilingual_life", "reading", life_rule.reading, life_rule))
+    return found
+
+
 def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: int, moved: Decimal) -> list[Finding]:
-    """資本門 shares of each part's budget (pooled in mode 2, 附件2 備註2) and the 3萬 cap after a transfer."""
+    """資本門 shares of each part's budget (pooled in mode 2, 附件2 備註2) and the 3萬 cap after a transfer.
+
+    Where the plan is unclear (備註2, the 3萬 of 模式二 三 with a branch), the result under the reading
+    applied is reported, and a warning says when another reading would decide otherwise.
+    """
     life, teacher, student = parts["bilingual_life"], parts["pd_teacher"], parts["pd_student"]
     life_rule, pd_rule = rules.capital.bilingual_life, rules.capital.partial_domains
     life_cap = life.total * life_rule.share
@@ -791,6 +847,25 @@ def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: in
                     f"({life_of[1]} + {pd_of[1]}, which may be pooled).",
                 )
             )
+        else:
+            for own, own_cap, name_zh, name_en in (
+                (life.capital, life_cap, "雙語生活化", "campus-life"),
+                (pd_capital, pd_cap, "部領", "partial-domain"),
+            ):
+                if own > own_cap:
+                    found.append(
+                        _warning(
+                            "capital_pooling",
+                            rules.capital.pooling,
+                            f"{name_zh}資本門 {_zh(own)}超過該面向自己的上限 {_zh(own_cap)}；依附件2 備註2 合併計算"
+                            f"（合計 {_zh(spent)}，上限 {_zh(cap)}）未超過。計畫沒有說明合併時各面向的上限是否仍適用，"
+                            "若地方政府採分別計算的讀法，這就超過了；請向地方政府確認。",
+                            f"The {name_en} capital {_en(own)} is over that part's own cap of {_en(own_cap)}; pooled under "
+                            f"Annex 2 note 2 ({_en(spent)} against {_en(cap)}) it is within the cap. The plan does not say "
+                            "whether each part's own cap still applies when pooled; under that reading this is over. "
+                            "Check with your local government.",
+                        )
+                    )
     else:
         for spent, cap, rule, (of_zh, of_en), (name_zh, name_en) in (
             (life.capital, life_cap, life_rule, life_of, ("雙語生活化", "Campus-life")),
@@ -806,6 +881,25 @@ def _capital_checks(rules: FundingRules, parts: dict[str, PartSummary], mode: in
                     )
                 )
     transfer = rules.transfer
+    if mode == 2 and not moved and transfer.capital_cap_after < life.capital <= life_cap:
+        # Only with a branch extra: 20% of the campus-life budget is then more than the 3萬 the plan
+        # writes (in the transfer clause only).
+        cap_after = transfer.capital_cap_after
+        found.append(
+            _warning(
+                "capital_bilingual_life",
+                life_rule,
+                f"雙語生活化資本門 {_zh(life.capital)}超過 {_zh(cap_after)}（15萬元*20%），但未超過{life_of[0]}"
+                f"（{_zh(life_cap)}）。計畫只在部領經費併入的條款寫「仍不得超過3萬元（15萬元*20%）」："
+                "若雙語生活化經費含併入的部領經費，資本門仍以 3 萬元為限；若是分校或分班加額，計畫沒有說明"
+                "是否仍以 3 萬元為限。本檢查未認定有併入，以 20% 計算；請向地方政府確認。",
+                f"Campus-life capital {_en(life.capital)} is over {_en(cap_after)} (NT$150,000 × 20%) but within "
+                f"{life_of[1]} ({_en(life_cap)}). The plan writes NT$30,000 only in the clause on moving teacher "
+                "funding in: if the campus-life budget includes moved teacher funding, NT$30,000 applies; for a "
+                "branch extra the plan does not say whether NT$30,000 still applies. This check found no move and "
+                "applies the 20%; check with your local government.",
+            )
+        )
     if moved > 0 and life.capital > transfer.capital_cap_after:
         found.append(
             _violation(
@@ -935,6 +1029,7 @@ def check_budget(
         findings,
         rules.items.premium.rate,
         rules.items.premium,
+        _capital_readings(rules, parts, mode),
     )
 
 
@@ -962,7 +1057,11 @@ def format_report(report: BudgetReport, lang: str) -> str:
             if zh
             else "No violations found." + (f" {len(warnings)} warning(s)." if warnings else "")
         )
-    for title, group in ((("違規：", "Violations:"), violations), (("提醒：", "Warnings:"), warnings)):
+    for title, group in (
+        (("違規：", "Violations:"), violations),
+        (("提醒：", "Warnings:"), warnings),
+        (("本檢查採用的判讀（計畫未明確規定）：", "Readings applied (the plan is unclear):"), report.readings),
+    ):
         if not group:
             continue
         lines.append(title[0] if zh else title[1])

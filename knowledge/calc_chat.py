@@ -46,7 +46,7 @@ from knowledge.calculators import (
     teaching_load_check,
     teaching_materials,
 )
-from knowledge.funding_rules import Cited, FundingRules, Range, contains_any, default_rules
+from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range, contains_any, default_rules
 from knowledge.model import Bilingual
 from knowledge.slots import extract
 from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean
@@ -339,6 +339,18 @@ def format_ceiling(result: CeilingResult, lang: str) -> str:
     lines.append(f"合計 {money(result.total, lang)}" if zh else f"Total: {money(result.total, lang)}")
     lines.append("資本門上限：" if zh else "Capital (equipment) caps:")
     lines += [_line_text(line, lang) for line in result.capital_caps]
+    life_capital = next((line.rule for line in result.capital_caps if line.key == "bilingual_life"), None)
+    if result.facts.mode == 2 and result.facts.branch and result.transfer and isinstance(life_capital, CapitalShare):
+        # 20% of campus life with the branch extra is more than the 3萬 the plan writes (in the transfer
+        # clause only), and the plan does not say which applies: say how it is read.
+        after, share = money(result.transfer.rule.capital_cap_after, lang), pct(life_capital.share)
+        lines.append(
+            f"  有分校或分班時 {share} 高於 {after}：計畫只在併入條款寫 {after}，未說明此時是否仍以此為限；"
+            f"此處以 {share} 計，請向地方政府確認。"
+            if zh
+            else f"  With a branch, {share} exceeds {after}, which the plan writes only for a transfer; it does not "
+            f"say which applies. {share} is used; ask your local government."
+        )
     if result.transfer:
         rule = result.transfer.rule
         conditions = ("、" if zh else "; ").join(c.get(lang) for c in rule.conditions)
@@ -615,10 +627,19 @@ def _format_items(items: list[ItemAmount], lang: str) -> CalcReply:
 
 
 def _format_verdict(verdict: Verdict, what: Bilingual, lang: str) -> CalcReply:
+    # ok with problems left: only 「…為原則」 limits are exceeded, which a stated reason allows.
     if lang != "en":
-        head = f"{what.zh}：{'可以' if verdict.ok else '不符合規定'}。"
+        said = "不符合規定" if not verdict.ok else "超過「為原則」的上限，須敘明理由" if verdict.problems else "可以"
+        head = f"{what.zh}：{said}。"
     else:
-        head = f"{what.en}: {'allowed' if verdict.ok else 'not allowed'}."
+        said = (
+            "not allowed"
+            if not verdict.ok
+            else "over a limit written 「…為原則」, allowed only with a stated reason"
+            if verdict.problems
+            else "allowed"
+        )
+        head = f"{what.en}: {said}."
     lines = (
         [head] + [f"・{p.message.get(lang)}" for p in verdict.problems] + [f"・{n.get(lang)}" for n in verdict.notes]
     )

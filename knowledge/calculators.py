@@ -14,6 +14,8 @@ from typing import Any
 
 from knowledge.errors import UserInputError
 from knowledge.funding_rules import (
+    LIMIT,
+    PRINCIPLE,
     CapitalShare,
     Cited,
     FundingRules,
@@ -335,16 +337,35 @@ class ItemAmount:
 
 @dataclass(frozen=True)
 class Problem:
-    """A rule an amount breaks; `code` is stable for programs, `message` is for people."""
+    """A rule an amount breaks; `code` is stable for programs, `message` is for people.
+
+    `binding` is PRINCIPLE when the rule is written 「…為原則」: going over it needs a stated
+    reason but is not forbidden, so it does not make a verdict not ok.
+    """
 
     code: str
     message: Bilingual
     source: Cited
+    binding: str = LIMIT
+
+
+def _hard(problems: Sequence[Problem]) -> bool:
+    """Whether any of `problems` breaks a hard limit (not only a 「…為原則」 one)."""
+    return any(p.binding != PRINCIPLE for p in problems)
+
+
+def _principle_note() -> Bilingual:
+    """What going over a 「…為原則」 limit means, in both languages."""
+    return both(
+        "附件3 寫「…為原則」：這不是硬性上限，超過時須在計畫（申請書）中敘明理由。",
+        "Annex 3 writes this limit 「…為原則」 (as a rule): it is not a hard cap, but going over it "
+        "needs a reason stated in the plan/application.",
+    )
 
 
 @dataclass(frozen=True)
 class Verdict:
-    ok: bool
+    ok: bool  # no hard limit is broken; 「…為原則」 problems may remain, each needing a stated reason
     problems: tuple[Problem, ...] = ()
     notes: tuple[Bilingual, ...] = ()
     sources: tuple[Cited, ...] = ()
@@ -432,8 +453,7 @@ def lecture_rate(rules: FundingRules, lecturer: str) -> int:
         raise InvalidInput(
             "講座請選外聘、隸屬機關學校人員或內聘。", "lecturer must be external, affiliated or internal."
         )
-    rate: int = getattr(rules.items.lecture_fee, lecturer)
-    return rate
+    return int(getattr(rules.items.lecture_fee, lecturer))
 
 
 _LECTURER_NAMES = {
@@ -584,6 +604,7 @@ def share_cap(item: Any, recurrent_total: int | Decimal) -> ItemAmount:
             f"經常門 {money(base, 'zh')} × {pct(item.share)} = {money(amount, 'zh')}",
             f"recurrent {money(base, 'en')} × {pct(item.share)} = {money(amount, 'en')}",
         ),
+        (_principle_note(),) if getattr(item, "binding", LIMIT) == PRINCIPLE else (),
         sources=(item,),
     )
 
@@ -683,8 +704,9 @@ def english_test_eligibility(
             Problem(
                 "english_test.level",
                 both(
-                    f"{who.zh}須報名 CEFR {required}（含）以上的檢測，{level.upper()} 不符。",
-                    f"{who.en} must sit a test at CEFR {required} or above; {level.upper()} does not qualify.",
+                    f"{who.zh}只補助 CEFR {required}（含）以上檢測的報名費，{level.upper()} 不在補助範圍。",
+                    f"For {who.en}, only fees for tests at CEFR {required} or above are reimbursed; "
+                    f"{level.upper()} is not covered.",
                 ),
                 source,
             )
@@ -730,16 +752,26 @@ def equipment_check(
     if kind_key:
         kind = rule.kinds[kind_key]
         if price > kind.cap:
-            problems.append(
-                Problem(
-                    "equipment.cap",
-                    both(
-                        f"{kind.label.zh}單價上限 {money(kind.cap, 'zh')}，{money(price, 'zh')}超過上限。",
-                        f"{kind.label.en}: the unit price cap is {money(kind.cap, 'en')}; {money(price, 'en')} is over it.",
-                    ),
-                    source,
+            cap_zh, cap_en, price_zh, price_en = (
+                money(kind.cap, "zh"),
+                money(kind.cap, "en"),
+                money(price, "zh"),
+                money(price, "en"),
+            )
+            message = (
+                both(
+                    f"{kind.label.zh}單價上限以 {cap_zh}為原則，{price_zh}超過此原則上限："
+                    "不是硬性禁止，但須在計畫（申請書）中敘明理由。",
+                    f"{kind.label.en}: the unit price cap is {cap_en} as a rule (為原則); {price_en} is over it "
+                    "— not forbidden, but the plan/application must state a reason.",
+                )
+                if kind.binding == PRINCIPLE
+                else both(
+                    f"{kind.label.zh}單價上限 {cap_zh}，{price_zh}超過上限。",
+                    f"{kind.label.en}: the unit price cap is {cap_en}; {price_en} is over it.",
                 )
             )
+            problems.append(Problem("equipment.cap", message, source, kind.binding))
     if capital and price < rule.capital_min_unit:
         problems.append(
             Problem(
@@ -763,7 +795,7 @@ def equipment_check(
                 source,
             )
         )
-    return Verdict(not problems, tuple(problems), sources=(source,))
+    return Verdict(not _hard(problems), tuple(problems), sources=(source,))
 
 
 def teaching_load_check(rules: FundingRules, mode: int, periods: int, lead: bool = False) -> Verdict:

@@ -75,7 +75,10 @@ class Engine:
         self.kb = kb
         self.normalize = Normalizer(dict(kb.synonyms))
         self.matcher = Matcher(kb, self.normalize)
-        self._out_of_scope = [(rule, tuple(self.normalize(t) for t in rule.triggers)) for rule in kb.out_of_scope]
+        self._out_of_scope = [
+            (rule, tuple(self.normalize(t) for t in rule.triggers), tuple(self.normalize(w) for w in rule.except_words))
+            for rule in kb.out_of_scope
+        ]
         self._year_exceptions = (
             tuple(self.normalize(w) for w in kb.uncovered_year.except_words) if kb.uncovered_year else ()
         )
@@ -150,7 +153,9 @@ class Engine:
         return entry.answer.get(lang)
 
     def _out_of_scope_reply(self, normalised: str, lang: str) -> str | None:
-        for rule, triggers in self._out_of_scope:
+        for rule, triggers, exceptions in self._out_of_scope:
+            if any(word and word in normalised for word in exceptions):
+                continue  # a covered question that shares a trigger word (代課 with 薪水)
             if any(trigger and trigger in normalised for trigger in triggers):
                 return rule.reply.get(lang)
         return None

@@ -10,6 +10,7 @@ amount in a coordinator's budget.
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from decimal import Decimal
@@ -32,6 +33,10 @@ PLACE_KEYS = {"section", "also_in"}
 _MONEY = re.compile(r"^(?:(\d+(?:\.\d+)?)萬)?(\d{1,3}(?:,\d{3})+|\d+)?$")
 _RATE = re.compile(r"^(\d+(?:\.\d+)?)%$")
 _CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
+# How hard a limit is. 附件3 writes some limits 「…為原則」 (as a rule: exceeding them needs a stated
+# reason) and others as hard limits (「不得逾」, 「以…為限」); `binding` on a rule says which.
+LIMIT, PRINCIPLE = "limit", "principle"
+BINDINGS = (LIMIT, PRINCIPLE)
 
 
 class RulesError(PolicybotError):
@@ -169,11 +174,13 @@ class Ceilings:
 class CapitalShare(Cited):
     share: Rate
     requires_note: bool = False
+    reading: Bilingual | None = None  # how policybot reads the rule where the plan is unclear
 
 
 @dataclass(frozen=True, kw_only=True)
 class Pooling(Cited):
     pooled: bool
+    reading: Bilingual  # which reading of 附件2 備註2 the checker applies, shown in its report
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,6 +258,7 @@ class MealRule(Item):
 @dataclass(frozen=True, kw_only=True)
 class ShareItem(Item):
     share: Rate
+    binding: str = LIMIT  # PRINCIPLE when the plan writes the share 「…為原則」
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,6 +291,7 @@ class EquipmentKind:
     label: Bilingual
     keywords: tuple[str, ...]
     cap: Money
+    binding: str = LIMIT  # PRINCIPLE when the plan writes the cap 「…為原則」
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -408,6 +417,9 @@ def _convert(kind: Any, value: Any, where: str, plan: Bilingual) -> Any:
             raise RulesError(f"{where}: must be [min, max] with whole numbers or null")
         return Range(value[0], value[1])
     origin = get_origin(kind)
+    if origin is types.UnionType:  # an optional field (X | None) that is present
+        (inner,) = (arg for arg in get_args(kind) if arg is not type(None))
+        return _convert(inner, value, where, plan)
     if origin is tuple:
         if not isinstance(value, list):
             raise RulesError(f"{where}: must be a list")
@@ -487,6 +499,34 @@ def _validate(rules: FundingRules, raw: dict[str, Any], file: str) -> None:
     for level in (rules.items.english_test.english_teacher_level, rules.items.english_test.other_level):
         if cefr_rank(level) is None:
             raise RulesError(f"{file}: items.english_test level {level!r} is not a CEFR level (A1–C2)")
+    _check_bindings(rules, raw, file)
+
+
+def _principle_worded(written: Any, quotes: tuple[str, ...]) -> bool:
+    """Whether the plan writes this number 「…為原則」 in one of the quotes (20%為原則, 3萬元為原則)."""
+    number = re.escape(loader.squash(str(written)))
+    return any(re.search(number + "元?為原則", loader.squash(quote)) for quote in quotes)
+
+
+def _check_bindings(rules: FundingRules, raw: dict[str, Any], file: str) -> None:
+    """`binding` is limit or principle, and principle exactly where the plan writes 「…為原則」."""
+    checked: list[tuple[str, str, Any, tuple[str, ...]]] = []
+    for key, item in rules.items.all().items():
+        if isinstance(item, ShareItem):
+            checked.append((f"items.{key}", item.binding, raw["items"][key]["share"], item.quotes))
+    equipment = rules.items.equipment
+    for key, kind in equipment.kinds.items():
+        written = raw["items"]["equipment"]["kinds"][key]["cap"]
+        checked.append((f"items.equipment.kinds.{key}", kind.binding, written, equipment.quotes))
+    for where, binding, written, quotes in checked:
+        if binding not in BINDINGS:
+            raise RulesError(f"{file}: {where}.binding must be one of {', '.join(BINDINGS)}, not {binding!r}")
+        worded = _principle_worded(written, quotes)
+        if worded != (binding == PRINCIPLE):
+            raise RulesError(
+                f"{file}: {where}.binding is {binding} but the plan writes {written} "
+                + ("「…為原則」: use binding: principle" if worded else "as a hard limit: use binding: limit")
+            )
 
 
 def read_raw(path: Path | None = None) -> dict[str, Any]:
@@ -537,7 +577,13 @@ def _rules_with_quotes(node: Any, where: str) -> Iterator[tuple[str, dict[str, A
 
 
 def _rule_numbers(node: Any) -> set[str]:
-    """Every number written in a rule's values, outside its quotes and places."""
+    """Every number written in a rule's values, outside its quotes and places.
+
+    Of a text in both languages ({zh, en}) only the Chinese counts, as for the knowledge base's
+    answers: the English says the same with NT$ amounts written differently.
+    """
+    if isinstance(node, dict) and set(node) == {"zh", "en"}:
+        return _rule_numbers(node["zh"])
     if isinstance(node, dict):
         found: set[str] = set()
         for key, value in node.items():

@@ -63,11 +63,16 @@ class Entry:
 
 @dataclass(frozen=True)
 class OutOfScope:
-    """A kind of question the plans do not answer, recognised by its trigger words."""
+    """A kind of question the plans do not answer, recognised by its trigger words.
+
+    A question that also has one of `except_words` is not refused by this rule: the words of
+    covered questions that share a trigger (代課 with 薪水: the plan pays substitutes).
+    """
 
     id: str
     triggers: tuple[str, ...]
     reply: Bilingual
+    except_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -153,9 +153,9 @@ _APPROVED_PERIOD = (
     "Computed from the execution period in the approval letter ({start} to {end}).",
 )
 _SEMESTER_CONVENTION = (
-    "學期起訖採一般學年曆（本學期 {start} 至 {end}），非計畫所定；僅適用自願開放課室之學校。",
+    "學期起訖採一般學年曆（本學期 {start} 至 {end}），非計畫所定；僅適用獲國教署擇優補助開放課室的學校（{selected} 校）。",
     "Semester dates follow the usual school calendar (this semester: {start} to {end}), not the plan; "
-    "applies only to schools that volunteered to open classrooms.",
+    "applies only to the schools selected for the open-classroom grant ({selected} schools).",
 )
 
 
@@ -339,14 +339,17 @@ class _Builder:
             result.append(self.rule(rules, "period_end", fill, end, assume))
             result.append(self.rule(rules, "closeout", fill, add_months(end, closeout_months), assume))
             classroom = self.need(rules, "open_classroom", "rules")
-            times = self.integer(
-                self.need(classroom, "times_per_semester", "rules.open_classroom"), "rules.open_classroom"
+            times, visitors, selected = (
+                self.integer(self.need(classroom, key, "rules.open_classroom"), "rules.open_classroom")
+                for key in ("times_per_semester", "visitors_per_semester", "schools_selected")
             )
             for sem in years.semesters(year):
                 sem_fill = {
                     **fill,
                     "semester": sem.number,
                     "times": times,
+                    "visitors": visitors,
+                    "selected": selected,
                     "start": sem.start.isoformat(),
                     "end": sem.end.isoformat(),
                 }

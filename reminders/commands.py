@@ -55,7 +55,7 @@ _MESSAGES = {
         "deadlines_head": "即將到來的期限（臺北時間，今天 {today}）：",
         "no_deadlines": "目前沒有即將到來的期限。",
         "more": "……另有 {n} 項期限未列出。",
-        "undated_head": "尚未訂定日期（依縣市政府或國教署通知；管理者可在 calendar.yaml 填入日期）：",
+        "undated_head": "尚未訂定日期（計畫未訂日期，推論依縣市政府或國教署通知；管理者可在 calendar.yaml 填入日期）：",
         "deadlines_foot": "輸入 /subscribe 訂閱期限提醒。",
     },
     "en": {
@@ -74,7 +74,7 @@ _MESSAGES = {
         "deadlines_head": "Upcoming deadlines (Taipei time, today is {today}):",
         "no_deadlines": "There are no upcoming deadlines.",
         "more": "…and {n} more deadlines.",
-        "undated_head": "Not dated yet (set by the county/city or the K-12 Administration; the bot's administrator can add the date in calendar.yaml):",
+        "undated_head": "Not dated yet (the plan gives no date; presumably the county/city or the K-12 Administration sets it; the bot's administrator can add the date in calendar.yaml):",
         "deadlines_foot": "Send /subscribe to get reminders.",
     },
 }

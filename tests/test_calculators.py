@@ -394,7 +394,14 @@ def test_english_test_rejects_unknown_inputs(kwargs: dict) -> None:
 def test_equipment(item: str, price: int, capital: bool, remote: bool, codes: list[str]) -> None:
     verdict = equipment_check(RULES, item, price, capital, remote)
     assert [p.code for p in verdict.problems] == codes
-    assert verdict.ok is (not codes)
+    # The unit-price caps are written 「…為原則」: over them needs a reason but is allowed.
+    hard = [p.code for p in verdict.problems if p.binding == "limit"]
+    assert verdict.ok is (not hard)
+    for problem in verdict.problems:
+        assert (problem.binding == "principle") is (problem.code == "equipment.cap")
+        if problem.code == "equipment.cap":
+            assert "為原則" in problem.message.zh and "敘明理由" in problem.message.zh
+            assert "as a rule" in problem.message.en and "state a reason" in problem.message.en
 
 
 @pytest.mark.parametrize(

@@ -170,6 +170,8 @@ def test_rule_numbers_are_backed_by_quotes(raw):
     assert f"{closeout['months_after_period_end']}個月" in squash(" ".join(closeout["quotes"]))
     classroom = raw["rules"]["open_classroom"]
     assert f"每學期至少{classroom['times_per_semester']}次" in squash(" ".join(classroom["quotes"]))
+    assert f"每學期接待總人數至少{classroom['visitors_per_semester']}人" in squash(" ".join(classroom["quotes"]))
+    assert f"擇優補助{classroom['schools_selected']}校" in squash(" ".join(classroom["quotes"]))
     start = raw["school_year"]["start"]
     assert f"{start['month']}月{start['day']}日" in squash(" ".join(raw["school_year"]["quotes"]))
     for phase in raw["phases"]:

@@ -41,7 +41,7 @@ def test_deadlines_zh(commands):
 def test_deadlines_en(commands):
     text = commands.deadlines("en")
     assert "2027-09-30 (60 days left)" in text and "Assumes the approved execution period" in text
-    assert "Not dated yet" in text and "Set by the county/city" in text
+    assert "Not dated yet" in text and "Presumably set by the county/city" in text
     assert "還有" not in text
 
 

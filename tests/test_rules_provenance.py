@@ -54,6 +54,7 @@ def test_every_rule_carries_quotes(raw: dict) -> None:
         (("items", "premium", "rate"), "2.2%", "number 2.2"),
         (("teaching_load", "lead"), 7, "number 7"),
         (("items", "equipment", "kinds", "tablet", "cap"), "1萬6,000", "number 6000"),
+        (("capital", "pooling", "reading", "zh"), "兩面向資本門合計不超過 25%", "number 25"),
     ],
 )
 def test_a_number_not_in_the_quotes_is_reported(raw: dict, path: tuple, value: object, expected: str) -> None:
@@ -162,6 +163,11 @@ def _write(tmp_path: Path, raw: dict) -> Path:
         (lambda r: r["items"]["english_test"].update(other_level="B3"), "not a CEFR level"),
         (lambda r: r.update(document="nope"), "'document' must be one of"),
         (lambda r: r.update(items={"misc": r["items"].pop("misc"), **r["items"]}), "items must be listed in the order"),
+        (lambda r: r["items"]["teaching_aids"].update(binding="soft"), "binding must be one of limit, principle"),
+        (lambda r: r["items"]["teaching_aids"].update(binding="limit"), "use binding: principle"),
+        (lambda r: r["items"]["teaching_aids"].pop("binding"), "use binding: principle"),
+        (lambda r: r["items"]["misc"].update(binding="principle"), "use binding: limit"),
+        (lambda r: r["items"]["equipment"]["kinds"]["tablet"].pop("binding"), "kinds.tablet.binding is limit"),
     ],
 )
 def test_the_loader_is_strict(tmp_path: Path, raw: dict, change, message: str) -> None:
@@ -169,6 +175,14 @@ def test_the_loader_is_strict(tmp_path: Path, raw: dict, change, message: str) -
     change(changed)
     with pytest.raises(RulesError, match=re.escape(message)):
         load_rules(_write(tmp_path, changed))
+
+
+def test_principle_limits_are_exactly_those_the_plan_writes_為原則() -> None:
+    """教材教具費 20% and the equipment unit prices are 「…為原則」; 雜支 「不得逾」 is a hard limit."""
+    rules = load_rules()
+    assert rules.items.teaching_aids.binding == "principle"
+    assert rules.items.misc.binding == "limit"
+    assert {kind.binding for kind in rules.items.equipment.kinds.values()} == {"principle"}
 
 
 def test_a_data_change_changes_the_answer(tmp_path: Path, raw: dict) -> None:
