@@ -1,16 +1,16 @@
-"""`policybot ask`: one question, or one per line from standard input with --jsonl."""
+"""`policybot ask`: one question, or one per line from standard input with --jsonl. Each question
+goes through the same dialog as the chats, as the first message of a new chat."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from typing import TextIO
 
 from bot.config import Settings
-from bot.wiring import load_knowledge
-from knowledge.engine import Answer
+from bot.wiring import load_knowledge, one_turn_dialog
+from handlers.cli import input_lines
+from handlers.dialog import ChatRef, Dialog, Reply
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,41 +29,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run)
 
 
-def format_plain(answer: Answer) -> str:
-    lines = [answer.text]
-    if answer.sources:
-        label = "Source" if answer.lang == "en" else "出處"
-        lines.append(f"\n{label}: " + "; ".join(answer.sources))
-    if answer.suggestions and not answer.confident:
-        label = "Closest topics" if answer.lang == "en" else "相近主題"
-        lines.append(f"{label}: " + " / ".join(s.title for s in answer.suggestions))
+def format_plain(reply: Reply) -> str:
+    lines = [reply.text]
+    if reply.suggestions and not reply.confident:
+        label = "Closest topics" if reply.lang == "en" else "相近主題"
+        lines.append(f"{label}: " + " / ".join(s.title for s in reply.suggestions))
     return "\n".join(lines)
 
 
-def _input_lines(stream: TextIO) -> Iterator[str]:
-    """Lines of standard input; bytes that are not UTF-8 become U+FFFD instead of stopping the run."""
-    raw = getattr(stream, "buffer", None)
-    if raw is None:
-        yield from stream
-        return
-    for line in raw:
-        yield line.decode("utf-8", errors="replace")
+def _ask(dialog: Dialog, number: int, question: str, lang: str | None) -> Reply:
+    """A question as the first message of its own chat: no memory of the others."""
+    return dialog.handle_text(ChatRef("ask", str(number)), question, lang)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    engine = load_knowledge(settings.data_dir).engine
+    dialog = one_turn_dialog(load_knowledge(settings.data_dir))
     if args.jsonl:
-        for line in _input_lines(sys.stdin):
-            answer = engine.answer(line.rstrip("\r\n"), lang=args.lang)
-            sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        for number, line in enumerate(input_lines(sys.stdin)):
+            reply = _ask(dialog, number, line.rstrip("\r\n"), args.lang)
+            sys.stdout.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         return 0
     if args.question is None:
         print("policybot ask: give a question, or --jsonl to read questions from standard input", file=sys.stderr)
         return 2
-    answer = engine.answer(args.question, lang=args.lang)
-    if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
-    else:
-        print(format_plain(answer))
+    reply = _ask(dialog, 0, args.question, args.lang)
+    print(json.dumps(reply.to_json(), ensure_ascii=False) if args.json else format_plain(reply))
     return 0

@@ -7,7 +7,7 @@ import json
 
 from bot.config import Settings
 from bot.wiring import load_knowledge
-from knowledge.calc_chat import format_ceiling
+from handlers.replies import ceiling_details, source_line
 from knowledge.calculators import SchoolFacts, ceiling
 
 
@@ -42,6 +42,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(result.to_json(lang), ensure_ascii=False, indent=2))
     else:
-        print(format_ceiling(result, lang))
-        print(("出處：" if lang == "zh" else "Sources: ") + ("；" if lang == "zh" else "; ").join(result.sources(lang)))
+        print(ceiling_details(result, lang))
+        print(source_line(result.sources(lang), lang))
     return 0

@@ -51,6 +51,8 @@ class Settings:
     db_path: Path = DEFAULT_DB
     # The knowledge-base folder (YAML entries, rules, calendar); None is the one shipped in the package.
     data_dir: Path | None = None
+    # After this many quiet minutes a chat's last topic is no longer followed up on.
+    topic_minutes: int = 30
     _env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -60,6 +62,7 @@ class Settings:
         return cls(
             db_path=Path(env.get("POLICYBOT_DB", "").strip() or DEFAULT_DB),
             data_dir=Path(data_dir) if data_dir else None,
+            topic_minutes=_whole_number(env, "POLICYBOT_TOPIC_MINUTES", 30, 1, 24 * 60),
             _env=env,
         )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from handlers.dialog import Dialog
+from handlers.memory import ChatMemory, SqliteChatStates
 from knowledge.engine import Engine
 from knowledge.funding_rules import RULES_FILE, FundingRules, load_rules
 from reminders.calendar import PlanCalendar
@@ -53,6 +54,11 @@ class Services:
         return ReminderScheduler(self.store, self.calendar, channels)
 
 
+def one_turn_dialog(knowledge: Knowledge) -> Dialog:
+    """A dialog with no database: memory for the length of the run (`ask`, `chat --jsonl`)."""
+    return Dialog(knowledge.engine, knowledge.rules, knowledge.calendar.rules, reminders=None, memory=ChatMemory())
+
+
 def build_services(settings: Settings) -> Services:
     """Everything a chat needs; raises a PolicybotError naming the file that cannot be used.
 
@@ -62,10 +68,12 @@ def build_services(settings: Settings) -> Services:
     engine, calendar = knowledge.engine, knowledge.calendar
     store = SubscriptionStore(settings.db_path)
     reminders = ReminderCommands(store, calendar)
-    return Services(
-        engine=engine,
-        dialog=Dialog(engine, reminders=reminders, languages=store),
+    dialog = Dialog(
+        engine,
+        knowledge.rules,
+        calendar.rules,
         reminders=reminders,
-        store=store,
-        calendar=calendar,
+        memory=ChatMemory(SqliteChatStates(store.db)),
+        topic_minutes=settings.topic_minutes,
     )
+    return Services(engine=engine, dialog=dialog, reminders=reminders, store=store, calendar=calendar)

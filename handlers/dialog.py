@@ -1,59 +1,76 @@
 """The conversation every channel shares: commands, questions, buttons, files.
 
-Telegram, LINE and the terminal chat only translate platform messages into calls on
-`Dialog` and its `Reply` objects back into platform messages, so a command behaves the
-same everywhere and is tested once. Replies are plain text; adapters escape or format.
+Telegram, LINE and the terminal chat only translate platform messages into calls on `Dialog`
+and its `Reply` objects back into platform messages, so everything behaves the same everywhere
+and is tested once. Each turn follows Rasa's message processor: fetch the chat's state (under a
+per-chat lock), understand the message once, decide the route (handlers/router.py), act, word
+the reply (handlers/replies.py), save the state. The methods block (they may touch the
+database): adapters call them off their event loop.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, Protocol
 
+from handlers import replies
+from handlers.memory import SCHOOL_KEYS, ChatMemory, ChatRef, ChatState, Topic
+from handlers.replies import (
+    ANSWER,
+    CALCULATION,
+    CLARIFICATION,
+    NOT_IN_PLANS,
+    UNSURE,
+    Button,
+    Reply,
+    compose,
+)
+from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide
+from handlers.texts import examples, t
 from knowledge import budget
-from knowledge.calc_chat import CalcReply, cap_command, try_calculation
-from knowledge.calculators import SchoolFacts
+from knowledge.calculators import CeilingResult, SchoolFacts, Verdict, both
+from knowledge.compute import (
+    CAPITAL,
+    CEILING,
+    SHARE,
+    TRANSFER,
+    Corrected,
+    DateFigure,
+    Figure,
+    NeedFact,
+    Query,
+    Refused,
+    Result,
+    YearFigure,
+    compute,
+    school_facts,
+)
+from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
-from knowledge.textnorm import detect_lang
-from reminders.store import StoreError
+from knowledge.funding_rules import FundingRules
+from knowledge.model import Bilingual
+from knowledge.understand import SCHOOL_FACTS, Understanding
+
+__all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
 
 log = logging.getLogger(__name__)
 
-# Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
-BUTTON_DATA_LIMIT = 64
+BUTTON_DATA_LIMIT = replies.BUTTON_DATA_LIMIT
 ASK_PREFIX = "ask:"
 EXAMPLE_PREFIX = "ex:"
+CAP_PREFIX = "cap:"
+PART_PREFIX = "part:"
+DETAILS_DATA = "details"
 # Budget files larger than the checker reads are refused before download.
 MAX_FILE_BYTES = budget.MAX_BYTES
-BUDGET_FILE_SUFFIXES = (".csv", ".yaml", ".yml", ".txt")
-
-
-@dataclass(frozen=True)
-class ChatRef:
-    channel: str  # "telegram", "line" or "cli"
-    chat_id: str
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str  # handed back to Dialog.handle_button when tapped
-
-
-@dataclass
-class Reply:
-    text: str
-    buttons: list[Button] = field(default_factory=list)
-    lang: str = "zh"
-
-
-class LanguageMemory(Protocol):
-    """Where a chat's /lang choice is kept across restarts (reminders.store.SubscriptionStore)."""
-
-    def chat_language(self, channel: str, chat_id: str) -> str | None: ...
-    def set_chat_language(self, channel: str, chat_id: str, lang: str | None) -> None: ...
+BUDGET_FILE_SUFFIXES = (".csv", ".tsv", ".yaml", ".yml", ".txt")
+# A topic older than this is not followed up on (the school's facts stay). Settings may change it.
+DEFAULT_TOPIC_MINUTES = 30
 
 
 class ReminderService(Protocol):
@@ -66,82 +83,27 @@ class ReminderService(Protocol):
     def forget_chat(self, channel: str, chat_id: str) -> None: ...
 
 
-_TEXT: dict[str, dict[str, Any]] = {
-    "welcome": {
-        "zh": "您好！我是 policybot，回答兩份計畫的規定、金額與期限，並附上出處：\n"
-        "・教育部國教署「115 學年度公立國民中小學雙語生活化校園計畫」\n"
-        "・「基隆市國際教育三年計畫（109–111 學年度）」\n"
-        "直接打字問我，或點下面的範例。輸入 /help 看所有指令。",
-        "en": "Hello! I am policybot. I answer questions about the rules, amounts and deadlines of two plans, "
-        "with where each is written:\n"
-        "- the MOE K-12 Administration's 115 Bilingual Campus Plan\n"
-        "- Keelung City's International Education Plan (109–111)\n"
-        "Just type a question or tap an example below. /help lists the commands.",
-    },
-    "help": {
-        "zh": "直接輸入問題即可，例如「部領可以用在哪些領域？」。指令：\n"
-        "/cap 模式二 8班 2領域 分校 — 計算補助上限\n"
-        "/deadlines — 近期期限與剩餘天數\n"
-        "/subscribe — 訂閱期限提醒（/unsubscribe 取消，/reminders 查看）\n"
-        "/sources — 我收錄的計畫與章節\n"
-        "/lang en — 切換成英文（/lang zh 切回中文）\n"
-        "也可以直接傳經費表（CSV 或 YAML 檔）給我檢查。",
-        "en": 'Just type a question, e.g. "Which domains can bilingual teaching use?". Commands:\n'
-        "/cap mode 2 8 classes 2 domains branch — funding ceiling\n"
-        "/deadlines — upcoming deadlines and days left\n"
-        "/subscribe — deadline reminders (/unsubscribe to stop, /reminders to see them)\n"
-        "/sources — the plans and sections I know\n"
-        "/lang zh — switch to Chinese (/lang en for English)\n"
-        "You can also send me a budget file (CSV or YAML) to check.",
-    },
-    "examples": {
-        "zh": ["我們 20 班做模式一最多補助多少？", "部領可以用在哪些領域？", "結案要什麼時候交？"],
-        "en": [
-            "How much can a 20-class school get in mode 1?",
-            "Can I claim my TOEIC fee?",
-            "When is the close-out report due?",
-        ],
-    },
-    "unknown_command": {
-        "zh": "我不認得這個指令：{name}。輸入 /help 看可用的指令。",
-        "en": "I don't know the command {name}. Type /help to see the commands.",
-    },
-    "lang_set": {"zh": "好的，之後用中文回答。", "en": "OK, I will answer in English from now on."},
-    "lang_usage": {"zh": "用法：/lang zh 或 /lang en", "en": "Usage: /lang zh or /lang en"},
-    "unsupported": {
-        "zh": "我只看得懂文字訊息和經費表檔案（CSV、YAML）。請用文字輸入您的問題，例如「結案要什麼時候交？」",
-        "en": "I can only read text messages and budget files (CSV, YAML). Please type your question, "
-        'e.g. "When is the close-out due?"',
-    },
-    "not_available": {
-        "zh": "這項功能目前沒有啟用。",
-        "en": "This feature is not enabled here.",
-    },
-    "sources_label": {"zh": "出處", "en": "Source"},
-    "apology": {
-        "zh": "抱歉，處理您的訊息時出了問題，我們已記錄下來。請稍後再試一次，或換個方式問。",
-        "en": "Sorry, something went wrong while handling your message; it has been logged. "
-        "Please try again in a moment, or ask in other words.",
-    },
-    "stale_button": {
-        "zh": "這個按鈕已經失效了，請直接輸入問題或點下面的範例。",
-        "en": "That button is no longer valid. Please type your question or tap an example below.",
-    },
-    "file_type": {
-        "zh": "我只能檢查 CSV 或 YAML 格式的經費表（副檔名 .csv、.yaml、.yml）。",
-        "en": "I can only check budgets as CSV or YAML files (.csv, .yaml, .yml).",
-    },
-    "file_too_big": {
-        "zh": "檔案太大了（上限 {mb} MB）。請傳經費表的 CSV 或 YAML 檔。",
-        "en": "That file is too large ({mb} MB at most). Please send the budget as a CSV or YAML file.",
-    },
-}
+@dataclass(frozen=True)
+class Command:
+    name: str
+    zh: str
+    en: str
 
 
-def _t(key: str, lang: str) -> str:
-    text = _TEXT[key]["en" if lang == "en" else "zh"]
-    assert isinstance(text, str)
-    return text
+# The one command registry: the phone menus, /help and the dispatch all read it.
+COMMANDS = (
+    Command("start", "開始與範例問題", "Start and example questions"),
+    Command("help", "使用說明", "How to use"),
+    Command("cap", "計算補助上限", "Funding ceiling"),
+    Command("school", "我的學校資料（模式、班級數…）", "My school's facts (mode, classes…)"),
+    Command("forget", "清除我說過的學校資料", "Forget my school's facts"),
+    Command("deadlines", "近期期限", "Upcoming deadlines"),
+    Command("subscribe", "訂閱期限提醒", "Deadline reminders"),
+    Command("unsubscribe", "取消提醒", "Stop reminders"),
+    Command("reminders", "我的提醒", "My reminders"),
+    Command("sources", "收錄的計畫與章節", "Plans and sections I know"),
+    Command("lang", "切換語言 zh/en", "Switch language zh/en"),
+)
 
 
 def parse_command(text: str) -> tuple[str, str] | None:
@@ -161,137 +123,370 @@ def parse_command(text: str) -> tuple[str, str] | None:
     return name, args.strip()
 
 
+# -- typed button payloads (aiogram's CallbackData is the model) ----------------------------
+
+
+def pack_facts(facts: SchoolFacts, ask_all: bool) -> str:
+    """'cap:1:2:20:2:0:' — whether every step is asked, then mode, classes, domains, branch,
+    open classroom ('' unknown); Button raises above Telegram's 64 bytes."""
+    values = [facts.mode, facts.classes, facts.domains, facts.branch, facts.open_classroom]
+    return CAP_PREFIX + ":".join(["1" if ask_all else "0", *("" if v is None else str(int(v)) for v in values)])
+
+
+def unpack_facts(data: str) -> tuple[dict[str, Any], bool] | None:
+    fields = data[len(CAP_PREFIX) :].split(":")
+    if len(fields) != 6 or fields[0] not in ("0", "1") or not all(f == "" or f.isdigit() for f in fields[1:]):
+        return None
+    names = ("mode", "classes", "domains", "branch", "open_classroom")
+    facts: dict[str, Any] = {}
+    for name, value in zip(names, fields[1:], strict=True):
+        if value != "":
+            facts[name] = bool(int(value)) if name in ("branch", "open_classroom") else int(value)
+    return facts, fields[0] == "1"
+
+
 class Dialog:
     """Turns one incoming message into one reply, the same way on every channel."""
 
     def __init__(
-        self, engine: Engine, reminders: ReminderService | None = None, languages: LanguageMemory | None = None
+        self,
+        engine: Engine,
+        rules: FundingRules,
+        plan: PlanRules | None = None,
+        reminders: ReminderService | None = None,
+        memory: ChatMemory | None = None,
+        topic_minutes: int = DEFAULT_TOPIC_MINUTES,
+        clock: Callable[[], float] = time.time,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.engine = engine
+        self.rules = rules
+        self.plan = plan or PlanRules()
         self.reminders = reminders
-        self._languages = languages
-        self._lang: dict[ChatRef, str | None] = {}  # cache of the chats' /lang choices
-        # School facts gathered so far while the calculator asks back ("請問貴校有幾班？"), with
-        # the language it asked in (a bare "20" has none of its own).
-        self._pending: dict[ChatRef, tuple[SchoolFacts, str]] = {}
+        self.memory = memory or ChatMemory()
+        self.topic_seconds = topic_minutes * 60
+        self._clock = clock
+        self._today = today or (lambda: date.fromtimestamp(self._clock()))
+        replies.register_plans(
+            [name for d in engine.kb.documents.values() for name in (d.short.zh, d.short.en)] + list(self.plan.plan)
+        )
 
-    # -- entry points used by the channel adapters ------------------------------------
+    # -- languages ----------------------------------------------------------------------
 
     def language(self, chat: ChatRef, hint: str | None = None) -> str:
         """The chat's chosen language, else the client's hint, else Chinese."""
-        return self._chosen(chat) or ("en" if (hint or "").lower().startswith("en") else "zh")
+        return self.memory.peek(chat).lang or _hint(hint)
 
-    def _chosen(self, chat: ChatRef) -> str | None:
-        if chat not in self._lang:
-            self._lang[chat] = self._remembered(chat)
-        return self._lang[chat]
-
-    def _remembered(self, chat: ChatRef) -> str | None:
-        if self._languages is None:
-            return None
-        try:
-            return self._languages.chat_language(chat.channel, chat.chat_id)
-        except StoreError as exc:  # the choice is a convenience: answer anyway
-            log.warning("cannot read the language of %s:%s: %s", chat.channel, chat.chat_id, exc)
-            return None
-
-    def _remember(self, chat: ChatRef, lang: str | None) -> None:
-        self._lang[chat] = lang
-        if self._languages is None:
-            return
-        try:
-            self._languages.set_chat_language(chat.channel, chat.chat_id, lang)
-        except StoreError as exc:
-            log.warning("cannot store the language of %s:%s: %s", chat.channel, chat.chat_id, exc)
-
-    def reply_language(
-        self, chat: ChatRef, words: str, hint: str | None = None, fallback: str | None = None, question: bool = True
-    ) -> str:
-        """The language to answer `words` in.
-
-        A question is answered in its own language first, then the chat's /lang choice; command
-        arguments (`/cap 模式二 8班`) are tokens rather than prose, so there the choice comes first.
-        `fallback` is the language a pending question was asked in (a bare "20" has none).
-        """
-        chosen, typed = self._chosen(chat), detect_lang(words)
-        first = (typed, chosen) if question else (chosen, typed)
-        return first[0] or first[1] or fallback or self.language(chat, hint)
+    # -- text ----------------------------------------------------------------------------
 
     def handle_text(self, chat: ChatRef, text: str, lang_hint: str | None = None) -> Reply:
         command = parse_command(text or "")
         if command is not None:
             return self.handle_command(chat, *command, lang_hint=lang_hint)
-        facts, asked_in = self._pending.get(chat, (None, None))
-        lang = self.reply_language(chat, text or "", lang_hint, asked_in)
-        calculation = try_calculation(text or "", lang, facts)
-        if calculation is not None:
-            return self._calc_reply(chat, calculation, lang)
-        self._pending.pop(chat, None)
-        return self._reply_for(self.engine.answer(text or "", lang=lang))
+        with self.memory.turn(chat) as box:
+            reply, box[0] = self._turn(box[0], text or "", lang_hint)
+            return reply
+
+    def _turn(self, state: ChatState, text: str, hint: str | None) -> tuple[Reply, ChatState]:
+        now = self._clock()
+        topic = state.current_topic(now, self.topic_seconds)
+        u = self.engine.understand(text, self.rules)
+        lang = u.lang or (topic.lang if topic and topic.asked else None) or state.lang or _hint(hint)
+        decision = decide(u, topic, state.school, self.engine, self.rules, lang)
+        if decision.route == EMPTY:
+            return Reply(t("empty", lang), lang=lang, route=UNSURE, confidence=0.0), state
+        if decision.route == LANGUAGE:
+            return self._in_language(state, topic, decision.lang or lang, now)
+        if decision.route == DETAILS:
+            return self._details(state, topic, lang, now)
+        school = self._school_after(state.school, u, decision, topic)
+        state = replace(state, school=school)
+        if decision.route == COMPUTE:
+            assert decision.query is not None
+            reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
+            return reply, replace(state, topic=new_topic)
+        assert decision.answer is not None
+        reply, answered = self._answered(decision, lang, now)
+        return reply, replace(state, topic=answered if answered is not None else state.topic)
+
+    def _school_after(
+        self, school: dict[str, Any], u: Understanding, decision: Decision, topic: Topic | None
+    ) -> dict[str, Any]:
+        """The school's facts after this message: what it says about the school itself (「我們 20
+        班」), or the fact it gives when the bot asked for one."""
+        told: dict[str, Any] = {}
+        answering = topic is not None and topic.asked is not None
+        if about_the_school(u) or answering:
+            told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}
+            if u.slots.level:
+                told["level"] = u.slots.level
+        if answering and decision.query is not None and topic is not None and topic.asked in SCHOOL_FACTS:
+            value = decision.query.facts.get(topic.asked)
+            if value is not None and not isinstance(value, str):
+                told[topic.asked] = value
+        if not told:
+            return school
+        updated = dict(school) | told
+        if told.get("mode") == 1:
+            updated.pop("domains", None)
+        facts, error = school_facts(updated)
+        keep = {k: v for k, v in vars(facts).items() if v is not None}
+        return {k: v for k, v in updated.items() if k == "level" or k in keep} if error is None else dict(school)
+
+    # -- computations ---------------------------------------------------------------------
+
+    def _compute(
+        self, query: Query, lang: str, context: dict[str, Any], now: float, u: Understanding | None = None
+    ) -> tuple[Reply, Topic]:
+        result = compute(query, self.rules, self.plan, self._today())
+        if isinstance(result, NeedFact):
+            known = {k: v for k, v in vars(result.facts).items() if v is not None}
+            pending = replace(query, facts=known) if query.kind == CEILING else query
+            body = replies.need_text(result, self.rules, lang)
+            buttons = self._step_buttons(result, query, lang)
+            reply = compose(body, lang, route=CLARIFICATION, buttons=buttons, confidence=0.0, context=context)
+            return reply, Topic(query=pending, asked=result.step, at=now, lang=lang)
+        body, sources, buttons = self._render(result, query, lang)
+        route = CALCULATION if not isinstance(result, Refused) else CLARIFICATION
+        intent = self._intent_for(u) if u is not None and route == CALCULATION else None
+        reply = compose(
+            replies.with_context(body, context, lang),
+            lang,
+            route=route,
+            sources=sources,
+            buttons=buttons,
+            intent=intent,
+            confidence=1.0 if route == CALCULATION else 0.0,
+            context=context,
+        )
+        return reply, Topic(query=query, at=now, lang=lang)
+
+    def _intent_for(self, u: Understanding) -> str | None:
+        """The entry that states the rule a computed answer applies, when the engine is sure of it."""
+        answer = self.engine.answer_to(u)
+        return answer.intent if answer.confident else None
+
+    def _render(
+        self, result: Result, query: Query, lang: str, detailed: bool = False
+    ) -> tuple[str, list[str], list[Button]]:
+        if isinstance(result, Corrected):
+            body, sources, buttons = self._render(result.result, query, lang, detailed)
+            return f"{result.error.message(lang)}\n{body}", sources, buttons
+        if isinstance(result, CeilingResult):
+            if detailed:
+                return replies.ceiling_details(result, lang), result.sources(lang), []
+            any_domains = query.facts.get("domains") is None and result.facts.mode == 2
+            text = replies.ceiling_text(result, lang, any_domains)
+            return text, result.sources(lang), [Button("詳細" if lang != "en" else "Details", DETAILS_DATA)]
+        if isinstance(result, Figure):
+            what = self._figure_title(query)
+            return replies.figure_text(result, lang, what), [r.source(lang) for r in result.rules], []
+        if isinstance(result, DateFigure):
+            return replies.date_text(result, lang), [_pick(result.source, lang)], []
+        if isinstance(result, YearFigure):
+            return replies.year_text(result, lang), [_pick(result.source, lang)] if result.source[0] else [], []
+        if isinstance(result, Refused):
+            return result.error.message(lang), [], []
+        if isinstance(result, tuple):
+            verdict, what = result
+            assert isinstance(verdict, Verdict)
+            return replies.verdict_text(verdict, what, lang), replies.verdict_sources(verdict, lang), []
+        assert isinstance(result, list)
+        return replies.items_text(result, lang), replies.item_sources(result, lang), []
+
+    def _figure_title(self, query: Query) -> Bilingual:
+        if query.kind == CAPITAL:
+            if query.inputs.get("part") == "partial_domains":
+                return both("部領資本門", "Partial-domain capital")
+            return both("雙語生活化資本門", "Campus-life capital")
+        if query.kind == TRANSFER:
+            return both("可調入雙語生活化的部領教師經費", "Teacher funding that may move to campus life")
+        if query.kind == SHARE:
+            item = self.rules.items.all()[query.item or "misc"]
+            return item.label
+        return both("", "")
+
+    def _step_buttons(self, need: NeedFact, query: Query, lang: str) -> list[Button]:
+        if need.step == "part":
+            return [
+                Button(label, f"{PART_PREFIX}{value}")
+                for label, value in replies.choices(self.rules, need.facts, "part", lang)
+            ]
+        ask_all = bool(query.inputs.get("ask_all"))
+        buttons = []
+        for label, value in replies.choices(self.rules, need.facts, need.step, lang):
+            values = vars(need.facts) | {need.step: value}
+            if need.step == "mode" and value == 1:
+                values |= {"domains": None, "open_classroom": None}
+            buttons.append(Button(label, pack_facts(SchoolFacts(**values), ask_all)))
+        return buttons
+
+    def _details(self, state: ChatState, topic: Topic | None, lang: str, now: float) -> tuple[Reply, ChatState]:
+        if topic is None or topic.query is None:
+            return Reply(t("no_details", lang), lang=lang, route=UNSURE, confidence=0.0), state
+        result = compute(topic.query, self.rules, self.plan, self._today())
+        body, sources, _ = self._render(result, topic.query, lang, detailed=True)
+        reply = compose(body, lang, route=CALCULATION, sources=sources)
+        return reply, replace(state, topic=replace(topic, at=now))
+
+    def _in_language(self, state: ChatState, topic: Topic | None, lang: str, now: float) -> tuple[Reply, ChatState]:
+        assert topic is not None
+        if topic.query is not None:
+            reply, new_topic = self._compute(topic.query, lang, {}, now)
+            return reply, replace(state, topic=new_topic)
+        if topic.entry is not None:
+            answer = self.engine.answer_entry(topic.entry, lang, _slots(topic.slots))
+            return self._answer_reply(answer, {}), replace(state, topic=replace(topic, at=now, lang=lang))
+        return Reply(t("empty", lang), lang=lang, route=UNSURE, confidence=0.0), state
+
+    # -- knowledge-base answers -----------------------------------------------------------
+
+    def _answered(self, decision: Decision, lang: str, now: float) -> tuple[Reply, Topic | None]:
+        answer = decision.answer
+        assert answer is not None
+        reply = self._answer_reply(answer, decision.context)
+        if reply.route != ANSWER or answer.intent is None:
+            return reply, None
+        return reply, Topic(
+            entry=answer.intent, slots=dict(decision.slots), text=decision.text, at=now, lang=answer.lang
+        )
+
+    def _answer_reply(self, answer: Answer, context: dict[str, Any]) -> Reply:
+        if answer.confident:
+            route = ANSWER
+        elif not answer.covered:
+            route = NOT_IN_PLANS
+        else:
+            route = UNSURE
+        buttons = [] if answer.confident else [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
+        body = replies.with_context(answer.text, context if answer.confident else {}, answer.lang)
+        return compose(
+            body,
+            answer.lang,
+            route=route,
+            sources=answer.sources,
+            buttons=buttons,
+            intent=answer.intent if answer.confident else None,
+            confidence=answer.confidence,
+            suggestions=answer.suggestions,
+            context=context if answer.confident else {},
+        )
+
+    # -- buttons ----------------------------------------------------------------------------
 
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
-        lang = self.language(chat, lang_hint)
         if data.startswith(ASK_PREFIX):
-            return self._reply_for(self.engine.answer_entry(data[len(ASK_PREFIX) :], lang))
+            with self.memory.turn(chat) as box:
+                lang = box[0].lang or _hint(lang_hint)
+                topic = box[0].current_topic(self._clock(), self.topic_seconds)
+                lang = topic.lang if topic and topic.lang else lang
+                answer = self.engine.answer_entry(data[len(ASK_PREFIX) :], lang)
+                if answer.intent is not None:
+                    box[0] = replace(box[0], topic=Topic(entry=answer.intent, at=self._clock(), lang=lang))
+                return self._answer_reply(answer, {})
         if data.startswith(EXAMPLE_PREFIX):
-            examples = _TEXT["examples"][lang]
+            lang = self.language(chat, lang_hint)
             index = data[len(EXAMPLE_PREFIX) :]
-            if index.isascii() and index.isdigit() and int(index) < len(examples):
-                return self.handle_text(chat, examples[int(index)], lang_hint)
-        if parse_command(data) is not None:  # calculator steps send their command back
+            found = examples(lang)
+            if index.isascii() and index.isdigit() and int(index) < len(found):
+                return self.handle_text(chat, found[int(index)], lang_hint)
+        if data.startswith(CAP_PREFIX):
+            unpacked = unpack_facts(data)
+            if unpacked is not None:
+                facts, ask_all = unpacked
+                with self.memory.turn(chat) as box:
+                    topic = box[0].current_topic(self._clock(), self.topic_seconds)
+                    lang = (topic.lang if topic else None) or box[0].lang or _hint(lang_hint)
+                    query = Query(CEILING, facts=facts, inputs={"ask_all": True} if ask_all else {})
+                    reply, new_topic = self._compute(query, lang, {}, self._clock())
+                    box[0] = replace(box[0], topic=new_topic, school=_school_with(box[0].school, facts))
+                    return reply
+        if data.startswith(PART_PREFIX) or data == DETAILS_DATA:
+            with self.memory.turn(chat) as box:
+                topic = box[0].current_topic(self._clock(), self.topic_seconds)
+                lang = (topic.lang if topic else None) or box[0].lang or _hint(lang_hint)
+                if topic is not None and topic.query is not None:
+                    if data == DETAILS_DATA:
+                        reply, box[0] = self._details(box[0], topic, lang, self._clock())
+                        return reply
+                    part = data[len(PART_PREFIX) :]
+                    if part in ("bilingual_life", "partial_domains"):
+                        query = replace(topic.query, inputs=dict(topic.query.inputs) | {"part": part})
+                        reply, new_topic = self._compute(query, lang, {}, self._clock())
+                        box[0] = replace(box[0], topic=new_topic)
+                        return reply
+        if parse_command(data) is not None:  # buttons of earlier versions sent commands
             return self.handle_text(chat, data, lang_hint)
         # Data the bot never made (a stale or forged button): not the user's words, so no
         # guessing at its language; offer the examples again.
+        lang = self.language(chat, lang_hint)
         welcome = self.welcome(chat, lang_hint)
-        return Reply(f"{_t('stale_button', lang)}\n\n{welcome.text}", welcome.buttons, lang)
+        return Reply(f"{t('stale_button', lang)}\n\n{welcome.text}", welcome.buttons, lang)
+
+    # -- files ------------------------------------------------------------------------------
 
     def refuse_file(self, chat: ChatRef, filename: str, size: int | None, lang_hint: str | None = None) -> Reply | None:
         """The reply refusing a document before it is downloaded, or None when it may be fetched."""
         lang = self.language(chat, lang_hint)
         if not filename.lower().endswith(BUDGET_FILE_SUFFIXES):
-            return Reply(_t("file_type", lang), lang=lang)
+            return Reply(t("file_type", lang), lang=lang)
         if size is not None and size > MAX_FILE_BYTES:
-            return Reply(_t("file_too_big", lang).format(mb=budget.MAX_MB), lang=lang)
+            return Reply(t("file_too_big", lang).format(mb=budget.MAX_MB), lang=lang)
         return None
+
+    def handle_file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None = None) -> Reply:
+        """A document sent to the bot: the budget checker, with the school's facts the chat told."""
+        refusal = self.refuse_file(chat, filename, len(content), lang_hint)
+        if refusal is not None:
+            return refusal
+        state = self.memory.peek(chat)
+        lang = state.lang or _hint(lang_hint)
+        facts, _ = school_facts(state.school)
+        known = facts if facts.mode is not None and not facts.missing() else None
+        try:
+            report = budget.check_budget(content, filename, known, self.rules)
+        except budget.BudgetFileError as exc:
+            return Reply(exc.message(lang), lang=lang)
+        text = budget.format_report(report, lang)
+        if known is not None:
+            text = replies.with_context(
+                text, {k: v for k, v in vars(known).items() if v is not None and v is not False}, lang
+            )
+        return Reply(text, lang=lang, route=CALCULATION)
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def welcome(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
+        lang = self.language(chat, lang_hint)
+        buttons = [Button(e, f"{EXAMPLE_PREFIX}{i}") for i, e in enumerate(examples(lang))]
+        return Reply(t("welcome", lang), buttons, lang)
+
+    def unsupported(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
+        lang = self.language(chat, lang_hint)
+        return Reply(t("unsupported", lang), lang=lang)
 
     def apology(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
         """What the user sees when handling their message failed unexpectedly."""
         lang = self.language(chat, lang_hint)
-        return Reply(_t("apology", lang), lang=lang)
-
-    def handle_file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None = None) -> Reply:
-        """A document sent to the bot: run it through the budget checker."""
-        refusal = self.refuse_file(chat, filename, len(content), lang_hint)
-        if refusal is not None:
-            return refusal
-        lang = self.language(chat, lang_hint)
-        try:
-            report = budget.check_budget(content, filename)
-        except budget.BudgetFileError as exc:
-            return Reply(exc.message(lang), lang=lang)
-        return Reply(budget.format_report(report, lang), lang=lang)
-
-    def welcome(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
-        lang = self.language(chat, lang_hint)
-        examples = _TEXT["examples"][lang]
-        return Reply(_t("welcome", lang), [Button(e, f"{EXAMPLE_PREFIX}{i}") for i, e in enumerate(examples)], lang)
-
-    def unsupported(self, chat: ChatRef, lang_hint: str | None = None) -> Reply:
-        lang = self.language(chat, lang_hint)
-        return Reply(_t("unsupported", lang), lang=lang)
+        return Reply(t("apology", lang), lang=lang)
 
     def chat_gone(self, chat: ChatRef) -> None:
-        """The user blocked the bot or left: stop their reminders."""
-        self._remember(chat, None)
+        """The user blocked the bot or left: forget the chat and stop its reminders."""
+        self.memory.forget(chat)
         if self.reminders is not None:
             self.reminders.forget_chat(chat.channel, chat.chat_id)
 
+    @staticmethod
+    def command_menu(lang: str) -> list[tuple[str, str]]:
+        """(command, description) pairs for a phone's command menu."""
+        return [(c.name, c.en if lang == "en" else c.zh) for c in COMMANDS]
+
     def handle_command(self, chat: ChatRef, name: str, args: str, lang_hint: str | None = None) -> Reply:
         lang = self.language(chat, lang_hint)
-        if name in ("start",):
+        if name == "start":
             return self.welcome(chat, lang_hint)
         if name == "help":
-            return Reply(_t("help", lang), lang=lang)
+            return Reply(t("help", lang), lang=lang)
         if name == "sources":
             return Reply(self.sources_text(lang), lang=lang)
         if name == "lang":
@@ -299,55 +494,66 @@ class Dialog:
         if name in ("deadlines", "subscribe", "unsubscribe", "reminders"):
             return self._reminder_command(chat, name, args, lang)
         if name == "ask":
-            return self._reply_for(self.engine.answer(args, lang=lang))
+            return self.handle_text(chat, args, lang_hint) if args.strip() else Reply(t("empty", lang), lang=lang)
         if name == "cap":
-            facts, asked_in = self._pending.get(chat, (None, None))
-            lang = self.reply_language(chat, args, lang_hint, asked_in, question=False)
-            return self._calc_reply(chat, cap_command(args, lang, facts), lang)
-        return Reply(_t("unknown_command", lang).format(name="/" + name[:30]), lang=lang)
+            return self._cap(chat, args, lang_hint)
+        if name == "school":
+            return self._school(chat, args, lang_hint)
+        if name == "forget":
+            self.memory.forget(chat, keep_lang=True)
+            return Reply(t("forgotten", lang), lang=lang)
+        return Reply(t("unknown_command", lang).format(name="/" + name[:30]), lang=lang)
 
-    @staticmethod
-    def command_menu(lang: str) -> list[tuple[str, str]]:
-        """(command, description) pairs for a phone's command menu."""
-        zh = [
-            ("start", "開始與範例問題"),
-            ("help", "使用說明"),
-            ("cap", "計算補助上限"),
-            ("deadlines", "近期期限"),
-            ("subscribe", "訂閱期限提醒"),
-            ("unsubscribe", "取消提醒"),
-            ("reminders", "我的提醒"),
-            ("sources", "收錄的計畫與章節"),
-            ("lang", "切換語言 zh/en"),
-        ]
-        en = [
-            ("start", "Start and example questions"),
-            ("help", "How to use"),
-            ("cap", "Funding ceiling"),
-            ("deadlines", "Upcoming deadlines"),
-            ("subscribe", "Deadline reminders"),
-            ("unsubscribe", "Stop reminders"),
-            ("reminders", "My reminders"),
-            ("sources", "Plans and sections I know"),
-            ("lang", "Switch language zh/en"),
-        ]
-        return en if lang == "en" else zh
+    def _cap(self, chat: ChatRef, args: str, lang_hint: str | None) -> Reply:
+        """`/cap 模式二 8班 2領域 分校`; with no arguments it asks every fact in turn."""
+        with self.memory.turn(chat) as box:
+            u = self.engine.understand(args, self.rules)
+            # Arguments are tokens rather than prose: the chat's choice of language comes first.
+            lang = box[0].lang or u.lang or _hint(lang_hint)
+            now = self._clock()
+            if u.empty:
+                query = Query(CEILING, inputs={"ask_all": True})
+                prefix = ""
+            elif not u.facts:
+                query = Query(CEILING, inputs={"ask_all": True})
+                prefix = t("cap_usage", lang) + "\n"
+            else:
+                facts = {k: v if isinstance(v, (bool, int)) else str(v) for k, v in u.facts.items()}
+                query = Query(CEILING, facts=facts)
+                prefix = ""
+            reply, topic = self._compute(query, lang, {}, now)
+            if prefix:
+                reply = replace(reply, text=prefix + reply.text, body=prefix + reply.body)
+            box[0] = replace(box[0], topic=topic)
+            return reply
 
-    # -- helpers ----------------------------------------------------------------------
+    def _school(self, chat: ChatRef, args: str, lang_hint: str | None) -> Reply:
+        """`/school` shows the facts the chat told; `/school 模式二 20班 2領域 國小` sets them."""
+        with self.memory.turn(chat) as box:
+            u = self.engine.understand(args, self.rules)
+            lang = box[0].lang or u.lang or _hint(lang_hint)
+            school = dict(box[0].school)
+            if not u.empty:
+                told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}
+                if u.slots.level:
+                    told["level"] = u.slots.level
+                if not told:
+                    return Reply(t("school_usage", lang), lang=lang)
+                school = _school_with(school, told)
+                box[0] = replace(box[0], school=school)
+            if not school:
+                return Reply(t("school_empty", lang), lang=lang)
+            return Reply(t("school_facts", lang).format(facts=replies.facts_label(school, lang)), lang=lang)
 
     def sources_text(self, lang: str) -> str:
         """The plans and, per plan, the required sections it covers (their names in the plan's own words)."""
         lines = []
-        for document in self.engine.kb.documents.values():
+        kb = self.engine.kb
+        for document in kb.documents.values():
             lines.append(f"📘 {document.title.get(lang)}")
-            topics = {
-                self.engine.kb.topics[e.topic].get(lang)
-                for e in self.engine.kb.entries.values()
-                if e.document is document
-            }
-            lines.append(
-                ("   主題：" if lang == "zh" else "   Topics: ") + ("、" if lang == "zh" else "; ").join(sorted(topics))
-            )
+            topics = {kb.topics[e.topic].get(lang) for e in kb.entries.values() if e.document is document}
+            label, separator = ("   主題：", "、") if lang == "zh" else ("   Topics: ", "; ")
+            lines.append(label + separator.join(sorted(topics)))
             if lang == "zh":
                 lines.append("   章節：" + "、".join(document.coverage))
         return "\n".join(lines)
@@ -355,13 +561,14 @@ class Dialog:
     def _set_language(self, chat: ChatRef, args: str, lang: str) -> Reply:
         choice = args.strip().lower()[:2]
         if choice not in ("zh", "en"):
-            return Reply(_t("lang_usage", lang), [Button("中文", "/lang zh"), Button("English", "/lang en")], lang)
-        self._remember(chat, choice)
-        return Reply(_t("lang_set", choice), lang=choice)
+            return Reply(t("lang_usage", lang), [Button("中文", "/lang zh"), Button("English", "/lang en")], lang)
+        with self.memory.turn(chat) as box:
+            box[0] = replace(box[0], lang=choice)
+        return Reply(t("lang_set", choice), lang=choice)
 
     def _reminder_command(self, chat: ChatRef, name: str, args: str, lang: str) -> Reply:
         if self.reminders is None:
-            return Reply(_t("not_available", lang), lang=lang)
+            return Reply(t("not_available", lang), lang=lang)
         if name == "deadlines":
             text = self.reminders.deadlines(lang)
         elif name == "subscribe":
@@ -372,24 +579,24 @@ class Dialog:
             text = self.reminders.status(chat.channel, chat.chat_id, lang)
         return Reply(text, lang=lang)
 
-    def _calc_reply(self, chat: ChatRef, calculation: CalcReply, lang: str) -> Reply:
-        """A calculator result, or its question back with the facts kept for the next message."""
-        if calculation.pending is not None:
-            self._pending[chat] = (calculation.pending, lang)
-        else:
-            self._pending.pop(chat, None)
-        buttons = [Button(label, data) for label, data in calculation.options]
-        return _reply(calculation.text, calculation.sources, buttons, lang)
 
-    def _reply_for(self, answer: Answer) -> Reply:
-        buttons = [] if answer.confident else [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
-        return _reply(answer.text, answer.sources, buttons, answer.lang)
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
 
 
-def _reply(text: str, sources: list[str], buttons: list[Button], lang: str) -> Reply:
-    """A reply with its sources under the text; buttons whose data Telegram could not carry are dropped."""
-    if sources:
-        colon, separator = ("：", "；") if lang == "zh" else (": ", "; ")
-        text += f"\n\n📖 {_t('sources_label', lang)}{colon}" + separator.join(sources)
-    usable = [b for b in buttons if len(b.data.encode()) <= BUTTON_DATA_LIMIT]
-    return Reply(text, usable, lang)
+def _hint(hint: str | None) -> str:
+    return "en" if (hint or "").lower().startswith("en") else "zh"
+
+
+def _slots(values: dict[str, Any]) -> Any:
+    from knowledge.slots import Slots
+
+    return Slots(**{k: v for k, v in values.items() if k in ("year", "level", "mode", "domains", "classes", "branch")})
+
+
+def _school_with(school: dict[str, Any], told: dict[str, Any]) -> dict[str, Any]:
+    updated = dict(school) | {k: v for k, v in told.items() if k in SCHOOL_KEYS}
+    if told.get("mode") == 1:
+        updated.pop("domains", None)
+        updated.pop("open_classroom", None)
+    return updated

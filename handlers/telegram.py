@@ -37,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.dialog import BUTTON_DATA_LIMIT, Button, ChatRef, Dialog, Reply, parse_command
+from handlers.dialog import Button, ChatRef, Dialog, Reply, parse_command
 from handlers.settings import TelegramSettings
 from handlers.text_split import split_text
 from reminders.push import PushChannel, PushOutcome
@@ -123,13 +123,9 @@ def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
 
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """An inline keyboard for a reply's buttons; None when there are none."""
-    usable = []
-    for button in buttons:
-        if len(button.data.encode()) > BUTTON_DATA_LIMIT:
-            log.warning("button %r left out: its data is longer than %d bytes", button.label, BUTTON_DATA_LIMIT)
-        else:
-            usable.append(InlineKeyboardButton(button.label, callback_data=button.data))
+    """An inline keyboard for a reply's buttons (Button has checked Telegram's 64-byte limit); None
+    when there are none."""
+    usable = [InlineKeyboardButton(button.label, callback_data=button.data) for button in buttons]
     if not usable:
         return None
     per_row = 3 if all(len(b.text) <= SHORT_LABEL for b in usable) else 1

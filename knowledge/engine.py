@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import loader
+from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Entry, KnowledgeBase
-from knowledge.slots import Slots, extract, satisfies
-from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang
+from knowledge.slots import Slots, satisfies
+from knowledge.textnorm import Normalizer
+from knowledge.understand import Understanding, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
@@ -38,6 +40,7 @@ class Answer:
     sources: list[str] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     lang: str = "zh"
+    covered: bool = True  # False: the plans do not answer it (out of scope, another year, nothing close)
 
     @property
     def confident(self) -> bool:
@@ -89,18 +92,30 @@ class Engine:
 
     # -- public API -------------------------------------------------------------------
 
+    def understand(self, question: str, rules: FundingRules | None = None, lang: str | None = None) -> Understanding:
+        """The message read once (see knowledge/understand.py); `lang` stands in when it has no letters."""
+        return understand(question, self.normalize, rules, lang)
+
     def answer(self, question: str, lang: str | None = None) -> Answer:
         """Answer `question` in the language it is written in; `lang` ('zh' or 'en') is the
         fallback when the text has no letters."""
-        text = clean(question if isinstance(question, str) else "", MAX_QUESTION_CHARS)
-        lang = detect_lang(text) or (lang if lang in ("zh", "en") else "zh")
-        normalised = self.normalize(text)
+        return self.answer_to(self.understand(question, lang=lang))
+
+    def answer_to(
+        self, u: Understanding, slots: Slots | None = None, text: str | None = None, lang: str | None = None
+    ) -> Answer:
+        """The answer to an understood message, in `lang` (default: the message's own language); a
+        follow-up passes the slots and text it carries over."""
+        lang = lang or u.lang or "zh"
+        normalised = text if text is not None else u.normalised
         if not normalised:
             return Answer(intent=None, confidence=0.0, text=_EMPTY[lang], lang=lang)
-        slots = extract(normalised)
+        slots = slots if slots is not None else u.slots
         ranked = self.matcher.rank(normalised, slots)
         suggestions = [Suggestion(r.entry.id, r.entry.title.get(lang)) for r in ranked[:3]]
-        out_of_scope = self._out_of_scope_reply(normalised, lang) or self._uncovered_year_reply(normalised, slots, lang)
+        out_of_scope = self._out_of_scope_reply(u.normalised, lang) or self._uncovered_year_reply(
+            u.normalised, slots, lang
+        )
         best = ranked[0] if ranked else None
         if out_of_scope is not None:
             return Answer(
@@ -109,6 +124,7 @@ class Engine:
                 text=out_of_scope,
                 suggestions=suggestions,
                 lang=lang,
+                covered=False,
             )
         if best is None or best.confidence < CONFIDENT:
             return self._unsure(best, suggestions, lang)
@@ -121,18 +137,28 @@ class Engine:
             lang=lang,
         )
 
-    def answer_entry(self, entry_id: str, lang: str = "zh") -> Answer:
-        """Answer a topic chosen from a suggestion button."""
+    def answer_entry(self, entry_id: str, lang: str = "zh", slots: Slots | None = None) -> Answer:
+        """Answer a topic chosen from a suggestion button, or again for a follow-up's slots."""
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return Answer(intent=None, confidence=0.0, text=self.kb.fallback.get(lang), lang=lang)
         return Answer(
             intent=entry.id,
             confidence=1.0,
-            text=self.render(entry, Slots(), lang),
+            text=self.render(entry, slots or Slots(), lang),
             sources=[entry.source(lang)],
             lang=lang,
         )
+
+    def year_uncovered(self, year: int, entry_id: str) -> bool:
+        """Whether the plan of an entry leaves `year` out (Keelung: 109–111)."""
+        entry = self.kb.entries.get(entry_id)
+        span = entry.document.when.get("year") if entry else None
+        return span is not None and satisfies({"year": year}, {"year": span})[1] > 0
+
+    def uncovered_reply(self, year: int, lang: str) -> str:
+        rule = self.kb.uncovered_year
+        return rule.reply.get(lang).format(year=year) if rule else self.kb.fallback.get(lang)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -177,6 +203,7 @@ class Engine:
                 text=self.kb.fallback.get(lang),
                 suggestions=suggestions,
                 lang=lang,
+                covered=False,
             )
         lines = [_UNSURE[lang]] + [f"{i}. {s.title}" for i, s in enumerate(suggestions, 1)] + [_UNSURE_TAIL[lang]]
         return Answer(

@@ -68,6 +68,14 @@ _COUNTERS = (
     "名",
     "%",
     "成",
+    "晚",
+    "夜",
+    "餐",
+    "堂",
+    "台",
+    "臺",
+    "塊",
+    "份",
 )
 _NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]+")
 # Digits times a unit character, as amounts are often typed: 5千 = 5000, 3百 = 300.
@@ -250,14 +258,17 @@ class Normalizer:
         variants = sorted(self.synonyms, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(v) for v in variants)) if variants else None
 
-    def base(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
-        """Every step but the synonyms."""
+    def plain(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
+        """Every step of `base` but punctuation: dates (2027/7/31) and amounts (NT$2,000) keep
+        the marks that say what they are."""
         text = unicodedata.normalize("NFKC", clean(text, limit))
         text = to_traditional(text).lower()
         text = english_numbers_to_digits(chinese_numerals_to_digits(text))
-        text = _THOUSANDS.sub("", text)
-        text = strip_punctuation(text)
-        return _SPACES.sub(" ", text).strip()
+        return _SPACES.sub(" ", _THOUSANDS.sub("", text)).strip()
+
+    def base(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
+        """Every step but the synonyms."""
+        return _SPACES.sub(" ", strip_punctuation(self.plain(text, limit))).strip()
 
     def __call__(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
         """Normalise a question (cut to `limit` characters) or, with limit=None, a text of the KB."""

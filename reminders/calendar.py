@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as _cal
 import importlib.resources
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from knowledge.dates import Phase, PlanRules, add_months, gregorian_to_roc, roc_to_gregorian
 from knowledge.errors import PolicybotError
 from knowledge.loader import YAML_LOADER
 
 TAIPEI = ZoneInfo("Asia/Taipei")
-ROC_OFFSET = 1911  # 民國 year + 1911 = Gregorian year
 
 
 class CalendarError(PolicybotError):
@@ -30,31 +29,6 @@ def taipei_now() -> datetime:
 def as_taipei(moment: datetime) -> datetime:
     """An aware datetime in Asia/Taipei; a naive one is taken to be Taipei time already."""
     return moment.replace(tzinfo=TAIPEI) if moment.tzinfo is None else moment.astimezone(TAIPEI)
-
-
-def roc_to_gregorian(roc_year: int) -> int:
-    return roc_year + ROC_OFFSET
-
-
-def gregorian_to_roc(year: int) -> int:
-    return year - ROC_OFFSET
-
-
-def add_months(day: date, months: int) -> date:
-    """The last day of a period of `months` months counted from the day after `day`.
-
-    Follows the Civil Code's rule for periods in months (民法 §120–121): the period starts the
-    day after the event; it ends on the day before the corresponding day of the last month, or on
-    that month's last day when there is no corresponding day. Hence the end of a month maps to the
-    end of the target month (2027-07-31 + 2 months = 2027-09-30, 2027-06-30 + 2 = 2027-08-31) and
-    any other day to the same day of the month, clamped (2027-07-15 + 2 = 2027-09-15).
-    """
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = _cal.monthrange(year, month)[1]
-    if day.day == _cal.monthrange(day.year, day.month)[1]:
-        return date(year, month, last)
-    return date(year, month, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -162,9 +136,16 @@ _SEMESTER_CONVENTION = (
 class PlanCalendar:
     """All deadlines of the plan calendar, derived and county-set, sorted by date."""
 
-    def __init__(self, kinds: dict[str, Kind], deadlines: list[Deadline], school_years: SchoolYears):
+    def __init__(
+        self,
+        kinds: dict[str, Kind],
+        deadlines: list[Deadline],
+        school_years: SchoolYears,
+        rules: PlanRules | None = None,
+    ):
         self.kinds = kinds
         self.school_years = school_years
+        self.rules = rules or PlanRules()
         self._all = sorted(deadlines, key=lambda d: (d.date or date.max, d.id))
 
     @classmethod
@@ -255,6 +236,8 @@ class _Builder:
         start = self.month_day("school_year", "start", "school_year")
         second = self.month_day("semesters", "second_start", "semesters")
         years = SchoolYears(start[0], start[1], second[0], second[1])
+        self.found_phases: list[Phase] = []
+        self.found_periods: list[tuple[int, date, date, bool]] = []
         deadlines = self.phases(years) + self.plan_years(years) + self.county()
         seen: set[str] = set()
         for d in deadlines:
@@ -264,7 +247,15 @@ class _Builder:
             for k in d.kinds:
                 if k not in kinds:
                     self.fail(d.id, f"unknown kind `{k}` (known: {', '.join(kinds)})")
-        return PlanCalendar(kinds, deadlines, years)
+        closeout = self.need(self.need(self.data, "rules", "top level"), "closeout", "rules")
+        plan_rules = PlanRules(
+            phases=tuple(self.found_phases),
+            plan=self.pair(self.data, "source_title", "top level"),
+            closeout_months=self.integer(closeout.get("months_after_period_end"), "rules.closeout"),
+            closeout_source=self.source(self.need(closeout, "section", "rules.closeout")),
+            periods=tuple(self.found_periods),
+        )
+        return PlanCalendar(kinds, deadlines, years, plan_rules)
 
     def kinds(self) -> dict[str, Kind]:
         raw = self.need(self.data, "kinds", "top level")
@@ -295,6 +286,8 @@ class _Builder:
                 self.fail(where, "`school_years` must be [first, last]")
             zh, en = self.pair(spec, "title", where)
             src = self.source(self.need(spec, "section", where))
+            first, last = self.integer(first_last[0], where), self.integer(first_last[1], where)
+            self.found_phases.append(Phase(i + 1, first, last, src))
             result.append(
                 Deadline(
                     id=str(self.need(spec, "id", where)),
@@ -321,9 +314,11 @@ class _Builder:
             if (start is None) != (end is None):
                 self.fail(f"{where}.approved_period", "give both start and end from the approval letter, or neither")
             template = _APPROVED_PERIOD if end else _ASSUME_SCHOOL_YEAR
+            assumed = end is None
             start, end = start or years.start(year), end or years.end(year)
             if end < start:
                 self.fail(f"{where}.approved_period", "end is before start")
+            self.found_periods.append((year, start, end, assumed))
             ad = roc_to_gregorian(year)
             fill = {
                 "year": year,

@@ -78,6 +78,26 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "DROP TABLE line_webhook_events",
         ),
     ),
+    (
+        4,
+        (
+            # What each chat has said (handlers/memory.py): its /lang choice, the school's facts and
+            # the last topic, as JSON. The /lang choices of chat_settings move in.
+            """CREATE TABLE chat_state (
+            channel    TEXT NOT NULL,
+            chat_id    TEXT NOT NULL,
+            state      TEXT NOT NULL,                           -- JSON, see ChatState.to_json
+            updated_at REAL NOT NULL,                           -- Unix time
+            PRIMARY KEY (channel, chat_id)
+        )""",
+            """CREATE TABLE IF NOT EXISTS chat_settings (
+            channel TEXT NOT NULL, chat_id TEXT NOT NULL, lang TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+            """INSERT INTO chat_state (channel, chat_id, state, updated_at)
+            SELECT channel, chat_id, '{"lang": "' || lang || '", "school": {}}', strftime('%s', 'now')
+            FROM chat_settings""",
+            "DROP TABLE chat_settings",
+        ),
+    ),
 )
 
 

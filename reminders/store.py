@@ -1,4 +1,4 @@
-"""Reminder subscriptions, chat language choices and the reminders' sent-log, in the shared
+"""Reminder subscriptions and the reminders' sent-log, in the shared
 database (reminders/database.py holds the connection and the migrations)."""
 
 from __future__ import annotations
@@ -106,30 +106,6 @@ class SubscriptionStore:
             return subs
         wanted = set(channels)
         return [s for s in subs if s.channel in wanted]
-
-    # -- chat settings -------------------------------------------------------------------------
-
-    def chat_language(self, channel: str, chat_id: str) -> str | None:
-        """The language a chat chose with /lang, or None."""
-        rows = self.db.query(
-            lambda c: c.execute(
-                "SELECT lang FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id)
-            ).fetchall()
-        )
-        return rows[0][0] if rows else None
-
-    def set_chat_language(self, channel: str, chat_id: str, lang: str | None) -> None:
-        """Remember a chat's /lang choice (None forgets it, e.g. when the chat blocks the bot)."""
-        with self.db.transaction() as c:
-            if lang is None:
-                c.execute("DELETE FROM chat_settings WHERE channel = ? AND chat_id = ?", (channel, chat_id))
-            else:
-                c.execute(
-                    """INSERT INTO chat_settings (channel, chat_id, lang, updated_at) VALUES (?, ?, ?, ?)
-                             ON CONFLICT (channel, chat_id) DO UPDATE
-                             SET lang = excluded.lang, updated_at = excluded.updated_at""",
-                    (channel, chat_id, lang, _now()),
-                )
 
     # -- sent-log ------------------------------------------------------------------------------
 

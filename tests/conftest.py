@@ -1,10 +1,38 @@
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+
 import pytest
 
+from bot.wiring import Knowledge, load_knowledge, one_turn_dialog
+from handlers.dialog import ChatRef, Dialog, Reply
 from knowledge.engine import Engine
+
+_chats = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def engine() -> Engine:
-    return Engine.load()
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def engine(knowledge: Knowledge) -> Engine:
+    return knowledge.engine
+
+
+@pytest.fixture
+def dialog_without_db(knowledge: Knowledge) -> Dialog:
+    """A dialog with memory for the test only (no database)."""
+    return one_turn_dialog(knowledge)
+
+
+@pytest.fixture
+def ask(dialog_without_db: Dialog) -> Callable[..., Reply]:
+    """ask(text, lang_hint=None): the text as the first message of a new chat."""
+
+    def first_message(text: str, lang_hint: str | None = None) -> Reply:
+        return dialog_without_db.handle_text(ChatRef("test", f"chat-{next(_chats)}"), text, lang_hint)
+
+    return first_message

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.wiring import Knowledge, one_turn_dialog
 from handlers.cli import run_chat
-from handlers.dialog import Dialog
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang"}
+KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang", "route", "context"}
 
 
 def test_ask_prints_answer_and_source(capsys) -> None:
@@ -56,12 +56,12 @@ def test_check_kb_reports_coverage(capsys) -> None:
     assert "Knowledge base OK" in out and "kl_action_plans" in out and "budget_items" in out
 
 
-def test_chat_answers_and_follows_buttons(engine) -> None:
-    stdin = io.StringIO("嗯\n1\n/lang en\nWhen is the close-out due?\n/quit\n")
+def test_chat_answers_and_follows_buttons(knowledge: Knowledge) -> None:
+    stdin = io.StringIO("嗯\n#1\n/lang en\nWhen is the close-out due?\n/quit\n")
     stdout = io.StringIO()
-    assert run_chat(Dialog(engine), stdin, stdout, interactive=False) == 0
+    assert run_chat(one_turn_dialog(knowledge), stdin, stdout, interactive=False) == 0
     transcript = stdout.getvalue()
-    assert "[1]" in transcript  # suggestions shown as numbered choices
+    assert "[#1]" in transcript  # suggestions shown as #-numbered choices
     assert "OK, I will answer in English" in transcript
     assert "Source" in transcript
 

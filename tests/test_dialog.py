@@ -31,7 +31,7 @@ def test_a_chat_that_blocks_the_bot_is_forgotten(tmp_path: Path) -> None:
     assert services.store.get(CHAT.channel, CHAT.chat_id) is not None
     services.dialog.chat_gone(CHAT)
     assert services.store.get(CHAT.channel, CHAT.chat_id) is None
-    assert services.store.chat_language(CHAT.channel, CHAT.chat_id) is None
+    assert services.dialog.memory.peek(CHAT).lang is None
     services.store.close()
 
 

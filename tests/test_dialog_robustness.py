@@ -251,7 +251,7 @@ def test_slash_space_cap_is_not_a_crash(dialog: Dialog) -> None:
 def test_command_addressed_to_another_bot_still_gets_the_calculator(dialog: Dialog) -> None:
     reply = assert_reply(dialog.handle_text(new_chat(dialog), "/cap@otherbot 模式二"), "zh")
     assert "幾班" in reply.text
-    assert reply.buttons and all(b.data.startswith("/cap") for b in reply.buttons)
+    assert reply.buttons and all(b.data.startswith("cap:") for b in reply.buttons)
 
 
 @pytest.mark.parametrize(
@@ -429,7 +429,7 @@ def test_cap_with_unreadable_args_explains_and_asks_the_mode(
     reply = assert_reply(dialog.handle_text(new_chat(dialog, lang), f"/cap {args}"), lang)
     assert not states_ceiling(reply.text)
     assert any(word in reply.text for word in explanation[lang]), reply.text[:300]
-    assert reply.buttons and all(b.data.startswith("/cap") for b in reply.buttons)
+    assert reply.buttons and all(b.data.startswith("cap:") for b in reply.buttons)
 
 
 @pytest.mark.parametrize(
@@ -963,7 +963,7 @@ def test_terminal_chat_survives_a_nested_yaml_file(dialog: Dialog, tmp_path: Pat
 
 # -- command line -----------------------------------------------------------------------
 
-ASK_KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang"}
+ASK_KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang", "route", "context"}
 
 
 @pytest.mark.parametrize(

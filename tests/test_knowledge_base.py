@@ -324,9 +324,8 @@ def test_issue15_point02_open_classroom_reminder_carries_both_conditions_and_who
         assert "volunteered" not in en  # it concerns the selected schools, not every volunteer
 
 
-def test_issue15_point03_a_為原則_breach_is_a_warning_that_asks_for_the_reason(kb) -> None:
+def test_issue15_point03_a_為原則_breach_is_a_warning_that_asks_for_the_reason(kb, ask) -> None:
     from knowledge.budget import check_budget, format_report
-    from knowledge.calc_chat import try_calculation
 
     budget = (
         "面向,類別,項目,單價,數量,金額,備註\n"
@@ -347,20 +346,19 @@ def test_issue15_point03_a_為原則_breach_is_a_warning_that_asks_for_the_reaso
     assert "plan/application states it too" in laptop.message.en
     assert "提醒" in format_report(report, "zh") and "Warnings" in format_report(report, "en")
     # The calculators word their verdicts the same way, and the answers keep 「以…為原則」.
-    reply = try_calculation("平板一台16000元可以嗎", "zh")
-    assert reply is not None and "為原則" in reply.text and "不符合規定" not in reply.text
-    reply = try_calculation("A tablet at 16000 each?", "en")
-    assert reply is not None and "stated reason" in reply.text and "not allowed" not in reply.text
-    reply = try_calculation("經常門20萬，教材教具費上限多少", "zh")
-    assert reply is not None and "為原則" in reply.text and "敘明理由" in reply.text
+    reply = ask("平板一台16000元可以嗎")
+    assert reply.route == "calculation" and "為原則" in reply.text and "不可以" not in reply.text
+    reply = ask("A tablet at 16000 each?")
+    assert reply.route == "calculation" and "stated reason" in reply.text and not reply.text.startswith("No")
+    reply = ask("經常門20萬，教材教具費上限多少")
+    assert reply.route == "calculation" and "為原則" in reply.text and "敘明理由" in reply.text
     assert "20% 為原則" in kb.entries["moe.item.teaching_aids"].answer.zh
     assert kb.entries["moe.item.equipment"].answer.zh.count("為原則") >= 4
 
 
-def test_issue15_point08_mode2_campus_life_capital_entries_and_rules_agree(kb) -> None:
+def test_issue15_point08_mode2_campus_life_capital_entries_and_rules_agree(kb, ask) -> None:
     """The plan writes 3萬（15萬元*20%） only in the transfer clause; 20% applies, 3萬 after a move."""
     from knowledge.budget import check_budget
-    from knowledge.calc_chat import cap_command
     from knowledge.calculators import SchoolFacts, ceiling
     from knowledge.funding_rules import default_rules
 
@@ -375,8 +373,8 @@ def test_issue15_point08_mode2_campus_life_capital_entries_and_rules_agree(kb) -
     with_branch = ceiling(rules, SchoolFacts(mode=2, classes=8, domains=2, branch=True))
     assert with_branch.capital_cap("bilingual_life") == 40000
     assert with_branch.transfer is not None and with_branch.transfer.rule.capital_cap_after == 30000
-    assert "未說明此時是否仍以此為限" in cap_command("模式二 8班 2領域 分校", "zh").text
-    assert "does not say which applies" in cap_command("mode 2 8 classes 2 domains branch", "en").text
+    assert "未說明此時是否仍以此為限" in ask("/cap 模式二 8班 2領域 分校").text
+    assert "does not say which applies" in ask("/cap mode 2 8 classes 2 domains branch").text
     # The checker: over 3萬 but within 20% with a branch is a warning that names both readings.
     budget = (
         "面向,類別,項目,單價,數量,金額,備註\n"

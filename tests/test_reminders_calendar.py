@@ -11,14 +11,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminders.calendar import (
-    CalendarError,
-    PlanCalendar,
-    SchoolYears,
-    add_months,
-    gregorian_to_roc,
-    roc_to_gregorian,
-)
+from knowledge.dates import add_months, gregorian_to_roc, roc_to_gregorian
+from reminders.calendar import CalendarError, PlanCalendar, SchoolYears
 
 ROOT = Path(__file__).resolve().parents[1]
 CALENDAR_YAML = ROOT / "knowledge" / "data" / "calendar.yaml"

@@ -206,15 +206,3 @@ def test_directory_in_the_way_is_a_store_error(tmp_path):
     (tmp_path / "policybot.db").mkdir()
     with pytest.raises(StoreError, match=r"policybot\.db"):
         SubscriptionStore(tmp_path / "policybot.db")
-
-
-def test_a_chat_language_survives_reopening_and_can_be_forgotten(db):
-    store = SubscriptionStore(db)
-    assert store.chat_language("line", "U1") is None
-    store.set_chat_language("line", "U1", "en")
-    store.close()
-    store = SubscriptionStore(db)
-    assert store.chat_language("line", "U1") == "en" and store.chat_language("telegram", "U1") is None
-    store.set_chat_language("line", "U1", None)
-    assert store.chat_language("line", "U1") is None
-    store.close()

@@ -63,7 +63,7 @@ async def app(fake: FakeTelegram, services: Services) -> AsyncIterator[Applicati
 
 def reference(services: Services) -> Dialog:
     """A second Dialog on the same engine and reminders: what the bot should say."""
-    return Dialog(services.engine, reminders=services.reminders)
+    return Dialog(services.engine, services.dialog.rules, services.dialog.plan, reminders=services.reminders)
 
 
 async def converse(fake: FakeTelegram, send: Callable[[], object], replies: int = 1) -> list[dict[str, Any]]:

@@ -18,9 +18,11 @@ from telegram.ext import AIORateLimiter
 from bot.cli import main
 from bot.logs import REDACTED, RedactSecrets
 from handlers.dialog import Button, Dialog
+from handlers.replies import ButtonDataTooLong
 from handlers.settings import TelegramSettings
 from handlers.telegram import TelegramPushChannel, addressed_text, build_application, file_url, keyboard
 from knowledge.engine import Engine
+from knowledge.funding_rules import load_rules
 from reminders.push import PushOutcome
 
 BOT_ID, USERNAME = BOT_USER["id"], BOT_USER["username"]
@@ -92,10 +94,14 @@ def test_short_choices_share_rows_and_long_ones_get_their_own() -> None:
     assert keyboard([]) is None
 
 
-def test_button_data_over_64_bytes_is_left_out(caplog: pytest.LogCaptureFixture) -> None:
-    markup = keyboard([Button("ok", "ask:moe.closeout"), Button("too long", "ask:" + "文" * 30)])
+def test_button_data_over_64_bytes_fails_loudly_where_it_is_made(engine: Engine) -> None:
+    with pytest.raises(ButtonDataTooLong):
+        Button("too long", "ask:" + "文" * 30)
+    markup = keyboard([Button("ok", "ask:moe.closeout")])
     assert markup is not None and [b.text for row in markup.inline_keyboard for b in row] == ["ok"]
-    assert "too long" in caplog.text
+    # every button the dialog can make fits: the longest entry id as a suggestion
+    longest = max(engine.kb.entries, key=lambda entry_id: len(entry_id.encode()))
+    assert Button("x", "ask:" + longest).data
 
 
 def test_file_url_of_a_self_hosted_server() -> None:
@@ -197,7 +203,9 @@ async def test_push_when_telegram_cannot_be_reached_failed(fake: FakeTelegram, c
 async def test_pushes_go_through_the_rate_limiter(fake: FakeTelegram, engine: Engine) -> None:
     """The application's bot waits out a 429 and sends again, for reminders as for replies."""
     # no updates and no post_init: the dialog is enough
-    application = build_application(TelegramSettings(token=TOKEN, api_base_url=fake.base_url), Dialog(engine))
+    application = build_application(
+        TelegramSettings(token=TOKEN, api_base_url=fake.base_url), Dialog(engine, load_rules())
+    )
     assert isinstance(application.bot.rate_limiter, AIORateLimiter)
     fake.fail("sendMessage", CHAT_ID, 429, "Too Many Requests: retry after 1", {"retry_after": 1}, times=1)
     async with application.bot:

@@ -1,0 +1,188 @@
+"""Scoring replies against the blind sets: multi-turn dialogues (tests/data/dialogues.yaml), the
+computation questions (tests/data/computations.yaml) and the fresh single questions
+(tests/data/questions_blind2.yaml). Shared by the tests and the benchmark.
+
+A turn is right when every expectation it states holds:
+- `figure`: the reply states that number (25 萬, 250,000 元 and NT$250,000 are all 250000);
+- `date`: the reply states that day (2027/09/30, 2027-09-30 or 116年9月30日);
+- `verdict`: the reply's first line says yes (within) or no (over);
+- `entry`: the reply answers from that entry (or one of `also`); a computed reply counts when it
+  also states the expected figure, or names the entry as its intent;
+- `none`: the reply does not answer confidently (the plans are silent);
+- `clarify`: the reply asks back for the missing fact.
+A reply is *confident* when it answers outright (a knowledge-base answer or a calculation); a
+confident reply to a turn it gets wrong is what must stay rare.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DIALOGUES = DATA / "dialogues.yaml"
+COMPUTATIONS = DATA / "computations.yaml"
+BLIND2 = DATA / "questions_blind2.yaml"
+# "Today" for every scored run: days-left figures must not change with the date the suite runs.
+TODAY = date(2026, 12, 2)
+
+_NUMBER = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(萬)?")
+_DATES = (
+    re.compile(r"(?<!\d)(20\d\d)\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(?<!\d)(1\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+)
+_YES = re.compile(r"^\W*(?:可以|符合|在上限內|是|有|yes|allowed|within|ok)", re.IGNORECASE)
+_NO = re.compile(r"^\W*(?:不可以|不行|不符合|超過|超出|否|no\b|not allowed|over)", re.IGNORECASE)
+
+Ask = Callable[[str, str], dict[str, Any]]  # (chat id, text) -> the reply's JSON
+
+
+@dataclass(frozen=True)
+class Turn:
+    say: str
+    expect: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: str
+    lang: str
+    kind: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass
+class Score:
+    turns: int = 0
+    right: int = 0
+    confident: int = 0
+    confident_wrong: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.turns if self.turns else 0.0
+
+    @property
+    def confident_wrong_rate(self) -> float:
+        """Of all turns, the share answered confidently and wrongly."""
+        return self.confident_wrong / self.turns if self.turns else 0.0
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    found: set[Decimal] = set()
+    for match in _NUMBER.finditer(text):
+        try:
+            value = Decimal(match.group(1).replace(",", ""))
+        except InvalidOperation:
+            continue
+        found.add(value * 10000 if match.group(2) else value)
+    return found
+
+
+def dates_in(text: str) -> set[date]:
+    found: set[date] = set()
+    for index, pattern in enumerate(_DATES):
+        for match in pattern.finditer(text):
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                found.add(date(year + 1911 if index == 2 else year, month, day))
+            except ValueError:
+                continue
+    return found
+
+
+def confident(reply: dict[str, Any]) -> bool:
+    return reply.get("route") in ("answer", "calculation")
+
+
+def judge(expect: dict[str, Any], reply: dict[str, Any]) -> bool:
+    """Whether a reply meets every expectation of a turn (see the module docstring)."""
+    text = str(reply.get("answer", ""))
+    route = reply.get("route")
+    if expect.get("none"):
+        return not confident(reply)
+    if expect.get("clarify"):
+        return route == "clarification"
+    if not confident(reply):
+        return False
+    ok = True
+    if "figure" in expect:
+        ok &= Decimal(str(expect["figure"])) in numbers_in(text)
+    if "date" in expect:
+        ok &= date.fromisoformat(str(expect["date"])) in dates_in(text)
+    if "verdict" in expect:
+        first = text.splitlines()[0] if text else ""
+        ok &= bool(_YES.match(first)) if expect["verdict"] == "within" else bool(_NO.match(first))
+    if "entry" in expect:
+        wanted = {expect["entry"], *expect.get("also", ())}
+        by_intent = reply.get("intent") in wanted
+        by_figure = route == "calculation" and "figure" in expect
+        ok &= by_intent or by_figure
+    return ok
+
+
+def load_dialogues(path: Path = DIALOGUES) -> list[Dialogue]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Dialogue(
+            id=str(d["id"]),
+            lang=str(d.get("lang", "")),
+            kind=str(d.get("kind", "")),
+            turns=tuple(Turn(str(t["say"]), dict(t["expect"])) for t in d["turns"]),
+        )
+        for d in raw["dialogues"]
+    ]
+
+
+def load_single(path: Path) -> list[Turn]:
+    """A set of single questions (computations, blind2): each a one-turn dialogue."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Turn(str(q["q"]), dict(q["expect"])) for q in raw["questions"]]
+
+
+def score_turns(pairs: Iterable[tuple[str, Turn, dict[str, Any]]]) -> Score:
+    score = Score()
+    for label, turn, reply in pairs:
+        score.turns += 1
+        right = judge(turn.expect, reply)
+        score.right += right
+        score.confident += confident(reply)
+        if not right:
+            score.confident_wrong += confident(reply)
+            score.wrong.append(
+                f"{label} {turn.say!r} expected {turn.expect} got {reply.get('route')} "
+                f"{reply.get('intent')} {str(reply.get('answer', ''))[:80]!r}"
+            )
+    return score
+
+
+def run_dialogues(ask: Ask, dialogues: list[Dialogue]) -> Score:
+    """Every dialogue in its own chat, turn by turn."""
+
+    def pairs() -> Iterable[tuple[str, Turn, dict[str, Any]]]:
+        for dialogue in dialogues:
+            for number, turn in enumerate(dialogue.turns, 1):
+                yield f"{dialogue.id}#{number}", turn, ask(dialogue.id, turn.say)
+
+    return score_turns(pairs())
+
+
+def run_single(ask: Ask, turns: list[Turn], prefix: str) -> Score:
+    return score_turns((f"{prefix}{i}", turn, ask(f"{prefix}{i}", turn.say)) for i, turn in enumerate(turns))
+
+
+def as_json(score: Score) -> str:
+    return json.dumps(
+        {"turns": score.turns, "accuracy": round(score.accuracy, 4), "confident_wrong": score.confident_wrong},
+        ensure_ascii=False,
+    )

@@ -1,0 +1,549 @@
+"""Reply wording in both languages, phone first: the answer (the number, the date, or yes/no) in
+the first line, the working and conditions after it, and one compact source line naming each plan
+once. The full breakdown of a ceiling is one tap (or the word 詳細 / details) away.
+
+Every channel renders these `Reply` objects (plain text, buttons); the JSON of `policybot ask
+--json` and `chat --jsonl` is `Reply.to_json()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from knowledge.calculators import CeilingResult, ItemAmount, Line, SchoolFacts, Verdict, money, pct
+from knowledge.compute import DateFigure, Figure, NeedFact, YearFigure
+from knowledge.dates import gregorian_to_roc, roc_date
+from knowledge.engine import Answer, Suggestion
+from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
+from knowledge.model import Bilingual
+
+# Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
+BUTTON_DATA_LIMIT = 64
+
+ANSWER, CALCULATION, CLARIFICATION, NOT_IN_PLANS, UNSURE, COMMAND = (
+    "answer",
+    "calculation",
+    "clarification",
+    "not_in_plans",
+    "unsure",
+    "command",
+)
+CONFIDENT_ROUTES = (ANSWER, CALCULATION)
+
+
+class ButtonDataTooLong(ValueError):
+    """A button payload over Telegram's 64 bytes: a bug to fix, never something to drop silently."""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # handed back to Dialog.handle_button when tapped
+
+    def __post_init__(self) -> None:
+        if len(self.data.encode()) > BUTTON_DATA_LIMIT:
+            raise ButtonDataTooLong(f"button data over {BUTTON_DATA_LIMIT} bytes: {self.data!r}")
+
+
+@dataclass
+class Reply:
+    """One reply: `text` is what a chat shows (body and source line), the rest is for programs."""
+
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    lang: str = "zh"
+    route: str = COMMAND
+    intent: str | None = None
+    confidence: float = 1.0
+    sources: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    context: dict[str, Any] = field(default_factory=dict)
+    body: str = ""  # the text without the source line
+
+    @property
+    def confident(self) -> bool:
+        return self.route in CONFIDENT_ROUTES
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "answer": self.body or self.text,
+            "sources": list(self.sources),
+            "suggestions": [{"intent": s.intent, "title": s.title} for s in self.suggestions],
+            "lang": self.lang,
+            "route": self.route,
+            "context": dict(self.context),
+        }
+
+
+# Plan names that start citations ("雙語生活化校園計畫 附件2 模式一"), longest first; the dialog
+# registers those of the loaded knowledge base so that a source line names each plan once.
+PLAN_NAMES: list[str] = []
+
+
+def register_plans(names: list[str]) -> None:
+    PLAN_NAMES[:] = sorted(set(PLAN_NAMES) | {n for n in names if n}, key=len, reverse=True)
+
+
+def compose(
+    body: str,
+    lang: str,
+    *,
+    route: str,
+    sources: list[str] | None = None,
+    buttons: list[Button] | None = None,
+    **meta: Any,
+) -> Reply:
+    """A reply with its compact source line under the body."""
+    sources = list(dict.fromkeys(sources or []))
+    text = body + ("\n" + source_line(sources, lang) if sources else "")
+    return Reply(text, buttons or [], lang, route=route, sources=sources, body=body, **meta)
+
+
+def _plan_of(source: str) -> tuple[str, str]:
+    for plan in PLAN_NAMES:
+        if source.startswith(plan):
+            return plan, source[len(plan) :].lstrip(" ,，")
+    return "", source
+
+
+def source_line(sources: list[str], lang: str) -> str:
+    """'📖 雙語生活化校園計畫 附件2 模式一；附件2 備註2': the plan named once, then its sections."""
+    by_plan: dict[str, list[str]] = {}
+    for source in sources:
+        plan, section = _plan_of(source)
+        by_plan.setdefault(plan, []).append(section)
+    separator = "；" if lang == "zh" else "; "
+    parts = [
+        f"{plan} {separator.join(dict.fromkeys(s for s in sections if s))}".strip()
+        for plan, sections in by_plan.items()
+    ]
+    return ("📖 出處：" if lang != "en" else "📖 Source: ") + (" ／ " if lang != "en" else " / ").join(parts)
+
+
+def wan(amount: int | Decimal, lang: str) -> str:
+    """A compact amount for a line of working: 150000 -> '15萬' / 'NT$150,000'."""
+    value = Decimal(amount)
+    if lang != "en" and value >= 10000 and value % 1000 == 0:
+        return f"{(value / 10000).normalize():f}萬"
+    return money(amount, lang)
+
+
+# -- context: what the chat told earlier, said back in a few words ----------------------------
+
+
+def facts_label(facts: dict[str, Any], lang: str) -> str:
+    """「20 班・模式二・2 個領域」 / "20 classes, mode 2, 2 domains"."""
+    zh = lang != "en"
+    bits = []
+    if "level" in facts:
+        bits.append(
+            str(facts["level"])
+            if zh
+            else {"國小": "elementary", "國中": "junior high", "高中": "senior high"}.get(
+                str(facts["level"]), str(facts["level"])
+            )
+        )
+    if "mode" in facts:
+        bits.append(f"模式{'一' if facts['mode'] == 1 else '二'}" if zh else f"mode {facts['mode']}")
+    if "classes" in facts:
+        bits.append(f"{facts['classes']} 班" if zh else f"{facts['classes']} classes")
+    if facts.get("domains") is not None and facts.get("mode") != 1:
+        bits.append(_domains(int(facts["domains"]), lang))
+    if facts.get("branch"):
+        bits.append("有分校" if zh else "a branch")
+    if "year" in facts:
+        bits.append(f"{facts['year']} 學年度" if zh else f"school year {facts['year']}")
+    return ("・" if zh else ", ").join(bits)
+
+
+def _domains(domains: int, lang: str) -> str:
+    if lang == "en":
+        return "1 domain" if domains == 1 else "2+ domains"
+    return "1 個領域" if domains == 1 else "2 個領域以上"
+
+
+def with_context(body: str, context: dict[str, Any], lang: str) -> str:
+    """Say which earlier facts a reply used, so a wrong carry-over is seen at once."""
+    if not context:
+        return body
+    label = facts_label(context, lang)
+    if not label:
+        return body
+    return (f"（依您先前說的：{label}）\n" if lang != "en" else f"(Using what you said: {label})\n") + body
+
+
+# -- ceilings ---------------------------------------------------------------------------------
+
+
+def _title(facts: SchoolFacts, lang: str) -> str:
+    values: dict[str, Any] = {"mode": facts.mode, "classes": facts.classes}
+    if facts.mode == 2 and facts.domains is not None:
+        values["domains"] = facts.domains
+    if facts.branch:
+        values["branch"] = True
+    return facts_label(values, lang)
+
+
+def ceiling_text(result: CeilingResult, lang: str, any_domains: bool = False) -> str:
+    """The phone-sized ceiling: total first, the sum in one line, the capital caps, what may be added."""
+    zh = lang != "en"
+    facts = result.facts
+    parts = [line for line in result.parts if line.amount]
+    head = (
+        f"{_title(facts, lang)}，最多補助合計 {money(result.total, lang)}"
+        if zh
+        else f"{_title(facts, lang)} — Total: {money(result.total, lang)} at most"
+    )
+    labels = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in parts]
+    working = (" ＋ " if zh else " + ").join(labels) + f" = {wan(result.total, lang)}"
+    basis = _basis(result, lang)
+    lines = [head, working + (f"（{basis}）" if zh else f" ({basis})")]
+    if any_domains:
+        lines.append(
+            "（1 個或 2 個以上領域的上限相同。）" if zh else "(One domain or two or more give the same ceiling.)"
+        )
+    caps = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in result.capital_caps]
+    lines.append(("資本門最多：" if zh else "Capital at most: ") + ("；" if zh else "; ").join(caps))
+    unclear = branch_capital_reading(result, lang)
+    if unclear:
+        lines.append(unclear)
+    extras = []
+    if not facts.branch:
+        extra = result.parts[1].rule
+        amount = getattr(extra, "amount", 0)
+        extras.append(
+            f"有分校或分班可再加 {wan(amount, lang)}" if zh else f"a branch school adds up to {wan(amount, lang)}"
+        )
+    if result.transfer:
+        extras.append(
+            f"部領教師經費最多 {wan(result.transfer.amount, lang)} 可併入雙語生活化"
+            if zh
+            else f"up to {wan(result.transfer.amount, lang)} of teacher funding may move to campus life"
+        )
+    if result.open_classroom:
+        oc = result.open_classroom
+        extras.append(
+            f"自願開放課室可能另獲 {wan(oc.amount, lang)}（擇優 {oc.schools_selected} 校，不保證、不計入）"
+            if zh
+            else f"open classrooms may add {wan(oc.amount, lang)} ({oc.schools_selected} schools chosen; not guaranteed, not in the total)"
+        )
+    if extras:
+        lines.append(("另：" if zh else "Also: ") + ("；" if zh else "; ").join(extras) + ("。" if zh else "."))
+    lines.append("輸入「詳細」看每一項的規定。" if zh else 'Type "details" for the rule behind each part.')
+    return "\n".join(lines)
+
+
+def _short_label(line: Line, lang: str) -> str:
+    short = {
+        "bilingual_life": ("雙語生活化", "campus life"),
+        "branch_extra": ("分校", "branch"),
+        "pd_teacher": ("部領教師", "teacher support"),
+        "pd_student": ("部領學生", "student foundation"),
+        "partial_domains": ("部領", "partial domains"),
+    }.get(line.key)
+    return (short[0] if lang != "en" else short[1]) if short else line.label.get(lang)
+
+
+def _basis(result: CeilingResult, lang: str) -> str:
+    bases = list(
+        dict.fromkeys(line.basis.get(lang) for line in result.parts if line.amount and line.key != "branch_extra")
+    )
+    return ("；" if lang != "en" else "; ").join(bases)
+
+
+def ceiling_details(result: CeilingResult, lang: str) -> str:
+    """Every part with its basis and section, the capital caps, the transfer and open classroom."""
+    zh = lang != "en"
+    lines = [f"{_title(result.facts, lang)}：" if zh else f"{_title(result.facts, lang)}:"]
+    lines += [_line_text(line, lang) for line in result.parts]
+    lines.append(f"合計 {money(result.total, lang)}" if zh else f"Total: {money(result.total, lang)}")
+    lines.append("資本門上限：" if zh else "Capital (equipment) caps:")
+    lines += [_line_text(line, lang) for line in result.capital_caps]
+    unclear = branch_capital_reading(result, lang)
+    if unclear:
+        lines.append("  " + unclear)
+    if result.transfer:
+        rule = result.transfer.rule
+        conditions = ("、" if zh else "; ").join(c.get(lang) for c in rule.conditions)
+        lines.append(
+            f"部領教師經費最多可併入雙語生活化 {money(result.transfer.amount, lang)}（{pct(rule.share)}），條件：{conditions}；"
+            f"併入後雙語生活化資本門仍不得超過 {money(rule.capital_cap_after, lang)}（{rule.section.get(lang)}）。"
+            if zh
+            else f"Up to {money(result.transfer.amount, lang)} ({pct(rule.share)}) of the teacher funding may move into "
+            f"bilingual campus life ({rule.section.get(lang)}). Conditions: {conditions}. Its capital then stays at most "
+            f"{money(rule.capital_cap_after, lang)}."
+        )
+    oc = result.open_classroom
+    if oc is not None:
+        terms = (
+            f"每學期至少 {oc.min_sessions_per_semester} 次、每學期接待至少 {oc.min_visitors_per_semester} 人，"
+            f"國教署擇優補助 {oc.schools_selected} 校"
+            if zh
+            else f"at least {oc.min_sessions_per_semester} session and {oc.min_visitors_per_semester} visitors "
+            f"per semester; {oc.schools_selected} schools are selected"
+        )
+        if result.open_classroom_extra:
+            lines.append(
+                f"自願開放課室：可能另獲經常門 {money(oc.amount, lang)}，不保證、不計入合計（{terms}｜{oc.section.get(lang)}）。"
+                if zh
+                else f"Open classroom: a possible extra {money(oc.amount, lang)} (recurrent), not guaranteed "
+                f"and not in the total ({terms}; {oc.section.get(lang)})."
+            )
+        else:
+            lines.append(
+                f"若自願開放課室，可能另獲 {money(oc.amount, lang)}（{terms}）。"
+                if zh
+                else f"Volunteering to open classrooms may add {money(oc.amount, lang)} ({terms})."
+            )
+    return "\n".join(lines)
+
+
+def branch_capital_reading(result: CeilingResult, lang: str) -> str:
+    """Mode 2 with a branch: 20% of campus life is more than the 3萬 the plan writes (in the transfer
+    clause only), and the plan does not say which applies: say how it is read."""
+    life_capital = next((line.rule for line in result.capital_caps if line.key == "bilingual_life"), None)
+    if not (
+        result.facts.mode == 2 and result.facts.branch and result.transfer and isinstance(life_capital, CapitalShare)
+    ):
+        return ""
+    after, share = money(result.transfer.rule.capital_cap_after, lang), pct(life_capital.share)
+    if lang != "en":
+        return (
+            f"有分校或分班時 {share} 高於 {after}：計畫只在併入條款寫 {after}，未說明此時是否仍以此為限；"
+            f"此處以 {share} 計，請向地方政府確認。"
+        )
+    return (
+        f"With a branch, {share} exceeds {after}, which the plan writes only for a transfer; it does not "
+        f"say which applies. {share} is used; ask your local government."
+    )
+
+
+def _line_text(line: Line, lang: str) -> str:
+    label, amount, basis, section = (
+        line.label.get(lang),
+        money(line.amount, lang),
+        line.basis.get(lang),
+        line.rule.section.get(lang),
+    )
+    return f"・{label} {amount}（{basis}｜{section}）" if lang != "en" else f"- {label}: {amount} ({basis}; {section})"
+
+
+# -- figures, items, verdicts, dates ----------------------------------------------------------
+
+
+def _label_of(rule: Cited) -> Bilingual:
+    return getattr(rule, "label", rule.section)
+
+
+def figure_text(figure: Figure, lang: str, what: Bilingual) -> str:
+    zh = lang != "en"
+    if figure.ok is None:
+        head = (
+            f"{what.zh}最多 {money(figure.amount or 0, lang)}"
+            if zh
+            else f"{what.en}: at most {money(figure.amount or 0, lang)}"
+        )
+    elif figure.ok:
+        head = (
+            f"可以，{what.zh}上限 {money(figure.amount or 0, lang)}"
+            if zh
+            else f"Yes: the {what.en.lower()} cap is {money(figure.amount or 0, lang)}"
+        )
+    else:
+        head = (
+            f"超過了，{what.zh}上限 {money(figure.amount or 0, lang)}"
+            if zh
+            else f"No: the {what.en.lower()} cap is {money(figure.amount or 0, lang)}"
+        )
+    rule = figure.rules[0]
+    lines = [
+        head,
+        f"{figure.working.get(lang)}（{rule.section.get(lang)}）"
+        if zh
+        else f"{figure.working.get(lang)} ({rule.section.get(lang)})",
+    ]
+    lines += [note.get(lang) for note in figure.notes]
+    return "\n".join(lines)
+
+
+def items_text(items: list[ItemAmount], lang: str) -> str:
+    zh = lang != "en"
+    total = sum(item.amount for item in items)
+    main = _label_of(items[-1].sources[0]) if len(items) == 1 else None
+    head = (
+        (f"{main.zh}最多 {money(total, lang)}" if zh else f"{main.en}: at most {money(total, lang)}")
+        if main is not None
+        else (f"合計最多 {money(total, lang)}" if zh else f"Total at most {money(total, lang)}")
+    )
+    lines = [head]
+    for item in items:
+        rule = item.sources[0]
+        prefix = "" if len(items) == 1 else (f"{_label_of(rule).zh}：" if zh else f"{_label_of(rule).en}: ")
+        lines.append(
+            prefix
+            + (
+                f"{item.working.get(lang)}（{rule.section.get(lang)}）"
+                if zh
+                else f"{item.working.get(lang)} ({rule.section.get(lang)})"
+            )
+        )
+        lines += [note.get(lang) for note in item.notes]
+    return "\n".join(lines)
+
+
+def item_sources(items: list[ItemAmount], lang: str) -> list[str]:
+    return [rule.source(lang) for item in items for rule in item.sources]
+
+
+def verdict_text(verdict: Verdict, what: Bilingual, lang: str) -> str:
+    # ok with problems left: only 「…為原則」 limits are exceeded, which a stated reason allows.
+    zh = lang != "en"
+    if zh:
+        said = "不可以" if not verdict.ok else "超過「為原則」的上限，須敘明理由" if verdict.problems else "可以"
+        head = f"{said}：{what.zh}"
+    else:
+        said = (
+            "No"
+            if not verdict.ok
+            else "Over a limit written 「…為原則」, allowed only with a stated reason"
+            if verdict.problems
+            else "Yes"
+        )
+        head = f"{said}: {what.en}"
+    lines = [head]
+    lines += [f"・{p.message.get(lang)}" for p in verdict.problems]
+    lines += [f"・{n.get(lang)}" for n in verdict.notes]
+    return "\n".join(lines)
+
+
+def verdict_sources(verdict: Verdict, lang: str) -> list[str]:
+    return [p.source.source(lang) for p in verdict.problems] + [r.source(lang) for r in verdict.sources]
+
+
+def _both_calendars(day: date, calendar: str, lang: str) -> str:
+    if lang == "en":
+        return f"{day.isoformat()} (ROC {gregorian_to_roc(day.year)}/{day.month}/{day.day})"
+    if calendar == "roc":
+        return f"{roc_date(day)}（{day.year}/{day.month:02d}/{day.day:02d}）"
+    return f"{day.year}/{day.month:02d}/{day.day:02d}（民國{roc_date(day)}）"
+
+
+def date_text(figure: DateFigure, lang: str) -> str:
+    zh = lang != "en"
+    head = (
+        f"核結最晚：{_both_calendars(figure.day, figure.calendar, lang)}"
+        if zh
+        else f"Close-out due by {_both_calendars(figure.day, figure.calendar, lang)}"
+    )
+    return "\n".join([head, figure.working.get(lang), *(note.get(lang) for note in figure.notes)])
+
+
+def year_text(figure: YearFigure, lang: str) -> str:
+    zh = lang != "en"
+    lines = []
+    if figure.from_date is not None:
+        d = figure.from_date
+        lines.append(
+            f"{_both_calendars(d, 'gregorian', lang)} 屬於 {figure.school_year} 學年度。"
+            if zh
+            else f"{d.isoformat()} is in school year {figure.school_year}."
+        )
+    if figure.phase is None:
+        lines.append(
+            f"計畫期程沒有涵蓋 {figure.school_year} 學年度；請洽所在縣市教育局（處）。"
+            if zh
+            else f"The plan's schedule does not cover school year {figure.school_year}; please ask your education bureau."
+        )
+    else:
+        lines.append(
+            f"有。{figure.school_year} 學年度在計畫期程內：第{'一' if figure.phase == 1 else '二'}階段（{figure.first}–{figure.last} 學年度）。"
+            if zh
+            else f"Yes. School year {figure.school_year} is within the plan: phase {figure.phase} "
+            f"(school years {figure.first}–{figure.last})."
+        )
+    return "\n".join(lines)
+
+
+# -- asking back ------------------------------------------------------------------------------
+
+QUESTIONS = {
+    "mode": ("請問貴校申請哪一種模式？", "Which mode is your school applying for?"),
+    "classes": (
+        "請問貴校有幾班？（班級數以本校計；直接輸入數字即可）",
+        "How many classes does your school have? (Count the main campus; just type the number.)",
+    ),
+    "domains": ("部領要實施幾個領域（科目）？", "In how many domains (subjects) will you teach bilingually?"),
+    "branch": ("實施範圍有包括分校或分班嗎？", "Does the plan include a branch school or branch classes?"),
+    "open_classroom": (
+        "是否自願開放課室供他校教師入校觀課？",
+        "Will you volunteer to open classrooms to teachers from other schools?",
+    ),
+    "part": (
+        "資本門上限依經費面向而不同：是雙語生活化，還是部領？",
+        "The capital cap depends on the part: campus life, or partial-domain teaching?",
+    ),
+}
+
+
+def need_text(need: NeedFact, rules: FundingRules, lang: str) -> str:
+    zh, en = QUESTIONS[need.step]
+    text = zh if lang != "en" else en
+    if need.step == "open_classroom":
+        oc = rules.open_classroom
+        text += (
+            f"（每學期至少 {oc.min_sessions_per_semester} 次、每學期接待至少 {oc.min_visitors_per_semester} 人；"
+            f"國教署擇優補助 {oc.schools_selected} 校，可能另獲 {money(oc.amount, 'zh')}，不保證）"
+            if lang != "en"
+            else f" (at least {oc.min_sessions_per_semester} per semester, {oc.min_visitors_per_semester}+ visitors; "
+            f"{oc.schools_selected} schools are selected for a possible extra {money(oc.amount, 'en')}, not guaranteed)"
+        )
+    known = facts_label({k: v for k, v in vars(need.facts).items() if v is not None and v is not False}, lang)
+    prefix = f"{need.error.message(lang)}\n" if need.error else ""
+    if known:
+        prefix += f"（目前：{known}）\n" if lang != "en" else f"(So far: {known})\n"
+    return prefix + text
+
+
+def class_ranges(rules: FundingRules, facts: SchoolFacts) -> list[Range]:
+    """The class ranges that give different ceilings (every boundary of the tables that apply)."""
+    if facts.mode == 1:
+        return [tier.classes for tier in rules.ceilings.mode1.tiers]
+    tables = rules.ceilings.partial_domains.tables
+    if facts.domains is not None:
+        tables = (rules.ceilings.partial_domains.table_for(facts.domains),)
+    starts = sorted({tier.classes.low or 1 for table in tables for tier in table.tiers})
+    return [
+        Range(None if low == 1 else low, nxt - 1 if nxt else None)
+        for low, nxt in zip(starts, [*starts[1:], None], strict=True)
+    ]
+
+
+def choices(rules: FundingRules, facts: SchoolFacts, step: str, lang: str) -> list[tuple[str, Any]]:
+    """(label, value) of the buttons for a step."""
+    zh = lang != "en"
+    if step == "mode":
+        return [
+            ("模式一：雙語生活化" if zh else "Mode 1: bilingual campus life", 1),
+            ("模式二：雙語生活化＋部領" if zh else "Mode 2: campus life + partial domains", 2),
+        ]
+    if step == "classes":
+        return [(r.label(lang), r.high if r.high is not None else r.low) for r in class_ranges(rules, facts)]
+    if step == "domains":
+        return [("1 個領域" if zh else "1 domain", 1), ("2 個領域以上" if zh else "2 or more domains", 2)]
+    if step == "branch":
+        return [("有分校或分班" if zh else "Yes, a branch", True), ("沒有" if zh else "No", False)]
+    if step == "part":
+        return [
+            ("雙語生活化" if zh else "Campus life", "bilingual_life"),
+            ("部領" if zh else "Partial domains", "partial_domains"),
+        ]
+    return [("自願開放課室" if zh else "Yes, open classrooms", True), ("不開放" if zh else "No", False)]
+
+
+def answer_text(answer: Answer) -> str:
+    return answer.text

@@ -1,0 +1,206 @@
+"""The routing policy, in one place: what a message gets, given what the chat said before.
+
+`decide()` is a pure function of the understood message, the chat's remembered state and the
+engine's ranking. In order:
+
+1. an empty message → a prompt for a question;
+2. 「詳細」/ "details" after a computed answer → its full breakdown;
+3. an answer to the question the bot just asked back (a bare number, yes/no, or the fact in
+   words) → the computation it was asked for, continued;
+4. a follow-up or a correction of the last topic (「那13班呢」「模式二呢」「國中呢」「不是，我是問模式二」,
+   "what about 8 classes?", or a message that only states facts) → the last question with that
+   changed;
+5. a computation over the user's own figures (a ceiling with a class count, 30 teachers × two
+   meals, 24 萬 × 20%, a period end + 2 months …) → the calculation, missing school facts taken
+   from what the chat told before;
+6. a knowledge-base answer at or above the engine's confidence;
+7. a question the plans do not cover → an honest "not in the plans";
+8. otherwise → "not sure", with the closest topics.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from handlers.memory import Topic
+from knowledge.compute import CAPITAL, CEILING, Query, query_for, revise
+from knowledge.engine import Answer, Engine
+from knowledge.funding_rules import FundingRules
+from knowledge.slots import Slots
+from knowledge.understand import Understanding
+
+EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
+
+_DETAILS = re.compile(
+    r"^(?:詳細|詳情|細節|明細|更多|看詳細|詳細一點|details?|more|breakdown|full breakdown|show details)$"
+)
+_ENGLISH_PLEASE = re.compile(r"^(?:英文|英文呢|用英文|英文版|in english|english|english please)$")
+_CHINESE_PLEASE = re.compile(r"^(?:中文|中文呢|用中文|中文版|in chinese|chinese|chinese please)$")
+# What a message may hold besides facts and still only state facts (「那13班呢」「我們是國中」).
+_FILLER = re.compile(
+    r"那麼|那|呢|的話|如果|若|假如|要是|改成|換成|是|我們|我校|本校|學校|有|的|話|咧|勒|啊|喔|欸|嗯|吧|了|"
+    r"不是|不對|我是問|我是說|我說錯|打錯|更正|抱歉|問|改|換|只|做|實施|上|呀|耶|囉|"
+    r"\b(?:what|about|how|and|with|for|if|in|at|the|a|an|then|instead|sorry|i|meant|mean|no|our|we|have|has|are|is|"
+    r"school|only|just|do|case|of|it|actually|correction|please|what's|whats)\b"
+)
+_FACT_WORDS = re.compile(
+    r"模式\s*[12]|\d+\s*(?:個)?\s*(?:以上)?\s*(?:班|領域|科目|domains?|subjects?|classes|class)|"
+    r"國小|國中|高中|分校|觀課|部領|\d{3}\s*(?:學年度|學年|年度|年)?|school year|academic year|"
+    r"單一?領?域|多領域|one domain|single domain|two or more|multiple domains|"
+    r"\d+|elementary|primary|junior|senior|high|middle"
+)
+# Saying something about the school itself: its facts are remembered as the school's.
+_ABOUT_US = re.compile(r"我們|我校|本校|敝校|我的學校|我學校|學校是|\bour\b|\bwe\b|\bwe're\b|\bwe are\b|my school")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a message: `route` with the computation (`query`) or the knowledge-base
+    `answer`; `context` holds the facts carried over from earlier turns (shown to the user)."""
+
+    route: str
+    query: Query | None = None
+    answer: Answer | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    text: str = ""  # the normalised question the topic is about (for later follow-ups)
+    context: dict[str, Any] = field(default_factory=dict)
+    lang: str | None = None  # a language the message asked for (「英文呢」)
+
+
+def states_only_facts(u: Understanding) -> bool:
+    """A message that, apart from filler, only states facts: 「那13班呢」「國中呢」「2個領域」。"""
+    rest = _FILLER.sub(" ", _FACT_WORDS.sub(" ", u.normalised))
+    return len(rest.replace(" ", "")) <= 1 and u.normalised != ""
+
+
+def about_the_school(u: Understanding) -> bool:
+    return _ABOUT_US.search(u.normalised) is not None
+
+
+def _answers_step(u: Understanding, step: str) -> dict[str, Any] | None:
+    """The fact a message gives in answer to the bot's question for `step`, or None."""
+    facts = {k: v for k, v in u.facts.items()}
+    if step in ("mode", "classes", "domains") and u.bare_number is not None and not facts:
+        value = u.bare_number
+        if step == "domains" and isinstance(value, int) and value >= 2:
+            value = 2
+        return {step: value if isinstance(value, int) else str(value)}
+    if step in ("branch", "open_classroom") and u.yes_no is not None:
+        return {step: u.yes_no}
+    if step == "part":
+        if u.mentions(r"部領|partial"):
+            return {"part": "partial_domains"}
+        if u.mentions(r"雙語生活化|生活化|campus life|life"):
+            return {"part": "bilingual_life"}
+        return None
+    if step in facts or facts.keys() & {"mode", "classes", "domains"}:
+        return {k: v if isinstance(v, (bool, int)) else str(v) for k, v in facts.items()}
+    return None
+
+
+def _continue(query: Query, given: dict[str, Any]) -> Query:
+    if "part" in given:
+        return replace(query, inputs=dict(query.inputs) | {"part": given["part"]})
+    facts = dict(query.facts) | given
+    if given.get("mode") == 1:
+        facts.pop("domains", None)
+        facts.pop("open_classroom", None)
+    return replace(query, facts=facts)
+
+
+def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
+    """A ceiling or capital question missing school facts takes them from what the chat told."""
+    if query.kind not in (CEILING, CAPITAL) or not school:
+        return query, {}
+    wanted = ("mode", "classes", "domains", "branch") if query.kind == CEILING else ("mode",)
+    used = {k: school[k] for k in wanted if k in school and k not in query.facts}
+    if query.facts.get("mode") == 1 or (query.facts.get("mode") is None and school.get("mode") == 1):
+        used.pop("domains", None)
+    if "mode" in query.facts and query.facts["mode"] != school.get("mode"):
+        used.pop("domains", None)  # another mode than the school's: its domains may not apply
+    if not used:
+        return query, {}
+    return replace(query, facts=dict(query.facts) | used), used
+
+
+def _slots_from(values: dict[str, Any]) -> Slots:
+    allowed = {k: v for k, v in values.items() if k in ("year", "level", "mode", "domains", "classes", "branch")}
+    return Slots(**allowed)
+
+
+def decide(
+    u: Understanding,
+    topic: Topic | None,
+    school: dict[str, Any],
+    engine: Engine,
+    rules: FundingRules,
+    lang: str = "zh",
+) -> Decision:
+    """The route for `u`; `lang` is the language the reply will be in."""
+    if u.empty:
+        return Decision(EMPTY)
+    if topic is not None and _DETAILS.match(u.normalised):
+        return Decision(DETAILS, query=topic.query)
+    if topic is not None and (_ENGLISH_PLEASE.match(u.normalised) or _CHINESE_PLEASE.match(u.normalised)):
+        lang = "en" if _ENGLISH_PLEASE.match(u.normalised) else "zh"
+        return Decision(LANGUAGE, query=topic.query, slots=dict(topic.slots), text=topic.text, lang=lang)
+
+    # 3. an answer to the question the bot asked back
+    if topic is not None and topic.asked and topic.query is not None:
+        given = _answers_step(u, topic.asked)
+        if given is not None:
+            return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
+
+    fresh = query_for(u, rules)
+    elliptical = u.follow_up or u.correction or states_only_facts(u)
+
+    # 4. a follow-up or correction of the last topic
+    if topic is not None and elliptical:
+        if topic.query is not None:
+            revised = revise(topic.query, u, rules)
+            if revised is not None and (fresh is None or fresh.kind == revised.kind or u.correction):
+                return Decision(COMPUTE, query=revised, context=_carried(topic.query, u))
+        if topic.entry is not None and fresh is None:
+            decision = _entry_follow_up(u, topic, engine, lang)
+            if decision is not None:
+                return decision
+
+    # 5. a computation
+    if fresh is not None:
+        filled, used = _fill_from_school(fresh, school)
+        return Decision(COMPUTE, query=filled, context=used)
+
+    # 6–8. the knowledge base
+    slots = u.slots
+    if school.get("level") and slots.level is None:
+        slots = replace(slots, level=str(school["level"]))
+    answer = engine.answer_to(u, slots, lang=lang)
+    return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _carried(previous: Query, u: Understanding) -> dict[str, Any]:
+    """The facts a follow-up keeps from the previous question (what it does not restate)."""
+    stated = set(u.facts)
+    return {k: v for k, v in previous.facts.items() if k not in stated and v is not False}
+
+
+def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) -> Decision | None:
+    """A follow-up on a knowledge-base answer: the same question with the slots it changes
+    (「那111呢」「國中呢」), answered from the same entry or the sibling entry the new slots select."""
+    new = {k: v for k, v in u.slots.as_dict().items() if k in ("year", "level", "mode", "domains", "classes", "branch")}
+    if not new:
+        return None
+    merged = dict(topic.slots) | new
+    context = {k: v for k, v in topic.slots.items() if k not in new}
+    year = new.get("year")
+    if isinstance(year, int) and topic.entry and engine.year_uncovered(year, topic.entry):
+        reply = engine.uncovered_reply(year, lang)
+        answer = Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    understood = replace(u, normalised=topic.text, lang=lang)
+    answer = engine.answer_to(understood, _slots_from(merged), text=topic.text, lang=lang)
+    if not answer.confident and topic.entry:
+        answer = engine.answer_entry(topic.entry, lang, _slots_from(merged))
+    return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)

@@ -1,0 +1,255 @@
+"""Figures a message states: amounts of money, percentages, dates and counts.
+
+Read from the *plain* form of a message (`Normalizer.plain`: half-width, Traditional, digits for
+numerals, lower case, punctuation kept), because 2027/7/31 and NT$2,000 are told apart by their
+marks. Nothing here knows a plan: these are the user's own figures, which the calculators then
+apply the plan's rules to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from knowledge.dates import ROC_OFFSET
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date as written; `calendar` is 'roc' (民國), 'gregorian', or None when no year was written."""
+
+    value: date | None  # None when the written day does not exist (2027/2/30)
+    calendar: str | None
+    year: int | None  # as written: 116 (ROC) or 2027
+    month: int
+    day: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts a message states, each None when not stated."""
+
+    people: int | None = None
+    days: int | None = None
+    half_day: bool = False
+    full_day: bool = False
+    meals: int | None = None
+    nights: int | None = None
+    hours: Decimal | None = None
+    periods: int | None = None
+    semesters: int | None = None
+    occasions: int | None = None
+    months: int | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    amounts: tuple[int, ...] = ()  # NT$, in the order written
+    bare_numbers: tuple[int, ...] = ()  # whole numbers with no unit at all, in the order written
+    percentages: tuple[Decimal, ...] = ()  # 20% -> Decimal("0.2")
+    dates: tuple[DateMention, ...] = ()
+    counts: Counts = field(default_factory=Counts)
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+# Dates, most specific first; each match is blanked out before the next pattern and the counts.
+_DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # 116年7月31日, 2027年7月31日
+    (re.compile(r"(?<!\d)(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日號]?"), "ymd"),
+    # 2027/7/31, 2027-07-31, 2027.7.31, 116/7/31, 116.07.31
+    (re.compile(r"(?<![\d/.-])(\d{3,4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?![\d/.-])"), "ymd"),
+    # July 31, 2027 / July 31st 2027 / July 31
+    (re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{{4}}))?"), "mdy"),
+    # 31 July 2027 / 31st of July
+    (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAME})\b\.?(?:\s*,?\s*(\d{{4}}))?"), "dmy"),
+    # 7月31日, 7/31 (no year)
+    (re.compile(r"(?<![\d/.-])(\d{1,2})\s*月\s*(\d{1,2})\s*[日號]?"), "md"),
+    (re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/.-])"), "md"),
+)
+
+# Money: 24萬, 1.5萬, 1萬8 / 1萬8000, 18000元, 300塊, NT$18000, $18000, 18000 ntd, 1.2 million, 30k.
+_MONEY = re.compile(
+    r"(?:nt\s*\$|ntd\s*|nt\s+|\$)\s*(\d+(?:\.\d+)?)\s*(萬|k|million|m\b)?"
+    r"|(\d+(?:\.\d+)?)\s*萬\s*(\d{1,4})?\s*(?:元|塊)?"
+    r"|(\d+(?:\.\d+)?)\s*(?:元|塊|dollars?|ntd|nt\b)"
+    r"|(\d+(?:\.\d+)?)\s*(k|million)\b"
+)
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|趴)|百分之\s*(\d+(?:\.\d+)?)|100分之(\d+(?:\.\d+)?)")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+_COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
+    "people": re.compile(
+        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴)|位|名|"
+        r"teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|staff\b|attendees?\b)"
+    ),
+    "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚|夜|nights?\b)"),
+    "days": re.compile(r"(\d+)\s*(?:天|日(?!期)|days?\b)"),
+    "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
+    "hours": re.compile(r"(\d+(?:\.\d+)?)\s*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),
+    "periods": re.compile(r"(\d+)\s*(?:個)?\s*(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
+    "semesters": re.compile(r"(\d+)\s*(?:個)?\s*(?:學期|semesters?\b)"),
+    "occasions": re.compile(r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b)"),
+    "months": re.compile(r"(\d+)\s*(?:個)?\s*(?:月(?!\s*\d)|months?\b)"),
+}
+_MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
+_HALF_DAY = re.compile(r"半天|半日|half[ -]?day")
+_FULL_DAY = re.compile(r"一整天|整天|全天|全日|一天|1天|1日|full[ -]?day|whole day|all day")
+# A unit right after a number: that number is a count, a year or a class count, not money.
+_UNIT_AFTER = re.compile(
+    r"\s*(?:個|位|名|人|班|節|堂|年|學年|月|日|天|晚|夜|餐|次|場|校|所|小時|學期|領域|科|%|歲|分|"
+    r"classes|class|periods?|hours?|days?|nights?|people|teachers?|students?|years?|meals?)"
+)
+
+
+def valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date(year: int | None, month: int, day: int) -> DateMention:
+    if year is None:
+        return DateMention(None, None, None, month, day)
+    if year < 1000:
+        return DateMention(valid_date(year + ROC_OFFSET, month, day), "roc", year, month, day)
+    return DateMention(valid_date(year, month, day), "gregorian", year, month, day)
+
+
+def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
+    found: list[tuple[int, DateMention]] = []
+    for pattern, order in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groups()
+            if order == "ymd":
+                year, month, day = (int(g) for g in groups)
+                if not (1 <= month <= 12 and 1 <= day <= 31) or not (90 <= year <= 200 or 1990 <= year <= 2100):
+                    continue
+                mention = _date(year, month, day)
+            elif order == "md":
+                month, day = int(groups[0]), int(groups[1])
+                if not (1 <= month <= 12 and 1 <= day <= 31):
+                    continue
+                mention = _date(None, month, day)
+            else:
+                month_name, day_text = (groups[0], groups[1]) if order == "mdy" else (groups[1], groups[0])
+                month, day = _MONTHS[month_name], int(day_text)
+                if not 1 <= day <= 31:
+                    continue
+                mention = _date(int(groups[2]) if groups[2] else None, month, day)
+            found.append((match.start(), mention))
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return tuple(mention for _, mention in sorted(found, key=lambda pair: pair[0])), text
+
+
+def _read_money(text: str) -> tuple[tuple[int, ...], str]:
+    amounts: list[int] = []
+
+    def take(match: re.Match[str]) -> str:
+        prefixed, prefixed_unit, wan, wan_rest, plain, scaled, scale = match.groups()
+        if prefixed is not None:
+            value = Decimal(prefixed) * _scale(prefixed_unit)
+        elif wan is not None:
+            rest = Decimal(wan_rest) * (1000 if len(wan_rest) == 1 else 1) if wan_rest else Decimal(0)
+            value = Decimal(wan) * 10000 + rest
+        elif plain is not None:
+            value = Decimal(plain)
+        else:
+            value = Decimal(scaled) * _scale(scale)
+        if value == value.to_integral_value():
+            amounts.append(int(value))
+        return " " * len(match.group(0))
+
+    rest = _MONEY.sub(take, text)
+    return tuple(amounts), rest
+
+
+def _scale(unit: str | None) -> Decimal:
+    return {None: Decimal(1), "萬": Decimal(10000), "k": Decimal(1000), "million": Decimal(10**6), "m": Decimal(10**6)}[
+        unit
+    ]
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1) if match else None
+
+
+def _read_counts(text: str) -> Counts:
+    values: dict[str, int | Decimal | None] = {}
+    for name, pattern in _COUNT_PATTERNS.items():
+        written = _first(pattern, text)
+        values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
+    named_meals = len(set(_MEAL_NAMES.findall(text)))
+    if values["meals"] is None and named_meals:
+        values["meals"] = named_meals
+    return Counts(
+        people=_int(values["people"]),
+        days=_int(values["days"]),
+        half_day=_HALF_DAY.search(text) is not None,
+        full_day=_FULL_DAY.search(text) is not None,
+        meals=_int(values["meals"]),
+        nights=_int(values["nights"]),
+        hours=values["hours"] if isinstance(values["hours"], Decimal) else None,
+        periods=_int(values["periods"]),
+        semesters=_int(values["semesters"]),
+        occasions=_int(values["occasions"]),
+        months=_int(values["months"]),
+    )
+
+
+def _int(value: int | Decimal | None) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _bare_numbers(text: str) -> tuple[int, ...]:
+    """Whole numbers with nothing after them that makes them a count, year or class count."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        if "." in match.group(0) or _UNIT_AFTER.match(text, match.end()):
+            continue
+        if text[max(0, match.start() - 5) : match.start()].rstrip().endswith(("模式", "mode", "model")):
+            continue
+        found.append(int(match.group(0)))
+    return tuple(found)
+
+
+def read_figures(plain: str) -> Figures:
+    """The figures of a message in plain form (see the module docstring)."""
+    dates, rest = _read_dates(plain)
+    percentages = []
+    for match in _PERCENT.finditer(rest):
+        percentages.append(Decimal(next(g for g in match.groups() if g is not None)) / 100)
+    rest = _PERCENT.sub(lambda m: " " * len(m.group(0)), rest)
+    amounts, rest = _read_money(rest)
+    return Figures(
+        amounts=amounts,
+        bare_numbers=_bare_numbers(rest),
+        percentages=tuple(percentages),
+        dates=dates,
+        counts=_read_counts(rest),
+    )
