@@ -33,17 +33,12 @@ from handlers.replies import (
 from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide
 from handlers.texts import examples, t
 from knowledge import budget
-from knowledge.calculators import CeilingResult, SchoolFacts, Verdict, both
+from knowledge.calculators import SchoolFacts, Verdict
 from knowledge.compute import (
-    CAPITAL,
-    CEILING,
-    SHARE,
-    TRANSFER,
-    Corrected,
+    CeilingAnswer,
     DateFigure,
     Figure,
     NeedFact,
-    Query,
     Refused,
     Result,
     YearFigure,
@@ -53,7 +48,7 @@ from knowledge.compute import (
 from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.model import Bilingual
+from knowledge.queries import CEILING, Query
 from knowledge.understand import SCHOOL_FACTS, Understanding
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -167,6 +162,12 @@ class Dialog:
         self.topic_seconds = topic_minutes * 60
         self._clock = clock
         self._today = today or (lambda: date.fromtimestamp(self._clock()))
+        # The knowledge-base entry of each budget item with a calculator (data, not a table here).
+        self._item_entries: dict[str, str] = {}
+        for entry in engine.kb.entries.values():
+            item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
+            if item is not None and (item not in self._item_entries or entry.id.endswith(item)):
+                self._item_entries[item] = entry.id
         replies.register_plans(
             [name for d in engine.kb.documents.values() for name in (d.short.zh, d.short.en)] + list(self.plan.plan)
         )
@@ -204,10 +205,12 @@ class Dialog:
         if decision.route == COMPUTE:
             assert decision.query is not None
             reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
-            return reply, replace(state, topic=new_topic)
+            return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
         reply, answered = self._answered(decision, lang, now)
-        return reply, replace(state, topic=answered if answered is not None else state.topic)
+        if answered is None:
+            return reply, state
+        return reply, replace(state, topic=topic.then(answered) if topic else answered)
 
     def _school_after(
         self, school: dict[str, Any], u: Understanding, decision: Decision, topic: Topic | None
@@ -248,7 +251,7 @@ class Dialog:
             return reply, Topic(query=pending, asked=result.step, at=now, lang=lang)
         body, sources, buttons = self._render(result, query, lang)
         route = CALCULATION if not isinstance(result, Refused) else CLARIFICATION
-        intent = self._intent_for(u) if u is not None and route == CALCULATION else None
+        intent = self._intent_for(u, query) if u is not None and route == CALCULATION else None
         reply = compose(
             replies.with_context(body, context, lang),
             lang,
@@ -261,26 +264,26 @@ class Dialog:
         )
         return reply, Topic(query=query, at=now, lang=lang)
 
-    def _intent_for(self, u: Understanding) -> str | None:
-        """The entry that states the rule a computed answer applies, when the engine is sure of it."""
-        answer = self.engine.answer_to(u)
+    def _intent_for(self, u: Understanding, query: Query) -> str | None:
+        """The entry that states the rule a computed answer applies: the item's entry, or the
+        entry the engine is sure of for the question with the computation's facts."""
+        if query.item in self._item_entries:
+            return self._item_entries[query.item]
+        slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
+        answer = self.engine.answer_to(u, _slots(slots) if slots else None)
         return answer.intent if answer.confident else None
 
     def _render(
         self, result: Result, query: Query, lang: str, detailed: bool = False
     ) -> tuple[str, list[str], list[Button]]:
-        if isinstance(result, Corrected):
-            body, sources, buttons = self._render(result.result, query, lang, detailed)
-            return f"{result.error.message(lang)}\n{body}", sources, buttons
-        if isinstance(result, CeilingResult):
+        if isinstance(result, CeilingAnswer):
+            sources = result.result.sources(lang)
             if detailed:
-                return replies.ceiling_details(result, lang), result.sources(lang), []
-            any_domains = query.facts.get("domains") is None and result.facts.mode == 2
-            text = replies.ceiling_text(result, lang, any_domains)
-            return text, result.sources(lang), [Button("詳細" if lang != "en" else "Details", DETAILS_DATA)]
+                return replies.ceiling_details(result.result, lang), sources, []
+            details = Button("詳細" if lang != "en" else "Details", DETAILS_DATA)
+            return replies.ceiling_text(result, lang), sources, [details]
         if isinstance(result, Figure):
-            what = self._figure_title(query)
-            return replies.figure_text(result, lang, what), [r.source(lang) for r in result.rules], []
+            return replies.figure_text(result, lang), [r.source(lang) for r in result.rules], []
         if isinstance(result, DateFigure):
             return replies.date_text(result, lang), [_pick(result.source, lang)], []
         if isinstance(result, YearFigure):
@@ -293,18 +296,6 @@ class Dialog:
             return replies.verdict_text(verdict, what, lang), replies.verdict_sources(verdict, lang), []
         assert isinstance(result, list)
         return replies.items_text(result, lang), replies.item_sources(result, lang), []
-
-    def _figure_title(self, query: Query) -> Bilingual:
-        if query.kind == CAPITAL:
-            if query.inputs.get("part") == "partial_domains":
-                return both("部領資本門", "Partial-domain capital")
-            return both("雙語生活化資本門", "Campus-life capital")
-        if query.kind == TRANSFER:
-            return both("可調入雙語生活化的部領教師經費", "Teacher funding that may move to campus life")
-        if query.kind == SHARE:
-            item = self.rules.items.all()[query.item or "misc"]
-            return item.label
-        return both("", "")
 
     def _step_buttons(self, need: NeedFact, query: Query, lang: str) -> list[Button]:
         if need.step == "part":

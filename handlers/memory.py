@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 
-from knowledge.compute import Query
+from knowledge.queries import Query
 from knowledge.understand import SCHOOL_FACTS
 from reminders.database import Database, StoreError
 
@@ -49,6 +49,12 @@ class Topic:
     asked: str | None = None
     at: float = 0.0  # time.time() of the turn
     lang: str | None = None  # the language the topic was answered in (a bare "20" has none)
+    earlier: tuple[Query, ...] = ()  # computations before this topic, newest first (「回到剛剛」)
+
+    def then(self, topic: Topic) -> Topic:
+        """`topic` as the next one, keeping this one's computation among the earlier ones."""
+        earlier = ((self.query,) if self.query is not None else ()) + self.earlier
+        return replace(topic, earlier=tuple(q for q in earlier if q != topic.query)[:3])
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,7 @@ class ChatState:
         if self.topic is not None:
             topic = asdict(self.topic)
             topic["query"] = self.topic.query.to_json() if self.topic.query else None
+            topic["earlier"] = [q.to_json() for q in self.topic.earlier]
             data["topic"] = topic
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
@@ -95,7 +102,10 @@ def _topic(data: Any) -> Topic | None:
     entry, asked, text = data.get("entry"), data.get("asked"), data.get("text")
     at = data.get("at")
     lang = data.get("lang") if data.get("lang") in ("zh", "en") else None
+    raw_earlier = data.get("earlier")
+    earlier: list[Any] = raw_earlier if isinstance(raw_earlier, list) else []
     return Topic(
+        earlier=tuple(q for q in (Query.from_json(item) for item in earlier[:3]) if q is not None),
         query=Query.from_json(data.get("query")),
         entry=entry if isinstance(entry, str) else None,
         slots={k: v for k, v in slots.items() if isinstance(v, (bool, int, str))},

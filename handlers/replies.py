@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from knowledge.calculators import CeilingResult, ItemAmount, Line, SchoolFacts, Verdict, money, pct
-from knowledge.compute import DateFigure, Figure, NeedFact, YearFigure
+from knowledge.compute import CeilingAnswer, DateFigure, Figure, NeedFact, YearFigure
 from knowledge.dates import gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
@@ -189,9 +189,56 @@ def _title(facts: SchoolFacts, lang: str) -> str:
     return facts_label(values, lang)
 
 
-def ceiling_text(result: CeilingResult, lang: str, any_domains: bool = False) -> str:
-    """The phone-sized ceiling: total first, the sum in one line, the capital caps, what may be added."""
+_FOCUS = {
+    "pd_teacher": ("部領教師專業支持", "partial-domain teacher support"),
+    "pd_student": ("部領學生英語能力奠基", "partial-domain student foundation"),
+    "bilingual_life": ("雙語生活化", "campus life"),
+}
+
+
+def _focus_line(answer: CeilingAnswer, lang: str) -> str | None:
+    """The first line when the question was about one part of the ceiling."""
     zh = lang != "en"
+    result, focus = answer.result, answer.focus
+    title = _title(result.facts, lang)
+    if focus == "partial_domains" and result.amount("pd_teacher"):
+        amount = money(result.amount("pd_teacher") + result.amount("pd_student"), lang)
+        return (
+            f"{title}：部領（教師＋學生）最多 {amount}"
+            if zh
+            else f"{title}: partial domains (teacher + student) at most {amount}"
+        )
+    if focus in _FOCUS and result.amount(focus):
+        name = _FOCUS[focus][0 if zh else 1]
+        amount = money(result.amount(focus), lang)
+        return f"{title}：{name}最多 {amount}" if zh else f"{title}: {name} at most {amount}"
+    if focus == "capital":
+        caps = ("；" if zh else "; ").join(
+            f"{_short_label(line, lang)} {money(line.amount, lang)}" for line in result.capital_caps
+        )
+        return f"{title}：資本門最多 {caps}" if zh else f"{title}: capital at most {caps}"
+    if focus == "open_classroom" and result.open_classroom is not None:
+        oc = result.open_classroom
+        return (
+            f"自願開放課室：可能另獲 {money(oc.amount, lang)}（擇優 {oc.schools_selected} 校，不保證、不計入合計）"
+            if zh
+            else f"Open classrooms: a possible extra {money(oc.amount, lang)} ({oc.schools_selected} schools chosen; not guaranteed)"
+        )
+    if focus == "transfer" and result.transfer is not None:
+        amount = money(result.transfer.amount, lang)
+        return (
+            f"{title}：部領教師經費最多 {amount} 可併入雙語生活化"
+            if zh
+            else f"{title}: up to {amount} of teacher funding may move to campus life"
+        )
+    return None
+
+
+def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
+    """The phone-sized ceiling: the answer first (the total, the part asked about, or whether a
+    planned request fits), the sum in one line, the capital caps, what may be added."""
+    zh = lang != "en"
+    result = answer.result
     facts = result.facts
     parts = [line for line in result.parts if line.amount]
     head = (
@@ -199,6 +246,26 @@ def ceiling_text(result: CeilingResult, lang: str, any_domains: bool = False) ->
         if zh
         else f"{_title(facts, lang)} — Total: {money(result.total, lang)} at most"
     )
+    if answer.ok is not None and answer.planned is not None:
+        planned = money(answer.planned, lang)
+        if zh:
+            head = (
+                (f"可以：申請 {planned} 在上限內。" if answer.ok else f"超過了：申請 {planned} 超過上限。")
+                + "\n"
+                + head
+            )
+        else:
+            head = (
+                (f"Yes: {planned} is within the ceiling." if answer.ok else f"No: {planned} is over the ceiling.")
+                + "\n"
+                + head
+            )
+    focus = _focus_line(answer, lang)
+    if focus:
+        head = focus + "\n" + head
+    if answer.error is not None:
+        head = answer.error.message(lang) + "\n" + head
+    any_domains = answer.any_domains
     labels = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in parts]
     working = (" ＋ " if zh else " + ").join(labels) + f" = {wan(result.total, lang)}"
     basis = _basis(result, lang)
@@ -340,8 +407,9 @@ def _label_of(rule: Cited) -> Bilingual:
     return getattr(rule, "label", rule.section)
 
 
-def figure_text(figure: Figure, lang: str, what: Bilingual) -> str:
+def figure_text(figure: Figure, lang: str) -> str:
     zh = lang != "en"
+    what = figure.title or Bilingual("", "")
     if figure.ok is None:
         head = (
             f"{what.zh}最多 {money(figure.amount or 0, lang)}"
@@ -380,6 +448,10 @@ def items_text(items: list[ItemAmount], lang: str) -> str:
         if main is not None
         else (f"合計最多 {money(total, lang)}" if zh else f"Total at most {money(total, lang)}")
     )
+    checked = [item.ok for item in items if item.ok is not None]
+    if checked:
+        ok = all(checked)
+        head = ("可以：" if ok else "超過了：") + head if zh else ("Yes — " if ok else "No — ") + head
     lines = [head]
     for item in items:
         rule = item.sources[0]
@@ -440,12 +512,23 @@ def date_text(figure: DateFigure, lang: str) -> str:
         if zh
         else f"Close-out due by {_both_calendars(figure.day, figure.calendar, lang)}"
     )
+    if figure.ok is not None:
+        head = (
+            ("來得及。" if figure.ok else "超過期限了。") + head
+            if zh
+            else ("Yes, in time. " if figure.ok else "No, that is late. ") + head
+        )
     return "\n".join([head, figure.working.get(lang), *(note.get(lang) for note in figure.notes)])
 
 
 def year_text(figure: YearFigure, lang: str) -> str:
     zh = lang != "en"
     lines = []
+    span = (
+        f"{figure.school_year} 學年度：{_both_calendars(figure.start, 'roc', lang)} 至 {_both_calendars(figure.end, 'roc', lang)}。"
+        if zh
+        else f"School year {figure.school_year}: {figure.start.isoformat()} to {figure.end.isoformat()}."
+    )
     if figure.from_date is not None:
         d = figure.from_date
         lines.append(
@@ -466,6 +549,14 @@ def year_text(figure: YearFigure, lang: str) -> str:
             else f"Yes. School year {figure.school_year} is within the plan: phase {figure.phase} "
             f"(school years {figure.first}–{figure.last})."
         )
+        if figure.phase_start and figure.phase_end:
+            lines.append(
+                f"第{'一' if figure.phase == 1 else '二'}階段：{_both_calendars(figure.phase_start, 'roc', lang)} 至 "
+                f"{_both_calendars(figure.phase_end, 'roc', lang)}。"
+                if zh
+                else f"Phase {figure.phase}: {figure.phase_start.isoformat()} to {figure.phase_end.isoformat()}."
+            )
+    lines.append(span)
     return "\n".join(lines)
 
 

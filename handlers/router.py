@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from handlers.memory import Topic
-from knowledge.compute import CAPITAL, CEILING, Query, query_for, revise
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
+from knowledge.queries import CAPITAL, CEILING, Query, query_for, revise
 from knowledge.slots import Slots
 from knowledge.understand import Understanding
 
@@ -80,8 +80,12 @@ def about_the_school(u: Understanding) -> bool:
 
 
 def _answers_step(u: Understanding, step: str) -> dict[str, Any] | None:
-    """The fact a message gives in answer to the bot's question for `step`, or None."""
+    """The fact a message gives in answer to the bot's question for `step`, or None. Only a
+    message that answers (a number, yes/no, or facts alone) counts: a new question asked
+    instead is answered as one."""
     facts = {k: v for k, v in u.facts.items()}
+    if not (states_only_facts(u) or u.bare_number is not None or u.yes_no is not None or step == "part"):
+        return None
     if step in ("mode", "classes", "domains") and u.bare_number is not None and not facts:
         value = u.bare_number
         if step == "domains" and isinstance(value, int) and value >= 2:
@@ -153,16 +157,30 @@ def decide(
         if given is not None:
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
 
-    fresh = query_for(u, rules)
-    elliptical = u.follow_up or u.correction or states_only_facts(u)
+    not_covered = engine.not_covered(u, lang)
+    if not_covered is not None:
+        return Decision(ANSWER, answer=not_covered)
 
-    # 4. a follow-up or correction of the last topic
+    fresh = query_for(u, rules)
+    elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u)
+
+    # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one)
     if topic is not None and elliptical:
-        if topic.query is not None:
-            revised = revise(topic.query, u, rules)
-            if revised is not None and (fresh is None or fresh.kind == revised.kind or u.correction):
-                return Decision(COMPUTE, query=revised, context=_carried(topic.query, u))
+        year = u.slots.year
+        plan_year = _plan_year(engine, rules)
+        if topic.query is not None and year is not None and plan_year is not None and year != plan_year:
+            answer = Answer(
+                intent=None, confidence=0.0, text=engine.uncovered_reply(year, lang), lang=lang, covered=False
+            )
+            return Decision(ANSWER, answer=answer)
+        for previous in _candidates(topic, u):
+            revised = revise(previous, u, rules)
+            if revised is not None and (fresh is None or fresh.kind == revised.kind or u.correction or u.returns):
+                return Decision(COMPUTE, query=revised, context=_carried(previous, u))
         if topic.entry is not None and fresh is None:
+            item = _item_query_for_entry(u, topic, engine, rules)
+            if item is not None:
+                return Decision(COMPUTE, query=item)
             decision = _entry_follow_up(u, topic, engine, lang)
             if decision is not None:
                 return decision
@@ -180,18 +198,78 @@ def decide(
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
 
 
+def _candidates(topic: Topic, u: Understanding) -> list[Query]:
+    """The computations a follow-up may be about: the last topic's, then earlier ones (all of
+    them first when the message says 「回到剛剛」)."""
+    earlier = list(topic.earlier)
+    current = [topic.query] if topic.query is not None else []
+    return earlier + current if u.returns and earlier else current + earlier
+
+
+def _plan_year(engine: Engine, rules: FundingRules) -> int | None:
+    """The school year the funding rules are for (115)."""
+    document = engine.kb.documents.get(rules.document)
+    year = document.when.get("year") if document else None
+    return year if isinstance(year, int) else None
+
+
+def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules) -> Query | None:
+    """After an answer about an item (諮詢費), a follow-up with figures (「半天呢」「一整天呢」「3位呢」)
+    computes that item."""
+    entry = engine.kb.entries.get(topic.entry or "")
+    if entry is None:
+        return None
+    item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
+    if item is None:
+        return None
+    query = query_for(replace(u, item=item), rules)
+    if query is not None and query.item == item:
+        return query
+    text = engine.normalize(entry.title.zh)
+    return query_for(replace(u, item=item, normalised=f"{text} {u.normalised}"), rules)
+
+
 def _carried(previous: Query, u: Understanding) -> dict[str, Any]:
     """The facts a follow-up keeps from the previous question (what it does not restate)."""
     stated = set(u.facts)
     return {k: v for k, v in previous.facts.items() if k not in stated and v is not False}
 
 
+_RELATIVE_YEAR = re.compile(
+    r"最後一年|最後一個學年|最後那年|第一年|第二年|第三年|頭一年|last year of|final year|first year|second year|third year"
+)
+
+
+def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None:
+    """「最後一年呢」 after a Keelung KPI: the plan's own first, second or last school year."""
+    match = _RELATIVE_YEAR.search(u.normalised)
+    entry = engine.kb.entries.get(topic.entry or "")
+    span = entry.document.when.get("year") if entry else None
+    if match is None or not isinstance(span, tuple) or span[0] is None or span[1] is None:
+        return None
+    words = match.group(0)
+    if "最後" in words or "last" in words or "final" in words:
+        return span[1]
+    offset = 1 if ("第二" in words or "second" in words) else 2 if ("第三" in words or "third" in words) else 0
+    return min(span[0] + offset, span[1])
+
+
 def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) -> Decision | None:
     """A follow-up on a knowledge-base answer: the same question with the slots it changes
     (「那111呢」「國中呢」), answered from the same entry or the sibling entry the new slots select."""
     new = {k: v for k, v in u.slots.as_dict().items() if k in ("year", "level", "mode", "domains", "classes", "branch")}
+    relative = _relative_year(u, topic, engine)
+    if relative is not None:
+        new["year"] = relative
     if not new:
-        return None
+        if not u.follow_up:
+            return None
+        # 「筆電呢」: the same question about another thing it names; answered when that is clear.
+        combined = replace(u, normalised=f"{topic.text} {u.normalised}")
+        answer = engine.answer_to(combined, _slots_from(dict(topic.slots)), lang=lang)
+        if not answer.confident:
+            return None
+        return Decision(ANSWER, answer=answer, slots=dict(topic.slots), text=topic.text)
     merged = dict(topic.slots) | new
     context = {k: v for k, v in topic.slots.items() if k not in new}
     year = new.get("year")

@@ -333,6 +333,7 @@ class ItemAmount:
     working: Bilingual
     notes: tuple[Bilingual, ...] = ()
     sources: tuple[Cited, ...] = ()
+    ok: bool | None = None  # a planned amount was checked against the cap: True when it fits
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,14 @@
-"""What a question asks the plans' rules to compute, and the computation.
+"""Computing a `Query` (knowledge/queries.py) under the plans' rules.
 
-A `Query` is what was asked, as data: the kind of computation, the school's facts, the budget
-item, and the user's own figures. It is built from an `Understanding` (`query_for`), kept in the
-chat's memory so that a follow-up can change one thing of it (`revise`), and computed by
-`compute()` into a result that says which named rule every number comes from. Wording lives in
-handlers/replies.py; the arithmetic itself is in calculators.py.
+Every number of a result comes from a named rule (FundingRules, PlanRules) applied to the user's
+own figures; the result says which rule, and the working in one line. Wording lives in
+handlers/replies.py; the per-item arithmetic is in calculators.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -32,6 +30,7 @@ from knowledge.calculators import (
     equipment_kind,
     language_study,
     lecture_fee,
+    lecturer_type,
     lodging,
     meals,
     money,
@@ -42,64 +41,44 @@ from knowledge.calculators import (
     teaching_materials,
     times,
 )
-from knowledge.dates import PlanRules, add_months, school_year_of
+from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year_of
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules
 from knowledge.model import Bilingual
-from knowledge.understand import SCHOOL_FACTS, Understanding
-
-# Kinds of computation, in the order a question is tried against them.
-CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
-    "ceiling",
-    "capital",
-    "share",
-    "transfer",
-    "closeout",
-    "school_year",
-    "item",
-    "verdict",
+from knowledge.queries import (
+    CAPITAL,
+    CEILING,
+    CLOSEOUT,
+    ITEM,
+    SCHOOL_YEAR,
+    SHARE,
+    TRANSFER,
+    VERDICT,
+    Query,
 )
+from knowledge.understand import SCHOOL_FACTS
 
-_CAPITAL = r"資本門|設備"
-_TRANSFER = r"調|移|挪|併入|流用|轉|move|transfer|shift|reallocat"
-_TEACHER_SUPPORT = r"教師專業支持|教師經費|teacher support|teacher funding|teachers? professional"
-_CLOSEOUT = r"結案|核結|繳庫|結算"
-_SCHOOL_YEAR = r"學年度|學年|school year|academic year|階段|phase|期程|還有|還會|會不會|繼續|still"
-_PARTIAL = r"部領"
-_LIFE = r"雙語生活化|模式1|campus life"
+_LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
 _LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|lecture|speaker|lecturer|professor"
 _CONSULT = r"諮詢|陪伴|consult"
 _ATTEND = r"出席|attendance"
-_MEAL = r"膳|餐|便當|lunch|dinner|breakfast|meal"
-_LODGING = r"住宿|住|lodging|hotel|accommodation|stay"
-_MATERIALS = r"教學材料|teaching materials?"
-_LANGUAGE_STUDY = r"語言進修|language (?:study|course)"
-_DATA = r"資料蒐集|資料搜集|reference materials|data collection"
-_PREMIUM = r"補充保費|premium"
-_LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
+_SUBSTITUTE = r"代課|substitute"
 
 
 @dataclass(frozen=True)
-class Query:
-    """A computation asked for. `facts` are school facts (SCHOOL_FACTS), `inputs` the user's own
-    figures and choices for it; both hold only JSON values, so a Query can be remembered."""
+class CeilingAnswer:
+    """A ceiling with what the question was about: one part of it (`focus`), whether a planned
+    total fits (`planned`), and whether the number of domains was left open because it does not
+    change the ceiling (`any_domains`)."""
 
-    kind: str
-    facts: dict[str, Any] = field(default_factory=dict)
-    item: str | None = None
-    inputs: dict[str, Any] = field(default_factory=dict)
+    result: CeilingResult
+    focus: str | None = None
+    planned: int | None = None
+    any_domains: bool = False
+    error: InvalidFacts | None = None  # a stated value left out (mode 1 with domains), said first
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: Any) -> Query | None:
-        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
-            return None
-        facts, inputs = data.get("facts") or {}, data.get("inputs") or {}
-        item = data.get("item")
-        if not isinstance(facts, dict) or not isinstance(inputs, dict) or not (item is None or isinstance(item, str)):
-            return None
-        return cls(data["kind"], dict(facts), item, dict(inputs))
+    @property
+    def ok(self) -> bool | None:
+        return None if self.planned is None else self.planned <= self.result.total
 
 
 @dataclass(frozen=True)
@@ -112,6 +91,7 @@ class Figure:
     notes: tuple[Bilingual, ...] = ()
     rules: tuple[Cited, ...] = ()
     ok: bool | None = None  # for "does it fit?": True within, False over; None when not asked
+    title: Bilingual | None = None
 
 
 @dataclass(frozen=True)
@@ -123,16 +103,22 @@ class DateFigure:
     calendar: str  # the calendar the user wrote in: 'roc' or 'gregorian'
     notes: tuple[Bilingual, ...] = ()
     source: tuple[str, str] = ("", "")
+    ok: bool | None = None  # a filing date given: True when it is in time
 
 
 @dataclass(frozen=True)
 class YearFigure:
-    """Which 學年度 a date or year is, and which phase of the plan holds it (None: none does)."""
+    """Which 學年度 a date or year is, its first and last day, and which phase of the plan holds it
+    (None: none does)."""
 
     school_year: int
+    start: date
+    end: date
     phase: int | None
     first: int | None
     last: int | None
+    phase_start: date | None = None
+    phase_end: date | None = None
     source: tuple[str, str] = ("", "")
     from_date: date | None = None
 
@@ -147,15 +133,6 @@ class NeedFact:
 
 
 @dataclass(frozen=True)
-class Corrected:
-    """A result computed after leaving out a stated value that could not be used (mode 1 with
-    domains): the reply says what was left out, then answers."""
-
-    result: CeilingResult
-    error: InvalidFacts
-
-
-@dataclass(frozen=True)
 class Refused:
     """Input a calculator cannot use, with the reason in both languages."""
 
@@ -163,214 +140,15 @@ class Refused:
 
 
 Result = (
-    CeilingResult
-    | Corrected
-    | Figure
-    | list[ItemAmount]
-    | tuple[Verdict, Bilingual]
-    | DateFigure
-    | YearFigure
-    | NeedFact
-    | Refused
+    CeilingAnswer | Figure | list[ItemAmount] | tuple[Verdict, Bilingual] | DateFigure | YearFigure | NeedFact | Refused
 )
-
-
-# -- from a message to a query --------------------------------------------------------
-
-
-def _has(u: Understanding, pattern: str) -> bool:
-    return re.search(pattern, u.normalised) is not None
-
-
-def _amounts(u: Understanding) -> list[int]:
-    """The money a message states; a bare number of 100 or more stands in when there is none."""
-    return list(u.figures.amounts) or [n for n in u.figures.bare_numbers if n >= 100]
-
-
-def _item_inputs(u: Understanding) -> dict[str, Any]:
-    """Everything an item calculator may need, as plain values."""
-    c = u.figures.counts
-    inputs: dict[str, Any] = {
-        "people": c.people,
-        "days": c.days,
-        "meals": c.meals,
-        "nights": c.nights,
-        "hours": str(c.hours) if c.hours is not None else None,
-        "periods": c.periods,
-        "semesters": c.semesters,
-        "occasions": c.occasions,
-        "months": c.months,
-        "full_day": c.full_day or None,
-        "half_day": c.half_day or None,
-        "online": True if _has(u, r"線上|online") else None,
-        "amounts": _amounts(u) or None,
-        "classes": u.slots.classes,
-    }
-    return {k: v for k, v in inputs.items() if v is not None}
-
-
-def query_for(u: Understanding, rules: FundingRules) -> Query | None:
-    """The computation a message asks for, or None when it asks none (a knowledge-base question).
-
-    A question that merely mentions an item or a fact is not a computation: it needs the figures
-    the computation works on (an amount, a count, a date, a class count with a ceiling word)."""
-    amounts = _amounts(u)
-    if u.figures.dates and _has(u, _CLOSEOUT + r"|close|deadline|due|期限|截止"):
-        return Query(CLOSEOUT, inputs={"dates": [_date_json(u)]})
-    if (u.figures.dates or u.slots.year is not None) and _has(u, _SCHOOL_YEAR) and not u.item:
-        if u.figures.dates:
-            return Query(SCHOOL_YEAR, inputs={"dates": [_date_json(u)]})
-        if _has(u, r"階段|phase|期程|還有|還會|會不會|繼續|still|有沒有|是否"):
-            return Query(SCHOOL_YEAR, inputs={"year": u.slots.year})
-    if amounts and _has(u, _TRANSFER) and _has(u, _TEACHER_SUPPORT + "|" + _PARTIAL):
-        return Query(TRANSFER, facts=_facts_of(u), inputs={"amounts": amounts})
-    if amounts and _has(u, _CAPITAL) and not u.item:
-        return Query(CAPITAL, facts=_facts_of(u), inputs={"amounts": amounts, "part": _part(u)})
-    if amounts and u.item in ("misc", "teaching_aids"):
-        return Query(SHARE, item=u.item, inputs={"amounts": amounts})
-    item = _item_query(u, rules)
-    if item is not None:
-        return item
-    facts = _facts_of(u)
-    if _is_ceiling_question(u, facts):
-        return Query(CEILING, facts=facts)
-    return None
-
-
-def _date_json(u: Understanding) -> dict[str, Any]:
-    mention = u.figures.dates[0]
-    return {
-        "iso": mention.value.isoformat() if mention.value else None,
-        "calendar": mention.calendar,
-        "month": mention.month,
-        "day": mention.day,
-        "year": mention.year,
-    }
-
-
-def _part(u: Understanding) -> str | None:
-    if _has(u, _PARTIAL):
-        return "partial_domains"
-    if _has(u, _LIFE) or u.slots.mode == 1:
-        return "bilingual_life"
-    return None
-
-
-def _facts_of(u: Understanding) -> dict[str, Any]:
-    return {k: v if isinstance(v, (bool, int)) else str(v) for k, v in u.facts.items() if k in SCHOOL_FACTS}
-
-
-def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
-    knowledge_words = _has(u, r"項目|哪些|什麼|怎麼|如何|條件|which|items|conditions|how do|what (?:can|is)|用在")
-    if u.item or _has(u, _CAPITAL + r"|經常門|recurrent"):
-        return False
-    if "classes" in facts:
-        return "mode" in facts or "domains" in facts or (u.ceiling_words and not knowledge_words)
-    if "mode" in facts or "domains" in facts:
-        return u.asks_amount and not knowledge_words
-    return u.asks_amount and u.ceiling_words and not knowledge_words and _has(u, r"補助|經費|額度|拿|領|funding|grant")
-
-
-def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
-    inputs = _item_inputs(u)
-    c = u.figures.counts
-    if _has(u, _PREMIUM):
-        if any(inputs.get(k) for k in ("periods", "hours", "amounts")):
-            return Query(ITEM, item="premium", inputs=inputs | {"text": u.normalised})
-        return None
-    if _has(u, r"減課|teaching load") and c.periods is not None:
-        return Query(VERDICT, item="teaching_load", facts=_facts_of(u), inputs=inputs | {"text": u.normalised})
-    if equipment_kind(rules, u.normalised) is not None and _amounts(u):
-        return Query(VERDICT, item="equipment", inputs=inputs | {"text": u.normalised})
-    if _has(u, r"英檢|報名費") and _LEVEL.search(u.normalised):
-        return Query(VERDICT, item="english_test", inputs=inputs | {"text": u.normalised})
-    named = _named_item(u)
-    if named is None:
-        return None
-    needs = {
-        "lecture_fee": ("periods", "hours"),
-        "consultation_fee": ("hours",),
-        "attendance_fee": ("people", "occasions"),
-        "meals": ("people",),
-        "lodging": ("people", "nights", "days"),
-        "teaching_materials": ("classes",),
-        "language_study": ("people",),
-        "data_collection": ("amounts",),
-    }[named]
-    if not any(inputs.get(k) is not None for k in needs):
-        return None
-    return Query(ITEM, item=named, inputs=inputs | {"text": u.normalised})
-
-
-def _named_item(u: Understanding) -> str | None:
-    for key, pattern in (
-        ("lecture_fee", _LECTURE),
-        ("consultation_fee", _CONSULT),
-        ("attendance_fee", _ATTEND),
-        ("lodging", r"住宿|lodging|hotel|accommodation"),
-        ("meals", _MEAL),
-        ("teaching_materials", _MATERIALS),
-        ("language_study", _LANGUAGE_STUDY),
-        ("data_collection", _DATA),
-    ):
-        if u.item == key or (u.item is None and _has(u, pattern)):
-            return key
-    return None
-
-
-# -- follow-ups -------------------------------------------------------------------------
-
-# What a follow-up may change without naming the kind again: an item follow-up 「那住宿費呢」
-# switches the item and keeps the counts that still mean something.
-_ITEM_SWITCH = re.compile(r"住宿|膳|餐|講座|講師|諮詢|出席|lodging|hotel|meal|lecture|consult|attendance")
-
-
-def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
-    """`previous` with what a follow-up message changes, or None when the message changes nothing
-    this kind of question depends on."""
-    new_facts = _facts_of(u)
-    if previous.kind == CEILING:
-        if not new_facts:
-            return None
-        facts = dict(previous.facts) | new_facts
-        if new_facts.get("mode") == 1:  # mode 1 has no domains and no open-classroom extra
-            for name in ("domains", "open_classroom"):
-                if name not in new_facts:
-                    facts.pop(name, None)
-        return replace(previous, facts=facts)
-    if previous.kind == ITEM:
-        inputs = {k: v for k, v in _item_inputs(u).items() if k != "amounts"} | (
-            {"amounts": _amounts(u)} if _amounts(u) else {}
-        )
-        item = _named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
-        if item is None and not inputs:
-            return None
-        merged = dict(previous.inputs) | inputs | {"text": u.normalised if item else previous.inputs.get("text", "")}
-        if item is not None and item != previous.item:
-            merged = {k: v for k, v in merged.items() if k in ("people", "days", "nights", "full_day")} | inputs
-            merged["text"] = u.normalised
-        return replace(previous, item=item or previous.item, inputs=merged)
-    amounts = _amounts(u)
-    if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
-        inputs = dict(previous.inputs) | ({"amounts": amounts} if amounts else {})
-        if previous.kind == CAPITAL and _part(u):
-            inputs["part"] = _part(u)
-        return replace(previous, facts=dict(previous.facts) | new_facts, inputs=inputs)
-    if previous.kind in (CLOSEOUT, SCHOOL_YEAR) and (u.figures.dates or u.slots.year is not None):
-        if u.figures.dates:
-            return replace(previous, inputs={"dates": [_date_json(u)]})
-        return replace(previous, kind=SCHOOL_YEAR, inputs={"year": u.slots.year})
-    return None
-
-
-# -- computing ---------------------------------------------------------------------------
 
 
 def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> Result:
     """The result of `query` under the plan's rules; `today` counts days left and dates a 7/31."""
     try:
         if query.kind == CEILING:
-            return _ceiling(query, rules)
+            return _ceiling_query(query, rules)
         if query.kind == CAPITAL:
             return _capital(query, rules)
         if query.kind == SHARE:
@@ -388,6 +166,9 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
     except InvalidInput as error:
         return Refused(error)
     raise ValueError(f"unknown query kind {query.kind!r}")
+
+
+# -- school facts -----------------------------------------------------------------------------
 
 
 def school_facts(facts: dict[str, Any]) -> tuple[SchoolFacts, InvalidFacts | None]:
@@ -438,11 +219,48 @@ def _valid_without(name: str, values: dict[str, Any]) -> bool:
     return True
 
 
-def _ceiling(query: Query, rules: FundingRules) -> CeilingResult | Corrected | NeedFact:
+# -- ceilings ---------------------------------------------------------------------------------
+
+
+def _ceiling_query(query: Query, rules: FundingRules) -> CeilingAnswer | Figure | NeedFact:
+    compare = query.inputs.get("compare")
+    if compare:
+        return _difference(query, compare, rules)
+    focus = query.inputs.get("focus")
+    if focus == "bilingual_life" and query.facts.get("mode") == 2 and "classes" not in query.facts:
+        return _mode2_campus_life(query, rules)
+    found = ceiling_of(query.facts, rules, bool(query.inputs.get("ask_all")))
+    if not isinstance(found, CeilingAnswer):
+        return found
+    planned = query.inputs.get("planned")
+    return replace(found, focus=query.inputs.get("focus"), planned=int(planned) if planned else None)
+
+
+def _mode2_campus_life(query: Query, rules: FundingRules) -> Figure:
+    """Mode 2's campus-life ceiling is the same for every school size (plus a branch's extra)."""
+    life, extra = rules.ceilings.mode2_bilingual_life, rules.ceilings.branch_extra
+    branch = bool(query.facts.get("branch"))
+    amount = life.amount + (extra.amount if branch else 0)
+    working = (
+        both(
+            f"{money(life.amount, 'zh')} + 分校 {money(extra.amount, 'zh')} = {money(amount, 'zh')}",
+            f"{money(life.amount, 'en')} + branch {money(extra.amount, 'en')} = {money(amount, 'en')}",
+        )
+        if branch
+        else both(
+            f"模式二固定 {money(amount, 'zh')}，不分班級數",
+            f"{money(amount, 'en')} for every mode-2 school, whatever its size",
+        )
+    )
+    return Figure(
+        amount, working, (), (life, extra) if branch else (life,), None, both("模式二雙語生活化", "Mode 2 campus life")
+    )
+
+
+def ceiling_of(facts_given: dict[str, Any], rules: FundingRules, ask_all: bool = False) -> CeilingAnswer | NeedFact:
     """The ceiling, or the next fact to ask. A question in words assumes no branch and no open
-    classroom unless it says so; `/cap` on its own (inputs ask_all) asks every fact in turn."""
-    facts, error = school_facts(query.facts)
-    ask_all = bool(query.inputs.get("ask_all"))
+    classroom unless it says so; `/cap` on its own (ask_all) asks every fact in turn."""
+    facts, error = school_facts(facts_given)
     if not ask_all:
         facts = replace(facts, branch=bool(facts.branch))
         if facts.mode == 2:
@@ -453,17 +271,59 @@ def _ceiling(query: Query, rules: FundingRules) -> CeilingResult | Corrected | N
         # rather than ask.
         one, two = (ceiling(rules, replace(facts, domains=d)) for d in (1, 2))
         if one.total == two.total:
-            return Corrected(two, error) if error is not None else two
+            return CeilingAnswer(two, any_domains=True, error=error)
     if missing:
         return NeedFact(missing[0], facts, error)
-    result = ceiling(rules, facts)
-    return Corrected(result, error) if error is not None else result
+    return CeilingAnswer(ceiling(rules, facts), error=error)
 
 
-def _split(amounts: list[int]) -> tuple[int, int | None]:
-    """(base, planned): the larger amount is what the share is taken of, a smaller one what is planned."""
-    ordered = sorted(amounts, reverse=True)
-    return ordered[0], (ordered[1] if len(ordered) > 1 else None)
+def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:
+    name, values = compare["fact"], compare["values"]
+    results = []
+    for value in values:
+        facts = dict(query.facts) | {name: value}
+        if name == "mode" and value == 1:
+            facts.pop("domains", None)
+        if name == "domains":
+            facts["mode"] = 2
+        found = ceiling_of(facts, rules)
+        if isinstance(found, NeedFact):
+            return found
+        results.append(found.result)
+    first, second = results
+    difference = abs(second.total - first.total)
+    labels = [_facts_words(r.facts) for r in results]
+    cited = {line.rule.source("zh"): line.rule for r in results for line in r.parts}
+    return Figure(
+        difference,
+        both(
+            f"{labels[1][0]} {money(second.total, 'zh')} − {labels[0][0]} {money(first.total, 'zh')}",
+            f"{labels[1][1]} {money(second.total, 'en')} − {labels[0][1]} {money(first.total, 'en')}",
+        )
+        if second.total >= first.total
+        else both(
+            f"{labels[0][0]} {money(first.total, 'zh')} − {labels[1][0]} {money(second.total, 'zh')}",
+            f"{labels[0][1]} {money(first.total, 'en')} − {labels[1][1]} {money(second.total, 'en')}",
+        ),
+        (both("兩者上限相同。", "The two ceilings are the same."),) if difference == 0 else (),
+        tuple(cited.values()),
+        title=both("上限相差", "The difference in ceiling"),
+    )
+
+
+def _facts_words(facts: SchoolFacts) -> tuple[str, str]:
+    zh = [f"模式{'一' if facts.mode == 1 else '二'}", f"{facts.classes} 班"]
+    en = [f"mode {facts.mode}", f"{facts.classes} classes"]
+    if facts.mode == 2:
+        zh.append("1 個領域" if facts.domains == 1 else "2 個領域以上")
+        en.append("1 domain" if facts.domains == 1 else "2+ domains")
+    if facts.branch:
+        zh.append("有分校")
+        en.append("a branch")
+    return "・".join(zh), ", ".join(en)
+
+
+# -- shares of a given amount -------------------------------------------------------------
 
 
 def _fits(cap: int, planned: int | None) -> tuple[bool | None, tuple[Bilingual, ...]]:
@@ -480,18 +340,49 @@ def _fits(cap: int, planned: int | None) -> tuple[bool | None, tuple[Bilingual, 
     )
 
 
-def _capital(query: Query, rules: FundingRules) -> Figure | NeedFact:
+def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | NeedFact:
     part = query.inputs.get("part")
-    mode = query.facts.get("mode")
-    if part is None and mode != 1:
+    planned = query.inputs.get("planned")
+    cap: int
+    if query.inputs.get("after_transfer") and part != "partial_domains":
+        cap = int(rules.transfer.capital_cap_after)
+        ok, fit = _fits(cap, int(planned) if planned else None)
+        return Figure(
+            cap,
+            both(
+                f"併入部領教師經費後，雙語生活化資本門仍不得超過 {money(cap, 'zh')}",
+                f"after teacher funding is moved in, campus-life capital stays at most {money(cap, 'en')}",
+            ),
+            fit,
+            (rules.transfer,),
+            ok,
+            both("雙語生活化資本門", "Campus-life capital"),
+        )
+    base = query.inputs.get("base")
+    if base is None:
+        found = ceiling_of(query.facts, rules)
+        if isinstance(found, NeedFact):
+            return found
+        if part is None:
+            return replace(found, focus="capital")
+        key = "partial_domains" if part == "partial_domains" else "bilingual_life"
+        if not any(line.key == key for line in found.result.capital_caps):
+            return replace(found, focus="capital")
+        cap = found.result.capital_cap(key)
+        line = next(line for line in found.result.capital_caps if line.key == key)
+        ok, fit = _fits(cap, int(planned) if planned else None)
+        return Figure(cap, line.basis, fit, (line.rule,), ok, _capital_title(part))
+    if part is None and query.facts.get("mode") != 1:
         facts, _ = school_facts(query.facts)
         return NeedFact("part", facts)
     rule: CapitalShare = rules.capital.partial_domains if part == "partial_domains" else rules.capital.bilingual_life
-    base, planned = _split(list(query.inputs["amounts"]))
-    cap = times(base, rule.share)
-    label = rules.parts["bilingual_life" if part != "partial_domains" else "pd_teacher"].label
-    what = both("部領（教師＋學生）", "partial domains (teacher + student)") if part == "partial_domains" else label
-    ok, fit = _fits(cap, planned)
+    cap = times(int(base), rule.share)
+    what = (
+        both("部領（教師＋學生）", "partial domains (teacher + student)")
+        if part == "partial_domains"
+        else both("雙語生活化", "campus life")
+    )
+    ok, fit = _fits(cap, int(planned) if planned else None)
     notes = list(fit)
     if part != "partial_domains":
         notes.append(
@@ -504,32 +395,70 @@ def _capital(query: Query, rules: FundingRules) -> Figure | NeedFact:
     return Figure(
         cap,
         both(
-            f"{what.zh} {money(base, 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}",
-            f"{what.en} {money(base, 'en')} × {pct(rule.share)} = {money(cap, 'en')}",
+            f"{what.zh} {money(int(base), 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}",
+            f"{what.en} {money(int(base), 'en')} × {pct(rule.share)} = {money(cap, 'en')}",
         ),
         tuple(notes),
         (rule,),
         ok,
+        _capital_title(part),
     )
+
+
+def _capital_title(part: str | None) -> Bilingual:
+    if part == "partial_domains":
+        return both("部領資本門", "Partial-domain capital")
+    return both("雙語生活化資本門", "Campus-life capital")
 
 
 def _share(query: Query, rules: FundingRules) -> Figure:
     item = rules.items.teaching_aids if query.item == "teaching_aids" else rules.items.misc
-    base, planned = _split(list(query.inputs["amounts"]))
+    base = int(query.inputs["base"])
+    planned = query.inputs.get("planned")
     result = share_cap(item, base)
-    ok, fit = _fits(result.amount, planned)
-    return Figure(result.amount, result.working, (*fit, *result.notes), (item,), ok)
+    ok, fit = _fits(result.amount, int(planned) if planned else None)
+    notes: list[Bilingual] = []
+    if "total" in query.inputs and "capital" in query.inputs:
+        total, capital = int(query.inputs["total"]), int(query.inputs["capital"])
+        notes.append(
+            both(
+                f"經常門 = 總額 {money(total, 'zh')} − 資本門 {money(capital, 'zh')} = {money(base, 'zh')}。",
+                f"Recurrent = total {money(total, 'en')} − capital {money(capital, 'en')} = {money(base, 'en')}.",
+            )
+        )
+    return Figure(result.amount, result.working, (*notes, *fit, *result.notes), (item,), ok, item.label)
 
 
-def _transfer(query: Query, rules: FundingRules) -> Figure:
+def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
     rule = rules.transfer
-    base, planned = _split(list(query.inputs["amounts"]))
-    moved = times(base, rule.share)
-    life = rules.ceilings.mode2_bilingual_life.amount
-    ok, fit = _fits(moved, planned)
+    base = query.inputs.get("base")
+    facts, _ = school_facts(query.facts)
+    life = query.inputs.get("life")
+    cited: list[Cited] = [rule]
+    if base is None:
+        found = ceiling_of(query.facts | {"mode": 2}, rules)
+        if isinstance(found, NeedFact):
+            return found
+        base = found.result.amount("pd_teacher")
+        cited.append(rules.ceilings.partial_domains)
+    base = int(base)
+    rate = Decimal(query.inputs["rate"]) if query.inputs.get("rate") else rule.share
+    moved = times(base, rate)
+    ok: bool | None = None
+    notes: list[Bilingual] = []
+    if query.inputs.get("rate"):
+        ok = rate <= rule.share
+        notes.append(
+            both(f"{pct(rate)} 在 {pct(rule.share)} 以內。", f"{pct(rate)} is within {pct(rule.share)}.")
+            if ok
+            else both(f"{pct(rate)} 超過上限 {pct(rule.share)}。", f"{pct(rate)} is over the {pct(rule.share)} cap.")
+        )
+    if life is None:
+        life = rules.ceilings.mode2_bilingual_life.amount + (rules.ceilings.branch_extra.amount if facts.branch else 0)
+        cited.append(rules.ceilings.mode2_bilingual_life)
+    life = int(life)
     conditions = "、".join(c.zh for c in rule.conditions), "; ".join(c.en for c in rule.conditions)
-    notes = (
-        *fit,
+    notes += [
         both(
             f"調整後：雙語生活化最多 {money(life, 'zh')} + {money(moved, 'zh')} = {money(life + moved, 'zh')}；"
             f"部領教師專業支持剩 {money(base - moved, 'zh')}。",
@@ -541,40 +470,41 @@ def _transfer(query: Query, rules: FundingRules) -> Figure:
             f"Campus-life capital still may not exceed {money(rule.capital_cap_after, 'en')}.",
         ),
         both(f"條件：{conditions[0]}。", f"Conditions: {conditions[1]}."),
-    )
+    ]
     return Figure(
         moved,
         both(
-            f"部領教師專業支持 {money(base, 'zh')} × {pct(rule.share)} = {money(moved, 'zh')}",
-            f"teacher support {money(base, 'en')} × {pct(rule.share)} = {money(moved, 'en')}",
+            f"部領教師專業支持 {money(base, 'zh')} × {pct(rate)} = {money(moved, 'zh')}",
+            f"teacher support {money(base, 'en')} × {pct(rate)} = {money(moved, 'en')}",
         ),
-        notes,
-        (rule, rules.ceilings.mode2_bilingual_life),
+        tuple(notes),
+        tuple(cited),
         ok,
+        both("可調入雙語生活化的部領教師經費", "Teacher funding that may move to campus life"),
     )
 
 
-def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure | Refused:
-    written = query.inputs["dates"][0]
+# -- dates ------------------------------------------------------------------------------------
+
+
+def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
     notes: list[Bilingual] = []
-    if written.get("iso"):
-        end = date.fromisoformat(written["iso"])
-    elif written.get("year") is None:
-        # 7/31 with no year: the plan year whose period holds that day (or the latest one).
-        end = _undated_end(int(written["month"]), int(written["day"]), plan, today)
+    end = _written_date(query.inputs["end"], plan, today, notes)
+    due = add_months(end, plan.closeout_months)
+    calendar = query.inputs["end"].get("calendar") or "gregorian"
+    ok: bool | None = None
+    filed = query.inputs.get("filed")
+    if filed:
+        day = _written_date(filed, plan, today, notes)
+        ok = day <= due
         notes.append(
-            both(
-                f"您沒寫年份，以 {end.year - 1911} 學年度計畫的 {end.isoformat()} 計算。",
-                f"No year was given; counted as {end.isoformat()} (school year {end.year - 1911}).",
+            both(f"{day.isoformat()} 在期限內。", f"{day.isoformat()} is in time.")
+            if ok
+            else both(
+                f"{day.isoformat()} 已超過期限 {(day - due).days} 天。",
+                f"{day.isoformat()} is {(day - due).days} days late.",
             )
         )
-    else:
-        raise InvalidInput(
-            f"{written.get('year')}年{written.get('month')}月{written.get('day')}日 不是有效的日期。",
-            f"{written.get('year')}-{written.get('month')}-{written.get('day')} is not a valid date.",
-        )
-    due = add_months(end, plan.closeout_months)
-    calendar = written.get("calendar") or "gregorian"
     days_left = (due - today).days
     notes.append(
         both(f"距今 {days_left} 天。", f"{days_left} days from today.")
@@ -597,10 +527,30 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure | Refuse
         calendar,
         tuple(notes),
         plan.closeout_source,
+        ok,
     )
 
 
-def _undated_end(month: int, day: int, plan: PlanRules, today: date) -> date:
+def _written_date(written: dict[str, Any], plan: PlanRules, today: date, notes: list[Bilingual]) -> date:
+    if written.get("iso"):
+        return date.fromisoformat(written["iso"])
+    if written.get("year") is None:
+        # 7/31 with no year: the plan year whose period holds that day (or this year).
+        day = _undated(int(written["month"]), int(written["day"]), plan, today)
+        notes.append(
+            both(
+                f"您沒寫年份，以 {day.isoformat()} 計算。",
+                f"No year was given; counted as {day.isoformat()}.",
+            )
+        )
+        return day
+    raise InvalidInput(
+        f"{written.get('year')}年{written.get('month')}月{written.get('day')}日 不是有效的日期。",
+        f"{written.get('year')}-{written.get('month')}-{written.get('day')} is not a valid date.",
+    )
+
+
+def _undated(month: int, day: int, plan: PlanRules, today: date) -> date:
     for _, start, end, _assumed in plan.periods:
         for year in (start.year, end.year):
             candidate = _safe_date(year, month, day)
@@ -619,71 +569,268 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _school_year(query: Query, plan: PlanRules) -> YearFigure | Refused:
-    written_dates = query.inputs.get("dates")
-    if written_dates:
-        iso = written_dates[0].get("iso")
-        if not iso:
+def _school_year(query: Query, plan: PlanRules) -> YearFigure:
+    from_date: date | None = None
+    written = query.inputs.get("date")
+    if written:
+        if not written.get("iso"):
             raise InvalidInput("這個日期不存在，請再確認。", "That date does not exist; please check it.")
-        day = date.fromisoformat(iso)
-        year, from_date = school_year_of(day), day
+        from_date = date.fromisoformat(written["iso"])
+        year = school_year_of(from_date)
     else:
-        year, from_date = int(query.inputs["year"]), None
+        year = int(query.inputs["year"])
+    start, end = date(roc_to_gregorian(year), 8, 1), date(roc_to_gregorian(year) + 1, 7, 31)
     phase = next((p for p in plan.phases if p.first <= year <= p.last), None)
+    source = phase.source if phase else (plan.phases[0].source if plan.phases else ("", ""))
     if phase is None:
-        return YearFigure(year, None, None, None, plan.phases[0].source if plan.phases else ("", ""), from_date)
-    return YearFigure(year, phase.number, phase.first, phase.last, phase.source, from_date)
+        return YearFigure(year, start, end, None, None, None, source=source, from_date=from_date)
+    return YearFigure(
+        year,
+        start,
+        end,
+        phase.number,
+        phase.first,
+        phase.last,
+        date(roc_to_gregorian(phase.first), 8, 1),
+        date(roc_to_gregorian(phase.last) + 1, 7, 31),
+        source,
+        from_date,
+    )
+
+
+# -- items ------------------------------------------------------------------------------------
+
+
+def _planned(i: dict[str, Any]) -> int | None:
+    """An amount the user plans for the item (「一節給2500」「住宿一晚3500」), when they ask whether it fits."""
+    amounts = i.get("amounts") or []
+    return int(amounts[0]) if amounts else None
+
+
+def _compared(item: ItemAmount, planned: int | None, per_unit_cap: int | None = None) -> ItemAmount:
+    """`item` with a note whether `planned` fits: a price per unit against the unit cap, or a total
+    against the computed cap."""
+    if planned is None:
+        return item
+    # A price near the unit cap is a price per unit (一節 2,500); anything larger is a total.
+    cap = per_unit_cap if per_unit_cap is not None and planned <= per_unit_cap * 3 else item.amount
+    fits = planned <= cap
+    note = (
+        both(
+            f"您的 {money(planned, 'zh')} 在上限 {money(cap, 'zh')} 內。",
+            f"Your {money(planned, 'en')} is within the {money(cap, 'en')} cap.",
+        )
+        if fits
+        else both(
+            f"您的 {money(planned, 'zh')} 超過上限 {money(cap, 'zh')}，超過的 {money(planned - cap, 'zh')} 不能編列。",
+            f"Your {money(planned, 'en')} is over the {money(cap, 'en')} cap; the other {money(planned - cap, 'en')} "
+            "cannot be budgeted.",
+        )
+    )
+    return ItemAmount(item.amount, item.working, (note, *item.notes), item.sources, fits)
 
 
 def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     i = query.inputs
     text = str(i.get("text", ""))
     people = int(i.get("people") or 1)
+    planned = _planned(i)
     if query.item == "premium":
         return _premium(rules, i, text)
     if query.item == "lecture_fee":
-        from knowledge.calculators import lecturer_type
-
         periods = int(i["periods"]) if i.get("periods") else int(Decimal(i["hours"])) if i.get("hours") else 1
-        return [lecture_fee(rules, lecturer_type(text), periods, people)]
+        fee = lecture_fee(rules, lecturer_type(text), periods, int(i.get("lecturers") or 1))
+        rate = fee.amount // (periods * int(i.get("lecturers") or 1))
+        return [_compared(fee, planned, rate)]
     if query.item == "consultation_fee":
         session = "online" if i.get("online") else "half_day" if i.get("half_day") else "day"
-        return [consultation_fee(rules, Decimal(i.get("hours") or 1), session, people)]
+        default_hours = {
+            "online": rules.items.consultation_fee.online_hours,
+            "half_day": rules.items.consultation_fee.half_day_hours,
+        }
+        hours = (
+            Decimal(i["hours"])
+            if i.get("hours")
+            else Decimal(default_hours.get(session, rules.items.consultation_fee.day_hours))
+        )
+        fee = consultation_fee(rules, hours, session, people)
+        return [
+            _compared(
+                fee,
+                planned,
+                None if planned and planned > rules.items.consultation_fee.cap else rules.items.consultation_fee.cap,
+            )
+        ]
     if query.item == "attendance_fee":
-        return [attendance_fee(rules, people, int(i.get("occasions") or 1))]
+        fee = attendance_fee(rules, people, int(i.get("occasions") or 1))
+        return [_compared(fee, planned, rules.items.attendance_fee.cap)]
     if query.item == "meals":
-        days = int(i.get("days") or 1)
-        count = int(i.get("meals") or (0 if i.get("full_day") else 1))
-        return [meals(rules, people, count or 1, days, bool(i.get("full_day")) and not i.get("meals"))]
+        return [_meals(rules, i, people, planned)]
     if query.item == "lodging":
-        return [lodging(rules, people, int(i.get("nights") or i.get("days") or 1))]
+        nights = int(i.get("nights") or i.get("days") or 1)
+        fee = lodging(rules, people, nights)
+        return [_compared(fee, planned, rules.items.lodging.cap)]
     if query.item == "teaching_materials":
-        amounts = i.get("amounts") or []
-        return [
-            teaching_materials(
-                rules, int(i.get("classes") or 1), int(i.get("periods") or 1), amounts[0] if amounts else None
-            )
-        ]
+        return [_materials(rules, i, planned)]
     if query.item == "language_study":
-        return [language_study(rules, people, int(i.get("semesters") or 1))]
+        semesters = int(i.get("semesters") or 1)
+        fee = language_study(rules, people, semesters)
+        return [_compared(fee, planned, rules.items.language_study.cap)]
     if query.item == "data_collection":
-        amounts = i.get("amounts") or []
         books = re.search(r"書|books?", text) is not None
-        return [
-            data_collection(
-                rules, amounts[0] if amounts else None, books, re.search(r"書單|book list", text) is not None
-            )
-        ]
+        fee = data_collection(rules, planned, books, re.search(r"書單|book list", text) is not None)
+        return [replace(fee, ok=planned <= rules.items.data_collection.cap) if planned is not None else fee]
+    if query.item == "travel":
+        return [_travel(rules, i)]
+    if query.item == "english_test":
+        return [_english_test(rules, i, people, text)]
+    if query.item == "equipment":
+        return [_equipment_units(rules, i, text)]
     raise InvalidInput("這個項目沒有計算規則。", "There is no calculation for this item.")
 
 
-def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmount]:
-    from knowledge.calculators import lecturer_type
+def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | None) -> ItemAmount:
+    rule = rules.items.meals
+    if i.get("amounts"):
+        planned = max(int(a) for a in i["amounts"])  # 「每餐120 每人一天360」: the day's figure decides
+    days = int(i.get("days") or i.get("occasions") or 1)
+    if i.get("half_day") and not i.get("meals"):
+        fee = meals(rules, people, 1, days, False)
+    else:
+        count = int(i.get("meals") or 0)
+        full_day = bool(i.get("full_day")) and not count
+        fee = meals(rules, people, count or 1, days, full_day)
+    return _compared(fee, planned, rule.per_meal if planned and planned < rule.per_day else rule.per_day)
 
+
+def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> ItemAmount:
+    rule = rules.items.teaching_materials
+    amounts = [int(a) for a in i.get("amounts") or []]
+    classes, periods = i.get("classes"), i.get("periods")
+    student = max(amounts) if amounts and (not i.get("per_unit") or len(amounts) > 1) else None
+    if classes is None and periods is None:
+        if student is not None and len(amounts) > 1:  # 「學生奠基 50萬，教學材料編 9萬」
+            cap = times(student, rule.share)
+            return _compared(
+                ItemAmount(
+                    cap,
+                    both(
+                        f"學生奠基經費 {money(student, 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}",
+                        f"student foundation {money(student, 'en')} × {pct(rule.share)} = {money(cap, 'en')}",
+                    ),
+                    sources=(rule,),
+                ),
+                min(amounts),
+                None,
+            )
+        if student is None:
+            per_unit = amounts[0] if amounts else None
+            return _compared(
+                ItemAmount(
+                    rule.cap,
+                    both(f"每班每節 {money(rule.cap, 'zh')}", f"{money(rule.cap, 'en')} per class per period"),
+                    sources=(rule,),
+                ),
+                per_unit,
+                rule.cap,
+            )
+        cap = times(student, rule.share)
+        return ItemAmount(
+            cap,
+            both(
+                f"學生奠基經費 {money(student, 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}",
+                f"student foundation {money(student, 'en')} × {pct(rule.share)} = {money(cap, 'en')}",
+            ),
+            (
+                both(
+                    f"另以每班每節 {money(rule.cap, 'zh')} 計算。",
+                    f"Also at most {money(rule.cap, 'en')} per class per period.",
+                ),
+            ),
+            (rule,),
+        )
+    fee = teaching_materials(rules, int(classes or 1), int(periods or 1), student)
+    if planned is not None and student is not None and len(amounts) > 1:
+        return _compared(fee, min(amounts), None)
+    if i.get("asks") and student is not None:
+        raw = int(classes or 1) * int(periods or 1) * rule.cap
+        return replace(fee, ok=raw <= fee.amount)
+    return fee
+
+
+def _travel(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
+    rule = rules.items.travel
+    fare = int((i.get("amounts") or [0])[0])
+    trips = 2 if i.get("round_trip") else 1
+    people = int(i.get("people") or 1)
+    amount = fare * trips * people
+    return ItemAmount(
+        amount,
+        both(
+            f"{money(fare, 'zh')} × {trips} 趟"
+            + (f" × {people} 人" if people > 1 else "")
+            + f" = {money(amount, 'zh')}",
+            f"{money(fare, 'en')} × {trips} trip(s)"
+            + (f" × {people} people" if people > 1 else "")
+            + f" = {money(amount, 'en')}",
+        ),
+        (both("交通費覈實報支：以實際支出與票根為準。", "Travel is paid as actually spent, with receipts."),),
+        (rule,),
+    )
+
+
+def _english_test(rules: FundingRules, i: dict[str, Any], people: int, text: str) -> ItemAmount:
+    rule = rules.items.english_test
+    fees = [int(a) for a in i.get("amounts") or []]
+    parts = fees if re.search(r"聽讀|說寫|listening|speaking|\band\b|加|\+", text) and len(fees) > 1 else fees[:1]
+    per_person = sum(parts)
+    amount = per_person * people
+    return ItemAmount(
+        amount,
+        both(
+            f"{people} 人 × {money(per_person, 'zh')} = {money(amount, 'zh')}",
+            f"{people} × {money(per_person, 'en')} = {money(amount, 'en')}",
+        ),
+        (
+            both(
+                f"每位教師每學年至多補助 {rule.times_per_year} 次取得完整證照的報名費；分項測驗各部分各補助一次，且須有應試事實。",
+                f"At most {rule.times_per_year} complete certificate per teacher per school year; each part of a split "
+                "test once, and only for a test actually taken.",
+            ),
+        ),
+        (rule,),
+    )
+
+
+def _equipment_units(rules: FundingRules, i: dict[str, Any], text: str) -> ItemAmount:
+    rule = rules.items.equipment
+    kind_key = equipment_kind(rules, text)
+    if kind_key is None:
+        raise InvalidInput("請說明是哪一種設備（平板、筆電、桌機）。", "Which device is it (tablet, laptop, desktop)?")
+    kind = rule.kinds[kind_key]
+    units = int(i.get("units") or 1)
+    amount = kind.cap * units
+    return ItemAmount(
+        amount,
+        both(
+            f"{kind.label.zh} {units} 台 × 單價上限 {money(kind.cap, 'zh')} = {money(amount, 'zh')}",
+            f"{kind.label.en}: {units} × unit cap {money(kind.cap, 'en')} = {money(amount, 'en')}",
+        ),
+        (
+            both(
+                f"單價上限以 {money(kind.cap, 'zh')}為原則；超過須在計畫中敘明理由。",
+                f"The unit cap of {money(kind.cap, 'en')} is a principle (為原則); above it the plan must state a reason.",
+            ),
+        ),
+        (rule,),
+    )
+
+
+def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmount]:
     items: list[ItemAmount] = []
     fees: dict[str, int] = {}
     if i.get("periods") and re.search(_LECTURE, text):
-        fee = lecture_fee(rules, lecturer_type(text), int(i["periods"]), int(i.get("people") or 1))
+        fee = lecture_fee(rules, lecturer_type(text), int(i["periods"]), int(i.get("lecturers") or 1))
         items.append(fee)
         fees["lecture_fee"] = fee.amount
     if i.get("hours") and re.search(_CONSULT, text):
@@ -692,27 +839,42 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         )
         items.append(fee)
         fees["consultation_fee"] = fee.amount
+    amounts = [int(a) for a in i.get("amounts") or []]
+    if i.get("periods") and re.search(_SUBSTITUTE, text) and amounts:
+        pay = int(i["periods"]) * amounts[0]
+        items.append(
+            ItemAmount(
+                pay,
+                both(
+                    f"{i['periods']} 節 × {money(amounts[0], 'zh')} = {money(pay, 'zh')}",
+                    f"{i['periods']} periods × {money(amounts[0], 'en')} = {money(pay, 'en')}",
+                ),
+                sources=(rules.items.substitute_fee,),
+            )
+        )
+        fees["substitute_fee"] = pay
+        amounts = []
     if not fees:
-        amounts = i.get("amounts") or []
         if not amounts:
             raise InvalidInput("請告訴我講座鐘點費或諮詢費的金額。", "Please give the lecture or consultation fee.")
+        # Every fee the premium is charged on shares one rate: the premium is on their sum.
         named = [
-            k
-            for k in rules.items.premium.base_items
-            if re.search(
-                {"lecture_fee": _LECTURE, "consultation_fee": _CONSULT, "attendance_fee": _ATTEND}.get(k, "^$"), text
-            )
+            key
+            for key, pattern in (("lecture_fee", _LECTURE), ("consultation_fee", _CONSULT), ("attendance_fee", _ATTEND))
+            if re.search(pattern, text)
         ]
-        fees = {(named or list(rules.items.premium.base_items))[0]: int(amounts[0])}
-    result = premium(rules, fees)
-    labels = [rules.items.all()[key].label for key in rules.items.premium.base_items]
+        fees = {(named or list(rules.items.premium.base_items))[0]: sum(amounts)}
+    base_keys = rules.items.premium.base_items
+    rate = rules.items.premium.rate
+    result = premium(rules, {base_keys[0]: sum(fees.values())})
+    labels = [rules.items.all()[key].label for key in base_keys]
     note = both(
         "計費項目：" + "、".join(label.zh for label in labels) + "的加總。",
         "Charged on the sum of: " + ", ".join(label.en.lower() for label in labels) + ".",
     )
     working = both(
-        f"{money(result.base, 'zh')} × {pct(result.rate)} = {money(result.amount, 'zh')}",
-        f"{money(result.base, 'en')} × {pct(result.rate)} = {money(result.amount, 'en')}",
+        f"{money(result.base, 'zh')} × {pct(rate)} = {money(result.amount, 'zh')}",
+        f"{money(result.base, 'en')} × {pct(rate)} = {money(result.amount, 'en')}",
     )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
 
@@ -730,10 +892,9 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         )
     if query.item == "equipment":
         kind = equipment_kind(rules, text)
-        assert kind is not None
         price = int((i.get("amounts") or [0])[0])
         capital = re.search(r"經常門", text) is None
-        label = rules.items.equipment.kinds[kind].label
+        label = rules.items.equipment.kinds[kind].label if kind else rules.items.equipment.label
         return equipment_check(rules, text, price, capital, re.search(r"偏遠|remote", text) is not None), both(
             f"{label.zh} 單價 {money(price, 'zh')}", f"{label.en} at {money(price, 'en')} each"
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge import loader
+from knowledge.details import missing_detail
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Entry, KnowledgeBase
@@ -65,6 +66,10 @@ _UNSURE = {
     "zh": "我不太確定您想問的是哪一項。您是不是想問：",
     "en": "I am not sure which rule you mean. Did you mean:",
 }
+_NO_DETAIL = {
+    "zh": "{fallback}\n計畫相關的規定是「{title}」，點下面可以看，但裡面沒有您問的這一點。",
+    "en": '{fallback}\nThe related rule is "{title}" (tap below), but it does not give what you asked.',
+}
 _UNSURE_TAIL = {
     "zh": "若都不是，可能計畫沒有規定這件事，請洽所在直轄市、縣（市）政府教育局（處）。",
     "en": "If none of these fits, the plans may not cover it; please ask your city or county education bureau.",
@@ -107,7 +112,7 @@ class Engine:
         """The answer to an understood message, in `lang` (default: the message's own language); a
         follow-up passes the slots and text it carries over."""
         lang = lang or u.lang or "zh"
-        normalised = text if text is not None else u.normalised
+        normalised = text if text is not None else (u.matching or u.normalised)
         if not normalised:
             return Answer(intent=None, confidence=0.0, text=_EMPTY[lang], lang=lang)
         slots = slots if slots is not None else u.slots
@@ -128,6 +133,16 @@ class Engine:
             )
         if best is None or best.confidence < CONFIDENT:
             return self._unsure(best, suggestions, lang)
+        detail = missing_detail(u.normalised, (best.entry.answer.zh, best.entry.answer.en))
+        if detail is not None:
+            return Answer(
+                intent=None,
+                confidence=min(best.confidence, 0.2),
+                text=_NO_DETAIL[lang].format(fallback=self.kb.fallback.get(lang), title=best.entry.title.get(lang)),
+                suggestions=suggestions,
+                lang=lang,
+                covered=False,
+            )
         return Answer(
             intent=best.entry.id,
             confidence=best.confidence,
@@ -149,6 +164,14 @@ class Engine:
             sources=[entry.source(lang)],
             lang=lang,
         )
+
+    def not_covered(self, u: Understanding, lang: str) -> Answer | None:
+        """The honest "the plans do not say" for a question about something they leave out
+        (another city, salaries, a school year no plan covers), else None."""
+        reply = self._out_of_scope_reply(u.normalised, lang) or self._uncovered_year_reply(u.normalised, u.slots, lang)
+        if reply is None:
+            return None
+        return Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
 
     def year_uncovered(self, year: int, entry_id: str) -> bool:
         """Whether the plan of an entry leaves `year` out (Keelung: 109–111)."""

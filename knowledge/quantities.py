@@ -28,6 +28,18 @@ class DateMention:
 
 
 @dataclass(frozen=True)
+class Amount:
+    """An amount of money as written, with the word just before it that says what it is
+    (教師, 學生, 資本門, 雜支 …; '' when none)."""
+
+    value: int
+    label: str = ""
+    per_unit: bool = False  # 一節 2,500, 每人 1,500, 一晚 3,500, "each"
+    bare: bool = False  # written with no unit at all (600000): money only where money is meant
+    at: int = 0  # where it is written
+
+
+@dataclass(frozen=True)
 class Counts:
     """Counts a message states, each None when not stated."""
 
@@ -42,11 +54,15 @@ class Counts:
     semesters: int | None = None
     occasions: int | None = None
     months: int | None = None
+    units: int | None = None  # devices: 3 台
+    people_groups: tuple[int, ...] = ()  # every group of people written (學生36人加老師4人)
+    joined: bool = False  # groups joined by 加/和/plus: their sum is the head count
 
 
 @dataclass(frozen=True)
 class Figures:
     amounts: tuple[int, ...] = ()  # NT$, in the order written
+    labelled: tuple[Amount, ...] = ()  # the same amounts with what each one is
     bare_numbers: tuple[int, ...] = ()  # whole numbers with no unit at all, in the order written
     percentages: tuple[Decimal, ...] = ()  # 20% -> Decimal("0.2")
     dates: tuple[DateMention, ...] = ()
@@ -86,6 +102,10 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{{4}}))?"), "mdy"),
     # 31 July 2027 / 31st of July
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAME})\b\.?(?:\s*,?\s*(\d{{4}}))?"), "dmy"),
+    # October 2022 (no day): the first of the month
+    (re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{4}})\b"), "my"),
+    # 116年3月 (no day): the first of the month
+    (re.compile(r"(?<!\d)(\d{3,4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)"), "ym"),
     # 7月31日, 7/31 (no year)
     (re.compile(r"(?<![\d/.-])(\d{1,2})\s*月\s*(\d{1,2})\s*[日號]?"), "md"),
     (re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?![\d/.-])"), "md"),
@@ -94,20 +114,23 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 # Money: 24萬, 1.5萬, 1萬8 / 1萬8000, 18000元, 300塊, NT$18000, $18000, 18000 ntd, 1.2 million, 30k.
 _MONEY = re.compile(
     r"(?:nt\s*\$|ntd\s*|nt\s+|\$)\s*(\d+(?:\.\d+)?)\s*(萬|k|million|m\b)?"
-    r"|(\d+(?:\.\d+)?)\s*萬\s*(\d{1,4})?\s*(?:元|塊)?"
+    r"|(\d+(?:\.\d+)?)\s*萬\s*(\d{1,4}(?!\s*(?:個|班|節|人|位|名|天|日|年|%|學期|次|台|臺|晚|小時|餐)))?\s*(?:元|塊)?"
     r"|(\d+(?:\.\d+)?)\s*(?:元|塊|dollars?|ntd|nt\b)"
     r"|(\d+(?:\.\d+)?)\s*(k|million)\b"
 )
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|趴)|百分之\s*(\d+(?:\.\d+)?)|100分之(\d+(?:\.\d+)?)")
-_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\.\d)")
 
 _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "people": re.compile(
-        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴)|位|名|"
-        r"teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|staff\b|attendees?\b)"
+        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友)|位|名|"
+        r"(?:(?:of|our|the|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
+        r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
+        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
     ),
     "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚|夜|nights?\b)"),
-    "days": re.compile(r"(\d+)\s*(?:天|日(?!期)|days?\b)"),
+    "days": re.compile(r"(\d+)[\s-]*(?:天|日(?!期)|days?\b)"),
+    "units": re.compile(r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b)"),
     "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
     "hours": re.compile(r"(\d+(?:\.\d+)?)\s*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),
     "periods": re.compile(r"(\d+)\s*(?:個)?\s*(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
@@ -116,7 +139,25 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "months": re.compile(r"(\d+)\s*(?:個)?\s*(?:月(?!\s*\d)|months?\b)"),
 }
 _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
-_HALF_DAY = re.compile(r"半天|半日|half[ -]?day")
+_WHOLE_YEAR = re.compile(
+    r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
+)
+_JOINED = re.compile(r"(?:人|老師|教師|學生|位|名)\s*(?:加|和|及|與|跟|\+|＋)|\b(?:plus|and)\b")
+# What an amount is, from the words just before it.
+_AMOUNT_LABELS = (
+    ("teacher", re.compile(r"教師專業支持|教師費|教師經費|教師|老師|teacher")),
+    ("student", re.compile(r"學生奠基|學生英語|學生能力|學生|student")),
+    ("life", re.compile(r"生活化|campus life")),
+    ("capital", re.compile(r"資本門|設備|capital|equipment")),
+    ("recurrent", re.compile(r"經常門|recurrent|current")),
+    ("misc", re.compile(r"雜支|雜費|miscellaneous")),
+    ("aids", re.compile(r"教材教具|教具|teaching aids")),
+    ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget")),
+)
+_PER_UNIT = re.compile(
+    r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|per\b|each\b|a night|an hour|a period"
+)
+_HALF_DAY = re.compile(r"半天|半日|half[ -]?day|half a day")
 _FULL_DAY = re.compile(r"一整天|整天|全天|全日|一天|1天|1日|full[ -]?day|whole day|all day")
 # A unit right after a number: that number is a count, a year or a class count, not money.
 _UNIT_AFTER = re.compile(
@@ -150,6 +191,13 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
                 if not (1 <= month <= 12 and 1 <= day <= 31) or not (90 <= year <= 200 or 1990 <= year <= 2100):
                     continue
                 mention = _date(year, month, day)
+            elif order == "my":
+                mention = _date(int(groups[1]), _MONTHS[groups[0]], 1)
+            elif order == "ym":
+                year, month = int(groups[0]), int(groups[1])
+                if not 1 <= month <= 12 or not (90 <= year <= 200 or 1990 <= year <= 2100):
+                    continue
+                mention = _date(year, month, 1)
             elif order == "md":
                 month, day = int(groups[0]), int(groups[1])
                 if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -166,8 +214,22 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
     return tuple(mention for _, mention in sorted(found, key=lambda pair: pair[0])), text
 
 
-def _read_money(text: str) -> tuple[tuple[int, ...], str]:
-    amounts: list[int] = []
+def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool]:
+    """What the words just before an amount (after the previous one, `floor`) say it is, and
+    whether it is a price per unit."""
+    before = text[max(floor, start - 20) : start]
+    label = ""
+    best = -1
+    for name, pattern in _AMOUNT_LABELS:
+        for match in pattern.finditer(before):
+            if match.end() > best:
+                label, best = name, match.end()
+    return label, _PER_UNIT.search(text[max(0, start - 6) : start]) is not None
+
+
+def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
+    amounts: list[Amount] = []
+    previous_end = [0]
 
     def take(match: re.Match[str]) -> str:
         prefixed, prefixed_unit, wan, wan_rest, plain, scaled, scale = match.groups()
@@ -181,7 +243,13 @@ def _read_money(text: str) -> tuple[tuple[int, ...], str]:
         else:
             value = Decimal(scaled) * _scale(scale)
         if value == value.to_integral_value():
-            amounts.append(int(value))
+            label, per_unit = _label_before(text, match.start(), previous_end[0])
+            after = text[match.end() : match.end() + 6]
+            per_unit = (
+                per_unit or re.match(r"\s*(?:/|每|一)\s*(?:人|節|晚|台|個|小時)|\s*(?:each|per)\b", after) is not None
+            )
+            amounts.append(Amount(int(value), label, per_unit, at=match.start()))
+        previous_end[0] = match.end()
         return " " * len(match.group(0))
 
     rest = _MONEY.sub(take, text)
@@ -202,11 +270,18 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
 def _read_counts(text: str) -> Counts:
     values: dict[str, int | Decimal | None] = {}
     for name, pattern in _COUNT_PATTERNS.items():
+        if name == "units":  # 一台 1萬8、買 3 台: the count is the largest
+            found = [int(m.group(1)) for m in pattern.finditer(text)]
+            values[name] = max(found) if found else None
+            continue
         written = _first(pattern, text)
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
     named_meals = len(set(_MEAL_NAMES.findall(text)))
     if values["meals"] is None and named_meals:
         values["meals"] = named_meals
+    if values["semesters"] is None and _WHOLE_YEAR.search(text):
+        values["semesters"] = 2
+    groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
     return Counts(
         people=_int(values["people"]),
         days=_int(values["days"]),
@@ -219,11 +294,31 @@ def _read_counts(text: str) -> Counts:
         semesters=_int(values["semesters"]),
         occasions=_int(values["occasions"]),
         months=_int(values["months"]),
+        units=_int(values["units"]),
+        people_groups=groups,
+        joined=len(groups) > 1 and _JOINED.search(text) is not None,
     )
 
 
 def _int(value: int | Decimal | None) -> int | None:
     return value if isinstance(value, int) else None
+
+
+def _bare_amounts(text: str) -> list[Amount]:
+    """Bare numbers of 100 or more (money where money is meant: 「經常門 600000」), labelled."""
+    found = []
+    previous = 0
+    for match in _NUMBER.finditer(text):
+        if "." in match.group(0) or _UNIT_AFTER.match(text, match.end()) or int(match.group(0)) < 100:
+            continue
+        if 1900 <= int(match.group(0)) <= 2100 or text[max(0, match.start() - 5) : match.start()].rstrip().endswith(
+            ("模式", "mode")
+        ):
+            continue  # a year, a mode
+        label, per_unit = _label_before(text, match.start(), previous)
+        found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start()))
+        previous = match.end()
+    return found
 
 
 def _bare_numbers(text: str) -> tuple[int, ...]:
@@ -245,9 +340,11 @@ def read_figures(plain: str) -> Figures:
     for match in _PERCENT.finditer(rest):
         percentages.append(Decimal(next(g for g in match.groups() if g is not None)) / 100)
     rest = _PERCENT.sub(lambda m: " " * len(m.group(0)), rest)
-    amounts, rest = _read_money(rest)
+    money, rest = _read_money(rest)
+    labelled = tuple(sorted((*money, *_bare_amounts(rest)), key=lambda a: a.at))
     return Figures(
-        amounts=amounts,
+        amounts=tuple(a.value for a in money),
+        labelled=labelled,
         bare_numbers=_bare_numbers(rest),
         percentages=tuple(percentages),
         dates=dates,

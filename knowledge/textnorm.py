@@ -81,7 +81,9 @@ _NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]+")
 # Digits times a unit character, as amounts are often typed: 5千 = 5000, 3百 = 300.
 _DIGITS_TIMES_UNIT = re.compile(f"(\\d+)([十百千])(?![{''.join(_NUMERAL_VALUES)}])")
 # 模式 takes one numeral only: 模式一二十四班 is 模式1 + 24班, not 模式124班.
-_MODE_NUMERAL = re.compile(f"模式\\s*([一二兩两])(?=([{_NUMERAL_CHARS}\\d])?)")
+_MODE_NUMERAL = re.compile(
+    f"(?:模式|模(?=[一二兩两](?:[^{_NUMERAL_CHARS}]|$|[{_NUMERAL_CHARS}]{{1,2}}個)))\\s*([一二兩两])(?=([{_NUMERAL_CHARS}\\d])?)"
+)
 _ENGLISH_NUMBERS = {
     w: str(n)
     for n, w in enumerate(

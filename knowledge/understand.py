@@ -47,22 +47,43 @@ _DATES_IN_NORMALISED = re.compile(
     r"\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日號]?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日號]?|\b20\d\d \d{1,2} \d{1,2}\b"
 )
 
+_LEAD = r"^(?:(?:喔|哦|噢|啊|欸|嗯|呃|好|ok|okay|oh|hmm|so|then|那)\s*)*"
 _FOLLOW_UP = re.compile(
-    r"^(?:那|那麼|那如果|如果|若|假如|要是|改成|換成|換|改|那要是|再來|還有)"
-    r"|(?:呢|的話|呢\s*\?|咧|勒)$"
-    r"|^(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|for\b|with\b|in\b)"
+    _LEAD + r"(?:那|那麼|那如果|如果|若|假如|要是|改成|換成|換|改|那要是|再來|還有|回到|同樣|一樣)"
+    r"|(?:呢|的話|呢\s*\?|咧|勒)\s*$"
+    r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
+    r"for\b|with\b|in\b|instead|back to)"
 )
 _CORRECTION = re.compile(
-    r"^(?:不是|不對|錯了|我是說|我是問|我說錯|我打錯|打錯|更正|抱歉|sorry|no\b|nope|i meant|i mean|correction|actually)"
-    r"|我是問|我是說|i meant|i mean\b"
+    r"不是|不對|錯了|更正|打錯|說錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|"
+    r"\b(?:sorry|i meant|i mean|correction|actually|my mistake|typo|not .{1,20} but)\b|^no\b|^nope\b"
 )
+# Two values of one fact compared: 「2個領域比1個領域多多少」 "how much more with two domains?"
+_COMPARE = re.compile(
+    r"差多少|差額|差幾|相差|多拿|多多少|少多少|多幾|多出|會多|會少|增加多少|減少多少|比.{0,20}(?:多|少)|差別|"
+    r"how much more|how much less|difference|compared|\bvs\b|versus|more than|less than|go up|goes up|go down|"
+    r"increase|add a second|switch(?:ing)? to"
+)
+_ALL_CLASSES = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!次|級數以)|classes\b|class\b(?!room))")
+_ALL_DOMAINS = re.compile(r"(?<![\d.])(\d)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?\b|subjects?\b)")
+_ONE_DOMAIN = re.compile(r"單一?領?域|一個領域|only one domain|single domain|one domain")
+_ALL_MODES = re.compile(r"模式\s*([12])")
+# 「不是新辦喔」「(不是交換學生)」 "not the partial-domain one": what the question is NOT about, left out
+# of matching (「是不是」 is a plain question, not a negation).
+_NEGATED = re.compile(
+    r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
+)
+# 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
+_RETURN = re.compile(r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first")
 _ASKS_AMOUNT = re.compile(
-    r"多少|最多|最高|上限|額度|幾萬|幾元|可以拿|可以領|能拿|能領|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
+    r"多少|最多|最高|上限|額度|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"
 )
 _CEILING_WORDS = re.compile(
-    r"補助|經費|額度|拿|領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|budget|total|subsid"
+    r"補助|經費|額度|拿多少|領多少|可以拿|可以領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|"
+    r"budget|total|subsid"
 )
+_ASKS_SHARE = re.compile(r"幾趴|幾%|幾 %|百分之幾|幾成|比例|比率|percentage|what percent|how many percent|as a percent")
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,7 @@ class Understanding:
     normalised: str
     lang: str | None  # None when the text has no letters to tell
     slots: Slots
+    matching: str = ""  # the normalised text without what it says it is not about, for ranking
     facts: dict[str, object] = field(default_factory=dict)
     item: str | None = None
     figures: Figures = field(default_factory=Figures)
@@ -81,7 +103,12 @@ class Understanding:
     yes_no: bool | None = None
     follow_up: bool = False
     correction: bool = False
+    returns: bool = False
+    compares: bool = False
+    # every value written for a fact, in order (a comparison states two): classes, domains, mode
+    alternatives: dict[str, tuple[int, ...]] = field(default_factory=dict)
     asks_amount: bool = False
+    asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
     ceiling_words: bool = False
 
     @property
@@ -127,7 +154,21 @@ def _facts(normalised: str, slots: Slots) -> dict[str, object]:
         found["open_classroom"] = False
     elif _OPEN.search(normalised):
         found["open_classroom"] = True
+    if "domains" in found and "mode" not in found:
+        found["mode"] = 2  # only mode 2 teaches some domains bilingually
     return found
+
+
+def _alternatives(normalised: str) -> dict[str, tuple[int, ...]]:
+    domains = [min(int(m.group(1)), 2) for m in _ALL_DOMAINS.finditer(normalised)]
+    if _ONE_DOMAIN.search(normalised) and 1 not in domains:
+        domains.append(1)
+    found = {
+        "classes": tuple(dict.fromkeys(int(m.group(1)) for m in _ALL_CLASSES.finditer(normalised))),
+        "domains": tuple(dict.fromkeys(domains)),
+        "mode": tuple(dict.fromkeys(int(m.group(1)) for m in _ALL_MODES.finditer(normalised))),
+    }
+    return {k: v for k, v in found.items() if v}
 
 
 def _bare_number(normalised: str) -> int | Decimal | None:
@@ -156,6 +197,7 @@ def understand(
     return Understanding(
         text=cleaned,
         normalised=normalised,
+        matching=" ".join(_NEGATED.sub(" ", normalised).split()) or normalised,
         lang=lang,
         slots=slots,
         facts=_facts(normalised, slots),
@@ -165,6 +207,10 @@ def understand(
         yes_no=_yes_no(normalised),
         follow_up=_FOLLOW_UP.search(normalised) is not None,
         correction=_CORRECTION.search(normalised) is not None,
-        asks_amount=_ASKS_AMOUNT.search(normalised) is not None,
+        returns=_RETURN.search(normalised) is not None,
+        compares=_COMPARE.search(normalised) is not None,
+        alternatives=_alternatives(normalised),
+        asks_amount=_ASKS_AMOUNT.search(normalised) is not None and _ASKS_SHARE.search(normalised) is None,
+        asks_share=_ASKS_SHARE.search(normalised) is not None,
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )

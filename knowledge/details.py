@@ -1,0 +1,74 @@
+"""A question can match a topic of the plans and still ask a detail they never give: which schools,
+who, where, a score, a price, a date. Answering with the topic would look like an answer; the
+honest reply says the plans do not give that detail. A detail counts as given when the matched
+answer holds something of its kind (a date, an amount, a named place …)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Detail:
+    kind: str
+    asked: re.Pattern[str]  # in the normalised question
+    given: re.Pattern[str]  # in the matched answer (either language), or it saying the plan leaves it out
+
+
+DETAILS = (
+    Detail(
+        "price",
+        re.compile(
+            r"報名費.{0,4}(?:多少|幾)|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
+            r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|registration fee for|total budget"
+        ),
+        re.compile(
+            r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|沒有寫.{0,6}(?:金額|費用|多少)|no amount|not say how much"
+        ),
+    ),
+    Detail(
+        "date",
+        re.compile(
+            r"哪一天|哪天|幾月幾號|截止日|截止日期|什麼時候截止|哪一年締結|哪年締結|"
+            r"deadline to submit|what date|which date|when is the deadline|which year did"
+        ),
+        re.compile(
+            r"\d+\s*年\s*\d+\s*月\s*\d+\s*日|\d{4}/\d{1,2}/\d{1,2}|\d+\s*月\s*\d+\s*日|\d{4}-\d{2}-\d{2}|"
+            r"沒有寫.{0,8}(?:日期|期限)|未訂.{0,4}日期|no (?:date|deadline)|gives no deadline|does not say when"
+        ),
+    ),
+    Detail(
+        "score",
+        re.compile(r"幾分|多少分|分數|\bscores?\b|\bpoints\b"),
+        re.compile(r"\d+\s*分(?!之|鐘)|分以上|分數|幾分|no (?:test )?scores?|score"),
+    ),
+    Detail(
+        "place",
+        re.compile(
+            r"在哪(?![些一個種項])|哪裡|哪兒|哪一間|哪間|哪幾間|哪一所|哪所|哪幾所|哪些學校|哪個學校|\bwhere\b|which schools?\b"
+        ),
+        re.compile(
+            r"大學|海大|德州|考柏克利|美國|日本|政府|國教署|教育局|university|texas|government|administration|bureau"
+        ),
+    ),
+    Detail(
+        "country_or_language",
+        re.compile(
+            r"哪些國家|哪個國家|哪國|哪幾種語言|什麼語言|哪些語言|有日文|有日語|which countries|what languages|which languages"
+        ),
+        re.compile(
+            r"美國|日本|德國|法國|英國|韓國|越南|印尼|泰國|菲律賓|德州|日語|日文|德語|法語|西班牙|越南語|印尼語|泰語|韓語"
+        ),
+    ),
+    Detail("person", re.compile(r"是誰|哪位|哪一位|召集人|\bwho\b"), re.compile(r"(?!)")),
+)
+
+
+def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
+    """The kind of detail `question` asks that none of `answers` gives, or None."""
+    text = " ".join(answers).lower()
+    for detail in DETAILS:
+        if detail.asked.search(question) and not detail.given.search(text):
+            return detail.kind
+    return None

@@ -1,0 +1,539 @@
+"""From an understood message to the computation it asks for.
+
+A `Query` is what was asked, as data: the kind of computation, the school's facts, the budget
+item, and the user's own figures. `query_for` builds it from an `Understanding`; the chat keeps
+it so that a follow-up can change one thing of it (`revise`); knowledge/compute.py computes it.
+A question that merely mentions an item or a fact is not a computation: it needs the figures
+the computation works on (an amount, a count, a date, a class count with a ceiling word).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from knowledge.calculators import equipment_kind
+from knowledge.funding_rules import FundingRules
+from knowledge.quantities import Amount
+from knowledge.understand import SCHOOL_FACTS, Understanding
+
+# Kinds of computation.
+CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
+    "ceiling",
+    "capital",
+    "share",
+    "transfer",
+    "closeout",
+    "school_year",
+    "item",
+    "verdict",
+)
+
+_CAPITAL = r"資本門|設備費|買設備|capital|equipment"
+_TRANSFER = r"調|移|挪|併入|流用|轉|move|transfer|shift|reallocat"
+_TEACHER_SUPPORT = r"教師專業支持|教師費|教師經費|教師|老師|teacher support|teacher funding|teachers?"
+_CLOSEOUT = r"結案|核結|繳庫|結算|close.?out"
+_DEADLINE = r"期限|截止|最晚|何時|什麼時候|幾號|來得及|deadline|due|late|by when|when"
+_SCHOOL_YEAR = r"學年度|學年|school year|academic year|階段|phase|期程"
+_STILL = r"還有|還會|會不會|繼續|有沒有|是否|still|continue|is there|will there"
+_PARTIAL = r"部領|partial"
+_LIFE = r"生活化|模式1|campus life|campus-life"
+_LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|來講|講\s*\d+\s*節|lecture|speaker|lecturer|professor"
+_CONSULT = r"諮詢|陪伴|consult"
+_ATTEND = r"出席|attendance"
+_MEAL = r"膳|餐|便當|lunch|dinner|breakfast|meal"
+_LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|lodging|hotel|accommodation|night"
+_MATERIALS = r"教學材料|teaching materials?"
+_LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
+_DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
+_PREMIUM = r"補充保費|premium"
+_TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|train|taxi|bus"
+_ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
+_TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc"
+_YES_NO_QUESTION = (
+    r"可以嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
+    r"可以全額|\bok\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
+)
+_KNOWLEDGE = (
+    r"項目|哪些|哪個|哪一|哪裡|什麼|怎麼|如何|條件|規定|要不要|需不需要|一定要|可以用在|which|items|conditions|how do|"
+    r"what (?:can|is|happens)|where|用在|嗎|誰"
+)
+_AMOUNT_ASKED = r"多少|最多|最高|上限|幾萬|how much|\bmax|\bcap\b|at most|most we"
+_LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
+_LECTURERS = re.compile(
+    r"(\d+)\s*(?:位|個|名)\s*(?:外聘)?(?:講師|教授|專家|學者|講者)|(\d+)\s*(?:lecturers?|speakers?|experts?)\b"
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A computation asked for. `facts` are school facts (SCHOOL_FACTS), `inputs` the user's own
+    figures and choices for it; both hold only JSON values, so a Query can be remembered."""
+
+    kind: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    item: str | None = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Query | None:
+        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+            return None
+        facts, inputs = data.get("facts") or {}, data.get("inputs") or {}
+        item = data.get("item")
+        if not isinstance(facts, dict) or not isinstance(inputs, dict) or not (item is None or isinstance(item, str)):
+            return None
+        return cls(data["kind"], dict(facts), item, dict(inputs))
+
+
+def has(u: Understanding, pattern: str) -> bool:
+    return re.search(pattern, u.normalised) is not None
+
+
+def amounts_of(u: Understanding) -> list[int]:
+    """The money a message states; a bare number of 100 or more stands in when there is none."""
+    return list(u.figures.amounts) or [n for n in u.figures.bare_numbers if n >= 100]
+
+
+def _labelled(u: Understanding) -> list[Amount]:
+    """Amounts with their labels, money and bare numbers of 100 or more, in the order written."""
+    return list(u.figures.labelled)
+
+
+def _first(amounts: list[Amount], *labels: str) -> int | None:
+    return next((a.value for a in amounts if a.label in labels), None)
+
+
+def facts_of(u: Understanding) -> dict[str, Any]:
+    return {k: v if isinstance(v, (bool, int)) else str(v) for k, v in u.facts.items() if k in SCHOOL_FACTS}
+
+
+def _people(u: Understanding) -> int | None:
+    counts = u.figures.counts
+    if counts.joined:
+        return sum(counts.people_groups)
+    return counts.people
+
+
+def _item_inputs(u: Understanding) -> dict[str, Any]:
+    """Everything an item calculator may need, as plain values."""
+    c = u.figures.counts
+    lecturers = _LECTURERS.search(u.normalised)
+    inputs: dict[str, Any] = {
+        "people": _people(u),
+        "lecturers": int(next(g for g in lecturers.groups() if g)) if lecturers else None,
+        "days": c.days,
+        "meals": c.meals,
+        "nights": c.nights,
+        "hours": str(c.hours) if c.hours is not None else None,
+        "periods": c.periods,
+        "semesters": c.semesters,
+        "occasions": c.occasions,
+        "months": c.months,
+        "units": c.units,
+        "full_day": c.full_day or None,
+        "half_day": c.half_day or None,
+        "online": True if has(u, r"線上|online") else None,
+        "amounts": amounts_of(u) or None,
+        "per_unit": True if any(a.per_unit for a in u.figures.labelled) else None,
+        "classes": u.slots.classes,
+        "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
+        "asks": True if has(u, _YES_NO_QUESTION) else None,
+    }
+    return {k: v for k, v in inputs.items() if v is not None}
+
+
+def _date_json(u: Understanding, index: int = 0) -> dict[str, Any]:
+    mention = u.figures.dates[index]
+    return {
+        "iso": mention.value.isoformat() if mention.value else None,
+        "calendar": mention.calendar,
+        "month": mention.month,
+        "day": mention.day,
+        "year": mention.year,
+    }
+
+
+def _part(u: Understanding) -> str | None:
+    if has(u, _PARTIAL):
+        return "partial_domains"
+    if has(u, _LIFE) or u.slots.mode == 1:
+        return "bilingual_life"
+    return None
+
+
+def query_for(u: Understanding, rules: FundingRules) -> Query | None:
+    """The computation a message asks for, or None when it asks none (a knowledge-base question)."""
+    for build in (_date_query, _capital_query, _transfer_query, _share_query, _item_query, _ceiling_query):
+        query = build(u, rules)
+        if query is not None:
+            return query
+    return None
+
+
+def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
+    dates = u.figures.dates
+    if dates and has(u, _CLOSEOUT) and (has(u, _DEADLINE) or has(u, r"執行期間|period|ends?|結束|到期|屆滿")):
+        # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
+        if len(dates) > 1 and re.search(r"[~～至–—]|\d\s*(?:-|to|through|until)\s*\d", u.text):
+            inputs: dict[str, Any] = {"end": _date_json(u, len(dates) - 1)}
+        else:
+            inputs = {"end": _date_json(u, 0)}
+            if len(dates) > 1:
+                inputs["filed"] = _date_json(u, 1)
+        return Query(CLOSEOUT, inputs=inputs)
+    if u.item:
+        return None
+    if dates and has(u, _SCHOOL_YEAR + r"|哪一?年|which year"):
+        return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)})
+    if (
+        u.slots.year is not None
+        and has(u, _SCHOOL_YEAR)
+        and has(
+            u,
+            _STILL
+            + r"|第幾階段|哪個階段|which phase|最後一天|第一天|開始|結束|起訖|start|end|begin|last day|first day",
+        )
+    ):
+        return Query(SCHOOL_YEAR, inputs={"year": u.slots.year})
+    return None
+
+
+def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
+    moving = has(u, _LIFE + r"|過來|過去|進來") or has(u, r"挪|併入|流用|reallocat|\bmove")
+    if not (has(u, _TRANSFER) and has(u, _TEACHER_SUPPORT + "|" + _PARTIAL) and moving):
+        return None
+    amounts = _labelled(u)
+    inputs: dict[str, Any] = {}
+    teacher = _first(amounts, "teacher")
+    if teacher is None and amounts:
+        teacher = (
+            max(a.value for a in amounts if a.label not in ("life",))
+            if any(a.label != "life" for a in amounts)
+            else None
+        )
+    if teacher is not None:
+        inputs["base"] = teacher
+    life = _first(amounts, "life")
+    if life is not None:
+        inputs["life"] = life
+    others = [a.value for a in amounts if a.value not in (teacher, life)]
+    if others and has(u, _YES_NO_QUESTION + r"|想挪|想調|want to move|plan to move"):
+        inputs["planned"] = others[0]
+    if u.figures.percentages:
+        inputs["rate"] = str(u.figures.percentages[0])
+    if "base" not in inputs and not (u.facts.get("classes") and (u.facts.get("domains") or u.facts.get("mode"))):
+        return None
+    return Query(TRANSFER, facts=facts_of(u), inputs=inputs)
+
+
+def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
+    if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
+        return None
+    amounts = _labelled(u)
+    if (
+        u.item == "equipment"
+        and (u.figures.counts.units or any(a.per_unit for a in amounts))
+        and not u.figures.counts.units
+    ):
+        return None  # a price of a device: the equipment rules
+    if u.item == "equipment" and equipment_kind(rules, u.normalised) is not None and not has(u, r"資本門|capital"):
+        return None
+    if not amounts and not has(u, _AMOUNT_ASKED):
+        return None
+    inputs: dict[str, Any] = {"part": _part(u)}
+    teacher, student = _first(amounts, "teacher"), _first(amounts, "student")
+    units = u.figures.counts.units
+    price = next((a.value for a in amounts if a.per_unit), None)
+    if units and price is not None:
+        inputs["planned"] = price * units  # 4 台 × 1萬5
+        amounts = [a for a in amounts if not a.per_unit]
+    if teacher is not None and student is not None:
+        inputs["base"] = teacher + student
+        inputs["part"] = "partial_domains"
+        rest = [a.value for a in amounts if a.label not in ("teacher", "student")]
+        if rest and "planned" not in inputs:
+            inputs["planned"] = rest[0]
+    elif amounts and "planned" in inputs:
+        inputs["base"] = max(a.value for a in amounts)
+    elif amounts:
+        base = _first(amounts, "total", "life", "") if len(amounts) > 1 else amounts[0].value
+        planned = [a.value for a in amounts if a.label == "capital" and a.value != base]
+        inputs["base"] = base if base is not None else max(a.value for a in amounts)
+        if planned:
+            inputs["planned"] = planned[0]
+        elif len(amounts) > 1:
+            others = sorted((a.value for a in amounts if a.value != inputs["base"]), reverse=True)
+            if others:
+                inputs["planned"] = others[0]
+    if has(u, r"挪|併入|調入|移入|moved in|after (?:the )?(?:move|transfer)"):
+        inputs["after_transfer"] = True
+    if "base" not in inputs and not (u.facts or u.asks_amount):
+        return None
+    return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
+
+
+def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
+    if u.item not in ("misc", "teaching_aids"):
+        return None
+    amounts = _labelled(u)
+    if not amounts:
+        return None
+    item_label = "misc" if u.item == "misc" else "aids"
+    recurrent = _first(amounts, "recurrent")
+    total = _first(amounts, "total")
+    capital = _first(amounts, "capital")
+    planned = _first(amounts, item_label)
+    if recurrent is None and total is not None:
+        recurrent = total - (capital or 0)
+    if recurrent is None:
+        unlabelled = sorted((a.value for a in amounts if a.label not in (item_label,)), reverse=True)
+        recurrent = unlabelled[0] if unlabelled else max(a.value for a in amounts)
+        if capital is not None and capital != recurrent:
+            recurrent -= capital
+    if planned is None:
+        rest = [a.value for a in amounts if a.value not in (recurrent, total, capital)]
+        planned = rest[0] if rest else None
+    inputs: dict[str, Any] = {"base": recurrent}
+    if planned is not None and planned != recurrent:
+        inputs["planned"] = planned
+    if capital is not None and total is not None:
+        inputs["total"], inputs["capital"] = total, capital
+    return Query(SHARE, item=u.item, inputs=inputs)
+
+
+def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
+    inputs = _item_inputs(u) | {"text": u.normalised}
+    c = u.figures.counts
+    if has(u, _PREMIUM):
+        if any(inputs.get(k) for k in ("periods", "hours", "amounts")):
+            return Query(ITEM, item="premium", inputs=inputs)
+        return None
+    if has(u, _TEACHING_LOAD) and c.periods is not None:
+        return Query(VERDICT, item="teaching_load", facts=facts_of(u), inputs=inputs)
+    kind = equipment_kind(rules, u.normalised)
+    if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
+        return Query(VERDICT, item="equipment", inputs=inputs)
+    if kind is not None and (amounts_of(u) or c.units):
+        return Query(
+            ITEM if not amounts_of(u) or (c.units and not has(u, _YES_NO_QUESTION)) else VERDICT,
+            item="equipment",
+            inputs=inputs,
+        )
+    if has(u, _ENGLISH_TEST):
+        if _LEVEL.search(u.normalised) and not amounts_of(u):
+            return Query(VERDICT, item="english_test", inputs=inputs)
+        if amounts_of(u):
+            return Query(ITEM, item="english_test", inputs=inputs)
+        return None
+    named = named_item(u)
+    if named is None:
+        return None
+    needs = {
+        "lecture_fee": ("periods", "hours", "amounts"),
+        "consultation_fee": ("hours", "amounts", "half_day", "full_day"),
+        "attendance_fee": ("people", "occasions", "amounts"),
+        "meals": ("people", "amounts"),
+        "lodging": ("people", "nights", "days", "amounts"),
+        "teaching_materials": ("classes", "amounts", "periods"),
+        "language_study": ("people", "semesters", "amounts"),
+        "data_collection": ("amounts",),
+        "travel": ("amounts",),
+    }[named]
+    if not any(inputs.get(k) is not None for k in needs):
+        return None
+    return Query(ITEM, item=named, inputs=inputs)
+
+
+def named_item(u: Understanding) -> str | None:
+    """The item with a calculator that a message names (the first of the rules' order wins)."""
+    for key, pattern in (
+        ("lodging", _LODGING),
+        ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|交通費|train|taxi|bus fare|round.?trip"),
+        ("lecture_fee", _LECTURE),
+        ("consultation_fee", _CONSULT),
+        ("attendance_fee", _ATTEND),
+        ("meals", _MEAL),
+        ("teaching_materials", _MATERIALS),
+        ("language_study", _LANGUAGE_STUDY),
+        ("data_collection", _DATA),
+        ("travel", _TRAVEL),
+    ):
+        if u.item == key or has(u, pattern):
+            return key
+    return None
+
+
+def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
+    facts = facts_of(u)
+    if not _is_ceiling_question(u, facts):
+        return None
+    inputs: dict[str, Any] = {}
+    amounts = amounts_of(u)
+    if amounts and has(u, _YES_NO_QUESTION + r"|申請"):
+        inputs["planned"] = max(amounts)
+    if u.compares:
+        compare = _comparison(u, facts)
+        if compare is not None:
+            inputs["compare"] = compare
+            facts = {k: v for k, v in facts.items() if k != compare["fact"]}
+    focus = focus_of(u)
+    if focus:
+        inputs["focus"] = focus
+    return Query(CEILING, facts=facts, inputs=inputs)
+
+
+def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | None:
+    """Two values of one fact to compare: 「9班 2個領域比1個領域」「12班 明年變13班」「模式一 vs 模式二」."""
+    alternatives = dict(u.alternatives)
+    if len(alternatives.get("classes", ())) < 2 and "classes" in alternatives:
+        extra = [n for n in u.figures.bare_numbers if 1 <= n <= 200 and n not in alternatives["classes"]]
+        if extra:
+            alternatives["classes"] = (*alternatives["classes"], extra[0])
+    if has(u, r"second domain|第二個領域|再加一個領域") and alternatives.get("domains", (1,)) == (1,):
+        alternatives["domains"] = (1, 2)
+    for name in ("mode", "domains", "classes"):
+        values = alternatives.get(name, ())
+        if len(values) >= 2:
+            return {"fact": name, "values": list(values[:2])}
+    return None
+
+
+def focus_of(u: Understanding) -> str | None:
+    """The part of a ceiling a message asks about: 「教師的部分呢」「學生奠基呢」「資本門呢」「觀課那部分」."""
+    for focus, pattern in (
+        (
+            "partial_domains",
+            r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|partial.domain (?:max|part|money|funding)",
+        ),
+        ("bilingual_life", r"生活化(?:那塊|那邊|的部分|部分|那部分)|campus.life part|bilingual.campus.life part"),
+        ("capital", r"資本門|capital|equipment"),
+        ("pd_teacher", r"教師專業支持|教師的部分|教師的|教師費|教師呢|teacher"),
+        ("pd_student", r"學生英語|學生奠基|學生能力|學生的|學生呢|學生部分|^學生|student"),
+        ("open_classroom", r"觀課|open classroom"),
+        ("transfer", r"挪|併入|調到|move"),
+    ):
+        if has(u, pattern):
+            return focus
+    return None
+
+
+def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
+    if u.item or has(u, _CAPITAL + r"|經常門|recurrent"):
+        return False
+    knowledge = has(u, _KNOWLEDGE) and not has(u, _YES_NO_QUESTION) and not u.asks_amount
+    if u.asks_share:
+        return False
+    if facts.keys() & {"classes", "domains"}:
+        if knowledge:
+            return False
+        if u.asks_amount or u.ceiling_words or u.compares:
+            return True
+        return states_facts(u)
+    if "mode" in facts:
+        return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
+    if facts.get("open_classroom") is not None:
+        return False
+    return u.asks_amount and has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money") and not knowledge
+
+
+_FACTS_ONLY = re.compile(
+    r"模式\s*[12]|\d+\s*(?:個)?\s*(?:以上)?\s*(?:班|領域|科目|domains?|subjects?|classes|class)|國小|國中|高中|分校|觀課|"
+    r"部領|我們|我校|本校|學校|是|有|做|的|只|和|跟|、|,|\s|school|we|are|have|our|with|and|a"
+)
+
+
+def states_facts(u: Understanding) -> bool:
+    """A message that only states school facts: 「模式二 8班 2領域」."""
+    return not _FACTS_ONLY.sub("", u.normalised).strip()
+
+
+# -- follow-ups -------------------------------------------------------------------------
+
+_ITEM_SWITCH = re.compile(
+    r"住宿|住\s*\d|膳|餐|便當|講座|講師費|鐘點|諮詢|出席|交通|lodging|hotel|meal|lunch|lecture|consult|attendance|travel"
+)
+
+
+def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
+    """`previous` with what a follow-up message changes, or None when the message changes nothing
+    this kind of question depends on."""
+    new_facts = facts_of(u)
+    if previous.kind == CEILING:
+        return _revise_ceiling(previous, u, new_facts)
+    if previous.kind in (ITEM, VERDICT):
+        return _revise_item(previous, u, rules)
+    amounts = amounts_of(u)
+    if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
+        inputs = dict(previous.inputs)
+        if amounts:
+            inputs = {k: v for k, v in inputs.items() if k not in ("base", "planned")}
+            inputs["base" if previous.kind != SHARE or len(amounts) > 1 else "planned"] = max(amounts)
+            if len(amounts) > 1:
+                inputs["planned"] = min(amounts)
+            if previous.kind == SHARE and len(amounts) == 1:
+                inputs = dict(previous.inputs) | {"planned": amounts[0]}
+        if previous.kind == CAPITAL and _part(u):
+            inputs["part"] = _part(u)
+        facts = dict(previous.facts) | new_facts
+        if new_facts and previous.kind in (CAPITAL, TRANSFER) and not amounts:
+            inputs.pop("base", None)  # new school facts: the base is the new ceiling's
+        return replace(previous, facts=facts, inputs=inputs)
+    if previous.kind in (CLOSEOUT, SCHOOL_YEAR) and (u.figures.dates or u.slots.year is not None):
+        if u.figures.dates:
+            key = "end" if previous.kind == CLOSEOUT else "date"
+            return replace(previous, inputs={key: _date_json(u, 0)})
+        return replace(previous, kind=SCHOOL_YEAR, inputs={"year": u.slots.year})
+    return None
+
+
+def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
+    inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus")}
+    focus = focus_of(u)
+    if focus:
+        inputs["focus"] = focus
+    amounts = amounts_of(u)
+    if amounts and has(u, _YES_NO_QUESTION + r"|申請"):
+        inputs["planned"] = max(amounts)
+    if not new_facts and u.bare_number is not None and isinstance(u.bare_number, int) and 1 <= u.bare_number <= 200:
+        new_facts = {"classes": u.bare_number}
+    if not new_facts and not focus and "planned" not in inputs and not u.slots.level:
+        return None
+    facts = dict(previous.facts) | new_facts
+    if new_facts.get("mode") == 1:  # mode 1 has no domains and no open-classroom extra
+        for name in ("domains", "open_classroom"):
+            if name not in new_facts:
+                facts.pop(name, None)
+    return replace(previous, facts=facts, inputs=inputs)
+
+
+def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
+    inputs = {k: v for k, v in _item_inputs(u).items()}
+    switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
+    if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
+        switch = "equipment"
+    if switch is None and not (inputs.keys() - {"asks"}):
+        return None
+    text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
+    merged = dict(previous.inputs) | inputs | {"text": text}
+    if switch is not None and switch != previous.item:
+        keep = ("people", "days", "nights", "full_day", "half_day")
+        merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
+    if "amounts" in inputs:
+        merged["amounts"] = inputs["amounts"]
+    if (
+        has(u, r"講師|專家|教授|lecturer|speaker|expert")
+        and "people" not in inputs
+        and switch not in (None, "lecture_fee")
+    ):
+        merged["people"] = 1  # 「請講師住2晚呢」: the lecturer, not the audience
+    return replace(
+        previous,
+        kind=ITEM if switch and switch != "equipment" else previous.kind,
+        item=switch or previous.item,
+        inputs=merged,
+    )
