@@ -270,6 +270,8 @@ class Dialog:
         if query.item in self._item_entries:
             return self._item_entries[query.item]
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
+        if query.kind == CEILING and not query.inputs.get("focus"):
+            return self.engine.tier_entry(dict(slots))
         answer = self.engine.answer_to(u, _slots(slots) if slots else None)
         return answer.intent if answer.confident else None
 

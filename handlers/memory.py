@@ -49,12 +49,13 @@ class Topic:
     asked: str | None = None
     at: float = 0.0  # time.time() of the turn
     lang: str | None = None  # the language the topic was answered in (a bare "20" has none)
-    earlier: tuple[Query, ...] = ()  # computations before this topic, newest first (「回到剛剛」)
+    earlier: tuple[Topic, ...] = ()  # topics before this one, newest first (「回到剛剛」)
 
     def then(self, topic: Topic) -> Topic:
-        """`topic` as the next one, keeping this one's computation among the earlier ones."""
-        earlier = ((self.query,) if self.query is not None else ()) + self.earlier
-        return replace(topic, earlier=tuple(q for q in earlier if q != topic.query)[:3])
+        """`topic` as the next one, keeping this one among the earlier ones (the last three)."""
+        earlier = (replace(self, earlier=(), asked=None), *self.earlier)
+        kept = tuple(t for t in earlier if (t.query, t.entry) != (topic.query, topic.entry) and (t.query or t.entry))
+        return replace(topic, earlier=kept[:3])
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,7 @@ class ChatState:
     def to_json(self) -> str:
         data: dict[str, Any] = {"lang": self.lang, "school": self.school}
         if self.topic is not None:
-            topic = asdict(self.topic)
-            topic["query"] = self.topic.query.to_json() if self.topic.query else None
-            topic["earlier"] = [q.to_json() for q in self.topic.earlier]
-            data["topic"] = topic
+            data["topic"] = _topic_json(self.topic)
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -94,7 +92,14 @@ class ChatState:
         return cls(lang, school, _topic(data.get("topic")))
 
 
-def _topic(data: Any) -> Topic | None:
+def _topic_json(topic: Topic) -> dict[str, Any]:
+    data = asdict(topic)
+    data["query"] = topic.query.to_json() if topic.query else None
+    data["earlier"] = [_topic_json(t) for t in topic.earlier]
+    return data
+
+
+def _topic(data: Any, depth: int = 0) -> Topic | None:
     if not isinstance(data, dict):
         return None
     raw = data.get("slots")
@@ -105,7 +110,9 @@ def _topic(data: Any) -> Topic | None:
     raw_earlier = data.get("earlier")
     earlier: list[Any] = raw_earlier if isinstance(raw_earlier, list) else []
     return Topic(
-        earlier=tuple(q for q in (Query.from_json(item) for item in earlier[:3]) if q is not None),
+        earlier=tuple(t for t in (_topic(item, depth + 1) for item in earlier[:3]) if t is not None)
+        if depth == 0
+        else (),
         query=Query.from_json(data.get("query")),
         entry=entry if isinstance(entry, str) else None,
         slots={k: v for k, v in slots.items() if isinstance(v, (bool, int, str))},

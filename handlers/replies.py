@@ -174,7 +174,9 @@ def with_context(body: str, context: dict[str, Any], lang: str) -> str:
     label = facts_label(context, lang)
     if not label:
         return body
-    return (f"（依您先前說的：{label}）\n" if lang != "en" else f"(Using what you said: {label})\n") + body
+    note = f"（依您先前說的：{label}）" if lang != "en" else f"(Using what you said: {label})"
+    first, _, rest = body.partition("\n")
+    return f"{first}\n{note}" + (f"\n{rest}" if rest else "")
 
 
 # -- ceilings ---------------------------------------------------------------------------------

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from handlers.memory import Topic
+from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.queries import CAPITAL, CEILING, Query, query_for, revise
+from knowledge.queries import CAPITAL, CEILING, ITEM, Query, query_for, revise
 from knowledge.slots import Slots
 from knowledge.understand import Understanding
 
@@ -163,27 +164,16 @@ def decide(
 
     fresh = query_for(u, rules)
     elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u)
+    # A short message, or school facts alone after a computation, also changes the last question
+    # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
+    short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6
+    facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one)
-    if topic is not None and elliptical:
-        year = u.slots.year
-        plan_year = _plan_year(engine, rules)
-        if topic.query is not None and year is not None and plan_year is not None and year != plan_year:
-            answer = Answer(
-                intent=None, confidence=0.0, text=engine.uncovered_reply(year, lang), lang=lang, covered=False
-            )
-            return Decision(ANSWER, answer=answer)
-        for previous in _candidates(topic, u):
-            revised = revise(previous, u, rules)
-            if revised is not None and (fresh is None or fresh.kind == revised.kind or u.correction or u.returns):
-                return Decision(COMPUTE, query=revised, context=_carried(previous, u))
-        if topic.entry is not None and fresh is None:
-            item = _item_query_for_entry(u, topic, engine, rules)
-            if item is not None:
-                return Decision(COMPUTE, query=item)
-            decision = _entry_follow_up(u, topic, engine, lang)
-            if decision is not None:
-                return decision
+    if topic is not None and (elliptical or short or facts_only):
+        decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical)
+        if decision is not None:
+            return decision
 
     # 5. a computation
     if fresh is not None:
@@ -198,12 +188,66 @@ def decide(
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
 
 
-def _candidates(topic: Topic, u: Understanding) -> list[Query]:
-    """The computations a follow-up may be about: the last topic's, then earlier ones (all of
-    them first when the message says 「回到剛剛」)."""
+def _follow_up(
+    u: Understanding,
+    topic: Topic,
+    fresh: Query | None,
+    engine: Engine,
+    rules: FundingRules,
+    lang: str,
+    elliptical: bool,
+) -> Decision | None:
+    year = u.slots.year
+    plan_year = _plan_year(engine, rules)
+    if topic.query is not None and elliptical and year is not None and plan_year is not None and year != plan_year:
+        answer = Answer(intent=None, confidence=0.0, text=engine.uncovered_reply(year, lang), lang=lang, covered=False)
+        return Decision(ANSWER, answer=answer)
+    premium = _premium_of(topic, u, rules)
+    if premium is not None:
+        return Decision(COMPUTE, query=premium)
+    for earlier in _candidates(topic, u, engine):
+        if earlier.query is not None:
+            revised = revise(earlier.query, u, rules)
+            same_kind = fresh is None or fresh.kind == revised.kind if revised else False
+            if revised is not None and (same_kind or u.correction or u.returns):
+                return Decision(COMPUTE, query=revised, context=_carried(earlier.query, u))
+        elif earlier.entry is not None and fresh is None:
+            item = _item_query_for_entry(u, earlier, engine, rules)
+            if item is not None:
+                return Decision(COMPUTE, query=item)
+            if elliptical:
+                decision = _entry_follow_up(u, earlier, engine, lang)
+                if decision is not None:
+                    return decision
+    return None
+
+
+def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
+    """The topics a follow-up may be about: the last one, then earlier ones; with 「回到剛剛」
+    "back to…" the earlier ones first, those of a plan the message names before the others."""
     earlier = list(topic.earlier)
-    current = [topic.query] if topic.query is not None else []
-    return earlier + current if u.returns and earlier else current + earlier
+    if not (u.returns and earlier):
+        return [topic, *earlier]
+    cued = [t for t in earlier if _cues_document(t, u, engine)]
+    return [*cued, *(t for t in earlier if t not in cued), topic]
+
+
+def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
+    entry = engine.kb.entries.get(topic.entry or "")
+    if entry is None:
+        return False
+    return any(engine.normalize(cue) in u.normalised for cue in entry.document.cues if cue)
+
+
+def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
+    """「那補充保費要編多少」 after a fee: the premium on that fee."""
+    query = topic.query
+    if query is None or query.item not in rules.items.premium.base_items or not u.mentions(r"補充保費|premium"):
+        return None
+    amount = fee_total(query, rules)
+    if amount is None:
+        return None
+    return Query(ITEM, item="premium", inputs={"amounts": [amount], "text": str(query.inputs.get("text", ""))})
 
 
 def _plan_year(engine: Engine, rules: FundingRules) -> int | None:
@@ -236,7 +280,8 @@ def _carried(previous: Query, u: Understanding) -> dict[str, Any]:
 
 
 _RELATIVE_YEAR = re.compile(
-    r"最後一年|最後一個學年|最後那年|第一年|第二年|第三年|頭一年|last year of|final year|first year|second year|third year"
+    r"最後(?:一|1)?(?:個)?(?:學)?年|第(?:一|1|二|2|三|3)(?:個)?(?:學)?年|頭(?:一|1)年|"
+    r"last year|final year|first year|second year|third year"
 )
 
 
@@ -250,7 +295,9 @@ def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None
     words = match.group(0)
     if "最後" in words or "last" in words or "final" in words:
         return span[1]
-    offset = 1 if ("第二" in words or "second" in words) else 2 if ("第三" in words or "third" in words) else 0
+    second = any(w in words for w in ("第二", "第2", "second"))
+    third = any(w in words for w in ("第三", "第3", "third"))
+    offset = 1 if second else 2 if third else 0
     return min(span[0] + offset, span[1])
 
 

@@ -601,6 +601,15 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
 # -- items ------------------------------------------------------------------------------------
 
 
+def fee_total(query: Query, rules: FundingRules) -> int | None:
+    """What a fee query came to (for the premium charged on it), or None when it cannot be computed."""
+    try:
+        items = _item(query, rules)
+    except InvalidInput:
+        return None
+    return sum(item.amount for item in items)
+
+
 def _planned(i: dict[str, Any]) -> int | None:
     """An amount the user plans for the item (「一節給2500」「住宿一晚3500」), when they ask whether it fits."""
     amounts = i.get("amounts") or []

@@ -46,7 +46,8 @@ DETAILS = (
     Detail(
         "place",
         re.compile(
-            r"在哪(?![些一個種項])|哪裡|哪兒|哪一間|哪間|哪幾間|哪一所|哪所|哪幾所|哪些學校|哪個學校|\bwhere\b|which schools?\b"
+            r"(?<!差)在哪(?![些一個種項])|(?<!差)哪裡|哪兒|哪一間|哪間|哪幾間|哪一所|哪所|哪幾所|哪些學校|哪個學校|"
+            r"\bwhere\b|which schools\b|which school\b(?! years?)"
         ),
         re.compile(
             r"大學|海大|德州|考柏克利|美國|日本|政府|國教署|教育局|university|texas|government|administration|bureau"
@@ -61,7 +62,11 @@ DETAILS = (
             r"美國|日本|德國|法國|英國|韓國|越南|印尼|泰國|菲律賓|德州|日語|日文|德語|法語|西班牙|越南語|印尼語|泰語|韓語"
         ),
     ),
-    Detail("person", re.compile(r"是誰|哪位|哪一位|召集人|\bwho\b"), re.compile(r"(?!)")),
+    Detail(
+        "person",
+        re.compile(r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|\bwho is the\b|\bname of\b"),
+        re.compile(r"(?!)"),
+    ),
 )
 
 

@@ -17,7 +17,7 @@ from knowledge import loader
 from knowledge.details import missing_detail
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
-from knowledge.model import Entry, KnowledgeBase
+from knowledge.model import Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer
 from knowledge.understand import Understanding, understand
@@ -172,6 +172,16 @@ class Engine:
         if reply is None:
             return None
         return Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
+
+    def tier_entry(self, slots: dict[str, SlotValue]) -> str | None:
+        """The entry stating the ceiling tier that `slots` (mode, classes, domains) fall in: every
+        constraint of its `when` holds, and it is about class counts."""
+        for entry in self.kb.entries.values():
+            if "classes" in entry.when and set(entry.when) - {"year"} <= set(slots):
+                matched, conflicts = satisfies(slots, entry.when)
+                if conflicts == 0 and matched == len(set(entry.when) - {"year"}):
+                    return entry.id
+        return None
 
     def year_uncovered(self, year: int, entry_id: str) -> bool:
         """Whether the plan of an entry leaves `year` out (Keelung: 109–111)."""

@@ -68,6 +68,7 @@ _STOPWORDS = frozenset(
 # Weights of the score parts (points on rapidfuzz's 0-100 scale).
 COVERAGE_WEIGHT = 30.0  # times the IDF-weighted share of the question's terms found in the entry's text
 KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries sharing it), at most 2
+NAMED_PENALTY = 12.0  # an entry without any keyword of a question that names one entry's keyword
 CUE_BONUS = 6.0  # the question names this entry's plan (and not the other)
 SLOT_MATCH_BONUS = 6.0  # per slot the entry is about that the question names with a fitting value
 SLOT_CONFLICT_PENALTY = 40.0
@@ -112,6 +113,7 @@ class Matcher:
     def __init__(
         self, kb: KnowledgeBase, normalize: Normalizer, scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS
     ) -> None:
+        self._recent: dict[tuple[str, Slots, int], list[Ranked]] = {}
         self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
         # Fuzzy choices per entry and language: a question is compared with the phrasings in its
@@ -179,12 +181,17 @@ class Matcher:
         cued = {doc for doc, cues in self._cues.items() if any(c in normalised for c in cues)}
         coverage = self._coverage(normalised)
         found = self._keywords_in(normalised)
+        # A keyword only one entry has (雜支, 資料蒐集費) names what the question is about: the
+        # entries that have none of the question's keywords weigh less than fuzzy likeness says.
+        names_one = any(self._keyword_weight.get(k, 0) >= KEYWORD_BONUS and len(k) >= 2 for k in found)
         evidence, keyword_hit = [], []
         for index, entry in enumerate(self._entries):
             score = COVERAGE_WEIGHT * coverage[index]
             weights = sorted((found[k] for k in self._keywords[index] if k in found), reverse=True)
             keyword_hit.append(bool(weights))
             score += sum(weights[:2])
+            if names_one and not weights:
+                score -= NAMED_PENALTY
             if len(cued) == 1:
                 score += CUE_BONUS if entry.document.id in cued else -CUE_BONUS
             matched, conflicts = satisfies(named, entry.when)
@@ -192,6 +199,18 @@ class Matcher:
         return evidence, keyword_hit
 
     def rank(self, normalised: str, slots: Slots, limit: int = 10) -> list[Ranked]:
+        """The entries for a question, best first. A turn may rank the same question more than
+        once (to answer, then to name the rule a calculation applies): the last few are kept."""
+        key = (normalised, slots, limit)
+        cached = self._recent.get(key)
+        if cached is None:
+            cached = self._rank(normalised, slots, limit)
+            self._recent[key] = cached
+            if len(self._recent) > 64:
+                del self._recent[next(iter(self._recent))]
+        return list(cached)
+
+    def _rank(self, normalised: str, slots: Slots, limit: int) -> list[Ranked]:
         query = units(normalised)
         if not query:
             return []

@@ -311,10 +311,10 @@ def _bare_amounts(text: str) -> list[Amount]:
     for match in _NUMBER.finditer(text):
         if "." in match.group(0) or _UNIT_AFTER.match(text, match.end()) or int(match.group(0)) < 100:
             continue
-        if 1900 <= int(match.group(0)) <= 2100 or text[max(0, match.start() - 5) : match.start()].rstrip().endswith(
-            ("模式", "mode")
-        ):
-            continue  # a year, a mode
+        value = int(match.group(0))
+        after_mode = text[max(0, match.start() - 5) : match.start()].rstrip().endswith(("模式", "mode"))
+        if 1900 <= value <= 2100 or 100 <= value <= 120 or after_mode:
+            continue  # a year (西元, or a 民國 school year), a mode
         label, per_unit = _label_before(text, match.start(), previous)
         found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start()))
         previous = match.end()

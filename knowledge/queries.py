@@ -30,7 +30,7 @@ CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
     "verdict",
 )
 
-_CAPITAL = r"資本門|設備費|買設備|capital|equipment"
+_CAPITAL = r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編)|capital|equipment"
 _TRANSFER = r"調|移|挪|併入|流用|轉|move|transfer|shift|reallocat"
 _TEACHER_SUPPORT = r"教師專業支持|教師費|教師經費|教師|老師|teacher support|teacher funding|teachers?"
 _CLOSEOUT = r"結案|核結|繳庫|結算|close.?out"
@@ -234,6 +234,12 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
+    if has(u, r"單價|一台|每台|unit price|each") and equipment_kind(rules, u.normalised) is not None:
+        return None  # a device's unit price: the equipment rules
+    if has(
+        u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門|go (?:in|under|into) capital"
+    ):
+        return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
     amounts = _labelled(u)
     if (
         u.item == "equipment"
@@ -318,6 +324,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     kind = equipment_kind(rules, u.normalised)
     if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
         return Query(VERDICT, item="equipment", inputs=inputs)
+    if kind is not None and has(u, r"單價|unit price|上限|\bcap\b|最多|how much") and not amounts_of(u):
+        return Query(ITEM, item="equipment", inputs=inputs | {"units": c.units or 1})
     if kind is not None and (amounts_of(u) or c.units):
         return Query(
             ITEM if not amounts_of(u) or (c.units and not has(u, _YES_NO_QUESTION)) else VERDICT,
@@ -349,8 +357,30 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(ITEM, item=named, inputs=inputs)
 
 
+_CALCULATED = (
+    "lodging",
+    "travel",
+    "lecture_fee",
+    "consultation_fee",
+    "attendance_fee",
+    "meals",
+    "teaching_materials",
+    "language_study",
+    "data_collection",
+)
+
+
 def named_item(u: Understanding) -> str | None:
-    """The item with a calculator that a message names (the first of the rules' order wins)."""
+    """The item with a calculator that a message names: the rules' own keywords first, then the
+    words people use for it."""
+    for key, pattern in (
+        ("lodging", _LODGING),
+        ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|train|taxi|round.?trip"),
+    ):
+        if has(u, pattern):
+            return key  # 「外聘講師要住兩晚」 is about lodging, though it names the lecturer
+    if u.item in _CALCULATED:
+        return u.item
     for key, pattern in (
         ("lodging", _LODGING),
         ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|交通費|train|taxi|bus fare|round.?trip"),
@@ -431,14 +461,17 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if facts.keys() & {"classes", "domains"}:
         if knowledge:
             return False
-        if u.asks_amount or u.ceiling_words or u.compares:
+        if u.asks_amount or u.ceiling_words or u.compares or has(u, r"request|apply for|申請"):
             return True
-        return states_facts(u)
+        return states_facts(u) or u.text.rstrip().endswith(("?", "？"))
     if "mode" in facts:
         return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
-    if facts.get("open_classroom") is not None:
+    if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
-    return u.asks_amount and has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money") and not knowledge
+    if focus_of(u) in ("pd_teacher", "pd_student", "partial_domains") and has(u, _AMOUNT_ASKED):
+        return True  # 「教師專業支持費用最多多少」: a part of the ceiling, which needs the school's facts
+    ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling")
+    return ceiling_asked and has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap")
 
 
 _FACTS_ONLY = re.compile(
@@ -467,6 +500,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return _revise_ceiling(previous, u, new_facts)
     if previous.kind in (ITEM, VERDICT):
         return _revise_item(previous, u, rules)
+    if previous.kind == SHARE and u.item in ("misc", "teaching_aids") and u.item != previous.item:
+        return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
     amounts = amounts_of(u)
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
         inputs = dict(previous.inputs)
@@ -491,6 +526,18 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     return None
 
 
+def lone_number(u: Understanding) -> int | None:
+    """The one number of a short follow-up (「那35呢」「what about 12」「36個呢」), a class count."""
+    if u.bare_number is not None:
+        number = u.bare_number
+    else:
+        found = re.findall(r"(?<![\d.])(\d{1,3})(?![\d.])", u.normalised)
+        if len(found) != 1 or len(u.normalised) > 20:
+            return None
+        number = int(found[0])
+    return number if isinstance(number, int) and 1 <= number <= 200 else None
+
+
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
     inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus")}
     focus = focus_of(u)
@@ -499,8 +546,9 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     amounts = amounts_of(u)
     if amounts and has(u, _YES_NO_QUESTION + r"|申請"):
         inputs["planned"] = max(amounts)
-    if not new_facts and u.bare_number is not None and isinstance(u.bare_number, int) and 1 <= u.bare_number <= 200:
-        new_facts = {"classes": u.bare_number}
+    lone = lone_number(u)
+    if not new_facts and lone is not None:
+        new_facts = {"classes": lone}
     if not new_facts and not focus and "planned" not in inputs and not u.slots.level:
         return None
     facts = dict(previous.facts) | new_facts
@@ -525,6 +573,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
     if "amounts" in inputs:
         merged["amounts"] = inputs["amounts"]
+    if inputs.keys() & {"half_day", "full_day", "online"} and "hours" not in inputs:
+        # 「一整天呢」「改成線上」: a new session, with its own hours
+        merged = {k: v for k, v in merged.items() if k not in ("hours", "half_day", "full_day", "online")} | inputs
     if (
         has(u, r"講師|專家|教授|lecturer|speaker|expert")
         and "people" not in inputs

@@ -17,6 +17,8 @@ _YEAR_AFTER_WORD = re.compile(r"(?:school year|academic year|year|sy)\s*(1[01]\d
 _BARE_YEAR = re.compile(
     r"(?<![\d.])(109|110|111|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))"
 )
+# 「那2022學年呢」 "and for 2021?": a Gregorian year, taken as the school year that starts in it.
+_GREGORIAN_YEAR = re.compile(r"(?<![\d/.-])(20[12]\d)(?![\d/.-])")
 _GREGORIAN_SCHOOL_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)\s*[-/–\s]\s*(?:20)?([2-3]\d)(?!\d)")
 _MODE = re.compile(r"模式\s*([12])|mode\s*([12])|model\s*([12])")
 _PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching in some domains
@@ -52,7 +54,7 @@ def _year(text: str) -> int | None:
         match = pattern.search(text)
         if match:
             return int(match.group(1))
-    match = _GREGORIAN_SCHOOL_YEAR.search(text)
+    match = _GREGORIAN_SCHOOL_YEAR.search(text) or _GREGORIAN_YEAR.search(text)
     if match:
         return int(match.group(1)) - 1911
     return None

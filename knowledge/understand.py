@@ -43,19 +43,22 @@ _WRITTEN = {
     "domains": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:以上)?\s*(?:領域|domains?\b)"),
 }
 # Date-like spans that must not be read as a school year or a class count (116年7月31日).
+_MONTH_WORDS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _DATES_IN_NORMALISED = re.compile(
+    rf"\b{_MONTH_WORDS}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*\d{{4}}|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_WORDS}\s*\d{{4}}|"
+    rf"\b{_MONTH_WORDS}\s+\d{{4}}|"
     r"\d{2,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日號]?)?|\d{1,2}\s*月\s*\d{1,2}\s*[日號]?|\b20\d\d \d{1,2} \d{1,2}\b"
 )
 
 _LEAD = r"^(?:(?:喔|哦|噢|啊|欸|嗯|呃|好|ok|okay|oh|hmm|so|then|那)\s*)*"
 _FOLLOW_UP = re.compile(
     _LEAD + r"(?:那|那麼|那如果|如果|若|假如|要是|改成|換成|換|改|那要是|再來|還有|回到|同樣|一樣)"
-    r"|(?:呢|的話|呢\s*\?|咧|勒)\s*$"
+    r"|(?:呢|的話|咧|勒)(?:\s|$)|一樣|同樣"
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
     r"for\b|with\b|in\b|instead|back to)"
 )
 _CORRECTION = re.compile(
-    r"不是|不對|錯了|更正|打錯|說錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|"
+    r"不是|不對|錯了|更正|打錯|說錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|其實|"
     r"\b(?:sorry|i meant|i mean|correction|actually|my mistake|typo|not .{1,20} but)\b|^no\b|^nope\b"
 )
 # Two values of one fact compared: 「2個領域比1個領域多多少」 "how much more with two domains?"
@@ -201,7 +204,7 @@ def understand(
         lang=lang,
         slots=slots,
         facts=_facts(normalised, slots),
-        item=rules.match_item(normalised) if rules is not None else None,
+        item=rules.match_item(" ".join(_NEGATED.sub(" ", normalised).split())) if rules is not None else None,
         figures=read_figures(normalize.plain(cleaned)),
         bare_number=_bare_number(normalised),
         yes_no=_yes_no(normalised),
