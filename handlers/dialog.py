@@ -223,6 +223,8 @@ class Dialog:
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}
             if u.slots.level:
                 told["level"] = u.slots.level
+        elif u.correction:  # 「不好意思 是19班」 corrects what the school told
+            told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS and k in school}
         if answering and decision.query is not None and topic is not None and topic.asked in SCHOOL_FACTS:
             value = decision.query.facts.get(topic.asked)
             if value is not None and not isinstance(value, str):

@@ -29,7 +29,7 @@ from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.queries import CAPITAL, CEILING, ITEM, Query, query_for, revise
-from knowledge.slots import Slots
+from knowledge.slots import Slots, satisfies
 from knowledge.understand import Understanding
 
 EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
@@ -53,7 +53,13 @@ _FACT_WORDS = re.compile(
     r"\d+|elementary|primary|junior|senior|high|middle"
 )
 # Saying something about the school itself: its facts are remembered as the school's.
-_ABOUT_US = re.compile(r"我們|我校|本校|敝校|我的學校|我學校|學校是|\bour\b|\bwe\b|\bwe're\b|\bwe are\b|my school")
+_ABOUT_US = re.compile(
+    r"我們|我校|本校|敝校|我的學校|我學校|學校是|\bour\b|\bwe\b|\bwe're\b|\bwe are\b|\bus\b|my school"
+)
+# A question of its own, not a follow-up, even when short: 「部領老師要全英語上課嗎」.
+_OWN_QUESTION = re.compile(
+    r"嗎|哪|什麼|怎麼|如何|誰|為什麼|是否|要不要|\b(?:can|do|does|must|should|who|which|what|how|is it|are)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -167,11 +173,12 @@ def decide(
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6
+    short = short and not (_OWN_QUESTION.search(u.normalised) and not u.follow_up)
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one)
     if topic is not None and (elliptical or short or facts_only):
-        decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical)
+        decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical or short, school)
         if decision is not None:
             return decision
 
@@ -188,6 +195,17 @@ def decide(
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
 
 
+def _with_school(query: Query, u: Understanding, school: dict[str, Any]) -> Query:
+    """「那我們學校呢」: the follow-up is about the school's own facts, not the last question's."""
+    stated = set(u.facts)
+    facts = dict(query.facts) | {
+        k: v for k, v in school.items() if k in ("mode", "classes", "domains", "branch") and k not in stated
+    }
+    if facts.get("mode") == 1:
+        facts.pop("domains", None)
+    return replace(query, facts=facts)
+
+
 def _follow_up(
     u: Understanding,
     topic: Topic,
@@ -196,6 +214,7 @@ def _follow_up(
     rules: FundingRules,
     lang: str,
     elliptical: bool,
+    school: dict[str, Any],
 ) -> Decision | None:
     year = u.slots.year
     plan_year = _plan_year(engine, rules)
@@ -208,6 +227,8 @@ def _follow_up(
     for earlier in _candidates(topic, u, engine):
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
+            if revised is not None and about_the_school(u) and school:
+                revised = _with_school(revised, u, school)
             same_kind = fresh is None or fresh.kind == revised.kind if revised else False
             if revised is not None and (same_kind or u.correction or u.returns):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, u))
@@ -254,6 +275,8 @@ def _plan_year(engine: Engine, rules: FundingRules) -> int | None:
     """The school year the funding rules are for (115)."""
     document = engine.kb.documents.get(rules.document)
     year = document.when.get("year") if document else None
+    if isinstance(year, tuple) and year[0] is not None and year[0] == year[1]:
+        return year[0]
     return year if isinstance(year, int) else None
 
 
@@ -302,21 +325,13 @@ def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None
 
 
 def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) -> Decision | None:
-    """A follow-up on a knowledge-base answer: the same question with the slots it changes
-    (「那111呢」「國中呢」), answered from the same entry or the sibling entry the new slots select."""
+    """A follow-up on a knowledge-base answer: 「那111呢」「國中呢」 ask the same entry for other
+    slots; 「那姊妹校 110學年度呢」 names a topic of its own, answered with the slots carried over;
+    「這是國小還是國中在做的」「要送給誰」 read with the last question."""
     new = {k: v for k, v in u.slots.as_dict().items() if k in ("year", "level", "mode", "domains", "classes", "branch")}
     relative = _relative_year(u, topic, engine)
     if relative is not None:
         new["year"] = relative
-    if not new:
-        if not u.follow_up:
-            return None
-        # 「筆電呢」: the same question about another thing it names; answered when that is clear.
-        combined = replace(u, normalised=f"{topic.text} {u.normalised}")
-        answer = engine.answer_to(combined, _slots_from(dict(topic.slots)), lang=lang)
-        if not answer.confident:
-            return None
-        return Decision(ANSWER, answer=answer, slots=dict(topic.slots), text=topic.text)
     merged = dict(topic.slots) | new
     context = {k: v for k, v in topic.slots.items() if k not in new}
     year = new.get("year")
@@ -324,8 +339,23 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) 
         reply = engine.uncovered_reply(year, lang)
         answer = Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
-    understood = replace(u, normalised=topic.text, lang=lang)
-    answer = engine.answer_to(understood, _slots_from(merged), text=topic.text, lang=lang)
-    if not answer.confident and topic.entry:
+    own = engine.answer_to(u, _slots_from(merged), lang=lang)
+    if own.confident and engine.names_topic(u, own.intent):
+        return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
+    named = engine.named_entry(u, _slots_from(merged)) if (u.correction or u.follow_up) else None
+    if named is not None and named != topic.entry:
+        # 「sorry, I meant meals per day」: the topic the correction names, with what carries over
+        answer = engine.answer_entry(named, lang, _slots_from(merged))
+        return Decision(ANSWER, answer=answer, slots=merged, text=u.normalised, context=context)
+    entry = engine.kb.entries.get(topic.entry or "")
+    if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
+        answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    combined = replace(u, normalised=f"{topic.text} {u.normalised}", matching=f"{topic.text} {u.matching}")
+    answer = engine.answer_to(combined, _slots_from(merged), lang=lang)
+    if answer.confident:
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    if new and topic.entry:
         answer = engine.answer_entry(topic.entry, lang, _slots_from(merged))
-    return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    return None

@@ -435,17 +435,23 @@ def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
     facts, _ = school_facts(query.facts)
     life = query.inputs.get("life")
     cited: list[Cited] = [rule]
+    total: int | None = None
     if base is None:
         found = ceiling_of(query.facts | {"mode": 2}, rules)
         if isinstance(found, NeedFact):
             return found
         base = found.result.amount("pd_teacher")
+        total = found.result.total
         cited.append(rules.ceilings.partial_domains)
     base = int(base)
     rate = Decimal(query.inputs["rate"]) if query.inputs.get("rate") else rule.share
     moved = times(base, rate)
     ok: bool | None = None
     notes: list[Bilingual] = []
+    planned = query.inputs.get("planned")
+    if planned is not None:
+        ok, fit = _fits(moved, int(planned))
+        notes += fit
     if query.inputs.get("rate"):
         ok = rate <= rule.share
         notes.append(
@@ -471,6 +477,13 @@ def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
         ),
         both(f"條件：{conditions[0]}。", f"Conditions: {conditions[1]}."),
     ]
+    if total is not None:
+        notes.append(
+            both(
+                f"合計上限不變：{money(total, 'zh')}（只是在兩個面向之間移動）。",
+                f"The total ceiling stays {money(total, 'en')} (the money only moves between parts).",
+            )
+        )
     return Figure(
         moved,
         both(
@@ -495,7 +508,13 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
     ok: bool | None = None
     filed = query.inputs.get("filed")
     if filed:
-        day = _written_date(filed, plan, today, notes)
+        if not filed.get("iso") and filed.get("year") is None:
+            # 「今天9/20才要報」: the first such day after the period ends
+            day = _safe_date(end.year, int(filed["month"]), int(filed["day"])) or end
+            if day < end:
+                day = _safe_date(end.year + 1, int(filed["month"]), int(filed["day"])) or end
+        else:
+            day = _written_date(filed, plan, today, notes)
         ok = day <= due
         notes.append(
             both(f"{day.isoformat()} 在期限內。", f"{day.isoformat()} is in time.")
@@ -577,6 +596,12 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
             raise InvalidInput("這個日期不存在，請再確認。", "That date does not exist; please check it.")
         from_date = date.fromisoformat(written["iso"])
         year = school_year_of(from_date)
+    elif query.inputs.get("phase"):
+        number = int(query.inputs["phase"])
+        found = next((p for p in plan.phases if p.number == number), None)
+        if found is None:
+            raise InvalidInput(f"計畫沒有第 {number} 階段。", f"The plan has no phase {number}.")
+        year = found.first
     else:
         year = int(query.inputs["year"])
     start, end = date(roc_to_gregorian(year), 8, 1), date(roc_to_gregorian(year) + 1, 7, 31)
@@ -648,7 +673,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         return _premium(rules, i, text)
     if query.item == "lecture_fee":
         periods = int(i["periods"]) if i.get("periods") else int(Decimal(i["hours"])) if i.get("hours") else 1
-        fee = lecture_fee(rules, lecturer_type(text), periods, int(i.get("lecturers") or 1))
+        fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))
         rate = fee.amount // (periods * int(i.get("lecturers") or 1))
         return [_compared(fee, planned, rate)]
     if query.item == "consultation_fee":

@@ -24,7 +24,7 @@ from knowledge.understand import Understanding, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
-CONFIDENT = 0.5
+CONFIDENT = 0.7
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,21 @@ class Engine:
         if reply is None:
             return None
         return Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
+
+    def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
+        """Whether the message itself names the entry (one of its keywords), rather than only
+        resembling it."""
+        entry = self.kb.entries.get(entry_id or "")
+        if entry is None:
+            return False
+        return any(keyword and self.normalize(keyword) in u.normalised for keyword in entry.keywords)
+
+    def named_entry(self, u: Understanding, slots: Slots) -> str | None:
+        """Among the closest entries, the first the message names by one of its keywords."""
+        for ranked in self.matcher.rank(u.matching or u.normalised, slots)[:3]:
+            if self.names_topic(u, ranked.entry.id):
+                return ranked.entry.id
+        return None
 
     def tier_entry(self, slots: dict[str, SlotValue]) -> str | None:
         """The entry stating the ceiling tier that `slots` (mode, classes, domains) fall in: every

@@ -68,7 +68,8 @@ _STOPWORDS = frozenset(
 # Weights of the score parts (points on rapidfuzz's 0-100 scale).
 COVERAGE_WEIGHT = 30.0  # times the IDF-weighted share of the question's terms found in the entry's text
 KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries sharing it), at most 2
-NAMED_PENALTY = 12.0  # an entry without any keyword of a question that names one entry's keyword
+NAMED_PENALTY = 12.0
+UNSTATED_TIER_PENALTY = 10.0  # an entry about one class-count tier, for a question that gives no class count  # an entry without any keyword of a question that names one entry's keyword
 CUE_BONUS = 6.0  # the question names this entry's plan (and not the other)
 SLOT_MATCH_BONUS = 6.0  # per slot the entry is about that the question names with a fitting value
 SLOT_CONFLICT_PENALTY = 40.0
@@ -195,6 +196,8 @@ class Matcher:
             if len(cued) == 1:
                 score += CUE_BONUS if entry.document.id in cued else -CUE_BONUS
             matched, conflicts = satisfies(named, entry.when)
+            if "classes" in entry.when and "classes" not in named:
+                score -= UNSTATED_TIER_PENALTY
             evidence.append(score + SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts)
         return evidence, keyword_hit
 

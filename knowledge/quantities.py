@@ -313,7 +313,8 @@ def _bare_amounts(text: str) -> list[Amount]:
             continue
         value = int(match.group(0))
         after_mode = text[max(0, match.start() - 5) : match.start()].rstrip().endswith(("模式", "mode"))
-        if 1900 <= value <= 2100 or 100 <= value <= 120 or after_mode:
+        year_word = re.search(r"(?:in|year|西元|since|by)\s*$", text[max(0, match.start() - 8) : match.start()])
+        if (1900 <= value <= 2100 and year_word) or 100 <= value <= 120 or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode
         label, per_unit = _label_before(text, match.start(), previous)
         found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start()))

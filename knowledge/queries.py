@@ -95,8 +95,8 @@ def has(u: Understanding, pattern: str) -> bool:
 
 
 def amounts_of(u: Understanding) -> list[int]:
-    """The money a message states; a bare number of 100 or more stands in when there is none."""
-    return list(u.figures.amounts) or [n for n in u.figures.bare_numbers if n >= 100]
+    """The money a message states; a bare number that may be money stands in when there is none."""
+    return list(u.figures.amounts) or [a.value for a in u.figures.labelled if a.bare]
 
 
 def _labelled(u: Understanding) -> list[Amount]:
@@ -142,9 +142,24 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "per_unit": True if any(a.per_unit for a in u.figures.labelled) else None,
         "classes": u.slots.classes,
         "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
+        "lecturer": _lecturer(u),
         "asks": True if has(u, _YES_NO_QUESTION) else None,
     }
     return {k: v for k, v in inputs.items() if v is not None}
+
+
+def _lecturer(u: Understanding) -> str | None:
+    """The kind of lecturer a message names (the last one named wins: 「不是 我是說內聘」)."""
+    found = [
+        (match.start(), kind)
+        for kind, pattern in (
+            ("affiliated", r"(?<!沒有)隸屬|所屬|affiliated"),
+            ("internal", r"內聘|校內|本校老師|internal|in-house|our own"),
+            ("external", r"外聘|校外|external|outside|university"),
+        )
+        for match in re.finditer(pattern, u.normalised)
+    ]
+    return max(found)[1] if found else None
 
 
 def _date_json(u: Understanding, index: int = 0) -> dict[str, Any]:
@@ -196,10 +211,13 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         and has(
             u,
             _STILL
-            + r"|第幾階段|哪個階段|which phase|最後一天|第一天|開始|結束|起訖|start|end|begin|last day|first day",
+            + r"|第幾階段|哪個階段|which phase|最後(?:一|1)天|第(?:一|1)天|最後(?:一|1)個|開始|結束|起訖|start|end|begin|last day|first day",
         )
     ):
         return Query(SCHOOL_YEAR, inputs={"year": u.slots.year})
+    phase = re.search(r"第\s*([12])\s*階段|phase\s*([12])", u.normalised)
+    if phase and has(u, r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|start|end|begin|when|date"):
+        return Query(SCHOOL_YEAR, inputs={"phase": int(phase.group(1) or phase.group(2))})
     return None
 
 
@@ -234,7 +252,13 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
-    if has(u, r"單價|一台|每台|unit price|each") and equipment_kind(rules, u.normalised) is not None:
+    amounts = _labelled(u)
+    priced_devices = bool(u.figures.counts.units) and any(a.per_unit for a in amounts) and len(amounts) > 1
+    if (
+        has(u, r"單價|一台|每台|unit price|each")
+        and equipment_kind(rules, u.normalised) is not None
+        and not priced_devices
+    ):
         return None  # a device's unit price: the equipment rules
     if has(
         u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門|go (?:in|under|into) capital"
@@ -278,6 +302,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
                 inputs["planned"] = others[0]
     if has(u, r"挪|併入|調入|移入|moved in|after (?:the )?(?:move|transfer)"):
         inputs["after_transfer"] = True
+        if has(u, _LIFE):
+            inputs["part"] = "bilingual_life"
     if "base" not in inputs and not (u.facts or u.asks_amount):
         return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
@@ -463,7 +489,11 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
             return False
         if u.asks_amount or u.ceiling_words or u.compares or has(u, r"request|apply for|申請"):
             return True
-        return states_facts(u) or u.text.rstrip().endswith(("?", "？"))
+        # 「mode 1 with 36 classes?」: facts asked about, with no other question
+        asked = u.text.rstrip().endswith(("?", "？")) and not has(
+            u, r"\b(?:can|do|does|must|should|who|which|what|how)\b|嗎"
+        )
+        return states_facts(u) or asked
     if "mode" in facts:
         return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
@@ -564,9 +594,14 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
         switch = "equipment"
-    if switch is None and not (inputs.keys() - {"asks"}):
+    lecturer = previous.item == "lecture_fee" and has(u, r"外聘|內聘|隸屬|所屬|internal|external|affiliated|in-house")
+    if switch is None and not (inputs.keys() - {"asks"}) and not lecturer:
         return None
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
+    if switch == "equipment":
+        text = u.normalised  # 「筆電呢」: the device named now, not the one before
+        kind = VERDICT if amounts_of(u) else ITEM
+        return replace(previous, kind=kind, inputs=dict(previous.inputs) | inputs | {"text": text})
     merged = dict(previous.inputs) | inputs | {"text": text}
     if switch is not None and switch != previous.item:
         keep = ("people", "days", "nights", "full_day", "half_day")
