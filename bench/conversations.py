@@ -8,7 +8,8 @@ A turn is right when every expectation it states holds:
 - `verdict`: the reply's first line says yes (within) or no (over);
 - `entry`: the reply answers from that entry (or one of `also`); a computed reply counts when it
   also states the expected figure, or names the entry as its intent;
-- `none`: the reply does not answer confidently (the plans are silent);
+- `none`: the reply does not answer confidently, or says in so many words that the plans do not
+  give what was asked (「計畫沒有寫…」 "the plan gives no …") while citing the related rule;
 - `clarify`: the reply asks back for the missing fact.
 A reply is *confident* when it answers outright (a knowledge-base answer or a calculation); a
 confident reply to a turn it gets wrong is what must stay rare.
@@ -42,6 +43,12 @@ _DATES = (
 )
 _YES = re.compile(r"^\W*(?:可以|符合|在上限內|來得及|是|有|yes|allowed|within|ok|in time)", re.IGNORECASE)
 _NO = re.compile(r"^\W*(?:不可以|不行|不符合|超過|超出|來不及|否|no\b|not allowed|over|late)", re.IGNORECASE)
+
+# A reply that says the plans do not give what was asked.
+_SAYS_SILENT = re.compile(
+    r"計畫(?:本身)?(?:沒有|未)(?:寫|列|規定|提|訂)|都沒有規定這件事|plan(?:s)? (?:gives?|give|lists?|sets?) no|"
+    r"(?:plan|plans) (?:does|do) not (?:say|give|list|set)|no (?:test )?scores|neither plan"
+)
 
 Ask = Callable[[str, str], dict[str, Any]]  # (chat id, text) -> the reply's JSON
 
@@ -110,7 +117,7 @@ def judge(expect: dict[str, Any], reply: dict[str, Any]) -> bool:
     text = str(reply.get("answer", ""))
     route = reply.get("route")
     if expect.get("none"):
-        return not confident(reply)
+        return not confident(reply) or _SAYS_SILENT.search(text) is not None
     if expect.get("clarify"):
         return route == "clarification"
     if not confident(reply):

@@ -671,6 +671,12 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     planned = _planned(i)
     if query.item == "premium":
         return _premium(rules, i, text)
+    if query.item == "combined":
+        return [
+            line
+            for part in i["parts"]
+            for line in _item(Query(ITEM, item=str(part["item"]), inputs=dict(part) | {"text": ""}), rules)
+        ]
     if query.item == "lecture_fee":
         periods = int(i["periods"]) if i.get("periods") else int(Decimal(i["hours"])) if i.get("hours") else 1
         fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))

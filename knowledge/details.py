@@ -63,6 +63,11 @@ DETAILS = (
         ),
     ),
     Detail(
+        "rate",
+        re.compile(r"費率|提撥率|提撥比例|比率是多少|contribution rate|what rate|what percentage"),
+        re.compile(r"\d+(?:\.\d+)?\s*%|百分之|沒有寫.{0,6}(?:比率|費率)|no rate"),
+    ),
+    Detail(
         "person",
         re.compile(r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|\bwho is the\b|\bname of\b"),
         re.compile(r"(?!)"),

@@ -113,7 +113,7 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # Money: 24萬, 1.5萬, 1萬8 / 1萬8000, 18000元, 300塊, NT$18000, $18000, 18000 ntd, 1.2 million, 30k.
 _MONEY = re.compile(
-    r"(?:nt\s*\$|ntd\s*|nt\s+|\$)\s*(\d+(?:\.\d+)?)\s*(萬|k|million|m\b)?"
+    r"(?:\bnt\s*\$|\bntd\s*|\bnt\s+|\$)\s*(\d+(?:\.\d+)?)\s*(萬|k|million|m\b)?"
     r"|(\d+(?:\.\d+)?)\s*萬\s*(\d{1,4}(?!\s*(?:個|班|節|人|位|名|天|日|年|%|學期|次|台|臺|晚|小時|餐)))?\s*(?:元|塊)?"
     r"|(\d+(?:\.\d+)?)\s*(?:元|塊|dollars?|ntd|nt\b)"
     r"|(\d+(?:\.\d+)?)\s*(k|million)\b"

@@ -31,7 +31,7 @@ CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
 )
 
 _CAPITAL = r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編)|capital|equipment"
-_TRANSFER = r"調|移|挪|併入|流用|轉|move|transfer|shift|reallocat"
+_TRANSFER = r"調|移|挪|併入|並入|流用|轉|move|transfer|shift|reallocat"
 _TEACHER_SUPPORT = r"教師專業支持|教師費|教師經費|教師|老師|teacher support|teacher funding|teachers?"
 _CLOSEOUT = r"結案|核結|繳庫|結算|close.?out"
 _DEADLINE = r"期限|截止|最晚|何時|什麼時候|幾號|來得及|deadline|due|late|by when|when"
@@ -48,7 +48,7 @@ _MATERIALS = r"教學材料|teaching materials?"
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
-_TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|train|taxi|bus"
+_TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
 _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc"
 _YES_NO_QUESTION = (
@@ -150,10 +150,11 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
 
 def _lecturer(u: Understanding) -> str | None:
     """The kind of lecturer a message names (the last one named wins: 「不是 我是說內聘」)."""
+    if has(u, r"(?<!沒有)(?<!沒)隸屬|所屬|affiliated"):
+        return "affiliated"  # 外聘隸屬機關學校人員: a kind of 外聘 with its own rate
     found = [
         (match.start(), kind)
         for kind, pattern in (
-            ("affiliated", r"(?<!沒有)隸屬|所屬|affiliated"),
             ("internal", r"內聘|校內|本校老師|internal|in-house|our own"),
             ("external", r"外聘|校外|external|outside|university"),
         )
@@ -338,9 +339,44 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(SHARE, item=u.item, inputs=inputs)
 
 
+_TOTAL = r"加上|加起來|一共|總共|合計|共多少|\+|plus|in total|total|combined|altogether"
+_EXTERNAL_PERIODS = re.compile(r"(?:外聘|校外|external|outside|university)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
+_INTERNAL_PERIODS = re.compile(r"(?:內聘|校內|本校|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
+_SPEAKER_MEAL = r"請他|請講師|幫他|buy (?:him|her|them) (?:a )?(?:lunch|dinner|meal)|for (?:him|her)"
+
+
+def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
+    """Two items asked together (「講師費加膳費」, a guest and an own lecturer): each computed as
+    its own line, then the sum."""
+    if not has(u, _TOTAL):
+        return None
+    parts: list[dict[str, Any]] = []
+    external, internal = _EXTERNAL_PERIODS.search(u.normalised), _INTERNAL_PERIODS.search(u.normalised)
+    if external and internal:
+        parts += [
+            {"item": "lecture_fee", "lecturer": "external", "periods": int(external.group(1))},
+            {"item": "lecture_fee", "lecturer": "internal", "periods": int(internal.group(1))},
+        ]
+    else:
+        fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, _CONSULT) else None
+        if fee is None or not has(u, _MEAL):
+            return None
+        speaker = {
+            k: inputs[k] for k in ("periods", "hours", "full_day", "half_day", "online", "lecturer") if k in inputs
+        }
+        parts.append({"item": fee, "people": inputs.get("lecturers", 1)} | speaker)
+        diners = 1 if has(u, _SPEAKER_MEAL) else inputs.get("people", 1)
+        meal = {k: inputs[k] for k in ("meals", "days") if k in inputs}
+        parts.append({"item": "meals", "people": diners} | meal)
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     inputs = _item_inputs(u) | {"text": u.normalised}
     c = u.figures.counts
+    combined = _combined_query(u, inputs)
+    if combined is not None:
+        return combined
     if has(u, _PREMIUM):
         if any(inputs.get(k) for k in ("periods", "hours", "amounts")):
             return Query(ITEM, item="premium", inputs=inputs)
@@ -401,7 +437,7 @@ def named_item(u: Understanding) -> str | None:
     words people use for it."""
     for key, pattern in (
         ("lodging", _LODGING),
-        ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|train|taxi|round.?trip"),
+        ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|\btrain\b|\btaxi\b|round.?trip"),
     ):
         if has(u, pattern):
             return key  # 「外聘講師要住兩晚」 is about lodging, though it names the lecturer
@@ -409,7 +445,7 @@ def named_item(u: Understanding) -> str | None:
         return u.item
     for key, pattern in (
         ("lodging", _LODGING),
-        ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|交通費|train|taxi|bus fare|round.?trip"),
+        ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|交通費|\btrain\b|\btaxi\b|bus fare|round.?trip"),
         ("lecture_fee", _LECTURE),
         ("consultation_fee", _CONSULT),
         ("attendance_fee", _ATTEND),
