@@ -10,14 +10,13 @@ the most-asked topics and entries; and week by week the share of confident answe
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-
-from rapidfuzz import fuzz, process
 
 from knowledge.engine import Engine
 from knowledge.matcher import units
@@ -29,8 +28,8 @@ UNANSWERED_ROUTES = ("unsure", "not_in_plans")
 CONFIDENT_ROUTES = ("answer", "calculation")
 # Turns that end in an answer or a refusal; a question asked back (clarification) is neither.
 RATED_ROUTES = (*CONFIDENT_ROUTES, *UNANSWERED_ROUTES)
-# Two unanswered questions are one gap when their wording, fillers aside, is this alike (0-100).
-SIMILAR = 72
+# Two unanswered questions are one gap when what they are about is this alike (see `similarity`).
+SIMILAR = 0.55
 PHRASINGS_SHOWN = 8
 CLOSE_ENOUGH = 0.15  # below this the engine offers no topics either
 TOP = 15
@@ -55,9 +54,33 @@ def gap_key(normalised: str) -> str:
     return units(_FILLERS.sub(" ", normalised))
 
 
-def _similarity(a: str, b: str, **_: Any) -> float:
-    # Order matters little (「住宿費上限」/「上限住宿費」); both directions of length difference count.
-    return float(fuzz.token_sort_ratio(a, b))
+class Rarity:
+    """How telling each matching unit (a Chinese character, a word) is: its inverse document frequency
+    over the knowledge base's phrasings, to the power 1.5. Words every funding question uses (經費,
+    費, 報, 老師) weigh little; what a gap is about is by nature rare in the knowledge base (咖啡, 停車)
+    and weighs most. Plain character likeness (rapidfuzz's ratios) let the question words decide and
+    split one gap asked thirty ways into ten rows."""
+
+    def __init__(self, engine: Engine) -> None:
+        phrasings = [
+            set(units(engine.normalize(p)).split())
+            for entry in engine.kb.entries.values()
+            for said in entry.phrasings.values()
+            for p in said
+        ]
+        self._documents = len(phrasings)
+        self._frequency = Counter(unit for phrasing in phrasings for unit in phrasing)
+
+    def weights(self, key: str) -> dict[str, float]:
+        n = self._documents
+        return {unit: math.log((n + 1) / (self._frequency.get(unit, 0) + 1)) ** 1.5 for unit in key.split()}
+
+
+def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    """Weighted Dice: the weight of the units both share, over their mean weight (0–1)."""
+    shared = sum(weight for unit, weight in a.items() if unit in b) + sum(w for u, w in b.items() if u in a)
+    total = sum(a.values()) + sum(b.values())
+    return shared / total if total else 0.0
 
 
 @dataclass
@@ -76,6 +99,12 @@ class _Gap:
         self.first = min(self.first, row.at)
         self.last = max(self.last, row.at)
 
+    def merge(self, other: _Gap) -> None:
+        self.phrasings.update(other.phrasings)
+        self.langs.update(other.langs)
+        self.routes.update(other.routes)
+        self.first, self.last = min(self.first, other.first), max(self.last, other.last)
+
     @property
     def count(self) -> int:
         return sum(self.phrasings.values())
@@ -92,20 +121,17 @@ def group_unanswered(rows: Iterable[Interaction], engine: Engine) -> list[_Gap]:
         if not key:
             continue
         by_key.setdefault(key, _Gap(key)).add(row)
-    groups: list[_Gap] = []
-    leaders: list[str] = []
+    rarity = Rarity(engine)
+    groups: list[tuple[_Gap, dict[str, float]]] = []
     for gap in sorted(by_key.values(), key=lambda g: (-g.count, len(g.key), g.key)):
-        found = process.extractOne(gap.key, leaders, scorer=_similarity, score_cutoff=SIMILAR) if leaders else None
-        if found is None:
-            groups.append(gap)
-            leaders.append(gap.key)
-            continue
-        leader = groups[found[2]]
-        leader.phrasings.update(gap.phrasings)
-        leader.langs.update(gap.langs)
-        leader.routes.update(gap.routes)
-        leader.first, leader.last = min(leader.first, gap.first), max(leader.last, gap.last)
-    return sorted(groups, key=lambda g: (-g.count, -g.last))
+        weights = rarity.weights(gap.key)
+        scored = [(similarity(weights, leader), index) for index, (_, leader) in enumerate(groups)]
+        best = max(scored, default=(0.0, -1))
+        if best[0] >= SIMILAR:
+            groups[best[1]][0].merge(gap)
+        else:
+            groups.append((gap, weights))
+    return sorted((gap for gap, _ in groups), key=lambda g: (-g.count, -g.last))
 
 
 def closest_entry(engine: Engine, question: str) -> dict[str, Any] | None:

@@ -170,6 +170,9 @@ def html(report: dict[str, Any]) -> str:
 refused; questions asked back are not counted. Dots: weeks with answers marked helpful (blue) and wrong (red).</p>
 {weekly_chart(report["weeks"])}
 
+<h2>Most-asked topics</h2>
+{topics_chart(report["topics"])}
+
 <h2>Unanswered questions</h2>
 <p class="muted">"Not sure" and "the plans do not say", similar phrasings grouped. <code>policybot report
 --export FILE</code> writes them as knowledge-base stubs.</p>
@@ -178,8 +181,7 @@ refused; questions asked back are not counted. Dots: weeks with answers marked h
 <h2>Answers marked wrong</h2>
 {_table(["when", "question", "entry", "comment"], wrong)}
 
-<h2>Most-asked topics</h2>
-{topics_chart(report["topics"])}
+<h2>Most-asked entries</h2>
 {_table(["entry", "title", "asks", "helpful", "wrong"], entries, {2, 3, 4})}
 </body></html>
 """

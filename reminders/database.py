@@ -118,7 +118,8 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             context     INTEGER NOT NULL,                        -- 1: facts from earlier turns were used
             feedback    TEXT,                                    -- NULL, 'up' or 'down'
             feedback_at REAL,
-            comment     TEXT                                     -- what was wrong; '' when declined
+            comment     TEXT,                                    -- what was wrong, in the user's words
+            asked_at    REAL                                     -- a 👎 waits for its comment since then
         )""",
             "CREATE INDEX interactions_chat ON interactions (chat_hash, id)",
             "CREATE INDEX interactions_at ON interactions (at)",

@@ -173,34 +173,29 @@ class InteractionLog:
                 ).fetchone()
             if found is None:
                 return None
-            # A 👎 asks for a comment again; a 👍 after a 👎 drops the question of what was wrong.
+            # A 👎 waits for what was wrong; a 👍 (a change of mind) does not.
             conn.execute(
-                """UPDATE interactions SET feedback = ?, feedback_at = ?,
-                   comment = CASE WHEN ? = 'down' AND comment = '' THEN NULL ELSE comment END
-                   WHERE id = ?""",
-                (feedback, now, feedback, found[0]),
+                "UPDATE interactions SET feedback = ?, feedback_at = ?, asked_at = ? WHERE id = ?",
+                (feedback, now, now if feedback == DOWN else None, found[0]),
             )
         return Marked(int(found[0]), str(found[1]))
 
     def pending(self, channel: str, chat_id: str, window: float) -> Marked | None:
-        """The turn this chat marked 👎 within `window` seconds and has not commented on, if the chat
-        has had no turn since: its next message is the comment."""
+        """The turn whose 👎 waits for its comment: marked within `window` seconds, not commented on or
+        declined since, and the chat has had no turn since. The chat's next message is the comment."""
         chat = self.chat_hash(channel, chat_id)
         since = self._clock() - window
 
         def find(conn: sqlite3.Connection) -> Marked | None:
             row = conn.execute(
-                """SELECT id, lang FROM interactions
-                   WHERE chat_hash = ? AND feedback = 'down' AND comment IS NULL AND feedback_at >= ?
-                   ORDER BY feedback_at DESC LIMIT 1""",
+                """SELECT id, lang, asked_at FROM interactions WHERE chat_hash = ? AND asked_at >= ?
+                   ORDER BY asked_at DESC LIMIT 1""",
                 (chat, since),
             ).fetchone()
             if row is None:
                 return None
             later = conn.execute(
-                "SELECT 1 FROM interactions WHERE chat_hash = ? AND at > ("
-                "SELECT feedback_at FROM interactions WHERE id = ?) LIMIT 1",
-                (chat, row[0]),
+                "SELECT 1 FROM interactions WHERE chat_hash = ? AND at > ? LIMIT 1", (chat, row[2])
             ).fetchone()
             return None if later else Marked(int(row[0]), str(row[1]))
 
@@ -211,7 +206,7 @@ class InteractionLog:
         chat = self.chat_hash(channel, chat_id)
         with self.db.transaction() as conn:
             cursor = conn.execute(
-                """UPDATE interactions SET comment =
+                """UPDATE interactions SET asked_at = NULL, comment =
                    CASE WHEN comment IS NULL OR comment = '' THEN ? ELSE comment || ' / ' || ? END
                    WHERE id = ? AND chat_hash = ?""",
                 (storable(text), storable(text), turn_id, chat),
@@ -219,12 +214,11 @@ class InteractionLog:
         return cursor.rowcount > 0
 
     def decline(self, channel: str, chat_id: str) -> None:
-        """The chat moved on (skip, a command, a button): stop waiting for its comments."""
+        """The chat moved on (skip, a command, another button): stop waiting for its comment."""
         chat = self.chat_hash(channel, chat_id)
         with self.db.transaction() as conn:
             conn.execute(
-                "UPDATE interactions SET comment = '' WHERE chat_hash = ? AND feedback = 'down' AND comment IS NULL",
-                (chat,),
+                "UPDATE interactions SET asked_at = NULL WHERE chat_hash = ? AND asked_at IS NOT NULL", (chat,)
             )
 
     def last_question(self, channel: str, chat_id: str, window: float) -> str:
