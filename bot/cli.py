@@ -12,11 +12,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot import cmd_ask, cmd_budget, cmd_cap, cmd_chat, cmd_kb, cmd_line, cmd_reminders, cmd_run
+from bot import cmd_ask, cmd_budget, cmd_cap, cmd_chat, cmd_kb, cmd_line, cmd_reminders, cmd_report, cmd_run
 from bot.config import Settings
 from knowledge.errors import PolicybotError
 
-COMMANDS = (cmd_ask, cmd_chat, cmd_cap, cmd_budget, cmd_reminders, cmd_run, cmd_line, cmd_kb)
+COMMANDS = (cmd_ask, cmd_chat, cmd_cap, cmd_budget, cmd_reminders, cmd_run, cmd_line, cmd_kb, cmd_report)
 
 
 def build_parser() -> argparse.ArgumentParser:

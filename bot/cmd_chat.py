@@ -16,15 +16,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--jsonl",
         action="store_true",
-        help='read {"chat": ID, "text": ...} per line (plain lines are chat "default"), write one JSON object '
-        "per line; each chat id has its own memory for the run",
+        help='read {"chat": ID, "text": ...} (or {"chat": ID, "button": DATA}) per line (plain lines are chat '
+        '"default"), write one JSON object per line; each chat id has its own memory for the run, and '
+        "feedback (👍/👎 buttons, /wrong) is kept for the run only",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
-        return run_jsonl(one_turn_dialog(load_knowledge(settings.data_dir)), sys.stdin, sys.stdout)
+        return run_jsonl(one_turn_dialog(load_knowledge(settings.data_dir), feedback=True), sys.stdin, sys.stdout)
     services = build_services(settings)
     try:
         return run_chat(services.dialog, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())

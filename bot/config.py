@@ -35,6 +35,19 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+_ON = {"1", "on", "yes", "true"}
+_OFF = {"0", "off", "no", "false"}
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _ON | _OFF:
+        raise ConfigError(f"{name} must be on or off")
+    return raw in _ON
+
+
 def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
@@ -53,6 +66,10 @@ class Settings:
     data_dir: Path | None = None
     # After this many quiet minutes a chat's last topic is no longer followed up on.
     topic_minutes: int = 30
+    # The interaction log behind the 👍/👎 feedback and `policybot report` (reminders/interactions.py).
+    interaction_log: bool = True
+    # Days a logged turn is kept; the running bot prunes older ones once a day.
+    interaction_days: int = 180
     _env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -63,6 +80,8 @@ class Settings:
             db_path=Path(env.get("POLICYBOT_DB", "").strip() or DEFAULT_DB),
             data_dir=Path(data_dir) if data_dir else None,
             topic_minutes=_whole_number(env, "POLICYBOT_TOPIC_MINUTES", 30, 1, 24 * 60),
+            interaction_log=_switch(env, "POLICYBOT_INTERACTION_LOG", True),
+            interaction_days=_whole_number(env, "POLICYBOT_INTERACTION_DAYS", 180, 1, 3660),
             _env=env,
         )
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
 from handlers.dialog import Dialog
+from handlers.feedback import Feedback
 from handlers.memory import ChatMemory, SqliteChatStates
 from knowledge.engine import Engine
 from knowledge.funding_rules import RULES_FILE, FundingRules, load_rules
 from reminders.calendar import PlanCalendar
 from reminders.commands import ReminderCommands
+from reminders.database import Database
+from reminders.interactions import InteractionLog, prune
 from reminders.push import PushChannel
 from reminders.scheduler import ReminderScheduler
 from reminders.store import SubscriptionStore
@@ -48,15 +52,31 @@ class Services:
     reminders: ReminderCommands
     store: SubscriptionStore
     calendar: PlanCalendar
+    # The interaction log behind feedback and `policybot report`; None when the operator turned it off.
+    interactions: InteractionLog | None = None
+    interaction_days: int = 180
 
     def scheduler(self, channels: Mapping[str, PushChannel]) -> ReminderScheduler:
-        """A reminder scheduler pushing through `channels` (one per running bot process)."""
-        return ReminderScheduler(self.store, self.calendar, channels)
+        """A reminder scheduler pushing through `channels` (one per running bot process); once a day
+        it also prunes the interaction log (even when the log is off: kept rows still expire)."""
+        return ReminderScheduler(self.store, self.calendar, channels, daily=self.prune)
+
+    def prune(self) -> int:
+        return prune(self.store.db, self.interaction_days)
 
 
-def one_turn_dialog(knowledge: Knowledge) -> Dialog:
-    """A dialog with no database: memory for the length of the run (`ask`, `chat --jsonl`)."""
-    return Dialog(knowledge.engine, knowledge.rules, knowledge.calendar.rules, reminders=None, memory=ChatMemory())
+def one_turn_dialog(knowledge: Knowledge, feedback: bool = False) -> Dialog:
+    """A dialog with no database: memory for the length of the run (`ask`, `chat --jsonl`). With
+    `feedback`, 👍/👎 and /wrong work too, on an interaction log that lasts as long (`chat --jsonl`)."""
+    observer = Feedback(InteractionLog(Database(":memory:"), os.urandom(32))) if feedback else None
+    return Dialog(
+        knowledge.engine,
+        knowledge.rules,
+        knowledge.calendar.rules,
+        reminders=None,
+        memory=ChatMemory(),
+        observer=observer,
+    )
 
 
 def build_services(settings: Settings) -> Services:
@@ -67,6 +87,11 @@ def build_services(settings: Settings) -> Services:
     knowledge = load_knowledge(settings.data_dir)
     engine, calendar = knowledge.engine, knowledge.calendar
     store = SubscriptionStore(settings.db_path)
+    try:
+        interactions = InteractionLog.beside(store.db) if settings.interaction_log else None
+    except BaseException:
+        store.close()
+        raise
     reminders = ReminderCommands(store, calendar)
     dialog = Dialog(
         engine,
@@ -75,5 +100,14 @@ def build_services(settings: Settings) -> Services:
         reminders=reminders,
         memory=ChatMemory(SqliteChatStates(store.db)),
         topic_minutes=settings.topic_minutes,
+        observer=Feedback(interactions, engine.normalize.plain) if interactions is not None else None,
     )
-    return Services(engine=engine, dialog=dialog, reminders=reminders, store=store, calendar=calendar)
+    return Services(
+        engine=engine,
+        dialog=dialog,
+        reminders=reminders,
+        store=store,
+        calendar=calendar,
+        interactions=interactions,
+        interaction_days=settings.interaction_days,
+    )

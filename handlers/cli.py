@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from handlers.dialog import ChatRef, Dialog, Reply
+from handlers.feedback import without_feedback
 
 CHAT = ChatRef(channel="cli", chat_id="local")
 _QUIT = {"/quit", "/exit", "quit", "exit", "q", "離開", "結束"}
@@ -82,7 +83,8 @@ def run_chat(dialog: Dialog, stdin: TextIO, stdout: TextIO, interactive: bool = 
         stdout.flush()
 
     say(render(dialog.welcome(CHAT)))
-    say("（輸入 /quit 離開；/file 路徑 檢查經費表；#1 選按鈕）\n")
+    hint = "；/wrong 哪裡不對 回報答錯" if dialog.observer is not None else ""
+    say(f"（輸入 /quit 離開；/file 路徑 檢查經費表；#1 選按鈕{hint}）\n")
     last: Reply | None = None
     while True:
         if interactive:
@@ -94,7 +96,8 @@ def run_chat(dialog: Dialog, stdin: TextIO, stdout: TextIO, interactive: bool = 
             return 0
         if not line.strip():
             continue
-        last = respond(dialog, line.rstrip("\n"), last, _read_file)
+        # 👍/👎 are for phones; here /wrong says an answer was wrong.
+        last = without_feedback(respond(dialog, line.rstrip("\n"), last, _read_file))
         say(render(last))
 
 

@@ -78,6 +78,15 @@ class ReminderService(Protocol):
     def forget_chat(self, channel: str, chat_id: str) -> None: ...
 
 
+class TurnObserver(Protocol):
+    """Sees every turn (handlers/feedback.py: the interaction log and the 👍/👎 buttons). `via` is
+    "text", "button" or "command"; `take` may answer a message itself (a feedback tap, /wrong, the
+    comment after a 👎), `seen` gets each reply and returns the one to send."""
+
+    def take(self, chat: ChatRef, said: str, via: str, lang_hint: str | None) -> Reply | None: ...
+    def seen(self, chat: ChatRef, said: str, via: str, reply: Reply) -> Reply: ...
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -153,6 +162,7 @@ class Dialog:
         topic_minutes: int = DEFAULT_TOPIC_MINUTES,
         clock: Callable[[], float] = time.time,
         today: Callable[[], date] | None = None,
+        observer: TurnObserver | None = None,
     ) -> None:
         self.engine = engine
         self.rules = rules
@@ -162,6 +172,7 @@ class Dialog:
         self.topic_seconds = topic_minutes * 60
         self._clock = clock
         self._today = today or (lambda: date.fromtimestamp(self._clock()))
+        self.observer = observer
         # The knowledge-base entry of each budget item with a calculator (data, not a table here).
         self._item_entries: dict[str, str] = {}
         for entry in engine.kb.entries.values():
@@ -184,9 +195,11 @@ class Dialog:
         command = parse_command(text or "")
         if command is not None:
             return self.handle_command(chat, *command, lang_hint=lang_hint)
+        if (taken := self._taken(chat, text or "", "text", lang_hint)) is not None:
+            return taken
         with self.memory.turn(chat) as box:
             reply, box[0] = self._turn(box[0], text or "", lang_hint)
-            return reply
+        return self._seen(chat, text or "", "text", reply)
 
     def _turn(self, state: ChatState, text: str, hint: str | None) -> tuple[Reply, ChatState]:
         now = self._clock()
@@ -370,6 +383,14 @@ class Dialog:
     # -- buttons ----------------------------------------------------------------------------
 
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
+        if (taken := self._taken(chat, data, "button", lang_hint)) is not None:
+            return taken
+        reply = self._button(chat, data, lang_hint)
+        if data.startswith(EXAMPLE_PREFIX) or parse_command(data) is not None:
+            return reply  # answered as typed text, and seen there
+        return self._seen(chat, data, "button", reply)
+
+    def _button(self, chat: ChatRef, data: str, lang_hint: str | None) -> Reply:
         if data.startswith(ASK_PREFIX):
             with self.memory.turn(chat) as box:
                 lang = box[0].lang or _hint(lang_hint)
@@ -477,6 +498,8 @@ class Dialog:
         return [(c.name, c.en if lang == "en" else c.zh) for c in COMMANDS]
 
     def handle_command(self, chat: ChatRef, name: str, args: str, lang_hint: str | None = None) -> Reply:
+        if (taken := self._taken(chat, f"{name} {args}".strip(), "command", lang_hint)) is not None:
+            return taken
         lang = self.language(chat, lang_hint)
         if name == "start":
             return self.welcome(chat, lang_hint)
@@ -491,13 +514,23 @@ class Dialog:
         if name == "ask":
             return self.handle_text(chat, args, lang_hint) if args.strip() else Reply(t("empty", lang), lang=lang)
         if name == "cap":
-            return self._cap(chat, args, lang_hint)
+            return self._seen(chat, f"/cap {args}".strip(), "command", self._cap(chat, args, lang_hint))
+        if name == "wrong":  # feedback (handlers/feedback.py) when the interaction log is on
+            return Reply(t("not_available", lang), lang=lang)
         if name == "school":
             return self._school(chat, args, lang_hint)
         if name == "forget":
             self.memory.forget(chat, keep_lang=True)
             return Reply(t("forgotten", lang), lang=lang)
         return Reply(t("unknown_command", lang).format(name="/" + name[:30]), lang=lang)
+
+    # -- the observer's seam ------------------------------------------------------------------
+
+    def _taken(self, chat: ChatRef, said: str, via: str, lang_hint: str | None) -> Reply | None:
+        return self.observer.take(chat, said, via, lang_hint) if self.observer is not None else None
+
+    def _seen(self, chat: ChatRef, said: str, via: str, reply: Reply) -> Reply:
+        return self.observer.seen(chat, said, via, reply) if self.observer is not None else reply
 
     def _cap(self, chat: ChatRef, args: str, lang_hint: str | None) -> Reply:
         """`/cap 模式二 8班 2領域 分校`; with no arguments it asks every fact in turn."""

@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 
 from handlers.dialog import Button, ChatRef, Dialog, Reply, parse_command
+from handlers.feedback import is_feedback
 from handlers.settings import TelegramSettings
 from handlers.text_split import split_text
 from reminders.push import PushChannel, PushOutcome
@@ -124,12 +125,14 @@ def addressed_text(message: Message, bot_id: int, username: str) -> str | None:
 
 def keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     """An inline keyboard for a reply's buttons (Button has checked Telegram's 64-byte limit); None
-    when there are none."""
-    usable = [InlineKeyboardButton(button.label, callback_data=button.data) for button in buttons]
-    if not usable:
+    when there are none. 👍/👎 share the last row."""
+    usable = [InlineKeyboardButton(b.label, callback_data=b.data) for b in buttons if not is_feedback(b.data)]
+    feedback = [InlineKeyboardButton(b.label, callback_data=b.data) for b in buttons if is_feedback(b.data)]
+    if not usable and not feedback:
         return None
     per_row = 3 if all(len(b.text) <= SHORT_LABEL for b in usable) else 1
-    return InlineKeyboardMarkup([usable[i : i + per_row] for i in range(0, len(usable), per_row)])
+    rows = [usable[i : i + per_row] for i in range(0, len(usable), per_row)]
+    return InlineKeyboardMarkup(rows + ([feedback] if feedback else []))
 
 
 async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: Reply) -> None:

@@ -98,6 +98,33 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
             "DROP TABLE chat_settings",
         ),
     ),
+    (
+        7,
+        (
+            # One row per answered turn, for the maintainers' report (reminders/interactions.py,
+            # `policybot report`). No names or profile data: the chat is a salted hash (the salt is
+            # a file beside the database, never in it); rows older than the retention are pruned.
+            """CREATE TABLE interactions (
+            id          INTEGER PRIMARY KEY,
+            at          REAL NOT NULL,                           -- Unix time of the turn
+            channel     TEXT NOT NULL,                           -- telegram, line, cli
+            chat_hash   TEXT NOT NULL,                           -- HMAC-SHA256(salt, channel + chat id), hex
+            via         TEXT NOT NULL,                           -- text, button or command
+            question    TEXT NOT NULL,                           -- normalised, cut to the engine's length
+            lang        TEXT NOT NULL,
+            route       TEXT NOT NULL,                           -- answer, calculation, clarification, ...
+            entry       TEXT,                                    -- knowledge-base entry id, NULL if none
+            confidence  REAL NOT NULL,
+            context     INTEGER NOT NULL,                        -- 1: facts from earlier turns were used
+            feedback    TEXT,                                    -- NULL, 'up' or 'down'
+            feedback_at REAL,
+            comment     TEXT,                                    -- what was wrong, in the user's words
+            asked_at    REAL                                     -- a 👎 waits for its comment since then
+        )""",
+            "CREATE INDEX interactions_chat ON interactions (chat_hash, id)",
+            "CREATE INDEX interactions_at ON interactions (at)",
+        ),
+    ),
 )
 
 
@@ -140,7 +167,7 @@ class Database:
                 )
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-            if current < latest:
+            if self._pending(conn):
                 self._migrate(conn)
         except BaseException:
             conn.close()
@@ -151,9 +178,9 @@ class Database:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            current = self._version(conn)  # again, under the write lock: another process may have migrated
+            applied = self._applied(conn)  # again, under the write lock: another process may have migrated
             for version, statements in MIGRATIONS:
-                if version > current:
+                if version not in applied:
                     for statement in statements:
                         conn.execute(statement)
                     conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
@@ -169,6 +196,16 @@ class Database:
         if not exists:
             return 0
         return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+
+    @staticmethod
+    def _applied(conn: sqlite3.Connection) -> set[int]:
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").fetchone()
+        return {row[0] for row in conn.execute("SELECT version FROM schema_version")} if exists else set()
+
+    def _pending(self, conn: sqlite3.Connection) -> bool:
+        """Whether a migration is not applied yet. Versions are reserved per branch and may land out
+        of order (7 before 5 and 6), so a file at 7 still gets 5 and 6 when they arrive."""
+        return bool({version for version, _ in MIGRATIONS} - self._applied(conn))
 
     def schema_version(self) -> int:
         return self.query(self._version)

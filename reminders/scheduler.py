@@ -31,6 +31,8 @@ from .store import FAILED, SENT, StoreError, SubscriptionStore
 log = logging.getLogger(__name__)
 
 JOB_ID = "policybot-reminders"
+DAILY_JOB_ID = "policybot-daily"
+DAY_SECONDS = 86400
 
 
 @dataclass
@@ -50,6 +52,7 @@ class ReminderScheduler:
         clock: Callable[[], datetime] = taipei_now,
         interval_seconds: int = 60,
         concurrency: int = 32,
+        daily: Callable[[], object] | None = None,
     ):
         if interval_seconds <= 0:
             raise ValueError("interval_seconds must be positive")
@@ -59,6 +62,7 @@ class ReminderScheduler:
         self._clock = clock
         self._interval = interval_seconds
         self._concurrency = concurrency  # pushes in flight at once; the channel does the rate limiting
+        self._daily = daily  # housekeeping (pruning the interaction log): at start, then once a day
         self._scheduler = AsyncIOScheduler(
             timezone=TAIPEI,
             jobstores={"default": MemoryJobStore()},
@@ -136,8 +140,26 @@ class ReminderScheduler:
             replace_existing=True,
             next_run_time=datetime.now(TAIPEI),
         )
+        if self._daily is not None:
+            self._scheduler.add_job(
+                self._housekeeping,
+                IntervalTrigger(seconds=DAY_SECONDS, timezone=TAIPEI),
+                id=DAILY_JOB_ID,
+                replace_existing=True,
+                next_run_time=datetime.now(TAIPEI),
+                misfire_grace_time=DAY_SECONDS,
+            )
         self._scheduler.start()
         self._started = True
+
+    async def _housekeeping(self) -> None:
+        """The daily job, off the event loop (it may delete many rows); a failure waits a day."""
+        if self._stopping or self._daily is None:
+            return
+        try:
+            await asyncio.to_thread(self._daily)
+        except Exception:
+            log.exception("daily housekeeping failed; trying again tomorrow")
 
     async def _tick(self) -> None:
         if self._stopping:

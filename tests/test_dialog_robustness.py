@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.wiring import Services, build_services
 from handlers.cli import run_chat
 from handlers.dialog import BUTTON_DATA_LIMIT, ChatRef, Dialog, Reply
+from handlers.feedback import without_feedback
 from knowledge.engine import Engine
 from reminders.store import SubscriptionStore
 
@@ -466,11 +467,12 @@ def test_cap_step_by_step_by_tapping_buttons(dialog: Dialog, lang: str, pick: in
     chat = new_chat(dialog, lang, channel="line")
     reply = assert_reply(dialog.handle_text(chat, "/cap"), lang)
     for _ in range(8):
-        if not reply.buttons:
+        options = without_feedback(reply).buttons  # 👍/👎 are tested in tests/test_feedback.py
+        if not options:
             break
-        button = reply.buttons[pick % len(reply.buttons)]
+        button = options[pick % len(options)]
         reply = assert_reply(dialog.handle_button(chat, button.data), lang)
-    assert not reply.buttons, "the flow never ended"
+    assert not without_feedback(reply).buttons, "the flow never ended"
     assert ("合計 " if lang == "zh" else "Total: NT$") in reply.text, reply.text[:300]
 
 

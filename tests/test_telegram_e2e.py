@@ -26,6 +26,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.wiring import Services, build_services
 from handlers.dialog import MAX_FILE_BYTES, ChatRef, Dialog, Reply
+from handlers.feedback import is_feedback
 from handlers.settings import TelegramSettings
 from handlers.telegram import SCHEDULER, TelegramPushChannel, build_application
 from handlers.text_split import split_text
@@ -75,7 +76,9 @@ async def converse(fake: FakeTelegram, send: Callable[[], object], replies: int 
 
 
 def buttons(params: dict[str, Any]) -> list[dict[str, str]]:
-    return [button for row in params.get("reply_markup", {}).get("inline_keyboard", []) for button in row]
+    """The reply's buttons but 👍/👎 (tests/test_feedback_e2e.py has those)."""
+    rows = params.get("reply_markup", {}).get("inline_keyboard", [])
+    return [button for row in rows for button in row if not is_feedback(button["callback_data"])]
 
 
 async def tap(fake: FakeTelegram, data: str) -> dict[str, Any]:
