@@ -32,9 +32,6 @@ from knowledge.model import Bilingual
 from reminders.calendar import Deadline
 from reminders.texts import days_left_text
 
-# How many deadlines the /deadlines card lists under the next one.
-DEADLINE_ROWS = 4
-
 
 def card_for(
     result: Result,
@@ -164,19 +161,23 @@ def date_card(figure: DateFigure, lang: str) -> Card:
 
 
 def deadlines_card(today: date, deadlines: Sequence[Deadline], lang: str) -> Card | None:
-    """/deadlines as a card: the next dated deadline large, the ones after it as rows (the same
-    calendar entries, soonest first, that the /deadlines text lists)."""
+    """/deadlines as a card: the next dated deadline large, the ones after it as rows, the undated
+    ones in a note (the same calendar entries the /deadlines text lists, soonest first)."""
     dated = [(d.date, d) for d in deadlines if d.date is not None]
     if not dated:
         return None
+    zh = lang != "en"
     day, first = dated[0]
     left = days_left_text((day - today).days, lang)
-    rows = [(when.isoformat(), d.title(lang)) for when, d in dated[1 : 1 + DEADLINE_ROWS]]
+    rows = [("", first.title(lang))]
+    rows += [(when.isoformat(), d.title(lang)) for when, d in dated[1:]]
     notes = [first.assumption(lang)] if first.assumption(lang) else []
-    zh = lang != "en"
+    undated = [d.title(lang) for d in deadlines if d.date is None]
+    if undated:
+        notes.append(("尚未訂定日期：" if zh else "Not dated yet: ") + ("、" if zh else "; ").join(undated))
     return Card(
         headline=f"{day.isoformat()}（{left}）" if zh else f"{day.isoformat()} ({left})",
-        title=(f"下一個期限：{first.title(lang)}" if zh else f"Next deadline: {first.title(lang)}"),
+        title="即將到來的期限" if zh else "Upcoming deadlines",
         rows=tuple(rows),
         notes=tuple(notes),
         source=("📖 出處：" if zh else "📖 Source: ") + first.source_text(lang),

@@ -114,9 +114,10 @@ class ReminderCommands:
         return "\n".join(parts)
 
     def upcoming(self) -> tuple[date, list[Deadline]]:
-        """Today (Taipei) and the dated deadlines after it, soonest first: what /deadlines lists."""
+        """Today (Taipei) and what /deadlines lists: the dated deadlines from today on, soonest
+        first, then the undated ones (date None)."""
         today = as_taipei(self._clock()).date()
-        return today, list(self._calendar.deadlines(after=today)[:MAX_LISTED])
+        return today, [*self._calendar.deadlines(after=today)[:MAX_LISTED], *self._calendar.undated()]
 
     def subscribe(self, channel: str, chat_id: str, args: str, lang: str) -> str:
         return self.try_subscribe(channel, chat_id, args, lang)[1]
