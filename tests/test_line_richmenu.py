@@ -16,6 +16,7 @@ from fake_line import FakeLine, png_size
 from line_harness import SECRET, TOKEN, USER, Line, event, settings
 from PIL import Image
 
+from bot.cli import main
 from bot.richmenu_image import find_faces, label_text, missing_glyphs, render, same_pixels
 from handlers.dialog import COMMANDS, Dialog, parse_command
 from handlers.line import to_messages
@@ -125,13 +126,17 @@ async def test_each_tap_reaches_the_dialog_as_its_command(line: Line) -> None:
 # -- installing it ----------------------------------------------------------------------------
 
 
-async def run_richmenu(fake: FakeLine, *args: str) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LINE_")} | {
+def _env(fake: FakeLine) -> dict[str, str]:
+    return {
         "LINE_CHANNEL_SECRET": SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "LINE_API_BASE_URL": fake.base_url,
         "LINE_DATA_API_BASE_URL": fake.base_url,
     }
+
+
+async def run_richmenu(fake: FakeLine, *args: str) -> tuple[int, str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LINE_")} | _env(fake)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -149,7 +154,11 @@ async def run_richmenu(fake: FakeLine, *args: str) -> tuple[int, str, str]:
     return process.returncode, out.decode(), err.decode()
 
 
-async def test_policybot_line_richmenu_creates_once_then_replaces_only_its_own(fake: FakeLine) -> None:
+async def test_policybot_line_richmenu_creates_once_then_replaces_only_its_own(
+    fake: FakeLine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first run is the installed command in its own process; the second calls the same
+    command line in this one (a second process would only repeat the slow LINE SDK import)."""
     foreign = fake.add_rich_menu("Spring campaign (made in the console)")
     fake.default_rich_menu = None
 
@@ -163,7 +172,10 @@ async def test_policybot_line_richmenu_creates_once_then_replaces_only_its_own(f
     assert first in out and "replaced" not in out
     assert SECRET not in out + err and TOKEN not in out + err
 
-    status, out, err = await run_richmenu(fake)
+    for name, value in _env(fake).items():
+        monkeypatch.setenv(name, value)
+    status = await asyncio.to_thread(main, ["line", "richmenu"])
+    out, err = capsys.readouterr()
     assert status == 0, err
     ours = [m for m in fake.rich_menus if m != foreign]
     assert len(ours) == 1 and ours[0] != first and fake.default_rich_menu == ours[0]
