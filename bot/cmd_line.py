@@ -1,9 +1,11 @@
-"""`policybot line`: the LINE webhook server, with the reminder scheduler running inside it."""
+"""`policybot line`: the LINE webhook server, with the reminder scheduler running inside it.
+`policybot line richmenu`: create (or replace) the LINE rich menu and make it the default."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bot.config import Settings
 from bot.logs import configure_logging
@@ -21,6 +23,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "deadline reminders to LINE subscribers.",
     )
     parser.set_defaults(func=run)
+    actions = parser.add_subparsers(dest="line_command", metavar="ACTION")
+    richmenu = actions.add_parser(
+        "richmenu",
+        help="create the rich menu, upload its picture and make it the default (replaces the one it made before)",
+        description="Create policybot's rich menu through the Messaging API, upload its picture, make it "
+        "every user's default, then delete the rich menus policybot created earlier. Menus that "
+        "policybot did not create are never deleted. Needs LINE_CHANNEL_ACCESS_TOKEN "
+        "(and LINE_CHANNEL_SECRET, like the server).",
+    )
+    richmenu.add_argument("--image", type=Path, help="another PNG of 2500x1686 pixels, at most 1 MB")
+    richmenu.set_defaults(func=rich_menu)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -39,4 +52,29 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     finally:
         services.store.close()
+    return 0
+
+
+def rich_menu(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    import aiohttp
+
+    from handlers.line_richmenu import install_with
+
+    line = settings.line()
+    configure_logging([line.channel_secret, line.access_token])
+    image = None
+    if args.image is not None:
+        try:
+            image = args.image.read_bytes()
+        except OSError as exc:
+            print(f"policybot line richmenu: cannot read {args.image}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    try:
+        installed = asyncio.run(install_with(line, image))
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        print(f"policybot line richmenu: cannot reach the LINE API: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    print(installed.summary())
     return 0

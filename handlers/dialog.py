@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
-from handlers import replies
+from handlers import cards, replies
 from handlers.memory import SCHOOL_KEYS, ChatMemory, ChatRef, ChatState, Topic
 from handlers.replies import (
     ANSWER,
@@ -27,6 +27,7 @@ from handlers.replies import (
     NOT_IN_PLANS,
     UNSURE,
     Button,
+    Card,
     Reply,
     compose,
 )
@@ -50,6 +51,7 @@ from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.queries import CEILING, Query
 from knowledge.understand import SCHOOL_FACTS, Understanding
+from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
 
@@ -72,6 +74,7 @@ class ReminderService(Protocol):
     """What the dialog needs from reminders (implemented by reminders.commands.ReminderCommands)."""
 
     def deadlines(self, lang: str) -> str: ...
+    def upcoming(self) -> tuple[date, list[Deadline]]: ...
     def subscribe(self, channel: str, chat_id: str, args: str, lang: str) -> str: ...
     def unsubscribe(self, channel: str, chat_id: str, lang: str) -> str: ...
     def status(self, channel: str, chat_id: str, lang: str) -> str: ...
@@ -105,6 +108,7 @@ COMMANDS = (
     Command("subscribe", "訂閱期限提醒", "Deadline reminders"),
     Command("unsubscribe", "取消提醒", "Stop reminders"),
     Command("reminders", "我的提醒", "My reminders"),
+    Command("budget", "經費表檢查說明", "Checking a budget file"),
     Command("sources", "收錄的計畫與章節", "Plans and sections I know"),
     Command("lang", "切換語言 zh/en", "Switch language zh/en"),
 )
@@ -277,7 +281,17 @@ class Dialog:
             confidence=1.0 if route == CALCULATION else 0.0,
             context=context,
         )
+        reply.card = self._card(result, reply)
         return reply, Topic(query=query, at=now, lang=lang)
+
+    def _card(self, result: Result, reply: Reply) -> Card | None:
+        """The same computed reply as a card (LINE shows it), from the same result; its foot also
+        offers the plan's entry for the rule applied, the closest related question."""
+        if reply.route != CALCULATION:
+            return None
+        entry = self.engine.kb.entries.get(reply.intent or "")
+        related = Button(entry.title.get(reply.lang), f"{ASK_PREFIX}{entry.id}") if entry is not None else None
+        return cards.card_for(result, reply, related=related)
 
     def _intent_for(self, u: Understanding, query: Query) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
@@ -507,6 +521,8 @@ class Dialog:
             return Reply(t("help", lang), lang=lang)
         if name == "sources":
             return Reply(self.sources_text(lang), lang=lang)
+        if name == "budget":
+            return Reply(t("budget_help", lang).format(mb=budget.MAX_MB), lang=lang)
         if name == "lang":
             return self._set_language(chat, args, lang)
         if name in ("deadlines", "subscribe", "unsubscribe", "reminders"):
@@ -598,7 +614,9 @@ class Dialog:
         if self.reminders is None:
             return Reply(t("not_available", lang), lang=lang)
         if name == "deadlines":
-            text = self.reminders.deadlines(lang)
+            return Reply(
+                self.reminders.deadlines(lang), lang=lang, card=cards.deadlines_card(*self.reminders.upcoming(), lang)
+            )
         elif name == "subscribe":
             text = self.reminders.subscribe(chat.channel, chat.chat_id, args, lang)
         elif name == "unsubscribe":

@@ -35,17 +35,20 @@ from linebot.v3.messaging import (
     AsyncMessagingApi,
     AsyncMessagingApiBlob,
     Configuration,
+    Message,
     PostbackAction,
     PushMessageRequest,
     QuickReply,
     QuickReplyItem,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
     TextMessage,
 )
 from linebot.v3.messaging.exceptions import ApiException
 
 from handlers.dialog import Button, ChatRef, Dialog, Reply, parse_command
 from handlers.event_log import EventLog
+from handlers.line_flex import flex_message
 from handlers.settings import LineSettings
 from handlers.text_split import split_text
 from reminders.push import PushOutcome
@@ -63,6 +66,8 @@ MAX_QUICK_REPLIES = 13
 MAX_LABEL = 20
 MAX_DISPLAY_TEXT = 300
 API_TIMEOUT = 15  # seconds, reply and push
+LOADING_SECONDS = 20  # the chat's loading animation, while a file is fetched and checked (5-60, by 5)
+LOADING_TIMEOUT = 5  # seconds: the animation is a courtesy, never worth holding up the answer
 CONTENT_TIMEOUT = 60  # seconds, downloading a sent file
 UNSUPPORTED_MESSAGES = frozenset({"sticker", "image", "video", "audio", "location"})
 _SOURCE_IDS = {"user": "userId", "group": "groupId", "room": "roomId"}
@@ -152,9 +157,13 @@ def _quick_reply(buttons: list[Button]) -> QuickReply | None:
     )
 
 
-def to_messages(reply: Reply) -> list[TextMessage]:
-    """A Dialog reply as LINE text messages; its buttons ride on the last one (LINE shows only
-    the last message's quick replies)."""
+def to_messages(reply: Reply) -> list[Message]:
+    """A Dialog reply as LINE messages: its card as one Flex Message (handlers/line_flex.py), else
+    text messages with its buttons riding on the last one (LINE shows only the last message's
+    quick replies)."""
+    card = flex_message(reply)
+    if card is not None:
+        return [card]
     chunks = _fit(reply.text, reply.lang)
     quick = _quick_reply(reply.buttons)
     return [
@@ -162,10 +171,11 @@ def to_messages(reply: Reply) -> list[TextMessage]:
     ]
 
 
-def _retry_key(chat_id: str, messages: list[TextMessage]) -> str:
+def _retry_key(chat_id: str, messages: list[Message]) -> str:
     """The same push to the same chat gets the same key, so LINE refuses (409) a second copy of a
     push it already accepted within 24 hours, e.g. when it answered 5xx after accepting."""
-    return str(uuid.uuid5(_RETRY_NAMESPACE, chat_id + "\0" + "\0".join(m.text for m in messages)))
+    texts = (m.text if isinstance(m, TextMessage) else m.to_json() for m in messages)
+    return str(uuid.uuid5(_RETRY_NAMESPACE, chat_id + "\0" + "\0".join(texts)))
 
 
 # -- API clients -------------------------------------------------------------------------------
@@ -293,7 +303,7 @@ class LinePushChannel:
         self._api = api
         self._limiter = limiter
 
-    async def send(self, chat_id: str, messages: list[TextMessage]) -> None:
+    async def send(self, chat_id: str, messages: list[Message]) -> None:
         """Push `messages` (rate-limited, with a retry key); raises ApiException on refusal."""
         async with self._limiter.slot():
             await self._api.messaging.push_message(
@@ -364,13 +374,22 @@ class LineBot:
     """Receives LINE webhooks and answers through the Dialog."""
 
     def __init__(
-        self, channel_secret: str, dialog: Dialog, events: EventLog, api: LineApi, push_channel: LinePushChannel
+        self,
+        channel_secret: str,
+        dialog: Dialog,
+        events: EventLog,
+        api: LineApi,
+        push_channel: LinePushChannel,
+        reply_limiter: RateLimiter | None = None,
     ) -> None:
         self._secret = channel_secret
         self.dialog = dialog
         self.events = events
         self._api = api
         self.push_channel = push_channel
+        # Replies (and loading animations) go out under their own limiter, at the push rate: a
+        # burst of events cannot exceed LINE's rate, nor wait behind a reminder fan-out.
+        self.reply_limiter = reply_limiter or RateLimiter(100)
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def callback(self, request: web.Request) -> web.Response:
@@ -451,6 +470,7 @@ class LineBot:
         refusal = self.dialog.refuse_file(chat, name, size if isinstance(size, int) else None)
         if refusal is not None:
             return refusal
+        await self._show_loading(chat)
         try:
             content = await self._api.blob.get_message_content(message_id, _request_timeout=CONTENT_TIMEOUT)
         except (TimeoutError, ApiException, aiohttp.ClientError) as exc:
@@ -459,15 +479,28 @@ class LineBot:
             return Reply(_note("file_unavailable", lang), lang=lang)
         return await asyncio.to_thread(self.dialog.handle_file, chat, name, bytes(content))
 
+    async def _show_loading(self, chat: ChatRef) -> None:
+        """LINE's loading animation in a one-to-one chat (LINE shows it nowhere else) until the
+        reply arrives or LOADING_SECONDS pass. A failure only costs the animation."""
+        if not chat.chat_id.startswith("U"):
+            return
+        request = ShowLoadingAnimationRequest(chat_id=chat.chat_id, loading_seconds=LOADING_SECONDS)
+        try:
+            async with self.reply_limiter.slot():
+                await self._api.messaging.show_loading_animation(request, _request_timeout=LOADING_TIMEOUT)
+        except (TimeoutError, ApiException, aiohttp.ClientError) as exc:
+            log.info("LINE loading animation for %s not shown: %s", chat.chat_id, getattr(exc, "status", exc))
+
     async def _send(self, event: dict[str, Any], chat: ChatRef, reply: Reply) -> None:
         token = event.get("replyToken")
         if not isinstance(token, str):
             return
         messages = to_messages(reply)
         try:
-            await self._api.messaging.reply_message(
-                ReplyMessageRequest(reply_token=token, messages=messages), _request_timeout=API_TIMEOUT
-            )
+            async with self.reply_limiter.slot():
+                await self._api.messaging.reply_message(
+                    ReplyMessageRequest(reply_token=token, messages=messages), _request_timeout=API_TIMEOUT
+                )
         except ApiException as exc:
             if exc.status == 400 and _redelivered(event):
                 # A redelivered event's reply token may have expired; the answer still goes out.
@@ -489,7 +522,8 @@ def create_app(settings: LineSettings, dialog: Dialog, events: EventLog, push_ra
     to a reminder scheduler; run that in a cleanup context added after this app's own, so it
     starts after the API clients open and stops before they close."""
     api = LineApi(settings)
-    bot = LineBot(settings.channel_secret, dialog, events, api, LinePushChannel(api, RateLimiter(push_rate)))
+    push = LinePushChannel(api, RateLimiter(push_rate))
+    bot = LineBot(settings.channel_secret, dialog, events, api, push, RateLimiter(push_rate))
     app = web.Application()
     app[LINE_BOT] = bot
     app.router.add_post("/callback", bot.callback)

@@ -48,6 +48,21 @@ class Button:
             raise ButtonDataTooLong(f"button data over {BUTTON_DATA_LIMIT} bytes: {self.data!r}")
 
 
+@dataclass(frozen=True)
+class Card:
+    """What a rich card (a LINE Flex bubble) shows of a reply, from the values its text was worded
+    from (handlers/cards.py builds it beside the text): the figure or date large under `title`,
+    the parts or working as (label, value) rows, notes, the source line in small type, and the
+    follow-up buttons at the foot."""
+
+    headline: str  # the figure or date: "250,000 元", "114年5月5日"
+    title: str  # what the headline is: "模式一・20 班 最多補助合計"
+    rows: tuple[tuple[str, str], ...] = ()  # parts or working: ("雙語生活化", "25萬")
+    notes: tuple[str, ...] = ()
+    source: str = ""  # the reply's compact source line
+    actions: tuple[Button, ...] = ()  # details, the closest related question, ...
+
+
 @dataclass
 class Reply:
     """One reply: `text` is what a chat shows (body and source line), the rest is for programs."""
@@ -62,6 +77,7 @@ class Reply:
     suggestions: list[Suggestion] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)
     body: str = ""  # the text without the source line
+    card: Card | None = None  # the same reply as a card, for channels that show cards (LINE)
 
     @property
     def confident(self) -> bool:

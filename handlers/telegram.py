@@ -1,9 +1,10 @@
 """The Telegram channel: a python-telegram-bot Application around the shared `Dialog`.
 
 This module only translates. Telegram updates become calls on `Dialog` (text, commands,
-button taps, documents, everything else) and each `Reply` becomes one or more plain-text
-messages (no parse mode, so nothing needs escaping) with its buttons as an inline keyboard.
-Every request, replies and reminder pushes alike, goes through PTB's AIORateLimiter.
+button taps, documents, everything else) and each `Reply` becomes one or more HTML messages
+(all of the text escaped, its figure in bold: handlers/telegram_html.py) with its buttons as an
+inline keyboard. Inline queries are answered by handlers/telegram_inline.py. Every request,
+replies and reminder pushes alike, goes through PTB's AIORateLimiter.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType, MessageLimit
+from telegram.constants import ChatAction, ChatMemberStatus, ChatType, MessageLimit, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -33,6 +34,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     ExtBot,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -40,6 +42,8 @@ from telegram.ext import (
 from handlers.dialog import Button, ChatRef, Dialog, Reply, parse_command
 from handlers.feedback import is_feedback
 from handlers.settings import TelegramSettings
+from handlers.telegram_html import chunks_html
+from handlers.telegram_inline import InlineAnswers
 from handlers.text_split import split_text
 from reminders.push import PushChannel, PushOutcome
 
@@ -146,15 +150,27 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
     quote = None
     if update.message is not None and chat.type != ChatType.PRIVATE:
         quote = ReplyParameters(update.message.message_id, allow_sending_without_reply=True)
-    chunks = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+    chunks = chunks_html(reply, split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH))
     for index, chunk in enumerate(chunks):
         await context.bot.send_message(
             chat.id,
             chunk,
+            parse_mode=ParseMode.HTML,
             message_thread_id=thread,
             reply_parameters=quote if index == 0 else None,
             reply_markup=keyboard(reply.buttons) if index == len(chunks) - 1 else None,
         )
+
+
+async def _typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "typing…" in the chat while a budget file is fetched and checked (Telegram shows it for 5
+    seconds or until the reply); a courtesy, so a failure is only logged."""
+    message = update.effective_message
+    thread = message.message_thread_id if isinstance(message, Message) and message.is_topic_message else None
+    try:
+        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.TYPING, message_thread_id=thread)
+    except TelegramError as exc:
+        log.info("typing indicator not shown: %s", exc)
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -169,6 +185,7 @@ class TelegramHandlers:
 
     def __init__(self, dialog: Dialog) -> None:
         self.dialog = dialog
+        self.inline = InlineAnswers(dialog)
 
     @staticmethod
     def _addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -210,6 +227,7 @@ class TelegramHandlers:
         name = document.file_name or ""
         reply = self.dialog.refuse_file(chat, name, document.file_size, hint)
         if reply is None:
+            await _typing(update, context)
             file = await document.get_file()
             content = bytes(await file.download_as_bytearray())
             reply = await asyncio.to_thread(self.dialog.handle_file, chat, name, content, hint)
@@ -252,6 +270,7 @@ def add_handlers(application: TelegramApp, handlers: TelegramHandlers) -> None:
     )
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _NEW_MESSAGES, handlers.text))
     application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(InlineQueryHandler(handlers.inline.handle))
     application.add_handler(
         MessageHandler(filters.Document.ALL & ~filters.ANIMATION & _NEW_MESSAGES, handlers.document)
     )

@@ -103,6 +103,16 @@ TEXTS: dict[str, dict[str, Any]] = {
         "zh": "我記得貴校：{facts}。計算會直接用這些；要改請再輸入 /school …，/forget 清除。",
         "en": "I remember your school as: {facts}. Calculations use these; /school … changes them, /forget clears them.",
     },
+    "budget_help": {
+        "zh": "把經費表直接傳給我，我會逐項檢查單價與上限，並標出超過的項目。\n"
+        "・格式：CSV 或 YAML 檔（.csv、.yaml、.yml），{mb} MB 以內\n"
+        "・欄位：面向,類別,項目,單價,數量,金額（例：雙語生活化,經常門,住宿費,3500,2,7000）\n"
+        "・先用 /school 告訴我貴校的模式與班級數，就會一併對照貴校的補助上限。",
+        "en": "Send me the budget file itself and I will check each line's unit price and cap, and mark what is over.\n"
+        "- Format: a CSV or YAML file (.csv, .yaml, .yml), up to {mb} MB\n"
+        "- Columns: part,category,item,unit_price,quantity,amount (or 面向,類別,項目,單價,數量,金額)\n"
+        "- Tell me your school first with /school and I also compare it with your school's ceiling.",
+    },
     "file_too_big": {
         "zh": "檔案太大了（上限 {mb} MB）。請傳經費表的 CSV 或 YAML 檔。",
         "en": "That file is too large ({mb} MB at most). Please send the budget as a CSV or YAML file.",

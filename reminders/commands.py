@@ -11,12 +11,12 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from knowledge.textnorm import excerpt
 
 from . import schedule, texts
-from .calendar import PlanCalendar, as_taipei, taipei_now
+from .calendar import Deadline, PlanCalendar, as_taipei, taipei_now
 from .store import DEFAULT_LEAD_DAYS, StoreError, Subscription, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,12 @@ class ReminderCommands:
             parts += [texts.undated_block(d, lang) for d in undated]
         parts.append(self._msg(lang, "deadlines_foot"))
         return "\n".join(parts)
+
+    def upcoming(self) -> tuple[date, list[Deadline]]:
+        """Today (Taipei) and what /deadlines lists: the dated deadlines from today on, soonest
+        first, then the undated ones (date None)."""
+        today = as_taipei(self._clock()).date()
+        return today, [*self._calendar.deadlines(after=today)[:MAX_LISTED], *self._calendar.undated()]
 
     def subscribe(self, channel: str, chat_id: str, args: str, lang: str) -> str:
         return self.try_subscribe(channel, chat_id, args, lang)[1]

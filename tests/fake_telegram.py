@@ -2,9 +2,15 @@
 
 python-telegram-bot talks to it through `base_url`/`base_file_url` exactly as it talks to
 Telegram: getMe, long-polling getUpdates with offsets, sendMessage, answerCallbackQuery,
-setMyCommands, getFile and the file download, webhooks... Unknown methods are logged and
-answered `ok`. Every call is recorded for assertions, and a test can make a method fail for
-a chat (403 "bot was blocked by the user", 400 "chat not found", 429, a dropped connection).
+answerInlineQuery, sendChatAction, setMyCommands, getFile and the file download, webhooks...
+Unknown methods are logged and answered `ok`. Every call is recorded for assertions, and a test
+can make a method fail for a chat (403 "bot was blocked by the user", 400 "chat not found", 429,
+a dropped connection).
+
+Text sent with parse_mode HTML is parsed as Telegram parses it: a tag Telegram does not support,
+an unclosed tag, or a bare `<` or `&` is refused with Telegram's 400 "can't parse entities". The
+recorded `text` is then what the user sees (tags removed, entities unescaped) with the formatting
+in `entities`, and `html` is what the bot sent.
 
 Tests queue updates with the builders (`message`, `callback`, `document`, ...), which fill in
 what Telegram would: command and @mention entities with UTF-16 offsets, chats, users, dates.
@@ -13,6 +19,7 @@ what Telegram would: command and @mention entities with UTF-16 offsets, chats, u
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import json
 import logging
@@ -38,7 +45,7 @@ BOT_USER = {
     "username": "policybot_test_bot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,
 }
 USER = {"id": 5001, "is_bot": False, "first_name": "林老師", "language_code": "zh-hant"}
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "雙語計畫承辦群組"}
@@ -55,6 +62,7 @@ _NESTED = {
     "reply_parameters",
     "link_preview_options",
     "results",
+    "button",
 }
 # Methods whose Telegram result is just `true`.
 _TRUE = {
@@ -63,11 +71,85 @@ _TRUE = {
     "deletemycommands",
     "setwebhook",
     "deletewebhook",
-    "sendchataction",
     "close",
     "logout",
 }
 _MENTION = re.compile(r"@[A-Za-z0-9_]{5,32}")
+# The tags of Telegram's HTML style and the entity each makes.
+_HTML_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "a": "text_link",
+    "blockquote": "blockquote",
+}
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?>")
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9A-Fa-f]+);")
+_CHAT_ACTIONS = {
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
+    "upload_video_note",
+}
+
+
+class HtmlError(ValueError):
+    """What Telegram answers 400 "Bad Request: can't parse entities: ..." for."""
+
+
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's reading of an HTML-formatted text: (what the user sees, its entities)."""
+    seen: list[str] = []
+    entities: list[dict[str, Any]] = []
+    open_tags: list[tuple[str, int]] = []
+    offset = i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "<":
+            tag = _TAG.match(text, i)
+            at = len(text[:i].encode())
+            if tag is None:
+                raise HtmlError(f"can't parse entities: unexpected '<' at byte offset {at}")
+            name = tag.group(2).lower()
+            if name not in _HTML_TAGS:
+                raise HtmlError(f'can\'t parse entities: unsupported start tag "{name}" at byte offset {at}')
+            if tag.group(1):
+                if not open_tags or open_tags[-1][0] != name:
+                    raise HtmlError(f'can\'t parse entities: unmatched end tag at byte offset {at}, expected "{name}"')
+                _, start = open_tags.pop()
+                entities.append({"type": _HTML_TAGS[name], "offset": start, "length": offset - start})
+            else:
+                open_tags.append((name, offset))
+            i = tag.end()
+            continue
+        if char == "&":
+            entity = _ENTITY.match(text, i)
+            if entity is None:
+                raise HtmlError(f"can't parse entities: unsupported entity at byte offset {len(text[:i].encode())}")
+            char, i = html.unescape(entity.group()), entity.end()
+        else:
+            i += 1
+        seen.append(char)
+        offset += _utf16(char)
+    if open_tags:
+        raise HtmlError(f"can't parse entities: can't find end tag corresponding to start tag \"{open_tags[-1][0]}\"")
+    return "".join(seen), sorted(entities, key=lambda e: e["offset"])
 
 
 @dataclass
@@ -250,6 +332,10 @@ class FakeTelegram:
         }
         return self.message(sticker=sticker, **fields)
 
+    def inline_query(self, query: str, *, user: dict[str, Any] = USER) -> int:
+        """Queue an inline query (`@bot query` typed in any chat)."""
+        return self.add_update(inline_query={"id": str(next(self._ids)), "from": user, "query": query, "offset": ""})
+
     def my_chat_member(self, status: str, *, user: dict[str, Any] = USER, chat: dict[str, Any] | None = None) -> int:
         """Queue the update Telegram sends when the bot's membership changes (e.g. "kicked": blocked)."""
         old = {"status": "member", "user": BOT_USER}
@@ -316,6 +402,16 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        if params.get("parse_mode") == "HTML" and isinstance(params.get("text"), str):
+            try:
+                visible, entities = parse_html(params["text"])
+            except HtmlError as exc:
+                self.calls.append(Call(method, params))
+                self._notify()
+                return web.json_response(
+                    {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"}, status=400
+                )
+            params = {**params, "html": params["text"], "text": visible, "entities": entities}
         self.calls.append(Call(method, params))
         self._notify()
         failure = self._take_failure(method, params.get("chat_id"))
@@ -384,6 +480,45 @@ class FakeTelegram:
             message["reply_markup"] = params["reply_markup"]
         self.sent.append(message)
         return self._ok(message)
+
+    async def _api_sendchataction(self, params: dict[str, Any]) -> web.Response:
+        if params.get("action") not in _CHAT_ACTIONS:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: wrong parameter action in request"},
+                status=400,
+            )
+        return self._ok(True)
+
+    async def _api_answerinlinequery(self, params: dict[str, Any]) -> web.Response:
+        """Checks the results as Telegram does; each result's message gets `text` (seen) and `html`."""
+        results = params.get("results") or []
+        ids = [r.get("id", "") for r in results]
+        problems = []
+        if len(results) > 50:
+            problems.append("too many results")
+        if len(set(ids)) != len(ids) or not all(0 < len(i.encode()) <= 64 for i in ids):
+            problems.append("RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if not result.get("title") or not content.get("message_text"):
+                problems.append("result title and message text are required")
+                continue
+            text = content["message_text"]
+            if content.get("parse_mode") == "HTML":
+                try:
+                    text, content["entities"] = parse_html(text)
+                except HtmlError as exc:
+                    problems.append(str(exc))
+                    continue
+                content["html"] = content["message_text"]
+            content["text"] = text
+            if not 0 < _utf16(text) <= 4096:
+                problems.append("MESSAGE_TOO_LONG")
+        if problems:
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {problems[0]}"}, status=400
+            )
+        return self._ok(True)
 
     async def _api_getfile(self, params: dict[str, Any]) -> web.Response:
         file_id = params["file_id"]

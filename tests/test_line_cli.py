@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from fake_line import FakeLine
-from line_harness import SECRET, TOKEN, sign, text_event
+from line_harness import SECRET, TOKEN, USER, sign, text_event
 
 from bot.cli import main
 
@@ -137,3 +137,30 @@ async def test_policybot_line_serves_the_webhook_and_stops_cleanly(
     assert process.returncode == 0
     output = (out + err).decode()
     assert SECRET not in output and TOKEN not in output
+
+
+async def test_policybot_line_answers_a_ceiling_with_a_card_and_shows_loading_for_a_file(
+    fake: FakeLine, server: tuple[str, asyncio.subprocess.Process]
+) -> None:
+    url, process = server
+    budget = "面向,類別,項目,單價,數量,金額\n雙語生活化,經常門,住宿費,3500,2,7000\n".encode()
+    fake.contents["m-cli-file"] = budget
+    file = {"type": "file", "id": "m-cli-file", "fileName": "budget.csv", "fileSize": len(budget)}
+    events = [
+        text_event("我們 20 班做模式一最多補助多少？", reply_token="tok-cap"),
+        {**text_event("x", reply_token="tok-file"), "message": file},
+    ]
+    body = json.dumps({"destination": "Ubot", "events": events}).encode()
+    async with aiohttp.ClientSession() as session:
+        await _wait_healthy(session, url, process)
+        async with session.post(f"{url}/callback", data=body, headers={"X-Line-Signature": sign(body)}) as response:
+            assert response.status == 200
+    await fake.wait_for(lambda: len(fake.replies()) == 2, timeout=10)
+    by_token = {c.body["replyToken"]: c for c in fake.replies()}
+    [card] = by_token["tok-cap"].flexes()
+    assert "250,000 元" in card["altText"]
+    assert "住宿費" in "\n".join(by_token["tok-file"].texts())
+    assert [c.body["chatId"] for c in fake.loadings()] == [USER]
+    process.send_signal(signal.SIGINT)
+    await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0

@@ -101,7 +101,7 @@ async def test_start_shows_welcome_and_three_tappable_examples(
     assert reply["text"] == welcome.text and str(reply["chat_id"]) == str(USER["id"])
     assert [b["callback_data"] for b in buttons(reply)] == [b.data for b in welcome.buttons]
     assert len(buttons(reply)) == 3
-    assert "parse_mode" not in reply  # plain text: nothing to escape
+    assert reply["parse_mode"] == "HTML" and reply["html"] == reply["text"]  # nothing to escape or bold
 
     example = await tap(fake, welcome.buttons[2].data)
     assert example["text"] == reference(services).handle_button(CHAT, welcome.buttons[2].data).text
