@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from handlers import cards, replies
 from handlers.memory import SCHOOL_KEYS, ChatMemory, ChatRef, ChatState, Topic
@@ -56,6 +56,8 @@ from reminders.calendar import Deadline
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R", Reply, Reply | None)
 
 BUTTON_DATA_LIMIT = replies.BUTTON_DATA_LIMIT
 ASK_PREFIX = "ask:"
@@ -202,8 +204,21 @@ class Dialog:
         if (taken := self._taken(chat, text or "", "text", lang_hint)) is not None:
             return taken
         with self.memory.turn(chat) as box:
-            reply, box[0] = self._turn(box[0], text or "", lang_hint)
+            reply, box[0] = self._continuing(box[0], lambda state: self._turn(state, text or "", lang_hint))
         return self._seen(chat, text or "", "text", reply)
+
+    @staticmethod
+    def _continuing(state: ChatState, step: Callable[[ChatState], tuple[R, ChatState]]) -> tuple[R, ChatState]:
+        """Runs a turn; when it breaks on the stored topic (a query written by another version or
+        edited by hand) the turn runs again without that topic, keeping the school's facts and the
+        chat's language, rather than failing every message of the chat until the topic expires."""
+        try:
+            return step(state)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            if state.topic is None:
+                raise
+            log.warning("a chat's stored topic could not be continued; it is dropped", exc_info=True)
+            return step(replace(state, topic=None))
 
     def _turn(self, state: ChatState, text: str, hint: str | None) -> tuple[Reply, ChatState]:
         now = self._clock()
@@ -433,18 +448,9 @@ class Dialog:
                     return reply
         if data.startswith(PART_PREFIX) or data == DETAILS_DATA:
             with self.memory.turn(chat) as box:
-                topic = box[0].current_topic(self._clock(), self.topic_seconds)
-                lang = (topic.lang if topic else None) or box[0].lang or _hint(lang_hint)
-                if topic is not None and topic.query is not None:
-                    if data == DETAILS_DATA:
-                        reply, box[0] = self._details(box[0], topic, lang, self._clock())
-                        return reply
-                    part = data[len(PART_PREFIX) :]
-                    if part in ("bilingual_life", "partial_domains"):
-                        query = replace(topic.query, inputs=dict(topic.query.inputs) | {"part": part})
-                        reply, new_topic = self._compute(query, lang, {}, self._clock())
-                        box[0] = replace(box[0], topic=new_topic)
-                        return reply
+                taken, box[0] = self._continuing(box[0], lambda state: self._part(state, data, lang_hint))
+                if taken is not None:
+                    return taken
         if parse_command(data) is not None:  # buttons of earlier versions sent commands
             return self.handle_text(chat, data, lang_hint)
         # Data the bot never made (a stale or forged button): not the user's words, so no
@@ -452,6 +458,21 @@ class Dialog:
         lang = self.language(chat, lang_hint)
         welcome = self.welcome(chat, lang_hint)
         return Reply(f"{t('stale_button', lang)}\n\n{welcome.text}", welcome.buttons, lang)
+
+    def _part(self, state: ChatState, data: str, lang_hint: str | None) -> tuple[Reply | None, ChatState]:
+        """「詳細」 or one part of the last ceiling, from a button; None when there is no topic."""
+        topic = state.current_topic(self._clock(), self.topic_seconds)
+        lang = (topic.lang if topic else None) or state.lang or _hint(lang_hint)
+        if topic is None or topic.query is None:
+            return None, state
+        if data == DETAILS_DATA:
+            return self._details(state, topic, lang, self._clock())
+        part = data[len(PART_PREFIX) :]
+        if part not in ("bilingual_life", "partial_domains"):
+            return None, state
+        query = replace(topic.query, inputs=dict(topic.query.inputs) | {"part": part})
+        reply, new_topic = self._compute(query, lang, {}, self._clock())
+        return reply, replace(state, topic=new_topic)
 
     # -- files ------------------------------------------------------------------------------
 

@@ -78,12 +78,13 @@ class ChatState:
 
     @classmethod
     def from_json(cls, text: str) -> ChatState:
-        """A state read back; anything malformed is dropped rather than trusted."""
+        """A state read back; anything malformed is dropped (and logged) rather than trusted."""
         try:
             data = json.loads(text)
-        except (TypeError, ValueError):
-            return cls()
+        except (TypeError, ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
+            data = None
         if not isinstance(data, dict):
+            log.warning("a stored chat state could not be read; the chat starts afresh")
             return cls()
         lang = data.get("lang") if data.get("lang") in ("zh", "en") else None
         raw = data.get("school")
