@@ -179,12 +179,14 @@ class Dialog:
         self._clock = clock
         self._today = today or (lambda: date.fromtimestamp(self._clock()))
         self.observer = observer
-        # The knowledge-base entry of each budget item with a calculator (data, not a table here).
-        self._item_entries: dict[str, str] = {}
+        # The knowledge-base entries of each budget item with a calculator (data, not a table
+        # here), the one named after the item first; lecture fees have two (external, internal).
+        self._item_entries: dict[str, list[str]] = {}
         for entry in engine.kb.entries.values():
             item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
-            if item is not None and (item not in self._item_entries or entry.id.endswith(item)):
-                self._item_entries[item] = entry.id
+            if item is not None:
+                found = self._item_entries.setdefault(item, [])
+                found.insert(0, entry.id) if entry.id.endswith(item) else found.append(entry.id)
         replies.register_plans(
             [name for d in engine.kb.documents.values() for name in (d.short.zh, d.short.en)] + list(self.plan.plan)
         )
@@ -311,8 +313,15 @@ class Dialog:
     def _intent_for(self, u: Understanding, query: Query) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
         entry the engine is sure of for the question with the computation's facts."""
-        if query.item in self._item_entries:
-            return self._item_entries[query.item]
+        entries = self._item_entries.get(query.item or "", [])
+        if len(entries) > 1:  # the one the latest words pick (「內聘呢」 after 外聘: the internal fee)
+            picked: list[str | None] = []
+            for text in (u.normalised, str(query.inputs.get("text") or "")):
+                ranked = self.engine.answer(text)
+                picked += [ranked.intent] if ranked.confident else []
+            return next((e for e in picked if e in entries), entries[0])
+        if entries:
+            return entries[0]
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and not query.inputs.get("focus"):
             return self.engine.tier_entry(dict(slots))

@@ -28,7 +28,7 @@ from handlers.memory import Topic
 from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.queries import CAPITAL, CEILING, ITEM, Query, query_for, revise
+from knowledge.queries import CAPITAL, CEILING, ITEM, VERDICT, Query, named_item, query_for, revise
 from knowledge.slots import Slots, satisfies
 from knowledge.understand import Understanding
 
@@ -229,7 +229,7 @@ def _follow_up(
             revised = revise(earlier.query, u, rules)
             if revised is not None and about_the_school(u) and school:
                 revised = _with_school(revised, u, school)
-            same_kind = fresh is None or fresh.kind == revised.kind if revised else False
+            same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             if revised is not None and (same_kind or u.correction or u.returns):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, u))
         elif earlier.entry is not None and fresh is None:
@@ -241,6 +241,11 @@ def _follow_up(
                 if decision is not None:
                     return decision
     return None
+
+
+def _kin(kind: str) -> str:
+    """Kinds a follow-up may move between: an item's amount and whether a price fits it."""
+    return ITEM if kind == VERDICT else kind
 
 
 def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
@@ -289,6 +294,7 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
     item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
     if item is None:
         return None
+    item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
     query = query_for(replace(u, item=item), rules)
     if query is not None and query.item == item:
         return query
@@ -324,6 +330,19 @@ def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None
     return min(span[0] + offset, span[1])
 
 
+# Words a follow-up swaps for their counterpart (「內聘呢」 after 外聘): the earlier question is read
+# without the word replaced.
+_CONTRASTS = (("外聘", "內聘"), ("external", "internal"), ("全天", "半天"), ("full day", "half day"))
+
+
+def _without_contrasts(earlier: str, now: str) -> str:
+    for one, other in _CONTRASTS:
+        for said, replaced in ((one, other), (other, one)):
+            if said in now and replaced in earlier and said not in earlier:
+                earlier = earlier.replace(replaced, " ")
+    return earlier
+
+
 def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) -> Decision | None:
     """A follow-up on a knowledge-base answer: 「那111呢」「國中呢」 ask the same entry for other
     slots; 「那姊妹校 110學年度呢」 names a topic of its own, answered with the slots carried over;
@@ -351,7 +370,8 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) 
     if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
-    combined = replace(u, normalised=f"{topic.text} {u.normalised}", matching=f"{topic.text} {u.matching}")
+    earlier = _without_contrasts(topic.text, u.normalised)
+    combined = replace(u, normalised=f"{earlier} {u.normalised}", matching=f"{earlier} {u.matching}")
     answer = engine.answer_to(combined, _slots_from(merged), lang=lang)
     if answer.confident:
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)

@@ -30,8 +30,8 @@ DETAILS = (
     Detail(
         "date",
         re.compile(
-            r"哪一天|哪天|幾月幾號|截止日|截止日期|什麼時候截止|哪一年締結|哪年締結|"
-            r"deadline to submit|what date|which date|when is the deadline|which year did"
+            r"哪一天|哪天|幾月幾號|截止日|截止日期|什麼時候截止|"
+            r"deadline to submit|what date|which date|when is the deadline"
         ),
         re.compile(
             r"\d+\s*年\s*\d+\s*月\s*\d+\s*日|\d{4}/\d{1,2}/\d{1,2}|\d+\s*月\s*\d+\s*日|\d{4}-\d{2}-\d{2}|"
@@ -39,9 +39,15 @@ DETAILS = (
         ),
     ),
     Detail(
+        "year",
+        re.compile(r"哪[一1]?年(?:締結|開始|成立|簽)|which year did|what year did"),
+        re.compile(r"\d{2,4}\s*學?年|school year \d+|\b(?:19|20)\d\d\b"),
+    ),
+    Detail(
         "score",
         re.compile(r"幾分|多少分|分數|\bscores?\b|\bpoints\b"),
-        re.compile(r"\d+\s*分(?!之|鐘)|分以上|分數|幾分|no (?:test )?scores?|score"),
+        # a score, or the plan's own yardstick (CEFR levels) in its place
+        re.compile(r"\d+\s*分(?!之|鐘)|分以上|\d+\s*%|no (?:test )?scores?|\bcefr\b|\b[abc][12]\b"),
     ),
     Detail(
         "place",
@@ -52,6 +58,12 @@ DETAILS = (
         re.compile(
             r"大學|海大|德州|考柏克利|美國|日本|政府|國教署|教育局|university|texas|government|administration|bureau"
         ),
+    ),
+    Detail(
+        # The plans count schools (「本市四所高中」) and set who may apply, but name none.
+        "schools",
+        re.compile(r"哪幾間|哪幾所|(?:是|有)哪些學校|which schools (?:are|were|have|took)|names? of the schools"),
+        re.compile(r"(?!)"),
     ),
     Detail(
         "country_or_language",
@@ -75,10 +87,19 @@ DETAILS = (
 )
 
 
+_HOW_MANY = re.compile(r"\bhow many ([a-z]{3,})")
+# Counted things an answer gives as a number without naming them again.
+_PLAIN_COUNTS = {"time", "year", "month", "week", "day", "hour", "period", "people", "person", "session"}
+
+
 def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
     """The kind of detail `question` asks that none of `answers` gives, or None."""
     text = " ".join(answers).lower()
     for detail in DETAILS:
         if detail.asked.search(question) and not detail.given.search(text):
             return detail.kind
+    counted = _HOW_MANY.search(question)
+    noun = counted.group(1).rstrip("s") if counted else ""
+    if counted and noun not in _PLAIN_COUNTS and noun[:5] not in text:  # "how many seats": no seats in the answer
+        return "count"
     return None

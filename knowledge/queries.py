@@ -407,7 +407,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         "lecture_fee": ("periods", "hours", "amounts"),
         "consultation_fee": ("hours", "amounts", "half_day", "full_day"),
         "attendance_fee": ("people", "occasions", "amounts"),
-        "meals": ("people", "amounts"),
+        "meals": ("people", "amounts", "days", "full_day", "half_day"),
         "lodging": ("people", "nights", "days", "amounts"),
         "teaching_materials": ("classes", "amounts", "periods"),
         "language_study": ("people", "semesters", "amounts"),
