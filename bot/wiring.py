@@ -61,6 +61,11 @@ def build_services(settings: Settings) -> Services:
     knowledge = load_knowledge(settings.data_dir)
     engine, calendar = knowledge.engine, knowledge.calendar
     store = SubscriptionStore(settings.db_path)
+    try:
+        store.db.check_writable()  # a read-only file would open and fail at the first write
+    except BaseException:
+        store.close()
+        raise
     reminders = ReminderCommands(store, calendar)
     return Services(
         engine=engine,

@@ -9,7 +9,8 @@ import sys
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -31,13 +32,20 @@ def taipei(*args: int) -> datetime:
 class FakeChannel:
     """Delivers into `inbox` unless told otherwise; `script[chat]` lists outcomes to return first."""
 
+    retry_keys = False
+    concurrency = 32
+
     def __init__(self, name: str = "telegram", script: dict[str, list[PushOutcome]] | None = None):
         self.name = name
         self.script = script or {}
         self.inbox: list[tuple[str, str]] = []
         self.calls = 0
 
-    async def push(self, chat_id: str, text: str) -> PushOutcome:
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        yield
+
+    async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
         self.calls += 1
         planned = self.script.get(chat_id)
         outcome = planned.pop(0) if planned else PushOutcome.SENT
@@ -126,21 +134,22 @@ async def test_blocked_chat_is_unsubscribed(store):
     assert channel.calls == 1
 
 
-async def test_failed_push_is_retried_on_the_next_run_then_not_again(store):
+async def test_failed_push_is_retried_with_back_off_then_on_the_next_run_then_not_again(store):
     closeout_only(store)
-    channel = FakeChannel(script={"42": [PushOutcome.FAILED]})
-    scheduler = ReminderScheduler(store, CAL, {"telegram": channel})
-    assert await scheduler.run_due(taipei(2027, 8, 31, 9)) == 0
-    assert await scheduler.run_due(taipei(2027, 8, 31, 9, 1)) == 1
+    channel = FakeChannel(script={"42": [PushOutcome.FAILED] * 4})
+    scheduler = ReminderScheduler(store, CAL, {"telegram": channel}, retry_backoff=0.01)
+    assert await scheduler.run_due(taipei(2027, 8, 31, 9)) == 0  # three tries in this run
+    assert channel.calls == 3 and store.sent_log_counts() == {"failed": 1}
+    assert await scheduler.run_due(taipei(2027, 8, 31, 9, 1)) == 1  # certainly not delivered: again
     assert await scheduler.run_due(taipei(2027, 8, 31, 9, 2)) == 0
-    assert channel.calls == 2 and len(channel.inbox) == 1
+    assert channel.calls == 5 and len(channel.inbox) == 1
 
 
-async def test_push_that_raises_is_not_retried(store):
+async def test_push_that_may_have_been_delivered_is_not_retried_without_retry_keys(store):
     closeout_only(store)
 
     class Flaky(FakeChannel):
-        async def push(self, chat_id: str, text: str) -> PushOutcome:
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
             self.calls += 1
             raise TimeoutError("sent, but no answer")  # outcome unknown: maybe delivered
 
@@ -148,7 +157,7 @@ async def test_push_that_raises_is_not_retried(store):
     scheduler = ReminderScheduler(store, CAL, {"telegram": channel})
     assert await scheduler.run_due(taipei(2027, 8, 31, 9)) == 0
     assert await scheduler.run_due(taipei(2027, 8, 31, 9, 1)) == 0
-    assert channel.calls == 1 and store.interrupted() == 1
+    assert channel.calls == 1 and store.sent_log_counts() == {"unsure": 1}
 
 
 CRASHING_PROCESS = textwrap.dedent("""
@@ -160,8 +169,10 @@ CRASHING_PROCESS = textwrap.dedent("""
     from datetime import datetime
 
     class CrashAfterDelivery:
-        name = "telegram"
-        async def push(self, chat_id, text):
+        name, retry_keys, concurrency = "telegram", False, 1
+        def slot(self):
+            return asyncio.Semaphore(1)
+        async def push(self, chat_id, text, retry_key=None):
             with open(sys.argv[1], "a", encoding="utf-8") as inbox:
                 inbox.write(chat_id + "\\n")
             os._exit(9)  # the user has the message; the process dies before recording it
@@ -181,19 +192,20 @@ async def test_crash_between_push_and_record_never_shows_a_duplicate(tmp_path):
     assert inbox.read_text().split() == ["42"]
 
     class FileInbox(FakeChannel):
-        async def push(self, chat_id: str, text: str) -> PushOutcome:
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
             with open(inbox, "a", encoding="utf-8") as f:
                 f.write(chat_id + "\n")
             return PushOutcome.SENT
 
     store = SubscriptionStore(db)  # the restarted bot
-    assert store.interrupted() == 1
+    assert store.in_flight() == 1
     channels = {"telegram": FileInbox()}
     runs: list[int] = []
     restarted = ReminderScheduler(store, CAL, channels, clock=lambda: runs.append(1) or taipei(2027, 8, 31, 9, 1))
     restarted.start()  # logs the interrupted reminder and runs the catch-up
     await until(lambda: runs)
     await restarted.shutdown()
+    assert store.sent_log_counts() == {"unsure": 1}  # taken over: maybe delivered, never resent
     assert inbox.read_text().split() == ["42"]  # the 30-day reminder: seen once
     scheduler = ReminderScheduler(store, CAL, channels)
     assert await scheduler.run_due(taipei(2027, 9, 1, 9)) == 0
@@ -212,7 +224,7 @@ class RateLimitedChannel(FakeChannel):
         self.lock = asyncio.Lock()
         self.per_chat: Counter[str] = Counter()
 
-    async def push(self, chat_id: str, text: str) -> PushOutcome:
+    async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
         async with self.lock:
             while True:
                 now = time.monotonic()
@@ -294,7 +306,7 @@ async def test_shutdown_lets_a_push_in_flight_finish_and_be_recorded(store):
     release = asyncio.Event()
 
     class Slow(FakeChannel):
-        async def push(self, chat_id: str, text: str) -> PushOutcome:
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
             self.calls += 1
             await release.wait()
             return PushOutcome.SENT
@@ -308,7 +320,7 @@ async def test_shutdown_lets_a_push_in_flight_finish_and_be_recorded(store):
     assert not stopping.done()  # waits for the push in flight
     release.set()
     await asyncio.wait_for(stopping, 2)
-    assert store.interrupted() == 0 and len(store.settled()) == 1
+    assert store.in_flight() == 0 and len(store.settled()) == 1
 
 
 def test_start_needs_a_running_loop(store):
