@@ -2,9 +2,13 @@
 
 It serves the API host and the data (content) host on one port, records every call, checks
 requests the way LINE does (bearer token, at most 5 messages of at most 5,000 characters,
-quick-reply limits, single-use reply tokens, retry keys) and can be told to refuse: 403 for a
-user, 400 "Failed to send messages" for an unknown user, any status (429, 500) for every push, an
-expired reply token.
+quick-reply limits, single-use reply tokens, retry keys: a push whose key was accepted before is
+409) and can be told to refuse: 403 for a user, 400 "Failed to send messages" for an unknown user,
+any status (429 with a Retry-After, 500) for every push or for the next few, an expired reply token.
+
+Slow and failing modes: `latency` (every answer takes that long), `stall_pushes` (a push is
+accepted, so the user has it, but never answered: the connection hangs), and it keeps count of the
+requests in flight. `delivered` holds the pushes LINE accepted: what users saw.
 """
 
 from __future__ import annotations
@@ -71,6 +75,14 @@ class FakeLine:
         self.unknown: set[str] = set()  # push -> 400 Failed to send messages
         self.expired_tokens: set[str] = set()  # reply -> 400 Invalid reply token
         self.push_status: int | None = None  # answer every push with this status (429, 500 ...)
+        self.push_failures: list[int] = []  # statuses for the next pushes, one each
+        self.reply_failures: list[int] = []  # statuses for the next replies, one each
+        self.retry_after: str | None = None  # Retry-After header of a 429
+        self.latency = 0.0  # seconds before every API answer
+        self.stall_pushes = False  # accept a push, then never answer
+        self.delivered: list[Call] = []  # pushes accepted (200): what users saw
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._used_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
         self._ids = itertools.count(1)
@@ -82,7 +94,7 @@ class FakeLine:
         app.router.add_post(REPLY, self._reply)
         app.router.add_post(PUSH, self._push)
         app.router.add_get("/v2/bot/message/{message_id}/content", self._content)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -102,6 +114,9 @@ class FakeLine:
     def pushes(self, to: str | None = None) -> list[Call]:
         return [c for c in self.calls if c.path == PUSH and (to is None or c.body["to"] == to)]
 
+    def accepted_pushes(self, to: str | None = None) -> int:
+        return sum(1 for c in self.delivered if to is None or c.body["to"] == to)
+
     def content_fetches(self) -> list[Call]:
         return [c for c in self.calls if c.path.endswith("/content")]
 
@@ -118,6 +133,13 @@ class FakeLine:
 
     async def _record(self, request: web.Request) -> Call | web.Response:
         body = await request.json() if request.can_read_body else None
+        if self.latency:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                self.in_flight -= 1
         call = Call(
             request.method,
             request.path,
@@ -136,6 +158,8 @@ class FakeLine:
         if isinstance(call, web.Response):
             return call
         token = call.body.get("replyToken")
+        if self.reply_failures:
+            return self._refusal(self.reply_failures.pop(0))
         if token in self.expired_tokens or token in self._used_tokens:
             return _error(400, "Invalid reply token")
         if errors := _message_errors(call.body.get("messages")):
@@ -148,13 +172,10 @@ class FakeLine:
         if isinstance(call, web.Response):
             return call
         to = call.body.get("to")
+        if self.push_failures:
+            return self._refusal(self.push_failures.pop(0))
         if self.push_status is not None:
-            return _error(
-                self.push_status,
-                "The API rate limit has been exceeded. Try again later."
-                if self.push_status == 429
-                else "Internal server error",
-            )
+            return self._refusal(self.push_status)
         if to in self.blocked:
             return _error(403, "Access to this API is not available for your account")
         if to in self.unknown:
@@ -166,7 +187,18 @@ class FakeLine:
             return _error(409, "The retry key is already accepted")
         if retry_key:
             self._retry_keys.add(retry_key)
+        self.delivered.append(call)
+        if self.stall_pushes:
+            await asyncio.Event().wait()  # accepted, but the answer never comes
         return self._sent(call.body["messages"])
+
+    def _refusal(self, status: int) -> web.Response:
+        if status == 429:
+            response = _error(429, "The API rate limit has been exceeded. Try again later.")
+            if self.retry_after is not None:
+                response.headers["Retry-After"] = self.retry_after
+            return response
+        return _error(status, "Internal server error" if status >= 500 else "Bad request")
 
     async def _content(self, request: web.Request) -> web.Response:
         call = await self._record(request)
