@@ -4,7 +4,9 @@ python-telegram-bot talks to it through `base_url`/`base_file_url` exactly as it
 Telegram: getMe, long-polling getUpdates with offsets, sendMessage, answerCallbackQuery,
 setMyCommands, getFile and the file download, webhooks... Unknown methods are logged and
 answered `ok`. Every call is recorded for assertions, and a test can make a method fail for
-a chat (403 "bot was blocked by the user", 400 "chat not found", 429, a dropped connection).
+a chat (403 "bot was blocked by the user", 400 "chat not found", 429 with retry_after, 5xx, a
+proxy's 502 page, a dropped connection, a message delivered but never answered), and `latency`
+slows every answer down.
 
 Tests queue updates with the builders (`message`, `callback`, `document`, ...), which fill in
 what Telegram would: command and @mention entities with UTF-16 offsets, chats, users, dates.
@@ -43,6 +45,8 @@ BOT_USER = {
 USER = {"id": 5001, "is_bot": False, "first_name": "林老師", "language_code": "zh-hant"}
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "雙語計畫承辦群組"}
 DROP = 0  # a "status" for fail(): close the connection without answering
+STALL = -1  # deliver the message, then never answer (the connection hangs)
+GATEWAY = -2  # a proxy's 502 page instead of the Bot API's JSON
 
 # Parameters PTB sends as JSON strings inside a form (or as JSON values in a JSON body).
 _NESTED = {
@@ -123,6 +127,9 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._closing = False
         self.port = 0
+        self.latency = 0.0  # seconds before every answer (getUpdates excepted)
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     # -- server -----------------------------------------------------------------------------
 
@@ -130,7 +137,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -316,9 +323,19 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.latency and method.lower() != "getupdates":
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                self.in_flight -= 1
         self.calls.append(Call(method, params))
         self._notify()
         failure = self._take_failure(method, params.get("chat_id"))
+        if failure is not None and failure.status == STALL:
+            await self._api_sendmessage(params)  # the user has it
+            await asyncio.Event().wait()
         if failure is not None:
             return self._failure(request, failure)
         if method.lower() in _TRUE:
@@ -346,6 +363,8 @@ class FakeTelegram:
 
     @staticmethod
     def _failure(request: web.Request, failure: _Failure) -> web.StreamResponse:
+        if failure.status == GATEWAY:
+            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         if failure.status == DROP:
             assert request.transport is not None
             request.transport.close()
