@@ -281,6 +281,8 @@ class ReminderScheduler:
                 if state is not None and state.taken:
                     self._report_takeover(name, channel, state.previous, state.interrupted)
                     await asyncio.to_thread(self._store.forget_next_due, [name])
+                    if state.previous and self._started:  # taken over while running: push now
+                        self._scheduler.modify_job(JOB_ID, next_run_time=datetime.now(TAIPEI))
             except StoreError as exc:
                 log.warning("%s reminders: cannot take or renew the push lease (%s)", name, exc)
                 self._leases.pop(name, None)
@@ -356,6 +358,11 @@ class ReminderScheduler:
         self._current = asyncio.ensure_future(self.run_due())
         try:
             await asyncio.shield(self._current)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # APScheduler's shutdown cancels its job; the run itself goes on to finish the pushes
+            # in flight, and shutdown() waits for it.
         except StoreError as exc:
             log.error("reminder run stopped: %s; retrying at the next tick", exc)
         except Exception:

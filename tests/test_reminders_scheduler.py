@@ -18,6 +18,7 @@ import pytest
 
 from reminders.calendar import TAIPEI, PlanCalendar
 from reminders.push import PushOutcome
+from reminders.ratelimit import RateLimiter
 from reminders.scheduler import ReminderScheduler
 from reminders.store import SubscriptionStore
 
@@ -326,3 +327,62 @@ async def test_shutdown_lets_a_push_in_flight_finish_and_be_recorded(store):
 def test_start_needs_a_running_loop(store):
     with pytest.raises(RuntimeError):
         ReminderScheduler(store, CAL, {}).start()
+
+
+async def test_stop_drops_the_reminders_waiting_for_the_rate_limit_and_lets_the_one_in_flight_finish(store):
+    for chat in ("1", "2", "3", "4"):
+        closeout_only(store, chat=chat)
+    release = asyncio.Event()
+
+    class OneAtATime(FakeChannel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.limiter = RateLimiter(1, period=60)
+
+        def slot(self):  # type: ignore[no-untyped-def]
+            return self.limiter.slot()
+
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
+            self.calls += 1
+            await release.wait()
+            return PushOutcome.SENT
+
+    channel = OneAtATime()
+    scheduler = ReminderScheduler(store, CAL, {"telegram": channel})
+    run = asyncio.create_task(scheduler.run_due(taipei(2027, 8, 31, 9)))
+    await until(lambda: channel.calls == 1)
+    scheduler.stop()  # the other three wait for the limiter: dropped at once, never claimed
+    release.set()
+    assert await asyncio.wait_for(run, 2) == 1
+    assert store.sent_log_counts() == {"sent": 1} and channel.calls == 1
+
+
+async def test_only_the_lease_holder_pushes_and_only_the_taker_reports_what_a_dead_holder_left(
+    tmp_path, caplog: pytest.LogCaptureFixture
+):
+    path = tmp_path / "policybot.db"
+    a_store, b_store = SubscriptionStore(path), SubscriptionStore(path)
+    for chat in ("1", "2", "3"):
+        closeout_only(a_store, chat=chat)
+    hang = asyncio.Event()
+
+    class Hangs(FakeChannel):
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
+            self.calls += 1
+            await hang.wait()  # the process "dies" with these requests out
+            return PushOutcome.SENT
+
+    a = ReminderScheduler(a_store, CAL, {"telegram": Hangs()}, holder="A", lease_seconds=0.3)
+    b_channel = FakeChannel()
+    b = ReminderScheduler(b_store, CAL, {"telegram": b_channel}, holder="B", lease_seconds=0.3)
+    dying = asyncio.create_task(a.run_due(taipei(2027, 8, 31, 9)))
+    await until(lambda: a_store.in_flight() == 3)
+    assert await b.run_due(taipei(2027, 8, 31, 9)) == 0 and b_channel.calls == 0  # A holds the lease
+    assert "in flight" not in caplog.text  # B reports nothing of A's live pushes
+    dying.cancel()  # A dies: its lease is no longer renewed ...
+    await asyncio.sleep(0.4)  # ... and expires
+    assert await b.run_due(taipei(2027, 8, 31, 9, 1)) == 0  # may have been delivered: not repeated
+    assert "3 push(es) were in flight when the previous pusher stopped" in caplog.text
+    assert b_store.sent_log_counts() == {"unsure": 3} and b_channel.calls == 0
+    a_store.close()
+    b_store.close()

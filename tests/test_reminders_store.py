@@ -254,3 +254,22 @@ def test_a_chat_language_survives_reopening_and_can_be_forgotten(db):
     store.set_chat_language("line", "U1", None)
     assert store.chat_language("line", "U1") is None
     store.close()
+
+
+def test_migration_5_keeps_the_sent_log_and_counts_old_sending_rows_as_unsure(db, monkeypatch):
+    monkeypatch.setattr("reminders.database.MIGRATIONS", tuple(m for m in MIGRATIONS if m[0] <= 3))
+    store = SubscriptionStore(db)  # a database as the previous version left it
+    with store.db.transaction() as c:
+        c.execute("INSERT INTO subscriptions (channel, chat_id, created_at) VALUES ('line', 'U1', '')")
+        c.executemany(
+            "INSERT INTO sent_log (channel, chat_id, deadline_id, lead_days, status, updated_at) VALUES (?, ?, ?, ?, ?, '')",
+            [("line", "U1", "d@2027-09-30", 30, "sent"), ("line", "U1", "d@2027-09-30", 14, "sending")],
+        )
+    store.close()
+    monkeypatch.undo()
+    store = SubscriptionStore(db)
+    assert store.schema_version() == MIGRATIONS[-1][0]
+    assert store.sent_log_counts() == {"sent": 1, "unsure": 1}
+    assert store.claim("line", "U1", "d@2027-09-30", 14, keyed=True) is None  # no key was sent: never again
+    assert store.get("line", "U1") is not None
+    store.close()
