@@ -6,7 +6,7 @@ handles the events in background tasks, so a slow engine call or a file download
 LINE's next delivery. Replies go out with the event's reply token; reminders go out through
 `LinePushChannel`, the push API behind a rate limiter. Replies, pushes and file downloads each
 have their own connection pool (`LineApi`). Dialog calls block (they may touch the database), so
-they run in worker threads.
+they run in policybot's worker pool (reminders/offload.py), never on the event loop.
 
 Events are read as plain dicts from the JSON we verified ourselves, not through
 `linebot.v3.webhook.WebhookParser`: the parser would check the signature and parse the body a
@@ -51,6 +51,7 @@ from handlers.event_log import EventLog
 from handlers.settings import LineSettings
 from handlers.text_split import split_text
 from handlers.webhook import MAX_BODY, Backoff, Pool, PoolTimeout, parse_json, read_body, retry_after
+from reminders import offload
 from reminders.push import PushOutcome
 from reminders.ratelimit import RateLimiter
 
@@ -443,7 +444,7 @@ class LineBot:
         if chat is None or event.get("mode") == "standby":  # standby: another module answers
             return
         event_id = event.get("webhookEventId")
-        if isinstance(event_id, str) and not await asyncio.to_thread(self.events.claim, event_id):
+        if isinstance(event_id, str) and not await offload.run(self.events.claim, event_id):
             log.info("LINE event %s already handled; duplicate ignored (redelivery: %s)", event_id, _redelivered(event))
             return
         reply = await self._reply_for(event, chat)
@@ -456,24 +457,24 @@ class LineBot:
             return await self._message_reply(event["message"], chat, _in_group(event))
         if kind == "postback":
             data = (event.get("postback") or {}).get("data")
-            return await asyncio.to_thread(self.dialog.handle_button, chat, data) if isinstance(data, str) else None
+            return await offload.run(self.dialog.handle_button, chat, data) if isinstance(data, str) else None
         if kind in ("follow", "join"):
-            return await asyncio.to_thread(self.dialog.welcome, chat)
+            return await offload.run(self.dialog.welcome, chat)
         if kind in ("unfollow", "leave"):
-            await asyncio.to_thread(self.dialog.chat_gone, chat)
+            await offload.run(self.dialog.chat_gone, chat)
         return None
 
     async def _message_reply(self, message: dict[str, Any], chat: ChatRef, in_group: bool) -> Reply | None:
         kind = message.get("type")
         if kind == "text":
             text = _addressed_text(message) if in_group else message.get("text")
-            return await asyncio.to_thread(self.dialog.handle_text, chat, text) if isinstance(text, str) else None
+            return await offload.run(self.dialog.handle_text, chat, text) if isinstance(text, str) else None
         if in_group:  # files and stickers in a group are not addressed to the bot
             return None
         if kind == "file":
             return await self._file_reply(message, chat)
         if kind in UNSUPPORTED_MESSAGES:
-            return await asyncio.to_thread(self.dialog.unsupported, chat)
+            return await offload.run(self.dialog.unsupported, chat)
         return None
 
     async def _file_reply(self, message: dict[str, Any], chat: ChatRef) -> Reply | None:
@@ -482,16 +483,16 @@ class LineBot:
             return None
         name = str(message.get("fileName") or "budget")
         size = message.get("fileSize")
-        refusal = await asyncio.to_thread(self.dialog.refuse_file, chat, name, size if isinstance(size, int) else None)
+        refusal = await offload.run(self.dialog.refuse_file, chat, name, size if isinstance(size, int) else None)
         if refusal is not None:
             return refusal
         try:
             content = await self._api.content(message_id)
         except (TimeoutError, ApiException, aiohttp.ClientError, PoolTimeout) as exc:
             log.warning("LINE file %s could not be fetched: %s", message_id, getattr(exc, "status", type(exc).__name__))
-            lang = await asyncio.to_thread(self.dialog.language, chat)
+            lang = await offload.run(self.dialog.language, chat)
             return Reply(_note("file_unavailable", lang), lang=lang)
-        return await asyncio.to_thread(self.dialog.handle_file, chat, name, content)
+        return await offload.run(self.dialog.handle_file, chat, name, content)
 
     async def _send(self, event: dict[str, Any], chat: ChatRef, reply: Reply, received: float) -> None:
         """Reply with the event's token, retrying 429 (after its Retry-After), 5xx, timeouts and

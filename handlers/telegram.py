@@ -1,7 +1,7 @@
 """The Telegram channel: a python-telegram-bot Application around the shared `Dialog`.
 
 This module translates. Telegram updates become calls on `Dialog` (text, commands, button taps,
-documents, everything else), made in worker threads because they may touch the database, and each
+documents, everything else), made in policybot's worker pool because they may touch the database, and each
 `Reply` becomes one or more plain-text messages (no parse mode, so nothing needs escaping) with
 its buttons as an inline keyboard. Replies go through PTB's AIORateLimiter on the application's
 bot; reminder pushes through their own bot and connection pool (`push_bot`) and the scheduler's
@@ -52,6 +52,7 @@ from handlers.event_log import EventLog
 from handlers.settings import TelegramSettings
 from handlers.text_split import split_text
 from handlers.webhook import Backoff
+from reminders import offload
 from reminders.push import PushChannel, PushOutcome
 from reminders.ratelimit import RateLimiter
 
@@ -186,7 +187,7 @@ async def send_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, reply: 
 class TelegramHandlers:
     """The update callbacks, bound to one Dialog.
 
-    Dialog calls run in a worker thread: reminder commands touch SQLite, which may wait for a
+    Dialog calls run in policybot's worker pool: reminder commands touch SQLite, which may wait for a
     lock, and the event loop must keep serving updates and pushing reminders meanwhile.
     """
 
@@ -197,7 +198,7 @@ class TelegramHandlers:
     async def once(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """First of all handlers: an update id already taken on (Telegram redelivers an update it
         got no 200 for) is not handled again, even after a restart."""
-        if self.events is not None and not await asyncio.to_thread(self.events.claim, str(update.update_id)):
+        if self.events is not None and not await offload.run(self.events.claim, str(update.update_id)):
             log.info("telegram update %s already handled; duplicate ignored", update.update_id)
             raise ApplicationHandlerStop
 
@@ -212,24 +213,20 @@ class TelegramHandlers:
         if parsed is None:
             return
         args = rest[0].strip() if rest else ""
-        reply = await asyncio.to_thread(
-            self.dialog.handle_command, chat_ref(update), parsed[0], args, language_hint(update)
-        )
+        reply = await offload.run(self.dialog.handle_command, chat_ref(update), parsed[0], args, language_hint(update))
         await send_reply(update, context, reply)
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         question = self._addressed(update, context)
         if question is None:
             return
-        reply = await asyncio.to_thread(self.dialog.handle_text, chat_ref(update), question, language_hint(update))
+        reply = await offload.run(self.dialog.handle_text, chat_ref(update), question, language_hint(update))
         await send_reply(update, context, reply)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         await query.answer()  # first, so the phone stops its spinner even if the reply fails
-        reply = await asyncio.to_thread(
-            self.dialog.handle_button, chat_ref(update), query.data or "", language_hint(update)
-        )
+        reply = await offload.run(self.dialog.handle_button, chat_ref(update), query.data or "", language_hint(update))
         await send_reply(update, context, reply)
 
     async def document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -239,24 +236,24 @@ class TelegramHandlers:
         chat, hint = chat_ref(update), language_hint(update)
         document = update.effective_message.document
         name = document.file_name or ""
-        reply = await asyncio.to_thread(self.dialog.refuse_file, chat, name, document.file_size, hint)
+        reply = await offload.run(self.dialog.refuse_file, chat, name, document.file_size, hint)
         if reply is None:
             file = await document.get_file()
             content = bytes(await file.download_as_bytearray())
-            reply = await asyncio.to_thread(self.dialog.handle_file, chat, name, content, hint)
+            reply = await offload.run(self.dialog.handle_file, chat, name, content, hint)
         await send_reply(update, context, reply)
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice and the like: a hint to type instead."""
         if self._addressed(update, context) is None:
             return
-        reply = await asyncio.to_thread(self.dialog.unsupported, chat_ref(update), language_hint(update))
+        reply = await offload.run(self.dialog.unsupported, chat_ref(update), language_hint(update))
         await send_reply(update, context, reply)
 
     async def membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The user blocked the bot, or it was removed from a group: stop the chat's reminders."""
         if update.my_chat_member.new_chat_member.status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
-            await asyncio.to_thread(self.dialog.chat_gone, chat_ref(update))
+            await offload.run(self.dialog.chat_gone, chat_ref(update))
 
     async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure with the update id and apologise to the user, never leave them in silence."""
@@ -266,7 +263,7 @@ class TelegramHandlers:
         log.error("update %s failed", update.update_id, exc_info=context.error)
         if update.effective_chat is None:
             return
-        apology = await asyncio.to_thread(self.dialog.apology, chat_ref(update), language_hint(update))
+        apology = await offload.run(self.dialog.apology, chat_ref(update), language_hint(update))
         try:
             await context.bot.send_message(update.effective_chat.id, apology.text)
         except TelegramError as exc:

@@ -137,7 +137,7 @@ DEFAULT_BUSY_TIMEOUT_MS = 2000
 class Database:
     """One connection to the shared file. Opening checks the file and applies pending migrations;
     every call holds a lock, so threads (the LINE adapter's, the scheduler's) may share it. Calls
-    block: from asyncio code, make them in a worker thread (`asyncio.to_thread`)."""
+    block: from asyncio code, make them in a worker thread (`reminders.offload.run`)."""
 
     def __init__(self, path: str | Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS):
         self.path = Path(path)

@@ -16,7 +16,8 @@ row with an expiry, renewed while the process runs, taken over when it expires o
 known to be dead). So the channel's rate limit holds across processes, and only the process that
 takes a lease over reports the pushes its predecessor left unfinished.
 
-Every store call runs in a worker thread: a locked database never stalls the event loop.
+Every store call runs in policybot's worker pool (reminders/offload.py): a locked database never
+stalls the event loop, nor the API requests.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from . import schedule, texts
+from . import offload, schedule, texts
 from .calendar import TAIPEI, Deadline, PlanCalendar, as_taipei, taipei_now
 from .push import PushChannel, PushOutcome
 from .store import FAILED, SENT, UNSURE, Lease, StoreError, Subscription, SubscriptionStore
@@ -176,14 +177,14 @@ class ReminderScheduler:
         if not held or self._stopping:
             return 0
         async with self._keeping():
-            reminders, looked_at = await asyncio.to_thread(self._plan, moment, held)
+            reminders, looked_at = await offload.reminders(self._plan, moment, held)
             limits = {name: asyncio.Semaphore(max(1, self._channels[name].concurrency)) for name in held}
             run = _Run(moment, limits)
             results = await asyncio.gather(*(self._deliver(r, run, held) for r in reminders), return_exceptions=True)
             sent = sum(1 for result in results if result is True)
             if looked_at and run.error is None and not self._stopping:
                 try:
-                    await asyncio.to_thread(self._refresh, moment, held)
+                    await offload.reminders(self._refresh, moment, held)
                 except StoreError as exc:
                     run.error = exc
         if reminders:
@@ -242,7 +243,7 @@ class ReminderScheduler:
         sub = reminder.subscription
         key = reminder.key
         try:
-            claim = await asyncio.to_thread(self._store.claim, *key, keyed=channel.retry_keys, lease=lease)
+            claim = await offload.reminders(self._store.claim, *key, keyed=channel.retry_keys, lease=lease)
         except StoreError as exc:
             run.error = exc  # stop this run; the next tick tries again
             return None
@@ -253,16 +254,16 @@ class ReminderScheduler:
             outcome = await channel.push(sub.chat_id, text, claim.retry_key)
         except asyncio.CancelledError:  # shutdown ran out of patience: the request may be out
             with suppress(StoreError):
-                await asyncio.shield(asyncio.to_thread(self._store.mark, *key, UNSURE))
+                await asyncio.shield(offload.reminders(self._store.mark, *key, UNSURE))
             raise
         except Exception:
             log.exception("push to %s:%s raised; counted as possibly delivered", sub.channel, sub.chat_id)
             outcome = PushOutcome.UNSURE
         try:
-            await asyncio.to_thread(self._store.mark, *key, _STATUS[outcome])
+            await offload.reminders(self._store.mark, *key, _STATUS[outcome])
             if outcome is PushOutcome.BLOCKED:
                 run.blocked.add((sub.channel, sub.chat_id))
-                await asyncio.to_thread(self._store.unsubscribe, sub.channel, sub.chat_id)
+                await offload.reminders(self._store.unsubscribe, sub.channel, sub.chat_id)
                 log.info("%s:%s blocked the bot; unsubscribed", sub.channel, sub.chat_id)
         except StoreError as exc:
             run.error = exc  # the row stays 'sending': the next lease holder counts it as unsure
@@ -275,12 +276,12 @@ class ReminderScheduler:
         held: dict[str, Lease] = {}
         for name, channel in self._channels.items():
             try:
-                state = await asyncio.to_thread(
+                state = await offload.reminders(
                     self._store.hold_lease, name, self.holder, self._lease_seconds, holder_is_dead
                 )
                 if state is not None and state.taken:
                     self._report_takeover(name, channel, state.previous, state.interrupted)
-                    await asyncio.to_thread(self._store.forget_next_due, [name])
+                    await offload.reminders(self._store.forget_next_due, [name])
                     if state.previous and self._started:  # taken over while running: push now
                         self._scheduler.modify_job(JOB_ID, next_run_time=datetime.now(TAIPEI))
             except StoreError as exc:
@@ -400,7 +401,7 @@ class ReminderScheduler:
             self._keeper = None
         for lease in list(self._leases.values()):
             with suppress(StoreError):
-                await asyncio.to_thread(self._store.release_lease, lease)
+                await offload.reminders(self._store.release_lease, lease)
         self._leases.clear()
 
 
