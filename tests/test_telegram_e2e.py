@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -260,6 +261,30 @@ async def test_text_mention_is_stripped_before_asking(fake: FakeTelegram, app: A
 
 
 # -- robustness -------------------------------------------------------------------------------
+
+
+async def test_a_slow_answer_holds_up_only_its_own_chat(
+    fake: FakeTelegram, app: Application, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chats are handled concurrently (a chat's own updates in order): one user's slow question
+    does not keep another waiting."""
+    release = threading.Event()
+    original = services.dialog.handle_text
+
+    def slow(chat: ChatRef, text: str, lang_hint: str | None = None) -> Reply:
+        if chat.chat_id == str(USER["id"]):
+            release.wait(timeout=10)
+        return original(chat, text, lang_hint)
+
+    monkeypatch.setattr(services.dialog, "handle_text", slow)
+    try:
+        fake.message("結案要什麼時候交？")
+        other = {**USER, "id": 5009}
+        (reply,) = await converse(fake, lambda: fake.message("結案要什麼時候交？", user=other))
+        assert str(reply["chat_id"]) == "5009"
+    finally:
+        release.set()
+    await fake.wait_for("sendMessage", 2)
 
 
 async def test_a_failing_handler_logs_the_update_and_apologises(
