@@ -228,10 +228,8 @@ class ReminderScheduler:
             if outcome is None or not retry or attempt == ATTEMPTS_PER_RUN:
                 return False
             self._waiting.add(task)
-            try:
-                await asyncio.sleep(
-                    self._retry_backoff * 2 ** (attempt - 1)
-                )  # the channel also pauses its limiter on 429 and 5xx
+            try:  # the channel also holds all its pushes back after a 429 or a 5xx
+                await asyncio.sleep(self._retry_backoff * 2 ** (attempt - 1))
             finally:
                 self._waiting.discard(task)
         return False

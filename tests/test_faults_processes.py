@@ -105,7 +105,8 @@ async def test_line_kill_9_at_random_points_of_a_fan_out_loses_nothing_and_repea
     assert duplicates(delivered) == {}, f"seed {SEED}"
     assert sorted(delivered) == users, f"seed {SEED}"
     assert all(n <= push_connections(400) for n in in_flight_at_kill)
-    assert "pushed again with their retry keys" in bot.log
+    if sum(in_flight_at_kill):  # the taker said what it found, and that it pushes them again
+        assert "pushed again with their retry keys" in bot.log
 
 
 async def test_telegram_kill_9_repeats_nothing_and_loses_at_most_the_requests_in_flight(
