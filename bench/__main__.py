@@ -1,4 +1,5 @@
-"""Accuracy, latency, throughput and memory of policybot's engine and two baselines.
+"""Accuracy, latency, throughput and memory of policybot's engine and two baselines; then the
+reminder fan-out and webhook throughput against the fake platforms (bench/reliability.py).
 
 Run with `make bench`. Every system answers the same questions from the same knowledge
 base; the baselines are difflib over the phrasings and BM25 over jieba tokens. A baseline
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import psutil
 
+from bench import reliability
 from bench.dataset import HOLDOUT, NONE, Question, is_correct, load_questions
 
 if TYPE_CHECKING:
@@ -184,6 +186,8 @@ def main() -> int:
     if "--scorers" in sys.argv[1:]:
         compare_scorers(load_questions())
         return 0
+    if "--reliability" in sys.argv[1:]:  # only the fan-out and webhook runs
+        return 0 if all(ok for _, ok in reliability.report(reliability.measure()).values()) else 1
     process = psutil.Process()
     rss_before = process.memory_info().rss
     t0 = time.perf_counter()
@@ -226,6 +230,10 @@ def main() -> int:
     print(f"\nload+index {load_s:.3f} s, resident memory {rss_mb:.1f} MB (process start {rss_before / 2**20:.1f} MB)")
     for name, (value, ok) in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name} = {value:.3f} (target {TARGETS[name]})")
+    delivery = reliability.measure()
+    delivery_checks = reliability.report(delivery)
+    for name, (value, ok) in delivery_checks.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {name} = {value:.3f}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -236,14 +244,15 @@ def main() -> int:
                 "load_s": load_s,
                 "rss_mb": rss_mb,
                 "targets": TARGETS,
-                "checks": {k: {"value": v, "pass": ok} for k, (v, ok) in checks.items()},
+                "checks": {k: {"value": v, "pass": ok} for k, (v, ok) in {**checks, **delivery_checks}.items()},
+                "reliability": delivery,
             },
             ensure_ascii=False,
             indent=2,
         )
     )
     print(f"\nwrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
-    return 0 if all(ok for _, ok in checks.values()) else 1
+    return 0 if all(ok for _, ok in {**checks, **delivery_checks}.values()) else 1
 
 
 if __name__ == "__main__":

@@ -41,12 +41,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.line_app import build_app
     from bot.wiring import build_services
+    from handlers.webhook import CLOSE_TIMEOUT
 
     line = settings.line()
     services = build_services(settings)
     configure_logging([line.channel_secret, line.access_token])
     try:
-        web.run_app(build_app(line, services), host=line.host, port=line.port)
+        web.run_app(build_app(line, services), host=line.host, port=line.port, shutdown_timeout=CLOSE_TIMEOUT)
     except OSError as exc:  # e.g. the port is taken
         print(f"policybot line: cannot serve on {line.host}:{line.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from bot.config import Settings
 from bot.logs import REDACTED, configure_logging
-from handlers.settings import TelegramSettings
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
 
 # python-telegram-bot is imported when the bot starts, not when any `policybot` command
 # builds its argument parser: it keeps `policybot ask` quick.
@@ -26,17 +20,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
     from telegram.error import InvalidToken, NetworkError
 
     from bot.wiring import build_services
-    from handlers.telegram import build_application
+    from handlers.event_log import EventLog
+    from handlers.telegram import CHANNEL, build_application
+    from handlers.telegram_server import serve
 
     telegram = settings.telegram()
     configure_logging([telegram.token], quiet=("httpx", "apscheduler"))  # httpx logs URLs with the token
     services = build_services(settings)
-    application = build_application(telegram, services.dialog, services.scheduler)
+    application = build_application(
+        telegram, services.dialog, services.scheduler, events=EventLog(CHANNEL, services.store.db)
+    )
     try:
-        serve(application, telegram)
+        asyncio.run(serve(application, telegram))
     except InvalidToken:  # PTB's message quotes the token: never print it
         print(
             "policybot run: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped? see @BotFather)", file=sys.stderr
@@ -48,23 +48,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
+    except OSError as exc:  # e.g. the webhook port is taken
+        print(f"policybot run: cannot serve the webhook: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     finally:
         services.store.close()
     return 0
-
-
-def serve(application: Application[Any, Any, Any, Any, Any, Any], settings: TelegramSettings) -> None:
-    """Long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set; returns on SIGINT or SIGTERM."""
-    from telegram import Update
-
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.strip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -105,6 +105,7 @@ class Settings:
             webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             webhook_port=_port(env, "TELEGRAM_WEBHOOK_PORT", 8443),
             webhook_secret=secret,
+            push_rate=_whole_number(env, "TELEGRAM_PUSH_RATE", 20, 1, 30),
         )
 
     def line(self) -> LineSettings:

@@ -88,6 +88,7 @@ def build_services(settings: Settings) -> Services:
     engine, calendar = knowledge.engine, knowledge.calendar
     store = SubscriptionStore(settings.db_path)
     try:
+        store.db.check_writable()  # a read-only file would open and fail at the first write
         interactions = InteractionLog.beside(store.db) if settings.interaction_log else None
     except BaseException:
         store.close()

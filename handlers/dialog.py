@@ -216,7 +216,7 @@ class Dialog:
         chat's language, rather than failing every message of the chat until the topic expires."""
         try:
             return step(state)
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, AssertionError):
             if state.topic is None:
                 raise
             log.warning("a chat's stored topic could not be continued; it is dropped", exc_info=True)
@@ -371,6 +371,9 @@ class Dialog:
         if topic is None or topic.query is None:
             return Reply(t("no_details", lang), lang=lang, route=UNSURE, confidence=0.0), state
         result = compute(topic.query, self.rules, self.plan, self._today())
+        if isinstance(result, (NeedFact, Refused)):  # 「詳細」 while the bot asks back: ask again
+            reply, new_topic = self._compute(topic.query, lang, {}, now)
+            return reply, replace(state, topic=new_topic)
         body, sources, _ = self._render(result, topic.query, lang, detailed=True)
         reply = compose(body, lang, route=CALCULATION, sources=sources)
         return reply, replace(state, topic=replace(topic, at=now))

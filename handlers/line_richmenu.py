@@ -32,7 +32,7 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
-from handlers.line import API_TIMEOUT, _configuration
+from handlers.line import _configuration
 from handlers.settings import LineSettings
 from knowledge.errors import PolicybotError
 
@@ -46,6 +46,8 @@ MENU_PREFIX = "policybot-richmenu"  # the name of every menu this module creates
 CHAT_BAR_TEXT = "選單 Menu"  # at most 14 characters
 IMAGE = "line-richmenu.png"
 UPLOAD_TIMEOUT = 60
+API_TIMEOUT = 15  # seconds, every other rich-menu request (a one-off admin command)
+RICH_MENU_CONNECTIONS = 2  # one request at a time; a spare for the upload
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,6 @@ async def install_with(settings: LineSettings, image: bytes | None = None) -> In
     """`install` with clients of their own (the command runs without the webhook server)."""
     token = settings.access_token
     async with AsyncExitStack() as stack:
-        api = await stack.enter_async_context(AsyncApiClient(_configuration(token, settings.api_base_url)))
-        data = await stack.enter_async_context(AsyncApiClient(_configuration(token, settings.data_api_base_url)))
+        api = await stack.enter_async_context(AsyncApiClient(_configuration(token, settings.api_base_url, RICH_MENU_CONNECTIONS)))
+        data = await stack.enter_async_context(AsyncApiClient(_configuration(token, settings.data_api_base_url, RICH_MENU_CONNECTIONS)))
         return await install(AsyncMessagingApi(api), AsyncMessagingApiBlob(data), image or image_bytes())

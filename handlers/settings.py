@@ -14,6 +14,7 @@ class TelegramSettings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
+    push_rate: int = 20  # reminder pushes per second; Telegram allows about 30 in all, replies take the rest
 
 
 @dataclass(frozen=True)

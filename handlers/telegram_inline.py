@@ -12,7 +12,6 @@ per pause in typing); past that a query is not answered.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import time
@@ -28,6 +27,7 @@ from handlers.memory import ChatMemory, ChatRef
 from handlers.replies import NOT_IN_PLANS, Reply, source_line
 from handlers.telegram_html import html
 from handlers.text_split import split_text
+from reminders import offload
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class InlineAnswers:
         if hit is not None and hit[0] > now:
             self._cache.move_to_end(key)
             return hit[1]
-        found = await asyncio.to_thread(self.replies, query, lang_hint)
+        found = await offload.run(self.replies, query, lang_hint)
         self._cache[key] = (now + CACHE_SECONDS, found)
         while len(self._cache) > CACHE_ENTRIES:
             self._cache.popitem(last=False)

@@ -88,8 +88,8 @@ DETAILS = (
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]{3,})")
-# Counted things an answer gives as a number without naming them again.
-_PLAIN_COUNTS = {"time", "year", "month", "week", "day", "hour", "period", "people", "person", "session"}
+# Counted things an answer gives as a number without naming them again (points: the score detail).
+_PLAIN_COUNTS = {"time", "year", "month", "week", "day", "hour", "period", "people", "person", "session", "point"}
 
 
 def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:

@@ -99,6 +99,46 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         ),
     ),
     (
+        5,
+        (
+            # The sent-log learns what an attempt may have done: a retry key per reminder (LINE's
+            # X-Line-Retry-Key, honoured for 24 hours from the first attempt), whether an attempt
+            # may have been delivered, and which push lease generation claimed it. 'unsure' is an
+            # attempt that may have been delivered; rows left 'sending' by earlier versions are that.
+            """CREATE TABLE sent_log_v5 (
+            channel          TEXT NOT NULL,
+            chat_id          TEXT NOT NULL,
+            deadline_id      TEXT NOT NULL,                  -- Deadline.key, i.e. id@date
+            lead_days        INTEGER NOT NULL,
+            status           TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'failed', 'unsure')),
+            attempts         INTEGER NOT NULL DEFAULT 1,
+            updated_at       TEXT NOT NULL,
+            retry_key        TEXT,                           -- sent with every attempt; NULL: the channel has none
+            first_attempt_at REAL,                           -- Unix time of the first attempt
+            maybe_sent       INTEGER NOT NULL DEFAULT 0,     -- 1 once an attempt may have been delivered
+            generation       INTEGER,                        -- push lease generation of the last claim
+            UNIQUE (channel, chat_id, deadline_id, lead_days)
+        )""",
+            """INSERT INTO sent_log_v5 (channel, chat_id, deadline_id, lead_days, status, attempts, updated_at, maybe_sent)
+            SELECT channel, chat_id, deadline_id, lead_days,
+                   CASE status WHEN 'sending' THEN 'unsure' ELSE status END, attempts, updated_at, status = 'sending'
+            FROM sent_log""",
+            "DROP TABLE sent_log",
+            "ALTER TABLE sent_log_v5 RENAME TO sent_log",
+            # When each subscription next has a reminder due (Unix time; NULL: to be worked out), so a
+            # tick reads the few that are due through an index instead of every subscription.
+            "ALTER TABLE subscriptions ADD COLUMN next_due_at REAL",
+            "CREATE INDEX subscriptions_next_due ON subscriptions (channel, next_due_at)",
+            # One process per channel pushes reminders: the holder of the channel's lease.
+            """CREATE TABLE push_leases (
+            channel    TEXT PRIMARY KEY,
+            holder     TEXT NOT NULL,                        -- host, PID namespace, PID and a random tag
+            generation INTEGER NOT NULL,                     -- +1 at every change of holder (fences old claims)
+            expires_at REAL NOT NULL                         -- Unix time
+        )""",
+        ),
+    ),
+    (
         7,
         (
             # One row per answered turn, for the maintainers' report (reminders/interactions.py,
@@ -134,12 +174,18 @@ class StoreError(PolicybotError):
 
 T = TypeVar("T")
 
+# How long a call waits for a write lock another connection holds, and for this connection's own
+# lock (another thread's call): short, so a busy file costs a chat a polite "try again" reply rather
+# than a long silence, and a caller's thread is never tied up for long.
+DEFAULT_BUSY_TIMEOUT_MS = 2000
+
 
 class Database:
     """One connection to the shared file. Opening checks the file and applies pending migrations;
-    every call holds a lock, so threads (the LINE adapter's, the scheduler's) may share it."""
+    every call holds a lock, so threads (the LINE adapter's, the scheduler's) may share it. Calls
+    block: from asyncio code, make them in a worker thread (`reminders.offload.run`)."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS):
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._lock = threading.Lock()
@@ -207,6 +253,21 @@ class Database:
         of order (7 before 5 and 6), so a file at 7 still gets 5 and 6 when they arrive."""
         return bool({version for version, _ in MIGRATIONS} - self._applied(conn))
 
+    def check_writable(self) -> None:
+        """Raise StoreError unless this process can write the file now: a read-only file in a
+        writable folder opens, and reads, without complaint. Long-running servers check at start."""
+
+        def probe() -> None:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("INSERT INTO schema_version (version) VALUES (-1)")
+            finally:
+                with suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+
+        with self._locked():
+            self._guard(probe)
+
     def schema_version(self) -> int:
         return self.query(self._version)
 
@@ -235,15 +296,34 @@ class Database:
                 "It was left as it is: restore it from a backup, or move it aside and policybot "
                 "will start a new one (subscriptions would have to be made again)."
             )
+        if code.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+            return StoreError(
+                f"Cannot write the database {self.path} ({exc}): this process needs write access to "
+                "the file and its folder."
+            )
         return StoreError(f"Cannot use the database {self.path}: {exc}")
 
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """This connection's lock, waited for no longer than the busy timeout: when another
+        program holds the file, callers queue here, and each gives up in bounded time."""
+        if not self._lock.acquire(timeout=self.busy_timeout_ms / 1000):
+            raise StoreError(
+                f"The database {self.path} is locked by another process (waited "
+                f"{self.busy_timeout_ms / 1000:g} s behind other calls of this one)."
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     def query(self, action: Callable[[sqlite3.Connection], T]) -> T:
-        with self._lock:
+        with self._locked():
             return self._guard(lambda: action(self._conn))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._locked():
             self._guard(lambda: self._conn.execute("BEGIN IMMEDIATE"))
             try:
                 yield self._conn

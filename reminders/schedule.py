@@ -81,6 +81,18 @@ def next_reminder(
     return min(pending, key=lambda r: (max(r.at, now), r.deadline.date, r.deadline.id), default=None)
 
 
+def next_due(
+    sub: Subscription,
+    deadlines: Iterable[Deadline],
+    now: datetime,
+    settled: AbstractSet[ReminderKey] = frozenset(),
+) -> datetime | None:
+    """When the chat next has a reminder due (a past moment: one is due now); None if none is ahead.
+
+    The scheduler stores it per subscription, so a tick only looks at the chats it has come for."""
+    return min((r.at for r in _all([sub], deadlines) if r.until > now and r.key not in settled), default=None)
+
+
 def when(reminder: Reminder, now: datetime) -> datetime:
     """When a pending reminder goes out: its time, or now if it is already due."""
     return max(reminder.at, now)

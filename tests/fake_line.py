@@ -4,12 +4,17 @@ It serves the API host and the data (content) host on one port, records every ca
 requests the way LINE does (bearer token, at most 5 messages of at most 5,000 characters,
 quick-reply limits, Flex messages: altText of at most 1,500 characters, a bubble of at most 30 KB,
 action labels of at most 20 characters and data of at most 300; single-use reply tokens, retry
-keys) and can be told to refuse: 403 for a user, 400 "Failed to send messages" for an unknown
-user, any status (429, 500) for every push, an expired reply token.
+keys: a push whose key was accepted before is 409) and can be told to refuse: 403 for a user, 400
+"Failed to send messages" for an unknown user, any status (429 with a Retry-After, 500) for every
+push or for the next few, an expired reply token.
 
 It also keeps rich menus as LINE does (create, list, upload the picture once, set and read the
 default for all users, delete; `rich_menus` holds them, and a test can add menus "someone else"
 made) and accepts the chat loading animation for a user (5 to 60 seconds, by 5).
+
+Slow and failing modes: `latency` (every answer takes that long), `stall_pushes` (a push is
+accepted, so the user has it, but never answered: the connection hangs), and it keeps count of the
+requests in flight. `delivered` holds the pushes LINE accepted: what users saw.
 """
 
 from __future__ import annotations
@@ -139,6 +144,14 @@ class FakeLine:
         self.rich_menus: dict[str, dict[str, Any]] = {}  # id -> the menu as created
         self.rich_menu_images: dict[str, tuple[str, bytes]] = {}  # id -> (content type, picture)
         self.default_rich_menu: str | None = None
+        self.push_failures: list[int] = []  # statuses for the next pushes, one each
+        self.reply_failures: list[int] = []  # statuses for the next replies, one each
+        self.retry_after: str | None = None  # Retry-After header of a 429
+        self.latency = 0.0  # seconds before every API answer
+        self.stall_pushes = False  # accept a push, then never answer
+        self.delivered: list[Call] = []  # pushes accepted (200): what users saw
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._used_tokens: set[str] = set()
         self._retry_keys: set[str] = set()
         self._ids = itertools.count(1)
@@ -157,7 +170,7 @@ class FakeLine:
         app.router.add_post(RICH_MENU + "/{menu_id}/content", self._upload_rich_menu_image)
         app.router.add_post(DEFAULT_RICH_MENU + "/{menu_id}", self._set_default_rich_menu)
         app.router.add_get(DEFAULT_RICH_MENU, self._get_default_rich_menu)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -176,6 +189,9 @@ class FakeLine:
 
     def pushes(self, to: str | None = None) -> list[Call]:
         return [c for c in self.calls if c.path == PUSH and (to is None or c.body["to"] == to)]
+
+    def accepted_pushes(self, to: str | None = None) -> int:
+        return sum(1 for c in self.delivered if to is None or c.body["to"] == to)
 
     def content_fetches(self) -> list[Call]:
         return [c for c in self.calls if c.path.startswith("/v2/bot/message/") and c.path.endswith("/content")]
@@ -215,6 +231,13 @@ class FakeLine:
             body: Any = await request.read()
         else:
             body = await request.json() if request.can_read_body else None
+        if self.latency:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                self.in_flight -= 1
         call = Call(
             request.method,
             request.path,
@@ -233,6 +256,8 @@ class FakeLine:
         if isinstance(call, web.Response):
             return call
         token = call.body.get("replyToken")
+        if self.reply_failures:
+            return self._refusal(self.reply_failures.pop(0))
         if token in self.expired_tokens or token in self._used_tokens:
             return _error(400, "Invalid reply token")
         if errors := _message_errors(call.body.get("messages")):
@@ -245,13 +270,10 @@ class FakeLine:
         if isinstance(call, web.Response):
             return call
         to = call.body.get("to")
+        if self.push_failures:
+            return self._refusal(self.push_failures.pop(0))
         if self.push_status is not None:
-            return _error(
-                self.push_status,
-                "The API rate limit has been exceeded. Try again later."
-                if self.push_status == 429
-                else "Internal server error",
-            )
+            return self._refusal(self.push_status)
         if to in self.blocked:
             return _error(403, "Access to this API is not available for your account")
         if to in self.unknown:
@@ -263,7 +285,18 @@ class FakeLine:
             return _error(409, "The retry key is already accepted")
         if retry_key:
             self._retry_keys.add(retry_key)
+        self.delivered.append(call)
+        if self.stall_pushes:
+            await asyncio.Event().wait()  # accepted, but the answer never comes
         return self._sent(call.body["messages"])
+
+    def _refusal(self, status: int) -> web.Response:
+        if status == 429:
+            response = _error(429, "The API rate limit has been exceeded. Try again later.")
+            if self.retry_after is not None:
+                response.headers["Retry-After"] = self.retry_after
+            return response
+        return _error(status, "Internal server error" if status >= 500 else "Bad request")
 
     async def _content(self, request: web.Request) -> web.Response:
         call = await self._record(request)

@@ -4,8 +4,9 @@ python-telegram-bot talks to it through `base_url`/`base_file_url` exactly as it
 Telegram: getMe, long-polling getUpdates with offsets, sendMessage, answerCallbackQuery,
 answerInlineQuery, sendChatAction, setMyCommands, getFile and the file download, webhooks...
 Unknown methods are logged and answered `ok`. Every call is recorded for assertions, and a test
-can make a method fail for a chat (403 "bot was blocked by the user", 400 "chat not found", 429,
-a dropped connection).
+can make a method fail for a chat (403 "bot was blocked by the user", 400 "chat not found", 429
+with retry_after, 5xx, a proxy's 502 page, a dropped connection, a message delivered but never
+answered), and `latency` slows every answer down.
 
 Text sent with parse_mode HTML is parsed as Telegram parses it: a tag Telegram does not support,
 an unclosed tag, or a bare `<` or `&` is refused with Telegram's 400 "can't parse entities". The
@@ -50,6 +51,8 @@ BOT_USER = {
 USER = {"id": 5001, "is_bot": False, "first_name": "林老師", "language_code": "zh-hant"}
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "雙語計畫承辦群組"}
 DROP = 0  # a "status" for fail(): close the connection without answering
+STALL = -1  # deliver the message, then never answer (the connection hangs)
+GATEWAY = -2  # a proxy's 502 page instead of the Bot API's JSON
 
 # Parameters PTB sends as JSON strings inside a form (or as JSON values in a JSON body).
 _NESTED = {
@@ -205,6 +208,9 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._closing = False
         self.port = 0
+        self.latency = 0.0  # seconds before every answer (getUpdates excepted)
+        self.in_flight = 0
+        self.max_in_flight = 0
 
     # -- server -----------------------------------------------------------------------------
 
@@ -212,7 +218,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -402,6 +408,13 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.latency and method.lower() != "getupdates":
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await asyncio.sleep(self.latency)
+            finally:
+                self.in_flight -= 1
         if params.get("parse_mode") == "HTML" and isinstance(params.get("text"), str):
             try:
                 visible, entities = parse_html(params["text"])
@@ -415,6 +428,9 @@ class FakeTelegram:
         self.calls.append(Call(method, params))
         self._notify()
         failure = self._take_failure(method, params.get("chat_id"))
+        if failure is not None and failure.status == STALL:
+            await self._api_sendmessage(params)  # the user has it
+            await asyncio.Event().wait()
         if failure is not None:
             return self._failure(request, failure)
         if method.lower() in _TRUE:
@@ -442,6 +458,8 @@ class FakeTelegram:
 
     @staticmethod
     def _failure(request: web.Request, failure: _Failure) -> web.StreamResponse:
+        if failure.status == GATEWAY:
+            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
         if failure.status == DROP:
             assert request.transport is not None
             request.transport.close()

@@ -106,10 +106,10 @@ def test_migration_7_makes_the_table_and_nothing_but_the_listed_columns(db: Data
 def test_a_version_that_lands_after_a_higher_one_is_still_applied(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """7 (this issue) may reach a file before 5 and 6 (issue 12): they must still be applied."""
+    """A version reserved by a branch that lands later (6, after 7 reached the file) is still applied."""
     path = tmp_path / "p.db"
     Database(path).close()
-    late = (5, ("CREATE TABLE late_arrival (x INTEGER)",))
+    late = (6, ("CREATE TABLE late_arrival (x INTEGER)",))
     monkeypatch.setattr("reminders.database.MIGRATIONS", tuple(sorted((*MIGRATIONS, late))))
     reopened = Database(path)
     tables = reopened.query(lambda c: [r[0] for r in c.execute("SELECT name FROM sqlite_master")])

@@ -3,6 +3,7 @@ and LinePushChannel, blocked users unsubscribed, LINE's answers mapped, the rate
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from fake_line import FakeLine
@@ -44,16 +45,19 @@ async def test_a_push_refused_with_403_unsubscribes_the_user(line: Line) -> None
 
 async def test_lines_answers_map_to_push_outcomes(line: Line) -> None:
     push = line.bot.push_channel.push
-    assert await push(USER, "期限提醒") is PushOutcome.SENT
-    assert await push(USER, "期限提醒") is PushOutcome.SENT  # same retry key: LINE says 409, it went out
+    key = str(uuid.uuid4())
+    assert await push(USER, "期限提醒", key) is PushOutcome.SENT
+    assert await push(USER, "期限提醒", key) is PushOutcome.SENT  # same retry key: LINE says 409, it went out
+    assert line.fake.accepted_pushes(USER) == 1
     line.fake.blocked.add("Ublocked")
     assert await push("Ublocked", "期限提醒") is PushOutcome.BLOCKED
     line.fake.unknown.add("Unobody")
     assert await push("Unobody", "期限提醒") is PushOutcome.BLOCKED
     assert await push(USER, "") is PushOutcome.FAILED  # a malformed message is our fault, not the user's
-    for status in (429, 500):
-        line.fake.push_status = status
-        assert await push(USER, f"提醒 {status}") is PushOutcome.FAILED
+    line.fake.push_status = 429  # refused: certainly not delivered
+    assert await push(USER, "提醒 429") is PushOutcome.FAILED
+    line.fake.push_status = 500  # LINE may have accepted it: a retry with the same key is safe
+    assert await push(USER, "提醒 500") is PushOutcome.UNSURE
     assert [c.body["to"] for c in line.fake.pushes()].count(USER) == 5
 
 

@@ -23,12 +23,12 @@ from handlers.line import (
     MAX_MESSAGES,
     MAX_QUICK_REPLIES,
     MAX_TEXT,
-    RateLimiter,
     _addressed_text,
     to_messages,
     verify_signature,
 )
-from reminders.database import Database
+from reminders.database import MIGRATIONS, Database
+from reminders.ratelimit import RateLimiter
 
 
 def _utf16_len(text: str) -> int:
@@ -118,6 +118,9 @@ def test_event_log_remembers_ids_across_restarts_and_forgets_old_ones(tmp_path: 
 def test_event_ids_of_the_old_line_table_survive_the_migration(tmp_path: Path) -> None:
     path = tmp_path / "policybot.db"
     old = sqlite3.connect(path)  # a database written by a version before migration 3
+    for version, statements in MIGRATIONS:
+        if version < 3:
+            old.executescript(";".join(statements))
     old.executescript(
         "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1), (2);"
         "CREATE TABLE line_webhook_events (event_id TEXT PRIMARY KEY, received_at REAL NOT NULL);"

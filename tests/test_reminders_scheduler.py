@@ -9,7 +9,8 @@ import sys
 import textwrap
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 
 from reminders.calendar import TAIPEI, PlanCalendar
 from reminders.push import PushOutcome
+from reminders.ratelimit import RateLimiter
 from reminders.scheduler import ReminderScheduler
 from reminders.store import SubscriptionStore
 
@@ -31,13 +33,20 @@ def taipei(*args: int) -> datetime:
 class FakeChannel:
     """Delivers into `inbox` unless told otherwise; `script[chat]` lists outcomes to return first."""
 
+    retry_keys = False
+    concurrency = 32
+
     def __init__(self, name: str = "telegram", script: dict[str, list[PushOutcome]] | None = None):
         self.name = name
         self.script = script or {}
         self.inbox: list[tuple[str, str]] = []
         self.calls = 0
 
-    async def push(self, chat_id: str, text: str) -> PushOutcome:
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        yield
+
+    async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
         self.calls += 1
         planned = self.script.get(chat_id)
         outcome = planned.pop(0) if planned else PushOutcome.SENT
@@ -126,21 +135,22 @@ async def test_blocked_chat_is_unsubscribed(store):
     assert channel.calls == 1
 
 
-async def test_failed_push_is_retried_on_the_next_run_then_not_again(store):
+async def test_failed_push_is_retried_with_back_off_then_on_the_next_run_then_not_again(store):
     closeout_only(store)
-    channel = FakeChannel(script={"42": [PushOutcome.FAILED]})
-    scheduler = ReminderScheduler(store, CAL, {"telegram": channel})
-    assert await scheduler.run_due(taipei(2027, 8, 31, 9)) == 0
-    assert await scheduler.run_due(taipei(2027, 8, 31, 9, 1)) == 1
+    channel = FakeChannel(script={"42": [PushOutcome.FAILED] * 4})
+    scheduler = ReminderScheduler(store, CAL, {"telegram": channel}, retry_backoff=0.01)
+    assert await scheduler.run_due(taipei(2027, 8, 31, 9)) == 0  # three tries in this run
+    assert channel.calls == 3 and store.sent_log_counts() == {"failed": 1}
+    assert await scheduler.run_due(taipei(2027, 8, 31, 9, 1)) == 1  # certainly not delivered: again
     assert await scheduler.run_due(taipei(2027, 8, 31, 9, 2)) == 0
-    assert channel.calls == 2 and len(channel.inbox) == 1
+    assert channel.calls == 5 and len(channel.inbox) == 1
 
 
-async def test_push_that_raises_is_not_retried(store):
+async def test_push_that_may_have_been_delivered_is_not_retried_without_retry_keys(store):
     closeout_only(store)
 
     class Flaky(FakeChannel):
-        async def push(self, chat_id: str, text: str) -> PushOutcome:
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
             self.calls += 1
             raise TimeoutError("sent, but no answer")  # outcome unknown: maybe delivered
 
@@ -148,7 +158,7 @@ async def test_push_that_raises_is_not_retried(store):
     scheduler = ReminderScheduler(store, CAL, {"telegram": channel})
     assert await scheduler.run_due(taipei(2027, 8, 31, 9)) == 0
     assert await scheduler.run_due(taipei(2027, 8, 31, 9, 1)) == 0
-    assert channel.calls == 1 and store.interrupted() == 1
+    assert channel.calls == 1 and store.sent_log_counts() == {"unsure": 1}
 
 
 CRASHING_PROCESS = textwrap.dedent("""
@@ -160,8 +170,10 @@ CRASHING_PROCESS = textwrap.dedent("""
     from datetime import datetime
 
     class CrashAfterDelivery:
-        name = "telegram"
-        async def push(self, chat_id, text):
+        name, retry_keys, concurrency = "telegram", False, 1
+        def slot(self):
+            return asyncio.Semaphore(1)
+        async def push(self, chat_id, text, retry_key=None):
             with open(sys.argv[1], "a", encoding="utf-8") as inbox:
                 inbox.write(chat_id + "\\n")
             os._exit(9)  # the user has the message; the process dies before recording it
@@ -181,19 +193,20 @@ async def test_crash_between_push_and_record_never_shows_a_duplicate(tmp_path):
     assert inbox.read_text().split() == ["42"]
 
     class FileInbox(FakeChannel):
-        async def push(self, chat_id: str, text: str) -> PushOutcome:
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
             with open(inbox, "a", encoding="utf-8") as f:
                 f.write(chat_id + "\n")
             return PushOutcome.SENT
 
     store = SubscriptionStore(db)  # the restarted bot
-    assert store.interrupted() == 1
+    assert store.in_flight() == 1
     channels = {"telegram": FileInbox()}
     runs: list[int] = []
     restarted = ReminderScheduler(store, CAL, channels, clock=lambda: runs.append(1) or taipei(2027, 8, 31, 9, 1))
     restarted.start()  # logs the interrupted reminder and runs the catch-up
     await until(lambda: runs)
     await restarted.shutdown()
+    assert store.sent_log_counts() == {"unsure": 1}  # taken over: maybe delivered, never resent
     assert inbox.read_text().split() == ["42"]  # the 30-day reminder: seen once
     scheduler = ReminderScheduler(store, CAL, channels)
     assert await scheduler.run_due(taipei(2027, 9, 1, 9)) == 0
@@ -212,7 +225,7 @@ class RateLimitedChannel(FakeChannel):
         self.lock = asyncio.Lock()
         self.per_chat: Counter[str] = Counter()
 
-    async def push(self, chat_id: str, text: str) -> PushOutcome:
+    async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
         async with self.lock:
             while True:
                 now = time.monotonic()
@@ -294,7 +307,7 @@ async def test_shutdown_lets_a_push_in_flight_finish_and_be_recorded(store):
     release = asyncio.Event()
 
     class Slow(FakeChannel):
-        async def push(self, chat_id: str, text: str) -> PushOutcome:
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
             self.calls += 1
             await release.wait()
             return PushOutcome.SENT
@@ -308,9 +321,68 @@ async def test_shutdown_lets_a_push_in_flight_finish_and_be_recorded(store):
     assert not stopping.done()  # waits for the push in flight
     release.set()
     await asyncio.wait_for(stopping, 2)
-    assert store.interrupted() == 0 and len(store.settled()) == 1
+    assert store.in_flight() == 0 and len(store.settled()) == 1
 
 
 def test_start_needs_a_running_loop(store):
     with pytest.raises(RuntimeError):
         ReminderScheduler(store, CAL, {}).start()
+
+
+async def test_stop_drops_the_reminders_waiting_for_the_rate_limit_and_lets_the_one_in_flight_finish(store):
+    for chat in ("1", "2", "3", "4"):
+        closeout_only(store, chat=chat)
+    release = asyncio.Event()
+
+    class OneAtATime(FakeChannel):
+        def __init__(self) -> None:
+            super().__init__()
+            self.limiter = RateLimiter(1, period=60)
+
+        def slot(self):  # type: ignore[no-untyped-def]
+            return self.limiter.slot()
+
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
+            self.calls += 1
+            await release.wait()
+            return PushOutcome.SENT
+
+    channel = OneAtATime()
+    scheduler = ReminderScheduler(store, CAL, {"telegram": channel})
+    run = asyncio.create_task(scheduler.run_due(taipei(2027, 8, 31, 9)))
+    await until(lambda: channel.calls == 1)
+    scheduler.stop()  # the other three wait for the limiter: dropped at once, never claimed
+    release.set()
+    assert await asyncio.wait_for(run, 2) == 1
+    assert store.sent_log_counts() == {"sent": 1} and channel.calls == 1
+
+
+async def test_only_the_lease_holder_pushes_and_only_the_taker_reports_what_a_dead_holder_left(
+    tmp_path, caplog: pytest.LogCaptureFixture
+):
+    path = tmp_path / "policybot.db"
+    a_store, b_store = SubscriptionStore(path), SubscriptionStore(path)
+    for chat in ("1", "2", "3"):
+        closeout_only(a_store, chat=chat)
+    hang = asyncio.Event()
+
+    class Hangs(FakeChannel):
+        async def push(self, chat_id: str, text: str, retry_key: str | None = None) -> PushOutcome:
+            self.calls += 1
+            await hang.wait()  # the process "dies" with these requests out
+            return PushOutcome.SENT
+
+    a = ReminderScheduler(a_store, CAL, {"telegram": Hangs()}, holder="A", lease_seconds=0.3)
+    b_channel = FakeChannel()
+    b = ReminderScheduler(b_store, CAL, {"telegram": b_channel}, holder="B", lease_seconds=0.3)
+    dying = asyncio.create_task(a.run_due(taipei(2027, 8, 31, 9)))
+    await until(lambda: a_store.in_flight() == 3)
+    assert await b.run_due(taipei(2027, 8, 31, 9)) == 0 and b_channel.calls == 0  # A holds the lease
+    assert "in flight" not in caplog.text  # B reports nothing of A's live pushes
+    dying.cancel()  # A dies: its lease is no longer renewed ...
+    await asyncio.sleep(0.4)  # ... and expires
+    assert await b.run_due(taipei(2027, 8, 31, 9, 1)) == 0  # may have been delivered: not repeated
+    assert "3 push(es) were in flight when the previous pusher stopped" in caplog.text
+    assert b_store.sent_log_counts() == {"unsure": 3} and b_channel.calls == 0
+    a_store.close()
+    b_store.close()

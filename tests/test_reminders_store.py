@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from bot.config import Settings
 from reminders.database import MIGRATIONS
-from reminders.store import DEFAULT_LEAD_DAYS, StoreError, SubscriptionStore
+from reminders.store import DEFAULT_LEAD_DAYS, RETRY_KEY_WINDOW, Claim, LeaseState, StoreError, SubscriptionStore
 
 
 @pytest.fixture
@@ -95,16 +96,51 @@ def test_lead_days_per_chat_and_unsubscribe(db):
 def test_sent_log_claims(db):
     store = SubscriptionStore(db)
     key = ("telegram", "42", "moe115.closeout@2027-09-30", 30)
-    assert store.claim(*key)
-    assert not store.claim(*key)  # 'sending': never claimed twice
-    assert store.interrupted() == 1
-    store.mark(*key, "failed")
-    assert store.claim(*key)  # not delivered: may be retried
-    store.mark(*key, "sent")
-    assert not store.claim(*key)
-    assert store.settled() == {key} and store.interrupted() == 0
+    claim = store.claim(*key)
+    assert claim is not None and claim.retry_key is None and claim.attempt == 1
+    assert store.claim(*key) is None  # 'sending': never claimed twice
+    assert store.in_flight() == 1
+    store.mark(*key, "failed")  # certainly not delivered: may be retried
+    assert store.claim(*key) == Claim(None, 2)
+    store.mark(*key, "unsure")  # may have been delivered, and no retry key: never again
+    assert store.claim(*key) is None
+    assert store.settled() == {key} and store.in_flight() == 0
     assert store.settled(["line"]) == set()
     store.close()
+
+
+def test_a_keyed_claim_keeps_its_retry_key_and_is_retried_while_the_key_holds(db, monkeypatch):
+    store = SubscriptionStore(db)
+    key = ("line", "U1", "moe115.closeout@2027-09-30", 30)
+    first = store.claim(*key, keyed=True)
+    assert first is not None and first.retry_key
+    store.mark(*key, "unsure")  # maybe delivered: LINE drops a repeat with the same key
+    assert store.settled() == set()
+    again = store.claim(*key, keyed=True)
+    assert again is not None and again.retry_key == first.retry_key
+    store.mark(*key, "failed")
+    later = time.time() + RETRY_KEY_WINDOW + 1  # the key no longer protects: a retry could duplicate
+    monkeypatch.setattr("reminders.store.time.time", lambda: later)
+    assert store.claim(*key, keyed=True) is None and store.settled() == {key}
+    store.close()
+
+
+def test_a_lease_fences_claims_and_is_taken_over_when_it_expires(db, monkeypatch):
+    a, b = SubscriptionStore(db), SubscriptionStore(db)
+    held = a.hold_lease("line", "A", 30)
+    assert held is not None and held.taken and held.lease.generation == 1
+    assert b.hold_lease("line", "B", 30) is None  # a holds it
+    assert a.hold_lease("line", "A", 30) == LeaseState(held.lease, taken=False, previous=None, interrupted=0)
+    key = ("line", "U1", "d@2027-09-30", 30)
+    assert a.claim(*key, keyed=True, lease=held.lease) is not None  # in flight when a "dies"
+    dead = b.hold_lease("line", "B", 30, is_dead=lambda holder: holder == "A")
+    assert dead is not None and dead.previous == "A" and dead.interrupted == 1 and dead.lease.generation == 2
+    assert a.claim("line", "U2", "d@2027-09-30", 30, lease=held.lease) is None  # fenced: a lost the lease
+    assert b.sent_log_counts() == {"unsure": 1}
+    b.release_lease(dead.lease)
+    assert a.hold_lease("line", "A", 30) is not None  # released: taken at once
+    a.close()
+    b.close()
 
 
 # -- files the store must not use, and must not change ----------------------------------------------
@@ -206,3 +242,22 @@ def test_directory_in_the_way_is_a_store_error(tmp_path):
     (tmp_path / "policybot.db").mkdir()
     with pytest.raises(StoreError, match=r"policybot\.db"):
         SubscriptionStore(tmp_path / "policybot.db")
+
+
+def test_migration_5_keeps_the_sent_log_and_counts_old_sending_rows_as_unsure(db, monkeypatch):
+    monkeypatch.setattr("reminders.database.MIGRATIONS", tuple(m for m in MIGRATIONS if m[0] <= 3))
+    store = SubscriptionStore(db)  # a database as the previous version left it
+    with store.db.transaction() as c:
+        c.execute("INSERT INTO subscriptions (channel, chat_id, created_at) VALUES ('line', 'U1', '')")
+        c.executemany(
+            "INSERT INTO sent_log (channel, chat_id, deadline_id, lead_days, status, updated_at) VALUES (?, ?, ?, ?, ?, '')",
+            [("line", "U1", "d@2027-09-30", 30, "sent"), ("line", "U1", "d@2027-09-30", 14, "sending")],
+        )
+    store.close()
+    monkeypatch.undo()
+    store = SubscriptionStore(db)
+    assert store.schema_version() == MIGRATIONS[-1][0]
+    assert store.sent_log_counts() == {"sent": 1, "unsure": 1}
+    assert store.claim("line", "U1", "d@2027-09-30", 14, keyed=True) is None  # no key was sent: never again
+    assert store.get("line", "U1") is not None
+    store.close()

@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -20,7 +21,6 @@ from typing import Any
 import aiohttp
 import pytest
 from fake_telegram import BOT_USER, GROUP, TOKEN, USER, FakeTelegram, polling
-from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
@@ -29,6 +29,7 @@ from handlers.dialog import MAX_FILE_BYTES, ChatRef, Dialog, Reply
 from handlers.feedback import is_feedback
 from handlers.settings import TelegramSettings
 from handlers.telegram import SCHEDULER, TelegramPushChannel, build_application
+from handlers.telegram_server import serve
 from handlers.text_split import split_text
 from knowledge.engine import Engine
 from reminders.calendar import TAIPEI
@@ -265,6 +266,30 @@ async def test_text_mention_is_stripped_before_asking(fake: FakeTelegram, app: A
 # -- robustness -------------------------------------------------------------------------------
 
 
+async def test_a_slow_answer_holds_up_only_its_own_chat(
+    fake: FakeTelegram, app: Application, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chats are handled concurrently (a chat's own updates in order): one user's slow question
+    does not keep another waiting."""
+    release = threading.Event()
+    original = services.dialog.handle_text
+
+    def slow(chat: ChatRef, text: str, lang_hint: str | None = None) -> Reply:
+        if chat.chat_id == str(USER["id"]):
+            release.wait(timeout=10)
+        return original(chat, text, lang_hint)
+
+    monkeypatch.setattr(services.dialog, "handle_text", slow)
+    try:
+        fake.message("結案要什麼時候交？")
+        other = {**USER, "id": 5009}
+        (reply,) = await converse(fake, lambda: fake.message("結案要什麼時候交？", user=other))
+        assert str(reply["chat_id"]) == "5009"
+    finally:
+        release.set()
+    await fake.wait_for("sendMessage", 2)
+
+
 async def test_a_failing_handler_logs_the_update_and_apologises(
     fake: FakeTelegram,
     app: Application,
@@ -371,30 +396,26 @@ async def check_webhook_secret(fake: FakeTelegram, url: str, secret: str) -> Non
 
 
 async def test_webhook_rejects_requests_without_the_secret_token(fake: FakeTelegram, services: Services) -> None:
-    application = build_application(
-        TelegramSettings(token=TOKEN, api_base_url=fake.base_url), services.dialog, services.scheduler
-    )
     port, secret = free_port(), "s3cret_Token-42"
-    await application.initialize()
-    assert application.updater is not None
-    await application.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram",
+    settings = TelegramSettings(
+        token=TOKEN,
+        api_base_url=fake.base_url,
         webhook_url="https://bot.example.org/telegram",
-        secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret=secret,
     )
-    await application.start()
+    application = build_application(settings, services.dialog, services.scheduler)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(application, settings, stop=stop, stop_signals=()))
     try:
-        (set_webhook,) = fake.calls_to("setWebhook")
+        (set_webhook,) = await fake.wait_for("setWebhook", timeout=10)
         assert set_webhook.params["secret_token"] == secret
         assert set_webhook.params["url"] == "https://bot.example.org/telegram"
         await check_webhook_secret(fake, f"http://127.0.0.1:{port}/telegram", secret)
     finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
+        stop.set()
+        await asyncio.wait_for(running, 15)
 
 
 async def run_bot(fake: FakeTelegram, tmp_path: Path, **env: str) -> asyncio.subprocess.Process:

@@ -10,9 +10,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from fake_telegram import BOT_USER, DROP, GROUP, TOKEN, USER, FakeTelegram, entities_for
+from fake_telegram import BOT_USER, DROP, GATEWAY, GROUP, TOKEN, USER, FakeTelegram, entities_for
 from telegram import Bot, Message
-from telegram.error import NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.cli import main
@@ -20,10 +19,11 @@ from bot.logs import REDACTED, RedactSecrets
 from handlers.dialog import Button, Dialog
 from handlers.replies import ButtonDataTooLong
 from handlers.settings import TelegramSettings
-from handlers.telegram import TelegramPushChannel, addressed_text, build_application, file_url, keyboard
+from handlers.telegram import TelegramPushChannel, addressed_text, build_application, file_url, keyboard, push_bot
 from knowledge.engine import Engine
 from knowledge.funding_rules import load_rules
 from reminders.push import PushOutcome
+from reminders.ratelimit import RateLimiter
 
 BOT_ID, USERNAME = BOT_USER["id"], BOT_USER["username"]
 CHAT_ID = str(USER["id"])
@@ -188,11 +188,20 @@ async def test_push_outcomes(
     assert await channel.push(CHAT_ID, "提醒") is outcome
 
 
-async def test_push_with_unknown_outcome_raises(fake: FakeTelegram, channel: TelegramPushChannel) -> None:
+async def test_push_whose_connection_drops_may_have_been_delivered(
+    fake: FakeTelegram, channel: TelegramPushChannel
+) -> None:
     """A dropped connection may come after delivery: the scheduler must not retry it."""
     fake.fail("sendMessage", CHAT_ID, DROP)
-    with pytest.raises(NetworkError):
-        await channel.push(CHAT_ID, "提醒")
+    assert await channel.push(CHAT_ID, "提醒") is PushOutcome.UNSURE
+
+
+async def test_push_answered_by_a_gateway_page_may_have_been_delivered(
+    fake: FakeTelegram, channel: TelegramPushChannel
+) -> None:
+    """A 502 that is not the Bot API's own JSON answer comes from a proxy in front of it."""
+    fake.fail("sendMessage", CHAT_ID, GATEWAY)
+    assert await channel.push(CHAT_ID, "提醒") is PushOutcome.UNSURE
 
 
 async def test_push_when_telegram_cannot_be_reached_failed(fake: FakeTelegram, channel: TelegramPushChannel) -> None:
@@ -200,19 +209,36 @@ async def test_push_when_telegram_cannot_be_reached_failed(fake: FakeTelegram, c
     assert await channel.push(CHAT_ID, "提醒") is PushOutcome.FAILED
 
 
-async def test_pushes_go_through_the_rate_limiter(fake: FakeTelegram, engine: Engine) -> None:
-    """The application's bot waits out a 429 and sends again, for reminders as for replies."""
-    # no updates and no post_init: the dialog is enough
-    application = build_application(
-        TelegramSettings(token=TOKEN, api_base_url=fake.base_url), Dialog(engine, load_rules())
-    )
+async def test_a_429_holds_back_every_push_for_its_retry_after(fake: FakeTelegram) -> None:
+    limiter = RateLimiter(30)
+    async with Bot(TOKEN, base_url=fake.base_url) as bot:
+        channel = TelegramPushChannel(bot, limiter)
+        fake.fail("sendMessage", CHAT_ID, 429, "Too Many Requests: retry after 1", {"retry_after": 1}, times=1)
+        async with channel.slot():
+            assert await channel.push(CHAT_ID, "提醒") is PushOutcome.FAILED
+        started = clock.monotonic()
+        async with channel.slot():  # the next push waits out the Retry-After
+            assert await channel.push("5002", "提醒") is PushOutcome.SENT
+    assert clock.monotonic() - started >= 0.9
+    assert len(fake.calls_to("sendMessage")) == 2
+
+
+async def test_replies_go_through_ptbs_rate_limiter_and_pushes_have_their_own_pool(
+    fake: FakeTelegram, engine: Engine
+) -> None:
+    """The application's bot waits out a 429 and sends again; reminders use another bot, with its
+    own connections and timeouts."""
+    settings = TelegramSettings(token=TOKEN, api_base_url=fake.base_url)
+    application = build_application(settings, Dialog(engine, load_rules()))
     assert isinstance(application.bot.rate_limiter, AIORateLimiter)
     fake.fail("sendMessage", CHAT_ID, 429, "Too Many Requests: retry after 1", {"retry_after": 1}, times=1)
     async with application.bot:
         started = clock.monotonic()
-        assert await TelegramPushChannel(application.bot).push(CHAT_ID, "提醒") is PushOutcome.SENT
+        await application.bot.send_message(CHAT_ID, "答覆")
     assert clock.monotonic() - started >= 1
     assert len(fake.calls_to("sendMessage")) == 2
+    pushes = push_bot(settings)
+    assert pushes.base_url.startswith(fake.base_url) and pushes.request is not application.bot.request
 
 
 # -- policybot run ----------------------------------------------------------------------------
