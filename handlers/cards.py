@@ -123,7 +123,9 @@ def ceiling_card(result: CeilingResult, lang: str, any_domains: bool = False) ->
 def figure_card(figure: Figure, what: Bilingual, lang: str) -> Card:
     """figure_text's amount, verdict and working."""
     zh = lang != "en"
-    if figure.ok is None:
+    if figure.ok is None and not figure.cap:
+        title = what.get(lang)
+    elif figure.ok is None:
         title = f"{what.zh}最多" if zh else f"{what.en}: at most"
     elif figure.ok:
         title = f"可以，{what.zh}上限" if zh else f"Yes: the {what.en.lower()} cap is"

@@ -183,6 +183,10 @@ async def install_with(settings: LineSettings, image: bytes | None = None) -> In
     """`install` with clients of their own (the command runs without the webhook server)."""
     token = settings.access_token
     async with AsyncExitStack() as stack:
-        api = await stack.enter_async_context(AsyncApiClient(_configuration(token, settings.api_base_url, RICH_MENU_CONNECTIONS)))
-        data = await stack.enter_async_context(AsyncApiClient(_configuration(token, settings.data_api_base_url, RICH_MENU_CONNECTIONS)))
+        api = await stack.enter_async_context(
+            AsyncApiClient(_configuration(token, settings.api_base_url, RICH_MENU_CONNECTIONS))
+        )
+        data = await stack.enter_async_context(
+            AsyncApiClient(_configuration(token, settings.data_api_base_url, RICH_MENU_CONNECTIONS))
+        )
         return await install(AsyncMessagingApi(api), AsyncMessagingApiBlob(data), image or image_bytes())

@@ -429,11 +429,11 @@ def figure_text(figure: Figure, lang: str) -> str:
     zh = lang != "en"
     what = figure.title or Bilingual("", "")
     if figure.ok is None:
-        head = (
-            f"{what.zh}最多 {money(figure.amount or 0, lang)}"
-            if zh
-            else f"{what.en}: at most {money(figure.amount or 0, lang)}"
-        )
+        amount = money(figure.amount or 0, lang)
+        if zh:
+            head = f"{what.zh}最多 {amount}" if figure.cap else f"{what.zh}：{amount}"
+        else:
+            head = f"{what.en}: {'at most ' if figure.cap else ''}{amount}"
     elif figure.ok:
         head = (
             f"可以，{what.zh}上限 {money(figure.amount or 0, lang)}"

@@ -92,6 +92,7 @@ class Figure:
     rules: tuple[Cited, ...] = ()
     ok: bool | None = None  # for "does it fit?": True within, False over; None when not asked
     title: Bilingual | None = None
+    cap: bool = True  # a ceiling ("at most"); False for an exact figure such as a difference
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> F
         (both("兩者上限相同。", "The two ceilings are the same."),) if difference == 0 else (),
         tuple(cited.values()),
         title=both("上限相差", "The difference in ceiling"),
+        cap=False,
     )
 
 

@@ -69,6 +69,10 @@ _COMPARE = re.compile(
 )
 _ALL_CLASSES = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!次|級數以)|classes\b|class\b(?!room))")
 _ALL_DOMAINS = re.compile(r"(?<![\d.])(\d)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?\b|subjects?\b)")
+# "2 domains than 1", 「2個領域比1個」: the second count leaves out the word domain
+_DOMAINS_THAN = re.compile(
+    r"(?<![\d.])\d\s*(?:個)?\s*(?:領域|domains?\b)\s*(?:than|vs|versus|or|compared (?:with|to)|比|跟|和|還是)\s*(\d)(?![\d.])"
+)
 _ONE_DOMAIN = re.compile(r"單一?領?域|一個領域|only one domain|single domain|one domain")
 _ALL_MODES = re.compile(r"模式\s*([12])")
 # 「不是新辦喔」「(不是交換學生)」 "not the partial-domain one": what the question is NOT about, left out
@@ -163,7 +167,9 @@ def _facts(normalised: str, slots: Slots) -> dict[str, object]:
 
 
 def _alternatives(normalised: str) -> dict[str, tuple[int, ...]]:
-    domains = [min(int(m.group(1)), 2) for m in _ALL_DOMAINS.finditer(normalised)]
+    # as written (3 and 2 are two alternatives, though both are "2 or more" to the rules)
+    domains = [int(m.group(1)) for m in _ALL_DOMAINS.finditer(normalised)]
+    domains += [int(m.group(1)) for m in _DOMAINS_THAN.finditer(normalised)]
     if _ONE_DOMAIN.search(normalised) and 1 not in domains:
         domains.append(1)
     found = {
