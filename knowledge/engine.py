@@ -116,7 +116,7 @@ class Engine:
         if not normalised:
             return Answer(intent=None, confidence=0.0, text=_EMPTY[lang], lang=lang)
         slots = slots if slots is not None else u.slots
-        ranked = self.matcher.rank(normalised, slots)
+        ranked = self.matcher.rank(normalised, slots, negated=u.negated)
         suggestions = [Suggestion(r.entry.id, r.entry.title.get(lang)) for r in ranked[:3]]
         out_of_scope = self._out_of_scope_reply(u.normalised, lang) or self._uncovered_year_reply(
             u.normalised, slots, lang

@@ -68,8 +68,9 @@ _STOPWORDS = frozenset(
 # Weights of the score parts (points on rapidfuzz's 0-100 scale).
 COVERAGE_WEIGHT = 30.0  # times the IDF-weighted share of the question's terms found in the entry's text
 KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries sharing it), at most 2
-NAMED_PENALTY = 12.0
-UNSTATED_TIER_PENALTY = 10.0  # an entry about one class-count tier, for a question that gives no class count  # an entry without any keyword of a question that names one entry's keyword
+NAMED_PENALTY = 12.0  # an entry without any keyword of a question that names one entry's keyword
+NEGATED_PENALTY = 12.0  # an entry whose keyword the question says it is not about (「不是新辦」)
+UNSTATED_TIER_PENALTY = 10.0  # an entry about one class-count tier, for a question that gives no class count
 CUE_BONUS = 6.0  # the question names this entry's plan (and not the other)
 SLOT_MATCH_BONUS = 6.0  # per slot the entry is about that the question names with a fitting value
 SLOT_CONFLICT_PENALTY = 40.0
@@ -114,7 +115,7 @@ class Matcher:
     def __init__(
         self, kb: KnowledgeBase, normalize: Normalizer, scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS
     ) -> None:
-        self._recent: dict[tuple[str, Slots, int], list[Ranked]] = {}
+        self._recent: dict[tuple[str, Slots, int, str], list[Ranked]] = {}
         self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
         # Fuzzy choices per entry and language: a question is compared with the phrasings in its
@@ -175,9 +176,9 @@ class Matcher:
                 found[keyword] = self._keyword_weight[keyword] / 2
         return found
 
-    def _evidence(self, normalised: str, slots: Slots) -> tuple[list[float], list[bool]]:
-        """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots;
-        and, per entry, whether one of its keywords is in the question."""
+    def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
+        """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
+        the question says it is not about; and, per entry, whether one of its keywords is in it."""
         named = slots.as_dict()
         cued = {doc for doc, cues in self._cues.items() if any(c in normalised for c in cues)}
         coverage = self._coverage(normalised)
@@ -185,6 +186,9 @@ class Matcher:
         # A keyword only one entry has (雜支, 資料蒐集費) names what the question is about: the
         # entries that have none of the question's keywords weigh less than fuzzy likeness says.
         names_one = any(self._keyword_weight.get(k, 0) >= KEYWORD_BONUS and len(k) >= 2 for k in found)
+        # a keyword the question denies, or one that begins with what it denies (新辦 → 新辦學校)
+        denials = [d for d in negated.split() if len(d) >= 2]
+        denied = {k for k in self._keyword_weight if any(k in d or k.startswith(d) for d in denials)}
         evidence, keyword_hit = [], []
         for index, entry in enumerate(self._entries):
             score = COVERAGE_WEIGHT * coverage[index]
@@ -193,6 +197,8 @@ class Matcher:
             score += sum(weights[:2])
             if names_one and not weights:
                 score -= NAMED_PENALTY
+            if denied and denied.intersection(self._keywords[index]):
+                score -= NEGATED_PENALTY
             if len(cued) == 1:
                 score += CUE_BONUS if entry.document.id in cued else -CUE_BONUS
             matched, conflicts = satisfies(named, entry.when)
@@ -201,23 +207,23 @@ class Matcher:
             evidence.append(score + SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts)
         return evidence, keyword_hit
 
-    def rank(self, normalised: str, slots: Slots, limit: int = 10) -> list[Ranked]:
+    def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "", asked: str = "") -> list[Ranked]:
         """The entries for a question, best first. A turn may rank the same question more than
         once (to answer, then to name the rule a calculation applies): the last few are kept."""
-        key = (normalised, slots, limit)
+        key = (normalised, slots, limit, negated)
         cached = self._recent.get(key)
         if cached is None:
-            cached = self._rank(normalised, slots, limit)
+            cached = self._rank(normalised, slots, limit, negated)
             self._recent[key] = cached
             if len(self._recent) > 64:
                 del self._recent[next(iter(self._recent))]
         return list(cached)
 
-    def _rank(self, normalised: str, slots: Slots, limit: int) -> list[Ranked]:
+    def _rank(self, normalised: str, slots: Slots, limit: int, negated: str = "") -> list[Ranked]:
         query = units(normalised)
         if not query:
             return []
-        evidence, keyword_hit = self._evidence(normalised, slots)
+        evidence, keyword_hit = self._evidence(normalised, slots, negated)
         # Fuzzy-score only the phrasings of the entries the cheap evidence favours: it keeps
         # every question well under a millisecond of rapidfuzz work.
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]

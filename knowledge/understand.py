@@ -80,6 +80,7 @@ _ALL_MODES = re.compile(r"模式\s*([12])")
 _NEGATED = re.compile(
     r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
 )
+_NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
 _RETURN = re.compile(r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first")
 _ASKS_AMOUNT = re.compile(
@@ -103,6 +104,7 @@ class Understanding:
     lang: str | None  # None when the text has no letters to tell
     slots: Slots
     matching: str = ""  # the normalised text without what it says it is not about, for ranking
+    negated: str = ""  # what it says it is not about (「不是新辦」): entries named there weigh less
     facts: dict[str, object] = field(default_factory=dict)
     item: str | None = None
     figures: Figures = field(default_factory=Figures)
@@ -207,6 +209,7 @@ def understand(
         text=cleaned,
         normalised=normalised,
         matching=" ".join(_NEGATED.sub(" ", normalised).split()) or normalised,
+        negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
         lang=lang,
         slots=slots,
         facts=_facts(normalised, slots),
