@@ -11,6 +11,7 @@ database): adapters call them off their event loop.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -58,6 +59,9 @@ __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_c
 log = logging.getLogger(__name__)
 
 R = TypeVar("R", Reply, Reply | None)
+
+# A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
+_ASKS_INSTEAD = re.compile(r"我是問|我問的是|我要問|我想問|i was asking|i'm asking|i am asking|asking about")
 
 BUTTON_DATA_LIMIT = replies.BUTTON_DATA_LIMIT
 ASK_PREFIX = "ask:"
@@ -226,7 +230,8 @@ class Dialog:
         now = self._clock()
         topic = state.current_topic(now, self.topic_seconds)
         u = self.engine.understand(text, self.rules)
-        lang = u.lang or (topic.lang if topic and topic.asked else None) or state.lang or _hint(hint)
+        # /lang is a choice and wins; else the message's own language, else the step's, else the client's
+        lang = state.lang or u.lang or (topic.lang if topic and topic.asked else None) or _hint(hint)
         decision = decide(u, topic, state.school, self.engine, self.rules, lang)
         if decision.route == EMPTY:
             return Reply(t("empty", lang), lang=lang, route=UNSURE, confidence=0.0), state
@@ -257,7 +262,8 @@ class Dialog:
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}
             if u.slots.level:
                 told["level"] = u.slots.level
-        elif u.correction:  # 「不好意思 是19班」 corrects what the school told
+        elif u.correction and not _ASKS_INSTEAD.search(u.normalised):
+            # 「不好意思 是19班」 corrects what the school told; 「不是，我是問模式二」 only the question
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS and k in school}
         if answering and decision.query is not None and topic is not None and topic.asked in SCHOOL_FACTS:
             value = decision.query.facts.get(topic.asked)

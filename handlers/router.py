@@ -227,11 +227,11 @@ def _follow_up(
     for earlier in _candidates(topic, u, engine):
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
-            if revised is not None and about_the_school(u) and school:
-                revised = _with_school(revised, u, school)
+            if about_the_school(u) and school and earlier.query.kind == CEILING:
+                revised = _with_school(revised or earlier.query, u, school)  # 「那我們學校呢」
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             if revised is not None and (same_kind or u.correction or u.returns):
-                return Decision(COMPUTE, query=revised, context=_carried(earlier.query, u))
+                return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
         elif earlier.entry is not None and fresh is None:
             item = _item_query_for_entry(u, earlier, engine, rules)
             if item is not None:
@@ -302,10 +302,13 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
     return query_for(replace(u, item=item, normalised=f"{text} {u.normalised}"), rules)
 
 
-def _carried(previous: Query, u: Understanding) -> dict[str, Any]:
-    """The facts a follow-up keeps from the previous question (what it does not restate)."""
+def _carried(previous: Query, revised: Query, u: Understanding) -> dict[str, Any]:
+    """The facts a follow-up keeps from the previous question: those the revised question still
+    has as they were (模式一 drops the domains) and the message does not restate."""
     stated = set(u.facts)
-    return {k: v for k, v in previous.facts.items() if k not in stated and v is not False}
+    return {
+        k: v for k, v in revised.facts.items() if k not in stated and previous.facts.get(k) == v and v is not False
+    }
 
 
 _RELATIVE_YEAR = re.compile(

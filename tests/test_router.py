@@ -110,11 +110,6 @@ ROWS = [
     row(
         "模式一呢 after mode 2 drops the domains, also from the context",
         Row("模式一呢", COMPUTE, MODE2_13_2, facts={"mode": 1, "classes": 13}, context={"classes": 13}),
-        pytest.mark.xfail(
-            strict=True,
-            reason="router._carried keeps domains=2 in the context although the mode-1 query dropped them: "
-            "the reply says （依您先前說的：13 班・2 個領域以上） on a mode-1 ceiling",
-        ),
     ),
     row(
         "回到剛剛 follows up an earlier ceiling",
@@ -128,11 +123,6 @@ ROWS = [
     row(
         "那我們學校呢 uses the school's facts",
         Row("那我們學校呢", COMPUTE, MODE1_20, SCHOOL, facts=SCHOOL),
-        pytest.mark.xfail(
-            strict=True,
-            reason="revise() returns None for a message without new facts, so router._with_school (whose "
-            "docstring names 「那我們學校呢」) is never reached: the chat gets 'not sure' with unrelated topics",
-        ),
     ),
     # 5. a new complete question during a topic is answered fresh
     row(

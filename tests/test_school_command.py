@@ -212,3 +212,30 @@ def test_the_budget_check_in_english_after_school_facts(dialog: Dialog) -> None:
     dialog.handle_text(chat, "/forget")
     after = dialog.handle_file(chat, "budget.csv", OVER_LIFE)
     assert after.lang == "en" and "over its ceiling" not in after.text and "No violations found." in after.text
+
+
+# -- corrections and the chosen language -------------------------------------------------------
+
+
+def test_a_correction_of_the_question_leaves_the_school_as_told(dialog: Dialog) -> None:
+    chat = new_chat()
+    first = dialog.handle_text(chat, "我們是模式一 20班 最多補助多少")
+    assert first.route == CALCULATION and "250,000" in first.text
+    other = dialog.handle_text(chat, "不是，我是問模式二")
+    assert other.route in (CALCULATION, CLARIFICATION) and "模式二" in other.text
+    assert dialog.memory.peek(chat).school == {"mode": 1, "classes": 20}
+
+
+def test_a_correction_of_the_school_changes_it(dialog: Dialog) -> None:
+    chat = new_chat()
+    dialog.handle_text(chat, "我們是模式一 20班 最多補助多少")
+    reply = dialog.handle_text(chat, "不好意思 是19班")
+    assert reply.route == CALCULATION
+    assert dialog.memory.peek(chat).school == {"mode": 1, "classes": 19}
+
+
+@pytest.mark.parametrize("choice, question", [("en", "結案要什麼時候交？"), ("zh", "When is the close-out due?")])
+def test_the_language_chosen_with_lang_wins_over_the_message(dialog: Dialog, choice: str, question: str) -> None:
+    chat = new_chat()
+    assert dialog.handle_text(chat, f"/lang {choice}").text == t("lang_set", choice)
+    assert dialog.handle_text(chat, question).lang == choice
