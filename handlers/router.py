@@ -57,6 +57,10 @@ _ABOUT_US = re.compile(
     r"我們|我校|本校|敝校|我的學校|我學校|學校是|\bour\b|\bwe\b|\bwe're\b|\bwe are\b|\bus\b|my school"
 )
 # A question of its own, not a follow-up, even when short: 「部領老師要全英語上課嗎」.
+_NEW_TOPIC = re.compile(
+    r"換個問題|換個話題|另外問|另一個問題|問別的|不同的問題|another question|different question|new question|"
+    r"something else|unrelated"
+)
 _OWN_QUESTION = re.compile(
     r"嗎|哪|什麼|怎麼|如何|誰|為什麼|是否|要不要|\b(?:can|do|does|must|should|who|which|what|how|is it|are)\b"
 )
@@ -164,6 +168,9 @@ def decide(
         if given is not None:
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
 
+    if _NEW_TOPIC.search(u.normalised):
+        topic = None  # 「換個問題」: nothing of the last topic carries over (the school's facts do)
+
     not_covered = engine.not_covered(u, lang)
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
@@ -258,6 +265,18 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     return [*cued, *(t for t in earlier if t not in cued), topic]
 
 
+def _cues_other_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
+    """Whether the message names a plan other than the one the topic's entry is from."""
+    entry = engine.kb.entries.get(topic.entry or "")
+    if entry is None:
+        return False
+    return any(
+        any(engine.normalize(cue) in u.normalised for cue in document.cues if cue)
+        for document in engine.kb.documents.values()
+        if document is not entry.document
+    ) and not _cues_document(topic, u, engine)
+
+
 def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     entry = engine.kb.entries.get(topic.entry or "")
     if entry is None:
@@ -268,7 +287,11 @@ def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
     """「那補充保費要編多少」 after a fee: the premium on that fee."""
     query = topic.query
-    if query is None or query.item not in rules.items.premium.base_items or not u.mentions(r"補充保費|premium"):
+    if query is None or not u.mentions(r"補充保費|premium"):
+        return None
+    parts = query.inputs.get("parts") if query.item == "combined" else [{"item": query.item}]
+    items = {p.get("item") for p in parts if isinstance(p, dict)} if isinstance(parts, list) else set()
+    if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
         return None
     amount = fee_total(query, rules)
     if amount is None:
@@ -306,9 +329,7 @@ def _carried(previous: Query, revised: Query, u: Understanding) -> dict[str, Any
     """The facts a follow-up keeps from the previous question: those the revised question still
     has as they were (模式一 drops the domains) and the message does not restate."""
     stated = set(u.facts)
-    return {
-        k: v for k, v in revised.facts.items() if k not in stated and previous.facts.get(k) == v and v is not False
-    }
+    return {k: v for k, v in revised.facts.items() if k not in stated and previous.facts.get(k) == v and v is not False}
 
 
 _RELATIVE_YEAR = re.compile(
@@ -350,6 +371,8 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) 
     """A follow-up on a knowledge-base answer: 「那111呢」「國中呢」 ask the same entry for other
     slots; 「那姊妹校 110學年度呢」 names a topic of its own, answered with the slots carried over;
     「這是國小還是國中在做的」「要送給誰」 read with the last question."""
+    if _cues_other_document(topic, u, engine):
+        return None  # 「那 MOE plan 裡…」 after a Keelung answer: a question about the other plan
     new = {k: v for k, v in u.slots.as_dict().items() if k in ("year", "level", "mode", "domains", "classes", "branch")}
     relative = _relative_year(u, topic, engine)
     if relative is not None:

@@ -82,13 +82,16 @@ DETAILS = (
     ),
     Detail(
         "person",
-        re.compile(r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|\bwho is the\b|\bname of\b"),
+        re.compile(r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"),
         re.compile(r"(?!)"),
     ),
 )
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]{3,})")
+# 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
+_HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘)")
+_SAME_UNIT = {"題": "題", "週": "週|周|禮拜|星期", "禮拜": "週|周|禮拜|星期", "星期": "週|周|禮拜|星期", "分鐘": "分鐘"}
 # Counted things an answer gives as a number without naming them again (points: the score detail).
 _PLAIN_COUNTS = {"time", "year", "month", "week", "day", "hour", "period", "people", "person", "session", "point"}
 
@@ -100,6 +103,9 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
         if detail.asked.search(question) and not detail.given.search(text):
             return detail.kind
     counted = _HOW_MANY.search(question)
+    unit = _HOW_MANY_ZH.search(question)
+    if unit and not re.search(rf"\d\s*(?:個)?\s*(?:{_SAME_UNIT[unit.group(1)]})", text):
+        return "count"
     noun = counted.group(1).rstrip("s") if counted else ""
     if counted and noun not in _PLAIN_COUNTS and noun[:5] not in text:  # "how many seats": no seats in the answer
         return "count"

@@ -62,7 +62,8 @@ _KNOWLEDGE = (
 _AMOUNT_ASKED = r"多少|最多|最高|上限|幾萬|how much|\bmax|\bcap\b|at most|most we"
 _LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
 _LECTURERS = re.compile(
-    r"(\d+)\s*(?:位|個|名)\s*(?:外聘)?(?:講師|教授|專家|學者|講者)|(\d+)\s*(?:lecturers?|speakers?|experts?)\b"
+    r"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{0,4}?)(?:講師|教授|專家|學者|講者)|"
+    r"(\d+)\s*(?:external |internal |outside |guest )?(?:lecturers?|speakers?|experts?|professors?)\b"
 )
 
 
@@ -597,7 +598,11 @@ def lone_number(u: Understanding) -> int | None:
     if u.bare_number is not None:
         number = u.bare_number
     else:
-        found = re.findall(r"(?<![\d.])(\d{1,3})(?![\d.])", u.normalised)
+        # a number of something else (1年, 3節, 2位, 5次) is not a class count
+        found = re.findall(
+            r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%))",
+            u.normalised,
+        )
         if len(found) != 1 or len(u.normalised) > 20:
             return None
         number = int(found[0])

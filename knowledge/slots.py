@@ -23,7 +23,10 @@ _GREGORIAN_SCHOOL_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)\s*[-/–\s]\s*(?:20)?([
 _MODE = re.compile(r"模式\s*([12])|mode\s*([12])|model\s*([12])")
 _PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching in some domains
 _DOMAINS = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?|subjects?|areas?)")
-_MULTI_DOMAINS = re.compile(r"多個領域|多領域|2個以上|兩個以上|two or more|multiple domains|several domains")
+_MULTI_DOMAINS = re.compile(
+    r"多個領域|多領域|2個以上|兩個以上|two or more|multiple domains|several domains|"
+    r"second domain|第二個領域|第2個領域|再加(?:一|1)個領域|多加(?:一|1)個領域|another domain|one more domain"
+)
 _SINGLE_DOMAIN = re.compile(r"單一?領?域|only one domain|single domain|one domain")
 # A class count as written, negative or absurd included (the calculators refuse those with a
 # reason); a decimal such as 2.5班 is not read as a count at all.
