@@ -1,5 +1,6 @@
-"""Accuracy, latency, throughput and memory of policybot's engine and two baselines; then the
-reminder fan-out and webhook throughput against the fake platforms (bench/reliability.py).
+"""Accuracy, latency, throughput and memory of policybot's engine and two baselines; conversations
+through the dialog, turn by turn (bench/turns.py); then the reminder fan-out and webhook
+throughput against the fake platforms (bench/reliability.py).
 
 Run with `make bench`. Every system answers the same questions from the same knowledge
 base; the baselines are difflib over the phrasings and BM25 over jieba tokens. A baseline
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import psutil
 
-from bench import reliability
+from bench import reliability, turns
 from bench.dataset import HOLDOUT, NONE, Question, is_correct, load_questions
 
 if TYPE_CHECKING:
@@ -188,6 +189,10 @@ def main() -> int:
         return 0
     if "--reliability" in sys.argv[1:]:  # only the fan-out and webhook runs
         return 0 if all(ok for _, ok in reliability.report(reliability.measure()).values()) else 1
+    if "--turns" in sys.argv[1:]:  # only the conversations
+        from bot.wiring import load_knowledge
+
+        return 0 if all(ok for _, ok in turns.report(turns.measure(load_knowledge())).values()) else 1
     process = psutil.Process()
     rss_before = process.memory_info().rss
     t0 = time.perf_counter()
@@ -230,6 +235,13 @@ def main() -> int:
     print(f"\nload+index {load_s:.3f} s, resident memory {rss_mb:.1f} MB (process start {rss_before / 2**20:.1f} MB)")
     for name, (value, ok) in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {name} = {value:.3f} (target {TARGETS[name]})")
+    from bot.wiring import load_knowledge
+
+    conversation = turns.measure(load_knowledge())
+    checks |= turns.report(conversation)
+    for name, (value, ok) in checks.items():
+        if name.startswith("turn_"):
+            print(f"  {'PASS' if ok else 'FAIL'}  {name} = {value:.3f} (target {turns.P99_TARGET_MS})")
     delivery = reliability.measure()
     delivery_checks = reliability.report(delivery)
     for name, (value, ok) in delivery_checks.items():
@@ -245,6 +257,7 @@ def main() -> int:
                 "rss_mb": rss_mb,
                 "targets": TARGETS,
                 "checks": {k: {"value": v, "pass": ok} for k, (v, ok) in {**checks, **delivery_checks}.items()},
+                "conversations": turns.as_json(conversation),
                 "reliability": delivery,
             },
             ensure_ascii=False,

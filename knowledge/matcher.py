@@ -111,6 +111,11 @@ class Ranked:
 DEFAULT_SCORERS: tuple[Callable[..., float], ...] = (fuzz.token_set_ratio, fuzz.token_sort_ratio)
 
 
+def _sorted_tokens(text: str) -> str:
+    """What token_sort_ratio compares: the space-separated tokens, sorted."""
+    return " ".join(sorted(text.split()))
+
+
 class Matcher:
     def __init__(
         self, kb: KnowledgeBase, normalize: Normalizer, scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS
@@ -139,7 +144,12 @@ class Matcher:
             self._keywords.append(tuple(keywords))
             for term in set().union(*(terms(text) for text in asked | keywords | answers)):
                 self._postings[term].append(index)
+        self._sorted = {c: _sorted_tokens(c) for lang in LANGS for texts in self._choices_of[lang] for c in texts}
         shared = Counter(k for keywords in self._keywords for k in keywords)
+        self._keyword_entries: dict[str, list[int]] = defaultdict(list)
+        for index, own in enumerate(self._keywords):
+            for keyword in own:
+                self._keyword_entries[keyword].append(index)
         self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
         # Chinese keywords of three or more characters also count, at half weight, with one
         # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
@@ -188,26 +198,38 @@ class Matcher:
         names_one = any(self._keyword_weight.get(k, 0) >= KEYWORD_BONUS and len(k) >= 2 for k in found)
         # a keyword the question denies, or one that begins with what it denies (新辦 → 新辦學校)
         denials = [d for d in negated.split() if len(d) >= 2]
-        denied = {k for k in self._keyword_weight if any(k in d or k.startswith(d) for d in denials)}
+        denied = (
+            {k for k in self._keyword_weight if any(k in d or k.startswith(d) for d in denials)} if denials else set()
+        )
+        # Per entry, the weights of its keywords in the question (only entries that have one).
+        hits: dict[int, list[float]] = defaultdict(list)
+        for keyword, weight in found.items():
+            for index in self._keyword_entries.get(keyword, ()):
+                hits[index].append(weight)
+        denied_entries = {i for k in denied for i in self._keyword_entries.get(k, ())}
+        cue = next(iter(cued)) if len(cued) == 1 else None
         evidence, keyword_hit = [], []
         for index, entry in enumerate(self._entries):
             score = COVERAGE_WEIGHT * coverage[index]
-            weights = sorted((found[k] for k in self._keywords[index] if k in found), reverse=True)
-            keyword_hit.append(bool(weights))
-            score += sum(weights[:2])
-            if names_one and not weights:
+            weights = hits.get(index)
+            keyword_hit.append(weights is not None)
+            if weights is not None:
+                score += sum(sorted(weights, reverse=True)[:2])
+            elif names_one:
                 score -= NAMED_PENALTY
-            if denied and denied.intersection(self._keywords[index]):
+            if index in denied_entries:
                 score -= NEGATED_PENALTY
-            if len(cued) == 1:
-                score += CUE_BONUS if entry.document.id in cued else -CUE_BONUS
-            matched, conflicts = satisfies(named, entry.when)
-            if "classes" in entry.when and "classes" not in named:
-                score -= UNSTATED_TIER_PENALTY
-            evidence.append(score + SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts)
+            if cue is not None:
+                score += CUE_BONUS if entry.document.id == cue else -CUE_BONUS
+            if entry.when:
+                matched, conflicts = satisfies(named, entry.when)
+                if "classes" in entry.when and "classes" not in named:
+                    score -= UNSTATED_TIER_PENALTY
+                score += SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
+            evidence.append(score)
         return evidence, keyword_hit
 
-    def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "", asked: str = "") -> list[Ranked]:
+    def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "") -> list[Ranked]:
         """The entries for a question, best first. A turn may rank the same question more than
         once (to answer, then to name the rule a calculation applies): the last few are kept."""
         key = (normalised, slots, limit, negated)
@@ -235,7 +257,11 @@ class Matcher:
         strings = [choice for choice, _ in choices]
         per_choice = [0.0] * len(strings)
         for scorer in self._scorers:
-            for _, score, position in process.extract(query, strings, scorer=scorer, limit=None, score_cutoff=1):
+            if scorer is fuzz.token_sort_ratio:  # the same score, with the choices' tokens sorted once
+                asked, against, scorer = _sorted_tokens(query), [self._sorted[c] for c in strings], fuzz.ratio
+            else:
+                asked, against = query, strings
+            for _, score, position in process.extract(asked, against, scorer=scorer, limit=None, score_cutoff=1):
                 per_choice[position] += score / len(self._scorers)
         best: dict[int, float] = {}
         for (_, index), score in zip(choices, per_choice, strict=False):
