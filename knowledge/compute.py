@@ -386,7 +386,7 @@ def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | Need
     )
     ok, fit = _fits(cap, int(planned) if planned else None)
     notes = list(fit)
-    if part != "partial_domains":
+    if part != "partial_domains" and query.facts.get("mode") != 1:  # mode 1 has no partial domains
         notes.append(
             both(
                 f"若把部領教師經費併入雙語生活化，雙語生活化資本門仍不得超過 {money(rules.transfer.capital_cap_after, 'zh')}。",
