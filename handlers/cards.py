@@ -22,6 +22,7 @@ from handlers.replies import (
     _short_label,
     _title,
     branch_capital_reading,
+    ceiling_extras,
     facts_label,
     source_line,
     wan,
@@ -94,24 +95,7 @@ def ceiling_card(result: CeilingResult, lang: str, any_domains: bool = False) ->
     unclear = branch_capital_reading(result, lang)
     if unclear:
         notes.append(unclear)
-    if not facts.branch:
-        amount = getattr(result.parts[1].rule, "amount", 0)
-        notes.append(
-            f"有分校或分班可再加 {wan(amount, lang)}" if zh else f"A branch school adds up to {wan(amount, lang)}"
-        )
-    if result.transfer:
-        notes.append(
-            f"部領教師經費最多 {wan(result.transfer.amount, lang)} 可併入雙語生活化"
-            if zh
-            else f"Up to {wan(result.transfer.amount, lang)} of teacher funding may move to campus life"
-        )
-    if result.open_classroom:
-        oc = result.open_classroom
-        notes.append(
-            f"自願開放課室可能另獲 {wan(oc.amount, lang)}（擇優 {oc.schools_selected} 校，不保證、不計入）"
-            if zh
-            else f"Open classrooms may add {wan(oc.amount, lang)} ({oc.schools_selected} schools chosen; not guaranteed, not in the total)"
-        )
+    notes += [extra[:1].upper() + extra[1:] for extra in ceiling_extras(result, lang)]
     return Card(
         headline=money(result.total, lang),
         title=f"{_title(facts, lang)}，最多補助合計" if zh else f"{_title(facts, lang)} — total at most",

@@ -297,10 +297,20 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     unclear = branch_capital_reading(result, lang)
     if unclear:
         lines.append(unclear)
+    extras = ceiling_extras(result, lang)
+    if extras:
+        lines.append(("另：" if zh else "Also: ") + ("；" if zh else "; ").join(extras) + ("。" if zh else "."))
+    lines.append("輸入「詳細」看每一項的規定。" if zh else 'Type "details" for the rule behind each part.')
+    return "\n".join(lines)
+
+
+def ceiling_extras(result: CeilingResult, lang: str) -> list[str]:
+    """What may come on top of a ceiling (a branch school, the teacher-funding move, open
+    classrooms), lower-case, for the text's 「另：」 line and the card's notes."""
+    zh = lang != "en"
     extras = []
-    if not facts.branch:
-        extra = result.parts[1].rule
-        amount = getattr(extra, "amount", 0)
+    if not result.facts.branch:
+        amount = getattr(result.parts[1].rule, "amount", 0)
         extras.append(
             f"有分校或分班可再加 {wan(amount, lang)}" if zh else f"a branch school adds up to {wan(amount, lang)}"
         )
@@ -317,10 +327,7 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
             if zh
             else f"open classrooms may add {wan(oc.amount, lang)} ({oc.schools_selected} schools chosen; not guaranteed, not in the total)"
         )
-    if extras:
-        lines.append(("另：" if zh else "Also: ") + ("；" if zh else "; ").join(extras) + ("。" if zh else "."))
-    lines.append("輸入「詳細」看每一項的規定。" if zh else 'Type "details" for the rule behind each part.')
-    return "\n".join(lines)
+    return extras
 
 
 def _short_label(line: Line, lang: str) -> str:
