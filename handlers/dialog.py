@@ -230,8 +230,8 @@ class Dialog:
         now = self._clock()
         topic = state.current_topic(now, self.topic_seconds)
         u = self.engine.understand(text, self.rules)
-        # /lang is a choice and wins; else the message's own language, else the step's, else the client's
-        lang = state.lang or u.lang or (topic.lang if topic and topic.asked else None) or _hint(hint)
+        # a question is answered in its own language; /lang decides for messages that have none
+        lang = u.lang or (topic.lang if topic and topic.asked else None) or state.lang or _hint(hint)
         decision = decide(u, topic, state.school, self.engine, self.rules, lang)
         if decision.route == EMPTY:
             return Reply(t("empty", lang), lang=lang, route=UNSURE, confidence=0.0), state

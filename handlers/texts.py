@@ -48,7 +48,10 @@ TEXTS: dict[str, dict[str, Any]] = {
         "zh": "我不認得這個指令：{name}。輸入 /help 看可用的指令。",
         "en": "I don't know the command {name}. Type /help to see the commands.",
     },
-    "lang_set": {"zh": "好的，之後用中文回答。", "en": "OK, I will answer in English from now on."},
+    "lang_set": {
+        "zh": "好的，之後用中文回答（用英文問的問題仍用英文回答）。",
+        "en": "OK, I will answer in English from now on (a question asked in Chinese still gets Chinese).",
+    },
     "lang_usage": {"zh": "用法：/lang zh 或 /lang en", "en": "Usage: /lang zh or /lang en"},
     "unsupported": {
         "zh": "我只看得懂文字訊息和經費表檔案（CSV、YAML）。請用文字輸入您的問題，例如「結案要什麼時候交？」",

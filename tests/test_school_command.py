@@ -234,8 +234,12 @@ def test_a_correction_of_the_school_changes_it(dialog: Dialog) -> None:
     assert dialog.memory.peek(chat).school == {"mode": 1, "classes": 19}
 
 
-@pytest.mark.parametrize("choice, question", [("en", "結案要什麼時候交？"), ("zh", "When is the close-out due?")])
-def test_the_language_chosen_with_lang_wins_over_the_message(dialog: Dialog, choice: str, question: str) -> None:
+@pytest.mark.parametrize("choice, other", [("en", "zh"), ("zh", "en")])
+def test_lang_decides_for_messages_without_a_language_and_questions_keep_theirs(
+    dialog: Dialog, choice: str, other: str
+) -> None:
     chat = new_chat()
     assert dialog.handle_text(chat, f"/lang {choice}").text == t("lang_set", choice)
-    assert dialog.handle_text(chat, question).lang == choice
+    question = {"zh": "結案要什麼時候交？", "en": "When is the close-out due?"}[other]
+    assert dialog.handle_text(chat, question).lang == other
+    assert dialog.handle_text(chat, "20").lang == choice  # no language of its own
