@@ -1,0 +1,154 @@
+"""Quality gates on the blind sets (bench/conversations.py scores them): the multi-turn dialogues
+(tests/data/dialogues.yaml), the computation questions (tests/data/computations.yaml) and the
+fresh single questions (tests/data/questions_blind2.yaml).
+
+Each set is answered once per module, by a dialog of its own with "today" fixed at
+bench.conversations.TODAY (2026-12-02) so that days-left figures do not change with the date the
+suite runs. A turn is right when every expectation it states holds (figure, date, verdict, entry,
+clarify, none); a *confident-but-wrong* turn is one answered outright (a knowledge-base answer or a
+calculation) and wrongly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bench.conversations as conversations
+from bench.conversations import Score
+from bot.wiring import Knowledge
+from handlers.dialog import ChatRef, Dialog
+from handlers.memory import ChatMemory
+
+# Accuracy floors: issue 10 (dialogues) 90%, issue 11 (computations) 95%; blind2 90%.
+DIALOGUES_MIN_ACCURACY = 0.90
+COMPUTATIONS_MIN_ACCURACY = 0.95
+BLIND2_MIN_ACCURACY = 0.90
+
+# Confident-but-wrong: the issue's target is ≤ 1% of turns. These ceilings are regression
+# ratchets at the levels measured on 2026-12-02 (dialogues 1.5%, computations 1.3%, blind2 3.0%):
+# the target is not met yet, see docs/evidence.md. Lower them as the rate falls; never raise them.
+DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
+COMPUTATIONS_MAX_CONFIDENT_WRONG = 0.02
+BLIND2_MAX_CONFIDENT_WRONG = 0.035
+
+MIN_DIALOGUES = 150
+LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
+SHOWN_WRONG = 20
+
+Ask = Callable[[str, str], dict[str, Any]]
+
+
+def make_ask(knowledge: Knowledge) -> Ask:
+    """(chat id, text) -> the reply's JSON, from a dialog of its own with a fixed today."""
+    dialog = Dialog(
+        knowledge.engine,
+        knowledge.rules,
+        knowledge.calendar.rules,
+        memory=ChatMemory(),
+        today=lambda: conversations.TODAY,
+    )
+    return lambda chat, text: dialog.handle_text(ChatRef("eval", chat), text).to_json()
+
+
+@pytest.fixture(scope="module")
+def dialogues_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(conversations.DIALOGUES))
+
+
+@pytest.fixture(scope="module")
+def computations_score(knowledge: Knowledge) -> Score:
+    turns = conversations.load_single(conversations.COMPUTATIONS)
+    return conversations.run_single(make_ask(knowledge), turns, "computations-")
+
+
+@pytest.fixture(scope="module")
+def blind2_score(knowledge: Knowledge) -> Score:
+    return conversations.run_single(make_ask(knowledge), conversations.load_single(conversations.BLIND2), "blind2-")
+
+
+def wrong_turns(score: Score) -> str:
+    shown = "\n".join(score.wrong[:SHOWN_WRONG])
+    more = len(score.wrong) - SHOWN_WRONG
+    return shown + (f"\n… and {more} more" if more > 0 else "")
+
+
+def summary(name: str, score: Score) -> str:
+    return (
+        f"{name}: {score.right}/{score.turns} right ({score.accuracy:.1%}), "
+        f"{score.confident_wrong} confident but wrong ({score.confident_wrong_rate:.2%})"
+    )
+
+
+# -- the sets themselves -----------------------------------------------------------------------
+
+
+def test_the_dialogue_set_is_large_enough_in_every_language() -> None:
+    dialogues = conversations.load_dialogues(conversations.DIALOGUES)
+    assert len(dialogues) >= MIN_DIALOGUES
+    assert len({d.id for d in dialogues}) == len(dialogues), "dialogue ids must be unique (each is a chat)"
+    languages = {d.lang for d in dialogues}
+    assert languages >= LANGUAGES, f"missing languages: {LANGUAGES - languages}"
+    assert all(d.turns for d in dialogues)
+    assert any(len(d.turns) > 1 for d in dialogues), "a dialogue set needs follow-ups"
+
+
+@pytest.mark.parametrize(
+    "path", [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2], ids=lambda p: p.stem
+)
+def test_each_set_parses(path: Path) -> None:
+    if path == conversations.DIALOGUES:
+        turns = [turn for d in conversations.load_dialogues(path) for turn in d.turns]
+    else:
+        turns = conversations.load_single(path)
+    assert turns
+    known = {"figure", "date", "verdict", "entry", "also", "none", "clarify"}
+    for turn in turns:
+        assert turn.say.strip(), turn
+        assert turn.expect, f"{turn.say!r} states no expectation"
+        assert set(turn.expect) <= known, f"{turn.say!r}: unknown expectation {set(turn.expect) - known}"
+
+
+# -- the gates ----------------------------------------------------------------------------------
+
+
+def test_dialogues_accuracy(dialogues_score: Score) -> None:
+    assert dialogues_score.turns > 0
+    assert dialogues_score.accuracy >= DIALOGUES_MIN_ACCURACY, (
+        f"{summary('dialogues', dialogues_score)}\n{wrong_turns(dialogues_score)}"
+    )
+
+
+def test_dialogues_confident_but_wrong(dialogues_score: Score) -> None:
+    assert dialogues_score.confident_wrong_rate <= DIALOGUES_MAX_CONFIDENT_WRONG, (
+        f"{summary('dialogues', dialogues_score)}\n{wrong_turns(dialogues_score)}"
+    )
+
+
+def test_computations_accuracy(computations_score: Score) -> None:
+    assert computations_score.turns > 0
+    assert computations_score.accuracy >= COMPUTATIONS_MIN_ACCURACY, (
+        f"{summary('computations', computations_score)}\n{wrong_turns(computations_score)}"
+    )
+
+
+def test_computations_confident_but_wrong(computations_score: Score) -> None:
+    assert computations_score.confident_wrong_rate <= COMPUTATIONS_MAX_CONFIDENT_WRONG, (
+        f"{summary('computations', computations_score)}\n{wrong_turns(computations_score)}"
+    )
+
+
+def test_blind2_accuracy(blind2_score: Score) -> None:
+    assert blind2_score.turns > 0
+    assert blind2_score.accuracy >= BLIND2_MIN_ACCURACY, (
+        f"{summary('blind2', blind2_score)}\n{wrong_turns(blind2_score)}"
+    )
+
+
+def test_blind2_confident_but_wrong(blind2_score: Score) -> None:
+    assert blind2_score.confident_wrong_rate <= BLIND2_MAX_CONFIDENT_WRONG, (
+        f"{summary('blind2', blind2_score)}\n{wrong_turns(blind2_score)}"
+    )
