@@ -82,7 +82,9 @@ DETAILS = (
     ),
     Detail(
         "person",
-        re.compile(r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"),
+        re.compile(
+            r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"
+        ),
         re.compile(r"(?!)"),
     ),
 )
