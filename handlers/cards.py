@@ -79,7 +79,9 @@ def _planned_verdict(answer: CeilingAnswer, lang: str) -> str:
     planned = money(answer.planned, lang)
     if lang != "en":
         return f"可以：申請 {planned} 在上限內。" if answer.ok else f"超過了：申請 {planned} 超過上限。"
-    return f"Yes: {planned} is within the ceiling." if answer.ok else f"No: {planned} is over the ceiling."
+    return (
+        f"Within the ceiling: {planned} fits." if answer.ok else f"Over the ceiling: {planned} is more than it allows."
+    )
 
 
 def ceiling_card(result: CeilingResult, lang: str, any_domains: bool = False) -> Card:
@@ -112,9 +114,9 @@ def figure_card(figure: Figure, what: Bilingual, lang: str) -> Card:
     elif figure.ok is None:
         title = f"{what.zh}最多" if zh else f"{what.en}: at most"
     elif figure.ok:
-        title = f"可以，{what.zh}上限" if zh else f"Yes: the {what.en.lower()} cap is"
+        title = f"可以，{what.zh}上限" if zh else f"Within the cap: the {what.en.lower()} cap is"
     else:
-        title = f"超過了，{what.zh}上限" if zh else f"No: the {what.en.lower()} cap is"
+        title = f"超過了，{what.zh}上限" if zh else f"Over the cap: the {what.en.lower()} cap is"
     section = figure.rules[0].section.get(lang) if figure.rules else ""
     return Card(
         headline=money(figure.amount or 0, lang),
@@ -157,7 +159,7 @@ def date_card(figure: DateFigure, lang: str) -> Card:
 def _date_title(figure: DateFigure, lang: str) -> str:
     """date_text's head without the date: whether a filing date given is in time, and what is due."""
     if lang == "en":
-        verdict = "" if figure.ok is None else ("Yes, in time. " if figure.ok else "No, that is late. ")
+        verdict = "" if figure.ok is None else ("In time. " if figure.ok else "Late. ")
         return verdict + "Close-out due by"
     verdict = "" if figure.ok is None else ("來得及。" if figure.ok else "超過期限了。")
     return verdict + "核結最晚"

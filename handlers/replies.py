@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from knowledge.calculators import CeilingResult, ItemAmount, Line, SchoolFacts, Verdict, money, pct
+from knowledge.calculators import CeilingResult, ItemAmount, Line, SchoolFacts, Verdict, counted, money, pct
 from knowledge.compute import CeilingAnswer, DateFigure, Figure, NeedFact, YearFigure
 from knowledge.dates import gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
@@ -167,7 +167,7 @@ def facts_label(facts: dict[str, Any], lang: str) -> str:
     if "mode" in facts:
         bits.append(f"模式{'一' if facts['mode'] == 1 else '二'}" if zh else f"mode {facts['mode']}")
     if "classes" in facts:
-        bits.append(f"{facts['classes']} 班" if zh else f"{facts['classes']} classes")
+        bits.append(f"{facts['classes']} 班" if zh else counted(facts["classes"], "class", "classes"))
     if facts.get("domains") is not None and facts.get("mode") != 1:
         bits.append(_domains(int(facts["domains"]), lang))
     if facts.get("branch"):
@@ -274,7 +274,11 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
             )
         else:
             head = (
-                (f"Yes: {planned} is within the ceiling." if answer.ok else f"No: {planned} is over the ceiling.")
+                (
+                    f"Within the ceiling: {planned} fits."
+                    if answer.ok
+                    else f"Over the ceiling: {planned} is more than it allows."
+                )
                 + "\n"
                 + head
             )
@@ -286,12 +290,10 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     any_domains = answer.any_domains
     labels = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in parts]
     working = (" ＋ " if zh else " + ").join(labels) + f" = {wan(result.total, lang)}"
-    basis = _basis(result, lang)
+    basis = _basis(result, lang, short=not zh)
     lines = [head, working + (f"（{basis}）" if zh else f" ({basis})")]
     if any_domains:
-        lines.append(
-            "（1 個或 2 個以上領域的上限相同。）" if zh else "(One domain or two or more give the same ceiling.)"
-        )
+        lines.append("（1 個或 2 個以上領域的上限相同。）" if zh else "(1 or 2+ domains: the same ceiling.)")
     caps = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in result.capital_caps]
     lines.append(("資本門最多：" if zh else "Capital at most: ") + ("；" if zh else "; ").join(caps))
     unclear = branch_capital_reading(result, lang)
@@ -300,7 +302,8 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     extras = ceiling_extras(result, lang)
     if extras:
         lines.append(("另：" if zh else "Also: ") + ("；" if zh else "; ").join(extras) + ("。" if zh else "."))
-    lines.append("輸入「詳細」看每一項的規定。" if zh else 'Type "details" for the rule behind each part.')
+    if zh:  # English keeps to 60 words: its "details" button says the same
+        lines.append("輸入「詳細」看每一項的規定。")
     return "\n".join(lines)
 
 
@@ -311,21 +314,19 @@ def ceiling_extras(result: CeilingResult, lang: str) -> list[str]:
     extras = []
     if not result.facts.branch:
         amount = getattr(result.parts[1].rule, "amount", 0)
-        extras.append(
-            f"有分校或分班可再加 {wan(amount, lang)}" if zh else f"a branch school adds up to {wan(amount, lang)}"
-        )
+        extras.append(f"有分校或分班可再加 {wan(amount, lang)}" if zh else f"branch +{wan(amount, lang)}")
     if result.transfer:
         extras.append(
             f"部領教師經費最多 {wan(result.transfer.amount, lang)} 可併入雙語生活化"
             if zh
-            else f"up to {wan(result.transfer.amount, lang)} of teacher funding may move to campus life"
+            else f"{wan(result.transfer.amount, lang)} of teacher funding may move to campus life"
         )
     if result.open_classroom:
         oc = result.open_classroom
         extras.append(
             f"自願開放課室可能另獲 {wan(oc.amount, lang)}（擇優 {oc.schools_selected} 校，不保證、不計入）"
             if zh
-            else f"open classrooms may add {wan(oc.amount, lang)} ({oc.schools_selected} schools chosen; not guaranteed, not in the total)"
+            else f"open classrooms maybe +{wan(oc.amount, lang)} (not counted)"
         )
     return extras
 
@@ -334,16 +335,18 @@ def _short_label(line: Line, lang: str) -> str:
     short = {
         "bilingual_life": ("雙語生活化", "campus life"),
         "branch_extra": ("分校", "branch"),
-        "pd_teacher": ("部領教師", "teacher support"),
-        "pd_student": ("部領學生", "student foundation"),
+        "pd_teacher": ("部領教師", "teachers"),
+        "pd_student": ("部領學生", "students"),
         "partial_domains": ("部領", "partial domains"),
     }.get(line.key)
     return (short[0] if lang != "en" else short[1]) if short else line.label.get(lang)
 
 
-def _basis(result: CeilingResult, lang: str) -> str:
+def _basis(result: CeilingResult, lang: str, short: bool = False) -> str:
+    """The tiers applied; `short` leaves out mode 2's fixed campus-life amount (English, phone-sized)."""
+    left_out = ("branch_extra", "bilingual_life") if short and result.facts.mode == 2 else ("branch_extra",)
     bases = list(
-        dict.fromkeys(line.basis.get(lang) for line in result.parts if line.amount and line.key != "branch_extra")
+        dict.fromkeys(line.basis.get(lang) for line in result.parts if line.amount and line.key not in left_out)
     )
     return ("；" if lang != "en" else "; ").join(bases)
 
@@ -445,13 +448,13 @@ def figure_text(figure: Figure, lang: str) -> str:
         head = (
             f"可以，{what.zh}上限 {money(figure.amount or 0, lang)}"
             if zh
-            else f"Yes: the {what.en.lower()} cap is {money(figure.amount or 0, lang)}"
+            else f"Within the cap: the {what.en.lower()} cap is {money(figure.amount or 0, lang)}"
         )
     else:
         head = (
             f"超過了，{what.zh}上限 {money(figure.amount or 0, lang)}"
             if zh
-            else f"No: the {what.en.lower()} cap is {money(figure.amount or 0, lang)}"
+            else f"Over the cap: the {what.en.lower()} cap is {money(figure.amount or 0, lang)}"
         )
     rule = figure.rules[0]
     lines = [
@@ -476,7 +479,9 @@ def items_text(items: list[ItemAmount], lang: str) -> str:
     checked = [item.ok for item in items if item.ok is not None]
     if checked:
         ok = all(checked)
-        head = ("可以：" if ok else "超過了：") + head if zh else ("Yes — " if ok else "No — ") + head
+        head = (
+            ("可以：" if ok else "超過了：") + head if zh else ("Within the cap — " if ok else "Over the cap — ") + head
+        )
     lines = [head]
     for item in items:
         rule = item.sources[0]
@@ -541,7 +546,7 @@ def date_text(figure: DateFigure, lang: str) -> str:
         head = (
             ("來得及。" if figure.ok else "超過期限了。") + head
             if zh
-            else ("Yes, in time. " if figure.ok else "No, that is late. ") + head
+            else ("In time. " if figure.ok else "Late. ") + head
         )
     return "\n".join([head, figure.working.get(lang), *(note.get(lang) for note in figure.notes)])
 

@@ -231,6 +231,8 @@ class CeilingResult:
 def _domains_label(domains: Range, lang: str) -> str:
     if domains.low == domains.high == 1:
         return "1 個領域" if lang == "zh" else "1 domain"
+    if lang == "en" and domains.high is None:
+        return f"{domains.low}+ domains"
     return domains.label(lang, "個領域", "domains")
 
 
@@ -390,6 +392,12 @@ def _count(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def counted(value: int | Decimal, word: str, plural: str | None = None) -> str:
+    """English count with its noun: 1 day, 2 days, 1 person, 3 people."""
+    one = Decimal(value) == 1
+    return f"{_count(Decimal(value))} {word if one else plural or word + 's'}"
+
+
 def _per_person(cap: Money, people: int, times: int, unit: tuple[str, str, str, str]) -> tuple[int, Bilingual]:
     """people × times × cap, with its working; `unit` = (zh name, en name, zh unit, en unit)."""
     zh_name, en_name, zh_unit, en_unit = unit
@@ -397,7 +405,7 @@ def _per_person(cap: Money, people: int, times: int, unit: tuple[str, str, str, 
     amount = int(n * k * cap)
     return amount, both(
         f"{_count(n)} 人 × {_count(k)} {zh_unit} × {money(cap, 'zh')} = {money(amount, 'zh')}",
-        f"{_count(n)} people × {_count(k)} {en_unit} × {money(cap, 'en')} = {money(amount, 'en')}",
+        f"{counted(n, 'person', 'people')} × {_count(k)} {en_unit} × {money(cap, 'en')} = {money(amount, 'en')}",
     )
 
 
@@ -475,7 +483,7 @@ def lecture_fee(rules: FundingRules, lecturer: str, periods: int, people: int = 
         amount,
         both(
             f"{zh_name} {people_zh}{_count(p)} 節 × {money(rate, 'zh')} = {money(amount, 'zh')}",
-            f"{en_name}: {people_en}{_count(p)} periods × {money(rate, 'en')} = {money(amount, 'en')}",
+            f"{en_name}: {people_en}{counted(p, 'period')} × {money(rate, 'en')} = {money(amount, 'en')}",
         ),
         sources=(rules.items.lecture_fee,),
     )
@@ -541,12 +549,12 @@ def meals(
     if full_day or by_meals > rule.per_day:
         working = both(
             f"{_count(n)} 人 × {_count(d)} 日 × {money(per_day, 'zh')} = {money(amount, 'zh')}",
-            f"{_count(n)} people × {_count(d)} day(s) × {money(per_day, 'en')} = {money(amount, 'en')}",
+            f"{counted(n, 'person', 'people')} × {counted(d, 'day')} × {money(per_day, 'en')} = {money(amount, 'en')}",
         )
     else:
         working = both(
             f"{_count(n)} 人 × {_count(m * d)} 餐 × {money(rule.per_meal, 'zh')} = {money(amount, 'zh')}",
-            f"{_count(n)} people × {_count(m * d)} meal(s) × {money(rule.per_meal, 'en')} = {money(amount, 'en')}",
+            f"{counted(n, 'person', 'people')} × {counted(m * d, 'meal')} × {money(rule.per_meal, 'en')} = {money(amount, 'en')}",
         )
     return ItemAmount(amount, working, tuple(notes), (rule,))
 
@@ -575,7 +583,7 @@ def teaching_materials(
     raw = int(c * p * rule.cap)
     working = both(
         f"{_count(c)} 班 × {_count(p)} 節 × {money(rule.cap, 'zh')} = {money(raw, 'zh')}",
-        f"{_count(c)} classes × {_count(p)} periods × {money(rule.cap, 'en')} = {money(raw, 'en')}",
+        f"{counted(c, 'class', 'classes')} × {counted(p, 'period')} × {money(rule.cap, 'en')} = {money(raw, 'en')}",
     )
     if student_funding is None:
         note = both(
@@ -639,7 +647,7 @@ def language_study(rules: FundingRules, people: int, semesters: int = 1) -> Item
         amount,
         both(
             f"{_count(n)} 人 × {_count(s)} 學期 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
-            f"{_count(n)} people × {_count(s)} semester(s) × {money(rule.cap, 'en')} = {money(amount, 'en')}",
+            f"{counted(n, 'person', 'people')} × {counted(s, 'semester')} × {money(rule.cap, 'en')} = {money(amount, 'en')}",
         ),
         (
             both(

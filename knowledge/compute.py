@@ -24,6 +24,7 @@ from knowledge.calculators import (
     both,
     ceiling,
     consultation_fee,
+    counted,
     data_collection,
     english_test_eligibility,
     equipment_check,
@@ -78,7 +79,18 @@ class CeilingAnswer:
 
     @property
     def ok(self) -> bool | None:
-        return None if self.planned is None else self.planned <= self.result.total
+        """Whether the planned amount fits what the question is about: one part, or the total."""
+        if self.planned is None:
+            return None
+        return self.planned <= self.limit
+
+    @property
+    def limit(self) -> int:
+        if self.focus == "partial_domains":
+            return self.result.amount("pd_teacher") + self.result.amount("pd_student")
+        if self.focus in ("bilingual_life", "pd_teacher", "pd_student") and self.result.amount(self.focus):
+            return self.result.part_ceiling(self.focus)
+        return self.result.total
 
 
 @dataclass(frozen=True)
@@ -315,7 +327,7 @@ def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> F
 
 def _facts_words(facts: SchoolFacts) -> tuple[str, str]:
     zh = [f"模式{'一' if facts.mode == 1 else '二'}", f"{facts.classes} 班"]
-    en = [f"mode {facts.mode}", f"{facts.classes} classes"]
+    en = [f"mode {facts.mode}", counted(facts.classes or 0, "class", "classes")]
     if facts.mode == 2:
         zh.append("1 個領域" if facts.domains == 1 else "2 個領域以上")
         en.append("1 domain" if facts.domains == 1 else "2+ domains")
@@ -523,14 +535,14 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
             if ok
             else both(
                 f"{day.isoformat()} 已超過期限 {(day - due).days} 天。",
-                f"{day.isoformat()} is {(day - due).days} days late.",
+                f"{day.isoformat()} is {counted((day - due).days, 'day')} late.",
             )
         )
     days_left = (due - today).days
     notes.append(
-        both(f"距今 {days_left} 天。", f"{days_left} days from today.")
+        both(f"距今 {days_left} 天。", f"{counted(days_left, 'day')} from today.")
         if days_left >= 0
-        else both(f"已過 {-days_left} 天。", f"{-days_left} days ago.")
+        else both(f"已過 {-days_left} 天。", f"{counted(-days_left, 'day')} ago.")
     )
     notes.append(
         both(

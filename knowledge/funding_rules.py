@@ -94,11 +94,11 @@ class Range:
         )
 
     def label(self, lang: str, unit_zh: str = "班", unit_en: str = "classes") -> str:
-        """'12 班以下' / '13–35 班' / '36 班以上' and their English forms."""
+        """'12 班以下' / '13–35 班' / '36 班以上'; in English 'up to 12 classes', '13–35 classes', '36+ classes'."""
         if self.low is None and self.high is not None:
-            return f"{self.high} {unit_zh}以下" if lang == "zh" else f"{self.high} {unit_en} or fewer"
+            return f"{self.high} {unit_zh}以下" if lang == "zh" else f"up to {self.high} {unit_en}"
         if self.high is None and self.low is not None:
-            return f"{self.low} {unit_zh}以上" if lang == "zh" else f"{self.low} {unit_en} or more"
+            return f"{self.low} {unit_zh}以上" if lang == "zh" else f"{self.low}+ {unit_en}"
         if self.low == self.high:
             return f"{self.low} {unit_zh}" if lang == "zh" else f"{self.low} {unit_en}"
         return f"{self.low}–{self.high} {unit_zh}" if lang == "zh" else f"{self.low}–{self.high} {unit_en}"

@@ -302,7 +302,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             others = sorted((a.value for a in amounts if a.value != inputs["base"]), reverse=True)
             if others:
                 inputs["planned"] = others[0]
-    if has(u, r"挪|併入|調入|移入|moved in|after (?:the )?(?:move|transfer)"):
+    if has(
+        u,
+        r"挪|併入|調入|移入|moved (?:\w+ )*(?:in|into)|after (?:the )?(?:move|transfer)|transferred (?:\w+ )*(?:in|into)",
+    ):
         inputs["after_transfer"] = True
         if has(u, _LIFE):
             inputs["part"] = "bilingual_life"
@@ -474,10 +477,20 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         if compare is not None:
             inputs["compare"] = compare
             facts = {k: v for k, v in facts.items() if k != compare["fact"]}
-    focus = focus_of(u)
+    focus = focus_of(u) or (_labelled_part(u) if "planned" in inputs else None)
     if focus:
         inputs["focus"] = focus
     return Query(CEILING, facts=facts, inputs=inputs)
+
+
+_PART_OF_LABEL = {"life": "bilingual_life", "teacher": "pd_teacher", "student": "pd_student"}
+
+
+def _labelled_part(u: Understanding) -> str | None:
+    """The ceiling part the planned amount is written for (「生活化…35萬」), to compare it with."""
+    labelled = [a for a in u.figures.labelled if not a.bare]
+    largest = max(labelled, key=lambda a: a.value, default=None)
+    return _PART_OF_LABEL.get(largest.label) if largest is not None else None
 
 
 def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | None:
