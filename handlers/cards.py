@@ -18,6 +18,7 @@ from handlers.replies import (
     Card,
     Reply,
     _basis,
+    _days_from_today,
     _label_of,
     _short_label,
     _title,
@@ -151,7 +152,11 @@ def date_card(figure: DateFigure, lang: str) -> Card:
     return Card(
         headline=primary,
         title=_date_title(figure, lang),
-        rows=(("", other), ("", figure.working.get(lang))),
+        rows=(
+            ("", other),
+            *((("", _days_from_today(figure.days_left, lang).lstrip("，, ")),) if figure.days_left is not None else ()),
+            ("", figure.working.get(lang)),
+        ),
         notes=tuple(note.get(lang) for note in figure.notes),
     )
 

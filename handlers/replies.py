@@ -528,11 +528,19 @@ def verdict_sources(verdict: Verdict, lang: str) -> list[str]:
 
 
 def _both_calendars(day: date, calendar: str, lang: str) -> str:
+    """The date in the calendar the user wrote in, the other one in brackets."""
     if lang == "en":
-        return f"{day.isoformat()} (ROC {gregorian_to_roc(day.year)}/{day.month}/{day.day})"
+        roc = f"ROC {gregorian_to_roc(day.year)}/{day.month}/{day.day}"
+        return f"{roc} ({day.isoformat()})" if calendar == "roc" else f"{day.isoformat()} ({roc})"
     if calendar == "roc":
         return f"{roc_date(day)}（{day.year}/{day.month:02d}/{day.day:02d}）"
     return f"{day.year}/{day.month:02d}/{day.day:02d}（民國{roc_date(day)}）"
+
+
+def _days_from_today(days: int, lang: str) -> str:
+    if lang != "en":
+        return f"，距今 {days} 天" if days >= 0 else f"，已過 {-days} 天"
+    return f", {counted(days, 'day')} from today" if days >= 0 else f", {counted(-days, 'day')} ago"
 
 
 def date_text(figure: DateFigure, lang: str) -> str:
@@ -542,6 +550,8 @@ def date_text(figure: DateFigure, lang: str) -> str:
         if zh
         else f"Close-out due by {_both_calendars(figure.day, figure.calendar, lang)}"
     )
+    if figure.days_left is not None:
+        head += _days_from_today(figure.days_left, lang)
     if figure.ok is not None:
         head = (
             ("來得及。" if figure.ok else "超過期限了。") + head
@@ -559,14 +569,23 @@ def year_text(figure: YearFigure, lang: str) -> str:
         if zh
         else f"School year {figure.school_year}: {figure.start.isoformat()} to {figure.end.isoformat()}."
     )
-    if figure.from_date is not None:
-        d = figure.from_date
+    phase_name = f"第{'一' if figure.phase == 1 else '二'}階段" if zh else f"phase {figure.phase}"
+    if figure.from_date is not None:  # the school year and its phase, in the first line
+        d = _both_calendars(figure.from_date, figure.calendar, lang)
+        if figure.phase is None:
+            where = "，不在計畫期程內" if zh else ", outside the plan's phases"
+        else:
+            where = (
+                f"，{phase_name}（{figure.first}–{figure.last} 學年度）"
+                if zh
+                else f", {phase_name} (school years {figure.first}–{figure.last})"
+            )
         lines.append(
-            f"{_both_calendars(d, 'gregorian', lang)} 屬於 {figure.school_year} 學年度。"
+            f"{d} 屬於 {figure.school_year} 學年度{where}。"
             if zh
-            else f"{d.isoformat()} is in school year {figure.school_year}."
+            else f"{d} is in school year {figure.school_year}{where}."
         )
-    if figure.phase is None:
+    elif figure.phase is None:
         lines.append(
             f"計畫期程沒有涵蓋 {figure.school_year} 學年度；請洽所在縣市教育局（處）。"
             if zh
@@ -574,7 +593,7 @@ def year_text(figure: YearFigure, lang: str) -> str:
         )
     else:
         lines.append(
-            f"有。{figure.school_year} 學年度在計畫期程內：第{'一' if figure.phase == 1 else '二'}階段（{figure.first}–{figure.last} 學年度）。"
+            f"有。{figure.school_year} 學年度在計畫期程內：{phase_name}（{figure.first}–{figure.last} 學年度）。"
             if zh
             else f"Yes. School year {figure.school_year} is within the plan: phase {figure.phase} "
             f"(school years {figure.first}–{figure.last})."

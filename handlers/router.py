@@ -28,7 +28,7 @@ from handlers.memory import Topic
 from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.queries import CAPITAL, CEILING, ITEM, VERDICT, Query, named_item, query_for, revise
+from knowledge.queries import CAPITAL, CEILING, ITEM, SCHOOL_YEAR, VERDICT, Query, named_item, query_for, revise
 from knowledge.slots import Slots, satisfies
 from knowledge.understand import Understanding
 
@@ -171,11 +171,13 @@ def decide(
     if _NEW_TOPIC.search(u.normalised):
         topic = None  # 「換個問題」: nothing of the last topic carries over (the school's facts do)
 
-    not_covered = engine.not_covered(u, lang)
+    fresh = query_for(u, rules)
+    # A school year no plan covers is said so, unless the question is which phase it is in: the
+    # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
+    not_covered = engine.not_covered(u, lang) if fresh is None or fresh.kind != SCHOOL_YEAR else None
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
 
-    fresh = query_for(u, rules)
     elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u)
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.

@@ -117,6 +117,7 @@ class DateFigure:
     notes: tuple[Bilingual, ...] = ()
     source: tuple[str, str] = ("", "")
     ok: bool | None = None  # a filing date given: True when it is in time
+    days_left: int | None = None  # from today to the date (negative: that many days ago)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class YearFigure:
     phase_end: date | None = None
     source: tuple[str, str] = ("", "")
     from_date: date | None = None
+    calendar: str = "gregorian"  # the calendar the date was written in
 
 
 @dataclass(frozen=True)
@@ -538,12 +540,6 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
                 f"{day.isoformat()} is {counted((day - due).days, 'day')} late.",
             )
         )
-    days_left = (due - today).days
-    notes.append(
-        both(f"距今 {days_left} 天。", f"{counted(days_left, 'day')} from today.")
-        if days_left >= 0
-        else both(f"已過 {-days_left} 天。", f"{counted(-days_left, 'day')} ago.")
-    )
     notes.append(
         both(
             "這是縣市政府函報國教署核結的期限；學校送縣市的期限由縣市政府訂定，通常更早。",
@@ -561,6 +557,7 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
         tuple(notes),
         plan.closeout_source,
         ok,
+        days_left=(due - today).days,
     )
 
 
@@ -605,6 +602,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 def _school_year(query: Query, plan: PlanRules) -> YearFigure:
     from_date: date | None = None
     written = query.inputs.get("date")
+    calendar = str(written.get("calendar") or "gregorian") if written else "gregorian"
     if written:
         if not written.get("iso"):
             raise InvalidInput("這個日期不存在，請再確認。", "That date does not exist; please check it.")
@@ -622,7 +620,7 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
     phase = next((p for p in plan.phases if p.first <= year <= p.last), None)
     source = phase.source if phase else (plan.phases[0].source if plan.phases else ("", ""))
     if phase is None:
-        return YearFigure(year, start, end, None, None, None, source=source, from_date=from_date)
+        return YearFigure(year, start, end, None, None, None, source=source, from_date=from_date, calendar=calendar)
     return YearFigure(
         year,
         start,
@@ -634,6 +632,7 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
         date(roc_to_gregorian(phase.last) + 1, 7, 31),
         source,
         from_date,
+        calendar,
     )
 
 

@@ -194,9 +194,14 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
 
 def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     dates = u.figures.dates
-    if dates and has(u, _CLOSEOUT) and (has(u, _DEADLINE) or has(u, r"執行期間|period|ends?|結束|到期|屆滿")):
+    period_ends = has(u, r"執行期間|period|ends?|結束|到期|屆滿")
+    filing = has(u, r"\bfil(?:e|ed|ing)\b|函報|送件") and has(u, r"執行期間|approved period|execution period")
+    if dates and (has(u, _CLOSEOUT) or filing) and (has(u, _DEADLINE) or period_ends):
         # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
-        if len(dates) > 1 and re.search(r"[~～至–—]|\d\s*(?:-|to|through|until)\s*\d", u.text):
+        between = re.sub(r"\d{2,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", "D", u.text)  # dates' own hyphens out
+        if len(dates) > 1 and re.search(
+            r"[~～至–—]|D\s*(?:-|to|through|until)\s*D|\d\s*(?:to|through|until)\s*\d", between
+        ):
             inputs: dict[str, Any] = {"end": _date_json(u, len(dates) - 1)}
         else:
             inputs = {"end": _date_json(u, 0)}
@@ -213,7 +218,8 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         and has(
             u,
             _STILL
-            + r"|第幾階段|哪個階段|which phase|最後(?:一|1)天|第(?:一|1)天|最後(?:一|1)個|開始|結束|起訖|start|end|begin|last day|first day",
+            + r"|第幾階段|哪個階段|哪一?階段|期程內|which phase|\bin phase\b|phase [12] or|最後(?:一|1)天|第(?:一|1)天|最後(?:一|1)個"
+            + r"|開始|結束|起訖|start|end|begin|last day|first day",
         )
     ):
         return Query(SCHOOL_YEAR, inputs={"year": u.slots.year})

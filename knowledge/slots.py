@@ -12,8 +12,8 @@ from dataclasses import dataclass, fields
 
 from knowledge.model import SlotValue
 
-_YEAR_WITH_UNIT = re.compile(r"(?<!\d)(1[01]\d)\s*(?:學年度|學年|年度|年|school year|academic year)")
-_YEAR_AFTER_WORD = re.compile(r"(?:school year|academic year|year|sy)\s*(1[01]\d)(?!\d)")
+_YEAR_WITH_UNIT = re.compile(r"(?<!\d)(1[0-2]\d)\s*(?:學年度|學年|年度|年|school year|academic year)")
+_YEAR_AFTER_WORD = re.compile(r"(?:school year|academic year|year|sy)\s*(1[0-2]\d)(?!\d)")
 _BARE_YEAR = re.compile(
     r"(?<![\d.])(109|110|111|112|113|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))"
 )

@@ -376,7 +376,6 @@ TABLE = [
         EN,
         date(2027, 9, 30),
         calendar=ROC,
-        bug="English replies always put the Gregorian date first, even when the user wrote 民國",
     ),
     row(
         "closeout-zh-in-time-last-day",
@@ -409,7 +408,6 @@ TABLE = [
         date(2027, 9, 30),
         OVER,
         GREGORIAN,
-        bug="not computed: the bot is unsure which rule is meant",
     ),
     # days left from today (2026-12-02): the count asked for belongs in the first line
     row(
@@ -417,14 +415,12 @@ TABLE = [
         "執行期間到2026年12月31日 核結還剩幾天",
         ZH,
         88,  # 2027-02-28 − 2026-12-02
-        bug="the days-left count (距今 88 天) is on the third line; the first line has only the date",
     ),
     row(
         "days-left-en",
         "Our period ends 2026-12-31. How many days are left until the close-out deadline?",
         EN,
         88,
-        bug="the days-left count (88 days from today) is on the third line; the first line has only the date",
     ),
     # 三、計畫期程: which 學年度 a date is in (starts 1 August), and which phase
     row("year-zh-0815", "2027年8月15日算幾學年度", ZH, 116),
@@ -437,7 +433,6 @@ TABLE = [
         ZH,
         115,
         calendar=ROC,
-        bug="a 民國 date is repeated Gregorian first: 2027/03/01（民國116年3月1日）",
     ),
     row("phase-zh-114", "114學年度是第幾階段", ZH, "第一階段"),
     row("phase-zh-116", "116學年度是第幾階段", ZH, "第一階段"),
@@ -450,28 +445,24 @@ TABLE = [
         "Is school year 116 in phase 1 or phase 2 of the bilingual campus plan?",
         EN,
         "phase 1",
-        bug="answered from the periods entry (not computed); it speaks of school year 115, not 116",
     ),
     row(
         "phase-zh-date",
         "2028年8月1日 是第幾階段",
         ZH,
         "第二階段",
-        bug="the phase asked for is on the second line; the first line gives the school year (117)",
     ),
     row(
         "phase-zh-120-outside",
         "120學年度是第幾階段",
         ZH,
         "沒有涵蓋",
-        bug="not computed: the static periods entry answers, without saying 120 學年度 is outside both phases",
     ),
     row(
         "phase-zh-113-outside",
         "113學年度有在計畫期程內嗎",
         ZH,
         "沒有涵蓋",
-        bug="routed to not_in_plans ('neither plan regulates this') although 三、計畫期程 starts at 114",
     ),
 ]
 
