@@ -315,6 +315,11 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         inputs["after_transfer"] = True
         if has(u, _LIFE):
             inputs["part"] = "bilingual_life"
+        capital = _first(_labelled(u), "capital")
+        if capital is not None and "planned" not in inputs:  # the cap is fixed: a capital amount is planned
+            inputs["planned"] = capital
+            if inputs.get("base") == capital:
+                del inputs["base"]
     if "base" not in inputs and not (u.facts or u.asks_amount):
         return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
@@ -476,7 +481,7 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     inputs: dict[str, Any] = {}
     amounts = amounts_of(u)
-    if amounts and has(u, _YES_NO_QUESTION + r"|申請"):
+    if amounts and has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b"):
         inputs["planned"] = max(amounts)
     if u.compares:
         compare = _comparison(u, facts)

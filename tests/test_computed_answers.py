@@ -184,7 +184,6 @@ TABLE = [
         ZH,
         30_000,
         WITHIN,
-        bug="no verdict: the first line gives the 30,000 cap but not 可以 for the planned 3萬",
     ),
     row(
         "cap-life-en-after-transfer-over",
@@ -280,7 +279,6 @@ TABLE = [
         "模式二 40班 雙語生活化是不是照40班算35萬？",
         ZH,
         150_000,
-        bug="mode 2 campus life is 15萬 whatever the size; the first line gives the 1,350,000 total instead",
     ),
     # 附件3 膳費: 120 a meal, 340 a day
     row("meals-zh-2-meals", "研習30人 中餐晚餐兩餐 膳費最多多少", ZH, 7_200),  # 30 × 2 × 120 (240 ≤ 340)
