@@ -690,6 +690,8 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             for part in i["parts"]
             for line in _item(Query(ITEM, item=str(part["item"]), inputs=dict(part) | {"text": ""}), rules)
         ]
+    if query.item == "substitute_fee":
+        return [_substitute(rules, i)]
     if query.item == "lecture_fee":
         periods = int(i["periods"]) if i.get("periods") else int(Decimal(i["hours"])) if i.get("hours") else 1
         fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))
@@ -838,11 +840,14 @@ def _english_test(rules: FundingRules, i: dict[str, Any], people: int, text: str
     parts = fees if re.search(r"聽讀|說寫|listening|speaking|\band\b|加|\+", text) and len(fees) > 1 else fees[:1]
     per_person = sum(parts)
     amount = per_person * people
+    # 聽讀 1,800 + 說寫 2,500: the parts' sum is worked out first, then multiplied
+    sum_zh = f"{' + '.join(money(p, 'zh') for p in parts)} = {money(per_person, 'zh')}；" if len(parts) > 1 else ""
+    sum_en = f"{' + '.join(money(p, 'en') for p in parts)} = {money(per_person, 'en')}; " if len(parts) > 1 else ""
     return ItemAmount(
         amount,
         both(
-            f"{people} 人 × {money(per_person, 'zh')} = {money(amount, 'zh')}",
-            f"{people} × {money(per_person, 'en')} = {money(amount, 'en')}",
+            f"{sum_zh}{people} 人 × {money(per_person, 'zh')} = {money(amount, 'zh')}",
+            f"{sum_en}{people} × {money(per_person, 'en')} = {money(amount, 'en')}",
         ),
         (
             both(
@@ -876,6 +881,36 @@ def _equipment_units(rules: FundingRules, i: dict[str, Any], text: str) -> ItemA
             ),
         ),
         (rule,),
+    )
+
+
+def _substitute(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
+    """代課鐘點費: the plan sets no rate (it points to the national 支給基準表), so the user's own
+    rate per period is multiplied out and the reply says where the rate comes from."""
+    amounts = [int(a) for a in i.get("amounts") or []]
+    periods = int(i.get("periods") or 0)
+    if not amounts or periods <= 0:
+        raise InvalidInput(
+            "代課鐘點費要照「公立中小學兼任及代課教師鐘點費支給基準表」的每節金額；請告訴我節數和每節金額。",
+            "The substitute fee follows the national rate table; please give the periods and the rate per period.",
+        )
+    rate = min(amounts)
+    pay = periods * rate
+    return ItemAmount(
+        pay,
+        both(
+            f"{periods} 節 × {money(rate, 'zh')} = {money(pay, 'zh')}",
+            f"{counted(periods, 'period')} × {money(rate, 'en')} = {money(pay, 'en')}",
+        ),
+        (
+            both(
+                f"每節金額依「公立中小學兼任及代課教師鐘點費支給基準表」，計畫本身沒有訂；也要編 "
+                f"{pct(rules.items.premium.rate)} 補充保費。",
+                "The rate per period is the national substitute-fee table's; the plan sets none. "
+                f"A {pct(rules.items.premium.rate)} supplementary premium also applies.",
+            ),
+        ),
+        sources=(rules.items.substitute_fee,),
     )
 
 

@@ -428,6 +428,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         "language_study": ("people", "semesters", "amounts"),
         "data_collection": ("amounts",),
         "travel": ("amounts",),
+        "substitute_fee": ("amounts",),
     }[named]
     if not any(inputs.get(k) is not None for k in needs):
         return None
@@ -435,6 +436,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 _CALCULATED = (
+    "substitute_fee",
     "lodging",
     "travel",
     "lecture_fee",
