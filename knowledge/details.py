@@ -21,7 +21,7 @@ DETAILS = (
         "price",
         re.compile(
             r"報名費.{0,4}(?:多少|幾)|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
-            r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|registration fee\b|total budget|"
+            r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"
             r"what does .{0,30}\bpay\b|how much .{0,30}\bpaid\b|how much do .{0,30}\bget paid\b"
         ),
         re.compile(
@@ -46,7 +46,7 @@ DETAILS = (
     ),
     Detail(
         "score",
-        re.compile(r"幾分|多少分|分數|\bscores?\b|\bpoints\b"),
+        re.compile(r"幾分(?!鐘)|多少分(?!鐘)|分數|\bscores?\b|\bpoints\b"),
         # a score, or the plan's own yardstick (CEFR levels) in its place
         re.compile(r"\d+\s*分(?!之|鐘)|分以上|\d+\s*%|no (?:test )?scores?|\bcefr\b|\b[abc][12]\b"),
     ),
@@ -65,6 +65,52 @@ DETAILS = (
         "schools",
         re.compile(r"哪幾間|哪幾所|(?:是|有)哪些學校|which schools (?:are|were|have|took)|names? of the schools"),
         re.compile(r"(?!)"),
+    ),
+    Detail(
+        # 「機票是市府出還是家長出」「要不要自己付錢」: who pays, which the plans rarely say
+        "payer",
+        re.compile(
+            r"誰出|誰付|誰負擔|自己(?:付|出|交)錢|要不要(?:自己)?(?:付|交)錢|自費|家長出|學生要付|who pays|pay for (?:it|their) own|at their own cost"
+        ),
+        re.compile(r"自費|自付|自行負擔|家長負擔|免費|由.{0,8}負擔|paid by|own cost|free of charge"),
+    ),
+    Detail(
+        # 「B1 大概是多益幾分」「GEPT 中級算不算 B1」: a conversion between tests the plans never give
+        "conversion",
+        re.compile(
+            r"(?:等於|相當於|換算|對照|大概是).{0,8}(?:幾分|多少分|toeic|ielts|多益|雅思|全民英檢)|\bequivalent\b|count as [abc][12]|\bconvert"
+        ),
+        re.compile(r"對照表|換算表|equivalen|conversion"),
+    ),
+    Detail(
+        # targets are not results: 「去年有沒有達成」 "did they actually hit"
+        "result",
+        re.compile(
+            r"有沒有達成|達成了嗎|達到了嗎|實際(?:達成|成果)|actually (?:hit|reach|achiev)|did .{0,30}(?:hit|reach|achieve|meet) (?:its|the|their)"
+        ),
+        re.compile(r"(?!)"),
+    ),
+    Detail(
+        # 「所得稅扣幾%」: only the supplementary premium is in the plans
+        "tax",
+        re.compile(r"所得稅|扣繳|withholding|income tax"),
+        re.compile(r"所得稅|扣繳|income tax|withholding"),
+    ),
+    Detail(
+        # 「格式」「要寫幾頁」 of a document the plans only name
+        "format",
+        re.compile(r"格式|幾頁|多少頁|字數|範本|template|format|how many pages|page limit"),
+        re.compile(r"格式|頁|範本|template|format|page"),
+    ),
+    Detail(
+        # "which university / platform / school / sites": a name the plans do not give
+        "name",
+        re.compile(
+            r"\bwhich (?:university|universities|platform|company|vendor|provider|sites?|spots?|places?|list|textbooks?|device)\b|"
+            r"\bwhat (?:platform|device|company|criteria|list)\b|哪(?:個|一個|家|間)?(?:平台|大學|廠商|公司|景點)|哪幾個景點|哪一份|什麼(?:平台|設備)"
+        ),
+        # a name the answer gives: quoted 「…」, or a university it names
+        re.compile(r"「[^」]{2,}」|大學|university|college|海大"),
     ),
     Detail(
         "country_or_language",
@@ -92,10 +138,45 @@ DETAILS = (
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z]{3,})")
 # 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
-_HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘)")
-_SAME_UNIT = {"題": "題", "週": "週|周|禮拜|星期", "禮拜": "週|周|禮拜|星期", "星期": "週|周|禮拜|星期", "分鐘": "分鐘"}
+_HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時)|(多久)")
+_WEEKS = "週|周|禮拜|星期"
+_DURATION = "天|日|週|周|禮拜|星期|個月|月|年|小時|分鐘"
+_SAME_UNIT = {
+    "題": "題",
+    "週": _WEEKS,
+    "禮拜": _WEEKS,
+    "星期": _WEEKS,
+    "分鐘": "分鐘",
+    "次": "次",
+    "頁": "頁",
+    "梯": "梯",
+    "隊": "隊",
+    "種": "種",
+    "天": "天|日",
+    "小時": "小時",
+    "多久": _DURATION,
+}
+# English "how long", "how often", "how many times a …": a duration or a frequency in the answer
+_HOW_LONG = re.compile(r"\bhow long\b|\bhow often\b|how many times (?:a|per|each) ")
+_DURATION_EN = re.compile(
+    r"\d+\s*(?:days?|weeks?|months?|years?|hours?|minutes?|times?|school years?|學年度)\b|once|twice|"
+    r"per (?:week|year|semester)|\d+\s*(?:至|to|–|-)\s*\d+"
+)
 # Counted things an answer gives as a number without naming them again (points: the score detail).
-_PLAIN_COUNTS = {"time", "year", "month", "week", "day", "hour", "period", "people", "person", "session", "point"}
+_PLAIN_COUNTS = {
+    "time",
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "period",
+    "people",
+    "person",
+    "session",
+    "point",
+    "class",
+}
 
 
 def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
@@ -106,7 +187,11 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
             return detail.kind
     counted = _HOW_MANY.search(question)
     unit = _HOW_MANY_ZH.search(question)
-    if unit and not re.search(rf"\d\s*(?:個)?\s*(?:{_SAME_UNIT[unit.group(1)]})", text):
+    if unit and not re.search(
+        rf"[\d一二兩三四五六七八九十]\s*(?:個)?\s*(?:{_SAME_UNIT[unit.group(1) or unit.group(2)]})", text
+    ):
+        return "count"
+    if _HOW_LONG.search(question) and not _DURATION_EN.search(text):
         return "count"
     noun = counted.group(1).rstrip("s") if counted else ""
     if counted and noun not in _PLAIN_COUNTS and noun[:5] not in text:  # "how many seats": no seats in the answer
