@@ -816,7 +816,7 @@ def teaching_load_check(rules: FundingRules, mode: int, periods: int, lead: bool
     cap = rule.per_person
     if lead and mode == 2:
         cap = rule.lead
-    elif lead:
+    elif lead and p > rule.per_person:  # a mode-1 lead asking for the mode-2 lead's allowance
         problems.append(
             Problem(
                 "teaching_load.lead_mode",

@@ -138,7 +138,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "units": re.compile(r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b)"),
     "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
     "hours": re.compile(r"(\d+(?:\.\d+)?)\s*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),
-    "periods": re.compile(r"(\d+)\s*(?:個)?\s*(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
+    "periods": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
     "semesters": re.compile(r"(\d+)\s*(?:個)?\s*(?:學期|semesters?\b)"),
     "occasions": re.compile(r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b)"),
     "months": re.compile(r"(\d+)\s*(?:個)?\s*(?:月(?!\s*\d)|months?\b)"),
@@ -147,7 +147,11 @@ _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|di
 _WHOLE_YEAR = re.compile(
     r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
 )
-_JOINED = re.compile(r"(?:人|老師|教師|學生|位|名)\s*(?:加|和|及|與|跟|\+|＋)|\b(?:plus|and)\b")
+# 「學生30人加老師2人」「學生30人 老師2人」: groups of people to add up
+_JOINED = re.compile(
+    r"(?:人|老師|教師|學生|位|名)\s*(?:加|和|及|與|跟|\+|＋)|\b(?:plus|and)\b|"
+    r"(?:人|位|名)\s*[,，、]?\s*(?:老師|教師|學生|講師|家長|志工)\s*\d"
+)
 # What an amount is, from the words just before it.
 _AMOUNT_LABELS = (
     ("teacher", re.compile(r"教師專業支持|教師費|教師經費|教師|老師|teacher")),

@@ -50,7 +50,7 @@ _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
 _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
-_TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc"
+_TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
 _YES_NO_QUESTION = (
     r"可以嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"

@@ -414,6 +414,7 @@ def test_equipment(item: str, price: int, capital: bool, remote: bool, codes: li
         (2, 6, True, []),
         (2, 7, True, ["teaching_load.cap"]),
         (1, 5, True, ["teaching_load.lead_mode", "teaching_load.cap"]),
+        (1, 4, True, []),  # a mode-1 lead within everyone's 4 periods is fine
     ],
 )
 def test_teaching_load(mode: int, periods: int, lead: bool, codes: list[str]) -> None:
