@@ -915,6 +915,8 @@ def _substitute(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
 
 
 def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmount]:
+    if i.get("fees"):
+        return [_premium_on(rules, {str(k): int(v) for k, v in i["fees"].items()})]
     items: list[ItemAmount] = []
     fees: dict[str, int] = {}
     if i.get("periods") and re.search(_LECTURE, text):
@@ -965,6 +967,31 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         f"{money(result.base, 'en')} × {pct(rate)} = {money(result.amount, 'en')}",
     )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
+
+
+def _premium_on(rules: FundingRules, fees: dict[str, int]) -> ItemAmount:
+    """The premium on items named with their amounts; those it is not charged on are said."""
+    result = premium(rules, fees)
+    items = rules.items.all()
+    parts_zh = " ＋ ".join(f"{label.zh} {money(v, 'zh')}" for label, v in result.included)
+    parts_en = " + ".join(f"{label.en.lower()} {money(v, 'en')}" for label, v in result.included)
+    summed = len(result.included) > 1
+    notes = []
+    if result.excluded:
+        left_zh = "、".join(items[k].label.zh if k in items else k for k, _ in result.excluded)
+        left_en = ", ".join(items[k].label.en.lower() if k in items else k for k, _ in result.excluded)
+        notes.append(both(f"{left_zh}不計補充保費。", f"No premium is charged on {left_en}."))
+    return ItemAmount(
+        result.amount,
+        both(
+            (f"{parts_zh} = {money(result.base, 'zh')}；" if summed else "")
+            + f"{money(result.base, 'zh')} × {pct(result.rate)} = {money(result.amount, 'zh')}",
+            (f"{parts_en} = {money(result.base, 'en')}; " if summed else "")
+            + f"{money(result.base, 'en')} × {pct(result.rate)} = {money(result.amount, 'en')}",
+        ),
+        tuple(notes),
+        (result.source,),
+    )
 
 
 def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:

@@ -37,6 +37,7 @@ class Amount:
     per_unit: bool = False  # 一節 2,500, 每人 1,500, 一晚 3,500, "each"
     bare: bool = False  # written with no unit at all (600000): money only where money is meant
     at: int = 0  # where it is written
+    before: str = ""  # the words since the previous amount (出席費 4000 + 講座 16000: 「 + 講座 」)
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,8 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
             per_unit = (
                 per_unit or re.match(r"\s*(?:/|每|一)\s*(?:人|節|晚|台|個|小時)|\s*(?:each|per)\b", after) is not None
             )
-            amounts.append(Amount(int(value), label, per_unit, at=match.start()))
+            before = text[max(previous_end[0], match.start() - 20) : match.start()]
+            amounts.append(Amount(int(value), label, per_unit, at=match.start(), before=before))
         previous_end[0] = match.end()
         return " " * len(match.group(0))
 
@@ -326,7 +328,8 @@ def _bare_amounts(text: str) -> list[Amount]:
         if (1900 <= value <= 2100 and year_word) or 100 <= value <= 120 or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode
         label, per_unit = _label_before(text, match.start(), previous)
-        found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start()))
+        before = text[max(previous, match.start() - 20) : match.start()]
+        found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start(), before=before))
         previous = match.end()
     return found
 

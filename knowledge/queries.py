@@ -393,6 +393,13 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if combined is not None:
         return combined
     if has(u, _PREMIUM):
+        # 「出席費 4000 + 講座 16000 + 住宿 6000」: each amount with the item written before it
+        written = [(rules.match_item(a.before.lower()), a.value) for a in u.figures.labelled]
+        if len(written) > 1 and all(item for item, _ in written):
+            fees: dict[str, int] = {}
+            for item, value in written:
+                fees[str(item)] = fees.get(str(item), 0) + value
+            inputs["fees"] = fees
         if any(inputs.get(k) for k in ("periods", "hours", "amounts")):
             return Query(ITEM, item="premium", inputs=inputs)
         return None
