@@ -28,7 +28,18 @@ from handlers.memory import Topic
 from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.queries import CAPITAL, CEILING, ITEM, SCHOOL_YEAR, VERDICT, Query, named_item, query_for, revise
+from knowledge.queries import (
+    CAPITAL,
+    CEILING,
+    ITEM,
+    SCHOOL_YEAR,
+    SHARE,
+    VERDICT,
+    Query,
+    named_item,
+    query_for,
+    revise,
+)
 from knowledge.slots import Slots, satisfies
 from knowledge.understand import Understanding
 
@@ -191,7 +202,18 @@ def decide(
         if decision is not None:
             return decision
 
-    # 5. a computation
+    # 5. a computation (a share whose total the last question gave: 「雜支編了3萬5 會超過嗎」)
+    earlier = topic.query if topic is not None else None
+    if (
+        fresh is not None
+        and earlier is not None
+        and fresh.kind == earlier.kind == SHARE
+        and fresh.item == earlier.item
+        and "base" not in fresh.inputs
+        and "base" in earlier.inputs
+    ):
+        base = {"base": earlier.inputs["base"]}
+        return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | base), context={})
     if fresh is not None:
         filled, used = _fill_from_school(fresh, school)
         return Decision(COMPUTE, query=filled, context=used)

@@ -429,6 +429,11 @@ def _capital_title(part: str | None) -> Bilingual:
 
 def _share(query: Query, rules: FundingRules) -> Figure:
     item = rules.items.teaching_aids if query.item == "teaching_aids" else rules.items.misc
+    if "base" not in query.inputs:
+        raise InvalidInput(
+            f"{item.label.zh}是經常門總額的一定比例：請告訴我經常門總共編多少。",
+            f"{item.label.en} is a share of the recurrent total: please give the recurrent total.",
+        )
     base = int(query.inputs["base"])
     planned = query.inputs.get("planned")
     result = share_cap(item, base)

@@ -50,6 +50,7 @@ _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
 _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
+_CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
 _YES_NO_QUESTION = (
     r"可以嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
@@ -212,6 +213,8 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     if dates and has(u, _SCHOOL_YEAR + r"|哪一?年|which year"):
         return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)})
+    if has(u, r"為什麼|為何|\bwhy\b") or amounts_of(u) or facts_of(u):
+        return None  # 「為什麼114學年開始…」, "will mode 1 still be 15萬 in 116": not which year or phase
     if (
         u.slots.year is not None
         and has(u, _SCHOOL_YEAR)
@@ -338,6 +341,10 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     planned = _first(amounts, item_label)
     if recurrent is None and total is not None:
         recurrent = total - (capital or 0)
+    if recurrent is None and planned is not None and len(amounts) == 1 and total is None:
+        # 「雜支編了3萬5 會超過嗎」: the amount is the item's own; the total it is a share of is
+        # still to come (from the chat's last question, or asked for)
+        return Query(SHARE, item=u.item, inputs={"planned": planned})
     if recurrent is None:
         unlabelled = sorted((a.value for a in amounts if a.label not in (item_label,)), reverse=True)
         recurrent = unlabelled[0] if unlabelled else max(a.value for a in amounts)
@@ -376,6 +383,8 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
         fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, _CONSULT) else None
         if fee is None or not has(u, _MEAL):
             return None
+        if not any(k in inputs for k in ("periods", "hours", "people", "amounts", "full_day", "half_day")):
+            return None  # 「膳費住宿講座全部加起來」 with no figure: nothing to add up yet
         speaker = {
             k: inputs[k] for k in ("periods", "hours", "full_day", "half_day", "online", "lecturer") if k in inputs
         }
@@ -416,6 +425,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             item="equipment",
             inputs=inputs,
         )
+    if has(u, _ENGLISH_TEST) and has(u, _CONVERSION):
+        return None  # 「B1 大概是多益幾分」: a conversion the plans do not give, not a fee
     if has(u, _ENGLISH_TEST):
         if _LEVEL.search(u.normalised) and not amounts_of(u):
             return Query(VERDICT, item="english_test", inputs=inputs)
