@@ -23,7 +23,7 @@ DETAILS = (
             r"報名費.{0,4}(?:多少|幾)|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
             r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"
             r"what does .{0,30}\bpay\b|how much .{0,30}\bpaid\b|how much do .{0,30}\bget paid\b|"
-            r"per-period rate|rate per period|hourly (?:wage|rate|pay)|minimum (?:hourly )?wage"
+            r"per-period rate|rate per period|hourly (?:wage|rate|pay)|(?:current|what is the|what's the|how much is the) minimum (?:hourly )?wage"
         ),
         re.compile(
             r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|沒有寫.{0,6}(?:金額|費用|多少)|no amount|not say how much"
