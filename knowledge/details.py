@@ -23,6 +23,7 @@ DETAILS = (
             r"報名費.{0,4}(?:多少|幾)|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
             r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"
             r"what does .{0,30}\bpay\b|how much .{0,30}\bpaid\b|how much do .{0,30}\bget paid\b|"
+            r"獎金|prize money|\bbonus\b|編了多少預算|預算(?:是|有)?多少|how much (?:money|budget) (?:did|does|is)|national budget|"
             r"per-period rate|rate per period|hourly (?:wage|rate|pay)|(?:current|what is the|what's the|how much is the) minimum (?:hourly )?wage"
         ),
         re.compile(
@@ -64,7 +65,10 @@ DETAILS = (
     Detail(
         # The plans count schools (「本市四所高中」) and set who may apply, but name none.
         "schools",
-        re.compile(r"哪幾間|哪幾所|(?:是|有)哪些學校|which schools (?:are|were|have|took)|names? of the schools"),
+        re.compile(
+            r"哪幾間|哪幾所|(?:是|有)哪些學校|哪一所|哪所|names? of the schools|"
+            r"\bwhich (?:\w+ ){0,3}(?:schools?|high school)\b(?! years?)"
+        ),
         re.compile(r"(?!)"),
     ),
     Detail(
@@ -92,6 +96,12 @@ DETAILS = (
         re.compile(r"(?!)"),
     ),
     Detail(
+        # 「基隆目前平均是幾分」: an average (of scores, of anything) is a result the plans do not report
+        "average",
+        re.compile(r"平均(?:是|有)?(?:幾|多少)|average (?:score|mark|number)|on average"),
+        re.compile(r"平均|average"),
+    ),
+    Detail(
         # 「所得稅扣幾%」: only the supplementary premium is in the plans
         "tax",
         re.compile(r"所得稅|扣繳|withholding|income tax"),
@@ -108,7 +118,7 @@ DETAILS = (
         "name",
         re.compile(
             r"\bwhich (?:university|universities|platform|company|vendor|provider|sites?|spots?|places?|list|textbooks?|device)\b|"
-            r"\bwhat (?:platform|device|company|criteria|list)\b|哪(?:個|一個|家|間)?(?:平台|大學|廠商|公司|景點)|哪幾個景點|哪一份|什麼(?:平台|設備)"
+            r"\bwhat (?:platform|device|company|criteria|list)\b|哪(?:個|一個|家|間)?(?:平台|大學|廠商|公司|景點)|哪幾個景點|哪一份|什麼(?:平台|設備)|什麼\s*device"
         ),
         # a name the answer gives: quoted 「…」, or a university it names
         re.compile(r"「[^」]{2,}」|大學|university|college|海大"),
