@@ -189,7 +189,7 @@ def decide(
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
 
-    elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u)
+    elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u) or _figures_only(u, topic, engine)
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6
@@ -252,7 +252,8 @@ def _follow_up(
     if topic.query is not None and elliptical and year is not None and plan_year is not None and year != plan_year:
         answer = Answer(intent=None, confidence=0.0, text=engine.uncovered_reply(year, lang), lang=lang, covered=False)
         return Decision(ANSWER, answer=answer)
-    premium = _premium_of(topic, u, rules)
+    # 「那補充保費呢」 after a fee, also when a question about the premium itself came between
+    premium = next((p for t in (topic, *topic.earlier) if (p := _premium_of(t, u, rules)) is not None), None)
     if premium is not None:
         return Decision(COMPUTE, query=premium)
     for earlier in _candidates(topic, u, engine):
@@ -272,6 +273,23 @@ def _follow_up(
                 if decision is not None:
                     return decision
     return None
+
+
+def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool:
+    """「They each come to 2 meetings this year」 after a computation: new figures for it, no
+    question of their own and no topic named."""
+    counts = u.figures.counts
+    has_figures = bool(u.figures.amounts) or any(
+        getattr(counts, name) is not None
+        for name in ("people", "days", "nights", "meals", "periods", "hours", "occasions")
+    )
+    return (
+        topic is not None
+        and topic.query is not None
+        and has_figures
+        and not _OWN_QUESTION.search(u.normalised)
+        and not engine.names_a_keyword(u)
+    )
 
 
 def _kin(kind: str) -> str:
@@ -317,10 +335,17 @@ def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | 
     items = {p.get("item") for p in parts if isinstance(p, dict)} if isinstance(parts, list) else set()
     if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
         return None
+    if query.item != "combined":  # 「那請他講5節 …補充保費」: the fee as the message changes it
+        query = revise(query, u, rules) or query
     amount = fee_total(query, rules)
     if amount is None:
         return None
-    return Query(ITEM, item="premium", inputs={"amounts": [amount], "text": str(query.inputs.get("text", ""))})
+    premium = Query(ITEM, item="premium", inputs={"amounts": [amount], "text": str(query.inputs.get("text", ""))})
+    if not u.mentions(r"加|總共|合計|一共|含|連同|\bplus\b|\btotal\b|including|altogether") or query.item == "combined":
+        return premium
+    # 「鐘點費加補充保費總共多少」: the fee and its premium, each a line, and their sum
+    fee = {"item": query.item} | {k: v for k, v in query.inputs.items() if k != "text"}
+    return Query(ITEM, item="combined", inputs={"parts": [fee, {"item": "premium", "amounts": [amount]}], "text": ""})
 
 
 def _plan_year(engine: Engine, rules: FundingRules) -> int | None:

@@ -405,13 +405,13 @@ def _per_person(cap: Money, people: int, times: int, unit: tuple[str, str, str, 
     amount = int(n * k * cap)
     return amount, both(
         f"{_count(n)} 人 × {_count(k)} {zh_unit} × {money(cap, 'zh')} = {money(amount, 'zh')}",
-        f"{counted(n, 'person', 'people')} × {_count(k)} {en_unit} × {money(cap, 'en')} = {money(amount, 'en')}",
+        f"{counted(n, 'person', 'people')} × {counted(k, en_unit)} × {money(cap, 'en')} = {money(amount, 'en')}",
     )
 
 
 def attendance_fee(rules: FundingRules, people: int, occasions: int = 1) -> ItemAmount:
     rule = rules.items.attendance_fee
-    amount, working = _per_person(rule.cap, people, occasions, ("次數", "occasions", "次", "occasion(s)"))
+    amount, working = _per_person(rule.cap, people, occasions, ("次數", "occasions", "次", "occasion"))
     return ItemAmount(amount, working, sources=(rule,))
 
 
@@ -561,7 +561,7 @@ def meals(
 
 def lodging(rules: FundingRules, people: int, nights: int = 1) -> ItemAmount:
     rule = rules.items.lodging
-    amount, working = _per_person(rule.cap, people, nights, ("天數", "nights", "日", "night(s)"))
+    amount, working = _per_person(rule.cap, people, nights, ("天數", "nights", "日", "night"))
     return ItemAmount(
         amount,
         working,

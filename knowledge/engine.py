@@ -181,6 +181,11 @@ class Engine:
             return False
         return any(keyword and self.normalize(keyword) in u.normalised for keyword in entry.keywords)
 
+    def names_a_keyword(self, u: Understanding) -> bool:
+        """Whether the message holds any entry's keyword (「住宿費」「部領」), as opposed to figures
+        alone (「they each come to 2 meetings」) that need the last topic to mean anything."""
+        return bool(self.matcher.keywords_in(u.normalised))
+
     def named_entry(self, u: Understanding, slots: Slots) -> str | None:
         """Among the closest entries, the first the message names by one of its keywords."""
         for ranked in self.matcher.rank(u.matching or u.normalised, slots)[:3]:

@@ -172,6 +172,9 @@ class Matcher:
                 found[index] += self._idf[term] / total
         return found
 
+    def keywords_in(self, normalised: str) -> dict[str, float]:
+        return self._keywords_in(normalised)
+
     def _keywords_in(self, normalised: str) -> dict[str, float]:
         """Weight of each keyword found in the question; only when none is there whole, those
         with one character off (look-alike keywords such as 閱讀力倍增 / 聽力倍增 must not blur)."""
