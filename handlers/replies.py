@@ -264,27 +264,20 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
         if zh
         else f"{_title(facts, lang)} — Total: {money(result.total, lang)} at most"
     )
-    if answer.ok is not None and answer.planned is not None:
-        planned = money(answer.planned, lang)
-        if zh:
-            head = (
-                (f"可以：申請 {planned} 在上限內。" if answer.ok else f"超過了：申請 {planned} 超過上限。")
-                + "\n"
-                + head
-            )
-        else:
-            head = (
-                (
-                    f"Within the ceiling: {planned} fits."
-                    if answer.ok
-                    else f"Over the ceiling: {planned} is more than it allows."
-                )
-                + "\n"
-                + head
-            )
     focus = _focus_line(answer, lang)
     if focus:
         head = focus + "\n" + head
+    if answer.ok is not None and answer.planned is not None:  # the yes/no first, then what it is measured by
+        planned = money(answer.planned, lang)
+        if zh:
+            verdict = f"可以：申請 {planned} 在上限內。" if answer.ok else f"超過了：申請 {planned} 超過上限。"
+        else:
+            verdict = (
+                f"Within the ceiling: {planned} fits."
+                if answer.ok
+                else f"Over the ceiling: {planned} is more than it allows."
+            )
+        head = verdict + "\n" + head
     if answer.error is not None:
         head = answer.error.message(lang) + "\n" + head
     any_domains = answer.any_domains

@@ -50,6 +50,7 @@ _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
 _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
+_PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
 _YES_NO_QUESTION = (
@@ -501,7 +502,7 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     inputs: dict[str, Any] = {}
     amounts = amounts_of(u)
-    if amounts and has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b"):
+    if amounts and has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS):
         inputs["planned"] = max(amounts)
     if u.compares:
         compare = _comparison(u, facts)
@@ -569,6 +570,8 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         if knowledge:
             return False
         if u.asks_amount or u.ceiling_words or u.compares or has(u, r"request|apply for|申請"):
+            return True
+        if amounts_of(u) and has(u, _PLANS):  # 「學生奠基想編25萬」: whether a planned amount fits
             return True
         # 「mode 1 with 36 classes?」: facts asked about, with no other question
         asked = u.text.rstrip().endswith(("?", "？")) and not has(
