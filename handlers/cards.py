@@ -25,6 +25,7 @@ from handlers.replies import (
     branch_capital_reading,
     ceiling_extras,
     facts_label,
+    planned_verdict,
     source_line,
     wan,
 )
@@ -50,7 +51,7 @@ def card_for(result: Result, reply: Reply, *, related: Button | None = None) -> 
             notes.append(result.error.message(lang))
         if result.focus is not None:  # the text leads with the part asked about, not the total
             return None
-        verdict = _planned_verdict(result, lang)
+        verdict = planned_verdict(result, lang)
         if verdict:
             notes.append(verdict)
         card = ceiling_card(result.result, lang, result.any_domains)
@@ -70,18 +71,6 @@ def card_for(result: Result, reply: Reply, *, related: Button | None = None) -> 
         notes=(*notes, *card.notes),
         source=source_line(reply.sources, lang) if reply.sources else "",
         actions=tuple(dict.fromkeys(actions)),
-    )
-
-
-def _planned_verdict(answer: CeilingAnswer, lang: str) -> str:
-    """Whether the amount the user plans to ask for fits the ceiling (ceiling_text's first line)."""
-    if answer.ok is None or answer.planned is None:
-        return ""
-    planned = money(answer.planned, lang)
-    if lang != "en":
-        return f"可以：申請 {planned} 在上限內。" if answer.ok else f"超過了：申請 {planned} 超過上限。"
-    return (
-        f"Within the ceiling: {planned} fits." if answer.ok else f"Over the ceiling: {planned} is more than it allows."
     )
 
 

@@ -252,6 +252,22 @@ def _focus_line(answer: CeilingAnswer, lang: str) -> str | None:
     return None
 
 
+def planned_verdict(answer: CeilingAnswer, lang: str) -> str:
+    """Whether a planned amount fits what it is measured by (a part, or the total), with that limit."""
+    if answer.ok is None or answer.planned is None:
+        return ""
+    planned, limit = money(answer.planned, lang), money(answer.limit, lang)
+    if lang != "en":
+        return (
+            f"可以：申請 {planned} 在上限 {limit} 內。" if answer.ok else f"超過了：申請 {planned} 超過上限 {limit}。"
+        )
+    return (
+        f"Within the ceiling: {planned} fits under {limit}."
+        if answer.ok
+        else f"Over the ceiling: {planned} is more than {limit}."
+    )
+
+
 def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     """The phone-sized ceiling: the answer first (the total, the part asked about, or whether a
     planned request fits), the sum in one line, the capital caps, what may be added."""
@@ -267,16 +283,8 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     focus = _focus_line(answer, lang)
     if focus:
         head = focus + "\n" + head
-    if answer.ok is not None and answer.planned is not None:  # the yes/no first, then what it is measured by
-        planned = money(answer.planned, lang)
-        if zh:
-            verdict = f"可以：申請 {planned} 在上限內。" if answer.ok else f"超過了：申請 {planned} 超過上限。"
-        else:
-            verdict = (
-                f"Within the ceiling: {planned} fits."
-                if answer.ok
-                else f"Over the ceiling: {planned} is more than it allows."
-            )
+    verdict = planned_verdict(answer, lang)
+    if verdict:  # the yes/no first, then what it is measured by
         head = verdict + "\n" + head
     if answer.error is not None:
         head = answer.error.message(lang) + "\n" + head
