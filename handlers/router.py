@@ -185,6 +185,8 @@ def decide(
     fresh = query_for(u, rules)
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
+    if fresh is not None and fresh.kind == SCHOOL_YEAR and _cues_another_plan(u, engine, rules):
+        fresh = None  # the phases are the funding plan's: a Keelung school year is not one of them
     not_covered = engine.not_covered(u, lang) if fresh is None or fresh.kind != SCHOOL_YEAR else None
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
@@ -305,6 +307,15 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
         return [topic, *earlier]
     cued = [t for t in earlier if _cues_document(t, u, engine)]
     return [*cued, *(t for t in earlier if t not in cued), topic]
+
+
+def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
+    """Whether the message names a plan other than the one the funding rules are for."""
+    return any(
+        any(engine.normalize(cue) in u.normalised for cue in document.cues if cue)
+        for document in engine.kb.documents.values()
+        if document.id != rules.document
+    )
 
 
 def _cues_other_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
