@@ -184,7 +184,7 @@ class Engine:
     def names_a_keyword(self, u: Understanding) -> bool:
         """Whether the message holds any entry's keyword (「住宿費」「部領」), as opposed to figures
         alone (「they each come to 2 meetings」) that need the last topic to mean anything."""
-        return bool(self.matcher.keywords_in(u.normalised))
+        return self.matcher.has_keyword(u.normalised)
 
     def named_entry(self, u: Understanding, slots: Slots) -> str | None:
         """Among the closest entries, the first the message names by one of its keywords."""

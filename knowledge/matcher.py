@@ -172,8 +172,9 @@ class Matcher:
                 found[index] += self._idf[term] / total
         return found
 
-    def keywords_in(self, normalised: str) -> dict[str, float]:
-        return self._keywords_in(normalised)
+    def has_keyword(self, normalised: str) -> bool:
+        """Whether any entry's keyword is in the text as written (no typo tolerance: cheap)."""
+        return any(keyword in normalised for keyword in self._keyword_weight)
 
     def _keywords_in(self, normalised: str) -> dict[str, float]:
         """Weight of each keyword found in the question; only when none is there whole, those
