@@ -29,11 +29,18 @@ COMPUTATIONS_MIN_ACCURACY = 0.95
 BLIND2_MIN_ACCURACY = 0.90
 
 # Confident-but-wrong: the target is ≤ 1% of turns. These ceilings are regression
-# ratchets at the levels measured on 2026-12-02 (dialogues 1.5%, computations 1.3%, blind2 3.0%):
-# the target is not met yet, see docs/evidence.md. Lower them as the rate falls; never raise them.
+# ratchets at the levels measured on 2026-12-02 (dialogues 1.5%, computations 1.3%, blind2 2.3%,
+# blind4 10.8% of single questions and 2.9% of dialogue turns): the target is not met yet, see
+# docs/evidence.md. Lower them as the rate falls; never raise them.
 DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
 COMPUTATIONS_MAX_CONFIDENT_WRONG = 0.02
-BLIND2_MAX_CONFIDENT_WRONG = 0.035
+BLIND2_MAX_CONFIDENT_WRONG = 0.03
+# tests/data/blind4.yaml: written to be hard (a third asks what the plans leave out)
+BLIND4 = conversations.DATA / "blind4.yaml"
+BLIND4_MIN_ACCURACY = 0.80
+BLIND4_MAX_CONFIDENT_WRONG = 0.12
+BLIND4_DIALOGUES_MIN_ACCURACY = 0.82
+BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.04
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
@@ -68,6 +75,16 @@ def computations_score(knowledge: Knowledge) -> Score:
 @pytest.fixture(scope="module")
 def blind2_score(knowledge: Knowledge) -> Score:
     return conversations.run_single(make_ask(knowledge), conversations.load_single(conversations.BLIND2), "blind2-")
+
+
+@pytest.fixture(scope="module")
+def blind4_score(knowledge: Knowledge) -> Score:
+    return conversations.run_single(make_ask(knowledge), conversations.load_single(BLIND4), "blind4-")
+
+
+@pytest.fixture(scope="module")
+def blind4_dialogues_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND4))
 
 
 def wrong_turns(score: Score) -> str:
@@ -151,4 +168,23 @@ def test_blind2_accuracy(blind2_score: Score) -> None:
 def test_blind2_confident_but_wrong(blind2_score: Score) -> None:
     assert blind2_score.confident_wrong_rate <= BLIND2_MAX_CONFIDENT_WRONG, (
         f"{summary('blind2', blind2_score)}\n{wrong_turns(blind2_score)}"
+    )
+
+
+def test_blind4_single_questions(blind4_score: Score) -> None:
+    assert blind4_score.accuracy >= BLIND4_MIN_ACCURACY, (
+        f"{summary('blind4', blind4_score)}\n{wrong_turns(blind4_score)}"
+    )
+    assert blind4_score.confident_wrong_rate <= BLIND4_MAX_CONFIDENT_WRONG, (
+        f"{summary('blind4', blind4_score)}\n{wrong_turns(blind4_score)}"
+    )
+
+
+def test_blind4_dialogues(blind4_dialogues_score: Score) -> None:
+    score = blind4_dialogues_score
+    assert score.accuracy >= BLIND4_DIALOGUES_MIN_ACCURACY, (
+        f"{summary('blind4 dialogues', score)}\n{wrong_turns(score)}"
+    )
+    assert score.confident_wrong_rate <= BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG, (
+        f"{summary('blind4 dialogues', score)}\n{wrong_turns(score)}"
     )
