@@ -309,32 +309,30 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     return [*cued, *(t for t in earlier if t not in cued), topic]
 
 
+def _cued_plans(u: Understanding, engine: Engine) -> set[str]:
+    """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""
+    return {
+        document.id
+        for document in engine.kb.documents.values()
+        if any(engine.normalize(cue) in u.normalised for cue in document.cues if cue)
+    }
+
+
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names a plan other than the one the funding rules are for."""
-    return any(
-        any(engine.normalize(cue) in u.normalised for cue in document.cues if cue)
-        for document in engine.kb.documents.values()
-        if document.id != rules.document
-    )
+    return bool(_cued_plans(u, engine) - {rules.document})
 
 
 def _cues_other_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
-    """Whether the message names a plan other than the one the topic's entry is from."""
+    """Whether the message names only plans other than the one the topic's entry is from."""
     entry = engine.kb.entries.get(topic.entry or "")
-    if entry is None:
-        return False
-    return any(
-        any(engine.normalize(cue) in u.normalised for cue in document.cues if cue)
-        for document in engine.kb.documents.values()
-        if document is not entry.document
-    ) and not _cues_document(topic, u, engine)
+    cued = _cued_plans(u, engine)
+    return entry is not None and bool(cued) and entry.document.id not in cued
 
 
 def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     entry = engine.kb.entries.get(topic.entry or "")
-    if entry is None:
-        return False
-    return any(engine.normalize(cue) in u.normalised for cue in entry.document.cues if cue)
+    return entry is not None and entry.document.id in _cued_plans(u, engine)
 
 
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
