@@ -24,8 +24,10 @@ from rapidfuzz import fuzz, process
 from knowledge.model import LANGS, Entry, KnowledgeBase
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer, detect_lang
+from knowledge.understand import ASKS_SHARE
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
+_ALL_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+")
 _STOPWORDS = frozenset(
     [
@@ -71,13 +73,17 @@ KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries shar
 NAMED_PENALTY = 12.0  # an entry without any keyword of a question that names one entry's keyword
 NEGATED_PENALTY = 12.0  # an entry whose keyword the question says it is not about (「不是新辦」)
 UNSTATED_TIER_PENALTY = 10.0  # an entry about one class-count tier, for a question that gives no class count
+ASKED_ABOUT_BONUS = 4.0  # the keyword a Chinese question names last, right before what it asks
 CUE_BONUS = 6.0  # the question names this entry's plan (and not the other)
 SLOT_MATCH_BONUS = 6.0  # per slot the entry is about that the question names with a fitting value
 SLOT_CONFLICT_PENALTY = 40.0
+SHARE_BONUS = 6.0  # an entry whose answer states a percentage, for a question asking a share (「佔多少」)
 # Score to confidence: below FLOOR means no idea, at CEILING and above means certain.
 FLOOR, CEILING = 45.0, 85.0
 MARGIN_FULL = 8.0  # a lead of this many points over the runner-up keeps full confidence
 CANDIDATES = 20  # entries whose phrasings are fuzzy-scored for a question
+# A mistyped keyword's two remaining characters name it only when at most this many entries use them.
+RARE_BIGRAM_ENTRIES = 8
 VAGUE_UNITS = 2  # a question of at most this many units needs a keyword to be answered outright
 
 
@@ -127,6 +133,7 @@ class Matcher:
         # own language only (an English question scores nothing against Chinese characters).
         self._choices_of: dict[str, list[list[str]]] = {lang: [] for lang in LANGS}
         self._keywords: list[tuple[str, ...]] = []
+        self._states_share: list[bool] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(self._entries):
             # Each text of the entry is normalised once (uncut: these are the KB's own texts)
@@ -142,6 +149,7 @@ class Matcher:
             for lang in LANGS:
                 self._choices_of[lang].append([units(text) for text in sorted(asked_in[lang]) if text])
             self._keywords.append(tuple(keywords))
+            self._states_share.append("%" in entry.answer.zh)
             for term in set().union(*(terms(text) for text in asked | keywords | answers)):
                 self._postings[term].append(index)
         self._sorted = {c: _sorted_tokens(c) for lang in LANGS for texts in self._choices_of[lang] for c in texts}
@@ -153,8 +161,9 @@ class Matcher:
         self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
         # Chinese keywords of three or more characters also count, at half weight, with one
         # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
-        self._fuzzy_keywords = sorted(k for k in shared if len(k) >= 3 and not k.isascii())
+        self._fuzzy_keywords = self._one_off_index(shared)
         self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
+        self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy_keywords})
         count = len(self._entries)
         self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}
         self._unseen_idf = math.log((count + 1) / 0.5)
@@ -176,19 +185,66 @@ class Matcher:
         """Whether any entry's keyword is in the text as written (no typo tolerance: cheap)."""
         return any(keyword in normalised for keyword in self._keyword_weight)
 
+    def _one_off_index(self, keywords: Counter[str]) -> dict[str, list[str]]:
+        """Chinese keywords of three or more characters, under each way of writing them with one
+        character replaced by "?" (諮詢費 as ?詢費, 諮?費 and 諮詢?) and, from four characters on,
+        with one left out (成果報告 as 成報告)."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for keyword in keywords:
+            if len(keyword) < 3 or not _ALL_CJK.fullmatch(keyword):
+                continue  # 「12 班以下」 one character off is 「13 班以下」, another tier
+            for position in range(len(keyword)):
+                index[keyword[:position] + "?" + keyword[position + 1 :]].append(keyword)
+                if len(keyword) >= 4:  # 成報告 for 成果報告: one character left out
+                    index[keyword[:position] + keyword[position + 1 :]].append(keyword)
+        return index
+
     def _keywords_in(self, normalised: str) -> dict[str, float]:
         """Weight of each keyword found in the question; only when none is there whole, those
-        with one character off (look-alike keywords such as 閱讀力倍增 / 聽力倍增 must not blur)."""
+        with one character mistyped, at half weight (Zhuyin input picks same-sounding characters:
+        諮循費 for 諮詢費). A mistyped keyword whose other characters are a common word on their
+        own (原領域 in 科技領域, 國中部 in 國中) is no evidence; look-alike keywords such as
+        閱讀力倍增 / 聽力倍增 must not blur either."""
         found = {k: w for k, w in self._keyword_weight.items() if k in normalised}
         if found:
             return found
-        candidates = [k for k in self._fuzzy_keywords if len(k) <= len(normalised)]
-        for keyword, score, _ in process.extract(
-            normalised, candidates, scorer=fuzz.partial_ratio, score_cutoff=60, limit=None
-        ):
-            if score >= 100 * (len(keyword) - 1) / len(keyword) - 0.01:
-                found[keyword] = self._keyword_weight[keyword] / 2
+        for length in self._fuzzy_lengths:
+            for start in range(len(normalised) - length + 1):
+                window = normalised[start : start + length]
+                if not _ALL_CJK.fullmatch(window):
+                    continue
+                for keyword in self._fuzzy_keywords.get(window, ()):
+                    found[keyword] = self._keyword_weight[keyword] / 2
+                for position in range(length):
+                    for keyword in self._fuzzy_keywords.get(window[:position] + "?" + window[position + 1 :], ()):
+                        if self._kept_part_is_telling(keyword, position):
+                            found[keyword] = self._keyword_weight[keyword] / 2
         return found
+
+    def _kept_part_is_telling(self, keyword: str, replaced: int) -> bool:
+        """Whether what is left of a three-character keyword with an end character replaced (a
+        two-character word) is rare enough in the knowledge base to name the keyword."""
+        if len(keyword) > 3 or replaced == 1:
+            return True
+        kept = keyword[1:] if replaced == 0 else keyword[:2]
+        return len(self._postings.get(kept, ())) <= RARE_BIGRAM_ENTRIES
+
+    def _keyword_asked_about(self, normalised: str, found: dict[str, float]) -> str | None:
+        """Of two or more keywords in a Chinese question, the last: Chinese names what it asks
+        about right before the question words (「…會請外聘講師…膳費每餐的上限是多少」 asks about 膳費)."""
+        if len(found) < 2 or detect_lang(normalised) != "zh":
+            return None
+        ends = {k: normalised.rfind(k) + len(k) for k in found if k in normalised}
+        if not ends:
+            return None
+        last = max(ends, key=ends.__getitem__)
+        # a keyword inside a longer one found too (講師 in 外聘講師) is the same mention
+        if any(last != k and last in k for k in ends):
+            return None
+        # 「膳費住宿講座全部加起來」: keywords listed one after another are asked about together
+        start = ends[last] - len(last)
+        listed = any(0 <= start - end <= 1 for k, end in ends.items() if k != last)
+        return None if listed else last
 
     def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
@@ -211,7 +267,9 @@ class Matcher:
             for index in self._keyword_entries.get(keyword, ()):
                 hits[index].append(weight)
         denied_entries = {i for k in denied for i in self._keyword_entries.get(k, ())}
+        asked_about = self._keyword_asked_about(normalised, found)
         cue = next(iter(cued)) if len(cued) == 1 else None
+        share_asked = ASKS_SHARE.search(normalised) is not None
         evidence, keyword_hit = [], []
         for index, entry in enumerate(self._entries):
             score = COVERAGE_WEIGHT * coverage[index]
@@ -219,12 +277,16 @@ class Matcher:
             keyword_hit.append(weights is not None)
             if weights is not None:
                 score += sum(sorted(weights, reverse=True)[:2])
+                if asked_about in self._keywords[index]:
+                    score += ASKED_ABOUT_BONUS
             elif names_one:
                 score -= NAMED_PENALTY
             if index in denied_entries:
                 score -= NEGATED_PENALTY
             if cue is not None:
                 score += CUE_BONUS if entry.document.id == cue else -CUE_BONUS
+            if share_asked and self._states_share[index]:
+                score += SHARE_BONUS
             if entry.when:
                 matched, conflicts = satisfies(named, entry.when)
                 if "classes" in entry.when and "classes" not in named:

@@ -136,7 +136,10 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚|夜|nights?\b)"),
     "days": re.compile(r"(\d+)[\s-]*(?:天|日(?!期)|days?\b)"),
-    "units": re.compile(r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b)"),
+    "units": re.compile(
+        r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b|(?:[a-z-]+\s+)?"
+        r"(?:tablets?|laptops?|notebooks?|computers?|desktops?|pcs|devices?|projectors?|monitors?|screens?)\b)"
+    ),
     "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
     "hours": re.compile(r"(\d+(?:\.\d+)?)\s*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),
     "periods": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
@@ -254,10 +257,7 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
             value = Decimal(scaled) * _scale(scale)
         if value == value.to_integral_value():
             label, per_unit = _label_before(text, match.start(), previous_end[0])
-            after = text[match.end() : match.end() + 6]
-            per_unit = (
-                per_unit or re.match(r"\s*(?:/|每|一)\s*(?:人|節|晚|台|個|小時)|\s*(?:each|per)\b", after) is not None
-            )
+            per_unit = per_unit or _priced_per_unit_after(text, match.end())
             before = text[max(previous_end[0], match.start() - 20) : match.start()]
             amounts.append(Amount(int(value), label, per_unit, at=match.start(), before=before))
         previous_end[0] = match.end()
@@ -265,6 +265,14 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
 
     rest = _MONEY.sub(take, text)
     return tuple(amounts), rest
+
+
+_PER_UNIT_AFTER = re.compile(r"\s*(?:/|每|一)\s*(?:人|節|晚|台|個|小時)|\s*(?:each|per|apiece)\b")
+
+
+def _priced_per_unit_after(text: str, end: int) -> bool:
+    """「1,500/人」「15,000 each」: the words right after an amount make it a price per unit."""
+    return _PER_UNIT_AFTER.match(text, end) is not None
 
 
 def _scale(unit: str | None) -> Decimal:
@@ -328,6 +336,7 @@ def _bare_amounts(text: str) -> list[Amount]:
         if (1900 <= value <= 2100 and year_word) or 100 <= value <= 120 or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode
         label, per_unit = _label_before(text, match.start(), previous)
+        per_unit = per_unit or _priced_per_unit_after(text, match.end())
         before = text[max(previous, match.start() - 20) : match.start()]
         found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start(), before=before))
         previous = match.end()

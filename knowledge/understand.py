@@ -91,7 +91,10 @@ _CEILING_WORDS = re.compile(
     r"補助|經費|額度|拿多少|領多少|可以拿|可以領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|"
     r"budget|total|subsid"
 )
-_ASKS_SHARE = re.compile(r"幾趴|幾%|幾 %|百分之幾|幾成|比例|比率|percentage|what percent|how many percent|as a percent")
+ASKS_SHARE = re.compile(
+    r"幾趴|幾%|幾 %|百分之幾|幾成|比例|比率|[佔占](?:多少|幾)|占比|percentage|what percent|how many percent|as a percent|"
+    r"what share|how big a share|what proportion"
+)
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,7 @@ def understand(
         returns=_RETURN.search(normalised) is not None,
         compares=_COMPARE.search(normalised) is not None,
         alternatives=_alternatives(normalised),
-        asks_amount=_ASKS_AMOUNT.search(normalised) is not None and _ASKS_SHARE.search(normalised) is None,
-        asks_share=_ASKS_SHARE.search(normalised) is not None,
+        asks_amount=_ASKS_AMOUNT.search(normalised) is not None and ASKS_SHARE.search(normalised) is None,
+        asks_share=ASKS_SHARE.search(normalised) is not None,
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
