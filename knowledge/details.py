@@ -43,8 +43,15 @@ DETAILS = (
     ),
     Detail(
         "year",
-        re.compile(r"哪[一1]?年(?:締結|開始|成立|簽)|which year did|what year did"),
+        re.compile(r"哪[一1]?年(?:開始|成立)|which year did|what year did"),
         re.compile(r"\d{2,4}\s*學?年|school year \d+|\b(?:19|20)\d\d\b"),
+    ),
+    Detail(
+        # 「哪一年締結姊妹市」: the year of an agreement, which a school year a target is set for
+        # (「110 學年度起另加上…」) is not
+        "agreement_year",
+        re.compile(r"哪[一1]?年(?:締結|簽|結為)|when did .{0,40}(?:sign|become sister|twin)"),
+        re.compile(r"\d{2,4}\s*年(?!度)|\b(?:19|20)\d\d\b"),
     ),
     Detail(
         "score",
@@ -136,6 +143,28 @@ DETAILS = (
         "rate",
         re.compile(r"費率|提撥率|提撥比例|比率是多少|contribution rate|what rate|what percentage"),
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|沒有寫.{0,6}(?:比率|費率)|no rate"),
+    ),
+    Detail(
+        # 「電子白板單價上限」: the equipment rules cap computers and tablets only
+        "device",
+        re.compile(
+            r"(?:電子白板|白板|投影機|投影幕|印表機|影印機|冷氣|喇叭|麥克風|相機|攝影機|音響|電視|耳機|"
+            r"projector|printer|whiteboard|smart ?board|camera|microphone|headphones|headsets?|speakers? system)"
+            r".{0,8}(?:單價|上限|最多|最高|cap\b|limit|maximum|max\b)"
+        ),
+        re.compile(
+            r"白板|投影|印表機|影印機|冷氣|喇叭|麥克風|相機|攝影機|音響|電視|耳機|"
+            r"projector|printer|whiteboard|smart ?board|camera|microphone|headphone|headset|speaker system"
+        ),
+    ),
+    Detail(
+        # 「外師每週要上幾節」: a teaching load the plans set only as reductions for the plan's staff
+        "load",
+        re.compile(
+            r"teaching load|授課節數|上課節數|基本節數|每週(?:要)?(?:上|教)幾節|"
+            r"how many (?:periods|lessons|classes) (?:a|per|each) week|periods (?:a|per) week does"
+        ),
+        re.compile(r"\d+\s*節|periods? (?:a|per) week"),
     ),
     Detail(
         "person",

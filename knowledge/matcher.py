@@ -28,6 +28,7 @@ from knowledge.understand import ASKS_SHARE
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
 _ALL_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WH_WORD = re.compile(r"\b(?:what|which)\s+(?=([a-z]+\s+)?)")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+")
 _STOPWORDS = frozenset(
     [
@@ -230,21 +231,30 @@ class Matcher:
         return len(self._postings.get(kept, ())) <= RARE_BIGRAM_ENTRIES
 
     def _keyword_asked_about(self, normalised: str, found: dict[str, float]) -> str | None:
-        """Of two or more keywords in a Chinese question, the last: Chinese names what it asks
-        about right before the question words (「…會請外聘講師…膳費每餐的上限是多少」 asks about 膳費)."""
-        if len(found) < 2 or detect_lang(normalised) != "zh":
+        """Of two or more keywords in a question, the one it asks about. Chinese names it last,
+        right before the question words (「…會請外聘講師…膳費每餐的上限是多少」 asks about 膳費),
+        unless the keywords are listed one after another (「膳費住宿講座全部加起來」). English puts
+        it after what/which ("under what licence are the lesson plans…"), or last in a compound
+        ("the student foundation activity fee": a fee)."""
+        if len(found) < 2:
             return None
         ends = {k: normalised.rfind(k) + len(k) for k in found if k in normalised}
-        if not ends:
+        # a keyword inside a longer one found too (講師 in 外聘講師) is the same mention
+        ends = {k: end for k, end in ends.items() if not any(k != other and k in other for other in ends)}
+        if len(ends) < 2:
             return None
         last = max(ends, key=ends.__getitem__)
-        # a keyword inside a longer one found too (講師 in 外聘講師) is the same mention
-        if any(last != k and last in k for k in ends):
-            return None
-        # 「膳費住宿講座全部加起來」: keywords listed one after another are asked about together
         start = ends[last] - len(last)
-        listed = any(0 <= start - end <= 1 for k, end in ends.items() if k != last)
-        return None if listed else last
+        next_to = any(0 <= start - end <= 1 for k, end in ends.items() if k != last)
+        if detect_lang(normalised) == "zh":
+            return None if next_to else last
+        asked = _WH_WORD.search(normalised)
+        if asked is not None:  # "what licence", "which expert pool": at most one word between
+            starts = {asked.end(), asked.end() + len(asked.group(1) or "")}
+            for keyword, end in ends.items():
+                if end - len(keyword) in starts:
+                    return keyword
+        return last if next_to else None
 
     def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what

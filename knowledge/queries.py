@@ -582,8 +582,12 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
-    if focus_of(u) in ("pd_teacher", "pd_student", "partial_domains") and has(u, _AMOUNT_ASKED):
-        return True  # 「教師專業支持費用最多多少」: a part of the ceiling, which needs the school's facts
+    if focus_of(u) in ("pd_teacher", "pd_student", "partial_domains") and (
+        has(u, _AMOUNT_ASKED)
+        or has(u, r"^那?.{0,10}(?:費|費用|經費)\s*呢$|^(?:and|what about) .{0,40}(?:funding|money|budget)$")
+    ):
+        # 「教師專業支持費用最多多少」「那教師專業支持費呢」: a part of the ceiling, which needs the school's facts
+        return True
     ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling")
     return ceiling_asked and has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap")
 

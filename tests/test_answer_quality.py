@@ -28,13 +28,14 @@ DIALOGUES_MIN_ACCURACY = 0.90
 COMPUTATIONS_MIN_ACCURACY = 0.95
 BLIND2_MIN_ACCURACY = 0.90
 
-# Confident-but-wrong: the issue's target is ≤ 1% of turns. These ceilings are regression
-# ratchets at the levels measured on 2026-12-02 (dialogues 1.5%, computations 1.3%, blind2 2.3%,
-# blind4 10.8% of single questions and 2.9% of dialogue turns): the target is not met yet, see
-# docs/evidence.md. Lower them as the rate falls; never raise them.
-DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
-COMPUTATIONS_MAX_CONFIDENT_WRONG = 0.02
-BLIND2_MAX_CONFIDENT_WRONG = 0.03
+# Confident-but-wrong: at most 1% of turns (issue 10) on the dialogues and on every set of single
+# questions (here and in tests/test_engine.py). blind4 below is harder and kept as a ratchet at
+# its measured level (11.2% of single questions, 2.9% of dialogue turns on 2026-12-02; see
+# docs/evidence.md): lower those as the rate falls, never raise them.
+MAX_CONFIDENT_WRONG = 0.01
+DIALOGUES_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
+COMPUTATIONS_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
+BLIND2_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 # tests/data/blind4.yaml: written to be hard (a third asks what the plans leave out)
 BLIND4 = conversations.DATA / "blind4.yaml"
 BLIND4_MIN_ACCURACY = 0.80
