@@ -731,6 +731,9 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         fee = lodging(rules, people, nights)
         return [_compared(fee, planned, rules.items.lodging.cap)]
     if query.item == "teaching_materials":
+        student = _student_ceiling(query.facts, rules)
+        if student is not None:
+            return [_materials_share(rules, student, query.facts)]
         return [_materials(rules, i, planned)]
     if query.item == "language_study":
         semesters = int(i.get("semesters") or 1)
@@ -761,6 +764,35 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         full_day = bool(i.get("full_day")) and not count
         fee = meals(rules, people, count or 1, days, full_day)
     return _compared(fee, planned, rule.per_meal if planned and planned < rule.per_day else rule.per_day)
+
+
+def _student_ceiling(facts: dict[str, Any], rules: FundingRules) -> int | None:
+    """The student foundation part of the ceiling of a mode-2 school whose facts are all given."""
+    if facts.get("mode") != 2 or not {"classes", "domains"} <= facts.keys():
+        return None
+    found = ceiling_of(facts, rules)
+    return found.result.amount("pd_student") if isinstance(found, CeilingAnswer) else None
+
+
+def _materials_share(rules: FundingRules, student: int, facts: dict[str, Any]) -> ItemAmount:
+    rule = rules.items.teaching_materials
+    cap = times(student, rule.share)
+    classes, domains = facts["classes"], facts["domains"]
+    return ItemAmount(
+        cap,
+        both(
+            f"模式二・{classes} 班・{domains} 個領域的學生奠基經費 {money(student, 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}",
+            f"mode 2, {classes} classes, {domains} domain{'s' if domains != 1 else ''}: student foundation "
+            f"{money(student, 'en')} × {pct(rule.share)} = {money(cap, 'en')}",
+        ),
+        (
+            both(
+                f"另以每班每節 {money(rule.cap, 'zh')} 計算。",
+                f"Also at most {money(rule.cap, 'en')} per class per period.",
+            ),
+        ),
+        (rule,),
+    )
 
 
 def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> ItemAmount:

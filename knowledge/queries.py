@@ -451,6 +451,10 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     }[named]
     if not any(inputs.get(k) is not None for k in needs):
         return None
+    if named == "teaching_materials" and "periods" not in inputs and "amounts" not in inputs:
+        # 「模式二 6班 2個領域 教學材料費最多多少」: the class count is the school's, and the cap is
+        # a share of the school's student foundation ceiling, not 6 classes × 1 period
+        return Query(ITEM, item=named, facts=facts_of(u), inputs=inputs)
     return Query(ITEM, item=named, inputs=inputs)
 
 

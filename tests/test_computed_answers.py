@@ -193,6 +193,16 @@ TABLE = [
         OVER,
     ),
     row("cap-life-zh-mode2-150k", "模式二的生活化申請15萬 資本門可以編多少", ZH, 30_000),  # 150,000 × 20%
+    # 附件3 教學材料費: at most 20% of the student foundation part of the school's mode-2 ceiling
+    # (the class count is the school's: not 6 classes × 1 period)
+    row("materials-zh-m2-6-2dom", "模式二 6班 2個領域 教學材料費最多能編多少", ZH, 80_000),  # 400,000 × 20%
+    row(
+        "materials-en-m2-12-2dom",
+        "We do mode 2 with 12 classes in 2 domains; how much for teaching materials at most?",
+        EN,
+        100_000,  # 500,000 × 20%
+    ),
+    row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
     # 附件3 雜支: at most 10% of the mode's recurrent total
     row("misc-zh-200k", "模式一經常門總共編20萬 雜支最多可以多少", ZH, 20_000),
     row("misc-zh-exactly-10%", "模一經常門18萬 雜支編18000 可以嗎", ZH, 18_000, WITHIN),
