@@ -24,7 +24,7 @@ DETAILS = (
             r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"
             r"what does .{0,30}\bpay\b|how much .{0,30}\bpaid\b|how much do .{0,30}\bget paid\b|"
             r"獎金|prize money|\bbonus\b|編了多少預算|預算(?:是|有)?多少|how much (?:money|budget) (?:did|does|is)|national budget|"
-            r"per-period rate|rate per period|hourly (?:wage|rate|pay)|(?:current|what is the|what's the|how much is the) minimum (?:hourly )?wage"
+            r"per-period rate|rate per period|hourly (?:wage|rate|pay)|how much is (?:the|a) .{0,40}\b(?:fee|rate|wage|pay) per (?:period|hour)|(?:current|what is the|what's the|how much is the) minimum (?:hourly )?wage"
         ),
         re.compile(
             r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|沒有寫.{0,6}(?:金額|費用|多少)|no amount|not say how much"
@@ -55,7 +55,9 @@ DETAILS = (
     ),
     Detail(
         "score",
-        re.compile(r"幾分(?!鐘)|多少分(?!鐘)|分數|\bscores?\b|\bpoints\b"),
+        re.compile(
+            r"幾分(?!鐘)|多少分(?!鐘)|分數|成績門檻|門檻(?:是)?(?:多少|幾)|\bscores?\b|\bpoints\b|(?:score|grade) threshold"
+        ),
         # a score, or the plan's own yardstick (CEFR levels) in its place
         re.compile(r"\d+\s*分(?!之|鐘)|分以上|\d+\s*%|no (?:test )?scores?|\bcefr\b|\b[abc][12]\b"),
     ),
@@ -74,7 +76,7 @@ DETAILS = (
         "schools",
         re.compile(
             r"哪幾間|哪幾所|(?:是|有)哪些學校|哪一所|哪所|names? of the schools|"
-            r"\bwhich (?:\w+ ){0,3}(?:schools?|high school)\b(?! years?)"
+            r"\bwhich (?:\w+ ){0,3}(?:schools?|high school|(?:國小|國中|高中)s?)(?:\b|(?=\s|$))(?! years?)"
         ),
         re.compile(r"(?!)"),
     ),
@@ -121,14 +123,35 @@ DETAILS = (
         re.compile(r"格式|頁|範本|template|format|page"),
     ),
     Detail(
-        # "which university / platform / school / sites": a name the plans do not give
+        # "which university / platform / sites / word list": a name the plans do not give
         "name",
         re.compile(
-            r"\bwhich (?:university|universities|platform|company|vendor|provider|sites?|spots?|places?|list|textbooks?|device)\b|"
-            r"\bwhat (?:platform|device|company|criteria|list)\b|哪(?:個|一個|家|間)?(?:平台|大學|廠商|公司|景點)|哪幾個景點|哪一份|什麼(?:平台|設備)|什麼\s*device"
+            r"\bwhich (?:[a-z-]+ ){0,2}(?:university|universities|platforms?|company|vendor|provider|sites?|spots?|"
+            r"places?|attractions?|list|word list|textbooks?|device)\b|"
+            r"\bwhat (?:[a-z-]+ ){0,2}(?:platform|device|company|criteria|list)\b|"
+            r"哪(?:個|一個|家|間|些|幾個)?(?:平台|平臺|大學|廠商|公司|景點)|哪一份|什麼(?:平台|平臺|設備)|什麼\s*device"
         ),
-        # a name the answer gives: quoted 「…」, or a university it names
-        re.compile(r"「[^」]{2,}」|大學|university|college|海大"),
+        # a name the answer gives: a university, a platform it names (the plan's own titles in
+        # 「…」, such as the action plan's name, are not one)
+        re.compile(r"\S+大學|海大|university|college|酷英|cool english|icrt"),
+    ),
+    Detail(
+        # 「每所國中可以派幾隊」 "how many … must each senior high offer": a count per school, where
+        # the plans give a city-wide total or a rate
+        "per_school",
+        re.compile(
+            r"how many .{0,60}\b(?:each|per|every) (?:(?!for\b|in\b|of\b)[a-z-]+ )?(?:schools?\b|國小|國中|高中)|"
+            r"每(?:一)?(?:校|所|間)(?:國小|國中|高中|學校)?.{0,6}(?:幾|多少)(?:個|位|隊|人|種|班|所)"
+        ),
+        re.compile(r"每校|每所|每一所|各校|per school|each school|every school"),
+    ),
+    Detail(
+        # 「比賽有哪些項目 有沒有演講」: the events of a contest, which the plans do not list
+        "events",
+        re.compile(
+            r"(?:比賽|競賽)(?:有)?(?:哪些|什麼)項目|哪些比賽項目|which (?:events|categories|contests)|what events"
+        ),
+        re.compile(r"演講|朗讀|作文|拼字|說故事|話劇|歌唱|spelling|speech|storytelling|essay|recitation"),
     ),
     Detail(
         "country_or_language",
@@ -176,7 +199,11 @@ DETAILS = (
 )
 
 
-_HOW_MANY = re.compile(r"\bhow many ([a-z]{3,})")
+# "how many second foreign languages must…": the counted thing is the last word before the verb
+_HOW_MANY = re.compile(
+    r"\bhow many ((?:[a-z-]{2,} ){0,3}?[a-z]{3,})(?= (?:must|can|could|do|does|did|are|is|were|was|should|will|would|"
+    r"have|has|per|each|a|an|in|for|of|at|to|on|does)\b|\?|$)"
+)
 # 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
 _HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時)|(多久)")
 _WEEKS = "週|周|禮拜|星期"
@@ -219,6 +246,11 @@ _PLAIN_COUNTS = {
 }
 
 
+def _counts(noun: str, text: str) -> bool:
+    """Whether `text` gives a number of `noun` (「15 schools」, "3 bilingual schools")."""
+    return re.search(rf"\d[\d,]*\s+(?:[a-z-]+\s+){{0,3}}{re.escape(noun[:5])}", text) is not None
+
+
 def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
     """The kind of detail `question` asks that none of `answers` gives, or None."""
     text = " ".join(answers).lower()
@@ -233,7 +265,8 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
         return "count"
     if _HOW_LONG.search(question) and not _DURATION_EN.search(text):
         return "count"
-    noun = counted.group(1).rstrip("s") if counted else ""
-    if counted and noun not in _PLAIN_COUNTS and noun[:5] not in text:  # "how many seats": no seats in the answer
+    nouns = [word.rstrip("s") for word in counted.group(1).split() if len(word) >= 4] if counted else []
+    # "how many seats": the answer must count seats (a number before the word), not just name them
+    if nouns and not _PLAIN_COUNTS & set(nouns) and not any(_counts(noun, text) for noun in nouns):
         return "count"
     return None

@@ -1,0 +1,51 @@
+"""A question can name a topic of the plans and ask a detail they never give (knowledge/details.py):
+the engine says the detail is missing instead of answering with the topic, and still answers the
+questions whose detail the matched answer does give. Phrasings here are written for this test,
+apart from the quality sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.engine import Engine
+
+MISSING = [
+    # a name: with adjectives between "which" and the thing, and the plan's own quoted titles in the
+    # answer are not a name
+    "Which video platform do Keelung schools use for the online foreign-teacher classes?",
+    "Which local university runs Keelung's bilingual credit classes?",
+    "小小解說員活動會帶遊客去哪些景點",
+    # schools, with the level words the normaliser writes in Chinese
+    "Which Keelung junior high schools joined the English anchor plan?",
+    # a count per school where the plans give a city-wide total or a rate
+    "How many teams may every junior high enter in the English anchor programme?",
+    "每所高中要開幾種第二外語",
+    # a count the answer names but does not give a number of
+    "How many prizes does the junior high English anchor contest award?",
+    # a device the equipment rules do not cap, a teaching load, an agreement year, a threshold
+    "買投影機的單價上限多少",
+    "How many periods a week does a roving foreign teacher teach in Keelung?",
+    "基隆是哪一年跟美國的姊妹市簽約的",
+    "交換學生選拔的英文成績門檻是多少",
+    # the events of a contest
+    "英語學藝競賽有哪些比賽項目",
+]
+
+GIVEN = [
+    ("授課鐘點費是照什麼基準支給", "moe.item.teaching_fee"),
+    ("How many schools join Keelung's online foreign-teacher lessons in school year 111?", "kl.ap.30"),
+    ("平板的單價上限多少", "moe.item.equipment"),
+    ("每人每週減課最多幾節", "moe.teaching_load"),
+]
+
+
+@pytest.mark.parametrize("question", MISSING)
+def test_a_detail_the_plans_do_not_give_is_said_to_be_missing(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert not answer.confident, (question, answer.intent, answer.text[:120])
+
+
+@pytest.mark.parametrize(("question", "entry"), GIVEN)
+def test_a_detail_the_answer_gives_is_answered(engine: Engine, question: str, entry: str) -> None:
+    answer = engine.answer(question)
+    assert answer.confident and answer.intent == entry, (question, answer.intent, answer.text[:120])
