@@ -146,6 +146,15 @@ DETAILS = (
         re.compile(r"每校|每所|每一所|各校|per school|each school|every school"),
     ),
     Detail(
+        # 「請國外的專家線上講座 一節多少」: the lecture fee table lists domestic experts only
+        "foreign_speaker",
+        re.compile(
+            r"(?:國外|外國|海外|國際)(?:的)?(?:專家|學者|講師|講者|教授)|"
+            r"(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)"
+        ),
+        re.compile(r"國外|外國|海外|foreign|overseas|abroad"),
+    ),
+    Detail(
         # 「比賽有哪些項目 有沒有演講」: the events of a contest, which the plans do not list
         "events",
         re.compile(

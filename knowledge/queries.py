@@ -142,7 +142,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "half_day": c.half_day or None,
         "online": True if has(u, r"線上|online") else None,
         "amounts": amounts_of(u) or None,
-        "per_unit": True if any(a.per_unit for a in u.figures.labelled) else None,
+        # a price per unit among the amounts used (「×800=96000」 is working, not one of them)
+        "per_unit": True if any(a.per_unit and a.value in amounts_of(u) for a in u.figures.labelled) else None,
         "classes": u.slots.classes,
         "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
         "lecturer": _lecturer(u),
@@ -362,7 +363,7 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(SHARE, item=u.item, inputs=inputs)
 
 
-_TOTAL = r"加上|加起來|一共|總共|合計|共多少|\+|plus|in total|total|combined|altogether"
+_TOTAL = r"加上|加起來|一共|總共|合計|共多少|費\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether"
 _EXTERNAL_PERIODS = re.compile(r"(?:外聘|校外|external|outside|university)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
 _INTERNAL_PERIODS = re.compile(r"(?:內聘|校內|本校|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
 _SPEAKER_MEAL = r"請他|請講師|幫他|buy (?:him|her|them) (?:a )?(?:lunch|dinner|meal)|for (?:him|her)"
@@ -396,7 +397,13 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
+# 附件3's lecture fee table lists domestic experts, affiliated staff and internal speakers only
+_FOREIGN_SPEAKER = r"(?:國外|外國|海外|國際)(?:的)?(?:專家|學者|講師|講者|教授)|(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)"
+
+
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
+    if has(u, _FOREIGN_SPEAKER):
+        return None  # no rate to compute with: the knowledge base says the plan gives none
     inputs = _item_inputs(u) | {"text": u.normalised}
     c = u.figures.counts
     combined = _combined_query(u, inputs)

@@ -30,7 +30,7 @@ BLIND2_MIN_ACCURACY = 0.90
 
 # Confident-but-wrong: at most 1% of turns (issue 10) on the dialogues and on every set of single
 # questions (here and in tests/test_engine.py). blind4 below is harder and kept as a ratchet at
-# its measured level (11.2% of single questions, 2.9% of dialogue turns on 2026-12-02; see
+# its measured level (7.2% of single questions, 1.0% of dialogue turns on 2026-12-02; see
 # docs/evidence.md): lower those as the rate falls, never raise them.
 MAX_CONFIDENT_WRONG = 0.01
 DIALOGUES_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
@@ -38,10 +38,10 @@ COMPUTATIONS_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 BLIND2_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 # tests/data/blind4.yaml: written to be hard (a third asks what the plans leave out)
 BLIND4 = conversations.DATA / "blind4.yaml"
-BLIND4_MIN_ACCURACY = 0.80
-BLIND4_MAX_CONFIDENT_WRONG = 0.12
-BLIND4_DIALOGUES_MIN_ACCURACY = 0.82
-BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.04
+BLIND4_MIN_ACCURACY = 0.84
+BLIND4_MAX_CONFIDENT_WRONG = 0.08
+BLIND4_DIALOGUES_MIN_ACCURACY = 0.84
+BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English

@@ -203,6 +203,10 @@ TABLE = [
         100_000,  # 500,000 × 20%
     ),
     row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
+    row(  # 6 × 20 × 800 = 96,000 is over 400,000 × 20%: the working's ×800 is not a price asked about
+        "materials-zh-over-share", "教學材料 5班×每班20節×800=80000 學生奠基共30萬 可以嗎", ZH, 60_000, OVER
+    ),
+    row("lecture+meals-zh", "外聘講師講2節 老師20人 供午餐 講師費加膳費最多多少", ZH, 6_400),  # 4,000 + 20 × 120
     # 附件3 雜支: at most 10% of the mode's recurrent total
     row("misc-zh-200k", "模式一經常門總共編20萬 雜支最多可以多少", ZH, 20_000),
     row("misc-zh-exactly-10%", "模一經常門18萬 雜支編18000 可以嗎", ZH, 18_000, WITHIN),
