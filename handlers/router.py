@@ -136,11 +136,21 @@ def _continue(query: Query, given: dict[str, Any]) -> Query:
     return replace(query, facts=facts)
 
 
+def _last_ceiling(topic: Topic | None) -> Query | None:
+    """The ceiling this chat computed last, among the last topic and those before it."""
+    if topic is None:
+        return None
+    return next((t.query for t in (topic, *topic.earlier) if t.query is not None and t.query.kind == CEILING), None)
+
+
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
-    """A ceiling or capital question missing school facts takes them from what the chat told."""
+    """A ceiling or capital question missing school facts takes them from what the chat told (or
+    from the facts of the ceiling it follows)."""
     if query.kind not in (CEILING, CAPITAL) or not school:
         return query, {}
-    wanted = ("mode", "classes", "domains", "branch") if query.kind == CEILING else ("mode",)
+    # a capital cap with no amount given is a share of the school's ceiling (「申請滿額的話」)
+    whole = query.kind == CEILING or "base" not in query.inputs
+    wanted = ("mode", "classes", "domains", "branch") if whole else ("mode",)
     used = {k: school[k] for k in wanted if k in school and k not in query.facts}
     if query.facts.get("mode") == 1 or (query.facts.get("mode") is None and school.get("mode") == 1):
         used.pop("domains", None)
@@ -217,6 +227,13 @@ def decide(
         base = {"base": earlier.inputs["base"]}
         return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | base), context={})
     if fresh is not None:
+        # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
+        ceiling = _last_ceiling(topic)
+        if ceiling is not None and fresh.kind == CAPITAL and "base" not in fresh.inputs:
+            from_topic, carried = _fill_from_school(fresh, dict(ceiling.facts))
+            if carried:
+                filled, used = _fill_from_school(from_topic, school)
+                return Decision(COMPUTE, query=filled, context=carried | used)
         filled, used = _fill_from_school(fresh, school)
         return Decision(COMPUTE, query=filled, context=used)
 

@@ -268,7 +268,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     amounts = _labelled(u)
     priced_devices = bool(u.figures.counts.units) and any(a.per_unit for a in amounts) and len(amounts) > 1
     if (
-        has(u, r"單價|一台|每台|unit price|each")
+        has(u, r"單價|一台|每台|unit price|unit cap|each")
         and equipment_kind(rules, u.normalised) is not None
         and not priced_devices
     ):
@@ -571,8 +571,12 @@ def focus_of(u: Understanding) -> str | None:
     return None
 
 
+# 「額度跟學校大小有關嗎」 "does it depend on": how the rule works, not this school's figure
+_DEPENDS = r"有關嗎|有關係嗎|有沒有關|depend|related to|based on (?:school )?size"
+
+
 def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
-    if u.item or has(u, _CAPITAL + r"|經常門|recurrent"):
+    if u.item or has(u, _CAPITAL + r"|經常門|recurrent|" + _TEACHING_LOAD + "|" + _DEPENDS):
         return False
     knowledge = has(u, _KNOWLEDGE) and not has(u, _YES_NO_QUESTION) and not u.asks_amount
     if u.asks_share:
@@ -621,6 +625,9 @@ _ITEM_SWITCH = re.compile(
 )
 
 
+_WHOLE_TOTAL = r"總額|總共|合計|一共|in total|the total|altogether"
+
+
 def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     """`previous` with what a follow-up message changes, or None when the message changes nothing
     this kind of question depends on."""
@@ -632,6 +639,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind == SHARE and u.item in ("misc", "teaching_aids") and u.item != previous.item:
         return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
     amounts = amounts_of(u)
+    if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
+        # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed
+        return Query(CEILING, facts=dict(previous.facts) | new_facts)
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
         inputs = dict(previous.inputs)
         if amounts:

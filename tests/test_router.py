@@ -15,7 +15,7 @@ import pytest
 from bot.wiring import Knowledge
 from handlers.memory import Topic
 from handlers.router import ANSWER, COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, decide
-from knowledge.queries import CEILING, Query
+from knowledge.queries import CAPITAL, CEILING, Query
 
 KEY_FACTS = ("mode", "classes", "domains", "branch")
 NOT_COVERED = "<not in the plans>"  # an `entry` expectation: an honest "the plans do not say"
@@ -85,6 +85,9 @@ ROWS = [
     row(
         "a new question instead of the asked step", Row("結案要什麼時候交？", ANSWER, ASKED_MODE, entry="moe.closeout")
     ),
+    # a mode named with another topic is not a ceiling question
+    row("模式一 減課", Row("模式一可以減課嗎 一個人最多減幾節", ANSWER, entry="moe.teaching_load")),
+    row("額度跟學校大小有關嗎", Row("模式二的雙語生活化額度跟學校大小有關嗎", ANSWER, entry="moe.cap.mode2.bilingual")),
     # 4. follow-ups and corrections of the last topic
     row("那13班呢", Row("那13班呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 13}, context={"mode": 1})),
     row("模式二呢", Row("模式二呢", COMPUTE, MODE1_20, facts={"mode": 2, "classes": 20}, context={"classes": 20})),
@@ -184,6 +187,25 @@ def test_routing_policy(knowledge: Knowledge, r: Row) -> None:
     if r.route == LANGUAGE:
         assert r.topic is not None and d.lang == r.lang
         assert d.query == r.topic.query and d.slots == r.topic.slots
+
+
+def test_a_capital_cap_after_a_ceiling_is_that_ceilings_not_the_schools_told_facts(knowledge: Knowledge) -> None:
+    """「我們…1個領域」 told, then 「如果再加科技 變兩個領域」 computed, a question between: the capital
+    cap asked next is a share of the 2-domain ceiling just computed, and says what it carried."""
+    last = ceiling(mode=2, classes=11, domains=2).then(entry("moe.teaching_load", "主要負責人可以減幾節"))
+    d = decision_for(
+        knowledge, Row("部領的資本門最多多少", COMPUTE, last, school={"mode": 2, "classes": 11, "domains": 1})
+    )
+    assert d.route == COMPUTE and d.query is not None and d.query.kind == CAPITAL, d
+    assert {k: d.query.facts.get(k) for k in ("mode", "classes", "domains")} == {"mode": 2, "classes": 11, "domains": 2}
+    assert d.context.get("domains") == 2, d
+
+
+def test_the_total_after_a_capital_cap_is_the_ceiling_again(knowledge: Knowledge) -> None:
+    capital = Topic(query=Query(CAPITAL, facts={"mode": 2, "classes": 11, "domains": 2}, inputs={}), at=1000.0)
+    d = decision_for(knowledge, Row("有分校的話總額呢", COMPUTE, capital))
+    assert d.route == COMPUTE and d.query is not None and d.query.kind == CEILING, d
+    assert {k: d.query.facts.get(k) for k in KEY_FACTS} == {"mode": 2, "classes": 11, "domains": 2, "branch": True}
 
 
 def test_every_route_is_in_the_table() -> None:
