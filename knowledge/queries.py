@@ -198,8 +198,11 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
 def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     dates = u.figures.dates
     period_ends = has(u, r"執行期間|period|ends?|結束|到期|屆滿")
-    filing = has(u, r"\bfil(?:e|ed|ing)\b|函報|送件") and has(u, r"執行期間|approved period|execution period")
-    if dates and (has(u, _CLOSEOUT) or filing) and (has(u, _DEADLINE) or period_ends):
+    approved = has(u, r"執行期間|核定期間|approved period|execution period")
+    filing = has(u, r"\bfil(?:e|ed|ing)\b|函報|送件") and approved
+    # 「執行期間到 7/31，最晚何時」 "our execution period ends on…; what's the deadline?": the close-out
+    ending = approved and period_ends and has(u, _DEADLINE)
+    if dates and (has(u, _CLOSEOUT) or filing or ending) and (has(u, _DEADLINE) or period_ends):
         # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
         between = re.sub(r"\d{2,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", "D", u.text)  # dates' own hyphens out
         if len(dates) > 1 and re.search(

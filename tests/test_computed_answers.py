@@ -203,7 +203,7 @@ TABLE = [
         100_000,  # 500,000 × 20%
     ),
     row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
-    row(  # 6 × 20 × 800 = 96,000 is over 400,000 × 20%: the working's ×800 is not a price asked about
+    row(  # 5 × 20 × 800 = 80,000 is over 300,000 × 20%: the working's ×800 is not a price asked about
         "materials-zh-over-share", "教學材料 5班×每班20節×800=80000 學生奠基共30萬 可以嗎", ZH, 60_000, OVER
     ),
     row("lecture+meals-zh", "外聘講師講2節 老師20人 供午餐 講師費加膳費最多多少", ZH, 6_400),  # 4,000 + 20 × 120
@@ -357,6 +357,13 @@ TABLE = [
     row("closeout-zh-roc-leap", "執行期間到116年12月31日 核結期限", ZH, date(2028, 2, 29), calendar=ROC),
     row("closeout-zh-roc-1231", "執行期間到115年12月31日 核結期限", ZH, date(2027, 2, 28), calendar=ROC),
     row("closeout-zh-roc-0630", "執行期間到116年6月30日 核結最晚哪天", ZH, date(2027, 8, 31), calendar=ROC),
+    row(  # no close-out word: the approved period's end and "deadline" ask for it
+        "closeout-en-period-ends",
+        "Our approved execution period ends on 30 June 2027. What's the deadline?",
+        EN,
+        date(2027, 8, 31),
+        calendar=GREGORIAN,
+    ),
     row("closeout-zh-ad-0430", "執行期間到2027年4月30日 核結最晚哪天", ZH, date(2027, 6, 30), calendar=GREGORIAN),
     row("closeout-zh-ad-feb-end", "執行期間到2027年2月28日 核結最晚", ZH, date(2027, 4, 30), calendar=GREGORIAN),
     row("closeout-zh-roc-feb-29", "執行期間到117年2月29日 核結最晚", ZH, date(2028, 4, 30), calendar=ROC),
