@@ -72,6 +72,11 @@ _NEW_TOPIC = re.compile(
     r"換個問題|換個話題|另外問|另一個問題|問別的|不同的問題|another question|different question|new question|"
     r"something else|unrelated"
 )
+# 「兩個加起來總共多少」 "add the two up": the sum of the last two amounts computed
+_BOTH_ADDED = re.compile(
+    r"(?:兩個|兩項|這兩|二者|兩者|both|the two|them)\s*.{0,4}(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
+    r"加起來(?:總共|一共)?(?:是)?多少|\badd (?:them|these|those|the two) up\b"
+)
 _OWN_QUESTION = re.compile(
     r"嗎|哪|什麼|怎麼|如何|誰|為什麼|是否|要不要|\b(?:can|do|does|must|should|who|which|what|how|is it|are)\b"
 )
@@ -136,6 +141,23 @@ def _continue(query: Query, given: dict[str, Any]) -> Query:
     return replace(query, facts=facts)
 
 
+def _both_items(u: Understanding, topic: Topic | None) -> Query | None:
+    """「兩個加起來總共多少」 after two item amounts (a lecture fee, then meals): both, added up."""
+    if topic is None or not topic.earlier or not _BOTH_ADDED.search(u.normalised) or u.figures.labelled:
+        return None
+    last, before = topic.query, topic.earlier[0].query
+    if (
+        last is None
+        or before is None
+        or last.kind != ITEM
+        or before.kind != ITEM
+        or "combined" in (last.item, before.item)
+    ):
+        return None
+    parts = [{"item": q.item} | dict(q.inputs) for q in (before, last)]
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
 def _last_ceiling(topic: Topic | None) -> Query | None:
     """The ceiling this chat computed last, among the last topic and those before it."""
     if topic is None:
@@ -188,6 +210,10 @@ def decide(
         given = _answers_step(u, topic.asked)
         if given is not None:
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
+
+    both = _both_items(u, topic)
+    if both is not None:
+        return Decision(COMPUTE, query=both)
 
     if _NEW_TOPIC.search(u.normalised):
         topic = None  # 「換個問題」: nothing of the last topic carries over (the school's facts do)

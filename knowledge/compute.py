@@ -693,7 +693,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         return [
             line
             for part in i["parts"]
-            for line in _item(Query(ITEM, item=str(part["item"]), inputs=dict(part) | {"text": ""}), rules)
+            for line in _item(Query(ITEM, item=str(part["item"]), inputs={"text": ""} | dict(part)), rules)
         ]
     if query.item == "substitute_fee":
         return [_substitute(rules, i)]

@@ -346,6 +346,8 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     planned = _first(amounts, item_label)
     if recurrent is None and total is not None:
         recurrent = total - (capital or 0)
+    if planned is None and len(amounts) == 1 and recurrent is None and total is None and has(u, _PLANS):
+        planned = amounts[0].value  # "we had planned 25,000 for misc. Is that OK?": the item's own amount
     if recurrent is None and planned is not None and len(amounts) == 1 and total is None:
         # 「雜支編了3萬5 會超過嗎」: the amount is the item's own; the total it is a share of is
         # still to come (from the chat's last question, or asked for)
@@ -600,9 +602,13 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
-    if focus_of(u) in ("pd_teacher", "pd_student", "partial_domains") and (
-        has(u, _AMOUNT_ASKED)
-        or has(u, r"^那?.{0,10}(?:費|費用|經費)\s*呢$|^(?:and|what about) .{0,40}(?:funding|money|budget)$")
+    if (
+        focus_of(u) in ("pd_teacher", "pd_student", "partial_domains")
+        and not amounts_of(u)
+        and (
+            has(u, _AMOUNT_ASKED)
+            or has(u, r"^那?.{0,10}(?:費|費用|經費)\s*呢$|^(?:and|what about) .{0,40}(?:funding|money|budget)$")
+        )
     ):
         # 「教師專業支持費用最多多少」「那教師專業支持費呢」: a part of the ceiling, which needs the school's facts
         return True

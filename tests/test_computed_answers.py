@@ -633,6 +633,37 @@ FOLLOW_UPS = [
         ),
         id="en-capital-share-of-another-request",
     ),
+    pytest.param(
+        (
+            Step("模式二 一個領域 全校11班 總共最多多少", 950_000),  # 1 domain 8-11: 80萬 + 15萬
+            Step("部領的資本門呢 申請滿額的話", 80_000, carried="11 班"),  # (50萬 + 30萬) × 10%
+            Step("生活化那塊的資本門最多", 30_000, carried="11 班"),  # 15萬 × 20%
+            Step("有分校的話總額呢", 1_000_000, ("有分校",), carried="11 班"),  # 95萬 + 5萬
+        ),
+        id="zh-capital-of-the-ceiling-just-computed-then-total",
+    ),
+    pytest.param(
+        (
+            Step("外聘教授講3節 鐘點費最多多少", 6_000),  # 3 × 2,000
+            Step("老師35人 中午供餐 膳費最多多少", 4_200),  # 35 × 120
+            Step("兩個加起來總共多少", 10_200),
+        ),
+        id="zh-two-items-added-up",
+    ),
+    pytest.param(
+        (
+            Step("Mode 1 recurrent expenses total NT$300,000. Most we can spend on misc?", 30_000),  # 10%
+            Step("We planned 35,000 for misc. OK?", 30_000),  # over: the cap stays 30,000
+        ),
+        id="en-planned-misc-against-the-recurrent-total-given",
+    ),
+    pytest.param(
+        (
+            Step("教學材料費 5個班 每班10節 最多多少", 40_000),  # 5 × 10 × 800
+            Step("學生奠基總共只有15萬 那上限變多少", 30_000),  # 150,000 × 20% < 40,000
+        ),
+        id="zh-materials-capped-by-a-student-total-given-later",
+    ),
 ]
 
 
