@@ -711,7 +711,29 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     return replace(previous, facts=facts, inputs=inputs)
 
 
+# Who takes the English test (the fee rule depends on it): 「英文老師」「代理老師」「行政人員」.
+_TEST_TAKER = re.compile(
+    r"[\u4e00-\u9fff]{0,2}(?:老師|教師)|行政人員|行政|代理|代課|"
+    r"\b(?:an? )?(?:[a-z]+ )?(?:teacher|substitute|administrator|admin staff)\b"
+)
+
+
+def _retaken_test(previous: Query, u: Understanding) -> Query | None:
+    """「不好意思 是自然老師 不是英文老師」 after an English-test fee verdict: the same test, for the
+    person the correction names (and not the one it denies)."""
+    if previous.kind != VERDICT or previous.item != "english_test" or not u.correction:
+        return None
+    said = u.normalised.replace(u.negated, " ") if u.negated else u.normalised
+    if not _TEST_TAKER.search(said):
+        return None
+    before = _TEST_TAKER.sub(" ", str(previous.inputs.get("text", "")))
+    return replace(previous, inputs=dict(previous.inputs) | {"text": f"{before} {said}"})
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
+    retaken = _retaken_test(previous, u)
+    if retaken is not None:
+        return retaken
     inputs = {k: v for k, v in _item_inputs(u).items()}
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
