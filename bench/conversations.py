@@ -7,7 +7,7 @@ A turn is right when every expectation it states holds:
 - `date`: the reply states that day (2027/09/30, 2027-09-30 or 116年9月30日);
 - `verdict`: the reply's first line says yes (within) or no (over);
 - `entry`: the reply answers from that entry (or one of `also`); a computed reply counts when it
-  also states the expected figure, or names the entry as its intent;
+  also states the expected figure or date, or names the entry as its intent;
 - `none`: the reply does not answer confidently, or says in so many words that the plans do not
   give what was asked (「計畫沒有寫…」 "the plan gives no …") while citing the related rule;
 - `clarify`: the reply asks back for the missing fact.
@@ -133,7 +133,7 @@ def judge(expect: dict[str, Any], reply: dict[str, Any]) -> bool:
     if "entry" in expect:
         wanted = {expect["entry"], *expect.get("also", ())}
         by_intent = reply.get("intent") in wanted
-        by_figure = route == "calculation" and "figure" in expect
+        by_figure = route == "calculation" and ("figure" in expect or "date" in expect)
         ok &= by_intent or by_figure
     return ok
 

@@ -294,7 +294,17 @@ def _follow_up(
 ) -> Decision | None:
     year = u.slots.year
     plan_year = _plan_year(engine, rules)
-    if topic.query is not None and elliptical and year is not None and plan_year is not None and year != plan_year:
+    # 「那116學年度呢」 after a computation: the funding rules are for one school year; not so when
+    # the message goes back to the other plan (「back to the Keelung foreign teachers, what about 111」)
+    if (
+        topic.query is not None
+        and elliptical
+        and year is not None
+        and plan_year is not None
+        and year != plan_year
+        and not _cues_another_plan(u, engine, rules)
+        and not u.returns
+    ):
         answer = Answer(intent=None, confidence=0.0, text=engine.uncovered_reply(year, lang), lang=lang, covered=False)
         return Decision(ANSWER, answer=answer)
     # 「那補充保費呢」 after a fee, also when a question about the premium itself came between
@@ -387,9 +397,11 @@ def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | 
     items = {p.get("item") for p in parts if isinstance(p, dict)} if isinstance(parts, list) else set()
     if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
         return None
-    if query.item != "combined":  # 「那請他講5節 …補充保費」: the fee as the message changes it
+    stated = u.figures.amounts
+    if query.item != "combined" and not stated:  # 「那請他講5節 …補充保費」: the fee as the message changes it
         query = revise(query, u, rules) or query
-    amount = fee_total(query, rules)
+    # 「剛剛教授那一萬 補充保費」: the fee the message names, not the last one computed
+    amount = sum(stated) if len(stated) == 1 else fee_total(query, rules)
     if amount is None:
         return None
     premium = Query(ITEM, item="premium", inputs={"amounts": [amount], "text": str(query.inputs.get("text", ""))})

@@ -761,7 +761,9 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         fee = meals(rules, people, 1, days, False)
     else:
         count = int(i.get("meals") or 0)
-        full_day = bool(i.get("full_day")) and not count
+        # 「研習兩天 每天都供餐」: meals a day not said, so at most the day's cap each day
+        every_day = int(i.get("days") or 1) > 1 or bool(i.get("every_day"))
+        full_day = (bool(i.get("full_day")) or every_day) and not count
         fee = meals(rules, people, count or 1, days, full_day)
     return _compared(fee, planned, rule.per_meal if planned and planned < rule.per_day else rule.per_day)
 

@@ -146,6 +146,7 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "per_unit": True if any(a.per_unit and a.value in amounts_of(u) for a in u.figures.labelled) else None,
         "classes": u.slots.classes,
         "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
+        "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
         "lecturer": _lecturer(u),
         "asks": True if has(u, _YES_NO_QUESTION) else None,
     }
@@ -159,7 +160,7 @@ def _lecturer(u: Understanding) -> str | None:
     found = [
         (match.start(), kind)
         for kind, pattern in (
-            ("internal", r"內聘|校內|本校老師|internal|in-house|our own"),
+            ("internal", r"內聘|校內|本校老師|自己學校的?老師|我們學校的?老師|自己的老師|internal|in-house|our own"),
             ("external", r"外聘|校外|external|outside|university"),
         )
         for match in re.finditer(pattern, u.normalised)
@@ -370,7 +371,9 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 _TOTAL = r"加上|加起來|一共|總共|合計|共多少|費\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether"
 _EXTERNAL_PERIODS = re.compile(r"(?:外聘|校外|external|outside|university)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
-_INTERNAL_PERIODS = re.compile(r"(?:內聘|校內|本校|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
+_INTERNAL_PERIODS = re.compile(
+    r"(?:內聘|校內|本校|自己學校|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
+)
 _SPEAKER_MEAL = r"請他|請講師|幫他|buy (?:him|her|them) (?:a )?(?:lunch|dinner|meal)|for (?:him|her)"
 
 
@@ -562,9 +565,14 @@ def focus_of(u: Understanding) -> str | None:
     for focus, pattern in (
         (
             "partial_domains",
-            r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|partial.domain (?:max|part|money|funding)",
+            r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|"
+            r"partial.domain (?:max|part|money|funding|ceiling|cap|limit|total)",
         ),
-        ("bilingual_life", r"生活化(?:那塊|那邊|的部分|部分|那部分)|campus.life part|bilingual.campus.life part"),
+        (
+            "bilingual_life",
+            r"生活化(?:那塊|那邊|的部分|部分|那部分)|生活化.{0,4}(?:額度|上限)|"
+            r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
+        ),
         ("capital", r"資本門|capital|equipment"),
         ("pd_teacher", r"教師專業支持|教師的部分|教師的|教師費|教師呢|teacher"),
         ("pd_student", r"學生英語|學生奠基|學生能力|學生的|學生呢|學生部分|^學生|student"),
@@ -695,6 +703,8 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     focus = focus_of(u)
     if focus:
         inputs["focus"] = focus
+    elif "focus" in previous.inputs and not (set(new_facts) - {"classes", "domains", "branch"}):
+        inputs["focus"] = previous.inputs["focus"]  # 「写错了 是5个班」 after the 部領 part: still that part
     amounts = amounts_of(u)
     if amounts and has(u, _YES_NO_QUESTION + r"|申請"):
         inputs["planned"] = max(amounts)
@@ -738,7 +748,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
         switch = "equipment"
-    lecturer = previous.item == "lecture_fee" and has(u, r"外聘|內聘|隸屬|所屬|internal|external|affiliated|in-house")
+    lecturer = previous.item == "lecture_fee" and _lecturer(u) is not None
     if switch is None and not (inputs.keys() - {"asks"}) and not lecturer:
         return None
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
@@ -752,9 +762,12 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
     if "amounts" in inputs:
         merged["amounts"] = inputs["amounts"]
+    if inputs.keys() & {"half_day", "full_day"} and "amounts" not in inputs:
+        merged.pop("amounts", None)  # 「那一個人一天最多多少」 after a 150 lunch: the cap, not that price again
     if inputs.keys() & {"half_day", "full_day", "online"} and "hours" not in inputs:
         # 「一整天呢」「改成線上」: a new session, with its own hours
-        merged = {k: v for k, v in merged.items() if k not in ("hours", "half_day", "full_day", "online")} | inputs
+        dropped = ("hours", "half_day", "full_day", "online", "meals")  # 「一天呢」: a day's meals, not the one before
+        merged = {k: v for k, v in merged.items() if k not in dropped} | inputs
     if (
         has(u, r"講師|專家|教授|lecturer|speaker|expert")
         and "people" not in inputs
