@@ -293,7 +293,7 @@ class Dialog:
             return reply, Topic(query=pending, asked=result.step, at=now, lang=lang)
         body, sources, buttons = self._render(result, query, lang)
         route = CALCULATION if not isinstance(result, Refused) else CLARIFICATION
-        intent = self._intent_for(u, query) if u is not None and route == CALCULATION else None
+        intent = self._intent_for(u, query, result) if u is not None and route == CALCULATION else None
         reply = compose(
             replies.with_context(body, context, lang),
             lang,
@@ -316,9 +316,11 @@ class Dialog:
         related = Button(entry.title.get(reply.lang), f"{ASK_PREFIX}{entry.id}") if entry is not None else None
         return cards.card_for(result, reply, related=related)
 
-    def _intent_for(self, u: Understanding, query: Query) -> str | None:
+    def _intent_for(self, u: Understanding, query: Query, result: Result | None = None) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
-        entry the engine is sure of for the question with the computation's facts."""
+        entry the engine is sure of for the question with the computation's facts, or for the
+        name of what was computed (「雙語生活化資本門」) when the question alone is too terse
+        ("we planned 50,000 for equipment, ok?")."""
         entries = self._item_entries.get(query.item or "", [])
         if len(entries) > 1:  # the one the latest words pick (「內聘呢」 after 外聘: the internal fee)
             picked: list[str | None] = []
@@ -332,7 +334,13 @@ class Dialog:
         if query.kind == CEILING and not query.inputs.get("focus"):
             return self.engine.tier_entry(dict(slots))
         answer = self.engine.answer_to(u, _slots(slots) if slots else None)
-        return answer.intent if answer.confident else None
+        if answer.confident:
+            return answer.intent
+        named = result.title.zh if isinstance(result, Figure) and result.title is not None else None
+        if named is None:
+            return None
+        by_name = self.engine.answer_to(self.engine.understand(named), _slots(slots) if slots else None)
+        return by_name.intent if by_name.confident else None
 
     def _render(
         self, result: Result, query: Query, lang: str, detailed: bool = False

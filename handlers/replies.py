@@ -228,7 +228,7 @@ def _focus_line(answer: CeilingAnswer, lang: str) -> str | None:
         )
     if focus in _FOCUS and result.amount(focus):
         name = _FOCUS[focus][0 if zh else 1]
-        amount = money(result.amount(focus), lang)
+        amount = money(result.part_ceiling(focus), lang)  # campus life with a branch: 15萬 + 5萬
         return f"{title}：{name}最多 {amount}" if zh else f"{title}: {name} at most {amount}"
     if focus == "capital":
         caps = ("；" if zh else "; ").join(

@@ -242,16 +242,18 @@ def decide(
 
     # 5. a computation (a share whose total the last question gave: 「雜支編了3萬5 會超過嗎」)
     earlier = topic.query if topic is not None else None
+    # 「部領資本門想買3台筆電 每台2萬8 會超嗎」 after the cap of 55萬 + 38萬: the same base
     if (
         fresh is not None
         and earlier is not None
-        and fresh.kind == earlier.kind == SHARE
-        and fresh.item == earlier.item
+        and fresh.kind == earlier.kind
+        and fresh.kind in (SHARE, CAPITAL)
+        and (fresh.item == earlier.item or fresh.kind == CAPITAL)
         and "base" not in fresh.inputs
         and "base" in earlier.inputs
     ):
-        base = {"base": earlier.inputs["base"]}
-        return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | base), context={})
+        same_base = {k: earlier.inputs[k] for k in ("base", "part") if k in earlier.inputs}
+        return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | same_base), context={})
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
         ceiling = _last_ceiling(topic)

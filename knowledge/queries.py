@@ -307,6 +307,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = rest[0]
     elif amounts and "planned" in inputs:
         inputs["base"] = max(a.value for a in amounts)
+    elif len(amounts) == 1 and amounts[0].label in ("", "capital") and has(u, _PLANS):
+        inputs["planned"] = amounts[0].value  # "we planned 50,000 for equipment": the capital, not the request
     elif amounts:
         base = _first(amounts, "total", "life", "") if len(amounts) > 1 else amounts[0].value
         planned = [a.value for a in amounts if a.label == "capital" and a.value != base]
@@ -329,7 +331,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = capital
             if inputs.get("base") == capital:
                 del inputs["base"]
-    if "base" not in inputs and not (u.facts or u.asks_amount):
+    if "base" not in inputs and "planned" not in inputs and not (u.facts or u.asks_amount):
         return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
 
@@ -565,7 +567,7 @@ def focus_of(u: Understanding) -> str | None:
     for focus, pattern in (
         (
             "partial_domains",
-            r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|"
+            r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|^部領(?:的)?(?:最多|上限)|"
             r"partial.domain (?:max|part|money|funding|ceiling|cap|limit|total)",
         ),
         (
@@ -659,6 +661,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed
         return Query(CEILING, facts=dict(previous.facts) | new_facts)
+    if previous.kind == CAPITAL and has(u, r"單價|一台|每台|unit price|each"):
+        return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
         inputs = dict(previous.inputs)
         if amounts:
@@ -667,6 +671,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             if len(amounts) > 1:
                 inputs["planned"] = min(amounts)
             if previous.kind == SHARE and len(amounts) == 1:
+                inputs = dict(previous.inputs) | {"planned": amounts[0]}
+            if previous.kind == CAPITAL and len(amounts) == 1 and "base" in previous.inputs and has(u, _PLANS):
+                # "we planned 50,000 for equipment, ok?": measured against the request given before
                 inputs = dict(previous.inputs) | {"planned": amounts[0]}
         if previous.kind == CAPITAL and _part(u):
             inputs["part"] = _part(u)
