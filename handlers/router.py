@@ -231,7 +231,10 @@ def decide(
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6
-    short = short and not (_OWN_QUESTION.search(u.normalised) and not u.follow_up)
+    # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
+    # ("how much per teacher per semester?") asks about the last one
+    own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
+    short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one)

@@ -576,8 +576,15 @@ def focus_of(u: Understanding) -> str | None:
             r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
         ),
         ("capital", r"資本門|capital|equipment"),
-        ("pd_teacher", r"教師專業支持|教師的部分|教師的|教師費|教師呢|teacher"),
-        ("pd_student", r"學生英語|學生奠基|學生能力|學生的|學生呢|學生部分|^學生|student"),
+        # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
+        (
+            "pd_teacher",
+            r"教師專業支持|教師的部分|教師的|教師費|教師呢|teachers?'? ?(?:support|funding|part|budget|money|side)",
+        ),
+        (
+            "pd_student",
+            r"學生英語|學生奠基|學生能力|學生的|學生呢|學生部分|^學生|students?'? ?(?:foundation|funding|part|budget|money|side)",
+        ),
         ("open_classroom", r"觀課|open classroom"),
         ("transfer", r"挪|併入|調到|move"),
     ):
