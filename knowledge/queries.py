@@ -307,8 +307,13 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = rest[0]
     elif amounts and "planned" in inputs:
         inputs["base"] = max(a.value for a in amounts)
-    elif len(amounts) == 1 and amounts[0].label in ("", "capital") and has(u, _PLANS):
-        inputs["planned"] = amounts[0].value  # "we planned 50,000 for equipment": the capital, not the request
+    elif (
+        len(amounts) == 1
+        and has(u, _PLANS)
+        and has(u, _YES_NO_QUESTION)
+        and (amounts[0].label == "capital" or has(u, r"for (?:the )?(?:equipment|capital)"))
+    ):
+        inputs["planned"] = amounts[0].value  # "we planned 50,000 for equipment. ok?": the capital, not the request
     elif amounts:
         base = _first(amounts, "total", "life", "") if len(amounts) > 1 else amounts[0].value
         planned = [a.value for a in amounts if a.label == "capital" and a.value != base]
@@ -331,7 +336,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = capital
             if inputs.get("base") == capital:
                 del inputs["base"]
-    if "base" not in inputs and "planned" not in inputs and not (u.facts or u.asks_amount):
+    if "base" not in inputs and not (u.facts or u.asks_amount):
         return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
 
