@@ -50,7 +50,7 @@ _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
 _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
-_PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b"
+_PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
 _YES_NO_QUESTION = (
@@ -311,7 +311,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         len(amounts) == 1
         and has(u, _PLANS)
         and has(u, _YES_NO_QUESTION)
-        and (amounts[0].label == "capital" or has(u, r"for (?:the )?(?:equipment|capital)"))
+        and (amounts[0].label == "capital" or has(u, r"(?:for|of|on) (?:the )?(?:equipment|capital)"))
     ):
         inputs["planned"] = amounts[0].value  # "we planned 50,000 for equipment. ok?": the capital, not the request
     elif amounts:
@@ -573,6 +573,7 @@ def focus_of(u: Understanding) -> str | None:
         (
             "partial_domains",
             r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|^部領(?:的)?(?:最多|上限)|"
+            r"部領\s*(?:總額|total|多少)|"
             r"partial.domain (?:max|part|money|funding|ceiling|cap|limit|total)",
         ),
         (
@@ -584,11 +585,12 @@ def focus_of(u: Understanding) -> str | None:
         # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
         (
             "pd_teacher",
-            r"教師專業支持|教師的部分|教師的|教師費|教師呢|teachers?'? ?(?:support|funding|part|budget|money|side)",
+            r"教師專業支持|教師的?部分|教師的|教師費|教師呢|teachers?'? ?(?:support|funding|part|budget|money|side|部分)",
         ),
         (
             "pd_student",
-            r"學生英語|學生奠基|學生能力|學生的|學生呢|學生部分|^學生|students?'? ?(?:foundation|funding|part|budget|money|side)",
+            r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?部分|^學生|"
+            r"students?'? ?(?:foundation|funding|part|budget|money|side|部分)",
         ),
         ("open_classroom", r"觀課|open classroom"),
         ("transfer", r"挪|併入|調到|move"),

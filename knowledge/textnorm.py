@@ -117,6 +117,8 @@ _ENGLISH_NUMBERS |= {
 }
 _ENGLISH_NUMBER = re.compile(r"\b(" + "|".join(sorted(_ENGLISH_NUMBERS, key=len, reverse=True)) + r")\b")
 _PUNCT_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
+# Characters typed for others that look the same: Zhuyin ㄧ (U+3127) for 一 (「模式ㄧ」「ㄧ個領域」).
+_LOOKALIKES = str.maketrans({"ㄧ": "一"})
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -266,7 +268,7 @@ class Normalizer:
     def plain(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
         """Every step of `base` but punctuation: dates (2027/7/31) and amounts (NT$2,000) keep
         the marks that say what they are."""
-        text = unicodedata.normalize("NFKC", clean(text, limit))
+        text = unicodedata.normalize("NFKC", clean(text, limit)).translate(_LOOKALIKES)
         text = to_traditional(text).lower()
         text = english_numbers_to_digits(chinese_numerals_to_digits(text))
         return _SPACES.sub(" ", _THOUSANDS.sub("", text)).strip()
