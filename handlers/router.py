@@ -260,6 +260,8 @@ def decide(
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
         ceiling = _last_ceiling(topic)
+        if about_the_school(u) and school:
+            ceiling = None  # 「那我們學校的資本門」 after a what-if: the school's own facts
         if ceiling is not None and fresh.kind == CAPITAL and "base" not in fresh.inputs:
             from_topic, carried = _fill_from_school(fresh, dict(ceiling.facts))
             if carried:

@@ -664,6 +664,29 @@ FOLLOW_UPS = [
         ),
         id="zh-materials-capped-by-a-student-total-given-later",
     ),
+    pytest.param(
+        (
+            Step("模式二 只做ㄧ個領域 14班 部領最多多少", 1_000_000),  # Zhuyin ㄧ for 一; 1 domain 12-15: 100萬
+            Step("教師部分呢", 600_000, carried="14 班"),
+            Step("打錯 是7班", 400_000, carried="1 個領域"),  # the part asked stays: 1 domain ≤7: 40萬 + 20萬
+        ),
+        id="zh-zhuyin-one-and-the-part-kept-through-a-correction",
+    ),
+    pytest.param(
+        (
+            Step("外聘教授講2節 鐘點費最多多少", 4_000),
+            Step("3場總共呢", 12_000),  # 3 × 2 periods × 2,000
+        ),
+        id="zh-lecture-fee-for-several-sessions",
+    ),
+    pytest.param(
+        (
+            Step("我們學校是國小 11班 做模式二 一個領域 總共最多多少", 950_000),  # 80萬 + 15萬
+            Step("如果變12班呢", 1_150_000, carried="1 個領域"),  # 100萬 + 15萬
+            Step("那我們學校的部領資本門上限", 80_000),  # the school's 11 classes: 80萬 × 10%
+        ),
+        id="zh-back-to-the-schools-own-facts-after-a-what-if",
+    ),
 ]
 
 
