@@ -147,6 +147,14 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "classes": u.slots.classes,
         "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
         "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
+        # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
+        "per_occasion": (
+            False
+            if has(u, _WHOLE_TOTAL)
+            else True
+            if has(u, r"一場|每場|per (?:session|workshop|event)|each (?:session|workshop|event)|one session")
+            else None
+        ),
         "lecturer": _lecturer(u),
         "asks": True if has(u, _YES_NO_QUESTION) else None,
     }
@@ -672,6 +680,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind == SHARE and u.item in ("misc", "teaching_aids") and u.item != previous.item:
         return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
     amounts = amounts_of(u)
+    if previous.kind == CLOSEOUT and len(u.figures.dates) == 1:
+        # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
+        return replace(previous, inputs={"end": _date_json(u, 0)})
     if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed
         return Query(CEILING, facts=dict(previous.facts) | new_facts)

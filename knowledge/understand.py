@@ -58,7 +58,7 @@ _FOLLOW_UP = re.compile(
     r"for\b|with\b|in\b|instead|back to)"
 )
 _CORRECTION = re.compile(
-    r"不是|不對|錯了|更正|打錯|說錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|其實|"
+    r"不是|不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"
     r"\b(?:sorry|i meant|i mean|correction|actually|my mistake|typo|not .{1,20} but)\b|^no\b|^nope\b"
 )
 # Two values of one fact compared: 「2個領域比1個領域多多少」 "how much more with two domains?"

@@ -569,6 +569,7 @@ class Step:
     figure: int | None  # None: the bot must ask back (a clarification)
     shows: tuple[str, ...] = ()  # facts the first line must state
     carried: str | None = None  # a fact said earlier that the reply must say it used
+    date: date | None = None  # a computed date the first line must state (then `figure` is None)
 
 
 FOLLOW_UPS = [
@@ -681,6 +682,20 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("下學期辦3場研習 每場請大學教授講2節 一場講座費多少", 4_000),  # one session: 2 × 2,000
+            Step("3場總共呢", 12_000),
+        ),
+        id="zh-one-session-then-all-sessions",
+    ),
+    pytest.param(
+        (
+            Step("核定執行期間到116年5月31日 核結最晚什麼時候", None, date=date(2027, 7, 31)),
+            Step("講錯 是到116年7月31日", None, date=date(2027, 9, 30)),
+        ),
+        id="zh-close-out-with-a-corrected-end",
+    ),
+    pytest.param(
+        (
             Step("我們學校是國小 11班 做模式二 一個領域 總共最多多少", 950_000),  # 80萬 + 15萬
             Step("如果變12班呢", 1_150_000, carried="1 個領域"),  # 100萬 + 15萬
             Step("那我們學校的部領資本門上限", 80_000),  # the school's 11 classes: 80萬 × 10%
@@ -697,6 +712,9 @@ def test_follow_ups_carry_the_facts_and_say_so(dialog: Dialog, steps: tuple[Step
         reply = dialog.handle_text(chat, step.say)
         shown = f"turn {number} {step.say!r} ->\n{reply.text}"
         head = first_line(reply)
+        if step.date is not None:
+            assert reply.route == "calculation" and step.date in dates_in(head), shown
+            continue
         if step.figure is None:
             assert reply.route == "clarification", shown
             continue
