@@ -43,6 +43,14 @@ BLIND4_MAX_CONFIDENT_WRONG = 0.08
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.84
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
 
+# tests/data/blind5.yaml and blind6.yaml: dialogues written last, hard follow-ups, school facts and
+# corrections; ratchets at the levels measured on 2026-12-02 (blind5 66.5% / 23.5%, blind6 88.6% /
+# 7.3%), far from the 1% target: see docs/evidence.md.
+BLIND5 = conversations.DATA / "blind5.yaml"
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.64, 0.25
+BLIND6 = conversations.DATA / "blind6.yaml"
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.86, 0.08
+
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
 SHOWN_WRONG = 20
@@ -88,6 +96,16 @@ def blind4_dialogues_score(knowledge: Knowledge) -> Score:
     return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND4))
 
 
+@pytest.fixture(scope="module")
+def blind5_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND5))
+
+
+@pytest.fixture(scope="module")
+def blind6_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND6))
+
+
 def wrong_turns(score: Score) -> str:
     shown = "\n".join(score.wrong[:SHOWN_WRONG])
     more = len(score.wrong) - SHOWN_WRONG
@@ -115,15 +133,17 @@ def test_the_dialogue_set_is_large_enough_in_every_language() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2], ids=lambda p: p.stem
+    "path",
+    [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2, BLIND5, BLIND6],
+    ids=lambda p: p.stem,
 )
 def test_each_set_parses(path: Path) -> None:
-    if path == conversations.DIALOGUES:
+    if path in (conversations.DIALOGUES, BLIND5, BLIND6):
         turns = [turn for d in conversations.load_dialogues(path) for turn in d.turns]
     else:
         turns = conversations.load_single(path)
     assert turns
-    known = {"figure", "date", "verdict", "entry", "also", "none", "clarify"}
+    known = {"figure", "date", "verdict", "entry", "also", "none", "clarify", "why"}
     for turn in turns:
         assert turn.say.strip(), turn
         assert turn.expect, f"{turn.say!r} states no expectation"
@@ -189,3 +209,16 @@ def test_blind4_dialogues(blind4_dialogues_score: Score) -> None:
     assert score.confident_wrong_rate <= BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG, (
         f"{summary('blind4 dialogues', score)}\n{wrong_turns(score)}"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "minimum", "most_wrong"),
+    [
+        ("blind5", BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG),
+        ("blind6", BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG),
+    ],
+)
+def test_late_blind_dialogues(request: pytest.FixtureRequest, name: str, minimum: float, most_wrong: float) -> None:
+    score: Score = request.getfixturevalue(f"{name}_score")
+    assert score.accuracy >= minimum, f"{summary(name, score)}\n{wrong_turns(score)}"
+    assert score.confident_wrong_rate <= most_wrong, f"{summary(name, score)}\n{wrong_turns(score)}"
