@@ -9,6 +9,7 @@ bureau: the engine never produces a number or date that is not in an entry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer
+from knowledge.textnorm import Normalizer, any_word
 from knowledge.understand import Understanding, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
@@ -83,12 +84,12 @@ class Engine:
         self.kb = kb
         self.normalize = Normalizer(dict(kb.synonyms))
         self.matcher = Matcher(kb, self.normalize)
+        # Each rule's words, normalised, as one regex each (an empty word is left out).
         self._out_of_scope = [
-            (rule, tuple(self.normalize(t) for t in rule.triggers), tuple(self.normalize(w) for w in rule.except_words))
-            for rule in kb.out_of_scope
+            (rule, self._words(rule.triggers), self._words(rule.except_words)) for rule in kb.out_of_scope
         ]
-        self._year_exceptions = (
-            tuple(self.normalize(w) for w in kb.uncovered_year.except_words) if kb.uncovered_year else ()
+        self._year_exceptions = any_word(
+            self.normalize(w) for w in (kb.uncovered_year.except_words if kb.uncovered_year else ())
         )
 
     @classmethod
@@ -231,17 +232,21 @@ class Engine:
             )
         return entry.answer.get(lang)
 
+    def _words(self, words: tuple[str, ...]) -> re.Pattern[str]:
+        """`words` normalised, as one regex (a word that normalises to nothing is left out)."""
+        return any_word(normalised for word in words if (normalised := self.normalize(word)))
+
     def _out_of_scope_reply(self, normalised: str, lang: str) -> str | None:
         for rule, triggers, exceptions in self._out_of_scope:
-            if any(word and word in normalised for word in exceptions):
+            if exceptions.search(normalised):
                 continue  # a covered question that shares a trigger word (代課 with 薪水)
-            if any(trigger and trigger in normalised for trigger in triggers):
+            if triggers.search(normalised):
                 return rule.reply.get(lang)
         return None
 
     def _uncovered_year_reply(self, normalised: str, slots: Slots, lang: str) -> str | None:
         rule = self.kb.uncovered_year
-        if rule is None or slots.year is None or any(w in normalised for w in self._year_exceptions):
+        if rule is None or slots.year is None or self._year_exceptions.search(normalised):
             return None
         covered = [doc.when.get("year") for doc in self.kb.documents.values()]
         if any(satisfies({"year": slots.year}, {"year": span})[1] == 0 for span in covered if span is not None):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -121,6 +122,15 @@ _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_NEVER = re.compile(r"(?!)")
+
+
+def any_word(words: Iterable[str]) -> re.Pattern[str]:
+    """One regex whose `search` finds whether a text contains any of `words`, as
+    `any(word in text for word in words)` would (an empty word is in every text): a single scan
+    in C instead of a Python loop over hundreds of words on every message."""
+    unique = sorted(set(words), key=lambda word: (-len(word), word))
+    return re.compile("|".join(re.escape(word) for word in unique)) if unique else _NEVER
 
 
 def clean(text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
