@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -151,9 +151,19 @@ class Matcher:
             for keyword in own:
                 self._keyword_entries[keyword].append(index)
         self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
+        # Keywords by their first character: a message is only looked for those starting with
+        # one of its own characters (a few dozen of the 500).
+        self._keywords_from: dict[str, list[str]] = defaultdict(list)
+        for keyword in self._keyword_weight:
+            self._keywords_from[keyword[0]].append(keyword)
         # Chinese keywords of three or more characters also count, at half weight, with one
         # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
         self._fuzzy_keywords = sorted(k for k in shared if len(k) >= 3 and not k.isascii())
+        # Per character, the fuzzy keywords holding it (once for each time it occurs in one).
+        self._fuzzy_holding: dict[str, list[int]] = defaultdict(list)
+        for position, keyword in enumerate(self._fuzzy_keywords):
+            for character in keyword:
+                self._fuzzy_holding[character].append(position)
         self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         count = len(self._entries)
         self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}
@@ -174,21 +184,53 @@ class Matcher:
 
     def has_keyword(self, normalised: str) -> bool:
         """Whether any entry's keyword is in the text as written (no typo tolerance: cheap)."""
-        return any(keyword in normalised for keyword in self._keyword_weight)
+        return any(self._whole_keywords(normalised))
+
+    def _whole_keywords(self, normalised: str) -> Iterator[str]:
+        """The keywords in the text as written, each once: those starting with one of its characters."""
+        for character in dict.fromkeys(normalised):
+            for keyword in self._keywords_from.get(character, ()):
+                if keyword in normalised:
+                    yield keyword
+
+    def _near_keywords(self, normalised: str) -> list[str]:
+        """The fuzzy keywords that may be in the text with one character off, in their order.
+
+        A keyword of n characters scores at least 100·(n-1)/n on partial_ratio only when n-1 of
+        its characters are in the text, so the others need not be scored at all."""
+        held: Counter[int] = Counter()
+        for character in dict.fromkeys(normalised):
+            held.update(self._fuzzy_holding.get(character, ()))
+        near = []
+        for position in sorted(held):
+            keyword = self._fuzzy_keywords[position]
+            if held[position] >= len(keyword) - 1 and len(keyword) <= len(normalised):
+                near.append(keyword)
+        return near
 
     def _keywords_in(self, normalised: str) -> dict[str, float]:
         """Weight of each keyword found in the question; only when none is there whole, those
         with one character off (look-alike keywords such as 閱讀力倍增 / 聽力倍增 must not blur)."""
-        found = {k: w for k, w in self._keyword_weight.items() if k in normalised}
+        found = {k: self._keyword_weight[k] for k in self._whole_keywords(normalised)}
         if found:
             return found
-        candidates = [k for k in self._fuzzy_keywords if len(k) <= len(normalised)]
+        candidates = self._near_keywords(normalised)
         for keyword, score, _ in process.extract(
             normalised, candidates, scorer=fuzz.partial_ratio, score_cutoff=60, limit=None
         ):
             if score >= 100 * (len(keyword) - 1) / len(keyword) - 0.01:
                 found[keyword] = self._keyword_weight[keyword] / 2
         return found
+
+    def _denied_keywords(self, negated: str) -> set[str]:
+        """The keywords the question says it is not about: those in what it denies, or beginning
+        with it (新辦 → 新辦學校)."""
+        denied: set[str] = set()
+        for denial in negated.split():
+            if len(denial) >= 2:
+                denied.update(self._whole_keywords(denial))
+                denied.update(k for k in self._keywords_from.get(denial[0], ()) if k.startswith(denial))
+        return denied
 
     def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
@@ -200,11 +242,7 @@ class Matcher:
         # A keyword only one entry has (雜支, 資料蒐集費) names what the question is about: the
         # entries that have none of the question's keywords weigh less than fuzzy likeness says.
         names_one = any(self._keyword_weight.get(k, 0) >= KEYWORD_BONUS and len(k) >= 2 for k in found)
-        # a keyword the question denies, or one that begins with what it denies (新辦 → 新辦學校)
-        denials = [d for d in negated.split() if len(d) >= 2]
-        denied = (
-            {k for k in self._keyword_weight if any(k in d or k.startswith(d) for d in denials)} if denials else set()
-        )
+        denied = self._denied_keywords(negated)
         # Per entry, the weights of its keywords in the question (only entries that have one).
         hits: dict[int, list[float]] = defaultdict(list)
         for keyword, weight in found.items():

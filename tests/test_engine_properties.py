@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from knowledge.engine import Answer, Engine
 from knowledge.textnorm import MAX_QUESTION_CHARS
@@ -47,3 +48,43 @@ def test_a_100_kb_message_is_cut_before_matching(monkeypatch) -> None:
     assert len(huge.encode()) > 100_000
     _well_formed(_engine.answer(huge))
     assert seen and len(seen[0]) <= MAX_QUESTION_CHARS
+
+
+# -- the matcher's keywords: looked up by character, found as trying every keyword finds them --
+
+_matcher = _engine.matcher
+_keyword_characters = sorted({c for keyword in _matcher._fuzzy_keywords for c in keyword})
+
+
+def _keywords_trying_every_one(normalised: str) -> dict[str, float]:
+    """What Matcher._keywords_in means: every keyword looked for whole, else every Chinese keyword
+    scored with one character off."""
+    found = {k: w for k, w in _matcher._keyword_weight.items() if k in normalised}
+    if found:
+        return found
+    candidates = [k for k in _matcher._fuzzy_keywords if len(k) <= len(normalised)]
+    for keyword, score, _ in process.extract(
+        normalised, candidates, scorer=fuzz.partial_ratio, score_cutoff=60, limit=None
+    ):
+        if score >= 100 * (len(keyword) - 1) / len(keyword) - 0.01:
+            found[keyword] = _matcher._keyword_weight[keyword] / 2
+    return found
+
+
+_around = st.text(alphabet=st.sampled_from(_keyword_characters), max_size=8)
+# a keyword with one character mistyped (or dropped), among characters of other keywords
+mistyped = st.builds(
+    lambda before, keyword, at, typo, after: before + keyword[:at] + typo + keyword[at + 1 :] + after,
+    _around,
+    st.sampled_from(_matcher._fuzzy_keywords),
+    st.integers(0, 12),
+    st.one_of(st.just(""), st.sampled_from(_keyword_characters)),
+    _around,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(mistyped, _around, texts))
+def test_keywords_are_found_as_trying_every_keyword_finds_them(text: str) -> None:
+    normalised = _engine.normalize(text)
+    assert _matcher._keywords_in(normalised) == _keywords_trying_every_one(normalised)
