@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.model import LANGS, Entry, KnowledgeBase
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer, detect_lang
+from knowledge.textnorm import Normalizer, any_word, detect_lang
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
 _RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z]+|\d+")
@@ -164,7 +164,13 @@ class Matcher:
         for position, keyword in enumerate(self._fuzzy_keywords):
             for character in keyword:
                 self._fuzzy_holding[character].append(position)
-        self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
+        self._documents = [entry.document.id for entry in self._entries]
+        self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
+        self._fits: dict[Slots, tuple[list[bool], list[float]]] = {}
+        # Per plan a question names, the points of each entry: more for its own, fewer for the other's.
+        self._cue_bonus = {
+            cue: [CUE_BONUS if doc == cue else -CUE_BONUS for doc in self._documents] for cue in self._cues
+        }
         count = len(self._entries)
         self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}
         self._unseen_idf = math.log((count + 1) / 0.5)
@@ -235,8 +241,7 @@ class Matcher:
     def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
         the question says it is not about; and, per entry, whether one of its keywords is in it."""
-        named = slots.as_dict()
-        cued = {doc for doc, cues in self._cues.items() if any(c in normalised for c in cues)}
+        cued = [doc for doc, cues in self._cues.items() if cues.search(normalised)]
         coverage = self._coverage(normalised)
         found = self._keywords_in(normalised)
         # A keyword only one entry has (雜支, 資料蒐集費) names what the question is about: the
@@ -249,27 +254,43 @@ class Matcher:
             for index in self._keyword_entries.get(keyword, ()):
                 hits[index].append(weight)
         denied_entries = {i for k in denied for i in self._keyword_entries.get(k, ())}
-        cue = next(iter(cued)) if len(cued) == 1 else None
-        evidence, keyword_hit = [], []
-        for index, entry in enumerate(self._entries):
-            score = COVERAGE_WEIGHT * coverage[index]
-            weights = hits.get(index)
-            keyword_hit.append(weights is not None)
-            if weights is not None:
-                score += sum(sorted(weights, reverse=True)[:2])
-            elif names_one:
-                score -= NAMED_PENALTY
-            if index in denied_entries:
-                score -= NEGATED_PENALTY
-            if cue is not None:
-                score += CUE_BONUS if entry.document.id == cue else -CUE_BONUS
-            if entry.when:
+        cue = cued[0] if len(cued) == 1 else None
+        # Each part for every entry at once, in this order: the same sums to the last bit as
+        # adding the parts entry by entry (floating-point addition is not associative).
+        evidence = [COVERAGE_WEIGHT * share for share in coverage]
+        for index, weights in hits.items():
+            evidence[index] += sum(sorted(weights, reverse=True)[:2])
+        if names_one:
+            evidence = [score if index in hits else score - NAMED_PENALTY for index, score in enumerate(evidence)]
+        for index in denied_entries:
+            evidence[index] -= NEGATED_PENALTY
+        if cue is not None:
+            evidence = [score + bonus for score, bonus in zip(evidence, self._cue_bonus[cue], strict=True)]
+        unstated_tier, slot_points = self._slot_fits(slots)
+        evidence = [
+            score - UNSTATED_TIER_PENALTY if unstated else score
+            for score, unstated in zip(evidence, unstated_tier, strict=True)
+        ]
+        evidence = [score + points for score, points in zip(evidence, slot_points, strict=True)]
+        return evidence, [index in hits for index in range(len(evidence))]
+
+    def _slot_fits(self, slots: Slots) -> tuple[list[bool], list[float]]:
+        """Per entry, whether it is about a class-count tier the question does not state, and the
+        points its `when` earns (slots named with a fitting value) or loses (with a contradicting
+        one). The same few slots come back turn after turn (most questions name none): the last
+        few are kept."""
+        fits = self._fits.get(slots)
+        if fits is None:
+            named = slots.as_dict()
+            fits = [], []
+            for entry in self._entries:
                 matched, conflicts = satisfies(named, entry.when)
-                if "classes" in entry.when and "classes" not in named:
-                    score -= UNSTATED_TIER_PENALTY
-                score += SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
-            evidence.append(score)
-        return evidence, keyword_hit
+                fits[0].append("classes" in entry.when and "classes" not in named)
+                fits[1].append(SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts)
+            self._fits[slots] = fits
+            if len(self._fits) > 64:
+                del self._fits[next(iter(self._fits))]
+        return fits
 
     def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "") -> list[Ranked]:
         """The entries for a question, best first. A turn may rank the same question more than
