@@ -144,7 +144,9 @@ class Matcher:
             self._keywords.append(tuple(keywords))
             for term in set().union(*(terms(text) for text in asked | keywords | answers)):
                 self._postings[term].append(index)
-        self._sorted = {c: _sorted_tokens(c) for lang in LANGS for texts in self._choices_of[lang] for c in texts}
+        self._sorted_of = {
+            lang: [[_sorted_tokens(c) for c in texts] for texts in self._choices_of[lang]] for lang in LANGS
+        }
         shared = Counter(k for keywords in self._keywords for k in keywords)
         self._keyword_entries: dict[str, list[int]] = defaultdict(list)
         for index, own in enumerate(self._keywords):
@@ -314,22 +316,28 @@ class Matcher:
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]
         written_in = detect_lang(normalised)
         langs = [written_in] if written_in else list(LANGS)
-        choices = [
-            (choice, index) for index in candidates for lang in langs for choice in self._choices_of[lang][index]
-        ]
-        strings = [choice for choice, _ in choices]
+        # The candidates' phrasings in one flat list (and the same with their tokens sorted), an
+        # entry's own next to each other: strings[ends[i - 1]:ends[i]] are candidates[i]'s.
+        strings: list[str] = []
+        sorted_strings: list[str] = []
+        ends: list[int] = []
+        for index in candidates:
+            for lang in langs:
+                strings += self._choices_of[lang][index]
+                sorted_strings += self._sorted_of[lang][index]
+            ends.append(len(strings))
         per_choice = [0.0] * len(strings)
         for scorer in self._scorers:
             if scorer is fuzz.token_sort_ratio:  # the same score, with the choices' tokens sorted once
-                asked, against, scorer = _sorted_tokens(query), [self._sorted[c] for c in strings], fuzz.ratio
+                asked, against, scorer = _sorted_tokens(query), sorted_strings, fuzz.ratio
             else:
                 asked, against = query, strings
             for _, score, position in process.extract(asked, against, scorer=scorer, limit=None, score_cutoff=1):
                 per_choice[position] += score / len(self._scorers)
-        best: dict[int, float] = {}
-        for (_, index), score in zip(choices, per_choice, strict=False):
-            best[index] = max(best.get(index, 0.0), score)
-        scored = sorted(((best.get(index, 0.0) + evidence[index], index) for index in candidates), reverse=True)
+        best = [max(per_choice[start:end], default=0.0) for start, end in zip([0, *ends], ends, strict=False)]
+        scored = sorted(
+            ((fuzzy + evidence[index], index) for index, fuzzy in zip(candidates, best, strict=True)), reverse=True
+        )
         top = scored[:limit]
         runner_up = top[1][0] if len(top) > 1 else 0.0
         # One or two characters ("經費") fit dozens of phrasings perfectly; without a keyword
