@@ -322,7 +322,8 @@ class Dialog:
         entries = self._item_entries.get(query.item or "", [])
         if len(entries) > 1:  # the one the latest words pick (「內聘呢」 after 外聘: the internal fee)
             picked: list[str | None] = []
-            for text in (u.normalised, str(query.inputs.get("text") or "")):
+            # the question the computation was asked with is most often this very message: asked once
+            for text in dict.fromkeys((u.normalised, str(query.inputs.get("text") or ""))):
                 ranked = self.engine.answer(text)
                 picked += [ranked.intent] if ranked.confident else []
             return next((e for e in picked if e in entries), entries[0])
