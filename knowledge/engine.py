@@ -91,6 +91,14 @@ class Engine:
         self._year_exceptions = any_word(
             self.normalize(w) for w in (kb.uncovered_year.except_words if kb.uncovered_year else ())
         )
+        # Read on every turn by the router: normalised once, here.
+        self._plan_cues = {
+            doc.id: any_word(self.normalize(cue) for cue in doc.cues if cue) for doc in kb.documents.values()
+        }
+        self._topic_keywords = {
+            entry.id: any_word(self.normalize(keyword) for keyword in entry.keywords if keyword)
+            for entry in kb.entries.values()
+        }
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Engine:
@@ -177,10 +185,12 @@ class Engine:
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only
         resembling it."""
-        entry = self.kb.entries.get(entry_id or "")
-        if entry is None:
-            return False
-        return any(keyword and self.normalize(keyword) in u.normalised for keyword in entry.keywords)
+        keywords = self._topic_keywords.get(entry_id or "")
+        return keywords is not None and keywords.search(u.normalised) is not None
+
+    def cued_plans(self, u: Understanding) -> set[str]:
+        """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""
+        return {doc for doc, cues in self._plan_cues.items() if cues.search(u.normalised)}
 
     def names_a_keyword(self, u: Understanding) -> bool:
         """Whether the message holds any entry's keyword (「住宿費」「部領」), as opposed to figures
