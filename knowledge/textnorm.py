@@ -140,8 +140,9 @@ def clean(text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
         text = str(text)
     if limit is not None:
         text = text[: limit * 4]  # cheap first cut before per-character work
-    kept = [" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text]
-    cleaned = _SPACES.sub(" ", "".join(kept)).strip()
+    if not text.isprintable():  # printable: none of the categories below (nearly every message)
+        text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    cleaned = _SPACES.sub(" ", text).strip()
     return cleaned if limit is None else cleaned[:limit]
 
 
@@ -287,7 +288,12 @@ class Normalizer:
 
     def __call__(self, text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
         """Normalise a question (cut to `limit` characters) or, with limit=None, a text of the KB."""
-        text = self.base(text, limit)
+        return self.from_plain(self.plain(text, limit))
+
+    def from_plain(self, plain: str) -> str:
+        """The normalised form of a text whose `plain` form is `plain`: a message read in both
+        forms goes through the common steps once."""
+        text = _SPACES.sub(" ", strip_punctuation(plain)).strip()
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self.synonyms[m.group(0)], text)
         return _SPACES.sub(" ", text).strip()

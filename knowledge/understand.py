@@ -201,20 +201,22 @@ def understand(
     """Read `text` once. `lang_hint` ('zh' or 'en') stands in when the text has no letters."""
     cleaned = clean(text if isinstance(text, str) else "", MAX_QUESTION_CHARS)
     lang = detect_lang(cleaned) or (lang_hint if lang_hint in ("zh", "en") else None)
-    normalised = normalize(cleaned)
+    plain = normalize.plain(cleaned)
+    normalised = normalize.from_plain(plain)
     if not normalised:
         return Understanding(text=cleaned, normalised="", lang=lang, slots=Slots())
     slots = extract(_DATES_IN_NORMALISED.sub(" ", normalised))
+    affirmed = " ".join(_NEGATED.sub(" ", normalised).split())  # without what it says it is not about
     return Understanding(
         text=cleaned,
         normalised=normalised,
-        matching=" ".join(_NEGATED.sub(" ", normalised).split()) or normalised,
+        matching=affirmed or normalised,
         negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
         lang=lang,
         slots=slots,
         facts=_facts(normalised, slots),
-        item=rules.match_item(" ".join(_NEGATED.sub(" ", normalised).split())) if rules is not None else None,
-        figures=read_figures(normalize.plain(cleaned)),
+        item=rules.match_item(affirmed) if rules is not None else None,
+        figures=read_figures(plain),
         bare_number=_bare_number(normalised),
         yes_no=_yes_no(normalised),
         follow_up=_FOLLOW_UP.search(normalised) is not None,
