@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from knowledge.model import LANGS, Entry, KnowledgeBase
+from knowledge.model import LANGS, Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer, any_word, detect_lang
 
@@ -169,6 +169,11 @@ class Matcher:
         self._documents = [entry.document.id for entry in self._entries]
         self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         self._fits: dict[Slots, tuple[list[bool], list[float]]] = {}
+        # The entries of each distinct `when`: a handful (most only name their plan's school years).
+        whens: dict[tuple[tuple[str, SlotValue], ...], tuple[Mapping[str, SlotValue], list[int]]] = {}
+        for index, entry in enumerate(self._entries):
+            whens.setdefault(tuple(entry.when.items()), (entry.when, []))[1].append(index)
+        self._when_groups = list(whens.values())
         # Per plan a question names, the points of each entry: more for its own, fewer for the other's.
         self._cue_bonus = {
             cue: [CUE_BONUS if doc == cue else -CUE_BONUS for doc in self._documents] for cue in self._cues
@@ -284,11 +289,12 @@ class Matcher:
         fits = self._fits.get(slots)
         if fits is None:
             named = slots.as_dict()
-            fits = [], []
-            for entry in self._entries:
-                matched, conflicts = satisfies(named, entry.when)
-                fits[0].append("classes" in entry.when and "classes" not in named)
-                fits[1].append(SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts)
+            fits = [False] * len(self._entries), [0.0] * len(self._entries)
+            for when, indices in self._when_groups:
+                matched, conflicts = satisfies(named, when)
+                for index in indices:
+                    fits[0][index] = "classes" in when and "classes" not in named
+                    fits[1][index] = SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
             self._fits[slots] = fits
             if len(self._fits) > 64:
                 del self._fits[next(iter(self._fits))]
