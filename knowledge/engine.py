@@ -21,7 +21,7 @@ from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer, any_word
-from knowledge.understand import Understanding, understand
+from knowledge.understand import Understanding, read_for_matching, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
@@ -113,7 +113,7 @@ class Engine:
     def answer(self, question: str, lang: str | None = None) -> Answer:
         """Answer `question` in the language it is written in; `lang` ('zh' or 'en') is the
         fallback when the text has no letters."""
-        return self.answer_to(self.understand(question, lang=lang))
+        return self.answer_to(read_for_matching(question, self.normalize, lang))
 
     def answer_to(
         self, u: Understanding, slots: Slots | None = None, text: str | None = None, lang: str | None = None

