@@ -191,8 +191,11 @@ class Matcher:
         if not total:
             return found
         for term in question_terms:
-            for index in self._postings.get(term, ()):
-                found[index] += self._idf[term] / total
+            entries = self._postings.get(term)
+            if entries:
+                share = self._idf[term] / total
+                for index in entries:
+                    found[index] += share
         return found
 
     def has_keyword(self, normalised: str) -> bool:
