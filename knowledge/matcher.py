@@ -168,7 +168,9 @@ class Matcher:
                 self._fuzzy_holding[character].append(position)
         self._documents = [entry.document.id for entry in self._entries]
         self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
-        self._fits: dict[Slots, tuple[list[bool], list[float]]] = {}
+        self._points: dict[Slots, list[tuple[int, float]]] = {}
+        # Entries about one class-count tier: they weigh less for a question that gives no class count.
+        self._tiered = [index for index, entry in enumerate(self._entries) if "classes" in entry.when]
         # The entries of each distinct `when`: a handful (most only name their plan's school years).
         whens: dict[tuple[tuple[str, SlotValue], ...], tuple[Mapping[str, SlotValue], list[int]]] = {}
         for index, entry in enumerate(self._entries):
@@ -248,9 +250,9 @@ class Matcher:
                 denied.update(k for k in self._keywords_from.get(denial[0], ()) if k.startswith(denial))
         return denied
 
-    def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
+    def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], set[int]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
-        the question says it is not about; and, per entry, whether one of its keywords is in it."""
+        the question says it is not about; and the entries one of whose keywords is in it."""
         cued = [doc for doc, cues in self._cues.items() if cues.search(normalised)]
         coverage = self._coverage(normalised)
         found = self._keywords_in(normalised)
@@ -265,8 +267,9 @@ class Matcher:
                 hits[index].append(weight)
         denied_entries = {i for k in denied for i in self._keyword_entries.get(k, ())}
         cue = cued[0] if len(cued) == 1 else None
-        # Each part for every entry at once, in this order: the same sums to the last bit as
-        # adding the parts entry by entry (floating-point addition is not associative).
+        # Each part for every entry, in this order: the same sums to the last bit as adding the
+        # parts entry by entry (floating-point addition is not associative). A part that adds
+        # nothing to an entry is left out for it (x + 0.0 is x).
         evidence = [COVERAGE_WEIGHT * share for share in coverage]
         for index, weights in hits.items():
             evidence[index] += sum(sorted(weights, reverse=True)[:2])
@@ -276,32 +279,30 @@ class Matcher:
             evidence[index] -= NEGATED_PENALTY
         if cue is not None:
             evidence = [score + bonus for score, bonus in zip(evidence, self._cue_bonus[cue], strict=True)]
-        unstated_tier, slot_points = self._slot_fits(slots)
-        evidence = [
-            score - UNSTATED_TIER_PENALTY if unstated else score
-            for score, unstated in zip(evidence, unstated_tier, strict=True)
-        ]
-        evidence = [score + points for score, points in zip(evidence, slot_points, strict=True)]
-        return evidence, [index in hits for index in range(len(evidence))]
+        if slots.classes is None:
+            for index in self._tiered:
+                evidence[index] -= UNSTATED_TIER_PENALTY
+        for index, points in self._slot_points(slots):
+            evidence[index] += points
+        return evidence, set(hits)
 
-    def _slot_fits(self, slots: Slots) -> tuple[list[bool], list[float]]:
-        """Per entry, whether it is about a class-count tier the question does not state, and the
-        points its `when` earns (slots named with a fitting value) or loses (with a contradicting
-        one). The same few slots come back turn after turn (most questions name none): the last
-        few are kept."""
-        fits = self._fits.get(slots)
-        if fits is None:
+    def _slot_points(self, slots: Slots) -> list[tuple[int, float]]:
+        """The entries whose `when` earns points (slots the question names with a fitting value)
+        or loses them (with a contradicting one), with those points. The same few slots come back
+        turn after turn (most questions name none): the last few are kept."""
+        points = self._points.get(slots)
+        if points is None:
             named = slots.as_dict()
-            fits = [False] * len(self._entries), [0.0] * len(self._entries)
+            points = []
             for when, indices in self._when_groups:
                 matched, conflicts = satisfies(named, when)
-                for index in indices:
-                    fits[0][index] = "classes" in when and "classes" not in named
-                    fits[1][index] = SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
-            self._fits[slots] = fits
-            if len(self._fits) > 64:
-                del self._fits[next(iter(self._fits))]
-        return fits
+                if matched or conflicts:
+                    fit = SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
+                    points += [(index, fit) for index in indices]
+            self._points[slots] = points
+            if len(self._points) > 64:
+                del self._points[next(iter(self._points))]
+        return points
 
     def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "") -> list[Ranked]:
         """The entries for a question, best first. A turn may rank the same question more than
@@ -319,7 +320,7 @@ class Matcher:
         query = units(normalised)
         if not query:
             return []
-        evidence, keyword_hit = self._evidence(normalised, slots, negated)
+        evidence, keyword_hits = self._evidence(normalised, slots, negated)
         # Fuzzy-score only the phrasings of the entries the cheap evidence favours: it keeps
         # every question well under a millisecond of rapidfuzz work.
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]
@@ -351,7 +352,7 @@ class Matcher:
         runner_up = top[1][0] if len(top) > 1 else 0.0
         # One or two characters ("經費") fit dozens of phrasings perfectly; without a keyword
         # of the entry such a question is too vague to answer outright.
-        vague = len(query.split()) <= VAGUE_UNITS and not keyword_hit[top[0][1]]
+        vague = len(query.split()) <= VAGUE_UNITS and top[0][1] not in keyword_hits
         ranked = []
         for i, (score, index) in enumerate(top):
             confidence = _confidence(score, score - runner_up if i == 0 else 0.0)
