@@ -363,7 +363,9 @@ class FundingRules:
     @cached_property
     def _item_words(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
         """Each item's key and its keywords as one regex, in file order (read on every message)."""
-        return tuple((key, _words_pattern(item.keywords)) for key, item in self.items.all().items())
+        return tuple(
+            (key, any_word(keyword_form(word) for word in item.keywords)) for key, item in self.items.all().items()
+        )
 
     def match_part(self, text: str) -> str | None:
         """The part a budget line's `part` cell names, by its key or any of its aliases."""
@@ -383,14 +385,9 @@ def keyword_form(text: str) -> str:
     return _BASE.base(text).replace(" ", "")
 
 
-@lru_cache(maxsize=1024)
-def _words_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    """`words` in their keyword form, as one regex."""
-    return any_word(keyword_form(word) for word in words)
-
-
 def contains_any(text: str, words: tuple[str, ...]) -> bool:
-    return _words_pattern(words).search(keyword_form(text)) is not None
+    norm = keyword_form(text)
+    return any(keyword_form(word) in norm for word in words)
 
 
 # -- loading --------------------------------------------------------------------------
