@@ -242,6 +242,7 @@ def understand(
     normalised = reading.normalised
     if not normalised:
         return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
+    asks_share = _ASKS_SHARE.search(normalised) is not None
     return Understanding(
         text=reading.cleaned,
         normalised=normalised,
@@ -259,8 +260,8 @@ def understand(
         returns=_RETURN.search(normalised) is not None,
         compares=_COMPARE.search(normalised) is not None,
         alternatives=_alternatives(normalised),
-        asks_amount=_ASKS_AMOUNT.search(normalised) is not None and _ASKS_SHARE.search(normalised) is None,
-        asks_share=_ASKS_SHARE.search(normalised) is not None,
+        asks_amount=_ASKS_AMOUNT.search(normalised) is not None and not asks_share,
+        asks_share=asks_share,
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
 
