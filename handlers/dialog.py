@@ -187,7 +187,7 @@ class Dialog:
         # here), the one named after the item first; lecture fees have two (external, internal).
         self._item_entries: dict[str, list[str]] = {}
         for entry in engine.kb.entries.values():
-            item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
+            item = rules.match_item(engine.item_words(entry.id))
             if item is not None:
                 found = self._item_entries.setdefault(item, [])
                 found.insert(0, entry.id) if entry.id.endswith(item) else found.append(entry.id)

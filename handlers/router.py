@@ -363,14 +363,14 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
     entry = engine.kb.entries.get(topic.entry or "")
     if entry is None:
         return None
-    item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
+    item = rules.match_item(engine.item_words(entry.id))
     if item is None:
         return None
     item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
     query = query_for(replace(u, item=item), rules)
     if query is not None and query.item == item:
         return query
-    text = engine.normalize(entry.title.zh)
+    text = engine.title_words(entry.id)
     return query_for(replace(u, item=item, normalised=f"{text} {u.normalised}"), rules)
 
 

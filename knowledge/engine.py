@@ -99,6 +99,8 @@ class Engine:
             entry.id: any_word(self.normalize(keyword) for keyword in entry.keywords if keyword)
             for entry in kb.entries.values()
         }
+        self._item_words = {e.id: self.normalize(" ".join((e.title.zh, *e.keywords))) for e in kb.entries.values()}
+        self._titles = {entry.id: self.normalize(entry.title.zh) for entry in kb.entries.values()}
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Engine:
@@ -191,6 +193,14 @@ class Engine:
     def cued_plans(self, u: Understanding) -> set[str]:
         """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""
         return {doc for doc, cues in self._plan_cues.items() if cues.search(u.normalised)}
+
+    def item_words(self, entry_id: str) -> str:
+        """An entry's Chinese title and keywords, normalised: the words that name its budget item."""
+        return self._item_words[entry_id]
+
+    def title_words(self, entry_id: str) -> str:
+        """An entry's Chinese title, normalised."""
+        return self._titles[entry_id]
 
     def names_a_keyword(self, u: Understanding) -> bool:
         """Whether the message holds any entry's keyword (「住宿費」「部領」), as opposed to figures
