@@ -187,7 +187,7 @@ class Dialog:
         # here), the one named after the item first; lecture fees have two (external, internal).
         self._item_entries: dict[str, list[str]] = {}
         for entry in engine.kb.entries.values():
-            item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
+            item = rules.match_item(engine.item_words(entry.id))
             if item is not None:
                 found = self._item_entries.setdefault(item, [])
                 found.insert(0, entry.id) if entry.id.endswith(item) else found.append(entry.id)
@@ -324,7 +324,8 @@ class Dialog:
         entries = self._item_entries.get(query.item or "", [])
         if len(entries) > 1:  # the one the latest words pick (「內聘呢」 after 外聘: the internal fee)
             picked: list[str | None] = []
-            for text in (u.normalised, str(query.inputs.get("text") or "")):
+            # the question the computation was asked with is most often this very message: asked once
+            for text in dict.fromkeys((u.normalised, str(query.inputs.get("text") or ""))):
                 ranked = self.engine.answer(text)
                 picked += [ranked.intent] if ranked.confident else []
             return next((e for e in picked if e in entries), entries[0])

@@ -369,30 +369,21 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     return [*cued, *(t for t in earlier if t not in cued), topic]
 
 
-def _cued_plans(u: Understanding, engine: Engine) -> set[str]:
-    """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""
-    return {
-        document.id
-        for document in engine.kb.documents.values()
-        if any(engine.normalize(cue) in u.normalised for cue in document.cues if cue)
-    }
-
-
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names a plan other than the one the funding rules are for."""
-    return bool(_cued_plans(u, engine) - {rules.document})
+    return bool(engine.cued_plans(u) - {rules.document})
 
 
 def _cues_other_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     """Whether the message names only plans other than the one the topic's entry is from."""
     entry = engine.kb.entries.get(topic.entry or "")
-    cued = _cued_plans(u, engine)
+    cued = engine.cued_plans(u)
     return entry is not None and bool(cued) and entry.document.id not in cued
 
 
 def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     entry = engine.kb.entries.get(topic.entry or "")
-    return entry is not None and entry.document.id in _cued_plans(u, engine)
+    return entry is not None and entry.document.id in engine.cued_plans(u)
 
 
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
@@ -434,14 +425,14 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
     entry = engine.kb.entries.get(topic.entry or "")
     if entry is None:
         return None
-    item = rules.match_item(engine.normalize(" ".join((entry.title.zh, *entry.keywords))))
+    item = rules.match_item(engine.item_words(entry.id))
     if item is None:
         return None
     item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
     query = query_for(replace(u, item=item), rules)
     if query is not None and query.item == item:
         return query
-    text = engine.normalize(entry.title.zh)
+    text = engine.title_words(entry.id)
     return query_for(replace(u, item=item, normalised=f"{text} {u.normalised}"), rules)
 
 

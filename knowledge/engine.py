@@ -9,6 +9,7 @@ bureau: the engine never produces a number or date that is not in an entry.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,8 @@ from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer
-from knowledge.understand import Understanding, understand
+from knowledge.textnorm import Normalizer, any_word
+from knowledge.understand import Understanding, read_for_matching, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
@@ -83,13 +84,23 @@ class Engine:
         self.kb = kb
         self.normalize = Normalizer(dict(kb.synonyms))
         self.matcher = Matcher(kb, self.normalize)
+        # Each rule's words, normalised, as one regex each (an empty word is left out).
         self._out_of_scope = [
-            (rule, tuple(self.normalize(t) for t in rule.triggers), tuple(self.normalize(w) for w in rule.except_words))
-            for rule in kb.out_of_scope
+            (rule, self._words(rule.triggers), self._words(rule.except_words)) for rule in kb.out_of_scope
         ]
-        self._year_exceptions = (
-            tuple(self.normalize(w) for w in kb.uncovered_year.except_words) if kb.uncovered_year else ()
+        self._year_exceptions = any_word(
+            self.normalize(w) for w in (kb.uncovered_year.except_words if kb.uncovered_year else ())
         )
+        # Read on every turn by the router: normalised once, here.
+        self._plan_cues = {
+            doc.id: any_word(self.normalize(cue) for cue in doc.cues if cue) for doc in kb.documents.values()
+        }
+        self._topic_keywords = {
+            entry.id: any_word(self.normalize(keyword) for keyword in entry.keywords if keyword)
+            for entry in kb.entries.values()
+        }
+        self._item_words = {e.id: self.normalize(" ".join((e.title.zh, *e.keywords))) for e in kb.entries.values()}
+        self._titles = {entry.id: self.normalize(entry.title.zh) for entry in kb.entries.values()}
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Engine:
@@ -104,7 +115,7 @@ class Engine:
     def answer(self, question: str, lang: str | None = None) -> Answer:
         """Answer `question` in the language it is written in; `lang` ('zh' or 'en') is the
         fallback when the text has no letters."""
-        return self.answer_to(self.understand(question, lang=lang))
+        return self.answer_to(read_for_matching(question, self.normalize, lang))
 
     def answer_to(
         self, u: Understanding, slots: Slots | None = None, text: str | None = None, lang: str | None = None
@@ -176,10 +187,20 @@ class Engine:
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only
         resembling it."""
-        entry = self.kb.entries.get(entry_id or "")
-        if entry is None:
-            return False
-        return any(keyword and self.normalize(keyword) in u.normalised for keyword in entry.keywords)
+        keywords = self._topic_keywords.get(entry_id or "")
+        return keywords is not None and keywords.search(u.normalised) is not None
+
+    def cued_plans(self, u: Understanding) -> set[str]:
+        """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""
+        return {doc for doc, cues in self._plan_cues.items() if cues.search(u.normalised)}
+
+    def item_words(self, entry_id: str) -> str:
+        """An entry's Chinese title and keywords, normalised: the words that name its budget item."""
+        return self._item_words[entry_id]
+
+    def title_words(self, entry_id: str) -> str:
+        """An entry's Chinese title, normalised."""
+        return self._titles[entry_id]
 
     def names_a_keyword(self, u: Understanding) -> bool:
         """Whether the message holds any entry's keyword (「住宿費」「部領」), as opposed to figures
@@ -231,17 +252,21 @@ class Engine:
             )
         return entry.answer.get(lang)
 
+    def _words(self, words: tuple[str, ...]) -> re.Pattern[str]:
+        """`words` normalised, as one regex (a word that normalises to nothing is left out)."""
+        return any_word(normalised for word in words if (normalised := self.normalize(word)))
+
     def _out_of_scope_reply(self, normalised: str, lang: str) -> str | None:
         for rule, triggers, exceptions in self._out_of_scope:
-            if any(word and word in normalised for word in exceptions):
+            if exceptions.search(normalised):
                 continue  # a covered question that shares a trigger word (代課 with 薪水)
-            if any(trigger and trigger in normalised for trigger in triggers):
+            if triggers.search(normalised):
                 return rule.reply.get(lang)
         return None
 
     def _uncovered_year_reply(self, normalised: str, slots: Slots, lang: str) -> str | None:
         rule = self.kb.uncovered_year
-        if rule is None or slots.year is None or any(w in normalised for w in self._year_exceptions):
+        if rule is None or slots.year is None or self._year_exceptions.search(normalised):
             return None
         covered = [doc.when.get("year") for doc in self.kb.documents.values()]
         if any(satisfies({"year": slots.year}, {"year": span})[1] == 0 for span in covered if span is not None):

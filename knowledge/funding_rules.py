@@ -14,7 +14,7 @@ import types
 from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
@@ -23,7 +23,7 @@ import yaml
 from knowledge import loader
 from knowledge.errors import PolicybotError
 from knowledge.model import Bilingual, Document
-from knowledge.textnorm import Normalizer
+from knowledge.textnorm import Normalizer, any_word
 
 RULES_FILE = loader.DATA_DIR / "rules_moe_115.yaml"
 # Keys that say where a rule is written rather than what it says: their digits ("附件2") are
@@ -357,10 +357,15 @@ class FundingRules:
 
     def match_item(self, text: str) -> str | None:
         """The key of the first item (in file order) one of whose keywords is in `text`."""
-        for key, item in self.items.all().items():
-            if contains_any(text, item.keywords):
-                return key
-        return None
+        norm = keyword_form(text)
+        return next((key for key, words in self._item_words if words.search(norm)), None)
+
+    @cached_property
+    def _item_words(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """Each item's key and its keywords as one regex, in file order (read on every message)."""
+        return tuple(
+            (key, any_word(keyword_form(word) for word in item.keywords)) for key, item in self.items.all().items()
+        )
 
     def match_part(self, text: str) -> str | None:
         """The part a budget line's `part` cell names, by its key or any of its aliases."""

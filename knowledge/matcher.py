@@ -16,14 +16,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from knowledge.model import LANGS, Entry, KnowledgeBase
+from knowledge.model import LANGS, Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer, detect_lang
+from knowledge.textnorm import Normalizer, any_word, detect_lang
 from knowledge.understand import ASKS_SHARE
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
@@ -153,18 +153,38 @@ class Matcher:
             self._states_share.append("%" in entry.answer.zh)
             for term in set().union(*(terms(text) for text in asked | keywords | answers)):
                 self._postings[term].append(index)
-        self._sorted = {c: _sorted_tokens(c) for lang in LANGS for texts in self._choices_of[lang] for c in texts}
+        self._sorted_of = {
+            lang: [[_sorted_tokens(c) for c in texts] for texts in self._choices_of[lang]] for lang in LANGS
+        }
         shared = Counter(k for keywords in self._keywords for k in keywords)
         self._keyword_entries: dict[str, list[int]] = defaultdict(list)
         for index, own in enumerate(self._keywords):
             for keyword in own:
                 self._keyword_entries[keyword].append(index)
         self._keyword_weight = {k: KEYWORD_BONUS / n for k, n in shared.items()}
+        # Keywords by their first character: a message is only looked for those starting with
+        # one of its own characters (a few dozen of the 500).
+        self._keywords_from: dict[str, list[str]] = defaultdict(list)
+        for keyword in self._keyword_weight:
+            self._keywords_from[keyword[0]].append(keyword)
         # Chinese keywords of three or more characters also count, at half weight, with one
         # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
         self._fuzzy_keywords = self._one_off_index(shared)
-        self._cues = {doc.id: tuple({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy_keywords})
+        self._documents = [entry.document.id for entry in self._entries]
+        self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
+        self._points: dict[Slots, list[tuple[int, float]]] = {}
+        # Entries about one class-count tier: they weigh less for a question that gives no class count.
+        self._tiered = [index for index, entry in enumerate(self._entries) if "classes" in entry.when]
+        # The entries of each distinct `when`: a handful (most only name their plan's school years).
+        whens: dict[tuple[tuple[str, SlotValue], ...], tuple[Mapping[str, SlotValue], list[int]]] = {}
+        for index, entry in enumerate(self._entries):
+            whens.setdefault(tuple(entry.when.items()), (entry.when, []))[1].append(index)
+        self._when_groups = list(whens.values())
+        # Per plan a question names, the points of each entry: more for its own, fewer for the other's.
+        self._cue_bonus = {
+            cue: [CUE_BONUS if doc == cue else -CUE_BONUS for doc in self._documents] for cue in self._cues
+        }
         count = len(self._entries)
         self._idf = {t: math.log((count + 1) / (len(p) + 0.5)) for t, p in self._postings.items()}
         self._unseen_idf = math.log((count + 1) / 0.5)
@@ -178,13 +198,23 @@ class Matcher:
         if not total:
             return found
         for term in question_terms:
-            for index in self._postings.get(term, ()):
-                found[index] += self._idf[term] / total
+            entries = self._postings.get(term)
+            if entries:
+                share = self._idf[term] / total
+                for index in entries:
+                    found[index] += share
         return found
 
     def has_keyword(self, normalised: str) -> bool:
         """Whether any entry's keyword is in the text as written (no typo tolerance: cheap)."""
-        return any(keyword in normalised for keyword in self._keyword_weight)
+        return any(self._whole_keywords(normalised))
+
+    def _whole_keywords(self, normalised: str) -> Iterator[str]:
+        """The keywords in the text as written, each once: those starting with one of its characters."""
+        for character in dict.fromkeys(normalised):
+            for keyword in self._keywords_from.get(character, ()):
+                if keyword in normalised:
+                    yield keyword
 
     def _one_off_index(self, keywords: Counter[str]) -> dict[str, list[str]]:
         """Chinese keywords of three or more characters, under each way of writing them with one
@@ -206,7 +236,7 @@ class Matcher:
         諮循費 for 諮詢費). A mistyped keyword whose other characters are a common word on their
         own (原領域 in 科技領域, 國中部 in 國中) is no evidence; look-alike keywords such as
         閱讀力倍增 / 聽力倍增 must not blur either."""
-        found = {k: w for k, w in self._keyword_weight.items() if k in normalised}
+        found = {k: self._keyword_weight[k] for k in self._whole_keywords(normalised)}
         if found:
             return found
         for length in self._fuzzy_lengths:
@@ -256,54 +286,78 @@ class Matcher:
                     return keyword
         return last if next_to else None
 
-    def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], list[bool]]:
+    def _denied_keywords(self, negated: str) -> set[str]:
+        """The keywords the question says it is not about: those in what it denies, or beginning
+        with it (新辦 → 新辦學校)."""
+        denied: set[str] = set()
+        for denial in negated.split():
+            if len(denial) >= 2:
+                denied.update(self._whole_keywords(denial))
+                denied.update(k for k in self._keywords_from.get(denial[0], ()) if k.startswith(denial))
+        return denied
+
+    def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], set[int]]:
         """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
-        the question says it is not about; and, per entry, whether one of its keywords is in it."""
-        named = slots.as_dict()
-        cued = {doc for doc, cues in self._cues.items() if any(c in normalised for c in cues)}
+        the question says it is not about; and the entries one of whose keywords is in it."""
+        cued = [doc for doc, cues in self._cues.items() if cues.search(normalised)]
         coverage = self._coverage(normalised)
         found = self._keywords_in(normalised)
         # A keyword only one entry has (雜支, 資料蒐集費) names what the question is about: the
         # entries that have none of the question's keywords weigh less than fuzzy likeness says.
         names_one = any(self._keyword_weight.get(k, 0) >= KEYWORD_BONUS and len(k) >= 2 for k in found)
-        # a keyword the question denies, or one that begins with what it denies (新辦 → 新辦學校)
-        denials = [d for d in negated.split() if len(d) >= 2]
-        denied = (
-            {k for k in self._keyword_weight if any(k in d or k.startswith(d) for d in denials)} if denials else set()
-        )
+        denied = self._denied_keywords(negated)
         # Per entry, the weights of its keywords in the question (only entries that have one).
         hits: dict[int, list[float]] = defaultdict(list)
         for keyword, weight in found.items():
             for index in self._keyword_entries.get(keyword, ()):
                 hits[index].append(weight)
         denied_entries = {i for k in denied for i in self._keyword_entries.get(k, ())}
-        asked_about = self._keyword_asked_about(normalised, found)
-        cue = next(iter(cued)) if len(cued) == 1 else None
+        cue = cued[0] if len(cued) == 1 else None
         share_asked = ASKS_SHARE.search(normalised) is not None
-        evidence, keyword_hit = [], []
-        for index, entry in enumerate(self._entries):
-            score = COVERAGE_WEIGHT * coverage[index]
-            weights = hits.get(index)
-            keyword_hit.append(weights is not None)
-            if weights is not None:
-                score += sum(sorted(weights, reverse=True)[:2])
-                if asked_about in self._keywords[index]:
-                    score += ASKED_ABOUT_BONUS
-            elif names_one:
-                score -= NAMED_PENALTY
-            if index in denied_entries:
-                score -= NEGATED_PENALTY
-            if cue is not None:
-                score += CUE_BONUS if entry.document.id == cue else -CUE_BONUS
-            if share_asked and self._states_share[index]:
-                score += SHARE_BONUS
-            if entry.when:
-                matched, conflicts = satisfies(named, entry.when)
-                if "classes" in entry.when and "classes" not in named:
-                    score -= UNSTATED_TIER_PENALTY
-                score += SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
-            evidence.append(score)
-        return evidence, keyword_hit
+        asked_about = self._keyword_asked_about(normalised, found)
+        # Each part for every entry, in this order: the same sums to the last bit as adding the
+        # parts entry by entry (floating-point addition is not associative). A part that adds
+        # nothing to an entry is left out for it (x + 0.0 is x).
+        evidence = [COVERAGE_WEIGHT * share for share in coverage]
+        for index, weights in hits.items():
+            evidence[index] += sum(sorted(weights, reverse=True)[:2])
+            if asked_about in self._keywords[index]:
+                evidence[index] += ASKED_ABOUT_BONUS
+        if names_one:
+            evidence = [score if index in hits else score - NAMED_PENALTY for index, score in enumerate(evidence)]
+        for index in denied_entries:
+            evidence[index] -= NEGATED_PENALTY
+        if cue is not None:
+            evidence = [score + bonus for score, bonus in zip(evidence, self._cue_bonus[cue], strict=True)]
+        if share_asked:
+            evidence = [
+                score + SHARE_BONUS if states else score
+                for score, states in zip(evidence, self._states_share, strict=True)
+            ]
+        if slots.classes is None:
+            for index in self._tiered:
+                evidence[index] -= UNSTATED_TIER_PENALTY
+        for index, points in self._slot_points(slots):
+            evidence[index] += points
+        return evidence, set(hits)
+
+    def _slot_points(self, slots: Slots) -> list[tuple[int, float]]:
+        """The entries whose `when` earns points (slots the question names with a fitting value)
+        or loses them (with a contradicting one), with those points. The same few slots come back
+        turn after turn (most questions name none): the last few are kept."""
+        points = self._points.get(slots)
+        if points is None:
+            named = slots.as_dict()
+            points = []
+            for when, indices in self._when_groups:
+                matched, conflicts = satisfies(named, when)
+                if matched or conflicts:
+                    fit = SLOT_MATCH_BONUS * matched - SLOT_CONFLICT_PENALTY * conflicts
+                    points += [(index, fit) for index in indices]
+            self._points[slots] = points
+            if len(self._points) > 64:
+                del self._points[next(iter(self._points))]
+        return points
 
     def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "") -> list[Ranked]:
         """The entries for a question, best first. A turn may rank the same question more than
@@ -321,33 +375,39 @@ class Matcher:
         query = units(normalised)
         if not query:
             return []
-        evidence, keyword_hit = self._evidence(normalised, slots, negated)
+        evidence, keyword_hits = self._evidence(normalised, slots, negated)
         # Fuzzy-score only the phrasings of the entries the cheap evidence favours: it keeps
         # every question well under a millisecond of rapidfuzz work.
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]
         written_in = detect_lang(normalised)
         langs = [written_in] if written_in else list(LANGS)
-        choices = [
-            (choice, index) for index in candidates for lang in langs for choice in self._choices_of[lang][index]
-        ]
-        strings = [choice for choice, _ in choices]
+        # The candidates' phrasings in one flat list (and the same with their tokens sorted), an
+        # entry's own next to each other: strings[ends[i - 1]:ends[i]] are candidates[i]'s.
+        strings: list[str] = []
+        sorted_strings: list[str] = []
+        ends: list[int] = []
+        for index in candidates:
+            for lang in langs:
+                strings += self._choices_of[lang][index]
+                sorted_strings += self._sorted_of[lang][index]
+            ends.append(len(strings))
         per_choice = [0.0] * len(strings)
         for scorer in self._scorers:
             if scorer is fuzz.token_sort_ratio:  # the same score, with the choices' tokens sorted once
-                asked, against, scorer = _sorted_tokens(query), [self._sorted[c] for c in strings], fuzz.ratio
+                asked, against, scorer = _sorted_tokens(query), sorted_strings, fuzz.ratio
             else:
                 asked, against = query, strings
             for _, score, position in process.extract(asked, against, scorer=scorer, limit=None, score_cutoff=1):
                 per_choice[position] += score / len(self._scorers)
-        best: dict[int, float] = {}
-        for (_, index), score in zip(choices, per_choice, strict=False):
-            best[index] = max(best.get(index, 0.0), score)
-        scored = sorted(((best.get(index, 0.0) + evidence[index], index) for index in candidates), reverse=True)
+        best = [max(per_choice[start:end], default=0.0) for start, end in zip([0, *ends], ends, strict=False)]
+        scored = sorted(
+            ((fuzzy + evidence[index], index) for index, fuzzy in zip(candidates, best, strict=True)), reverse=True
+        )
         top = scored[:limit]
         runner_up = top[1][0] if len(top) > 1 else 0.0
         # One or two characters ("經費") fit dozens of phrasings perfectly; without a keyword
         # of the entry such a question is too vague to answer outright.
-        vague = len(query.split()) <= VAGUE_UNITS and not keyword_hit[top[0][1]]
+        vague = len(query.split()) <= VAGUE_UNITS and top[0][1] not in keyword_hits
         ranked = []
         for i, (score, index) in enumerate(top):
             confidence = _confidence(score, score - runner_up if i == 0 else 0.0)

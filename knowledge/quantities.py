@@ -197,7 +197,8 @@ def _date(year: int | None, month: int, day: int) -> DateMention:
 def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
     found: list[tuple[int, DateMention]] = []
     for pattern, order in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
+        matches = list(pattern.finditer(text))
+        for match in matches:
             groups = match.groups()
             if order == "ymd":
                 year, month, day = (int(g) for g in groups)
@@ -223,8 +224,14 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
                     continue
                 mention = _date(int(groups[2]) if groups[2] else None, month, day)
             found.append((match.start(), mention))
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+        if matches:
+            text = pattern.sub(_blank, text)
     return tuple(mention for _, mention in sorted(found, key=lambda pair: pair[0])), text
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A match replaced by as many spaces: what is left keeps every position."""
+    return " " * len(match.group(0))
 
 
 def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool]:
@@ -361,7 +368,8 @@ def read_figures(plain: str) -> Figures:
     percentages = []
     for match in _PERCENT.finditer(rest):
         percentages.append(Decimal(next(g for g in match.groups() if g is not None)) / 100)
-    rest = _PERCENT.sub(lambda m: " " * len(m.group(0)), rest)
+    if percentages:
+        rest = _PERCENT.sub(_blank, rest)
     money, rest = _read_money(rest)
     labelled = tuple(sorted((*money, *_bare_amounts(rest)), key=lambda a: a.at))
     return Figures(

@@ -16,7 +16,7 @@ from typing import Any
 from knowledge.calculators import equipment_kind
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Amount
-from knowledge.understand import SCHOOL_FACTS, Understanding
+from knowledge.understand import SCHOOL_FACTS, Understanding, compiled
 
 # Kinds of computation.
 CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
@@ -94,7 +94,7 @@ class Query:
 
 
 def has(u: Understanding, pattern: str) -> bool:
-    return re.search(pattern, u.normalised) is not None
+    return compiled(pattern).search(u.normalised) is not None
 
 
 def amounts_of(u: Understanding) -> list[int]:

@@ -47,3 +47,59 @@ def test_a_100_kb_message_is_cut_before_matching(monkeypatch) -> None:
     assert len(huge.encode()) > 100_000
     _well_formed(_engine.answer(huge))
     assert seen and len(seen[0]) <= MAX_QUESTION_CHARS
+
+
+# -- the matcher's keywords: looked up in an index, found as trying every keyword finds them --
+
+_matcher = _engine.matcher
+_CJK_KEYWORDS = sorted({k for keys in _matcher._fuzzy_keywords.values() for k in keys})
+_keyword_characters = sorted({c for keyword in _CJK_KEYWORDS for c in keyword})
+
+
+def _one_off(window: str, keyword: str) -> int | None:
+    """Where `window` has `keyword` with one character replaced (its position), -1 for one left
+    out (keywords of four or more characters), None for neither."""
+    if len(window) == len(keyword):
+        differ = [i for i, (a, b) in enumerate(zip(window, keyword, strict=True)) if a != b]
+        return differ[0] if len(differ) == 1 else None
+    if len(window) == len(keyword) - 1 and len(keyword) >= 4:
+        return -1 if any(keyword[:i] + keyword[i + 1 :] == window for i in range(len(keyword))) else None
+    return None
+
+
+def _keywords_trying_every_one(normalised: str) -> dict[str, float]:
+    """What Matcher._keywords_in means: every keyword looked for whole, else every Chinese keyword
+    tried against every window of the text with one character mistyped or left out, unless what
+    is left of a three-character keyword is a common word."""
+    found = {k: w for k, w in _matcher._keyword_weight.items() if k in normalised}
+    if found:
+        return found
+    for keyword in _CJK_KEYWORDS:
+        for length in (len(keyword), len(keyword) - 1):
+            for start in range(len(normalised) - length + 1):
+                window = normalised[start : start + length]
+                if not all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in window):
+                    continue
+                at = _one_off(window, keyword)
+                if at is not None and (at == -1 or _matcher._kept_part_is_telling(keyword, at)):
+                    found[keyword] = _matcher._keyword_weight[keyword] / 2
+    return found
+
+
+_around = st.text(alphabet=st.sampled_from(_keyword_characters), max_size=8)
+# a keyword with one character mistyped (or dropped), among characters of other keywords
+mistyped = st.builds(
+    lambda before, keyword, at, typo, after: before + keyword[:at] + typo + keyword[at + 1 :] + after,
+    _around,
+    st.sampled_from(_CJK_KEYWORDS),
+    st.integers(0, 12),
+    st.one_of(st.just(""), st.sampled_from(_keyword_characters)),
+    _around,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(mistyped, _around, texts))
+def test_keywords_are_found_as_trying_every_keyword_finds_them(text: str) -> None:
+    normalised = _engine.normalize(text)
+    assert _matcher._keywords_in(normalised) == _keywords_trying_every_one(normalised)
