@@ -144,7 +144,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "amounts": amounts_of(u) or None,
         # a price per unit among the amounts used (「×800=96000」 is working, not one of them)
         "per_unit": True if any(a.per_unit and a.value in amounts_of(u) for a in u.figures.labelled) else None,
-        "classes": u.slots.classes,
+        # 「一班一節」 "per class per period": the rate, for one class
+        "classes": 1 if has(u, r"1\s*班\s*(?:每\s*)?1\s*節|per class per period") else u.slots.classes,
         "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
         "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
         # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
@@ -344,8 +345,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = capital
             if inputs.get("base") == capital:
                 del inputs["base"]
-    if "base" not in inputs and not (u.facts or u.asks_amount):
-        return None
+    if "base" not in inputs and "planned" not in inputs and not (u.facts or u.asks_amount):
+        return None  # a planned amount alone is measured against a request the chat gave (the router's)
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
 
 
@@ -721,7 +722,7 @@ def lone_number(u: Understanding) -> int | None:
     else:
         # a number of something else (1年, 3節, 2位, 5次) is not a class count
         found = re.findall(
-            r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%))",
+            r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%|班\s*(?:每\s*)?1\s*節))",
             u.normalised,
         )
         if len(found) != 1 or len(u.normalised) > 20:

@@ -30,7 +30,10 @@ _MULTI_DOMAINS = re.compile(
 _SINGLE_DOMAIN = re.compile(r"單一?領?域|only one domain|single domain|one domain")
 # A class count as written, negative or absurd included (the calculators refuse those with a
 # reason); a decimal such as 2.5班 is not read as a count at all.
-_CLASSES = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以)|classes|class(?!room))")
+# 「一班一節可以報多少」「1 班 1 節」 is a rate per class and period, not a class count
+_CLASSES = re.compile(
+    r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))"
+)
 _BRANCH = re.compile(r"分校|branch")
 _LEVELS = (
     ("國小", re.compile(r"國小(?!部分)|小學|elementary|primary")),

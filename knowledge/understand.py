@@ -41,7 +41,8 @@ _BARE_NUMBER = re.compile(
 # Where a number states a school fact, written however it is written (模式3, 2.5班, 1萬班).
 _WRITTEN = {
     "mode": re.compile(rf"(?:模式|\bmode)\s*{_NUMBER}"),
-    "classes": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:班(?!次|級數以)|class(?:es)?\b(?!room))"),
+    # 「一班一節」 is a rate per class and period, not a class count
+    "classes": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|class(?:es)?\b(?!room))"),
     "domains": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:以上)?\s*(?:領域|domains?\b)"),
 }
 # Date-like spans that must not be read as a school year or a class count (116年7月31日).
@@ -69,7 +70,9 @@ _COMPARE = re.compile(
     r"how much more|how much less|difference|compared|\bvs\b|versus|more than|less than|go up|goes up|go down|"
     r"increase|add a second|switch(?:ing)? to"
 )
-_ALL_CLASSES = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!次|級數以)|classes\b|class\b(?!room))")
+_ALL_CLASSES = re.compile(
+    r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes\b|class\b(?!room))"
+)
 _ALL_DOMAINS = re.compile(r"(?<![\d.])(\d)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?\b|subjects?\b)")
 # "2 domains than 1", 「2個領域比1個」: the second count leaves out the word domain
 _DOMAINS_THAN = re.compile(
