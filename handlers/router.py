@@ -158,14 +158,6 @@ def _both_items(u: Understanding, topic: Topic | None) -> Query | None:
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
-def _planned_capital_without_request(query: Query, school: dict[str, Any], topic: Topic | None) -> bool:
-    """A planned capital amount with nothing to measure it by: no request given, no facts in the
-    message, none told about the school, no ceiling computed in this chat."""
-    if query.kind != CAPITAL or "base" in query.inputs or "planned" not in query.inputs or query.facts:
-        return False
-    return not ({"mode", "classes"} <= school.keys()) and _last_ceiling(topic) is None
-
-
 def _last_ceiling(topic: Topic | None) -> Query | None:
     """The ceiling this chat computed last, among the last topic and those before it."""
     if topic is None:
@@ -265,8 +257,6 @@ def decide(
     ):
         same_base = {k: earlier.inputs[k] for k in ("base", "part") if k in earlier.inputs}
         return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | same_base), context={})
-    if fresh is not None and _planned_capital_without_request(fresh, school, topic):
-        fresh = None  # 「資本門想編5萬 可以嗎」 with no request known: the capital rule itself answers
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
         ceiling = _last_ceiling(topic)

@@ -345,8 +345,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = capital
             if inputs.get("base") == capital:
                 del inputs["base"]
-    if "base" not in inputs and "planned" not in inputs and not (u.facts or u.asks_amount):
-        return None  # a planned amount alone is measured against a request the chat gave (the router's)
+    if "base" not in inputs and not (u.facts or u.asks_amount):
+        return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
 
 

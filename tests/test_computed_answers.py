@@ -703,13 +703,6 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
-            Step("We're a 30-class school in mode 2 with two domains. Total ceiling?", 1_350_000),
-            Step("We want 150,000 of equipment on the partial-domain side. OK?", 120_000),  # over: 1.2M × 10%
-        ),
-        id="en-planned-capital-against-the-schools-ceiling",
-    ),
-    pytest.param(
-        (
             Step("我們學校是國小 11班 做模式二 一個領域 總共最多多少", 950_000),  # 80萬 + 15萬
             Step("如果變12班呢", 1_150_000, carried="1 個領域"),  # 100萬 + 15萬
             Step("那我們學校的部領資本門上限", 80_000),  # the school's 11 classes: 80萬 × 10%
