@@ -24,9 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from bot.wiring import Knowledge
+    from handlers.dialog import Dialog
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DIALOGUES = DATA / "dialogues.yaml"
@@ -51,6 +55,14 @@ _SAYS_SILENT = re.compile(
 )
 
 Ask = Callable[[str, str], dict[str, Any]]  # (chat id, text) -> the reply's JSON
+
+
+def scored_dialog(knowledge: Knowledge) -> Dialog:
+    """The dialog every scored run talks to: memory in process, "today" fixed at TODAY."""
+    from handlers.dialog import Dialog
+    from handlers.memory import ChatMemory
+
+    return Dialog(knowledge.engine, knowledge.rules, knowledge.calendar.rules, memory=ChatMemory(), today=lambda: TODAY)
 
 
 @dataclass(frozen=True)

@@ -35,16 +35,9 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 def _timed_ask(knowledge: Knowledge, timings: list[float]) -> conversations.Ask:
-    from handlers.dialog import ChatRef, Dialog
-    from handlers.memory import ChatMemory
+    from handlers.dialog import ChatRef
 
-    dialog = Dialog(
-        knowledge.engine,
-        knowledge.rules,
-        knowledge.calendar.rules,
-        memory=ChatMemory(),
-        today=lambda: conversations.TODAY,
-    )
+    dialog = conversations.scored_dialog(knowledge)
 
     def ask(chat: str, text: str) -> dict[str, Any]:
         started = time.perf_counter()

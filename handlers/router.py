@@ -166,8 +166,8 @@ def _last_ceiling(topic: Topic | None) -> Query | None:
 
 
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
-    """A ceiling or capital question missing school facts takes them from what the chat told (or
-    from the facts of the ceiling it follows)."""
+    """A ceiling or capital question missing school facts takes them from `school`: what the chat
+    told, or the facts of the ceiling a capital question follows."""
     if query.kind not in (CEILING, CAPITAL) or not school:
         return query, {}
     # a capital cap with no amount given is a share of the school's ceiling (「申請滿額的話」)

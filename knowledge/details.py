@@ -8,6 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# 附件3's lecture fee table lists domestic experts, affiliated staff and internal speakers only:
+# a foreign lecturer has no rate (the calculators leave such a question to this check).
+FOREIGN_SPEAKER = re.compile(
+    r"(?:國外|外國|海外|國際)(?:的)?(?:專家|學者|講師|講者|教授)|"
+    r"(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)"
+)
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -148,10 +155,7 @@ DETAILS = (
     Detail(
         # 「請國外的專家線上講座 一節多少」: the lecture fee table lists domestic experts only
         "foreign_speaker",
-        re.compile(
-            r"(?:國外|外國|海外|國際)(?:的)?(?:專家|學者|講師|講者|教授)|"
-            r"(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)"
-        ),
+        FOREIGN_SPEAKER,
         re.compile(r"國外|外國|海外|foreign|overseas|abroad"),
     ),
     Detail(
@@ -211,7 +215,7 @@ DETAILS = (
 # "how many second foreign languages must…": the counted thing is the last word before the verb
 _HOW_MANY = re.compile(
     r"\bhow many ((?:[a-z-]{2,} ){0,3}?[a-z]{3,})(?= (?:must|can|could|do|does|did|are|is|were|was|should|will|would|"
-    r"have|has|per|each|a|an|in|for|of|at|to|on|does)\b|\?|$)"
+    r"have|has|per|each|a|an|in|for|of|at|to|on)\b|\?|$)"
 )
 # 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
 _HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時)|(多久)")

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from knowledge.calculators import equipment_kind
+from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Amount
 from knowledge.understand import SCHOOL_FACTS, Understanding, compiled
@@ -421,12 +422,8 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
-# 附件3's lecture fee table lists domestic experts, affiliated staff and internal speakers only
-_FOREIGN_SPEAKER = r"(?:國外|外國|海外|國際)(?:的)?(?:專家|學者|講師|講者|教授)|(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)"
-
-
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
-    if has(u, _FOREIGN_SPEAKER):
+    if FOREIGN_SPEAKER.search(u.normalised):
         return None  # no rate to compute with: the knowledge base says the plan gives none
     inputs = _item_inputs(u) | {"text": u.normalised}
     c = u.figures.counts

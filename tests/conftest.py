@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from bot.wiring import Knowledge, load_knowledge, one_turn_dialog
 from handlers.dialog import ChatRef, Dialog, Reply
 from knowledge.engine import Engine
+from reminders.database import Database
 
 _chats = itertools.count()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh store at its current migration (the reminder tests define their own `db`: a path)."""
+    database = Database(tmp_path / "policybot.db")
+    yield database
+    database.close()
 
 
 @pytest.fixture(scope="session")

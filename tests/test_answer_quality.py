@@ -20,8 +20,7 @@ import pytest
 import bench.conversations as conversations
 from bench.conversations import Score
 from bot.wiring import Knowledge
-from handlers.dialog import ChatRef, Dialog
-from handlers.memory import ChatMemory
+from handlers.dialog import ChatRef
 
 # Accuracy floors: issue 10 (dialogues) 90%, issue 11 (computations) 95%; blind2 90%.
 DIALOGUES_MIN_ACCURACY = 0.90
@@ -60,13 +59,7 @@ Ask = Callable[[str, str], dict[str, Any]]
 
 def make_ask(knowledge: Knowledge) -> Ask:
     """(chat id, text) -> the reply's JSON, from a dialog of its own with a fixed today."""
-    dialog = Dialog(
-        knowledge.engine,
-        knowledge.rules,
-        knowledge.calendar.rules,
-        memory=ChatMemory(),
-        today=lambda: conversations.TODAY,
-    )
+    dialog = conversations.scored_dialog(knowledge)
     return lambda chat, text: dialog.handle_text(ChatRef("eval", chat), text).to_json()
 
 

@@ -42,10 +42,9 @@ from pathlib import Path
 import pytest
 from _pytest.mark.structures import ParameterSet
 
-from bench.conversations import COMPUTATIONS, TODAY, dates_in, load_single, numbers_in
+from bench.conversations import COMPUTATIONS, TODAY, dates_in, load_single, numbers_in, scored_dialog
 from bot.wiring import Knowledge
 from handlers.dialog import ChatRef, Dialog, Reply
-from handlers.memory import ChatMemory
 from knowledge.dates import school_year_of
 from knowledge.textnorm import chinese_numerals_to_digits, english_numbers_to_digits
 
@@ -71,13 +70,7 @@ _chats = itertools.count()
 
 @pytest.fixture(scope="module")
 def dialog(knowledge: Knowledge) -> Dialog:
-    return Dialog(
-        knowledge.engine,
-        knowledge.rules,
-        knowledge.calendar.rules,
-        memory=ChatMemory(),
-        today=lambda: TODAY,
-    )
+    return scored_dialog(knowledge)
 
 
 @pytest.fixture

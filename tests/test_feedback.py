@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -34,13 +32,6 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "policybot.db")
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -64,13 +64,6 @@ def turn(chat_id: str = "5001", question: str = "住宿費上限", route: str = 
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "policybot.db")
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def built(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
     monkeypatch.setattr(Engine, "load", lambda *args: engine)
     services = build_services(Settings(db_path=tmp_path / "policybot.db"))

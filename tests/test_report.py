@@ -10,7 +10,6 @@ import shutil
 import struct
 import subprocess
 import zlib
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -47,13 +46,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(tmp_path / "policybot.db")
-    yield database
-    database.close()
 
 
 @pytest.fixture
