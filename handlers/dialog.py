@@ -246,7 +246,7 @@ class Dialog:
             reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
-        reply, answered = self._answered(decision, lang, now)
+        reply, answered = self._answered(decision, lang, now, self.engine.ruling(u, decision.answer.intent))
         if answered is None:
             return reply, state
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
@@ -405,17 +405,19 @@ class Dialog:
 
     # -- knowledge-base answers -----------------------------------------------------------
 
-    def _answered(self, decision: Decision, lang: str, now: float) -> tuple[Reply, Topic | None]:
+    def _answered(
+        self, decision: Decision, lang: str, now: float, ruling: bool | None = None
+    ) -> tuple[Reply, Topic | None]:
         answer = decision.answer
         assert answer is not None
-        reply = self._answer_reply(answer, decision.context)
+        reply = self._answer_reply(answer, decision.context, ruling)
         if reply.route != ANSWER or answer.intent is None:
             return reply, None
         return reply, Topic(
             entry=answer.intent, slots=dict(decision.slots), text=decision.text, at=now, lang=answer.lang
         )
 
-    def _answer_reply(self, answer: Answer, context: dict[str, Any]) -> Reply:
+    def _answer_reply(self, answer: Answer, context: dict[str, Any], ruling: bool | None = None) -> Reply:
         if answer.confident:
             route = ANSWER
         elif not answer.covered:
@@ -424,6 +426,8 @@ class Dialog:
             route = UNSURE
         buttons = [] if answer.confident else [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
         body = replies.with_context(answer.text, context if answer.confident else {}, answer.lang)
+        if answer.confident and ruling is not None:
+            body = replies.with_ruling(body, ruling, answer.lang)
         return compose(
             body,
             answer.lang,

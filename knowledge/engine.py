@@ -18,7 +18,7 @@ from knowledge import loader
 from knowledge.details import missing_detail
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
-from knowledge.model import Entry, KnowledgeBase, SlotValue
+from knowledge.model import Condition, Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
@@ -101,6 +101,11 @@ class Engine:
         }
         self._item_words = {e.id: self.normalize(" ".join((e.title.zh, *e.keywords))) for e in kb.entries.values()}
         self._titles = {entry.id: self.normalize(entry.title.zh) for entry in kb.entries.values()}
+        self._rulings = {
+            entry.id: (self._conditions(entry.yes_if), self._conditions(entry.no_if))
+            for entry in kb.entries.values()
+            if entry.yes_if or entry.no_if
+        }
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Engine:
@@ -184,6 +189,17 @@ class Engine:
             return None
         return Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
 
+    def ruling(self, u: Understanding, entry_id: str | None) -> bool | None:
+        """The plan's yes (True) or no (False) to a permission question answered from `entry_id`:
+        the question must name all a condition of the entry asks for. None when it is no such
+        question, meets no condition, or meets a yes and a no (the rule alone then answers it)."""
+        conditions = self._rulings.get(entry_id or "")
+        if conditions is None or not u.asks_permission:
+            return None
+        text = u.matching or u.normalised
+        yes, no = (any(all(group.search(text) for group in condition) for condition in side) for side in conditions)
+        return yes if yes != no else None
+
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only
         resembling it."""
@@ -251,6 +267,9 @@ class Engine:
                 else f"{entry.title.get(lang)}:\n" + "\n".join(rows)
             )
         return entry.answer.get(lang)
+
+    def _conditions(self, conditions: tuple[Condition, ...]) -> list[list[re.Pattern[str]]]:
+        return [[self._words(group) for group in condition] for condition in conditions]
 
     def _words(self, words: tuple[str, ...]) -> re.Pattern[str]:
         """`words` normalised, as one regex (a word that normalises to nothing is left out)."""

@@ -20,6 +20,7 @@ from knowledge.errors import PolicybotError
 from knowledge.model import (
     LANGS,
     Bilingual,
+    Condition,
     Detail,
     Document,
     Entry,
@@ -45,7 +46,7 @@ NON_ENTRY_PREFIXES = ("rules_", "calendar")
 SLOT_NAMES = {"year", "level", "mode", "domains", "classes", "branch"}
 LEVELS = {"國小", "國中", "高中"}
 ENTRY_REQUIRED = {"id", "topic", "section", "title", "phrasings", "answer", "quotes"}
-ENTRY_OPTIONAL = {"keywords", "when", "details", "derived"}
+ENTRY_OPTIONAL = {"keywords", "when", "details", "derived", "yes_if", "no_if"}
 DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
@@ -99,6 +100,18 @@ def _strings(value: Any, where: _Where, field: str, minimum: int = 0) -> tuple[s
     if len(items) < minimum:
         raise where.fail(f"'{field}' needs at least {minimum} item(s)")
     return items
+
+
+def _conditions(value: Any, where: _Where, field: str) -> tuple[Condition, ...]:
+    """`yes_if`/`no_if`: a list of conditions, each a list of word groups (each a list of words)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(c, list) and c for c in value):
+        raise where.fail(f"'{field}' must be a list of conditions, each a list of word lists")
+    return tuple(
+        tuple(_strings(group, where, f"{field}[{i}][{j}]", 1) for j, group in enumerate(condition))
+        for i, condition in enumerate(value)
+    )
 
 
 def _slots(value: Any, where: _Where, field: str) -> dict[str, SlotValue]:
@@ -237,6 +250,8 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
         when={**document.when, **_slots(raw.get("when"), where, "when")},
         details=tuple(details),
         derived=_strings(raw.get("derived"), where, "derived"),
+        yes_if=_conditions(raw.get("yes_if"), where, "yes_if"),
+        no_if=_conditions(raw.get("no_if"), where, "no_if"),
         file=file,
     )
 

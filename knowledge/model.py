@@ -32,6 +32,10 @@ class Document:
     coverage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section -> entry ids that must exist
 
 
+# Word groups a question must all name, any one word of each group: ((已獲, received), (平板, tablet)).
+Condition = tuple[tuple[str, ...], ...]
+
+
 @dataclass(frozen=True)
 class Detail:
     """One slot-specific part of an answer, e.g. the 國中 figure for 110 學年度."""
@@ -54,6 +58,10 @@ class Entry:
     when: Mapping[str, SlotValue] = field(default_factory=dict)
     details: tuple[Detail, ...] = ()
     derived: tuple[str, ...] = ()
+    # The plan's yes or no to a permission question (「可以…嗎」 "can we …?") on this entry, when the
+    # question meets one of these conditions.
+    yes_if: tuple[Condition, ...] = ()
+    no_if: tuple[Condition, ...] = ()
     file: str = ""
 
     def source(self, lang: str = "zh") -> str:

@@ -92,6 +92,15 @@ _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|額度|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"
 )
+# 「可以同時申請嗎」 "is that allowed?": whether something may be done, which a plan can answer yes or
+# no. An amount or a wh-question is not one (「最多可以報多少」 "what can we buy").
+_PERMISSION = re.compile(
+    r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時)|"
+    r"^(?:can|could|may)\b|\b(?:allowed|permitted|ok|okay|possible)\b"
+)
+_WH_QUESTION = re.compile(
+    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|\b(?:how|what|which|where|who|why)\b|^when\b"
+)
 _CEILING_WORDS = re.compile(
     r"補助|經費|額度|拿多少|領多少|可以拿|可以領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|"
     r"budget|total|subsid"
@@ -126,6 +135,7 @@ class Understanding:
     alternatives: dict[str, tuple[int, ...]] = field(default_factory=dict)
     asks_amount: bool = False
     asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
+    asks_permission: bool = False  # 「可以買平板嗎」: a yes-or-no question whether something is allowed
     ceiling_words: bool = False
 
     @property
@@ -249,6 +259,7 @@ def understand(
     if not normalised:
         return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
     asks_share = ASKS_SHARE.search(normalised) is not None
+    asks_amount = _ASKS_AMOUNT.search(normalised) is not None and not asks_share
     return Understanding(
         text=reading.cleaned,
         normalised=normalised,
@@ -266,8 +277,11 @@ def understand(
         returns=_RETURN.search(normalised) is not None,
         compares=_COMPARE.search(normalised) is not None,
         alternatives=_alternatives(normalised),
-        asks_amount=_ASKS_AMOUNT.search(normalised) is not None and not asks_share,
+        asks_amount=asks_amount,
         asks_share=asks_share,
+        asks_permission=not asks_amount
+        and _PERMISSION.search(normalised) is not None
+        and _WH_QUESTION.search(normalised) is None,
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
 

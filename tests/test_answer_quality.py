@@ -43,10 +43,10 @@ BLIND4_DIALOGUES_MIN_ACCURACY = 0.84
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
 
 # tests/data/blind5.yaml and blind6.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets at the levels measured on 2026-12-02 (blind5 66.5% / 23.5%, blind6 89.1% /
+# corrections; ratchets at the levels measured on 2026-12-02 (blind5 70.0% / 20.0%, blind6 89.1% /
 # 6.8%), far from the 1% target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.64, 0.25
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.68, 0.21
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.86, 0.08
 

@@ -118,6 +118,13 @@ def test_unknown_key_is_rejected(data_copy: Path) -> None:
         loader.load(data_copy)
 
 
+def test_a_ruling_condition_must_be_a_list_of_word_lists(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].update(no_if=["平板", "電腦"]))  # words, not groups of words
+    with pytest.raises(KnowledgeBaseError, match=r"'no_if' must be a list of conditions"):
+        loader.load(data_copy)
+
+
 def test_duplicate_id_is_rejected(data_copy: Path) -> None:
     path = _first_entry_file(data_copy)
 

@@ -1,0 +1,82 @@
+"""A yes-or-no question whether something is allowed gets the plan's yes or no first
+(knowledge/understand.py `asks_permission`, the entries' `yes_if`/`no_if`, Engine.ruling), and
+only when the plan says it: a question that does not meet an entry's condition, or meets a yes and
+a no at once, gets the rule alone. Questions here are written for this test, apart from the
+quality sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.conversations import scored_dialog
+from bot.wiring import Knowledge
+from handlers.dialog import ChatRef
+
+YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
+
+RULED = [
+    # (question, the entry that answers it, the first words of the reply)
+    ("已經拿了偏遠地區設施設備計畫的錢 還可以用這個計畫買相機嗎", "moe.item.remote_schools", NO_ZH),
+    ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
+    ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
+    ("部領跟生活化的經常門可以互相挪用嗎", "moe.cap.no_pooling", NO_ZH),
+    ("教案可以拿去賣嗎", "moe.licence", NO_ZH),
+    ("模式一可以編場地費嗎", "moe.item.venue", NO_ZH),
+    ("代理老師可以報英檢嗎", "moe.item.english_test_fee", YES_ZH),
+    ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
+    ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
+    ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
+]
+
+RULE_ALONE = [
+    # the plan's no is for remote schools already funded by the other equipment plan: not said here
+    ("偏遠學校可以用這個計畫買相機嗎", "moe.item.remote_schools"),
+    # a yes (the listening-reading part once) and a no (twice) at once
+    ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee"),
+    # 兩個月 meets the no, 代理 the yes
+    ("代理兩個月可以報英檢嗎", "moe.item.english_test_fee"),
+]
+
+
+def _ask(knowledge: Knowledge, text: str) -> dict:
+    return scored_dialog(knowledge).handle_text(ChatRef("test", "rulings"), text).to_json()
+
+
+@pytest.mark.parametrize(("question", "entry", "first"), RULED)
+def test_a_permission_question_gets_the_plans_yes_or_no_first(knowledge, question, entry, first) -> None:
+    reply = _ask(knowledge, question)
+    assert (reply["route"], reply["intent"]) == ("answer", entry)
+    assert reply["answer"].startswith(first)
+    rule = knowledge.engine.kb.entries[entry].answer.get(reply["lang"])
+    assert rule.splitlines()[0] in reply["answer"]  # the rule follows, as it would without the yes or no
+
+
+@pytest.mark.parametrize(("question", "entry"), RULE_ALONE)
+def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question, entry) -> None:
+    reply = _ask(knowledge, question)
+    assert (reply["route"], reply["intent"]) == ("answer", entry)
+    assert not reply["answer"].startswith((YES_ZH, NO_ZH, YES_EN, NO_EN))
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("可以同時申請嗎", True),
+        ("能不能用線上的", True),
+        ("Is that allowed?", True),
+        ("Can we apply twice?", True),
+        ("最多可以報多少", False),  # an amount
+        ("可以買哪些設備", False),  # a wh-question
+        ("What can we buy with capital funds?", False),
+        ("住宿費上限", False),
+    ],
+)
+def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
+    assert knowledge.engine.understand(text, knowledge.rules).asks_permission is asks
+
+
+def test_an_entry_without_conditions_never_rules(knowledge) -> None:
+    u = knowledge.engine.understand("住宿費可以報嗎", knowledge.rules)
+    assert u.asks_permission
+    assert knowledge.engine.ruling(u, "moe.item.lodging") is None
+    assert knowledge.engine.ruling(u, None) is None
