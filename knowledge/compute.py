@@ -43,7 +43,7 @@ from knowledge.calculators import (
     times,
 )
 from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year_of
-from knowledge.funding_rules import CapitalShare, Cited, FundingRules
+from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, FundingRules
 from knowledge.model import Bilingual
 from knowledge.queries import (
     CAPITAL,
@@ -1035,6 +1035,22 @@ def _premium_on(rules: FundingRules, fees: dict[str, int]) -> ItemAmount:
     )
 
 
+def _which_computer(rules: FundingRules) -> InvalidInput:
+    """「電腦一台28000可以嗎」: the caps differ by kind of computer, so the reply asks which, with each cap."""
+    kinds = [k for k in rules.items.equipment.kinds.values() if re.search(r"電腦|computer", k.label.zh + k.label.en)]
+    rule_zh, rule_en = {True: ("為原則", "as a rule"), False: ("上限", "a limit")}[
+        all(k.binding == PRINCIPLE for k in kinds)
+    ]
+    return InvalidInput(
+        f"請問是哪一種電腦？單價上限（{rule_zh}）："
+        + "、".join(f"{k.label.zh} {money(k.cap, 'zh')}" for k in kinds)
+        + "。回覆例如「桌上型 不含螢幕」即可。",
+        f"Which kind of computer? Unit caps ({rule_en}): "
+        + ", ".join(f"{k.label.en} {money(k.cap, 'en')}" for k in kinds)
+        + '. Reply e.g. "desktop without monitor".',
+    )
+
+
 def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     i = query.inputs
     text = str(i.get("text", ""))
@@ -1048,11 +1064,21 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         )
     if query.item == "equipment":
         kind = equipment_kind(rules, text)
+        if kind is None and re.search(r"電腦|computer|\bpc\b", text):
+            raise _which_computer(rules)
         price = int((i.get("amounts") or [0])[0])
         capital = re.search(r"經常門", text) is None
         label = rules.items.equipment.kinds[kind].label if kind else rules.items.equipment.label
+        cap_zh = cap_en = ""
+        if kind:  # the cap beside the price, so a yes shows what it was measured by
+            capped = rules.items.equipment.kinds[kind]
+            principle = capped.binding == PRINCIPLE
+            cap_zh = (
+                f"（上限以 {money(capped.cap, 'zh')}為原則）" if principle else f"（上限 {money(capped.cap, 'zh')}）"
+            )
+            cap_en = f" (cap {money(capped.cap, 'en')}{' as a rule' if principle else ''})"
         return equipment_check(rules, text, price, capital, re.search(r"偏遠|remote", text) is not None), both(
-            f"{label.zh} 單價 {money(price, 'zh')}", f"{label.en} at {money(price, 'en')} each"
+            f"{label.zh} 單價 {money(price, 'zh')}{cap_zh}", f"{label.en} at {money(price, 'en')} each{cap_en}"
         )
     level = _LEVEL.search(text)
     assert level is not None

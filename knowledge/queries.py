@@ -54,9 +54,11 @@ _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
+# A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
+_A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
     r"可以嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
-    r"可以全額|\bok\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
+    r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
 )
 _KNOWLEDGE = (
     r"項目|哪些|哪個|哪一|哪裡|什麼|怎麼|如何|條件|規定|要不要|需不需要|一定要|可以用在|which|items|conditions|how do|"
@@ -446,6 +448,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     kind = equipment_kind(rules, u.normalised)
     if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
         return Query(VERDICT, item="equipment", inputs=inputs)
+    if kind is None and amounts_of(u) and has(u, _A_COMPUTER) and has(u, _YES_NO_QUESTION):
+        return Query(VERDICT, item="equipment", inputs=inputs)  # 「電腦一台28000可以嗎」: which computer is asked
     if kind is not None and has(u, r"單價|unit price|上限|\bcap\b|最多|how much") and not amounts_of(u):
         return Query(ITEM, item="equipment", inputs=inputs | {"units": c.units or 1})
     if kind is not None and (amounts_of(u) or c.units):
@@ -784,7 +788,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
     if switch == "equipment":
         text = u.normalised  # 「筆電呢」: the device named now, not the one before
-        kind = VERDICT if amounts_of(u) else ITEM
+        # 「筆電呢」 after a price was checked: the same price for that device (「筆電上限多少」: its cap)
+        kind = VERDICT if amounts_of(u) or (previous.kind == VERDICT and not u.asks_amount) else ITEM
         return replace(previous, kind=kind, inputs=dict(previous.inputs) | inputs | {"text": text})
     merged = dict(previous.inputs) | inputs | {"text": text}
     if switch is not None and switch != previous.item:

@@ -597,6 +597,22 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("電腦一台28000可以嗎", None),  # desktops with and without a screen and laptops have their own caps
+            Step("桌上型的 不含螢幕", 25_000, ("28,000",)),  # over the 2萬5,000 principle
+            Step("那含螢幕的呢", 30_000, ("28,000",)),  # the same price, within 3萬
+            Step("筆電上限多少", 30_000),  # the cap asked, not the price again
+        ),
+        id="zh-which-computer-then-the-same-price",
+    ),
+    pytest.param(
+        (
+            Step("Is NT$31,000 fine for one computer?", None),
+            Step("a laptop", 30_000, ("31,000",)),
+        ),
+        id="en-which-computer",
+    ),
+    pytest.param(
+        (
             Step("模式一申請24萬 資本門最多", 48_000),  # 240,000 × 20%
             Step("那30萬呢", 60_000, carried="模式一"),  # 300,000 × 20%
         ),
