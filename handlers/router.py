@@ -165,6 +165,23 @@ def _last_ceiling(topic: Topic | None) -> Query | None:
     return next((t.query for t in (topic, *topic.earlier) if t.query is not None and t.query.kind == CEILING), None)
 
 
+def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, Any]) -> Query | None:
+    """「教學材料費最多可以編多少」 with no figures of its own, after a mode-2 ceiling or the school's
+    facts: the teaching-materials cap is a share of that school's student foundation ceiling."""
+    if not u.asks_amount or u.figures.amounts or u.figures.counts.periods or named_item(u) != "teaching_materials":
+        return None
+    if u.mentions(r"每班|每節|一班|一節|per class|per period|a class|a period"):
+        return None  # 「一班一節可以報多少」: the rate
+    ceiling = None if about_the_school(u) else _last_ceiling(topic)
+    facts = dict(ceiling.facts) if ceiling is not None else {k: v for k, v in school.items() if k in _MODE2_FACTS}
+    if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
+        return None
+    return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised})
+
+
+_MODE2_FACTS = ("mode", "classes", "domains")
+
+
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
     """A ceiling or capital question missing school facts takes them from `school`: what the chat
     told, or the facts of the ceiling a capital question follows."""
@@ -236,6 +253,10 @@ def decide(
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
+
+    share = _materials_share(u, topic, school) if fresh is None else None
+    if share is not None:
+        return Decision(COMPUTE, query=share, context=dict(share.facts))
 
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one)
     if topic is not None and (elliptical or short or facts_only):

@@ -734,7 +734,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         return [_compared(fee, planned, rules.items.lodging.cap)]
     if query.item == "teaching_materials":
         student = _student_ceiling(query.facts, rules)
-        if student is not None:
+        if student is not None and not i.get("periods"):  # 「一班一節呢」 after the share: the rate
             return [_materials_share(rules, student, query.facts)]
         return [_materials(rules, i, planned)]
     if query.item == "language_study":

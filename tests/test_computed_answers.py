@@ -606,6 +606,22 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式二 5班 兩個領域 總共最多多少", 1_150_000),  # 2 domains 5-9: 100萬 + 15萬
+            # the share of that school's student ceiling: 40萬 × 20%
+            Step("教學材料費最多可以編多少", 80_000, carried="5 班"),
+            Step("一班一節呢", 800),  # the rate per class and period, not the share again
+        ),
+        id="zh-teaching-materials-share-after-a-ceiling",
+    ),
+    pytest.param(
+        (
+            Step("我們學校模式二 9班 1個領域", 950_000),  # 1 domain 8-11: 80萬 + 15萬
+            Step("教學材料費上限多少", 60_000, carried="9 班"),  # the school's student 30萬 × 20%
+        ),
+        id="zh-teaching-materials-share-of-the-schools-facts",
+    ),
+    pytest.param(
+        (
             Step("Is NT$31,000 fine for one computer?", None),
             Step("a laptop", 30_000, ("31,000",)),
         ),
