@@ -319,8 +319,8 @@ class Dialog:
     def _intent_for(self, u: Understanding, query: Query, result: Result | None = None) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
         entry the engine is sure of for the question with the computation's facts, or for the
-        name of what was computed (「雙語生活化資本門」) when the question alone is too terse
-        ("we planned 50,000 for equipment, ok?")."""
+        name of what was computed or checked (「雙語生活化資本門」) when the question alone is too
+        terse ("we planned 50,000 for equipment, ok?")."""
         entries = self._item_entries.get(query.item or "", [])
         if len(entries) > 1:  # the one the latest words pick (「內聘呢」 after 外聘: the internal fee)
             picked: list[str | None] = []
@@ -338,6 +338,8 @@ class Dialog:
         if answer.confident:
             return answer.intent
         named = result.title.zh if isinstance(result, Figure) and result.title is not None else None
+        if isinstance(result, tuple):  # a verdict: what was checked (「減課每週 6 節（模式二，主要負責人）」)
+            named = result[1].zh
         if named is None:
             return None
         by_name = self.engine.answer_to(self.engine.understand(named), _slots(slots) if slots else None)

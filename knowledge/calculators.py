@@ -807,15 +807,28 @@ def equipment_check(
     return Verdict(not _hard(problems), tuple(problems), sources=(source,))
 
 
-def teaching_load_check(rules: FundingRules, mode: int, periods: int, lead: bool = False) -> Verdict:
-    """減課: at most 4 periods a week per person; in mode 2 one lead person up to 6."""
+def teaching_load_check(rules: FundingRules, mode: int, periods: int, lead: bool = False, people: int = 1) -> Verdict:
+    """減課: at most 4 periods a week per person; in mode 2 one lead person up to 6 (`people` is how
+    many are asked about at once: 「兩位總召都減6節」 asks the lead's allowance for two)."""
     rule = rules.teaching_load
     source = rule
     p = _positive(periods, "減課節數", "periods", allow_zero=True)
     problems: list[Problem] = []
     cap = rule.per_person
-    if lead and mode == 2:
+    if lead and mode == 2 and people <= rule.leads:
         cap = rule.lead
+    elif lead and mode == 2 and p > rule.per_person:
+        problems.append(
+            Problem(
+                "teaching_load.leads",
+                both(
+                    f"每週減課 {rule.lead} 節的主要負責人以 {rule.leads} 人為限；其他人每週不超過 {rule.per_person} 節。",
+                    f"Only {rule.leads} lead person may have {rule.lead} periods a week; "
+                    f"everyone else at most {rule.per_person}.",
+                ),
+                source,
+            )
+        )
     elif lead and p > rule.per_person:  # a mode-1 lead asking for the mode-2 lead's allowance
         problems.append(
             Problem(
@@ -828,7 +841,7 @@ def teaching_load_check(rules: FundingRules, mode: int, periods: int, lead: bool
                 source,
             )
         )
-    if p > cap:
+    if p > cap and not any(problem.code == "teaching_load.leads" for problem in problems):  # said once
         problems.append(
             Problem(
                 "teaching_load.cap",

@@ -1056,9 +1056,10 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     text = str(i.get("text", ""))
     if query.item == "teaching_load":
         periods = int(i["periods"])
-        lead = re.search(r"主要負責|負責人|總負責|lead|coordinator", text) is not None
+        lead = re.search(r"主要負責|負責人|總負責|總召|召集人|lead|coordinator", text) is not None
         mode = int(query.facts.get("mode") or (2 if lead else 1))
-        return teaching_load_check(rules, mode, periods, lead), both(
+        people = 2 if re.search(r"兩位|兩個人|兩人|2位|2個人|2人|都減|both|2 of us|each of", text) else 1
+        return teaching_load_check(rules, mode, periods, lead, people), both(
             f"減課每週 {periods} 節（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）",
             f"Teaching-load reduction of {periods} periods a week (mode {mode}{', lead person' if lead else ''})",
         )

@@ -191,14 +191,19 @@ class Engine:
 
     def ruling(self, u: Understanding, entry_id: str | None) -> bool | None:
         """The plan's yes (True) or no (False) to a permission question answered from `entry_id`:
-        the question must name all a condition of the entry asks for. None when it is no such
-        question, meets no condition, or meets a yes and a no (the rule alone then answers it)."""
+        the question must name all a condition of the entry asks for. When it meets a yes and a
+        no, the condition of more word groups is the more particular one and decides (「代理老師」
+        yes, 「代理 兩個月」 no); None when it is no such question, meets no condition, or meets
+        a yes and a no as particular as each other (the rule alone then answers it)."""
         conditions = self._rulings.get(entry_id or "")
         if conditions is None or not u.asks_permission:
             return None
         text = u.matching or u.normalised
-        yes, no = (any(all(group.search(text) for group in condition) for condition in side) for side in conditions)
-        return yes if yes != no else None
+        yes, no = (
+            max((len(condition) for condition in side if all(group.search(text) for group in condition)), default=0)
+            for side in conditions
+        )
+        return None if yes == no else yes > no
 
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only

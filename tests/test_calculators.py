@@ -421,6 +421,12 @@ def test_teaching_load(mode: int, periods: int, lead: bool, codes: list[str]) ->
     assert [p.code for p in teaching_load_check(RULES, mode, periods, lead).problems] == codes
 
 
+@pytest.mark.parametrize(("people", "periods", "codes"), [(1, 6, []), (2, 6, ["teaching_load.leads"]), (2, 4, [])])
+def test_the_leads_six_periods_are_for_one_person(people: int, periods: int, codes: list[str]) -> None:
+    verdict = teaching_load_check(RULES, 2, periods, lead=True, people=people)
+    assert [p.code for p in verdict.problems] == codes
+
+
 @pytest.mark.parametrize(
     "key, text, cap",
     [

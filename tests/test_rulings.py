@@ -23,6 +23,8 @@ RULED = [
     ("教案可以拿去賣嗎", "moe.licence", NO_ZH),
     ("模式一可以編場地費嗎", "moe.item.venue", NO_ZH),
     ("代理老師可以報英檢嗎", "moe.item.english_test_fee", YES_ZH),
+    # 代理 meets a yes; 代理 with 兩個月 a more particular no
+    ("代理兩個月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
     ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
@@ -33,8 +35,6 @@ RULE_ALONE = [
     ("偏遠學校可以用這個計畫買相機嗎", "moe.item.remote_schools"),
     # a yes (the listening-reading part once) and a no (twice) at once
     ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee"),
-    # 兩個月 meets the no, 代理 the yes
-    ("代理兩個月可以報英檢嗎", "moe.item.english_test_fee"),
 ]
 
 
@@ -80,3 +80,13 @@ def test_an_entry_without_conditions_never_rules(knowledge) -> None:
     assert u.asks_permission
     assert knowledge.engine.ruling(u, "moe.item.lodging") is None
     assert knowledge.engine.ruling(u, None) is None
+
+
+def test_the_leads_six_periods_yes_for_one_and_no_for_two(knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "two-leads")
+    one = dialog.handle_text(chat, "我們是模式二 總召可以減到6節嗎").to_json()
+    assert one["intent"] == "moe.teaching_load" and one["answer"].startswith(YES_ZH)
+    two = dialog.handle_text(chat, "那兩位總召都減6節可以嗎").to_json()
+    assert (two["route"], two["intent"]) == ("calculation", "moe.teaching_load")
+    assert two["answer"].startswith("不可以") and "以 1 人為限" in two["answer"].splitlines()[1]
