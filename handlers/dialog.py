@@ -51,7 +51,7 @@ from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.queries import CEILING, Query
-from knowledge.understand import SCHOOL_FACTS, Understanding
+from knowledge.understand import SCHOOL_FACTS, Understanding, follows_permission
 from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -246,7 +246,10 @@ class Dialog:
             reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
-        reply, answered = self._answered(decision, lang, now, self.engine.ruling(u, decision.answer.intent))
+        asked = u
+        if topic is not None and topic.entry == decision.answer.intent and follows_permission(u, topic.text):
+            asked = replace(u, asks_permission=True)  # 「代理老師呢」 after 「…可以補助嗎」
+        reply, answered = self._answered(decision, lang, now, self.engine.ruling(asked, decision.answer.intent))
         if answered is None:
             return reply, state
         return reply, replace(state, topic=topic.then(answered) if topic else answered)

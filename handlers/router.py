@@ -347,7 +347,9 @@ def _follow_up(
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             if revised is not None and (same_kind or u.correction or u.returns):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
-        elif earlier.entry is not None and fresh is None:
+        elif earlier.entry is not None and (fresh is None or (fresh.kind == CEILING and u.figures.counts.periods)):
+            # 「我們6個班 每班上10節 可以編多少」 after the teaching-materials rule: periods are never a
+            # ceiling's, so the classes are that item's
             item = _item_query_for_entry(u, earlier, engine, rules)
             if item is not None:
                 return Decision(COMPUTE, query=item)

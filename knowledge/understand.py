@@ -95,7 +95,7 @@ _ASKS_AMOUNT = re.compile(
 # 「可以同時申請嗎」 "is that allowed?": whether something may be done, which a plan can answer yes or
 # no. An amount or a wh-question is not one (「最多可以報多少」 "what can we buy").
 _PERMISSION = re.compile(
-    r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時)|"
+    r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時|補|算|給)|"
     r"^(?:can|could|may)\b|\b(?:allowed|permitted|ok|okay|possible)\b"
 )
 _WH_QUESTION = re.compile(
@@ -279,10 +279,25 @@ def understand(
         alternatives=_alternatives(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
-        asks_permission=not asks_amount
-        and _PERMISSION.search(normalised) is not None
-        and _WH_QUESTION.search(normalised) is None,
+        asks_permission=not asks_amount and asks_permission(normalised),
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
+    )
+
+
+def asks_permission(normalised: str) -> bool:
+    """Whether a normalised text asks if something is allowed (「可以同時申請嗎」), not how much or which."""
+    return _PERMISSION.search(normalised) is not None and _WH_QUESTION.search(normalised) is None
+
+
+def follows_permission(u: Understanding, earlier: str) -> bool:
+    """「代理老師呢？她的聘期只有兩個月」 after 「…可以補助嗎」: a follow-up that asks the earlier yes-or-no
+    question again about something else, without asking how much or which of its own."""
+    return (
+        u.follow_up
+        and not u.asks_amount
+        and _WH_QUESTION.search(u.normalised) is None
+        and asks_permission(earlier)
+        and _ASKS_AMOUNT.search(earlier) is None
     )
 
 

@@ -737,6 +737,13 @@ FOLLOW_UPS = [
 ]
 
 
+def test_counts_after_an_items_rule_compute_that_item(dialog: Dialog) -> None:
+    chat = ChatRef("test", f"item-rule-{next(_chats)}")
+    assert dialog.handle_text(chat, "教學材料費是怎麼規定的").route == "answer"
+    reply = dialog.handle_text(chat, "我們8個班 每班上5節 可以編多少")  # classes with periods: not a ceiling
+    assert reply.route == "calculation" and Decimal(32_000) in numbers_in(first_line(reply)), reply.text
+
+
 @pytest.mark.parametrize("steps", FOLLOW_UPS)
 def test_follow_ups_carry_the_facts_and_say_so(dialog: Dialog, steps: tuple[Step, ...]) -> None:
     chat = ChatRef("test", f"follow-up-{next(_chats)}")

@@ -25,6 +25,7 @@ RULED = [
     ("代理老師可以報英檢嗎", "moe.item.english_test_fee", YES_ZH),
     # 代理 meets a yes; 代理 with 兩個月 a more particular no
     ("代理兩個月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
+    ("分校的經費可以多分一些嗎", "moe.cap.branch", YES_ZH),
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
     ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
@@ -90,3 +91,14 @@ def test_the_leads_six_periods_yes_for_one_and_no_for_two(knowledge) -> None:
     two = dialog.handle_text(chat, "那兩位總召都減6節可以嗎").to_json()
     assert (two["route"], two["intent"]) == ("calculation", "moe.teaching_load")
     assert two["answer"].startswith("不可以") and "以 1 人為限" in two["answer"].splitlines()[1]
+
+
+def test_a_follow_up_of_a_permission_question_is_ruled_too(knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "follow-up-ruling")
+    first = dialog.handle_text(chat, "行政人員可以報英檢報名費嗎").to_json()
+    assert first["intent"] == "moe.item.english_test_fee" and first["answer"].startswith(YES_ZH)
+    again = dialog.handle_text(chat, "那代理的呢 只代一個月").to_json()  # the same question, about another teacher
+    assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(NO_ZH)
+    how_much = dialog.handle_text(chat, "那報名費最多補助多少呢").to_json()  # a question of its own: no yes or no
+    assert not how_much["answer"].startswith((YES_ZH, NO_ZH))
