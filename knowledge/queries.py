@@ -763,9 +763,9 @@ _TEST_TAKER = re.compile(
 
 
 def _retaken_test(previous: Query, u: Understanding) -> Query | None:
-    """「不好意思 是自然老師 不是英文老師」 after an English-test fee verdict: the same test, for the
-    person the correction names (and not the one it denies)."""
-    if previous.kind != VERDICT or previous.item != "english_test" or not u.correction:
+    """「不好意思 是自然老師 不是英文老師」「那英文老師呢」 after an English-test fee verdict: the same
+    test, for the person the correction or follow-up names (and not the one it denies)."""
+    if previous.kind != VERDICT or previous.item != "english_test" or not (u.correction or u.follow_up):
         return None
     said = u.normalised.replace(u.negated, " ") if u.negated else u.normalised
     if not _TEST_TAKER.search(said):

@@ -102,3 +102,12 @@ def test_a_follow_up_of_a_permission_question_is_ruled_too(knowledge) -> None:
     assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(NO_ZH)
     how_much = dialog.handle_text(chat, "那報名費最多補助多少呢").to_json()  # a question of its own: no yes or no
     assert not how_much["answer"].startswith((YES_ZH, NO_ZH))
+
+
+def test_an_english_test_verdict_follows_the_teacher_named_next(knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "test-taker")
+    first = dialog.handle_text(chat, "我是體育老師 考B1的英檢報名費可以補助嗎").to_json()
+    assert first["route"] == "calculation" and first["answer"].startswith("可以")
+    english = dialog.handle_text(chat, "那英文老師呢").to_json()  # English teachers need B2
+    assert english["route"] == "calculation" and english["answer"].startswith("不可以") and "B2" in english["answer"]
