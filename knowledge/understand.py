@@ -92,6 +92,9 @@ _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|額度|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"
 )
+# An agency's own plan named in passing (「已經拿過國教署…設施設備計畫的補助」): its words are not a
+# budget item of this plan.
+_OTHER_PLAN = re.compile(r"(?:國教署|教育部|縣市政府|市政府|縣政府)\S*?計畫")
 # 「可以同時申請嗎」 "is that allowed?": whether something may be done, which a plan can answer yes or
 # no. An amount or a wh-question is not one (「最多可以報多少」 "what can we buy").
 _PERMISSION = re.compile(
@@ -268,7 +271,7 @@ def understand(
         lang=reading.lang,
         slots=reading.slots,
         facts=_facts(normalised, reading.slots),
-        item=rules.match_item(reading.affirmed) if rules is not None else None,
+        item=rules.match_item(_OTHER_PLAN.sub(" ", reading.affirmed)) if rules is not None else None,
         figures=read_figures(reading.plain),
         bare_number=_bare_number(normalised),
         yes_no=_yes_no(normalised),

@@ -622,6 +622,13 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # another agency's plan named in passing (its 設備 is not this plan's equipment item)
+            Step("我們已經拿過教育部的偏鄉設施設備計畫補助 全校8班 申請模式一 最多多少", 150_000),
+        ),
+        id="zh-another-plans-name-is-not-an-item",
+    ),
+    pytest.param(
+        (
             Step("Is NT$31,000 fine for one computer?", None),
             Step("a laptop", 30_000, ("31,000",)),
         ),
