@@ -595,11 +595,12 @@ def focus_of(u: Understanding) -> str | None:
         # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
         (
             "pd_teacher",
-            r"教師專業支持|教師的?部分|教師的|教師費|教師呢|teachers?'? ?(?:support|funding|part|budget|money|side|部分)",
+            r"教師專業支持|[教老]師的?(?:部分|那塊|那邊|那部分)|教師的|教師費|[教老]師呢|"
+            r"teachers?'? ?(?:support|funding|part|budget|money|side|部分)",
         ),
         (
             "pd_student",
-            r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?部分|^學生|"
+            r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?(?:部分|那塊|那邊|那部分)|^學生|"
             r"students?'? ?(?:foundation|funding|part|budget|money|side|部分)",
         ),
         ("open_classroom", r"觀課|open classroom"),

@@ -629,6 +629,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式二 一個領域 13班 部領最多多少", 1_000_000),  # 1 domain 12-15: 100萬 (60萬 + 40萬)
+            Step("老師那塊呢", 600_000, carried="13 班"),
+            Step("學生那邊呢", 400_000, carried="13 班"),
+        ),
+        id="zh-parts-named-colloquially",
+    ),
+    pytest.param(
+        (
             Step("Is NT$31,000 fine for one computer?", None),
             Step("a laptop", 30_000, ("31,000",)),
         ),
