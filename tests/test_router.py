@@ -40,6 +40,7 @@ ASKED_DOMAINS = ceiling(asked="domains", mode=2, classes=8)
 ASKED_MODE = ceiling(asked="mode", classes=20)
 ASKED_BRANCH = ceiling(asked="branch", mode=1, classes=20)
 CLOSEOUT = entry("moe.closeout", "結案要什麼時候交")
+KL_READING_111 = entry("kl.ap.01", "基隆 英語閱讀力倍增 111學年度 國小單字量目標", year=111, level="國小")
 SCHOOL = {"mode": 2, "classes": 8, "domains": 2}
 
 
@@ -96,6 +97,10 @@ ROWS = [
         Row("2個領域呢", COMPUTE, MODE2_8_1, facts={"mode": 2, "classes": 8, "domains": 2}, context={"classes": 8}),
     ),
     row("國中呢 keeps the ceiling", Row("國中呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20})),
+    row(
+        "國中那邊 同一年 after a Keelung KPI is that KPI",
+        Row("國中那邊是什麼指標 同一年", ANSWER, KL_READING_111, entry="kl.ap.01", context={"year": 111}),
+    ),
     row(
         "不是，我是問模式二 keeps the classes",
         Row("不是，我是問模式二", COMPUTE, MODE1_13, facts={"mode": 2, "classes": 13}, context={"classes": 13}),
