@@ -42,13 +42,15 @@ BLIND4_MAX_CONFIDENT_WRONG = 0.08
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.84
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
 
-# tests/data/blind5.yaml and blind6.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets at the levels measured on 2026-12-02 (blind5 70.0% / 20.0%, blind6 89.1% /
-# 6.8%), far from the 1% target: see docs/evidence.md.
+# tests/data/blind5.yaml, blind6.yaml and blind7.yaml: dialogues written last, hard follow-ups,
+# school facts and corrections; ratchets at the levels measured on 2026-12-02 (blind5 71.3% /
+# 18.7%, blind6 90.5% / 5.5%, blind7 77.7% / 10.8%), far from the 1% target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.68, 0.21
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.70, 0.19
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.86, 0.08
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.89, 0.06
+BLIND7 = conversations.DATA / "blind7.yaml"
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.76, 0.11
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
@@ -97,6 +99,11 @@ def blind5_score(knowledge: Knowledge) -> Score:
 @pytest.fixture(scope="module")
 def blind6_score(knowledge: Knowledge) -> Score:
     return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND6))
+
+
+@pytest.fixture(scope="module")
+def blind7_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND7))
 
 
 def wrong_turns(score: Score) -> str:
@@ -209,6 +216,7 @@ def test_blind4_dialogues(blind4_dialogues_score: Score) -> None:
     [
         ("blind5", BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG),
         ("blind6", BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG),
+        ("blind7", BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG),
     ],
 )
 def test_late_blind_dialogues(request: pytest.FixtureRequest, name: str, minimum: float, most_wrong: float) -> None:
