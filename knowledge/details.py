@@ -49,6 +49,14 @@ DETAILS = (
         ),
     ),
     Detail(
+        # 「人才庫要去哪個網站找」: the plans name platforms and databases but give no web address
+        "web_address",
+        re.compile(
+            r"哪[一1]?個網站|什麼網站|網址|網站在哪|哪裡可以登入|website|web address|\burl\b|which site|link to"
+        ),
+        re.compile(r"https?://|www\.|沒有(?:寫|列|提供).{0,6}網(?:址|站)|no (?:web address|website|url)"),
+    ),
+    Detail(
         "year",
         re.compile(r"哪[一1]?年(?:開始|成立)|which year did|what year did"),
         re.compile(r"\d{2,4}\s*學?年|school year \d+|\b(?:19|20)\d\d\b"),

@@ -29,6 +29,9 @@ MISSING = [
     "交換學生選拔的英文成績門檻是多少",
     # the events of a contest
     "英語學藝競賽有哪些比賽項目",
+    # a web address: the plans name the expert pool but give no address
+    "專家人才庫的網址是什麼",
+    "Which website has the bilingual expert pool?",
     # a lecturer the fee table does not list
     "請外國教授來線上演講 一節可以給多少",
     "What can we pay an overseas speaker per session?",
