@@ -17,6 +17,7 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
     ("已經拿了偏遠地區設施設備計畫的錢 還可以用這個計畫買相機嗎", "moe.item.remote_schools", NO_ZH),
+    ("我們是偏遠學校 已經拿過設施設備計畫補助 還可以買平板嗎", "moe.item.remote_schools", NO_ZH),
     ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
     ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
     ("部領跟生活化的經常門可以互相挪用嗎", "moe.cap.no_pooling", NO_ZH),
