@@ -165,6 +165,9 @@ def _last_ceiling(topic: Topic | None) -> Query | None:
     return next((t.query for t in (topic, *topic.earlier) if t.query is not None and t.query.kind == CEILING), None)
 
 
+_MODE2_FACTS = ("mode", "classes", "domains")
+
+
 def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, Any]) -> Query | None:
     """「教學材料費最多可以編多少」 with no figures of its own, after a mode-2 ceiling or the school's
     facts: the teaching-materials cap is a share of that school's student foundation ceiling."""
@@ -177,9 +180,6 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
     if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
         return None
     return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised})
-
-
-_MODE2_FACTS = ("mode", "classes", "domains")
 
 
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
@@ -254,6 +254,7 @@ def decide(
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
+    # 「教學材料費最多可以編多少」 after a ceiling or the school's facts: a share of that ceiling
     share = _materials_share(u, topic, school) if fresh is None else None
     if share is not None:
         return Decision(COMPUTE, query=share, context=dict(share.facts))

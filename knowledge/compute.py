@@ -46,6 +46,7 @@ from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year
 from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, FundingRules
 from knowledge.model import Bilingual
 from knowledge.queries import (
+    A_COMPUTER,
     CAPITAL,
     CEILING,
     CLOSEOUT,
@@ -1058,14 +1059,15 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         periods = int(i["periods"])
         lead = re.search(r"主要負責|負責人|總負責|總召|召集人|lead|coordinator", text) is not None
         mode = int(query.facts.get("mode") or (2 if lead else 1))
-        people = 2 if re.search(r"兩位|兩個人|兩人|2位|2個人|2人|都減|both|2 of us|each of", text) else 1
+        # the text is normalised: 「兩位」 is written 2位
+        people = 2 if re.search(r"2位|2個|2人|都減|both|2 of us|each of", text) else 1
         return teaching_load_check(rules, mode, periods, lead, people), both(
             f"減課每週 {periods} 節（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）",
             f"Teaching-load reduction of {periods} periods a week (mode {mode}{', lead person' if lead else ''})",
         )
     if query.item == "equipment":
         kind = equipment_kind(rules, text)
-        if kind is None and re.search(r"電腦|computer|\bpc\b", text):
+        if kind is None and re.search(A_COMPUTER, text):
             raise _which_computer(rules)
         price = int((i.get("amounts") or [0])[0])
         capital = re.search(r"經常門", text) is None

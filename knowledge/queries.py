@@ -55,7 +55,7 @@ _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
-_A_COMPUTER = r"電腦|computer|\bpc\b"
+A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
     r"可以嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
@@ -448,7 +448,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     kind = equipment_kind(rules, u.normalised)
     if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
         return Query(VERDICT, item="equipment", inputs=inputs)
-    if kind is None and amounts_of(u) and has(u, _A_COMPUTER) and has(u, _YES_NO_QUESTION):
+    if kind is None and amounts_of(u) and has(u, A_COMPUTER) and has(u, _YES_NO_QUESTION):
         return Query(VERDICT, item="equipment", inputs=inputs)  # 「電腦一台28000可以嗎」: which computer is asked
     if kind is not None and has(u, r"單價|unit price|上限|\bcap\b|最多|how much") and not amounts_of(u):
         return Query(ITEM, item="equipment", inputs=inputs | {"units": c.units or 1})
