@@ -299,6 +299,9 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     labels = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in parts]
     working = (" ＋ " if zh else " + ").join(labels) + f" = {wan(result.total, lang)}"
     basis = _basis(result, lang, short=not zh)
+    partial = sum(line.amount for line in parts if line.key in ("pd_teacher", "pd_student"))
+    if partial and zh:  # the plan's own subtotal, 「120 萬元(教師 70 萬元+學生 50 萬元)」 (English keeps to 60 words)
+        basis = f"部領合計 {wan(partial, lang)}；{basis}"
     lines = [head, working + (f"（{basis}）" if zh else f" ({basis})")]
     if any_domains:
         lines.append("（1 個或 2 個以上領域的上限相同。）" if zh else "(1 or 2+ domains: the same ceiling.)")

@@ -43,14 +43,14 @@ BLIND4_DIALOGUES_MIN_ACCURACY = 0.84
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
 
 # tests/data/blind5.yaml, blind6.yaml and blind7.yaml: dialogues written last, hard follow-ups,
-# school facts and corrections; ratchets at the levels measured on 2026-12-02 (blind5 71.3% /
-# 18.7%, blind6 90.5% / 5.5%, blind7 77.7% / 10.8%), far from the 1% target: see docs/evidence.md.
+# school facts and corrections; ratchets at the levels measured on 2026-12-02 (blind5 74.3% /
+# 15.7%, blind6 90.5% / 5.5%, blind7 79.2% / 9.2%), far from the 1% target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.70, 0.19
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.73, 0.17
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.89, 0.06
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.76, 0.11
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.78, 0.10
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English

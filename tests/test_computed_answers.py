@@ -752,6 +752,15 @@ FOLLOW_UPS = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("question", "partial"), [("模式二 20班 2個領域 最多多少", "120萬"), ("模式二 6班 1個領域 上限", "60萬")]
+)
+def test_a_mode2_ceiling_states_the_partial_domain_subtotal(dialog: Dialog, question: str, partial: str) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"subtotal-{next(_chats)}"), question)
+    working = reply.text.splitlines()[1]  # 「雙語生活化 15萬 ＋ 部領教師 … = …（部領合計 …；…）」
+    assert f"部領合計 {partial}" in working, reply.text
+
+
 def test_counts_after_an_items_rule_compute_that_item(dialog: Dialog) -> None:
     chat = ChatRef("test", f"item-rule-{next(_chats)}")
     assert dialog.handle_text(chat, "教學材料費是怎麼規定的").route == "answer"
