@@ -804,7 +804,7 @@ def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> I
     rule = rules.items.teaching_materials
     amounts = [int(a) for a in i.get("amounts") or []]
     classes, periods = i.get("classes"), i.get("periods")
-    student = max(amounts) if amounts and (not i.get("per_unit") or len(amounts) > 1) else None
+    student = i.get("student") or (max(amounts) if amounts and (not i.get("per_unit") or len(amounts) > 1) else None)
     if classes is None and periods is None:
         if student is not None and len(amounts) > 1:  # 「學生奠基 50萬，教學材料編 9萬」
             cap = times(student, rule.share)

@@ -797,6 +797,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         keep = ("people", "days", "nights", "full_day", "half_day")
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
     if "amounts" in inputs:
+        if previous.item == "teaching_materials" and inputs.get("per_unit") and not previous.inputs.get("per_unit"):
+            # 「每班每節800元 這樣會超嗎」 after 「學生奠基編30萬」: that total stays the cap's base
+            merged["student"] = max(int(a) for a in previous.inputs.get("amounts") or [0]) or None
         merged["amounts"] = inputs["amounts"]
     if inputs.keys() & {"half_day", "full_day"} and "amounts" not in inputs:
         merged.pop("amounts", None)  # 「那一個人一天最多多少」 after a 150 lunch: the cap, not that price again

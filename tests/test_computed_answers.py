@@ -637,6 +637,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("學生奠基經費編了25萬 教學材料費最多多少", 50_000),  # 250,000 × 20%
+            # 6 × 12 × 800 = 57,600 is over: the cap stays the share of the student total said before
+            Step("我們6個班 每班上12節 每班每節800元 這樣會超嗎", 50_000),
+            Step("那改成5個班呢", 48_000),  # 5 × 12 × 800, within 50,000
+        ),
+        id="zh-materials-rate-checked-against-the-student-total-said-before",
+    ),
+    pytest.param(
+        (
             Step("Is NT$31,000 fine for one computer?", None),
             Step("a laptop", 30_000, ("31,000",)),
         ),
