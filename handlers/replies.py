@@ -227,7 +227,7 @@ def _focus_line(answer: CeilingAnswer, lang: str) -> str | None:
     result, focus = answer.result, answer.focus
     title = _title(result.facts, lang)
     if focus == "partial_domains" and result.amount("pd_teacher"):
-        amount = money(result.amount("pd_teacher") + result.amount("pd_student"), lang)
+        amount = money(result.partial_domains, lang)
         return (
             f"{title}：部領（教師＋學生）最多 {amount}"
             if zh
@@ -299,9 +299,10 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     labels = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in parts]
     working = (" ＋ " if zh else " + ").join(labels) + f" = {wan(result.total, lang)}"
     basis = _basis(result, lang, short=not zh)
-    partial = sum(line.amount for line in parts if line.key in ("pd_teacher", "pd_student"))
-    if partial and zh:  # the plan's own subtotal, 「120 萬元(教師 70 萬元+學生 50 萬元)」 (English keeps to 60 words)
-        basis = f"部領合計 {wan(partial, lang)}；{basis}"
+    if (
+        result.partial_domains and zh
+    ):  # the plan's subtotal, 「120 萬元(教師 70 萬元+學生 50 萬元)」; English keeps to 60 words
+        basis = f"部領合計 {wan(result.partial_domains, lang)}；{basis}"
     lines = [head, working + (f"（{basis}）" if zh else f" ({basis})")]
     if any_domains:
         lines.append("（1 個或 2 個以上領域的上限相同。）" if zh else "(1 or 2+ domains: the same ceiling.)")

@@ -193,6 +193,11 @@ class CeilingResult:
     def amount(self, key: str) -> int:
         return next((line.amount for line in self.parts if line.key == key), 0)
 
+    @property
+    def partial_domains(self) -> int:
+        """The partial-domain subtotal (teacher + student), as 附件2 writes it; 0 in mode 1."""
+        return self.amount("pd_teacher") + self.amount("pd_student")
+
     def capital_cap(self, key: str) -> int:
         return next(line.amount for line in self.capital_caps if line.key == key)
 

@@ -88,7 +88,7 @@ class CeilingAnswer:
     @property
     def limit(self) -> int:
         if self.focus == "partial_domains":
-            return self.result.amount("pd_teacher") + self.result.amount("pd_student")
+            return self.result.partial_domains
         if self.focus in ("bilingual_life", "pd_teacher", "pd_student") and self.result.amount(self.focus):
             return self.result.part_ceiling(self.focus)
         return self.result.total
