@@ -724,7 +724,8 @@ def lone_number(u: Understanding) -> int | None:
     else:
         # a number of something else (1年, 3節, 2位, 5次) is not a class count
         found = re.findall(
-            r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%|班\s*(?:每\s*)?1\s*節))",
+            r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%|班\s*(?:每\s*)?1\s*節))"
+            r"(?!\s*[^\W\d_a-zA-Z班個呢的嗎啊吧咧喔耶勒了])",  # 3餐, 2晚, 4台: counted things, not classes
             u.normalised,
         )
         if len(found) != 1 or len(u.normalised) > 20:
@@ -743,7 +744,7 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     amounts = amounts_of(u)
     if amounts and has(u, _YES_NO_QUESTION + r"|申請"):
         inputs["planned"] = max(amounts)
-    lone = lone_number(u)
+    lone = lone_number(u) if u.item is None else None  # 「膳費一餐多少錢」: a number of that item's
     if not new_facts and lone is not None:
         new_facts = {"classes": lone}
     if not new_facts and not focus and "planned" not in inputs and not u.slots.level:

@@ -144,6 +144,9 @@ ROWS = [
         ),
     ),
     row("a new knowledge question", Row("結案要什麼時候交？", ANSWER, MODE1_20, entry="moe.closeout")),
+    # a number of an item named (one meal, two nights) is not a class count for the last ceiling
+    row("膳費一餐 after a ceiling", Row("膳費一餐多少錢", ANSWER, MODE1_20, entry="moe.item.meals")),
+    row("膳費 3餐 after a ceiling", Row("那膳費3餐呢", ANSWER, MODE1_20, entry="moe.item.meals")),
     row("a knowledge question, no topic", Row("部領可以用在哪些領域？", ANSWER, entry="moe.pl.application")),
     # the school's facts fill a ceiling question that states none
     row("the school's facts fill a ceiling", Row("補助上限多少", COMPUTE, None, SCHOOL, facts=SCHOOL, context=SCHOOL)),
