@@ -77,6 +77,8 @@ _BOTH_ADDED = re.compile(
     r"(?:兩個|兩項|這兩|二者|兩者|both|the two|them)\s*.{0,4}(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
     r"加起來(?:總共|一共)?(?:是)?多少|\badd (?:them|these|those|the two) up\b"
 )
+# A cost named (「那代課費呢」 "what about substitute pay?"): another item, not a case of the last rule
+_COST = re.compile(r"費|\b(?:fees?|pay|costs?|allowances?|expenses?)\b")
 _OWN_QUESTION = re.compile(
     r"嗎|哪|什麼|怎麼|如何|誰|為什麼|是否|要不要|\b(?:can|do|does|must|should|who|which|what|how|is it|are)\b"
 )
@@ -519,6 +521,13 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) 
         reply = engine.uncovered_reply(year, lang)
         answer = Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    entry = engine.kb.entries.get(topic.entry or "")
+    cost = _COST.search(u.normalised) is not None
+    if entry is not None and (u.follow_up or u.correction) and not cost and engine.rules_on(u, entry.id):
+        # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee: a case that entry
+        # rules on, not the substitute-pay entry the words resemble
+        answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     if own.confident and engine.names_topic(u, own.intent):
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
@@ -527,7 +536,6 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) 
         # 「sorry, I meant meals per day」: the topic the correction names, with what carries over
         answer = engine.answer_entry(named, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=u.normalised, context=context)
-    entry = engine.kb.entries.get(topic.entry or "")
     if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)

@@ -205,6 +205,16 @@ class Engine:
         )
         return None if yes == no else yes > no
 
+    def rules_on(self, u: Understanding, entry_id: str | None) -> bool:
+        """Whether the message meets one of the entry's yes or no conditions whole: it names a case
+        the entry rules on (「代理老師也可以嗎」 after the English-test fee), asked or not."""
+        text = u.matching or u.normalised
+        return any(
+            all(group.search(text) for group in condition)
+            for side in self._rulings.get(entry_id or "", ())
+            for condition in side
+        )
+
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only
         resembling it."""

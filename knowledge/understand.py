@@ -56,10 +56,10 @@ _DATES_IN_NORMALISED = re.compile(
 _LEAD = r"^(?:(?:喔|哦|噢|啊|欸|嗯|呃|好|ok|okay|oh|hmm|so|then|那)\s*)*"
 _FOLLOW_UP = re.compile(
     _LEAD + r"(?:那|那麼|那如果|如果|若|假如|要是|改成|換成|換|改|那要是|再來|還有|回到|同樣|一樣)"
-    r"|(?:呢|的話|咧|勒)(?:\s|$)|一樣|同樣|這筆|這些|這項|那筆|那些|這樣(?:會|可以|有|算|的話)|同一年|同一學年|同年度|(?:國中|國小|高中)那邊|"
+    r"|(?:呢|的話|咧|勒)(?:\s|$)|也(?:可以|能|可|行|適用|算|一樣)(?:報|申請|補助|用|領|請)?(?:嗎|\s|$)|一樣|同樣|這筆|這些|這項|那筆|那些|這樣(?:會|可以|有|算|的話)|同一年|同一學年|同年度|(?:國中|國小|高中)那邊|"
     r"\b(?:these|this amount|that amount|on that|for that|of that|on it|on those|(?:that|the) same year)\b"
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
-    r"for\b|with\b|in\b|instead|back to)"
+    r"for\b|with\b|in\b|instead|back to)|\b(?:too|as well)\W*$"
 )
 _CORRECTION = re.compile(
     r"不是|不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"
@@ -103,7 +103,7 @@ _PERMISSION = re.compile(
     r"^(?:can|could|may)\b|\b(?:allowed|permitted|ok|okay|possible)\b"
 )
 _WH_QUESTION = re.compile(
-    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|\b(?:how|what|which|where|who|why)\b|^when\b"
+    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b"
 )
 _CEILING_WORDS = re.compile(
     r"補助|經費|額度|拿多少|領多少|可以拿|可以領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|"

@@ -112,3 +112,28 @@ def test_an_english_test_verdict_follows_the_teacher_named_next(knowledge) -> No
     assert first["route"] == "calculation" and first["answer"].startswith("可以")
     english = dialog.handle_text(chat, "那英文老師呢").to_json()  # English teachers need B2
     assert english["route"] == "calculation" and english["answer"].startswith("不可以") and "B2" in english["answer"]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "ruled"),
+    [
+        ("英檢報名費可以報嗎", "代理老師也可以嗎", YES_ZH),
+        ("英检报名费可以报吗", "代理老师也可以吗", YES_ZH),
+        ("can I claim my TOEIC fee?", "what about for a substitute teacher?", YES_EN),
+    ],
+)
+def test_a_case_the_last_rule_names_stays_with_that_rule(knowledge, first, then, ruled) -> None:
+    """「代理老師也可以嗎」 after the English-test fee is that fee's question for a substitute (its
+    yes_if names them), not the substitute-pay or student-transport entries the words resemble."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"case-{then}")
+    assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.item.english_test_fee"
+    again = dialog.handle_text(chat, then).to_json()
+    assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(ruled), again
+
+
+def test_a_cost_named_after_a_rule_is_its_own_question(knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "cost-named")
+    dialog.handle_text(chat, "can I claim my TOEIC fee?")
+    assert dialog.handle_text(chat, "what about substitute pay?").to_json()["intent"] == "moe.item.substitute_fee"
