@@ -298,8 +298,25 @@ def decide(
     slots = u.slots
     if school.get("level") and slots.level is None:
         slots = replace(slots, level=str(school["level"]))
-    answer = engine.answer_to(u, slots, lang=lang)
+    answer = _for_the_item_named(engine.answer_to(u, slots, lang=lang), u, slots, engine, rules, lang)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _for_the_item_named(
+    answer: Answer, u: Understanding, slots: Slots, engine: Engine, rules: FundingRules, lang: str
+) -> Answer:
+    """An item the question names weighs more than its likeness to another item's phrasings:
+    「代課費可以報嗎」 is answered from the substitute-fee entry, not the language-study one its
+    「可以報嗎」 resembles; with no entry of that item among the closest, the bot asks back."""
+    if not answer.confident or u.item is None or answer.intent is None:
+        return answer
+    named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)
+    if rules.match_item(engine.item_words(answer.intent)) in {None, *named}:
+        return answer
+    for ranked in engine.matcher.rank(u.matching or u.normalised, slots, negated=u.negated)[:5]:
+        if rules.match_item(engine.item_words(ranked.entry.id)) in named:
+            return engine.answer_entry(ranked.entry.id, lang, slots)
+    return answer
 
 
 def _with_school(query: Query, u: Understanding, school: dict[str, Any]) -> Query:

@@ -360,6 +360,11 @@ class FundingRules:
         norm = keyword_form(text)
         return next((key for key, words in self._item_words if words.search(norm)), None)
 
+    def items_in(self, text: str) -> set[str]:
+        """The keys of every item one of whose keywords is in `text`."""
+        norm = keyword_form(text)
+        return {key for key, words in self._item_words if words.search(norm)}
+
     @cached_property
     def _item_words(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
         """Each item's key and its keywords as one regex, in file order (read on every message)."""

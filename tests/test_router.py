@@ -148,6 +148,8 @@ ROWS = [
     row("膳費一餐 after a ceiling", Row("膳費一餐多少錢", ANSWER, MODE1_20, entry="moe.item.meals")),
     row("膳費 3餐 after a ceiling", Row("那膳費3餐呢", ANSWER, MODE1_20, entry="moe.item.meals")),
     row("a knowledge question, no topic", Row("部領可以用在哪些領域？", ANSWER, entry="moe.pl.application")),
+    # the item named outweighs another item's likeness (「可以報嗎」 resembles language study's phrasings)
+    row("代課費可以報嗎 is the substitute fee", Row("代課費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
     # the school's facts fill a ceiling question that states none
     row("the school's facts fill a ceiling", Row("補助上限多少", COMPUTE, None, SCHOOL, facts=SCHOOL, context=SCHOOL)),
     row(
