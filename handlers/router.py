@@ -302,6 +302,15 @@ def decide(
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
 
 
+def _names(u: Understanding, entry_id: str | None, engine: Engine, rules: FundingRules) -> bool:
+    """Whether the message names the entry: one of its keywords, or the budget item it is about
+    (「那代課費呢」 names the substitute-fee entry, whose keyword is 代課鐘點費)."""
+    if engine.names_topic(u, entry_id):
+        return True
+    item = rules.match_item(engine.item_words(entry_id)) if entry_id else None
+    return item is not None and item in rules.items_in(u.normalised)
+
+
 def _for_the_item_named(
     answer: Answer, u: Understanding, slots: Slots, engine: Engine, rules: FundingRules, lang: str
 ) -> Answer:
@@ -374,7 +383,7 @@ def _follow_up(
             if item is not None:
                 return Decision(COMPUTE, query=item)
             if elliptical:
-                decision = _entry_follow_up(u, earlier, engine, lang)
+                decision = _entry_follow_up(u, earlier, engine, rules, lang)
                 if decision is not None:
                     return decision
     return None
@@ -521,7 +530,7 @@ def _without_contrasts(earlier: str, now: str) -> str:
     return earlier
 
 
-def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) -> Decision | None:
+def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules, lang: str) -> Decision | None:
     """A follow-up on a knowledge-base answer: 「那111呢」「國中呢」 ask the same entry for other
     slots; 「那姊妹校 110學年度呢」 names a topic of its own, answered with the slots carried over;
     「這是國小還是國中在做的」「要送給誰」 read with the last question."""
@@ -546,7 +555,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, lang: str) 
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
-    if own.confident and engine.names_topic(u, own.intent):
+    if own.confident and _names(u, own.intent, engine, rules):
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
     named = engine.named_entry(u, _slots_from(merged)) if (u.correction or u.follow_up) else None
     if named is not None and named != topic.entry:

@@ -132,8 +132,12 @@ def test_a_case_the_last_rule_names_stays_with_that_rule(knowledge, first, then,
     assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(ruled), again
 
 
-def test_a_cost_named_after_a_rule_is_its_own_question(knowledge) -> None:
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [("can I claim my TOEIC fee?", "what about substitute pay?"), ("英檢報名費可以報嗎", "那代課費呢")],
+)
+def test_a_cost_named_after_a_rule_is_its_own_question(knowledge, first, then) -> None:
     dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "cost-named")
-    dialog.handle_text(chat, "can I claim my TOEIC fee?")
-    assert dialog.handle_text(chat, "what about substitute pay?").to_json()["intent"] == "moe.item.substitute_fee"
+    chat = ChatRef("test", f"cost-named-{then}")
+    dialog.handle_text(chat, first)
+    assert dialog.handle_text(chat, then).to_json()["intent"] == "moe.item.substitute_fee"
