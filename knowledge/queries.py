@@ -49,6 +49,8 @@ _MATERIALS = r"教學材料|teaching materials?"
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
+_ROUND_TRIP = r"來回|往返|round.?trip|both ways|return"
+_ROUND_TRIP_SUM = r"(?:來回|往返)(?:共|總共|一共|合計|要|是)?\s*\d|round.?trip (?:of |is |costs? )?(?:nt\$)?\s*\d|\d[\d,]*\s*(?:nt\$)?\s*(?:for the |for a )?round.?trip"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
 _ENGLISH_TEST = r"英檢|報名費|english test|toeic|gept|ielts|toefl"
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
@@ -149,7 +151,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "per_unit": True if any(a.per_unit and a.value in amounts_of(u) for a in u.figures.labelled) else None,
         # 「一班一節」 "per class per period": the rate, for one class
         "classes": 1 if has(u, r"1\s*班\s*(?:每\s*)?1\s*節|per class per period") else u.slots.classes,
-        "round_trip": True if has(u, r"來回|往返|round.?trip|both ways|return") else None,
+        # 「單程1500 來回」 is two fares; 「來回3000」 "3,000 round trip" is one sum
+        "round_trip": True if has(u, _ROUND_TRIP) and not has(u, _ROUND_TRIP_SUM) else None,
         "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
         # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
         "per_occasion": (
@@ -469,19 +472,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     named = named_item(u)
     if named is None:
         return None
-    needs = {
-        "lecture_fee": ("periods", "hours", "amounts"),
-        "consultation_fee": ("hours", "amounts", "half_day", "full_day"),
-        "attendance_fee": ("people", "occasions", "amounts"),
-        "meals": ("people", "amounts", "days", "full_day", "half_day"),
-        "lodging": ("people", "nights", "days", "amounts"),
-        "teaching_materials": ("classes", "amounts", "periods"),
-        "language_study": ("people", "semesters", "amounts"),
-        "data_collection": ("amounts",),
-        "travel": ("amounts",),
-        "substitute_fee": ("amounts",),
-    }[named]
-    if not any(inputs.get(k) is not None for k in needs):
+    if not any(inputs.get(k) is not None for k in _NEEDS[named]):
         return None
     if named == "teaching_materials" and "periods" not in inputs and "amounts" not in inputs:
         # 「模式二 6班 2個領域 教學材料費最多多少」: the class count is the school's, and the cap is
@@ -489,6 +480,20 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return Query(ITEM, item=named, facts=facts_of(u), inputs=inputs)
     return Query(ITEM, item=named, inputs=inputs)
 
+
+# What an item's computation needs, one of: without any, the rule itself answers (「交通費呢」).
+_NEEDS = {
+    "lecture_fee": ("periods", "hours", "amounts"),
+    "consultation_fee": ("hours", "amounts", "half_day", "full_day"),
+    "attendance_fee": ("people", "occasions", "amounts"),
+    "meals": ("people", "amounts", "days", "full_day", "half_day"),
+    "lodging": ("people", "nights", "days", "amounts"),
+    "teaching_materials": ("classes", "amounts", "periods"),
+    "language_study": ("people", "semesters", "amounts"),
+    "data_collection": ("amounts",),
+    "travel": ("amounts",),
+    "substitute_fee": ("amounts",),
+}
 
 _CALCULATED = (
     "substitute_fee",
@@ -797,6 +802,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     if switch is not None and switch != previous.item:
         keep = ("people", "days", "nights", "full_day", "half_day")
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
+        if switch in _NEEDS and not any(merged.get(k) is not None for k in _NEEDS[switch]):
+            return None  # 「交通費呢」 after lodging: nothing to compute travel from, its rule answers
     if "amounts" in inputs:
         if previous.item == "teaching_materials" and inputs.get("per_unit") and not previous.inputs.get("per_unit"):
             # 「每班每節800元 這樣會超嗎」 after 「學生奠基編30萬」: that total stays the cap's base

@@ -196,6 +196,10 @@ TABLE = [
         100_000,  # 500,000 × 20%
     ),
     row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
+    # 附件3 交通費 覈實報支: a fare each way doubles for the round trip, a round-trip sum does not
+    row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
+    row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
+    row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
     row(  # 5 × 20 × 800 = 80,000 is over 300,000 × 20%: the working's ×800 is not a price asked about
         "materials-zh-over-share", "教學材料 5班×每班20節×800=80000 學生奠基共30萬 可以嗎", ZH, 60_000, OVER
     ),

@@ -15,7 +15,7 @@ import pytest
 from bot.wiring import Knowledge
 from handlers.memory import Topic
 from handlers.router import ANSWER, COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, decide
-from knowledge.queries import CAPITAL, CEILING, Query
+from knowledge.queries import CAPITAL, CEILING, ITEM, Query
 
 KEY_FACTS = ("mode", "classes", "domains", "branch")
 NOT_COVERED = "<not in the plans>"  # an `entry` expectation: an honest "the plans do not say"
@@ -145,6 +145,15 @@ ROWS = [
     ),
     row("a new knowledge question", Row("結案要什麼時候交？", ANSWER, MODE1_20, entry="moe.closeout")),
     # a number of an item named (one meal, two nights) is not a class count for the last ceiling
+    row(
+        "交通費呢 after lodging: nothing to compute travel from, its rule answers",
+        Row(
+            "交通費呢",
+            ANSWER,
+            Topic(query=Query(ITEM, item="lodging", inputs={"nights": 1}), at=1000.0, lang="zh"),
+            entry="moe.item.travel",
+        ),
+    ),
     row("膳費一餐 after a ceiling", Row("膳費一餐多少錢", ANSWER, MODE1_20, entry="moe.item.meals")),
     row("膳費 3餐 after a ceiling", Row("那膳費3餐呢", ANSWER, MODE1_20, entry="moe.item.meals")),
     row("a knowledge question, no topic", Row("部領可以用在哪些領域？", ANSWER, entry="moe.pl.application")),
