@@ -597,6 +597,8 @@ def focus_of(u: Understanding) -> str | None:
             r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
         ),
         ("capital", r"資本門|capital|equipment"),
+        # 「部領教師費可以挪多少到生活化」: how much may move, not the teacher-support amount
+        ("transfer", r"挪|併入|並入|調到|調入|轉到|轉入|移到|移入|\b(?:move|moved|moving|transfer|shift)\b"),
         # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
         (
             "pd_teacher",
@@ -609,7 +611,6 @@ def focus_of(u: Understanding) -> str | None:
             r"students?'? ?(?:foundation|funding|part|budget|money|side|部分)",
         ),
         ("open_classroom", r"觀課|open classroom"),
-        ("transfer", r"挪|併入|調到|move"),
     ):
         if has(u, pattern):
             return focus
@@ -642,15 +643,19 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
+    focus = focus_of(u)
+    if focus == "transfer" and not has(u, _TEACHER_SUPPORT + "|" + _PARTIAL):
+        focus = None  # moving something else (「可以挪到下學期嗎」)
     if (
-        focus_of(u) in ("pd_teacher", "pd_student", "partial_domains")
+        focus in ("pd_teacher", "pd_student", "partial_domains", "transfer")
         and not amounts_of(u)
         and (
             has(u, _AMOUNT_ASKED)
             or has(u, r"^那?.{0,10}(?:費|費用|經費)\s*呢$|^(?:and|what about) .{0,40}(?:funding|money|budget)$")
         )
     ):
-        # 「教師專業支持費用最多多少」「那教師專業支持費呢」: a part of the ceiling, which needs the school's facts
+        # 「教師專業支持費用最多多少」「那教師專業支持費呢」「教師專業支持能挪多少到生活化」: a part of the
+        # ceiling, which needs the school's facts
         return True
     ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling")
     return ceiling_asked and has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap")

@@ -572,6 +572,22 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("模式二 12班 1個領域 最多多少", 1_150_000),  # 15萬 + 60萬 + 40萬
+            # 附件2 模式二 三: at most 30% of teacher support may move: 60萬 × 30%, not the 60萬 itself
+            Step("部領教師費可以挪多少到生活化", 180_000, carried="12 班"),
+        ),
+        id="zh-how-much-teacher-support-may-move",
+    ),
+    pytest.param(
+        (
+            Step("我們國中7班 模式二 一個領域", 750_000),
+            Step("部領資本門上限", 60_000, carried="7 班"),  # (40萬 + 20萬) × 10%
+            Step("教師專業支持能挪多少到生活化", 120_000, carried="7 班"),  # 40萬 × 30%, after a capital cap
+        ),
+        id="zh-transfer-after-a-capital-cap",
+    ),
+    pytest.param(
+        (
             Step("我們20班做模式一最多補助多少？", 250_000, ("模式一", "20 班")),  # 13-35 班: 25萬
             # 20 班: 1 domain (16+) and 2 domains (10+) both 120萬, + 15萬
             Step("模式二呢", 1_350_000, ("模式二", "20 班"), carried="20 班"),
