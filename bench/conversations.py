@@ -51,7 +51,8 @@ _NO = re.compile(r"^\W*(?:不可以|不行|不符合|超過|超出|來不及|否
 # A reply that says the plans do not give what was asked.
 _SAYS_SILENT = re.compile(
     r"計畫(?:本身)?(?:沒有|未)(?:寫|列|規定|提|訂)|都沒有規定這件事|plan(?:s)? (?:gives?|give|lists?|sets?) no|"
-    r"(?:plan|plans) (?:does|do) not (?:say|give|list|set)|no (?:test )?scores|neither plan"
+    r"(?:plan|plans) (?:does|do) not (?:say|give|list|set)|no (?:test )?scores|neither plan|"
+    r"計畫期程沒有涵蓋|(?:plan|plans|period) (?:does|do) not cover"
 )
 
 Ask = Callable[[str, str], dict[str, Any]]  # (chat id, text) -> the reply's JSON

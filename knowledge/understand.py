@@ -283,7 +283,7 @@ def understand(
         alternatives=_alternatives(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
-        asks_permission=not asks_amount and asks_permission(normalised),
+        asks_permission=not asks_amount and _asks_permission_in_a_clause(reading.cleaned, normalised, normalize),
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
 
@@ -291,6 +291,18 @@ def understand(
 def asks_permission(normalised: str) -> bool:
     """Whether a normalised text asks if something is allowed (「可以同時申請嗎」), not how much or which."""
     return _PERMISSION.search(normalised) is not None and _WH_QUESTION.search(normalised) is None
+
+
+_CLAUSE_END = re.compile(r"[?？!！。；;]+")
+
+
+def _asks_permission_in_a_clause(text: str, normalised: str, normalize: Normalizer) -> bool:
+    """「國立學校也能申請嗎？要交給誰」 "Can national schools apply? Who do they send it to?": a
+    yes-or-no question beside a question of another kind is still asked."""
+    if asks_permission(normalised):
+        return True
+    clauses = [clause for clause in _CLAUSE_END.split(text) if clause.strip()]
+    return len(clauses) > 1 and any(asks_permission(normalize(clause)) for clause in clauses)
 
 
 def follows_permission(u: Understanding, earlier: str) -> bool:
