@@ -316,7 +316,9 @@ def _for_the_item_named(
 ) -> Answer:
     """An item the question names weighs more than its likeness to another item's phrasings:
     「代課費可以報嗎」 is answered from the substitute-fee entry, not the language-study one its
-    「可以報嗎」 resembles; with no entry of that item among the closest, the bot asks back."""
+    「可以報嗎」 resembles; with no entry of that item among the closest, the answer stays. (Doing
+    the same for an unsure answer, 「雜支最多可以編多少」, was tried: it made more confident-but-wrong
+    answers than right ones on the question sets.)"""
     if not answer.confident or u.item is None or answer.intent is None:
         return answer
     named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)

@@ -159,6 +159,16 @@ ROWS = [
     row("a knowledge question, no topic", Row("部領可以用在哪些領域？", ANSWER, entry="moe.pl.application")),
     # the item named outweighs another item's likeness (「可以報嗎」 resembles language study's phrasings)
     row("代課費可以報嗎 is the substitute fee", Row("代課費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
+    # typing slips cost nothing (synonyms.yaml `typos`)
+    row("鐘典費 is 鐘點費", Row("老師去研習 代課的鐘典費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
+    row(
+        "clases is classes",
+        Row(
+            "mode 2, 2 domains, our school only has 7 clases. max?",
+            COMPUTE,
+            facts={"mode": 2, "classes": 7, "domains": 2},
+        ),
+    ),
     # the school's facts fill a ceiling question that states none
     row("the school's facts fill a ceiling", Row("補助上限多少", COMPUTE, None, SCHOOL, facts=SCHOOL, context=SCHOOL)),
     row(
