@@ -68,6 +68,7 @@ _KNOWLEDGE = (
 )
 _AMOUNT_ASKED = r"多少|最多|最高|上限|幾萬|how much|\bmax|\bcap\b|at most|most we"
 _LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
+_LECTURE_WORDS = r"講師|教授|專家|學者|講者|lecturers?|speakers?|experts?|professors?|\bprofs?\b"
 _LECTURERS = re.compile(
     r"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{0,4}?)(?:講師|教授|專家|學者|講者)|"
     r"(\d+)\s*(?:external |internal |outside |guest )?(?:lecturers?|speakers?|experts?|professors?)\b"
@@ -127,13 +128,18 @@ def _people(u: Understanding) -> int | None:
     return counts.people
 
 
+def _both_lecturers(u: Understanding) -> int | None:
+    """「兩位都是教授」 "both are university profs": two lecturers."""
+    return 2 if has(u, r"\bboth\b|(?:2|兩)(?:位|個)都") and has(u, _LECTURE_WORDS) else None
+
+
 def _item_inputs(u: Understanding) -> dict[str, Any]:
     """Everything an item calculator may need, as plain values."""
     c = u.figures.counts
     lecturers = _LECTURERS.search(u.normalised)
     inputs: dict[str, Any] = {
         "people": _people(u),
-        "lecturers": int(next(g for g in lecturers.groups() if g)) if lecturers else None,
+        "lecturers": int(next(g for g in lecturers.groups() if g)) if lecturers else _both_lecturers(u),
         "days": c.days,
         "meals": c.meals,
         "nights": c.nights,
@@ -795,6 +801,13 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
         switch = "equipment"
     lecturer = previous.item == "lecture_fee" and _lecturer(u) is not None
+    if (
+        previous.item == "lecture_fee"
+        and switch in (None, "lecture_fee")
+        and inputs.get("people")
+        and not inputs.get("lecturers")
+    ):
+        inputs["lecturers"] = inputs.pop("people")  # 「如果請2位呢」 after a lecture fee: two lecturers
     if switch is None and not (inputs.keys() - {"asks"}) and not lecturer:
         return None
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()

@@ -197,6 +197,7 @@ TABLE = [
     ),
     row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
     # 附件3 交通費 覈實報支: a fare each way doubles for the round trip, a round-trip sum does not
+    row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
@@ -570,6 +571,14 @@ class Step:
 
 
 FOLLOW_UPS = [
+    pytest.param(
+        (
+            Step("外聘講師3節 多少", 6_000),  # 3 × 2,000
+            Step("如果請2位呢", 12_000),  # a count after a lecture fee is of lecturers: 2 × 3 × 2,000
+            Step("那內聘呢", 6_000),  # 2 × 3 × 1,000
+        ),
+        id="zh-lecture-fee-two-lecturers",
+    ),
     pytest.param(
         (
             Step("模式二 12班 1個領域 最多多少", 1_150_000),  # 15萬 + 60萬 + 40萬
