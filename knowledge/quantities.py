@@ -147,6 +147,8 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "occasions": re.compile(r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b)"),
     "months": re.compile(r"(\d+)\s*(?:個)?\s*(?:月(?!\s*\d)|months?\b)"),
 }
+# "lunch only for 25?": a number of people with the word left out, at the end of a clause
+_FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
 _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
 _WHOLE_YEAR = re.compile(
     r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
@@ -308,6 +310,8 @@ def _read_counts(text: str) -> Counts:
     if values["semesters"] is None and _WHOLE_YEAR.search(text):
         values["semesters"] = 2
     groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
+    if values["people"] is None and (served := _first(_FOR_SOME, text)) is not None:
+        values["people"] = int(served)
     return Counts(
         people=_int(values["people"]),
         days=_int(values["days"]),

@@ -573,6 +573,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("We have 30 teachers at a full-day workshop. Max for meals?", 10_200),  # 30 × 340
+            Step("and if it's half a day?", 3_600),  # 30 × 120
+            Step("what about lunch only for 25?", 3_000),  # "for 25": 25 people × 120
+        ),
+        id="en-meals-for-a-number-of-people",
+    ),
+    pytest.param(
+        (
             Step("外聘講師3節 多少", 6_000),  # 3 × 2,000
             Step("如果請2位呢", 12_000),  # a count after a lecture fee is of lecturers: 2 × 3 × 2,000
             Step("那內聘呢", 6_000),  # 2 × 3 × 1,000
