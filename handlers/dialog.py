@@ -340,7 +340,9 @@ class Dialog:
         answer = self.engine.answer_to(u, _slots(slots) if slots else None)
         if answer.confident:
             return answer.intent
-        named = result.title.zh if isinstance(result, Figure) and result.title is not None else None
+        named = None
+        if isinstance(result, (Figure, DateFigure)) and result.title is not None:
+            named = result.title.zh
         if isinstance(result, tuple):  # a verdict: what was checked (「減課每週 6 節（模式二，主要負責人）」)
             named = result[1].zh
         if named is None:

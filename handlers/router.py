@@ -31,11 +31,13 @@ from knowledge.funding_rules import FundingRules
 from knowledge.queries import (
     CAPITAL,
     CEILING,
+    CLOSEOUT,
     ITEM,
     SCHOOL_YEAR,
     SHARE,
     VERDICT,
     Query,
+    files_on_a_date,
     named_item,
     query_for,
     revise,
@@ -261,8 +263,10 @@ def decide(
     if share is not None:
         return Decision(COMPUTE, query=share, context=dict(share.facts))
 
-    # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one)
-    if topic is not None and (elliptical or short or facts_only):
+    # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one); a date
+    # filed after a close-out deadline (「縣府如果10/5才送 算準時嗎」) is checked against it
+    filed = topic is not None and topic.query is not None and topic.query.kind == CLOSEOUT and files_on_a_date(u)
+    if topic is not None and (elliptical or short or facts_only or (filed and len(u.figures.dates) == 1)):
         decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical or short, school)
         if decision is not None:
             return decision

@@ -119,6 +119,7 @@ class DateFigure:
     source: tuple[str, str] = ("", "")
     ok: bool | None = None  # a filing date given: True when it is in time
     days_left: int | None = None  # from today to the date (negative: that many days ago)
+    title: Bilingual | None = None  # what the date is (「核結期限」), naming the rule's entry
 
 
 @dataclass(frozen=True)
@@ -564,6 +565,7 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
         plan.closeout_source,
         ok,
         days_left=(due - today).days,
+        title=both("核結期限", "close-out deadline"),
     )
 
 

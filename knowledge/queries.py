@@ -700,6 +700,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
     amounts = amounts_of(u)
     if previous.kind == CLOSEOUT and len(u.figures.dates) == 1:
+        if files_on_a_date(u):
+            # 「那9月28號送到呢」「縣府如果10/5才送 算準時嗎」: the same deadline, a filing date checked
+            return replace(previous, inputs={"end": previous.inputs["end"], "filed": _date_json(u, 0)})
         # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
         return replace(previous, inputs={"end": _date_json(u, 0)})
     if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
@@ -731,6 +734,19 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             return replace(previous, inputs={key: _date_json(u, 0)})
         return replace(previous, kind=SCHOOL_YEAR, inputs={"year": u.slots.year})
     return None
+
+
+_FILED = (
+    r"送|報|交|繳|提交|準時|來得及|趕得上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend\b|\bsent\b|"
+    r"in time|on time|\blate\b"
+)
+_PERIOD_END = r"執行期間|核定期間|期間|結束|到期|屆滿|延|\bends?\b|extend|period"
+
+
+def files_on_a_date(u: Understanding) -> bool:
+    """Whether a date the message gives is when something is filed (「9月28號送到呢」 "if we submit
+    on 10/5"), not when the approved period ends."""
+    return has(u, _FILED) and not has(u, _PERIOD_END)
 
 
 def lone_number(u: Understanding) -> int | None:

@@ -1228,3 +1228,29 @@ def test_details_gives_the_full_breakdown(dialog: Dialog, question: str, lang: s
     for line in parts:
         assert re.search(r"附件\s?\d|Annex \d", line), f"a part without its section: {line!r}\n{shown}"
     assert len(parts) > sum(bool(re.search(r"附件\s?\d|Annex \d", line)) for line in short), shown
+
+
+@pytest.mark.parametrize(
+    ("deadline", "filed", "in_time"),
+    [
+        ("我們縣核定執行期間到116年7月31日，縣府最晚哪天要報核結", "縣府如果10/5才送 算準時嗎", False),
+        ("我們縣核定執行期間到116年7月31日，縣府最晚哪天要報核結", "那9月28號送到呢", True),
+        (
+            "Our approved period ends on July 31, 2027. When is the close-out due?",
+            "what if the county files on Oct 3?",
+            False,
+        ),
+    ],
+)
+def test_a_filing_date_after_a_close_out_is_checked_against_that_deadline(
+    dialog: Dialog, deadline: str, filed: str, in_time: bool
+) -> None:
+    """A date that something is sent on (送, 報, files) after the close-out deadline is checked
+    against it, not taken as a new end of the period (2027-07-31 + 2 months = 2027-09-30)."""
+    chat = ChatRef("test", f"filed-{next(_chats)}")
+    dialog.handle_text(chat, deadline)
+    reply = dialog.handle_text(chat, filed)
+    head = first_line(reply)
+    assert reply.route == "calculation" and reply.intent == "moe.closeout", reply.text
+    assert date(2027, 9, 30) in dates_in(head), reply.text
+    assert head.startswith(YES if in_time else NO), reply.text
