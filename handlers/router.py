@@ -189,6 +189,9 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
     """A ceiling or capital question missing school facts takes them from `school`: what the chat
     told, or the facts of the ceiling a capital question follows."""
+    if query.kind == VERDICT and query.item == "teaching_load" and "mode" not in query.facts and school.get("mode"):
+        # 「另一位也想減6節 可以嗎」: the reduction allowed depends on the school's mode
+        return replace(query, facts=dict(query.facts) | {"mode": school["mode"]}), {"mode": school["mode"]}
     if query.kind not in (CEILING, CAPITAL) or not school:
         return query, {}
     # a capital cap with no amount given is a share of the school's ceiling (「申請滿額的話」)
@@ -295,7 +298,10 @@ def decide(
             if carried:
                 filled, used = _fill_from_school(from_topic, school)
                 return Decision(COMPUTE, query=filled, context=carried | used)
-        filled, used = _fill_from_school(fresh, school)
+        known = school
+        if topic is not None and topic.slots.get("mode") and "mode" not in school and fresh.kind == VERDICT:
+            known = school | {"mode": topic.slots["mode"]}  # 「模式二 我是總召 可以減幾節」 then 「另一位也想減6節」
+        filled, used = _fill_from_school(fresh, known)
         return Decision(COMPUTE, query=filled, context=used)
 
     # 6–8. the knowledge base
@@ -485,7 +491,9 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
         return None
     item = rules.match_item(engine.item_words(entry.id))
     if item is None:
-        return None
+        # 「另一位副召也想減6節 可以嗎」 after the teaching-load rule: a check of that rule, read with its title
+        query = query_for(replace(u, normalised=f"{engine.title_words(entry.id)} {u.normalised}"), rules)
+        return query if query is not None and query.kind == VERDICT else None
     item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
     query = query_for(replace(u, item=item), rules)
     if query is not None and query.item == item:

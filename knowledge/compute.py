@@ -1059,10 +1059,11 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     text = str(i.get("text", ""))
     if query.item == "teaching_load":
         periods = int(i["periods"])
-        lead = re.search(r"主要負責|負責人|總負責|總召|召集人|lead|coordinator", text) is not None
+        lead = re.search(r"主要負責|負責人|總負責|總召|副召|召集人|lead|coordinator", text) is not None
         mode = int(query.facts.get("mode") or (2 if lead else 1))
-        # the text is normalised: 「兩位」 is written 2位
-        people = 2 if re.search(r"2位|2個|2人|都減|both|2 of us|each of", text) else 1
+        # the text is normalised: 「兩位」 is written 2位; 「副召也想減6節」 "my co-lead wants 6 too" is a second lead
+        second = re.search(r"也|另一位|另外一位|\btoo\b|\balso\b|another|as well|co-?lead|副召", text) is not None
+        people = 2 if re.search(r"2位|2個|2人|都減|both|2 of us|each of", text) or (lead and second) else 1
         return teaching_load_check(rules, mode, periods, lead, people), both(
             f"減課每週 {periods} 節（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）",
             f"Teaching-load reduction of {periods} periods a week (mode {mode}{', lead person' if lead else ''})",

@@ -1254,3 +1254,26 @@ def test_a_filing_date_after_a_close_out_is_checked_against_that_deadline(
     assert reply.route == "calculation" and reply.intent == "moe.closeout", reply.text
     assert date(2027, 9, 30) in dates_in(head), reply.text
     assert head.startswith(YES if in_time else NO), reply.text
+
+
+@pytest.mark.parametrize(
+    ("rule", "check"),
+    [
+        ("模式二 我是計畫總召 可以減幾節", "另一位副召也想減6節 可以嗎"),
+        (
+            "We're in Mode 2 and I lead the whole project. How many periods a week can my load be cut?",
+            "my co-lead wants the same 6 periods too. is that ok?",
+        ),
+    ],
+)
+def test_a_second_lead_after_the_teaching_load_rule_is_checked_in_the_modes_terms(
+    dialog: Dialog, rule: str, check: str
+) -> None:
+    """附件3 減課: in mode 2 one lead may have 6 periods a week, 以 1 人為限; a second lead asking the
+    same after the rule was answered is a check of that rule, in the mode the chat gave (模式二)."""
+    chat = ChatRef("test", f"second-lead-{next(_chats)}")
+    assert dialog.handle_text(chat, rule).intent == "moe.teaching_load"
+    reply = dialog.handle_text(chat, check)
+    head = first_line(reply)
+    assert reply.route == "calculation" and head.startswith((*NO, "No:")), reply.text
+    assert "模式二" in head or "mode 2" in head, reply.text
