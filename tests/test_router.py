@@ -144,6 +144,15 @@ ROWS = [
         ),
     ),
     row("a new knowledge question", Row("結案要什麼時候交？", ANSWER, MODE1_20, entry="moe.closeout")),
+    row(
+        "an entry named that rules on the case outranks the last rule's exception",
+        Row(
+            "那資本門可以合併嗎",
+            ANSWER,
+            entry("moe.cap.no_pooling", "生活化的經常門沒用完可以挪去部領用嗎"),
+            entry="moe.cap.capital_pooling",
+        ),
+    ),
     # a number of an item named (one meal, two nights) is not a class count for the last ceiling
     row(
         "交通費呢 after lodging: nothing to compute travel from, its rule answers",
