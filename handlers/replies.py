@@ -236,6 +236,11 @@ def _focus_line(answer: CeilingAnswer, lang: str) -> str | None:
     if focus in _FOCUS and result.amount(focus):
         name = _FOCUS[focus][0 if zh else 1]
         amount = money(result.part_ceiling(focus), lang)  # campus life with a branch: 15萬 + 5萬
+        if not zh and focus in ("pd_teacher", "pd_student") and result.partial_domains:
+            # the plan's subtotal beside its part (「120 萬元(教師 70 萬元+學生 50 萬元)」), as the
+            # Chinese ceiling line states it
+            whole = money(result.partial_domains, lang)
+            return f"{title}: {name} at most {amount} (of {whole} for partial domains)"
         return f"{title}：{name}最多 {amount}" if zh else f"{title}: {name} at most {amount}"
     if focus == "capital":
         caps = ("；" if zh else "; ").join(

@@ -573,6 +573,16 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("mode 2 with 2 domains and 7 classes: max funding?", 1_150_000),  # 15萬 + 60萬 + 40萬
+            # the part asked, beside the plan's partial-domain subtotal 100萬 (教師 60萬 + 學生 40萬)
+            Step("how much of that goes to the teachers side", 600_000, ("NT$1,000,000",), carried="7 classes"),
+            # the part asked stays when a follow-up restates the mode its facts imply (1 domain: mode 2)
+            Step("and a bigger school with 16 classes doing only one subject?", 700_000, ("NT$1,200,000",)),
+        ),
+        id="en-teacher-part-kept-with-its-subtotal",
+    ),
+    pytest.param(
+        (
             Step("We have 30 teachers at a full-day workshop. Max for meals?", 10_200),  # 30 × 340
             Step("and if it's half a day?", 3_600),  # 30 × 120
             Step("what about lunch only for 25?", 3_000),  # "for 25": 25 people × 120
