@@ -529,7 +529,7 @@ def verdict_text(verdict: Verdict, what: Bilingual, lang: str) -> str:
         said = (
             "No"
             if not verdict.ok
-            else "Over a limit written 「…為原則」, allowed only with a stated reason"
+            else 'Over a limit set "as a rule", allowed only with a stated reason'
             if verdict.problems
             else "Yes"
         )

@@ -298,8 +298,11 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         and not priced_devices
     ):
         return None  # a device's unit price: the equipment rules
-    if has(
-        u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門|go (?:in|under|into) capital"
+    # 「可以編在資本門嗎」 "can we put a tablet costing 18,000 under capital?": which side a device
+    # goes on (not "the most we can put into capital", an amount)
+    goes_under = r"\b(?:put|go|goes|claim|budget|list|count)\b.{0,40}\b(?:under|into|in|as) 資本門"
+    if has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門") or (
+        has(u, goes_under) and not has(u, _AMOUNT_ASKED)
     ):
         return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
     amounts = _labelled(u)
@@ -810,6 +813,12 @@ def _retaken_test(previous: Query, u: Understanding) -> Query | None:
     return replace(previous, inputs=dict(previous.inputs) | {"text": f"{before} {said}"})
 
 
+# "a speaker", "an amplifier": a thing named with an article (not "a total", "a unit price")
+_ANOTHER_THING = re.compile(
+    r"\b(?:a|an)\s+(?!(?:few|bit|lot|total|unit|price|new|second|third|month|year|day|week|teacher|school)\b)[a-z]{3,}"
+)
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     retaken = _retaken_test(previous, u)
     if retaken is not None:
@@ -818,6 +827,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
         switch = "equipment"
+    if previous.item == "equipment" and switch is None and amounts_of(u) and _ANOTHER_THING.search(u.normalised):
+        # "and a speaker for 8000" after a laptop: a device the rules do not name, not the laptop again
+        return replace(previous, kind=VERDICT, inputs=dict(previous.inputs) | inputs | {"text": u.normalised})
     lecturer = previous.item == "lecture_fee" and _lecturer(u) is not None
     if (
         previous.item == "lecture_fee"

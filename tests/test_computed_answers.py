@@ -197,6 +197,8 @@ TABLE = [
     ),
     row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
     # 附件3 交通費 覈實報支: a fare each way doubles for the round trip, a round-trip sum does not
+    # 附件3 設備費: which side a device goes on; a tablet's unit price is 1萬5,000 as a rule
+    row("equip-en-tablet-under-capital", "can we put a tablet costing NT$18,000 under capital?", EN, 15_000, OVER),
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
@@ -1287,3 +1289,13 @@ def test_a_second_lead_after_the_teaching_load_rule_is_checked_in_the_modes_term
     head = first_line(reply)
     assert reply.route == "calculation" and head.startswith((*NO, "No:")), reply.text
     assert "模式二" in head or "mode 2" in head, reply.text
+
+
+def test_a_device_the_rules_do_not_name_is_not_the_one_before(dialog: Dialog) -> None:
+    """ "and a speaker for 8000" after a laptop's price is checked as equipment (under 1萬: 經常門),
+    not as the laptop at 8,000."""
+    chat = ChatRef("test", f"speaker-{next(_chats)}")
+    dialog.handle_text(chat, "what about a laptop at 29,500, can it go under capital?")
+    reply = dialog.handle_text(chat, "and a speaker for 8000 — can that go under capital?")
+    assert reply.route == "calculation" and first_line(reply).startswith("No"), reply.text
+    assert "Laptop" not in reply.text and "10,000" in reply.text, reply.text
