@@ -611,7 +611,7 @@ def focus_of(u: Understanding) -> str | None:
         # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
         (
             "pd_teacher",
-            r"教師專業支持|[教老]師的?(?:部分|那塊|那邊|那部分)|教師的|教師費|[教老]師呢|"
+            r"[教老]師專業支持|[教老]師的?(?:部分|那塊|那邊|那部分)|教師的|教師費|[教老]師呢|"
             r"teachers?'? ?(?:support|funding|part|budget|money|side|部分)",
         ),
         (

@@ -105,6 +105,10 @@ ROWS = [
         "不是，我是問模式二 keeps the classes",
         Row("不是，我是問模式二", COMPUTE, MODE1_13, facts={"mode": 2, "classes": 13}, context={"classes": 13}),
     ),
+    row(
+        "其中老師專業支持 is the teacher part of the last ceiling",
+        Row("其中老師專業支持是多少", COMPUTE, MODE2_13_2, facts={"mode": 2, "classes": 13, "domains": 2}),
+    ),
     row("a lone 13 after a ceiling", Row("13", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 13})),
     row(
         "what about 13 classes?",
