@@ -31,6 +31,15 @@ _SINGLE_DOMAIN = re.compile(r"單一?領?域|only one domain|single domain|one d
 # A class count as written, negative or absurd included (the calculators refuse those with a
 # reason); a decimal such as 2.5班 is not read as a count at all.
 # 「一班一節可以報多少」「1 班 1 節」 is a rate per class and period, not a class count
+# Domains named by their subjects after "only": 「只做體育」「就上藝術跟健體」 "just do PE"
+_SUBJECT = re.compile(
+    r"健康與體育|健體|體育|藝術|音樂|美術|視覺藝術|表演藝術|自然科學|自然|科技|數學|社會|綜合活動|綜合|生活課程|"
+    r"\b(?:pe|p\.e\.|physical education|arts?|music|science|maths?|technology|tech|social studies|health)\b"
+)
+_ONLY_SUBJECTS = re.compile(
+    r"(?:只|只有|就|單做|\bjust\b|\bonly\b)\s*(?:做|上|實施|開|\bdo\b|\bdoing\b|\bteach\b|\brun\b)?\s*(?:the\s+)?"
+    r"(?:" + _SUBJECT.pattern + r")(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)\s*(?:" + _SUBJECT.pattern + r"))*"
+)
 _CLASSES = re.compile(
     r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))"
 )
@@ -80,6 +89,9 @@ def _domains(text: str) -> int | None:
     if match:
         count = int(match.group(1))
         return 2 if count >= 2 else count  # 0 or negative is kept for the calculator to refuse
+    only = _ONLY_SUBJECTS.search(text)
+    if only:  # 「只做體育」 "just do PE": one domain; 「只做藝術跟健體」: two
+        return min(len(set(_SUBJECT.findall(only.group(0)))), 2)
     return None
 
 

@@ -68,6 +68,11 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("模式一和模式二差在哪", Slots()),  # two modes named: a comparison, no mode
         ("英語村遊學60班次", Slots()),  # 班次 is not a class count
         ("學分班要上多少小時", Slots()),
+        # domains named by their subjects after "only"
+        ("模式二 只做體育 7班", Slots(mode=2, domains=1, classes=7)),
+        ("只做藝術跟健體呢", Slots(domains=2)),
+        ("hmm what if we just do PE", Slots(domains=1)),
+        ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
     ],
 )
 def test_extract_slots(question: str, slots: Slots) -> None:
