@@ -299,8 +299,9 @@ def decide(
                 filled, used = _fill_from_school(from_topic, school)
                 return Decision(COMPUTE, query=filled, context=carried | used)
         known = school
-        if topic is not None and topic.slots.get("mode") and "mode" not in school and fresh.kind == VERDICT:
-            known = school | {"mode": topic.slots["mode"]}  # 「模式二 我是總召 可以減幾節」 then 「另一位也想減6節」
+        if topic is not None and topic.slots.get("mode") and "mode" not in school:
+            # the mode the last answer was for (「模式二 我是總召 可以減幾節」 then 「另一位也想減6節」)
+            known = school | {"mode": topic.slots["mode"]}
         filled, used = _fill_from_school(fresh, known)
         return Decision(COMPUTE, query=filled, context=used)
 

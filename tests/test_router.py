@@ -172,6 +172,20 @@ ROWS = [
     row("a knowledge question, no topic", Row("部領可以用在哪些領域？", ANSWER, entry="moe.pl.application")),
     # the item named outweighs another item's likeness (「可以報嗎」 resembles language study's phrasings)
     row("代課費可以報嗎 is the substitute fee", Row("代課費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
+    row(
+        "a ceiling after an answer for mode 2 takes that mode, and says so",
+        Row(
+            "我們12班 最多多少",
+            COMPUTE,
+            entry("moe.cap.mode2.bilingual", "模式二的雙語生活化額度", mode=2),
+            facts={"mode": 2, "classes": 12},
+            context={"mode": 2},
+        ),
+    ),
+    row(
+        "模是一 is 模式一",
+        Row("模是一 十二班 有分校 最多補助多少", COMPUTE, facts={"mode": 1, "classes": 12, "branch": True}),
+    ),
     # typing slips cost nothing (synonyms.yaml `typos`)
     row("鐘典費 is 鐘點費", Row("老師去研習 代課的鐘典費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
     row(
