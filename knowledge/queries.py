@@ -423,7 +423,7 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     else:
         fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, _CONSULT) else None
         if fee is None or not has(u, _MEAL):
-            return None
+            return _items_added(u, inputs)
         if not any(k in inputs for k in ("periods", "hours", "people", "amounts", "full_day", "half_day")):
             return None  # 「膳費住宿講座全部加起來」 with no figure: nothing to add up yet
         speaker = {
@@ -433,6 +433,42 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
         diners = 1 if has(u, _SPEAKER_MEAL) else inputs.get("people", 1)
         meal = {k: inputs[k] for k in ("meals", "days") if k in inputs}
         parts.append({"item": "meals", "people": diners} | meal)
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
+# The figures each item's line takes when several are added up (「住宿+出席費 total」).
+_PART_INPUTS = {
+    "lodging": ("people", "nights", "days"),
+    "attendance_fee": ("people", "occasions"),
+    "meals": ("people", "meals", "days", "full_day", "half_day"),
+    "consultation_fee": ("hours", "half_day", "full_day", "online"),
+}
+
+
+def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
+    """「2位專家各住1晚 再各出席一次會議 住宿+出席費 total」: each item named, with the figures
+    the message gives for it, as a line of its own, then the sum."""
+    named = [
+        item
+        for item, pattern in (
+            ("lodging", _LODGING),
+            ("attendance_fee", _ATTEND),
+            ("meals", _MEAL),
+            ("consultation_fee", _CONSULT),
+        )
+        if has(u, pattern)
+    ]
+    people = inputs.get("people") or inputs.get("lecturers")
+    if len(named) < 2 or not any(
+        inputs.get(k) for k in ("people", "lecturers", "nights", "occasions", "meals", "days")
+    ):
+        return None
+    parts = [
+        {"item": item}
+        | {k: inputs[k] for k in _PART_INPUTS[item] if inputs.get(k) is not None}
+        | ({"people": people} if people and "people" in _PART_INPUTS[item] else {})
+        for item in named
+    ]
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 

@@ -199,6 +199,10 @@ TABLE = [
     # 附件3 交通費 覈實報支: a fare each way doubles for the round trip, a round-trip sum does not
     # 附件3 設備費: which side a device goes on; a tablet's unit price is 1萬5,000 as a rule
     row("equip-en-tablet-under-capital", "can we put a tablet costing NT$18,000 under capital?", EN, 15_000, OVER),
+    # 附件3 住宿費 3,000 a night + 出席費 2,000 a meeting, each a line, then the sum
+    row(
+        "lodging-plus-attendance-zh", "請2位委員出席會議3次 再住宿2晚 出席費加住宿費總共多少", ZH, 24_000
+    ),  # 12,000 + 12,000
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
