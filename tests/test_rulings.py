@@ -30,6 +30,77 @@ RULED = [
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
     ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
+    # budget items the plan lists or bounds in so many words (附件2, 附件3)
+    ("專家用視訊線上諮詢的費用可以報嗎", "moe.item.consultation_fee", YES_ZH),
+    ("Can we pay an expert for an online consultation?", "moe.item.consultation_fee", YES_EN),
+    ("學校自己的老師擔任研習講師，可以領講座鐘點費嗎", "moe.item.lecture_internal", YES_ZH),
+    ("Can a colleague from our school be paid as the speaker at our workshop?", "moe.item.lecture_internal", YES_EN),
+    ("老師參加計畫會議時請代課，代課費可以編嗎", "moe.item.substitute_fee", YES_ZH),
+    ("Can we budget cover-teacher pay when staff go to plan meetings?", "moe.item.substitute_fee", YES_EN),
+    ("代课教师的劳保健保可以编列吗", "moe.item.substitute_insurance", YES_ZH),
+    ("補充保費可以編在計畫經費裡嗎", "moe.item.nhi_premium", YES_ZH),
+    ("Can the supplementary premium be claimed from the grant?", "moe.item.nhi_premium", YES_EN),
+    ("學習單跟講義的印刷費可以報嗎", "moe.item.printing", YES_ZH),
+    ("Can the grant pay to print worksheets?", "moe.item.printing", YES_EN),
+    ("專家學者到我們偏遠學校搭計程車，車資可以報嗎", "moe.item.travel", YES_ZH),
+    ("Can a professor's taxi to our remote school be reimbursed?", "moe.item.travel", YES_EN),
+    ("可以買英文雜誌嗎", "moe.item.data_collection", YES_ZH),
+    ("Can the grant buy storybooks for the classroom library?", "moe.item.data_collection", YES_EN),
+    ("买书可以不用附书单吗", "moe.item.data_collection", NO_ZH),
+    ("Can we buy books without a book list?", "moe.item.data_collection", NO_EN),
+    ("Can postage be claimed?", "moe.item.misc", YES_EN),
+    ("雜支10%以內可以嗎", "moe.item.misc", YES_ZH),
+    ("雜支可以編到超過經常門10%嗎", "moe.item.misc", NO_ZH),
+    ("英文朗讀比賽的獎品可以買嗎", "moe.item.student_prizes", YES_ZH),
+    ("Can we buy rewards for students in the English contest?", "moe.item.student_prizes", YES_EN),
+    ("可以用語言進修費去國外遊學嗎", "moe.item.language_study", NO_ZH),
+    ("Can I spend the language study allowance on a course overseas?", "moe.item.language_study", NO_EN),
+    ("部領教師研習可以租校外場地嗎", "moe.item.venue", YES_ZH),
+    ("Can partial domain teacher training use an outside venue?", "moe.item.venue", YES_EN),
+    ("奠基課程的耗材可以用教學材料費買嗎", "moe.item.teaching_materials", YES_ZH),
+    ("教學材料費可以編到學生經費的20%以內嗎", "moe.item.teaching_materials", YES_ZH),
+    ("教學材料費可以超過學生奠基經費的20%嗎", "moe.item.teaching_materials", NO_ZH),
+    ("寒假營隊可以用學生奠基經費辦嗎", "moe.item.student_activities", YES_ZH),
+    ("帶學生校外教學的遊覽車費可以報嗎", "moe.item.student_transport_insurance", YES_ZH),
+    ("Can insurance for non-civil-servant camp staff be claimed?", "moe.item.student_transport_insurance", YES_EN),
+    ("教師專業支持費用可以編語言進修費嗎", "moe.cap.pl.teacher_items", YES_ZH),
+    ("學生英語能力奠基經費可以付課後加課老師的鐘點嗎", "moe.cap.pl.student_items", YES_ZH),
+    ("Can the student foundation budget pay for a winter camp?", "moe.cap.pl.student_items", YES_EN),
+    ("Can the foundation money be used for a gifted class?", "moe.cap.pl.student_items", NO_EN),
+    ("部領的經費能買教學設備嗎", "moe.cap.pl.capital", YES_ZH),
+    ("Can partial-domain funds be used to buy equipment?", "moe.cap.pl.capital", YES_EN),
+    ("部領資本門買設備可以不寫用途嗎", "moe.cap.pl.capital", NO_ZH),
+    # the plan's own rules
+    ("展能樂學計畫還可以申請嗎", "moe.background", NO_ZH),
+    ("Can our school still apply to the speaking showcase programme?", "moe.background", NO_EN),
+    ("模式一跟模式二可以一起申請嗎", "moe.modes", NO_ZH),
+    ("選模式二的話，雙語生活化跟部領可以同時做嗎", "moe.modes", YES_ZH),  # that is mode 2 itself
+    ("模式一可以跟國外姊妹校做視訊交流嗎", "moe.mode1", YES_ZH),
+    ("Can mode 1 schools run online exchanges with a school abroad?", "moe.mode1", YES_EN),
+    ("職員也可以參加英語增能研習嗎", "moe.mode1.staff_english", YES_ZH),
+    ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
+    ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
+    ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    ("Can we apply for partial domains without the curriculum committee?", "moe.pl.application", NO_EN),
+    ("我們學校的代理老師可以擔任部領授課教師嗎", "moe.pl.teacher_b1", NO_ZH),
+    ("Can a contract teacher teach the partial-domain classes?", "moe.pl.teacher_b1", NO_EN),
+    ("授課老師全部都修過學分班，今年可以不薦派嗎", "moe.pl.credit_program", YES_ZH),
+    ("還有雙語老師沒修過學分班，可以不派人嗎", "moe.pl.credit_program", NO_ZH),
+    ("沒有教師證的老師可以被薦派去學分班嗎", "moe.pl.credit_program", NO_ZH),
+    ("Can a teacher with no teaching certificate be nominated for the credit course?", "moe.pl.credit_program", NO_EN),
+    ("一開始可以只選兩三個單元用雙語嗎", "moe.pl.teaching_approach", YES_ZH),
+    ("Is it OK to begin with a few units in English?", "moe.pl.teaching_approach", YES_EN),
+    ("學生回答可以用中文嗎", "moe.pl.differentiation", YES_ZH),
+    ("Can students respond in Chinese when I ask questions in a bilingual lesson?", "moe.pl.differentiation", YES_EN),
+    ("外籍老師可以和部領老師共同備課嗎", "moe.pl.foreign_teachers", YES_ZH),
+    ("Can the foreign teacher observe bilingual PE lessons?", "moe.pl.foreign_teachers", YES_EN),
+    ("奠基經費可以拿來培訓拔尖學生嗎", "moe.pl.support_measures", NO_ZH),
+    ("部領學校可以不組教師社群嗎", "moe.pl.support_measures", NO_ZH),
+    ("部領遇到困難可以請專家來學校陪伴嗎", "moe.pl.expert_companion", YES_ZH),
+    ("Can an expert from the pool mentor our bilingual subject teachers?", "moe.pl.expert_companion", YES_EN),
+    ("教案的著作權我可以保留嗎", "moe.licence", YES_ZH),
+    ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
+    ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
 ]
 
 RULE_ALONE = [
@@ -37,6 +108,44 @@ RULE_ALONE = [
     ("偏遠學校可以用這個計畫買相機嗎", "moe.item.remote_schools"),
     # a yes (the listening-reading part once) and a no (twice) at once
     ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee"),
+    # no online consultation named: the hours are the calculator's, the yes is for online consultation
+    ("諮詢費可以報嗎", "moe.item.consultation_fee"),
+    # attending a workshop, not speaking at it
+    ("本校老師參加研習可以領講座費嗎", "moe.item.lecture_internal"),
+    # the plan pays cover for plan activities and meetings: none named here
+    ("代課鐘點費可以報嗎", "moe.item.substitute_fee"),
+    ("勞健保可以編嗎", "moe.item.substitute_insurance"),  # whose insurance is not said
+    ("補充保費可以用2%算嗎", "moe.item.nhi_premium"),  # a rate, not whether it is budgeted
+    ("印刷費可以報嗎", "moe.item.printing"),  # nothing to print named
+    ("講師搭高鐵的票可以報嗎", "moe.item.travel"),  # the 國內出差旅費報支要點 decides, not the plan
+    ("資料蒐集費可以報嗎", "moe.item.data_collection"),
+    # 「不超過10%」 meets the 10% no as much as the yes within it
+    ("雜支不超過10%可以嗎", "moe.item.misc"),
+    ("英語競賽的經費可以報嗎", "moe.item.student_prizes"),  # not the prizes
+    # 含線上學習平臺 (yes) and 國內進修機構 (no) at once
+    ("國外的線上英文課程可以用語言進修費嗎", "moe.item.language_study"),
+    ("辦研習借外面場地可以報嗎", "moe.item.venue"),  # mode 1 does not list it: which budget is not said
+    ("教學材料費不超過20%可以嗎", "moe.item.teaching_materials"),
+    ("暑假英語營可以申請補助嗎", "moe.item.student_activities"),  # which budget is not said
+    ("保險費可以報嗎", "moe.item.student_transport_insurance"),  # whose insurance is not said
+    ("教師專業支持費用可以編學生獎品嗎", "moe.cap.pl.teacher_items"),  # not listed, but not forbidden in words
+    ("學生英語能力奠基費用可以編印刷費嗎", "moe.cap.pl.student_items"),
+    # the 10% share: pooling with campus-life capital leaves it unsettled
+    ("部領資本門可以超過10%嗎", "moe.cap.pl.capital"),
+    ("可以說明計畫緣起嗎", "moe.background"),
+    ("一間學校可以選模式二嗎", "moe.modes"),
+    ("模式一可以辦雙語廣播嗎", "moe.mode1"),
+    ("老師可以用課室英語手冊嗎", "moe.mode1.staff_english"),
+    ("模式一可以申請開放課室補助嗎", "moe.open_classroom"),  # the plan names no mode in 七、配套措施
+    ("自然科可以用雙語上部領嗎", "moe.pl.application"),  # 以…為原則: not listed, not forbidden in words
+    ("代理老師沒有B1可以教部領嗎", "moe.pl.teacher_b1"),  # a yes (no B1) and a no (代理) at once
+    ("學分班可以不派人嗎", "moe.pl.credit_program"),  # depends on whether all have taken it
+    ("可以只挑一個單元用雙語嗎", "moe.pl.teaching_approach"),  # the plan says 2 to 3
+    ("學生程度差很多可以分組嗎", "moe.pl.differentiation"),
+    ("外師可以協助部領嗎", "moe.pl.foreign_teachers"),
+    ("部領的教師社群可以只有英文老師嗎", "moe.pl.support_measures"),
+    ("部領有問題可以問教育局嗎", "moe.pl.expert_companion"),
+    ("授權同意書可以晚點交嗎", "moe.licence"),
 ]
 
 
@@ -71,6 +180,10 @@ def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question
         ("可以買哪些設備", False),  # a wh-question
         ("What can we buy with capital funds?", False),
         ("住宿費上限", False),
+        # a yes-or-no clause beside a question of another kind is still asked
+        ("國立學校也能申請嗎？要交給誰", True),
+        ("Can national schools apply? Who do they submit to?", True),
+        ("可以申請嗎？最多多少", False),  # an amount asked
     ],
 )
 def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
