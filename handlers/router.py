@@ -565,19 +565,17 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     entry = engine.kb.entries.get(topic.entry or "")
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
-    cost = _COST.search(u.normalised) is not None
-    if (
-        entry is not None
-        and (u.follow_up or u.correction)
-        and not cost
-        and engine.rules_on(u, entry.id)
-        and not (named_own and own.intent != entry.id and engine.rules_on(u, own.intent))
-    ):
+    if entry is not None and (u.follow_up or u.correction) and not _COST.search(u.normalised):
         # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee: a case that entry
-        # rules on, not the substitute-pay entry the words resemble; but an entry the message names
-        # that rules on it too is its own question (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」)
-        answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
-        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+        # rules on, not the substitute-pay entry the words resemble; unless the closest entry rules
+        # on it more particularly (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」: 資本門 + 合併)
+        last = engine.rules_on(u, entry.id)
+        other = engine.rules_on(u, own.intent) if own.confident and own.intent != entry.id else 0
+        if other > last:
+            return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
+        if last:
+            answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
+            return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
     named = engine.named_entry(u, _slots_from(merged)) if (u.correction or u.follow_up) else None

@@ -205,14 +205,19 @@ class Engine:
         )
         return None if yes == no else yes > no
 
-    def rules_on(self, u: Understanding, entry_id: str | None) -> bool:
-        """Whether the message meets one of the entry's yes or no conditions whole: it names a case
-        the entry rules on (「代理老師也可以嗎」 after the English-test fee), asked or not."""
+    def rules_on(self, u: Understanding, entry_id: str | None) -> int:
+        """How particular a case of the entry's the message names: the word groups of the most
+        particular yes or no condition it meets whole (「代理老師也可以嗎」 after the English-test
+        fee: 1), asked or not; 0 when it meets none."""
         text = u.matching or u.normalised
-        return any(
-            all(group.search(text) for group in condition)
-            for side in self._rulings.get(entry_id or "", ())
-            for condition in side
+        return max(
+            (
+                len(condition)
+                for side in self._rulings.get(entry_id or "", ())
+                for condition in side
+                if all(group.search(text) for group in condition)
+            ),
+            default=0,
         )
 
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
