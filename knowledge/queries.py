@@ -210,11 +210,26 @@ def _part(u: Understanding) -> str | None:
 
 def query_for(u: Understanding, rules: FundingRules) -> Query | None:
     """The computation a message asks for, or None when it asks none (a knowledge-base question)."""
+    if asks_about_a_bound(u):
+        return None  # 「資料蒐集費可以超過3萬嗎」: the rule's yes or no, not 3萬 checked as a plan
     for build in (_date_query, _capital_query, _transfer_query, _share_query, _item_query, _ceiling_query):
         query = build(u, rules)
         if query is not None:
             return query
     return None
+
+
+_BOUND = re.compile(
+    r"(?:超過|多於|高於|大於|不到|未滿|未達|低於|少於|more than|over|above|exceed(?:ing)?|less than|under|below)"
+    r"\s*(?:nt\$?|\$)?\s*$"
+)
+
+
+def asks_about_a_bound(u: Understanding) -> bool:
+    """Whether a yes-or-no question names its amounts only as bounds (「可以超過3萬嗎」 "more than
+    NT$30,000?" 「單價不到一萬的可以編資本門嗎」): a question about the rule, not a planned amount."""
+    written = u.figures.labelled
+    return u.asks_permission and bool(written) and all(_BOUND.search(a.before) for a in written)
 
 
 def _date_query(u: Understanding, rules: FundingRules) -> Query | None:

@@ -16,6 +16,11 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
+    # an amount named only as a bound is a question about the rule, not a planned amount checked
+    ("資料蒐集費可以超過3萬嗎", "moe.item.data_collection", NO_ZH),
+    ("Can we spend more than NT$30,000 on books?", "moe.item.data_collection", NO_EN),
+    ("單價不到一萬的東西可以編資本門嗎", "moe.item.equipment", NO_ZH),
+    ("單價超過一萬的設備可以編資本門嗎", "moe.item.equipment", YES_ZH),
     ("已經拿了偏遠地區設施設備計畫的錢 還可以用這個計畫買相機嗎", "moe.item.remote_schools", NO_ZH),
     ("我們是偏遠學校 已經拿過設施設備計畫補助 還可以買平板嗎", "moe.item.remote_schools", NO_ZH),
     ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
