@@ -109,6 +109,12 @@ def numbers_in(text: str) -> set[Decimal]:
     return found
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# English dates as the answers write them: "31 Jul 2028", "July 31, 2027"
+_DAY_MONTH_YEAR = re.compile(r"(?<!\d)(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(20\d\d)(?!\d)")
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(20\d\d)(?!\d)")
+
+
 def dates_in(text: str) -> set[date]:
     found: set[date] = set()
     for index, pattern in enumerate(_DATES):
@@ -116,6 +122,14 @@ def dates_in(text: str) -> set[date]:
             year, month, day = (int(g) for g in match.groups())
             try:
                 found.add(date(year + 1911 if index == 2 else year, month, day))
+            except ValueError:
+                continue
+    written = [(m.group(1), m.group(2), m.group(3)) for m in _DAY_MONTH_YEAR.finditer(text)]
+    written += [(m.group(2), m.group(1), m.group(3)) for m in _MONTH_DAY_YEAR.finditer(text)]
+    for day_text, month_name, year_text in written:
+        if month_name.lower() in _MONTHS:
+            try:
+                found.add(date(int(year_text), _MONTHS.index(month_name.lower()) + 1, int(day_text)))
             except ValueError:
                 continue
     return found
