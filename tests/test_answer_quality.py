@@ -29,7 +29,7 @@ BLIND2_MIN_ACCURACY = 0.90
 
 # Confident-but-wrong: at most 1% of turns (issue 10) on the dialogues and on every set of single
 # questions (here and in tests/test_engine.py). blind4 below is harder and kept as a ratchet at
-# its measured level (7.2% of single questions, 1.0% of dialogue turns on 2026-12-02; see
+# its measured level (6.4% of single questions, 0% of dialogue turns at stop 19; see
 # docs/evidence.md): lower those as the rate falls, never raise them.
 MAX_CONFIDENT_WRONG = 0.01
 DIALOGUES_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
@@ -37,20 +37,22 @@ COMPUTATIONS_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 BLIND2_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 # tests/data/blind4.yaml: written to be hard (a third asks what the plans leave out)
 BLIND4 = conversations.DATA / "blind4.yaml"
-BLIND4_MIN_ACCURACY = 0.84
-BLIND4_MAX_CONFIDENT_WRONG = 0.08
-BLIND4_DIALOGUES_MIN_ACCURACY = 0.84
-BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.02
+BLIND4_MIN_ACCURACY = 0.86
+BLIND4_MAX_CONFIDENT_WRONG = 0.07
+BLIND4_DIALOGUES_MIN_ACCURACY = 0.95
+BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
-# tests/data/blind5.yaml, blind6.yaml and blind7.yaml: dialogues written last, hard follow-ups,
-# school facts and corrections; ratchets at the levels measured on 2026-12-02 (blind5 74.3% /
-# 15.7%, blind6 90.5% / 5.5%, blind7 79.2% / 9.2%), far from the 1% target: see docs/evidence.md.
+# tests/data/blind5.yaml … blind8.yaml: dialogues written last, hard follow-ups, school facts and
+# corrections; ratchets at the levels measured at stop 19 (blind5 75.7% / 14.3%, blind6 91.8% /
+# 4.1%, blind7 80.0% / 8.5%, blind8 81.4% / 9.3%), far from the 1% target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.73, 0.17
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.75, 0.15
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.89, 0.06
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.91, 0.05
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.78, 0.10
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.79, 0.09
+BLIND8 = conversations.DATA / "blind8.yaml"
+BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.80, 0.10
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
@@ -106,6 +108,11 @@ def blind7_score(knowledge: Knowledge) -> Score:
     return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND7))
 
 
+@pytest.fixture(scope="module")
+def blind8_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND8))
+
+
 def wrong_turns(score: Score) -> str:
     shown = "\n".join(score.wrong[:SHOWN_WRONG])
     more = len(score.wrong) - SHOWN_WRONG
@@ -134,16 +141,16 @@ def test_the_dialogue_set_is_large_enough_in_every_language() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2, BLIND5, BLIND6],
+    [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2, BLIND5, BLIND6, BLIND7, BLIND8],
     ids=lambda p: p.stem,
 )
 def test_each_set_parses(path: Path) -> None:
-    if path in (conversations.DIALOGUES, BLIND5, BLIND6):
+    if path in (conversations.DIALOGUES, BLIND5, BLIND6, BLIND7, BLIND8):
         turns = [turn for d in conversations.load_dialogues(path) for turn in d.turns]
     else:
         turns = conversations.load_single(path)
     assert turns
-    known = {"figure", "date", "verdict", "entry", "also", "none", "clarify", "why"}
+    known = {"figure", "date", "verdict", "entry", "also", "none", "clarify", "why", "audit"}
     for turn in turns:
         assert turn.say.strip(), turn
         assert turn.expect, f"{turn.say!r} states no expectation"
@@ -217,6 +224,7 @@ def test_blind4_dialogues(blind4_dialogues_score: Score) -> None:
         ("blind5", BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG),
         ("blind6", BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG),
         ("blind7", BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG),
+        ("blind8", BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG),
     ],
 )
 def test_late_blind_dialogues(request: pytest.FixtureRequest, name: str, minimum: float, most_wrong: float) -> None:
