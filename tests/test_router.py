@@ -187,6 +187,10 @@ ROWS = [
         Row("模是一 十二班 有分校 最多補助多少", COMPUTE, facts={"mode": 1, "classes": 12, "branch": True}),
     ),
     # typing slips cost nothing (synonyms.yaml `typos`)
+    row(
+        "整個年級 is 全年級",
+        Row("部領一定要整個年級一起上喔 可不可以先挑兩個班試辦", ANSWER, entry="moe.pl.whole_grade"),
+    ),
     row("鐘典費 is 鐘點費", Row("老師去研習 代課的鐘典費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
     row(
         "clases is classes",
