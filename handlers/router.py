@@ -591,6 +591,12 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     answer = engine.answer_to(combined, _slots_from(merged), lang=lang)
     if answer.confident:
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    closest = answer.suggestions[0].intent if answer.suggestions else None
+    if closest is not None and closest == topic.entry and answer.covered and not engine.names_a_keyword(u):
+        # 「那其他老師最多幾節」 "so what's the max for her" after the teaching-load rule: read with the
+        # last question it is closest to that rule, and names no other topic
+        answer = engine.answer_entry(closest, lang, _slots_from(merged))
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if new and topic.entry:
         answer = engine.answer_entry(topic.entry, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)

@@ -109,6 +109,15 @@ ROWS = [
         "其中老師專業支持 is the teacher part of the last ceiling",
         Row("其中老師專業支持是多少", COMPUTE, MODE2_13_2, facts={"mode": 2, "classes": 13, "domains": 2}),
     ),
+    row(
+        "a short question closest to the last rule when read with it is that rule",
+        Row(
+            "那其他老師最多幾節",
+            ANSWER,
+            entry("moe.teaching_load", "模式二 我是計畫總召 可以減幾節"),
+            entry="moe.teaching_load",
+        ),
+    ),
     row("a lone 13 after a ceiling", Row("13", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 13})),
     row(
         "what about 13 classes?",

@@ -16,6 +16,8 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
+    ("can my co-lead also get 6 off a week?", "moe.teaching_load", NO_EN),  # 以1人為限
+    ("副召也可以減到6嗎", "moe.teaching_load", NO_ZH),
     # an amount named only as a bound is a question about the rule, not a planned amount checked
     ("資料蒐集費可以超過3萬嗎", "moe.item.data_collection", NO_ZH),
     ("Can we spend more than NT$30,000 on books?", "moe.item.data_collection", NO_EN),
