@@ -335,8 +335,8 @@ class Dialog:
         if entries:
             return entries[0]
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
-        if query.kind == CEILING and not query.inputs.get("focus"):
-            return self.engine.tier_entry(dict(slots))
+        if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
+            return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
         answer = self.engine.answer_to(u, _slots(slots) if slots else None)
         if answer.confident:
             return answer.intent

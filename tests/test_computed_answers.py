@@ -1303,3 +1303,13 @@ def test_a_device_the_rules_do_not_name_is_not_the_one_before(dialog: Dialog) ->
     reply = dialog.handle_text(chat, "and a speaker for 8000 — can that go under capital?")
     assert reply.route == "calculation" and first_line(reply).startswith("No"), reply.text
     assert "Laptop" not in reply.text and "10,000" in reply.text, reply.text
+
+
+def test_a_part_of_a_ceiling_names_the_tier_entry_that_states_it(dialog: Dialog) -> None:
+    """「其中老師專業支持是多少」 is answered from the tier's own entry (附件2: 1 個領域 12-15 班 100 萬元
+    (教師 60 萬元+學生 40 萬元)), so the card and `--json` name it."""
+    chat = ChatRef("test", f"part-intent-{next(_chats)}")
+    first = dialog.handle_text(chat, "模式二，一個領域，全校十三班 最多多少")
+    part = dialog.handle_text(chat, "其中老師專業支持是多少")
+    assert part.route == "calculation" and "600,000" in first_line(part), part.text
+    assert part.intent == first.intent == "moe.cap.pl.single.large"
