@@ -791,7 +791,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
 
 
 _FILED = (
-    r"送|報|交|繳|提交|準時|來得及|趕得上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend\b|\bsent\b|"
+    r"送|報|交|繳|提交|準時|來得及|趕得上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend(?:s|ing)?\b|\bsent\b|\bdeliver|\bhand(?:s|ed)? (?:it )?in\b|"
     r"in time|on time|\blate\b"
 )
 _PERIOD_END = r"執行期間|核定期間|期間|結束|到期|屆滿|延|\bends?\b|extend|period"
