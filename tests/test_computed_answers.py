@@ -1256,6 +1256,11 @@ def test_details_gives_the_full_breakdown(dialog: Dialog, question: str, lang: s
             "what if the county files on Oct 3?",
             False,
         ),
+        (
+            "Our approved period ends on July 31, 2027. When is the close-out due?",
+            "and if the county sends it on Sept 29?",
+            True,
+        ),
     ],
 )
 def test_a_filing_date_after_a_close_out_is_checked_against_that_deadline(
