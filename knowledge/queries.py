@@ -43,9 +43,10 @@ _LIFE = r"生活化|模式1|campus life|campus-life"
 _LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|來講|講\s*\d+\s*節|lecture|speaker|lecturer|professor"
 _CONSULT = r"諮詢|陪伴|consult"
 _ATTEND = r"出席|attendance"
-_MEAL = r"膳|餐|便當|lunch|dinner|breakfast|meal"
+_MEAL = r"膳|餐|便當|夥食|伙食|吃飯|飯錢|lunch|dinner|breakfast|meal"
 _LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|lodging|hotel|accommodation|night"
-_MATERIALS = r"教學材料|teaching materials?"
+# 「6班 每班上12節」: the one item priced per class and period (每班每節 800 元)
+_MATERIALS = r"教學材料|teaching materials?|每班(?:上)?\s*\d+\s*節|\d+\s*periods? (?:per|a|each) class"
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
@@ -657,7 +658,8 @@ def focus_of(u: Understanding) -> str | None:
             r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
         ),
         ("capital", r"資本門|capital|equipment"),
-        # 「部領教師費可以挪多少到生活化」: how much may move, not the teacher-support amount
+        # 「部領教師費可以挪多少到生活化」: how much may move, not the teacher-support amount (only
+        # teacher support may move into campus life: 「最多可以挪幾成去生活化」 is the same)
         ("transfer", r"挪|併入|並入|調到|調入|轉到|轉入|移到|移入|\b(?:move|moved|moving|transfer|shift)\b"),
         # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
         (
@@ -685,8 +687,10 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if u.item or has(u, _CAPITAL + r"|經常門|recurrent|" + _TEACHING_LOAD + "|" + _DEPENDS):
         return False
     knowledge = has(u, _KNOWLEDGE) and not has(u, _YES_NO_QUESTION) and not u.asks_amount
-    if u.asks_share:
-        return False
+    if u.asks_share and not (
+        focus_of(u) == "transfer" and has(u, r"錢|金額|多少元|how much money|in money|in dollars")
+    ):
+        return False  # a share asked (「最多幾成」); but 「挪幾成 換成錢是多少」 asks the amount too
     if facts.keys() & {"classes", "domains"}:
         if knowledge:
             return False
@@ -704,7 +708,7 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
     focus = focus_of(u)
-    if focus == "transfer" and not has(u, _TEACHER_SUPPORT + "|" + _PARTIAL):
+    if focus == "transfer" and not has(u, _TEACHER_SUPPORT + "|" + _PARTIAL + "|" + _LIFE):
         focus = None  # moving something else (「可以挪到下學期嗎」)
     if (
         focus in ("pd_teacher", "pd_student", "partial_domains", "transfer")
@@ -791,7 +795,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
 
 
 _FILED = (
-    r"送|報|交|繳|提交|準時|來得及|趕得上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend(?:s|ing)?\b|\bsent\b|\bdeliver|\bhand(?:s|ed)? (?:it )?in\b|"
+    r"送|報|交|繳|提交|發文|函送|寄|準時|來得及|趕得上|趕上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend(?:s|ing)?\b|\bsent\b|\bdeliver|\bhand(?:s|ed)? (?:it )?in\b|"
     r"in time|on time|\blate\b"
 )
 _PERIOD_END = r"執行期間|核定期間|期間|結束|到期|屆滿|延|\bends?\b|extend|period"
@@ -811,7 +815,7 @@ def lone_number(u: Understanding) -> int | None:
         # a number of something else (1年, 3節, 2位, 5次) is not a class count
         found = re.findall(
             r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%|班\s*(?:每\s*)?1\s*節))"
-            r"(?!\s*[^\W\d_a-zA-Z班個呢的嗎啊吧咧喔耶勒了])",  # 3餐, 2晚, 4台: counted things, not classes
+            r"(?!\s*[^\W\d_a-zA-Z班個呢的嗎啊吧咧喔耶勒了])(?!\s*個\s*[^\W\d_a-zA-Z班呢])",  # 3餐, 2晚, 40個人: not classes
             u.normalised,
         )
         if len(found) != 1 or len(u.normalised) > 20:

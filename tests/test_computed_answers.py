@@ -203,6 +203,7 @@ TABLE = [
     row(
         "lodging-plus-attendance-zh", "請2位委員出席會議3次 再住宿2晚 出席費加住宿費總共多少", ZH, 24_000
     ),  # 12,000 + 12,000
+    row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
@@ -577,6 +578,21 @@ class Step:
 
 
 FOLLOW_UPS = [
+    pytest.param(
+        (
+            Step("我們模式二 12班 兩個領域 最多多少", 1_350_000),
+            Step("学生40个人，一天伙食总共最多多少", 13_600),  # 40 people × 340 a day: not 40 classes
+        ),
+        id="zh-hans-meals-after-a-ceiling",
+    ),
+    pytest.param(
+        (
+            Step("我們學校模式二 12班 兩個領域", 1_350_000),
+            # only teacher support may move into campus life: 70萬 × 30%
+            Step("我們做很多年了，最多可以挪幾成去生活化？換成錢是多少", 210_000, carried="12 班"),
+        ),
+        id="zh-how-much-may-move-in-money",
+    ),
     pytest.param(
         (
             Step("mode 2 with 2 domains and 7 classes: max funding?", 1_150_000),  # 15萬 + 60萬 + 40萬
@@ -1251,6 +1267,7 @@ def test_details_gives_the_full_breakdown(dialog: Dialog, question: str, lang: s
     [
         ("我們縣核定執行期間到116年7月31日，縣府最晚哪天要報核結", "縣府如果10/5才送 算準時嗎", False),
         ("我們縣核定執行期間到116年7月31日，縣府最晚哪天要報核結", "那9月28號送到呢", True),
+        ("執行期間到116年7月31日 核結最晚何時", "承辦說大概9/25會發文 這樣有趕上嗎", True),
         (
             "Our approved period ends on July 31, 2027. When is the close-out due?",
             "what if the county files on Oct 3?",
