@@ -514,6 +514,11 @@ _RELATIVE_YEAR = re.compile(
     r"最後(?:一|1)?(?:個)?(?:學)?年|第(?:一|1|二|2|三|3)(?:個)?(?:學)?年|頭(?:一|1)年|"
     r"last year|final year|first year|second year|third year"
 )
+# 「隔年呢」 "and the year after?": the year after (or before) the one the last answer was for
+_NEXT_YEAR = re.compile(
+    r"隔年|下一(?:個)?學?年|後一(?:個)?學?年|次一學年|the year after|next (?:school )?year|the following year"
+)
+_YEAR_BEFORE = re.compile(r"前一(?:個)?學?年|上一(?:個)?學?年|the year before|the previous (?:school )?year")
 
 
 def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None:
@@ -521,6 +526,10 @@ def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None
     match = _RELATIVE_YEAR.search(u.normalised)
     entry = engine.kb.entries.get(topic.entry or "")
     span = entry.document.when.get("year") if entry else None
+    last = topic.slots.get("year")
+    step = 1 if _NEXT_YEAR.search(u.normalised) else -1 if _YEAR_BEFORE.search(u.normalised) else 0
+    if step and isinstance(last, int):
+        return last + step
     if match is None or not isinstance(span, tuple) or span[0] is None or span[1] is None:
         return None
     words = match.group(0)

@@ -98,6 +98,16 @@ ROWS = [
     ),
     row("國中呢 keeps the ceiling", Row("國中呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20})),
     row(
+        "隔年呢 after a Keelung KPI is the next school year's",
+        Row(
+            "那隔年呢",
+            ANSWER,
+            entry("kl.ap.01", "基隆 英語閱讀力倍增 110學年度 國小單字量目標", year=110, level="國小"),
+            entry="kl.ap.01",
+            context={"level": "國小"},  # the year is the message's own: 111
+        ),
+    ),
+    row(
         "國中那邊 同一年 after a Keelung KPI is that KPI",
         Row("國中那邊是什麼指標 同一年", ANSWER, KL_READING_111, entry="kl.ap.01", context={"year": 111}),
     ),

@@ -16,6 +16,7 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
+    ("下課時間做雙語廣播讓學生當播音員可以嗎", "moe.mode1", YES_ZH),  # 並可由學生擔任播音人員
     ("can my co-lead also get 6 off a week?", "moe.teaching_load", NO_EN),  # 以1人為限
     ("副召也可以減到6嗎", "moe.teaching_load", NO_ZH),
     # an amount named only as a bound is a question about the rule, not a planned amount checked
