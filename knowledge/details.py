@@ -144,7 +144,8 @@ DETAILS = (
             r"\bwhich (?:[a-z-]+ ){0,2}(?:university|universities|platforms?|company|vendor|provider|sites?|spots?|"
             r"places?|attractions?|list|word list|textbooks?|device)\b|"
             r"\bwhat (?:[a-z-]+ ){0,2}(?:platform|device|company|criteria|list)\b|"
-            r"哪(?:個|一個|家|間|些|幾個)?(?:平台|平臺|大學|廠商|公司|景點)|哪一份|什麼(?:平台|平臺|設備)|什麼\s*device"
+            r"哪(?:個|一個|家|一家|間|一間|些|幾個)?[\u4e00-\u9fff]{0,3}?(?:平台|平臺|大學|廠商|公司|景點)|哪一份|"
+            r"什麼(?:平台|平臺|設備)|什麼\s*device"
         ),
         # a name the answer gives: a university, a platform it names (the plan's own titles in
         # 「…」, such as the action plan's name, are not one)
