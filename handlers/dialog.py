@@ -198,8 +198,10 @@ class Dialog:
     # -- languages ----------------------------------------------------------------------
 
     def language(self, chat: ChatRef, hint: str | None = None) -> str:
-        """The chat's chosen language, else the client's hint, else Chinese."""
-        return self.memory.peek(chat).lang or _hint(hint)
+        """The chat's chosen language, else the one it was last answered in (an English chat's
+        /school is answered in English), else the client's hint, else Chinese."""
+        state = self.memory.peek(chat)
+        return state.lang or (state.topic.lang if state.topic is not None else None) or _hint(hint)
 
     # -- text ----------------------------------------------------------------------------
 
@@ -634,7 +636,8 @@ class Dialog:
         """`/school` shows the facts the chat told; `/school 模式二 20班 2領域 國小` sets them."""
         with self.memory.turn(chat) as box:
             u = self.engine.understand(args, self.rules)
-            lang = box[0].lang or u.lang or _hint(lang_hint)
+            last = box[0].topic.lang if box[0].topic is not None else None
+            lang = box[0].lang or u.lang or last or _hint(lang_hint)
             school = dict(box[0].school)
             if not u.empty:
                 told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}

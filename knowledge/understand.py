@@ -88,7 +88,7 @@ _NEGATED = re.compile(
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
-_RETURN = re.compile(r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first")
+_RETURN = re.compile(r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b")
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|額度|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"
@@ -152,6 +152,8 @@ class Understanding:
         """The school facts whose values a ceiling can use (模式3 and 2.5班 left out)."""
         slots = self.slots.as_dict()
         found: dict[str, object] = {name: slots[name] for name in ("mode", "classes", "domains") if name in slots}
+        if "domains" in found and "mode" not in found:
+            found["mode"] = 2  # only mode 2 teaches domains bilingually (as `facts` reads it)
         for name in ("branch", "open_classroom"):
             if name in self.facts:
                 found[name] = self.facts[name]

@@ -243,3 +243,16 @@ def test_lang_decides_for_messages_without_a_language_and_questions_keep_theirs(
     question = {"zh": "結案要什麼時候交？", "en": "When is the close-out due?"}[other]
     assert dialog.handle_text(chat, question).lang == other
     assert dialog.handle_text(chat, "20").lang == choice  # no language of its own
+
+
+def test_school_answers_in_the_language_the_chat_was_answered_in(dialog: Dialog) -> None:
+    """An English chat's /school is in English, and a school's domains are mode 2's (only mode 2
+    teaches domains bilingually), so a later question need not ask the mode."""
+    chat = ChatRef("test", "school-in-english")
+    dialog.handle_text(
+        chat, "We're a primary school doing bilingual arts and PE, 9 classes. Max for the partial-domain part?"
+    )
+    shown = dialog.handle_text(chat, "/school")
+    assert shown.text.startswith("I remember your school as") and "mode 2" in shown.text, shown.text
+    moved = dialog.handle_text(chat, "how much teacher-support money could we move into campus life?")
+    assert moved.route == "calculation" and "180,000" in moved.text.splitlines()[0], moved.text
