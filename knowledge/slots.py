@@ -36,9 +36,11 @@ _SUBJECT = re.compile(
     r"健康與體育|健體|體育|藝術|音樂|美術|視覺藝術|表演藝術|自然科學|自然|科技|數學|社會|綜合活動|綜合|生活課程|"
     r"\b(?:pe|p\.e\.|physical education|arts?|music|science|maths?|technology|tech|social studies|health)\b"
 )
+_DOING = r"做|實施|開|\bdo\b|\bdoing\b|\bteach\b|\bteaching\b|\brun\b|\brunning\b"
+_ONLY = r"只|只有|就|單做|\bjust\b|\bonly\b"
 _ONLY_SUBJECTS = re.compile(
-    r"(?:只|只有|就|單做|\bjust\b|\bonly\b)\s*(?:做|上|實施|開|\bdo\b|\bdoing\b|\bteach\b|\brun\b)?\s*(?:the\s+)?"
-    r"(?:" + _SUBJECT.pattern + r")(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)\s*(?:" + _SUBJECT.pattern + r"))*"
+    rf"(?:(?:{_ONLY})\s*(?:上|{_DOING})?|{_DOING})\s*(?:the\s+)?(?:雙語|bilingual\s+)?"
+    rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)\s*(?:{_SUBJECT.pattern}))*"
 )
 _CLASSES = re.compile(
     r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))"
@@ -90,7 +92,7 @@ def _domains(text: str) -> int | None:
         count = int(match.group(1))
         return 2 if count >= 2 else count  # 0 or negative is kept for the calculator to refuse
     only = _ONLY_SUBJECTS.search(text)
-    if only:  # 「只做體育」 "just do PE": one domain; 「只做藝術跟健體」: two
+    if only:  # 「只做體育」 "just do PE" "doing bilingual arts": one domain; 「做藝術跟健體」: two
         return min(len(set(_SUBJECT.findall(only.group(0)))), 2)
     return None
 

@@ -88,7 +88,9 @@ _NEGATED = re.compile(
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
-_RETURN = re.compile(r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b")
+_RETURN = re.compile(
+    r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"
+)
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|額度|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"

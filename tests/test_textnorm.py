@@ -72,6 +72,7 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("模式二 只做體育 7班", Slots(mode=2, domains=1, classes=7)),
         ("只做藝術跟健體呢", Slots(domains=2)),
         ("hmm what if we just do PE", Slots(domains=1)),
+        ("been doing bilingual arts and PE, 9 classes", Slots(domains=2, classes=9)),
         ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
     ],
 )
