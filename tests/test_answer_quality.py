@@ -42,17 +42,20 @@ BLIND4_MAX_CONFIDENT_WRONG = 0.07
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.95
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
-# tests/data/blind5.yaml … blind8.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets at the levels measured at stop 19 (blind5 75.7% / 14.3%, blind6 91.8% /
-# 4.1%, blind7 80.0% / 8.5%, blind8 81.4% / 9.3%), far from the 1% target: see docs/evidence.md.
+# tests/data/blind5.yaml … blind9.yaml: dialogues written last, hard follow-ups, school facts and
+# corrections; ratchets at the levels measured at the end of stop 19 (blind5 75.7% / 12.6%, blind6
+# 91.8% / 4.1%, blind7 80.8% / 7.7%, blind8 83.1% / 9.3%, blind9 78.2% / 13.0%), far from the 1%
+# target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.75, 0.15
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.75, 0.13
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.91, 0.05
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.79, 0.09
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.80, 0.08
 BLIND8 = conversations.DATA / "blind8.yaml"
-BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.80, 0.10
+BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.82, 0.10
+BLIND9 = conversations.DATA / "blind9.yaml"
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.77, 0.14
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
@@ -113,6 +116,11 @@ def blind8_score(knowledge: Knowledge) -> Score:
     return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND8))
 
 
+@pytest.fixture(scope="module")
+def blind9_score(knowledge: Knowledge) -> Score:
+    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND9))
+
+
 def wrong_turns(score: Score) -> str:
     shown = "\n".join(score.wrong[:SHOWN_WRONG])
     more = len(score.wrong) - SHOWN_WRONG
@@ -141,11 +149,11 @@ def test_the_dialogue_set_is_large_enough_in_every_language() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2, BLIND5, BLIND6, BLIND7, BLIND8],
+    [conversations.DIALOGUES, conversations.COMPUTATIONS, conversations.BLIND2, BLIND5, BLIND6, BLIND7, BLIND8, BLIND9],
     ids=lambda p: p.stem,
 )
 def test_each_set_parses(path: Path) -> None:
-    if path in (conversations.DIALOGUES, BLIND5, BLIND6, BLIND7, BLIND8):
+    if path in (conversations.DIALOGUES, BLIND5, BLIND6, BLIND7, BLIND8, BLIND9):
         turns = [turn for d in conversations.load_dialogues(path) for turn in d.turns]
     else:
         turns = conversations.load_single(path)
@@ -225,6 +233,7 @@ def test_blind4_dialogues(blind4_dialogues_score: Score) -> None:
         ("blind6", BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG),
         ("blind7", BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG),
         ("blind8", BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG),
+        ("blind9", BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG),
     ],
 )
 def test_late_blind_dialogues(request: pytest.FixtureRequest, name: str, minimum: float, most_wrong: float) -> None:
