@@ -276,6 +276,8 @@ def decide(
 
     # 5. a computation (a share whose total the last question gave: 「雜支編了3萬5 會超過嗎」)
     earlier = topic.query if topic is not None else None
+    if fresh is not None and earlier is not None:
+        fresh = _same_item_counts(fresh, earlier)
     # 「部領資本門想買3台筆電 每台2萬8 會超嗎」 after the cap of 55萬 + 38萬: the same base
     if (
         fresh is not None
@@ -339,6 +341,20 @@ def _for_the_item_named(
         if rules.match_item(engine.item_words(ranked.entry.id)) in named:
             return engine.answer_entry(ranked.entry.id, lang, slots)
     return answer
+
+
+_COUNTS = ("classes", "periods", "people", "days", "nights", "meals", "hours", "occasions", "lecturers")
+
+
+def _same_item_counts(fresh: Query, earlier: Query) -> Query:
+    """「學生奠基費總共編30萬，這樣教學材料費有沒有超過」 after 6 班 × 12 節 of teaching materials: whether
+    the same item fits is asked of the counts just computed, which the question does not restate."""
+    if fresh.kind != ITEM or not fresh.inputs.get("asks") or earlier.kind not in (ITEM, VERDICT):
+        return fresh
+    if earlier.item != fresh.item:
+        return fresh
+    carried = {k: earlier.inputs[k] for k in _COUNTS if earlier.inputs.get(k) and not fresh.inputs.get(k)}
+    return replace(fresh, inputs=dict(fresh.inputs) | carried) if carried else fresh
 
 
 def _with_school(query: Query, u: Understanding, school: dict[str, Any]) -> Query:

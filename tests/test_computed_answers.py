@@ -580,6 +580,15 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("我們有6班，每班上12節，教學材料費總共可以編多少", 57_600),  # 6 × 12 × 800
+            # whether those 57,600 fit 20% of a 30萬 student total: the counts carry over
+            Step("學生奠基費總共編30萬，這樣教學材料費有沒有超過", 57_600, ("可以",)),
+            Step("如果學生奠基只編25萬呢", 50_000, ("超過",)),  # 25萬 × 20% < 57,600
+        ),
+        id="zh-materials-counts-checked-against-a-student-total",
+    ),
+    pytest.param(
+        (
             Step("我們模式二 12班 兩個領域 最多多少", 1_350_000),
             Step("学生40个人，一天伙食总共最多多少", 13_600),  # 40 people × 340 a day: not 40 classes
         ),
