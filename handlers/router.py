@@ -315,12 +315,17 @@ def decide(
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
 
 
+def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:
+    """The budget item an entry is about (its title and keywords name one of the rules' items)."""
+    return rules.match_item(engine.item_words(entry_id)) if entry_id else None
+
+
 def _names(u: Understanding, entry_id: str | None, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names the entry: one of its keywords, or the budget item it is about
     (「那代課費呢」 names the substitute-fee entry, whose keyword is 代課鐘點費)."""
     if engine.names_topic(u, entry_id):
         return True
-    item = rules.match_item(engine.item_words(entry_id)) if entry_id else None
+    item = _item_of(entry_id, engine, rules)
     return item is not None and item in rules.items_in(u.normalised)
 
 
@@ -335,10 +340,10 @@ def _for_the_item_named(
     if not answer.confident or u.item is None or answer.intent is None:
         return answer
     named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)
-    if rules.match_item(engine.item_words(answer.intent)) in {None, *named}:
+    if _item_of(answer.intent, engine, rules) in {None, *named}:
         return answer
     for ranked in engine.matcher.rank(u.matching or u.normalised, slots, negated=u.negated)[:5]:
-        if rules.match_item(engine.item_words(ranked.entry.id)) in named:
+        if _item_of(ranked.entry.id, engine, rules) in named:
             return engine.answer_entry(ranked.entry.id, lang, slots)
     return answer
 
@@ -506,7 +511,7 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
     entry = engine.kb.entries.get(topic.entry or "")
     if entry is None:
         return None
-    item = rules.match_item(engine.item_words(entry.id))
+    item = _item_of(entry.id, engine, rules)
     if item is None:
         # 「另一位副召也想減6節 可以嗎」 after the teaching-load rule: a check of that rule, read with its title
         query = query_for(replace(u, normalised=f"{engine.title_words(entry.id)} {u.normalised}"), rules)

@@ -198,11 +198,7 @@ class Engine:
         conditions = self._rulings.get(entry_id or "")
         if conditions is None or not u.asks_permission:
             return None
-        text = u.matching or u.normalised
-        yes, no = (
-            max((len(condition) for condition in side if all(group.search(text) for group in condition)), default=0)
-            for side in conditions
-        )
+        yes, no = (_most_particular(side, u.matching or u.normalised) for side in conditions)
         return None if yes == no else yes > no
 
     def rules_on(self, u: Understanding, entry_id: str | None) -> int:
@@ -210,15 +206,7 @@ class Engine:
         particular yes or no condition it meets whole (「代理老師也可以嗎」 after the English-test
         fee: 1), asked or not; 0 when it meets none."""
         text = u.matching or u.normalised
-        return max(
-            (
-                len(condition)
-                for side in self._rulings.get(entry_id or "", ())
-                for condition in side
-                if all(group.search(text) for group in condition)
-            ),
-            default=0,
-        )
+        return max((_most_particular(side, text) for side in self._rulings.get(entry_id or "", ())), default=0)
 
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only
@@ -326,3 +314,10 @@ class Engine:
         return Answer(
             intent=None, confidence=best.confidence, text="\n".join(lines), suggestions=suggestions, lang=lang
         )
+
+
+def _most_particular(conditions: list[list[re.Pattern[str]]], text: str) -> int:
+    """The word groups of the most particular condition `text` meets whole (0: none)."""
+    return max(
+        (len(condition) for condition in conditions if all(group.search(text) for group in condition)), default=0
+    )
