@@ -154,8 +154,7 @@ class Understanding:
         """The school facts whose values a ceiling can use (模式3 and 2.5班 left out)."""
         slots = self.slots.as_dict()
         found: dict[str, object] = {name: slots[name] for name in ("mode", "classes", "domains") if name in slots}
-        if "domains" in found and "mode" not in found:
-            found["mode"] = 2  # only mode 2 teaches domains bilingually (as `facts` reads it)
+        _imply_mode(found)
         for name in ("branch", "open_classroom"):
             if name in self.facts:
                 found[name] = self.facts[name]
@@ -180,6 +179,12 @@ def _typed_number(match: re.Match[str]) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
 
 
+def _imply_mode(facts: dict[str, object]) -> None:
+    """Domains named without a mode are mode 2's: only mode 2 teaches some domains bilingually."""
+    if "domains" in facts and "mode" not in facts:
+        facts["mode"] = 2
+
+
 def _facts(normalised: str, slots: Slots) -> dict[str, object]:
     """School facts a message states, as written: usable values from the slots, and numbers the
     slots ignore (模式3, 2.5班, 1萬班) so that a reply can say what is wrong with them."""
@@ -197,8 +202,7 @@ def _facts(normalised: str, slots: Slots) -> dict[str, object]:
         found["open_classroom"] = False
     elif _OPEN.search(normalised):
         found["open_classroom"] = True
-    if "domains" in found and "mode" not in found:
-        found["mode"] = 2  # only mode 2 teaches some domains bilingually
+    _imply_mode(found)
     return found
 
 
