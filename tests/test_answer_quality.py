@@ -96,31 +96,6 @@ def blind4_dialogues_score(knowledge: Knowledge) -> Score:
     return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND4))
 
 
-@pytest.fixture(scope="module")
-def blind5_score(knowledge: Knowledge) -> Score:
-    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND5))
-
-
-@pytest.fixture(scope="module")
-def blind6_score(knowledge: Knowledge) -> Score:
-    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND6))
-
-
-@pytest.fixture(scope="module")
-def blind7_score(knowledge: Knowledge) -> Score:
-    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND7))
-
-
-@pytest.fixture(scope="module")
-def blind8_score(knowledge: Knowledge) -> Score:
-    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND8))
-
-
-@pytest.fixture(scope="module")
-def blind9_score(knowledge: Knowledge) -> Score:
-    return conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(BLIND9))
-
-
 def wrong_turns(score: Score) -> str:
     shown = "\n".join(score.wrong[:SHOWN_WRONG])
     more = len(score.wrong) - SHOWN_WRONG
@@ -226,17 +201,18 @@ def test_blind4_dialogues(blind4_dialogues_score: Score) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("name", "minimum", "most_wrong"),
-    [
-        ("blind5", BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG),
-        ("blind6", BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG),
-        ("blind7", BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG),
-        ("blind8", BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG),
-        ("blind9", BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG),
-    ],
-)
-def test_late_blind_dialogues(request: pytest.FixtureRequest, name: str, minimum: float, most_wrong: float) -> None:
-    score: Score = request.getfixturevalue(f"{name}_score")
+LATE_SETS = {
+    "blind5": (BLIND5, BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG),
+    "blind6": (BLIND6, BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG),
+    "blind7": (BLIND7, BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG),
+    "blind8": (BLIND8, BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG),
+    "blind9": (BLIND9, BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG),
+}
+
+
+@pytest.mark.parametrize("name", LATE_SETS)
+def test_late_blind_dialogues(knowledge: Knowledge, name: str) -> None:
+    path, minimum, most_wrong = LATE_SETS[name]
+    score = conversations.run_dialogues(make_ask(knowledge), conversations.load_dialogues(path))
     assert score.accuracy >= minimum, f"{summary(name, score)}\n{wrong_turns(score)}"
     assert score.confident_wrong_rate <= most_wrong, f"{summary(name, score)}\n{wrong_turns(score)}"
