@@ -69,10 +69,12 @@ _KNOWLEDGE = (
 )
 _AMOUNT_ASKED = r"多少|最多|最高|上限|幾萬|how much|\bmax|\bcap\b|at most|most we"
 _LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
-_LECTURE_WORDS = r"講師|教授|專家|學者|講者|lecturers?|speakers?|experts?|professors?|\bprofs?\b"
+_LECTURER_ZH = r"講師|教授|專家|學者|講者"
+_LECTURER_EN = r"lecturers?|speakers?|experts?|professors?"
+_LECTURE_WORDS = rf"{_LECTURER_ZH}|{_LECTURER_EN}|\bprofs?\b"
 _LECTURERS = re.compile(
-    r"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{0,4}?)(?:講師|教授|專家|學者|講者)|"
-    r"(\d+)\s*(?:external |internal |outside |guest )?(?:lecturers?|speakers?|experts?|professors?)\b"
+    rf"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{_LECTURER_ZH})|"
+    rf"(\d+)\s*(?:external |internal |outside |guest )?(?:{_LECTURER_EN})\b"
 )
 
 
@@ -687,9 +689,8 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if u.item or has(u, _CAPITAL + r"|經常門|recurrent|" + _TEACHING_LOAD + "|" + _DEPENDS):
         return False
     knowledge = has(u, _KNOWLEDGE) and not has(u, _YES_NO_QUESTION) and not u.asks_amount
-    if u.asks_share and not (
-        focus_of(u) == "transfer" and has(u, r"錢|金額|多少元|how much money|in money|in dollars")
-    ):
+    focus = focus_of(u)
+    if u.asks_share and not (focus == "transfer" and has(u, r"錢|金額|多少元|how much money|in money|in dollars")):
         return False  # a share asked (「最多幾成」); but 「挪幾成 換成錢是多少」 asks the amount too
     if facts.keys() & {"classes", "domains"}:
         if knowledge:
@@ -707,7 +708,6 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
-    focus = focus_of(u)
     if focus == "transfer" and not has(u, _TEACHER_SUPPORT + "|" + _PARTIAL + "|" + _LIFE):
         focus = None  # moving something else (「可以挪到下學期嗎」)
     if (
