@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import pytest
 from fake_telegram import BOT_USER, GROUP, TOKEN, USER, FakeTelegram, polling
+from fault_harness import wait_until
 from telegram.ext import Application
 
 from bot.config import Settings
@@ -325,8 +326,9 @@ async def test_blocking_the_bot_stops_the_chats_reminders(
 ) -> None:
     services.store.subscribe("telegram", str(USER["id"]), lang="zh")
     fake.my_chat_member("kicked")
-    await converse(fake, lambda: fake.message("/help", user={**USER, "id": 5003}))  # processed after it
-    assert services.store.get("telegram", str(USER["id"])) is None
+    await converse(fake, lambda: fake.message("/help", user={**USER, "id": 5003}))  # the update was fetched
+    # updates of different chats run concurrently (PerChatUpdates): the other chat's reply may come first
+    await wait_until(lambda: services.store.get("telegram", str(USER["id"])) is None, 5, "the unsubscription")
 
 
 async def test_reminders_are_pushed_and_a_blocked_chat_is_unsubscribed(
