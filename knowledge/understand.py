@@ -63,7 +63,7 @@ _FOLLOW_UP = re.compile(
 )
 _CORRECTION = re.compile(
     r"不是|不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"
-    r"\b(?:sorry|i meant|i mean|correction|actually|my mistake|typo|not .{1,20} but)\b|^no\b|^nope\b"
+    r"\b(?:sorry|i meant|i mean|correction|actually|my mistake|my bad|typo|oops|whoops|scratch that|not .{1,20} but)\b|^no\b|^nope\b"
 )
 # Two values of one fact compared: 「2個領域比1個領域多多少」 "how much more with two domains?"
 _COMPARE = re.compile(

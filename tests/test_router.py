@@ -135,6 +135,16 @@ ROWS = [
     ),
     row("and in mode 2?", Row("and in mode 2?", COMPUTE, MODE1_20_EN, facts={"mode": 2, "classes": 20})),
     row(
+        "oops, a long correction naming the subjects keeps the classes",
+        Row(
+            "oops, it's arts AND integrative activities, so 2 subjects",
+            COMPUTE,
+            MODE2_8_1,
+            facts={"mode": 2, "classes": 8, "domains": 2},
+            context={"classes": 8},
+        ),
+    ),
+    row(
         "sorry, I meant mode 2",
         Row("sorry, I meant mode 2", COMPUTE, MODE1_13, facts={"mode": 2, "classes": 13}, context={"classes": 13}),
     ),
