@@ -312,7 +312,21 @@ def decide(
     if school.get("level") and slots.level is None:
         slots = replace(slots, level=str(school["level"]))
     answer = _for_the_item_named(engine.answer_to(u, slots, lang=lang), u, slots, engine, rules, lang)
+    answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _for_the_case_ruled(answer: Answer, u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer:
+    """An unsure yes-or-no question that names, whole, a case one of the closest entries rules on
+    in two or more word groups (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
+    rule's capital condition) is answered from that entry; not when two entries rule on it alike."""
+    if answer.confident or not u.asks_permission or not answer.suggestions:
+        return answer
+    ruled = sorted(((engine.rules_on(u, s.intent), s.intent) for s in answer.suggestions), reverse=True)
+    best, runner_up = ruled[0], ruled[1] if len(ruled) > 1 else (0, "")
+    if best[0] < 2 or runner_up[0] == best[0]:
+        return answer
+    return engine.answer_entry(best[1], lang, slots)
 
 
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:

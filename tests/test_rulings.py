@@ -30,6 +30,14 @@ RULED = [
     ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
     ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
     ("部領跟生活化的經常門可以互相挪用嗎", "moe.cap.no_pooling", NO_ZH),
+    # 雙語生活化之資本門編列仍不得超過3萬元, also after moving teacher funds (「挪」 meets the yes)
+    ("部領教師費挪到生活化之後 生活化的資本門可以超過3萬嗎", "moe.cap.pl.transfer", NO_ZH),
+    # too unlike any phrasing to be answered outright, it names the transfer rule's capital case whole
+    (
+        "after moving teacher money into campus life, can the campus-life equipment budget go above 30k?",
+        "moe.cap.pl.transfer",
+        NO_EN,
+    ),
     ("教案可以拿去賣嗎", "moe.licence", NO_ZH),
     ("模式一可以編場地費嗎", "moe.item.venue", NO_ZH),
     ("代理老師可以報英檢嗎", "moe.item.english_test_fee", YES_ZH),
