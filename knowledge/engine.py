@@ -20,7 +20,7 @@ from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer, any_word
+from knowledge.textnorm import Normalizer, any_whole_word, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
@@ -277,7 +277,7 @@ class Engine:
         return entry.answer.get(lang)
 
     def _conditions(self, conditions: tuple[Condition, ...]) -> list[list[re.Pattern[str]]]:
-        return [[self._words(group) for group in condition] for condition in conditions]
+        return [[any_whole_word(group, self.normalize) for group in condition] for condition in conditions]
 
     def _words(self, words: tuple[str, ...]) -> re.Pattern[str]:
         """`words` normalised, as one regex (a word that normalises to nothing is left out)."""

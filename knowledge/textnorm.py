@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -133,6 +133,23 @@ def any_word(words: Iterable[str]) -> re.Pattern[str]:
     in C instead of a Python loop over hundreds of words on every message."""
     unique = sorted(set(words), key=lambda word: (-len(word), word))
     return re.compile("|".join(re.escape(word) for word in unique)) if unique else _NEVER
+
+
+def any_whole_word(words: Iterable[str], normalize: Callable[[str], str]) -> re.Pattern[str]:
+    """`any_word` over the normalised `words`, but an English word must stand whole or with an
+    ending (camp, camps, camping; not campus) unless written as a stem (「certif*」: certificate,
+    certified); Chinese has no word boundaries and keeps matching inside the text."""
+    alternatives: dict[str, str] = {}
+    for word in words:
+        stem = word.endswith("*")
+        written = normalize(word.removesuffix("*"))
+        if not written:
+            continue
+        whole = _LATIN.match(written) and _LATIN.match(written[-1]) and not stem
+        pattern = rf"\b{re.escape(written)}(?:s|es|d|ed|ing)?\b" if whole else re.escape(written)
+        alternatives[pattern] = written
+    ordered = sorted(alternatives, key=lambda pattern: (-len(alternatives[pattern]), pattern))
+    return re.compile("|".join(ordered)) if ordered else _NEVER
 
 
 def clean(text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:

@@ -1,7 +1,14 @@
 import pytest
 
 from knowledge.slots import Slots, extract, satisfies
-from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, chinese_numerals_to_digits, clean, detect_lang
+from knowledge.textnorm import (
+    MAX_QUESTION_CHARS,
+    Normalizer,
+    any_whole_word,
+    chinese_numerals_to_digits,
+    clean,
+    detect_lang,
+)
 
 normalize = Normalizer({"部分領域課程雙語教學": "部領", "鐘點": "鐘點費", "多益": "英檢"})
 
@@ -86,3 +93,19 @@ def test_satisfies_ranges_and_conflicts() -> None:
     assert satisfies({"mode": 1, "classes": 36}, when) == (1, 1)
     assert satisfies({"classes": 12}, {"classes": (None, 12)}) == (1, 0)
     assert satisfies({}, when) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "found"),
+    [
+        (["camp"], "a summer camp", True),
+        (["camp"], "two camps", True),
+        (["camp"], "the campus budget", False),  # not inside another English word
+        (["move"], "can it be moved", True),
+        (["certif*"], "no teaching certificate", True),  # a stem, written so
+        (["生活化"], "雙語生活化的錢", True),  # Chinese keeps matching inside the text
+        ([], "anything", False),
+    ],
+)
+def test_any_whole_word_keeps_english_words_whole(words: list[str], text: str, found: bool) -> None:
+    assert (any_whole_word(words, str.lower).search(text) is not None) is found
