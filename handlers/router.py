@@ -317,14 +317,22 @@ def decide(
 
 
 def _for_the_case_ruled(answer: Answer, u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer:
-    """An unsure yes-or-no question that names, whole, a case one of the closest entries rules on
-    in two or more word groups (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
-    rule's capital condition) is answered from that entry; not when two entries rule on it alike."""
-    if answer.confident or not u.asks_permission or not answer.suggestions:
+    """A yes-or-no question that names, whole, a case one of the closest entries rules on in two
+    or more word groups is answered from that entry, when the answer's own entry rules on it less
+    when the answer is unsure (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
+    rule's capital case) or not quite sure and its entry rules on no case of it ("move some of the
+    student-foundation money into campus life?": the student items, which say nothing of moving).
+    Not when two entries rule on it alike. (Letting a sure answer, or one whose entry rules on
+    the case, be overruled too was tried: it took direction-blind cases, 「生活化的經常門可以挪去部領嗎」.)"""
+    if not u.asks_permission:
         return answer
-    ruled = sorted(((engine.rules_on(u, s.intent), s.intent) for s in answer.suggestions), reverse=True)
+    own = engine.rules_on(u, answer.intent) if answer.confident else 0
+    closest = [s.intent for s in answer.suggestions if s.intent != answer.intent]
+    ruled = sorted(((engine.rules_on(u, intent), intent) for intent in closest), reverse=True)
+    if not ruled:
+        return answer
     best, runner_up = ruled[0], ruled[1] if len(ruled) > 1 else (0, "")
-    if best[0] < 2 or runner_up[0] == best[0]:
+    if best[0] < 2 or runner_up[0] == best[0] or (answer.confident and (own or answer.confidence >= 1.0)):
         return answer
     return engine.answer_entry(best[1], lang, slots)
 
