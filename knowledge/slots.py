@@ -20,6 +20,10 @@ _BARE_YEAR = re.compile(
 # 「那2022學年呢」 "and for 2021?": a Gregorian year, taken as the school year that starts in it.
 _GREGORIAN_YEAR = re.compile(r"(?<![\d/.-])(20[12]\d)(?![\d/.-])")
 _GREGORIAN_SCHOOL_YEAR = re.compile(r"(?<!\d)(20[2-3]\d)\s*[-/–\s]\s*(?:20)?([2-3]\d)(?!\d)")
+# a day written in full (slashes and dashes are spaces by now): 2027 3 31, 116 7 31, 116年7月31日
+_A_DAY = re.compile(
+    r"(?<![\d.])(?:1\d\d|20\d\d)(?:\s+\d{1,2}\s+\d{1,2}|年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日號号])(?![\d.])"
+)
 _MODE = re.compile(r"模式\s*([12])|mode\s*([12])|model\s*([12])")
 _PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching in some domains
 _DOMAINS = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?|subjects?|areas?)")
@@ -67,6 +71,7 @@ class Slots:
 
 
 def _year(text: str) -> int | None:
+    text = _A_DAY.sub(" ", text)  # 「2027/3/31結束」 is a day, not the 116 school year
     for pattern in (_YEAR_WITH_UNIT, _YEAR_AFTER_WORD, _BARE_YEAR):
         match = pattern.search(text)
         if match:

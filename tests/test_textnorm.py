@@ -81,6 +81,10 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("hmm what if we just do PE", Slots(domains=1)),
         ("been doing bilingual arts and PE, 9 classes", Slots(domains=2, classes=9)),
         ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
+        # a day written in full is not a school year (「2027/3/31」 read as 116 said the plans had no 116)
+        ("如果是西元2027/3/31結束勒", Slots()),
+        ("執行到116/7/31 核結何時", Slots()),
+        ("116年7月31日結束 那115學年度呢", Slots(year=115)),
     ],
 )
 def test_extract_slots(question: str, slots: Slots) -> None:
