@@ -124,7 +124,10 @@ _MONEY = re.compile(
     r"|(\d+(?:\.\d+)?)\s*(?:元|塊|dollars?|ntd|nt\b)"
     r"|(\d+(?:\.\d+)?)\s*(k|million)\b"
 )
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|趴)|百分之\s*(\d+(?:\.\d+)?)|100分之(\d+(?:\.\d+)?)")
+_PERCENT = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:%|percent\b|趴)|百分之\s*(\d+(?:\.\d+)?)|100分之(\d+(?:\.\d+)?)"
+    r"|(?<![\d.])(\d(?:\.\d)?)\s*成(?!績|果|本|員|立|長|功|效|為|熟|品|年)"  # 3成 (tenths): 30%
+)
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\.\d)")
 
 _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -366,12 +369,19 @@ def _bare_numbers(text: str) -> tuple[int, ...]:
     return tuple(found)
 
 
+def percentages_in(text: str) -> tuple[Decimal, ...]:
+    """The percentages written in a text, as fractions: 25% and 百分之25 are 0.25, 3成 is 0.3."""
+    found = []
+    for match in _PERCENT.finditer(text):
+        tenths = match.group(4)
+        found.append(Decimal(tenths) / 10 if tenths else Decimal(next(g for g in match.groups() if g)) / 100)
+    return tuple(found)
+
+
 def read_figures(plain: str) -> Figures:
     """The figures of a message in plain form (see the module docstring)."""
     dates, rest = _read_dates(plain)
-    percentages = []
-    for match in _PERCENT.finditer(rest):
-        percentages.append(Decimal(next(g for g in match.groups() if g is not None)) / 100)
+    percentages = percentages_in(rest)
     if percentages:
         rest = _PERCENT.sub(_blank, rest)
     money, rest = _read_money(rest)
@@ -380,7 +390,7 @@ def read_figures(plain: str) -> Figures:
         amounts=tuple(a.value for a in money),
         labelled=labelled,
         bare_numbers=_bare_numbers(rest),
-        percentages=tuple(percentages),
+        percentages=percentages,
         dates=dates,
         counts=_read_counts(rest),
     )

@@ -1,0 +1,28 @@
+"""Percentages as written (knowledge/quantities.py `percentages_in`): the yes/no conditions'
+percentage bounds and the transfer rate read them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from knowledge.quantities import percentages_in
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("編到經常門的25%", ("0.25",)),
+        ("百分之15", ("0.15",)),
+        ("挪3成到生活化", ("0.3",)),  # tenths
+        ("2.5成", ("0.25",)),
+        ("30 percent of it", ("0.3",)),
+        ("成績進步3成", ("0.3",)),
+        ("完成3成果報告", ()),  # 成果 is a report, not tenths
+        ("3成員", ()),
+        ("20班", ()),
+    ],
+)
+def test_percentages_in(text: str, found: tuple[str, ...]) -> None:
+    assert percentages_in(text) == tuple(Decimal(f) for f in found)
