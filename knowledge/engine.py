@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from knowledge import loader
 from knowledge.details import missing_detail
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Entry, KnowledgeBase, SlotValue
+from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
@@ -276,8 +278,8 @@ class Engine:
             )
         return entry.answer.get(lang)
 
-    def _conditions(self, conditions: tuple[Condition, ...]) -> list[list[re.Pattern[str]]]:
-        return [[any_whole_word(group, self.normalize) for group in condition] for condition in conditions]
+    def _conditions(self, conditions: tuple[Condition, ...]) -> list[list[_Group]]:
+        return [[_group(words, self.normalize) for words in condition] for condition in conditions]
 
     def _words(self, words: tuple[str, ...]) -> re.Pattern[str]:
         """`words` normalised, as one regex (a word that normalises to nothing is left out)."""
@@ -316,7 +318,42 @@ class Engine:
         )
 
 
-def _most_particular(conditions: list[list[re.Pattern[str]]], text: str) -> int:
+class _Group(Protocol):
+    """One word group of a yes/no condition: met when `search` finds it in a question."""
+
+    def search(self, text: str) -> object: ...
+
+
+_BOUND_WORD = re.compile(r"^([<>]=?)\s*(\d+(?:\.\d+)?)%$")
+
+
+@dataclass(frozen=True)
+class _PercentBound:
+    """A word group written as a bound on a percentage (「>30%」 in the transfer rule's no_if): met
+    by a question naming a percentage beyond it (「併35%呢」「編到經常門的25%」 against 20%)."""
+
+    above: bool
+    inclusive: bool
+    limit: Decimal
+
+    def search(self, text: str) -> bool:
+        for share in percentages_in(text):
+            if share == self.limit and self.inclusive:
+                return True
+            if (share > self.limit) if self.above else (share < self.limit):
+                return True
+        return False
+
+
+def _group(words: tuple[str, ...], normalize: Normalizer) -> _Group:
+    bound = _BOUND_WORD.match(words[0]) if len(words) == 1 else None
+    if bound is None:
+        return any_whole_word(words, normalize)
+    sign, limit = bound.groups()
+    return _PercentBound(above=sign.startswith(">"), inclusive=sign.endswith("="), limit=Decimal(limit) / 100)
+
+
+def _most_particular(conditions: list[list[_Group]], text: str) -> int:
     """The word groups of the most particular condition `text` meets whole (0: none)."""
     return max(
         (len(condition) for condition in conditions if all(group.search(text) for group in condition)), default=0

@@ -39,6 +39,13 @@ RULED = [
     ("全部的教師費都挪到生活化可以嗎", "moe.cap.pl.transfer", NO_ZH),
     # the student items say nothing of moving: the transfer rule's student case answers it
     ("could we move some of the student-foundation money over into campus life?", "moe.cap.pl.transfer", NO_EN),
+    # a percentage named against the rule's own (a condition group written 「>30%」 or 「<=20%」)
+    ("把部領教師費用3成併到生活化，這樣可以嗎", "moe.cap.pl.transfer", YES_ZH),
+    ("部領教師費挪35%到生活化可以嗎", "moe.cap.pl.transfer", NO_ZH),
+    ("教材教具費編到經常門的25%可以嗎", "moe.item.teaching_aids", NO_ZH),
+    ("教材教具費編15%可以嗎", "moe.item.teaching_aids", YES_ZH),
+    ("雜支編到經常門的百分之十五可以嗎", "moe.item.misc", NO_ZH),
+    ("Is it OK if misc is 8% of our recurrent budget?", "moe.item.misc", YES_EN),
     # too unlike any phrasing to be answered outright, it names the transfer rule's capital case whole
     (
         "after moving teacher money into campus life, can the campus-life equipment budget go above 30k?",
