@@ -249,7 +249,7 @@ class Dialog:
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
         asked = u
-        if topic is not None and topic.entry == decision.answer.intent and follows_permission(u, topic.text):
+        if topic is not None and topic.entry is not None and follows_permission(u, topic.text):
             asked = replace(u, asks_permission=True)  # 「代理老師呢」 after 「…可以補助嗎」
         reply, answered = self._answered(decision, lang, now, self.engine.ruling(asked, decision.answer.intent))
         if answered is None:

@@ -316,15 +316,18 @@ def decide(
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
 
 
-def _for_the_case_ruled(answer: Answer, u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer:
+def _for_the_case_ruled(
+    answer: Answer, u: Understanding, slots: Slots, engine: Engine, lang: str, asked: bool = True
+) -> Answer:
     """A yes-or-no question that names, whole, a case one of the closest entries rules on in two
     or more word groups is answered from that entry, when the answer's own entry rules on it less
     when the answer is unsure (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
     rule's capital case) or not quite sure and its entry rules on no case of it ("move some of the
     student-foundation money into campus life?": the student items, which say nothing of moving).
     Not when two entries rule on it alike. (Letting a sure answer, or one whose entry rules on
-    the case, be overruled too was tried: it took direction-blind cases, 「生活化的經常門可以挪去部領嗎」.)"""
-    if not u.asks_permission:
+    the case, be overruled too was tried: it took direction-blind cases, 「生活化的經常門可以挪去部領嗎」.)
+    `asked=False` for a follow-up, whose question may be elliptical (「那…併35%呢」)."""
+    if asked and not u.asks_permission:
         return answer
     own = engine.rules_on(u, answer.intent) if answer.confident else 0
     closest = [s.intent for s in answer.suggestions if s.intent != answer.intent]
@@ -617,15 +620,19 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     entry = engine.kb.entries.get(topic.entry or "")
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
-    if entry is not None and (u.follow_up or u.correction) and not _COST.search(u.normalised):
+    if entry is not None and (u.follow_up or u.correction):
         # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee: a case that entry
-        # rules on, not the substitute-pay entry the words resemble; unless the closest entry rules
-        # on it more particularly (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」: 資本門 + 合併)
+        # rules on, not the substitute-pay entry the words resemble (unless a cost is named: 「那代課費呢」
+        # is its own item); but the closest entry ruling on it more particularly answers it
+        # (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」: 資本門 + 合併; 「把部領教師費用3成併到生活化」)
         last = engine.rules_on(u, entry.id)
         other = engine.rules_on(u, own.intent) if own.confident and own.intent != entry.id else 0
         if other > last:
             return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
-        if last:
+        ruled = _for_the_case_ruled(own, u, _slots_from(merged), engine, lang, asked=False)
+        if ruled is not own and ruled.intent != entry.id and engine.rules_on(u, ruled.intent) > last:
+            return Decision(ANSWER, answer=ruled, slots=merged, text=u.normalised, context=context)
+        if last and not _COST.search(u.normalised):
             answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:

@@ -286,3 +286,19 @@ def test_a_cost_named_after_a_rule_is_its_own_question(knowledge, first, then) -
     chat = ChatRef("test", f"cost-named-{then}")
     dialog.handle_text(chat, first)
     assert dialog.handle_text(chat, then).to_json()["intent"] == "moe.item.substitute_fee"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "ruled"),
+    [
+        # 費用 is a cost word, but the transfer rule rules on the case more particularly
+        ("資本門可以合在一起用嗎", "我們部領做很多年了，把部領教師費用3成併到生活化，這樣可以嗎", YES_ZH),
+        ("資本門可以合在一起用嗎", "那部領教師費用併35%到生活化呢", NO_ZH),
+    ],
+)
+def test_a_follow_up_another_rule_rules_on_more_particularly_goes_to_it(knowledge, first, then, ruled) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"other-rule-{then}")
+    assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.cap.capital_pooling"
+    again = dialog.handle_text(chat, then).to_json()
+    assert again["intent"] == "moe.cap.pl.transfer" and again["answer"].startswith(ruled), again
