@@ -250,8 +250,9 @@ class Dialog:
         assert decision.answer is not None
         asked = u
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text):
-            asked = replace(u, asks_permission=True)  # 「代理老師呢」 after 「…可以補助嗎」
-        reply, answered = self._answered(decision, lang, now, self.engine.ruling(asked, decision.answer.intent))
+            asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
+        ruling = self.engine.ruling(asked, decision.answer.intent)
+        reply, answered = self._answered(decision, lang, now, ruling, permission=asked.asks_permission)
         if answered is None:
             return reply, state
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
@@ -415,18 +416,20 @@ class Dialog:
     # -- knowledge-base answers -----------------------------------------------------------
 
     def _answered(
-        self, decision: Decision, lang: str, now: float, ruling: bool | None = None
+        self, decision: Decision, lang: str, now: float, ruling: bool | None = None, permission: bool = True
     ) -> tuple[Reply, Topic | None]:
         answer = decision.answer
         assert answer is not None
-        reply = self._answer_reply(answer, decision.context, ruling)
+        reply = self._answer_reply(answer, decision.context, ruling, permission)
         if reply.route != ANSWER or answer.intent is None:
             return reply, None
         return reply, Topic(
             entry=answer.intent, slots=dict(decision.slots), text=decision.text, at=now, lang=answer.lang
         )
 
-    def _answer_reply(self, answer: Answer, context: dict[str, Any], ruling: bool | None = None) -> Reply:
+    def _answer_reply(
+        self, answer: Answer, context: dict[str, Any], ruling: bool | None = None, permission: bool = True
+    ) -> Reply:
         if answer.confident:
             route = ANSWER
         elif not answer.covered:
@@ -436,7 +439,7 @@ class Dialog:
         buttons = [] if answer.confident else [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
         body = replies.with_context(answer.text, context if answer.confident else {}, answer.lang)
         if answer.confident and ruling is not None:
-            body = replies.with_ruling(body, ruling, answer.lang)
+            body = replies.with_ruling(body, ruling, answer.lang, permission)
         return compose(
             body,
             answer.lang,

@@ -198,7 +198,7 @@ class Engine:
         yes, 「代理 兩個月」 no); None when it is no such question, meets no condition, or meets
         a yes and a no as particular as each other (the rule alone then answers it)."""
         conditions = self._rulings.get(entry_id or "")
-        if conditions is None or not u.asks_permission:
+        if conditions is None or not u.asks_yes_no:
             return None
         yes, no = (_most_particular(side, u.matching or u.normalised) for side in conditions)
         return None if yes == no else yes > no

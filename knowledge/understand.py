@@ -13,6 +13,7 @@ twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -92,7 +93,7 @@ _RETURN = re.compile(
     r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"
 )
 _ASKS_AMOUNT = re.compile(
-    r"多少|最多|最高|上限|額度|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
+    r"多少|最多|最高|上限|額度(?!\s*[嗎吗])|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"
 )
 # An agency's own plan named in passing (「已經拿過國教署…設施設備計畫的補助」): its words are not a
@@ -143,6 +144,7 @@ class Understanding:
     asks_amount: bool = False
     asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
     asks_permission: bool = False  # 「可以買平板嗎」: a yes-or-no question whether something is allowed
+    asks_yes_no: bool = False  # that, or whether something is so (「這算嗎」 "does it count?"): see asks_yes_or_no
     ceiling_words: bool = False
 
     @property
@@ -292,26 +294,53 @@ def understand(
         alternatives=_alternatives(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
-        asks_permission=not asks_amount and _asks_permission_in_a_clause(reading.cleaned, normalised, normalize),
+        asks_permission=not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize),
+        asks_yes_no=not asks_amount and _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize),
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
 
 
 def asks_permission(normalised: str) -> bool:
     """Whether a normalised text asks if something is allowed (「可以同時申請嗎」), not how much or which."""
-    return _PERMISSION.search(normalised) is not None and _WH_QUESTION.search(normalised) is None
+    if _WH_QUESTION.search(normalised) is not None:
+        return False
+    return _PERMISSION.search(normalised) is not None
+
+
+def asks_yes_or_no(normalised: str) -> bool:
+    """Whether a normalised text asks a yes-or-no question an entry's yes or no answers: one asking
+    if something is allowed, or whether it is so (「這是學校自己送國教署嗎」 "does it count against the
+    county's quota?" "would morning reading count?"), but not whether it is required (「一定要…嗎」
+    "must we…?"): an entry's yes says a thing is allowed, not that it must be done."""
+    if asks_permission(normalised):
+        return True
+    return (
+        _WH_QUESTION.search(normalised) is None
+        and _YES_NO_FORM.search(normalised) is not None
+        and _OBLIGATION.search(normalised) is None
+    )
+
+
+_YES_NO_FORM = re.compile(
+    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|"
+    r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
+    r"\b(?:lets?|allows?|counts?|covers?|supports?|eligible)\b"
+)
+_OBLIGATION = re.compile(
+    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
+)
 
 
 _CLAUSE_END = re.compile(r"[?？!！。；;]+")
 
 
-def _asks_permission_in_a_clause(text: str, normalised: str, normalize: Normalizer) -> bool:
+def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, normalize: Normalizer) -> bool:
     """「國立學校也能申請嗎？要交給誰」 "Can national schools apply? Who do they send it to?": a
     yes-or-no question beside a question of another kind is still asked."""
-    if asks_permission(normalised):
+    if asks(normalised):
         return True
     clauses = [clause for clause in _CLAUSE_END.split(text) if clause.strip()]
-    return len(clauses) > 1 and any(asks_permission(normalize(clause)) for clause in clauses)
+    return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 
 def follows_permission(u: Understanding, earlier: str) -> bool:

@@ -13,6 +13,7 @@ from bot.wiring import Knowledge
 from handlers.dialog import ChatRef
 
 YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
+IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allowed
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
@@ -46,6 +47,10 @@ RULED = [
     ("教材教具費編15%可以嗎", "moe.item.teaching_aids", YES_ZH),
     ("雜支編到經常門的百分之十五可以嗎", "moe.item.misc", NO_ZH),
     ("Is it OK if misc is 8% of our recurrent budget?", "moe.item.misc", YES_EN),
+    # not "may we" but "is it so": the entry's no answers it too
+    ("我們是國立學校，計畫經費會算進縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
+    ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
+    ("Does a national school count against the county quota?", "moe.apply.national_schools", NO_EN),
     # too unlike any phrasing to be answered outright, it names the transfer rule's capital case whole
     (
         "after moving teacher money into campus life, can the campus-life equipment budget go above 30k?",
@@ -197,7 +202,7 @@ def test_a_permission_question_gets_the_plans_yes_or_no_first(knowledge, questio
 def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question, entry) -> None:
     reply = _ask(knowledge, question)
     assert (reply["route"], reply["intent"]) == ("answer", entry)
-    assert not reply["answer"].startswith((YES_ZH, NO_ZH, YES_EN, NO_EN))
+    assert not reply["answer"].startswith((YES_ZH, NO_ZH, YES_EN, NO_EN, IS_ZH, IS_NOT_ZH))
 
 
 @pytest.mark.parametrize(
@@ -220,6 +225,23 @@ def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question
 )
 def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
     assert knowledge.engine.understand(text, knowledge.rules).asks_permission is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("可以同時申請嗎", True),  # a permission question is one
+        ("這是學校自己送國教署嗎", True),  # whether something is so
+        ("does our grant then eat into the county's quota?", True),
+        ("for mode 1, would stuff like morning english reading count?", True),
+        ("部領一定要全年級嗎", False),  # whether it is required: a yes says allowed, not required
+        ("must every teacher take the credit course?", False),
+        ("住宿費上限多少", False),
+        ("核結要附什麼", False),
+    ],
+)
+def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:
+    assert knowledge.engine.understand(text, knowledge.rules).asks_yes_no is asks
 
 
 def test_an_entry_without_conditions_never_rules(knowledge) -> None:
