@@ -34,7 +34,7 @@ from handlers.replies import (
 )
 from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide
 from handlers.texts import examples, t
-from knowledge import budget
+from knowledge import budget, figure_check
 from knowledge.calculators import SchoolFacts, Verdict
 from knowledge.compute import (
     CeilingAnswer,
@@ -51,7 +51,7 @@ from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.queries import CEILING, Query
-from knowledge.understand import SCHOOL_FACTS, Understanding, follows_permission
+from knowledge.understand import SCHOOL_FACTS, Understanding, asks_yes_or_no, follows_permission
 from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -61,6 +61,11 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", Reply, Reply | None)
 
 # A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
+# a reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
+_STARTS_WITH_VERDICT = re.compile(
+    r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
+    re.IGNORECASE,
+)
 _ASKS_INSTEAD = re.compile(r"我是問|我問的是|我要問|我想問|i was asking|i'm asking|i am asking|asking about")
 
 BUTTON_DATA_LIMIT = replies.BUTTON_DATA_LIMIT
@@ -252,6 +257,8 @@ class Dialog:
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
         ruling = self.engine.ruling(asked, decision.answer.intent)
+        if ruling is None and decision.answer.confident:
+            ruling = self._figure_ruling(asked, decision.answer.text)
         reply, answered = self._answered(decision, lang, now, ruling, permission=asked.asks_permission)
         if answered is None:
             return reply, state
@@ -299,6 +306,9 @@ class Dialog:
             return reply, Topic(query=pending, asked=result.step, at=now, lang=lang)
         body, sources, buttons = self._render(result, query, lang)
         route = CALCULATION if not isinstance(result, Refused) else CLARIFICATION
+        verdict = self._figure_ruling(u, body, body.splitlines()[0]) if u is not None and route == CALCULATION else None
+        if verdict is not None and u is not None:
+            body = replies.with_ruling(body, verdict, lang, u.asks_permission)
         intent = self._intent_for(u, query, result) if u is not None and route == CALCULATION else None
         reply = compose(
             replies.with_context(body, context, lang),
@@ -311,7 +321,22 @@ class Dialog:
             context=context,
         )
         reply.card = self._card(result, reply)
+        if verdict is not None and u is not None and reply.card is not None:
+            word = replies.ruling_word(verdict, lang, u.asks_permission)
+            reply.card = replace(reply.card, title=f"{word}{reply.card.title}")
         return reply, Topic(query=query, at=now, lang=lang)
+
+    def _figure_ruling(self, u: Understanding, answer: str, headline: str | None = None) -> bool | None:
+        """The yes or no a yes-or-no question stating a figure gets from the figures of its answer
+        (knowledge/figure_check.py), unless the answer already starts with one (「超過了」)."""
+        # 「上限是25萬嗎」 asks a yes or no though it names a ceiling
+        if not (u.asks_yes_no or asks_yes_or_no(u.normalised)) or _STARTS_WITH_VERDICT.match(answer):
+            return None
+        plain = self.engine.normalize.plain
+        answer_plain = plain(answer, limit=None)
+        return figure_check.agrees(
+            plain(u.text), answer_plain, plain(headline, limit=None) if headline else answer_plain, u.asks_permission
+        )
 
     def _card(self, result: Result, reply: Reply) -> Card | None:
         """The same computed reply as a card (LINE shows it), from the same result; its foot also

@@ -196,13 +196,18 @@ def with_context(body: str, context: dict[str, Any], lang: str) -> str:
 
 
 def with_ruling(body: str, allowed: bool, lang: str, permission: bool = True) -> str:
-    """The plan's yes or no first, then the rule it comes from: 「不可以。偏遠地區學校若已獲…」;
-    to whether something is so rather than allowed (「會算進縣市額度嗎」) 「是。」 or 「不是。」."""
+    """The plan's yes or no first, then the rule it comes from: 「不可以。偏遠地區學校若已獲…」."""
+    return ruling_word(allowed, lang, permission) + body
+
+
+def ruling_word(allowed: bool, lang: str, permission: bool = True) -> str:
+    """「可以。」/「不可以。」 "Yes. "/"No. "; to whether something is so rather than allowed
+    (「會算進縣市額度嗎」「上限是25萬嗎」) 「是。」 or 「不是。」."""
     if lang == "en":
-        return ("Yes. " if allowed else "No. ") + body
+        return "Yes. " if allowed else "No. "
     if not permission:
-        return ("是。" if allowed else "不是。") + body
-    return ("可以。" if allowed else "不可以。") + body
+        return "是。" if allowed else "不是。"
+    return "可以。" if allowed else "不可以。"
 
 
 # -- ceilings ---------------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""Whether a yes-or-no question's own figure agrees with the answer to it.
+
+「模式一 13 班的上限是 25 萬嗎」「111 學年目標是 8 校參與嗎」 "is the cap 500,000?" state a figure and
+ask whether it is so; the answer (a computation, or a knowledge-base entry read for the question's
+year and level) states the figure of the plan. The question's figure found among the answer's
+figures of the same unit is a yes; the answer stating figures of that unit, none of them the
+question's, is a no. 「可以申請 120 萬嗎」 asks whether an amount is allowed, not whether it is the
+plan's figure: above every amount the answer states is a no, the answer's own headline amount a
+yes, anything else undecided (a smaller amount may or may not fit: the rule answers it).
+
+Both texts come in plain form (Normalizer.plain: numerals as digits, full-width folded).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from knowledge.quantities import percentages_in, read_figures
+
+# A count with its unit: the units a plan's targets and rules are counted in, folded to one name
+# (人/名/位 are people). Years, grades and school years are not figures a question confirms.
+_UNITS = {
+    "人次": "person-times",
+    "班次": "class-trips",
+    "人": "people",
+    "名": "people",
+    "位": "people",
+    "校": "schools",
+    "所": "schools",
+    "班": "classes",
+    "字": "words",
+    "本": "books",
+    "篇": "pieces",
+    "場": "events",
+    "小時": "hours",
+    "節": "periods",
+    "學分": "credits",
+    "單元": "units",
+    "schools": "schools",
+    "school": "schools",
+    "classes": "classes",
+    "class": "classes",
+    "people": "people",
+    "persons": "people",
+    "students": "people",
+    "student": "people",
+    "teachers": "people",
+    "words": "words",
+    "books": "books",
+    "hours": "hours",
+    "periods": "periods",
+    "credits": "credits",
+}
+_COUNT = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*)?("
+    + "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
+    + r")(?![a-z])"
+)
+
+
+_PERCENT_AT = re.compile(r"\d\s*(?:%|percent|趴|成)|百分之")
+
+
+def _figures(plain: str) -> list[tuple[int, Decimal, str]]:
+    """The figures of a plain text with where each is written: (position, value, unit)."""
+    figures = read_figures(plain)
+    found = [(a.at, Decimal(a.value), "NT$") for a in figures.labelled if not a.bare]
+    shares = percentages_in(plain)
+    found += [(m.start(), share, "%") for m, share in zip(_PERCENT_AT.finditer(plain), shares, strict=False)]
+    found += [(m.start(), Decimal(m.group(1)), _UNITS[m.group(2)]) for m in _COUNT.finditer(plain)]
+    return found
+
+
+def agrees(question: str, answer: str, headline: str, permission: bool) -> bool | None:
+    """The yes (True) or no (False) that the question's own figure gets from the answer's, or
+    None when it decides nothing. The figure asked about is the question's last. `question` and `answer` are plain texts; `headline` is
+    the part of the answer that answers (a computation's first line), or the whole answer."""
+    # a class count is the school's own fact (「我們13班 上限是25萬嗎」 "the cap for 13 classes?"),
+    # never the figure asked about
+    asked = [figure for figure in _figures(question) if figure[2] != "classes"]
+    if not asked:
+        return None
+    unit = max(asked)[2]
+    values = {value for _, value, u in asked if u == unit}
+    plan = {value for _, value, u in _figures(answer) if u == unit}
+    if not plan:
+        return None
+    if permission:
+        if unit != "NT$":
+            return None
+        if all(value > max(plan) for value in values):
+            return False
+        heading = {value for _, value, u in _figures(headline) if u == unit}
+        return True if values <= heading else None
+    return values <= plan

@@ -1,0 +1,59 @@
+"""A yes-or-no question that states a figure gets its yes or no from the answer's figures
+(knowledge/figure_check.py, applied by the dialog to knowledge-base answers and computations).
+Questions are written for this test, apart from the quality sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.conversations import scored_dialog
+from bot.wiring import Knowledge
+from handlers.dialog import ChatRef
+from knowledge.figure_check import agrees
+from knowledge.textnorm import Normalizer
+
+plain = Normalizer({}).plain
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "permission", "expected"),
+    [
+        ("上限是25萬嗎", "最多補助合計 250,000 元", False, True),
+        ("上限是30萬嗎", "最多補助合計 250,000 元", False, False),
+        ("111學年目標是500字嗎", "111 學年度國小：提升國小英語單字量 400 字。", False, False),
+        ("每年選2個人去嗎", "每年公開選拔 1名高中生", False, False),  # 人 and 名 are both people
+        ("is the target 55 schools?", "55 schools join", False, True),
+        ("我們13班 上限是25萬嗎", "13 班，最多 250,000 元", False, True),  # 13 班 is a fact, not asked
+        ("可以申請120萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, False),  # above all
+        ("可以申請100萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, True),  # the headline
+        ("可以申請50萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, None),  # which part?
+        ("上限是25萬嗎", "規定如下：需經校內會議通過", False, None),  # no figure of that unit
+        ("要附什麼資料嗎", "最多補助合計 250,000 元", False, None),  # no figure asked
+        ("有3位老師 目標是55校嗎", "55 校參與", False, True),  # the last figure is asked
+    ],
+)
+def test_agrees(question: str, answer: str, permission: bool, expected: bool | None) -> None:
+    text = plain(answer, limit=None)
+    assert agrees(plain(question), text, text.splitlines()[0], permission) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("基隆英語村遊學每年安排60班次嗎", "是。"),
+        ("基隆國際學伴計畫111學年目標是8校參與嗎", "是。"),
+        ("基隆的英語閱讀力倍增計畫，111學年國小英語單字量目標是600字嗎", "不是。"),
+        ("我們13班，模式一的上限是25萬嗎？", "是。"),
+        ("部領做兩個領域，8個班，可以申請120萬嗎", "不可以。"),
+        ("Is the mode 1 cap for 20 classes NT$300,000?", "No. "),
+    ],
+)
+def test_a_figure_asked_about_gets_yes_or_no_first(knowledge: Knowledge, question: str, first: str) -> None:
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", question), question).to_json()
+    assert reply["route"] in ("answer", "calculation")
+    assert reply["answer"].startswith(first), reply["answer"]
+
+
+def test_a_figure_given_without_a_yes_or_no_question_gets_none(knowledge: Knowledge) -> None:
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", "fig"), "我們13班 模式一最多補助多少").to_json()
+    assert reply["answer"].startswith("模式一")
