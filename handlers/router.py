@@ -258,6 +258,10 @@ def decide(
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
     # ("how much per teacher per semester?") asks about the last one
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
+    if own and short and not engine.names_a_keyword(u) and u.lang != "en":
+        # 「去哪個城市」 after the exchange students: a question of its own, unless read alone it is
+        # close to nothing the plans cover (「審查結果什麼時候公布」 is close to the application rules)
+        own = engine.answer_to(u, u.slots, lang=lang).covered
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 

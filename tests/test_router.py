@@ -128,6 +128,16 @@ ROWS = [
             entry="moe.teaching_load",
         ),
     ),
+    row(
+        "a short question close to nothing read alone asks about the last entry",
+        Row("去哪個城市", ANSWER, entry("kl.ap.21", "基隆高中國際交換學生計畫是做什麼"), entry="kl.ap.21"),
+    ),
+    row(
+        "a short question close to a rule read alone is its own",
+        Row(
+            "申請流程是什麼", ANSWER, entry("kl.ap.21", "基隆高中國際交換學生計畫是做什麼"), entry="moe.apply.procedure"
+        ),
+    ),
     row("a lone 13 after a ceiling", Row("13", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 13})),
     row(
         "what about 13 classes?",
