@@ -868,9 +868,12 @@ def _retaken_test(previous: Query, u: Understanding) -> Query | None:
     return replace(previous, inputs=dict(previous.inputs) | {"text": f"{before} {said}"})
 
 
-# "a speaker", "an amplifier": a thing named with an article (not "a total", "a unit price")
+# "a speaker", "an amplifier": a thing named with an article (not "a total", "a unit price");
+# 「一台8千的實物投影機」「那音響8000呢」: one counted by its measure word, or named as a device
 _ANOTHER_THING = re.compile(
     r"\b(?:a|an)\s+(?!(?:few|bit|lot|total|unit|price|new|second|third|month|year|day|week|teacher|school)\b)[a-z]{3,}"
+    r"|(?:1|一)\s*[台臺部組套支]\s*(?:\d+\s*(?:元|塊)?\s*的)?\s*[\u4e00-\u9fff]{2,}"
+    r"|[\u4e00-\u9fff]{1,6}(?:機|器|儀|音響|喇叭|螢幕|白板|櫃)"
 )
 
 
@@ -924,9 +927,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         and switch not in (None, "lecture_fee")
     ):
         merged["people"] = 1  # 「請講師住2晚呢」: the lecturer, not the audience
-    return replace(
-        previous,
-        kind=ITEM if switch and switch != "equipment" else previous.kind,
-        item=switch or previous.item,
-        inputs=merged,
-    )
+    kind = ITEM if switch and switch != "equipment" else previous.kind
+    if previous.item == "equipment" and switch is None and "amounts" in inputs:
+        kind = VERDICT  # 「那如果一台3萬2呢」 after a laptop's cap: that price checked against it
+    return replace(previous, kind=kind, item=switch or previous.item, inputs=merged)

@@ -1336,6 +1336,31 @@ def test_a_device_the_rules_do_not_name_is_not_the_one_before(dialog: Dialog) ->
     assert "Laptop" not in reply.text and "10,000" in reply.text, reply.text
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("桌機不含螢幕單價上限多少", "那一台８千的實物投影機可以放資本門嗎"),  # counted by its measure word
+        ("筆電單價上限多少", "那音響8000呢"),  # named as a device
+    ],
+)
+def test_a_device_named_in_chinese_is_not_the_one_before(dialog: Dialog, first: str, then: str) -> None:
+    chat = ChatRef("test", f"device-zh-{next(_chats)}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, then)
+    assert reply.route == "calculation" and first_line(reply).startswith("不可以"), reply.text
+    assert "電腦" not in reply.text and "10,000" in reply.text, reply.text
+
+
+def test_a_price_after_a_devices_cap_is_checked_against_it(dialog: Dialog) -> None:
+    """「那如果一台3萬2呢」 after the laptop's cap answered the cap again; it is that price checked."""
+    chat = ChatRef("test", f"price-after-cap-{next(_chats)}")
+    dialog.handle_text(chat, "筆電單價上限多少")
+    over = dialog.handle_text(chat, "那如果一台3萬2呢")
+    assert "32,000" in first_line(over) and "30,000" in first_line(over), over.text
+    within = dialog.handle_text(chat, "那2萬8呢")
+    assert first_line(within).startswith("可以") and "28,000" in first_line(within), within.text
+
+
 def test_a_part_of_a_ceiling_names_the_tier_entry_that_states_it(dialog: Dialog) -> None:
     """「其中老師專業支持是多少」 is answered from the tier's own entry (附件2: 1 個領域 12-15 班 100 萬元
     (教師 60 萬元+學生 40 萬元)), so the card and `--json` name it."""
