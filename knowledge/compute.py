@@ -352,7 +352,7 @@ def _fits(cap: int, planned: int | None) -> tuple[bool | None, tuple[Bilingual, 
     over = planned - cap
     return False, (
         both(
-            f"您編的 {money(planned, 'zh')} 超過上限 {money(over, 'zh')}。",
+            f"您編的 {money(planned, 'zh')} 比上限多 {money(over, 'zh')}。",
             f"Your {money(planned, 'en')} is {money(over, 'en')} over it.",
         ),
     )

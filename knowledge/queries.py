@@ -776,7 +776,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             if len(amounts) > 1:
                 inputs["planned"] = min(amounts)
             if previous.kind == SHARE and len(amounts) == 1:
-                inputs = dict(previous.inputs) | {"planned": amounts[0]}
+                # 「那經常門30萬呢」: a new total the share is of; 「雜支編了2萬5呢」: the item's amount
+                base = _first(_labelled(u), "recurrent", "total") is not None
+                inputs = dict(previous.inputs) | {"base" if base else "planned": amounts[0]}
             if previous.kind == CAPITAL and len(amounts) == 1 and "base" in previous.inputs and has(u, _PLANS):
                 # "we planned 50,000 for equipment, ok?": measured against the request given before
                 inputs = dict(previous.inputs) | {"planned": amounts[0]}

@@ -1055,7 +1055,7 @@ def workings(text: str) -> Working:
 _DAYS_LEFT = re.compile(r"距今\s*(\d+)\s*天|(\d+) days from today")
 _DAYS_AGO = re.compile(r"已過\s*(\d+)\s*天|(\d+) days ago")
 _DAYS_LATE = re.compile(r"已超過期限\s*(\d+)\s*天|is (\d+) days? late")
-_OVER_BY = re.compile(r"您編的\s*([\d,]+)\s*元\s*超過上限\s*([\d,]+)|Your NT\$([\d,]+) is NT\$([\d,]+) over it")
+_OVER_BY = re.compile(r"您編的\s*([\d,]+)\s*元\s*比上限多\s*([\d,]+)|Your NT\$([\d,]+) is NT\$([\d,]+) over it")
 _OVER_CAP = re.compile(
     r"您的\s*([\d,]+)\s*元\s*超過上限\s*([\d,]+)\s*元，超過的\s*([\d,]+)|"
     r"Your NT\$([\d,]+) is over the NT\$([\d,]+) cap; the other NT\$([\d,]+)"
@@ -1369,3 +1369,14 @@ def test_a_part_of_a_ceiling_names_the_tier_entry_that_states_it(dialog: Dialog)
     part = dialog.handle_text(chat, "其中老師專業支持是多少")
     assert part.route == "calculation" and "600,000" in first_line(part), part.text
     assert part.intent == first.intent == "moe.cap.pl.single.large"
+
+
+def test_a_new_total_after_a_share_is_its_base(dialog: Dialog) -> None:
+    """「那經常門30萬呢」 after 雜支 of 經常門20萬 is 雜支 of 30萬 (it was read as 雜支 planned at 30萬);
+    an amount of the item itself is then checked against that base, and over-by is worded as such."""
+    chat = ChatRef("test", f"share-base-{next(_chats)}")
+    dialog.handle_text(chat, "雜支最多可以編多少 經常門20萬")
+    again = dialog.handle_text(chat, "那經常門30萬呢")
+    assert first_line(again) == "雜支最多 30,000 元", again.text
+    checked = dialog.handle_text(chat, "雜支編了3萬5會超過嗎")
+    assert first_line(checked).startswith("超過了") and "比上限多 5,000 元" in checked.text, checked.text
