@@ -50,7 +50,7 @@ from knowledge.compute import (
 from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.queries import CEILING, Query
+from knowledge.queries import CEILING, Query, lecturer_in
 from knowledge.understand import SCHOOL_FACTS, Understanding, asks_yes_or_no, follows_permission
 from reminders.calendar import Deadline
 
@@ -254,7 +254,7 @@ class Dialog:
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
         asked = u
-        if topic is not None and topic.entry is not None and follows_permission(u, topic.text):
+        if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
         ruling = self.engine.ruling(asked, decision.answer.intent)
         if ruling is None and decision.answer.confident:
@@ -262,6 +262,7 @@ class Dialog:
         reply, answered = self._answered(decision, lang, now, ruling, permission=asked.asks_permission)
         if answered is None:
             return reply, state
+        answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no)
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
 
     def _school_after(
@@ -353,6 +354,9 @@ class Dialog:
         name of what was computed or checked (「雙語生活化資本門」) when the question alone is too
         terse ("we planned 50,000 for equipment, ok?")."""
         entries = self._item_entries.get(query.item or "", [])
+        lecturer = query.inputs.get("lecturer")
+        if len(entries) > 1 and lecturer:  # the lecture fee computed: the entry of that lecturer's rate
+            entries = [e for e in entries if lecturer_in(self.engine.title_words(e)) == lecturer] or entries
         if len(entries) > 1:  # the one the latest words pick (「內聘呢」 after 外聘: the internal fee)
             picked: list[str | None] = []
             # the question the computation was asked with is most often this very message: asked once

@@ -50,6 +50,8 @@ class Topic:
     at: float = 0.0  # time.time() of the turn
     lang: str | None = None  # the language the topic was answered in (a bare "20" has none)
     earlier: tuple[Topic, ...] = ()  # topics before this one, newest first (「回到剛剛」)
+    # the question answered asked yes or no (「代理老師3個月可以嗎」): 「那代理2個月呢」 asks it again
+    yes_no: bool = False
 
     def then(self, topic: Topic) -> Topic:
         """`topic` as the next one, keeping this one among the earlier ones (the last three)."""
@@ -121,6 +123,7 @@ def _topic(data: Any, depth: int = 0) -> Topic | None:
         asked=asked if isinstance(asked, str) else None,
         at=float(at) if isinstance(at, (int, float)) else 0.0,
         lang=lang,
+        yes_no=data.get("yes_no") is True,
     )
 
 

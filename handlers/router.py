@@ -39,6 +39,7 @@ from knowledge.queries import (
     Query,
     files_on_a_date,
     named_item,
+    query_after_an_item,
     query_for,
     revise,
 )
@@ -258,10 +259,12 @@ def decide(
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
     # ("how much per teacher per semester?") asks about the last one
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
-    if own and short and not engine.names_a_keyword(u) and u.lang != "en":
+    if own and short and not engine.names_a_keyword(u) and u.lang != "en" and topic is not None:
         # 「去哪個城市」 after the exchange students: a question of its own, unless read alone it is
-        # close to nothing the plans cover (「審查結果什麼時候公布」 is close to the application rules)
-        own = engine.answer_to(u, u.slots, lang=lang).covered
+        # close to nothing the plans cover (「審查結果什麼時候公布」 is close to the application rules),
+        # or is unsure and names a case the last entry rules on (「代理老師3個月可以嗎」 after 英檢報名費)
+        alone = engine.answer_to(u, u.slots, lang=lang)
+        own = alone.covered and (alone.confident or not engine.rules_on(u, topic.entry))
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
@@ -546,11 +549,7 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
         query = query_for(replace(u, normalised=f"{engine.title_words(entry.id)} {u.normalised}"), rules)
         return query if query is not None and query.kind == VERDICT else None
     item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
-    query = query_for(replace(u, item=item), rules)
-    if query is not None and query.item == item:
-        return query
-    text = engine.title_words(entry.id)
-    return query_for(replace(u, item=item, normalised=f"{text} {u.normalised}"), rules)
+    return query_after_an_item(u, item, engine.title_words(entry.id), rules)
 
 
 def _carried(previous: Query, revised: Query, u: Understanding) -> dict[str, Any]:
@@ -624,8 +623,8 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     entry = engine.kb.entries.get(topic.entry or "")
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
-    if entry is not None and (u.follow_up or u.correction):
-        # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee: a case that entry
+    if entry is not None and (u.follow_up or u.correction or not own.confident):
+        # 「代理老師也可以嗎」 (「代理老師3個月可以嗎」: unsure alone) "what about a substitute?" after the English-test fee: a case that entry
         # rules on, not the substitute-pay entry the words resemble (unless a cost is named: 「那代課費呢」
         # is its own item); but the closest entry ruling on it more particularly answers it
         # (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」: 資本門 + 合併; 「把部領教師費用3成併到生活化」)

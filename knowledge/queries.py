@@ -178,8 +178,12 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
 
 
 def _lecturer(u: Understanding) -> str | None:
-    """The kind of lecturer a message names (the last one named wins: 「不是 我是說內聘」)."""
-    if has(u, r"(?<!沒有)(?<!沒)隸屬|所屬|affiliated"):
+    return lecturer_in(u.normalised)
+
+
+def lecturer_in(normalised: str) -> str | None:
+    """The kind of lecturer a text names (the last one named wins: 「不是 我是說內聘」)."""
+    if re.search(r"(?<!沒有)(?<!沒)隸屬|所屬|affiliated", normalised):
         return "affiliated"  # 外聘隸屬機關學校人員: a kind of 外聘 with its own rate
     found = [
         (match.start(), kind)
@@ -187,7 +191,7 @@ def _lecturer(u: Understanding) -> str | None:
             ("internal", r"內聘|校內|本校老師|自己學校的?老師|我們學校的?老師|自己的老師|internal|in-house|our own"),
             ("external", r"外聘|校外|external|outside|university"),
         )
-        for match in re.finditer(pattern, u.normalised)
+        for match in re.finditer(pattern, normalised)
     ]
     return max(found)[1] if found else None
 
@@ -220,6 +224,19 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
         if query is not None:
             return query
     return None
+
+
+def query_after_an_item(u: Understanding, item: str, title: str, rules: FundingRules) -> Query | None:
+    """After an answer about `item` (its entry's title words `title`), a follow-up with figures
+    (「半天呢」「3位呢」 "and 3 periods?") computes that item; the kind of lecturer the entry is
+    about (內聘) stays unless the message names another."""
+    query = query_for(replace(u, item=item), rules)
+    if query is None or query.item != item:
+        return query_for(replace(u, item=item, normalised=f"{title} {u.normalised}"), rules)
+    lecturer = lecturer_in(title)
+    if item == "lecture_fee" and lecturer and "lecturer" not in query.inputs:
+        query = replace(query, inputs=dict(query.inputs) | {"lecturer": lecturer})
+    return query
 
 
 _BOUND = re.compile(
@@ -758,8 +775,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
     amounts = amounts_of(u)
     if previous.kind == CLOSEOUT and len(u.figures.dates) == 1:
-        if files_on_a_date(u):
+        if files_on_a_date(u) or ("filed" in previous.inputs and not has(u, _PERIOD_END)):
             # 「那9月28號送到呢」「縣府如果10/5才送 算準時嗎」: the same deadline, a filing date checked
+            # (「那10月5日呢」 after one was: another filing date)
             return replace(previous, inputs={"end": previous.inputs["end"], "filed": _date_json(u, 0)})
         # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
         return replace(previous, inputs={"end": _date_json(u, 0)})
@@ -775,6 +793,11 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             inputs["base" if previous.kind != SHARE or len(amounts) > 1 else "planned"] = max(amounts)
             if len(amounts) > 1:
                 inputs["planned"] = min(amounts)
+            moves = has(u, _YES_NO_QUESTION + r"|挪|移|調|併|move|shift|transfer") or "planned" in previous.inputs
+            if previous.kind == TRANSFER and len(amounts) == 1 and "base" in previous.inputs and moves:
+                # 「如果挪15萬可以嗎」 after the teacher funding's 30%: the amount moved, checked (and
+                # 「那25萬呢」 after it: another amount moved); 「那50萬呢」 alone is new teacher funding
+                inputs = dict(previous.inputs) | {"planned": amounts[0]}
             if previous.kind == SHARE and len(amounts) == 1:
                 # 「那經常門30萬呢」: a new total the share is of; 「雜支編了2萬5呢」: the item's amount
                 base = _first(_labelled(u), "recurrent", "total") is not None

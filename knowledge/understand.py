@@ -343,16 +343,12 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 
-def follows_permission(u: Understanding, earlier: str) -> bool:
+def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = False) -> bool:
     """「代理老師呢？她的聘期只有兩個月」 after 「…可以補助嗎」: a follow-up that asks the earlier yes-or-no
-    question again about something else, without asking how much or which of its own."""
-    return (
-        u.follow_up
-        and not u.asks_amount
-        and _WH_QUESTION.search(u.normalised) is None
-        and asks_permission(earlier)
-        and _ASKS_AMOUNT.search(earlier) is None
-    )
+    question again about something else, without asking how much or which of its own.
+    `earlier_asked`: the earlier turn is known to have asked yes or no, whatever its text."""
+    asked_before = earlier_asked or (asks_permission(earlier) and _ASKS_AMOUNT.search(earlier) is None)
+    return u.follow_up and not u.asks_amount and _WH_QUESTION.search(u.normalised) is None and asked_before
 
 
 def read_for_matching(text: str, normalize: Normalizer, lang_hint: str | None = None) -> Understanding:

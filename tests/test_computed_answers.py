@@ -1380,3 +1380,35 @@ def test_a_new_total_after_a_share_is_its_base(dialog: Dialog) -> None:
     assert first_line(again) == "雜支最多 30,000 元", again.text
     checked = dialog.handle_text(chat, "雜支編了3萬5會超過嗎")
     assert first_line(checked).startswith("超過了") and "比上限多 5,000 元" in checked.text, checked.text
+
+
+def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
+    """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
+    (it was read as a new period end in 2026)."""
+    chat = ChatRef("test", f"filed-again-{next(_chats)}")
+    dialog.handle_text(chat, "執行期間到116年7月31日 核結最晚何時")
+    dialog.handle_text(chat, "縣府9月20日送來得及嗎")
+    late = dialog.handle_text(chat, "那10月5日呢")
+    assert late.route == "calculation" and "2027-10-05" in late.text and "2027/09/30" in first_line(late), late.text
+    assert not first_line(late).startswith("來得及"), late.text
+
+
+def test_an_amount_moved_after_the_transfer_cap_is_checked(dialog: Dialog) -> None:
+    """「如果挪15萬可以嗎」 after 30% of 70萬 is 15萬 moved, within 21萬 (it computed 30% of 15萬);
+    「那25萬呢」 then is another amount moved, over it."""
+    chat = ChatRef("test", f"moved-{next(_chats)}")
+    dialog.handle_text(chat, "部領教師經費70萬 可以挪多少")
+    within = dialog.handle_text(chat, "如果挪15萬可以嗎")
+    assert first_line(within).startswith("可以") and "210,000" in first_line(within), within.text
+    over = dialog.handle_text(chat, "那25萬呢")
+    assert first_line(over).startswith("超過") and "210,000" in first_line(over), over.text
+
+
+def test_a_lecture_fee_after_the_internal_rate_is_internal(dialog: Dialog) -> None:
+    """ "and 3 periods?" after the internal-lecturer answer is 3 × 1,000, named from that entry."""
+    chat = ChatRef("test", f"internal-{next(_chats)}")
+    dialog.handle_text(chat, "lecture fee external per period?")
+    dialog.handle_text(chat, "internal?")
+    reply = dialog.handle_text(chat, "and 3 periods?")
+    assert reply.route == "calculation" and "3,000" in first_line(reply), reply.text
+    assert reply.intent == "moe.item.lecture_internal"

@@ -324,3 +324,15 @@ def test_a_follow_up_another_rule_rules_on_more_particularly_goes_to_it(knowledg
     assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.cap.capital_pooling"
     again = dialog.handle_text(chat, then).to_json()
     assert again["intent"] == "moe.cap.pl.transfer" and again["answer"].startswith(ruled), again
+
+
+def test_a_short_yes_no_question_on_a_case_of_the_last_rule_is_ruled_and_asked_again(knowledge) -> None:
+    """「代理老師3個月可以嗎」 after 「英檢報名費」 is unsure read alone but names a case of that fee
+    (可以); 「那代理2個月呢」 then asks the same yes or no (不可以), though the first question asked none."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "short-case")
+    assert dialog.handle_text(chat, "英檢報名費").to_json()["intent"] == "moe.item.english_test_fee"
+    three = dialog.handle_text(chat, "代理老師3個月可以嗎").to_json()
+    assert three["intent"] == "moe.item.english_test_fee" and three["answer"].startswith(YES_ZH), three
+    two = dialog.handle_text(chat, "那代理2個月呢").to_json()
+    assert two["intent"] == "moe.item.english_test_fee" and two["answer"].startswith(NO_ZH), two
