@@ -45,8 +45,10 @@ _DATES = (
     re.compile(r"(?<!\d)(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
     re.compile(r"(?<!\d)(1\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
 )
-_YES = re.compile(r"^\W*(?:可以|符合|在上限內|來得及|是|有|yes|allowed|within|ok|in time)", re.IGNORECASE)
-_NO = re.compile(r"^\W*(?:不可以|不行|不符合|超過|超出|來不及|否|不是|不會|no\b|not allowed|over|late)", re.IGNORECASE)
+_YES = re.compile(r"^\W*(?:可以|符合|在上限內|來得及|是|有|要。|需要|yes|allowed|within|ok|in time)", re.IGNORECASE)
+_NO = re.compile(
+    r"^\W*(?:不可以|不行|不符合|超過|超出|來不及|否|不是|不會|不用|不需|不必|no\b|not allowed|over|late)", re.IGNORECASE
+)
 
 # A reply that says the plans do not give what was asked.
 _SAYS_SILENT = re.compile(

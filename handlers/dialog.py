@@ -259,7 +259,7 @@ class Dialog:
         ruling = self.engine.ruling(asked, decision.answer.intent)
         if ruling is None and decision.answer.confident:
             ruling = self._figure_ruling(asked, decision.answer.text)
-        reply, answered = self._answered(decision, lang, now, ruling, permission=asked.asks_permission)
+        reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked))
         if answered is None:
             return reply, state
         answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no)
@@ -309,7 +309,7 @@ class Dialog:
         route = CALCULATION if not isinstance(result, Refused) else CLARIFICATION
         verdict = self._figure_ruling(u, body, body.splitlines()[0]) if u is not None and route == CALCULATION else None
         if verdict is not None and u is not None:
-            body = replies.with_ruling(body, verdict, lang, u.asks_permission)
+            body = replies.with_ruling(body, verdict, lang, replies.asked_kind(u))
         intent = self._intent_for(u, query, result) if u is not None and route == CALCULATION else None
         reply = compose(
             replies.with_context(body, context, lang),
@@ -323,7 +323,7 @@ class Dialog:
         )
         reply.card = self._card(result, reply)
         if verdict is not None and u is not None and reply.card is not None:
-            word = replies.ruling_word(verdict, lang, u.asks_permission)
+            word = replies.ruling_word(verdict, lang, replies.asked_kind(u))
             reply.card = replace(reply.card, title=f"{word}{reply.card.title}")
         return reply, Topic(query=query, at=now, lang=lang)
 
@@ -445,11 +445,11 @@ class Dialog:
     # -- knowledge-base answers -----------------------------------------------------------
 
     def _answered(
-        self, decision: Decision, lang: str, now: float, ruling: bool | None = None, permission: bool = True
+        self, decision: Decision, lang: str, now: float, ruling: bool | None = None, kind: str = replies.PERMISSION
     ) -> tuple[Reply, Topic | None]:
         answer = decision.answer
         assert answer is not None
-        reply = self._answer_reply(answer, decision.context, ruling, permission)
+        reply = self._answer_reply(answer, decision.context, ruling, kind)
         if reply.route != ANSWER or answer.intent is None:
             return reply, None
         return reply, Topic(
@@ -457,7 +457,7 @@ class Dialog:
         )
 
     def _answer_reply(
-        self, answer: Answer, context: dict[str, Any], ruling: bool | None = None, permission: bool = True
+        self, answer: Answer, context: dict[str, Any], ruling: bool | None = None, kind: str = replies.PERMISSION
     ) -> Reply:
         if answer.confident:
             route = ANSWER
@@ -468,7 +468,7 @@ class Dialog:
         buttons = [] if answer.confident else [Button(s.title, f"{ASK_PREFIX}{s.intent}") for s in answer.suggestions]
         body = replies.with_context(answer.text, context if answer.confident else {}, answer.lang)
         if answer.confident and ruling is not None:
-            body = replies.with_ruling(body, ruling, answer.lang, permission)
+            body = replies.with_ruling(body, ruling, answer.lang, kind)
         return compose(
             body,
             answer.lang,

@@ -19,6 +19,7 @@ from knowledge.dates import gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
 from knowledge.model import Bilingual
+from knowledge.understand import Understanding
 
 # Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
 BUTTON_DATA_LIMIT = 64
@@ -195,19 +196,32 @@ def with_context(body: str, context: dict[str, Any], lang: str) -> str:
     return f"{first}\n{note}" + (f"\n{rest}" if rest else "")
 
 
-def with_ruling(body: str, allowed: bool, lang: str, permission: bool = True) -> str:
+# What a yes-or-no question asks: whether something is allowed (「可以…嗎」), required (「一定要…嗎」)
+# or so (「會算進額度嗎」「上限是25萬嗎」); the yes or no is worded for it.
+PERMISSION, OBLIGATION, FACT = "permission", "obligation", "fact"
+_RULING_WORDS = {
+    PERMISSION: ("可以。", "不可以。"),
+    OBLIGATION: ("要。", "不用。"),
+    FACT: ("是。", "不是。"),
+}
+
+
+def asked_kind(u: Understanding) -> str:
+    """Which of PERMISSION, OBLIGATION and FACT a yes-or-no question asks."""
+    return OBLIGATION if u.asks_obligation else PERMISSION if u.asks_permission else FACT
+
+
+def with_ruling(body: str, allowed: bool, lang: str, kind: str = PERMISSION) -> str:
     """The plan's yes or no first, then the rule it comes from: 「不可以。偏遠地區學校若已獲…」."""
-    return ruling_word(allowed, lang, permission) + body
+    return ruling_word(allowed, lang, kind) + body
 
 
-def ruling_word(allowed: bool, lang: str, permission: bool = True) -> str:
-    """「可以。」/「不可以。」 "Yes. "/"No. "; to whether something is so rather than allowed
-    (「會算進縣市額度嗎」「上限是25萬嗎」) 「是。」 or 「不是。」."""
+def ruling_word(allowed: bool, lang: str, kind: str = PERMISSION) -> str:
+    """「可以。」/「不可以。」, 「要。」/「不用。」 or 「是。」/「不是。」 by what was asked; "Yes. "/"No. "."""
     if lang == "en":
         return "Yes. " if allowed else "No. "
-    if not permission:
-        return "是。" if allowed else "不是。"
-    return "可以。" if allowed else "不可以。"
+    yes, no = _RULING_WORDS[kind]
+    return yes if allowed else no
 
 
 # -- ceilings ---------------------------------------------------------------------------------

@@ -108,6 +108,11 @@ class Engine:
             for entry in kb.entries.values()
             if entry.yes_if or entry.no_if
         }
+        self._obligations = {
+            entry.id: (self._conditions(entry.must_if), self._conditions(entry.need_not_if))
+            for entry in kb.entries.values()
+            if entry.must_if or entry.need_not_if
+        }
 
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Engine:
@@ -197,8 +202,11 @@ class Engine:
         no, the condition of more word groups is the more particular one and decides (「代理老師」
         yes, 「代理 兩個月」 no); None when it is no such question, meets no condition, or meets
         a yes and a no as particular as each other (the rule alone then answers it)."""
-        conditions = self._rulings.get(entry_id or "")
-        if conditions is None or not u.asks_yes_no:
+        if u.asks_obligation:  # 「一定要…嗎」: required (True) or not (False), from must_if/need_not_if
+            conditions = self._obligations.get(entry_id or "")
+        else:
+            conditions = self._rulings.get(entry_id or "") if u.asks_yes_no else None
+        if conditions is None:
             return None
         yes, no = (_most_particular(side, u.matching or u.normalised) for side in conditions)
         return None if yes == no else yes > no
@@ -208,7 +216,8 @@ class Engine:
         particular yes or no condition it meets whole (「代理老師也可以嗎」 after the English-test
         fee: 1), asked or not; 0 when it meets none."""
         text = u.matching or u.normalised
-        return max((_most_particular(side, text) for side in self._rulings.get(entry_id or "", ())), default=0)
+        sides = (*self._rulings.get(entry_id or "", ()), *self._obligations.get(entry_id or "", ()))
+        return max((_most_particular(side, text) for side in sides), default=0)
 
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only

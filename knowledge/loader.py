@@ -46,7 +46,7 @@ NON_ENTRY_PREFIXES = ("rules_", "calendar")
 SLOT_NAMES = {"year", "level", "mode", "domains", "classes", "branch"}
 LEVELS = {"國小", "國中", "高中"}
 ENTRY_REQUIRED = {"id", "topic", "section", "title", "phrasings", "answer", "quotes"}
-ENTRY_OPTIONAL = {"keywords", "when", "details", "derived", "yes_if", "no_if"}
+ENTRY_OPTIONAL = {"keywords", "when", "details", "derived", "yes_if", "no_if", "must_if", "need_not_if"}
 DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
@@ -103,7 +103,8 @@ def _strings(value: Any, where: _Where, field: str, minimum: int = 0) -> tuple[s
 
 
 def _conditions(value: Any, where: _Where, field: str) -> tuple[Condition, ...]:
-    """`yes_if`/`no_if`: a list of conditions, each a list of word groups (each a list of words)."""
+    """`yes_if`/`no_if`/`must_if`/`need_not_if`: a list of conditions, each a list of word groups
+    (each a list of words)."""
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(c, list) and c for c in value):
@@ -252,6 +253,8 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
         derived=_strings(raw.get("derived"), where, "derived"),
         yes_if=_conditions(raw.get("yes_if"), where, "yes_if"),
         no_if=_conditions(raw.get("no_if"), where, "no_if"),
+        must_if=_conditions(raw.get("must_if"), where, "must_if"),
+        need_not_if=_conditions(raw.get("need_not_if"), where, "need_not_if"),
         file=file,
     )
 

@@ -62,6 +62,10 @@ class Entry:
     # question meets one of these conditions.
     yes_if: tuple[Condition, ...] = ()
     no_if: tuple[Condition, ...] = ()
+    # The same for a question whether something is required (「一定要…嗎」 "must we …?"): the plan
+    # requires it (must_if) or does not (need_not_if). An entry's yes says allowed, not required.
+    must_if: tuple[Condition, ...] = ()
+    need_not_if: tuple[Condition, ...] = ()
     file: str = ""
 
     def source(self, lang: str = "zh") -> str:

@@ -145,6 +145,7 @@ class Understanding:
     asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
     asks_permission: bool = False  # 「可以買平板嗎」: a yes-or-no question whether something is allowed
     asks_yes_no: bool = False  # that, or whether something is so (「這算嗎」 "does it count?"): see asks_yes_or_no
+    asks_obligation: bool = False  # 「一定要…嗎」 "must we…?": whether something is required
     ceiling_words: bool = False
 
     @property
@@ -296,6 +297,8 @@ def understand(
         asks_share=asks_share,
         asks_permission=not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize),
         asks_yes_no=not asks_amount and _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize),
+        asks_obligation=not asks_amount
+        and _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize),
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
 
@@ -321,13 +324,28 @@ def asks_yes_or_no(normalised: str) -> bool:
     )
 
 
+def asks_if_required(normalised: str) -> bool:
+    """Whether a normalised text asks if something is required (「一定要全年級嗎」「要先經過校內會議嗎」
+    "must we…?" "do we need to…?"), a yes-or-no question an entry's must_if/need_not_if answers."""
+    return (
+        _WH_QUESTION.search(normalised) is None
+        and _OBLIGATION.search(normalised) is not None
+        and _PERMISSION.search(normalised) is None  # 「可以規定學生一定要用英文回答嗎」 asks if allowed
+        and (_YES_NO_FORM.search(normalised) is not None or _OBLIGATION_ASKED.search(normalised) is not None)
+    )
+
+
+# "must we…?" "do we have to…?": asked by the words themselves, with no question mark left
+_OBLIGATION_ASKED = re.compile(
+    r"^(?:must|do|does|is|are)\b|需不需要|要不要|是否(?:一定|必須|需要)|\b(?:required|mandatory)\b"
+)
 _YES_NO_FORM = re.compile(
     r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
     r"\b(?:lets?|allows?|counts?|covers?|supports?|eligible)\b"
 )
 _OBLIGATION = re.compile(
-    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
+    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
 )
 
 

@@ -244,6 +244,23 @@ def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:
     assert knowledge.engine.understand(text, knowledge.rules).asks_yes_no is asks
 
 
+@pytest.mark.parametrize(
+    ("text", "required"),
+    [
+        ("部領一定要全年級嗎", True),
+        ("減課要先經過校內會議確認嗎", True),
+        ("must every teacher take the credit course?", True),
+        ("do we need to explain each device we buy?", True),
+        ("should the core concepts be explained in english?", True),
+        ("可以規定學生一定要用英文回答嗎", False),  # whether it is allowed
+        ("一定要幾個領域", False),  # a wh-question
+        ("代理老師可以報英檢嗎", False),
+    ],
+)
+def test_what_counts_as_a_question_whether_something_is_required(knowledge, text, required) -> None:
+    assert knowledge.engine.understand(text, knowledge.rules).asks_obligation is required
+
+
 def test_an_entry_without_conditions_never_rules(knowledge) -> None:
     u = knowledge.engine.understand("住宿費可以報嗎", knowledge.rules)
     assert u.asks_permission
