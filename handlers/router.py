@@ -294,6 +294,8 @@ def decide(
         and (fresh.item == earlier.item or fresh.kind == CAPITAL)
         and "base" not in fresh.inputs
         and "base" in earlier.inputs
+        and topic is not None
+        and topic.asked is None  # a base the bot was still asking about is no answer's (「分校那5萬…」)
     ):
         same_base = {k: earlier.inputs[k] for k in ("base", "part") if k in earlier.inputs}
         return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | same_base), context={})

@@ -1412,3 +1412,14 @@ def test_a_lecture_fee_after_the_internal_rate_is_internal(dialog: Dialog) -> No
     reply = dialog.handle_text(chat, "and 3 periods?")
     assert reply.route == "calculation" and "3,000" in first_line(reply), reply.text
     assert reply.intent == "moe.item.lecture_internal"
+
+
+def test_a_capital_question_after_one_asked_back_is_the_ceilings(dialog: Dialog) -> None:
+    """「資本門最多多少」 after the bot asked which part 「分校那5萬…」 meant is the capital of the mode-1
+    ceiling computed before (6萬), not that 5萬 again (it asked the part a second time)."""
+    chat = ChatRef("test", f"capital-after-asked-{next(_chats)}")
+    dialog.handle_text(chat, "模式一 30班 有分校 最多多少")
+    asked = dialog.handle_text(chat, "分校那5萬可以拿來買設備嗎")
+    assert asked.route == "clarification"
+    capital = dialog.handle_text(chat, "資本門最多多少")
+    assert capital.route == "calculation" and "60,000" in first_line(capital), capital.text
