@@ -554,6 +554,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     if not any(inputs.get(k) is not None for k in _NEEDS[named]):
         return None
+    if set(inputs) & set(_NEEDS[named]) == {"meals"} and not has(u, r"\d\s*(?:餐|meals?\b)"):
+        return None  # 「可以編營隊的午餐嗎」 names a meal, it does not count them (「午餐跟晚餐兩餐」 does)
     if named == "teaching_materials" and "periods" not in inputs and "amounts" not in inputs:
         # 「模式二 6班 2個領域 教學材料費最多多少」: the class count is the school's, and the cap is
         # a share of the school's student foundation ceiling, not 6 classes × 1 period
@@ -566,7 +568,7 @@ _NEEDS = {
     "lecture_fee": ("periods", "hours", "amounts"),
     "consultation_fee": ("hours", "amounts", "half_day", "full_day"),
     "attendance_fee": ("people", "occasions", "amounts"),
-    "meals": ("people", "amounts", "days", "full_day", "half_day"),
+    "meals": ("people", "amounts", "days", "full_day", "half_day", "meals"),
     "lodging": ("people", "nights", "days", "amounts"),
     "teaching_materials": ("classes", "amounts", "periods"),
     "language_study": ("people", "semesters", "amounts"),

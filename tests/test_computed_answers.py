@@ -1423,3 +1423,19 @@ def test_a_capital_question_after_one_asked_back_is_the_ceilings(dialog: Dialog)
     assert asked.route == "clarification"
     capital = dialog.handle_text(chat, "資本門最多多少")
     assert capital.route == "calculation" and "60,000" in first_line(capital), capital.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [("他當天在學校吃午餐跟晚餐兩餐，膳費上限多少", "240"), ("吃3餐 膳費上限多少", "340")],  # 3 × 120 > 340 a day
+)
+def test_a_number_of_meals_is_computed(dialog: Dialog, question: str, figure: str) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"meals-{next(_chats)}"), question)
+    assert reply.route == "calculation" and figure in first_line(reply), reply.text
+
+
+def test_a_meal_named_is_not_a_count(dialog: Dialog) -> None:
+    reply = dialog.handle_text(
+        ChatRef("test", f"meal-named-{next(_chats)}"), "學生英語能力奠基費用 可以編寒假營隊的午餐嗎"
+    )
+    assert reply.route == "answer", reply.text
