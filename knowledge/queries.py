@@ -319,7 +319,8 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
         inputs["rate"] = str(u.figures.percentages[0])
     if "base" not in inputs and not (u.facts.get("classes") and (u.facts.get("domains") or u.facts.get("mode"))):
         return None
-    return Query(TRANSFER, facts=facts_of(u), inputs=inputs)
+    # only mode 2 has partial-domain teacher funding to move
+    return Query(TRANSFER, facts=facts_of(u) | {"mode": 2}, inputs=inputs)
 
 
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:

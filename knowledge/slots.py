@@ -40,11 +40,11 @@ _SUBJECT = re.compile(
     r"健康與體育|健體|體育|藝術|音樂|美術|視覺藝術|表演藝術|自然科學|自然|科技|數學|社會|綜合活動|綜合|生活課程|"
     r"\b(?:pe|p\.e\.|physical education|arts?|music|science|maths?|technology|tech|social studies|health)\b"
 )
-_DOING = r"做|實施|開|\bdo\b|\bdoing\b|\bteach\b|\bteaching\b|\brun\b|\brunning\b"
+_DOING = r"做|實施|開|\bdo\b|\bdoing\b|\bdone\b|\bdid\b|\bteach\b|\bteaching\b|\brun\b|\brunning\b"
 _ONLY = r"只|只有|就|單做|\bjust\b|\bonly\b"
 _ONLY_SUBJECTS = re.compile(
     rf"(?:(?:{_ONLY})\s*(?:上|{_DOING})?|{_DOING})\s*(?:the\s+)?(?:雙語|bilingual\s+)?"
-    rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)\s*(?:{_SUBJECT.pattern}))*"
+    rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)?\s*(?:{_SUBJECT.pattern}))*"
 )
 _CLASSES = re.compile(
     r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))"

@@ -1439,3 +1439,14 @@ def test_a_meal_named_is_not_a_count(dialog: Dialog) -> None:
         ChatRef("test", f"meal-named-{next(_chats)}"), "學生英語能力奠基費用 可以編寒假營隊的午餐嗎"
     )
     assert reply.route == "answer", reply.text
+
+
+def test_a_transfer_is_mode_2s(dialog: Dialog) -> None:
+    """Only mode 2 has partial-domain teacher funding to move: the transfer does not ask the mode,
+    and two subjects named side by side are two domains (70萬 × 30%)."""
+    question = (
+        "we've done bilingual PE + arts for years, all 15 classes. how much of the teacher money could we "
+        "shift over to the campus-life side?"
+    )
+    reply = dialog.handle_text(ChatRef("test", f"transfer-mode-{next(_chats)}"), question)
+    assert reply.route == "calculation" and "210,000" in first_line(reply), reply.text

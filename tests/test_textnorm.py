@@ -80,6 +80,8 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("只做藝術跟健體呢", Slots(domains=2)),
         ("hmm what if we just do PE", Slots(domains=1)),
         ("been doing bilingual arts and PE, 9 classes", Slots(domains=2, classes=9)),
+        ("we've done bilingual PE + arts for years, all 15 classes", Slots(domains=2, classes=15)),
+        ("只做體育藝術", Slots(domains=2)),  # subjects side by side
         ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
         # a day written in full is not a school year (「2027/3/31」 read as 116 said the plans had no 116)
         ("如果是西元2027/3/31結束勒", Slots()),
