@@ -44,7 +44,7 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, satisfies
-from knowledge.understand import Understanding
+from knowledge.understand import Understanding, asks_which
 
 EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
 
@@ -637,7 +637,8 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         ruled = _for_the_case_ruled(own, u, _slots_from(merged), engine, lang, asked=False)
         if ruled is not own and ruled.intent != entry.id and engine.rules_on(u, ruled.intent) > last:
             return Decision(ANSWER, answer=ruled, slots=merged, text=u.normalised, context=context)
-        if last and not _COST.search(u.normalised):
+        if last and not _COST.search(u.normalised) and not asks_which(u.normalised):
+            # (not 「那選拔的英文成績門檻是多少」: a question of what the rule gives, not of its case)
             answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:

@@ -213,11 +213,12 @@ class Engine:
 
     def rules_on(self, u: Understanding, entry_id: str | None) -> int:
         """How particular a case of the entry's the message names: the word groups of the most
-        particular yes or no condition it meets whole (「代理老師也可以嗎」 after the English-test
-        fee: 1), asked or not; 0 when it meets none."""
-        text = u.matching or u.normalised
-        sides = (*self._rulings.get(entry_id or "", ()), *self._obligations.get(entry_id or "", ()))
-        return max((_most_particular(side, text) for side in sides), default=0)
+        particular condition it meets whole (「代理老師也可以嗎」 after the English-test fee: 1),
+        asked or not, among those that would answer it (must_if/need_not_if for a question whether
+        something is required, yes_if/no_if otherwise); 0 when it meets none."""
+        key = entry_id or ""
+        sides = self._obligations.get(key, ()) if u.asks_obligation else self._rulings.get(key, ())
+        return max((_most_particular(side, u.matching or u.normalised) for side in sides), default=0)
 
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only

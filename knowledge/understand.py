@@ -276,6 +276,7 @@ def understand(
         return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
     asks_share = ASKS_SHARE.search(normalised) is not None
     asks_amount = _ASKS_AMOUNT.search(normalised) is not None and not asks_share
+    permission = not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize)
     return Understanding(
         text=reading.cleaned,
         normalised=normalised,
@@ -295,12 +296,19 @@ def understand(
         alternatives=_alternatives(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
-        asks_permission=not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize),
+        asks_permission=permission,
         asks_yes_no=not asks_amount and _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize),
+        # 「那5萬一定要花在分班嗎?可以勻一點給本校用嗎」: the permission asked is what the answer decides
         asks_obligation=not asks_amount
+        and not permission
         and _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize),
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
+
+
+def asks_which(normalised: str) -> bool:
+    """Whether a normalised text asks how much, which, who, when or why (not yes or no)."""
+    return _WH_QUESTION.search(normalised) is not None
 
 
 def asks_permission(normalised: str) -> bool:

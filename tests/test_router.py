@@ -206,8 +206,6 @@ ROWS = [
             entry="moe.item.travel",
         ),
     ),
-    row("膳費一餐 after a ceiling", Row("膳費一餐多少錢", ANSWER, MODE1_20, entry="moe.item.meals")),
-    row("膳費 3餐 after a ceiling", Row("那膳費3餐呢", ANSWER, MODE1_20, entry="moe.item.meals")),
     row("a knowledge question, no topic", Row("部領可以用在哪些領域？", ANSWER, entry="moe.pl.application")),
     # the item named outweighs another item's likeness (「可以報嗎」 resembles language study's phrasings)
     row("代課費可以報嗎 is the substitute fee", Row("代課費可以報嗎", ANSWER, entry="moe.item.substitute_fee")),
@@ -286,6 +284,12 @@ def test_routing_policy(knowledge: Knowledge, r: Row) -> None:
     if r.route == LANGUAGE:
         assert r.topic is not None and d.lang == r.lang
         assert d.query == r.topic.query and d.slots == r.topic.slots
+
+
+@pytest.mark.parametrize("message", ["膳費一餐多少錢", "那膳費3餐呢"])
+def test_a_number_of_meals_after_a_ceiling_is_meals_not_classes(knowledge: Knowledge, message: str) -> None:
+    d = decision_for(knowledge, Row(message, COMPUTE, MODE1_20))
+    assert d.route == COMPUTE and d.query is not None and (d.query.kind, d.query.item) == (ITEM, "meals"), d
 
 
 def test_a_capital_cap_after_a_ceiling_is_that_ceilings_not_the_schools_told_facts(knowledge: Knowledge) -> None:
