@@ -353,3 +353,28 @@ def test_a_short_yes_no_question_on_a_case_of_the_last_rule_is_ruled_and_asked_a
     assert three["intent"] == "moe.item.english_test_fee" and three["answer"].startswith(YES_ZH), three
     two = dialog.handle_text(chat, "那代理2個月呢").to_json()
     assert two["intent"] == "moe.item.english_test_fee" and two["answer"].startswith(NO_ZH), two
+
+
+MUST_ZH, NEED_NOT_ZH = "要。", "不用。"
+OBLIGED = [
+    # (question, the entry that answers it, the first words of the reply): must_if / need_not_if
+    ("部領一定要全年級實施嗎", "moe.pl.whole_grade", MUST_ZH),  # 應採全年級實施
+    ("申請部領需要先經過課發會通過嗎", "moe.pl.application", MUST_ZH),  # 須先經課程發展委員會
+    ("減課一定要經過校內公開的機制嗎", "moe.teaching_load", MUST_ZH),  # 應經校內公平、公正、公開機制確認
+    ("買書一定要附書單嗎", "moe.item.data_collection", MUST_ZH),  # 購置書籍者應檢附書單
+    ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
+]
+
+
+@pytest.mark.parametrize(("question", "entry", "first"), OBLIGED)
+def test_a_question_whether_something_is_required_gets_must_or_need_not(knowledge, question, entry, first) -> None:
+    reply = _ask(knowledge, question)
+    assert (reply["route"], reply["intent"]) == ("answer", entry)
+    assert reply["answer"].startswith(first), reply["answer"]
+
+
+def test_a_permission_clause_beside_an_obligation_one_is_what_is_ruled(knowledge) -> None:
+    """「那5萬一定要花在分班嗎?可以勻一點給本校用嗎」: the permission asked last decides (可以), not
+    whether the branch money must be spent there (不用)."""
+    reply = _ask(knowledge, "分班那5萬一定要花在分班嗎?可以勻一點給本校用嗎")
+    assert reply["intent"] == "moe.cap.branch" and reply["answer"].startswith(YES_ZH), reply["answer"]
