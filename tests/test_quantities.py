@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from knowledge.quantities import percentages_in
+from knowledge.quantities import percentages_in, read_figures
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,12 @@ from knowledge.quantities import percentages_in
 )
 def test_percentages_in(text: str, found: tuple[str, ...]) -> None:
     assert percentages_in(text) == tuple(Decimal(f) for f in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [("雙語生活化那1塊可以拿35萬嗎", (350000,)), ("一餐100塊可以嗎", (100,)), ("這1塊的經費", ())],
+)
+def test_a_part_called_that_piece_is_not_a_dollar(text: str, amounts: tuple[int, ...]) -> None:
+    """「那一塊」 "that part" is not NT$1 (it made 「…那一塊可以拿35萬嗎」 ask about two amounts)."""
+    assert read_figures(text).amounts == amounts
