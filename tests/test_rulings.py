@@ -47,6 +47,10 @@ RULED = [
     ("教材教具費編15%可以嗎", "moe.item.teaching_aids", YES_ZH),
     ("雜支編到經常門的百分之十五可以嗎", "moe.item.misc", NO_ZH),
     ("Is it OK if misc is 8% of our recurrent budget?", "moe.item.misc", YES_EN),
+    # at most one full test a year, or each part of a split one once
+    ("同一位老師這學年考了兩次聽讀，兩次報名費都能報嗎", "moe.item.english_test_fee", NO_ZH),
+    ("聽讀考完了，說寫也要考，兩次都可以補助嗎", "moe.item.english_test_fee", YES_ZH),
+    ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee", NO_ZH),  # the same part twice
     # not "may we" but "is it so": the entry's no answers it too
     ("我們是國立學校，計畫經費會算進縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
@@ -142,8 +146,6 @@ RULED = [
 RULE_ALONE = [
     # the plan's no is for remote schools already funded by the other equipment plan: not said here
     ("偏遠學校可以用這個計畫買相機嗎", "moe.item.remote_schools"),
-    # a yes (the listening-reading part once) and a no (twice) at once
-    ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee"),
     # no online consultation named: the hours are the calculator's, the yes is for online consultation
     ("諮詢費可以報嗎", "moe.item.consultation_fee"),
     # attending a workshop, not speaking at it
