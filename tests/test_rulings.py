@@ -223,6 +223,7 @@ def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question
         ("Can national schools apply? Who do they submit to?", True),
         ("可以申請嗎？最多多少", False),  # an amount asked
         ("after moving it, can the campus-life equipment budget go above 30k?", True),
+        ("toeic listening and speaking parts, can both fees be claimed?", True),
     ],
 )
 def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
