@@ -308,13 +308,15 @@ def understand(
 
 
 def asks_which(normalised: str) -> bool:
-    """Whether a normalised text asks how much, which, who, when or why (not yes or no)."""
-    return _WH_QUESTION.search(normalised) is not None
+    """Whether a normalised text asks how much, which, who, when or why (not yes or no). An English
+    question opening with an auxiliary asks yes or no whatever it embeds ("do national schools apply
+    through the county where they are?")."""
+    return _WH_QUESTION.search(normalised) is not None and _AUX_FIRST.match(normalised) is None
 
 
 def asks_permission(normalised: str) -> bool:
     """Whether a normalised text asks if something is allowed (「可以同時申請嗎」), not how much or which."""
-    if _WH_QUESTION.search(normalised) is not None:
+    if asks_which(normalised):
         return False
     return _PERMISSION.search(normalised) is not None
 
@@ -327,7 +329,7 @@ def asks_yes_or_no(normalised: str) -> bool:
     if asks_permission(normalised):
         return True
     return (
-        _WH_QUESTION.search(normalised) is None
+        not asks_which(normalised)
         and _YES_NO_FORM.search(normalised) is not None
         and _OBLIGATION.search(normalised) is None
     )
@@ -337,7 +339,7 @@ def asks_if_required(normalised: str) -> bool:
     """Whether a normalised text asks if something is required (「一定要全年級嗎」「要先經過校內會議嗎」
     "must we…?" "do we need to…?"), a yes-or-no question an entry's must_if/need_not_if answers."""
     return (
-        _WH_QUESTION.search(normalised) is None
+        not asks_which(normalised)
         and _OBLIGATION.search(normalised) is not None
         and _PERMISSION.search(normalised) is None  # 「可以規定學生一定要用英文回答嗎」 asks if allowed
         and (_YES_NO_FORM.search(normalised) is not None or _OBLIGATION_ASKED.search(normalised) is not None)
@@ -348,6 +350,7 @@ def asks_if_required(normalised: str) -> bool:
 _OBLIGATION_ASKED = re.compile(
     r"^(?:must|do|does|is|are)\b|需不需要|要不要|是否(?:一定|必須|需要)|\b(?:required|mandatory)\b"
 )
+_AUX_FIRST = re.compile(r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)\b")
 _YES_NO_FORM = re.compile(
     r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
@@ -375,7 +378,7 @@ def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = Fal
     question again about something else, without asking how much or which of its own.
     `earlier_asked`: the earlier turn is known to have asked yes or no, whatever its text."""
     asked_before = earlier_asked or (asks_permission(earlier) and _ASKS_AMOUNT.search(earlier) is None)
-    return u.follow_up and not u.asks_amount and _WH_QUESTION.search(u.normalised) is None and asked_before
+    return u.follow_up and not u.asks_amount and not asks_which(u.normalised) and asked_before
 
 
 def read_for_matching(text: str, normalize: Normalizer, lang_hint: str | None = None) -> Understanding:
