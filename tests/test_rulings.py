@@ -31,6 +31,8 @@ RULED = [
     ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
     ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
     ("部領跟生活化的經常門可以互相挪用嗎", "moe.cap.no_pooling", NO_ZH),
+    ("學生奠基費沒用完，可以流用到教師專業支持嗎", "moe.cap.no_pooling", NO_ZH),  # not the one exception
+    ("生活化的錢可以流用到教師專業支持嗎", "moe.cap.no_pooling", NO_ZH),
     # 雙語生活化之資本門編列仍不得超過3萬元, also after moving teacher funds (「挪」 meets the yes)
     ("部領教師費挪到生活化之後 生活化的資本門可以超過3萬嗎", "moe.cap.pl.transfer", NO_ZH),
     # only the teacher support moves, and only into campus life (the yes names a move and campus life)
