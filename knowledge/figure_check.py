@@ -4,9 +4,10 @@
 ask whether it is so; the answer (a computation, or a knowledge-base entry read for the question's
 year and level) states the figure of the plan. The question's figure found among the answer's
 figures of the same unit is a yes; the answer stating figures of that unit, none of them the
-question's, is a no. 「可以申請 120 萬嗎」 asks whether an amount is allowed, not whether it is the
-plan's figure: above every amount the answer states is a no, the answer's own headline amount a
-yes, anything else undecided (a smaller amount may or may not fit: the rule answers it).
+question's, is a no. 「可以申請 120 萬嗎」「4小時都能報嗎」 ask whether an amount is allowed, not
+whether it is the plan's figure: above every figure of its unit the answer states is a no, the
+answer's own headline figure a yes, anything else undecided (a smaller amount may or may not fit:
+the rule answers it).
 
 Both texts come in plain form (Normalizer.plain: numerals as digits, full-width folded).
 """
@@ -87,8 +88,6 @@ def agrees(question: str, answer: str, headline: str, permission: bool) -> bool 
     if not plan:
         return None
     if permission:
-        if unit != "NT$":
-            return None
         if all(value > max(plan) for value in values):
             return False
         heading = {value for _, value, u in _figures(headline) if u == unit}

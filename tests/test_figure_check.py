@@ -27,6 +27,7 @@ plain = Normalizer({}).plain
         ("可以申請120萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, False),  # above all
         ("可以申請100萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, True),  # the headline
         ("可以申請50萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, None),  # which part?
+        ("線上諮詢4小時都能報嗎", "諮詢費最多 3,000 元\n1 人 × 3 小時 × 1,000 元", True, False),  # a count too
         ("上限是25萬嗎", "規定如下：需經校內會議通過", False, None),  # no figure of that unit
         ("要附什麼資料嗎", "最多補助合計 250,000 元", False, None),  # no figure asked
         ("有3位老師 目標是55校嗎", "55 校參與", False, True),  # the last figure is asked
@@ -46,6 +47,7 @@ def test_agrees(question: str, answer: str, permission: bool, expected: bool | N
         ("我們13班，模式一的上限是25萬嗎？", "是。"),
         ("部領做兩個領域，8個班，可以申請120萬嗎", "不可以。"),
         ("Is the mode 1 cap for 20 classes NT$300,000?", "No. "),
+        ("專家線上諮詢同一天上了4小時，4小時的諮詢費都能報嗎？", "不可以。"),  # online: 3 hours a day
     ],
 )
 def test_a_figure_asked_about_gets_yes_or_no_first(knowledge: Knowledge, question: str, first: str) -> None:
