@@ -5,9 +5,9 @@ ask whether it is so; the answer (a computation, or a knowledge-base entry read 
 year and level) states the figure of the plan. The question's figure found among the answer's
 figures of the same unit is a yes; the answer stating figures of that unit, none of them the
 question's, is a no. 「可以申請 120 萬嗎」「4小時都能報嗎」 ask whether an amount is allowed, not
-whether it is the plan's figure: above every figure of its unit the answer states is a no, the
-answer's own headline figure a yes, anything else undecided (a smaller amount may or may not fit:
-the rule answers it).
+whether it is the plan's figure: above every figure of its unit the answer states is a no, a computed answer's own
+headline figure a yes, anything else undecided (a smaller amount may or may not fit: the rule
+answers it).
 
 Both texts come in plain form (Normalizer.plain: numerals as digits, full-width folded).
 """
@@ -73,10 +73,12 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str]]:
     return found
 
 
-def agrees(question: str, answer: str, headline: str, permission: bool) -> bool | None:
+def agrees(question: str, answer: str, headline: str | None, permission: bool) -> bool | None:
     """The yes (True) or no (False) that the question's own figure gets from the answer's, or
-    None when it decides nothing. The figure asked about is the question's last. `question` and `answer` are plain texts; `headline` is
-    the part of the answer that answers (a computation's first line), or the whole answer."""
+    None when it decides nothing. The figure asked about is the question's last. `question` and
+    `answer` are plain texts; `headline` is the line of a computed answer that answers (its first),
+    None for a knowledge-base answer, which states the rule's figures but computes none for the
+    question: an allowed amount is then a no above them and undecided otherwise."""
     # a class count is the school's own fact (「我們13班 上限是25萬嗎」 "the cap for 13 classes?"),
     # never the figure asked about
     asked = [figure for figure in _figures(question) if figure[2] != "classes"]
@@ -90,6 +92,8 @@ def agrees(question: str, answer: str, headline: str, permission: bool) -> bool 
     if permission:
         if all(value > max(plan) for value in values):
             return False
+        if headline is None:
+            return None
         heading = {value for _, value, u in _figures(headline) if u == unit}
         return True if values <= heading else None
     return values <= plan

@@ -38,6 +38,14 @@ def test_agrees(question: str, answer: str, permission: bool, expected: bool | N
     assert agrees(plain(question), text, text.splitlines()[0], permission) is expected
 
 
+def test_a_knowledge_base_answer_computes_no_allowed_amount() -> None:
+    """A rule's figure is no headline: 「雜支不超過10%可以嗎」 is not a yes because the rule states 10%
+    (the entry's conditions answer it); only above every figure it states is a no."""
+    rule = plain("雜支不得逾各項模式經常門總編列經費之 10%", limit=None)
+    assert agrees(plain("雜支編10%可以嗎"), rule, None, True) is None
+    assert agrees(plain("雜支編15%可以嗎"), rule, None, True) is False
+
+
 @pytest.mark.parametrize(
     ("question", "first"),
     [
