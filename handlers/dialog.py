@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from handlers import cards, replies
-from handlers.memory import SCHOOL_KEYS, ChatMemory, ChatRef, ChatState, Topic
+from handlers.memory import SAID_LIMIT, SCHOOL_KEYS, ChatMemory, ChatRef, ChatState, Topic
 from handlers.replies import (
     ANSWER,
     CALCULATION,
@@ -251,6 +251,7 @@ class Dialog:
         if decision.route == COMPUTE:
             assert decision.query is not None
             reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
+            new_topic = replace(new_topic, said=u.normalised[:SAID_LIMIT])
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
         asked = u
@@ -259,10 +260,12 @@ class Dialog:
         ruling = self.engine.ruling(asked, decision.answer.intent)
         if ruling is None and decision.answer.confident:
             ruling = self._figure_ruling(asked, decision.answer.text)
+        if ruling is None and decision.answer.confident and topic is not None and topic.said:
+            ruling = self._ruling_with_what_was_said(asked, topic.said, decision.answer.intent)
         reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked))
         if answered is None:
             return reply, state
-        answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no)
+        answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no, said=u.normalised[:SAID_LIMIT])
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
 
     def _school_after(
@@ -327,17 +330,27 @@ class Dialog:
             reply.card = replace(reply.card, title=f"{word}{reply.card.title}")
         return reply, Topic(query=query, at=now, lang=lang)
 
+    def _ruling_with_what_was_said(self, u: Understanding, said: str, entry: str | None) -> bool | None:
+        """The yes or no to a question whose case the chat's last message told (「偏遠學校，已經拿過設施
+        設備計畫的補助」 then 「那可以用這個計畫買投影機嗎」): the entry's conditions read over both, when a
+        condition of two or more word groups decides."""
+        if not (u.asks_yes_no or u.asks_obligation):
+            return None
+        text = f"{said} {u.matching or u.normalised}"
+        both = replace(u, normalised=text, matching=text)
+        return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None
+
     def _figure_ruling(self, u: Understanding, answer: str, headline: str | None = None) -> bool | None:
         """The yes or no a yes-or-no question stating a figure gets from the figures of its answer
-        (knowledge/figure_check.py), unless the answer already starts with one (「超過了」)."""
+        (knowledge/figure_check.py), unless the answer already starts with one (「超過了」);
+        `headline`: a computed answer's first line (a knowledge-base answer has none)."""
         # 「上限是25萬嗎」 asks a yes or no though it names a ceiling
         if not (u.asks_yes_no or asks_yes_or_no(u.normalised)) or _STARTS_WITH_VERDICT.match(answer):
             return None
         plain = self.engine.normalize.plain
         answer_plain = plain(answer, limit=None)
-        return figure_check.agrees(
-            plain(u.text), answer_plain, plain(headline, limit=None) if headline else answer_plain, u.asks_permission
-        )
+        heading = plain(headline, limit=None) if headline is not None else None
+        return figure_check.agrees(plain(u.text), answer_plain, heading, u.asks_permission)
 
     def _card(self, result: Result, reply: Reply) -> Card | None:
         """The same computed reply as a card (LINE shows it), from the same result; its foot also

@@ -52,6 +52,9 @@ class Topic:
     earlier: tuple[Topic, ...] = ()  # topics before this one, newest first (「回到剛剛」)
     # the question answered asked yes or no (「代理老師3個月可以嗎」): 「那代理2個月呢」 asks it again
     yes_no: bool = False
+    # what the message that led here said, normalised: a situation told before a yes-or-no question
+    # (「偏遠學校，已經拿過設施設備計畫的補助…上限多少」 then 「那可以買投影機嗎」)
+    said: str = ""
 
     def then(self, topic: Topic) -> Topic:
         """`topic` as the next one, keeping this one among the earlier ones (the last three)."""
@@ -95,6 +98,9 @@ class ChatState:
         return cls(lang, school, _topic(data.get("topic")))
 
 
+SAID_LIMIT = 200  # characters of a message kept with its topic (a question is cut to 500)
+
+
 def _topic_json(topic: Topic) -> dict[str, Any]:
     data = asdict(topic)
     data["query"] = topic.query.to_json() if topic.query else None
@@ -124,6 +130,7 @@ def _topic(data: Any, depth: int = 0) -> Topic | None:
         at=float(at) if isinstance(at, (int, float)) else 0.0,
         lang=lang,
         yes_no=data.get("yes_no") is True,
+        said=said[:SAID_LIMIT] if isinstance(said := data.get("said"), str) else "",
     )
 
 

@@ -89,7 +89,13 @@ def rich_state() -> ChatState:
     )
     meals = Query(ITEM, item="meals", inputs={"people": 30, "amounts": [120, 80], "text": "30人 午餐"})
     entry = Topic(
-        entry="moe.closeout", slots={"year": 115, "level": "國小"}, text="結案要什麼時候交", at=T0 - 300, lang="zh"
+        entry="moe.closeout",
+        slots={"year": 115, "level": "國小"},
+        text="結案要什麼時候交",
+        at=T0 - 300,
+        lang="zh",
+        yes_no=True,
+        said="結案要什麼時候交 可以晚一點嗎",
     )
     asking = Topic(query=Query(CEILING, facts={"mode": 2, "classes": 9}), asked="domains", at=T0, lang="zh")
     topic = Topic(query=ceiling, at=T0 - 400.5, lang="en")
@@ -146,6 +152,8 @@ def _topics(earlier: st.SearchStrategy[tuple[Topic, ...]]) -> st.SearchStrategy[
         at=st.floats(0, 4e9, allow_nan=False),
         lang=_langs,
         earlier=earlier,
+        yes_no=st.booleans(),
+        said=st.text(max_size=30),
     )
 
 

@@ -384,3 +384,15 @@ def test_a_permission_clause_beside_an_obligation_one_is_what_is_ruled(knowledge
     whether the branch money must be spent there (不用)."""
     reply = _ask(knowledge, "分班那5萬一定要花在分班嗎?可以勻一點給本校用嗎")
     assert reply["intent"] == "moe.cap.branch" and reply["answer"].startswith(YES_ZH), reply["answer"]
+
+
+def test_a_case_told_in_the_last_message_decides_the_yes_or_no(knowledge) -> None:
+    """The school's situation told with a ceiling question (a remote school with the equipment
+    plan's grant) decides a yes/no question asked next (no general IT equipment from this plan)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "told-before")
+    dialog.handle_text(chat, "我們是偏遠學校，已經拿過國教署偏遠地區學校設施設備計畫的補助，模式一20班上限多少")
+    reply = dialog.handle_text(chat, "那可以用這個計畫買投影機嗎").to_json()
+    assert reply["intent"] == "moe.item.remote_schools" and reply["answer"].startswith(NO_ZH), reply["answer"]
+    alone = scored_dialog(knowledge).handle_text(ChatRef("test", "not-told"), "那可以用這個計畫買投影機嗎").to_json()
+    assert not alone["answer"].startswith(NO_ZH)  # without the situation the plan's no does not apply
