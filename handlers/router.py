@@ -339,7 +339,12 @@ def _for_the_case_ruled(
     if asked and not u.asks_permission:
         return answer
     own = engine.rules_on(u, answer.intent) if answer.confident else 0
-    closest = [s.intent for s in answer.suggestions if s.intent != answer.intent]
+    # not an entry the message says it is not about (「續辦學校 不是新辦喔」: not the new schools' rule)
+    closest = [
+        s.intent
+        for s in answer.suggestions
+        if s.intent != answer.intent and not (u.negated and u.negated in engine.item_words(s.intent))
+    ]
     ruled = sorted(((engine.rules_on(u, intent), intent) for intent in closest), reverse=True)
     if not ruled:
         return answer

@@ -49,6 +49,9 @@ RULED = [
     ("教材教具費編15%可以嗎", "moe.item.teaching_aids", YES_ZH),
     ("雜支編到經常門的百分之十五可以嗎", "moe.item.misc", NO_ZH),
     ("Is it OK if misc is 8% of our recurrent budget?", "moe.item.misc", YES_EN),
+    # a new school's school-based curriculum from grade 3: grade 2 is no, grade 4 yes
+    ("新辦學校部領可以改在校訂課程做嗎？從二年級開始", "moe.pl.new_schools", NO_ZH),
+    ("第一次做部領，可以在四年級的校訂課程實施嗎", "moe.pl.new_schools", YES_ZH),
     # at most one full test a year, or each part of a split one once
     ("同一位老師這學年考了兩次聽讀，兩次報名費都能報嗎", "moe.item.english_test_fee", NO_ZH),
     ("聽讀考完了，說寫也要考，兩次都可以補助嗎", "moe.item.english_test_fee", YES_ZH),
@@ -396,3 +399,9 @@ def test_a_case_told_in_the_last_message_decides_the_yes_or_no(knowledge) -> Non
     assert reply["intent"] == "moe.item.remote_schools" and reply["answer"].startswith(NO_ZH), reply["answer"]
     alone = scored_dialog(knowledge).handle_text(ChatRef("test", "not-told"), "那可以用這個計畫買投影機嗎").to_json()
     assert not alone["answer"].startswith(NO_ZH)  # without the situation the plan's no does not apply
+
+
+def test_an_entry_the_question_says_it_is_not_about_does_not_rule_it(knowledge) -> None:
+    """「續辦學校 不是新辦喔 …三年級校訂課程」 meets the new schools' yes, but says it is not one."""
+    reply = _ask(knowledge, "續辦學校 不是新辦喔 可以改成在三年級校訂課程實施嗎")
+    assert reply["intent"] != "moe.pl.new_schools"
