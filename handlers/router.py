@@ -552,9 +552,11 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
         return None
     item = _item_of(entry.id, engine, rules)
     if item is None:
-        # 「另一位副召也想減6節 可以嗎」 after the teaching-load rule: a check of that rule, read with its title
+        # 「另一位副召也想減6節 可以嗎」 after the teaching-load rule: a check of that rule, read with its
+        # title; "if it ends July 31 2027, is the deadline Sept 30?" after the close-out rule: its date
         query = query_for(replace(u, normalised=f"{engine.title_words(entry.id)} {u.normalised}"), rules)
-        return query if query is not None and query.kind == VERDICT else None
+        wanted = (VERDICT, CLOSEOUT) if u.figures.dates else (VERDICT,)
+        return query if query is not None and query.kind in wanted else None
     item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
     return query_after_an_item(u, item, engine.title_words(entry.id), rules)
 

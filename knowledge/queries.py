@@ -254,7 +254,7 @@ def asks_about_a_bound(u: Understanding) -> bool:
 
 def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     dates = u.figures.dates
-    period_ends = has(u, r"執行期間|period|ends?|結束|到期|屆滿")
+    period_ends = has(u, r"執行期間|執行到|period|ends?|結束|到期|屆滿|\buntil\b")
     approved = has(u, r"執行期間|核定期間|approved period|execution period")
     filing = has(u, r"\bfil(?:e|ed|ing)\b|函報|送件") and approved
     # 「執行期間到 7/31，最晚何時」 "our execution period ends on…; what's the deadline?": the close-out

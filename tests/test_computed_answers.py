@@ -1450,3 +1450,22 @@ def test_a_transfer_is_mode_2s(dialog: Dialog) -> None:
     )
     reply = dialog.handle_text(ChatRef("test", f"transfer-mode-{next(_chats)}"), question)
     assert reply.route == "calculation" and "210,000" in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("rule", "then", "due"),
+    [
+        ("結案要什麼時候交", "執行到116年6月30日的話呢", "2027/08/31"),
+        (
+            "is the close-out due 2 months after the period ends?",
+            "if it ends July 31 2027, is Sept 30 the deadline?",
+            "2027-09-30",
+        ),
+    ],
+)
+def test_a_date_after_the_close_out_rule_is_computed(dialog: Dialog, rule: str, then: str, due: str) -> None:
+    """A period end given after the close-out rule was answered is that rule's computation."""
+    chat = ChatRef("test", f"closeout-after-rule-{next(_chats)}")
+    dialog.handle_text(chat, rule)
+    reply = dialog.handle_text(chat, then)
+    assert reply.route == "calculation" and due in first_line(reply), reply.text
