@@ -352,7 +352,7 @@ _OBLIGATION_ASKED = re.compile(
 )
 _AUX_FIRST = re.compile(r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)\b")
 _YES_NO_FORM = re.compile(
-    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|"
+    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|對不對|(?:對吧|沒錯吧)\s*$|\b(?:right|correct)\s*$|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
     r"\b(?:lets?|allows?|counts?|covers?|supports?|eligible)\b"
 )
@@ -361,7 +361,7 @@ _OBLIGATION = re.compile(
 )
 
 
-_CLAUSE_END = re.compile(r"[?？!！。；;]+")
+_CLAUSE_END = re.compile(r"[?？!！。；;]+|\.(?=\s)")  # a full stop before a space (not 2.5)
 
 
 def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, normalize: Normalizer) -> bool:
@@ -371,6 +371,12 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
         return True
     clauses = [clause for clause in _CLAUSE_END.split(text) if clause.strip()]
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
+
+
+def asks_yes_or_no_in_a_clause(text: str, normalize: Normalizer) -> bool:
+    """`asks_yes_or_no` of any clause of a cleaned text, whatever else it asks ("we're mode 1, 20
+    classes. is our cap 250k?" names a ceiling, so it asks an amount too)."""
+    return _asked_in_a_clause(asks_yes_or_no, text, normalize(text), normalize)
 
 
 def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = False) -> bool:

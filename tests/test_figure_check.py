@@ -56,6 +56,8 @@ def test_a_knowledge_base_answer_computes_no_allowed_amount() -> None:
         ("部領做兩個領域，8個班，可以申請120萬嗎", "不可以。"),
         ("Is the mode 1 cap for 20 classes NT$300,000?", "No. "),
         ("專家線上諮詢同一天上了4小時，4小時的諮詢費都能報嗎？", "不可以。"),  # online: 3 hours a day
+        ("we're mode 1, 20 classes. is our cap 250k?", "Yes. "),  # the yes/no in its own sentence
+        ("模式一20班 上限25萬對吧", "是。"),  # a tag question
     ],
 )
 def test_a_figure_asked_about_gets_yes_or_no_first(knowledge: Knowledge, question: str, first: str) -> None:
