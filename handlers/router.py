@@ -633,10 +633,11 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
     if entry is not None and (u.follow_up or u.correction or not own.confident):
-        # 「代理老師也可以嗎」 (「代理老師3個月可以嗎」: unsure alone) "what about a substitute?" after the English-test fee: a case that entry
-        # rules on, not the substitute-pay entry the words resemble (unless a cost is named: 「那代課費呢」
-        # is its own item); but the closest entry ruling on it more particularly answers it
-        # (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」: 資本門 + 合併; 「把部領教師費用3成併到生活化」)
+        # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee (or 「代理老師3個月可以嗎」,
+        # unsure read alone): a case that entry rules on, not the substitute-pay entry the words
+        # resemble (unless a cost is named: 「那代課費呢」 is its own item); but the closest entry
+        # ruling on it more particularly answers it (「那資本門兩邊可以合起來用嗎」 after 「經常門不得流用」:
+        # 資本門 + 合併; 「把部領教師費用3成併到生活化」)
         last = engine.rules_on(u, entry.id)
         other = engine.rules_on(u, own.intent) if own.confident and own.intent != entry.id else 0
         if other > last:

@@ -5,9 +5,9 @@ ask whether it is so; the answer (a computation, or a knowledge-base entry read 
 year and level) states the figure of the plan. The question's figure found among the answer's
 figures of the same unit is a yes; the answer stating figures of that unit, none of them the
 question's, is a no. 「可以申請 120 萬嗎」「4小時都能報嗎」 ask whether an amount is allowed, not
-whether it is the plan's figure: above every figure of its unit the answer states is a no, a computed answer's own
-headline figure a yes, anything else undecided (a smaller amount may or may not fit: the rule
-answers it).
+whether it is the plan's figure: above every figure of its unit the answer states is a no, a
+computed answer's own headline figure a yes, anything else undecided (a smaller amount may or may
+not fit: the rule answers it).
 
 Both texts come in plain form (Normalizer.plain: numerals as digits, full-width folded).
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from knowledge.quantities import percentages_in, read_figures
+from knowledge.quantities import percentages_at, read_figures
 
 # A count with its unit: the units a plan's targets and rules are counted in, folded to one name
 # (人/名/位 are people). Years, grades and school years are not figures a question confirms.
@@ -60,15 +60,11 @@ _COUNT = re.compile(
 )
 
 
-_PERCENT_AT = re.compile(r"\d\s*(?:%|percent|趴|成)|百分之")
-
-
 def _figures(plain: str) -> list[tuple[int, Decimal, str]]:
     """The figures of a plain text with where each is written: (position, value, unit)."""
     figures = read_figures(plain)
     found = [(a.at, Decimal(a.value), "NT$") for a in figures.labelled if not a.bare]
-    shares = percentages_in(plain)
-    found += [(m.start(), share, "%") for m, share in zip(_PERCENT_AT.finditer(plain), shares, strict=False)]
+    found += [(at, share, "%") for at, share in percentages_at(plain)]
     found += [(m.start(), Decimal(m.group(1)), _UNITS[m.group(2)]) for m in _COUNT.finditer(plain)]
     return found
 

@@ -371,11 +371,17 @@ def _bare_numbers(text: str) -> tuple[int, ...]:
 
 def percentages_in(text: str) -> tuple[Decimal, ...]:
     """The percentages written in a text, as fractions: 25% and 百分之25 are 0.25, 3成 is 0.3."""
+    return tuple(share for _, share in percentages_at(text))
+
+
+def percentages_at(text: str) -> list[tuple[int, Decimal]]:
+    """`percentages_in` with where each is written."""
     found = []
     for match in _PERCENT.finditer(text):
         tenths = match.group(4)
-        found.append(Decimal(tenths) / 10 if tenths else Decimal(next(g for g in match.groups() if g)) / 100)
-    return tuple(found)
+        share = Decimal(tenths) / 10 if tenths else Decimal(next(g for g in match.groups() if g)) / 100
+        found.append((match.start(), share))
+    return found
 
 
 def read_figures(plain: str) -> Figures:
