@@ -350,7 +350,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # a price of a device: the equipment rules
     if u.item == "equipment" and equipment_kind(rules, u.normalised) is not None and not has(u, r"資本門|capital"):
         return None
-    if not amounts and not has(u, _AMOUNT_ASKED):
+    claimed = len(amounts) == 1 and bool(u.facts) and _CLAIMED.search(amounts[0].before) is not None
+    if claimed:
+        amounts = []  # 「8班2個領域，資本門10%是10萬嗎」: the cap it claims, for its facts (not a request of 10萬)
+    if not amounts and not has(u, _AMOUNT_ASKED) and not claimed:
         return None
     inputs: dict[str, Any] = {"part": _part(u)}
     teacher, student = _first(amounts, "teacher"), _first(amounts, "student")
@@ -399,6 +402,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if "base" not in inputs and not (u.facts or u.asks_amount):
         return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
+
+
+# an amount written after 「是」 "is": what the question claims the answer is, not a figure to compute with
+_CLAIMED = re.compile(r"(?:是|等於|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\s*$")
 
 
 def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
