@@ -80,8 +80,8 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     asked = [figure for figure in _figures(question) if figure[2] != "classes"]
     if not asked:
         return None
-    unit = max(asked)[2]
-    values = {value for _, value, u in asked if u == unit}
+    _, last, unit = max(asked)
+    values = {last}  # 「部領教師經費60萬，可以挪18萬嗎」: the 60萬 is what the question gives
     plan = {value for _, value, u in _figures(answer) if u == unit}
     if not plan:
         return None

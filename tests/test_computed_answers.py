@@ -1469,3 +1469,17 @@ def test_a_date_after_the_close_out_rule_is_computed(dialog: Dialog, rule: str, 
     dialog.handle_text(chat, rule)
     reply = dialog.handle_text(chat, then)
     assert reply.route == "calculation" and due in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("部領教師專業支持費60萬，可以挪18萬到生活化嗎", "可以"),
+        ("部領教師專業支持費60萬，可以挪20萬到生活化嗎", "超過"),
+        ("teacher support is 600k, can we move 200k to campus life?", "Over"),
+    ],
+)
+def test_an_amount_to_move_named_with_the_teacher_funding_is_checked(dialog: Dialog, question: str, first: str) -> None:
+    """「可以挪20萬嗎」 beside the teacher funding is the amount moved (30% of 60萬 is 18萬)."""
+    reply = dialog.handle_text(ChatRef("test", f"move-amount-{next(_chats)}"), question)
+    assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text

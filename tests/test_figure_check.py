@@ -31,6 +31,7 @@ plain = Normalizer({}).plain
         ("上限是25萬嗎", "規定如下：需經校內會議通過", False, None),  # no figure of that unit
         ("要附什麼資料嗎", "最多補助合計 250,000 元", False, None),  # no figure asked
         ("有3位老師 目標是55校嗎", "55 校參與", False, True),  # the last figure is asked
+        ("教師經費60萬 可以挪18萬嗎", "可調入最多 180,000 元\n600,000 元 × 30%", True, True),  # the last only
     ],
 )
 def test_agrees(question: str, answer: str, permission: bool, expected: bool | None) -> None:
