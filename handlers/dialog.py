@@ -190,9 +190,11 @@ class Dialog:
         self.observer = observer
         # The knowledge-base entries of each budget item with a calculator (data, not a table
         # here), the one named after the item first; lecture fees have two (external, internal).
+        # An entry's title names its item: keywords alone also name it in entries about something
+        # else (B1 in the partial-domain teachers' qualifications is not the English test fee).
         self._item_entries: dict[str, list[str]] = {}
         for entry in engine.kb.entries.values():
-            item = rules.match_item(engine.item_words(entry.id))
+            item = rules.match_item(engine.title_words(entry.id))
             if item is not None:
                 found = self._item_entries.setdefault(item, [])
                 found.insert(0, entry.id) if entry.id.endswith(item) else found.append(entry.id)

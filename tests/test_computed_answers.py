@@ -1483,3 +1483,13 @@ def test_an_amount_to_move_named_with_the_teacher_funding_is_checked(dialog: Dia
     """「可以挪20萬嗎」 beside the teacher funding is the amount moved (30% of 60萬 is 18萬)."""
     reply = dialog.handle_text(ChatRef("test", f"move-amount-{next(_chats)}"), question)
     assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
+
+
+def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
+    """「英語教師考B1可以補助嗎」 is the English test fee's level rule (English teachers need B2; it
+    was unsure), and 「那體育老師呢」 the same for a PE teacher, named from the fee's entry."""
+    chat = ChatRef("test", f"cefr-{next(_chats)}")
+    english = dialog.handle_text(chat, "英語教師考B1可以補助嗎")
+    assert english.route == "calculation" and first_line(english).startswith("不可以"), english.text
+    pe = dialog.handle_text(chat, "那體育老師呢")
+    assert first_line(pe).startswith("可以") and pe.intent == "moe.item.english_test_fee", pe.text
