@@ -56,6 +56,9 @@ RULED = [
     ("同一位老師這學年考了兩次聽讀，兩次報名費都能報嗎", "moe.item.english_test_fee", NO_ZH),
     ("聽讀考完了，說寫也要考，兩次都可以補助嗎", "moe.item.english_test_fee", YES_ZH),
     ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee", NO_ZH),  # the same part twice
+    # a national school goes through the county too: a two-group yes (國立 + 申請) no longer outweighs it
+    ("國立學校可以直接向國教署申請嗎", "moe.apply.national_schools", NO_ZH),
+    ("can a national school apply directly to the K-12 Administration?", "moe.apply.national_schools", NO_EN),
     # not "may we" but "is it so": the entry's no answers it too
     ("我們是國立學校，計畫經費會算進縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
@@ -149,6 +152,8 @@ RULED = [
 ]
 
 RULE_ALONE = [
+    # keeping the copyright (yes) and selling (the licence is non-commercial: no), as particular
+    ("我保留著作權的話 教案可以拿去賣嗎", "moe.licence"),
     # the plan's no is for remote schools already funded by the other equipment plan: not said here
     ("偏遠學校可以用這個計畫買相機嗎", "moe.item.remote_schools"),
     # no online consultation named: the hours are the calculator's, the yes is for online consultation
