@@ -152,6 +152,8 @@ RULED = [
 ]
 
 RULE_ALONE = [
+    # both parts of a split test (yes) for a two-month substitute (no), as particular
+    ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee"),
     # keeping the copyright (yes) and selling (the licence is non-commercial: no), as particular
     ("我保留著作權的話 教案可以拿去賣嗎", "moe.licence"),
     # the plan's no is for remote schools already funded by the other equipment plan: not said here
