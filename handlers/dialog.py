@@ -51,7 +51,7 @@ from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.queries import CEILING, Query, lecturer_in
-from knowledge.understand import SCHOOL_FACTS, Understanding, asks_yes_or_no_in_a_clause, follows_permission
+from knowledge.understand import SCHOOL_FACTS, Understanding, follows_permission
 from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -347,8 +347,7 @@ class Dialog:
         (knowledge/figure_check.py), unless the answer already starts with one (「超過了」);
         `headline`: a computed answer's first line (a knowledge-base answer has none)."""
         # 「上限是25萬嗎」 asks a yes or no though it names a ceiling
-        asked = u.asks_yes_no or asks_yes_or_no_in_a_clause(u.text, self.engine.normalize)
-        if not asked or _STARTS_WITH_VERDICT.match(answer):
+        if not (u.asks_yes_no or u.yes_no_form) or _STARTS_WITH_VERDICT.match(answer):
             return None
         plain = self.engine.normalize.plain
         answer_plain = plain(answer, limit=None)

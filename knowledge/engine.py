@@ -202,11 +202,10 @@ class Engine:
         no, the condition of more word groups is the more particular one and decides (「代理老師」
         yes, 「代理 兩個月」 no); None when it is no such question, meets no condition, or meets
         a yes and a no as particular as each other (the rule alone then answers it)."""
-        if u.asks_obligation:  # 「一定要…嗎」: required (True) or not (False), from must_if/need_not_if
-            conditions = self._obligations.get(entry_id or "")
-        else:
-            conditions = self._rulings.get(entry_id or "") if u.asks_yes_no else None
-        if conditions is None:
+        if not (u.asks_obligation or u.asks_yes_no):
+            return None
+        conditions = self._conditions_answering(u, entry_id)
+        if not conditions:
             return None
         yes, no = (_most_particular(side, u.matching or u.normalised) for side in conditions)
         return None if yes == no else yes > no
@@ -216,9 +215,14 @@ class Engine:
         particular condition it meets whole (「代理老師也可以嗎」 after the English-test fee: 1),
         asked or not, among those that would answer it (must_if/need_not_if for a question whether
         something is required, yes_if/no_if otherwise); 0 when it meets none."""
-        key = entry_id or ""
-        sides = self._obligations.get(key, ()) if u.asks_obligation else self._rulings.get(key, ())
+        sides = self._conditions_answering(u, entry_id)
         return max((_most_particular(side, u.matching or u.normalised) for side in sides), default=0)
+
+    def _conditions_answering(self, u: Understanding, entry_id: str | None) -> tuple[list[list[_Group]], ...]:
+        """The entry's (yes, no) conditions for the question as asked: must_if/need_not_if for one
+        whether something is required (「一定要…嗎」), yes_if/no_if otherwise; () when it has none."""
+        table = self._obligations if u.asks_obligation else self._rulings
+        return table.get(entry_id or "", ())
 
     def names_topic(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the message itself names the entry (one of its keywords), rather than only

@@ -146,6 +146,9 @@ class Understanding:
     asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
     asks_permission: bool = False  # 「可以買平板嗎」: a yes-or-no question whether something is allowed
     asks_yes_no: bool = False  # that, or whether something is so (「這算嗎」 "does it count?"): see asks_yes_or_no
+    # a yes-or-no question in some clause, whatever else the message asks (「上限是25萬嗎」 names a
+    # ceiling, so it asks an amount too): what a figure stated in it is checked for
+    yes_no_form: bool = False
     asks_obligation: bool = False  # 「一定要…嗎」 "must we…?": whether something is required
     ceiling_words: bool = False
 
@@ -278,6 +281,7 @@ def understand(
     asks_share = ASKS_SHARE.search(normalised) is not None
     asks_amount = _ASKS_AMOUNT.search(normalised) is not None and not asks_share
     permission = not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize)
+    yes_no_form = _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize)
     return Understanding(
         text=reading.cleaned,
         normalised=normalised,
@@ -298,7 +302,8 @@ def understand(
         asks_amount=asks_amount,
         asks_share=asks_share,
         asks_permission=permission,
-        asks_yes_no=not asks_amount and _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize),
+        asks_yes_no=not asks_amount and yes_no_form,
+        yes_no_form=yes_no_form,
         # 「那5萬一定要花在分班嗎?可以勻一點給本校用嗎」: the permission asked is what the answer decides
         asks_obligation=not asks_amount
         and not permission
@@ -371,12 +376,6 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
         return True
     clauses = [clause for clause in _CLAUSE_END.split(text) if clause.strip()]
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
-
-
-def asks_yes_or_no_in_a_clause(text: str, normalize: Normalizer) -> bool:
-    """`asks_yes_or_no` of any clause of a cleaned text, whatever else it asks ("we're mode 1, 20
-    classes. is our cap 250k?" names a ceiling, so it asks an amount too)."""
-    return _asked_in_a_clause(asks_yes_or_no, text, normalize(text), normalize)
 
 
 def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = False) -> bool:
