@@ -50,7 +50,15 @@ from knowledge.compute import (
 from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.queries import CEILING, Query, lecturer_in
+from knowledge.queries import (
+    CEILING,
+    CLOSEOUT,
+    Query,
+    lecturer_in,
+    period_end_in,
+    period_end_text,
+    tells_period_end,
+)
 from knowledge.understand import SCHOOL_FACTS, Understanding, follows_permission
 from reminders.calendar import Deadline
 
@@ -284,6 +292,10 @@ class Dialog:
         elif u.correction and not _ASKS_INSTEAD.search(u.normalised):
             # 「不好意思 是19班」 corrects what the school told; 「不是，我是問模式二」 only the question
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS and k in school}
+        if decision.query is not None and decision.query.kind == CLOSEOUT and tells_period_end(u):
+            end = period_end_text(decision.query.inputs["end"])
+            if end is not None:
+                told["period_end"] = end  # 「我們執行期間到116/7/31」: its close-out deadline later
         if answering and decision.query is not None and topic is not None and topic.asked in SCHOOL_FACTS:
             value = decision.query.facts.get(topic.asked)
             if value is not None and not isinstance(value, str):
@@ -295,7 +307,8 @@ class Dialog:
             updated.pop("domains", None)
         facts, error = school_facts(updated)
         keep = {k: v for k, v in vars(facts).items() if v is not None}
-        return {k: v for k, v in updated.items() if k == "level" or k in keep} if error is None else dict(school)
+        kept = (*keep, "level", "period_end")
+        return {k: v for k, v in updated.items() if k in kept} if error is None else dict(school)
 
     # -- computations ---------------------------------------------------------------------
 
@@ -384,11 +397,13 @@ class Dialog:
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
-        answer = self.engine.answer_to(u, _slots(slots) if slots else None)
-        if answer.confident:
-            return answer.intent
         named = None
-        if isinstance(result, (Figure, DateFigure)) and result.title is not None:
+        if isinstance(result, DateFigure) and result.title is not None:
+            named = result.title.zh  # a date computed names its rule (the close-out), whatever was said
+        answer = self.engine.answer_to(u, _slots(slots) if slots else None)
+        if answer.confident and named is None:
+            return answer.intent
+        if isinstance(result, Figure) and result.title is not None:
             named = result.title.zh
         if isinstance(result, tuple):  # a verdict: what was checked (「減課每週 6 節（模式二，主要負責人）」)
             named = result[1].zh
@@ -690,6 +705,8 @@ class Dialog:
                 told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}
                 if u.slots.level:
                     told["level"] = u.slots.level
+                if (end := period_end_in(u)) is not None:
+                    told["period_end"] = end
                 if not told:
                     return Reply(t("school_usage", lang), lang=lang)
                 school = _school_with(school, told)

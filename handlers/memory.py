@@ -26,8 +26,9 @@ from reminders.database import Database, StoreError
 
 log = logging.getLogger(__name__)
 
-# What a school can tell about itself: the ceiling's facts and the school level.
-SCHOOL_KEYS = (*SCHOOL_FACTS, "level")
+# What a school can tell about itself: the ceiling's facts, the school level and the end of its
+# approved period (「執行期間到116/7/31」, kept as written: its close-out deadline follows from it).
+SCHOOL_KEYS = (*SCHOOL_FACTS, "level", "period_end")
 
 
 @dataclass(frozen=True)

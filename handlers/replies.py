@@ -15,7 +15,7 @@ from typing import Any
 
 from knowledge.calculators import CeilingResult, ItemAmount, Line, SchoolFacts, Verdict, counted, money, pct
 from knowledge.compute import CeilingAnswer, DateFigure, Figure, NeedFact, YearFigure
-from knowledge.dates import gregorian_to_roc, roc_date
+from knowledge.dates import ROC_OFFSET, gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
 from knowledge.model import Bilingual
@@ -175,7 +175,18 @@ def facts_label(facts: dict[str, Any], lang: str) -> str:
         bits.append("有分校" if zh else "a branch")
     if "year" in facts:
         bits.append(f"{facts['year']} 學年度" if zh else f"school year {facts['year']}")
+    if "period_end" in facts:
+        bits.append(
+            f"執行期間到 {facts['period_end']}" if zh else f"period ending {_period_end_en(str(facts['period_end']))}"
+        )
     return ("・" if zh else ", ").join(bits)
+
+
+def _period_end_en(written: str) -> str:
+    """「116/7/31」 (民國) as "2027/7/31"; a Gregorian or year-less day as written."""
+    year, _, rest = written.partition("/")
+    roc = year.isdigit() and int(year) < 1000 and rest.count("/") == 1
+    return f"{int(year) + ROC_OFFSET}/{rest}" if roc else written
 
 
 def _domains(domains: int, lang: str) -> str:

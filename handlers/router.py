@@ -37,6 +37,8 @@ from knowledge.queries import (
     SHARE,
     VERDICT,
     Query,
+    asks_closeout_date,
+    closeout_after,
     files_on_a_date,
     named_item,
     query_after_an_item,
@@ -251,6 +253,10 @@ def decide(
     not_covered = engine.not_covered(u, lang) if fresh is None or fresh.kind != SCHOOL_YEAR else None
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
+    # 「核結最晚哪天」 with no date, from a chat that told its period end: that period's deadline
+    kept = school.get("period_end")
+    if fresh is None and kept and asks_closeout_date(u) and (closeout := closeout_after(str(kept))) is not None:
+        return Decision(COMPUTE, query=closeout, context={"period_end": kept})
 
     elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u) or _figures_only(u, topic, engine)
     # A short message, or school facts alone after a computation, also changes the last question

@@ -94,8 +94,10 @@ TEXTS: dict[str, dict[str, Any]] = {
         "en": "I could not read that. Usage: /cap mode 2 8 classes 2 domains branch",
     },
     "school_usage": {
-        "zh": "用法：/school 模式二 20班 2領域 國小（有分校加「分校」）；/school 查看；/forget 清除。",
-        "en": "Usage: /school mode 2 20 classes 2 domains elementary (add 'branch' if any); /school to see; /forget to clear.",
+        "zh": "用法：/school 模式二 20班 2領域 國小（有分校加「分校」；計畫執行到哪天加「執行到116/7/31」）；"
+        "/school 查看；/forget 清除。",
+        "en": "Usage: /school mode 2 20 classes 2 domains elementary (add 'branch' if any, and 'period ends "
+        "2027/7/31' for the close-out date); /school to see; /forget to clear.",
     },
     "school_empty": {
         "zh": "我還不知道貴校的資料。告訴我，例如「/school 模式二 20班 2領域」，之後計算就會直接用。",

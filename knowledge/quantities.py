@@ -191,7 +191,8 @@ def valid_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _date(year: int | None, month: int, day: int) -> DateMention:
+def date_as_written(year: int | None, month: int, day: int) -> DateMention:
+    """The date of a day written with a 民國 year (< 1000), a Gregorian one, or none."""
     if year is None:
         return DateMention(None, None, None, month, day)
     if year < 1000:
@@ -209,25 +210,25 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
                 year, month, day = (int(g) for g in groups)
                 if not (1 <= month <= 12 and 1 <= day <= 31) or not (90 <= year <= 200 or 1990 <= year <= 2100):
                     continue
-                mention = _date(year, month, day)
+                mention = date_as_written(year, month, day)
             elif order == "my":
-                mention = _date(int(groups[1]), _MONTHS[groups[0]], 1)
+                mention = date_as_written(int(groups[1]), _MONTHS[groups[0]], 1)
             elif order == "ym":
                 year, month = int(groups[0]), int(groups[1])
                 if not 1 <= month <= 12 or not (90 <= year <= 200 or 1990 <= year <= 2100):
                     continue
-                mention = _date(year, month, 1)
+                mention = date_as_written(year, month, 1)
             elif order == "md":
                 month, day = int(groups[0]), int(groups[1])
                 if not (1 <= month <= 12 and 1 <= day <= 31):
                     continue
-                mention = _date(None, month, day)
+                mention = date_as_written(None, month, day)
             else:
                 month_name, day_text = (groups[0], groups[1]) if order == "mdy" else (groups[1], groups[0])
                 month, day = _MONTHS[month_name], int(day_text)
                 if not 1 <= day <= 31:
                     continue
-                mention = _date(int(groups[2]) if groups[2] else None, month, day)
+                mention = date_as_written(int(groups[2]) if groups[2] else None, month, day)
             found.append((match.start(), mention))
         if matches:
             text = pattern.sub(_blank, text)

@@ -16,7 +16,7 @@ from typing import Any
 from knowledge.calculators import equipment_kind
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import Amount
+from knowledge.quantities import Amount, DateMention, date_as_written
 from knowledge.understand import SCHOOL_FACTS, Understanding, compiled
 
 # Kinds of computation.
@@ -199,7 +199,10 @@ def lecturer_in(normalised: str) -> str | None:
 
 
 def _date_json(u: Understanding, index: int = 0) -> dict[str, Any]:
-    mention = u.figures.dates[index]
+    return _written_json(u.figures.dates[index])
+
+
+def _written_json(mention: DateMention) -> dict[str, Any]:
     return {
         "iso": mention.value.isoformat() if mention.value else None,
         "calendar": mention.calendar,
@@ -254,6 +257,53 @@ def asks_about_a_bound(u: Understanding) -> bool:
     return u.asks_permission and bool(written) and all(_BOUND.search(a.before) for a in written)
 
 
+# The end of a school's approved period, told as such: 「我們的計畫核定執行到116年7月31日」 "our
+# project period ends 31 July 2027". The close-out deadline follows from it, and a chat keeps it.
+_PERIOD_TOLD = (
+    r"執行期間|核定期間|執行到|核定到|計畫到|期程到|approved period|execution period|project period|"
+    r"grant period|period (?:ends?|runs)|runs? (?:until|till|to|through)"
+)
+_HYPOTHETICAL = r"如果|假如|假設|若是|要是|萬一|\bif\b|what if|suppose|say we"
+_ASKS = r"[?？]|嗎|呢|多少|幾|什麼|哪|何時|如何|怎麼|可否|能否|\b(?:how|what|which|when|can|may|is|are|do|does)\b"
+
+
+def tells_period_end(u: Understanding) -> bool:
+    """Whether a message gives the school's own period end (not 「如果執行到10/31」, a what-if)."""
+    return bool(u.figures.dates) and has(u, _PERIOD_TOLD) and not has(u, _HYPOTHETICAL)
+
+
+def asks_closeout_date(u: Understanding) -> bool:
+    """「核結最晚哪天」 "when is the close-out due?" with no date of its own."""
+    return not u.figures.dates and has(u, _CLOSEOUT) and has(u, _DEADLINE)
+
+
+def period_end_text(end: dict[str, Any]) -> str | None:
+    """How a chat keeps a period end (a `Query` date input): as written, 「116/7/31」 (民國),
+    「2027/7/31」 or 「7/31」 (no year: the plan's period decides it); None for a day that does not exist."""
+    if end.get("year") is not None and not end.get("iso"):
+        return None
+    return "/".join(str(end[k]) for k in ("year", "month", "day") if end.get(k) is not None)
+
+
+def period_end_in(u: Understanding) -> str | None:
+    """The period end a message gives (`period_end_text`): its last date, the end of a range."""
+    return period_end_text(_written_json(u.figures.dates[-1])) if u.figures.dates else None
+
+
+def closeout_after(period_end: str) -> Query | None:
+    """The close-out deadline of a period end kept by `period_end_text` (None if it is unreadable)."""
+    try:
+        *year, month, day = (int(part) for part in period_end.split("/"))
+    except ValueError:
+        return None
+    if len(year) > 1 or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    mention = date_as_written(year[0] if year else None, month, day)
+    if year and mention.value is None:
+        return None
+    return Query(CLOSEOUT, inputs={"end": _written_json(mention)})
+
+
 def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     dates = u.figures.dates
     period_ends = has(u, r"執行期間|執行到|period|ends?|結束|到期|屆滿|\buntil\b")
@@ -261,7 +311,9 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     filing = has(u, r"\bfil(?:e|ed|ing)\b|函報|送件") and approved
     # 「執行期間到 7/31，最晚何時」 "our execution period ends on…; what's the deadline?": the close-out
     ending = approved and period_ends and has(u, _DEADLINE)
-    if dates and (has(u, _CLOSEOUT) or filing or ending) and (has(u, _DEADLINE) or period_ends):
+    # the period end told and nothing asked: its close-out deadline is what follows from it
+    told = tells_period_end(u) and not u.item and not has(u, _ASKS)
+    if dates and (has(u, _CLOSEOUT) or filing or ending or told) and (has(u, _DEADLINE) or period_ends or told):
         # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
         between = re.sub(r"\d{2,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", "D", u.text)  # dates' own hyphens out
         if len(dates) > 1 and re.search(

@@ -50,6 +50,9 @@ QUESTIONS = [
     "教師專業支持費用最多多少",
     "Can I claim my TOEIC fee?",
     "台北市的雙語計畫補助多少",
+    "我們的計畫執行到116年7月31日",
+    "our project period ends 2027/2/30",
+    "核結最晚哪天",
 ]
 FOLLOW_UPS = [
     "模式二呢",
@@ -75,6 +78,7 @@ COMMANDS = [
     "/school 模式二 8班 2領域",
     "/school mode 1 20 classes",
     "/school 分校",
+    "/school 執行到7/31",
     "/forget",
     "/lang en",
     "/lang zh",

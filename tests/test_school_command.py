@@ -12,12 +12,13 @@ import pytest
 from bot.cli import main
 from bot.wiring import Knowledge
 from handlers.dialog import ChatRef, Dialog
-from handlers.memory import ChatMemory, MemoryChatStates
+from handlers.memory import ChatMemory, MemoryChatStates, SqliteChatStates
 from handlers.replies import CALCULATION, CLARIFICATION, facts_label
 from handlers.texts import t
 from knowledge.budget import check_budget
 from knowledge.calculators import SchoolFacts
 from knowledge.compute import school_facts
+from reminders.database import Database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CLEAN_CSV = (EXAMPLES / "budget_clean.csv").read_text(encoding="utf-8")
@@ -256,3 +257,55 @@ def test_school_answers_in_the_language_the_chat_was_answered_in(dialog: Dialog)
     assert shown.text.startswith("I remember your school as") and "mode 2" in shown.text, shown.text
     moved = dialog.handle_text(chat, "how much teacher-support money could we move into campus life?")
     assert moved.route == "calculation" and "180,000" in moved.text.splitlines()[0], moved.text
+
+
+# -- the period end, told once ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "told, asked, due, kept",
+    [
+        ("我們的計畫核定執行到116年7月31日", "那核結最晚哪天要報", "2027/09/30", "執行期間到 116/7/31"),
+        ("執行期間到 7/31，核結最晚何時？", "核結期限是什麼時候", "2027/09/30", "執行期間到 7/31"),
+        ("our project period ends 31 July 2027.", "when's the close-out due then?", "2027-09-30", "2027/7/31"),
+        ("本校計畫執行到116/10/31", "結案最晚什麼時候", "2027/12/31", "執行期間到 116/10/31"),
+    ],
+)
+def test_a_period_end_told_once_gives_the_close_out_date_later(
+    dialog: Dialog, told: str, asked: str, due: str, kept: str
+) -> None:
+    """A coordinator tells the approved period's end (and gets its close-out deadline at once);
+    asked later with no date, the deadline is computed from it and the reply says so."""
+    chat = new_chat()
+    first = dialog.handle_text(chat, told)
+    assert first.route == CALCULATION and due in first.text.splitlines()[0], first.text
+    dialog.handle_text(chat, "模式一20班最多補助多少")  # another topic between
+    later = dialog.handle_text(chat, asked)
+    assert later.route == CALCULATION and due in later.text.splitlines()[0], later.text
+    assert kept in later.text.splitlines()[1], later.text
+    assert later.intent == "moe.closeout"
+
+
+def test_a_what_if_period_end_is_not_kept_and_forget_clears_a_kept_one(dialog: Dialog) -> None:
+    chat = new_chat()
+    what_if = dialog.handle_text(chat, "如果執行到10/31，核結最晚何時")
+    assert what_if.route == CALCULATION and "2026/12/31" in what_if.text.splitlines()[0]
+    assert "period_end" not in dialog.memory.peek(chat).school
+    dialog.handle_text(chat, "/school 執行到116/7/31")
+    assert dialog.memory.peek(chat).school == {"period_end": "116/7/31"}
+    dialog.handle_text(chat, "/forget")
+    unknown = dialog.handle_text(chat, "核結最晚哪天")
+    assert unknown.route != CALCULATION and unknown.intent == "moe.closeout"  # the rule, no date made up
+
+
+def test_a_kept_period_end_survives_a_restart_and_is_shown_by_school(knowledge: Knowledge, tmp_path: Path) -> None:
+    def dialog_on(db: Database) -> Dialog:
+        memory = ChatMemory(SqliteChatStates(db))
+        return Dialog(knowledge.engine, knowledge.rules, knowledge.calendar.rules, memory=memory)
+
+    chat = new_chat()
+    path = tmp_path / "state.db"
+    dialog_on(Database(path)).handle_text(chat, "我們執行期間到116年7月31日")
+    again = dialog_on(Database(path))
+    assert "執行期間到 116/7/31" in again.handle_text(chat, "/school").text
+    assert "2027/09/30" in again.handle_text(chat, "核結最晚哪天").text.splitlines()[0]
