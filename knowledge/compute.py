@@ -377,6 +377,8 @@ def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | Need
             both("雙語生活化資本門", "Campus-life capital"),
         )
     base = query.inputs.get("base")
+    if part is None and query.facts.get("mode") == 1:
+        part = "bilingual_life"  # mode 1 is campus life alone
     if base is None:
         found = ceiling_of(query.facts, rules)
         if isinstance(found, NeedFact):

@@ -60,12 +60,20 @@ _COUNT = re.compile(
 )
 
 
-def _figures(plain: str) -> list[tuple[int, Decimal, str]]:
-    """The figures of a plain text with where each is written: (position, value, unit)."""
+# The parts of a ceiling an amount can be said to be: 「教師專業支持費可以編到50萬嗎」 asks about the
+# teacher part (教師40萬), not the tier's total (60萬).
+_PARTS = ("teacher", "student", "life", "capital", "recurrent", "misc")
+
+
+def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
+    """The figures of a plain text with where each is written: (position, value, unit, part),
+    the part ('' when none) being what an amount is said to be (`_PARTS`)."""
     figures = read_figures(plain)
-    found = [(a.at, Decimal(a.value), "NT$") for a in figures.labelled if not a.bare]
-    found += [(at, share, "%") for at, share in percentages_at(plain)]
-    found += [(m.start(), Decimal(m.group(1)), _UNITS[m.group(2)]) for m in _COUNT.finditer(plain)]
+    found = [
+        (a.at, Decimal(a.value), "NT$", a.label if a.label in _PARTS else "") for a in figures.labelled if not a.bare
+    ]
+    found += [(at, share, "%", "") for at, share in percentages_at(plain)]
+    found += [(m.start(), Decimal(m.group(1)), _UNITS[m.group(2)], "") for m in _COUNT.finditer(plain)]
     return found
 
 
@@ -80,9 +88,12 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     asked = [figure for figure in _figures(question) if figure[2] != "classes"]
     if not asked:
         return None
-    _, last, unit = max(asked)
+    _, last, unit, part = max(asked)
     values = {last}  # 「部領教師經費60萬，可以挪18萬嗎」: the 60萬 is what the question gives
-    plan = {value for _, value, u in _figures(answer) if u == unit}
+    stated = [(value, p) for _, value, u, p in _figures(answer) if u == unit]
+    # an amount said to be one part is checked against that part's figures where the answer has any
+    plan = {value for value, p in stated if p == part} if part and any(p == part for _, p in stated) else set()
+    plan = plan or {value for value, _ in stated}
     if not plan:
         return None
     if permission:
@@ -90,6 +101,6 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
             return False
         if headline is None:
             return None
-        heading = {value for _, value, u in _figures(headline) if u == unit}
+        heading = {value for _, value, u, _ in _figures(headline) if u == unit}
         return True if values <= heading else None
     return values <= plan

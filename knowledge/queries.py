@@ -414,6 +414,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not amounts and not has(u, _AMOUNT_ASKED) and not claimed:
         return None
     inputs: dict[str, Any] = {"part": _part(u)}
+    said_capital = False  # the one amount given is the capital planned, checked against the school's cap
     teacher, student = _first(amounts, "teacher"), _first(amounts, "student")
     units = u.figures.counts.units
     price = next((a.value for a in amounts if a.per_unit), None)
@@ -430,11 +431,19 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         inputs["base"] = max(a.value for a in amounts)
     elif (
         len(amounts) == 1
-        and has(u, _PLANS)
-        and has(u, _YES_NO_QUESTION)
-        and (amounts[0].label == "capital" or has(u, r"(?:for|of|on) (?:the )?(?:equipment|capital)"))
+        and not amounts[0].per_unit  # 「資本門買平板，一台18000可以嗎」: a device's price
+        and has(u, _PLANS + "|" + _YES_NO_QUESTION + r"|編\s*\d")
+        and not has(u, _AMOUNT_ASKED)
+        and (
+            amounts[0].label == "capital"
+            or has(u, r"(?:for|of|on|into|under) (?:the )?(?:equipment|capital|資本門|設備)")
+        )
     ):
-        inputs["planned"] = amounts[0].value  # "we planned 50,000 for equipment. ok?": the capital, not the request
+        # 「20班 資本門編6萬可以嗎」 "we planned 50,000 for equipment. ok?": an amount said to be the
+        # capital, asked whether it may be (not how much may be), is the capital planned, not the
+        # total its cap is a share of (「資本門最多多少 我們申請25萬」)
+        inputs["planned"] = amounts[0].value
+        said_capital = True
     elif amounts:
         base = _first(amounts, "total", "life", "") if len(amounts) > 1 else amounts[0].value
         planned = [a.value for a in amounts if a.label == "capital" and a.value != base]
@@ -457,7 +466,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["planned"] = capital
             if inputs.get("base") == capital:
                 del inputs["base"]
-    if "base" not in inputs and not (u.facts or u.asks_amount):
+    if "base" not in inputs and not (u.facts or u.asks_amount or said_capital):
         return None
     return Query(CAPITAL, facts=facts_of(u), inputs={k: v for k, v in inputs.items() if v is not None})
 
@@ -872,6 +881,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
                 inputs = dict(previous.inputs) | {"base" if base else "planned": amounts[0]}
             if previous.kind == CAPITAL and len(amounts) == 1 and "base" in previous.inputs and has(u, _PLANS):
                 # "we planned 50,000 for equipment, ok?": measured against the request given before
+                inputs = dict(previous.inputs) | {"planned": amounts[0]}
+            said_total = _first(_labelled(u), "total", "life") is not None
+            if previous.kind == CAPITAL and len(amounts) == 1 and "planned" in previous.inputs and not said_total:
+                # 「那可以編6萬嗎」 after 「資本門可以編5萬嗎」 was checked: another capital planned
                 inputs = dict(previous.inputs) | {"planned": amounts[0]}
         if previous.kind == CAPITAL and _part(u):
             inputs["part"] = _part(u)

@@ -1493,3 +1493,31 @@ def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
     assert english.route == "calculation" and first_line(english).startswith("不可以"), english.text
     pe = dialog.handle_text(chat, "那體育老師呢")
     assert first_line(pe).startswith("可以") and pe.intent == "moe.item.english_test_fee", pe.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "cap"),
+    [
+        ("模式一20班，資本門編6萬可以嗎", "超過", "50,000"),  # it computed 20% of 6萬 (12,000)
+        ("模式一20班，資本門可以編5萬嗎", "可以", "50,000"),
+        ("we're mode 1 with 20 classes, we plan 40,000 for capital. ok?", "Within the cap", "50,000"),
+    ],
+)
+def test_a_capital_amount_asked_about_is_checked_against_the_schools_cap(
+    dialog: Dialog, question: str, first: str, cap: str
+) -> None:
+    """An amount said to be the capital, asked whether it may be, is the capital planned: checked
+    against 20% of the school's ceiling, not taken as the total the 20% is of."""
+    reply = dialog.handle_text(ChatRef("test", f"capital-planned-{next(_chats)}"), question)
+    assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
+    assert cap in first_line(reply), reply.text
+
+
+def test_another_capital_amount_after_one_was_checked(dialog: Dialog) -> None:
+    """「那可以編6萬嗎」 after 「資本門可以編5萬嗎」 (mode 1, 13 classes) is another capital planned."""
+    chat = ChatRef("test", f"capital-again-{next(_chats)}")
+    dialog.handle_text(chat, "模式一 13班 上限多少")
+    within = dialog.handle_text(chat, "資本門可以編5萬嗎")
+    assert first_line(within).startswith("可以") and "50,000" in first_line(within), within.text
+    over = dialog.handle_text(chat, "那可以編6萬嗎")
+    assert first_line(over).startswith("超過") and "50,000" in first_line(over), over.text

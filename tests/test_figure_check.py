@@ -32,6 +32,11 @@ plain = Normalizer({}).plain
         ("要附什麼資料嗎", "最多補助合計 250,000 元", False, None),  # no figure asked
         ("有3位老師 目標是55校嗎", "55 校參與", False, True),  # the last figure is asked
         ("教師經費60萬 可以挪18萬嗎", "可調入最多 180,000 元\n600,000 元 × 30%", True, True),  # the last only
+        # an amount said to be one part is checked against that part (教師 40 萬), not the tier's 60 萬
+        ("教師專業支持費可以編到50萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", True, False),
+        ("學生的部分是20萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, True),
+        ("教師的部分是60萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, False),
+        ("總共是60萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, True),  # no part named
     ],
 )
 def test_agrees(question: str, answer: str, permission: bool, expected: bool | None) -> None:
@@ -62,6 +67,8 @@ def test_a_knowledge_base_answer_computes_no_allowed_amount() -> None:
         # the amount claimed is not the request the capital is a share of (it said 是 to 10% of 10萬)
         ("模式二部領8班2個領域，資本門10%是10萬嗎", "是。"),
         ("模式二部領8班2個領域，資本門是12萬嗎", "不是。"),
+        ("部領只做一個領域、全校7班，教師專業支持費可以編到50萬嗎？", "不可以。"),
+        ("模式二2個領域12班，教師專業支持費是60萬嗎", "不是。"),
     ],
 )
 def test_a_figure_asked_about_gets_yes_or_no_first(knowledge: Knowledge, question: str, first: str) -> None:
