@@ -381,6 +381,14 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(TRANSFER, facts=facts_of(u) | {"mode": 2}, inputs=inputs)
 
 
+# An amount itself put under capital (「可以把6萬編在資本門嗎」 "can we put 60,000 into capital?"): the
+# capital planned, not a device whose side is asked (「單價8000的喇叭可以編在資本門嗎」)
+_CAPITAL_AMOUNT = (
+    r"(?:把|將)\s*\d+\s*(?:萬|元)?\s*(?:都|全部)?\s*(?:編|放|列|算)(?:在|進|到|入)?\s*資本門|"
+    r"\b(?:put|budget|list|move|spend)\s+(?:nt\$?|\$)?\d+k?\s+(?:in|into|under|as|on)\s+資本門"
+)
+
+
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
@@ -395,8 +403,9 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     # 「可以編在資本門嗎」 "can we put a tablet costing 18,000 under capital?": which side a device
     # goes on (not "the most we can put into capital", an amount)
     goes_under = r"\b(?:put|go|goes|claim|budget|list|count)\b.{0,40}\b(?:under|into|in|as) 資本門"
-    if has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門") or (
-        has(u, goes_under) and not has(u, _AMOUNT_ASKED)
+    if not has(u, _CAPITAL_AMOUNT) and (
+        has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門")
+        or (has(u, goes_under) and not has(u, _AMOUNT_ASKED))
     ):
         return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
     amounts = _labelled(u)
@@ -432,11 +441,16 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     elif (
         len(amounts) == 1
         and not amounts[0].per_unit  # 「資本門買平板，一台18000可以嗎」: a device's price
-        and has(u, _PLANS + "|" + _YES_NO_QUESTION + r"|編\s*\d")
         and not has(u, _AMOUNT_ASKED)
         and (
-            amounts[0].label == "capital"
-            or has(u, r"(?:for|of|on|into|under) (?:the )?(?:equipment|capital|資本門|設備)")
+            has(u, _CAPITAL_AMOUNT)
+            or (
+                has(u, _PLANS + "|" + _YES_NO_QUESTION + r"|編\s*\d")
+                and (
+                    amounts[0].label == "capital"
+                    or has(u, r"(?:for|of|on|into|under) (?:the )?(?:equipment|capital|資本門|設備)")
+                )
+            )
         )
     ):
         # 「20班 資本門編6萬可以嗎」 "we planned 50,000 for equipment. ok?": an amount said to be the

@@ -1501,6 +1501,9 @@ def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
         ("模式一20班，資本門編6萬可以嗎", "超過", "50,000"),  # it computed 20% of 6萬 (12,000)
         ("模式一20班，資本門可以編5萬嗎", "可以", "50,000"),
         ("we're mode 1 with 20 classes, we plan 40,000 for capital. ok?", "Within the cap", "50,000"),
+        # an amount put under capital is no device price (it said "Yes: equipment at NT$60,000 each")
+        ("mode 1, 20 classes: can we put 60,000 into capital?", "Over the cap", "50,000"),
+        ("模式一20班 可以把4萬編在資本門嗎", "可以", "50,000"),
     ],
 )
 def test_a_capital_amount_asked_about_is_checked_against_the_schools_cap(
