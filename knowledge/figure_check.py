@@ -38,6 +38,8 @@ _UNITS = {
     "節": "periods",
     "學分": "credits",
     "單元": "units",
+    "個月": "months",  # 「期滿後3個月才報」 (not 「7月」, a month of a date)
+    "天": "days",
     "schools": "schools",
     "school": "schools",
     "classes": "classes",
@@ -52,6 +54,9 @@ _UNITS = {
     "hours": "hours",
     "periods": "periods",
     "credits": "credits",
+    "months": "months",
+    "month": "months",
+    "days": "days",
 }
 _COUNT = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*)?("
@@ -77,6 +82,27 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
     return found
 
 
+# A plan's figure that is a floor, not a cap: 「3 個月以上代理教師」「1萬元以上」 "3 months or more".
+_FLOOR_AFTER = re.compile(r"\s*(?:\(含\)|（含）)?\s*(?:以上|or more|or longer|and (?:above|up|over))")
+_MONEY_FLOOR = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(萬)?\s*元" + _FLOOR_AFTER.pattern)
+_SHARE_FLOOR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%" + _FLOOR_AFTER.pattern)
+
+
+def _floors(plain: str, unit: str) -> set[Decimal]:
+    """The figures of `unit` a plain text states as floors."""
+    if unit == "NT$":
+        return {
+            Decimal(m.group(1).replace(",", "")) * (10000 if m.group(2) else 1) for m in _MONEY_FLOOR.finditer(plain)
+        }
+    if unit == "%":
+        return {Decimal(m.group(1)) for m in _SHARE_FLOOR.finditer(plain)}
+    return {
+        Decimal(m.group(1))
+        for m in _COUNT.finditer(plain)
+        if _UNITS[m.group(2)] == unit and _FLOOR_AFTER.match(plain, m.end())
+    }
+
+
 def agrees(question: str, answer: str, headline: str | None, permission: bool) -> bool | None:
     """The yes (True) or no (False) that the question's own figure gets from the answer's, or
     None when it decides nothing. The figure asked about is the question's last. `question` and
@@ -97,6 +123,11 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     if not plan:
         return None
     if permission:
+        # a plan's figure with 以上 is a floor (「3 個月以上代理教師」): below it is a no, above it
+        # nothing (「代了5個月」 is no more than the floor met)
+        floors = _floors(answer, unit)
+        if floors:
+            return False if all(value < min(floors) for value in values) else None
         if all(value > max(plan) for value in values):
             return False
         if headline is None:

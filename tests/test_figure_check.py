@@ -37,6 +37,13 @@ plain = Normalizer({}).plain
         ("學生的部分是20萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, True),
         ("教師的部分是60萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, False),
         ("總共是60萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, True),  # no part named
+        # months and days are counted too; a figure with 以上 is a floor: below it a no, above it nothing
+        ("期滿後3個月才報可以嗎", "於計畫核定執行期間屆滿後2個月內函報", True, False),
+        ("代理2個月的老師可以報嗎", "含正式及 3 個月以上代理教師", True, False),
+        ("代理5個月的老師可以報嗎", "含正式及 3 個月以上代理教師", True, None),
+        ("單價8000元的可以嗎", "單價 1 萬元以上者列資本門", True, False),
+        ("a substitute for 6 months, ok?", "substitutes of 3 months or more", True, None),
+        ("a substitute for 2 months, ok?", "substitutes of 3 months or more", True, False),
     ],
 )
 def test_agrees(question: str, answer: str, permission: bool, expected: bool | None) -> None:
