@@ -59,6 +59,9 @@ BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.84, 0.08
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
 BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.78, 0.15
+# blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
+BLIND11 = conversations.DATA / "blind11.yaml"
+BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.79, 0.15
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
@@ -226,6 +229,7 @@ LATE_SETS = {
     "blind8": (BLIND8, BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG),
     "blind9": (BLIND9, BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG),
     "blind10": (BLIND10, BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG),
+    "blind11": (BLIND11, BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG),
 }
 
 
