@@ -220,6 +220,7 @@ def _numeral_value(run: str) -> int | None:
 def chinese_numerals_to_digits(text: str) -> str:
     """二十班 -> 20班, 一一〇學年度 -> 110學年度, 模式二 -> 模式2, 1萬5千 -> 1萬5000; leaves 一般 alone."""
     text = _DIGITS_TIMES_UNIT.sub(lambda m: str(int(m.group(1)) * _NUMERAL_UNITS[m.group(2)]), text)
+    text = text.replace("廿", "二十").replace("卅", "三十")  # 廿八班 is 28 classes
 
     def replace(match: re.Match[str]) -> str:
         run = match.group(0)
