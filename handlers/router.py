@@ -152,6 +152,8 @@ def _both_items(u: Understanding, topic: Topic | None) -> Query | None:
     """「兩個加起來總共多少」 after two item amounts (a lecture fee, then meals): both, added up."""
     if topic is None or not topic.earlier or not _BOTH_ADDED.search(u.normalised) or u.figures.labelled:
         return None
+    if u.mentions(r"補充保費|premium"):
+        return None  # 「兩個加起來 補充保費多少」: the premium on both (_premium_of_all)
     last, before = topic.query, topic.earlier[0].query
     if (
         last is None
@@ -443,8 +445,11 @@ def _follow_up(
     ):
         answer = Answer(intent=None, confidence=0.0, text=engine.uncovered_reply(year, lang), lang=lang, covered=False)
         return Decision(ANSWER, answer=answer)
-    # 「那補充保費呢」 after a fee, also when a question about the premium itself came between
-    premium = next((p for t in (topic, *topic.earlier) if (p := _premium_of(t, u, rules)) is not None), None)
+    # 「那補充保費呢」 after a fee, also when a question about the premium itself came between; on
+    # the fees computed one after another when it asks of them all (「這些鐘點費加起來」)
+    premium = _premium_of_all(topic, u, rules) or next(
+        (p for t in (topic, *topic.earlier) if (p := _premium_of(t, u, rules)) is not None), None
+    )
     if premium is not None:
         return Decision(COMPUTE, query=premium)
     for earlier in _candidates(topic, u, engine):
@@ -517,13 +522,40 @@ def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     return entry is not None and entry.document.id in engine.cued_plans(u)
 
 
+_ALL_OF_THEM = re.compile(r"這些|這幾筆|這兩筆|加起來|all (?:of )?(?:these|those|them)|\bboth\b|altogether")
+
+
+def _fee_items(query: Query | None) -> set[Any]:
+    """The items a computed fee (or fees combined) is of."""
+    if query is None or query.kind != ITEM:
+        return set()
+    parts = query.inputs.get("parts") if query.item == "combined" else [{"item": query.item}]
+    return {p.get("item") for p in parts if isinstance(p, dict)} if isinstance(parts, list) else set()
+
+
+def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
+    """「這些鐘點費加起來 補充保費要編多少」 after fees computed one after another (外聘 8,000, then
+    內聘 2,000): the premium on their sum."""
+    if not u.mentions(r"補充保費|premium") or not _ALL_OF_THEM.search(u.normalised) or u.figures.amounts:
+        return None
+    totals = []
+    for earlier in (topic, *topic.earlier):
+        items = _fee_items(earlier.query)
+        total = fee_total(earlier.query, rules) if earlier.query is not None else None
+        if not items or not items <= set(rules.items.premium.base_items) or total is None:
+            break
+        totals.append(total)
+    if len(totals) < 2:
+        return None
+    return Query(ITEM, item="premium", inputs={"amounts": list(reversed(totals)), "text": ""})
+
+
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
     """「那補充保費要編多少」 after a fee: the premium on that fee."""
     query = topic.query
     if query is None or not u.mentions(r"補充保費|premium"):
         return None
-    parts = query.inputs.get("parts") if query.item == "combined" else [{"item": query.item}]
-    items = {p.get("item") for p in parts if isinstance(p, dict)} if isinstance(parts, list) else set()
+    items = _fee_items(query)
     if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
         return None
     stated = u.figures.amounts

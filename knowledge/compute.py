@@ -1012,6 +1012,14 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         f"{money(result.base, 'zh')} × {pct(rate)} = {money(result.amount, 'zh')}",
         f"{money(result.base, 'en')} × {pct(rate)} = {money(result.amount, 'en')}",
     )
+    if len(amounts) > 1 and not items:  # fees given one by one: their sum shown first
+        working = both(
+            "（"
+            + " + ".join(money(a, "zh") for a in amounts)
+            + "）"
+            + working.zh.removeprefix(money(result.base, "zh")),
+            "(" + " + ".join(money(a, "en") for a in amounts) + ")" + working.en.removeprefix(money(result.base, "en")),
+        )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
 
 

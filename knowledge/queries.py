@@ -76,7 +76,9 @@ _LECTURER_EN = r"lecturers?|speakers?|experts?|professors?"
 _LECTURE_WORDS = rf"{_LECTURER_ZH}|{_LECTURER_EN}|\bprofs?\b"
 _LECTURERS = re.compile(
     rf"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{_LECTURER_ZH})|"
-    rf"(\d+)\s*(?:external |internal |outside |guest )?(?:{_LECTURER_EN})\b"
+    rf"(\d+)\s*(?:external |internal |outside |guest )?(?:{_LECTURER_EN})\b|"
+    # 「兩位本校老師各分享一節」: teachers who each speak are the lecturers
+    r"(\d+)\s*(?:位|個|名)\s*[\u4e00-\u9fff]{0,4}?(?:老師|教師)\s*各"
 )
 
 

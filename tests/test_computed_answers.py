@@ -1524,3 +1524,40 @@ def test_another_capital_amount_after_one_was_checked(dialog: Dialog) -> None:
     assert first_line(within).startswith("可以") and "50,000" in first_line(within), within.text
     over = dialog.handle_text(chat, "那可以編6萬嗎")
     assert first_line(over).startswith("超過") and "50,000" in first_line(over), over.text
+
+
+def test_teachers_who_each_speak_are_the_lecturers(dialog: Dialog) -> None:
+    """「兩位本校老師各分享一節」 is 2 lecturers × 1 period (it computed one)."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"teachers-speak-{next(_chats)}"), "兩位本校老師各分享一節，內聘的要編多少"
+    )
+    assert reply.route == "calculation" and "2,000" in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("fees", "asked", "premium", "working"),
+    [
+        (
+            ("請2位外聘大學教授 各講兩節，講座鐘點費要編多少", "另外還有兩位本校老師各分享一節，內聘的要編多少"),
+            "這些鐘點費加起來 二代健保補充保費要編多少",
+            "211",
+            "8,000 元 + 2,000 元",
+        ),
+        (
+            ("external professor, 2 periods, how much?", "and an internal lecturer for 1 period?"),
+            "both together, what's the premium?",
+            "106",
+            "NT$4,000 + NT$1,000",
+        ),
+    ],
+)
+def test_the_premium_on_fees_computed_one_after_another(
+    dialog: Dialog, fees: tuple[str, str], asked: str, premium: str, working: str
+) -> None:
+    """Asked of them all, the premium is on the fees computed before, added up (it took the last)."""
+    chat = ChatRef("test", f"premium-all-{next(_chats)}")
+    for fee in fees:
+        assert dialog.handle_text(chat, fee).route == "calculation"
+    reply = dialog.handle_text(chat, asked)
+    assert reply.route == "calculation" and premium in first_line(reply), reply.text
+    assert working in reply.text and reply.intent == "moe.item.nhi_premium", reply.text
