@@ -632,8 +632,12 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             item="equipment",
             inputs=inputs,
         )
-    if has(u, _ENGLISH_TEST) and has(u, _CONVERSION):
-        return None  # 「B1 大概是多益幾分」: a conversion the plans do not give, not a fee
+    if has(u, _ENGLISH_TEST) and (
+        has(u, _CONVERSION)
+        or has(u, r"哪(?:一|個)?(?:級|個等級)|\bwhich\b.{0,12}\b(?:level|score|band)\b|\bcounts? as\b")
+    ):
+        # 「B1 大概是多益幾分」 "which GEPT level counts as B1?": a conversion the plans do not give, not a fee
+        return None
     if has(u, _ENGLISH_TEST):
         if _LEVEL.search(u.normalised) and not amounts_of(u):
             return Query(VERDICT, item="english_test", inputs=inputs)

@@ -475,6 +475,8 @@ STILL_REFUSED = [
     "What is the plan's total budget nationwide?",
     "多益要考幾分才算B2？",
     "What TOEIC score counts as B2?",
+    "Which GEPT level counts as B1 for the test-fee rule?",
+    "全民英檢哪一級算B1",
     "可以推薦一本英語繪本嗎",
     "今年申請是幾月幾號開始收件？",
     "When exactly does the 115 application window open?",
