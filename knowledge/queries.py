@@ -447,7 +447,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         and (
             has(u, _CAPITAL_AMOUNT)
             or (
-                has(u, _PLANS + "|" + _YES_NO_QUESTION + r"|編\s*\d")
+                (u.asks_permission or has(u, _PLANS + "|" + _YES_NO_QUESTION + r"|編\s*\d"))
                 and (
                     amounts[0].label == "capital"
                     or has(u, r"(?:for|of|on|into|under) (?:the )?(?:equipment|capital|資本門|設備)")
@@ -480,6 +480,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         capital = _first(_labelled(u), "capital")
         if capital is not None and "planned" not in inputs:  # the cap is fixed: a capital amount is planned
             inputs["planned"] = capital
+            said_capital = True
             if inputs.get("base") == capital:
                 del inputs["base"]
     if "base" not in inputs and not (u.facts or u.asks_amount or said_capital):

@@ -1561,3 +1561,16 @@ def test_the_premium_on_fees_computed_one_after_another(
     reply = dialog.handle_text(chat, asked)
     assert reply.route == "calculation" and premium in first_line(reply), reply.text
     assert working in reply.text and reply.intent == "moe.item.nhi_premium", reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [("挪過去之後 生活化的資本門可以編到５萬嗎", "超過"), ("部領教師經費挪過去之後 生活化資本門可以編2萬嗎", "可以")],
+)
+def test_campus_life_capital_asked_after_a_transfer_is_checked_against_its_fixed_cap(
+    dialog: Dialog, question: str, first: str
+) -> None:
+    """After teacher funding is moved in, campus-life capital stays at most 3萬 (it was unsure)."""
+    reply = dialog.handle_text(ChatRef("test", f"after-move-{next(_chats)}"), question)
+    assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
+    assert "30,000" in first_line(reply), reply.text
