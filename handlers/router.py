@@ -328,6 +328,8 @@ def decide(
     slots = u.slots
     if school.get("level") and slots.level is None:
         slots = replace(slots, level=str(school["level"]))
+    if slots.year is None and topic is not None and _SAME_YEAR.search(u.normalised) and topic.slots.get("year"):
+        slots = replace(slots, year=int(topic.slots["year"]))  # "…how many schools that same year?"
     answer = _for_the_item_named(engine.answer_to(u, slots, lang=lang), u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
@@ -606,9 +608,11 @@ def _carried(previous: Query, revised: Query, u: Understanding) -> dict[str, Any
     return {k: v for k, v in revised.facts.items() if k not in stated and previous.facts.get(k) == v and v is not False}
 
 
+# 「同一年呢」 "that same year": the school year the last answer was for
+_SAME_YEAR = re.compile(r"同一(?:個)?學?年|同學?年|那一?學?年|當年|(?:that|the) same (?:school )?year|that year")
 _RELATIVE_YEAR = re.compile(
-    r"最後(?:一|1)?(?:個)?(?:學)?年|第(?:一|1|二|2|三|3)(?:個)?(?:學)?年|頭(?:一|1)年|"
-    r"last year|final year|first year|second year|third year"
+    r"最後(?:一|1)?(?:個)?(?:學)?年|第(?:一|1|二|2|三|3)(?:個)?(?:學)?年|頭(?:一|1)年|計畫(?:結束|最後|期末)|期滿時|"
+    r"last year|final year|first year|second year|third year|(?:by |at )?the end of the (?:plan|programme|program)"
 )
 # 「隔年呢」 "and the year after?": the year after (or before) the one the last answer was for
 _NEXT_YEAR = re.compile(
@@ -629,7 +633,7 @@ def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None
     if match is None or not isinstance(span, tuple) or span[0] is None or span[1] is None:
         return None
     words = match.group(0)
-    if "最後" in words or "last" in words or "final" in words:
+    if any(w in words for w in ("最後", "結束", "期末", "期滿", "last", "final", "end")):
         return span[1]
     second = any(w in words for w in ("第二", "第2", "second"))
     third = any(w in words for w in ("第三", "第3", "third"))

@@ -112,6 +112,24 @@ ROWS = [
         Row("國中那邊是什麼指標 同一年", ANSWER, KL_READING_111, entry="kl.ap.01", context={"year": 111}),
     ),
     row(
+        "by the end of the plan after a Keelung KPI is the plan's last year",
+        Row(
+            "and by the end of the plan?",
+            ANSWER,
+            entry("kl.ap.29", "keelung foreign english teachers hired by 110", year=110),
+            entry="kl.ap.29",
+        ),
+    ),
+    row(
+        "another KPI 'that same year' is that year's",
+        Row(
+            "what about online live lessons w/ foreign teachers, how many schools that same year?",
+            ANSWER,
+            entry("kl.ap.29", "keelung foreign english teachers hired by 111", year=111),
+            entry="kl.ap.30",
+        ),
+    ),
+    row(
         "不是，我是問模式二 keeps the classes",
         Row("不是，我是問模式二", COMPUTE, MODE1_13, facts={"mode": 2, "classes": 13}, context={"classes": 13}),
     ),
@@ -325,3 +343,17 @@ def test_decide_is_pure(knowledge: Knowledge) -> None:
         u = knowledge.engine.understand(message, knowledge.rules)
         decide(u, topic, school, knowledge.engine, knowledge.rules, "zh")
     assert (school, topic.query.facts if topic.query else None) == before
+
+
+@pytest.mark.parametrize(
+    ("message", "earlier", "year"),
+    [
+        ("and by the end of the plan?", 110, 111),  # the plan's last school year
+        ("what about online live lessons w/ foreign teachers, how many schools that same year?", 111, 111),
+        ("那線上外師同步教學同一年幾校", 110, 110),
+    ],
+)
+def test_a_year_named_relative_to_the_last_kpi(knowledge: Knowledge, message: str, earlier: int, year: int) -> None:
+    last = entry("kl.ap.29", f"keelung foreign english teachers hired by {earlier}", year=earlier)
+    d = decision_for(knowledge, Row(message, ANSWER, last))
+    assert d.route == ANSWER and d.slots.get("year") == year, d
