@@ -93,9 +93,13 @@ _RETURN = re.compile(
     r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"
 )
 _ASKS_AMOUNT = re.compile(
-    r"多少|最多|最高|上限|額度(?!\s*[嗎吗])|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
+    r"多少|最多|最高|上限|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|amount"
 )
+# 「我們的額度？」 asks the amount, and so does 「額度會調高嗎」; 「國立學校的額度會吃掉縣市的額度嗎」
+# asks yes or no about it
+_QUOTA = re.compile(r"額度")
+_QUOTA_CHANGES = re.compile(r"額度.{0,6}(?:調高|提高|增加|減少|降低|調整|變多|變少|改變|不同|一樣)")
 # An agency's own plan named in passing (「已經拿過國教署…設施設備計畫的補助」): its words are not a
 # budget item of this plan.
 _OTHER_PLAN = re.compile(r"(?:國教署|教育部|縣市政府|市政府|縣政府)\S*?計畫")
@@ -279,9 +283,12 @@ def understand(
     if not normalised:
         return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
     asks_share = ASKS_SHARE.search(normalised) is not None
-    asks_amount = _ASKS_AMOUNT.search(normalised) is not None and not asks_share
-    permission = not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize)
     yes_no_form = _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize)
+    amount_words = _ASKS_AMOUNT.search(normalised) is not None or (
+        _QUOTA.search(normalised) is not None and (not yes_no_form or _QUOTA_CHANGES.search(normalised) is not None)
+    )
+    asks_amount = amount_words and not asks_share
+    permission = not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize)
     return Understanding(
         text=reading.cleaned,
         normalised=normalised,
