@@ -151,11 +151,11 @@ RULED = [
     ("教案的著作權我可以保留嗎", "moe.licence", YES_ZH),
     ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
     ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
+    # the split test's yes and the two-month substitute's no tie; 2 months is below 「3 個月以上」
+    ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee", NO_ZH),
 ]
 
 RULE_ALONE = [
-    # both parts of a split test (yes) for a two-month substitute (no), as particular
-    ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee"),
     # keeping the copyright (yes) and selling (the licence is non-commercial: no), as particular
     ("我保留著作權的話 教案可以拿去賣嗎", "moe.licence"),
     # the plan's no is for remote schools already funded by the other equipment plan: not said here
