@@ -369,6 +369,14 @@ def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str |
     return rules.match_item(engine.item_words(entry_id)) if entry_id else None
 
 
+def _entry_of_item(query: Query, engine: Engine, rules: FundingRules) -> str | None:
+    """The one entry whose rule a computed item is (the language-study fee's), if there is one."""
+    if query.kind not in (ITEM, VERDICT) or not query.item:
+        return None
+    found = [entry_id for entry_id in engine.kb.entries if _item_of(entry_id, engine, rules) == query.item]
+    return found[0] if len(found) == 1 else None
+
+
 def _names(u: Understanding, entry_id: str | None, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names the entry: one of its keywords, or the budget item it is about
     (「那代課費呢」 names the substitute-fee entry, whose keyword is 代課鐘點費)."""
@@ -454,6 +462,10 @@ def _follow_up(
     )
     if premium is not None:
         return Decision(COMPUTE, query=premium)
+    counts = u.figures.counts
+    if fresh is not None and fresh.kind == CEILING and not fresh.facts.keys() & {"classes", "domains"}:
+        if counts.people or counts.semesters:
+            fresh = None  # 「那三位部領老師一整學年最多補多少」: people and semesters are no ceiling's
     for earlier in _candidates(topic, u, engine):
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
@@ -462,6 +474,12 @@ def _follow_up(
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             if revised is not None and (same_kind or u.correction or u.returns):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
+            item_entry = _entry_of_item(earlier.query, engine, rules) if revised is None and elliptical else None
+            if item_entry is not None and u.asks_yes_no:
+                # 「行政人員也可以補嗎」 after the language-study fee was computed: a case of that fee's rule
+                decision = _entry_follow_up(u, replace(earlier, query=None, entry=item_entry), engine, rules, lang)
+                if decision is not None:
+                    return decision
         elif earlier.entry is not None and (fresh is None or (fresh.kind == CEILING and u.figures.counts.periods)):
             # 「我們6個班 每班上10節 可以編多少」 after the teaching-materials rule: periods are never a
             # ceiling's, so the classes are that item's

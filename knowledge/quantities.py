@@ -154,7 +154,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
 _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
 _WHOLE_YEAR = re.compile(
-    r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
+    r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|(?:一|1)?\s*整\s*學年(?!度)|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
 )
 # 「學生30人加老師2人」「學生30人 老師2人」: groups of people to add up
 _JOINED = re.compile(

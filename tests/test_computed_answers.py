@@ -1574,3 +1574,27 @@ def test_campus_life_capital_asked_after_a_transfer_is_checked_against_its_fixed
     reply = dialog.handle_text(ChatRef("test", f"after-move-{next(_chats)}"), question)
     assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
     assert "30,000" in first_line(reply), reply.text
+
+
+def test_a_branch_told_after_a_capital_cap_asks_the_new_total(dialog: Dialog) -> None:
+    """「我們還有一個分校…這樣總額上限變多少」 after the capital of 28 classes' mode 1 is that ceiling
+    with a branch (it answered the branch rule alone)."""
+    chat = ChatRef("test", f"branch-total-{next(_chats)}")
+    dialog.handle_text(chat, "我們學校廿八班，要報模式一，經費上限是多少")
+    dialog.handle_text(chat, "那裡面資本門最多能編多少？")
+    reply = dialog.handle_text(chat, "喔對 我們還有一個分校也會一起做，這樣總額上限變多少")
+    assert reply.route == "calculation" and "300,000" in first_line(reply), reply.text
+
+
+def test_a_fees_rule_answers_a_case_after_the_fee_was_computed(dialog: Dialog) -> None:
+    """After the language-study fee for 3 teachers a semester: 「一整學年」 is two semesters (it asked
+    the classes of a 部領 ceiling), and 「行政人員也可以補嗎」 is that fee's rule for staff (it went to
+    the staff English-training entry); a two-month substitute is a no."""
+    chat = ChatRef("test", f"language-study-{next(_chats)}")
+    dialog.handle_text(chat, "我們有3位部領老師 國內語言進修費一個人一學期上限多少")
+    year = dialog.handle_text(chat, "那三位部領老師一整學年加起來最多補多少")
+    assert year.route == "calculation" and "120,000" in first_line(year), year.text
+    staff = dialog.handle_text(chat, "行政人員也可以補嗎")
+    assert staff.intent == "moe.item.language_study" and first_line(staff).startswith("可以"), staff.text
+    short = dialog.handle_text(chat, "代理老師2個月的也可以嗎")
+    assert short.intent == "moe.item.language_study" and first_line(short).startswith("不可以"), short.text
