@@ -463,9 +463,9 @@ def _follow_up(
     if premium is not None:
         return Decision(COMPUTE, query=premium)
     counts = u.figures.counts
-    if fresh is not None and fresh.kind == CEILING and not fresh.facts.keys() & {"classes", "domains"}:
-        if counts.people or counts.semesters:
-            fresh = None  # 「那三位部領老師一整學年最多補多少」: people and semesters are no ceiling's
+    ceiling_facts = fresh is not None and fresh.kind == CEILING and fresh.facts.keys() & {"classes", "domains"}
+    if fresh is not None and fresh.kind == CEILING and not ceiling_facts and (counts.people or counts.semesters):
+        fresh = None  # 「那三位部領老師一整學年最多補多少」: people and semesters are no ceiling's
     for earlier in _candidates(topic, u, engine):
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
