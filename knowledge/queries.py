@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from knowledge.calculators import equipment_kind
+from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Amount, DateMention, date_as_written
@@ -267,6 +269,22 @@ _PERIOD_TOLD = (
 )
 _HYPOTHETICAL = r"如果|假如|假設|若是|要是|萬一|\bif\b|what if|suppose|say we"
 _ASKS = r"[?？]|嗎|呢|多少|幾|什麼|哪|何時|如何|怎麼|可否|能否|\b(?:how|what|which|when|can|may|is|are|do|does)\b"
+
+
+_LATER = re.compile(
+    r"(?:晚|延後|延長|多|往後)\s*(\d+)\s*個?\s*月|(\d+)\s*個?\s*月\s*(?:後|以後)(?:才)?(?:結束|到期)|"
+    r"(\d+)\s*months? (?:later|longer|more)|extended by (\d+)\s*months?"
+)
+_EARLIER = re.compile(r"(?:早|提早|提前|少|縮短)\s*(\d+)\s*個?\s*月|(\d+)\s*months? (?:earlier|sooner|shorter)")
+
+
+def _month_shift(u: Understanding) -> int:
+    """By how many months a message moves a date (「晚一個月」 +1, "2 months earlier" −2; 0 if none)."""
+    for pattern, sign in ((_LATER, 1), (_EARLIER, -1)):
+        match = pattern.search(u.normalised)
+        if match:
+            return sign * int(next(g for g in match.groups() if g))
+    return 0
 
 
 def tells_period_end(u: Understanding) -> bool:
@@ -913,6 +931,13 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         if new_facts and previous.kind in (CAPITAL, TRANSFER) and not amounts:
             inputs.pop("base", None)  # new school facts: the base is the new ceiling's
         return replace(previous, facts=facts, inputs=inputs)
+    shift = _month_shift(u)
+    end = previous.inputs.get("end") if previous.kind == CLOSEOUT else None
+    if shift and isinstance(end, dict) and end.get("iso") and not u.figures.dates:
+        # "and if it had ended one month later?" 「晚一個月結束呢」: the period end moved
+        moved = add_months(date.fromisoformat(end["iso"]), shift)
+        year = moved.year - ROC_OFFSET if end.get("calendar") == "roc" else moved.year
+        return replace(previous, inputs={"end": _written_json(date_as_written(year, moved.month, moved.day))})
     if previous.kind in (CLOSEOUT, SCHOOL_YEAR) and (u.figures.dates or u.slots.year is not None):
         if u.figures.dates:
             key = "end" if previous.kind == CLOSEOUT else "date"

@@ -1598,3 +1598,23 @@ def test_a_fees_rule_answers_a_case_after_the_fee_was_computed(dialog: Dialog) -
     assert staff.intent == "moe.item.language_study" and first_line(staff).startswith("可以"), staff.text
     short = dialog.handle_text(chat, "代理老師2個月的也可以嗎")
     assert short.intent == "moe.item.language_study" and first_line(short).startswith("不可以"), short.text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "due"),
+    [
+        (
+            "If a county's approved period ended on 2026-12-31, what's its close-out deadline?",
+            "and if it had ended one month later?",
+            "2027-03-31",
+        ),
+        ("執行期間到116/7/31 核結最晚何時", "如果晚一個月結束呢", "2027/10/31"),
+        ("執行期間到116/7/31 核結最晚何時", "那提早2個月呢", "2027/07/31"),
+    ],
+)
+def test_a_period_end_moved_by_months_moves_the_close_out(dialog: Dialog, first: str, then: str, due: str) -> None:
+    chat = ChatRef("test", f"moved-end-{next(_chats)}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, then)
+    assert reply.route == "calculation" and due in first_line(reply), reply.text
+    assert reply.intent == "moe.closeout"
