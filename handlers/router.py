@@ -46,7 +46,7 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, satisfies
-from knowledge.understand import Understanding, asks_which
+from knowledge.understand import Understanding, asks_which, clauses_of
 
 EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
 
@@ -330,9 +330,30 @@ def decide(
         slots = replace(slots, level=str(school["level"]))
     if slots.year is None and topic is not None and _SAME_YEAR.search(u.normalised) and topic.slots.get("year"):
         slots = replace(slots, year=int(topic.slots["year"]))  # "…how many schools that same year?"
-    answer = _for_the_item_named(engine.answer_to(u, slots, lang=lang), u, slots, engine, rules, lang)
+    answer = _answer_after_facts(u, slots, engine, lang) or engine.answer_to(u, slots, lang=lang)
+    answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer | None:
+    """「我們是國中21班，部領只做科技一個領域，第一次申請。要先經過校內哪個會通過？」: a message that
+    tells the school's facts and then asks is answered for its question, read alone (with those
+    facts as slots); the facts alone would pull it to the ceiling of that school (unsure read
+    alone, it asks back). None when the message is no such one."""
+    if not (about_the_school(u) and u.facts):
+        return None
+    clauses = [engine.understand(clause) for clause in clauses_of(u.text)]
+    asking = [c for c in clauses[1:] if asks_which(c.normalised) or c.yes_no_form or c.asks_obligation]
+    if not asking:
+        return None
+    alone = engine.answer_to(asking[-1], slots, lang=lang)
+    if alone.confident:
+        return alone
+    whole = engine.answer_to(u, slots, lang=lang)
+    entry = engine.kb.entries.get(whole.intent or "")
+    # the whole message answered by the entry its class count picks, the question alone unsure: asked back
+    return alone if entry is not None and "classes" in entry.when else None
 
 
 def _for_the_case_ruled(

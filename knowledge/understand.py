@@ -373,7 +373,7 @@ _OBLIGATION = re.compile(
 )
 
 
-_CLAUSE_END = re.compile(r"[?？!！。；;]+|\.(?=\s)")  # a full stop before a space (not 2.5)
+_CLAUSE_END = re.compile(r"[?？!！。；;：]+|\.(?=\s)|:(?!\d)")  # a full stop before a space (not 2.5)
 
 
 def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, normalize: Normalizer) -> bool:
@@ -381,8 +381,13 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     yes-or-no question beside a question of another kind is still asked."""
     if asks(normalised):
         return True
-    clauses = [clause for clause in _CLAUSE_END.split(text) if clause.strip()]
+    clauses = clauses_of(text)
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
+
+
+def clauses_of(text: str) -> list[str]:
+    """A message's sentences (split at ?, !, 。, ;, a colon or a full stop before a space)."""
+    return [clause.strip() for clause in _CLAUSE_END.split(text) if clause.strip()]
 
 
 def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = False) -> bool:

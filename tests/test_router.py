@@ -357,3 +357,16 @@ def test_a_year_named_relative_to_the_last_kpi(knowledge: Knowledge, message: st
     last = entry("kl.ap.29", f"keelung foreign english teachers hired by {earlier}", year=earlier)
     d = decision_for(knowledge, Row(message, ANSWER, last))
     assert d.route == ANSWER and d.slots.get("year") == year, d
+
+
+def test_a_question_after_the_schools_facts_is_answered_for_itself(knowledge: Knowledge) -> None:
+    """Facts told first, then a question: the question read alone decides the entry (the facts
+    pulled it to the school's ceiling tier); unsure alone, it asks back rather than give the tier."""
+    told = "我們是國中 ２１班，部領只做科技一個領域，第一次申請。要先經過校內哪個會通過？"
+    d = decision_for(knowledge, Row(told, ANSWER))
+    assert d.answer is not None and d.answer.intent == "moe.pl.application" and d.answer.confident, d
+    unsure = (
+        "先說一下我們學校：國小１８班，要申請模式二，部領做藝術跟健體兩個領域。請問模式二是不是也一定要做雙語生活化？"
+    )
+    d = decision_for(knowledge, Row(unsure, ANSWER))
+    assert d.answer is not None and not (d.answer.confident and d.answer.intent == "moe.cap.pl.multi.large"), d

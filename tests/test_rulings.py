@@ -148,6 +148,13 @@ RULED = [
     ("部領學校可以不組教師社群嗎", "moe.pl.support_measures", NO_ZH),
     ("部領遇到困難可以請專家來學校陪伴嗎", "moe.pl.expert_companion", YES_ZH),
     ("Can an expert from the pool mentor our bilingual subject teachers?", "moe.pl.expert_companion", YES_EN),
+    # a question after a colon is still asked ("unrelated:" before it)
+    (
+        "unrelated: can experts from the expert pool advise us online rather than visiting?",
+        "moe.support.expert_pool",
+        YES_EN,
+    ),
+    ("老師報名了 結果考試那天沒去 還能報帳嗎", "moe.item.english_test_fee", NO_ZH),
     ("教案的著作權我可以保留嗎", "moe.licence", YES_ZH),
     ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
     ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
