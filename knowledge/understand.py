@@ -366,7 +366,8 @@ _AUX_FIRST = re.compile(r"(?:do|does|did|is|are|was|were|can|could|may|will|woul
 _YES_NO_FORM = re.compile(
     r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|對不對|(?:對吧|沒錯吧)\s*$|\b(?:right|correct)\s*$|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
-    r"\b(?:lets?|allows?|counts?|covers?|supports?|eligible)\b"
+    r"\b(?:lets?|allows?|counts?|covers?|supports?|eligible)\b|"
+    r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b"  # "…, same route for us?"
 )
 _OBLIGATION = re.compile(
     r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"

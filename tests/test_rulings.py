@@ -63,6 +63,8 @@ RULED = [
     ("我們是國立學校，計畫經費會算進縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
     # 額度 named in a yes-or-no question is no amount asked (it gave the rule alone)
     ("國立學校的額度會吃掉縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
+    # no auxiliary, no question word: "same route …?" still asks yes or no
+    ("we're a national school (guoli) tho, same route for us?", "moe.apply.national_schools", YES_EN),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
     ("Does a national school count against the county quota?", "moe.apply.national_schools", NO_EN),
     # too unlike any phrasing to be answered outright, it names the transfer rule's capital case whole
