@@ -651,7 +651,7 @@ def _carried(previous: Query, revised: Query, u: Understanding) -> dict[str, Any
 _SAME_YEAR = re.compile(r"同一(?:個)?學?年|同學?年|那一?學?年|當年|(?:that|the) same (?:school )?year|that year")
 _RELATIVE_YEAR = re.compile(
     r"最後(?:一|1)?(?:個)?(?:學)?年|第(?:一|1|二|2|三|3)(?:個)?(?:學)?年|頭(?:一|1)年|計畫(?:結束|最後|期末)|期滿時|"
-    r"last year|final year|first year|second year|third year|(?:by |at )?the end of the (?:plan|programme|program)"
+    r"last year|final year|first year|second year|third year|\byear [123]\b|(?:by |at )?the end of the (?:plan|programme|program)"
 )
 # 「隔年呢」 "and the year after?": the year after (or before) the one the last answer was for
 _NEXT_YEAR = re.compile(
@@ -674,8 +674,8 @@ def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None
     words = match.group(0)
     if any(w in words for w in ("最後", "結束", "期末", "期滿", "last", "final", "end")):
         return span[1]
-    second = any(w in words for w in ("第二", "第2", "second"))
-    third = any(w in words for w in ("第三", "第3", "third"))
+    second = any(w in words for w in ("第二", "第2", "second", "year 2"))
+    third = any(w in words for w in ("第三", "第3", "third", "year 3"))
     offset = 1 if second else 2 if third else 0
     return min(span[0] + offset, span[1])
 

@@ -351,6 +351,7 @@ def test_decide_is_pure(knowledge: Knowledge) -> None:
         ("and by the end of the plan?", 110, 111),  # the plan's last school year
         ("what about online live lessons w/ foreign teachers, how many schools that same year?", 111, 111),
         ("那線上外師同步教學同一年幾校", 110, 110),
+        ("and how many in year 2?", 111, 110),  # the plan's second school year
     ],
 )
 def test_a_year_named_relative_to_the_last_kpi(knowledge: Knowledge, message: str, earlier: int, year: int) -> None:
