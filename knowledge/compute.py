@@ -960,6 +960,21 @@ def _substitute(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
     )
 
 
+_REMOTE = re.compile(r"偏遠|remote|non-urban")
+_FUNDED = re.compile(r"已獲|已經獲|獲得|獲補助|拿過|拿到|有拿|領過|補助過|funded|received|got|given")
+_NOT_FUNDED = re.compile(
+    r"沒有?(?:拿|獲|領|申請)|未(?:獲|曾|拿|申請)|從未|從來沒|never|not (?:been )?(?:funded|given)|"
+    r"didn't (?:get|receive)|did not (?:get|receive)|haven't (?:got|received|been)|no (?:such )?grant"
+)
+
+
+def _remote_funded(text: str) -> bool:
+    """Whether a message says the school is remote *and already funded* by the remote-area
+    facilities plan (the ban's condition): 「我們是偏遠學校，已經拿過…」, not "we're remote but never
+    got the remote facilities grant" nor a remote school alone."""
+    return bool(_REMOTE.search(text) and _FUNDED.search(text) and not _NOT_FUNDED.search(text))
+
+
 def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmount]:
     if i.get("fees"):
         return [_premium_on(rules, {str(k): int(v) for k, v in i["fees"].items()})]
@@ -1093,7 +1108,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
                 f"（上限以 {money(capped.cap, 'zh')}為原則）" if principle else f"（上限 {money(capped.cap, 'zh')}）"
             )
             cap_en = f" (cap {money(capped.cap, 'en')}{' as a rule' if principle else ''})"
-        return equipment_check(rules, text, price, capital, re.search(r"偏遠|remote", text) is not None), both(
+        return equipment_check(rules, text, price, capital, _remote_funded(text)), both(
             f"{label.zh} 單價 {money(price, 'zh')}{cap_zh}", f"{label.en} at {money(price, 'en')} each{cap_en}"
         )
     level = _LEVEL.search(text)

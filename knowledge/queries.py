@@ -64,7 +64,7 @@ _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|redu
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
-    r"可以嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
+    r"可以嗎|可以[^\s嗎]{1,3}嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
 )
 _KNOWLEDGE = (

@@ -1618,3 +1618,21 @@ def test_a_period_end_moved_by_months_moves_the_close_out(dialog: Dialog, first:
     reply = dialog.handle_text(chat, then)
     assert reply.route == "calculation" and due in first_line(reply), reply.text
     assert reply.intent == "moe.closeout"
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # the ban is for remote schools already funded by the remote-area facilities plan
+        ("我們是偏遠學校，已經拿過國教署偏遠地區設施設備計畫的補助，平板一台14000可以買嗎", "不可以"),
+        (
+            "We're a remote school but we never got the remote/non-urban facilities grant. "
+            "Can we still buy tablets at NT$14,000 each with this plan's capital budget?",
+            "Yes",
+        ),
+        ("偏遠學校 平板一台14000可以買嗎", "可以"),  # funding not said: the price is checked
+    ],
+)
+def test_the_remote_school_ban_needs_the_other_plans_funding(dialog: Dialog, question: str, first: str) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"remote-{next(_chats)}"), question)
+    assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
