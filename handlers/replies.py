@@ -371,7 +371,16 @@ def ceiling_extras(result: CeilingResult, lang: str) -> list[str]:
             if zh
             else f"{wan(result.transfer.amount, lang)} of teacher funding may move to campus life"
         )
-    if result.open_classroom:
+    if result.open_classroom and result.open_classroom_extra:
+        # the school volunteers: the most it could get if chosen, said apart from the ceiling
+        oc = result.open_classroom
+        most = f"{wan(result.total, lang)} + {wan(oc.amount, lang)} = {wan(result.total + oc.amount, lang)}"
+        extras.append(
+            f"自願開放課室若獲選可再加 {wan(oc.amount, lang)}，最多 {most}（擇優 {oc.schools_selected} 校，不保證）"
+            if zh
+            else f"open classroom, if chosen: up to {most} (not guaranteed)"
+        )
+    elif result.open_classroom:
         oc = result.open_classroom
         extras.append(
             f"自願開放課室可能另獲 {wan(oc.amount, lang)}（擇優 {oc.schools_selected} 校，不保證、不計入）"

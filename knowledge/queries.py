@@ -778,8 +778,14 @@ def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | Non
     return None
 
 
+_WHOLE = r"全部加起來|全部合計|加起來總共|總共最多|合計最多|全部最多|all (?:of it )?(?:together|combined)|grand total|in total altogether"
+
+
 def focus_of(u: Understanding) -> str | None:
-    """The part of a ceiling a message asks about: 「教師的部分呢」「學生奠基呢」「資本門呢」「觀課那部分」."""
+    """The part of a ceiling a message asks about: 「教師的部分呢」「學生奠基呢」「資本門呢」「觀課那部分」;
+    none when it asks the whole (「生活化那邊有分校…全部加起來最多多少」)."""
+    if has(u, _WHOLE):
+        return None
     for focus, pattern in (
         (
             "partial_domains",
@@ -807,7 +813,12 @@ def focus_of(u: Understanding) -> str | None:
             r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?(?:部分|那塊|那邊|那部分)|^學生|"
             r"students?'? ?(?:foundation|funding|part|budget|money|side|部分)",
         ),
-        ("open_classroom", r"觀課|open classroom"),
+        # the open-classroom grant asked for, not open classrooms told as a fact (「有開放觀課 最多多少」)
+        (
+            "open_classroom",
+            r"觀課(?:那|的)?(?:部分|那塊|那邊|補助|額外|多少|可以拿|能拿|加多少)|觀課呢|"
+            r"open classroom(?:s)? (?:part|extra|bonus|grant|money|funding)|(?:for|about) (?:the )?open classroom",
+        ),
     ):
         if has(u, pattern):
             return focus

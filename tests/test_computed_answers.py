@@ -1636,3 +1636,25 @@ def test_a_period_end_moved_by_months_moves_the_close_out(dialog: Dialog, first:
 def test_the_remote_school_ban_needs_the_other_plans_funding(dialog: Dialog, question: str, first: str) -> None:
     reply = dialog.handle_text(ChatRef("test", f"remote-{next(_chats)}"), question)
     assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "most"),
+    [
+        (
+            "模式二，一個領域，全校十三班，生活化那邊有分校，再加自願開放觀課，全部加起來最多多少？",
+            "120萬 + 6萬 = 126萬",
+        ),
+        ("mode 2, 2 domains, 12 classes, open classroom, max?", "NT$1,350,000 + NT$60,000 = NT$1,410,000"),
+    ],
+)
+def test_a_school_opening_its_classrooms_is_told_the_most_if_chosen(
+    ask: Callable[[str], Reply], question: str, most: str
+) -> None:
+    """The open-classroom grant is not guaranteed, so it stays out of the ceiling; a school that
+    volunteers is told the most it could get if chosen, with the working. 「生活化那邊有分校…全部加起來」
+    asks the whole ceiling, not the campus-life part."""
+    reply = ask(question)
+    assert reply.route == "calculation" and most in reply.text, reply.text
+    assert not any(provenance(question, reply)), provenance(question, reply)
+    assert "最多補助合計" in first_line(reply) or "Total" in first_line(reply), reply.text
