@@ -344,10 +344,18 @@ def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: st
     if not (about_the_school(u) and u.facts):
         return None
     clauses = [engine.understand(clause) for clause in clauses_of(u.text)]
-    asking = [c for c in clauses[1:] if asks_which(c.normalised) or c.yes_no_form or c.asks_obligation]
-    if not asking:
+    asks = [asks_which(c.normalised) or c.yes_no_form or c.asks_obligation for c in clauses]
+    # the sentences that tell facts and ask nothing left out; the rest, in order, is the question
+    # ("We're mode 2. Our project lead wants 6 periods off. Is that allowed?")
+    kept = [c.text for c, asking in zip(clauses, asks, strict=True) if asking or not c.facts]
+    if len(kept) == len(clauses) or not any(asks):
         return None
-    alone = engine.answer_to(asking[-1], slots, lang=lang)
+    alone = engine.answer_to(engine.understand(" ".join(kept)), slots, lang=lang)
+    if not alone.confident:  # the last question read by itself (not 「那可以嗎」, which needs what it follows)
+        last = engine.answer_to(
+            next(c for c, asking in zip(clauses[::-1], asks[::-1], strict=True) if asking), slots, lang=lang
+        )
+        alone = last if last.confident else alone
     if alone.confident:
         return alone
     whole = engine.answer_to(u, slots, lang=lang)

@@ -366,6 +366,10 @@ def test_a_question_after_the_schools_facts_is_answered_for_itself(knowledge: Kn
     told = "我們是國中 ２１班，部領只做科技一個領域，第一次申請。要先經過校內哪個會通過？"
     d = decision_for(knowledge, Row(told, ANSWER))
     assert d.answer is not None and d.answer.intent == "moe.pl.application" and d.answer.confident, d
+    # a question that needs the sentence before it is read with it ("Is that allowed?")
+    told = "We're mode 2. Our project lead wants 6 periods a week off teaching. Is that allowed?"
+    d = decision_for(knowledge, Row(told, ANSWER))
+    assert d.answer is not None and d.answer.intent == "moe.teaching_load" and d.answer.confident, d
     unsure = (
         "先說一下我們學校：國小１８班，要申請模式二，部領做藝術跟健體兩個領域。請問模式二是不是也一定要做雙語生活化？"
     )
