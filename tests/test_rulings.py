@@ -390,6 +390,43 @@ OBLIGED = [
     ("減課一定要經過校內公開的機制嗎", "moe.teaching_load", MUST_ZH),  # 應經校內公平、公正、公開機制確認
     ("買書一定要附書單嗎", "moe.item.data_collection", MUST_ZH),  # 購置書籍者應檢附書單
     ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
+    # the obligation pairs audited (stop 21): each was wrong or undecided before its condition was added
+    ("除了四年級，五年級也需要英語共讀繪本嗎？", "kl.ap.01", NEED_NOT_ZH),
+    ("每所雙語學校都需要三分之一以上課程用英語授課嗎？", "kl.ap.10", MUST_ZH),
+    ("基隆每所雙語學校都要從小一開始嗎？", "kl.ap.10", MUST_ZH),
+    (
+        "Does moving partial-domain teacher money into bilingual campus life need to have the committee's consensus?",
+        "moe.cap.pl.transfer",
+        YES_EN,
+    ),
+    ("推動小組有共識的話，就一定要把30%部領經費併入生活化嗎？", "moe.cap.pl.transfer", NEED_NOT_ZH),
+    ("老師參加計畫研習，需要請事假自己找代課嗎？", "moe.item.substitute_fee", NEED_NOT_ZH),
+    ("語言進修費必須優先補助部領老師，意思是只有部領老師才補助嗎？", "moe.item.language_study", NEED_NOT_ZH),
+    (
+        "All our bilingual teachers have already taken the credit course. Do we still have to send someone?",
+        "moe.pl.credit_program",
+        NO_EN,
+    ),
+    ("就算想全英語上課，核心概念也需要用中文說明嗎？", "moe.pl.english_ratio", MUST_ZH),
+    ("我們學校沒有外師，部領也需要配合外師嗎？", "moe.pl.foreign_teachers", NEED_NOT_ZH),
+    ("沒有外師的學校，一定要安排外師跟部領老師共同備課嗎？", "moe.pl.foreign_teachers", NEED_NOT_ZH),
+    ("Must the partial-domain teacher community include a foreign teacher?", "moe.pl.support_measures", NO_EN),
+    ("Does every partial-domain teacher have to submit a lesson plan?", "moe.pl.lesson_plans", NO_EN),
+    ("申請一定要經過教育局，不能直接送國教署嗎？", "moe.apply.procedure", MUST_ZH),
+    ("國立學校一定要經過縣市，不能直接送國教署嗎？", "moe.apply.national_schools", MUST_ZH),
+    ("學校需要自己把成果報告送國教署嗎？", "moe.closeout", NEED_NOT_ZH),
+    ("部領的專家人才庫陪伴一定要線上嗎？", "moe.support.expert_pool", NEED_NOT_ZH),
+    ("開放觀課的6萬除了填概算總表，也一定要編經費明細嗎？", "moe.open_classroom", NEED_NOT_ZH),
+    ("簽了創用CC授權書，我需要放棄著作權嗎？", "moe.licence", NEED_NOT_ZH),
+    ("簽CC授權書之後，國教署需要付錢給我們嗎？", "moe.licence", NEED_NOT_ZH),
+    ("國中也需要每學期參加一次英語閱讀心得寫作比賽嗎？", "kl.ap.09", NEED_NOT_ZH),
+    ("每位部領老師都需要交教案詳案嗎？", "moe.pl.lesson_plans", NEED_NOT_ZH),
+    (
+        "Does transferring partial-domain teacher money into campus life need to have the committee's consensus?",
+        "moe.cap.pl.transfer",
+        YES_EN,
+    ),
+    ("計畫申請表需要我們直接送國教署嗎？", "moe.apply.procedure", NEED_NOT_ZH),
 ]
 
 
