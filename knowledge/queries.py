@@ -228,6 +228,8 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
     """The computation a message asks for, or None when it asks none (a knowledge-base question)."""
     if asks_about_a_bound(u):
         return None  # 「資料蒐集費可以超過3萬嗎」: the rule's yes or no, not 3萬 checked as a plan
+    if u.asks_obligation:
+        return None  # 「資料蒐集費一定要用滿3萬嗎」: whether it is required, which no amount computed answers
     for build in (_date_query, _capital_query, _transfer_query, _share_query, _item_query, _ceiling_query):
         query = build(u, rules)
         if query is not None:

@@ -112,7 +112,8 @@ _PERMISSION = re.compile(
     r"both|all|each|either|my|his|her|its|such|some|any|one)\b"
 )
 _WH_QUESTION = re.compile(
-    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b"
+    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b|"
+    r"\bby when\b"
 )
 _CEILING_WORDS = re.compile(
     r"補助|經費|額度|拿多少|領多少|可以拿|可以領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|"
@@ -360,7 +361,9 @@ def asks_if_required(normalised: str) -> bool:
 
 # "must we…?" "do we have to…?": asked by the words themselves, with no question mark left
 _OBLIGATION_ASKED = re.compile(
-    r"^(?:must|do|does|is|are)\b|需不需要|要不要|是否(?:一定|必須|需要)|\b(?:required|mandatory)\b"
+    r"^(?:must|do|does|is|are)\b|需不需要|要不要|是否(?:一定|必須|需要)|\b(?:required|mandatory)\b|"
+    # after an opening phrase: "In 110, do all junior high students have to…" "To claim it, do we need…"
+    r"\b(?:do|does|must) (?:we|i|you|they|all|our|the|schools?|teachers?|students?|staff)\b"
 )
 _AUX_FIRST = re.compile(r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)\b")
 _YES_NO_FORM = re.compile(
@@ -370,7 +373,7 @@ _YES_NO_FORM = re.compile(
     r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b"  # "…, same route for us?"
 )
 _OBLIGATION = re.compile(
-    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
+    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要|還要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
 )
 
 

@@ -390,6 +390,11 @@ OBLIGED = [
     ("減課一定要經過校內公開的機制嗎", "moe.teaching_load", MUST_ZH),  # 應經校內公平、公正、公開機制確認
     ("買書一定要附書單嗎", "moe.item.data_collection", MUST_ZH),  # 購置書籍者應檢附書單
     ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
+    # an obligation question is no computation (it answered 「可以：資料蒐集費最多 30,000 元」)
+    ("資料蒐集費一定要用滿3萬嗎", "moe.item.data_collection", NEED_NOT_ZH),
+    # 也要 asks whether it is required; an English one after an opening phrase too
+    ("國中也要每學期參加一次英語閱讀心得寫作比賽嗎", "kl.ap.09", NEED_NOT_ZH),
+    ("To claim the test fee, do we have to actually sit the exam?", "moe.item.english_test_fee", YES_EN),
     # the obligation pairs audited (stop 21): each was wrong or undecided before its condition was added
     ("除了四年級，五年級也需要英語共讀繪本嗎？", "kl.ap.01", NEED_NOT_ZH),
     ("每所雙語學校都需要三分之一以上課程用英語授課嗎？", "kl.ap.10", MUST_ZH),
