@@ -160,6 +160,7 @@ RULED = [
     ("教案的著作權我可以保留嗎", "moe.licence", YES_ZH),
     ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
     ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
+    ("Is moving 20% of the teacher support money into campus life allowed?", "moe.cap.pl.transfer", YES_EN),
     # the split test's yes and the two-month substitute's no tie; 2 months is below 「3 個月以上」
     ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee", NO_ZH),
 ]
