@@ -39,6 +39,7 @@ _UNITS = {
     "學分": "credits",
     "單元": "units",
     "個月": "months",  # 「期滿後3個月才報」 (not 「7月」, a month of a date)
+    "分鐘": "minutes",
     "天": "days",
     "schools": "schools",
     "school": "schools",
@@ -57,6 +58,8 @@ _UNITS = {
     "months": "months",
     "month": "months",
     "days": "days",
+    "minutes": "minutes",
+    "minute": "minutes",
 }
 _COUNT = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*)?("

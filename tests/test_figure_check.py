@@ -39,6 +39,7 @@ plain = Normalizer({}).plain
         ("總共是60萬嗎", "最高 60 萬元（教師 40 萬元＋學生 20 萬元）", False, True),  # no part named
         # months and days are counted too; a figure with 以上 is a floor: below it a no, above it nothing
         ("期滿後3個月才報可以嗎", "於計畫核定執行期間屆滿後2個月內函報", True, False),
+        ("是錄一支3分鐘的影片嗎", "畢業前皆錄製 1分鐘英語短片", False, False),
         ("代理2個月的老師可以報嗎", "含正式及 3 個月以上代理教師", True, False),
         ("代理5個月的老師可以報嗎", "含正式及 3 個月以上代理教師", True, None),
         ("單價8000元的可以嗎", "單價 1 萬元以上者列資本門", True, False),
