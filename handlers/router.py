@@ -273,6 +273,8 @@ def decide(
         # or is unsure and names a case the last entry rules on (「代理老師3個月可以嗎」 after 英檢報名費)
         alone = engine.answer_to(u, u.slots, lang=lang)
         own = alone.covered and (alone.confident or not engine.rules_on(u, topic.entry))
+    elif own and short and topic is not None and engine.rules_on(u, _entry_of_topic(topic, engine, rules)) >= 2:
+        own = None  # 「膳費也要算進去一起乘嗎」 after the premium: a case that rule decides, a cost named in it
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
@@ -396,6 +398,11 @@ def _for_the_case_ruled(
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:
     """The budget item an entry is about (its title and keywords name one of the rules' items)."""
     return rules.match_item(engine.item_words(entry_id)) if entry_id else None
+
+
+def _entry_of_topic(topic: Topic, engine: Engine, rules: FundingRules) -> str | None:
+    """The entry a topic is about: its own, or that of the item it computed."""
+    return topic.entry or (_entry_of_item(topic.query, engine, rules) if topic.query is not None else None)
 
 
 def _entry_of_item(query: Query, engine: Engine, rules: FundingRules) -> str | None:
@@ -734,8 +741,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         ruled = _for_the_case_ruled(own, u, _slots_from(merged), engine, lang, asked=False)
         if ruled is not own and ruled.intent != entry.id and engine.rules_on(u, ruled.intent) > last:
             return Decision(ANSWER, answer=ruled, slots=merged, text=u.normalised, context=context)
-        if last and not _COST.search(u.normalised) and not asks_which(u.normalised):
-            # (not 「那選拔的英文成績門檻是多少」: a question of what the rule gives, not of its case)
+        if last and (last >= 2 or not _COST.search(u.normalised)) and not asks_which(u.normalised):
+            # (not 「那選拔的英文成績門檻是多少」: a question of what the rule gives, not of its case; a
+            # cost named is the case when it meets a two-group condition: 「膳費也要算進去一起乘嗎」)
             answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:

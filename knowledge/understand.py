@@ -94,11 +94,11 @@ _RETURN = re.compile(
 )
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
-    r"at most|how many dollars|amount"
+    r"at most|how many dollars"
 )
 # 「我們的額度？」 asks the amount, and so does 「額度會調高嗎」; 「國立學校的額度會吃掉縣市的額度嗎」
 # asks yes or no about it
-_QUOTA = re.compile(r"額度")
+_QUOTA = re.compile(r"額度|\bamount\b")  # "is the printing fee part of the amount…?" asks yes or no
 _QUOTA_CHANGES = re.compile(r"額度.{0,6}(?:調高|提高|增加|減少|降低|調整|變多|變少|改變|不同|一樣)")
 # An agency's own plan named in passing (「已經拿過國教署…設施設備計畫的補助」): its words are not a
 # budget item of this plan.
@@ -373,7 +373,7 @@ _YES_NO_FORM = re.compile(
     r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b"  # "…, same route for us?"
 )
 _OBLIGATION = re.compile(
-    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要|還要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
+    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!算|計|包|含)|還要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
 )
 
 

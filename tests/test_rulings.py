@@ -161,6 +161,13 @@ RULED = [
     ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
     ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
     ("Is moving 20% of the teacher support money into campus life allowed?", "moe.cap.pl.transfer", YES_EN),
+    # the premium's base is six fees: another cost is no part of it ("amount" asks no amount here)
+    (
+        "Is the printing fee part of the amount we multiply by 2.11% for the NHI supplementary premium?",
+        "moe.item.nhi_premium",
+        NO_EN,
+    ),
+    ("講座鐘點費要算進補充保費嗎", "moe.item.nhi_premium", IS_ZH),
     # the split test's yes and the two-month substitute's no tie; 2 months is below 「3 個月以上」
     ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee", NO_ZH),
 ]
@@ -466,3 +473,14 @@ def test_an_entry_the_question_says_it_is_not_about_does_not_rule_it(knowledge) 
     """「續辦學校 不是新辦喔 …三年級校訂課程」 meets the new schools' yes, but says it is not one."""
     reply = _ask(knowledge, "續辦學校 不是新辦喔 可以改成在三年級校訂課程實施嗎")
     assert reply["intent"] != "moe.pl.new_schools"
+
+
+@pytest.mark.parametrize("first", ["補充保費怎麼算", "我們講座鐘點費共３萬、出席費２萬，補充保費要編多少"])
+def test_a_cost_asked_into_the_premium_after_it_is_that_rules_case(knowledge, first: str) -> None:
+    """「膳費也要算進去一起乘嗎」 after the premium's rule or its computation: no (it was unsure: a
+    short question naming a cost was read alone)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"premium-meals-{first}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, "膳費也要算進去一起乘嗎").to_json()
+    assert reply["intent"] == "moe.item.nhi_premium" and reply["answer"].startswith(IS_NOT_ZH), reply
