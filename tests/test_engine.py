@@ -154,3 +154,9 @@ def test_answer_entry_for_a_tapped_suggestion(engine: Engine) -> None:
     answer = engine.answer_entry("moe.item.lodging", "en")
     assert answer.intent == "moe.item.lodging" and answer.lang == "en" and "3,000" in answer.text
     assert engine.answer_entry("no.such.entry").intent is None
+
+
+@pytest.mark.parametrize("question", ["data collection 費 上限 多少", "data collection fee cap?", "資料搜集費上限多少"])
+def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.intent == "moe.item.data_collection" and answer.confident, (question, answer.intent)
