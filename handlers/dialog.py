@@ -53,6 +53,7 @@ from knowledge.funding_rules import FundingRules
 from knowledge.queries import (
     CEILING,
     CLOSEOUT,
+    TRANSFER,
     Query,
     lecturer_in,
     period_end_in,
@@ -397,14 +398,12 @@ class Dialog:
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
-        named = None
-        if isinstance(result, DateFigure) and result.title is not None:
-            named = result.title.zh  # a date computed names its rule (the close-out), whatever was said
-        answer = self.engine.answer_to(u, _slots(slots) if slots else None)
-        if answer.confident and named is None:
-            return answer.intent
-        if isinstance(result, Figure) and result.title is not None:
-            named = result.title.zh
+        named = result.title.zh if isinstance(result, (Figure, DateFigure)) and result.title is not None else None
+        # a date computed (the close-out) or a transfer names its rule, whatever part of it was asked
+        if not (isinstance(result, DateFigure) or query.kind == TRANSFER) or named is None:
+            answer = self.engine.answer_to(u, _slots(slots) if slots else None)
+            if answer.confident:
+                return answer.intent
         if isinstance(result, tuple):  # a verdict: what was checked (「減課每週 6 節（模式二，主要負責人）」)
             named = result[1].zh
         if named is None:

@@ -509,6 +509,20 @@ def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
                 f"The total ceiling stays {money(total, 'en')} (the money only moves between parts).",
             )
         )
+    if query.inputs.get("remaining"):  # 「挪完之後部領教師費還剩多少」: what the teachers keep
+        return Figure(
+            base - moved,
+            both(
+                f"部領教師專業支持 {money(base, 'zh')} − 併入 {money(base, 'zh')} × {pct(rate)}"
+                f"（{money(moved, 'zh')}）= {money(base - moved, 'zh')}",
+                f"teacher support {money(base, 'en')} − {money(base, 'en')} × {pct(rate)} moved "
+                f"({money(moved, 'en')}) = {money(base - moved, 'en')}",
+            ),
+            tuple(notes),
+            tuple(cited),
+            None,
+            both("部領教師經費併入雙語生活化後剩下", "Teacher support left after the move"),
+        )
     return Figure(
         moved,
         both(

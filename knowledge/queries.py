@@ -896,6 +896,11 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     """`previous` with what a follow-up message changes, or None when the message changes nothing
     this kind of question depends on."""
     new_facts = facts_of(u)
+    moved_before = previous.kind == TRANSFER or previous.inputs.get("focus") == "transfer"
+    if moved_before and has(u, r"還剩|剩下|剩多少|剩幾|\bleft\b|remain") and not u.figures.amounts:
+        # 「挪完之後部領教師費還剩多少」 "how much is left for the teachers?" after the transfer
+        kept = {k: v for k, v in previous.inputs.items() if k in ("base", "rate")} if previous.kind == TRANSFER else {}
+        return Query(TRANSFER, facts=dict(previous.facts), inputs=kept | {"remaining": True})
     if previous.kind == CEILING:
         return _revise_ceiling(previous, u, new_facts)
     if previous.kind in (ITEM, VERDICT):

@@ -1658,3 +1658,24 @@ def test_a_school_opening_its_classrooms_is_told_the_most_if_chosen(
     assert reply.route == "calculation" and most in reply.text, reply.text
     assert not any(provenance(question, reply)), provenance(question, reply)
     assert "最多補助合計" in first_line(reply) or "Total" in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "left"),
+    [
+        ("部領一個領域 20班 教師費最多挪30%到生活化 是多少", "挪完之後部領教師費還剩多少", "490,000"),
+        (
+            "teacher support is 600k, how much can move to campus life?",
+            "and how much is left for the teachers?",
+            "420,000",
+        ),
+    ],
+)
+def test_what_the_teachers_keep_after_the_transfer(dialog: Dialog, first: str, then: str, left: str) -> None:
+    """After the 30% that may move, what is left of the teacher funding (it asked the classes of a
+    new ceiling), named from the transfer rule."""
+    chat = ChatRef("test", f"left-{next(_chats)}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, then)
+    assert reply.route == "calculation" and left in first_line(reply), reply.text
+    assert reply.intent == "moe.cap.pl.transfer"
