@@ -509,6 +509,18 @@ def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
                 f"The total ceiling stays {money(total, 'en')} (the money only moves between parts).",
             )
         )
+    if query.inputs.get("life_total"):  # "so campus life would then be how much in total?"
+        return Figure(
+            life + moved,
+            both(
+                f"雙語生活化 {money(life, 'zh')} + 併入 {money(moved, 'zh')} = {money(life + moved, 'zh')}",
+                f"campus life {money(life, 'en')} + {money(moved, 'en')} moved in = {money(life + moved, 'en')}",
+            ),
+            tuple(notes),
+            tuple(cited),
+            None,
+            both("部領教師經費併入後的雙語生活化", "Campus life after the move"),
+        )
     if query.inputs.get("remaining"):  # 「挪完之後部領教師費還剩多少」: what the teachers keep
         return Figure(
             base - moved,

@@ -892,15 +892,25 @@ _ITEM_SWITCH = re.compile(
 _WHOLE_TOTAL = r"總額|總共|合計|一共|in total|the total|altogether"
 
 
+# What a follow-up asks of the money after the transfer: what the teachers keep, or campus life's
+# new total (the life one first: "campus life would then be how much in total" names no teachers)
+_AFTER_THE_MOVE_ASKED = (
+    ("life_total", r"(?:生活化|campus.life).{0,30}(?:總共|合計|一共|變成|變多少|total|altogether|in all)"),
+    ("remaining", r"還剩|剩下|剩多少|剩幾|\bleft\b|remain"),
+)
+_AFTER_THE_MOVE = {"life_total": "life_total", "remaining": "remaining"}
+
+
 def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     """`previous` with what a follow-up message changes, or None when the message changes nothing
     this kind of question depends on."""
     new_facts = facts_of(u)
     moved_before = previous.kind == TRANSFER or previous.inputs.get("focus") == "transfer"
-    if moved_before and has(u, r"還剩|剩下|剩多少|剩幾|\bleft\b|remain") and not u.figures.amounts:
-        # 「挪完之後部領教師費還剩多少」 "how much is left for the teachers?" after the transfer
+    after = _AFTER_THE_MOVE.get(next((k for k, p in _AFTER_THE_MOVE_ASKED if has(u, p)), ""))
+    if moved_before and after and not u.figures.amounts:
+        # 「挪完之後部領教師費還剩多少」 "so campus life would then be how much in total?" after the transfer
         kept = {k: v for k, v in previous.inputs.items() if k in ("base", "rate")} if previous.kind == TRANSFER else {}
-        return Query(TRANSFER, facts=dict(previous.facts), inputs=kept | {"remaining": True})
+        return Query(TRANSFER, facts=dict(previous.facts), inputs=kept | {after: True})
     if previous.kind == CEILING:
         return _revise_ceiling(previous, u, new_facts)
     if previous.kind in (ITEM, VERDICT):
