@@ -42,30 +42,30 @@ BLIND4_MAX_CONFIDENT_WRONG = 0.07
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.95
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
-# tests/data/blind5.yaml … blind9.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets at the levels measured at the end of stop 20 (blind5 77.8% / 11.3%, blind6
-# 91.8% / 4.1%, blind7 82.3% / 6.2%, blind8 84.2% / 8.7%, blind9 84.5% / 7.3%, blind10 78.1% /
-# 14.8%), far from the 1% target: see docs/evidence.md.
+# tests/data/blind5.yaml … blind11.yaml: dialogues written last, hard follow-ups, school facts and
+# corrections; ratchets a turn below the levels measured at the end of stop 21 (blind5 78.7% /
+# 10.9%, blind6 92.7% / 4.1%, blind7 82.3% / 6.2%, blind8 84.7% / 8.2%, blind9 86.0% / 6.2%,
+# blind10 78.1% / 14.8%, blind11 88.4% / 7.7%), far from the 1% target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.77, 0.12
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.78, 0.115
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.91, 0.05
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.92, 0.05
 BLIND7 = conversations.DATA / "blind7.yaml"
 BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.82, 0.07
 BLIND8 = conversations.DATA / "blind8.yaml"
 BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.84, 0.09
 BLIND9 = conversations.DATA / "blind9.yaml"
-BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.84, 0.08
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.85, 0.07
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
 BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.78, 0.15
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
-BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.79, 0.15
+BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.87, 0.085
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
-YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.63, 0.31
+YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.65, 0.28
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
