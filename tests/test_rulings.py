@@ -168,6 +168,12 @@ RULED = [
         NO_EN,
     ),
     ("講座鐘點費要算進補充保費嗎", "moe.item.nhi_premium", IS_ZH),
+    # 未具前開英語能力檢定…亦可申請, said the English way
+    (
+        "Our art teacher is permanent staff but doesn't have a B1 certificate. Can she still teach PL?",
+        "moe.pl.teacher_b1",
+        YES_EN,
+    ),
     # the split test's yes and the two-month substitute's no tie; 2 months is below 「3 個月以上」
     ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee", NO_ZH),
 ]
