@@ -323,8 +323,25 @@ def understand(
 def asks_which(normalised: str) -> bool:
     """Whether a normalised text asks how much, which, who, when or why (not yes or no). An English
     question opening with an auxiliary asks yes or no whatever it embeds ("do national schools apply
-    through the county where they are?")."""
-    return _WH_QUESTION.search(normalised) is not None and _AUX_FIRST.match(normalised) is None
+    through the county where they are?"), and so does one whose auxiliary follows an opening clause
+    ("When a teacher goes to a workshop, are we supposed to…?" "For capital items, do we need to spell
+    out what we buy?")."""
+    if _WH_QUESTION.search(normalised) is None or _AUX_FIRST.match(normalised) is not None:
+        return False
+    opening = _OPENING_CLAUSE.match(normalised)
+    if opening is None:
+        return True
+    asked = _WH_QUESTION.search(opening.group(1))  # a question word in the opening clause asks it
+    return asked is not None
+
+
+# An opening clause of three words or more, then an auxiliary and its subject: the question is the
+# auxiliary's (the opening clause's 'when' is no question word)
+_OPENING_CLAUSE = re.compile(
+    r"^(?:when|if|for|to|after|before|once|since|as|in|with)\b((?:\s+\S+){3,}?)\s+"
+    r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)\s+"
+    r"(?:we|i|you|they|it|he|she|our|my|the|this|that|these|those|all|each|every|schools?|teachers?)\b"
+)
 
 
 def asks_permission(normalised: str) -> bool:
@@ -343,7 +360,7 @@ def asks_yes_or_no(normalised: str) -> bool:
         return True
     return (
         not asks_which(normalised)
-        and _YES_NO_FORM.search(normalised) is not None
+        and (_YES_NO_FORM.search(normalised) is not None or _OPENING_CLAUSE.match(normalised) is not None)
         and _OBLIGATION.search(normalised) is None
     )
 
@@ -355,7 +372,11 @@ def asks_if_required(normalised: str) -> bool:
         not asks_which(normalised)
         and _OBLIGATION.search(normalised) is not None
         and _PERMISSION.search(normalised) is None  # 「可以規定學生一定要用英文回答嗎」 asks if allowed
-        and (_YES_NO_FORM.search(normalised) is not None or _OBLIGATION_ASKED.search(normalised) is not None)
+        and (
+            _YES_NO_FORM.search(normalised) is not None
+            or _OBLIGATION_ASKED.search(normalised) is not None
+            or _OPENING_CLAUSE.match(normalised) is not None
+        )
     )
 
 
@@ -373,7 +394,8 @@ _YES_NO_FORM = re.compile(
     r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b"  # "…, same route for us?"
 )
 _OBLIGATION = re.compile(
-    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!算|計|包|含)|還要|要先|\b(?:must|have to|has to|need to|needs to|required|mandatory|should)\b"
+    r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!算|計|包|含)|還要|要先|"
+    r"\b(?:must|have to|has to|need to|needs to|required|mandatory|should|supposed to)\b"
 )
 
 

@@ -409,6 +409,12 @@ OBLIGED = [
     # 也要 asks whether it is required; an English one after an opening phrase too
     ("國中也要每學期參加一次英語閱讀心得寫作比賽嗎", "kl.ap.09", NEED_NOT_ZH),
     ("To claim the test fee, do we have to actually sit the exam?", "moe.item.english_test_fee", YES_EN),
+    # an auxiliary after an opening clause asks yes or no ('When' there asks nothing)
+    (
+        "When a teacher goes to a plan workshop in school hours, are we supposed to put them on official leave?",
+        "moe.item.substitute_fee",
+        YES_EN,
+    ),
     # the obligation pairs audited (stop 21): each was wrong or undecided before its condition was added
     ("除了四年級，五年級也需要英語共讀繪本嗎？", "kl.ap.01", NEED_NOT_ZH),
     ("每所雙語學校都需要三分之一以上課程用英語授課嗎？", "kl.ap.10", MUST_ZH),
