@@ -62,6 +62,9 @@ BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.78, 0.15
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
 BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.87, 0.085
+# blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
+BLIND12 = conversations.DATA / "blind12.yaml"
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.66, 0.21
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
@@ -230,6 +233,7 @@ LATE_SETS = {
     "blind9": (BLIND9, BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG),
     "blind10": (BLIND10, BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG),
     "blind11": (BLIND11, BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG),
+    "blind12": (BLIND12, BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG),
 }
 
 
