@@ -160,3 +160,16 @@ def test_answer_entry_for_a_tapped_suggestion(engine: Engine) -> None:
 def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, question: str) -> None:
     answer = engine.answer(question)
     assert answer.intent == "moe.item.data_collection" and answer.confident, (question, answer.intent)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("學校這邊要交什麼給縣府", "moe.closeout"),  # what is sent at close-out, not when
+        ("what does the county need to send in at the end?", "moe.closeout"),
+        ("減課要怎麼決定，校長說了算嗎", "moe.teaching_load"),
+    ],
+)
+def test_what_to_hand_in_and_who_decides(engine: Engine, question: str, entry: str) -> None:
+    answer = engine.answer(question)
+    assert answer.intent == entry and answer.confident, (question, answer.intent, answer.confidence)
