@@ -32,7 +32,7 @@ from handlers.replies import (
     Reply,
     compose,
 )
-from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide
+from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide, item_entries
 from handlers.texts import examples, t
 from knowledge import budget, figure_check
 from knowledge.calculators import SchoolFacts, Verdict
@@ -197,16 +197,7 @@ class Dialog:
         self._clock = clock
         self._today = today or (lambda: date.fromtimestamp(self._clock()))
         self.observer = observer
-        # The knowledge-base entries of each budget item with a calculator (data, not a table
-        # here), the one named after the item first; lecture fees have two (external, internal).
-        # An entry's title names its item: keywords alone also name it in entries about something
-        # else (B1 in the partial-domain teachers' qualifications is not the English test fee).
-        self._item_entries: dict[str, list[str]] = {}
-        for entry in engine.kb.entries.values():
-            item = rules.match_item(engine.title_words(entry.id))
-            if item is not None:
-                found = self._item_entries.setdefault(item, [])
-                found.insert(0, entry.id) if entry.id.endswith(item) else found.append(entry.id)
+        self._item_entries = item_entries(engine, rules)
         replies.register_plans(
             [name for d in engine.kb.documents.values() for name in (d.short.zh, d.short.en)] + list(self.plan.plan)
         )

@@ -21,6 +21,7 @@ engine's ranking. In order:
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -409,8 +410,28 @@ def _entry_of_item(query: Query, engine: Engine, rules: FundingRules) -> str | N
     """The one entry whose rule a computed item is (the language-study fee's), if there is one."""
     if query.kind not in (ITEM, VERDICT) or not query.item:
         return None
-    found = [entry_id for entry_id in engine.kb.entries if _item_of(entry_id, engine, rules) == query.item]
+    found = item_entries(engine, rules).get(query.item, [])
     return found[0] if len(found) == 1 else None
+
+
+_ITEM_ENTRIES: weakref.WeakKeyDictionary[Engine, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+
+
+def item_entries(engine: Engine, rules: FundingRules) -> dict[str, list[str]]:
+    """The knowledge-base entries of each budget item with a calculator (data, not a table here),
+    the one named after the item first; lecture fees have two (external, internal). An entry's
+    title names its item: keywords alone also name it in entries about something else (B1 in the
+    partial-domain teachers' qualifications is not the English test fee). Built once an engine."""
+    found = _ITEM_ENTRIES.get(engine)
+    if found is None:
+        found = {}
+        for entry in engine.kb.entries.values():
+            item = rules.match_item(engine.title_words(entry.id))
+            if item is not None:
+                entries = found.setdefault(item, [])
+                entries.insert(0, entry.id) if entry.id.endswith(item) else entries.append(entry.id)
+        _ITEM_ENTRIES[engine] = found
+    return found
 
 
 def _names(u: Understanding, entry_id: str | None, engine: Engine, rules: FundingRules) -> bool:
