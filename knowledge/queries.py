@@ -898,7 +898,6 @@ _AFTER_THE_MOVE_ASKED = (
     ("life_total", r"(?:生活化|campus.life).{0,30}(?:總共|合計|一共|變成|變多少|total|altogether|in all)"),
     ("remaining", r"還剩|剩下|剩多少|剩幾|\bleft\b|remain"),
 )
-_AFTER_THE_MOVE = {"life_total": "life_total", "remaining": "remaining"}
 
 
 def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
@@ -906,7 +905,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     this kind of question depends on."""
     new_facts = facts_of(u)
     moved_before = previous.kind == TRANSFER or previous.inputs.get("focus") == "transfer"
-    after = _AFTER_THE_MOVE.get(next((k for k, p in _AFTER_THE_MOVE_ASKED if has(u, p)), ""))
+    after = next((asked for asked, pattern in _AFTER_THE_MOVE_ASKED if has(u, pattern)), None)
     if moved_before and after and not u.figures.amounts:
         # 「挪完之後部領教師費還剩多少」 "so campus life would then be how much in total?" after the transfer
         kept = {k: v for k, v in previous.inputs.items() if k in ("base", "rate")} if previous.kind == TRANSFER else {}
