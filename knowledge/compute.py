@@ -1049,18 +1049,16 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         "計費項目：" + "、".join(label.zh for label in labels) + "的加總。",
         "Charged on the sum of: " + ", ".join(label.en.lower() for label in labels) + ".",
     )
+    def base_of(lang: str) -> str:  # fees given one by one: their sum shown
+        if len(amounts) > 1 and not items:
+            opening, closing = ("（", "）") if lang == "zh" else ("(", ")")
+            return opening + " + ".join(money(a, lang) for a in amounts) + closing
+        return money(result.base, lang)
+
     working = both(
-        f"{money(result.base, 'zh')} × {pct(rate)} = {money(result.amount, 'zh')}",
-        f"{money(result.base, 'en')} × {pct(rate)} = {money(result.amount, 'en')}",
+        f"{base_of('zh')} × {pct(rate)} = {money(result.amount, 'zh')}",
+        f"{base_of('en')} × {pct(rate)} = {money(result.amount, 'en')}",
     )
-    if len(amounts) > 1 and not items:  # fees given one by one: their sum shown first
-        working = both(
-            "（"
-            + " + ".join(money(a, "zh") for a in amounts)
-            + "）"
-            + working.zh.removeprefix(money(result.base, "zh")),
-            "(" + " + ".join(money(a, "en") for a in amounts) + ")" + working.en.removeprefix(money(result.base, "en")),
-        )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
 
 
