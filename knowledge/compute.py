@@ -1049,6 +1049,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         "計費項目：" + "、".join(label.zh for label in labels) + "的加總。",
         "Charged on the sum of: " + ", ".join(label.en.lower() for label in labels) + ".",
     )
+
     def base_of(lang: str) -> str:  # fees given one by one: their sum shown
         if len(amounts) > 1 and not items:
             opening, closing = ("（", "）") if lang == "zh" else ("(", ")")
