@@ -337,10 +337,11 @@ def asks_which(normalised: str) -> bool:
 
 # An opening clause of three words or more, then an auxiliary and its subject: the question is the
 # auxiliary's (the opening clause's 'when' is no question word)
+_AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)"
 _OPENING_CLAUSE = re.compile(
     r"^(?:when|if|for|to|after|before|once|since|as|in|with)\b((?:\s+\S+){3,}?)\s+"
-    r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)\s+"
-    r"(?:we|i|you|they|it|he|she|our|my|the|this|that|these|those|all|each|every|schools?|teachers?)\b"
+    + _AUXILIARY
+    + r"\s+(?:we|i|you|they|it|he|she|our|my|the|this|that|these|those|all|each|every|schools?|teachers?)\b"
 )
 
 
@@ -386,7 +387,7 @@ _OBLIGATION_ASKED = re.compile(
     # after an opening phrase: "In 110, do all junior high students have to…" "To claim it, do we need…"
     r"\b(?:do|does|must) (?:we|i|you|they|all|our|the|schools?|teachers?|students?|staff)\b"
 )
-_AUX_FIRST = re.compile(r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)\b")
+_AUX_FIRST = re.compile(_AUXILIARY + r"\b")
 _YES_NO_FORM = re.compile(
     r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|對不對|(?:對吧|沒錯吧)\s*$|\b(?:right|correct)\s*$|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
