@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.model import LANGS, Entry, KnowledgeBase, SlotValue
 from knowledge.slots import Slots, satisfies
-from knowledge.textnorm import Normalizer, any_word, detect_lang
+from knowledge.textnorm import Normalizer, any_word, detect_lang, without_fillers
 from knowledge.understand import ASKS_SHARE
 
 _UNITS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[a-z]+|\d+")
@@ -140,7 +140,7 @@ class Matcher:
             # Each text of the entry is normalised once (uncut: these are the KB's own texts)
             # and serves the fuzzy choices, the keywords and the term index alike.
             asked_in = {
-                lang: {normalize(p, limit=None) for p in entry.phrasings[lang]}
+                lang: {without_fillers(normalize(p, limit=None)) for p in entry.phrasings[lang]}
                 | {normalize(entry.title.get(lang), limit=None)}
                 for lang in LANGS
             }

@@ -125,6 +125,14 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3})")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NEVER = re.compile(r"(?!)")
+# Words that carry no topic (「學校這邊要交什麼」 is 「學校要交什麼」): every one is a unit the
+# fuzzy scorers would weigh, so a question with one scored lower against every phrasing.
+_FILLERS = re.compile(r"我們這邊|我這邊|這邊|這裡|想請問一下|想請問|請問一下|請問|想問一下|不好意思|哈囉|您好|你好")
+
+
+def without_fillers(normalised: str) -> str:
+    """A normalised text as ranked: without the words that carry no topic (see _FILLERS)."""
+    return _SPACES.sub(" ", _FILLERS.sub(" ", normalised)).strip()
 
 
 def any_word(words: Iterable[str]) -> re.Pattern[str]:

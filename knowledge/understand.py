@@ -22,7 +22,7 @@ from typing import NamedTuple
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Figures, read_figures
 from knowledge.slots import Slots, extract
-from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang
+from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang, without_fillers
 
 # The facts that decide a school's ceiling; `Understanding.facts` holds those a message states.
 SCHOOL_FACTS = ("mode", "classes", "domains", "branch", "open_classroom")
@@ -270,7 +270,7 @@ def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
         plain,
         normalised,
         slots=extract(_DATES_IN_NORMALISED.sub(" ", normalised)),
-        affirmed=" ".join(_NEGATED.sub(" ", normalised).split()),
+        affirmed=without_fillers(_NEGATED.sub(" ", normalised)),
         negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
     )
 

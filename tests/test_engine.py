@@ -166,6 +166,8 @@ def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, questio
     ("question", "entry"),
     [
         ("學校要交什麼給縣府", "moe.closeout"),  # what is sent at close-out, not when
+        ("學校這邊要交什麼給縣府", "moe.closeout"),  # a filler (這邊) does not lower the score
+        ("想請問一下 學校這裡要交什麼給縣府", "moe.closeout"),
         ("what does the county need to send in at the end?", "moe.closeout"),
         ("減課要怎麼決定，校長說了算嗎", "moe.teaching_load"),
     ],
