@@ -578,8 +578,23 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     earlier = list(topic.earlier)
     if not (u.returns and earlier):
         return [topic, *earlier]
-    cued = [t for t in earlier if _cues_document(t, u, engine)]
-    return [*cued, *(t for t in earlier if t not in cued), topic]
+    # "back to" another topic: one of the same entry as the last is the last topic again
+    # (「回到剛剛三十六班那個」 after 膳費 twice is the 36-class ceiling, not the first 膳費 question)
+    others = [t for t in earlier if not _same_subject(t, topic)]
+    cued = [t for t in others if _cues_document(t, u, engine) or _told_again(t, u)]
+    return [*cued, *(t for t in others if t not in cued), *(t for t in earlier if t not in others), topic]
+
+
+def _same_subject(one: Topic, other: Topic) -> bool:
+    if one.query is not None and other.query is not None:
+        return (one.query.kind, one.query.item) == (other.query.kind, other.query.item)
+    return one.entry is not None and one.entry == other.entry
+
+
+def _told_again(topic: Topic, u: Understanding) -> bool:
+    """Whether the message repeats a fact the topic was answered for (「三十六班那個」)."""
+    facts = dict(topic.query.facts) if topic.query is not None else topic.slots
+    return any(facts.get(name) == value for name, value in u.slots.as_dict().items())
 
 
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:

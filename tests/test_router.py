@@ -190,6 +190,20 @@ ROWS = [
         ),
     ),
     row(
+        "回到剛剛 passes over an earlier topic on the same item as the last (膳費 a meal, then a day)",
+        Row(
+            "回到剛剛三十六班那個，照上限申請的話資本門最多編多少？",
+            COMPUTE,
+            Topic(
+                query=Query(ITEM, item="meals", inputs={"days": 1}),
+                at=1000.0,
+                lang="zh",
+                earlier=(Topic(query=Query(ITEM, item="meals"), at=990.0, lang="zh"), ceiling(mode=1, classes=36)),
+            ),
+            facts={"mode": 1, "classes": 36},
+        ),
+    ),
+    row(
         "那我們學校呢 uses the school's facts",
         Row("那我們學校呢", COMPUTE, MODE1_20, SCHOOL, facts=SCHOOL),
     ),
