@@ -214,14 +214,16 @@ def _numeral_value(run: str) -> int | None:
             return _NUMERAL_VALUES[run]
         # 一一〇 read digit by digit, as ROC years are written
         return int("".join(str(_NUMERAL_VALUES[ch]) for ch in run))
-    total, current = 0, 0
+    total, current, last_unit = 0, 0, 0
     for ch in run:
         if ch in _NUMERAL_VALUES:
             current = _NUMERAL_VALUES[ch]
         else:
-            unit = _NUMERAL_UNITS[ch]
-            total += (current or 1) * unit
+            last_unit = _NUMERAL_UNITS[ch]
+            total += (current or 1) * last_unit
             current = 0
+    if run[-1] in _NUMERAL_VALUES and len(run) >= 2 and run[-2] in _NUMERAL_UNITS and last_unit >= 100:
+        return total + current * last_unit // 10  # 三千五 is 3500 and 兩百五 250, as said aloud
     return total + current
 
 
@@ -236,7 +238,9 @@ def chinese_numerals_to_digits(text: str) -> str:
         after = text[match.end() : match.end() + 2]
         standalone = len(run) == 1 and run not in _NUMERAL_UNITS
         if standalone or run in ("十",):
-            is_number = before.endswith(("模式", "第", "式")) or after.startswith(_COUNTERS)
+            # 「三萬五」 is 3萬5 (35,000), but 「萬一」 is "in case"
+            after_ten_thousand = before.endswith("萬") and (before[:1].isdigit() or before[:1] in _NUMERAL_CHARS)
+            is_number = before.endswith(("模式", "第", "式")) or after.startswith(_COUNTERS) or after_ten_thousand
             if not is_number:
                 return run
         value = _numeral_value(run)

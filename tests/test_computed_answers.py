@@ -1382,6 +1382,13 @@ def test_a_new_total_after_a_share_is_its_base(dialog: Dialog) -> None:
     assert first_line(checked).startswith("超過了") and "比上限多 5,000 元" in checked.text, checked.text
 
 
+@pytest.mark.parametrize("said", ["三萬五", "3萬5", "35000"])
+def test_an_amount_said_aloud_is_checked_like_one_in_digits(dialog: Dialog, said: str) -> None:
+    """「三萬五」 is 35,000 (it was 3萬 and a stray 五, so 30,000 was read and said 可以)."""
+    reply = dialog.handle_text(ChatRef("test", f"aloud-{next(_chats)}"), f"資料蒐集費想編{said}買書，ok嗎")
+    assert first_line(reply).startswith("超過了") and "30,000" in first_line(reply), reply.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""

@@ -35,6 +35,22 @@ def test_normalize(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("三千五", "3500"),  # a digit after 千 or 百 is one place lower, as said aloud
+        ("兩百五", "250"),
+        ("兩千三百五", "2350"),
+        ("一千零五", "1005"),
+        ("三萬五", "3萬5"),  # read as 35,000 by the amounts
+        ("一萬二千", "1萬2000"),
+        ("萬一超過", "萬一超過"),  # "in case": no number
+    ],
+)
+def test_amounts_said_aloud(said: str, digits: str) -> None:
+    assert chinese_numerals_to_digits(said) == digits
+
+
 @pytest.mark.parametrize("word", ["一般", "統一", "一起", "之一", "一些"])
 def test_lone_numerals_in_words_stay(word: str) -> None:
     assert chinese_numerals_to_digits(word) == word
