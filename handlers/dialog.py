@@ -32,6 +32,7 @@ from handlers.replies import (
     Reply,
     compose,
 )
+from handlers.router import ANSWER as ANSWER_FROM_KB
 from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide, item_entries
 from handlers.texts import examples, t
 from knowledge import budget, figure_check
@@ -54,6 +55,7 @@ from knowledge.queries import (
     CEILING,
     CLOSEOUT,
     TRANSFER,
+    VERDICT,
     Query,
     lecturer_in,
     period_end_in,
@@ -250,6 +252,8 @@ class Dialog:
             return self._details(state, topic, lang, now)
         school = self._school_after(state.school, u, decision, topic)
         state = replace(state, school=school)
+        if decision.route == COMPUTE and decision.query is not None:
+            decision = self._unless_ruled_out(decision, decision.query, u, lang)
         if decision.route == COMPUTE:
             assert decision.query is not None
             reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
@@ -269,6 +273,18 @@ class Dialog:
             return reply, state
         answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no, said=u.normalised[:SAID_LIMIT])
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
+
+    def _unless_ruled_out(self, decision: Decision, query: Query, u: Understanding, lang: str) -> Decision:
+        """A yes-or-no question about a computation that names, whole, a case the computed rule's
+        entry says no to in two or more word groups gets that no, not a figure (「那印刷費 5000 要
+        一起算進補充保費嗎」 after the premium: printing is not in its base)."""
+        if not (u.asks_yes_no or u.asks_obligation) or query.kind == VERDICT:
+            return decision  # a computed verdict weighs the case itself (a remote school never funded)
+        entry = self._intent_for(u, query)
+        if entry is None or self.engine.ruling(u, entry) is not False or self.engine.rules_on(u, entry) < 2:
+            return decision
+        slots = _slots({k: v for k, v in query.facts.items() if isinstance(v, (int, str))})
+        return Decision(ANSWER_FROM_KB, answer=self.engine.answer_entry(entry, lang, slots))
 
     def _school_after(
         self, school: dict[str, Any], u: Understanding, decision: Decision, topic: Topic | None

@@ -619,6 +619,16 @@ def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
+# a count just before a price per unit: 「2 位專家出席費各 2000」「講座 3 節、每節 2000」
+_COUNT_BEFORE = re.compile(r"(\d+)\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b)")
+
+
+def _count_priced(amount: Amount) -> int:
+    """How many of a price per unit the words before it count (1 when none or not per unit)."""
+    counts = _COUNT_BEFORE.findall(amount.before) if amount.per_unit else []
+    return int(counts[-1]) if counts else 1
+
+
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if FOREIGN_SPEAKER.search(u.normalised):
         return None  # no rate to compute with: the knowledge base says the plan gives none
@@ -629,7 +639,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return combined
     if has(u, _PREMIUM):
         # 「出席費 4000 + 講座 16000 + 住宿 6000」: each amount with the item written before it
-        written = [(rules.match_item(a.before.lower()), a.value) for a in u.figures.labelled]
+        written = [(rules.match_item(a.before.lower()), a.value * _count_priced(a)) for a in u.figures.labelled]
         if len(written) > 1 and all(item for item, _ in written):
             fees: dict[str, int] = {}
             for item, value in written:

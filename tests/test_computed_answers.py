@@ -1389,6 +1389,18 @@ def test_an_amount_said_aloud_is_checked_like_one_in_digits(dialog: Dialog, said
     assert first_line(reply).startswith("超過了") and "30,000" in first_line(reply), reply.text
 
 
+def test_the_premium_counts_fees_priced_each(dialog: Dialog) -> None:
+    """「2 位專家出席費各 2000，講座 3 節、每節 2000」 is 4,000 + 6,000 (each price was taken once:
+    2,000 + 2,000); a cost the premium is not charged on, asked after it, gets the plan's no, not
+    the same premium again."""
+    chat = ChatRef("test", f"premium-each-{next(_chats)}")
+    first = dialog.handle_text(chat, "补充保费：2 位专家出席费各 2000，另外外聘讲座 3 节、每节 2000，补充保费多少？")
+    assert "10,000" in first.text and first_line(first) == "補充保費最多 211 元", first.text
+    printing = dialog.handle_text(chat, "那印刷费 5000 要一起算进补充保费吗？")
+    assert printing.route == "answer" and printing.intent == "moe.item.nhi_premium", printing.text
+    assert first_line(printing).startswith("不"), printing.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
