@@ -280,9 +280,14 @@ class Dialog:
         一起算進補充保費嗎」 after the premium: printing is not in its base)."""
         if not (u.asks_yes_no or u.asks_obligation) or query.kind == VERDICT:
             return decision  # a computed verdict weighs the case itself (a remote school never funded)
-        entry = self._intent_for(u, query)
-        if entry is None or self.engine.ruling(u, entry) is not False or self.engine.rules_on(u, entry) < 2:
+        alone = self.engine.answer_to(u)
+        named = [self._intent_for(u, query), alone.intent, *(s.intent for s in alone.suggestions)]
+        ruled = sorted(
+            {(self.engine.rules_on(u, e), e) for e in named if e and self.engine.ruling(u, e) is False}, reverse=True
+        )
+        if not ruled or ruled[0][0] < 2 or (len(ruled) > 1 and ruled[1][0] == ruled[0][0]):
             return decision
+        entry = ruled[0][1]
         slots = _slots({k: v for k, v in query.facts.items() if isinstance(v, (int, str))})
         return Decision(ANSWER_FROM_KB, answer=self.engine.answer_entry(entry, lang, slots))
 

@@ -1401,6 +1401,17 @@ def test_the_premium_counts_fees_priced_each(dialog: Dialog) -> None:
     assert first_line(printing).startswith("不"), printing.text
 
 
+def test_a_case_another_rule_says_no_to_is_not_computed(dialog: Dialog) -> None:
+    """After the campus-life capital left by a transfer, 「那學生那塊的錢也可以一起挪去生活化嗎」 names a
+    case the transfer rule says no to (only the teacher support moves): that no, not the capital again."""
+    chat = ChatRef("test", f"ruled-out-{next(_chats)}")
+    dialog.handle_text(chat, "教師專業支持費用60萬，最多可以挪多少去生活化")
+    dialog.handle_text(chat, "挪過去以後生活化資本門可以編到5萬嗎")
+    reply = dialog.handle_text(chat, "那學生那塊的錢也可以一起挪去生活化嗎")
+    assert reply.route == "answer" and first_line(reply).startswith("不可以"), reply.text
+    assert reply.intent in ("moe.cap.pl.transfer", "moe.cap.no_pooling"), reply.intent
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
