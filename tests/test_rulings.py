@@ -133,6 +133,8 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # 國內進修機構包括國內大學、合格立案之語言學習機構(含線上學習平臺): a country abroad is not 國內
+    ("有老師想寒假去澳洲上語言課，語言進修費可以補助嗎", "moe.item.language_study", NO_ZH),
     # 並以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則
     ("部領可以在健體領域做嗎", "moe.pl.application", YES_ZH),
     ("我們想用綜合活動來做部領，可以嗎", "moe.pl.application", YES_ZH),
