@@ -65,6 +65,9 @@ BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.87, 0.085
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
 BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.66, 0.21
+# blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
+BLIND13 = conversations.DATA / "blind13.yaml"
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.76, 0.17
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
@@ -234,6 +237,7 @@ LATE_SETS = {
     "blind10": (BLIND10, BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG),
     "blind11": (BLIND11, BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG),
     "blind12": (BLIND12, BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG),
+    "blind13": (BLIND13, BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG),
 }
 
 
