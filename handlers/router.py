@@ -273,7 +273,10 @@ def decide(
         # close to nothing the plans cover (「審查結果什麼時候公布」 is close to the application rules),
         # or is unsure and names a case the last entry rules on (「代理老師3個月可以嗎」 after 英檢報名費)
         alone = engine.answer_to(u, u.slots, lang=lang)
-        own = alone.covered and (alone.confident or not engine.rules_on(u, topic.entry))
+        last_rules = engine.rules_on(u, topic.entry)
+        # …but a case the last entry rules on and the sure one does not is the last entry's
+        # (「可以兩種都申請嗎」 after the modes: not the divisions applying apart)
+        own = alone.covered and ((alone.confident and engine.rules_on(u, alone.intent) >= last_rules) or not last_rules)
     elif own and short and topic is not None and engine.rules_on(u, _entry_of_topic(topic, engine, rules)) >= 2:
         own = None  # 「膳費也要算進去一起乘嗎」 after the premium: a case that rule decides, a cost named in it
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))

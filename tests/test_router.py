@@ -151,6 +151,10 @@ ROWS = [
         Row("去哪個城市", ANSWER, entry("kl.ap.21", "基隆高中國際交換學生計畫是做什麼"), entry="kl.ap.21"),
     ),
     row(
+        "a short question the last entry rules on and the sure one read alone does not is the last one's",
+        Row("可以兩種都申請嗎", ANSWER, entry("moe.modes", "計畫有幾種模式可以選"), entry="moe.modes"),
+    ),
+    row(
         "a short question close to a rule read alone is its own",
         Row(
             "申請流程是什麼", ANSWER, entry("kl.ap.21", "基隆高中國際交換學生計畫是做什麼"), entry="moe.apply.procedure"
