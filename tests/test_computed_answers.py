@@ -1526,6 +1526,15 @@ def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "first"), [("英語老師考B1檢定 報名費能補助嗎", "不可以"), ("體育老師考B1檢定 報名費能補助嗎", "可以")]
+)
+def test_a_test_called_檢定_is_the_english_test(dialog: Dialog, question: str, first: str) -> None:
+    """檢定 alone is an English test here (「…B1的檢定可以補嗎」 was unsure)."""
+    reply = dialog.handle_text(ChatRef("test", f"jianding-{next(_chats)}"), question)
+    assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith(first), reply.text
+
+
+@pytest.mark.parametrize(
     ("question", "first", "cap"),
     [
         ("模式一20班，資本門編6萬可以嗎", "超過", "50,000"),  # it computed 20% of 6萬 (12,000)
