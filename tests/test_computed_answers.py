@@ -1526,10 +1526,10 @@ def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "first"), [("英語老師考B1檢定 報名費能補助嗎", "不可以"), ("體育老師考B1檢定 報名費能補助嗎", "可以")]
+    ("question", "first"), [("英語老師報B1檢定能補助嗎", "不可以"), ("體育老師報B1的檢定能補嗎", "可以")]
 )
 def test_a_test_called_檢定_is_the_english_test(dialog: Dialog, question: str, first: str) -> None:
-    """檢定 alone is an English test here (「…B1的檢定可以補嗎」 was unsure)."""
+    """檢定 alone is an English test here (「…報B1的檢定能補嗎」 was the teachers' B1 rule for 部領)."""
     reply = dialog.handle_text(ChatRef("test", f"jianding-{next(_chats)}"), question)
     assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith(first), reply.text
 
