@@ -550,7 +550,24 @@ def _follow_up(
                 decision = _entry_follow_up(u, earlier, engine, rules, lang)
                 if decision is not None:
                     return decision
+    if topic.query is not None and fresh is None and u.asks_amount and _says_nothing_new(u, engine):
+        return Decision(COMPUTE, query=topic.query)  # 「那最多只能編多少」 after a check: its cap
     return None
+
+
+def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
+    """Whether a message names no figure, fact, item or topic: it can only ask of the last answer."""
+    figures = u.figures
+    return not (
+        figures.amounts
+        or figures.percentages
+        or figures.dates
+        or any(v is not None for v in vars(figures.counts).values() if not isinstance(v, (tuple, bool)))
+        or u.slots.as_dict()
+        or u.item
+        or u.returns
+        or engine.names_a_keyword(u)
+    )
 
 
 def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool:

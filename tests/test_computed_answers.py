@@ -1412,6 +1412,15 @@ def test_a_case_another_rule_says_no_to_is_not_computed(dialog: Dialog) -> None:
     assert reply.intent in ("moe.cap.pl.transfer", "moe.cap.no_pooling"), reply.intent
 
 
+def test_the_most_asked_after_a_check_is_the_cap_checked_against(dialog: Dialog) -> None:
+    """「那最多可以編多少」 names nothing new after a check: the same computation, for its cap (it was
+    read alone, and unsure)."""
+    chat = ChatRef("test", f"most-after-check-{next(_chats)}")
+    dialog.handle_text(chat, "教學材料費 4個班 每班12節 學生奠基經費15萬 會超過嗎")
+    most = dialog.handle_text(chat, "那最多可以編多少")
+    assert most.route == "calculation" and "30,000" in first_line(most), most.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
