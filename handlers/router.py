@@ -318,6 +318,8 @@ def decide(
         ceiling = _last_ceiling(topic)
         if about_the_school(u) and school:
             ceiling = None  # 「那我們學校的資本門」 after a what-if: the school's own facts
+        if ceiling is not None and fresh.kind == CAPITAL and fresh.inputs.get("part") is None:
+            fresh = _capital_of_the_part_asked(fresh, topic)
         if ceiling is not None and fresh.kind == CAPITAL and "base" not in fresh.inputs:
             from_topic, carried = _fill_from_school(fresh, dict(ceiling.facts))
             if carried:
@@ -553,6 +555,18 @@ def _follow_up(
     if topic.query is not None and fresh is None and u.asks_amount and _says_nothing_new(u, engine):
         return Decision(COMPUTE, query=topic.query)  # 「那最多只能編多少」 after a check: its cap
     return None
+
+
+_PARTIAL_DOMAIN_FOCUS = ("partial_domains", "pd_teacher", "pd_student")
+
+
+def _capital_of_the_part_asked(capital: Query, topic: Topic | None) -> Query:
+    """「資本門最多編多少」 right after the partial domains' part of a ceiling was asked (「學生經費
+    多少」): that part's capital, not "which part?"."""
+    last = topic.query if topic is not None else None
+    if last is None or last.kind != CEILING or last.inputs.get("focus") not in _PARTIAL_DOMAIN_FOCUS:
+        return capital
+    return replace(capital, inputs=dict(capital.inputs) | {"part": "partial_domains"})
 
 
 def _says_nothing_new(u: Understanding, engine: Engine) -> bool:

@@ -1421,6 +1421,16 @@ def test_the_most_asked_after_a_check_is_the_cap_checked_against(dialog: Dialog)
     assert most.route == "calculation" and "30,000" in first_line(most), most.text
 
 
+def test_capital_asked_after_a_partial_domain_part_is_that_parts(dialog: Dialog) -> None:
+    """「資本門最多多少」 right after 「老師的部分呢」 is the partial domains' capital (10%), not "which
+    part?"."""
+    chat = ChatRef("test", f"pd-capital-{next(_chats)}")
+    dialog.handle_text(chat, "部領兩個領域 8班 上限多少")
+    dialog.handle_text(chat, "老師的部分呢")
+    capital = dialog.handle_text(chat, "資本門最多多少")
+    assert capital.route == "calculation" and first_line(capital) == "部領資本門最多 100,000 元", capital.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
