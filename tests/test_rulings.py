@@ -133,6 +133,15 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # 部領已執行多年…之學校…至多可調整30%之部領教師專業支持費用併入雙語生活化
+    ("部領第一年而已，老師的經費可以挪三成去生活化嗎", "moe.cap.pl.transfer", NO_ZH),
+    (
+        "We just started partial domains. Can we move 30% of the teacher money to campus life?",
+        "moe.cap.pl.transfer",
+        NO_EN,
+    ),
+    # 學校得依實際需求，於總額度下調整分配本校及分校或分班之經費額度
+    ("本校和分校的經費可以自己調配嗎", "moe.cap.branch", YES_ZH),
     # 國內進修機構包括國內大學、合格立案之語言學習機構(含線上學習平臺): a country abroad is not 國內
     ("有老師想寒假去澳洲上語言課，語言進修費可以補助嗎", "moe.item.language_study", NO_ZH),
     # 並以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則
