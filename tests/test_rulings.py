@@ -133,6 +133,12 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # 應採「全年級實施」，不得僅以部分班級實施
+    ("部領可以先挑其中三個班做嗎", "moe.pl.whole_grade", NO_ZH),
+    # 不得強制要求學生以英語回答
+    ("上課時學生不想講英文回答可以嗎", "moe.pl.differentiation", YES_ZH),
+    # 本人仍保有著作之著作權
+    ("教案授權以後版權就屬於國教署了嗎", "moe.licence", IS_NOT_ZH),
     # 部領已執行多年…之學校…至多可調整30%之部領教師專業支持費用併入雙語生活化
     ("部領第一年而已，老師的經費可以挪三成去生活化嗎", "moe.cap.pl.transfer", NO_ZH),
     (
