@@ -994,6 +994,11 @@ _NOT_FUNDED = re.compile(
 )
 
 
+_ENGLISH_TEACHER = (
+    r"英[語文]老師|英[語文]教師|教英[語文]|英[語文]科(?:老師|教師)|english teachers?|teach(?:es|ing)? english"
+)
+
+
 def _remote_funded(text: str) -> bool:
     """Whether a message says the school is remote *and already funded* by the remote-area
     facilities plan (the ban's condition): 「我們是偏遠學校，已經拿過…」, not "we're remote but never
@@ -1138,7 +1143,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         )
     level = _LEVEL.search(text)
     assert level is not None
-    english = re.search(r"英語老師|英文老師|英語教師|英文教師|english teacher", text) is not None
+    english = re.search(_ENGLISH_TEACHER, text) is not None
     role = (
         "admin"
         if re.search(r"行政|admin", text)

@@ -1545,7 +1545,13 @@ def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "first"), [("英語老師報B1檢定能補助嗎", "不可以"), ("體育老師報B1的檢定能補嗎", "可以")]
+    ("question", "first"),
+    [
+        ("英語老師報B1檢定能補助嗎", "不可以"),
+        ("體育老師報B1的檢定能補嗎", "可以"),
+        ("我教英文的，B1的檢定可以補助嗎", "不可以"),  # who teaches English is an English teacher
+        ("I teach English. Would a B1 test fee be covered?", "No"),
+    ],
 )
 def test_a_test_called_檢定_is_the_english_test(dialog: Dialog, question: str, first: str) -> None:
     """檢定 alone is an English test here (「…報B1的檢定能補嗎」 was the teachers' B1 rule for 部領)."""
