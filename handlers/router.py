@@ -80,7 +80,7 @@ _NEW_TOPIC = re.compile(
 )
 # 「兩個加起來總共多少」 "add the two up": the sum of the last two amounts computed
 _BOTH_ADDED = re.compile(
-    r"(?:兩個|兩項|這兩|二者|兩者|both|the two|them)\s*.{0,4}(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
+    r"(?:兩個|兩項|兩部|兩邊|這兩|二者|兩者|both|the two|them)\s*.{0,4}(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
     r"加起來(?:總共|一共)?(?:是)?多少|\badd (?:them|these|those|the two) up\b"
 )
 # A cost named (「那代課費呢」 "what about substitute pay?"): another item, not a case of the last rule
@@ -156,6 +156,9 @@ def _both_items(u: Understanding, topic: Topic | None) -> Query | None:
     if u.mentions(r"補充保費|premium"):
         return None  # 「兩個加起來 補充保費多少」: the premium on both (_premium_of_all)
     last, before = topic.query, topic.earlier[0].query
+    if last is not None and before is not None and last.kind == before.kind == CEILING and last.facts != before.facts:
+        # 「兩部加起來最多多少」 after the ceilings of the 國小部 and the 國中部
+        return Query(CEILING, facts=dict(last.facts), inputs={"plus": dict(before.facts)})
     if (
         last is None
         or before is None

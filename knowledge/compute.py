@@ -243,6 +243,9 @@ def _ceiling_query(query: Query, rules: FundingRules) -> CeilingAnswer | Figure 
     compare = query.inputs.get("compare")
     if compare:
         return _difference(query, compare, rules)
+    plus = query.inputs.get("plus")
+    if isinstance(plus, dict):
+        return _sum_of_two(query.facts, plus, rules)
     focus = query.inputs.get("focus")
     if focus == "bilingual_life" and query.facts.get("mode") == 2 and "classes" not in query.facts:
         return _mode2_campus_life(query, rules)
@@ -326,6 +329,32 @@ def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> F
         tuple(cited.values()),
         title=both("上限相差", "The difference in ceiling"),
         cap=False,
+    )
+
+
+def _sum_of_two(facts: dict[str, Any], other: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:
+    """Two ceilings computed one after another, added up (a school's 國中部 and 國小部, which may
+    apply apart: 「兩部加起來最多多少」)."""
+    results = []
+    for given in (other, facts):
+        found = ceiling_of(given, rules)
+        if isinstance(found, NeedFact):
+            return found
+        results.append(found.result)
+    total = sum(r.total for r in results)
+    labels = [_facts_words(r.facts) for r in results]
+    cited = {line.rule.source("zh"): line.rule for r in results for line in r.parts}
+    return Figure(
+        total,
+        both(
+            " ＋ ".join(f"{label[0]} {money(r.total, 'zh')}" for label, r in zip(labels, results, strict=True))
+            + f" = {money(total, 'zh')}",
+            " + ".join(f"{label[1]} {money(r.total, 'en')}" for label, r in zip(labels, results, strict=True))
+            + f" = {money(total, 'en')}",
+        ),
+        (),
+        tuple(cited.values()),
+        title=both("兩者上限合計", "The two ceilings together"),
     )
 
 

@@ -1431,6 +1431,17 @@ def test_capital_asked_after_a_partial_domain_part_is_that_parts(dialog: Dialog)
     assert capital.route == "calculation" and first_line(capital) == "部領資本門最多 100,000 元", capital.text
 
 
+def test_two_ceilings_asked_one_after_another_are_added_up(dialog: Dialog) -> None:
+    """A school's 國小部 and 國中部 may apply apart (六(一)2): 「兩部加起來最多多少」 after both ceilings
+    is their sum, with each one shown (it answered the divisions rule, or the last ceiling again)."""
+    chat = ChatRef("test", f"two-divisions-{next(_chats)}")
+    dialog.handle_text(chat, "國小部20班 模式一最多多少")
+    dialog.handle_text(chat, "國中部9班呢")
+    both = dialog.handle_text(chat, "那兩部加起來最多可以拿多少")
+    assert both.route == "calculation" and "400,000" in first_line(both), both.text
+    assert "250,000" in both.text and "150,000" in both.text, both.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
