@@ -344,7 +344,32 @@ def decide(
     answer = _answer_after_facts(u, slots, engine, lang) or engine.answer_to(u, slots, lang=lang)
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
+    told = _detail_for_the_school(answer, slots, school, engine, lang)
+    if told is not None:
+        detailed, used = told
+        return Decision(ANSWER, answer=detailed, slots=slots.as_dict(), text=u.normalised, context=used)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _detail_for_the_school(
+    answer: Answer, slots: Slots, school: dict[str, Any], engine: Engine, lang: str
+) -> tuple[Answer, dict[str, Any]] | None:
+    """A sure answer whose entry has a row for the school's told facts the question left out
+    (「一學年要交幾份教案詳案」 from a school that said it teaches 2 domains): that row, and the facts
+    used, so the reply says so. The facts select the row only; they never rank the entries."""
+    entry = engine.kb.entries.get(answer.intent or "")
+    if entry is None or not entry.details or not answer.confident:
+        return None
+    said = slots.as_dict()
+    extra = {k: v for k, v in school.items() if k in ("mode", "domains", "level") and k not in said}
+    if not extra:
+        return None
+    merged = replace(slots, **extra)
+    text = engine.render(entry, merged, lang)
+    if text == engine.render(entry, slots, lang):
+        return None
+    used = {k: v for k, v in extra.items() if any(k in d.when for d in entry.details)}
+    return replace(answer, text=text), used
 
 
 def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer | None:

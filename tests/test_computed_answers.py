@@ -1442,6 +1442,16 @@ def test_two_ceilings_asked_one_after_another_are_added_up(dialog: Dialog) -> No
     assert "250,000" in both.text and "150,000" in both.text, both.text
 
 
+def test_the_schools_facts_pick_the_row_of_a_rule_asked_later(dialog: Dialog) -> None:
+    """「一學年要交幾份教案詳案」 from a school that told its 2 domains: the 2-domain row, saying the
+    fact it used (the whole rule, with no count, was answered)."""
+    chat = ChatRef("test", f"school-row-{next(_chats)}")
+    dialog.handle_text(chat, "我們是模式二 部領做兩個領域 12班")
+    reply = dialog.handle_text(chat, "一學年要交幾份教案詳案")
+    assert reply.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in reply.text, reply.text
+    assert "依您先前說的" in reply.text, reply.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""

@@ -156,6 +156,19 @@ def test_answer_entry_for_a_tapped_suggestion(engine: Engine) -> None:
     assert engine.answer_entry("no.such.entry").intent is None
 
 
+@pytest.mark.parametrize(
+    ("question", "count"),
+    [
+        ("部領只做一個領域，一學年要交幾份教案詳案", "1 份"),
+        ("部領做藝術和科技兩個領域，每學年要交幾份教案", "2 個領域共 2 份"),
+    ],
+)
+def test_the_lesson_plans_due_are_counted_by_the_domains_taught(engine: Engine, question: str, count: str) -> None:
+    """附件1 二(十): 1 detailed unit lesson plan a year for each domain taught."""
+    answer = engine.answer(question)
+    assert answer.intent == "moe.pl.lesson_plans" and count in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question", ["data collection 費 上限 多少", "data collection fee cap?", "資料搜集費上限多少"])
 def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, question: str) -> None:
     answer = engine.answer(question)
