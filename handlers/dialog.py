@@ -389,6 +389,21 @@ class Dialog:
         related = Button(entry.title.get(reply.lang), f"{ASK_PREFIX}{entry.id}") if entry is not None else None
         return cards.card_for(result, reply, related=related)
 
+    def _entry_quoting(self, quotes: tuple[str, ...]) -> str | None:
+        """The one entry quoting the most of a rule's passages (whitespace aside, in characters
+        shared: several entries quote a clause of the same passage), if one does."""
+        wanted = ["".join(q.split()) for q in quotes]
+        counts: dict[str, int] = {}
+        for entry in self.engine.kb.entries.values():
+            own = ["".join(q.split()) for q in entry.quotes]
+            shared = sum(max((min(len(w), len(q)) for q in own if w in q or q in w), default=0) for w in wanted)
+            if shared:
+                counts[entry.id] = shared
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
+
     def _intent_for(self, u: Understanding, query: Query, result: Result | None = None) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
         entry the engine is sure of for the question with the computation's facts, or for the
@@ -410,6 +425,10 @@ class Dialog:
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
+        if isinstance(result, Figure) and len(result.rules) == 1:
+            quoting = self._entry_quoting(result.rules[0].quotes)
+            if quoting is not None:
+                return quoting  # the one rule applied: the entry that quotes it
         named = result.title.zh if isinstance(result, (Figure, DateFigure)) and result.title is not None else None
         # a date computed (the close-out) or a transfer names its rule, whatever part of it was asked
         if not (isinstance(result, DateFigure) or query.kind == TRANSFER) or named is None:

@@ -1452,6 +1452,16 @@ def test_the_schools_facts_pick_the_row_of_a_rule_asked_later(dialog: Dialog) ->
     assert "依您先前說的" in reply.text, reply.text
 
 
+def test_a_computed_answer_names_the_entry_quoting_the_rule_it_applied(dialog: Dialog) -> None:
+    """Campus-life capital after a transfer is checked against the transfer rule (附件2 模式二 三:
+    仍不得超過3萬元); its entry is the transfer's, which quotes that rule whole (the mode-1
+    capital entry, which quotes a clause of it, was named)."""
+    chat = ChatRef("test", f"rule-entry-{next(_chats)}")
+    dialog.handle_text(chat, "教師專業支持費用60萬，最多可以挪多少去生活化")
+    capital = dialog.handle_text(chat, "挪過去以後生活化資本門可以編到5萬嗎")
+    assert first_line(capital).startswith("超過") and capital.intent == "moe.cap.pl.transfer", capital
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
