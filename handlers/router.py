@@ -826,7 +826,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     entry = engine.kb.entries.get(topic.entry or "")
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
-    if entry is not None and (u.follow_up or u.correction or not own.confident):
+    # an entry about another case than the one now asked (「那模式一的學校呢」 after a mode-2 rule) rules on nothing of it
+    about_it = entry is None or satisfies(new, entry.when)[1] == 0
+    if entry is not None and about_it and (u.follow_up or u.correction or not own.confident):
         # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee (or 「代理老師3個月可以嗎」,
         # unsure read alone): a case that entry rules on, not the substitute-pay entry the words
         # resemble (unless a cost is named: 「那代課費呢」 is its own item); but the closest entry
@@ -857,15 +859,15 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     earlier = _without_contrasts(topic.text, u.normalised)
     combined = replace(u, normalised=f"{earlier} {u.normalised}", matching=f"{earlier} {u.matching}")
     answer = engine.answer_to(combined, _slots_from(merged), lang=lang)
-    if answer.confident:
+    if answer.confident and (about_it or answer.intent != topic.entry):
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     closest = answer.suggestions[0].intent if answer.suggestions else None
-    if closest is not None and closest == topic.entry and answer.covered and not engine.names_a_keyword(u):
+    if about_it and closest is not None and closest == topic.entry and answer.covered and not engine.names_a_keyword(u):
         # 「那其他老師最多幾節」 "so what's the max for her" after the teaching-load rule: read with the
         # last question it is closest to that rule, and names no other topic
         answer = engine.answer_entry(closest, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
-    if new and topic.entry:
+    if new and topic.entry and about_it:
         answer = engine.answer_entry(topic.entry, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     return None

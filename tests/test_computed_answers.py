@@ -1462,6 +1462,16 @@ def test_a_computed_answer_names_the_entry_quoting_the_rule_it_applied(dialog: D
     assert first_line(capital).startswith("超過") and capital.intent == "moe.cap.pl.transfer", capital
 
 
+def test_a_follow_up_about_a_case_the_last_rule_is_not_about_is_not_given_that_rule(dialog: Dialog) -> None:
+    """「那模式一的學校呢」 after the mode-2 rule against double funding (學校申請模式二時…): the plans
+    say nothing of mode-1 schools, so that rule's 不可以 must not answer it."""
+    chat = ChatRef("test", f"other-case-{next(_chats)}")
+    first = dialog.handle_text(chat, "我們申請模式二，還能同時申請縣府自己辦的雙語計畫嗎")
+    assert first_line(first).startswith("不可以"), first.text
+    other = dialog.handle_text(chat, "那模式一的學校呢？也可以同時拿縣府的雙語計畫嗎")
+    assert other.intent != "moe.pl.no_double_funding" and not first_line(other).startswith("不可以"), other.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
