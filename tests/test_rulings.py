@@ -133,6 +133,8 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # 續辦學校…亦得視學校辦理情形，逐步擴增實施年級或領域/科目
+    ("部領去年做過藝術，今年可以擴展到科技嗎", "moe.pl.continuing_schools", YES_ZH),
     # 應採「全年級實施」，不得僅以部分班級實施
     ("部領可以先挑其中三個班做嗎", "moe.pl.whole_grade", NO_ZH),
     # 不得強制要求學生以英語回答
