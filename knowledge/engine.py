@@ -359,7 +359,25 @@ class _PercentBound:
         return False
 
 
+# 「<figure>」: a word group met by any count or share named (「9校」「85人次」「3 schools」「95%」), for a
+# condition that must leave a stated figure to the answer's own figures (knowledge/figure_check.py)
+FIGURE_NAMED = "<figure>"
+_A_FIGURE = re.compile(
+    r"\d\s*(?:%|人次|班次|個學校|個國小|個國中|個高中|國小|國中|高中|外師|本|篇|字|校|所|間|隊|案|名|場|位)|"
+    r"\b\d+ (?:[a-z-]+ ){0,2}(?:schools?|teams?|students?|teachers?|people|times|cases|projects|sessions|classes|"
+    r"visits?|trips?|camps?|contests?|competitions?|words?|books?|articles?)\b"
+)
+
+
+@dataclass(frozen=True)
+class _FigureNamed:
+    def search(self, text: str) -> bool:
+        return _A_FIGURE.search(text) is not None
+
+
 def _group(words: tuple[str, ...], normalize: Normalizer) -> _Group:
+    if words == (FIGURE_NAMED,):
+        return _FigureNamed()
     bound = _BOUND_WORD.match(words[0]) if len(words) == 1 else None
     if bound is None:
         return any_whole_word(words, normalize)
