@@ -133,6 +133,13 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # Keelung facts asked yes or no: a plan's level, partner, frequency or place
+    ("Is the reading response writing contest a city-level contest?", "kl.ap.09", YES_EN),  # 市級
+    ("Is the English book report contest held every semester?", "kl.ap.09", YES_EN),  # 每學期 1 次
+    ("教育人員國際參訪是給學生參加的嗎", "kl.ap.23", IS_NOT_ZH),
+    ("交換學生是去姊妹市嗎", "kl.ap.21", IS_ZH),  # 本市姊妹市美國德州考柏克利市
+    ("跨國專案研究是國小在做的嗎", "kl.ap.18", IS_NOT_ZH),  # 學階：高中
+    ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
     # 續辦學校…亦得視學校辦理情形，逐步擴增實施年級或領域/科目
     ("部領去年做過藝術，今年可以擴展到科技嗎", "moe.pl.continuing_schools", YES_ZH),
     # 應採「全年級實施」，不得僅以部分班級實施
@@ -257,6 +264,22 @@ def test_a_permission_question_gets_the_plans_yes_or_no_first(knowledge, questio
     assert reply["answer"].startswith(first)
     rule = knowledge.engine.kb.entries[entry].answer.get(reply["lang"])
     assert rule.splitlines()[0] in reply["answer"]  # the rule follows, as it would without the yes or no
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("夏令營是跟海大合作的嗎", IS_ZH),
+        ("跟海大合作的夏令營111年是9校嗎", IS_NOT_ZH),
+        ("跟海大合作的夏令營111年是6校嗎", IS_ZH),
+    ],
+)
+def test_a_figure_named_beside_a_fact_is_left_to_the_answers_figures(knowledge, question, first) -> None:
+    """行動方案 14 (與海大合作…111 學年度計 6 校): the partner alone is the condition's yes; with a
+    figure named beside it (a `<figure>` group ties the yes) the figures of the answer decide, so a
+    wrong count is 不是 although the partner is right."""
+    reply = _ask(knowledge, question)
+    assert reply["intent"] == "kl.ap.14" and reply["answer"].startswith(first), reply["answer"]
 
 
 @pytest.mark.parametrize(("question", "entry"), RULE_ALONE)
