@@ -156,6 +156,12 @@ def test_answer_entry_for_a_tapped_suggestion(engine: Engine) -> None:
     assert engine.answer_entry("no.such.entry").intent is None
 
 
+def test_english_workshops_in_keelung_are_the_english_teaching_workshops(engine: Engine) -> None:
+    """英語研習 is 行動方案 27 (英語教學研習), not 28's bilingual credit courses."""
+    answer = engine.answer("英語研習111學年度的目標是幾成學校")
+    assert answer.intent == "kl.ap.27" and answer.confident, (answer.intent, answer.confidence)
+
+
 @pytest.mark.parametrize(
     ("question", "count"),
     [
