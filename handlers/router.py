@@ -676,6 +676,9 @@ def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     return entry is not None and entry.document.id in engine.cued_plans(u)
 
 
+_BOTH_LEVELS = re.compile(
+    r"國中小|國中(?:和|跟|與|及|加)國小|國小(?:和|跟|與|及|加)國中|elementary and junior high|both levels"
+)
 _ALL_OF_THEM = re.compile(r"這些|這幾筆|這兩筆|加起來|all (?:of )?(?:these|those|them)|\bboth\b|altogether")
 
 
@@ -818,6 +821,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         new["year"] = relative
     merged = dict(topic.slots) | new
     context = {k: v for k, v in topic.slots.items() if k not in new}
+    if "level" not in new and _BOTH_LEVELS.search(u.normalised):
+        merged.pop("level", None)  # 「那國中小加起來呢」 after a junior-high row: both levels' rows
+        context.pop("level", None)
     year = new.get("year")
     if isinstance(year, int) and topic.entry and engine.year_uncovered(year, topic.entry):
         reply = engine.uncovered_reply(year, lang)
@@ -844,7 +850,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         if last and (last >= 2 or not _COST.search(u.normalised)) and not asks_which(u.normalised):
             # (not 「那選拔的英文成績門檻是多少」: a question of what the rule gives, not of its case; a
             # cost named is the case when it meets a two-group condition: 「膳費也要算進去一起乘嗎」)
-            answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
+            answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
@@ -854,7 +860,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         answer = engine.answer_entry(named, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=u.normalised, context=context)
     if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
-        answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
+        answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     earlier = _without_contrasts(topic.text, u.normalised)
     combined = replace(u, normalised=f"{earlier} {u.normalised}", matching=f"{earlier} {u.matching}")
@@ -865,9 +871,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if about_it and closest is not None and closest == topic.entry and answer.covered and not engine.names_a_keyword(u):
         # 「那其他老師最多幾節」 "so what's the max for her" after the teaching-load rule: read with the
         # last question it is closest to that rule, and names no other topic
-        answer = engine.answer_entry(closest, lang, _slots_from(merged))
+        answer = engine.answer_entry(closest, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if new and topic.entry and about_it:
-        answer = engine.answer_entry(topic.entry, lang, _slots_from(merged))
+        answer = engine.answer_entry(topic.entry, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     return None

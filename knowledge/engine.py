@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from knowledge import loader
-from knowledge.details import missing_detail
+from knowledge.details import missing_detail, row_total
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Entry, KnowledgeBase, SlotValue
@@ -169,21 +169,22 @@ class Engine:
         return Answer(
             intent=best.entry.id,
             confidence=best.confidence,
-            text=self.render(best.entry, slots, lang),
+            text=self.render(best.entry, slots, lang, u.asks_total),
             sources=[best.entry.source(lang)],
             suggestions=suggestions[1:],
             lang=lang,
         )
 
-    def answer_entry(self, entry_id: str, lang: str = "zh", slots: Slots | None = None) -> Answer:
-        """Answer a topic chosen from a suggestion button, or again for a follow-up's slots."""
+    def answer_entry(self, entry_id: str, lang: str = "zh", slots: Slots | None = None, total: bool = False) -> Answer:
+        """Answer a topic chosen from a suggestion button, or again for a follow-up's slots (`total`:
+        the rows selected added up, see render)."""
         entry = self.kb.entries.get(entry_id)
         if entry is None:
             return Answer(intent=None, confidence=0.0, text=self.kb.fallback.get(lang), lang=lang)
         return Answer(
             intent=entry.id,
             confidence=1.0,
-            text=self.render(entry, slots or Slots(), lang),
+            text=self.render(entry, slots or Slots(), lang, total),
             sources=[entry.source(lang)],
             lang=lang,
         )
@@ -276,14 +277,18 @@ class Engine:
 
     # -- helpers ----------------------------------------------------------------------
 
-    def render(self, entry: Entry, slots: Slots, lang: str) -> str:
-        """The entry's answer, narrowed to the detail rows the question's slots select."""
+    def render(self, entry: Entry, slots: Slots, lang: str, total: bool = False) -> str:
+        """The entry's answer, narrowed to the detail rows the question's slots select; with `total`
+        (「國中小加起來幾人次」) the rows' counts added up, when they add up (details.row_total)."""
         named = slots.as_dict()
         rows = []
         for detail in entry.details:
             matched, conflicts = satisfies(named, detail.when)
             if matched and not conflicts:
                 rows.append(detail.text.get(lang))
+        added = row_total(rows, lang) if total and len(rows) < len(entry.details) else None
+        if added is not None:
+            rows.append(added)
         if rows:
             return (
                 f"{entry.title.get(lang)}：\n" + "\n".join(rows)

@@ -88,6 +88,7 @@ _NEGATED = re.compile(
     r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
+_ASKS_TOTAL = re.compile(r"加起來|合計|總共|一共|總計|\bin total\b|\baltogether\b|\badded up\b|\bcombined\b")
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
 _RETURN = re.compile(
     r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"
@@ -149,6 +150,7 @@ class Understanding:
     alternatives: dict[str, tuple[int, ...]] = field(default_factory=dict)
     asks_amount: bool = False
     asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
+    asks_total: bool = False  # 「國中小加起來幾人次」: the rows a table gives, added up
     asks_permission: bool = False  # 「可以買平板嗎」: a yes-or-no question whether something is allowed
     asks_yes_no: bool = False  # that, or whether something is so (「這算嗎」 "does it count?"): see asks_yes_or_no
     # a yes-or-no question in some clause, whatever else the message asks (「上限是25萬嗎」 names a
@@ -309,6 +311,7 @@ def understand(
         alternatives=_alternatives(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
+        asks_total=_ASKS_TOTAL.search(normalised) is not None,
         asks_permission=permission,
         asks_yes_no=not asks_amount and yes_no_form,
         yes_no_form=yes_no_form,

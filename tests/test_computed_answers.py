@@ -1472,6 +1472,15 @@ def test_a_follow_up_about_a_case_the_last_rule_is_not_about_is_not_given_that_r
     assert other.intent != "moe.pl.no_double_funding" and not first_line(other).startswith("不可以"), other.text
 
 
+def test_both_levels_added_up_after_one_levels_row(dialog: Dialog) -> None:
+    """「那111學年國中小加起來幾人次」 after the junior-high row: both levels' rows and their sum (the
+    junior-high level carried over, one row and no sum)."""
+    chat = ChatRef("test", f"kpi-total-{next(_chats)}")
+    dialog.handle_text(chat, "英語學藝競賽111學年國中目標幾人次")
+    both = dialog.handle_text(chat, "那國中跟國小加起來一共幾人次")
+    assert both.intent == "kl.ap.03" and "合計：45 ＋ 85 = 130 人次" in both.text, both.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""

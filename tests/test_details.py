@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.details import row_total
 from knowledge.engine import Engine
 
 MISSING = [
@@ -56,3 +57,22 @@ def test_a_detail_the_plans_do_not_give_is_said_to_be_missing(engine: Engine, qu
 def test_a_detail_the_answer_gives_is_answered(engine: Engine, question: str, entry: str) -> None:
     answer = engine.answer(question)
     assert answer.confident and answer.intent == entry, (question, answer.intent, answer.text[:120])
+
+
+@pytest.mark.parametrize(
+    ("rows", "lang", "total"),
+    [
+        (
+            ["111 學年度國中：參與人次計 45 人次。", "111 學年度國小：參與人次計 85 人次。"],
+            "zh",
+            "合計：45 ＋ 85 = 130 人次",
+        ),
+        (["School year 110: 4 校", "School year 111: 6 校"], "en", "In total: 4 + 6 = 10 schools"),
+        (["109 學年度：收聽比率達 90%。", "110 學年度：收聽比率達 95%。"], "zh", None),  # shares are not added
+        (["國小：各 1 本；單字量 300 字。", "國中：每學期 1 篇。"], "zh", None),  # two counts in a row
+        (["111 學年度國中：45 人次。", "111 學年度國中：4 校。"], "zh", None),  # units differ
+        (["111 學年度國中：45 人次。"], "zh", None),  # one row: nothing to add
+    ],
+)
+def test_table_rows_are_added_up_only_when_they_count_one_thing(rows: list[str], lang: str, total: str | None) -> None:
+    assert row_total(rows, lang) == total
