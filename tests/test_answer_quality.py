@@ -68,6 +68,9 @@ BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.66, 0.21
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
 BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.76, 0.17
+# blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
+BLIND14 = conversations.DATA / "blind14.yaml"
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.74, 0.185
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
@@ -238,6 +241,7 @@ LATE_SETS = {
     "blind11": (BLIND11, BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG),
     "blind12": (BLIND12, BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG),
     "blind13": (BLIND13, BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG),
+    "blind14": (BLIND14, BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG),
 }
 
 
