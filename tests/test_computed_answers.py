@@ -1463,22 +1463,12 @@ def test_a_computed_answer_names_the_entry_quoting_the_rule_it_applied(dialog: D
 
 
 def test_a_follow_up_about_a_case_the_last_rule_is_not_about_is_not_given_that_rule(dialog: Dialog) -> None:
-    """「那模式一的學校呢」 after the mode-2 rule against double funding (學校申請模式二時…): the plans
-    say nothing of mode-1 schools, so that rule's 不可以 must not answer it."""
+    """「那模式二的學校呢」 after the mode-1 capital rule (an entry about mode 1): not that rule again."""
     chat = ChatRef("test", f"other-case-{next(_chats)}")
-    first = dialog.handle_text(chat, "我們申請模式二，還能同時申請縣府自己辦的雙語計畫嗎")
-    assert first_line(first).startswith("不可以"), first.text
-    other = dialog.handle_text(chat, "那模式一的學校呢？也可以同時拿縣府的雙語計畫嗎")
-    assert other.intent != "moe.pl.no_double_funding" and not first_line(other).startswith("不可以"), other.text
-
-
-def test_both_levels_added_up_after_one_levels_row(dialog: Dialog) -> None:
-    """「那111學年國中小加起來幾人次」 after the junior-high row: both levels' rows and their sum (the
-    junior-high level carried over, one row and no sum)."""
-    chat = ChatRef("test", f"kpi-total-{next(_chats)}")
-    dialog.handle_text(chat, "英語學藝競賽111學年國中目標幾人次")
-    both = dialog.handle_text(chat, "那國中跟國小加起來一共幾人次")
-    assert both.intent == "kl.ap.03" and "合計：45 ＋ 85 = 130 人次" in both.text, both.text
+    first = dialog.handle_text(chat, "模式一的資本門可以買什麼")
+    assert first.intent == "moe.cap.mode1.capital", first.text
+    other = dialog.handle_text(chat, "那模式二的學校呢？也可以嗎")
+    assert other.intent != "moe.cap.mode1.capital", other.text
 
 
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
