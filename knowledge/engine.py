@@ -374,15 +374,28 @@ _A_FIGURE = re.compile(
 )
 
 
+# 「<amount>」: the same for an amount of money (「2500」「1萬5」「NT$1,600」「150元」), not a school year
+AMOUNT_NAMED = "<amount>"
+_AN_AMOUNT = re.compile(
+    r"\d\s*(?:萬|千|元|塊)|(?:nt|\$)\s*\$?\s*\d|(?<!\d)\d{4,}(?!\d)|(?<![\d/.])\d{3}(?![\d/.%])(?!\s*(?:分之|學年|年|班|節|人|小時|分鐘))"
+)
+
+
 @dataclass(frozen=True)
-class _FigureNamed:
+class _Named:
+    """A word group met by a kind of figure the question names (FIGURE_NAMED, AMOUNT_NAMED)."""
+
+    pattern: re.Pattern[str]
+
     def search(self, text: str) -> bool:
-        return _A_FIGURE.search(text) is not None
+        return self.pattern.search(text) is not None
 
 
 def _group(words: tuple[str, ...], normalize: Normalizer) -> _Group:
     if words == (FIGURE_NAMED,):
-        return _FigureNamed()
+        return _Named(_A_FIGURE)
+    if words == (AMOUNT_NAMED,):
+        return _Named(_AN_AMOUNT)
     bound = _BOUND_WORD.match(words[0]) if len(words) == 1 else None
     if bound is None:
         return any_whole_word(words, normalize)
