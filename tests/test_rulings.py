@@ -133,6 +133,14 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # MOE items and rules the conditions audit decided (from the plan's wording, each with its quote)
+    ("影印紙可以列雜支嗎", "moe.item.misc", YES_ZH),  # 雜支…如文具用品、紙張
+    ("成果冊可以用計畫經費印嗎", "moe.item.printing", YES_ZH),  # 配合各項模式相關資料之印刷費用
+    ("自編教材的費用可以報教材教具費嗎", "moe.item.teaching_aids", YES_ZH),
+    ("Can we budget pension contributions for cover teachers?", "moe.item.substitute_insurance", YES_EN),
+    ("Can we buy English magazines with data collection funds?", "moe.item.data_collection", YES_EN),
+    ("分校加額是10萬嗎", "moe.cap.branch", IS_NOT_ZH),  # 最高額外核定 5 萬元
+    ("部領資本門編8%可以嗎", "moe.cap.pl.capital", YES_ZH),  # 不超過…10%
     # Keelung facts asked yes or no: a plan's level, partner, frequency or place
     ("Is the reading response writing contest a city-level contest?", "kl.ap.09", YES_EN),  # 市級
     ("Is the English book report contest held every semester?", "kl.ap.09", YES_EN),  # 每學期 1 次
@@ -280,6 +288,14 @@ def test_a_figure_named_beside_a_fact_is_left_to_the_answers_figures(knowledge, 
     wrong count is 不是 although the partner is right."""
     reply = _ask(knowledge, question)
     assert reply["intent"] == "kl.ap.14" and reply["answer"].startswith(first), reply["answer"]
+
+
+def test_an_amount_named_beside_a_fees_case_is_not_given_the_cases_yes(knowledge) -> None:
+    """內聘講座鐘點費每節 1,000 元: the school's own teacher presenting is a yes, but with a rate named
+    (an `<amount>` group ties the yes) the yes is not given to 1,500 a period."""
+    assert _ask(knowledge, "本校老師當研習講師可以領鐘點費嗎")["answer"].startswith(YES_ZH)
+    priced = _ask(knowledge, "校內老師主講研習一節可以領1500嗎")
+    assert priced["intent"] == "moe.item.lecture_internal" and not priced["answer"].startswith(YES_ZH)
 
 
 @pytest.mark.parametrize(("question", "entry"), RULE_ALONE)
