@@ -42,39 +42,40 @@ BLIND4_MAX_CONFIDENT_WRONG = 0.07
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.95
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
-# tests/data/blind5.yaml … blind11.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets a turn below the levels measured at the end of stop 21 (blind5 78.7% /
-# 10.9%, blind6 92.7% / 4.1%, blind7 82.3% / 6.2%, blind8 84.7% / 8.2%, blind9 86.0% / 6.2%,
-# blind10 78.1% / 14.8%, blind11 88.4% / 7.7%), far from the 1% target: see docs/evidence.md.
+# tests/data/blind5.yaml … blind14.yaml: dialogues written last, hard follow-ups, school facts and
+# corrections; ratchets a turn or so below the levels measured at the end of stop 22 (blind5 81.3% /
+# 9.1%, blind6 93.6% / 3.2%, blind7 84.6% / 4.6%, blind8 85.8% / 7.7%, blind9 87.0% / 5.2%, blind10
+# 80.1% / 13.3%, blind11 89.9% / 6.8%, blind12 75.7% / 13.9%, blind13 86.0% / 9.8%, blind14 75.9% /
+# 17.0%), far from the 1% target: see docs/evidence.md.
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.78, 0.115
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.80, 0.10
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.92, 0.05
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.82, 0.07
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.83, 0.055
 BLIND8 = conversations.DATA / "blind8.yaml"
-BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.84, 0.09
+BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.85, 0.085
 BLIND9 = conversations.DATA / "blind9.yaml"
-BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.85, 0.07
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.86, 0.06
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
-BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.78, 0.15
+BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.79, 0.14
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
-BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.87, 0.085
+BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.89, 0.075
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.66, 0.21
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.145
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
-BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.76, 0.17
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.105
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.74, 0.185
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.75, 0.18
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
-YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.65, 0.28
+YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.165
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
