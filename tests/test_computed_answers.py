@@ -1471,6 +1471,13 @@ def test_a_follow_up_about_a_case_the_last_rule_is_not_about_is_not_given_that_r
     assert other.intent != "moe.cap.mode1.capital", other.text
 
 
+@pytest.mark.parametrize("stay", ["飯店一晚3200", "住旅館一晚3,200元", "the hotel is NT$3,200 a night"])
+def test_a_hotel_night_is_the_lodging_cap(dialog: Dialog, stay: str) -> None:
+    """飯店, 旅館, hotel are lodging (住宿費每人每日 3,000 元): 3,200 a night is over (it was unsure)."""
+    reply = dialog.handle_text(ChatRef("test", f"hotel-{next(_chats)}"), f"講師{stay}，可以全額報嗎")
+    assert reply.intent == "moe.item.lodging" and "3,000" in first_line(reply), reply.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""

@@ -133,6 +133,12 @@ RULED = [
     ("Can admin staff join English training paid by the plan?", "moe.mode1.staff_english", YES_EN),
     ("開放觀課的6萬元可以不用列經費明細嗎", "moe.open_classroom", YES_ZH),
     ("部領沒有經過課程發展委員會可以申請嗎", "moe.pl.application", NO_ZH),
+    # 須有應試事實: a registered teacher who does not sit the test
+    (
+        "Our teacher registered for the English test but didn't sit it. Can the fee still be claimed?",
+        "moe.item.english_test_fee",
+        NO_EN,
+    ),
     # MOE items and rules the conditions audit decided (from the plan's wording, each with its quote)
     ("影印紙可以列雜支嗎", "moe.item.misc", YES_ZH),  # 雜支…如文具用品、紙張
     ("成果冊可以用計畫經費印嗎", "moe.item.printing", YES_ZH),  # 配合各項模式相關資料之印刷費用
