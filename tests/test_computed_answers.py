@@ -1478,6 +1478,16 @@ def test_a_hotel_night_is_the_lodging_cap(dialog: Dialog, stay: str) -> None:
     assert reply.intent == "moe.item.lodging" and "3,000" in first_line(reply), reply.text
 
 
+def test_a_follow_up_deciding_its_own_case_is_not_given_the_last_messages_no(dialog: Dialog) -> None:
+    """「社團活動也算嗎」 after 「國小二年級的彈性課程可以嗎」 (不可以: 國小三年級以上): clubs are in the
+    校訂（彈性）課程 (包含…社團活動), a yes of its own; it was read with the grade-2 message and got 不可以."""
+    chat = ChatRef("test", f"own-case-{next(_chats)}")
+    dialog.handle_text(chat, "我們第一次做部領，可以用彈性課程來上嗎")
+    assert first_line(dialog.handle_text(chat, "國小二年級的彈性課程可以嗎")).startswith("不可以")
+    clubs = dialog.handle_text(chat, "那社團活動也算嗎")
+    assert clubs.intent == "moe.pl.new_schools" and not first_line(clubs).startswith("不"), clubs.text
+
+
 def test_another_filing_date_after_one_was_checked(dialog: Dialog) -> None:
     """「那10月5日呢」 after 「縣府9月20日送來得及嗎」 is another filing date against the same deadline
     (it was read as a new period end in 2026)."""
