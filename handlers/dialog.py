@@ -275,9 +275,10 @@ class Dialog:
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
 
     def _unless_ruled_out(self, decision: Decision, query: Query, u: Understanding, lang: str) -> Decision:
-        """A yes-or-no question about a computation that names, whole, a case the computed rule's
-        entry says no to in two or more word groups gets that no, not a figure (「那印刷費 5000 要
-        一起算進補充保費嗎」 after the premium: printing is not in its base)."""
+        """A yes-or-no question about a computation that names, whole, a case an entry says no to
+        in two or more word groups — the computed rule's entry or one closest to the message — gets
+        that no, not a figure (「那印刷費 5000 要一起算進補充保費嗎」 after the premium: printing is not
+        in its base); not when two entries rule on it alike."""
         if not (u.asks_yes_no or u.asks_obligation) or query.kind == VERDICT:
             return decision  # a computed verdict weighs the case itself (a remote school never funded)
         alone = self.engine.answer_to(u)
@@ -389,21 +390,6 @@ class Dialog:
         related = Button(entry.title.get(reply.lang), f"{ASK_PREFIX}{entry.id}") if entry is not None else None
         return cards.card_for(result, reply, related=related)
 
-    def _entry_quoting(self, quotes: tuple[str, ...]) -> str | None:
-        """The one entry quoting the most of a rule's passages (whitespace aside, in characters
-        shared: several entries quote a clause of the same passage), if one does."""
-        wanted = ["".join(q.split()) for q in quotes]
-        counts: dict[str, int] = {}
-        for entry in self.engine.kb.entries.values():
-            own = ["".join(q.split()) for q in entry.quotes]
-            shared = sum(max((min(len(w), len(q)) for q in own if w in q or q in w), default=0) for w in wanted)
-            if shared:
-                counts[entry.id] = shared
-        ranked = sorted(counts.items(), key=lambda item: -item[1])
-        if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-            return None
-        return ranked[0][0]
-
     def _intent_for(self, u: Understanding, query: Query, result: Result | None = None) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
         entry the engine is sure of for the question with the computation's facts, or for the
@@ -426,7 +412,7 @@ class Dialog:
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
         if isinstance(result, Figure) and len(result.rules) == 1:
-            quoting = self._entry_quoting(result.rules[0].quotes)
+            quoting = self.engine.entry_quoting(result.rules[0].quotes)
             if quoting is not None:
                 return quoting  # the one rule applied: the entry that quotes it
         named = result.title.zh if isinstance(result, (Figure, DateFigure)) and result.title is not None else None

@@ -86,6 +86,7 @@ class Engine:
         self.kb = kb
         self.normalize = Normalizer(dict(kb.synonyms))
         self.matcher = Matcher(kb, self.normalize)
+        self._quoting: dict[tuple[str, ...], str] = {}  # entry_quoting's answers ("" for none)
         # Each rule's words, normalised, as one regex each (an empty word is left out).
         self._out_of_scope = [
             (rule, self._words(rule.triggers), self._words(rule.except_words)) for rule in kb.out_of_scope
@@ -188,6 +189,24 @@ class Engine:
             sources=[entry.source(lang)],
             lang=lang,
         )
+
+    def entry_quoting(self, quotes: tuple[str, ...]) -> str | None:
+        """The one entry quoting the most of a rule's passages (whitespace aside, in characters
+        shared: several entries quote a clause of the same passage), if one does; for naming the
+        entry of the rule a computation applied."""
+        found = self._quoting.get(quotes)
+        if found is None:
+            wanted = ["".join(q.split()) for q in quotes]
+            counts: dict[str, int] = {}
+            for entry in self.kb.entries.values():
+                own = ["".join(q.split()) for q in entry.quotes]
+                shared = sum(max((min(len(w), len(q)) for q in own if w in q or q in w), default=0) for w in wanted)
+                if shared:
+                    counts[entry.id] = shared
+            ranked = sorted(counts.items(), key=lambda item: -item[1])
+            tied = len(ranked) > 1 and ranked[1][1] == ranked[0][1]
+            found = self._quoting[quotes] = "" if not ranked or tied else ranked[0][0]
+        return found or None
 
     def not_covered(self, u: Understanding, lang: str) -> Answer | None:
         """The honest "the plans do not say" for a question about something they leave out
