@@ -832,7 +832,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     entry = engine.kb.entries.get(topic.entry or "")
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
-    # an entry about another case than the one now asked (「那模式一的學校呢」 after a mode-2 rule) rules on nothing of it
+    # an entry about another case than the one now asked (「那模式二的學校呢」 after the mode-1 capital rule) rules on nothing of it
     about_it = entry is None or satisfies(new, entry.when)[1] == 0
     if entry is not None and about_it and (u.follow_up or u.correction or not own.confident):
         # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee (or 「代理老師3個月可以嗎」,
