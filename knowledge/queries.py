@@ -1014,7 +1014,7 @@ def lone_number(u: Understanding) -> int | None:
 
 
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
-    inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus")}
+    inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus", "plus")}
     focus = focus_of(u)
     if focus:
         inputs["focus"] = focus

@@ -1440,6 +1440,8 @@ def test_two_ceilings_asked_one_after_another_are_added_up(dialog: Dialog) -> No
     both = dialog.handle_text(chat, "那兩部加起來最多可以拿多少")
     assert both.route == "calculation" and "400,000" in first_line(both), both.text
     assert "250,000" in both.text and "150,000" in both.text, both.text
+    again = dialog.handle_text(chat, "國中部8班呢")  # a follow-up of the sum is one ceiling again
+    assert first_line(again).startswith("模式一・8 班") and "150,000" in first_line(again), again.text
 
 
 def test_the_schools_facts_pick_the_row_of_a_rule_asked_later(dialog: Dialog) -> None:
