@@ -299,21 +299,20 @@ def ceiling_of(facts_given: dict[str, Any], rules: FundingRules, ask_all: bool =
 
 def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:
     name, values = compare["fact"], compare["values"]
-    results = []
+    given = []
     for value in values:
         facts = dict(query.facts) | {name: value}
         if name == "mode" and value == 1:
             facts.pop("domains", None)
         if name == "domains":
             facts["mode"] = 2
-        found = ceiling_of(facts, rules)
-        if isinstance(found, NeedFact):
-            return found
-        results.append(found.result)
+        given.append(facts)
+    found = _two_ceilings(given, rules)
+    if isinstance(found, NeedFact):
+        return found
+    results, labels, cited = found
     first, second = results
     difference = abs(second.total - first.total)
-    labels = [_facts_words(r.facts) for r in results]
-    cited = {line.rule.source("zh"): line.rule for r in results for line in r.parts}
     return Figure(
         difference,
         both(
@@ -326,7 +325,7 @@ def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> F
             f"{labels[0][1]} {money(first.total, 'en')} − {labels[1][1]} {money(second.total, 'en')}",
         ),
         (both("兩者上限相同。", "The two ceilings are the same."),) if difference == 0 else (),
-        tuple(cited.values()),
+        cited,
         title=both("上限相差", "The difference in ceiling"),
         cap=False,
     )
@@ -335,15 +334,11 @@ def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> F
 def _sum_of_two(facts: dict[str, Any], other: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:
     """Two ceilings computed one after another, added up (a school's 國中部 and 國小部, which may
     apply apart: 「兩部加起來最多多少」)."""
-    results = []
-    for given in (other, facts):
-        found = ceiling_of(given, rules)
-        if isinstance(found, NeedFact):
-            return found
-        results.append(found.result)
+    found = _two_ceilings([other, facts], rules)
+    if isinstance(found, NeedFact):
+        return found
+    results, labels, cited = found
     total = sum(r.total for r in results)
-    labels = [_facts_words(r.facts) for r in results]
-    cited = {line.rule.source("zh"): line.rule for r in results for line in r.parts}
     return Figure(
         total,
         both(
@@ -353,9 +348,24 @@ def _sum_of_two(facts: dict[str, Any], other: dict[str, Any], rules: FundingRule
             + f" = {money(total, 'en')}",
         ),
         (),
-        tuple(cited.values()),
+        cited,
         title=both("兩者上限合計", "The two ceilings together"),
     )
+
+
+def _two_ceilings(
+    given: list[dict[str, Any]], rules: FundingRules
+) -> tuple[list[CeilingResult], list[tuple[str, str]], tuple[Cited, ...]] | NeedFact:
+    """The ceilings of two sets of facts, compared or added: each result, its facts in words and
+    every rule cited once; or the first fact one of them still needs."""
+    results = []
+    for facts in given:
+        found = ceiling_of(facts, rules)
+        if isinstance(found, NeedFact):
+            return found
+        results.append(found.result)
+    cited = {line.rule.source("zh"): line.rule for r in results for line in r.parts}
+    return results, [_facts_words(r.facts) for r in results], tuple(cited.values())
 
 
 def _facts_words(facts: SchoolFacts) -> tuple[str, str]:
