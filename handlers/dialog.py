@@ -268,7 +268,8 @@ class Dialog:
             ruling = self._figure_ruling(asked, decision.answer.text)
         if ruling is None and decision.answer.confident and topic is not None and topic.said:
             ruling = self._ruling_with_what_was_said(asked, topic.said, decision.answer.intent)
-        reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked))
+        unruled = ruling is None and u.asks_only_yes_no
+        reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked), unruled)
         if answered is None:
             return reply, state
         answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no, said=u.normalised[:SAID_LIMIT])
@@ -491,20 +492,48 @@ class Dialog:
     # -- knowledge-base answers -----------------------------------------------------------
 
     def _answered(
-        self, decision: Decision, lang: str, now: float, ruling: bool | None = None, kind: str = replies.PERMISSION
+        self,
+        decision: Decision,
+        lang: str,
+        now: float,
+        ruling: bool | None = None,
+        kind: str = replies.PERMISSION,
+        unruled: bool = False,
     ) -> tuple[Reply, Topic | None]:
+        """The reply and the topic it leaves; an unruled answer (see _answer_reply) leaves its
+        entry as the topic all the same, so that the next turn can follow it up."""
         answer = decision.answer
         assert answer is not None
-        reply = self._answer_reply(answer, decision.context, ruling, kind)
-        if reply.route != ANSWER or answer.intent is None:
+        reply = self._answer_reply(answer, decision.context, ruling, kind, unruled)
+        if not answer.confident or answer.intent is None:
             return reply, None
         return reply, Topic(
             entry=answer.intent, slots=dict(decision.slots), text=decision.text, at=now, lang=answer.lang
         )
 
     def _answer_reply(
-        self, answer: Answer, context: dict[str, Any], ruling: bool | None = None, kind: str = replies.PERMISSION
+        self,
+        answer: Answer,
+        context: dict[str, Any],
+        ruling: bool | None = None,
+        kind: str = replies.PERMISSION,
+        unruled: bool = False,
     ) -> Reply:
+        """The reply to an answer from the knowledge base. `unruled`: a yes-or-no question the entry
+        has no yes or no for. The rule alone would read as an answer but says neither, and on fresh
+        questions it was the commonest confident wrong answer (docs/evidence.md, stop 23): so it is
+        shown as the closest rule, said to be no yes or no, below the confidence line."""
+        if answer.confident and unruled:
+            body = t("unruled", answer.lang) + "\n" + replies.with_context(answer.text, context, answer.lang)
+            return compose(
+                body,
+                answer.lang,
+                route=UNSURE,
+                sources=answer.sources,
+                intent=answer.intent,
+                confidence=answer.confidence / 2,  # sure of the rule, not of the yes or no
+                context=context,
+            )
         if answer.confident:
             route = ANSWER
         elif not answer.covered:

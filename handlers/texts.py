@@ -81,6 +81,11 @@ TEXTS: dict[str, dict[str, Any]] = {
         "en": 'Please type a question, for example: "How much can a 20-class school get in mode 1?" or '
         '"When is the close-out due?"',
     },
+    "unruled": {
+        "zh": "這題的「是或否」我無法從計畫文字直接判斷；以下是最相關的規定，請對照您的情況，或向所屬教育局（處）確認：",
+        "en": "I can't tell yes or no to this from the plan's wording; here is the closest rule. Please check it "
+        "against your case, or ask your local education bureau:",
+    },
     "no_details": {
         "zh": "目前沒有可以展開的計算。請先問一個金額，例如「模式二 8班 2領域 最多多少？」",
         "en": 'There is no calculation to expand. Ask for an amount first, e.g. "mode 2, 8 classes, 2 domains?"',

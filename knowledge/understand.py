@@ -113,8 +113,14 @@ _PERMISSION = re.compile(
     r"both|all|each|either|my|his|her|its|such|some|any|one)\b"
 )
 _WH_QUESTION = re.compile(
-    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b|"
+    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|多久|多長|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b|"
     r"\bby when\b"
+)
+# A request worded as a yes-or-no question: it asks for the explanation, not for a yes
+_REQUEST = re.compile(
+    r"(?:可以|能|可否|能否|可不可以|能不能)(?:請你|請|幫我|幫忙|跟我|為我|替我)?(?:簡單)?"
+    r"(?:說明|介紹|解釋|講解|說一下|講一下|告訴我|列出|整理)|"
+    r"\b(?:can|could|would) you (?:please )?(?:tell|explain|list|describe|summari[sz]e|show|walk)\b"
 )
 _CEILING_WORDS = re.compile(
     r"補助|經費|額度|拿多少|領多少|可以拿|可以領|申請|總額|總共|合計|上限|最多|how much|ceiling|funding|grant|\bget\b|"
@@ -162,6 +168,15 @@ class Understanding:
     @property
     def empty(self) -> bool:
         return not self.normalised
+
+    @property
+    def asks_only_yes_no(self) -> bool:
+        """A yes-or-no question (allowed, so or required) asking nothing else: no how much, which
+        or when beside it (「要錄影嗎？多久？」), no either-or (「用英文還是中文」), no request put as one
+        (「可以說明計畫緣起嗎」 "can you explain …?")."""
+        asked = self.asks_yes_no or self.asks_obligation
+        text = self.normalised
+        return asked and not (_WH_QUESTION.search(text) or "還是" in text or _REQUEST.search(text))
 
     @property
     def usable_facts(self) -> dict[str, object]:

@@ -29,7 +29,8 @@ BLIND2_MIN_ACCURACY = 0.90
 
 # Confident-but-wrong: at most 1% of turns (issue 10) on the dialogues and on every set of single
 # questions (here and in tests/test_engine.py). blind4 below is harder and kept as a ratchet at
-# its measured level (6.4% of single questions, 0% of dialogue turns at stop 19; see
+# its measured level (6.4% of single questions, 0% of dialogue turns at stop 19; 5.6% of single
+# questions at stop 23; see
 # docs/evidence.md): lower those as the rate falls, never raise them.
 MAX_CONFIDENT_WRONG = 0.01
 DIALOGUES_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
@@ -38,44 +39,47 @@ BLIND2_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 # tests/data/blind4.yaml: written to be hard (a third asks what the plans leave out)
 BLIND4 = conversations.DATA / "blind4.yaml"
 BLIND4_MIN_ACCURACY = 0.86
-BLIND4_MAX_CONFIDENT_WRONG = 0.07
+BLIND4_MAX_CONFIDENT_WRONG = 0.06
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.95
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
 # tests/data/blind5.yaml … blind14.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets a turn or so below the levels measured at the end of stop 22 (blind5 81.3% /
-# 9.1%, blind6 93.6% / 3.2%, blind7 84.6% / 4.6%, blind8 85.8% / 7.7%, blind9 87.0% / 5.2%, blind10
-# 80.1% / 13.3%, blind11 89.9% / 6.8%, blind12 75.7% / 13.9%, blind13 86.0% / 9.8%, blind14 75.9% /
-# 17.0%), far from the 1% target: see docs/evidence.md.
+# corrections; ratchets a turn or so below the levels measured in stop 23 after yes-or-no questions
+# an entry has no yes or no for became unsure replies (blind5 80.9% / 7.4%, blind6 92.3% / 3.2%,
+# blind7 84.6% / 4.6%, blind8 85.2% / 6.6%, blind9 85.5% / 3.6%, blind10 79.6% / 9.2%, blind11
+# 89.9% / 4.8%, blind12 75.7% / 10.9%, blind13 86.0% / 8.4%, blind14 77.4% / 10.4%), far from the 1%
+# target: see docs/evidence.md. blind9's accuracy floor went down a point with that change (turns
+# that asked yes or no and expected the entry alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.80, 0.10
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.80, 0.08
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.92, 0.05
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.92, 0.04
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.83, 0.055
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.83, 0.05
 BLIND8 = conversations.DATA / "blind8.yaml"
-BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.85, 0.085
+BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.85, 0.07
 BLIND9 = conversations.DATA / "blind9.yaml"
-BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.86, 0.06
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.85, 0.04
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
-BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.79, 0.14
+BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.79, 0.10
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
-BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.89, 0.075
+BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.89, 0.055
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.145
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.115
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
-BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.105
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.09
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.75, 0.18
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.11
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
-# measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most): see docs/evidence.md
+# measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
+# stop 23, once such questions got unsure replies: see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
-YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.165
+YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.06
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English

@@ -1,7 +1,8 @@
 """A yes-or-no question whether something is allowed gets the plan's yes or no first
 (knowledge/understand.py `asks_permission`, the entries' `yes_if`/`no_if`, Engine.ruling), and
 only when the plan says it: a question that does not meet an entry's condition, or meets a yes and
-a no at once, gets the rule alone. Questions here are written for this test, apart from the
+a no at once, gets the closest rule said to be no yes or no, below the confidence line (an
+"unsure" reply naming the entry). Questions here are written for this test, apart from the
 quality sets."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import pytest
 from bench.conversations import scored_dialog
 from bot.wiring import Knowledge
 from handlers.dialog import ChatRef
+from handlers.texts import t
+from knowledge.engine import CONFIDENT
 
 YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allowed
@@ -250,7 +253,6 @@ RULE_ALONE = [
     ("學生英語能力奠基費用可以編印刷費嗎", "moe.cap.pl.student_items"),
     # the 10% share: pooling with campus-life capital leaves it unsettled
     ("部領資本門可以超過10%嗎", "moe.cap.pl.capital"),
-    ("可以說明計畫緣起嗎", "moe.background"),
     ("一間學校可以選模式二嗎", "moe.modes"),
     ("模式一可以辦雙語廣播嗎", "moe.mode1"),
     ("老師可以用課室英語手冊嗎", "moe.mode1.staff_english"),
@@ -306,9 +308,37 @@ def test_an_amount_named_beside_a_fees_case_is_not_given_the_cases_yes(knowledge
 
 @pytest.mark.parametrize(("question", "entry"), RULE_ALONE)
 def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question, entry) -> None:
+    """Not an answer given with confidence: the rule, said to settle no yes or no."""
     reply = _ask(knowledge, question)
-    assert (reply["route"], reply["intent"]) == ("answer", entry)
-    assert not reply["answer"].startswith((YES_ZH, NO_ZH, YES_EN, NO_EN, IS_ZH, IS_NOT_ZH))
+    assert (reply["route"], reply["intent"]) == ("unsure", entry)
+    assert reply["confidence"] < CONFIDENT
+    first, _, rest = reply["answer"].partition("\n")
+    assert first == t("unruled", "zh")
+    assert knowledge.engine.kb.entries[entry].answer.get("zh").splitlines()[0] in rest
+
+
+@pytest.mark.parametrize(
+    ("question", "entry", "lang"),
+    [
+        ("可以說明計畫緣起嗎", "moe.background", "zh"),  # a request, not a yes-or-no question
+        ("Can you explain what mode 2 is?", "moe.mode2", "en"),
+        ("要錄英語影片嗎？要錄多久", "kl.benefits", "zh"),  # a how-long beside the yes or no
+    ],
+)
+def test_a_request_or_a_question_asking_more_than_yes_or_no_is_answered(knowledge, question, entry, lang) -> None:
+    reply = _ask(knowledge, question)
+    assert (reply["route"], reply["intent"], reply["lang"]) == ("answer", entry, lang)
+    assert not reply["answer"].startswith(t("unruled", lang))
+
+
+def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
+    """「那XX呢」 after an unruled question follows its entry, as after an answer."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "unruled-then")
+    assert dialog.handle_text(chat, "偏遠學校可以用這個計畫買相機嗎").route == "unsure"
+    after = dialog.handle_text(chat, "已經拿過偏遠地區設施設備計畫的錢了呢").to_json()
+    assert (after["route"], after["intent"]) == ("answer", "moe.item.remote_schools")
+    assert after["answer"].startswith(NO_ZH)
 
 
 @pytest.mark.parametrize(
