@@ -54,6 +54,7 @@ from knowledge.funding_rules import FundingRules
 from knowledge.queries import (
     CEILING,
     CLOSEOUT,
+    SCHOOL_YEAR,
     TRANSFER,
     VERDICT,
     Query,
@@ -344,17 +345,23 @@ class Dialog:
         if verdict is not None and u is not None:
             body = replies.with_ruling(body, verdict, lang, replies.asked_kind(u))
         intent = self._intent_for(u, query, result) if u is not None and route == CALCULATION else None
+        # A yes-or-no question the figure does not settle (no figure of its own to check, no verdict
+        # computed) is answered with the rule's figure below the confidence line, as an unruled
+        # answer from the knowledge base is (see _answer_reply); a school year's result says
+        # itself whether the year is in the plan.
+        unruled = route == CALCULATION and verdict is None and u is not None and u.asks_only_yes_no
+        unruled = unruled and query.kind != SCHOOL_YEAR and not _STARTS_WITH_VERDICT.match(body)
         reply = compose(
-            replies.with_context(body, context, lang),
+            (t("unruled_figure", lang) + "\n" if unruled else "") + replies.with_context(body, context, lang),
             lang,
-            route=route,
+            route=UNSURE if unruled else route,
             sources=sources,
             buttons=buttons,
             intent=intent,
-            confidence=1.0 if route == CALCULATION else 0.0,
+            confidence=(0.5 if unruled else 1.0) if route == CALCULATION else 0.0,
             context=context,
         )
-        reply.card = self._card(result, reply)
+        reply.card = None if unruled else self._card(result, reply)  # a card would hide the first line
         if verdict is not None and u is not None and reply.card is not None:
             word = replies.ruling_word(verdict, lang, replies.asked_kind(u))
             reply.card = replace(reply.card, title=f"{word}{reply.card.title}")

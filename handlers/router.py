@@ -254,8 +254,10 @@ def decide(
     fresh = query_for(u, rules)
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
-    if fresh is not None and fresh.kind == SCHOOL_YEAR and _cues_another_plan(u, engine, rules):
-        fresh = None  # the phases are the funding plan's: a Keelung school year is not one of them
+    # The phases are the funding plan's: a Keelung school year is not one of them, whether the
+    # message names Keelung's plan or follows a topic of it naming no plan.
+    if fresh is not None and fresh.kind == SCHOOL_YEAR and _of_another_plan(u, topic, engine, rules):
+        fresh = None
     not_covered = engine.not_covered(u, lang) if fresh is None or fresh.kind != SCHOOL_YEAR else None
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
@@ -657,6 +659,15 @@ def _told_again(topic: Topic, u: Understanding) -> bool:
     """Whether the message repeats a fact the topic was answered for (「三十六班那個」)."""
     facts = dict(topic.query.facts) if topic.query is not None else topic.slots
     return any(facts.get(name) == value for name, value in u.slots.as_dict().items())
+
+
+def _of_another_plan(u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules) -> bool:
+    """Whether the message is about a plan other than the funding rules': it names one, or it
+    names none and the topic's entry is from one."""
+    if engine.cued_plans(u):
+        return _cues_another_plan(u, engine, rules)
+    entry = engine.kb.entries.get(topic.entry or "") if topic is not None else None
+    return entry is not None and entry.document.id != rules.document
 
 
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:

@@ -86,6 +86,10 @@ TEXTS: dict[str, dict[str, Any]] = {
         "en": "I can't tell yes or no to this from the plan's wording; here is the closest rule. Please check it "
         "against your case, or ask your local education bureau:",
     },
+    "unruled_figure": {
+        "zh": "這題的「是或否」我無法從您的問題直接判斷；依計畫規定算出的是：",
+        "en": "I can't tell yes or no from your question alone; by the plan's rule, the figure is:",
+    },
     "no_details": {
         "zh": "目前沒有可以展開的計算。請先問一個金額，例如「模式二 8班 2領域 最多多少？」",
         "en": 'There is no calculation to expand. Ask for an amount first, e.g. "mode 2, 8 classes, 2 domains?"',

@@ -108,7 +108,7 @@ _OTHER_PLAN = re.compile(r"(?:國教署|教育部|縣市政府|市政府|縣政�
 # no. An amount or a wh-question is not one (「最多可以報多少」 "what can we buy").
 _PERMISSION = re.compile(
     r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時|補|算|給)|"
-    r"^(?:can|could|may)\b|\b(?:allowed|permitted|ok|okay|possible)\b|"
+    r"^(?:can|could|may)\b|\b(?:allowed|permitted|possible)\b|(?<!^)\b(?:ok|okay)\b|"
     r"\b(?:can|could|may) (?:we|i|our|the|a|an|it|they|he|she|this|that|these|those|teachers?|schools?|students?|"
     r"both|all|each|either|my|his|her|its|such|some|any|one)\b"
 )
@@ -407,9 +407,9 @@ _OBLIGATION_ASKED = re.compile(
 )
 _AUX_FIRST = re.compile(_AUXILIARY + r"\b")
 _YES_NO_FORM = re.compile(
-    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|對不對|(?:對吧|沒錯吧)\s*$|\b(?:right|correct)\s*$|"
+    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|(?<!不)對不對|(?:對吧|沒錯吧)\s*$|\b(?:right|correct)\s*$|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
-    r"\b(?:lets?|allows?|counts?|covers?|supports?|eligible)\b|"
+    r"\b(?:lets?|allows?|counts?|covers?|eligible)\b|"
     r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b"  # "…, same route for us?"
 )
 _OBLIGATION = re.compile(

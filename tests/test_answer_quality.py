@@ -45,15 +45,16 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
 # tests/data/blind5.yaml … blind14.yaml: dialogues written last, hard follow-ups, school facts and
 # corrections; ratchets a turn or so below the levels measured in stop 23 after yes-or-no questions
-# an entry has no yes or no for became unsure replies (blind5 80.9% / 7.4%, blind6 92.3% / 3.2%,
-# blind7 84.6% / 4.6%, blind8 85.2% / 6.6%, blind9 85.5% / 3.6%, blind10 79.6% / 9.2%, blind11
-# 89.9% / 4.8%, blind12 75.7% / 10.9%, blind13 86.0% / 8.4%, blind14 77.4% / 10.4%), far from the 1%
-# target: see docs/evidence.md. blind9's accuracy floor went down a point with that change (turns
-# that asked yes or no and expected the entry alone, which the rule alone had met).
+# that neither an entry nor a computed figure settles became unsure replies (blind5 80.9% / 7.4%,
+# blind6 91.8% / 3.2%, blind7 84.6% / 4.6%, blind8 85.8% / 6.6%, blind9 85.5% / 3.6%, blind10 79.6% /
+# 9.2%, blind11 89.9% / 4.8%, blind12 75.7% / 10.4%, blind13 86.0% / 7.0%, blind14 77.4% / 9.0%),
+# far from the 1% target: see docs/evidence.md. blind6's and blind9's accuracy floors went down a
+# point with that change (turns that asked yes or no and expected the entry or figure alone, which
+# the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
 BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.80, 0.08
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.92, 0.04
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.91, 0.04
 BLIND7 = conversations.DATA / "blind7.yaml"
 BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.83, 0.05
 BLIND8 = conversations.DATA / "blind8.yaml"
@@ -68,18 +69,18 @@ BLIND11 = conversations.DATA / "blind11.yaml"
 BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.89, 0.055
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.115
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.11
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
-BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.09
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.08
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.11
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.10
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
-YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.06
+YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.05
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English

@@ -331,6 +331,22 @@ def test_a_request_or_a_question_asking_more_than_yes_or_no_is_answered(knowledg
     assert not reply["answer"].startswith(t("unruled", lang))
 
 
+def test_a_computed_figure_that_settles_no_yes_or_no_is_shown_unsure(knowledge) -> None:
+    """A yes-or-no question computed with no figure of its own to check: the rule's figure, said
+    to be no yes or no, below the confidence line and without a card (which would hide that)."""
+    dialog = scored_dialog(knowledge)
+    reply = dialog.handle_text(ChatRef("test", "unruled-figure"), "外聘講師講3節可以報嗎")
+    assert (reply.route, reply.intent, reply.card) == ("unsure", "moe.item.lecture_external", None)
+    assert reply.confidence < CONFIDENT
+    first, _, rest = reply.body.partition("\n")
+    assert first == t("unruled_figure", "zh") and "6,000" in rest
+    priced = dialog.handle_text(ChatRef("test", "unruled-figure-priced"), "外聘講師講3節每節2500可以嗎")
+    assert (priced.route, priced.intent) == ("calculation", "moe.item.lecture_external")
+    assert priced.body.startswith("超過"), priced.body  # a figure of its own, checked against the cap
+    asked = dialog.handle_text(ChatRef("test", "unruled-figure-how-much"), "外聘講師講3節最多可以報多少")
+    assert asked.route == "calculation" and asked.card is not None
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
@@ -358,6 +374,8 @@ def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
         ("可以申請嗎？最多多少", False),  # an amount asked
         ("after moving it, can the campus-life equipment budget go above 30k?", True),
         ("toeic listening and speaking parts, can both fees be claimed?", True),
+        ("is it ok to buy books with it?", True),
+        ("ok and 3 sessions with the external one", False),  # "ok" opening a follow-up agrees
     ],
 )
 def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
@@ -376,6 +394,9 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("must every teacher take the credit course?", False),
         ("住宿費上限多少", False),
         ("核結要附什麼", False),
+        ("這樣對不對", True),
+        ("不對不對 打錯了 是40個班", False),  # a correction, not 「對不對」 asked
+        ("Teacher support part?", False),  # "support" a noun, not "does it support…?"
     ],
 )
 def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:
@@ -593,3 +614,14 @@ def test_a_cost_asked_into_the_premium_after_it_is_that_rules_case(knowledge, fi
     dialog.handle_text(chat, first)
     reply = dialog.handle_text(chat, "膳費也要算進去一起乘嗎").to_json()
     assert reply["intent"] == "moe.item.nhi_premium" and reply["answer"].startswith(IS_NOT_ZH), reply
+
+
+def test_a_school_year_after_a_keelung_topic_is_not_the_funding_plans_phases(knowledge) -> None:
+    """「計畫期程」 after a Keelung answer is Keelung's (109–111), not the MOE plan's phases (which
+    would say 110 is not covered)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "keelung-year")
+    assert dialog.handle_text(chat, "基隆英語村遊學計畫109學年度目標幾班次").intent == "kl.ap.05"
+    reply = dialog.handle_text(chat, "那110學年度有在計畫期程內嗎")
+    assert reply.intent and reply.intent.startswith("kl."), reply.text
+    assert "沒有涵蓋" not in reply.text
