@@ -176,7 +176,9 @@ class Understanding:
         (「可以說明計畫緣起嗎」 "can you explain …?")."""
         asked = self.asks_yes_no or self.asks_obligation
         text = self.normalised
-        return asked and not (_WH_QUESTION.search(text) or "還是" in text or _REQUEST.search(text))
+        # clauses split as written (normalising drops the question marks between them)
+        asks_which_too = asks_which(text) or any(asks_which(clause.lower()) for clause in clauses_of(self.text))
+        return asked and not (asks_which_too or "還是" in text or _REQUEST.search(text))
 
     @property
     def usable_facts(self) -> dict[str, object]:

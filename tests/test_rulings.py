@@ -323,6 +323,7 @@ def test_the_rule_alone_when_the_question_does_not_settle_it(knowledge, question
         ("可以說明計畫緣起嗎", "moe.background", "zh"),  # a request, not a yes-or-no question
         ("Can you explain what mode 2 is?", "moe.mode2", "en"),
         ("要錄英語影片嗎？要錄多久", "kl.benefits", "zh"),  # a how-long beside the yes or no
+        ("Does Keelung want every student to record an English video? How long?", "kl.benefits", "en"),
     ],
 )
 def test_a_request_or_a_question_asking_more_than_yes_or_no_is_answered(knowledge, question, entry, lang) -> None:
@@ -345,6 +346,13 @@ def test_a_computed_figure_that_settles_no_yes_or_no_is_shown_unsure(knowledge) 
     assert priced.body.startswith("超過"), priced.body  # a figure of its own, checked against the cap
     asked = dialog.handle_text(ChatRef("test", "unruled-figure-how-much"), "外聘講師講3節最多可以報多少")
     assert asked.route == "calculation" and asked.card is not None
+
+
+def test_a_question_opening_with_when_still_asks_only_yes_or_no(knowledge) -> None:
+    """ "when …, can we …?": the opening clause's 'when' asks nothing, so no yes or no settled is
+    an unsure reply, not the rule as an answer."""
+    reply = _ask(knowledge, "when our teachers go to plan workshops can we pay subs")
+    assert reply["route"] == "unsure" and reply["intent"] == "moe.item.substitute_fee", reply
 
 
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
