@@ -687,6 +687,10 @@ def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
     return entry is not None and entry.document.id in engine.cued_plans(u)
 
 
+_ALL_YEARS = re.compile(
+    r"三年|3年|三個學年|三學年|三個年度|歷年|這幾年|整個計畫|\b(?:three|3) (?:school )?years\b|across (?:the )?years|"
+    r"whole plan|109\s*(?:到|至|~|-|–)\s*111"
+)
 _BOTH_LEVELS = re.compile(
     r"國中小|國中(?:和|跟|與|及|加)國小|國小(?:和|跟|與|及|加)國中|elementary and junior high|both levels"
 )
@@ -835,6 +839,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if "level" not in new and _BOTH_LEVELS.search(u.normalised):
         merged.pop("level", None)  # 「那國中小加起來呢」 after a junior-high row: both levels' rows
         context.pop("level", None)
+    if "year" not in new and u.asks_total and _ALL_YEARS.search(u.normalised):
+        merged.pop("year", None)  # 「三年加起來幾隊」 after a school year's row: every year's rows
+        context.pop("year", None)
     year = new.get("year")
     if isinstance(year, int) and topic.entry and engine.year_uncovered(year, topic.entry):
         reply = engine.uncovered_reply(year, lang)

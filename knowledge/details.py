@@ -294,6 +294,7 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
     return None
 
 
+_NOT_ADDED = re.compile(r"%|累計|累積|cumulative", re.IGNORECASE)
 # a count in a table row: 「計 45 人次」「4 校」 (not 「109 學年度」, not a share)
 _ROW_COUNT = re.compile(r"(\d+)\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字)(?![\d%])")
 _UNIT_EN = {
@@ -314,13 +315,14 @@ _UNIT_EN = {
 
 def row_total(rows: list[str], lang: str) -> str | None:
     """The rows' counts added up, when each row states one count of the same unit (「國中 45 人次、
-    國小 85 人次」 → 「合計 45 ＋ 85 = 130 人次」); None when they do not (shares are never added)."""
+    國小 85 人次」 → 「合計 45 ＋ 85 = 130 人次」); None when they do not (shares and running totals
+    are never added)."""
     counts = [_ROW_COUNT.findall(row) for row in rows]
     if len(rows) < 2 or any(len(found) != 1 for found in counts):
         return None
     units = {found[0][1] for found in counts}
-    if len(units) != 1 or any("%" in row for row in rows):
-        return None
+    if len(units) != 1 or any(_NOT_ADDED.search(row) for row in rows):
+        return None  # shares, and running totals (「累計至少 4 案」: the last year's is the total)
     values = [int(found[0][0]) for found in counts]
     unit = units.pop()
     total = sum(values)

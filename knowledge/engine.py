@@ -19,7 +19,7 @@ from knowledge import loader
 from knowledge.details import missing_detail, row_total
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
-from knowledge.model import Condition, Entry, KnowledgeBase, SlotValue
+from knowledge.model import Condition, Detail, Entry, KnowledgeBase, SlotValue
 from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
@@ -300,12 +300,12 @@ class Engine:
         """The entry's answer, narrowed to the detail rows the question's slots select; with `total`
         (「國中小加起來幾人次」) the rows' counts added up, when they add up (details.row_total)."""
         named = slots.as_dict()
-        rows = []
-        for detail in entry.details:
-            matched, conflicts = satisfies(named, detail.when)
-            if matched and not conflicts:
-                rows.append(detail.text.get(lang))
-        added = row_total(rows, lang) if total and len(rows) < len(entry.details) else None
+        selected = [d for d in entry.details if (found := satisfies(named, d.when))[0] and not found[1]]
+        if total and not selected and _one_row_a_year(list(entry.details)):
+            selected = list(entry.details)  # 「三年總共幾班次」: a row a school year, all added up
+        rows = [detail.text.get(lang) for detail in selected]
+        some = len(selected) < len(entry.details) or _one_row_a_year(selected)
+        added = row_total(rows, lang) if total and some else None
         if added is not None:
             rows.append(added)
         if rows:
@@ -354,6 +354,13 @@ class Engine:
         return Answer(
             intent=None, confidence=best.confidence, text="\n".join(lines), suggestions=suggestions, lang=lang
         )
+
+
+def _one_row_a_year(details: list[Detail]) -> bool:
+    """Whether the rows differ by school year alone, one row to a year."""
+    years = [detail.when.get("year") for detail in details]
+    others = {tuple(sorted((k, str(v)) for k, v in detail.when.items() if k != "year")) for detail in details}
+    return len(details) > 1 and None not in years and len(set(years)) == len(years) and len(others) == 1
 
 
 class _Group(Protocol):

@@ -72,7 +72,26 @@ def test_a_detail_the_answer_gives_is_answered(engine: Engine, question: str, en
         (["國小：各 1 本；單字量 300 字。", "國中：每學期 1 篇。"], "zh", None),  # two counts in a row
         (["111 學年度國中：45 人次。", "111 學年度國中：4 校。"], "zh", None),  # units differ
         (["111 學年度國中：45 人次。"], "zh", None),  # one row: nothing to add
+        (["109 學年度：累計進用計 9 位。", "110 學年度：累計進用計 14 位。"], "zh", None),  # running totals
+        (["School year 109: at least 2 in total (cumulative)", "School year 110: 4 案 (cumulative)"], "en", None),
     ],
 )
 def test_table_rows_are_added_up_only_when_they_count_one_thing(rows: list[str], lang: str, total: str | None) -> None:
     assert row_total(rows, lang) == total
+
+
+def test_a_table_of_school_years_is_added_up_over_the_years_asked(knowledge) -> None:
+    """「三年加起來幾隊」 after a school year's row: every year's row (the level carried), added up;
+    asked first, the same; running totals are listed, never added."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "years-added")
+    assert "17 隊" in dialog.handle_text(chat, "國中校園英語主播111學年幾隊").text
+    after = dialog.handle_text(chat, "三年加起來幾隊")
+    assert after.intent == "kl.ap.08" and "15 ＋ 16 ＋ 17 = 48 隊" in after.text, after.text
+    first = dialog.handle_text(ChatRef("test", "years-added-first"), "英語村遊學 三年總共幾班次")
+    assert first.intent == "kl.ap.05" and "= 180 班次" in first.text, first.text
+    running = dialog.handle_text(ChatRef("test", "years-running"), "外籍英語教師增聘三年加起來幾位")
+    assert running.intent == "kl.ap.29" and "合計" not in running.text and "18 位" in running.text
