@@ -251,6 +251,10 @@ def decide(
     if _NEW_TOPIC.search(u.normalised):
         topic = None  # 「換個問題」: nothing of the last topic carries over (the school's facts do)
 
+    # 「那這個的預算是多少」 of a plan that states no money: said so, not the nearest entry or a ceiling
+    no_money = engine.amounts_not_given(u, topic.entry if topic is not None else None, lang)
+    if no_money is not None:
+        return Decision(ANSWER, answer=no_money)
     fresh = query_for(u, rules)
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).

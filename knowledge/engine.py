@@ -250,6 +250,25 @@ class Engine:
         keywords = self._topic_keywords.get(entry_id or "")
         return keywords is not None and keywords.search(u.normalised) is not None
 
+    def amounts_not_given(self, u: Understanding, topic_entry: str | None, lang: str) -> Answer | None:
+        """The honest "this plan states no money" for a question asking an amount of money of a plan
+        whose document says it gives none (`no_amounts`): the plan the message names, else the plan
+        of the entry the message names by keyword, else that of the topic it follows; None otherwise."""
+        if _MONEY_ASKED.search(u.normalised) is None:
+            return None
+        plans = self.cued_plans(u)
+        if not plans:
+            own = self.answer_to(u)
+            named = own.intent if own.confident and self.names_topic(u, own.intent) else topic_entry
+            entry = self.kb.entries.get(named or "")
+            plans = {entry.document.id} if entry is not None else set()
+        if len(plans) != 1:
+            return None
+        document = self.kb.documents[plans.pop()]
+        if document.no_amounts is None:
+            return None
+        return Answer(intent=None, confidence=0.0, text=document.no_amounts.get(lang), lang=lang, covered=False)
+
     def cued_plans(self, u: Understanding) -> set[str]:
         """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""
         return {doc for doc, cues in self._plan_cues.items() if cues.search(u.normalised)}
@@ -354,6 +373,14 @@ class Engine:
         return Answer(
             intent=None, confidence=best.confidence, text="\n".join(lines), suggestions=suggestions, lang=lang
         )
+
+
+# A question asking an amount of money (not a count): 「補助多少錢」「預算是多少」 "what's the budget"
+_MONEY_ASKED = re.compile(
+    r"多少錢|幾萬|幾元|多少經費|多少預算|(?:經費|預算|金額)(?:是|有|大概|大約)?多少|補助多少(?:錢|經費)|補助(?:的)?金額|"
+    r"how much (?:money|funding|budget)|what(?:'s| is) the budget|\bbudget (?:for|of)\b|"
+    r"how much (?:does|do|will|would) \w+ (?:give|pay|fund|grant)"
+)
 
 
 def _one_row_a_year(details: list[Detail]) -> bool:

@@ -141,7 +141,8 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
     documents: dict[str, Document] = {}
     for item in raw.get("documents", []):
         doc_where = _Where(where.file, str(item.get("id", "?")))
-        unknown = item.keys() - {"id", "short", "title", "issuer", "source_text", "when", "cues", "coverage"}
+        known = {"id", "short", "title", "issuer", "source_text", "when", "cues", "coverage", "no_amounts"}
+        unknown = item.keys() - known
         if unknown:
             raise doc_where.fail(f"unknown field(s): {', '.join(sorted(unknown))}")
         doc = Document(
@@ -156,6 +157,7 @@ def load_documents(data_dir: Path) -> dict[str, Document]:
                 str(label): _strings(ids, doc_where, f"coverage.{label}", 1)
                 for label, ids in (item.get("coverage") or {}).items()
             },
+            no_amounts=_bilingual(item["no_amounts"], doc_where, "no_amounts") if "no_amounts" in item else None,
         )
         documents[doc.id] = doc
     if not documents:

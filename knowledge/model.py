@@ -30,6 +30,9 @@ class Document:
     when: Mapping[str, SlotValue] = field(default_factory=dict)  # default slot constraints of its entries
     cues: tuple[str, ...] = ()  # words that mark a question as being about this plan
     coverage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # section -> entry ids that must exist
+    # For a plan that states no money at all (Keelung's lists targets only): the reply to a question
+    # asking an amount of it, instead of the nearest entry or a funding calculation.
+    no_amounts: Bilingual | None = None
 
 
 # Word groups a question must all name, any one word of each group: ((已獲, received), (平板, tablet)).

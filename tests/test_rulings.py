@@ -633,3 +633,31 @@ def test_a_school_year_after_a_keelung_topic_is_not_the_funding_plans_phases(kno
     reply = dialog.handle_text(chat, "那110學年度有在計畫期程內嗎")
     assert reply.intent and reply.intent.startswith("kl."), reply.text
     assert "沒有涵蓋" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("turns", "said"),
+    [
+        (["基隆外籍英語師資增聘計畫109學年度進用幾位", "那這個的預算是多少"], "沒有寫任何經費"),
+        (["基隆英語村遊學一次補助多少錢"], "沒有寫任何經費"),
+        (["How much money does Keelung give each school for the English village trips?"], "states no money"),
+    ],
+)
+def test_money_asked_of_a_plan_that_states_none_is_said_so(knowledge, turns, said) -> None:
+    """Keelung's plan states no amounts (documents.yaml `no_amounts`): a question asking money of it,
+    by name, by an entry's keyword or after one of its topics, is told so, not answered from the
+    nearest entry or sent to a funding ceiling."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "no-money")
+    for text in turns:
+        reply = dialog.handle_text(chat, text)
+    assert reply.route == "not_in_plans" and said in reply.text, reply.text
+
+
+def test_counts_and_the_other_plans_money_are_answered_after_a_keelung_topic(knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "no-money-not")
+    counted = dialog.handle_text(chat, "國際比賽鼓勵機制110學年至少補助幾校")
+    assert counted.intent == "kl.ap.22" and "2 校" in counted.text, counted.text
+    funded = dialog.handle_text(chat, "模式一20班補助多少錢")
+    assert funded.route == "calculation" and "250,000" in funded.text
