@@ -80,7 +80,8 @@ _NEW_TOPIC = re.compile(
 )
 # 「兩個加起來總共多少」 "add the two up": the sum of the last two amounts computed
 _BOTH_ADDED = re.compile(
-    r"(?:兩個|兩項|兩部|兩邊|這兩|二者|兩者|both|the two|them)\s*.{0,4}(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
+    r"(?:[兩2](?:個|項|部|邊|者|筆)|這[兩2]|二者|both|the two|them)\s*.{0,4}"  # 「兩個」 is 「2個」 once normalised
+    r"(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
     r"加起來(?:總共|一共)?(?:是)?多少|\badd (?:them|these|those|the two) up\b"
 )
 # A cost named (「那代課費呢」 "what about substitute pay?"): another item, not a case of the last rule

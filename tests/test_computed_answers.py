@@ -780,6 +780,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("外聘講師講3節最多多少", 6_000),  # 3 × 2,000
+            Step("那內聘呢", 3_000),  # 3 × 1,000
+            Step("兩個加起來", 9_000),  # 「兩個」 reads 「2個」 once normalised
+        ),
+        id="zh-two-fees-added-up-said-briefly",
+    ),
+    pytest.param(
+        (
             Step("Mode 1 recurrent expenses total NT$300,000. Most we can spend on misc?", 30_000),  # 10%
             Step("We planned 35,000 for misc. OK?", 30_000),  # over: the cap stays 30,000
         ),
