@@ -569,7 +569,8 @@ def _follow_up(
             if about_the_school(u) and school and earlier.query.kind == CEILING:
                 revised = _with_school(revised or earlier.query, u, school)  # 「那我們學校呢」
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
-            if revised is not None and (same_kind or u.correction or u.returns or revised.inputs.get("remaining")):
+            after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
+            if revised is not None and (same_kind or u.correction or u.returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_item(earlier.query, engine, rules) if revised is None and elliptical else None
             if item_entry is not None and u.asks_yes_no:

@@ -788,6 +788,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("我們模式二 18班 2個領域 最多補助多少", 1_350_000),
+            Step("可以挪多少到生活化", 210_000, carried="18 班"),  # 70萬 × 30%
+            Step("挪完以後生活化總共多少", 360_000, carried="18 班"),  # 15萬 + 21萬
+        ),
+        id="zh-campus-life-after-the-move-asked-in-words-of-the-move",
+    ),
+    pytest.param(
+        (
             Step("Mode 1 recurrent expenses total NT$300,000. Most we can spend on misc?", 30_000),  # 10%
             Step("We planned 35,000 for misc. OK?", 30_000),  # over: the cap stays 30,000
         ),
