@@ -703,6 +703,16 @@ _NEEDS = {
     "substitute_fee": ("amounts",),
 }
 
+
+def _names_the_lecturer(u: Understanding, inputs: dict[str, Any], switch: str | None) -> bool:
+    """Whether a follow-up naming another item is about the lecturer or expert (one person)."""
+    named = has(u, r"講師|專家|教授|lecturer|speaker|expert")
+    return named and "people" not in inputs and switch not in (None, "lecture_fee")
+
+
+# Costs counted by an event's participants: its head count and days are the same for each
+_EVENT_COSTS = frozenset({"meals", "lodging", "travel", "student_travel"})
+
 _CALCULATED = (
     "substitute_fee",
     "lodging",
@@ -1095,8 +1105,13 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         return replace(previous, kind=kind, inputs=dict(previous.inputs) | inputs | {"text": text})
     merged = dict(previous.inputs) | inputs | {"text": text}
     if switch is not None and switch != previous.item:
-        keep = ("people", "days", "nights", "full_day", "half_day")
+        # an event's head count and days carry between its costs (膳費 then 住宿費); the people
+        # an attendance, consultation or work fee pays are others (committee members, experts)
+        shared = previous.item in _EVENT_COSTS and switch in _EVENT_COSTS
+        keep = ("people", "days", "nights", "full_day", "half_day") if shared else ("full_day", "half_day")
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
+        if _names_the_lecturer(u, inputs, switch):
+            merged["people"] = 1  # 「請講師住2晚呢」: the lecturer, not the audience
         if switch in _NEEDS and not any(merged.get(k) is not None for k in _NEEDS[switch]):
             return None  # 「交通費呢」 after lodging: nothing to compute travel from, its rule answers
     if "amounts" in inputs:
@@ -1110,12 +1125,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # 「一整天呢」「改成線上」: a new session, with its own hours
         dropped = ("hours", "half_day", "full_day", "online", "meals")  # 「一天呢」: a day's meals, not the one before
         merged = {k: v for k, v in merged.items() if k not in dropped} | inputs
-    if (
-        has(u, r"講師|專家|教授|lecturer|speaker|expert")
-        and "people" not in inputs
-        and switch not in (None, "lecture_fee")
-    ):
-        merged["people"] = 1  # 「請講師住2晚呢」: the lecturer, not the audience
+    if _names_the_lecturer(u, inputs, switch):
+        merged["people"] = 1
     kind = ITEM if switch and switch != "equipment" else previous.kind
     if previous.item == "equipment" and switch is None and "amounts" in inputs:
         kind = VERDICT  # 「那如果一台3萬2呢」 after a laptop's cap: that price checked against it

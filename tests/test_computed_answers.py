@@ -796,6 +796,20 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("英語營 學生30人 老師5人 1天 膳費多少", 11_900),  # 35 × 340
+            Step("出席費一次多少", 2_000),  # the camp's 35 are not the committee: 1 × 2,000
+        ),
+        id="zh-an-events-head-count-is-not-a-committees",
+    ),
+    pytest.param(
+        (
+            Step("英語營 學生30人 2天1夜 膳費多少", 20_400),  # 30 × 2 × 340
+            Step("住宿費呢", 90_000),  # the same 30, 1 night × 3,000
+        ),
+        id="zh-an-events-head-count-carries-to-its-lodging",
+    ),
+    pytest.param(
+        (
             Step("Mode 1 recurrent expenses total NT$300,000. Most we can spend on misc?", 30_000),  # 10%
             Step("We planned 35,000 for misc. OK?", 30_000),  # over: the cap stays 30,000
         ),
