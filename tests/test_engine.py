@@ -175,6 +175,11 @@ def test_the_lesson_plans_due_are_counted_by_the_domains_taught(engine: Engine, 
     assert answer.intent == "moe.pl.lesson_plans" and count in answer.text, answer.text
 
 
+def test_misc_is_miscellaneous(engine: Engine) -> None:
+    answer = engine.answer("misc cap?")
+    assert answer.intent == "moe.item.misc" and answer.confident, (answer.intent, answer.confidence)
+
+
 @pytest.mark.parametrize("question", ["data collection 費 上限 多少", "data collection fee cap?", "資料搜集費上限多少"])
 def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, question: str) -> None:
     answer = engine.answer(question)
