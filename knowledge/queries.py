@@ -18,7 +18,7 @@ from knowledge.calculators import equipment_kind
 from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import Amount, DateMention, date_as_written
+from knowledge.quantities import Amount, DateMention, date_as_written, valid_date
 from knowledge.understand import SCHOOL_FACTS, Understanding, compiled
 
 # Kinds of computation.
@@ -938,12 +938,13 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
     amounts = amounts_of(u)
     if previous.kind == CLOSEOUT and len(u.figures.dates) == 1:
+        end = previous.inputs["end"]
         if files_on_a_date(u) or ("filed" in previous.inputs and not has(u, _PERIOD_END)):
             # 「那9月28號送到呢」「縣府如果10/5才送 算準時嗎」: the same deadline, a filing date checked
             # (「那10月5日呢」 after one was: another filing date)
-            return replace(previous, inputs={"end": previous.inputs["end"], "filed": _date_json(u, 0)})
+            return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[0], end, after=True)})
         # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
-        return replace(previous, inputs={"end": _date_json(u, 0)})
+        return replace(previous, inputs={"end": _near(u.figures.dates[0], end, after=False)})
     if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed
         return Query(CEILING, facts=dict(previous.facts) | new_facts)
@@ -991,6 +992,26 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             return replace(previous, inputs={key: _date_json(u, 0)})
         return replace(previous, kind=SCHOOL_YEAR, inputs={"year": u.slots.year})
     return None
+
+
+def _near(mention: DateMention, end: Any, after: bool) -> dict[str, Any]:
+    """A day written without a year (「如果延到8月31日呢」「10月5日才送」) in the year that puts it
+    nearest the period end told before (on or after it, for a filing date), in that end's calendar;
+    one written with a year, as written."""
+    written = _written_json(mention)
+    if mention.year is not None or not isinstance(end, dict) or not end.get("iso"):
+        return written
+    told = date.fromisoformat(end["iso"])
+    days = [
+        d for year in (told.year - 1, told.year, told.year + 1) if (d := valid_date(year, mention.month, mention.day))
+    ]
+    if after:
+        days = [d for d in days if d >= told] or days
+    if not days:
+        return written
+    day = min(days, key=lambda d: abs((d - told).days))
+    year = day.year - ROC_OFFSET if end.get("calendar") == "roc" else day.year
+    return _written_json(date_as_written(year, day.month, day.day))
 
 
 _FILED = (

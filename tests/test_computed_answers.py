@@ -853,6 +853,21 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("执行期间到116年7月31日 核结最晚哪天", None, date=date(2027, 9, 30)),
+            # a day with no year, in the year of the end told before (it was 2026-08-31 → already past)
+            Step("如果延到8月31日呢", None, date=date(2027, 10, 31)),
+        ),
+        id="hans-close-out-end-moved-without-a-year",
+    ),
+    pytest.param(
+        (
+            Step("計畫執行到2027/12/31 核結期限", None, date=date(2028, 2, 29)),
+            Step("縣府2月20日送算準時嗎", None, ("來得及",), date=date(2028, 2, 29)),  # filed 2028-02-20
+        ),
+        id="zh-close-out-filed-without-a-year-after-the-end",
+    ),
+    pytest.param(
+        (
             Step("教學材料費 5個班 每班10節 最多多少", 40_000),
             Step("一班一節可以報多少", 800),  # a rate per class and period, not 1 class
         ),
