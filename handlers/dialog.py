@@ -261,6 +261,10 @@ class Dialog:
             new_topic = replace(new_topic, said=u.normalised[:SAID_LIMIT])
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
+        lacking = self.engine.lacking(u, decision.answer)
+        if lacking is not None:  # 「是跟哪一家平台合作」 after the action plan: a detail it does not give
+            decision = replace(decision, answer=lacking)
+        assert decision.answer is not None
         asked = u
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」

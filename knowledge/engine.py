@@ -250,6 +250,21 @@ class Engine:
         keywords = self._topic_keywords.get(entry_id or "")
         return keywords is not None and keywords.search(u.normalised) is not None
 
+    def lacking(self, u: Understanding, answer: Answer) -> Answer | None:
+        """For a sure answer from an entry that does not give the detail the message asks (which
+        platform, how many per school, …: details.missing_detail), the honest reply that the plan
+        does not give it, naming the related rule; None when it gives it or is no such answer. A
+        fresh question is checked in `answer`; this is for answers a follow-up was routed to."""
+        entry = self.kb.entries.get(answer.intent or "")
+        if not answer.confident or entry is None:
+            return None
+        if missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is None:
+            return None
+        lang = answer.lang
+        text = _NO_DETAIL[lang].format(fallback=self.kb.fallback.get(lang), title=entry.title.get(lang))
+        suggestion = Suggestion(entry.id, entry.title.get(lang))
+        return Answer(intent=None, confidence=0.2, text=text, suggestions=[suggestion], lang=lang, covered=False)
+
     def amounts_not_given(self, u: Understanding, topic_entry: str | None, lang: str) -> Answer | None:
         """The honest "this plan states no money" for a question asking an amount of money of a plan
         whose document says it gives none (`no_amounts`): the plan the message names, else the plan

@@ -95,3 +95,19 @@ def test_a_table_of_school_years_is_added_up_over_the_years_asked(knowledge) -> 
     assert first.intent == "kl.ap.05" and "= 180 班次" in first.text, first.text
     running = dialog.handle_text(ChatRef("test", "years-running"), "外籍英語教師增聘三年加起來幾位")
     assert running.intent == "kl.ap.29" and "合計" not in running.text and "18 位" in running.text
+
+
+def test_a_follow_up_asking_a_detail_the_entry_does_not_give_is_told_so(knowledge) -> None:
+    """「跟哪一家平台合作」 after an action plan that names no platform: the plan does not say, with
+    the related rule offered, as for the same question asked fresh (Engine.lacking)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "lacking")
+    for text in ("基隆國際教育計畫有寫112學年的KPI嗎", "所以整個計畫是涵蓋哪幾個學年"):
+        dialog.handle_text(chat, text)
+    assert dialog.handle_text(chat, "外師線上同步教學到111學年累計幾校").intent == "kl.ap.30"
+    reply = dialog.handle_text(chat, "是跟哪一家線上平台合作？")  # blind9 d9-029, a development turn
+    assert reply.route == "not_in_plans" and "外師線上同步教學試辦" in reply.text, reply.text
+    assert reply.suggestions[0].intent == "kl.ap.30"
