@@ -144,7 +144,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:tablets?|laptops?|notebooks?|computers?|desktops?|pcs|devices?|projectors?|monitors?|screens?)\b)"
     ),
     "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
-    "hours": re.compile(r"(\d+(?:\.\d+)?)\s*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),
+    "hours": re.compile(r"(\d+(?:\.\d+)?)[\s-]*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),  # "a 2-hour talk"
     "periods": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
     "semesters": re.compile(r"(\d+)\s*(?:個)?\s*(?:學期|semesters?\b)"),
     "occasions": re.compile(r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b)"),

@@ -809,6 +809,10 @@ FOLLOW_UPS = [
         id="zh-an-events-head-count-carries-to-its-lodging",
     ),
     pytest.param(
+        (Step("How much can we pay an outside expert for a 2-hour talk?", 4_000),),  # 2 × 2,000
+        id="en-a-talk-of-hours-hyphenated",
+    ),
+    pytest.param(
         (
             Step("Mode 1 recurrent expenses total NT$300,000. Most we can spend on misc?", 30_000),  # 10%
             Step("We planned 35,000 for misc. OK?", 30_000),  # over: the cap stays 30,000

@@ -35,3 +35,9 @@ def test_percentages_in(text: str, found: tuple[str, ...]) -> None:
 def test_a_part_called_that_piece_is_not_a_dollar(text: str, amounts: tuple[int, ...]) -> None:
     """「那一塊」 "that part" is not NT$1 (it made 「…那一塊可以拿35萬嗎」 ask about two amounts)."""
     assert read_figures(text).amounts == amounts
+
+
+@pytest.mark.parametrize(("text", "hours"), [("a 2-hour talk", Decimal(2)), ("a 3 hour consultation", Decimal(3))])
+def test_hours_written_with_a_hyphen_are_counted(text: str, hours: Decimal) -> None:
+    """ "a 2-hour talk": the hours are read before normalising, where the hyphen is still there."""
+    assert Decimal(str(read_figures(text).counts.hours)) == hours
