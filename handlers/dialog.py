@@ -273,7 +273,10 @@ class Dialog:
             ruling = self._figure_ruling(asked, decision.answer.text)
         if ruling is None and decision.answer.confident and topic is not None and topic.said:
             ruling = self._ruling_with_what_was_said(asked, topic.said, decision.answer.intent)
-        unruled = ruling is None and u.asks_only_yes_no
+        # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」: the same yes or no of another case (not of
+        # another school year or level, whose row answers it), unsettled as well
+        inherited = asked is not u and not u.slots.as_dict() and not u.asks_other_than_yes_no
+        unruled = ruling is None and (u.asks_only_yes_no or inherited)
         reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked), unruled)
         if answered is None:
             return reply, state

@@ -41,7 +41,13 @@ _UNITS = {
     "個月": "months",  # 「期滿後3個月才報」 (not 「7月」, a month of a date)
     "分鐘": "minutes",
     "天": "days",
+    "隊": "teams",
+    "案": "projects",
+    "種": "kinds",
+    "梯次": "runs",
     "schools": "schools",
+    "teams": "teams",
+    "team": "teams",
     "school": "schools",
     "classes": "classes",
     "class": "classes",

@@ -174,11 +174,15 @@ class Understanding:
         """A yes-or-no question (allowed, so or required) asking nothing else: no how much, which
         or when beside it (「要錄影嗎？多久？」), no either-or (「用英文還是中文」), no request put as one
         (「可以說明計畫緣起嗎」 "can you explain …?")."""
-        asked = self.asks_yes_no or self.asks_obligation
+        return (self.asks_yes_no or self.asks_obligation) and not self.asks_other_than_yes_no
+
+    @property
+    def asks_other_than_yes_no(self) -> bool:
+        """Whether the message asks how much, which, when, either-or, or for an explanation."""
         text = self.normalised
         # clauses split as written (normalising drops the question marks between them)
         asks_which_too = asks_which(text) or any(asks_which(clause.lower()) for clause in clauses_of(self.text))
-        return asked and not (asks_which_too or "還是" in text or _REQUEST.search(text))
+        return bool(asks_which_too or "還是" in text or _REQUEST.search(text))
 
     @property
     def usable_facts(self) -> dict[str, object]:

@@ -22,6 +22,9 @@ plain = Normalizer({}).plain
         ("上限是30萬嗎", "最多補助合計 250,000 元", False, False),
         ("111學年目標是500字嗎", "111 學年度國小：提升國小英語單字量 400 字。", False, False),
         ("每年選2個人去嗎", "每年公開選拔 1名高中生", False, False),  # 人 and 名 are both people
+        ("110學年是16隊嗎", "110 學年度（國中）：校園英語主播計畫計 16 隊參與。", False, True),  # teams
+        ("110學年是20隊嗎", "110 學年度（國中）：校園英語主播計畫計 16 隊參與。", False, False),
+        ("111學年累計6案嗎", "111 學年度（國中）：英語輔導團發展在地特色暨雙語課程教案累計至少 6 案。", False, True),
         ("is the target 55 schools?", "55 schools join", False, True),
         ("我們13班 上限是25萬嗎", "13 班，最多 250,000 元", False, True),  # 13 班 is a fact, not asked
         ("可以申請120萬嗎", "最高 100 萬元(教師 60 萬元+學生 40 萬元)", True, False),  # above all

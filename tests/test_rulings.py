@@ -355,6 +355,21 @@ def test_a_question_opening_with_when_still_asks_only_yes_or_no(knowledge) -> No
     assert reply["route"] == "unsure" and reply["intent"] == "moe.item.substitute_fee", reply
 
 
+def test_a_case_asked_after_a_yes_or_no_question_is_unruled_too_but_a_row_is_answered(knowledge) -> None:
+    """「那我考全民英檢中級呢」 after the English-test fee asked yes or no: the same question of another
+    case, which no condition settles (not the rule as an answer); 「那111呢」 after a KPI checked
+    yes or no: another school year's row, which answers it."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "inherited")
+    dialog.handle_text(chat, "我是英文老師 考多益的報名費可以補助嗎")
+    case = dialog.handle_text(chat, "那我考全民英檢中級呢")
+    assert (case.route, case.intent) == ("unsure", "moe.item.english_test_fee"), case.text
+    other = ChatRef("test", "inherited-row")
+    assert dialog.handle_text(other, "國中校園英語主播110學年是16隊嗎").body.startswith(IS_ZH)
+    row = dialog.handle_text(other, "那111呢")
+    assert row.route == "answer" and "17 隊" in row.text
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
