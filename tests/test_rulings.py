@@ -222,6 +222,16 @@ RULED = [
     ),
     # the split test's yes and the two-month substitute's no tie; 2 months is below 「3 個月以上」
     ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee", NO_ZH),
+    # written for these conditions' words, apart from the quality sets
+    ("薦派的老師後來沒去 也沒特殊原因 補助會被收回嗎", "moe.pl.credit_program", IS_ZH),
+    ("簽了創用CC授權書 國教署會給報酬嗎", "moe.licence", IS_NOT_ZH),  # 無償授權
+    ("can we pay subs when teachers attend plan workshops", "moe.item.substitute_fee", YES_EN),
+    ("can the plan pay an experts short ride from the station, our school is remote", "moe.item.travel", YES_EN),
+    (
+        "can the student foundation money fund an advanced class for our top english kids",
+        "moe.cap.pl.student_items",
+        NO_EN,
+    ),
 ]
 
 RULE_ALONE = [
@@ -351,7 +361,7 @@ def test_a_computed_figure_that_settles_no_yes_or_no_is_shown_unsure(knowledge) 
 def test_a_question_opening_with_when_still_asks_only_yes_or_no(knowledge) -> None:
     """ "when …, can we …?": the opening clause's 'when' asks nothing, so no yes or no settled is
     an unsure reply, not the rule as an answer."""
-    reply = _ask(knowledge, "when our teachers go to plan workshops can we pay subs")
+    reply = _ask(knowledge, "when our teachers attend plan workshops can we claim their parking")
     assert reply["route"] == "unsure" and reply["intent"] == "moe.item.substitute_fee", reply
 
 
