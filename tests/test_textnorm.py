@@ -8,6 +8,7 @@ from knowledge.textnorm import (
     chinese_numerals_to_digits,
     clean,
     detect_lang,
+    to_traditional,
 )
 
 normalize = Normalizer({"部分領域課程雙語教學": "部領", "鐘點": "鐘點費", "多益": "英檢"})
@@ -133,3 +134,9 @@ def test_satisfies_ranges_and_conflicts() -> None:
 )
 def test_any_whole_word_keeps_english_words_whole(words: list[str], text: str, found: bool) -> None:
     assert (any_whole_word(words, str.lower).search(text) is not None) is found
+
+
+def test_the_clock_character_is_the_clocks_not_the_surname() -> None:
+    """OpenCC lists the surname 鍾 first for 钟: 「几分钟」「钟点费」 are 幾分鐘, 鐘點費 (a 幾分 left
+    over read as a test score)."""
+    assert to_traditional("要录几分钟 钟点费 几个钟头") == "要錄幾分鐘 鐘點費 幾個鐘頭"
