@@ -232,6 +232,10 @@ def _numeral_value(run: str) -> int | None:
     return total + current
 
 
+# Two numerals in a row, each one more than the one before (一兩, 兩三, 三四 … 八九): "one or two"
+_ABOUT = re.compile(r"一[二兩]|[二兩]三|三四|四五|五六|六七|七八|八九")
+
+
 def chinese_numerals_to_digits(text: str) -> str:
     """二十班 -> 20班, 一一〇學年度 -> 110學年度, 模式二 -> 模式2, 1萬5千 -> 1萬5000; leaves 一般 alone."""
     text = _DIGITS_TIMES_UNIT.sub(lambda m: str(int(m.group(1)) * _NUMERAL_UNITS[m.group(2)]), text)
@@ -249,8 +253,8 @@ def chinese_numerals_to_digits(text: str) -> str:
             if not is_number:
                 return run
         value = _numeral_value(run)
-        if value is None:
-            return run
+        if value is None or _ABOUT.fullmatch(run):
+            return run  # 「一兩個」「三四位」 say about how many, not 12 or 34
         # keep 模式一10班 from becoming 模式110班
         pad_before = " " if before[-1:].isdigit() else ""
         pad_after = " " if after[:1].isdigit() else ""

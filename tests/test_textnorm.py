@@ -52,6 +52,19 @@ def test_amounts_said_aloud(said: str, digits: str) -> None:
     assert chinese_numerals_to_digits(said) == digits
 
 
+@pytest.mark.parametrize(
+    ("said", "digits"),
+    [
+        ("一兩個老師", "一兩個老師"),  # about one or two, not 12
+        ("三四位專家", "三四位專家"),
+        ("一一五學年度", "115學年度"),  # an ROC year read digit by digit
+        ("二十三班", "23班"),
+    ],
+)
+def test_about_how_many_is_no_number(said: str, digits: str) -> None:
+    assert chinese_numerals_to_digits(said) == digits
+
+
 @pytest.mark.parametrize("word", ["一般", "統一", "一起", "之一", "一些"])
 def test_lone_numerals_in_words_stay(word: str) -> None:
     assert chinese_numerals_to_digits(word) == word
