@@ -232,7 +232,7 @@ def _numeral_value(run: str) -> int | None:
     return total + current
 
 
-# Two numerals in a row, each one more than the one before (一兩, 兩三, 三四 … 八九): "one or two"
+# Two numerals in a row, the second one more than the first (一兩, 兩三, 三四 … 八九): "two or three"
 _ABOUT = re.compile(r"一[二兩]|[二兩]三|三四|四五|五六|六七|七八|八九")
 
 
@@ -252,9 +252,11 @@ def chinese_numerals_to_digits(text: str) -> str:
             is_number = before.endswith(("模式", "第", "式")) or after.startswith(_COUNTERS) or after_ten_thousand
             if not is_number:
                 return run
+        if _ABOUT.fullmatch(run):  # 「兩三個」「三四位」 say about how many: 2到3, not 23
+            return f"{_NUMERAL_VALUES[run[0]]}到{_NUMERAL_VALUES[run[1]]}"
         value = _numeral_value(run)
-        if value is None or _ABOUT.fullmatch(run):
-            return run  # 「一兩個」「三四位」 say about how many, not 12 or 34
+        if value is None:
+            return run
         # keep 模式一10班 from becoming 模式110班
         pad_before = " " if before[-1:].isdigit() else ""
         pad_after = " " if after[:1].isdigit() else ""

@@ -55,13 +55,14 @@ def test_amounts_said_aloud(said: str, digits: str) -> None:
 @pytest.mark.parametrize(
     ("said", "digits"),
     [
-        ("一兩個老師", "一兩個老師"),  # about one or two, not 12
-        ("三四位專家", "三四位專家"),
+        ("一兩個老師", "1到2個老師"),  # one or two, not 12
+        ("兩三個單元", "2到3個單元"),  # the plan's 2 至 3 個單元, not 23
+        ("三四位專家", "3到4位專家"),
         ("一一五學年度", "115學年度"),  # an ROC year read digit by digit
         ("二十三班", "23班"),
     ],
 )
-def test_about_how_many_is_no_number(said: str, digits: str) -> None:
+def test_about_how_many_is_a_range(said: str, digits: str) -> None:
     assert chinese_numerals_to_digits(said) == digits
 
 
