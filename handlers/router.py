@@ -415,7 +415,7 @@ def _for_the_case_ruled(
     when the answer is unsure (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
     rule's capital case) or not quite sure and its entry rules on no case of it ("move some of the
     student-foundation money into campus life?": the student items, which say nothing of moving).
-    Not when two entries rule on it alike. (Letting a sure answer, or one whose entry rules on
+    Not when two entries as particular rule on it differently. (Letting a sure answer, or one whose entry rules on
     the case, be overruled too was tried: it took direction-blind cases, 「生活化的經常門可以挪去部領嗎」.)
     `asked=False` for a follow-up, whose question may be elliptical (「那…併35%呢」)."""
     if asked and not u.asks_permission:
@@ -427,11 +427,15 @@ def _for_the_case_ruled(
         for s in answer.suggestions
         if s.intent != answer.intent and not (u.negated and u.negated in engine.item_words(s.intent))
     ]
+    # entries tied in particularity that rule alike (「雜支編到經常門的15%」: the misc cap and the
+    # items list, both no) leave no doubt about the answer
     ruled = sorted(((engine.rules_on(u, intent), intent) for intent in closest), reverse=True)
     if not ruled:
         return answer
-    best, runner_up = ruled[0], ruled[1] if len(ruled) > 1 else (0, "")
-    if best[0] < 2 or runner_up[0] == best[0] or (answer.confident and (own or answer.confidence >= 1.0)):
+    best = ruled[0]
+    tied = [intent for groups, intent in ruled[1:] if groups == best[0]]
+    alike = all(engine.ruling(u, intent) == engine.ruling(u, best[1]) for intent in tied)
+    if best[0] < 2 or not alike or (answer.confident and (own or answer.confidence >= 1.0)):
         return answer
     return engine.answer_entry(best[1], lang, slots)
 

@@ -222,6 +222,8 @@ RULED = [
     ),
     # the split test's yes and the two-month substitute's no tie; 2 months is below 「3 個月以上」
     ("代理兩個月的老師考多益聽讀說寫可以補助嗎", "moe.item.english_test_fee", NO_ZH),
+    # an item the mode-1 list names, asked above its own share: that item's no
+    ("模式一 雜支可以編到經常門的15%嗎", "moe.cap.mode1.items", NO_ZH),
     # written for these conditions' words, apart from the quality sets
     ("薦派的老師後來沒去 也沒特殊原因 補助會被收回嗎", "moe.pl.credit_program", IS_ZH),
     ("簽了創用CC授權書 國教署會給報酬嗎", "moe.licence", IS_NOT_ZH),  # 無償授權
