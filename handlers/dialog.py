@@ -74,6 +74,8 @@ R = TypeVar("R", Reply, Reply | None)
 
 # A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
 # a reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
+_SHARE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|成|趴)|百分之\d+")
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:萬|元|塊|k\b)|nt\$\s*\d[\d,]*")
 _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
     re.IGNORECASE,
@@ -380,6 +382,10 @@ class Dialog:
         condition of two or more word groups decides."""
         if not (u.asks_yes_no or u.asks_obligation):
             return None
+        if u.figures.percentages:
+            said = _SHARE.sub(" ", said)  # 「那25%呢」 after 「…挪35%…嗎」: the share asked now replaces it
+        if u.figures.amounts:
+            said = _MONEY.sub(" ", said)
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None

@@ -382,6 +382,15 @@ def test_a_case_asked_after_a_yes_or_no_question_is_unruled_too_but_a_row_is_ans
     assert row.route == "answer" and "17 隊" in row.text
 
 
+def test_a_share_asked_again_replaces_the_one_said_before(knowledge) -> None:
+    """「那25%呢」 after 「…挪35%到生活化嗎」 (no): the 25% is checked, not the 35% said before."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "share-again")
+    assert dialog.handle_text(chat, "部領教師費可以挪35%到生活化嗎").body.startswith(NO_ZH)
+    again = dialog.handle_text(chat, "那25%呢")
+    assert again.intent == "moe.cap.pl.transfer" and again.body.startswith(YES_ZH), again.body
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
