@@ -280,10 +280,14 @@ _LATER = re.compile(
 _EARLIER = re.compile(r"(?:早|提早|提前|少|縮短)\s*(\d+)\s*個?\s*月|(\d+)\s*months? (?:earlier|sooner|shorter)")
 
 
+_A_MONTH = re.compile(r"\ba month\b")
+
+
 def _month_shift(u: Understanding) -> int:
     """By how many months a message moves a date (「晚一個月」 +1, "2 months earlier" −2; 0 if none)."""
+    text = _A_MONTH.sub("1 month", u.normalised)  # "ends a month later"
     for pattern, sign in ((_LATER, 1), (_EARLIER, -1)):
-        match = pattern.search(u.normalised)
+        match = pattern.search(text)
         if match:
             return sign * int(next(g for g in match.groups() if g))
     return 0
@@ -1016,7 +1020,7 @@ def _near(mention: DateMention, end: Any, after: bool) -> dict[str, Any]:
 
 _FILED = (
     r"送|報|交|繳|提交|發文|函送|寄|準時|來得及|趕得上|趕上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend(?:s|ing)?\b|\bsent\b|\bdeliver|\bhand(?:s|ed)? (?:it )?in\b|"
-    r"in time|on time|\blate\b"
+    r"in time|on time|\blate\b|\bok\b|\bokay\b|\bfine\b|可以嗎|來得及嗎|ok嗎"  # "is Oct 15 ok then?" after a deadline
 )
 _PERIOD_END = r"執行期間|核定期間|期間|結束|到期|屆滿|延|\bends?\b|extend|period"
 

@@ -865,6 +865,20 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("our period ends July 31 2027, when is the close-out due?", None, date=date(2027, 9, 30)),
+            Step("what if it ends a month later?", None, date=date(2027, 10, 31)),  # "a month": 1
+        ),
+        id="en-close-out-end-a-month-later",
+    ),
+    pytest.param(
+        (
+            Step("our period ends July 31 2027, when is the close-out due?", None, date=date(2027, 9, 30)),
+            Step("is Oct 15 2027 ok then?", None, ("Late",), date=date(2027, 9, 30)),  # a filing day checked
+        ),
+        id="en-close-out-filing-day-asked-ok",
+    ),
+    pytest.param(
+        (
             Step("計畫執行到2027/12/31 核結期限", None, date=date(2028, 2, 29)),
             Step("縣府2月20日送算準時嗎", None, ("來得及",), date=date(2028, 2, 29)),  # filed 2028-02-20
         ),
