@@ -563,6 +563,9 @@ def _follow_up(
     )
     if premium is not None:
         return Decision(COMPUTE, query=premium)
+    moved = _transfer_of_the_ceiling(u, topic, engine, rules)
+    if moved is not None:
+        return Decision(COMPUTE, query=moved, context=dict(moved.facts))
     counts = u.figures.counts
     ceiling_facts = fresh is not None and fresh.kind == CEILING and fresh.facts.keys() & {"classes", "domains"}
     if fresh is not None and fresh.kind == CEILING and not ceiling_facts and (counts.people or counts.semesters):
@@ -595,6 +598,19 @@ def _follow_up(
     if topic.query is not None and fresh is None and u.asks_amount and _says_nothing_new(u, engine):
         return Decision(COMPUTE, query=topic.query)  # 「那最多只能編多少」 after a check: its cap
     return None
+
+
+def _transfer_of_the_ceiling(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules) -> Query | None:
+    """「那是多少錢」 "how much is that?" after the transfer rule was answered, with a mode-2 ceiling
+    computed before it: the teacher funding that may move, for that school."""
+    if topic.query is not None or not topic.entry or not u.asks_amount or not _says_nothing_new(u, engine):
+        return None
+    if topic.entry != engine.entry_quoting(rules.transfer.quotes):
+        return None
+    ceiling = _last_ceiling(topic)
+    if ceiling is None or ceiling.facts.get("mode") != 2 or "plus" in ceiling.inputs:
+        return None
+    return Query(CEILING, facts=dict(ceiling.facts), inputs={"focus": "transfer"})
 
 
 _PARTIAL_DOMAIN_FOCUS = ("partial_domains", "pd_teacher", "pd_student")

@@ -1868,3 +1868,25 @@ def test_what_the_teachers_keep_after_the_transfer(dialog: Dialog, first: str, t
     reply = dialog.handle_text(chat, then)
     assert reply.route == "calculation" and left in first_line(reply), reply.text
     assert reply.intent in ("moe.cap.pl.transfer", "moe.cap.mode2.bilingual")
+
+
+@pytest.mark.parametrize(
+    ("turns", "figure"),
+    [
+        (
+            ("mode 2 with 9 classes and 2 domains, max?", "can we move 30% of teacher support to campus life?"),
+            "180,000",
+        ),
+        (("模式二 9班 2個領域 最多多少", "部領教師費可以挪30%到生活化嗎"), "180,000"),
+    ],
+)
+def test_how_much_after_the_transfer_rule_is_the_schools_transfer(
+    dialog: Dialog, turns: tuple[str, ...], figure: str
+) -> None:
+    """ "how much is that?" after the transfer rule was answered, a mode-2 ceiling computed before it:
+    the teacher funding that may move for that school (60萬 × 30%), not the rule again."""
+    chat = ChatRef("test", f"transfer-how-much-{turns[0][:6]}")
+    for text in turns:
+        dialog.handle_text(chat, text)
+    reply = dialog.handle_text(chat, "how much is that?" if turns[0].isascii() else "那是多少錢")
+    assert reply.route == "calculation" and figure in first_line(reply), reply.text
