@@ -29,7 +29,7 @@ BLIND2_MIN_ACCURACY = 0.90
 
 # Confident-but-wrong: at most 1% of turns (issue 10) on the dialogues and on every set of single
 # questions (here and in tests/test_engine.py). blind4 below is harder and kept as a ratchet at
-# its measured level (6.4% of single questions, 0% of dialogue turns at stop 19; 5.6% of single
+# its measured level (6.4% of single questions, 0% of dialogue turns at stop 19; 4.8% of single
 # questions at stop 23; see
 # docs/evidence.md): lower those as the rate falls, never raise them.
 MAX_CONFIDENT_WRONG = 0.01
@@ -39,18 +39,18 @@ BLIND2_MAX_CONFIDENT_WRONG = MAX_CONFIDENT_WRONG
 # tests/data/blind4.yaml: written to be hard (a third asks what the plans leave out)
 BLIND4 = conversations.DATA / "blind4.yaml"
 BLIND4_MIN_ACCURACY = 0.86
-BLIND4_MAX_CONFIDENT_WRONG = 0.06
+BLIND4_MAX_CONFIDENT_WRONG = 0.055
 BLIND4_DIALOGUES_MIN_ACCURACY = 0.95
 BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 
 # tests/data/blind5.yaml … blind15.yaml: dialogues written last, hard follow-ups, school facts and
-# corrections; ratchets a turn or so below the levels measured in stop 23 after yes-or-no questions
-# that neither an entry nor a computed figure settles became unsure replies (blind5 80.9% / 7.4%,
-# blind6 91.8% / 3.2%, blind7 84.6% / 4.6%, blind8 85.8% / 6.6%, blind9 85.5% / 3.6%, blind10 79.6% /
-# 9.2%, blind11 89.9% / 4.8%, blind12 75.7% / 10.4%, blind13 86.0% / 7.0%, blind14 77.4% / 9.0%),
-# far from the 1% target: see docs/evidence.md. blind6's and blind9's accuracy floors went down a
-# point with that change (turns that asked yes or no and expected the entry or figure alone, which
-# the rule alone had met).
+# corrections; ratchets a turn or so below the levels measured at the end of stop 23, after yes-or-
+# no questions that neither an entry nor a computed figure settles became unsure replies (blind5
+# 80.9% / 7.4%, blind6 91.8% / 3.2%, blind7 84.6% / 4.6%, blind8 85.8% / 6.6%, blind9 86.0% / 3.1%,
+# blind10 80.6% / 8.2%, blind11 89.9% / 4.8%, blind12 76.2% / 9.9%, blind13 86.5% / 6.5%, blind14
+# 77.8% / 8.5%, blind15 82.7% / 9.1%), far from the 1% target: see docs/evidence.md. blind6's and
+# blind9's accuracy floors went down a point with that change (turns that asked yes or no and
+# expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
 BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.80, 0.08
 BLIND6 = conversations.DATA / "blind6.yaml"
@@ -60,26 +60,26 @@ BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.83, 0.05
 BLIND8 = conversations.DATA / "blind8.yaml"
 BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.85, 0.07
 BLIND9 = conversations.DATA / "blind9.yaml"
-BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.85, 0.04
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.85, 0.035
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
-BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.79, 0.10
+BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.79, 0.09
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
 BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.89, 0.055
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.11
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.75, 0.105
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
-BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.08
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.075
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.10
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.09
 # blind15 (stop 23): first measured at 78.6% / 10.5% (after the unsure replies to yes-or-no
 # questions nothing settles; 77.7% / 15.0% before them)
 BLIND15 = conversations.DATA / "blind15.yaml"
-BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.78, 0.11
+BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.81, 0.10
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
