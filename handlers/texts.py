@@ -87,8 +87,8 @@ TEXTS: dict[str, dict[str, Any]] = {
         "against your case, or ask your local education bureau:",
     },
     "unruled_figure": {
-        "zh": "這題的「是或否」我無法從您的問題直接判斷；依計畫規定算出的是：",
-        "en": "I can't tell yes or no from your question alone; by the plan's rule, the figure is:",
+        "zh": "依計畫規定算出的結果如下；是否符合您的情況，我無法只從問題判斷，請對照規定：",
+        "en": "By the plan's rule, the figure is as follows; whether your case fits, I can't tell from the question alone:",
     },
     "no_details": {
         "zh": "目前沒有可以展開的計算。請先問一個金額，例如「模式二 8班 2領域 最多多少？」",
