@@ -72,14 +72,15 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R", Reply, Reply | None)
 
-# A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
-# a reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
-_SHARE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|成|趴)|百分之\d+")
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:萬|元|塊|k\b)|nt\$\s*\d[\d,]*")
+# A reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
 _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
     re.IGNORECASE,
 )
+# A share or an amount of money as a message writes it (normalised): what a case asked again replaces
+_SHARE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|成|趴)|百分之\d+")
+_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:萬|元|塊|k\b)|nt\$\s*\d[\d,]*")
+# A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
 _ASKS_INSTEAD = re.compile(r"我是問|我問的是|我要問|我想問|i was asking|i'm asking|i am asking|asking about")
 
 BUTTON_DATA_LIMIT = replies.BUTTON_DATA_LIMIT

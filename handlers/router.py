@@ -415,8 +415,9 @@ def _for_the_case_ruled(
     when the answer is unsure (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
     rule's capital case) or not quite sure and its entry rules on no case of it ("move some of the
     student-foundation money into campus life?": the student items, which say nothing of moving).
-    Not when two entries as particular rule on it differently. (Letting a sure answer, or one whose entry rules on
-    the case, be overruled too was tried: it took direction-blind cases, 「生活化的經常門可以挪去部領嗎」.)
+    Not when two entries as particular rule on it differently. (Letting a sure answer, or one whose
+    entry rules on the case, be overruled too was tried: it took direction-blind cases,
+    「生活化的經常門可以挪去部領嗎」.)
     `asked=False` for a follow-up, whose question may be elliptical (「那…併35%呢」)."""
     if asked and not u.asks_permission:
         return answer

@@ -10,6 +10,7 @@ bureau: the engine never produces a number or date that is not in an entry.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -157,16 +158,8 @@ class Engine:
             )
         if best is None or best.confidence < CONFIDENT:
             return self._unsure(best, suggestions, lang)
-        detail = missing_detail(u.normalised, (best.entry.answer.zh, best.entry.answer.en))
-        if detail is not None:
-            return Answer(
-                intent=None,
-                confidence=min(best.confidence, 0.2),
-                text=_NO_DETAIL[lang].format(fallback=self.kb.fallback.get(lang), title=best.entry.title.get(lang)),
-                suggestions=suggestions,
-                lang=lang,
-                covered=False,
-            )
+        if missing_detail(u.normalised, (best.entry.answer.zh, best.entry.answer.en)) is not None:
+            return self._no_detail(best.entry, lang, min(best.confidence, 0.2), suggestions)
         return Answer(
             intent=best.entry.id,
             confidence=best.confidence,
@@ -260,10 +253,12 @@ class Engine:
             return None
         if missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is None:
             return None
-        lang = answer.lang
+        return self._no_detail(entry, answer.lang, 0.2, [Suggestion(entry.id, entry.title.get(answer.lang))])
+
+    def _no_detail(self, entry: Entry, lang: str, confidence: float, suggestions: list[Suggestion]) -> Answer:
+        """ "The plans do not say", naming the related rule the question came closest to."""
         text = _NO_DETAIL[lang].format(fallback=self.kb.fallback.get(lang), title=entry.title.get(lang))
-        suggestion = Suggestion(entry.id, entry.title.get(lang))
-        return Answer(intent=None, confidence=0.2, text=text, suggestions=[suggestion], lang=lang, covered=False)
+        return Answer(intent=None, confidence=confidence, text=text, suggestions=suggestions, lang=lang, covered=False)
 
     def amounts_not_given(self, u: Understanding, topic_entry: str | None, lang: str) -> Answer | None:
         """The honest "this plan states no money" for a question asking an amount of money of a plan
@@ -335,7 +330,7 @@ class Engine:
         (「國中小加起來幾人次」) the rows' counts added up, when they add up (details.row_total)."""
         named = slots.as_dict()
         selected = [d for d in entry.details if (found := satisfies(named, d.when))[0] and not found[1]]
-        if total and not selected and _one_row_a_year(list(entry.details)):
+        if total and not selected and _one_row_a_year(entry.details):
             selected = list(entry.details)  # 「三年總共幾班次」: a row a school year, all added up
         rows = [detail.text.get(lang) for detail in selected]
         some = len(selected) < len(entry.details) or _one_row_a_year(selected)
@@ -398,7 +393,7 @@ _MONEY_ASKED = re.compile(
 )
 
 
-def _one_row_a_year(details: list[Detail]) -> bool:
+def _one_row_a_year(details: Sequence[Detail]) -> bool:
     """Whether the rows differ by school year alone, one row to a year."""
     years = [detail.when.get("year") for detail in details]
     others = {tuple(sorted((k, str(v)) for k, v in detail.when.items() if k != "year")) for detail in details}
