@@ -51,6 +51,7 @@ from knowledge.compute import (
 from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
+from knowledge.quantities import without_figures
 from knowledge.queries import (
     CEILING,
     CLOSEOUT,
@@ -77,9 +78,6 @@ _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
     re.IGNORECASE,
 )
-# A share or an amount of money as a message writes it (normalised): what a case asked again replaces
-_SHARE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|成|趴)|百分之\d+")
-_MONEY = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:萬|元|塊|k\b)|nt\$\s*\d[\d,]*")
 # A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
 _ASKS_INSTEAD = re.compile(r"我是問|我問的是|我要問|我想問|i was asking|i'm asking|i am asking|asking about")
 
@@ -383,10 +381,8 @@ class Dialog:
         condition of two or more word groups decides."""
         if not (u.asks_yes_no or u.asks_obligation):
             return None
-        if u.figures.percentages:
-            said = _SHARE.sub(" ", said)  # 「那25%呢」 after 「…挪35%…嗎」: the share asked now replaces it
-        if u.figures.amounts:
-            said = _MONEY.sub(" ", said)
+        # 「那25%呢」 after 「…挪35%…嗎」: the share (or amount) asked now replaces the one said before
+        said = without_figures(said, shares=bool(u.figures.percentages), money=bool(u.figures.amounts))
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None

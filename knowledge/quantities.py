@@ -386,6 +386,16 @@ def percentages_at(text: str) -> list[tuple[int, Decimal]]:
     return found
 
 
+def without_figures(text: str, shares: bool = False, money: bool = False) -> str:
+    """`text` with the percentages (`shares`) and/or amounts of money (`money`) it writes blanked
+    out, as read here: what a figure asked again replaces in an earlier message."""
+    if shares:
+        text = _PERCENT.sub(" ", text)
+    if money:
+        text = _MONEY.sub(" ", text)
+    return text
+
+
 def read_figures(plain: str) -> Figures:
     """The figures of a message in plain form (see the module docstring)."""
     dates, rest = _read_dates(plain)

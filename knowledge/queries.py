@@ -1122,6 +1122,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         inputs["lecturers"] = inputs.pop("people")  # 「如果請2位呢」 after a lecture fee: two lecturers
     if switch is None and not (inputs.keys() - {"asks"}) and not lecturer:
         return None
+    of_the_lecturer = _names_the_lecturer(u, inputs, switch)  # 「請講師住2晚呢」: one person, not the audience
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
     if switch == "equipment":
         text = u.normalised  # 「筆電呢」: the device named now, not the one before
@@ -1135,8 +1136,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         shared = previous.item in _EVENT_COSTS and switch in _EVENT_COSTS
         keep = ("people", "days", "nights", "full_day", "half_day") if shared else ("full_day", "half_day")
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
-        if _names_the_lecturer(u, inputs, switch):
-            merged["people"] = 1  # 「請講師住2晚呢」: the lecturer, not the audience
+        if of_the_lecturer:
+            merged["people"] = 1
         if switch in _NEEDS and not any(merged.get(k) is not None for k in _NEEDS[switch]):
             return None  # 「交通費呢」 after lodging: nothing to compute travel from, its rule answers
     if "amounts" in inputs:
@@ -1150,7 +1151,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # 「一整天呢」「改成線上」: a new session, with its own hours
         dropped = ("hours", "half_day", "full_day", "online", "meals")  # 「一天呢」: a day's meals, not the one before
         merged = {k: v for k, v in merged.items() if k not in dropped} | inputs
-    if _names_the_lecturer(u, inputs, switch):
+    if of_the_lecturer:
         merged["people"] = 1
     kind = ITEM if switch and switch != "equipment" else previous.kind
     if previous.item == "equipment" and switch is None and "amounts" in inputs:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from knowledge.funding_rules import FundingRules
@@ -176,7 +176,7 @@ class Understanding:
         (「可以說明計畫緣起嗎」 "can you explain …?")."""
         return (self.asks_yes_no or self.asks_obligation) and not self.asks_other_than_yes_no
 
-    @property
+    @cached_property
     def asks_other_than_yes_no(self) -> bool:
         """Whether the message asks how much, which, when, either-or, or for an explanation."""
         text = self.normalised
