@@ -373,7 +373,7 @@ class Dialog:
         if verdict is not None and u is not None and reply.card is not None:
             word = replies.ruling_word(verdict, lang, replies.asked_kind(u))
             reply.card = replace(reply.card, title=f"{word}{reply.card.title}")
-        return reply, Topic(query=query, at=now, lang=lang)
+        return reply, Topic(query=query, at=now, lang=lang, cites=intent)
 
     def _ruling_with_what_was_said(self, u: Understanding, said: str, entry: str | None) -> bool | None:
         """The yes or no to a question whose case the chat's last message told (「偏遠學校，已經拿過設施

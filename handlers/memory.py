@@ -56,6 +56,9 @@ class Topic:
     # what the message that led here said, normalised: a situation told before a yes-or-no question
     # (「偏遠學校，已經拿過設施設備計畫的補助…上限多少」 then 「那可以買投影機嗎」)
     said: str = ""
+    # the entry a computed answer cited (its intent): what 「學校是直接報國教署嗎」 after a close-out
+    # date asks about
+    cites: str | None = None
 
     def then(self, topic: Topic) -> Topic:
         """`topic` as the next one, keeping this one among the earlier ones (the last three)."""
@@ -132,6 +135,7 @@ def _topic(data: Any, depth: int = 0) -> Topic | None:
         lang=lang,
         yes_no=data.get("yes_no") is True,
         said=said[:SAID_LIMIT] if isinstance(said := data.get("said"), str) else "",
+        cites=cites if isinstance(cites := data.get("cites"), str) else None,
     )
 
 

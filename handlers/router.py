@@ -283,10 +283,13 @@ def decide(
         # close to nothing the plans cover (「審查結果什麼時候公布」 is close to the application rules),
         # or is unsure and names a case the last entry rules on (「代理老師3個月可以嗎」 after 英檢報名費)
         alone = engine.answer_to(u, u.slots, lang=lang)
-        last_rules = engine.rules_on(u, topic.entry)
-        # …but a case the last entry rules on and the sure one does not is the last entry's
-        # (「可以兩種都申請嗎」 after the modes: not the divisions applying apart)
-        own = alone.covered and ((alone.confident and engine.rules_on(u, alone.intent) >= last_rules) or not last_rules)
+        last_entry = _entry_of_topic(topic, engine, rules)
+        last_rules = engine.rules_on(u, last_entry)
+        # …but a case the last entry rules on as particularly as the sure one, or more, is the last
+        # entry's (「可以兩種都申請嗎」 after the modes: not the divisions applying apart; 「學校是直接報
+        # 國教署嗎」 after the close-out date: not the application procedure)
+        ruled_alone = alone.intent == last_entry or engine.rules_on(u, alone.intent) > last_rules
+        own = alone.covered and ((alone.confident and ruled_alone) or not last_rules)
     elif own and short and topic is not None and engine.rules_on(u, _entry_of_topic(topic, engine, rules)) >= 2:
         own = None  # 「膳費也要算進去一起乘嗎」 after the premium: a case that rule decides, a cost named in it
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
@@ -351,6 +354,7 @@ def decide(
     answer = _answer_after_facts(u, slots, engine, lang) or engine.answer_to(u, slots, lang=lang)
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
+    answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
     told = _detail_for_the_school(answer, slots, school, engine, lang)
     if told is not None:
         detailed, used = told
@@ -441,6 +445,22 @@ def _for_the_case_ruled(
     return engine.answer_entry(best[1], lang, slots)
 
 
+def _for_the_topics_case(
+    answer: Answer, u: Understanding, topic: Topic | None, slots: Slots, engine: Engine, rules: FundingRules, lang: str
+) -> Answer:
+    """A yes-or-no question on a case the last topic's entry rules on in two or more word groups,
+    and at least as particularly as the answer's entry, is that entry's, unless the message names
+    the answer's entry by keyword (「所以是學校自己直接送國教署嗎」 after the close-out date: the
+    close-out rule, not the application procedure, which rules on it alike)."""
+    last = _entry_of_topic(topic, engine, rules) if topic is not None else None
+    if last is None or answer.intent == last or not u.asks_yes_no or engine.names_topic(u, answer.intent):
+        return answer
+    groups = engine.rules_on(u, last)
+    if groups < 2 or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:
+        return answer
+    return engine.answer_entry(last, lang, slots)
+
+
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:
     """The budget item an entry is about (its title and keywords name one of the rules' items)."""
     return rules.match_item(engine.item_words(entry_id)) if entry_id else None
@@ -448,7 +468,9 @@ def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str |
 
 def _entry_of_topic(topic: Topic, engine: Engine, rules: FundingRules) -> str | None:
     """The entry a topic is about: its own, or that of the item it computed."""
-    return topic.entry or (_entry_of_item(topic.query, engine, rules) if topic.query is not None else None)
+    return (
+        topic.entry or (_entry_of_item(topic.query, engine, rules) if topic.query is not None else None) or topic.cites
+    )
 
 
 def _entry_of_item(query: Query, engine: Engine, rules: FundingRules) -> str | None:
@@ -580,7 +602,7 @@ def _follow_up(
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
             if revised is not None and (same_kind or u.correction or u.returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
-            item_entry = _entry_of_item(earlier.query, engine, rules) if revised is None and elliptical else None
+            item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None
             if item_entry is not None and u.asks_yes_no:
                 # 「行政人員也可以補嗎」 after the language-study fee was computed: a case of that fee's rule
                 decision = _entry_follow_up(u, replace(earlier, query=None, entry=item_entry), engine, rules, lang)
@@ -879,7 +901,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     named_own = own.confident and _names(u, own.intent, engine, rules)
     # an entry about another case than the one now asked (「那模式二的學校呢」 after the mode-1 capital rule) rules on nothing of it
     about_it = entry is None or satisfies(new, entry.when)[1] == 0
-    if entry is not None and about_it and (u.follow_up or u.correction or not own.confident):
+    # …or a case it rules on in particular (「學校是直接報國教署嗎」 after the close-out date)
+    particular = entry is not None and engine.rules_on(u, entry.id) >= 2
+    if entry is not None and about_it and (u.follow_up or u.correction or not own.confident or particular):
         # 「代理老師也可以嗎」 "what about a substitute?" after the English-test fee (or 「代理老師3個月可以嗎」,
         # unsure read alone): a case that entry rules on, not the substitute-pay entry the words
         # resemble (unless a cost is named: 「那代課費呢」 is its own item); but the closest entry

@@ -39,7 +39,7 @@ from handlers.memory import (
 )
 from handlers.replies import CALCULATION
 from handlers.texts import t
-from knowledge.queries import CEILING, ITEM, Query
+from knowledge.queries import CEILING, CLOSEOUT, ITEM, Query
 from reminders.database import MIGRATIONS, Database, StoreError
 
 T0 = 1_800_000_000.0  # a fixed "now" (2027-01-15) for every clock here
@@ -88,6 +88,7 @@ def rich_state() -> ChatState:
         },
     )
     meals = Query(ITEM, item="meals", inputs={"people": 30, "amounts": [120, 80], "text": "30人 午餐"})
+    closeout = Topic(query=Query(CLOSEOUT, inputs={"period_end": "2027-07-31"}), at=T0 - 200, cites="moe.closeout")
     entry = Topic(
         entry="moe.closeout",
         slots={"year": 115, "level": "國小"},
@@ -99,7 +100,7 @@ def rich_state() -> ChatState:
     )
     asking = Topic(query=Query(CEILING, facts={"mode": 2, "classes": 9}), asked="domains", at=T0, lang="zh")
     topic = Topic(query=ceiling, at=T0 - 400.5, lang="en")
-    for nxt in (entry, Topic(query=meals, at=T0 - 90, lang="zh"), Topic(query=combined, at=T0 - 60), asking):
+    for nxt in (closeout, entry, Topic(query=meals, at=T0 - 90, lang="zh"), Topic(query=combined, at=T0 - 60), asking):
         topic = topic.then(nxt)  # the oldest (the ceiling) falls out of the last three
     return ChatState(lang="en", school={"mode": 2, "classes": 13, "domains": 2, "level": "國中"}, topic=topic)
 
@@ -154,6 +155,7 @@ def _topics(earlier: st.SearchStrategy[tuple[Topic, ...]]) -> st.SearchStrategy[
         earlier=earlier,
         yes_no=st.booleans(),
         said=st.text(max_size=30),
+        cites=st.none() | st.text(min_size=1, max_size=12),
     )
 
 

@@ -697,3 +697,21 @@ def test_counts_and_the_other_plans_money_are_answered_after_a_keelung_topic(kno
     assert counted.intent == "kl.ap.22" and "2 校" in counted.text, counted.text
     funded = dialog.handle_text(chat, "模式一20班補助多少錢")
     assert funded.route == "calculation" and "250,000" in funded.text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "ruled"),
+    [
+        ("核定期間到116年6月30日 核結最晚哪天", "所以是學校自己直接送國教署嗎", IS_NOT_ZH),
+        ("our period ends 31 July 2027, when is the close-out due?", "do we send it straight to the ministry?", "No. "),
+    ],
+)
+def test_a_case_the_computed_rule_rules_on_stays_with_its_entry(knowledge, first, then, ruled) -> None:
+    """After a close-out date was computed, a short question on a case the close-out rule rules on
+    (the school sending its report straight to the K-12 Administration) is that rule's, not the
+    application procedure's, which rules on it as particularly (Topic.cites)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"cites-{then}")
+    assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.closeout"
+    again = dialog.handle_text(chat, then).to_json()
+    assert again["intent"] == "moe.closeout" and again["answer"].startswith(ruled), again
