@@ -300,6 +300,24 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return match.group(1) if match else None
 
 
+# Parts of an event each with its own length (「上午3小時 下午3小時」, "2 hours in the morning and 3 in
+# the afternoon" is not read: the count must follow the part)
+_PART_OF_THE_DAY = re.compile(
+    r"(?:上午|下午|早上|晚上|第[一二三123]天|morning|afternoon|evening|day [123])\s*(?:的|各|講|上)?\s*"
+)
+
+
+def _per_part_of_the_day(pattern: re.Pattern[str], text: str) -> list[Decimal]:
+    """The counts written right after two or more parts of an event (「上午3小時 下午3小時」: 3 and 3),
+    to be added up; [] when fewer than two parts have one."""
+    found = [
+        Decimal(match.group(1))
+        for part in _PART_OF_THE_DAY.finditer(text)
+        if (match := pattern.match(text, part.end())) is not None
+    ]
+    return found if len(found) > 1 else []
+
+
 def _read_counts(text: str) -> Counts:
     values: dict[str, int | Decimal | None] = {}
     for name, pattern in _COUNT_PATTERNS.items():
@@ -309,6 +327,8 @@ def _read_counts(text: str) -> Counts:
             continue
         written = _first(pattern, text)
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
+        if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
+            values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))
     named_meals = len(set(_MEAL_NAMES.findall(text)))
     if values["meals"] is None and named_meals:
         values["meals"] = named_meals

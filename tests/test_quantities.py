@@ -41,3 +41,18 @@ def test_a_part_called_that_piece_is_not_a_dollar(text: str, amounts: tuple[int,
 def test_hours_written_with_a_hyphen_are_counted(text: str, hours: Decimal) -> None:
     """ "a 2-hour talk": the hours are read before normalising, where the hyphen is still there."""
     assert Decimal(str(read_figures(text).counts.hours)) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "hours", "periods"),
+    [
+        ("外聘講師 上午3小時 下午3小時", Decimal(6), None),
+        ("第一天講2節 第二天講3節", None, 5),
+        ("morning 2 hours, afternoon 1.5 hours", Decimal("3.5"), None),
+        ("上午3小時的研習", Decimal(3), None),  # one part: its own count
+        ("講3小時 下午還有2場", Decimal(3), None),  # the afternoon's count is of sessions
+    ],
+)
+def test_lengths_of_parts_of_a_day_are_added(text: str, hours: Decimal | None, periods: int | None) -> None:
+    counts = read_figures(text).counts
+    assert (counts.hours, counts.periods) == (hours, periods)
