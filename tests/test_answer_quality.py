@@ -80,6 +80,12 @@ BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.09
 # questions nothing settles; 77.7% / 15.0% before them)
 BLIND15 = conversations.DATA / "blind15.yaml"
 BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.81, 0.10
+# blind16 and blind17 (stop 24): first measured at 74.1% / 12.7% and 61.1% / 17.7% before any
+# change made against them (blind17 is computations from the user's own figures and near misses)
+BLIND16 = conversations.DATA / "blind16.yaml"
+BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.74, 0.13
+BLIND17 = conversations.DATA / "blind17.yaml"
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.61, 0.18
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -253,6 +259,8 @@ LATE_SETS = {
     "blind13": (BLIND13, BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG),
     "blind14": (BLIND14, BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG),
     "blind15": (BLIND15, BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG),
+    "blind16": (BLIND16, BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG),
+    "blind17": (BLIND17, BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG),
 }
 
 
