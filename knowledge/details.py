@@ -132,6 +132,16 @@ DETAILS = (
         re.compile(r"所得稅|扣繳|income tax|withholding"),
     ),
     Detail(
+        # 「一趟車資上限多少」 "is there a per-student cap?" of an item the plan reimburses at actual
+        # cost (覈實報支) or by another table it only names: no figure in the answer at all
+        "amount",
+        re.compile(
+            r"上限(?:是)?(?:多少|幾)|最多(?:可以|能)?(?:報|編|補|給|付|支)?(?:多少|幾)|最高(?:可以|能)?(?:報|編|補|給)?(?:多少|幾)|"
+            r"多少錢|幾元|多少元|\b(?:cap|limit|maximum|max)\b|how much (?:can|may|is|per|do|does|for)"
+        ),
+        re.compile(r"\d|百分之"),  # any figure: a count (「4 節」) answers 「最多幾節」 too
+    ),
+    Detail(
         # 「格式」「要寫幾頁」 of a document the plans only name
         "format",
         re.compile(r"格式|幾頁|多少頁|字數|範本|template|format|how many pages|page limit"),

@@ -37,6 +37,9 @@ MISSING = [
     # a lecturer the fee table does not list
     "請外國教授來線上演講 一節可以給多少",
     "What can we pay an overseas speaker per session?",
+    # an amount of an item reimbursed at actual cost (覈實報支): the answer gives no figure at all
+    "專家來學校的計程車資上限是多少",
+    "學生獎品每人最多多少錢",
 ]
 
 GIVEN = [
@@ -44,6 +47,8 @@ GIVEN = [
     ("How many schools join Keelung's online foreign-teacher lessons in school year 111?", "kl.ap.30"),
     ("平板的單價上限多少", "moe.item.equipment"),
     ("每人每週減課最多幾節", "moe.teaching_load"),
+    ("雜支最多可以編多少", "moe.item.misc"),  # a share is an amount's cap (10%)
+    ("外聘講師鐘點費上限是多少", "moe.item.lecture_external"),
 ]
 
 
