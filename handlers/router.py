@@ -245,7 +245,8 @@ def decide(
         if given is not None:
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
 
-    both = _both_items(u, topic)
+    # 「兩個加起來」 after two items; 「兩個加起來 補充保費要編多少」 after two fees: the premium on both
+    both = _both_items(u, topic) or (_premium_of_all(topic, u, rules) if topic is not None else None)
     if both is not None:
         return Decision(COMPUTE, query=both)
 

@@ -194,7 +194,11 @@ def lecturer_in(normalised: str) -> str | None:
     found = [
         (match.start(), kind)
         for kind, pattern in (
-            ("internal", r"內聘|校內|本校老師|自己學校的?老師|我們學校的?老師|自己的老師|internal|in-house|our own"),
+            (
+                "internal",
+                r"內聘|校內|本校的?(?:老師|教師|主任|校長|同仁)|(?:自己|我們)學校的?(?:老師|教師|主任|校長|同仁)|自己的老師|"
+                r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
+            ),
             ("external", r"外聘|校外|external|outside|university"),
         )
         for match in re.finditer(pattern, normalised)

@@ -1735,6 +1735,14 @@ def test_teachers_who_each_speak_are_the_lecturers(dialog: Dialog) -> None:
             "106",
             "NT$4,000 + NT$1,000",
         ),
+        # a long message naming the premium and both fees is no elliptical follow-up, and a head of
+        # department of the school's own is an internal lecturer
+        (
+            ("外聘教授來講3節 鐘點費多少", "那本校的主任也講2節呢"),
+            "兩個加起來的話 補充保費總共要編多少",
+            "169",
+            "6,000 元 + 2,000 元",
+        ),
     ],
 )
 def test_the_premium_on_fees_computed_one_after_another(
