@@ -771,6 +771,8 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         periods = int(i["periods"]) if i.get("periods") else int(Decimal(i["hours"])) if i.get("hours") else 1
         if not i.get("per_occasion"):
             periods *= int(i.get("occasions") or 1)  # 「講2節 3場總共呢」: 6 periods
+        if i.get("per_day"):
+            periods *= int(i.get("days") or 1)  # 「三天 每天講2節」: 6 periods
         fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))
         rate = fee.amount // (periods * int(i.get("lecturers") or 1))
         return [_compared(fee, planned, rate)]

@@ -142,6 +142,12 @@ def _both_lecturers(u: Understanding) -> int | None:
     return 2 if has(u, r"\bboth\b|(?:2|兩)(?:位|個)都") and has(u, _LECTURE_WORDS) else None
 
 
+_PER_DAY_LENGTH = (
+    r"(?:每天|每日|一天)(?:各)?(?:講|上|授課|排)?\s*\d+\s*(?:節|小時)|"
+    r"\d+\s*(?:periods?|hours?|lessons?) (?:a|per|each) day|(?:each|every|per) day,? \d+ (?:periods?|hours?)"
+)
+
+
 def _item_inputs(u: Understanding) -> dict[str, Any]:
     """Everything an item calculator may need, as plain values."""
     c = u.figures.counts
@@ -169,6 +175,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         # 「單程1500 來回」 is two fares; 「來回3000」 "3,000 round trip" is one sum
         "round_trip": True if has(u, _ROUND_TRIP) and not has(u, _ROUND_TRIP_SUM) else None,
         "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
+        # 「三天 每天講2節」 "2 periods a day for 3 days": the periods are each day's
+        "per_day": True if has(u, _PER_DAY_LENGTH) else None,
         # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
         "per_occasion": (
             False

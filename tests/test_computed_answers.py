@@ -850,6 +850,18 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("兩天的營隊 外聘講師每天講3節 鐘點費多少", 12_000),  # 2 days × 3 periods × 2,000
+            Step("講師住兩晚 住宿費最多多少", 6_000),
+            Step("鐘點費加住宿 兩項加起來最多多少", 18_000),
+        ),
+        id="zh-periods-a-day-over-several-days",
+    ),
+    pytest.param(
+        (Step("morning 3 hours and afternoon 2 hours, external speaker, max fee?", 10_000),),  # 5 × 2,000
+        id="en-hours-of-a-morning-and-an-afternoon-added",
+    ),
+    pytest.param(
+        (
             Step("核定執行期間到116年5月31日 核結最晚什麼時候", None, date=date(2027, 7, 31)),
             Step("講錯 是到116年7月31日", None, date=date(2027, 9, 30)),
         ),
