@@ -179,6 +179,12 @@ def _last_ceiling(topic: Topic | None) -> Query | None:
     return next((t.query for t in (topic, *topic.earlier) if t.query is not None and t.query.kind == CEILING), None)
 
 
+def _agrees(ceiling: Query | None, school: dict[str, Any]) -> bool:
+    """Whether a ceiling was computed for the school as told (no fact of it differs): "if we apply
+    for the full amount, capital cap?" after 「mode 1」 then 「we're 40 classes」 is that ceiling's."""
+    return ceiling is not None and all(school[k] == v for k, v in ceiling.facts.items() if k in school)
+
+
 _MODE2_FACTS = ("mode", "classes", "domains")
 
 
@@ -202,10 +208,12 @@ def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict
     if query.kind == VERDICT and query.item == "teaching_load" and "mode" not in query.facts and school.get("mode"):
         # 「另一位也想減6節 可以嗎」: the reduction allowed depends on the school's mode
         return replace(query, facts=dict(query.facts) | {"mode": school["mode"]}), {"mode": school["mode"]}
-    if query.kind not in (CEILING, CAPITAL) or not school:
+    # a share of the recurrent budget left after a capital amount told (「資本門編7萬 其餘經常門」)
+    rest = query.kind == SHARE and "capital" in query.inputs and "base" not in query.inputs
+    if (query.kind not in (CEILING, CAPITAL) and not rest) or not school:
         return query, {}
     # a capital cap with no amount given is a share of the school's ceiling (「申請滿額的話」)
-    whole = query.kind == CEILING or "base" not in query.inputs
+    whole = query.kind in (CEILING, SHARE) or "base" not in query.inputs
     wanted = ("mode", "classes", "domains", "branch") if whole else ("mode",)
     used = {k: school[k] for k in wanted if k in school and k not in query.facts}
     if query.facts.get("mode") == 1 or (query.facts.get("mode") is None and school.get("mode") == 1):
@@ -330,11 +338,12 @@ def decide(
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
         ceiling = _last_ceiling(topic)
-        if about_the_school(u) and school:
+        if about_the_school(u) and school and not _agrees(ceiling, school):
             ceiling = None  # 「那我們學校的資本門」 after a what-if: the school's own facts
         if ceiling is not None and fresh.kind == CAPITAL and fresh.inputs.get("part") is None:
             fresh = _capital_of_the_part_asked(fresh, topic)
-        if ceiling is not None and fresh.kind == CAPITAL and "base" not in fresh.inputs:
+        rest = fresh.kind == SHARE and "capital" in fresh.inputs and "base" not in fresh.inputs
+        if ceiling is not None and (fresh.kind == CAPITAL or rest) and "base" not in fresh.inputs:
             from_topic, carried = _fill_from_school(fresh, dict(ceiling.facts))
             if carried:
                 filled, used = _fill_from_school(from_topic, school)
@@ -601,7 +610,10 @@ def _follow_up(
                 revised = _with_school(revised or earlier.query, u, school)  # 「那我們學校呢」
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
-            if revised is not None and (same_kind or u.correction or u.returns or after_the_move):
+            # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a
+            # computation of its own, which is not the ceiling's
+            returns = u.returns and (fresh is None or "base" not in fresh.inputs)
+            if revised is not None and (same_kind or u.correction or returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None
             if item_entry is not None and u.asks_yes_no:

@@ -472,6 +472,13 @@ def _capital_title(part: str | None) -> Bilingual:
 
 def _share(query: Query, rules: FundingRules) -> Figure:
     item = rules.items.teaching_aids if query.item == "teaching_aids" else rules.items.misc
+    if "base" not in query.inputs and "capital" in query.inputs and query.facts:
+        # the rest of the school's ceiling after the capital told is recurrent
+        found = ceiling_of(query.facts, rules)
+        if isinstance(found, CeilingAnswer):
+            total = found.result.total
+            base = total - int(query.inputs["capital"])
+            query = replace(query, inputs=query.inputs | {"base": base, "total": total})
     if "base" not in query.inputs:
         raise InvalidInput(
             f"{item.label.zh}是經常門總額的一定比例：請告訴我經常門總共編多少。",

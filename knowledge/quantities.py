@@ -254,6 +254,18 @@ def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool]:
     return label, _PER_UNIT.search(text[max(0, start - 6) : start]) is not None
 
 
+# English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"
+_LABEL_AFTER = re.compile(r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc)\b")
+
+
+def _label_right_after(text: str, end: int) -> str:
+    """The budget part named right after an amount (English word order), or ""."""
+    match = _LABEL_AFTER.match(text, end)
+    if match is None:
+        return ""
+    return next((name for name, pattern in _AMOUNT_LABELS if pattern.search(match.group(1))), "")
+
+
 def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
     amounts: list[Amount] = []
     previous_end = [0]
@@ -271,6 +283,7 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
             value = Decimal(scaled) * _scale(scale)
         if value == value.to_integral_value():
             label, per_unit = _label_before(text, match.start(), previous_end[0])
+            label = label or _label_right_after(text, match.end())
             per_unit = per_unit or _priced_per_unit_after(text, match.end())
             before = text[max(previous_end[0], match.start() - 20) : match.start()]
             amounts.append(Amount(int(value), label, per_unit, at=match.start(), before=before))

@@ -528,6 +528,9 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
 _CLAIMED = re.compile(r"(?:是|等於|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\s*$")
 
 
+_THE_REST = r"其餘|其他|剩下|剩餘|\bthe rest\b|\bremaining\b|\beverything else\b"
+
+
 def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     if u.item not in ("misc", "teaching_aids"):
         return None
@@ -541,6 +544,9 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     planned = _first(amounts, item_label)
     if recurrent is None and total is not None:
         recurrent = total - (capital or 0)
+    if recurrent is None and capital is not None and len(amounts) == 1 and has(u, _THE_REST):
+        # 「資本門編7萬 其餘都編經常門」: the rest of the school's ceiling (Query.facts) is recurrent
+        return Query(SHARE, item=u.item, inputs={"capital": capital})
     if planned is None and len(amounts) == 1 and recurrent is None and total is None and has(u, _PLANS):
         planned = amounts[0].value  # "we had planned 25,000 for misc. Is that OK?": the item's own amount
     if recurrent is None and planned is not None and len(amounts) == 1 and total is None:

@@ -857,6 +857,30 @@ FOLLOW_UPS = [
         id="zh-periods-a-day-over-several-days",
     ),
     pytest.param(
+        (
+            Step("模式一 我們24班 最多多少", 250_000),
+            Step("資本門編4萬 其餘都編經常門 雜支最多多少", 21_000),  # (250,000 − 40,000) × 10%
+        ),
+        id="zh-misc-of-the-rest-after-the-capital-told",
+    ),
+    pytest.param(
+        (
+            Step("mode 1, 14 classes", 250_000),
+            Step("actually we have 38 classes", 350_000),
+            Step("if we apply for the full amount, what's the capital cap?", 70_000),  # the mode carried
+            Step("with 50k capital and the rest recurrent, max misc?", 30_000),  # (350,000 − 50,000) × 10%
+        ),
+        id="en-capital-and-misc-after-a-corrected-class-count",
+    ),
+    pytest.param(
+        (
+            Step("模式一 10班 最多補助多少", 150_000),
+            Step("外聘講師講3節多少", 6_000),
+            Step("回到剛剛10班那個 如果經常門編12萬 雜支最多多少", 12_000),  # its own computation
+        ),
+        id="zh-back-to-a-school-with-a-computation-of-its-own",
+    ),
+    pytest.param(
         (Step("morning 3 hours and afternoon 2 hours, external speaker, max fee?", 10_000),),  # 5 × 2,000
         id="en-hours-of-a-morning-and-an-afternoon-added",
     ),

@@ -56,3 +56,11 @@ def test_hours_written_with_a_hyphen_are_counted(text: str, hours: Decimal) -> N
 def test_lengths_of_parts_of_a_day_are_added(text: str, hours: Decimal | None, periods: int | None) -> None:
     counts = read_figures(text).counts
     assert (counts.hours, counts.periods) == (hours, periods)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("with 70k capital and the rest current", "capital"), ("nt$50000 in equipment", "capital"), ("70k for lunch", "")],
+)
+def test_english_names_the_budget_part_after_the_amount(text: str, label: str) -> None:
+    assert read_figures(text).labelled[0].label == label
