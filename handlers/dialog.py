@@ -266,6 +266,18 @@ class Dialog:
         if lacking is not None:  # 「是跟哪一家平台合作」 after the action plan: a detail it does not give
             decision = replace(decision, answer=lacking)
         assert decision.answer is not None
+        # 「我們市假設60校 那要幾校」 after a target share: worked with the user's figures, its own verdict
+        told = " ".join(t.said for t in reversed((topic, *topic.earlier))) if topic is not None else ""
+        worked = self.engine.on_the_targets(u, decision.answer, decision.slots, told)
+        if worked is not None:
+            reply, answered = self._answered(
+                replace(decision, answer=worked), lang, now, None, replies.PERMISSION, False
+            )
+            if answered is not None:
+                answered = replace(answered, said=u.normalised[:SAID_LIMIT])
+            return reply, state if answered is None else replace(
+                state, topic=topic.then(answered) if topic else answered
+            )
         asked = u
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」

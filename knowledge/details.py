@@ -306,8 +306,8 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
 
 _NOT_ADDED = re.compile(r"%|累計|累積|cumulative", re.IGNORECASE)
 # a count in a table row: 「計 45 人次」「4 校」 (not 「109 學年度」, not a share)
-_ROW_COUNT = re.compile(r"(\d+)\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字)(?![\d%])")
-_UNIT_EN = {
+ROW_COUNT = re.compile(r"(\d+)\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字)(?![\d%])")
+UNIT_EN = {
     "人次": "participants",
     "班次": "classes",
     "校": "schools",
@@ -327,7 +327,7 @@ def row_total(rows: list[str], lang: str) -> str | None:
     """The rows' counts added up, when each row states one count of the same unit (「國中 45 人次、
     國小 85 人次」 → 「合計 45 ＋ 85 = 130 人次」); None when they do not (shares and running totals
     are never added)."""
-    counts = [_ROW_COUNT.findall(row) for row in rows]
+    counts = [ROW_COUNT.findall(row) for row in rows]
     if len(rows) < 2 or any(len(found) != 1 for found in counts):
         return None
     units = {found[0][1] for found in counts}
@@ -338,4 +338,4 @@ def row_total(rows: list[str], lang: str) -> str | None:
     total = sum(values)
     if lang == "zh":
         return f"合計：{' ＋ '.join(map(str, values))} = {total} {unit}"
-    return f"In total: {' + '.join(map(str, values))} = {total} {_UNIT_EN[unit]}"
+    return f"In total: {' + '.join(map(str, values))} = {total} {UNIT_EN[unit]}"

@@ -23,6 +23,7 @@ from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Detail, Entry, KnowledgeBase, SlotValue
 from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies
+from knowledge.targets import Target, target_of, work
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
 
@@ -254,6 +255,41 @@ class Engine:
         if missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is None:
             return None
         return self._no_detail(entry, answer.lang, 0.2, [Suggestion(entry.id, entry.title.get(answer.lang))])
+
+    def on_the_targets(
+        self, u: Understanding, answer: Answer, slots: dict[str, SlotValue], told: str = ""
+    ) -> Answer | None:
+        """A sure answer from an entry of yearly targets, worked with the user's own figures when the
+        message asks a sum of them (knowledge/targets.py: a share of their schools, a count checked, a
+        running total's growth, a semester's target over the year); None otherwise. The rows are
+        those of the level `slots` names, if any, one a school year; `told` is what the chat said before."""
+        entry = self.kb.entries.get(answer.intent or "")
+        if not answer.confident or entry is None:
+            return None
+        level = {k: v for k, v in slots.items() if k == "level"}
+        rows: dict[int, Target] = {}
+        texts: dict[int, Detail] = {}
+        for detail in entry.details:
+            if satisfies(level, detail.when)[1]:
+                continue
+            target = target_of(detail)
+            if target is None or target.year in rows:
+                return None  # a row with no one figure, or a year with a row a level: not summed
+            rows[target.year], texts[target.year] = target, detail
+        year = slots.get("year")
+        worked = work(u.normalised, rows, year if isinstance(year, int) else None, told)
+        if worked is None:
+            return None
+        lang = answer.lang
+        quoted = [texts[y].text.get(lang) for y in worked.years]
+        title = entry.title.get(lang) + ("：" if lang == "zh" else ":")
+        return Answer(
+            intent=entry.id,
+            confidence=answer.confidence,
+            text="\n".join([worked.zh if lang == "zh" else worked.en, title, *quoted]),
+            sources=[entry.source(lang)],
+            lang=lang,
+        )
 
     def _no_detail(self, entry: Entry, lang: str, confidence: float, suggestions: list[Suggestion]) -> Answer:
         """ "The plans do not say", naming the related rule the question came closest to."""

@@ -1,0 +1,200 @@
+"""Arithmetic on a plan's yearly targets (Keelung's KPI table: one row a school year) with the
+user's own figures: the number of schools a target share of theirs comes to (「我們市假設60校 那要幾
+校」 at 75%: 45), whether a count they reach meets the target ("if 8 schools run it in 111, target
+met?" at 9: no), how much a running total grows from one year to the next (「那110比109多幾位」),
+and a per-semester target over a whole school year.
+
+Every figure is the row's own, as the plan writes it; nothing here knows an action plan.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from knowledge.details import ROW_COUNT, UNIT_EN
+from knowledge.model import Detail
+
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_CUMULATIVE = re.compile(r"累計|累積")
+_PER_SEMESTER = re.compile(r"每學期")
+_SCHOOLS = re.compile(r"學校|校|所")
+SEMESTERS = 2  # a school year's two semesters (上、下學期)
+
+# What the message asks of the target
+_GROWTH = re.compile(
+    r"多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
+    r"\bmore than\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
+)
+_WHOLE_YEAR = re.compile(
+    r"整(?:個)?學年|一整年|一學年|全學年|整年|(?:whole|full|entire)\s+(?:school\s+)?year|for\s+the\s+(?:school\s+)?year"
+)
+_HOW_MANY = re.compile(r"幾|多少|how many|what number")
+_MET = re.compile(r"達標|達到|達成|符合|夠(?:嗎|不夠)|\bmet\b|\bmeet|on target|\breach|\benough\b|hit the target")
+# the user's counts: 「60校」「29所」「16隊」 "8 schools", "30 clubs", "29 have"; not years, shares, a
+# count of anything else (「第2外語」「3年計畫」) or a figure claimed to be the target (「目標是45人次嗎」:
+# the answer's figure check settles that)
+_USER_COUNT = re.compile(
+    r"(?<![\d.])(?<!是)(?<!為)(?<!要)(?<!\bis )(?<!\bbe )(?<!need )(\d+)(?![\d.%])\s*"
+    r"(?:所|校|間|位|案|人次|篇|隊|名|場|(?:[a-z-]+ ){0,3}(?:schools?|clubs?|teams?|teachers?|projects?|"
+    r"participants|sessions|articles|kids|students)\b|(?:have|run|join|take part|sign)\b|"
+    r"(?=(?:of|out of|/)\s*(?:our |the )?\d))"  # "20 of our 41 schools", "29/40"
+)
+_QUOTES_TARGET = re.compile(r"至少|最少|目標是|目標為|目標要|at least|the target (?:is|was)|target of")
+_YEAR = re.compile(r"(?<!\d)(1[01]\d)(?!\d)")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A row's one figure: a count of `unit` (「9 校」) or a share of schools (「75%」)."""
+
+    year: int
+    value: Decimal
+    share: bool
+    unit: str  # 校, 位, 案 …; for a share, 校 when it is of schools
+    cumulative: bool  # a running total (累計)
+    per_semester: bool  # 每學期
+
+
+def target_of(detail: Detail) -> Target | None:
+    """The row's target, when it states exactly one figure (a count or a share) for one school year."""
+    year = detail.when.get("year")
+    if not isinstance(year, int):
+        return None
+    text = detail.text.zh
+    counts = ROW_COUNT.findall(text)
+    shares = _SHARE.findall(text)
+    if len(counts) + len(shares) != 1:
+        return None
+    if shares:
+        unit = "校" if _SCHOOLS.search(text) else ""
+        return Target(year, Decimal(shares[0]), True, unit, False, False)
+    value, unit = counts[0]
+    return Target(
+        year, Decimal(value), False, unit, _CUMULATIVE.search(text) is not None, _PER_SEMESTER.search(text) is not None
+    )
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A computed answer about a target: its lines in both languages and, for a check, the verdict."""
+
+    zh: str
+    en: str
+    years: tuple[int, ...]  # the school years whose rows it used
+    met: bool | None = None
+
+
+def work(question: str, rows: dict[int, Target], year: int | None, told: str = "") -> Worked | None:
+    """What `question` (normalised) asks of the targets `rows` (by school year), `year` the school year
+    it is about; None when it asks none of these sums. `told`: what the chat said before, where a
+    count checked against a share finds its total (「我們市有36校」, then 「如果只有17校成立 有達標嗎」)."""
+    years = [int(y) for y in _YEAR.findall(question) if int(y) in rows]
+    if year is None and years:
+        year = years[-1]
+    target = rows.get(year) if year is not None else None
+    if target is None:
+        return None
+    if _GROWTH.search(question):
+        return _growth(rows, years, target)
+    counts = [int(n) for n in _USER_COUNT.findall(_YEAR.sub(" ", question)) if int(n) > 0]
+    if not counts:
+        whole = _WHOLE_YEAR.search(_YEAR.sub(" ", question).replace("  ", " "))
+        return _whole_year(target) if whole and target.per_semester else None
+    if target.share and len(counts) == 1 and _HOW_MANY.search(question) and not _MET.search(question):
+        return _share_of(target, counts[0])
+    if _QUOTES_TARGET.search(question):
+        return None  # 「110學年至少補助2校嗎」: the target asked about, not a count reached
+    if _MET.search(question) or re.search(r"嗎|\?|？|\bif\b|如果", question):
+        if target.share and len(counts) == 1:
+            earlier = [int(n) for n in _USER_COUNT.findall(_YEAR.sub(" ", told)) if int(n) > counts[0]]
+            counts += earlier[-1:]  # the total told last
+        return _check(target, counts)
+    return None
+
+
+def _unit_en(unit: str) -> str:
+    return UNIT_EN.get(unit, "")
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _growth(rows: dict[int, Target], years: list[int], target: Target) -> Worked | None:
+    """A year's figure less the year before's (or the earlier of two years named)."""
+    later = target.year if len(years) < 2 else max(years)
+    earlier = later - 1 if len(years) < 2 else min(years)
+    first, last = rows.get(earlier), rows.get(later)
+    if first is None or last is None or first.share != last.share or first.unit != last.unit:
+        return None
+    change = last.value - first.value
+    unit = "%" if last.share else f" {last.unit}"
+    unit_en = "%" if last.share else f" {_unit_en(last.unit)}"
+    running = "（累計數之差）" if last.cumulative else ""
+    running_en = " (the difference of the running totals)" if last.cumulative else ""
+    return Worked(
+        f"{later} 學年度 {_number(last.value)}{unit} − {earlier} 學年度 {_number(first.value)}{unit} = "
+        f"{_number(change)}{unit}{running}",
+        f"School year {later}: {_number(last.value)}{unit_en} − school year {earlier}: {_number(first.value)}{unit_en} = "
+        f"{_number(change)}{unit_en}{running_en}",
+        (earlier, later),
+    )
+
+
+def _whole_year(target: Target) -> Worked:
+    total = target.value * SEMESTERS
+    return Worked(
+        f"每學期 {_number(target.value)} {target.unit} × {SEMESTERS} 學期 = {_number(total)} {target.unit}"
+        f"（{target.year} 學年度）",
+        f"{_number(target.value)} {_unit_en(target.unit)} a semester × {SEMESTERS} semesters = {_number(total)} "
+        f"{_unit_en(target.unit)} (school year {target.year})",
+        (target.year,),
+    )
+
+
+def _share_of(target: Target, total: int) -> Worked:
+    """The count the share of the user's total comes to, rounded up (a target is a floor)."""
+    exact = Decimal(total) * target.value / 100
+    needed = math.ceil(exact)
+    rounded = "" if exact == needed else f"（{_number(exact)}，進位）"
+    rounded_en = "" if exact == needed else f" ({_number(exact)}, rounded up)"
+    unit = target.unit or "校"
+    return Worked(
+        f"{target.year} 學年度目標 {_number(target.value)}%：{total} {unit} × {_number(target.value)}% = "
+        f"{needed} {unit}{rounded}",
+        f"School year {target.year} target {_number(target.value)}%: {total} × {_number(target.value)}% = "
+        f"{needed}{rounded_en}",
+        (target.year,),
+    )
+
+
+def _check(target: Target, counts: list[int]) -> Worked | None:
+    """Whether the count the user reaches meets the target: a count against the row's count, or a
+    count of a total (the larger figure told) against the row's share."""
+    if target.share:
+        if len(counts) != 2:
+            return None
+        reached, total = min(counts), max(counts)
+        needed = math.ceil(Decimal(total) * target.value / 100)
+        unit = target.unit or "校"
+        working = f"需 {total} {unit} × {_number(target.value)}% = {needed} {unit}；{reached} {unit}"
+        working_en = f"{total} × {_number(target.value)}% = {needed} needed; {reached}"
+    else:
+        if len(counts) != 1:
+            return None
+        reached, needed = counts[0], int(target.value)
+        unit = target.unit
+        working, working_en = f"{reached} {unit}", f"{reached}"
+    met = reached >= needed
+    gap = "" if met else f"，差 {needed - reached} {unit}"
+    gap_en = "" if met else f", {needed - reached} short"
+    return Worked(
+        f"{'符合' if met else '不符合'} {target.year} 學年度目標：{working} {'≥' if met else '<'} {needed} {unit}{gap}",
+        f"{'Yes' if met else 'No'}: school year {target.year} target — {working_en} {'≥' if met else '<'} {needed}"
+        f"{gap_en}",
+        (target.year,),
+        met,
+    )

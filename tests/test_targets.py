@@ -1,0 +1,81 @@
+"""Sums on a plan's yearly targets with the user's own figures (knowledge/targets.py), and the chat
+using them after a Keelung action plan's row. Questions here are written for this test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bench.conversations import scored_dialog
+from bot.wiring import Knowledge
+from handlers.dialog import ChatRef
+from knowledge.model import Bilingual, Detail
+from knowledge.targets import Target, target_of, work
+
+
+def row(year: int, zh: str) -> Detail:
+    return Detail(when={"year": year}, text=Bilingual(zh=zh, en=zh))
+
+
+SHARES = {y: Target(y, Decimal(p), True, "校", False, False) for y, p in ((109, 25), (110, 50), (111, 75))}
+COUNTS = {y: Target(y, Decimal(n), False, "位", True, False) for y, n in ((109, 9), (110, 14), (111, 18))}
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("110 學年度：本市市屬國中小成立英語社團達 50%。", Target(110, Decimal(50), True, "", False, False)),
+        ("110 學年度：辦理雙語學分班，高、國、中小 50% 學校參加。", Target(110, Decimal(50), True, "校", False, False)),
+        ("110 學年度：累計進用計 14 位外籍英語教師。", Target(110, Decimal(14), False, "位", True, False)),
+        ("110 學年度國中：7 至 9 年級英語文章每學期 2 篇。", Target(110, Decimal(2), False, "篇", False, True)),
+        ("109 學年度國小：各國小 4 年級各 1 本；提升國小英語單字量 300 字。", None),  # two figures: no one target
+    ],
+)
+def test_a_rows_one_figure_is_its_target(text: str, target: Target | None) -> None:
+    assert target_of(row(int(text[:3]), text)) == target
+
+
+@pytest.mark.parametrize(
+    ("question", "rows", "year", "first_words", "met"),
+    [
+        ("假設全市有41校 那要幾校", SHARES, 111, "111 學年度目標 75%：41 校 × 75% = 31 校", None),  # 30.75 up
+        ("if only 20 of our 41 schools have one, is that enough?", SHARES, 110, "No", False),  # 20.5 → 21
+        ("全市40校 有30校成立 有達標嗎", SHARES, 111, "符合", True),
+        ("我們找到15位 夠嗎", COUNTS, 110, "符合", True),
+        ("by 111 we only have 17 teachers, target met?", COUNTS, None, "No", False),
+        ("111比110多幾位", COUNTS, None, "111 學年度 18 位 − 110 學年度 14 位 = 4 位", None),
+        ("那110那年新增幾位", COUNTS, 110, "110 學年度 14 位 − 109 學年度 9 位 = 5 位", None),
+    ],
+)
+def test_the_sums_a_question_asks(
+    question: str, rows: dict[int, Target], year: int | None, first_words: str, met: bool | None
+) -> None:
+    worked = work(question, rows, year)
+    assert worked is not None
+    text = worked.en if first_words.isascii() else worked.zh
+    assert text.startswith(first_words) and worked.met is met, text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "110學年度要幾%",  # the row itself
+        "第2外語要開幾校",  # a count of something else (第二, normalised)
+        "111學年的目標是18位嗎",  # the target claimed: the answer's own figures settle it
+        "至少要進用14位嗎",
+    ],
+)
+def test_questions_of_the_row_itself_are_not_summed(question: str) -> None:
+    assert work(question, SHARES, 110) is None and work(question, COUNTS, 110) is None
+
+
+def test_the_chat_works_a_target_with_the_schools_own_figures(knowledge: Knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "targets")
+    first = dialog.handle_text(chat, "基隆的英語社團 110學年度目標多少").to_json()
+    assert first["intent"] == "kl.ap.04" and "50%" in first["answer"], first
+    share = dialog.handle_text(chat, "我們市有36校 那要幾校").to_json()
+    assert share["route"] == "answer" and share["answer"].startswith("110 學年度目標 50%：36 校 × 50% = 18 校"), share
+    check = dialog.handle_text(chat, "如果只有17校成立 有達標嗎").to_json()
+    assert check["answer"].startswith("不符合") and "差 1 校" in check["answer"], check
