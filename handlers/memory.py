@@ -63,7 +63,8 @@ class Topic:
     def then(self, topic: Topic) -> Topic:
         """`topic` as the next one, keeping this one among the earlier ones (the last three)."""
         earlier = (replace(self, earlier=(), asked=None), *self.earlier)
-        kept = tuple(t for t in earlier if (t.query, t.entry) != (topic.query, topic.entry) and (t.query or t.entry))
+        same = (topic.query, topic.entry, topic.slots)  # an entry's row of another level or year is kept
+        kept = tuple(t for t in earlier if (t.query, t.entry, t.slots) != same and (t.query or t.entry))
         return replace(topic, earlier=kept[:3])
 
 

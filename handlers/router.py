@@ -853,6 +853,17 @@ _NEXT_YEAR = re.compile(
 _YEAR_BEFORE = re.compile(r"前一(?:個)?學?年|上一(?:個)?學?年|the year before|the previous (?:school )?year")
 
 
+def _both_rows_told(u: Understanding, topic: Topic) -> bool:
+    """「兩個加起來多少」 after an entry's row of one level, then of the other (國小 85 人次, 國中 45 人次)."""
+    before = topic.earlier[0] if topic.earlier else None
+    return (
+        _BOTH_ADDED.search(u.normalised) is not None
+        and before is not None
+        and before.entry == topic.entry
+        and before.slots.get("level") not in (None, topic.slots.get("level"))
+    )
+
+
 def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None:
     """「最後一年呢」 after a Keelung KPI: the plan's own first, second or last school year."""
     match = _RELATIVE_YEAR.search(u.normalised)
@@ -898,8 +909,10 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         new["year"] = relative
     merged = dict(topic.slots) | new
     context = {k: v for k, v in topic.slots.items() if k not in new}
-    if "level" not in new and _BOTH_LEVELS.search(u.normalised):
-        merged.pop("level", None)  # 「那國中小加起來呢」 after a junior-high row: both levels' rows
+    if "level" not in new and (_BOTH_LEVELS.search(u.normalised) or _both_rows_told(u, topic)):
+        # 「那國中小加起來呢」 after a junior-high row, 「兩個加起來多少」 after its row of each level:
+        # both levels' rows
+        merged.pop("level", None)
         context.pop("level", None)
     if "year" not in new and u.asks_total and _ALL_YEARS.search(u.normalised):
         merged.pop("year", None)  # 「三年加起來幾隊」 after a school year's row: every year's rows

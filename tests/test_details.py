@@ -116,3 +116,16 @@ def test_a_follow_up_asking_a_detail_the_entry_does_not_give_is_told_so(knowledg
     reply = dialog.handle_text(chat, "是跟哪一家線上平台合作？")  # blind9 d9-029, a development turn
     assert reply.route == "not_in_plans" and "外師線上同步教學試辦" in reply.text, reply.text
     assert reply.suggestions[0].intent == "kl.ap.30"
+
+
+def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge) -> None:
+    """「兩個加起來」 after an entry's row for elementary, then for junior high: both rows, added up."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "levels-added")
+    assert "80 人次" in dialog.handle_text(chat, "英語學藝競賽 110學年國小參與幾人次").text
+    assert "40 人次" in dialog.handle_text(chat, "那國中呢").text
+    both = dialog.handle_text(chat, "兩個加起來呢")
+    assert both.intent == "kl.ap.03" and "40 ＋ 80 = 120 人次" in both.text, both.text
