@@ -170,7 +170,7 @@ _AMOUNT_LABELS = (
     ("recurrent", re.compile(r"經常門|recurrent|current")),
     ("misc", re.compile(r"雜支|雜費|miscellaneous")),
     ("aids", re.compile(r"教材教具|教具|teaching aids")),
-    ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget")),
+    ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget|appl(?:y|ied|ying) for")),
 )
 _PER_UNIT = re.compile(
     r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|per\b|each\b|a night|an hour|a period|"
@@ -255,7 +255,7 @@ def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool]:
 
 
 # English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"
-_LABEL_AFTER = re.compile(r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc)\b")
+_LABEL_AFTER = re.compile(r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total)\b")
 
 
 def _label_right_after(text: str, end: int) -> str:

@@ -874,6 +874,13 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("mode 1, 30 classes, applying for the full 250k: can 55k go to equipment?", 50_000),
+            Step("and if we only apply for 150k in total, what's the capital cap?", 30_000),  # a new total
+        ),
+        id="en-a-smaller-request-after-a-capital-check-is-the-base",
+    ),
+    pytest.param(
+        (
             Step("模式一 10班 最多補助多少", 150_000),
             Step("外聘講師講3節多少", 6_000),
             Step("回到剛剛10班那個 如果經常門編12萬 雜支最多多少", 12_000),  # its own computation
