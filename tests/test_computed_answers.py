@@ -881,6 +881,13 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式一 20班 最多可以拿多少", 250_000),
+            Step("申請25萬的話 設備編4萬5可以嗎", 50_000, carried="模式一"),  # the ceiling's mode: one part
+        ),
+        id="zh-a-capital-check-after-a-mode-1-ceiling-keeps-its-mode",
+    ),
+    pytest.param(
+        (
             Step("模式一 10班 最多補助多少", 150_000),
             Step("外聘講師講3節多少", 6_000),
             Step("回到剛剛10班那個 如果經常門編12萬 雜支最多多少", 12_000),  # its own computation
