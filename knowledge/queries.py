@@ -33,7 +33,7 @@ CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
     "verdict",
 )
 
-_CAPITAL = r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編)|capital|equipment"
+_CAPITAL = r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編|(?:要|想|打算)?編\s*\d)|capital|equipment"
 _TRANSFER = r"調|移|挪|併入|並入|流用|轉|move|transfer|shift|reallocat"
 _TEACHER_SUPPORT = r"教師專業支持|教師費|教師經費|教師|老師|teacher support|teacher funding|teachers?"
 _CLOSEOUT = r"結案|核結|繳庫|結算|close.?out"
