@@ -8,6 +8,7 @@ Every channel renders these `Reply` objects (plain text, buttons); the JSON of `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -209,17 +210,24 @@ def with_context(body: str, context: dict[str, Any], lang: str) -> str:
 
 # What a yes-or-no question asks: whether something is allowed (「可以…嗎」), required (「一定要…嗎」)
 # or so (「會算進額度嗎」「上限是25萬嗎」); the yes or no is worded for it.
-PERMISSION, OBLIGATION, FACT = "permission", "obligation", "fact"
+PERMISSION, OBLIGATION, FACT, MEETS = "permission", "obligation", "fact", "meets"
 _RULING_WORDS = {
     PERMISSION: ("可以。", "不可以。"),
     OBLIGATION: ("要。", "不用。"),
     FACT: ("是。", "不是。"),
+    MEETS: ("符合。", "不符合。"),
 }
+# 「這樣有符合嗎」「夠嗎」: whether a case meets what the plan asks for
+_ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎")
 
 
 def asked_kind(u: Understanding) -> str:
     """Which of PERMISSION, OBLIGATION and FACT a yes-or-no question asks."""
-    return OBLIGATION if u.asks_obligation else PERMISSION if u.asks_permission else FACT
+    if u.asks_obligation:
+        return OBLIGATION
+    if _ASKS_MEETS.search(u.normalised):
+        return MEETS
+    return PERMISSION if u.asks_permission else FACT
 
 
 def with_ruling(body: str, allowed: bool, lang: str, kind: str = PERMISSION) -> str:

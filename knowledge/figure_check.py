@@ -97,6 +97,10 @@ _MONEY_FLOOR = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(萬)?\s*元" + _FL
 _SHARE_FLOOR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%" + _FLOOR_AFTER.pattern)
 
 
+# …or written before it: 「每學期接待總人數至少 40 人」 "at least 40 people"
+_FLOOR_BEFORE = re.compile(r"(?:至少|最少|不少於|不得少於|at least|no fewer than|a minimum of)\s*$")
+
+
 def _floors(plain: str, unit: str) -> set[Decimal]:
     """The figures of `unit` a plain text states as floors."""
     if unit == "NT$":
@@ -108,7 +112,8 @@ def _floors(plain: str, unit: str) -> set[Decimal]:
     return {
         Decimal(m.group(1))
         for m in _COUNT.finditer(plain)
-        if _UNITS[m.group(2)] == unit and _FLOOR_AFTER.match(plain, m.end())
+        if _UNITS[m.group(2)] == unit
+        and (_FLOOR_AFTER.match(plain, m.end()) or _FLOOR_BEFORE.search(plain[max(0, m.start() - 12) : m.start()]))
     }
 
 

@@ -91,3 +91,19 @@ def test_a_figure_asked_about_gets_yes_or_no_first(knowledge: Knowledge, questio
 def test_a_figure_given_without_a_yes_or_no_question_gets_none(knowledge: Knowledge) -> None:
     reply = scored_dialog(knowledge).handle_text(ChatRef("test", "fig"), "我們13班 模式一最多補助多少").to_json()
     assert reply["answer"].startswith("模式一")
+
+
+@pytest.mark.parametrize(("count", "ruled"), [("38人", False), ("40人", None), ("45人", None)])
+def test_a_floor_written_before_its_figure_is_one(count: str, ruled: bool | None) -> None:
+    """「每學期接待總人數至少 40 人」 is a floor: fewer is a no, as many or more is no yes by itself
+    (it was read as a cap, and 45 got a no)."""
+    answer = "開放課室供他校教師入校觀課（每學期至少 1 次；每學期接待總人數至少 40 人），額外補助經常門 6 萬元"
+    assert agrees(f"這學期來觀課的總共{count} 這樣有符合嗎", answer, None, True) is ruled
+
+
+def test_a_question_whether_a_case_meets_the_rule_is_answered_so(knowledge) -> None:
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", "meets"), "開放觀課 這學期外校老師來了35人 有符合嗎")
+    assert reply.text.startswith("不符合。") and reply.intent == "moe.open_classroom", reply.text
