@@ -352,7 +352,13 @@ def decide(
         if topic is not None and topic.slots.get("mode") and "mode" not in school:
             # the mode the last answer was for (「模式二 我是總召 可以減幾節」 then 「另一位也想減6節」)
             known = school | {"mode": topic.slots["mode"]}
-        elif ceiling is not None and fresh.kind == CAPITAL and ceiling.facts.get("mode") and "mode" not in school:
+        elif (
+            ceiling is not None
+            and fresh.kind == CAPITAL
+            and ceiling.facts.get("mode")
+            and "mode" not in school
+            and not u.mentions(r"分校|分班|branch")  # 「分校那5萬可以買設備嗎」: which part is asked back
+        ):
             # 「申请满25万，资本门编5万可以吗」 after a mode-1 ceiling: that mode's capital rule
             known = school | {"mode": ceiling.facts["mode"]}
         filled, used = _fill_from_school(fresh, known)
