@@ -630,7 +630,10 @@ def _follow_up(
                 decision = _entry_follow_up(u, replace(earlier, query=None, entry=item_entry), engine, rules, lang)
                 if decision is not None:
                     return decision
-        elif earlier.entry is not None and (fresh is None or (fresh.kind == CEILING and u.figures.counts.periods)):
+        elif earlier.entry is not None and (
+            fresh is None
+            or (fresh.kind == CEILING and (u.figures.counts.periods or _amount_of_the_entry(u, earlier, engine)))
+        ):
             # 「我們6個班 每班上10節 可以編多少」 after the teaching-materials rule: periods are never a
             # ceiling's, so the classes are that item's
             item = _item_query_for_entry(u, earlier, engine, rules)
@@ -643,6 +646,18 @@ def _follow_up(
     if topic.query is not None and fresh is None and u.asks_amount and _says_nothing_new(u, engine):
         return Decision(COMPUTE, query=topic.query)  # 「那最多只能編多少」 after a check: its cap
     return None
+
+
+_MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
+
+
+def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool:
+    """「補助是多少」 after the open-classroom rule, naming no school fact: the amount that rule states,
+    not a ceiling to ask the class count for."""
+    entry = engine.kb.entries.get(topic.entry or "")
+    if entry is None or u.returns or about_the_school(u) or not _says_nothing_new(u, engine):
+        return False  # 「回到我們學校 學生奠基費最多多少」 "so the overall ceiling for us?": the ceiling
+    return _MONEY_STATED.search(entry.answer.zh) is not None
 
 
 def _transfer_of_the_ceiling(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules) -> Query | None:

@@ -393,3 +393,16 @@ def test_a_question_after_the_schools_facts_is_answered_for_itself(knowledge: Kn
     )
     d = decision_for(knowledge, Row(unsure, ANSWER))
     assert d.answer is not None and not (d.answer.confident and d.answer.intent == "moe.cap.pl.multi.large"), d
+
+
+def test_how_much_after_a_rule_that_states_its_amount_is_that_amount(knowledge: Knowledge) -> None:
+    """「那補助多少」 naming no school fact, after the open-classroom rule: the 6萬 it states, not a
+    ceiling that asks the class count; 「回到我們學校…最多多少」 is still the school's ceiling."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "amount-of-the-rule")
+    assert dialog.handle_text(chat, "模式二學校開放課室給外校老師觀課的規定").intent == "moe.open_classroom"
+    reply = dialog.handle_text(chat, "那補助多少")
+    assert reply.intent == "moe.open_classroom" and "6 萬" in reply.text, reply.text
