@@ -1107,7 +1107,10 @@ def _retaken_test(previous: Query, u: Understanding) -> Query | None:
     if not _TEST_TAKER.search(said):
         return None
     before = _TEST_TAKER.sub(" ", str(previous.inputs.get("text", "")))
-    return replace(previous, inputs=dict(previous.inputs) | {"text": f"{before} {said}"})
+    inputs = {k: v for k, v in previous.inputs.items() if k != "months"} | {"text": f"{before} {said}"}
+    if u.figures.counts.months:  # 「代课老师才代两个月 也能补吗」: the substitute's months are checked
+        inputs["months"] = u.figures.counts.months
+    return replace(previous, inputs=inputs)
 
 
 # "a speaker", "an amplifier": a thing named with an article (not "a total", "a unit price");

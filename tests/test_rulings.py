@@ -499,6 +499,11 @@ def test_an_english_test_verdict_follows_the_teacher_named_next(knowledge) -> No
     assert first["route"] == "calculation" and first["answer"].startswith("可以")
     english = dialog.handle_text(chat, "那英文老師呢").to_json()  # English teachers need B2
     assert english["route"] == "calculation" and english["answer"].startswith("不可以") and "B2" in english["answer"]
+    # a substitute's months told in the follow-up are checked (3 months or more)
+    short = dialog.handle_text(chat, "那代理老師 只代一個半月呢").to_json()
+    assert short["answer"].startswith("不可以") and "3 個月" in short["answer"], short
+    five = dialog.handle_text(chat, "如果代理老師代了5個月呢").to_json()
+    assert five["answer"].startswith("可以"), five
 
 
 @pytest.mark.parametrize(
