@@ -186,6 +186,14 @@ def _agrees(ceiling: Query | None, school: dict[str, Any]) -> bool:
 
 
 _MODE2_FACTS = ("mode", "classes", "domains")
+_SCHOOL_FACT_KEYS = {"mode", "classes", "domains", "branch"}
+
+
+def _changes_school_facts(facts: dict[str, Any], topic: Topic | None) -> bool:
+    """Whether `facts` change a school fact the topic was answered for (「下學年會變36班」), not only
+    repeat one (「部領」 is mode 2 again)."""
+    slots = topic.slots if topic is not None else {}
+    return any(slots.get(k) != v for k, v in facts.items() if k in _SCHOOL_FACT_KEYS)
 
 
 def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, Any]) -> Query | None:
@@ -312,8 +320,11 @@ def decide(
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one); a date
     # filed after a close-out deadline (「縣府如果10/5才送 算準時嗎」) is checked against it
     filed = topic is not None and topic.query is not None and topic.query.kind == CLOSEOUT and files_on_a_date(u)
-    if topic is not None and (elliptical or short or facts_only or (filed and len(u.figures.dates) == 1)):
-        decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical or short, school)
+    # 「下學年會變36班欸 就變35萬了嗎」 after a ceiling tier's rule: school facts changed for that rule
+    tier = engine.kb.entries.get(topic.entry or "") if topic is not None else None
+    retiered = tier is not None and "classes" in tier.when and _changes_school_facts(u.facts, topic)
+    if topic is not None and (elliptical or short or facts_only or retiered or (filed and len(u.figures.dates) == 1)):
+        decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical or short or retiered, school)
         if decision is not None:
             return decision
 
@@ -947,6 +958,12 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         answer = Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     entry = engine.kb.entries.get(topic.entry or "")
+    school_facts = {k: v for k, v in merged.items() if k in _SCHOOL_FACT_KEYS}
+    if entry is not None and "classes" in entry.when and _changes_school_facts(new, topic) and "mode" in school_facts:
+        # 「下學年會變36班欸 就變35萬了嗎」「我們還有一個分校 這樣總共最多多少」 after a ceiling tier's
+        # rule: that school's ceiling, computed for the facts as changed
+        carried = {k: v for k, v in school_facts.items() if k not in new}
+        return Decision(COMPUTE, query=Query(CEILING, facts=school_facts), context=carried)
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
     # an entry about another case than the one now asked (「那模式二的學校呢」 after the mode-1 capital rule) rules on nothing of it

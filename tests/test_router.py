@@ -406,3 +406,16 @@ def test_how_much_after_a_rule_that_states_its_amount_is_that_amount(knowledge: 
     assert dialog.handle_text(chat, "模式二學校開放課室給外校老師觀課的規定").intent == "moe.open_classroom"
     reply = dialog.handle_text(chat, "那補助多少")
     assert reply.intent == "moe.open_classroom" and "6 萬" in reply.text, reply.text
+
+
+def test_a_school_fact_changed_after_a_ceiling_tiers_rule_computes_that_ceiling(knowledge: Knowledge) -> None:
+    """A long message changing the class count after a tier's rule (「是25萬那級對吧」) is that school's
+    ceiling for the new count, not a fresh question unsure of the tier (「部領」 repeating mode 2 is no change)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "retiered")
+    assert dialog.handle_text(chat, "我們是模式一 30班 是拿25萬那一級對嗎").intent == "moe.cap.mode1.medium"
+    reply = dialog.handle_text(chat, "明年招生變多會到38班 那是不是就變35萬了")
+    assert reply.route == "calculation" and "350,000" in reply.text.splitlines()[0], reply.text
