@@ -720,3 +720,22 @@ def test_a_case_the_computed_rule_rules_on_stays_with_its_entry(knowledge, first
     assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.closeout"
     again = dialog.handle_text(chat, then).to_json()
     assert again["intent"] == "moe.closeout" and again["answer"].startswith(ruled), again
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "no"),
+    [
+        ("出席費6000加工作費4000 補充保費多少", "如果再加講師住宿費3000 補充保費會增加嗎", IS_NOT_ZH),
+        (
+            "attendance fee 6,000 and work fee 4,000, what's the premium?",
+            "if we add 3,000 of lodging, does the premium go up?",
+            NO_EN,
+        ),
+    ],
+)
+def test_a_cost_outside_the_premiums_base_does_not_raise_it(knowledge, first, then, no) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"premium-base-{then}")
+    assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.item.nhi_premium"
+    again = dialog.handle_text(chat, then).to_json()
+    assert again["intent"] == "moe.item.nhi_premium" and again["answer"].startswith(no), again
