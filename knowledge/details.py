@@ -142,6 +142,16 @@ DETAILS = (
         re.compile(r"\d|百分之"),  # any figure: a count (「4 節」) answers 「最多幾節」 too
     ),
     Detail(
+        # 「全國一共會核定幾所學校」 "how many schools nationwide get mode 2 funding": the plans give a
+        # number of schools only for the open classroom (擇優補助 30 校), whose rule then answers it
+        "nationwide_count",
+        re.compile(
+            r"(?:全國|總共|一共|全台|全臺).{0,8}(?:幾|多少)\s*(?:所|校|間)|(?:幾|多少)(?:所|間)學校.{0,6}(?:核定|補助|通過|錄取|拿到)|"
+            r"how many schools (?:nationwide|in total|across|get|will get|are funded|receive|will be)"
+        ),
+        re.compile(r"擇優補助\s*\d+\s*校|\d+ schools are chosen"),  # the open classroom's own rule
+    ),
+    Detail(
         # 「格式」「要寫幾頁」 of a document the plans only name
         "format",
         re.compile(r"格式|幾頁|多少頁|字數|範本|template|format|how many pages|page limit"),

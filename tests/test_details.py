@@ -40,6 +40,9 @@ MISSING = [
     # an amount of an item reimbursed at actual cost (覈實報支): the answer gives no figure at all
     "專家來學校的計程車資上限是多少",
     "學生獎品每人最多多少錢",
+    # a number of schools funded nationwide: the plans give one only for the open classroom
+    "模式二全國總共會補助幾所學校",
+    "how many schools nationwide will get mode 1 money?",
 ]
 
 GIVEN = [
@@ -49,6 +52,7 @@ GIVEN = [
     ("每人每週減課最多幾節", "moe.teaching_load"),
     ("雜支最多可以編多少", "moe.item.misc"),  # a share is an amount's cap (10%)
     ("外聘講師鐘點費上限是多少", "moe.item.lecture_external"),
+    ("開放課室觀課的補助全國一共幾校", "moe.open_classroom"),
 ]
 
 
