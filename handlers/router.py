@@ -385,6 +385,10 @@ def decide(
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
+    ceiling = _last_ceiling(topic)
+    if about_the_school(u) and ceiling is not None and _agrees(ceiling, school):
+        # 「照我們這樣，一學年要交幾份教案詳案」 after the school's ceiling: the facts it was computed for
+        school = {k: v for k, v in ceiling.facts.items() if k in _SCHOOL_FACT_KEYS} | school
     told = _detail_for_the_school(answer, slots, school, engine, lang)
     if told is not None:
         detailed, used = told

@@ -419,3 +419,14 @@ def test_a_school_fact_changed_after_a_ceiling_tiers_rule_computes_that_ceiling(
     assert dialog.handle_text(chat, "我們是模式一 30班 是拿25萬那一級對嗎").intent == "moe.cap.mode1.medium"
     reply = dialog.handle_text(chat, "明年招生變多會到38班 那是不是就變35萬了")
     assert reply.route == "calculation" and "350,000" in reply.text.splitlines()[0], reply.text
+
+
+def test_a_detail_for_our_school_after_its_ceiling_uses_that_ceilings_facts(knowledge: Knowledge) -> None:
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "detail-after-ceiling")
+    assert "1,350,000" in dialog.handle_text(chat, "模式二 14班 做健體跟藝術兩個領域 上限多少").text
+    reply = dialog.handle_text(chat, "那像我們這樣 教案詳案一年要交幾份")
+    assert reply.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in reply.text, reply.text
