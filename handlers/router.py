@@ -179,6 +179,32 @@ def _last_ceiling(topic: Topic | None) -> Query | None:
     return next((t.query for t in (topic, *topic.earlier) if t.query is not None and t.query.kind == CEILING), None)
 
 
+# Who the asker said they are (「我是體育老師」 "I teach English"), and a message about the asker
+_ROLE_TOLD = re.compile(
+    r"我是[\u4e00-\u9fff]{0,4}(?:老師|教師)|我(?:是)?教英[語文]|我是(?:代理|代課|行政)[\u4e00-\u9fff]{0,4}|"
+    r"\bi teach [a-z]+|\bi(?:'m| am) an? (?:[a-z]+ ){0,2}(?:teacher|administrator|substitute)\b"
+)
+_ABOUT_ME = re.compile(r"我|自己|\bi\b|\bmyself\b|\bme\b|\bmy\b")
+_ROLE_NAMED = re.compile(
+    r"老師|教師|行政|代理|代課|同事|他|她|teach|admin|substitute|colleague|\bshe\b|\bhe\b|\bher\b|\bhis\b"
+)
+
+
+def _with_the_asker(query: Query, u: Understanding, topic: Topic) -> Query:
+    """An English-test fee asked for the asker (「我想考B1 報名費可以補嗎」 "I'd like to sit a B1 test
+    myself"), who named no role in it, is for the role they told earlier ("I teach English": B2 or
+    above), from what the chat kept of its last messages."""
+    if not _ABOUT_ME.search(u.normalised) or _ROLE_NAMED.search(u.normalised):
+        return query
+    for said in (t.said for t in (topic, *topic.earlier)):
+        told = _ROLE_TOLD.search(said)
+        if told is not None:
+            return replace(
+                query, inputs=dict(query.inputs) | {"text": f"{told.group(0)} {query.inputs.get('text', '')}"}
+            )
+    return query
+
+
 def _agrees(ceiling: Query | None, school: dict[str, Any]) -> bool:
     """Whether a ceiling was computed for the school as told (no fact of it differs): "if we apply
     for the full amount, capital cap?" after 「mode 1」 then 「we're 40 classes」 is that ceiling's."""
@@ -274,6 +300,8 @@ def decide(
     if no_money is not None:
         return Decision(ANSWER, answer=no_money)
     fresh = query_for(u, rules)
+    if fresh is not None and fresh.item == "english_test" and topic is not None:
+        fresh = _with_the_asker(fresh, u, topic)
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
     # The phases are the funding plan's: a Keelung school year is not one of them, whether the

@@ -55,9 +55,7 @@ _PREMIUM = r"補充保費|premium"
 _ROUND_TRIP = r"來回|往返|round.?trip|both ways|return"
 _ROUND_TRIP_SUM = r"(?:來回|往返)(?:共|總共|一共|合計|要|是)?\s*\d|round.?trip (?:of |is |costs? )?(?:nt\$)?\s*\d|\d[\d,]*\s*(?:nt\$)?\s*(?:for the |for a )?round.?trip"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
-_ENGLISH_TEST = (
-    r"英檢|報名費|english test|toeic|gept|ielts|toefl|考\s*[abc][12](?![0-9])|\b[abc][12] (?:level )?(?:test|exam)"
-)
+_ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|toefl|考\s*[abc][12](?![0-9])|\b[abc][12](?: level)?(?: english)? (?:test|exam)"
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"

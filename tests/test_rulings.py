@@ -739,3 +739,27 @@ def test_a_cost_outside_the_premiums_base_does_not_raise_it(knowledge, first, th
     assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.item.nhi_premium"
     again = dialog.handle_text(chat, then).to_json()
     assert again["intent"] == "moe.item.nhi_premium" and again["answer"].startswith(no), again
+
+
+@pytest.mark.parametrize(
+    ("told", "asked", "first"),
+    [
+        ("我是英文老師 我們學校模式一 最多補助多少", "我自己想考B1 報名費可以補助嗎", "不可以"),  # B2 or above
+        (
+            "I'm a PE teacher at a mode 1 school with 20 classes, what's our cap?",
+            "Can I claim the fee for a B1 English exam myself?",
+            "Yes",
+        ),
+        (
+            "I teach English; mode 1, 20 classes, max?",
+            "My colleague teaches music, can she claim a B1 test fee?",
+            "Yes",
+        ),
+    ],
+)
+def test_an_english_test_fee_for_the_asker_is_for_the_role_told_before(knowledge, told, asked, first) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"asker-{asked}")
+    dialog.handle_text(chat, told)
+    reply = dialog.handle_text(chat, asked).to_json()
+    assert reply["intent"] == "moe.item.english_test_fee" and reply["answer"].startswith(first), reply
