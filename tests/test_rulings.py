@@ -571,6 +571,8 @@ OBLIGED = [
     ("減課一定要經過校內公開的機制嗎", "moe.teaching_load", MUST_ZH),  # 應經校內公平、公正、公開機制確認
     ("買書一定要附書單嗎", "moe.item.data_collection", MUST_ZH),  # 購置書籍者應檢附書單
     ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
+    # 「要寫進…嗎」 asks whether it is required (the 6萬 it names had got 是, as if confirmed)
+    ("開放觀課的6萬要另外寫進經費明細嗎", "moe.open_classroom", NEED_NOT_ZH),  # 無須於經費明細中編列
     # an obligation question is no computation (it answered 「可以：資料蒐集費最多 30,000 元」)
     ("資料蒐集費一定要用滿3萬嗎", "moe.item.data_collection", NEED_NOT_ZH),
     # 也要 asks whether it is required; an English one after an opening phrase too
