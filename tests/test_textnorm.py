@@ -118,6 +118,8 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("mode 2, bilingual PE + arts, 11 classes", Slots(mode=2, domains=2, classes=11)),  # "bilingual" names them
         ("我們雙語健體 12班", Slots(domains=1, classes=12)),
         ("雙語教學要用多少英語", Slots()),  # no subject named
+        ("what if we add a second subject?", Slots(domains=2)),
+        ("那再加一個科目呢", Slots(domains=2)),
         ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
         # a day written in full is not a school year (「2027/3/31」 read as 116 said the plans had no 116)
         ("如果是西元2027/3/31結束勒", Slots()),
