@@ -837,13 +837,13 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
     rule = rules.items.meals
     if i.get("amounts"):
         planned = max(int(a) for a in i["amounts"])  # 「每餐120 每人一天360」: the day's figure decides
-    days = int(i.get("days") or i.get("occasions") or 1)
+    days = 1 if i.get("a_day") else int(i.get("days") or i.get("occasions") or 1)
     if i.get("half_day") and not i.get("meals"):
         fee = meals(rules, people, 1, days, False)
     else:
         count = int(i.get("meals") or 0)
         # 「研習兩天 每天都供餐」: meals a day not said, so at most the day's cap each day
-        every_day = int(i.get("days") or 1) > 1 or bool(i.get("every_day"))
+        every_day = int(i.get("days") or 1) > 1 or bool(i.get("every_day") or i.get("a_day"))
         full_day = (bool(i.get("full_day")) or every_day) and not count
         fee = meals(rules, people, count or 1, days, full_day)
     return _compared(fee, planned, rule.per_meal if planned and planned < rule.per_day else rule.per_day)

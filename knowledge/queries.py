@@ -146,6 +146,9 @@ _PER_DAY_LENGTH = (
 )
 
 
+_A_DAY_ASKED = r"(?:[一1]\s*天|每天|每日|per day|a day)\s*(?:的)?\s*(?:最多|上限|最高|可以(?:報|編)?多少|能(?:報|編)?多少|多少|max|cap|limit)"
+
+
 def _item_inputs(u: Understanding) -> dict[str, Any]:
     """Everything an item calculator may need, as plain values."""
     c = u.figures.counts
@@ -175,6 +178,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
         # 「三天 每天講2節」 "2 periods a day for 3 days": the periods are each day's
         "per_day": True if has(u, _PER_DAY_LENGTH) else None,
+        # 「三天兩夜…膳費一天最多多少」 "meals, per day max?": one day's cap, whatever the event's length
+        "a_day": True if has(u, _A_DAY_ASKED) else None,
         # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
         "per_occasion": (
             False
@@ -1167,6 +1172,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         merged["amounts"] = inputs["amounts"]
     if inputs.keys() & {"half_day", "full_day"} and "amounts" not in inputs:
         merged.pop("amounts", None)  # 「那一個人一天最多多少」 after a 150 lunch: the cap, not that price again
+    if "days" in inputs and "a_day" not in inputs:
+        merged.pop("a_day", None)  # 「那三天總共呢」 after one day's cap: every day
     if inputs.keys() & {"half_day", "full_day", "online"} and "hours" not in inputs:
         # 「一整天呢」「改成線上」: a new session, with its own hours
         dropped = ("hours", "half_day", "full_day", "online", "meals")  # 「一天呢」: a day's meals, not the one before

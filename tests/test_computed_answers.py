@@ -895,6 +895,13 @@ FOLLOW_UPS = [
         id="zh-back-to-a-school-with-a-computation-of-its-own",
     ),
     pytest.param(
+        (
+            Step("英語營三天兩夜 學生30人 膳費一天最多多少", 10_200),  # one day: 30 × 340
+            Step("那三天總共呢", 30_600),  # 30 × 3 × 340
+        ),
+        id="zh-meals-a-day-of-a-longer-camp",
+    ),
+    pytest.param(
         (Step("morning 3 hours and afternoon 2 hours, external speaker, max fee?", 10_000),),  # 5 × 2,000
         id="en-hours-of-a-morning-and-an-afternoon-added",
     ),
