@@ -1157,6 +1157,30 @@ def _which_computer(rules: FundingRules) -> InvalidInput:
     )
 
 
+_TOTAL_ASKED = re.compile(r"總共|一共|合計|加起來|全部|in total|altogether|combined|all together|total")
+_LEAD_ADDED = re.compile(
+    r"(?:加上|再加|還有|另外|plus|and)\s*(?:1位|1個|一位)?\s*(?:主要負責|負責人|總召|召集人|the lead|a lead|lead)"
+)
+
+
+def _teaching_load_total(
+    rules: FundingRules, i: dict[str, Any], text: str, periods: int, mode: int
+) -> Bilingual | None:
+    """The week's reductions added up, when a total is asked of several teachers each reducing
+    `periods` (and, in mode 2, the lead person added at the lead's cap): None when none is asked."""
+    count = int(i.get("people") or 0)
+    if count < 2 or not _TOTAL_ASKED.search(text) or periods > rules.teaching_load.per_person:
+        return None
+    total = count * periods
+    lead = rules.teaching_load.lead if mode == 2 and _LEAD_ADDED.search(text) else 0
+    lead_zh = f" ＋ 主要負責人 {lead} 節" if lead else ""
+    lead_en = f" + the lead person's {lead}" if lead else ""
+    return both(
+        f"每週合計：{count} 人 × {periods} 節{lead_zh} = {total + lead} 節",
+        f"A week in total: {count} people × {periods} periods{lead_en} = {total + lead} periods",
+    )
+
+
 def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     i = query.inputs
     text = str(i.get("text", ""))
@@ -1164,12 +1188,24 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         periods = int(i["periods"])
         lead = re.search(r"主要負責|負責人|總負責|總召|副召|召集人|lead|coordinator", text) is not None
         mode = int(query.facts.get("mode") or (2 if lead else 1))
+        # the mode shown only when told (or a lead's, which only mode 2 has): both modes cap a teacher at 4
+        told = bool(query.facts.get("mode")) or lead
+        mode_zh = f"（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）" if told else ""
+        mode_en = f" (mode {mode}{', lead person' if lead else ''})" if told else ""
         # the text is normalised: 「兩位」 is written 2位; 「副召也想減6節」 "my co-lead wants 6 too" is a second lead
         second = re.search(r"也|另一位|另外一位|\btoo\b|\balso\b|another|as well|co-?lead|副召", text) is not None
         people = 2 if re.search(r"2位|2個|2人|都減|both|2 of us|each of", text) or (lead and second) else 1
+        total = _teaching_load_total(rules, i, text, periods, mode)
+        if total is not None:
+            # 「三位老師每人減4節 加上主要負責人 總共幾節」: each within the cap, and the week's sum
+            verdict = teaching_load_check(rules, mode, periods)
+            each_zh, each_en = (f"（模式{'一' if mode == 1 else '二'}）", f" (mode {mode})") if told else ("", "")
+            return replace(verdict, notes=(total, *verdict.notes)), both(
+                f"減課每人每週 {periods} 節{each_zh}",
+                f"Teaching-load reduction of {periods} periods a week each{each_en}",
+            )
         return teaching_load_check(rules, mode, periods, lead, people), both(
-            f"減課每週 {periods} 節（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）",
-            f"Teaching-load reduction of {periods} periods a week (mode {mode}{', lead person' if lead else ''})",
+            f"減課每週 {periods} 節{mode_zh}", f"Teaching-load reduction of {periods} periods a week{mode_en}"
         )
     if query.item == "equipment":
         kind = equipment_kind(rules, text)

@@ -1955,3 +1955,23 @@ def test_how_much_after_the_transfer_rule_is_the_schools_transfer(
         dialog.handle_text(chat, text)
     reply = dialog.handle_text(chat, "how much is that?" if turns[0].isascii() else "那是多少錢")
     assert reply.route == "calculation" and figure in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "total", "mode_shown"),
+    [
+        (
+            "模式二 四位老師每人每週減3節 再加上主要負責人 一週總共可以減幾節",
+            "4 人 × 3 節 ＋ 主要負責人 6 節 = 18 節",
+            True,
+        ),
+        ("我們有三個老師要減課 每人4節 總共幾節", "3 人 × 4 節 = 12 節", False),  # no mode told: none shown
+        ("mode 1, 2 teachers each 4 periods off, in total?", "2 people × 4 periods = 8 periods", True),
+    ],
+)
+def test_a_weeks_teaching_load_reductions_are_added_up(
+    dialog: Dialog, question: str, total: str, mode_shown: bool
+) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"load-total-{next(_chats)}"), question)
+    assert reply.route == "calculation" and total in reply.text, reply.text
+    assert (("模式" in first_line(reply)) or ("mode" in first_line(reply))) is mode_shown, reply.text
