@@ -795,6 +795,9 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             else Decimal(default_hours.get(session, rules.items.consultation_fee.day_hours))
         )
         fee = consultation_fee(rules, hours, session, people)
+        if i.get("yes_no_only") and i.get("hours") and planned is None:
+            # 「4小時都能報嗎」: the hours asked against the session's, no past them (a note says so)
+            fee = replace(fee, ok=not fee.notes)
         return [
             _compared(
                 fee,

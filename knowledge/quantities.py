@@ -176,7 +176,9 @@ _PER_UNIT = re.compile(
     r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|per\b|each\b|a night|an hour|a period|"
     r"各\s*$"  # 「2 位出席費各 2000」
 )
-_HALF_DAY = re.compile(r"半天|半日|half[ -]?day|half a day")
+_HALF_DAY = re.compile(
+    r"半天|半日|half[ -]?day|half a day|[一1]個(?:上午|下午)|只(?:來|有)?(?:上午|下午)|for (?:a|the) morning|for an afternoon|only (?:the )?(?:a )?morning"
+)
 _FULL_DAY = re.compile(r"一整天|整天|全天|全日|一天|1天|1日|full[ -]?day|whole day|all day")
 # A unit right after a number: that number is a count, a year or a class count, not money.
 _UNIT_AFTER = re.compile(

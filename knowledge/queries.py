@@ -190,6 +190,7 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         ),
         "lecturer": _lecturer(u),
         "asks": True if has(u, _YES_NO_QUESTION) else None,
+        "yes_no_only": True if u.asks_only_yes_no else None,  # 「4小時都能報嗎」, not 「可以報多少」
     }
     return {k: v for k, v in inputs.items() if v is not None}
 
@@ -1145,7 +1146,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         and not inputs.get("lecturers")
     ):
         inputs["lecturers"] = inputs.pop("people")  # 「如果請2位呢」 after a lecture fee: two lecturers
-    if switch is None and not (inputs.keys() - {"asks"}) and not lecturer:
+    if switch is None and not (inputs.keys() - {"asks", "yes_no_only"}) and not lecturer:
         return None
     of_the_lecturer = _names_the_lecturer(u, inputs, switch)  # 「請講師住2晚呢」: one person, not the audience
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()

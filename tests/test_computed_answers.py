@@ -1975,3 +1975,19 @@ def test_a_weeks_teaching_load_reductions_are_added_up(
     reply = dialog.handle_text(ChatRef("test", f"load-total-{next(_chats)}"), question)
     assert reply.route == "calculation" and total in reply.text, reply.text
     assert (("模式" in first_line(reply)) or ("mode" in first_line(reply))) is mode_shown, reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("專家來學校諮詢一個上午 講了4小時 4小時都能報嗎", "超過"),  # half a day: at most 3 hours
+        ("專家諮詢半天3小時可以報嗎", "可以"),
+        ("she only comes for a morning but stays 4 hours, can we pay all 4 hours of consultation?", "Over"),
+        ("線上諮詢 一位專家當天講了4個鐘頭 可以報多少", "諮詢費最多 3,000 元"),  # an amount asked: no verdict
+    ],
+)
+def test_consultation_hours_asked_yes_or_no_are_checked_against_the_sessions(
+    dialog: Dialog, question: str, first: str
+) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"consult-{next(_chats)}"), question)
+    assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
