@@ -352,7 +352,9 @@ def decide(
     tier = engine.kb.entries.get(topic.entry or "") if topic is not None else None
     retiered = tier is not None and "classes" in tier.when and _changes_school_facts(u.facts, topic)
     if topic is not None and (elliptical or short or facts_only or retiered or (filed and len(u.figures.dates) == 1)):
-        decision = _follow_up(u, topic, fresh, engine, rules, lang, elliptical or short or retiered, school)
+        decision = _follow_up(
+            u, topic, fresh, engine, rules, lang, elliptical or short or retiered or facts_only, school
+        )
         if decision is not None:
             return decision
 
@@ -675,7 +677,14 @@ def _follow_up(
                     return decision
         elif earlier.entry is not None and (
             fresh is None
-            or (fresh.kind == CEILING and (u.figures.counts.periods or _amount_of_the_entry(u, earlier, engine)))
+            or (
+                fresh.kind == CEILING
+                and (
+                    u.figures.counts.periods
+                    or _amount_of_the_entry(u, earlier, engine)
+                    or _row_of_the_entry(u, earlier, engine)
+                )
+            )
         ):
             # 「我們6個班 每班上10節 可以編多少」 after the teaching-materials rule: periods are never a
             # ceiling's, so the classes are that item's
@@ -701,6 +710,18 @@ def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool
     if entry is None or u.returns or about_the_school(u) or not _says_nothing_new(u, engine):
         return False  # 「回到我們學校 學生奠基費最多多少」 "so the overall ceiling for us?": the ceiling
     return _MONEY_STATED.search(entry.answer.zh) is not None
+
+
+_CEILING_ASKED = re.compile(r"最多|上限|補助|多少錢|幾萬|額度|經費|\bmax|\bcap\b|ceiling|how much|funding|grant")
+
+
+def _row_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool:
+    """「我們做藝術跟科技兩個領域 總共交幾份」 after the lesson-plan rule: school facts that pick a row of
+    that rule (its rows are by domains), asking no money, are a follow-up on it, not a ceiling."""
+    entry = engine.kb.entries.get(topic.entry or "")
+    if entry is None or _CEILING_ASKED.search(u.normalised):
+        return False
+    return any(key in detail.when for detail in entry.details for key in u.facts)
 
 
 def _transfer_of_the_ceiling(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules) -> Query | None:

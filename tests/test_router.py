@@ -430,3 +430,18 @@ def test_a_detail_for_our_school_after_its_ceiling_uses_that_ceilings_facts(know
     assert "1,350,000" in dialog.handle_text(chat, "模式二 14班 做健體跟藝術兩個領域 上限多少").text
     reply = dialog.handle_text(chat, "那像我們這樣 教案詳案一年要交幾份")
     assert reply.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in reply.text, reply.text
+
+
+def test_school_facts_that_pick_a_row_of_the_last_rule_are_a_follow_up_on_it(knowledge: Knowledge) -> None:
+    """「我們做健體跟綜合兩個領域 一年總共要交幾份」 after the lesson-plan rule: its row for 2 domains, not a
+    ceiling that asks the class count; asked for money (「那補助最多多少」) it is still the ceiling."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "row-of-the-rule")
+    assert dialog.handle_text(chat, "部領的教案詳案要怎麼交").intent == "moe.pl.lesson_plans"
+    rows = dialog.handle_text(chat, "我們做健體跟綜合兩個領域 一年總共要交幾份")
+    assert rows.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in rows.text, rows.text
+    money = dialog.handle_text(chat, "我們兩個領域 12班 補助最多多少")
+    assert money.route == "calculation" and "1,350,000" in money.text, money.text
