@@ -81,11 +81,18 @@ BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.76, 0.09
 BLIND15 = conversations.DATA / "blind15.yaml"
 BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.81, 0.10
 # blind16 and blind17 (stop 24): first measured at 74.1% / 12.7% and 61.1% / 17.7% before any
-# change made against them (blind17 is computations from the user's own figures and near misses)
+# change made against them (blind17 is computations from the user's own figures and near misses);
+# 79.8% / 9.2% and 72.6% / 11.9% at the end of the stop
 BLIND16 = conversations.DATA / "blind16.yaml"
-BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.74, 0.13
+BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.79, 0.095
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.61, 0.18
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.72, 0.12
+# blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
+# and 74.8% / 13.1% (blind19 leans on yes-or-no near misses)
+BLIND18 = conversations.DATA / "blind18.yaml"
+BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG = 0.72, 0.11
+BLIND19 = conversations.DATA / "blind19.yaml"
+BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.74, 0.135
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -261,6 +268,8 @@ LATE_SETS = {
     "blind15": (BLIND15, BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG),
     "blind16": (BLIND16, BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG),
     "blind17": (BLIND17, BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG),
+    "blind18": (BLIND18, BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG),
+    "blind19": (BLIND19, BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG),
 }
 
 
