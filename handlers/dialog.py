@@ -267,8 +267,11 @@ class Dialog:
             decision = replace(decision, answer=lacking)
         assert decision.answer is not None
         # 「我們市假設60校 那要幾校」 after a target share: worked with the user's figures, its own verdict
-        told = " ".join(t.said for t in reversed((topic, *topic.earlier))) if topic is not None else ""
-        worked = self.engine.on_the_targets(u, decision.answer, decision.slots, told)
+        told = tuple(t.said for t in reversed((topic, *topic.earlier))) if topic is not None else ()
+        last_year = topic.slots.get("year") if topic is not None else None
+        worked = self.engine.on_the_targets(
+            u, decision.answer, decision.slots, told, last_year if isinstance(last_year, int) else None
+        )
         if worked is not None:
             reply, answered = self._answered(
                 replace(decision, answer=worked), lang, now, None, replies.PERMISSION, False

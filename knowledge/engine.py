@@ -23,7 +23,7 @@ from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Detail, Entry, KnowledgeBase, SlotValue
 from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies
-from knowledge.targets import Target, target_of, work
+from knowledge.targets import Target, target_of, unit_asked, work
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
 
@@ -257,27 +257,36 @@ class Engine:
         return self._no_detail(entry, answer.lang, 0.2, [Suggestion(entry.id, entry.title.get(answer.lang))])
 
     def on_the_targets(
-        self, u: Understanding, answer: Answer, slots: dict[str, SlotValue], told: str = ""
+        self,
+        u: Understanding,
+        answer: Answer,
+        slots: dict[str, SlotValue],
+        told: tuple[str, ...] = (),
+        last_year: int | None = None,
     ) -> Answer | None:
         """A sure answer from an entry of yearly targets, worked with the user's own figures when the
         message asks a sum of them (knowledge/targets.py: a share of their schools, a count checked, a
         running total's growth, a semester's target over the year); None otherwise. The rows are
-        those of the level `slots` names, if any, one a school year; `told` is what the chat said before."""
+        those of the level `slots` names, if any, one a school year; `told` is what the chat said before,
+        oldest first, and `last_year` the school year of its last answer."""
         entry = self.kb.entries.get(answer.intent or "")
         if not answer.confident or entry is None:
             return None
         level = {k: v for k, v in slots.items() if k == "level"}
         rows: dict[int, Target] = {}
         texts: dict[int, Detail] = {}
+        unit = unit_asked(u.normalised)
         for detail in entry.details:
             if satisfies(level, detail.when)[1]:
                 continue
-            target = target_of(detail)
+            target = target_of(detail, unit)
+            if target is None and unit is not None:
+                continue  # a row with no count of the unit asked (國中's articles, asked words)
             if target is None or target.year in rows:
                 return None  # a row with no one figure, or a year with a row a level: not summed
             rows[target.year], texts[target.year] = target, detail
         year = slots.get("year")
-        worked = work(u.normalised, rows, year if isinstance(year, int) else None, told)
+        worked = work(u.normalised, rows, year if isinstance(year, int) else None, told, last_year)
         if worked is None:
             return None
         lang = answer.lang

@@ -42,6 +42,8 @@ _USER_COUNT = re.compile(
     r"participants|sessions|articles|kids|students)\b|(?:have|run|join|take part|sign)\b|"
     r"(?=(?:of|out of|/)\s*(?:our |the )?\d))"  # "20 of our 41 schools", "29/40"
 )
+_THAN_YEAR = re.compile(r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:sy\s*|school year\s+)?(1[01]\d)")
+_UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字)")
 _QUOTES_TARGET = re.compile(r"至少|最少|目標是|目標為|目標要|at least|the target (?:is|was)|target of")
 _YEAR = re.compile(r"(?<!\d)(1[01]\d)(?!\d)")
 
@@ -58,14 +60,19 @@ class Target:
     per_semester: bool  # 每學期
 
 
-def target_of(detail: Detail) -> Target | None:
-    """The row's target, when it states exactly one figure (a count or a share) for one school year."""
+def target_of(detail: Detail, unit: str | None = None) -> Target | None:
+    """The row's target, when it states exactly one figure (a count or a share) for one school year,
+    or, with `unit` asked (「幾個字」), one count of that unit (a row gives books and words)."""
     year = detail.when.get("year")
     if not isinstance(year, int):
         return None
     text = detail.text.zh
     counts = ROW_COUNT.findall(text)
     shares = _SHARE.findall(text)
+    if unit is not None:
+        schools = unit in ("校", "所")  # a share is of schools; 校 and 所 count the same
+        counts = [c for c in counts if c[1] == unit or (schools and c[1] in ("校", "所"))]
+        shares = shares if schools else []
     if len(counts) + len(shares) != 1:
         return None
     if shares:
@@ -87,10 +94,20 @@ class Worked:
     met: bool | None = None
 
 
-def work(question: str, rows: dict[int, Target], year: int | None, told: str = "") -> Worked | None:
+def unit_asked(question: str) -> str | None:
+    """The unit a question counts in (「比109多幾個字」: 字), if it names one."""
+    match = _UNIT_ASKED.search(question)
+    return match.group(1) if match else None
+
+
+def work(
+    question: str, rows: dict[int, Target], year: int | None, told: tuple[str, ...] = (), last_year: int | None = None
+) -> Worked | None:
     """What `question` (normalised) asks of the targets `rows` (by school year), `year` the school year
-    it is about; None when it asks none of these sums. `told`: what the chat said before, where a
-    count checked against a share finds its total (「我們市有36校」, then 「如果只有17校成立 有達標嗎」)."""
+    it is about; None when it asks none of these sums. `told`: the chat's earlier messages, oldest
+    first, where a count checked against a share finds its total (「我們市有36校」, then 「如果只有17校
+    成立 有達標嗎」) and a follow-up of a share finds the total it was of (「不是，我是說110學年」);
+    `last_year`: the school year the chat's last answer was for (「比109多幾個字」 after 110's row)."""
     years = [int(y) for y in _YEAR.findall(question) if int(y) in rows]
     if year is None and years:
         year = years[-1]
@@ -98,21 +115,45 @@ def work(question: str, rows: dict[int, Target], year: int | None, told: str = "
     if target is None:
         return None
     if _GROWTH.search(question):
+        than = _THAN_YEAR.search(question)
+        base = int(next(g for g in than.groups() if g)) if than is not None else None
+        if base is not None and len(years) == 1 and last_year is not None and last_year in rows and last_year != base:
+            years = [base, last_year]  # 「比109多幾個字」 after 110's row: 110 − 109
+            target = rows[last_year]
         return _growth(rows, years, target)
-    counts = [int(n) for n in _USER_COUNT.findall(_YEAR.sub(" ", question)) if int(n) > 0]
+    counts = _counts_in(question)
+    asks_yes_no = _asks_yes_no(question)
     if not counts:
         whole = _WHOLE_YEAR.search(_YEAR.sub(" ", question).replace("  ", " "))
-        return _whole_year(target) if whole and target.per_semester else None
-    if target.share and len(counts) == 1 and _HOW_MANY.search(question) and not _MET.search(question):
-        return _share_of(target, counts[0])
+        if whole and target.per_semester:
+            return _whole_year(target)
+        last = told[-1] if told else ""
+        if target.share and not asks_yes_no and not _asks_yes_no(last) and len(_counts_in(last)) == 1:
+            return _share_of(target, _counts_in(last)[0])  # 「不是，我是說110學年」 after a share of 60
+        return None
+    if (
+        target.share
+        and len(counts) == 1
+        and not _MET.search(question)
+        and (_HOW_MANY.search(question) or not asks_yes_no)
+    ):
+        return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」
     if _QUOTES_TARGET.search(question):
         return None  # 「110學年至少補助2校嗎」: the target asked about, not a count reached
-    if _MET.search(question) or re.search(r"嗎|\?|？|\bif\b|如果", question):
+    if asks_yes_no:
         if target.share and len(counts) == 1:
-            earlier = [int(n) for n in _USER_COUNT.findall(_YEAR.sub(" ", told)) if int(n) > counts[0]]
+            earlier = [n for said in told for n in _counts_in(said) if n > counts[0]]
             counts += earlier[-1:]  # the total told last
         return _check(target, counts)
     return None
+
+
+def _asks_yes_no(text: str) -> bool:
+    return _MET.search(text) is not None or re.search(r"嗎|\?|？|\bif\b|如果", text) is not None
+
+
+def _counts_in(text: str) -> list[int]:
+    return [int(n) for n in _USER_COUNT.findall(_YEAR.sub(" ", text)) if int(n) > 0]
 
 
 def _unit_en(unit: str) -> str:

@@ -79,3 +79,20 @@ def test_the_chat_works_a_target_with_the_schools_own_figures(knowledge: Knowled
     assert share["route"] == "answer" and share["answer"].startswith("110 學年度目標 50%：36 校 × 50% = 18 校"), share
     check = dialog.handle_text(chat, "如果只有17校成立 有達標嗎").to_json()
     assert check["answer"].startswith("不符合") and "差 1 校" in check["answer"], check
+
+
+def test_a_target_share_follows_the_total_told_and_the_unit_asked(knowledge: Knowledge) -> None:
+    """A follow-up after a share of the user's schools keeps that total (「不是，我是說110學年」, another
+    action plan 「一樣用40校算」 then 「111學年呢」); a row giving books and words is summed in the unit asked."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "targets-follow")
+    first = dialog.handle_text(chat, "基隆英語社團 我們市屬國中小算48校 111學年要幾校").to_json()
+    assert first["answer"].startswith("111 學年度目標 75%：48 校 × 75% = 36 校"), first
+    corrected = dialog.handle_text(chat, "不是，我是說110學年").to_json()
+    assert corrected["answer"].startswith("110 學年度目標 50%：48 校 × 50% = 24 校"), corrected
+    other = dialog.handle_text(chat, "雙語學分班111學年呢 一樣用48校算").to_json()
+    assert other["intent"] == "kl.ap.28" and "48 校 × 80% = 39 校" in other["answer"], other  # 38.4, up
+    words = ChatRef("test", "targets-words")
+    dialog.handle_text(words, "英語閱讀力倍增 國小111學年單字量要到多少")
+    growth = dialog.handle_text(words, "比110多幾個字").to_json()
+    assert growth["answer"].startswith("111 學年度 400 字 − 110 學年度 350 字 = 50 字"), growth
