@@ -1235,7 +1235,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         "admin"
         if re.search(r"行政|admin", text)
         else "substitute"
-        if re.search(r"代理|代課|substitute", text)
+        if re.search(r"代理|代課|substitute|\bsub\b|supply teacher|relief teacher", text)
         else "teacher"
     )
     part = "聽讀" if re.search(r"聽讀|listening", text) else "說寫" if re.search(r"說寫|speaking", text) else None

@@ -504,6 +504,10 @@ def test_an_english_test_verdict_follows_the_teacher_named_next(knowledge) -> No
     assert short["answer"].startswith("不可以") and "3 個月" in short["answer"], short
     five = dialog.handle_text(chat, "如果代理老師代了5個月呢").to_json()
     assert five["answer"].startswith("可以"), five
+    english = ChatRef("test", "test-taker-en")
+    dialog.handle_text(english, "I teach PE, can my B1 English test fee be claimed?")
+    sub = dialog.handle_text(english, "our sub teacher is on a 2-month contract, can she claim it too?").to_json()
+    assert sub["answer"].startswith("No") and "3 months" in sub["answer"], sub
 
 
 @pytest.mark.parametrize(
