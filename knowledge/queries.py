@@ -110,14 +110,25 @@ def has(u: Understanding, pattern: str) -> bool:
     return compiled(pattern).search(u.normalised) is not None
 
 
+# 「不是20萬」 "180,000, not 200k": an amount the message takes back
+_TAKEN_BACK = re.compile(r"(?:\bnot|不是|而不是|並非|rather than|instead of)\s*(?:nt\$|\$)?\s*$")
+
+
+def _taken_back(u: Understanding) -> set[int]:
+    return {a.value for a in u.figures.labelled if _TAKEN_BACK.search(a.before)}
+
+
 def amounts_of(u: Understanding) -> list[int]:
-    """The money a message states; a bare number that may be money stands in when there is none."""
-    return list(u.figures.amounts) or [a.value for a in u.figures.labelled if a.bare]
+    """The money a message states (not an amount it takes back); a bare number that may be money
+    stands in when there is none."""
+    back = _taken_back(u)
+    return [v for v in u.figures.amounts if v not in back] or [a.value for a in u.figures.labelled if a.bare]
 
 
 def _labelled(u: Understanding) -> list[Amount]:
-    """Amounts with their labels, money and bare numbers of 100 or more, in the order written."""
-    return list(u.figures.labelled)
+    """Amounts with their labels, money and bare numbers of 100 or more, in the order written (not
+    those the message takes back)."""
+    return [a for a in u.figures.labelled if not _TAKEN_BACK.search(a.before)]
 
 
 def _first(amounts: list[Amount], *labels: str) -> int | None:
@@ -962,7 +973,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind in (ITEM, VERDICT):
         return _revise_item(previous, u, rules)
     if previous.kind == SHARE and u.item in ("misc", "teaching_aids") and u.item != previous.item:
-        return replace(previous, item=u.item, inputs={k: v for k, v in previous.inputs.items() if k != "planned"})
+        inputs = {k: v for k, v in previous.inputs.items() if k != "planned"}
+        if len(amounts_of(u)) == 1 and _first(_labelled(u), "recurrent", "total") is not None:
+            inputs["base"] = amounts_of(u)[0]  # "sorry, current budget is 180,000 not 200k. misc max then?"
+        return replace(previous, item=u.item, inputs=inputs)
     amounts = amounts_of(u)
     if previous.kind == CLOSEOUT and len(u.figures.dates) == 1:
         end = previous.inputs["end"]

@@ -902,6 +902,13 @@ FOLLOW_UPS = [
         id="zh-meals-a-day-of-a-longer-camp",
     ),
     pytest.param(
+        (
+            Step("經常門編了25萬 教材教具最多多少", 50_000),
+            Step("抱歉 經常門是22萬 不是25萬 那雜支最多多少", 22_000),  # the amount taken back is no base
+        ),
+        id="zh-an-amount-taken-back-in-a-correction",
+    ),
+    pytest.param(
         (Step("morning 3 hours and afternoon 2 hours, external speaker, max fee?", 10_000),),  # 5 × 2,000
         id="en-hours-of-a-morning-and-an-afternoon-added",
     ),
