@@ -1239,7 +1239,13 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         else "teacher"
     )
     part = "聽讀" if re.search(r"聽讀|listening", text) else "說寫" if re.search(r"說寫|speaking", text) else None
-    claimed = [part] if re.search(r"已經|已補助|already|again|第二次|再", text) else []
+    claimed = (
+        [part]
+        if re.search(
+            r"已經|已補助|already|again|第二次|再|重考|又考|retook|retake|re-took|2nd time|second time|twice", text
+        )
+        else []
+    )
     verdict = english_test_eligibility(
         rules,
         role=role,

@@ -1998,3 +1998,12 @@ def test_consultation_hours_asked_yes_or_no_are_checked_against_the_sessions(
 ) -> None:
     reply = dialog.handle_text(ChatRef("test", f"consult-{next(_chats)}"), question)
     assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
+
+
+def test_a_whole_day_after_half_a_day_is_a_days_session(dialog: Dialog) -> None:
+    chat = ChatRef("test", f"consult-day-{next(_chats)}")
+    assert first_line(
+        dialog.handle_text(chat, "an expert comes for a half-day consultation, 4 hrs, can we pay all 4?")
+    ).startswith("Over")
+    day = dialog.handle_text(chat, "what if she stays the whole day, 6 hours, ok?")
+    assert first_line(day).startswith("Within") and "6,000" in first_line(day), day.text

@@ -20,6 +20,11 @@ IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allo
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
+    (
+        "I retook the TOEIC listening & reading a 2nd time this school year, can that fee be claimed?",
+        "moe.item.english_test_fee",
+        NO_EN,
+    ),
     ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),  # 於總額度下調整分配本校及分校或分班之經費額度
     ("下課時間做雙語廣播讓學生當播音員可以嗎", "moe.mode1", YES_ZH),  # 並可由學生擔任播音人員
     ("can my co-lead also get 6 off a week?", "moe.teaching_load", NO_EN),  # 以1人為限
