@@ -1141,6 +1141,13 @@ _ANOTHER_THING = re.compile(
 )
 
 
+_OTHER_SESSIONS = {
+    "full_day": ("half_day", "online"),
+    "half_day": ("full_day", "online"),
+    "online": ("half_day", "full_day"),
+}
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     retaken = _retaken_test(previous, u)
     if retaken is not None:
@@ -1189,13 +1196,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         merged.pop("amounts", None)  # 「那一個人一天最多多少」 after a 150 lunch: the cap, not that price again
     if "days" in inputs and "a_day" not in inputs:
         merged.pop("a_day", None)  # 「那三天總共呢」 after one day's cap: every day
-    for said, dropped in (
-        ("full_day", ("half_day", "online")),
-        ("half_day", ("full_day", "online")),
-        ("online", ("half_day", "full_day")),
-    ):
-        if inputs.get(said):  # "what if she stays the whole day, 6 hours" after half a day: a day's session
-            for key in dropped:
+    for session, others in _OTHER_SESSIONS.items():
+        if inputs.get(session):  # "what if she stays the whole day, 6 hours" after half a day: a day's session
+            for key in others:
                 merged.pop(key, None)
     if inputs.keys() & {"half_day", "full_day", "online"} and "hours" not in inputs:
         # 「一整天呢」「改成線上」: a new session, with its own hours
