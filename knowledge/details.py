@@ -41,7 +41,7 @@ DETAILS = (
         "date",
         re.compile(
             r"哪一天|哪天|幾月幾號|截止日|截止日期|什麼時候截止|"
-            r"deadline to submit|what date|which date|when is the deadline"
+            r"deadline to submit|what date|which date|when is the deadline|due date|when (?:is|are) (?:[a-z]+ ){1,4}due\b"
         ),
         re.compile(
             r"\d+\s*年\s*\d+\s*月\s*\d+\s*日|\d{4}/\d{1,2}/\d{1,2}|\d+\s*月\s*\d+\s*日|\d{4}-\d{2}-\d{2}|"
@@ -139,7 +139,11 @@ DETAILS = (
             r"上限(?:是)?(?:多少|幾)|最多(?:可以|能)?(?:報|編|補|給|付|支)?(?:多少|幾)|最高(?:可以|能)?(?:報|編|補|給)?(?:多少|幾)|"
             r"多少錢|幾元|多少元|\b(?:cap|limit|maximum|max)\b|how much (?:can|may|is|per|do|does|for)"
         ),
-        re.compile(r"\d|百分之"),  # any figure: a count (「4 節」) answers 「最多幾節」 too
+        # a figure with its unit: money, a share or a count (「4 節」 answers 「最多幾節」), not "mode 2"
+        re.compile(
+            r"\d[\d,]*(?:\.\d+)?\s*(?:元|萬|%|節|小時|人|位|校|所|次|天|日|班|份|篇|字|隊|場|個月|"
+            r"hours?|periods?|people|persons?|schools?|times?|days?|classes|months?|percent)|nt\$\s*\d|百分之"
+        ),
     ),
     Detail(
         # 「全國一共會核定幾所學校」 "how many schools nationwide get mode 2 funding": the plans give a
