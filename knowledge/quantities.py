@@ -145,7 +145,9 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
     "hours": re.compile(r"(\d+(?:\.\d+)?)[\s-]*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),  # "a 2-hour talk"
-    "periods": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"),
+    "periods": re.compile(
+        r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:(?:lecture|teaching|class) )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"
+    ),
     "semesters": re.compile(r"(\d+)\s*(?:個)?\s*(?:學期|semesters?\b)"),
     "occasions": re.compile(r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b)"),
     "months": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:半\s*)?(?:月(?!\s*\d)|months?\b)"),  # 「一個半月」: 1 (and a half)

@@ -64,3 +64,10 @@ def test_lengths_of_parts_of_a_day_are_added(text: str, hours: Decimal | None, p
 )
 def test_english_names_the_budget_part_after_the_amount(text: str, label: str) -> None:
     assert read_figures(text).labelled[0].label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"), [("3 lecture periods", 3), ("2 teaching periods a week", 2), ("講3節", 3)]
+)
+def test_periods_named_with_what_they_are_are_counted(text: str, periods: int) -> None:
+    assert read_figures(text).counts.periods == periods
