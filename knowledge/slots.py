@@ -44,7 +44,7 @@ _SUBJECT = re.compile(
 _DOING = r"做|實施|開|\bdo\b|\bdoing\b|\bdone\b|\bdid\b|\bteach\b|\bteaching\b|\brun\b|\brunning\b"
 _ONLY = r"只|只有|就|單做|\bjust\b|\bonly\b"
 _ONLY_SUBJECTS = re.compile(
-    rf"(?:(?:(?:{_ONLY})\s*(?:上|{_DOING})?|{_DOING})\s*(?:the\s+)?(?:雙語|bilingual\s+)?|雙語|\bbilingual\s+)"
+    rf"(?:(?:(?:{_ONLY})\s*(?:上|{_DOING})?|{_DOING})\s*(?:the\s+)?(?:雙語|bilingual\s+)?|雙語|\bbilingual\s+(?:(?:teaching|classes|lessons)\s+(?:in|for)\s+)?)"
     rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)?\s*(?:{_SUBJECT.pattern}))*"
 )
 _CLASSES = re.compile(

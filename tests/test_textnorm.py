@@ -119,6 +119,7 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("我們雙語健體 12班", Slots(domains=1, classes=12)),
         ("雙語教學要用多少英語", Slots()),  # no subject named
         ("what if we add a second subject?", Slots(domains=2)),
+        ("we do bilingual teaching in music and pe", Slots(domains=2)),
         ("那再加一個科目呢", Slots(domains=2)),
         ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
         # a day written in full is not a school year (「2027/3/31」 read as 116 said the plans had no 116)
