@@ -45,6 +45,7 @@ _UNITS = {
     "案": "projects",
     "種": "kinds",
     "梯次": "runs",
+    "次": "times",
     "schools": "schools",
     "teams": "teams",
     "team": "teams",
@@ -117,6 +118,18 @@ def _floors(plain: str, unit: str) -> set[Decimal]:
     }
 
 
+def _every_floor_met(asked: list[tuple[int, Decimal, str, str]], answer: str) -> bool | None:
+    """A rule of two or more floors (「每學期至少 1 次；每學期接待總人數至少 40 人」) and a question giving a
+    figure of each (「每學期各辦1次 每次都來40人」): met when every one is at least its floor, a no when
+    one falls short; None when the rule has fewer floors or the question leaves one out."""
+    units = {unit for _, _, unit, _ in _figures(answer)}
+    floors = {unit: min(found) for unit in units if (found := _floors(answer, unit))}
+    given = {unit: value for _, value, unit, _ in sorted(asked)}  # the last figure of each unit
+    if len(floors) < 2 or not floors.keys() <= given.keys():
+        return None
+    return all(given[unit] >= floor for unit, floor in floors.items())
+
+
 def agrees(question: str, answer: str, headline: str | None, permission: bool) -> bool | None:
     """The yes (True) or no (False) that the question's own figure gets from the answer's, or
     None when it decides nothing. The figure asked about is the question's last. `question` and
@@ -128,6 +141,10 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     asked = [figure for figure in _figures(question) if figure[2] != "classes"]
     if not asked:
         return None
+    if permission:
+        every_floor = _every_floor_met(asked, answer)
+        if every_floor is not None:
+            return every_floor
     _, last, unit, part = max(asked)
     values = {last}  # 「部領教師經費60萬，可以挪18萬嗎」: the 60萬 is what the question gives
     stated = [(value, p) for _, value, u, p in _figures(answer) if u == unit]

@@ -1155,6 +1155,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         return retaken
     inputs = {k: v for k, v in _item_inputs(u).items()}
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
+    if switch is None and u.item and u.item != previous.item and _ITEM_SWITCH.search(u.normalised):
+        return None  # 「遊覽車一天上限多少」 after meals: another item, with no calculator (its rule answers)
     if switch is None and equipment_kind(rules, u.normalised) and previous.item == "equipment":
         switch = "equipment"
     if previous.item == "equipment" and switch is None and amounts_of(u) and _ANOTHER_THING.search(u.normalised):

@@ -107,3 +107,16 @@ def test_a_question_whether_a_case_meets_the_rule_is_answered_so(knowledge) -> N
 
     reply = scored_dialog(knowledge).handle_text(ChatRef("test", "meets"), "開放觀課 這學期外校老師來了35人 有符合嗎")
     assert reply.text.startswith("不符合。") and reply.intent == "moe.open_classroom", reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "ruled"),
+    [
+        ("每學期辦1次 每次來40人 可以嗎", True),
+        ("一學期辦2次 共50人 這樣可以嗎", True),
+        ("每學期1次 來35人 可以嗎", False),
+    ],
+)
+def test_a_rule_of_two_floors_is_met_when_the_question_meets_both(question: str, ruled: bool) -> None:
+    answer = "開放課室供他校教師入校觀課（每學期至少 1 次；每學期接待總人數至少 40 人），額外補助經常門 6 萬元"
+    assert agrees(question, answer, None, True) is ruled
