@@ -58,7 +58,10 @@ _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi
 _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|toefl|考\s*[abc][12](?![0-9])|\b[abc][12](?: level)?(?: english)? (?:test|exam)"
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
-_TEACHING_LOAD = r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons"
+_TEACHING_LOAD = (
+    r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons|"
+    r"load\b.{0,12}\bcut|\bcut\b.{0,12}\bload\b|\bdrop\s+\d+|\bdrop(?:ped)?\s+(?:\d+\s+)?periods?"
+)
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
