@@ -2007,3 +2007,12 @@ def test_a_whole_day_after_half_a_day_is_a_days_session(dialog: Dialog) -> None:
     ).startswith("Over")
     day = dialog.handle_text(chat, "what if she stays the whole day, 6 hours, ok?")
     assert first_line(day).startswith("Within") and "6,000" in first_line(day), day.text
+
+
+def test_dropping_periods_is_a_teaching_load_reduction(dialog: Dialog) -> None:
+    reply = dialog.handle_text(
+        ChatRef("test", f"drop-{next(_chats)}"), "mode 2: can the other bilingual teachers each drop 5 periods a week?"
+    )
+    assert (
+        reply.route == "calculation" and first_line(reply).startswith("No") and reply.intent == "moe.teaching_load"
+    ), reply.text

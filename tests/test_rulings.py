@@ -20,7 +20,6 @@ IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allo
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
-    ("mode 2: can the other bilingual teachers each drop 5 periods a week?", "moe.teaching_load", NO_EN),
     (
         "I retook the TOEIC listening & reading a 2nd time this school year, can that fee be claimed?",
         "moe.item.english_test_fee",
