@@ -460,7 +460,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     # goes on (not "the most we can put into capital", an amount)
     goes_under = r"\b(?:put|go|goes|claim|budget|list|count)\b.{0,40}\b(?:under|into|in|as) 資本門"
     if not has(u, _CAPITAL_AMOUNT) and (
-        has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門(?:嗎|還是|呢)|可以(?:編|放|列)資本門")
+        has(
+            u,
+            r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:嗎|還是|呢|可以嗎|可不可以|行嗎|ok嗎|對嗎)|可以(?:編|放|列)資本門",
+        )
         or (has(u, goes_under) and not has(u, _AMOUNT_ASKED))
     ):
         return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})

@@ -2016,3 +2016,11 @@ def test_dropping_periods_is_a_teaching_load_reduction(dialog: Dialog) -> None:
     assert (
         reply.route == "calculation" and first_line(reply).startswith("No") and reply.intent == "moe.teaching_load"
     ), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"), [("藍芽喇叭一個8千 放資本門可以嗎", "不可以"), ("一台2萬的投影機放資本門可以嗎", "可以")]
+)
+def test_which_side_a_priced_device_goes_asked_with_ok(dialog: Dialog, question: str, first: str) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"side-{next(_chats)}"), question)
+    assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
