@@ -347,7 +347,12 @@ def decide(
 
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one); a date
     # filed after a close-out deadline (「縣府如果10/5才送 算準時嗎」) is checked against it
-    filed = topic is not None and topic.query is not None and topic.query.kind == CLOSEOUT and files_on_a_date(u)
+    # (also after a question about the close-out rule came between: 「那學校要交啥給縣府」)
+    filed = (
+        topic is not None
+        and files_on_a_date(u)
+        and any(t.query is not None and t.query.kind == CLOSEOUT for t in (topic, *topic.earlier))
+    )
     # 「下學年會變36班欸 就變35萬了嗎」 after a ceiling tier's rule: school facts changed for that rule
     tier = engine.kb.entries.get(topic.entry or "") if topic is not None else None
     retiered = tier is not None and "classes" in tier.when and _changes_school_facts(u.facts, topic)
@@ -657,7 +662,12 @@ def _follow_up(
     ceiling_facts = fresh is not None and fresh.kind == CEILING and fresh.facts.keys() & {"classes", "domains"}
     if fresh is not None and fresh.kind == CEILING and not ceiling_facts and (counts.people or counts.semesters):
         fresh = None  # 「那三位部領老師一整學年最多補多少」: people and semesters are no ceiling's
-    for earlier in _candidates(topic, u, engine):
+    candidates = _candidates(topic, u, engine)
+    if files_on_a_date(u):
+        # 「縣府拖到10月3號才函報 這樣還在期限內嗎」 after the close-out rule was asked about: the date
+        # filed against the close-out computed before it (not a new period end for the rule)
+        candidates.sort(key=lambda t: not (t.query is not None and t.query.kind == CLOSEOUT))
+    for earlier in candidates:
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
             if about_the_school(u) and school and earlier.query.kind == CEILING:

@@ -2024,3 +2024,13 @@ def test_dropping_periods_is_a_teaching_load_reduction(dialog: Dialog) -> None:
 def test_which_side_a_priced_device_goes_asked_with_ok(dialog: Dialog, question: str, first: str) -> None:
     reply = dialog.handle_text(ChatRef("test", f"side-{next(_chats)}"), question)
     assert reply.route == "calculation" and first_line(reply).startswith(first), reply.text
+
+
+def test_a_filing_date_after_a_question_about_the_close_out_rule_is_checked(dialog: Dialog) -> None:
+    """The date the county filed, asked after a question about the close-out rule came between the
+    computed deadline and it, is checked against that deadline (it was read as a new period end)."""
+    chat = ChatRef("test", f"filed-later-{next(_chats)}")
+    assert "2027/09/30" in dialog.handle_text(chat, "執行期間到116年7月31日 核結最晚哪天").text
+    assert dialog.handle_text(chat, "那學校要交什麼給縣府").intent == "moe.closeout"
+    late = dialog.handle_text(chat, "縣府如果10月2號才函報 還來得及嗎")
+    assert late.route == "calculation" and first_line(late).startswith("超過期限"), late.text
