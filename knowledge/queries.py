@@ -1097,8 +1097,10 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     focus = focus_of(u)
     if focus:
         inputs["focus"] = focus
-    elif "focus" in previous.inputs and not (
-        {k for k, v in new_facts.items() if previous.facts.get(k) != v} - {"classes", "domains", "branch"}
+    elif (
+        "focus" in previous.inputs
+        and not has(u, _WHOLE)
+        and not ({k for k, v in new_facts.items() if previous.facts.get(k) != v} - {"classes", "domains", "branch"})
     ):
         inputs["focus"] = previous.inputs["focus"]  # 「写错了 是5个班」 after the 部領 part: still that part
     amounts = amounts_of(u)

@@ -909,6 +909,13 @@ FOLLOW_UPS = [
         id="zh-an-amount-taken-back-in-a-correction",
     ),
     pytest.param(
+        (
+            Step("模式二 11班 兩個領域 部領學生那塊最多多少", 500_000),
+            Step("加上雙語生活化跟部領教師 全部最多多少", 1_350_000, carried="11 班"),  # the whole ceiling again
+        ),
+        id="zh-adding-the-other-parts-back-is-the-whole-ceiling",
+    ),
+    pytest.param(
         (Step("morning 3 hours and afternoon 2 hours, external speaker, max fee?", 10_000),),  # 5 × 2,000
         id="en-hours-of-a-morning-and-an-afternoon-added",
     ),
