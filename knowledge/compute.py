@@ -247,7 +247,8 @@ def _ceiling_query(query: Query, rules: FundingRules) -> CeilingAnswer | Figure 
     if isinstance(plus, dict):
         return _sum_of_two(query.facts, plus, rules)
     focus = query.inputs.get("focus")
-    if focus == "bilingual_life" and query.facts.get("mode") == 2 and "classes" not in query.facts:
+    if focus == "bilingual_life" and query.facts.get("mode") == 2 and not {"classes", "domains"} <= query.facts.keys():
+        # mode 2's campus life is one fixed ceiling: no domains (or classes) to ask for
         return _mode2_campus_life(query, rules)
     found = ceiling_of(query.facts, rules, bool(query.inputs.get("ask_all")))
     if not isinstance(found, CeilingAnswer):

@@ -916,6 +916,13 @@ FOLLOW_UPS = [
         id="zh-adding-the-other-parts-back-is-the-whole-ceiling",
     ),
     pytest.param(
+        (
+            Step("我們12班 模式一最多多少", 150_000),
+            Step("對了我們其實是模式二 生活化那塊多少", 150_000),  # fixed: no domains to ask for
+        ),
+        id="zh-mode-2-campus-life-asks-no-domains",
+    ),
+    pytest.param(
         (Step("morning 3 hours and afternoon 2 hours, external speaker, max fee?", 10_000),),  # 5 × 2,000
         id="en-hours-of-a-morning-and-an-afternoon-added",
     ),
