@@ -265,39 +265,42 @@ class Dialog:
         lacking = self.engine.lacking(u, decision.answer)
         if lacking is not None:  # 「是跟哪一家平台合作」 after the action plan: a detail it does not give
             decision = replace(decision, answer=lacking)
-        assert decision.answer is not None
+        answer = decision.answer
+        assert answer is not None
         # 「我們市假設60校 那要幾校」 after a target share: worked with the user's figures, its own verdict
         told = tuple(t.said for t in reversed((topic, *topic.earlier))) if topic is not None else ()
         last_year = topic.slots.get("year") if topic is not None else None
         worked = self.engine.on_the_targets(
-            u, decision.answer, decision.slots, told, last_year if isinstance(last_year, int) else None
+            u, answer, decision.slots, told, last_year if isinstance(last_year, int) else None
         )
         if worked is not None:
-            reply, answered = self._answered(
-                replace(decision, answer=worked), lang, now, None, replies.PERMISSION, False
-            )
-            if answered is not None:
-                answered = replace(answered, said=u.normalised[:SAID_LIMIT])
-            return reply, state if answered is None else replace(
-                state, topic=topic.then(answered) if topic else answered
-            )
-        asked = u
-        if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
-            asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
-        ruling = self.engine.ruling(asked, decision.answer.intent)
-        if ruling is None and decision.answer.confident:
-            ruling = self._figure_ruling(asked, decision.answer.text)
-        if ruling is None and decision.answer.confident and topic is not None and topic.said:
-            ruling = self._ruling_with_what_was_said(asked, topic.said, decision.answer.intent)
-        # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」: the same yes or no of another case (not of
-        # another school year or level, whose row answers it), unsettled as well
-        inherited = asked is not u and not u.slots.as_dict() and not u.asks_other_than_yes_no
-        unruled = ruling is None and (u.asks_only_yes_no or inherited)
+            decision = replace(decision, answer=worked)
+            ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
+        else:
+            ruling, asked, unruled = self._ruling(u, answer, topic)
         reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked), unruled)
         if answered is None:
             return reply, state
-        answered = replace(answered, yes_no=ruling is not None or asked.asks_yes_no, said=u.normalised[:SAID_LIMIT])
+        yes_no = worked is None and (ruling is not None or asked.asks_yes_no)
+        answered = replace(answered, yes_no=yes_no, said=u.normalised[:SAID_LIMIT])
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
+
+    def _ruling(self, u: Understanding, answer: Answer, topic: Topic | None) -> tuple[bool | None, Understanding, bool]:
+        """The plan's yes or no to a knowledge-base answer's question, the question as asked (a follow-up
+        of a permission question asks permission too), and whether it is a yes-or-no question nothing
+        settles (answered unsure)."""
+        asked = u
+        if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
+            asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
+        ruling = self.engine.ruling(asked, answer.intent)
+        if ruling is None and answer.confident:
+            ruling = self._figure_ruling(asked, answer.text)
+        if ruling is None and answer.confident and topic is not None and topic.said:
+            ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent)
+        # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」: the same yes or no of another case (not of
+        # another school year or level, whose row answers it), unsettled as well
+        inherited = asked is not u and not u.slots.as_dict() and not u.asks_other_than_yes_no
+        return ruling, asked, ruling is None and (u.asks_only_yes_no or inherited)
 
     def _unless_ruled_out(self, decision: Decision, query: Query, u: Understanding, lang: str) -> Decision:
         """A yes-or-no question about a computation that names, whole, a case an entry says no to
