@@ -33,7 +33,7 @@ _UNITS = {
     "字": "words",
     "本": "books",
     "篇": "pieces",
-    "場": "events",
+    "場": "times",  # 「開2場」 and 「至少 1 次」 count the same sessions
     "小時": "hours",
     "節": "periods",
     "學分": "credits",
@@ -89,7 +89,17 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
     ]
     found += [(at, share, "%", "") for at, share in percentages_at(plain)]
     found += [(m.start(), Decimal(m.group(1)), _UNITS[m.group(2)], "") for m in _COUNT.finditer(plain)]
+    # 「開兩場 每場25人」: 2 × 25 people, written after the figures it multiplies (so the last of its unit)
+    for m in _EACH.finditer(plain):
+        sessions, people = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        found.append((m.end(), Decimal(sessions) * Decimal(people), "people", ""))
     return found
+
+
+_EACH = re.compile(
+    r"(\d+)\s*(?:場|次|梯次)\D{0,6}?每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)|"
+    r"每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)\D{0,6}?(?:共|總共|一共)?\s*(\d+)\s*(?:場|次|梯次)"
+)
 
 
 # A plan's figure that is a floor, not a cap: 「3 個月以上代理教師」「1萬元以上」 "3 months or more".

@@ -115,6 +115,8 @@ def test_a_question_whether_a_case_meets_the_rule_is_answered_so(knowledge) -> N
         ("每學期辦1次 每次來40人 可以嗎", True),
         ("一學期辦2次 共50人 這樣可以嗎", True),
         ("每學期1次 來35人 可以嗎", False),
+        ("1學期開2場 每場25人 可以嗎", True),  # 2 × 25 visitors, and 場 counts sessions as 次 does
+        ("每場15人 共2場 可以嗎", False),
     ],
 )
 def test_a_rule_of_two_floors_is_met_when_the_question_meets_both(question: str, ruled: bool) -> None:
