@@ -293,7 +293,7 @@ def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
         plain,
         normalised,
         slots=extract(_DATES_IN_NORMALISED.sub(" ", normalised)),
-        affirmed=without_fillers(_NEGATED.sub(" ", normalised)),
+        affirmed=without_fillers(_LIKE.sub(" ", _NEGATED.sub(" ", normalised))),
         negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
     )
 
@@ -448,6 +448,10 @@ def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = Fal
     `earlier_asked`: the earlier turn is known to have asked yes or no, whatever its text."""
     asked_before = earlier_asked or (asks_permission(earlier) and _ASKS_AMOUNT.search(earlier) is None)
     return u.follow_up and not u.asks_amount and not asks_which(u.normalised) and asked_before
+
+
+# 「部領的資本門 是不是也跟模式一一樣可以編到兩成」: what a question compares with is not what it asks about
+_LIKE = re.compile(r"(?:跟|和|與|像)\s*[^\s，,。？?]{1,8}?\s*一樣")
 
 
 def read_for_matching(text: str, normalize: Normalizer, lang_hint: str | None = None) -> Understanding:

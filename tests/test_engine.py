@@ -199,3 +199,10 @@ def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, questio
 def test_what_to_hand_in_and_who_decides(engine: Engine, question: str, entry: str) -> None:
     answer = engine.answer(question)
     assert answer.intent == entry and answer.confident, (question, answer.intent, answer.confidence)
+
+
+def test_what_a_question_compares_with_is_not_what_it_asks_about(engine: Engine) -> None:
+    """「部領的資本門是不是也跟模式一一樣可以編到兩成」 asks about the partial domains' capital, not
+    mode 1's: it was answered from mode 1's capital rule, sure and wrong."""
+    answer = engine.answer("部領那邊的資本門 是不是也跟模式一一樣可以編到兩成")
+    assert not (answer.confident and answer.intent == "moe.cap.mode1.capital"), answer.text[:80]
