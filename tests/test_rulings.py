@@ -20,6 +20,7 @@ IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allo
 
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
+    ("我們還有分班 這樣可以多拿一點錢嗎", "moe.cap.branch", YES_ZH),  # 最高額外核定 5 萬元
     (
         "I retook the TOEIC listening & reading a 2nd time this school year, can that fee be claimed?",
         "moe.item.english_test_fee",
@@ -582,6 +583,7 @@ OBLIGED = [
     ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
     # 「要寫進…嗎」 asks whether it is required (the 6萬 it names had got 是, as if confirmed)
     ("開放觀課的6萬要另外寫進經費明細嗎", "moe.open_classroom", NEED_NOT_ZH),  # 無須於經費明細中編列
+    ("縣府函報核結時一定要附繳庫證明嗎", "moe.closeout", MUST_ZH),  # 備齊…應繳回計畫款項之繳庫證明
     # an obligation question is no computation (it answered 「可以：資料蒐集費最多 30,000 元」)
     ("資料蒐集費一定要用滿3萬嗎", "moe.item.data_collection", NEED_NOT_ZH),
     # 也要 asks whether it is required; an English one after an opening phrase too
