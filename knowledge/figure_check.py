@@ -128,11 +128,13 @@ def _floors(plain: str, unit: str) -> set[Decimal]:
     }
 
 
-def _every_floor_met(asked: list[tuple[int, Decimal, str, str]], answer: str) -> bool | None:
+def _every_floor_met(
+    asked: list[tuple[int, Decimal, str, str]], answer: str, answer_figures: list[tuple[int, Decimal, str, str]]
+) -> bool | None:
     """A rule of two or more floors (「每學期至少 1 次；每學期接待總人數至少 40 人」) and a question giving a
     figure of each (「每學期各辦1次 每次都來40人」): met when every one is at least its floor, a no when
     one falls short; None when the rule has fewer floors or the question leaves one out."""
-    units = {unit for _, _, unit, _ in _figures(answer)}
+    units = {unit for _, _, unit, _ in answer_figures}
     floors = {unit: min(found) for unit in units if (found := _floors(answer, unit))}
     given = {unit: value for _, value, unit, _ in sorted(asked)}  # the last figure of each unit
     if len(floors) < 2 or not floors.keys() <= given.keys():
@@ -151,13 +153,14 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     asked = [figure for figure in _figures(question) if figure[2] != "classes"]
     if not asked:
         return None
+    answer_figures = _figures(answer)  # read once: the floors and the figures stated both need them
     if permission:
-        every_floor = _every_floor_met(asked, answer)
+        every_floor = _every_floor_met(asked, answer, answer_figures)
         if every_floor is not None:
             return every_floor
     _, last, unit, part = max(asked)
     values = {last}  # 「部領教師經費60萬，可以挪18萬嗎」: the 60萬 is what the question gives
-    stated = [(value, p) for _, value, u, p in _figures(answer) if u == unit]
+    stated = [(value, p) for _, value, u, p in answer_figures if u == unit]
     # an amount said to be one part is checked against that part's figures where the answer has any
     plan = {value for value, p in stated if p == part} if part and any(p == part for _, p in stated) else set()
     plan = plan or {value for value, _ in stated}
