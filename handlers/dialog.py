@@ -267,6 +267,10 @@ class Dialog:
             decision = replace(decision, answer=lacking)
         answer = decision.answer
         assert answer is not None
+        # 「那如果我們是模式一 也不能同時申請縣府的嗎」: a rule the plan states of mode 2 only
+        outside = self.engine.outside_its_case(answer, u.slots.as_dict() | decision.slots)
+        if outside is not None:
+            decision, answer = replace(decision, answer=outside), outside
         # 「我們市假設60校 那要幾校」 after a target share: worked with the user's figures, its own verdict
         told = tuple(t.said for t in reversed((topic, *topic.earlier))) if topic is not None else ()
         last_year = topic.slots.get("year") if topic is not None else None
@@ -278,7 +282,8 @@ class Dialog:
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
             ruling, asked, unruled = self._ruling(u, answer, topic)
-        reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked), unruled)
+        earlier = (topic.said or topic.text) if asked is not u and topic is not None else ""
+        reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked, earlier), unruled)
         if answered is None:
             return reply, state
         yes_no = worked is None and (ruling is not None or asked.asks_yes_no)

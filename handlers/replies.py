@@ -221,11 +221,12 @@ _RULING_WORDS = {
 _ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎")
 
 
-def asked_kind(u: Understanding) -> str:
-    """Which of PERMISSION, OBLIGATION and FACT a yes-or-no question asks."""
+def asked_kind(u: Understanding, earlier: str = "") -> str:
+    """Which of PERMISSION, OBLIGATION, MEETS and FACT a yes-or-no question asks; `earlier`: the
+    question a follow-up asks again (「那一學期開兩場 每場25人呢」 after 「…這樣符合嗎」 asks 符合 too)."""
     if u.asks_obligation:
         return OBLIGATION
-    if _ASKS_MEETS.search(u.normalised):
+    if _ASKS_MEETS.search(u.normalised) or _ASKS_MEETS.search(earlier):
         return MEETS
     return PERMISSION if u.asks_permission else FACT
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from handlers.memory import Topic
+from knowledge import figure_check
 from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
@@ -356,9 +357,14 @@ def decide(
     # 「下學年會變36班欸 就變35萬了嗎」 after a ceiling tier's rule: school facts changed for that rule
     tier = engine.kb.entries.get(topic.entry or "") if topic is not None else None
     retiered = tier is not None and "classes" in tier.when and _changes_school_facts(u.facts, topic)
-    if topic is not None and (elliptical or short or facts_only or retiered or (filed and len(u.figures.dates) == 1)):
+    # 「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: figures that rule settles
+    checked = tier is not None and fresh is None and _checked_by_the_entry(u, tier.answer.zh, engine)
+    checked = checked and not engine.answer_to(u, u.slots, lang=lang).confident
+    if topic is not None and (
+        elliptical or short or facts_only or retiered or checked or (filed and len(u.figures.dates) == 1)
+    ):
         decision = _follow_up(
-            u, topic, fresh, engine, rules, lang, elliptical or short or retiered or facts_only, school
+            u, topic, fresh, engine, rules, lang, elliptical or short or retiered or facts_only or checked, school
         )
         if decision is not None:
             return decision
@@ -759,6 +765,15 @@ def _capital_of_the_part_asked(capital: Query, topic: Topic | None) -> Query:
     return replace(capital, inputs=dict(capital.inputs) | {"part": "partial_domains"})
 
 
+def _checked_by_the_entry(u: Understanding, rule: str, engine: Engine) -> bool:
+    """「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: a yes-or-no question
+    naming no topic whose own figures that rule's figures settle (figure_check) asks of that rule."""
+    if not (u.asks_yes_no or u.yes_no_form):
+        return False
+    plain = engine.normalize.plain
+    return figure_check.agrees(plain(u.text), plain(rule, limit=None), None, True) is not None
+
+
 def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
     """Whether a message names no figure, fact, item or topic: it can only ask of the last answer."""
     figures = u.figures
@@ -1053,6 +1068,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
+    if entry is not None and about_it and not own.confident and _checked_by_the_entry(u, entry.answer.zh, engine):
+        answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     named = engine.named_entry(u, _slots_from(merged)) if (u.correction or u.follow_up) else None
     if named is not None and named != topic.entry:
         # 「sorry, I meant meals per day」: the topic the correction names, with what carries over

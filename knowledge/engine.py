@@ -10,7 +10,7 @@ bureau: the engine never produces a number or date that is not in an entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -255,6 +255,19 @@ class Engine:
         if missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is None:
             return None
         return self._no_detail(entry, answer.lang, 0.2, [Suggestion(entry.id, entry.title.get(answer.lang))])
+
+    def outside_its_case(self, answer: Answer, slots: Mapping[str, SlotValue]) -> Answer | None:
+        """For a sure answer from a rule the plan states for one case only (`only_for`: 「學校申請模式二
+        時…」), asked of another case (`slots` name 模式一): that the plan says nothing of this case,
+        quoting what it says; None otherwise."""
+        entry = self.kb.entries.get(answer.intent or "")
+        if not answer.confident or entry is None or entry.outside is None:
+            return None
+        if satisfies(slots, entry.only_for)[1] == 0:
+            return None
+        text = entry.outside.get(answer.lang)
+        suggestions = [Suggestion(entry.id, entry.title.get(answer.lang))]
+        return Answer(intent=None, confidence=0.2, text=text, suggestions=suggestions, lang=answer.lang, covered=False)
 
     def on_the_targets(
         self,

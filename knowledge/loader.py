@@ -46,7 +46,7 @@ NON_ENTRY_PREFIXES = ("rules_", "calendar")
 SLOT_NAMES = {"year", "level", "mode", "domains", "classes", "branch"}
 LEVELS = {"國小", "國中", "高中"}
 ENTRY_REQUIRED = {"id", "topic", "section", "title", "phrasings", "answer", "quotes"}
-ENTRY_OPTIONAL = {"keywords", "when", "details", "derived", "yes_if", "no_if", "must_if", "need_not_if"}
+ENTRY_OPTIONAL = {"keywords", "when", "details", "derived", "yes_if", "no_if", "must_if", "need_not_if", "only_for"}
 DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
@@ -240,6 +240,7 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
                 text=_bilingual({"zh": item["zh"], "en": item["en"]}, where, f"details[{index}]"),
             )
         )
+    only_for, outside = _only_for(raw.get("only_for"), where)
     return Entry(
         id=str(raw["id"]),
         document=document,
@@ -257,8 +258,23 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
         no_if=_conditions(raw.get("no_if"), where, "no_if"),
         must_if=_conditions(raw.get("must_if"), where, "must_if"),
         need_not_if=_conditions(raw.get("need_not_if"), where, "need_not_if"),
+        only_for=only_for,
+        outside=outside,
         file=file,
     )
+
+
+def _only_for(raw: Any, where: _Where) -> tuple[dict[str, SlotValue], Bilingual | None]:
+    """`only_for: {when: {mode: 2}, outside: {zh, en}}`: the case a rule is stated for, and the
+    reply to it asked of another case."""
+    if raw is None:
+        return {}, None
+    if not isinstance(raw, dict) or set(raw) != {"when", "outside"}:
+        raise where.fail("only_for must have exactly when and outside")
+    when = _slots(raw["when"], where, "only_for.when")
+    if not when:
+        raise where.fail("only_for.when must name a case")
+    return when, _bilingual(raw["outside"], where, "only_for.outside")
 
 
 def entry_files(data_dir: Path) -> list[Path]:

@@ -69,6 +69,10 @@ class Entry:
     # requires it (must_if) or does not (need_not_if). An entry's yes says allowed, not required.
     must_if: tuple[Condition, ...] = ()
     need_not_if: tuple[Condition, ...] = ()
+    # A rule the plan states for one case only (「學校申請模式二時，不得同時申請…」): asked of another
+    # case (模式一), its yes or no is not the plan's; `outside` says what the plan does and does not say.
+    only_for: Mapping[str, SlotValue] = field(default_factory=dict)
+    outside: Bilingual | None = None
     file: str = ""
 
     def source(self, lang: str = "zh") -> str:

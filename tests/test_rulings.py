@@ -397,6 +397,40 @@ def test_a_share_asked_again_replaces_the_one_said_before(knowledge) -> None:
     assert again.intent == "moe.cap.pl.transfer" and again.body.startswith(YES_ZH), again.body
 
 
+def test_figures_the_last_rule_settles_are_checked_against_it(knowledge) -> None:
+    """「每學期辦一次 來了30位老師 這樣有達到嗎」 after the open-classroom rule names no topic: its
+    figures are that rule's (at least once and 40 visitors a semester), so it answers 不符合; then
+    「那辦三次 每次15人呢」 asks the same of 3 × 15 = 45 visitors: 符合."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "floors-of-the-last-rule")
+    dialog.handle_text(chat, "開放別校老師來觀課的補助是多少")
+    short = dialog.handle_text(chat, "我們每學期辦一次 來了30位老師 這樣有符合嗎")
+    assert (short.route, short.intent) == ("answer", "moe.open_classroom"), short.text
+    assert short.body.startswith("不符合。"), short.body
+    enough = dialog.handle_text(chat, "那辦三次 每次15人呢")
+    assert enough.intent == "moe.open_classroom" and enough.body.startswith("符合。"), enough.body
+    alone = dialog.handle_text(ChatRef("test", "floors-alone"), "我們每學期辦一次 來了30位老師 這樣有符合嗎")
+    assert alone.route != "answer"  # read alone it names no rule
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("我們是模式一，可以同時申請縣政府自己辦的雙語計畫嗎", "zh"),
+        ("we're a mode 1 school, can we also apply for the city's own bilingual program?", "en"),
+    ],
+)
+def test_a_rule_stated_for_mode_2_only_is_not_applied_to_mode_1(knowledge, question, lang) -> None:
+    """「學校申請模式二時，不得同時申請…」 rules on mode 2 only: asked of mode 1, the plan is said to be
+    silent (quoting what it does say), never its 不可以; asked of mode 2, the 不可以 stands."""
+    reply = _ask(knowledge, question)
+    assert reply["route"] == "not_in_plans" and reply["confidence"] < CONFIDENT, reply
+    assert ("模式二" in reply["answer"]) if lang == "zh" else ("mode 2" in reply["answer"])
+    assert not reply["answer"].startswith((NO_ZH, NO_EN))
+    mode_2 = _ask(knowledge, question.replace("模式一", "模式二").replace("mode 1", "mode 2"))
+    assert mode_2["intent"] == "moe.pl.no_double_funding" and mode_2["answer"].startswith((NO_ZH, NO_EN))
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
