@@ -125,6 +125,22 @@ def test_a_ruling_condition_must_be_a_list_of_word_lists(data_copy: Path) -> Non
         loader.load(data_copy)
 
 
+@pytest.mark.parametrize(
+    ("only_for", "message"),
+    [
+        ({"when": {"mode": 2}}, "only_for must have exactly when and outside"),
+        ({"when": {}, "outside": {"zh": "計畫沒有寫", "en": "not stated"}}, "only_for.when must name a case"),
+    ],
+)
+def test_a_rule_for_one_case_names_the_case_and_what_to_say_outside_it(
+    data_copy: Path, only_for: dict, message: str
+) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].update(only_for=only_for))
+    with pytest.raises(KnowledgeBaseError, match=message):
+        loader.load(data_copy)
+
+
 def test_duplicate_id_is_rejected(data_copy: Path) -> None:
     path = _first_entry_file(data_copy)
 
