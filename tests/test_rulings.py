@@ -26,7 +26,11 @@ RULED = [
         "moe.item.english_test_fee",
         NO_EN,
     ),
-    ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),  # 於總額度下調整分配本校及分校或分班之經費額度
+    ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),
+    # 上開班級數以本校班級數計列: the main campus's classes only, a branch's not added
+    ("計算班級數時只算本校的班級嗎", "moe.cap.branch", IS_ZH),
+    ("我們分班有4班 計算班級數時可以算進去嗎", "moe.cap.branch", NO_ZH),
+    ("申請時班級數只算本校 分校的不用算進去 對嗎", "moe.cap.branch", IS_ZH),  # 於總額度下調整分配本校及分校或分班之經費額度
     ("下課時間做雙語廣播讓學生當播音員可以嗎", "moe.mode1", YES_ZH),  # 並可由學生擔任播音人員
     ("can my co-lead also get 6 off a week?", "moe.teaching_load", NO_EN),  # 以1人為限
     ("副召也可以減到6嗎", "moe.teaching_load", NO_ZH),
