@@ -423,14 +423,23 @@ def percentages_at(text: str) -> list[tuple[int, Decimal]]:
     return found
 
 
-def without_figures(text: str, shares: bool = False, money: bool = False) -> str:
-    """`text` with the percentages (`shares`) and/or amounts of money (`money`) it writes blanked
-    out, as read here: what a figure asked again replaces in an earlier message."""
+def without_figures(text: str, shares: bool = False, money: bool = False, ordinals: bool = False) -> str:
+    """`text` with the percentages (`shares`), amounts of money (`money`) and/or which year of a
+    run it is (`ordinals`: 「第1年」 "our 2nd year") blanked out, as read here: what a figure asked
+    again replaces in an earlier message."""
     if shares:
         text = _PERCENT.sub(" ", text)
     if money:
         text = _MONEY.sub(" ", text)
+    if ordinals:
+        text = ORDINAL_YEAR.sub(" ", text)
     return text
+
+
+# Which year of a run (「才第1年」「已經是第4年」 "our 2nd year", "the first year")
+ORDINAL_YEAR = re.compile(
+    r"第\s*\d+\s*年|\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth)\s+year\b", re.IGNORECASE
+)
 
 
 def read_figures(plain: str) -> Figures:

@@ -30,7 +30,11 @@ RULED = [
     # 上開班級數以本校班級數計列: the main campus's classes only, a branch's not added
     ("計算班級數時只算本校的班級嗎", "moe.cap.branch", IS_ZH),
     ("我們分班有4班 計算班級數時可以算進去嗎", "moe.cap.branch", NO_ZH),
-    ("申請時班級數只算本校 分校的不用算進去 對嗎", "moe.cap.branch", IS_ZH),  # 於總額度下調整分配本校及分校或分班之經費額度
+    (
+        "申請時班級數只算本校 分校的不用算進去 對嗎",
+        "moe.cap.branch",
+        IS_ZH,
+    ),  # 於總額度下調整分配本校及分校或分班之經費額度
     ("下課時間做雙語廣播讓學生當播音員可以嗎", "moe.mode1", YES_ZH),  # 並可由學生擔任播音人員
     ("can my co-lead also get 6 off a week?", "moe.teaching_load", NO_EN),  # 以1人為限
     ("副召也可以減到6嗎", "moe.teaching_load", NO_ZH),
@@ -433,6 +437,17 @@ def test_a_rule_stated_for_mode_2_only_is_not_applied_to_mode_1(knowledge, quest
     assert not reply["answer"].startswith((NO_ZH, NO_EN))
     mode_2 = _ask(knowledge, question.replace("模式一", "模式二").replace("mode 1", "mode 2"))
     assert mode_2["intent"] == "moe.pl.no_double_funding" and mode_2["answer"].startswith((NO_ZH, NO_EN))
+
+
+def test_another_year_of_the_run_replaces_the_one_said_before(knowledge) -> None:
+    """「才第一年，可以把三成教師費併到生活化嗎」 (no: 已執行多年 is a condition), then 「如果是第五年
+    而且小組同意了呢」: the fifth year replaces the first, and with the consensus it is a yes."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "year-of-the-run")
+    first = dialog.handle_text(chat, "我們部領才第一年，可以把三成教師專業支持費併到生活化嗎")
+    assert first.intent == "moe.cap.pl.transfer" and first.body.startswith(NO_ZH), first.body
+    later = dialog.handle_text(chat, "如果是第五年 而且推動小組同意了呢")
+    assert later.intent == "moe.cap.pl.transfer" and later.body.startswith(YES_ZH), later.body
 
 
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
