@@ -40,6 +40,7 @@ from knowledge.queries import (
     VERDICT,
     Query,
     asks_closeout_date,
+    asks_the_whole_ceiling,
     closeout_after,
     files_on_a_date,
     named_item,
@@ -318,6 +319,7 @@ def decide(
         return Decision(COMPUTE, query=closeout, context={"period_end": kept})
 
     elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u) or _figures_only(u, topic, engine)
+    elliptical = elliptical or asks_the_whole_ceiling(u, topic.query if topic is not None else None)
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6

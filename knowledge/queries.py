@@ -1092,6 +1092,11 @@ def lone_number(u: Understanding) -> int | None:
     return number if isinstance(number, int) and 1 <= number <= 200 else None
 
 
+def asks_the_whole_ceiling(u: Understanding, previous: Query | None) -> bool:
+    """「全部加起來呢」 "grand total?" after a part of a ceiling (the teachers' part): its whole."""
+    return previous is not None and previous.kind == CEILING and "focus" in previous.inputs and has(u, _WHOLE)
+
+
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
     inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus", "plus")}
     focus = focus_of(u)
@@ -1109,7 +1114,9 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     lone = lone_number(u) if u.item is None else None  # 「膳費一餐多少錢」: a number of that item's
     if not new_facts and lone is not None:
         new_facts = {"classes": lone}
-    if not new_facts and not focus and "planned" not in inputs and not u.slots.level:
+    # 「加上生活化 全部加起來呢」 "grand total?" after a part of the ceiling: the whole of it
+    whole = "focus" in previous.inputs and "focus" not in inputs
+    if not new_facts and not focus and "planned" not in inputs and not u.slots.level and not whole:
         return None
     facts = dict(previous.facts) | new_facts
     if new_facts.get("mode") == 1:  # mode 1 has no domains and no open-classroom extra

@@ -347,6 +347,18 @@ def test_the_total_after_a_capital_cap_is_the_ceiling_again(knowledge: Knowledge
     assert {k: d.query.facts.get(k) for k in KEY_FACTS} == {"mode": 2, "classes": 11, "domains": 2, "branch": True}
 
 
+@pytest.mark.parametrize("message", ["把生活化也算進來 全部加起來呢", "add campus life too: grand total?"])
+def test_the_whole_after_a_part_of_a_ceiling_is_that_ceiling_without_the_part(
+    knowledge: Knowledge, message: str
+) -> None:
+    """「全部加起來」 after the teachers' part of a ceiling: the whole ceiling for the same school, though
+    the message names the campus-life part (an entry of its own)."""
+    part = Query(CEILING, facts={"mode": 2, "classes": 11, "domains": 2}, inputs={"focus": "pd_teacher"})
+    d = decision_for(knowledge, Row(message, COMPUTE, Topic(query=part, at=1000.0)))
+    assert d.route == COMPUTE and d.query is not None and d.query.kind == CEILING, d
+    assert d.query.facts == part.facts and "focus" not in d.query.inputs
+
+
 def test_every_route_is_in_the_table() -> None:
     routes = {p.values[0].route for p in ROWS}
     assert routes == {EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE}
