@@ -319,7 +319,10 @@ def decide(
         return Decision(COMPUTE, query=closeout, context={"period_end": kept})
 
     elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u) or _figures_only(u, topic, engine)
-    elliptical = elliptical or asks_the_whole_ceiling(u, topic.query if topic is not None else None)
+    if topic is not None and topic.query is not None and asks_the_whole_ceiling(u, topic.query):
+        # 「加上生活化 全部加起來呢」 "grand total?" after a part of the ceiling: the whole of it
+        whole = revise(topic.query, u, rules) or replace(topic.query, inputs={})
+        return Decision(COMPUTE, query=whole, context=_carried(topic.query, whole, u))
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6

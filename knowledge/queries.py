@@ -1092,9 +1092,15 @@ def lone_number(u: Understanding) -> int | None:
     return number if isinstance(number, int) and 1 <= number <= 200 else None
 
 
+# The parts a ceiling adds up (not the open-classroom grant, whose focus already shows the sum with it)
+_PARTS_OF_THE_WHOLE = ("partial_domains", "bilingual_life", "pd_teacher", "pd_student")
+
+
 def asks_the_whole_ceiling(u: Understanding, previous: Query | None) -> bool:
     """「全部加起來呢」 "grand total?" after a part of a ceiling (the teachers' part): its whole."""
-    return previous is not None and previous.kind == CEILING and "focus" in previous.inputs and has(u, _WHOLE)
+    if previous is None or previous.kind != CEILING:
+        return False
+    return previous.inputs.get("focus") in _PARTS_OF_THE_WHOLE and has(u, _WHOLE)
 
 
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
@@ -1114,9 +1120,7 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     lone = lone_number(u) if u.item is None else None  # 「膳費一餐多少錢」: a number of that item's
     if not new_facts and lone is not None:
         new_facts = {"classes": lone}
-    # 「加上生活化 全部加起來呢」 "grand total?" after a part of the ceiling: the whole of it
-    whole = "focus" in previous.inputs and "focus" not in inputs
-    if not new_facts and not focus and "planned" not in inputs and not u.slots.level and not whole:
+    if not new_facts and not focus and "planned" not in inputs and not u.slots.level:
         return None
     facts = dict(previous.facts) | new_facts
     if new_facts.get("mode") == 1:  # mode 1 has no domains and no open-classroom extra
