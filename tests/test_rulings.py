@@ -45,6 +45,7 @@ RULED = [
     ("單價超過一萬的設備可以編資本門嗎", "moe.item.equipment", YES_ZH),
     ("已經拿了偏遠地區設施設備計畫的錢 還可以用這個計畫買相機嗎", "moe.item.remote_schools", NO_ZH),
     ("我們是偏遠學校 已經拿過設施設備計畫補助 還可以買平板嗎", "moe.item.remote_schools", NO_ZH),
+    ("我們是偏遠學校 但沒拿設施設備計畫 可以買平板嗎", "moe.item.remote_schools", YES_ZH),  # 「且已獲」 not met
     ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
     ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
     ("部領跟生活化的經常門可以互相挪用嗎", "moe.cap.no_pooling", NO_ZH),
