@@ -51,7 +51,7 @@ from knowledge.compute import (
 from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import ORDINAL_YEAR, without_figures
+from knowledge.quantities import GRADE, ORDINAL_YEAR, without_figures
 from knowledge.queries import (
     CEILING,
     CLOSEOUT,
@@ -406,8 +406,10 @@ class Dialog:
             return None
         # 「那25%呢」 after 「…挪35%…嗎」: the share (or amount) asked now replaces the one said before
         # …and 「那如果已經是第四年呢」 after 「今年才第一年做，可以…嗎」 is another year of the run
+        # (and 「那四年級呢」 after 「…二年級…可以嗎」 another grade)
         ordinals = ORDINAL_YEAR.search(u.normalised) is not None
-        said = without_figures(said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals)
+        grades = GRADE.search(u.normalised) is not None
+        said = without_figures(said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades)
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None

@@ -34,6 +34,7 @@ _UNITS = {
     "本": "books",
     "篇": "pieces",
     "場": "times",  # 「開2場」 and 「至少 1 次」 count the same sessions
+    "年級": "grades",  # 「國小三年級以上」: a floor of grade (of a school year it is a 學年度, not read)
     "小時": "hours",
     "節": "periods",
     "學分": "credits",
@@ -96,6 +97,10 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
     return found
 
 
+# "grade 4", "4th grade": a grade written the English way round, read in questions (an English
+# answer's "from grade 3 … upward" is no floor this module reads: the Chinese 「3年級以上」 is)
+_GRADE = re.compile(r"\bgrade\s*(\d{1,2})\b|\b(\d{1,2})(?:st|nd|rd|th)\s*grade")
+
 _EACH = re.compile(
     r"(\d+)\s*(?:場|次|梯次)\D{0,6}?每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)|"
     r"每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)\D{0,6}?(?:共|總共|一共)?\s*(\d+)\s*(?:場|次|梯次)"
@@ -150,7 +155,8 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     question: an allowed amount is then a no above them and undecided otherwise."""
     # a class count is the school's own fact (「我們13班 上限是25萬嗎」 "the cap for 13 classes?"),
     # never the figure asked about
-    asked = [figure for figure in _figures(question) if figure[2] != "classes"]
+    grades = [(m.start(), Decimal(m.group(1) or m.group(2)), "grades", "") for m in _GRADE.finditer(question)]
+    asked = [figure for figure in _figures(question) + grades if figure[2] != "classes"]
     if not asked:
         return None
     answer_figures = _figures(answer)  # read once: the floors and the figures stated both need them

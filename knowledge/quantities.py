@@ -423,18 +423,29 @@ def percentages_at(text: str) -> list[tuple[int, Decimal]]:
     return found
 
 
-def without_figures(text: str, shares: bool = False, money: bool = False, ordinals: bool = False) -> str:
-    """`text` with the percentages (`shares`), amounts of money (`money`) and/or which year of a
-    run it is (`ordinals`: 「第1年」 "our 2nd year") blanked out, as read here: what a figure asked
-    again replaces in an earlier message."""
+def without_figures(
+    text: str, shares: bool = False, money: bool = False, ordinals: bool = False, grades: bool = False
+) -> str:
+    """`text` with the percentages (`shares`), amounts of money (`money`), which year of a run it is
+    (`ordinals`: 「第1年」 "our 2nd year") and/or the grades (`grades`: 「2年級」 "grade 2") blanked
+    out, as read here: what a figure asked again replaces in an earlier message."""
     if shares:
         text = _PERCENT.sub(" ", text)
     if money:
         text = _MONEY.sub(" ", text)
     if ordinals:
         text = ORDINAL_YEAR.sub(" ", text)
+    if grades:
+        text = GRADE.sub(" ", text)
     return text
 
+
+# A grade of school (「國小2年級」「一二年級」 "grade 2" "2nd grade" "second grade")
+GRADE = re.compile(
+    r"[\d一二三四五六]{1,2}\s*年級|[低中高]年級|\bgrade\s*\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\s*grade|"
+    r"\b(?:first|second|third|fourth|fifth|sixth)\s+grade",
+    re.IGNORECASE,
+)
 
 # Which year of a run (「才第1年」「已經是第4年」 "our 2nd year", "the first year")
 ORDINAL_YEAR = re.compile(

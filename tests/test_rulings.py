@@ -451,6 +451,24 @@ def test_another_year_of_the_run_replaces_the_one_said_before(knowledge) -> None
     assert later.intent == "moe.cap.pl.transfer" and later.body.startswith(YES_ZH), later.body
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "word"),
+    [
+        ("第一次辦部領 可以在國小一年級的校訂課程實施嗎", "那五年級呢", YES_ZH),
+        ("new to partial domains, may we run it in a grade 1 school-based course?", "grade 5 then?", YES_EN),
+        ("第一次辦部領 可以在國小五年級的校訂課程實施嗎", "那二年級呢", NO_ZH),
+    ],
+)
+def test_another_grade_replaces_the_one_said_before(knowledge, first, then, word) -> None:
+    """「國小三年級以上」: a grade asked after another is checked in its place (the grade said before is
+    not read with it), and a grade below the floor is a no."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"grade-{then}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, then)
+    assert reply.intent == "moe.pl.new_schools" and reply.body.startswith(word), reply.body
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
