@@ -94,6 +94,12 @@ BLIND18 = conversations.DATA / "blind18.yaml"
 BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG = 0.77, 0.085
 BLIND19 = conversations.DATA / "blind19.yaml"
 BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.81, 0.095
+# blind20 and blind21 (stop 25, written blind by two helpers and audited by two more, measured
+# first at f392216, after this stop's first changes): 71.4% / 13.4% and 75.2% / 8.7%
+BLIND20 = conversations.DATA / "blind20.yaml"
+BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.71, 0.135
+BLIND21 = conversations.DATA / "blind21.yaml"
+BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.75, 0.088
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -271,6 +277,8 @@ LATE_SETS = {
     "blind17": (BLIND17, BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG),
     "blind18": (BLIND18, BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG),
     "blind19": (BLIND19, BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG),
+    "blind20": (BLIND20, BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG),
+    "blind21": (BLIND21, BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG),
 }
 
 
