@@ -886,7 +886,9 @@ def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> I
     rule = rules.items.teaching_materials
     amounts = [int(a) for a in i.get("amounts") or []]
     classes, periods = i.get("classes"), i.get("periods")
-    student = i.get("student") or (max(amounts) if amounts and (not i.get("per_unit") or len(amounts) > 1) else None)
+    # an amount no more than the rate per class and period is that rate, never the student funding
+    totals = [a for a in amounts if a > rule.cap]
+    student = i.get("student") or (max(totals) if totals and (not i.get("per_unit") or len(amounts) > 1) else None)
     if classes is None and periods is None:
         if student is not None and len(amounts) > 1:  # 「學生奠基 50萬，教學材料編 9萬」
             cap = times(student, rule.share)

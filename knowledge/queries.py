@@ -65,7 +65,7 @@ _TEACHING_LOAD = (
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
-    r"可以嗎|可以[^\s嗎]{1,3}嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
+    r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
 )
 _KNOWLEDGE = (
@@ -1210,9 +1210,13 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         if switch in _NEEDS and not any(merged.get(k) is not None for k in _NEEDS[switch]):
             return None  # 「交通費呢」 after lodging: nothing to compute travel from, its rule answers
     if "amounts" in inputs:
-        if previous.item == "teaching_materials" and inputs.get("per_unit") and not previous.inputs.get("per_unit"):
+        rate = rules.items.teaching_materials.cap
+        # 「可以照800全編嗎」: an amount no more than the rate per class and period is that rate
+        per_unit = inputs.get("per_unit") or all(int(a) <= rate for a in inputs["amounts"])
+        if previous.item == "teaching_materials" and per_unit and not previous.inputs.get("per_unit"):
             # 「每班每節800元 這樣會超嗎」 after 「學生奠基編30萬」: that total stays the cap's base
-            merged["student"] = max(int(a) for a in previous.inputs.get("amounts") or [0]) or None
+            totals = [int(a) for a in previous.inputs.get("amounts") or [] if int(a) > rate]
+            merged["student"] = previous.inputs.get("student") or max(totals, default=0) or None
         merged["amounts"] = inputs["amounts"]
     if inputs.keys() & {"half_day", "full_day"} and "amounts" not in inputs:
         merged.pop("amounts", None)  # 「那一個人一天最多多少」 after a 150 lunch: the cap, not that price again

@@ -2048,3 +2048,14 @@ def test_a_filing_date_after_a_question_about_the_close_out_rule_is_checked(dial
     assert dialog.handle_text(chat, "那學校要交什麼給縣府").intent == "moe.closeout"
     late = dialog.handle_text(chat, "縣府如果10月2號才函報 還來得及嗎")
     assert late.route == "calculation" and first_line(late).startswith("超過期限"), late.text
+
+
+def test_the_rate_per_class_and_period_named_again_is_no_student_funding(dialog: Dialog) -> None:
+    """「如果9班 每班還是12節 照800全部編可以嗎」 after the student funding of 40萬 was told: 800 is the
+    rate per class and period (it was read as 800 元 of student funding, a cap of 160 元), so
+    9 × 12 × 800 = 86,400 is over the 80,000 (40萬 × 20%)."""
+    chat = ChatRef("test", f"materials-rate-{next(_chats)}")
+    dialog.handle_text(chat, "學生奠基經費編40萬 教學材料費最多可以編多少")
+    reply = dialog.handle_text(chat, "如果9班 每班還是12節 照800全編可以嗎")
+    assert first_line(reply) == "超過了：教學材料費最多 80,000 元", reply.text
+    assert "86,400" in reply.text
