@@ -673,6 +673,10 @@ def _follow_up(
     ceiling_facts = fresh is not None and fresh.kind == CEILING and fresh.facts.keys() & {"classes", "domains"}
     if fresh is not None and fresh.kind == CEILING and not ceiling_facts and (counts.people or counts.semesters):
         fresh = None  # 「那三位部領老師一整學年最多補多少」: people and semesters are no ceiling's
+    elif fresh is not None and fresh.kind == CEILING and counts.periods and topic.query is not None:
+        # 「一班一節800 我們10班各上12節 還在上限內嗎」 after the teaching materials: periods are never a
+        # ceiling's, so the classes are the last computation's
+        fresh = None if topic.query.kind in (ITEM, VERDICT) else fresh
     candidates = _candidates(topic, u, engine)
     if files_on_a_date(u):
         # 「縣府拖到10月3號才函報 這樣還在期限內嗎」 after the close-out rule was asked about: the date

@@ -317,6 +317,18 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return match.group(1) if match else None
 
 
+# A period priced, not counted: 「一節800」「1節 2,000 元」
+_PRICED = re.compile(r"\s*(?:要|是|給|付|領|算)?\s*(?:NT\$\s*)?\d[\d,]{2,}")
+
+
+def _first_counted(pattern: re.Pattern[str], text: str) -> str | None:
+    """The first count of `pattern` that is not a price's unit (「一班一節800 我們10班各上12節」: 12);
+    the first of all when every one is priced."""
+    found = list(pattern.finditer(text))
+    counted = [m for m in found if _PRICED.match(text, m.end()) is None] or found
+    return counted[0].group(1) if counted else None
+
+
 # Parts of an event each with its own length (「上午3小時 下午3小時」, "2 hours in the morning and 3 in
 # the afternoon" is not read: the count must follow the part)
 _PART_OF_THE_DAY = re.compile(
@@ -342,7 +354,7 @@ def _read_counts(text: str) -> Counts:
             found = [int(m.group(1)) for m in pattern.finditer(text)]
             values[name] = max(found) if found else None
             continue
-        written = _first(pattern, text)
+        written = _first_counted(pattern, text) if name == "periods" else _first(pattern, text)
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))

@@ -65,7 +65,7 @@ _TEACHING_LOAD = (
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
-    r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
+    r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b"
 )
 _KNOWLEDGE = (
@@ -186,7 +186,7 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         # a price per unit among the amounts used (「×800=96000」 is working, not one of them)
         "per_unit": True if any(a.per_unit and a.value in amounts_of(u) for a in u.figures.labelled) else None,
         # 「一班一節」 "per class per period": the rate, for one class
-        "classes": 1 if has(u, r"1\s*班\s*(?:每\s*)?1\s*節|per class per period") else u.slots.classes,
+        "classes": _classes_besides_the_rate(u),
         # 「單程1500 來回」 is two fares; 「來回3000」 "3,000 round trip" is one sum
         "round_trip": True if has(u, _ROUND_TRIP) and not has(u, _ROUND_TRIP_SUM) else None,
         "every_day": True if has(u, r"每天都|每日都|每天供餐|每天都有|every day|each day") else None,
@@ -207,6 +207,19 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "yes_no_only": True if u.asks_only_yes_no else None,  # 「4小時都能報嗎」, not 「可以報多少」
     }
     return {k: v for k, v in inputs.items() if v is not None}
+
+
+_PER_CLASS_PERIOD = re.compile(r"1\s*班\s*(?:每\s*)?1\s*節|per class per period")
+_CLASSES_COUNTED = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*班(?!級數)")
+
+
+def _classes_besides_the_rate(u: Understanding) -> int | None:
+    """The classes an item is counted for: 「一班一節」 "per class per period" is the rate, for one
+    class, unless the message counts its classes too (「一班一節800 我們10班各上12節」: 10)."""
+    if _PER_CLASS_PERIOD.search(u.normalised) is None:
+        return u.slots.classes
+    counted = [int(n) for n in _CLASSES_COUNTED.findall(_PER_CLASS_PERIOD.sub(" ", u.normalised))]
+    return max(counted) if counted else 1
 
 
 def _lecturer(u: Understanding) -> str | None:

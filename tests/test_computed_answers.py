@@ -2059,3 +2059,15 @@ def test_the_rate_per_class_and_period_named_again_is_no_student_funding(dialog:
     reply = dialog.handle_text(chat, "如果9班 每班還是12節 照800全編可以嗎")
     assert first_line(reply) == "超過了：教學材料費最多 80,000 元", reply.text
     assert "86,400" in reply.text
+
+
+def test_classes_counted_beside_the_rate_per_class_and_period_are_used(dialog: Dialog) -> None:
+    """「一班一節800 我們8班各上15節 會超過上限嗎」 after the student funding of 50萬: 8 classes × 15
+    periods (the 「一班一節」 is the rate), not a ceiling for 8 classes nor 1 class × 1 period."""
+    chat = ChatRef("test", f"materials-counted-{next(_chats)}")
+    dialog.handle_text(chat, "學生奠基經費50萬 教學材料費最多可以編多少")
+    reply = dialog.handle_text(chat, "一班一節800 我們8班各上15節 還在上限內嗎")
+    assert reply.intent == "moe.item.teaching_materials", reply.text
+    assert first_line(reply) == "可以：教學材料費最多 96,000 元", reply.text
+    more = dialog.handle_text(chat, "各上16節呢")
+    assert first_line(more) == "超過了：教學材料費最多 100,000 元", more.text

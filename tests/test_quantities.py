@@ -71,3 +71,12 @@ def test_english_names_the_budget_part_after_the_amount(text: str, label: str) -
 )
 def test_periods_named_with_what_they_are_are_counted(text: str, periods: int) -> None:
     assert read_figures(text).counts.periods == periods
+
+
+@pytest.mark.parametrize(
+    ("text", "periods"),
+    [("1節2000 講4節", 4), ("1班1節800 我們10班各上12節", 12), ("1節2000", 1), ("每節1000元 3節", 3)],
+)
+def test_a_priced_period_is_the_rate_not_the_count(text: str, periods: int) -> None:
+    """「一節2000 講4節」: the period priced is the rate's unit; the count is the other (or the only one)."""
+    assert read_figures(text).counts.periods == periods
