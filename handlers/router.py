@@ -290,7 +290,9 @@ def decide(
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
 
     # 「兩個加起來」 after two items; 「兩個加起來 補充保費要編多少」 after two fees: the premium on both
-    both = _both_items(u, topic) or (_premium_of_all(topic, u, rules) if topic is not None else None)
+    both = _both_items(u, topic) or (
+        (_premium_of_all(topic, u, rules) or _premium_added(topic, u, rules)) if topic is not None else None
+    )
     if both is not None:
         return Decision(COMPUTE, query=both)
 
@@ -904,6 +906,28 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
     if len(totals) < 2:
         return None
     return Query(ITEM, item="premium", inputs={"amounts": list(reversed(totals)), "text": ""})
+
+
+# 「再加工作費兩萬」 "add 10,000 of attendance fees": an amount added to what was counted before
+_ADDED = re.compile(r"再加|又加|另外加|加上|多加|再多|還要加|\bplus\b|\badd(?:ing|ed)?\b|\bon top\b")
+
+
+def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
+    """「再加工作費兩萬 補充保費變多少」 after a premium computed (a question about its base may have
+    come between): the premium on that base with the fees now added, each a fee the premium is
+    charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
+    if not u.mentions(r"補充保費|premium") or _ADDED.search(u.normalised) is None:
+        return None
+    labelled = [a for a in u.figures.labelled if not a.bare]
+    # the fee written before its amount, or (「add 10,000 of work fees」) anywhere in the message
+    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    if not labelled or not items <= set(rules.items.premium.base_items):
+        return None
+    earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)
+    if earlier is None or earlier.item != "premium" or not earlier.inputs.get("amounts"):
+        return None
+    amounts = [*earlier.inputs["amounts"], *(a.value for a in labelled)]
+    return Query(ITEM, item="premium", inputs={"amounts": amounts, "text": u.normalised})
 
 
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:

@@ -2071,3 +2071,22 @@ def test_classes_counted_beside_the_rate_per_class_and_period_are_used(dialog: D
     assert first_line(reply) == "可以：教學材料費最多 96,000 元", reply.text
     more = dialog.handle_text(chat, "各上16節呢")
     assert first_line(more) == "超過了：教學材料費最多 100,000 元", more.text
+
+
+@pytest.mark.parametrize(
+    ("first", "added", "premium"),
+    [
+        (
+            "出席費跟諮詢費一共4萬 補充保費多少",
+            "另外加工作費一萬 補充保費變多少",
+            "1,055 元",
+        ),  # (40,000 + 10,000) × 2.11%
+        ("premium on NT$40,000 of attendance fees?", "add NT$10,000 of work fees, premium now?", "NT$1,055"),
+    ],
+)
+def test_fees_added_after_a_premium_are_added_to_its_base(dialog: Dialog, first: str, added: str, premium: str) -> None:
+    """「另外加工作費一萬」 after the premium on 4萬: the premium on 5萬 (it was on the 1萬 alone)."""
+    chat = ChatRef("test", f"premium-added-{next(_chats)}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, added)
+    assert reply.intent == "moe.item.nhi_premium" and premium in first_line(reply), reply.text
