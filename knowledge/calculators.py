@@ -420,15 +420,19 @@ def attendance_fee(rules: FundingRules, people: int, occasions: int = 1) -> Item
     return ItemAmount(amount, working, sources=(rule,))
 
 
-def consultation_fee(rules: FundingRules, hours: int | Decimal, session: str = "day", people: int = 1) -> ItemAmount:
-    """Hours beyond the cap of the session (half day, day, online) are not funded."""
+def consultation_fee(
+    rules: FundingRules, hours: int | Decimal, session: str = "day", people: int = 1, days: int = 1
+) -> ItemAmount:
+    """Hours beyond the cap of the session (half day, day, online) are not funded; `hours` are each
+    day's when the consultation runs `days` days (「兩天都整天」: 2 × 6 hours)."""
     if session not in SESSIONS:
         raise InvalidInput("諮詢形式請選半日、一日或線上。", "session must be half_day, day or online.")
     rule = rules.items.consultation_fee
     h, n = _positive(hours, "時數", "hours"), _positive(people, "人數", "people")
+    d = _positive(days, "天數", "days")
     cap = {"half_day": rule.half_day_hours, "day": rule.day_hours, "online": rule.online_hours}[session]
     allowed = min(h, Decimal(cap))
-    amount = times(n * allowed, Decimal(rule.cap))
+    amount = times(n * d * allowed, Decimal(rule.cap))
     names = {
         "half_day": ("半日", "half a day"),
         "day": ("一日", "a full day"),
@@ -442,11 +446,12 @@ def consultation_fee(rules: FundingRules, hours: int | Decimal, session: str = "
                 f"At most {cap} hours are funded for {names[session][1]}; the other {_count(h - cap)} hours are not.",
             )
         )
+    each_day = (f" × {_count(d)} 日", f" × {_count(d)} days") if d > 1 else ("", "")
     return ItemAmount(
         amount,
         both(
-            f"{_count(n)} 人 × {_count(allowed)} 小時 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
-            f"{_count(n)} × {_count(allowed)} h × {money(rule.cap, 'en')} = {money(amount, 'en')}",
+            f"{_count(n)} 人{each_day[0]} × {_count(allowed)} 小時 × {money(rule.cap, 'zh')} = {money(amount, 'zh')}",
+            f"{_count(n)}{each_day[1]} × {_count(allowed)} h × {money(rule.cap, 'en')} = {money(amount, 'en')}",
         ),
         tuple(notes),
         (rule,),

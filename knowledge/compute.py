@@ -795,7 +795,11 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             if i.get("hours")
             else Decimal(default_hours.get(session, rules.items.consultation_fee.day_hours))
         )
-        fee = consultation_fee(rules, hours, session, people)
+        # 「兩天都整天入校諮詢」: each day a session; hours told for them all are shared out
+        days = int(i.get("days") or 1)
+        if days > 1 and i.get("hours") and not i.get("per_day"):
+            hours = hours / days
+        fee = consultation_fee(rules, hours, session, people, days)
         if i.get("yes_no_only") and i.get("hours") and planned is None:
             # 「4小時都能報嗎」: the hours asked against the session's, no past them (a note says so)
             fee = replace(fee, ok=not fee.notes)

@@ -138,7 +138,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
     ),
     "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚|夜|nights?\b)"),
-    "days": re.compile(r"(\d+)[\s-]*(?:天|日(?!期)|days?\b)"),
+    "days": re.compile(r"(\d+)[\s-]*(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"),
     "units": re.compile(
         r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b|(?:[a-z-]+\s+)?"
         r"(?:tablets?|laptops?|notebooks?|computers?|desktops?|pcs|devices?|projectors?|monitors?|screens?)\b)"

@@ -238,6 +238,16 @@ def test_consultation_fee_hour_caps(hours, session: str, amount: int, capped: bo
         assert "不補助" in result.notes[0].zh and "not" in result.notes[0].en
 
 
+@pytest.mark.parametrize(
+    ("hours", "session", "days", "amount"), [(6, "day", 2, 12000), (4, "half_day", 3, 9000), (2, "day", 2, 4000)]
+)
+def test_consultation_fee_caps_each_days_session(hours, session: str, days: int, amount: int) -> None:
+    """Each day of a consultation is a session of its own: its hours are capped, then the days add up."""
+    result = consultation_fee(RULES, hours, session, days=days)
+    assert result.amount == amount
+    assert f"{days} 日" in result.working.zh
+
+
 def test_consultation_fee_rejects_unknown_session() -> None:
     with pytest.raises(InvalidInput):
         consultation_fee(RULES, 2, "weekend")

@@ -2090,3 +2090,15 @@ def test_fees_added_after_a_premium_are_added_to_its_base(dialog: Dialog, first:
     dialog.handle_text(chat, first)
     reply = dialog.handle_text(chat, added)
     assert reply.intent == "moe.item.nhi_premium" and premium in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("專家連續三天都整天到校諮詢 諮詢費最多多少", "諮詢費最多 18,000 元"),
+        ("an expert consults for 2 full days, what's the most we can pay?", "Consultation fee: at most NT$12,000"),
+    ],
+)
+def test_a_consultation_over_several_days_is_a_session_each_day(dialog: Dialog, question: str, line: str) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"consult-days-{next(_chats)}"), question)
+    assert first_line(reply) == line, reply.text
