@@ -769,6 +769,7 @@ def test_a_school_year_after_a_keelung_topic_is_not_the_funding_plans_phases(kno
         (["基隆外籍英語師資增聘計畫109學年度進用幾位", "那這個的預算是多少"], "沒有寫任何經費"),
         (["基隆英語村遊學一次補助多少錢"], "沒有寫任何經費"),
         (["How much money does Keelung give each school for the English village trips?"], "states no money"),
+        (["how much does the Keelung city plan give a school to set up its English club?"], "states no money"),
     ],
 )
 def test_money_asked_of_a_plan_that_states_none_is_said_so(knowledge, turns, said) -> None:
