@@ -392,7 +392,8 @@ class Engine:
             selected = list(entry.details)  # 「三年總共幾班次」: a row a school year, all added up
         rows = [detail.text.get(lang) for detail in selected]
         some = len(selected) < len(entry.details) or _one_row_a_year(selected)
-        added = row_total(rows, lang) if total and some else None
+        # counted in the Chinese rows (their units are the plan's), worded in the reply's language
+        added = row_total([detail.text.zh for detail in selected], lang) if total and some else None
         if added is not None:
             rows.append(added)
         if rows:

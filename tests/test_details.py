@@ -107,6 +107,8 @@ def test_a_table_of_school_years_is_added_up_over_the_years_asked(knowledge) -> 
     assert first.intent == "kl.ap.05" and "= 180 班次" in first.text, first.text
     running = dialog.handle_text(ChatRef("test", "years-running"), "外籍英語教師增聘三年加起來幾位")
     assert running.intent == "kl.ap.29" and "合計" not in running.text and "18 位" in running.text
+    english = dialog.handle_text(ChatRef("test", "years-added-en"), "Keelung English village trips: 3 years added up?")
+    assert english.intent == "kl.ap.05" and "= 180 classes" in english.text, english.text  # counted in the plan's units
 
 
 def test_a_follow_up_asking_a_detail_the_entry_does_not_give_is_told_so(knowledge) -> None:
