@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -292,10 +292,21 @@ def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
         lang,
         plain,
         normalised,
-        slots=extract(_DATES_IN_NORMALISED.sub(" ", normalised)),
+        slots=_affirmed_slots(_DATES_IN_NORMALISED.sub(" ", normalised)),
         affirmed=without_fillers(_LIKE.sub(" ", _NEGATED.sub(" ", normalised))),
         negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
     )
+
+
+def _affirmed_slots(text: str) -> Slots:
+    """The slots of a text, each as affirmed where it also denies one: 「不是6班 是12班」 is 12 classes,
+    「不是模式一 是模式二」 mode 2 (a value only denied, 「不是模式一」 alone, is kept as before)."""
+    told = extract(text)
+    if _NEGATED.search(text) is None:
+        return told
+    affirmed = extract(_NEGATED.sub(" ", text))
+    said = {f.name: getattr(affirmed, f.name) for f in fields(Slots) if getattr(affirmed, f.name) is not None}
+    return replace(told, **said)
 
 
 def understand(

@@ -130,6 +130,14 @@ ROWS = [
         ),
     ),
     row(
+        "不是12班 是13班: the class count affirmed, not the one denied",
+        Row("不是12班 是13班", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 13}, context={"mode": 1}),
+    ),
+    row(
+        "不是模式一 是模式二 after a ceiling: mode 2",
+        Row("不是模式一 是模式二", COMPUTE, MODE1_13, facts={"mode": 2, "classes": 13}, context={"classes": 13}),
+    ),
+    row(
         "不是，我是問模式二 keeps the classes",
         Row("不是，我是問模式二", COMPUTE, MODE1_13, facts={"mode": 2, "classes": 13}, context={"classes": 13}),
     ),
