@@ -1248,4 +1248,6 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     kind = ITEM if switch and switch != "equipment" else previous.kind
     if previous.item == "equipment" and switch is None and "amounts" in inputs:
         kind = VERDICT  # 「那如果一台3萬2呢」 after a laptop's cap: that price checked against it
-    return replace(previous, kind=kind, item=switch or previous.item, inputs=merged)
+    # 「我們其實是模式二」 after a mode-1 teaching load: a fact the question was computed for, changed
+    facts = dict(previous.facts) | {k: v for k, v in facts_of(u).items() if k in previous.facts}
+    return replace(previous, kind=kind, item=switch or previous.item, facts=facts, inputs=merged)

@@ -2102,3 +2102,12 @@ def test_fees_added_after_a_premium_are_added_to_its_base(dialog: Dialog, first:
 def test_a_consultation_over_several_days_is_a_session_each_day(dialog: Dialog, question: str, line: str) -> None:
     reply = dialog.handle_text(ChatRef("test", f"consult-days-{next(_chats)}"), question)
     assert first_line(reply) == line, reply.text
+
+
+def test_a_corrected_mode_recomputes_the_teaching_load_for_it(dialog: Dialog) -> None:
+    """「其實我們是模式二 總召要減6節」 after a mode-1 reduction: mode 2's lead may have 6 (it was
+    checked as mode 1 again, whose cap is 4)."""
+    chat = ChatRef("test", f"load-mode-{next(_chats)}")
+    dialog.handle_text(chat, "模式一的計畫老師每週減4節可以嗎")
+    reply = dialog.handle_text(chat, "其實我們是模式二 總召要減6節")
+    assert first_line(reply).startswith("可以") and "模式二" in first_line(reply), reply.text
