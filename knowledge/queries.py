@@ -1024,8 +1024,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
                 # 「那25萬呢」 after it: another amount moved); 「那50萬呢」 alone is new teacher funding
                 inputs = dict(previous.inputs) | {"planned": amounts[0]}
             if previous.kind == SHARE and len(amounts) == 1:
-                # 「那經常門30萬呢」: a new total the share is of; 「雜支編了2萬5呢」: the item's amount
-                base = _first(_labelled(u), "recurrent", "total") is not None
+                # 「那經常門30萬呢」: a new total the share is of; 「雜支編了2萬5呢」: the item's amount;
+                # 「18萬的話是多少」 asks the share of a new total, not whether 18萬 fits
+                asks_share_of = u.asks_amount and not has(u, _YES_NO_QUESTION)
+                base = asks_share_of or _first(_labelled(u), "recurrent", "total") is not None
                 inputs = dict(previous.inputs) | {"base" if base else "planned": amounts[0]}
             if previous.kind == CAPITAL and len(amounts) == 1 and "base" in previous.inputs and has(u, _PLANS):
                 # "we planned 50,000 for equipment, ok?": measured against the request given before

@@ -2111,3 +2111,14 @@ def test_a_corrected_mode_recomputes_the_teaching_load_for_it(dialog: Dialog) ->
     dialog.handle_text(chat, "模式一的計畫老師每週減4節可以嗎")
     reply = dialog.handle_text(chat, "其實我們是模式二 總召要減6節")
     assert first_line(reply).startswith("可以") and "模式二" in first_line(reply), reply.text
+
+
+def test_an_amount_asked_what_its_share_is_is_a_new_total(dialog: Dialog) -> None:
+    """「那25萬的話是多少」 after the 雜支 of 經常門 20萬 asks the share of 25萬 (it was checked as 雜支
+    planned at 25萬); 「編2萬6可以嗎」 then is checked against that base."""
+    chat = ChatRef("test", f"share-of-{next(_chats)}")
+    dialog.handle_text(chat, "經常門編20萬 雜支最多多少")
+    again = dialog.handle_text(chat, "那25萬的話是多少")
+    assert first_line(again) == "雜支最多 25,000 元", again.text
+    checked = dialog.handle_text(chat, "雜支編2萬6可以嗎")
+    assert first_line(checked).startswith("超過了") and "25,000" in first_line(checked), checked.text
