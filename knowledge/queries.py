@@ -789,9 +789,10 @@ def named_item(u: Understanding) -> str | None:
     for key, pattern in (
         ("lodging", _LODGING),
         ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|\btrain\b|\btaxi\b|round.?trip"),
+        ("meals", r"膳費|餐費|便當"),
     ):
         if has(u, pattern):
-            return key  # 「外聘講師要住兩晚」 is about lodging, though it names the lecturer
+            return key  # 「外聘講師要住兩晚」「外聘講師來兩天 膳費…」 are about lodging and meals, though they name the lecturer
     if u.item in _CALCULATED:
         return u.item
     for key, pattern in (

@@ -2122,3 +2122,10 @@ def test_an_amount_asked_what_its_share_is_is_a_new_total(dialog: Dialog) -> Non
     assert first_line(again) == "雜支最多 25,000 元", again.text
     checked = dialog.handle_text(chat, "雜支編2萬6可以嗎")
     assert first_line(checked).startswith("超過了") and "25,000" in first_line(checked), checked.text
+
+
+@pytest.mark.parametrize("question", ["外聘講師要來三天 他的膳費最多多少", "校外講師來3天 便當錢一人最多多少"])
+def test_meals_asked_of_the_lecturer_are_meals(dialog: Dialog, question: str) -> None:
+    """The lecturer is who eats: 3 days × 340 元 (it was the lecture-fee rule)."""
+    reply = dialog.handle_text(ChatRef("test", f"lecturer-meals-{next(_chats)}"), question)
+    assert reply.intent == "moe.item.meals" and first_line(reply) == "膳費最多 1,020 元", reply.text
