@@ -364,15 +364,20 @@ def decide(
     # 「下學年會變36班欸 就變35萬了嗎」 after a ceiling tier's rule: school facts changed for that rule
     tier = engine.kb.entries.get(topic.entry or "") if topic is not None else None
     retiered = tier is not None and "classes" in tier.when and _changes_school_facts(u.facts, topic)
+    # 「我們還有一個分班也要一起做 總額變多少」 after a ceiling, or after its capital when the total is
+    # asked: the school's facts changed (「還有分校 可以多拿嗎 多多少」 after the capital asks the branch's)
+    last = topic.query if topic is not None else None
+    total_asked = _TOTAL.search(u.normalised) is not None
+    refigured = last is not None and (last.kind == CEILING or (last.kind == CAPITAL and total_asked))
+    refigured = refigured and bool(u.facts) and u.asks_amount
     # 「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: figures that rule settles
     checked = tier is not None and fresh is None and _checked_by_the_entry(u, tier.answer.zh, engine)
     checked = checked and not engine.answer_to(u, u.slots, lang=lang).confident
     if topic is not None and (
-        elliptical or short or facts_only or retiered or checked or (filed and len(u.figures.dates) == 1)
+        elliptical or short or facts_only or retiered or checked or refigured or (filed and len(u.figures.dates) == 1)
     ):
-        decision = _follow_up(
-            u, topic, fresh, engine, rules, lang, elliptical or short or retiered or facts_only or checked, school
-        )
+        followed = elliptical or short or retiered or facts_only or checked or refigured
+        decision = _follow_up(u, topic, fresh, engine, rules, lang, followed, school)
         if decision is not None:
             return decision
 
@@ -880,6 +885,7 @@ _ALL_YEARS = re.compile(
 _BOTH_LEVELS = re.compile(
     r"國中小|國中(?:和|跟|與|及|加)國小|國小(?:和|跟|與|及|加)國中|elementary and junior high|both levels"
 )
+_TOTAL = re.compile(r"總額|總上限|總共|合計|一共|in total|the total|altogether")
 _ALL_OF_THEM = re.compile(r"這些|這幾筆|這兩筆|加起來|all (?:of )?(?:these|those|them)|\bboth\b|altogether")
 
 

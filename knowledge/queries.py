@@ -968,7 +968,7 @@ _ITEM_SWITCH = re.compile(
 )
 
 
-_WHOLE_TOTAL = r"總額|總共|合計|一共|in total|the total|altogether"
+_WHOLE_TOTAL = r"總額|總上限|總共|合計|一共|in total|the total|altogether"
 
 
 # What a follow-up asks of the money after the transfer: what the teachers keep, or campus life's

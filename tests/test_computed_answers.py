@@ -2129,3 +2129,14 @@ def test_meals_asked_of_the_lecturer_are_meals(dialog: Dialog, question: str) ->
     """The lecturer is who eats: 3 days × 340 元 (it was the lecture-fee rule)."""
     reply = dialog.handle_text(ChatRef("test", f"lecturer-meals-{next(_chats)}"), question)
     assert reply.intent == "moe.item.meals" and first_line(reply) == "膳費最多 1,020 元", reply.text
+
+
+def test_a_branch_told_after_the_capital_with_the_total_asked_is_the_new_ceiling(dialog: Dialog) -> None:
+    """「我們還有分校也一起做 總額變多少」 after the capital of a 12-class mode-1 school: the ceiling with
+    the branch (15萬 + 5萬), not the branch rule alone; 「上限重算」 after the capital is the ceiling."""
+    chat = ChatRef("test", f"branch-total-{next(_chats)}")
+    dialog.handle_text(chat, "我們模式一 12班 資本門最多多少")
+    reply = dialog.handle_text(chat, "我們還有分校也一起做 總額變多少")
+    assert first_line(reply) == "模式一・12 班・有分校，最多補助合計 200,000 元", reply.text
+    again = dialog.handle_text(chat, "不對 我們是20班 總上限重算")
+    assert first_line(again).startswith("模式一・20 班"), again.text
