@@ -732,8 +732,11 @@ def fee_total(query: Query, rules: FundingRules) -> int | None:
 
 
 def _planned(i: dict[str, Any]) -> int | None:
-    """An amount the user plans for the item (「一節給2500」「住宿一晚3500」), when they ask whether it fits."""
+    """An amount the user plans for the item (「一節給2500」「住宿一晚3500」), when they ask whether it fits:
+    of several, asked whether it fits, the last (「4 hours at 1000/hr, can we pay her 4000?」: 4,000)."""
     amounts = i.get("amounts") or []
+    if len(amounts) > 1 and (i.get("asks") or i.get("yes_no_only")):
+        return int(amounts[-1])
     return int(amounts[0]) if amounts else None
 
 

@@ -2140,3 +2140,17 @@ def test_a_branch_told_after_the_capital_with_the_total_asked_is_the_new_ceiling
     assert first_line(reply) == "模式一・12 班・有分校，最多補助合計 200,000 元", reply.text
     again = dialog.handle_text(chat, "不對 我們是20班 總上限重算")
     assert first_line(again).startswith("模式一・20 班"), again.text
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("專家半天諮詢4小時 每小時1000 可以給他4000嗎", "超過了"),
+        ("專家一整天諮詢5小時 每小時1000 可以給他5000嗎", "可以"),
+    ],
+)
+def test_of_several_amounts_the_one_asked_about_is_checked(dialog: Dialog, question: str, first: str) -> None:
+    """The rate comes first, the amount asked about last: half a day funds 3 hours, so 4,000 is over
+    (the 1,000 rate was checked and said to fit)."""
+    reply = dialog.handle_text(ChatRef("test", f"asked-amount-{next(_chats)}"), question)
+    assert first_line(reply).startswith(first), reply.text
