@@ -163,6 +163,12 @@ _PER_DAY_LENGTH = (
 _A_DAY_ASKED = r"(?:[一1]\s*天|每天|每日|per day|a day)\s*(?:的)?\s*(?:最多|上限|最高|可以(?:報|編)?多少|能(?:報|編)?多少|多少|max|cap|limit)"
 
 
+_SESSION_DENIED = {
+    "full_day": re.compile(r"全天|全日|整天|一天|一日|full|whole"),
+    "half_day": re.compile(r"半天|半日|half"),
+}
+
+
 def _item_inputs(u: Understanding) -> dict[str, Any]:
     """Everything an item calculator may need, as plain values."""
     c = u.figures.counts
@@ -179,8 +185,9 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "occasions": c.occasions,
         "months": c.months,
         "units": c.units,
-        "full_day": c.full_day or None,
-        "half_day": c.half_day or None,
+        # 「不是半天啦 還是全天」: the session denied is not the one meant
+        "full_day": (c.full_day and not _SESSION_DENIED["full_day"].search(u.negated)) or None,
+        "half_day": (c.half_day and not _SESSION_DENIED["half_day"].search(u.negated)) or None,
         "online": True if has(u, r"線上|online") else None,
         "amounts": amounts_of(u) or None,
         # a price per unit among the amounts used (「×800=96000」 is working, not one of them)
@@ -1184,6 +1191,12 @@ _OTHER_SESSIONS = {
 }
 
 
+# people added to those counted before: 「要加3位老師」「再多2人」 "plus 3 teachers" "3 more people"
+_MORE_PEOPLE = re.compile(
+    r"(?:再?加|再多|多了?|另外?加|外加|還有)\s*\d+\s*(?:個|位|人|名)|\b(?:plus|add(?:ing)?|another)\s+\d+\b|\b\d+\s+more\b"
+)
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     retaken = _retaken_test(previous, u)
     if retaken is not None:
@@ -1207,6 +1220,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         inputs["lecturers"] = inputs.pop("people")  # 「如果請2位呢」 after a lecture fee: two lecturers
     if switch is None and not (inputs.keys() - {"asks", "yes_no_only"}) and not lecturer:
         return None
+    if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised):
+        # 「但要加3位老師」 after 30 students: 33 people
+        inputs["people"] = int(previous.inputs["people"]) + int(inputs["people"])
     of_the_lecturer = _names_the_lecturer(u, inputs, switch)  # 「請講師住2晚呢」: one person, not the audience
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
     if switch == "equipment":

@@ -2154,3 +2154,12 @@ def test_of_several_amounts_the_one_asked_about_is_checked(dialog: Dialog, quest
     (the 1,000 rate was checked and said to fit)."""
     reply = dialog.handle_text(ChatRef("test", f"asked-amount-{next(_chats)}"), question)
     assert first_line(reply).startswith(first), reply.text
+
+
+def test_people_added_and_a_session_denied_revise_the_meals(dialog: Dialog) -> None:
+    """「不是半天 是全天 另外加2位老師」 after half-day meals for 20 students: a full day for 22 people
+    (it was 2 people, half a day)."""
+    chat = ChatRef("test", f"meals-more-{next(_chats)}")
+    dialog.handle_text(chat, "學生營隊半天 20個學生 膳費最多多少")
+    reply = dialog.handle_text(chat, "不是半天 是全天 另外加2位老師")
+    assert first_line(reply) == "膳費最多 7,480 元", reply.text  # 22 × 340
