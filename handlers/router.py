@@ -945,6 +945,9 @@ def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | 
     if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
         return None
     stated = u.figures.amounts
+    named = [a.value for a in u.figures.labelled if a.bare and a.value >= 100]
+    if not stated and named and fee_total(query, rules) not in named:
+        return None  # "for the 4000 one, …premium?": the fee computed as 4,000, maybe an earlier one
     if query.item != "combined" and not stated:  # 「那請他講5節 …補充保費」: the fee as the message changes it
         query = revise(query, u, rules) or query
     # 「剛剛教授那一萬 補充保費」: the fee the message names, not the last one computed

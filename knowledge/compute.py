@@ -1123,10 +1123,22 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         return money(result.base, lang)
 
     working = both(
-        f"{base_of('zh')} × {pct(rate)} = {money(result.amount, 'zh')}",
-        f"{base_of('en')} × {pct(rate)} = {money(result.amount, 'en')}",
+        f"{base_of('zh')} × {pct(rate)} = {_rounded(result.base, rate, result.amount, 'zh')}",
+        f"{base_of('en')} × {pct(rate)} = {_rounded(result.base, rate, result.amount, 'en')}",
     )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
+
+
+def _rounded(base: int, rate: Decimal, amount: int, lang: str) -> str:
+    """A product as computed, then as budgeted in whole NT$ when they differ (4,000 × 2.11% = 84.4
+    元，四捨五入為 84 元): the reader checking the sum sees both."""
+    exact = Decimal(base) * rate
+    if exact == amount:
+        return money(amount, lang)
+    shown = f"{exact.normalize():,f}"
+    if lang == "zh":
+        return f"{shown} 元，四捨五入為 {money(amount, lang)}"
+    return f"NT${shown}, rounded to {money(amount, lang)}"
 
 
 def _premium_on(rules: FundingRules, fees: dict[str, int]) -> ItemAmount:
@@ -1145,9 +1157,9 @@ def _premium_on(rules: FundingRules, fees: dict[str, int]) -> ItemAmount:
         result.amount,
         both(
             (f"{parts_zh} = {money(result.base, 'zh')}；" if summed else "")
-            + f"{money(result.base, 'zh')} × {pct(result.rate)} = {money(result.amount, 'zh')}",
+            + f"{money(result.base, 'zh')} × {pct(result.rate)} = {_rounded(result.base, result.rate, result.amount, 'zh')}",
             (f"{parts_en} = {money(result.base, 'en')}; " if summed else "")
-            + f"{money(result.base, 'en')} × {pct(result.rate)} = {money(result.amount, 'en')}",
+            + f"{money(result.base, 'en')} × {pct(result.rate)} = {_rounded(result.base, result.rate, result.amount, 'en')}",
         ),
         tuple(notes),
         (result.source,),

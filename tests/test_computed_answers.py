@@ -1186,8 +1186,11 @@ def workings(text: str) -> Working:
             computed = whole(value[0])
             found.results.add(computed)
             found.stated.append(written)
-            if computed != written:
-                found.errors.append(f"{left.strip()} = {right.strip()} (is {computed:,})")
+            if written == value[0]:
+                found.results.add(written)  # 「= 84.4 元，四捨五入為 84 元」: the exact product, then rounded
+            elif computed != written:
+                shown = value[0].normalize() if written != written.to_integral_value() else computed  # 84.6 is not 84.4
+                found.errors.append(f"{left.strip()} = {right.strip()} (is {shown:,})")
         if len(pieces) == 1 and (value := evaluate(clause)) is not None and value[1] > 0:
             found.results.add(whole(value[0]))  # "150,000 元 × 20%" beside its result, "a − b"
     return found
@@ -1328,6 +1331,10 @@ def test_the_provenance_check_catches_invented_and_miscomputed_numbers() -> None
     assert provenance("2026/12/31", reply(days))[1] == ["days left 89 is not 2027-02-28 − 2026-12-02"]
     premium = "補充保費最多 85 元\nNT$4,000 × 2.11% = NT$85"
     assert provenance("4,000", reply(premium))[1] == ["NT$4,000 × 2.11% = NT$85 (is 84)"]
+    exact = "補充保費最多 84 元\n4,000 元 × 2.11% = 84.4 元，四捨五入為 84 元"
+    assert provenance("4,000", reply(exact)) == ([], [])
+    wrong_exact = exact.replace("84.4", "84.6")
+    assert provenance("4,000", reply(wrong_exact))[1] == ["4,000 元 × 2.11% = 84.6 元 (is 84.4)"]
 
 
 # -- (d) a ceiling fits one phone screen; the breakdown is one word away -----------------------
