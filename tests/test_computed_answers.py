@@ -2170,3 +2170,13 @@ def test_people_added_and_a_session_denied_revise_the_meals(dialog: Dialog) -> N
     dialog.handle_text(chat, "學生營隊半天 20個學生 膳費最多多少")
     reply = dialog.handle_text(chat, "不是半天 是全天 另外加2位老師")
     assert first_line(reply) == "膳費最多 7,480 元", reply.text  # 22 × 340
+
+
+def test_a_fee_named_by_its_amount_is_the_one_the_premium_is_on(dialog: Dialog) -> None:
+    """ "for the 6000 one, premium?" after an external (6,000) then an internal (3,000) lecture fee:
+    the premium on 6,000, not on the last fee computed."""
+    chat = ChatRef("test", f"premium-named-{next(_chats)}")
+    dialog.handle_text(chat, "an outside expert gives 3 periods, max lecture fee?")
+    dialog.handle_text(chat, "and if it's one of our own teachers instead?")
+    reply = dialog.handle_text(chat, "for the 6000 one, how much supplementary premium?")
+    assert "NT$6,000 × 2.11%" in reply.text and first_line(reply).endswith("NT$127"), reply.text
