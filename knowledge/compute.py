@@ -1083,6 +1083,11 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(fee)
         fees["consultation_fee"] = fee.amount
     amounts = [int(a) for a in i.get("amounts") or []]
+    if fees and i.get("occasions") and re.search(_ATTEND, text) and not amounts:
+        # 「外聘專家講3節 另一位專家出席一次」: the attendance fee of one more person, at its cap
+        fee = attendance_fee(rules, 1, int(i["occasions"]))
+        items.append(fee)
+        fees["attendance_fee"] = fee.amount
     if i.get("periods") and re.search(_SUBSTITUTE, text) and amounts:
         pay = int(i["periods"]) * amounts[0]
         items.append(

@@ -2180,3 +2180,12 @@ def test_a_fee_named_by_its_amount_is_the_one_the_premium_is_on(dialog: Dialog) 
     dialog.handle_text(chat, "and if it's one of our own teachers instead?")
     reply = dialog.handle_text(chat, "for the 6000 one, how much supplementary premium?")
     assert "NT$6,000 × 2.11%" in reply.text and first_line(reply).endswith("NT$127"), reply.text
+
+
+def test_an_attendance_beside_a_lecture_is_in_the_premiums_base(dialog: Dialog) -> None:
+    """「外聘講師講2節 另外一位委員出席2次 補充保費多少」: 4,000 + 2 × 2,000 = 8,000 in the base."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"premium-attend-{next(_chats)}"), "外聘講師講2節 另外一位委員出席2次 補充保費多少"
+    )
+    assert "出席費：1 人 × 2 次 × 2,000 元 = 4,000 元" in reply.text, reply.text
+    assert "8,000 元 × 2.11% = 168.8 元" in reply.text, reply.text
