@@ -699,6 +699,12 @@ def _follow_up(
             # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a
             # computation of its own, which is not the ceiling's
             returns = u.returns and (fresh is None or "base" not in fresh.inputs)
+            if revised is not None and revised.kind == VERDICT and u.asks_amount and not u.figures.labelled:
+                # 「報名費一次最多補多少錢」 after the English-test fee was checked: an amount the verdict
+                # computes none of; the rule answers it (or says it gives none)
+                entry_id = _entry_of_topic(earlier, engine, rules)
+                if entry_id is not None:
+                    return Decision(ANSWER, answer=engine.answer_entry(entry_id, lang), text=u.normalised)
             if revised is not None and (same_kind or u.correction or returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None

@@ -2189,3 +2189,12 @@ def test_an_attendance_beside_a_lecture_is_in_the_premiums_base(dialog: Dialog) 
     )
     assert "出席費：1 人 × 2 次 × 2,000 元 = 4,000 元" in reply.text, reply.text
     assert "8,000 元 × 2.11% = 168.8 元" in reply.text, reply.text
+
+
+def test_an_amount_asked_after_a_verdict_the_rule_gives_none_of_is_said_so(dialog: Dialog) -> None:
+    """「那報名費最多補多少錢」 after the English-test fee was checked: the plan gives no amount (it was
+    the verdict again, for the person told before)."""
+    chat = ChatRef("test", f"verdict-amount-{next(_chats)}")
+    dialog.handle_text(chat, "代理老師代了5個月 考多益的報名費可以補助嗎")
+    reply = dialog.handle_text(chat, "那報名費最多補多少錢")
+    assert reply.route == "not_in_plans" and "英檢報名費" in reply.text, reply.text
