@@ -2192,9 +2192,9 @@ def test_an_attendance_beside_a_lecture_is_in_the_premiums_base(dialog: Dialog) 
 
 
 def test_an_amount_asked_after_a_verdict_the_rule_gives_none_of_is_said_so(dialog: Dialog) -> None:
-    """「那報名費最多補多少錢」 after the English-test fee was checked: the plan gives no amount (it was
-    the verdict again, for the person told before)."""
+    """「報名費一次最多補多少錢」 after the English-test fee was checked for a level: the plan gives no
+    amount (it was the verdict again)."""
     chat = ChatRef("test", f"verdict-amount-{next(_chats)}")
-    dialog.handle_text(chat, "代理老師代了5個月 考多益的報名費可以補助嗎")
-    reply = dialog.handle_text(chat, "那報名費最多補多少錢")
+    dialog.handle_text(chat, "自然老師考全民英檢中級 報名費可以補嗎")
+    reply = dialog.handle_text(chat, "報名費一次最多補多少錢")
     assert reply.route == "not_in_plans" and "英檢報名費" in reply.text, reply.text
