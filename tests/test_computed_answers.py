@@ -2195,6 +2195,6 @@ def test_an_amount_asked_after_a_verdict_the_rule_gives_none_of_is_said_so(dialo
     """「報名費一次最多補多少錢」 after the English-test fee was checked for a level: the plan gives no
     amount (it was the verdict again)."""
     chat = ChatRef("test", f"verdict-amount-{next(_chats)}")
-    dialog.handle_text(chat, "自然老師考全民英檢中級 報名費可以補嗎")
+    dialog.handle_text(chat, "英語老師考全民英檢中高級(B2) 報名費可以補嗎")
     reply = dialog.handle_text(chat, "報名費一次最多補多少錢")
     assert reply.route == "not_in_plans" and "英檢報名費" in reply.text, reply.text
