@@ -28,6 +28,7 @@ DETAILS = (
         "price",
         re.compile(
             r"報名費.{0,4}(?:多少|幾)|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
+            r"(?:每|1)\s*(?:節|堂|小時)\s*(?:是|給|付|領)?\s*多少|"  # 「代課鐘點費一節多少」: a rate per period
             r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"
             r"what does .{0,30}\bpay\b|how much .{0,30}\bpaid\b|how much do .{0,30}\bget paid\b|"
             r"獎金|prize money|\bbonus\b|編了多少預算|預算(?:是|有)?多少|how much (?:money|budget) (?:did|does|is)|national budget|"
@@ -40,13 +41,34 @@ DETAILS = (
     Detail(
         "date",
         re.compile(
-            r"哪一天|哪天|幾月幾號|截止日|截止日期|什麼時候截止|"
+            r"哪[一1]天|哪天|幾月幾號|截止日|截止日期|什麼時候截止|"
             r"deadline to submit|what date|which date|when is the deadline|due date|when (?:is|are) (?:[a-z]+ ){1,4}due\b"
         ),
         re.compile(
             r"\d+\s*年\s*\d+\s*月\s*\d+\s*日|\d{4}/\d{1,2}/\d{1,2}|\d+\s*月\s*\d+\s*日|\d{4}-\d{2}-\d{2}|"
             r"沒有寫.{0,8}(?:日期|期限)|未訂.{0,4}日期|no (?:date|deadline)|gives no deadline|does not say when"
         ),
+    ),
+    Detail(
+        # 「學分班幾月開課」 "when does the course start?": a month the plans do not set
+        "month",
+        re.compile(
+            r"幾月(?!幾號)|哪[一1]?個月(?!內)|什麼時候(?:開課|開班|開始上課|上課|舉辦|辦理|開跑)|"
+            r"what month|which month|when (?:does|do|will) (?:[a-z-]+ ){1,5}(?:start|begin|open|run|take place)\b"
+        ),
+        re.compile(
+            r"\d+\s*月(?!份)|\d{4}/\d{1,2}|沒有寫.{0,8}(?:時間|月份|日期)|no (?:date|month)|does not say when|"
+            r"january|february|march|april|june|july|august|september|october|november|december"  # not "may"
+        ),
+    ),
+    Detail(
+        # 「專家人才庫要怎麼預約 有線上表單嗎」: how to book or sign up, which the plans do not describe
+        "how_to_book",
+        re.compile(
+            r"怎麼預約|如何預約|預約方式|怎麼約|線上表單|報名表單|表單在哪|"
+            r"how (?:do|can|should) (?:we|i) (?:book|reserve|sign up)|booking form|sign-?up form|online form"
+        ),
+        re.compile(r"表單|預約|申請表|填具|form|book|sign up|reserve"),
     ),
     Detail(
         # 「人才庫要去哪個網站找」: the plans name platforms and databases but give no web address
@@ -62,7 +84,7 @@ DETAILS = (
         re.compile(r"\d{2,4}\s*學?年|school year \d+|\b(?:19|20)\d\d\b"),
     ),
     Detail(
-        # 「哪一年締結姊妹市」: the year of an agreement, which a school year a target is set for
+        # 「哪[一1]年締結姊妹市」: the year of an agreement, which a school year a target is set for
         # (「110 學年度起另加上…」) is not
         "agreement_year",
         re.compile(r"哪[一1]?年(?:締結|簽|結為)|when did .{0,40}(?:sign|become sister|twin)"),
@@ -79,7 +101,7 @@ DETAILS = (
     Detail(
         "place",
         re.compile(
-            r"(?<!差)在哪(?![些一個種項])|(?<!差)哪裡|哪兒|哪一間|哪間|哪幾間|哪一所|哪所|哪幾所|哪些學校|哪個學校|"
+            r"(?<!差)在哪(?![些一個種項])|(?<!差)哪裡|哪兒|哪[一1]間|哪間|哪幾間|哪[一1]所|哪所|哪幾所|哪些學校|哪個學校|"
             r"\bwhere\b|which schools\b|which school\b(?! years?)"
         ),
         re.compile(
@@ -90,7 +112,7 @@ DETAILS = (
         # The plans count schools (「本市四所高中」) and set who may apply, but name none.
         "schools",
         re.compile(
-            r"哪幾間|哪幾所|(?:是|有)哪些學校|哪一所|哪所|names? of the schools|"
+            r"哪幾間|哪幾所|(?:是|有)哪些學校|哪[一1]所|哪所|names? of the schools|"
             r"\bwhich (?:\w+ ){0,3}(?:schools?|high school|(?:國小|國中|高中)s?)(?:\b|(?=\s|$))(?! years?)"
         ),
         re.compile(r"(?!)"),
@@ -158,7 +180,7 @@ DETAILS = (
     Detail(
         # 「格式」「要寫幾頁」 of a document the plans only name
         "format",
-        re.compile(r"格式|幾頁|多少頁|字數|範本|template|format|how many pages|page limit"),
+        re.compile(r"格式|幾頁|多少頁|字數|範本|template|format|how many pages|page limit|word limit|word count"),
         re.compile(r"格式|頁|範本|template|format|page"),
     ),
     Detail(
@@ -168,7 +190,7 @@ DETAILS = (
             r"\bwhich (?:[a-z-]+ ){0,2}(?:university|universities|platforms?|company|vendor|provider|sites?|spots?|"
             r"places?|attractions?|list|word list|textbooks?|device)\b|"
             r"\bwhat (?:[a-z-]+ ){0,2}(?:platform|device|company|criteria|list)\b|"
-            r"哪(?:個|一個|家|一家|間|一間|些|幾個)?[\u4e00-\u9fff]{0,3}?(?:平台|平臺|大學|廠商|公司|景點)|哪一份|"
+            r"哪(?:個|一個|家|一家|間|一間|些|幾個)?[\u4e00-\u9fff]{0,3}?(?:平台|平臺|大學|廠商|公司|景點)|哪[一1]份|"
             r"什麼(?:平台|平臺|設備)|什麼\s*device"
         ),
         # a name the answer gives: a university, a platform it names (the plan's own titles in
@@ -238,7 +260,7 @@ DETAILS = (
     Detail(
         "person",
         re.compile(
-            r"是誰$|是誰\s|誰是|哪位|哪一位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"
+            r"是誰$|是誰\s|誰是|哪位|哪[一1]位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"
         ),
         re.compile(r"(?!)"),
     ),

@@ -46,6 +46,10 @@ MISSING = [
     # a bus or a taxi is travel, reimbursed at actual cost ("mode 2" in the answer is no amount)
     "is there a cap on the speaker's taxi fare?",
     "when are the detailed lesson plans due?",  # a date the plans never give
+    "雙語教學增能學分班大概幾月開課",  # a month the plans never set
+    "what's the word limit for the senior high reading-response contest?",
+    "專家人才庫的專家要怎麼預約",  # how to book, which the plans do not describe
+    "代課老師的代課鐘點費一節是多少",  # a rate the plan leaves to the national pay table
 ]
 
 GIVEN = [
@@ -56,6 +60,8 @@ GIVEN = [
     ("雜支最多可以編多少", "moe.item.misc"),  # a share is an amount's cap (10%)
     ("外聘講師鐘點費上限是多少", "moe.item.lecture_external"),
     ("開放課室觀課的補助全國一共幾校", "moe.open_classroom"),
+    ("外聘專家講座一節是多少", "moe.item.lecture_external"),  # a rate per period the plan gives
+    ("核結的期限是計畫結束後幾個月內", "moe.closeout"),  # months, not a month of the year
 ]
 
 
