@@ -217,7 +217,7 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
 
 
 _PER_CLASS_PERIOD = re.compile(r"1\s*班\s*(?:每\s*)?1\s*節|per class per period")
-_CLASSES_COUNTED = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*班(?!級數)")
+_CLASSES_COUNTED = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!級數)|classes\b)")
 
 
 def _classes_besides_the_rate(u: Understanding) -> int | None:

@@ -2198,3 +2198,11 @@ def test_an_amount_asked_after_a_verdict_the_rule_gives_none_of_is_said_so(dialo
     dialog.handle_text(chat, "英語老師考全民英檢中高級(B2) 報名費可以補嗎")
     reply = dialog.handle_text(chat, "報名費一次最多補多少錢")
     assert reply.route == "not_in_plans" and "英檢報名費" in reply.text, reply.text
+
+
+def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
+    reply = dialog.handle_text(
+        ChatRef("test", f"materials-en-{next(_chats)}"),
+        "teaching materials at 800 per class per period: 5 classes x 12 periods, how much?",
+    )
+    assert "5 classes × 12 periods × NT$800 = NT$48,000" in reply.text, reply.text
