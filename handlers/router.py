@@ -43,6 +43,7 @@ from knowledge.queries import (
     asks_the_whole_ceiling,
     closeout_after,
     files_on_a_date,
+    lecturer_in,
     named_item,
     query_after_an_item,
     query_for,
@@ -306,6 +307,8 @@ def decide(
     fresh = query_for(u, rules)
     if fresh is not None and fresh.item == "english_test" and topic is not None:
         fresh = _with_the_asker(fresh, u, topic)
+    if fresh is not None and fresh.item == "premium" and topic is not None:
+        fresh = _with_the_fee_before(fresh, u, topic, rules)
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
     # The phases are the funding plan's: a Keelung school year is not one of them, whether the
@@ -837,6 +840,13 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     """The topics a follow-up may be about: the last one, then earlier ones; with 「回到剛剛」
     "back to…" the earlier ones first, those of a plan the message names before the others."""
     earlier = list(topic.earlier)
+    last_item = topic.query.item if topic.query is not None else None
+    if lecturer_in(u.normalised) and last_item != "lecture_fee" and not u.mentions(r"補充保費|premium"):
+        # "what if it's a teacher from our own school giving the talk" after the premium on her
+        # lecture fee: the lecture fee computed before, for that lecturer
+        lectures = [t for t in earlier if t.query is not None and t.query.item == "lecture_fee"]
+        if lectures:
+            return [*lectures, topic, *(t for t in earlier if t not in lectures)]
     if not (u.returns and earlier):
         return [topic, *earlier]
     # "back to" another topic: one of the same entry as the last is the last topic again
@@ -901,6 +911,25 @@ def _fee_items(query: Query | None) -> set[Any]:
         return set()
     parts = query.inputs.get("parts") if query.item == "combined" else [{"item": query.item}]
     return {p.get("item") for p in parts if isinstance(p, dict)} if isinstance(parts, list) else set()
+
+
+# 「她另外還做4小時諮詢」 "she also does 4 hours of consultation": a fee beside the one computed before
+_ALSO = re.compile(r"\balso\b|\btoo\b|\bas well\b|另外|也|還有|還要|再加")
+
+
+def _with_the_fee_before(premium: Query, u: Understanding, topic: Topic, rules: FundingRules) -> Query:
+    """The premium on the fees this message counts and, when it says they come besides (「也」
+    "also"), on the fee computed just before (a lecture fee of the same visit)."""
+    if "fees" in premium.inputs or _ALSO.search(u.normalised) is None:
+        return premium
+    last = topic.query
+    items = _fee_items(last)
+    if last is None or len(items) != 1 or not items <= set(rules.items.premium.base_items):
+        return premium
+    total = fee_total(last, rules)
+    if not total:
+        return premium
+    return replace(premium, inputs=dict(premium.inputs) | {"earlier": {str(next(iter(items))): total}})
 
 
 def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:

@@ -1102,9 +1102,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         )
         fees["substitute_fee"] = pay
         amounts = []
-    if not fees:
-        if not amounts:
-            raise InvalidInput("請告訴我講座鐘點費或諮詢費的金額。", "Please give the lecture or consultation fee.")
+    if not fees and amounts:
         # Every fee the premium is charged on shares one rate: the premium is on their sum.
         named = [
             key
@@ -1112,6 +1110,18 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
             if re.search(pattern, text)
         ]
         fees = {(named or list(rules.items.premium.base_items))[0]: sum(amounts)}
+    for key, amount in (i.get("earlier") or {}).items():
+        # 「she also does 4 hours of consultation … premium?」 after her lecture fee: that fee too
+        items.append(
+            ItemAmount(
+                int(amount),
+                both(f"前面算的 {money(int(amount), 'zh')}", f"computed before: {money(int(amount), 'en')}"),
+                sources=(rules.items.all()[key],),
+            )
+        )
+        fees[key] = fees.get(key, 0) + int(amount)
+    if not fees:
+        raise InvalidInput("請告訴我講座鐘點費或諮詢費的金額。", "Please give the lecture or consultation fee.")
     base_keys = rules.items.premium.base_items
     rate = rules.items.premium.rate
     result = premium(rules, {base_keys[0]: sum(fees.values())})

@@ -2206,3 +2206,17 @@ def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> 
         "teaching materials at 800 per class per period: 5 classes x 12 periods, how much?",
     )
     assert "5 classes × 12 periods × NT$800 = NT$48,000" in reply.text, reply.text
+
+
+def test_a_fee_said_to_come_besides_the_one_before_is_in_the_premium_and_a_lecturer_named_goes_back(
+    dialog: Dialog,
+) -> None:
+    """「她也做3小時諮詢 補充保費多少」 after her lecture fee (2 periods, 4,000): the premium on 4,000 +
+    3,000; then 「如果改請本校老師講 一樣2節」 is that lecture fee for an internal lecturer (2,000),
+    not the premium again."""
+    chat = ChatRef("test", f"premium-also-{next(_chats)}")
+    dialog.handle_text(chat, "外聘大學教授講2節 講座費最多多少")
+    premium = dialog.handle_text(chat, "她也做3小時諮詢 補充保費多少")
+    assert "7,000 元 × 2.11% = 147.7 元" in premium.text, premium.text
+    internal = dialog.handle_text(chat, "如果改請本校老師講 一樣2節")
+    assert first_line(internal) == "講座鐘點費最多 2,000 元", internal.text
