@@ -314,6 +314,10 @@ _PLAIN_COUNTS = {
 }
 
 
+# Verbs "how many" may run straight into ("how many need…", "how many join…"): no counted noun
+_VERBS = {"need", "must", "have", "get", "join", "should", "will", "take", "qualify", "apply", "receive"}
+
+
 def _counts(noun: str, text: str) -> bool:
     """Whether `text` gives a number of `noun` (「15 schools」, "3 bilingual schools")."""
     return re.search(rf"\d[\d,]*\s+(?:[a-z-]+\s+){{0,3}}{re.escape(noun[:5])}", text) is not None
@@ -334,6 +338,7 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
     if _HOW_LONG.search(question) and not _DURATION_EN.search(text):
         return "count"
     nouns = [word.rstrip("s") for word in counted.group(1).split() if len(word) >= 4] if counted else []
+    nouns = [noun for noun in nouns if noun not in _VERBS]  # "how many need an English club": of whom, unsaid
     # "how many seats": the answer must count seats (a number before the word), not just name them
     if nouns and not _PLAIN_COUNTS & set(nouns) and not any(_counts(noun, text) for noun in nouns):
         return "count"

@@ -33,13 +33,14 @@ _WHOLE_YEAR = re.compile(
 )
 _HOW_MANY = re.compile(r"幾|多少|how many|what number")
 _MET = re.compile(r"達標|達到|達成|符合|夠(?:嗎|不夠)|\bmet\b|\bmeet|on target|\breach|\benough\b|hit the target")
-# the user's counts: 「60校」「29所」「16隊」 "8 schools", "30 clubs", "29 have"; not years, shares, a
+# the user's counts: 「60校」「29所」「16隊」 "8 schools", "30 clubs", "29 have", "40 primary + junior high
+# schools" (read as 「40 primary 國中s」); not years, shares, a
 # count of anything else (「第2外語」「3年計畫」) or a figure claimed to be the target (「目標是45人次嗎」:
 # the answer's figure check settles that)
 _USER_COUNT = re.compile(
     r"(?<![\d.])(?<!是)(?<!為)(?<!要)(?<!\bis )(?<!\bbe )(?<!need )(\d+)(?![\d.%])\s*"
-    r"(?:所|校|間|位|案|人次|篇|隊|名|場|(?:[a-z-]+ ){0,3}(?:schools?|clubs?|teams?|teachers?|projects?|"
-    r"participants|sessions|articles|kids|students)\b|(?:have|run|join|take part|sign)\b|"
+    r"(?:所|校|間|位|案|人次|篇|隊|名|場|(?:(?:[a-z+-]+|國小|國中|高中) ){0,4}(?:schools?|clubs?|teams?|teachers?|projects?|"
+    r"participants|sessions|articles|kids|students|(?:國中|國小|高中)s)\b|(?:have|run|join|take part|sign)\b|"
     r"(?=(?:of|out of|/)\s*(?:our |the )?\d))"  # "20 of our 41 schools", "29/40"
 )
 _THAN_YEAR = re.compile(r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:sy\s*|school year\s+)?(1[01]\d)")

@@ -81,6 +81,17 @@ def test_the_chat_works_a_target_with_the_schools_own_figures(knowledge: Knowled
     assert check["answer"].startswith("不符合") and "差 1 校" in check["answer"], check
 
 
+def test_an_english_question_counting_the_schools_it_has_is_worked(knowledge: Knowledge) -> None:
+    """ "we have 48 city elementary + junior high schools — how many need an English club in 111?": the
+    schools told (the level words folded to 國中 in between) and "how many need" (no noun counted)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "targets-en")
+    reply = dialog.handle_text(
+        chat, "we have 48 city elementary + junior high schools. how many need an English club in 111?"
+    )
+    assert reply.intent == "kl.ap.04" and reply.body.startswith("School year 111 target 75%: 48 × 75% = 36"), reply.body
+
+
 def test_a_target_share_follows_the_total_told_and_the_unit_asked(knowledge: Knowledge) -> None:
     """A follow-up after a share of the user's schools keeps that total (「不是，我是說110學年」, another
     action plan 「一樣用40校算」 then 「111學年呢」); a row giving books and words is summed in the unit asked."""
