@@ -549,12 +549,15 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
                 inputs["planned"] = others[0]
     if has(
         u,
-        r"挪|併入|調入|移入|moved (?:\w+ )*(?:in|into)|after (?:the )?(?:move|transfer)|transferred (?:\w+ )*(?:in|into)",
+        r"挪|併入|調入|移入|moved (?:\w+ )*(?:in|into)|after (?:the )?(?:move|transfer)|transferred (?:\w+ )*(?:in|into)|"
+        r"after (?:moving|shifting|transferring)|once (?:it\W?s |it is )?(?:moved|shifted|transferred)",
     ):
         inputs["after_transfer"] = True
         if has(u, _LIFE):
             inputs["part"] = "bilingual_life"
         capital = _first(_labelled(u), "capital")
+        if capital is None and len(amounts) == 1 and has(u, r"資本門|capital|equipment"):
+            capital = amounts[0].value  # "can campus-life capital go up to 50k?": the capital, whatever its label
         if capital is not None and "planned" not in inputs:  # the cap is fixed: a capital amount is planned
             inputs["planned"] = capital
             said_capital = True

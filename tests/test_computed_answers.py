@@ -2220,3 +2220,14 @@ def test_a_fee_said_to_come_besides_the_one_before_is_in_the_premium_and_a_lectu
     assert "7,000 元 × 2.11% = 147.7 元" in premium.text, premium.text
     internal = dialog.handle_text(chat, "如果改請本校老師講 一樣2節")
     assert first_line(internal) == "講座鐘點費最多 2,000 元", internal.text
+
+
+def test_campus_life_capital_asked_after_moving_in_english_is_checked_against_its_fixed_cap(dialog: Dialog) -> None:
+    """ "once it's moved, may campus-life capital be 40k?" after the transfer: 40,000 against the fixed
+    30,000 (it was read as a campus-life budget of 40,000, capital 8,000)."""
+    chat = ChatRef("test", f"after-move-en-{next(_chats)}")
+    dialog.handle_text(
+        chat, "our teacher support is 600k and we've run it for years. how much can move to campus life?"
+    )
+    reply = dialog.handle_text(chat, "once it's moved, may campus-life capital be 40k?")
+    assert first_line(reply) == "Over the cap: the campus-life capital cap is NT$30,000", reply.text
