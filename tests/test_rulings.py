@@ -513,6 +513,8 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("does our grant then eat into the county's quota?", True),
         ("for mode 1, would stuff like morning english reading count?", True),
         ("Do national schools apply through the county where they are located?", True),  # "where" embedded
+        ("教案的著作權還是老師自己的吧", True),  # a statement put for confirmation
+        ("那就先這樣吧", False),
         ("部領一定要全年級嗎", False),  # whether it is required: a yes says allowed, not required
         ("must every teacher take the credit course?", False),
         ("住宿費上限多少", False),
