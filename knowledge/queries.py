@@ -836,6 +836,8 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["compare"] = compare
             facts = {k: v for k, v in facts.items() if k != compare["fact"]}
     focus = focus_of(u) or (_labelled_part(u) if "planned" in inputs else None)
+    if focus == "open_classroom" and "classes" not in facts:
+        return None  # 「開放觀課額外補助多少」: a fixed 6萬 whatever the size, which its rule states
     if focus:
         inputs["focus"] = focus
     return Query(CEILING, facts=facts, inputs=inputs)
@@ -906,7 +908,7 @@ def focus_of(u: Understanding) -> str | None:
         # the open-classroom grant asked for, not open classrooms told as a fact (「有開放觀課 最多多少」)
         (
             "open_classroom",
-            r"觀課(?:那|的)?(?:部分|那塊|那邊|補助|額外|多少|可以拿|能拿|加多少)|觀課呢|"
+            r"觀課\s*(?:那|的)?(?:部分|那塊|那邊|補助|額外|多少|可以拿|能拿|加多少)|觀課呢|"
             r"open classroom(?:s)? (?:part|extra|bonus|grant|money|funding)|(?:for|about) (?:the )?open classroom",
         ),
     ):

@@ -367,6 +367,14 @@ def test_the_whole_after_a_part_of_a_ceiling_is_that_ceiling_without_the_part(
     assert d.query.facts == part.facts and "focus" not in d.query.inputs
 
 
+@pytest.mark.parametrize("message", ["模式二開放教室讓外校觀課 額外有多少補助", "模式二 觀課額外補助多少"])
+def test_the_open_classroom_grant_asked_without_a_class_count_is_its_rule(knowledge: Knowledge, message: str) -> None:
+    """The open-classroom grant is a fixed 6萬 whatever the school's size: its rule answers, not the
+    mode-2 ceiling asking how many classes."""
+    d = decision_for(knowledge, Row(message, ANSWER))
+    assert d.route == ANSWER and d.answer is not None and d.answer.intent == "moe.open_classroom", d
+
+
 def test_every_route_is_in_the_table() -> None:
     routes = {p.values[0].route for p in ROWS}
     assert routes == {EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE}
