@@ -42,6 +42,7 @@ from knowledge.queries import (
     asks_closeout_date,
     asks_the_whole_ceiling,
     closeout_after,
+    computed_from,
     files_on_a_date,
     lecturer_in,
     named_item,
@@ -708,6 +709,14 @@ def _follow_up(
                 entry_id = _entry_of_topic(earlier, engine, rules)
                 if entry_id is not None:
                     return Decision(ANSWER, answer=engine.answer_entry(entry_id, lang), text=u.normalised)
+            if revised is not None and u.asks_yes_no and _changes_nothing(revised, earlier.query):
+                # 「線上英語平台的課也算嗎」 after the language-study fee: a case of its rule, the same
+                # computation again would not answer
+                entry_id = _entry_of_topic(earlier, engine, rules)
+                if entry_id is not None and engine.rules_on(u, entry_id):
+                    decision = _entry_follow_up(u, replace(earlier, query=None, entry=entry_id), engine, rules, lang)
+                    if decision is not None:
+                        return decision
             if revised is not None and (same_kind or u.correction or returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None
@@ -742,6 +751,13 @@ def _follow_up(
 
 
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
+
+
+def _changes_nothing(revised: Query, previous: Query) -> bool:
+    """Whether a revision computes the same thing again: the same kind, item, facts and the inputs it
+    is counted from."""
+    same = (revised.kind, revised.item, revised.facts) == (previous.kind, previous.item, previous.facts)
+    return same and computed_from(revised) == computed_from(previous)
 
 
 def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool:
@@ -820,7 +836,7 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool
     counts = u.figures.counts
     has_figures = bool(u.figures.amounts) or any(
         getattr(counts, name) is not None
-        for name in ("people", "days", "nights", "meals", "periods", "hours", "occasions")
+        for name in ("people", "days", "nights", "meals", "periods", "hours", "occasions", "semesters")
     )
     return (
         topic is not None

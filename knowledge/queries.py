@@ -770,6 +770,14 @@ _NEEDS = {
 }
 
 
+def computed_from(query: Query) -> dict[str, Any]:
+    """The inputs an item's computation is counted from (its `_NEEDS`), or all of a query's inputs
+    but the words it was asked with: what a revision must change to compute something else."""
+    needs = _NEEDS.get(query.item or "")
+    asked = ("text", "asks", "yes_no_only")
+    return {k: v for k, v in query.inputs.items() if (k in needs if needs else k not in asked)}
+
+
 def _names_the_lecturer(u: Understanding, inputs: dict[str, Any], switch: str | None) -> bool:
     """Whether a follow-up naming another item is about the lecturer or expert (one person)."""
     named = has(u, r"講師|專家|教授|lecturer|speaker|expert")
@@ -1255,8 +1263,12 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
             totals = [int(a) for a in previous.inputs.get("amounts") or [] if int(a) > rate]
             merged["student"] = previous.inputs.get("student") or max(totals, default=0) or None
         merged["amounts"] = inputs["amounts"]
-    if inputs.keys() & {"half_day", "full_day"} and "amounts" not in inputs:
-        merged.pop("amounts", None)  # 「那一個人一天最多多少」 after a 150 lunch: the cap, not that price again
+    if (
+        inputs.keys() & {"half_day", "full_day"} or (u.asks_amount and "semesters" in inputs)
+    ) and "amounts" not in inputs:
+        # 「那一個人一天最多多少」 after a 150 lunch, 「一整個學年都去 最多補多少」 after a semester's fee
+        # checked: the cap, not that price again
+        merged.pop("amounts", None)
     if "days" in inputs and "a_day" not in inputs:
         merged.pop("a_day", None)  # 「那三天總共呢」 after one day's cap: every day
     for session, others in _OTHER_SESSIONS.items():

@@ -2231,3 +2231,16 @@ def test_campus_life_capital_asked_after_moving_in_english_is_checked_against_it
     )
     reply = dialog.handle_text(chat, "once it's moved, may campus-life capital be 40k?")
     assert first_line(reply) == "Over the cap: the campus-life capital cap is NT$30,000", reply.text
+
+
+def test_a_year_of_semesters_asks_the_cap_and_a_case_of_the_rule_gets_its_ruling(dialog: Dialog) -> None:
+    """After 「老師去語言中心進修 一學期2萬2 可以全補嗎」 (over: 20,000 a semester): 「上下學期都去 最多補多少」
+    is two semesters' cap, 40,000 (it was unsure); 「用線上平台上課也可以嗎」 is a case the rule
+    allows (含線上學習平臺), answered 是 from it rather than the same computation again."""
+    chat = ChatRef("test", f"language-year-{next(_chats)}")
+    first = dialog.handle_text(chat, "老師去語言中心進修 一學期2萬2 可以全補嗎")
+    assert first_line(first).startswith("超過了"), first.text
+    year = dialog.handle_text(chat, "上下學期都去的話 最多補多少")
+    assert first_line(year) == "教師國內語言進修費最多 40,000 元", year.text
+    online = dialog.handle_text(chat, "用線上平台上課也可以嗎")
+    assert online.intent == "moe.item.language_study" and online.body.startswith(("是。", "可以。")), online.text

@@ -463,6 +463,8 @@ COVERED_DESPITE_A_FORMER_TRIGGER = [
         "How many points must a teacher score for the test fee to be paid?",
         "moe.item.english_test_fee",
     ),
+    ("學費", "老師去語言中心進修的學費可以補助多少", "moe.item.language_study"),
+    ("tuition", "Is a teacher's language school tuition covered by the plan?", "moe.item.language_study"),
     ("推薦", "學分班要推薦幾位老師去上", "moe.pl.credit_program"),
     ("recommend", "Does the plan recommend explaining core concepts in Chinese?", "moe.pl.english_ratio"),
     ("頻率", "晨間英語活動的頻率要多高", "moe.mode1"),
