@@ -30,6 +30,7 @@ from knowledge import figure_check
 from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
+from knowledge.model import Entry
 from knowledge.queries import (
     CAPITAL,
     CEILING,
@@ -375,7 +376,7 @@ def decide(
     refigured = last is not None and (last.kind == CEILING or (last.kind == CAPITAL and total_asked))
     refigured = refigured and bool(u.facts) and u.asks_amount
     # 「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: figures that rule settles
-    checked = tier is not None and fresh is None and _checked_by_the_entry(u, tier.answer.zh, engine)
+    checked = tier is not None and topic is not None and fresh is None and _checked_by_the_entry(u, topic, tier, engine)
     checked = checked and not engine.answer_to(u, u.slots, lang=lang).confident
     if topic is not None and (
         elliptical or short or facts_only or retiered or checked or refigured or (filed and len(u.figures.dates) == 1)
@@ -806,13 +807,22 @@ def _capital_of_the_part_asked(capital: Query, topic: Topic | None) -> Query:
     return replace(capital, inputs=dict(capital.inputs) | {"part": "partial_domains"})
 
 
-def _checked_by_the_entry(u: Understanding, rule: str, engine: Engine) -> bool:
-    """「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: a yes-or-no question
-    naming no topic whose own figures that rule's figures settle (figure_check) asks of that rule."""
+def _checked_by_the_entry(u: Understanding, topic: Topic, entry: Entry, engine: Engine) -> bool:
+    """「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule, 「110學年全市國小統計出來
+    78人次 有達標嗎」 after a yearly target: a yes-or-no question naming no topic whose own figures
+    that rule's figures settle (figure_check), or its yearly targets work out (targets), asks of it."""
     if not (u.asks_yes_no or u.yes_no_form):
         return False
+    if engine.names_a_keyword(u) and not engine.names_topic(u, entry.id):
+        return False  # 「實際締結了3校 達標了嗎」 after another action plan: the one it names
     plain = engine.normalize.plain
-    return figure_check.agrees(plain(u.text), plain(rule, limit=None), None, True) is not None
+    if figure_check.agrees(plain(u.text), plain(entry.answer.zh, limit=None), None, True) is not None:
+        return True
+    slots = dict(topic.slots) | u.slots.as_dict()
+    last_year = topic.slots.get("year")
+    answer = engine.answer_entry(entry.id, "zh", _slots_from(slots))
+    told = (topic.said,) if topic.said else ()
+    return engine.on_the_targets(u, answer, slots, told, last_year if isinstance(last_year, int) else None) is not None
 
 
 def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
@@ -1161,7 +1171,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
-    if entry is not None and about_it and not own.confident and _checked_by_the_entry(u, entry.answer.zh, engine):
+    if entry is not None and about_it and not own.confident and _checked_by_the_entry(u, topic, entry, engine):
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     named = engine.named_entry(u, _slots_from(merged)) if (u.correction or u.follow_up) else None

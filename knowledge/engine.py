@@ -230,7 +230,7 @@ class Engine:
         asked or not, among those that would answer it (must_if/need_not_if for a question whether
         something is required, yes_if/no_if otherwise); 0 when it meets none."""
         sides = self._conditions_answering(u, entry_id)
-        return max((_most_particular(side, u.matching or u.normalised) for side in sides), default=0)
+        return max((_case_named(side, u.matching or u.normalised) for side in sides), default=0)
 
     def _conditions_answering(self, u: Understanding, entry_id: str | None) -> tuple[list[list[_Group]], ...]:
         """The entry's (yes, no) conditions for the question as asked: must_if/need_not_if for one
@@ -513,7 +513,23 @@ class _Named:
         return self.pattern.search(text) is not None
 
 
+_SCHOOL_YEAR = re.compile(r"^1[01]\d$")  # 「109」「111」: an ROC school year, not a count (「6」 periods)
+
+
+@dataclass(frozen=True)
+class _Years:
+    """A word group of school years only (「109」「110、111」): met like any words, but a year names
+    no case of a rule (Engine.rules_on leaves it out)."""
+
+    words: _Group
+
+    def search(self, text: str) -> object:
+        return self.words.search(text)
+
+
 def _group(words: tuple[str, ...], normalize: Normalizer) -> _Group:
+    if words and all(_SCHOOL_YEAR.match(word) for word in words):
+        return _Years(any_whole_word(words, normalize))
     if words == (FIGURE_NAMED,):
         return _Named(_A_FIGURE)
     if words == (AMOUNT_NAMED,):
@@ -523,6 +539,14 @@ def _group(words: tuple[str, ...], normalize: Normalizer) -> _Group:
         return any_whole_word(words, normalize)
     sign, limit = bound.groups()
     return _PercentBound(above=sign.startswith(">"), inclusive=sign.endswith("="), limit=Decimal(limit) / 100)
+
+
+def _case_named(conditions: list[list[_Group]], text: str) -> int:
+    """The word groups of the most particular condition `text` meets whole that names a case (0:
+    none): one of school years and figures only names none (「109學年締結了3校」 meets 「109」 and a
+    figure of the international-contest rule, a tie its figures settle, and is not about it)."""
+    met = [c for c in conditions if all(group.search(text) for group in c)]
+    return max((len(c) for c in met if not all(isinstance(g, (_Named, _Years)) for g in c)), default=0)
 
 
 def _most_particular(conditions: list[list[_Group]], text: str) -> int:

@@ -113,6 +113,13 @@ _MONEY_FLOOR = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(萬)?\s*元" + _FL
 _SHARE_FLOOR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%" + _FLOOR_AFTER.pattern)
 
 
+_CLAIM_BEFORE = re.compile(r"(?:是|為|等於|\bis\b|\bbe\b)\s*$")
+
+
+# a share to reach: 「收聽比率達 95%」 "reach 95%" (a rate measured against it is a no below it)
+_SHARE_REACHED = re.compile(r"(?:至少|最少|不少於|達到?|at least|reach(?:es|ing)?)\s*(\d+(?:\.\d+)?)\s*%")
+
+
 # …or written before it: 「每學期接待總人數至少 40 人」 "at least 40 people"
 _FLOOR_BEFORE = re.compile(r"(?:至少|最少|不少於|不得少於|at least|no fewer than|a minimum of)\s*$")
 
@@ -124,7 +131,8 @@ def _floors(plain: str, unit: str) -> set[Decimal]:
             Decimal(m.group(1).replace(",", "")) * (10000 if m.group(2) else 1) for m in _MONEY_FLOOR.finditer(plain)
         }
     if unit == "%":
-        return {Decimal(m.group(1)) for m in _SHARE_FLOOR.finditer(plain)}
+        after = {Decimal(m.group(1)) for m in _SHARE_FLOOR.finditer(plain)}
+        return after | {Decimal(m.group(1)) for m in _SHARE_REACHED.finditer(plain)}
     return {
         Decimal(m.group(1))
         for m in _COUNT.finditer(plain)
@@ -160,6 +168,8 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     if not asked:
         return None
     answer_figures = _figures(answer)  # read once: the floors and the figures stated both need them
+    # 「是100%嗎」 "is it 55 schools?": the figure claimed to be the plan's, not one checked against it
+    permission = permission and _CLAIM_BEFORE.search(question[: max(asked)[0]]) is None
     if permission:
         every_floor = _every_floor_met(asked, answer, answer_figures)
         if every_floor is not None:

@@ -48,6 +48,9 @@ plain = Normalizer({}).plain
         ("單價8000元的可以嗎", "單價 1 萬元以上者列資本門", True, False),
         ("a substitute for 6 months, ok?", "substitutes of 3 months or more", True, None),
         ("a substitute for 2 months, ok?", "substitutes of 3 months or more", True, False),
+        # a share to reach (「達 95%」) is a floor; a figure claimed to be the plan's (「是100%嗎」) is checked as one
+        ("我們收聽率90% 可以嗎", "收聽比率達 95%", True, False),
+        ("是100%嗎", "收聽比率達 100%", True, True),
         # a grade: 「國小三年級以上」 is a floor (an English grade is read in the question)
         ("可以在國小2年級做嗎", "得申請於國小3年級以上之校訂課程", True, False),
         ("is grade 2 ok?", "得申請於國小3年級以上之校訂課程", True, False),

@@ -92,6 +92,21 @@ def test_an_english_question_counting_the_schools_it_has_is_worked(knowledge: Kn
     assert reply.intent == "kl.ap.04" and reply.body.startswith("School year 111 target 75%: 48 × 75% = 36"), reply.body
 
 
+def test_a_count_reached_told_at_length_after_a_target_is_checked_against_it(knowledge: Knowledge) -> None:
+    """「111學年國中這邊統計出來 實際只有42人次參加 這樣有達標嗎」 after the contest's targets: a long
+    message naming no topic, checked against the row (45): 不符合; 「109學年締結了3校」 after the
+    sister-school plan is not the contest scheme, whose condition names only a year and a figure."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "targets-reached")
+    dialog.handle_text(chat, "基隆英語學藝競賽 111學年國中目標幾人次")
+    reply = dialog.handle_text(chat, "111學年國中這邊統計出來 實際只有42人次參加 這樣有達標嗎")
+    assert reply.intent == "kl.ap.03" and reply.body.startswith("不符合"), reply.body
+    other = ChatRef("test", "targets-sister")
+    dialog.handle_text(other, "基隆姊妹校 110學年目標幾校")
+    sister = dialog.handle_text(other, "110學年全市締結了4校 有達標嗎")
+    assert sister.intent == "kl.ap.20" and sister.body.startswith("符合"), sister.body  # 4 ≥ 4
+
+
 def test_a_target_share_follows_the_total_told_and_the_unit_asked(knowledge: Knowledge) -> None:
     """A follow-up after a share of the user's schools keeps that total (「不是，我是說110學年」, another
     action plan 「一樣用40校算」 then 「111學年呢」); a row giving books and words is summed in the unit asked."""
