@@ -47,6 +47,7 @@ RULED = [
     ("我們是偏遠學校 已經拿過設施設備計畫補助 還可以買平板嗎", "moe.item.remote_schools", NO_ZH),
     ("我們是偏遠學校 但沒拿設施設備計畫 可以買平板嗎", "moe.item.remote_schools", YES_ZH),  # 「且已獲」 not met
     ("國中部跟國小部可以分別提計畫嗎", "moe.apply.divisions", YES_ZH),
+    ("may the arts teacher insist that pupils answer in English?", "moe.pl.differentiation", NO_EN),  # 不得強制
     ("may a company use the teacher's CC-licensed lesson plans commercially?", "moe.licence", NO_EN),  # 非商業性
     ("我們是國立的學校 申請也是送到縣政府嗎", "moe.apply.national_schools", IS_ZH),  # 比照…由所在地縣(市)統籌
     ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
