@@ -44,6 +44,7 @@ from knowledge.queries import (
     asks_the_whole_ceiling,
     closeout_after,
     computed_from,
+    counted_by,
     files_on_a_date,
     lecturer_in,
     named_item,
@@ -848,13 +849,13 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool
         getattr(counts, name) is not None
         for name in ("people", "days", "nights", "meals", "periods", "hours", "occasions", "semesters")
     )
-    return (
-        topic is not None
-        and topic.query is not None
-        and has_figures
-        and not _OWN_QUESTION.search(u.normalised)
-        and not engine.names_a_keyword(u)
-    )
+    if topic is None or topic.query is None or not has_figures or engine.names_a_keyword(u):
+        return False
+    # …or asks yes or no of counts that computation is counted from (「半天排了3.5小時 可以照報嗎」
+    # after the consultation fee: its hours)
+    counted = any(getattr(counts, name, None) for name in counted_by(topic.query.item))
+    checks = u.asks_yes_no and not asks_which(u.normalised) and counted
+    return not _OWN_QUESTION.search(u.normalised) or checks
 
 
 def _kin(kind: str) -> str:

@@ -770,6 +770,11 @@ _NEEDS = {
 }
 
 
+def counted_by(item: str | None) -> tuple[str, ...]:
+    """The inputs an item's computation is counted from (「諮詢費」: hours, amounts, half or full day)."""
+    return _NEEDS.get(item or "", ())
+
+
 def computed_from(query: Query) -> dict[str, Any]:
     """The inputs an item's computation is counted from (its `_NEEDS`), or all of a query's inputs
     but the words it was asked with: what a revision must change to compute something else."""

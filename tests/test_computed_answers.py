@@ -2244,3 +2244,12 @@ def test_a_year_of_semesters_asks_the_cap_and_a_case_of_the_rule_gets_its_ruling
     assert first_line(year) == "教師國內語言進修費最多 40,000 元", year.text
     online = dialog.handle_text(chat, "用線上平台上課也可以嗎")
     assert online.intent == "moe.item.language_study" and online.body.startswith(("是。", "可以。")), online.text
+
+
+def test_a_yes_or_no_question_of_the_counts_the_last_fee_is_counted_from_checks_them(dialog: Dialog) -> None:
+    """「半天排了4小時 可以全部報嗎」 after a half day's consultation cap names no topic: its hours are
+    that fee's, checked (half a day funds 3): 超過了, not the rule said to settle nothing."""
+    chat = ChatRef("test", f"consult-check-{next(_chats)}")
+    dialog.handle_text(chat, "專家來半天 諮詢費最多多少")
+    reply = dialog.handle_text(chat, "半天排了4小時 可以全部報嗎")
+    assert reply.intent == "moe.item.consultation_fee" and first_line(reply).startswith("超過了"), reply.text
