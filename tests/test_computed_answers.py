@@ -2253,3 +2253,9 @@ def test_a_yes_or_no_question_of_the_counts_the_last_fee_is_counted_from_checks_
     dialog.handle_text(chat, "專家來半天 諮詢費最多多少")
     reply = dialog.handle_text(chat, "半天排了4小時 可以全部報嗎")
     assert reply.intent == "moe.item.consultation_fee" and first_line(reply).startswith("超過了"), reply.text
+
+
+def test_a_level_entered_for_after_its_gept_name_is_the_english_test_fee(dialog: Dialog) -> None:
+    """「英語老師報中高級(B2)的可以嗎」: the level entered for, checked (it was unsure: only 「考B2」 was read)."""
+    reply = dialog.handle_text(ChatRef("test", f"gept-{next(_chats)}"), "英語老師報中高級(B2)的可以嗎")
+    assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("可以"), reply.text
