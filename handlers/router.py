@@ -1172,6 +1172,11 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
+    # "must the kids answer in English?" after the correct-English rule: a sure answer whose rule
+    # decides the case asked, where the last rule decides none of it
+    decides_own = own.confident and own.intent != topic.entry and engine.rules_on(u, own.intent) >= 2
+    if decides_own and (entry is None or engine.rules_on(u, entry.id) == 0):
+        return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
     if entry is not None and about_it and not own.confident and _checked_by_the_entry(u, topic, entry, engine):
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)

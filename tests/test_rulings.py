@@ -472,6 +472,16 @@ def test_another_grade_replaces_the_one_said_before(knowledge, first, then, word
     assert reply.intent == "moe.pl.new_schools" and reply.body.startswith(word), reply.body
 
 
+def test_a_sure_answer_deciding_its_own_case_is_not_read_with_the_last_rule(knowledge) -> None:
+    """ "must the students answer in English?" after the correct-English rule: the
+    differentiation rule decides it (不得強制要求學生以英語回答), the last rule nothing of it."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "own-case")
+    dialog.handle_text(chat, "may I mix Chinese and English in one sentence when teaching?")
+    reply = dialog.handle_text(chat, "must the students answer in English?")
+    assert reply.intent == "moe.pl.differentiation" and reply.body.startswith("No. "), reply.body
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
