@@ -72,7 +72,7 @@ _KNOWLEDGE = (
     r"項目|哪些|哪個|哪一|哪裡|什麼|怎麼|如何|條件|規定|要不要|需不需要|一定要|可以用在|which|items|conditions|how do|"
     r"what (?:can|is|happens)|where|用在|嗎|誰"
 )
-_AMOUNT_ASKED = r"多少|最多|最高|上限|幾萬|how much|\bmax|\bcap\b|at most|most we"
+_AMOUNT_ASKED = r"多少|最多|最高|上限|幾萬|how much|\bmax|\bcap\b|at most|most we|\bthe most\b"
 _LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
 _LECTURER_ZH = r"講師|教授|專家|學者|講者"
 _LECTURER_EN = r"lecturers?|speakers?|experts?|professors?"

@@ -288,6 +288,10 @@ ROWS = [
         Row("How much funding can we get at most?", COMPUTE, None, SCHOOL, facts=SCHOOL, context=SCHOOL),
     ),
     row("no school facts: the ceiling asks", Row("補助上限多少", COMPUTE, None, {}, facts={}, context={})),
+    row(
+        '"what\'s the most" is a ceiling asked',
+        Row("what's the most a school like ours can get?", COMPUTE, None, {}, facts={}, context={}),
+    ),
     # 7. not in the plans
     row("台北市 with no topic", Row("台北市的雙語計畫補助多少", ANSWER, entry=NOT_COVERED)),
     row("台北市 after a ceiling", Row("台北市的雙語計畫補助多少", ANSWER, MODE1_20, entry=NOT_COVERED)),
