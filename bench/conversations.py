@@ -54,7 +54,8 @@ _NO = re.compile(
 _SAYS_SILENT = re.compile(
     r"計畫(?:本身)?(?:沒有|未)(?:寫|列|規定|提|訂)|都沒有規定這件事|plan(?:s)?(?: itself)? (?:gives?|give|lists?|sets?) no|"
     r"(?:plan|plans) (?:does|do) not (?:say|give|list|set)|no (?:test )?scores|neither plan|"
-    r"計畫期程沒有涵蓋|(?:plan|plans|period) (?:does|do) not cover"
+    r"計畫期程沒有涵蓋|(?:plan|plans|period) (?:does|do) not cover",
+    re.IGNORECASE,
 )
 
 Ask = Callable[[str, str], dict[str, Any]]  # (chat id, text) -> the reply's JSON
