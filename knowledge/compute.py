@@ -48,6 +48,7 @@ from knowledge.model import Bilingual
 from knowledge.queries import (
     A_COMPUTER,
     CAPITAL,
+    CAPITAL_CAP,
     CEILING,
     CLOSEOUT,
     ITEM,
@@ -478,8 +479,13 @@ def _share(query: Query, rules: FundingRules) -> Figure:
         found = ceiling_of(query.facts, rules)
         if isinstance(found, CeilingAnswer):
             total = found.result.total
-            base = total - int(query.inputs["capital"])
-            query = replace(query, inputs=query.inputs | {"base": base, "total": total})
+            capital = query.inputs["capital"]
+            caps = found.result.capital_caps
+            if capital == CAPITAL_CAP and len(caps) == 1:
+                capital = caps[0].amount  # the rest after the capital cap (a mode-1 school's one cap)
+            if capital != CAPITAL_CAP:
+                base = total - int(capital)
+                query = replace(query, inputs=query.inputs | {"base": base, "total": total, "capital": int(capital)})
     if "base" not in query.inputs:
         raise InvalidInput(
             f"{item.label.zh}是經常門總額的一定比例：請告訴我經常門總共編多少。",

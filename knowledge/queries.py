@@ -573,6 +573,12 @@ _CLAIMED = re.compile(r"(?:是|等於|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\
 
 
 _THE_REST = r"其餘|其他|剩下|剩餘|\bthe rest\b|\bremaining\b|\beverything else\b"
+# the recurrent part said to be what the capital leaves: 「扣掉設備剩下的」 "the rest after equipment"
+_REST_AFTER_CAPITAL = (
+    r"(?:扣掉|扣除|減掉|去掉|除了)\s*(?:設備|資本門)|(?:設備|資本門).{0,6}(?:以外|之外)|"
+    r"(?:after|minus|less|besides|other than|apart from) (?:the )?(?:equipment|capital|資本門|設備)"
+)
+CAPITAL_CAP = "cap"  # a SHARE's capital: the capital cap of the school's ceiling, when it has one
 
 
 def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
@@ -580,6 +586,9 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     amounts = _labelled(u)
     if not amounts:
+        if has(u, _REST_AFTER_CAPITAL):
+            # 「經常門就是扣掉設備剩下的錢 雜支最多多少」 after a ceiling: its rest after the capital cap
+            return Query(SHARE, item=u.item, inputs={"capital": CAPITAL_CAP})
         return None
     item_label = "misc" if u.item == "misc" else "aids"
     recurrent = _first(amounts, "recurrent")

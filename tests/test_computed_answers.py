@@ -2259,3 +2259,15 @@ def test_a_level_entered_for_after_its_gept_name_is_the_english_test_fee(dialog:
     """「英語老師報中高級(B2)的可以嗎」: the level entered for, checked (it was unsure: only 「考B2」 was read)."""
     reply = dialog.handle_text(ChatRef("test", f"gept-{next(_chats)}"), "英語老師報中高級(B2)的可以嗎")
     assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("可以"), reply.text
+
+
+@pytest.mark.parametrize(
+    "said", ["經常門就是扣掉資本門剩下的 那雜支最多多少", "misc max if recurrent is what's left after the capital?"]
+)
+def test_the_recurrent_rest_after_the_capital_cap_is_the_share_base(dialog: Dialog, said: str) -> None:
+    """After a 20-class mode-1 ceiling (25萬, capital at most 5萬): 雜支 of 20萬, the rest (it was the
+    misc rule alone)."""
+    chat = ChatRef("test", f"rest-after-capital-{next(_chats)}")
+    dialog.handle_text(chat, "我們20班 模式一 最多補助多少")
+    reply = dialog.handle_text(chat, said)
+    assert reply.intent == "moe.item.misc" and "200,000" in reply.text and "20,000" in first_line(reply), reply.text
