@@ -29,6 +29,7 @@ RULED = [
     ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),
     # 上開班級數以本校班級數計列: the main campus's classes only, a branch's not added
     ("計算班級數時只算本校的班級嗎", "moe.cap.branch", IS_ZH),
+    ("is there a fixed ratio for splitting the money with the branch campus?", "moe.cap.branch", NO_EN),  # 得依實際需求
     ("我們分班有4班 計算班級數時可以算進去嗎", "moe.cap.branch", NO_ZH),
     (
         "申請時班級數只算本校 分校的不用算進去 對嗎",
