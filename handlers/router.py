@@ -41,6 +41,7 @@ from knowledge.queries import (
     VERDICT,
     Query,
     asks_closeout_date,
+    asks_the_deadline_of_a_date,
     asks_the_whole_ceiling,
     closeout_after,
     computed_from,
@@ -364,7 +365,7 @@ def decide(
     # (also after a question about the close-out rule came between: 「那學校要交啥給縣府」)
     filed = (
         topic is not None
-        and files_on_a_date(u)
+        and (files_on_a_date(u) or asks_the_deadline_of_a_date(u))
         and any(t.query is not None and t.query.kind == CLOSEOUT for t in (topic, *topic.earlier))
     )
     # 「下學年會變36班欸 就變35萬了嗎」 after a ceiling tier's rule: school facts changed for that rule
@@ -691,7 +692,7 @@ def _follow_up(
         # ceiling's, so the classes are the last computation's
         fresh = None if topic.query.kind in (ITEM, VERDICT) else fresh
     candidates = _candidates(topic, u, engine)
-    if files_on_a_date(u):
+    if files_on_a_date(u) or asks_the_deadline_of_a_date(u):
         # 「縣府拖到10月3號才函報 這樣還在期限內嗎」 after the close-out rule was asked about: the date
         # filed against the close-out computed before it (not a new period end for the rule)
         candidates.sort(key=lambda t: not (t.query is not None and t.query.kind == CLOSEOUT))

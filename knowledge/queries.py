@@ -353,6 +353,12 @@ def asks_closeout_date(u: Understanding) -> bool:
     return not u.figures.dates and has(u, _CLOSEOUT) and has(u, _DEADLINE)
 
 
+def asks_the_deadline_of_a_date(u: Understanding) -> bool:
+    """「另外一校是核定到117年1月31日 那縣府最晚哪天」: one date given and its deadline asked, naming
+    no close-out (a follow-up of one computed before)."""
+    return len(u.figures.dates) == 1 and has(u, _DEADLINE) and not has(u, _CLOSEOUT)
+
+
 def period_end_text(end: dict[str, Any]) -> str | None:
     """How a chat keeps a period end (a `Query` date input): as written, 「116/7/31」 (民國),
     「2027/7/31」 or 「7/31」 (no year: the plan's period decides it); None for a day that does not exist."""

@@ -2271,3 +2271,13 @@ def test_the_recurrent_rest_after_the_capital_cap_is_the_share_base(dialog: Dial
     dialog.handle_text(chat, "我們20班 模式一 最多補助多少")
     reply = dialog.handle_text(chat, said)
     assert reply.intent == "moe.item.misc" and "200,000" in reply.text and "20,000" in first_line(reply), reply.text
+
+
+def test_another_period_end_asked_its_deadline_after_a_question_between_is_computed(dialog: Dialog) -> None:
+    """「另一個案子核定到117年2月29日 最晚哪天」 after a close-out date and a question about the rule:
+    that period's close-out (2 months later), naming no close-out itself."""
+    chat = ChatRef("test", f"closeout-another-{next(_chats)}")
+    dialog.handle_text(chat, "執行期間到116年7月31日 核結最晚什麼時候")
+    dialog.handle_text(chat, "成果報告是學校自己送國教署嗎")
+    reply = dialog.handle_text(chat, "另一個案子核定到117年2月29日 最晚哪天")
+    assert "2028/04/30" in reply.text, reply.text  # a period ending at a month end: its deadline too
