@@ -571,7 +571,10 @@ def _entry_of_item(query: Query, engine: Engine, rules: FundingRules) -> str | N
     """The one entry whose rule a computed item is (the language-study fee's), if there is one."""
     if query.kind not in (ITEM, VERDICT) or not query.item:
         return None
-    found = item_entries(engine, rules).get(query.item, [])
+    item: str | None = query.item
+    if item == "combined":  # fees and the premium on them: the premium's rule is what they add up to
+        item = "premium" if "premium" in _fee_items(query) else None
+    found = item_entries(engine, rules).get(item or "", [])
     return found[0] if len(found) == 1 else None
 
 

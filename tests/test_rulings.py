@@ -483,6 +483,18 @@ def test_a_sure_answer_deciding_its_own_case_is_not_read_with_the_last_rule(know
     assert reply.intent == "moe.pl.differentiation" and reply.body.startswith("No. "), reply.body
 
 
+def test_what_counts_in_the_premium_base_asked_after_a_premium(knowledge) -> None:
+    """After a premium computed: 「場地費也要一起算進去嗎」 is no (not in the base; it was read as an
+    obligation, unsettled), 「那工作費要算嗎」 yes (it was the work-fee rule, unsettled)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "premium-base")
+    dialog.handle_text(chat, "講座鐘點費一萬 補充保費要編多少")
+    venue = dialog.handle_text(chat, "場地費也要一起算進去嗎")
+    assert venue.intent == "moe.item.nhi_premium" and venue.body.startswith(IS_NOT_ZH), venue.body
+    work = dialog.handle_text(chat, "那工作費要算嗎")
+    assert work.intent == "moe.item.nhi_premium" and work.body.startswith((YES_ZH, IS_ZH)), work.body
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
