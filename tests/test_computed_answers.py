@@ -2256,7 +2256,8 @@ def test_a_yes_or_no_question_of_the_counts_the_last_fee_is_counted_from_checks_
 
 
 def test_a_level_entered_for_after_its_gept_name_is_the_english_test_fee(dialog: Dialog) -> None:
-    """「英語老師報中高級(B2)的可以嗎」: the level entered for, checked (it was unsure: only 「考B2」 was read)."""
+    """「英語老師報中高級(B2)的可以嗎」「報A2的可以嗎」: the level entered for, checked (it was unsure: only
+    「考B2」 was read)."""
     reply = dialog.handle_text(ChatRef("test", f"gept-{next(_chats)}"), "英語老師報中高級(B2)的可以嗎")
     assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("可以"), reply.text
 
@@ -2281,3 +2282,8 @@ def test_another_period_end_asked_its_deadline_after_a_question_between_is_compu
     dialog.handle_text(chat, "成果報告是學校自己送國教署嗎")
     reply = dialog.handle_text(chat, "另一個案子核定到117年2月29日 最晚哪天")
     assert "2028/04/30" in reply.text, reply.text  # a period ending at a month end: its deadline too
+
+
+def test_a_level_entered_for_below_the_floor_is_a_no(dialog: Dialog) -> None:
+    reply = dialog.handle_text(ChatRef("test", f"a2-{next(_chats)}"), "體育老師報A2的英檢 報名費可以補嗎")
+    assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("不可以"), reply.text
