@@ -1166,7 +1166,10 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         other = engine.rules_on(u, own.intent) if own.confident and own.intent != entry.id else 0
         if other > last:
             return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
-        ruled = _for_the_case_ruled(own, u, _slots_from(merged), engine, lang, asked=False)
+        # (a question asking what, not whether: 「那學校要交什麼給縣市」 after the close-out is no case of
+        # the lesson plans' 「交給縣市」 no)
+        yes_no = u.asks_yes_no or u.asks_obligation or (u.follow_up and not asks_which(u.normalised))
+        ruled = _for_the_case_ruled(own, u, _slots_from(merged), engine, lang, asked=False) if yes_no else own
         if ruled is not own and ruled.intent != entry.id and engine.rules_on(u, ruled.intent) > last:
             return Decision(ANSWER, answer=ruled, slots=merged, text=u.normalised, context=context)
         if last and (last >= 2 or not _COST.search(u.normalised)) and not asks_which(u.normalised):

@@ -495,6 +495,16 @@ def test_what_counts_in_the_premium_base_asked_after_a_premium(knowledge) -> Non
     assert work.intent == "moe.item.nhi_premium" and work.body.startswith((YES_ZH, IS_ZH)), work.body
 
 
+def test_a_question_asking_what_after_a_rule_is_no_case_of_another_rules_no(knowledge) -> None:
+    """「那學校要交什麼給縣市」 after the close-out rule asks what, not whether: the close-out answers it
+    (the lesson plans' no to 「交給縣市」 had taken it)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "what-not-whether")
+    dialog.handle_text(chat, "核結最晚什麼時候")
+    reply = dialog.handle_text(chat, "那學校要交什麼給縣市")
+    assert reply.intent == "moe.closeout", reply.body
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
