@@ -379,7 +379,11 @@ def decide(
     refigured = refigured and bool(u.facts) and u.asks_amount
     # 「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: figures that rule settles
     checked = tier is not None and topic is not None and fresh is None and _checked_by_the_entry(u, topic, tier, engine)
-    checked = checked and not engine.answer_to(u, u.slots, lang=lang).confident
+    # 「所以110到111學年要再多幾位」 after a yearly target: school years of that rule's rows, no topic named
+    rowed = tier is not None and fresh is None and u.slots.year is not None and not engine.names_a_keyword(u)
+    rowed = rowed and _COUNT_ASKED.search(u.normalised) is not None and _WHY.search(u.normalised) is None
+    rowed = rowed and tier is not None and any("year" in detail.when for detail in tier.details)
+    checked = (checked or rowed) and not engine.answer_to(u, u.slots, lang=lang).confident
     if topic is not None and (
         elliptical or short or facts_only or retiered or checked or refigured or (filed and len(u.figures.dates) == 1)
     ):
@@ -933,6 +937,8 @@ _BOTH_LEVELS = re.compile(
     r"國中小|國中(?:和|跟|與|及|加)國小|國小(?:和|跟|與|及|加)國中|elementary and junior high|both levels"
 )
 _TOTAL = re.compile(r"總額|總上限|總共|合計|一共|in total|the total|altogether")
+_COUNT_ASKED = re.compile(r"幾|多少|how many|how much")
+_WHY = re.compile(r"為什麼|為何|原因|理由|\bwhy\b|\breason")
 _ALL_OF_THEM = re.compile(r"這些|這幾筆|這兩筆|加起來|all (?:of )?(?:these|those|them)|\bboth\b|altogether")
 
 

@@ -26,7 +26,7 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 # What the message asks of the target
 _GROWTH = re.compile(
     r"多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
-    r"\bmore than\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
+    r"\bmore\b.{0,24}\bthan\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
 )
 _WHOLE_YEAR = re.compile(
     r"整(?:個)?學年|一整年|一學年|全學年|整年|(?:whole|full|entire)\s+(?:school\s+)?year|for\s+the\s+(?:school\s+)?year"
@@ -43,7 +43,10 @@ _USER_COUNT = re.compile(
     r"participants|sessions|articles|kids|students|(?:國中|國小|高中)s)\b|(?:have|run|join|take part|sign)\b|"
     r"(?=(?:of|out of|/)\s*(?:our |the )?\d))"  # "20 of our 41 schools", "29/40"
 )
-_THAN_YEAR = re.compile(r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:sy\s*|school year\s+)?(1[01]\d)")
+# the year a growth is counted from: 「比109」 "than 109", and a range's first (「110到111」 "from 110 to 111")
+_THAN_YEAR = re.compile(
+    r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:sy\s*|school year\s+)?(1[01]\d)|(1[01]\d)\s*(?:學年度?)?\s*(?:到|至|~|–)\s*1[01]\d"
+)
 _UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字)")
 _QUOTES_TARGET = re.compile(r"至少|最少|目標是|目標為|目標要|at least|the target (?:is|was)|target of")
 _YEAR = re.compile(r"(?<!\d)(1[01]\d)(?!\d)")

@@ -107,6 +107,17 @@ def test_a_count_reached_told_at_length_after_a_target_is_checked_against_it(kno
     assert sister.intent == "kl.ap.20" and sister.body.startswith("符合"), sister.body  # 4 ≥ 4
 
 
+@pytest.mark.parametrize("asked", ["那從109到110學年要再多幾位", "so how many more in 110 than 109?"])
+def test_the_growth_between_two_years_asked_after_a_running_total(knowledge: Knowledge, asked: str) -> None:
+    """After the foreign teachers' running total: a range of years (「109到110」) or "more in 110 than
+    109" asks the growth, 14 − 9 = 5, naming no topic."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"growth-{asked}")
+    dialog.handle_text(chat, "基隆外籍英語教師111學年累計要進用幾位")
+    reply = dialog.handle_text(chat, asked)
+    assert reply.intent == "kl.ap.29" and ("= 5 位" in reply.body or "= 5 " in reply.body), reply.body
+
+
 def test_a_target_share_follows_the_total_told_and_the_unit_asked(knowledge: Knowledge) -> None:
     """A follow-up after a share of the user's schools keeps that total (「不是，我是說110學年」, another
     action plan 「一樣用40校算」 then 「111學年呢」); a row giving books and words is summed in the unit asked."""
