@@ -1178,9 +1178,11 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         ruled = _for_the_case_ruled(own, u, _slots_from(merged), engine, lang, asked=False) if yes_no else own
         if ruled is not own and ruled.intent != entry.id and engine.rules_on(u, ruled.intent) > last:
             return Decision(ANSWER, answer=ruled, slots=merged, text=u.normalised, context=context)
-        if last and (last >= 2 or not _COST.search(u.normalised)) and not asks_which(u.normalised):
-            # (not 「那選拔的英文成績門檻是多少」: a question of what the rule gives, not of its case; a
-            # cost named is the case when it meets a two-group condition: 「膳費也要算進去一起乘嗎」)
+        if last and (last >= 2 or not _COST.search(u.normalised)) and (not asks_which(u.normalised) or last >= 2):
+            # (not 「那選拔的英文成績門檻是多少」: a question of what the rule gives, not of its case, unless
+            # it names a case of it in two word groups, 「是跟哪一家線上平台合作」 after the online lessons
+            # with foreign teachers; a cost named is the case when it meets a two-group condition:
+            # 「膳費也要算進去一起乘嗎」)
             answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
             return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if named_own:
