@@ -51,6 +51,7 @@ RULED = [
     ("may the arts teacher insist that pupils answer in English?", "moe.pl.differentiation", NO_EN),  # 不得強制
     ("may a company use the teacher's CC-licensed lesson plans commercially?", "moe.licence", NO_EN),  # 非商業性
     ("部領老師可以在單元結束時考學生的英文程度嗎", "moe.pl.english_ratio", NO_ZH),  # 不得進行英語能力評量
+    ("生活化經常門用不完 可以流到部領去用嗎", "moe.cap.no_pooling", NO_ZH),  # 各面向間亦不得辦理經費流用
     ("我們是國立的學校 申請也是送到縣政府嗎", "moe.apply.national_schools", IS_ZH),  # 比照…由所在地縣(市)統籌
     ("學校可以直接把計畫送教育部嗎", "moe.apply.procedure", NO_ZH),
     ("部領跟生活化的經常門可以互相挪用嗎", "moe.cap.no_pooling", NO_ZH),
