@@ -100,6 +100,12 @@ BLIND20 = conversations.DATA / "blind20.yaml"
 BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.71, 0.135
 BLIND21 = conversations.DATA / "blind21.yaml"
 BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.75, 0.088
+# blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
+# above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
+BLIND22 = conversations.DATA / "blind22.yaml"
+BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.74, 0.155
+BLIND23 = conversations.DATA / "blind23.yaml"
+BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.76, 0.116
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -279,6 +285,8 @@ LATE_SETS = {
     "blind19": (BLIND19, BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG),
     "blind20": (BLIND20, BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG),
     "blind21": (BLIND21, BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG),
+    "blind22": (BLIND22, BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG),
+    "blind23": (BLIND23, BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG),
 }
 
 
