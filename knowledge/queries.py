@@ -242,7 +242,8 @@ def lecturer_in(normalised: str) -> str | None:
         for kind, pattern in (
             (
                 "internal",
-                r"內聘|校內|本校的?(?:老師|教師|主任|校長|同仁)|(?:自己|我們)學校的?(?:老師|教師|主任|校長|同仁)|自己的老師|"
+                r"內聘|校內|本校的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|"
+                r"(?:自己|我們)(?:自己)?學校的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|自己的老師|"
                 r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
             ),
             ("external", r"外聘|校外|external|outside|university"),
@@ -603,8 +604,9 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     planned = _first(amounts, item_label)
     if recurrent is None and total is not None:
         recurrent = total - (capital or 0)
-    if recurrent is None and capital is not None and len(amounts) == 1 and has(u, _THE_REST):
-        # 「資本門編7萬 其餘都編經常門」: the rest of the school's ceiling (Query.facts) is recurrent
+    if recurrent is None and capital is not None and len(amounts) == 1:
+        # 「資本門編7萬 其餘都編經常門」「那照資本門7萬，雜支最多多少」: the rest of the school's ceiling
+        # (Query.facts) is recurrent
         return Query(SHARE, item=u.item, inputs={"capital": capital})
     if planned is None and len(amounts) == 1 and recurrent is None and total is None and has(u, _PLANS):
         planned = amounts[0].value  # "we had planned 25,000 for misc. Is that OK?": the item's own amount
@@ -897,7 +899,7 @@ def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | Non
     return None
 
 
-_WHOLE = r"全部加起來|全部合計|加起來總共|總共最多|合計最多|全部最多|all (?:of it )?(?:together|combined)|grand total|in total altogether"
+_WHOLE = r"全部加起來|全部合計|加起來總共|總共最多|最多總共|合計最多|全部最多|all (?:of it )?(?:together|combined)|grand total|in total altogether"
 
 
 def focus_of(u: Understanding) -> str | None:

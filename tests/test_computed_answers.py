@@ -2287,3 +2287,19 @@ def test_another_period_end_asked_its_deadline_after_a_question_between_is_compu
 def test_a_level_entered_for_below_the_floor_is_a_no(dialog: Dialog) -> None:
     reply = dialog.handle_text(ChatRef("test", f"a2-{next(_chats)}"), "體育老師報A2的英檢 報名費可以補嗎")
     assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("不可以"), reply.text
+
+
+def test_a_teacher_of_our_own_school_named_with_words_between_is_internal(dialog: Dialog) -> None:
+    """「我們自己學校的英文老師上台講 一節2000可以嗎」: internal (1,000 a period), so 2,000 is over."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"internal-{next(_chats)}"), "我們自己學校的英文老師上台講 一節2000可以嗎"
+    )
+    assert reply.intent == "moe.item.lecture_internal" and first_line(reply).startswith("超過"), reply.text
+
+
+def test_misc_after_a_ceiling_with_the_capital_told_is_of_the_rest(dialog: Dialog) -> None:
+    """「那照資本門7萬，雜支最多多少」 after a 36-class mode-1 ceiling (35萬): 雜支 of the 28萬 left."""
+    chat = ChatRef("test", f"misc-capital-{next(_chats)}")
+    dialog.handle_text(chat, "模式一 36班 上限多少")
+    reply = dialog.handle_text(chat, "那照資本門7萬，雜支最多多少")
+    assert first_line(reply) == "雜支最多 28,000 元", reply.text

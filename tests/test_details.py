@@ -50,6 +50,7 @@ MISSING = [
     "what's the word limit for the senior high reading-response contest?",
     "專家人才庫的專家要怎麼預約",  # how to book, which the plans do not describe
     "代課老師的代課鐘點費一節是多少",  # a rate the plan leaves to the national pay table
+    "酷英平台學校使用要付費嗎",  # a price the plans never give
 ]
 
 GIVEN = [
