@@ -987,7 +987,9 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
 
 
 # 「再加工作費兩萬」 "add 10,000 of attendance fees": an amount added to what was counted before
-_ADDED = re.compile(r"再加|又加|另外加|加上|多加|再多|還要加|\bplus\b|\badd(?:ing|ed)?\b|\bon top\b")
+_ADDED = re.compile(
+    r"再加|又加|另外加|加上|多加|再多|還要加|\bplus\b|\badd(?:ing|ed)?\b|\bon top\b|^and\b(?!.*\binstead\b)"
+)
 
 
 def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
@@ -996,7 +998,7 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
     charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
     if not u.mentions(r"補充保費|premium") or _ADDED.search(u.normalised) is None:
         return None
-    labelled = [a for a in u.figures.labelled if not a.bare]
+    labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]  # "10,000 of work fee"
     # the fee written before its amount, or (「add 10,000 of work fees」) anywhere in the message
     items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
     if not labelled or not items <= set(rules.items.premium.base_items):

@@ -25,7 +25,7 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 
 # What the message asks of the target
 _GROWTH = re.compile(
-    r"多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
+    r"多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
     r"\bmore\b.{0,24}\bthan\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
 )
 _WHOLE_YEAR = re.compile(

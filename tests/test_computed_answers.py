@@ -2303,3 +2303,11 @@ def test_misc_after_a_ceiling_with_the_capital_told_is_of_the_rest(dialog: Dialo
     dialog.handle_text(chat, "模式一 36班 上限多少")
     reply = dialog.handle_text(chat, "那照資本門7萬，雜支最多多少")
     assert first_line(reply) == "雜支最多 28,000 元", reply.text
+
+
+def test_an_english_and_adds_a_fee_to_the_premium_before(dialog: Dialog) -> None:
+    """ "and 20,000 of work fees - premium then?" after the premium on 10,000: on 30,000 (633)."""
+    chat = ChatRef("test", f"premium-and-{next(_chats)}")
+    dialog.handle_text(chat, "premium on 10,000 of attendance fees?")
+    reply = dialog.handle_text(chat, "and 20,000 of work fees - premium then?")
+    assert first_line(reply).endswith("NT$633"), reply.text
