@@ -60,7 +60,7 @@ _FOLLOW_UP = re.compile(
     r"|(?:呢|的話|咧|勒)(?:\s|$)|也(?:可以|能|可|行|適用|算|一樣)(?:報|申請|補助|補|編|用|領|請|拿|買)?(?:嗎|\s|$)|一樣|同樣|這筆|這些|這項|那筆|那些|這樣(?:會|可以|有|算|的話|總額|總上限|總共|合計|上限|變|是)|同一年|同一學年|同年度|(?:國中|國小|高中)那邊|"
     r"\b(?:these|this amount|that amount|on that|for that|of that|on it|on those|(?:that|the) same year)\b"
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
-    r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|^(?:\S+\s+){1,3}then\W*$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
+    r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|^(?:\S+\s+){1,4}then\W*$|^(?:an?|some)\s+(?:[\w,.-]+\s*){1,3}$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
 )
 _CORRECTION = re.compile(
     r"不是|不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"

@@ -507,6 +507,18 @@ def test_a_question_asking_what_after_a_rule_is_no_case_of_another_rules_no(know
     assert reply.intent == "moe.closeout", reply.body
 
 
+def test_a_bare_english_noun_after_a_permission_question_asks_it_again(knowledge) -> None:
+    """ "a camera?" after "we're remote and got the equipment plan - can we buy tablets?": the same
+    question of a camera (no), not the rule alone."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "bare-noun")
+    dialog.handle_text(
+        chat, "we're a remote school already funded by the remote equipment plan. can we buy tablets with this grant?"
+    )
+    reply = dialog.handle_text(chat, "a camera?")
+    assert reply.intent == "moe.item.remote_schools" and reply.body.startswith(NO_EN), reply.body
+
+
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
