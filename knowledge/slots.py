@@ -112,9 +112,19 @@ def _mode(text: str) -> int | None:
     return None  # none named, or both (a comparison)
 
 
+# 「分校那2班」「分班有3班」 "the branch's 2 classes": a branch's classes, not the school's count
+# (English folds "branch campus" to 分校 too: "a branch campus, 10 classes" is the school's 10)
+_OF_A_BRANCH = re.compile(r"(?<!沒有)(?<!沒)(?<!無)(?<!不含)(?:分校|分班)(?:那邊|那|有|的|也有|還有|是)?\s*$")
+
+
+def of_a_branch(text: str, match: re.Match[str]) -> bool:
+    """Whether a class count matched in `text` is a branch's (「分校那2班」), not the school's."""
+    return "班" in match.group(0) and _OF_A_BRANCH.search(text[max(0, match.start() - 10) : match.start()]) is not None
+
+
 def extract(text: str) -> Slots:
     """Slots found in an already normalised question (digits, Traditional, lower case)."""
-    classes_match = _CLASSES.search(text)
+    classes_match = next((m for m in _CLASSES.finditer(text) if not of_a_branch(text, m)), None)
     return Slots(
         year=_year(text),
         level=_level(text),

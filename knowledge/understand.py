@@ -21,14 +21,18 @@ from typing import NamedTuple
 
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Figures, read_figures
-from knowledge.slots import Slots, extract
+from knowledge.slots import Slots, extract, of_a_branch
 from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang, without_fillers
 
 # The facts that decide a school's ceiling; `Understanding.facts` holds those a message states.
 SCHOOL_FACTS = ("mode", "classes", "domains", "branch", "open_classroom")
 
 _NO = r"(?:沒有|沒|無|不含|不包括|不是|不要|不|no|not|without|don't|do not)"
-_NO_BRANCH = re.compile(_NO + r"\s*(?:包括|包含|含|有|設)?\s*(?:分校|branch)")
+_NO_BRANCH = re.compile(
+    _NO + r"\s*(?:包括|包含|含|有|設)?\s*(?:分校|branch)|"
+    # 「分校那2班不納入實施範圍」「分校那邊明年不做了」: the branch left out
+    r"(?:分校|分班|branch)[^，,。？?]{0,8}?(?:不納入|不做|不實施|不辦|不算|不列入|不包括|not included|excluded|left out|won't)"
+)
 _OPEN = re.compile(r"觀課")  # the synonyms fold 開放課室 / open classroom onto 觀課
 _NO_OPEN = re.compile(_NO + r"\s*(?:自願|開放|open)?\s*觀課")
 _YES = re.compile(r"^(?:有|是|對|要|會|好|可以|沒錯|是的|有的|yes|y|yeah|yep|sure|ok|okay|correct|right)$")
@@ -225,7 +229,11 @@ def _facts(normalised: str, slots: Slots) -> dict[str, object]:
     slots ignore (模式3, 2.5班, 1萬班) so that a reply can say what is wrong with them."""
     found: dict[str, object] = {}
     for name, pattern in _WRITTEN.items():
-        match = pattern.search(normalised)
+        # (a branch's classes are not the school's: 「分校那2班」)
+        match = next(
+            (m for m in pattern.finditer(normalised) if name != "classes" or not of_a_branch(normalised, m)),
+            None,
+        )
         if match:
             found[name] = _typed_number(match)
     found |= {k: v for k, v in slots.as_dict().items() if k in ("mode", "classes", "domains")}

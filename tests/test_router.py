@@ -289,6 +289,10 @@ ROWS = [
     ),
     row("no school facts: the ceiling asks", Row("補助上限多少", COMPUTE, None, {}, facts={}, context={})),
     row(
+        "分校那3班 are the branch's, left out: the main campus's count",
+        Row("如果分校那3班不納入實施範圍呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20, "branch": False}),
+    ),
+    row(
         '"what\'s the most" is a ceiling asked',
         Row("what's the most a school like ours can get?", COMPUTE, None, {}, facts={}, context={}),
     ),
