@@ -52,60 +52,60 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 # blind9's accuracy floors went down a point with that change (turns that asked yes or no and
 # expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.80, 0.08
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.83, 0.07
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.91, 0.04
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.93, 0.025
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.86, 0.05
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.87, 0.04
 BLIND8 = conversations.DATA / "blind8.yaml"
 BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.87, 0.06
 BLIND9 = conversations.DATA / "blind9.yaml"
-BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.85, 0.035
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.86, 0.025
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
-BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.8, 0.075
+BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.82, 0.075
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
-BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.89, 0.055
+BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.9, 0.045
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.77, 0.09
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.79, 0.085
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
-BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.85, 0.075
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.91, 0.04
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.8, 0.085
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.83, 0.065
 # blind15 (stop 23): first measured at 78.6% / 10.5% (after the unsure replies to yes-or-no
 # questions nothing settles; 77.7% / 15.0% before them)
 BLIND15 = conversations.DATA / "blind15.yaml"
-BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.84, 0.08
+BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.87, 0.07
 # blind16 and blind17 (stop 24): first measured at 74.1% / 12.7% and 61.1% / 17.7% before any
 # change made against them (blind17 is computations from the user's own figures and near misses);
 # 80.7% / 8.3% and 73.9% / 11.5% at the end of the stop
 BLIND16 = conversations.DATA / "blind16.yaml"
-BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.8, 0.085
+BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.83, 0.07
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.73, 0.12
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.78, 0.095
 # blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
 # and 74.8% / 13.1% (blind19 leans on yes-or-no near misses); 77.6% / 8.1% and 82.0% / 9.0% at the end
 # of the stop (their development halves were looked at and fixed against)
 BLIND18 = conversations.DATA / "blind18.yaml"
-BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG = 0.77, 0.085
+BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG = 0.81, 0.07
 BLIND19 = conversations.DATA / "blind19.yaml"
-BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.81, 0.095
+BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.88, 0.045
 # blind20 and blind21 (stop 25, written blind by two helpers and audited by two more, measured
 # first at f392216, after this stop's first changes): 71.4% / 13.4% and 75.2% / 8.7%
 BLIND20 = conversations.DATA / "blind20.yaml"
-BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.71, 0.135
+BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.84, 0.05
 BLIND21 = conversations.DATA / "blind21.yaml"
-BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.75, 0.088
+BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.86, 0.045
 # blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
 # above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
 BLIND22 = conversations.DATA / "blind22.yaml"
-BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.74, 0.155
+BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.75, 0.145
 BLIND23 = conversations.DATA / "blind23.yaml"
-BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.76, 0.116
+BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.77, 0.1
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
