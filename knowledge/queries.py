@@ -1035,6 +1035,24 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return _revise_ceiling(previous, u, new_facts)
     if previous.kind in (ITEM, VERDICT):
         return _revise_item(previous, u, rules)
+    capital = _first(_labelled(u), "capital") if previous.kind == SHARE and "total" in previous.inputs else None
+    if capital is not None:
+        # 「資本門改成7萬，教材教具一樣7萬呢」「那照資本門7萬，雜支最多多少」 after a share of the total less
+        # its capital: the same total, another capital, so another recurrent base
+        total = int(previous.inputs["total"])
+        kept = {k: v for k, v in previous.inputs.items() if k not in ("base", "planned", "capital")}
+        inputs = kept | {"total": total, "capital": capital, "base": total - capital}
+        switched = u.item in ("misc", "teaching_aids") and u.item != previous.item
+        others = [
+            a.value
+            for a in _labelled(u)
+            if (a.label != "capital" and a.value != capital) or a.label in ("misc", "aids")
+        ]
+        if others:
+            inputs["planned"] = others[-1]
+        elif "planned" in previous.inputs and not switched and has(u, r"一樣|同樣|照舊|same"):
+            inputs["planned"] = previous.inputs["planned"]
+        return replace(previous, item=u.item if switched else previous.item, inputs=inputs)
     if previous.kind == SHARE and u.item in ("misc", "teaching_aids") and u.item != previous.item:
         inputs = {k: v for k, v in previous.inputs.items() if k != "planned"}
         if len(amounts_of(u)) == 1 and _first(_labelled(u), "recurrent", "total") is not None:

@@ -2311,3 +2311,15 @@ def test_an_english_and_adds_a_fee_to_the_premium_before(dialog: Dialog) -> None
     dialog.handle_text(chat, "premium on 10,000 of attendance fees?")
     reply = dialog.handle_text(chat, "and 20,000 of work fees - premium then?")
     assert first_line(reply).endswith("NT$633"), reply.text
+
+
+def test_another_capital_after_a_share_of_the_total_less_its_capital_changes_the_base(dialog: Dialog) -> None:
+    """After 「總額30萬 資本門5萬 雜支編2萬可以嗎」 (經常門 25萬): 「資本門改成6萬 雜支一樣2萬呢」 is of
+    24萬 (the 6萬 had been read as the recurrent budget); 「那照資本門6萬 教材教具最多多少」 is 20% of 24萬."""
+    chat = ChatRef("test", f"capital-again-{next(_chats)}")
+    first = dialog.handle_text(chat, "總額30萬 資本門5萬 其他經常門 雜支編2萬可以嗎")
+    assert "250,000" in first.text, first.text
+    again = dialog.handle_text(chat, "資本門改成6萬 雜支一樣2萬呢")
+    assert "240,000 元 × 10% = 24,000 元" in again.text and first_line(again).startswith("可以"), again.text
+    aids = dialog.handle_text(chat, "那照資本門6萬 教材教具最多多少")
+    assert first_line(aids) == "教材教具費最多 48,000 元", aids.text
