@@ -863,7 +863,8 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         every_day = int(i.get("days") or 1) > 1 or bool(i.get("every_day") or i.get("a_day"))
         full_day = (bool(i.get("full_day")) or every_day) and not count
         fee = meals(rules, people, count or 1, days, full_day)
-    return _compared(fee, planned, rule.per_meal if planned and planned < rule.per_day else rule.per_day)
+    per_meal = planned and planned < rule.per_day and not i.get("day_amount")
+    return _compared(fee, planned, rule.per_meal if per_meal else rule.per_day)
 
 
 def _student_ceiling(facts: dict[str, Any], rules: FundingRules) -> int | None:

@@ -398,7 +398,9 @@ def _bare_amounts(text: str) -> list[Amount]:
         value = int(match.group(0))
         after_mode = text[max(0, match.start() - 5) : match.start()].rstrip().endswith(("模式", "mode"))
         year_word = re.search(r"(?:in|year|西元|since|by)\s*$", text[max(0, match.start() - 8) : match.start()])
-        if (1900 <= value <= 2100 and year_word) or 100 <= value <= 120 or after_mode:
+        # 「1人100」「每餐110」: a price per person or meal, not the 民國 school year 100–120
+        priced = re.search(r"(?:人|餐|份|per person|each)\s*$", text[max(0, match.start() - 4) : match.start()])
+        if (1900 <= value <= 2100 and year_word) or (100 <= value <= 120 and not priced) or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode
         label, per_unit = _label_before(text, match.start(), previous)
         per_unit = per_unit or _priced_per_unit_after(text, match.end())

@@ -201,6 +201,10 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "per_day": True if has(u, _PER_DAY_LENGTH) else None,
         # 「三天兩夜…膳費一天最多多少」 "meals, per day max?": one day's cap, whatever the event's length
         "a_day": True if has(u, _A_DAY_ASKED) else None,
+        # 「學生每天膳費編300元/人」 "300 a day each": an amount for a whole day, against the day's cap
+        "day_amount": True
+        if has(u, r"(?:每天|每日|一天|1天|一日|1日)[^\d]{0,6}\d|\d\s*元?\s*/\s*(?:天|日)|\d[\d,]*\s*(?:a|per) day\b")
+        else None,
         # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
         "per_occasion": (
             False
@@ -1309,6 +1313,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # 「那一個人一天最多多少」 after a 150 lunch, 「一整個學年都去 最多補多少」 after a semester's fee
         # checked: the cap, not that price again
         merged.pop("amounts", None)
+    if "amounts" in inputs and not inputs.get("day_amount"):
+        merged.pop("day_amount", None)  # 「半天一人150」 after 「每天300」: this amount is not a day's
     if "days" in inputs and "a_day" not in inputs:
         merged.pop("a_day", None)  # 「那三天總共呢」 after one day's cap: every day
     for session, others in _OTHER_SESSIONS.items():

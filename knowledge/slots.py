@@ -15,7 +15,8 @@ from knowledge.model import SlotValue
 _YEAR_WITH_UNIT = re.compile(r"(?<!\d)(1[0-2]\d)\s*(?:學年度|學年|年度|年|school year|academic year)")
 _YEAR_AFTER_WORD = re.compile(r"(?:school year|academic year|year|sy)\s*(1[0-2]\d)(?!\d)")
 _BARE_YEAR = re.compile(
-    r"(?<![\d.])(109|110|111|112|113|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))"
+    # (not 「1人110」「每餐110」: a price per person or meal)
+    r"(?<![\d.])(?<!人)(?<!餐)(?<!份)(109|110|111|112|113|114|115|116|117|118|119)(?![\d.%])(?!\s*(?:萬|元|班|節|人|小時|校|所|個|k\b))"
 )
 # 「那2022學年呢」 "and for 2021?": a Gregorian year, taken as the school year that starts in it.
 _GREGORIAN_YEAR = re.compile(r"(?<![\d/.-])(20[12]\d)(?![\d/.-])")

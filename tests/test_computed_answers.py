@@ -2323,3 +2323,16 @@ def test_another_capital_after_a_share_of_the_total_less_its_capital_changes_the
     assert "240,000 元 × 10% = 24,000 元" in again.text and first_line(again).startswith("可以"), again.text
     aids = dialog.handle_text(chat, "那照資本門6萬 教材教具最多多少")
     assert first_line(aids) == "教材教具費最多 48,000 元", aids.text
+
+
+def test_a_days_meal_amount_is_checked_against_the_days_cap_and_a_price_of_100_is_money(dialog: Dialog) -> None:
+    """「全天研習兩天 每天膳費編320元/人 可以嗎」: 320 a day against the day's 340 (it was checked against
+    a meal's 120, over); then 「改成半天 一人110呢」: 110 is a price (not the school year 110), within
+    the half day's 120; 「半天一人130」 is over."""
+    chat = ChatRef("test", f"meals-day-{next(_chats)}")
+    day = dialog.handle_text(chat, "全天研習兩天 每天膳費編320元/人 可以嗎")
+    assert first_line(day).startswith("可以"), day.text
+    half = dialog.handle_text(chat, "改成半天 一人110呢")
+    assert first_line(half).startswith("可以"), half.text
+    over = dialog.handle_text(chat, "半天一人130")
+    assert first_line(over).startswith("超過"), over.text
