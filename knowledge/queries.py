@@ -79,7 +79,7 @@ _LECTURER_EN = r"lecturers?|speakers?|experts?|professors?"
 _LECTURE_WORDS = rf"{_LECTURER_ZH}|{_LECTURER_EN}|\bprofs?\b"
 _LECTURERS = re.compile(
     rf"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{_LECTURER_ZH})|"
-    rf"(\d+)\s*(?:external |internal |outside |guest )?(?:{_LECTURER_EN})\b|"
+    rf"(\d+)\s*(?:(?:external|internal|outside|guest|university|domestic|visiting) ){{0,2}}(?:{_LECTURER_EN})\b|"
     # 「兩位本校老師各分享一節」: teachers who each speak are the lecturers
     r"(\d+)\s*(?:位|個|名)\s*[\u4e00-\u9fff]{0,4}?(?:老師|教師)\s*各"
 )
@@ -663,7 +663,8 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
         speaker = {
             k: inputs[k] for k in ("periods", "hours", "full_day", "half_day", "online", "lecturer") if k in inputs
         }
-        parts.append({"item": fee, "people": inputs.get("lecturers", 1)} | speaker)
+        count = "lecturers" if fee == "lecture_fee" else "people"  # how the fee's calculator counts its speakers
+        parts.append({"item": fee, count: inputs.get("lecturers", 1)} | speaker)
         diners = 1 if has(u, _SPEAKER_MEAL) else inputs.get("people", 1)
         meal = {k: inputs[k] for k in ("meals", "days") if k in inputs}
         parts.append({"item": "meals", "people": diners} | meal)

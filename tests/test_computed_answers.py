@@ -2336,3 +2336,13 @@ def test_a_days_meal_amount_is_checked_against_the_days_cap_and_a_price_of_100_i
     assert first_line(half).startswith("可以"), half.text
     over = dialog.handle_text(chat, "半天一人130")
     assert first_line(over).startswith("超過"), over.text
+
+
+def test_several_speakers_with_lunch_added_are_counted_as_lecturers(dialog: Dialog) -> None:
+    """ "three visiting university speakers, 2 periods each at 2,000, plus lunch for 20 at 120": the
+    lecture line is 3 × 2 × 2,000 (the speakers had been counted as one)."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"speakers-lunch-{next(_chats)}"),
+        "three visiting university speakers, 2 periods each at 2,000, plus lunch for 20 at 120. total?",
+    )
+    assert "3 × 2 periods × NT$2,000 = NT$12,000" in reply.text, reply.text
