@@ -1255,10 +1255,30 @@ _MORE_PEOPLE = re.compile(
 )
 
 
+def _part_asked(previous: Query, u: Understanding) -> Query | None:
+    """「午餐那部分總共多少」 "and the lunch total?" after items added up: that item's own line, with
+    the figures it was computed from (None when the message gives figures of its own)."""
+    given = _item_inputs(u).keys() - {"asks", "yes_no_only"}
+    if not re.search(r"\d", u.normalised):
+        given -= {"meals"}  # "the lunch": a meal named, not counted
+    if previous.item != "combined" or u.figures.amounts or given:
+        return None
+    named = named_item(u)
+    parts = previous.inputs.get("parts") or []
+    part = next((p for p in parts if isinstance(p, dict) and p.get("item") == named), None)
+    if part is None:
+        return None
+    inputs = {k: v for k, v in part.items() if k != "item"} | {"text": u.normalised}
+    return Query(ITEM, item=str(named), inputs=inputs)
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     retaken = _retaken_test(previous, u)
     if retaken is not None:
         return retaken
+    part = _part_asked(previous, u)
+    if part is not None:
+        return part
     inputs = {k: v for k, v in _item_inputs(u).items()}
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and u.item and u.item != previous.item and _ITEM_SWITCH.search(u.normalised):

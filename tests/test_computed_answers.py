@@ -2346,3 +2346,12 @@ def test_several_speakers_with_lunch_added_are_counted_as_lecturers(dialog: Dial
         "three visiting university speakers, 2 periods each at 2,000, plus lunch for 20 at 120. total?",
     )
     assert "3 × 2 periods × NT$2,000 = NT$12,000" in reply.text, reply.text
+
+
+def test_one_part_asked_after_items_added_up_is_that_parts_line(dialog: Dialog) -> None:
+    """「那午餐那部分呢」 after a lecture fee and lunch for 25 added up: the lunch line, 25 × 120 (it was
+    one person's meal)."""
+    chat = ChatRef("test", f"part-asked-{next(_chats)}")
+    dialog.handle_text(chat, "外聘講師講2節 加上25人的午餐 總共多少")
+    reply = dialog.handle_text(chat, "那午餐那部分呢")
+    assert first_line(reply) == "膳費最多 3,000 元", reply.text
