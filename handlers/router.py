@@ -593,11 +593,20 @@ def item_entries(engine: Engine, rules: FundingRules) -> dict[str, list[str]]:
     found = _ITEM_ENTRIES.get(engine)
     if found is None:
         found = {}
+        # an item whose rates another section applies too (膳費: 學生能力奠基費用之活動費, for camps)
+        also_in = {
+            str(place.zh): key
+            for key, rule in rules.items.all().items()
+            if (place := getattr(rule, "also_in", None)) is not None
+        }
         for entry in engine.kb.entries.values():
             item = rules.match_item(engine.title_words(entry.id))
             if item is not None:
                 entries = found.setdefault(item, [])
                 entries.insert(0, entry.id) if entry.id.endswith(item) else entries.append(entry.id)
+            shared = also_in.get(re.sub(r"【[^】]*】", "", entry.section))
+            if shared is not None and entry.id not in found.get(shared, []):
+                found.setdefault(shared, []).append(entry.id)
         _ITEM_ENTRIES[engine] = found
     return found
 

@@ -2355,3 +2355,17 @@ def test_one_part_asked_after_items_added_up_is_that_parts_line(dialog: Dialog) 
     dialog.handle_text(chat, "外聘講師講2節 加上25人的午餐 總共多少")
     reply = dialog.handle_text(chat, "那午餐那部分呢")
     assert first_line(reply) == "膳費最多 3,000 元", reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("學生營隊半天 午餐一人130可以嗎", "moe.item.student_activities"),
+        ("研習30人 午餐一人100可以嗎", "moe.item.meals"),
+    ],
+)
+def test_a_camps_meals_cite_the_student_activities_rule(dialog: Dialog, question: str, entry: str) -> None:
+    """The meal rates are the same, but a student camp's meals are the student-activities item's
+    (附件3 學生能力奠基費用之活動費, the meal rule's `also_in`), a workshop's the meal item's."""
+    reply = dialog.handle_text(ChatRef("test", f"camp-meals-{next(_chats)}"), question)
+    assert reply.intent == entry, reply.intent
