@@ -19,7 +19,7 @@ from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Amount, DateMention, date_as_written, valid_date
-from knowledge.understand import SCHOOL_FACTS, Understanding, compiled
+from knowledge.understand import SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
 CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
@@ -285,11 +285,36 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # 「資料蒐集費可以超過3萬嗎」: the rule's yes or no, not 3萬 checked as a plan
     if u.asks_obligation:
         return None  # 「資料蒐集費一定要用滿3萬嗎」: whether it is required, which no amount computed answers
+    ceiling = _ceiling_asked_last(u, rules)
+    if ceiling is not None:
+        return ceiling
     for build in (_date_query, _capital_query, _transfer_query, _share_query, _item_query, _ceiling_query):
         query = build(u, rules)
         if query is not None:
             return query
     return None
+
+
+# A last sentence asking a part of the ceiling (「請問部領教師那塊上限多少？」), in either script
+_CEILING_PART_ASKED = re.compile(
+    r"(?:部[領领]|生活化|模式[一二12]|[總总](?:額|额|上限)|[教老]師|[教老]师|學生|学生)[^，,。？?]{0,8}(?:上限|最多|多少)"
+)
+
+
+def _ceiling_asked_last(u: Understanding, rules: FundingRules) -> Query | None:
+    """「…教師專業支持裡我們已經先編了外聘講座8萬、代課鐘點費5萬。請問部領教師那塊上限多少？」: a
+    message of several sentences whose last asks a part of the ceiling and names no budget item (the
+    items before it are what the school has budgeted): that ceiling, for the school's facts."""
+    clauses = clauses_of(u.text)
+    if len(clauses) < 2 or u.item is None:
+        return None
+    last = clauses[-1]
+    if _CEILING_PART_ASKED.search(last) is None or rules.match_item(last.lower()) is not None:
+        return None
+    query = _ceiling_query(replace(u, item=None), rules)
+    if query is not None and not re.search(r"\d", last):  # the amounts budgeted are no amount to check
+        query = replace(query, inputs={k: v for k, v in query.inputs.items() if k != "planned"})
+    return query
 
 
 def query_after_an_item(u: Understanding, item: str, title: str, rules: FundingRules) -> Query | None:

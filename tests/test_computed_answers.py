@@ -2369,3 +2369,13 @@ def test_a_camps_meals_cite_the_student_activities_rule(dialog: Dialog, question
     (附件3 學生能力奠基費用之活動費, the meal rule's `also_in`), a workshop's the meal item's."""
     reply = dialog.handle_text(ChatRef("test", f"camp-meals-{next(_chats)}"), question)
     assert reply.intent == entry, reply.intent
+
+
+def test_a_last_sentence_asking_a_ceilings_part_after_budget_lines_is_the_ceiling(dialog: Dialog) -> None:
+    """「…部領只做藝術領域，五年級全年級10班；外聘講座已經編了6萬。請問部領學生那塊上限多少？」: the
+    students' part of the ceiling (it was the lecture fee of 6萬 checked against one period's)."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"last-sentence-{next(_chats)}"),
+        "明年模式二：部領只做藝術領域，五年級全年級10班；外聘講座已經編了6萬。請問部領學生那塊上限多少？",
+    )
+    assert first_line(reply) == "模式二・10 班・1 個領域：部領學生英語能力奠基最多 300,000 元", reply.text
