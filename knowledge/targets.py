@@ -24,8 +24,9 @@ _SCHOOLS = re.compile(r"學校|校|所")
 SEMESTERS = 2  # a school year's two semesters (上、下學期)
 
 # What the message asks of the target
+_BOTH_YEARS = re.compile(r"兩年|兩個學年|2年|這兩|both years|the two years|between (?:them|those)")
 _GROWTH = re.compile(
-    r"多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
+    r"差了(?:幾|多少)|多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
     r"\bmore\b.{0,24}\bthan\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
 )
 _WHOLE_YEAR = re.compile(
@@ -124,6 +125,10 @@ def work(
         if base is not None and len(years) == 1 and last_year is not None and last_year in rows and last_year != base:
             years = [base, last_year]  # 「比109多幾個字」 after 110's row: 110 − 109
             target = rows[last_year]
+        if not years and _BOTH_YEARS.search(question):
+            # 「兩年差了幾校」 after 111's row then 109's: the two school years the chat asked about
+            asked = [int(y) for text in reversed(told) for y in _YEAR.findall(text) if int(y) in rows]
+            years = list(dict.fromkeys(asked))[:2]
         return _growth(rows, years, target)
     counts = _counts_in(question)
     asks_yes_no = _asks_yes_no(question)

@@ -118,6 +118,16 @@ def test_the_growth_between_two_years_asked_after_a_running_total(knowledge: Kno
     assert reply.intent == "kl.ap.29" and ("= 5 位" in reply.body or "= 5 " in reply.body), reply.body
 
 
+def test_the_growth_between_the_two_years_asked_before(knowledge: Knowledge) -> None:
+    """「這兩年差了幾隊」 after 111's row and then 109's: 17 − 15 = 2, the two years the chat asked."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "growth-two-years")
+    dialog.handle_text(chat, "國中校園英語主播111學年幾隊")
+    dialog.handle_text(chat, "那109呢")
+    reply = dialog.handle_text(chat, "這兩年差了幾隊")
+    assert reply.intent == "kl.ap.08" and "17 隊 − 109 學年度 15 隊 = 2 隊" in reply.body, reply.body
+
+
 def test_a_target_share_follows_the_total_told_and_the_unit_asked(knowledge: Knowledge) -> None:
     """A follow-up after a share of the user's schools keeps that total (「不是，我是說110學年」, another
     action plan 「一樣用40校算」 then 「111學年呢」); a row giving books and words is summed in the unit asked."""
