@@ -351,7 +351,8 @@ def _read_counts(text: str) -> Counts:
     values: dict[str, int | Decimal | None] = {}
     for name, pattern in _COUNT_PATTERNS.items():
         if name == "units":  # 一台 1萬8、買 3 台: the count is the largest
-            found = [int(m.group(1)) for m in pattern.finditer(text)]
+            # (not a price written before the device: "a 14,000 tablet" is one tablet at 14,000)
+            found = [int(m.group(1)) for m in pattern.finditer(text) if 0 < int(m.group(1)) < 1000]
             values[name] = max(found) if found else None
             continue
         written = _first_counted(pattern, text) if name == "periods" else _first(pattern, text)

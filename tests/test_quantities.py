@@ -80,3 +80,11 @@ def test_periods_named_with_what_they_are_are_counted(text: str, periods: int) -
 def test_a_priced_period_is_the_rate_not_the_count(text: str, periods: int) -> None:
     """「一節2000 講4節」: the period priced is the rate's unit; the count is the other (or the only one)."""
     assert read_figures(text).counts.periods == periods
+
+
+@pytest.mark.parametrize(
+    ("text", "units"), [("a 14000 tablet", None), ("3 tablets at 12,000 each", 3), ("買2台筆電", 2)]
+)
+def test_a_price_before_a_device_is_not_a_count_of_them(text: str, units: int | None) -> None:
+    """ "a 14,000 tablet" is one tablet at 14,000 (it was 14,000 tablets, a cap of 210,000,000)."""
+    assert read_figures(text).counts.units == units
