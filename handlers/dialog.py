@@ -255,7 +255,7 @@ class Dialog:
         school = self._school_after(state.school, u, decision, topic)
         state = replace(state, school=school)
         if decision.route == COMPUTE and decision.query is not None:
-            decision = self._unless_ruled_out(decision, decision.query, u, lang)
+            decision = self._unless_ruled_out(decision, decision.query, u, lang, topic)
         if decision.route == COMPUTE:
             assert decision.query is not None
             reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
@@ -307,7 +307,9 @@ class Dialog:
         inherited = asked is not u and not u.slots.as_dict() and not u.asks_other_than_yes_no
         return ruling, asked, ruling is None and (u.asks_only_yes_no or inherited)
 
-    def _unless_ruled_out(self, decision: Decision, query: Query, u: Understanding, lang: str) -> Decision:
+    def _unless_ruled_out(
+        self, decision: Decision, query: Query, u: Understanding, lang: str, topic: Topic | None = None
+    ) -> Decision:
         """A yes-or-no question about a computation that names, whole, a case an entry says no to
         in two or more word groups — the computed rule's entry or one closest to the message — gets
         that no, not a figure (「那印刷費 5000 要一起算進補充保費嗎」 after the premium: printing is not
@@ -316,6 +318,8 @@ class Dialog:
             return decision  # a computed verdict weighs the case itself (a remote school never funded)
         alone = self.engine.answer_to(u)
         named = [self._intent_for(u, query), alone.intent, *(s.intent for s in alone.suggestions)]
+        if topic is not None:  # "does lodging count toward the base?" after the premium: the premium's rule
+            named.append(topic.cites or topic.entry)
         ruled = sorted(
             {(self.engine.rules_on(u, e), e) for e in named if e and self.engine.ruling(u, e) is False}, reverse=True
         )

@@ -2379,3 +2379,12 @@ def test_a_last_sentence_asking_a_ceilings_part_after_budget_lines_is_the_ceilin
         "明年模式二：部領只做藝術領域，五年級全年級10班；外聘講座已經編了6萬。請問部領學生那塊上限多少？",
     )
     assert first_line(reply) == "模式二・10 班・1 個領域：部領學生英語能力奠基最多 300,000 元", reply.text
+
+
+def test_a_cost_asked_whether_it_counts_after_a_premium_gets_the_premiums_no(dialog: Dialog) -> None:
+    """ "we also pay her hotel 2 nights at 2,800 - does that count toward the base?" after a premium: no
+    (lodging is not in the base), not the lodging computed."""
+    chat = ChatRef("test", f"premium-base-en-{next(_chats)}")
+    dialog.handle_text(chat, "premium on 20,000 of lecture fees?")
+    reply = dialog.handle_text(chat, "we also pay her hotel 2 nights at 2,800 - does lodging count toward the base?")
+    assert reply.intent == "moe.item.nhi_premium" and reply.text.startswith("No."), reply.text
