@@ -103,9 +103,9 @@ BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.86, 0.045
 # blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
 # above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
 BLIND22 = conversations.DATA / "blind22.yaml"
-BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.75, 0.145
+BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.78, 0.12
 BLIND23 = conversations.DATA / "blind23.yaml"
-BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.77, 0.1
+BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.78, 0.095
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
