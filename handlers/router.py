@@ -42,6 +42,7 @@ from knowledge.queries import (
     Query,
     asks_closeout_date,
     asks_the_deadline_of_a_date,
+    asks_the_total,
     asks_the_whole_ceiling,
     closeout_after,
     computed_from,
@@ -374,16 +375,12 @@ def decide(
     # 「我們還有一個分班也要一起做 總額變多少」 after a ceiling, or after its capital when the total is
     # asked: the school's facts changed (「還有分校 可以多拿嗎 多多少」 after the capital asks the branch's)
     last = topic.query if topic is not None else None
-    total_asked = _TOTAL.search(u.normalised) is not None
+    total_asked = asks_the_total(u)
     refigured = last is not None and (last.kind == CEILING or (last.kind == CAPITAL and total_asked))
     refigured = refigured and bool(u.facts) and u.asks_amount
-    # 「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule: figures that rule settles
-    checked = tier is not None and topic is not None and fresh is None and _checked_by_the_entry(u, topic, tier, engine)
-    # 「所以110到111學年要再多幾位」 after a yearly target: school years of that rule's rows, no topic named
-    rowed = tier is not None and fresh is None and u.slots.year is not None and not engine.names_a_keyword(u)
-    rowed = rowed and _COUNT_ASKED.search(u.normalised) is not None and _WHY.search(u.normalised) is None
-    rowed = rowed and tier is not None and any("year" in detail.when for detail in tier.details)
-    checked = (checked or rowed) and not engine.answer_to(u, u.slots, lang=lang).confident
+    checked = (
+        tier is not None and topic is not None and fresh is None and _asks_of_the_rule(u, topic, tier, engine, lang)
+    )
     if topic is not None and (
         elliptical or short or facts_only or retiered or checked or refigured or (filed and len(u.figures.dates) == 1)
     ):
@@ -825,6 +822,18 @@ def _capital_of_the_part_asked(capital: Query, topic: Topic | None) -> Query:
     return replace(capital, inputs=dict(capital.inputs) | {"part": "partial_domains"})
 
 
+def _asks_of_the_rule(u: Understanding, topic: Topic, rule: Entry, engine: Engine, lang: str) -> bool:
+    """Whether a message that is no follow-up in form, unsure read alone, asks of the last topic's rule:
+    figures it settles (「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule), or
+    how many in school years of its rows (「所以110到111學年要再多幾位」 after a yearly target)."""
+    rows = u.slots.year is not None and any("year" in detail.when for detail in rule.details)
+    counts = rows and _COUNT_ASKED.search(u.normalised) is not None and _WHY.search(u.normalised) is None
+    counted = counts and not engine.names_a_keyword(u)
+    if not (counted or _checked_by_the_entry(u, topic, rule, engine)):
+        return False
+    return not engine.answer_to(u, u.slots, lang=lang).confident
+
+
 def _checked_by_the_entry(u: Understanding, topic: Topic, entry: Entry, engine: Engine) -> bool:
     """「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule, 「110學年全市國小統計出來
     78人次 有達標嗎」 after a yearly target: a yes-or-no question naming no topic whose own figures
@@ -945,7 +954,6 @@ _ALL_YEARS = re.compile(
 _BOTH_LEVELS = re.compile(
     r"國中小|國中(?:和|跟|與|及|加)國小|國小(?:和|跟|與|及|加)國中|elementary and junior high|both levels"
 )
-_TOTAL = re.compile(r"總額|總上限|總共|合計|一共|in total|the total|altogether")
 _COUNT_ASKED = re.compile(r"幾|多少|how many|how much")
 _WHY = re.compile(r"為什麼|為何|原因|理由|\bwhy\b|\breason")
 _ALL_OF_THEM = re.compile(r"這些|這幾筆|這兩筆|加起來|all (?:of )?(?:these|those|them)|\bboth\b|altogether")

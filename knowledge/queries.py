@@ -1043,6 +1043,11 @@ _ITEM_SWITCH = re.compile(
 _WHOLE_TOTAL = r"總額|總上限|總共|合計|一共|in total|the total|altogether"
 
 
+def asks_the_total(u: Understanding) -> bool:
+    """「總額變多少」「總共」 "the total": the whole of a ceiling (or of the sessions counted) asked."""
+    return has(u, _WHOLE_TOTAL)
+
+
 # What a follow-up asks of the money after the transfer: what the teachers keep, or campus life's
 # new total (the life one first: "campus life would then be how much in total" names no teachers)
 _AFTER_THE_MOVE_ASKED = (
