@@ -288,10 +288,14 @@ class _Reading(NamedTuple):
     negated: str
 
 
+_TAG_QUESTION = re.compile(r"(?:喔|哦|唷|耶|呀|喲)\s*[?？]+\s*$")
+
+
 def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
     cleaned = clean(text if isinstance(text, str) else "", MAX_QUESTION_CHARS)
     lang = detect_lang(cleaned) or (lang_hint if lang_hint in ("zh", "en") else None)
-    plain = normalize.plain(cleaned)
+    # 「每間高中都要參加喔?」: a particle and a question mark ask as 嗎 does (the mark is not kept)
+    plain = normalize.plain(_TAG_QUESTION.sub("嗎？", cleaned))
     normalised = normalize.from_plain(plain)
     if not normalised:
         return _Reading(cleaned, lang, plain, "", Slots(), "", "")

@@ -586,6 +586,8 @@ def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:
         ("do we need to explain each device we buy?", True),
         ("should the core concepts be explained in english?", True),
         ("那筆補助要在經費明細裡列嗎", True),  # 要 … 列: where it must be written, between
+        ("每間學校都要參加喔？", True),  # a particle and a question mark ask as 嗎 does
+        ("每間學校都要參加喔", False),  # without the mark it may be a statement
         ("我想在經費明細列這筆", False),  # no question: what one wants to do
         ("可以規定學生一定要用英文回答嗎", False),  # whether it is allowed
         ("一定要幾個領域", False),  # a wh-question
