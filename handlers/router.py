@@ -719,6 +719,10 @@ def _follow_up(
             # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a
             # computation of its own, which is not the ceiling's
             returns = u.returns and (fresh is None or "base" not in fresh.inputs)
+            if returns and fresh is not None and fresh.kind == ITEM and fresh.item not in (None, earlier.query.item):
+                # 「回到教授，他中午跟晚上都留下來吃，兩餐各抓150元可以嗎」: back to the person, asking
+                # another item of them (their meals), not that person's lecture fee again
+                return Decision(COMPUTE, query=fresh)
             if revised is not None and revised.kind == VERDICT and u.asks_amount and not u.figures.labelled:
                 # 「報名費一次最多補多少錢」 after the English-test fee was checked: an amount the verdict
                 # computes none of; the rule answers it (or says it gives none)

@@ -859,7 +859,7 @@ def named_item(u: Understanding) -> str | None:
     for key, pattern in (
         ("lodging", _LODGING),
         ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|\btrain\b|\btaxi\b|round.?trip"),
-        ("meals", r"膳費|餐費|便當"),
+        ("meals", r"膳費|餐費|便當|\d\s*餐|午餐|晚餐|早餐|留下來吃"),
     ):
         if has(u, pattern):
             return key  # 「外聘講師要住兩晚」「外聘講師來兩天 膳費…」 are about lodging and meals, though they name the lecturer

@@ -2388,3 +2388,13 @@ def test_a_cost_asked_whether_it_counts_after_a_premium_gets_the_premiums_no(dia
     dialog.handle_text(chat, "premium on 20,000 of lecture fees?")
     reply = dialog.handle_text(chat, "we also pay her hotel 2 nights at 2,800 - does lodging count toward the base?")
     assert reply.intent == "moe.item.nhi_premium" and reply.text.startswith("No."), reply.text
+
+
+def test_back_to_a_person_asking_another_item_of_them_is_that_item(dialog: Dialog) -> None:
+    """「回到講師，她中午跟晚上都留下來吃，兩餐各抓130可以嗎」 after the lecturer's fee and another topic:
+    her two meals at 130 against 120 a meal (it was her lecture fee again, said to fit)."""
+    chat = ChatRef("test", f"back-to-person-{next(_chats)}")
+    dialog.handle_text(chat, "外聘講師講3節 講座費最多多少")
+    dialog.handle_text(chat, "那住宿費上限呢")
+    reply = dialog.handle_text(chat, "回到講師，她中午跟晚上都留下來吃，兩餐各抓130可以嗎")
+    assert reply.intent == "moe.item.meals" and first_line(reply).startswith("超過"), reply.text
