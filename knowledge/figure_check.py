@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from knowledge.quantities import percentages_at, read_figures
+from knowledge.quantities import CLAIMED_BEFORE, ENGLISH_GRADE, percentages_at, read_figures
 
 # A count with its unit: the units a plan's targets and rules are counted in, folded to one name
 # (人/名/位 are people). Years, grades and school years are not figures a question confirms.
@@ -99,7 +99,7 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
 
 # "grade 4", "4th grade": a grade written the English way round, read in questions (an English
 # answer's "from grade 3 … upward" is no floor this module reads: the Chinese 「3年級以上」 is)
-_GRADE = re.compile(r"\bgrade\s*(\d{1,2})\b|\b(\d{1,2})(?:st|nd|rd|th)\s*grade")
+_GRADE = re.compile(ENGLISH_GRADE)
 
 _EACH = re.compile(
     r"(\d+)\s*(?:場|次|梯次)\D{0,6}?每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)|"
@@ -111,9 +111,6 @@ _EACH = re.compile(
 _FLOOR_AFTER = re.compile(r"\s*(?:\(含\)|（含）)?\s*(?:以上|or more|or longer|and (?:above|up|over))")
 _MONEY_FLOOR = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(萬)?\s*元" + _FLOOR_AFTER.pattern)
 _SHARE_FLOOR = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%" + _FLOOR_AFTER.pattern)
-
-
-_CLAIM_BEFORE = re.compile(r"(?:是|為|等於|\bis\b|\bbe\b)\s*$")
 
 
 # a share to reach: 「收聽比率達 95%」 "reach 95%" (a rate measured against it is a no below it)
@@ -169,7 +166,7 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
         return None
     answer_figures = _figures(answer)  # read once: the floors and the figures stated both need them
     # 「是100%嗎」 "is it 55 schools?": the figure claimed to be the plan's, not one checked against it
-    permission = permission and _CLAIM_BEFORE.search(question[: max(asked)[0]]) is None
+    permission = permission and CLAIMED_BEFORE.search(question[: max(asked)[0]]) is None
     if permission:
         every_floor = _every_floor_met(asked, answer, answer_figures)
         if every_floor is not None:

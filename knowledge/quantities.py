@@ -456,11 +456,18 @@ def without_figures(
 
 
 # A grade of school (「國小2年級」「一二年級」 "grade 2" "2nd grade" "second grade")
+# …written the English way round, its number captured ("grade 4", "4th grade")
+ENGLISH_GRADE = r"\bgrade\s*(\d{1,2})\b|\b(\d{1,2})(?:st|nd|rd|th)\s*grade"
 GRADE = re.compile(
-    r"[\d一二三四五六]{1,2}\s*年級|[低中高]年級|\bgrade\s*\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\s*grade|"
-    r"\b(?:first|second|third|fourth|fifth|sixth)\s+grade",
+    r"[\d一二三四五六]{1,2}\s*年級|[低中高]年級|"
+    + ENGLISH_GRADE
+    + r"|\b(?:first|second|third|fourth|fifth|sixth)\s+grade",
     re.IGNORECASE,
 )
+
+# A figure the words before it claim to be the plan's (「目標是45人次嗎」「是100%嗎」 "is it 55 schools?"):
+# a claim to confirm, not a figure to compute with or check against a floor
+CLAIMED_BEFORE = re.compile(r"(?:是|為|等於|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\s*$")
 
 # Which year of a run (「才第1年」「已經是第4年」 "our 2nd year", "the first year")
 ORDINAL_YEAR = re.compile(

@@ -18,7 +18,7 @@ from knowledge.calculators import equipment_kind
 from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import Amount, DateMention, date_as_written, valid_date
+from knowledge.quantities import CLAIMED_BEFORE, Amount, DateMention, date_as_written, valid_date
 from knowledge.understand import SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
@@ -532,7 +532,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # a price of a device: the equipment rules
     if u.item == "equipment" and equipment_kind(rules, u.normalised) is not None and not has(u, r"資本門|capital"):
         return None
-    claimed = len(amounts) == 1 and bool(u.facts) and _CLAIMED.search(amounts[0].before) is not None
+    claimed = len(amounts) == 1 and bool(u.facts) and CLAIMED_BEFORE.search(amounts[0].before) is not None
     if claimed:
         amounts = []  # 「8班2個領域，資本門10%是10萬嗎」: the cap it claims, for its facts (not a request of 10萬)
     if not amounts and not has(u, _AMOUNT_ASKED) and not claimed:
@@ -605,7 +605,6 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 # an amount written after 「是」 "is": what the question claims the answer is, not a figure to compute with
-_CLAIMED = re.compile(r"(?:是|等於|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\s*$")
 
 
 _THE_REST = r"其餘|其他|剩下|剩餘|\bthe rest\b|\bremaining\b|\beverything else\b"
@@ -1285,10 +1284,11 @@ _MORE_PEOPLE = re.compile(
 )
 
 
-def _part_asked(previous: Query, u: Understanding) -> Query | None:
+def _part_asked(previous: Query, u: Understanding, told: dict[str, Any]) -> Query | None:
     """「午餐那部分總共多少」 "and the lunch total?" after items added up: that item's own line, with
-    the figures it was computed from (None when the message gives figures of its own)."""
-    given = _item_inputs(u).keys() - {"asks", "yes_no_only"}
+    the figures it was computed from (None when the message gives figures of its own, `told`: the
+    item inputs it gives)."""
+    given = told.keys() - {"asks", "yes_no_only"}
     if not re.search(r"\d", u.normalised):
         given -= {"meals"}  # "the lunch": a meal named, not counted
     if previous.item != "combined" or u.figures.amounts or given:
@@ -1306,10 +1306,10 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     retaken = _retaken_test(previous, u)
     if retaken is not None:
         return retaken
-    part = _part_asked(previous, u)
+    inputs = _item_inputs(u)
+    part = _part_asked(previous, u, inputs)
     if part is not None:
         return part
-    inputs = {k: v for k, v in _item_inputs(u).items()}
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and u.item and u.item != previous.item and _ITEM_SWITCH.search(u.normalised):
         return None  # 「遊覽車一天上限多少」 after meals: another item, with no calculator (its rule answers)
