@@ -186,7 +186,7 @@ class Understanding:
         text = self.normalised
         # clauses split as written (normalising drops the question marks between them)
         asks_which_too = asks_which(text) or any(asks_which(clause.lower()) for clause in clauses_of(self.text))
-        return bool(asks_which_too or "還是" in text or _REQUEST.search(text))
+        return bool(self.asks_amount or asks_which_too or "還是" in text or _REQUEST.search(text))
 
     @property
     def usable_facts(self) -> dict[str, object]:
@@ -335,7 +335,13 @@ def understand(
         _QUOTA.search(normalised) is not None and (not yes_no_form or _QUOTA_CHANGES.search(normalised) is not None)
     )
     asks_amount = amount_words and not asks_share
-    permission = not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize)
+    # 「有分校 可以多拿嗎 多多少」: a yes-or-no clause of its own beside one asking how much asks both
+    yes_no_clauses = _yes_no_beside_amount(reading.cleaned, normalize) if asks_amount else []
+    both_asked = bool(yes_no_clauses)
+    yes_no_form = yes_no_form or both_asked
+    permission = any(asks_permission(clause) for clause in yes_no_clauses) or (
+        not asks_amount and _asked_in_a_clause(asks_permission, reading.cleaned, normalised, normalize)
+    )
     return Understanding(
         text=reading.cleaned,
         normalised=normalised,
@@ -357,7 +363,7 @@ def understand(
         asks_share=asks_share,
         asks_total=_ASKS_TOTAL.search(normalised) is not None,
         asks_permission=permission,
-        asks_yes_no=not asks_amount and yes_no_form,
+        asks_yes_no=(not asks_amount or both_asked) and yes_no_form,
         yes_no_form=yes_no_form,
         # 「那5萬一定要花在分班嗎?可以勻一點給本校用嗎」: the permission asked is what the answer decides
         asks_obligation=not asks_amount
@@ -459,6 +465,18 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
         return True
     clauses = clauses_of(text)
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
+
+
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _yes_no_beside_amount(text: str, normalize: Normalizer) -> list[str]:
+    """The clauses (a space between Chinese words ends one too) asking yes or no and no amount,
+    when another clause asks an amount; [] when there are none or no such other clause."""
+    clauses = [normalize(c) for part in clauses_of(text) for c in _CJK_SPACE.split(part) if c.strip()]
+    yes_no = [c for c in clauses if asks_yes_or_no(c) and _ASKS_AMOUNT.search(c) is None]
+    amount = any(_ASKS_AMOUNT.search(c) is not None and not asks_yes_or_no(c) for c in clauses)
+    return yes_no if amount else []
 
 
 def clauses_of(text: str) -> list[str]:

@@ -21,6 +21,7 @@ IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allo
 RULED = [
     # (question, the entry that answers it, the first words of the reply)
     ("我們還有分班 這樣可以多拿一點錢嗎", "moe.cap.branch", YES_ZH),  # 最高額外核定 5 萬元
+    ("我們本校有分校 可以多拿嗎 多多少", "moe.cap.branch", YES_ZH),  # the yes, then the rule with its 5 萬
     (
         "I retook the TOEIC listening & reading a 2nd time this school year, can that fee be claimed?",
         "moe.item.english_test_fee",
@@ -543,7 +544,9 @@ def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
         # a yes-or-no clause beside a question of another kind is still asked
         ("國立學校也能申請嗎？要交給誰", True),
         ("Can national schools apply? Who do they submit to?", True),
-        ("可以申請嗎？最多多少", False),  # an amount asked
+        ("可以申請嗎？最多多少", True),  # a clause of its own asks it, beside the amount
+        ("有分校 可以多拿嗎 多多少", True),  # a space between Chinese words ends a clause too
+        ("可以多拿多少", False),  # one clause asking an amount
         ("after moving it, can the campus-life equipment budget go above 30k?", True),
         ("toeic listening and speaking parts, can both fees be claimed?", True),
         ("is it ok to buy books with it?", True),
