@@ -258,7 +258,13 @@ class Dialog:
             decision = self._unless_ruled_out(decision, decision.query, u, lang, topic)
         if decision.route == COMPUTE:
             assert decision.query is not None
-            reply, new_topic = self._compute(decision.query, lang, decision.context, now, u)
+            # the same item computed again (「改成半天營呢」 after the camp's meals): the entry it was
+            # answered from before, unless this message picks another
+            earlier = topic.cites if topic is not None and topic.query is not None else None
+            same_item = topic is not None and topic.query is not None and topic.query.item == decision.query.item
+            reply, new_topic = self._compute(
+                decision.query, lang, decision.context, now, u, earlier if same_item else None
+            )
             new_topic = replace(new_topic, said=u.normalised[:SAID_LIMIT])
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
@@ -364,7 +370,13 @@ class Dialog:
     # -- computations ---------------------------------------------------------------------
 
     def _compute(
-        self, query: Query, lang: str, context: dict[str, Any], now: float, u: Understanding | None = None
+        self,
+        query: Query,
+        lang: str,
+        context: dict[str, Any],
+        now: float,
+        u: Understanding | None = None,
+        earlier: str | None = None,
     ) -> tuple[Reply, Topic]:
         result = compute(query, self.rules, self.plan, self._today())
         if isinstance(result, NeedFact):
@@ -379,7 +391,7 @@ class Dialog:
         verdict = self._figure_ruling(u, body, body.splitlines()[0]) if u is not None and route == CALCULATION else None
         if verdict is not None and u is not None:
             body = replies.with_ruling(body, verdict, lang, replies.asked_kind(u))
-        intent = self._intent_for(u, query, result) if u is not None and route == CALCULATION else None
+        intent = self._intent_for(u, query, result, earlier) if u is not None and route == CALCULATION else None
         # A yes-or-no question the figure does not settle (no figure of its own to check, no verdict
         # computed) is answered with the rule's figure below the confidence line, as an unruled
         # answer from the knowledge base is (see _answer_reply); a school year's result says
@@ -439,7 +451,9 @@ class Dialog:
         related = Button(entry.title.get(reply.lang), f"{ASK_PREFIX}{entry.id}") if entry is not None else None
         return cards.card_for(result, reply, related=related)
 
-    def _intent_for(self, u: Understanding, query: Query, result: Result | None = None) -> str | None:
+    def _intent_for(
+        self, u: Understanding, query: Query, result: Result | None = None, earlier: str | None = None
+    ) -> str | None:
         """The entry that states the rule a computed answer applies: the item's entry, or the
         entry the engine is sure of for the question with the computation's facts, or for the
         name of what was computed or checked (「雙語生活化資本門」) when the question alone is too
@@ -454,7 +468,15 @@ class Dialog:
             for text in dict.fromkeys((u.normalised, str(query.inputs.get("text") or ""))):
                 ranked = self.engine.answer(text)
                 picked += [ranked.intent] if ranked.confident else []
-            return next((e for e in picked if e in entries), entries[0])
+            chosen = next((e for e in picked if e in entries), None)
+            if chosen is not None:
+                return chosen
+            # 「奠基英語營 學生每天膳費300可以嗎」: the entry a case of which the message names whole (two
+            # word groups of its conditions: a foundation camp's meals are the student-activity rule's)
+            named = sorted(((self.engine.rules_on(u, e), e) for e in entries), reverse=True)
+            if named[0][0] >= 2 and named[1][0] < named[0][0]:
+                return named[0][1]
+            return earlier if earlier in entries else entries[0]
         if entries:
             return entries[0]
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}

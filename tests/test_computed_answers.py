@@ -2362,6 +2362,8 @@ def test_one_part_asked_after_items_added_up_is_that_parts_line(dialog: Dialog) 
     [
         ("學生營隊半天 午餐一人130可以嗎", "moe.item.student_activities"),
         ("研習30人 午餐一人100可以嗎", "moe.item.meals"),
+        # a case of the student-activity entry's named whole (a foundation camp, 部領學生奠基)
+        ("部領學生奠基想辦暑期英語營，全天營三天，學生每天膳費編300元/人，可以嗎", "moe.item.student_activities"),
     ],
 )
 def test_a_camps_meals_cite_the_student_activities_rule(dialog: Dialog, question: str, entry: str) -> None:
@@ -2369,6 +2371,15 @@ def test_a_camps_meals_cite_the_student_activities_rule(dialog: Dialog, question
     (附件3 學生能力奠基費用之活動費, the meal rule's `also_in`), a workshop's the meal item's."""
     reply = dialog.handle_text(ChatRef("test", f"camp-meals-{next(_chats)}"), question)
     assert reply.intent == entry, reply.intent
+
+
+def test_the_same_item_computed_again_keeps_the_entry_it_was_answered_from(dialog: Dialog) -> None:
+    """「改成半天營，一人100呢」 after a foundation camp's meals names no camp: still the student-activity
+    rule's meals, not the workshop meals'."""
+    chat = ChatRef("test", f"camp-again-{next(_chats)}")
+    dialog.handle_text(chat, "部領學生奠基想辦暑期英語營，全天營三天，學生每天膳費編300元/人，可以嗎")
+    reply = dialog.handle_text(chat, "改成半天營，一人100呢")
+    assert reply.intent == "moe.item.student_activities" and reply.text.startswith("可以"), reply.text
 
 
 def test_a_last_sentence_asking_a_ceilings_part_after_budget_lines_is_the_ceiling(dialog: Dialog) -> None:
