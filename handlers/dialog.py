@@ -473,9 +473,9 @@ class Dialog:
                 return chosen
             # 「奠基英語營 學生每天膳費300可以嗎」: the entry a case of which the message names whole (two
             # word groups of its conditions: a foundation camp's meals are the student-activity rule's)
-            named = sorted(((self.engine.rules_on(u, e), e) for e in entries), reverse=True)
-            if named[0][0] >= 2 and named[1][0] < named[0][0]:
-                return named[0][1]
+            cases = sorted(((self.engine.rules_on(u, e), e) for e in entries), reverse=True)
+            if cases[0][0] >= 2 and cases[1][0] < cases[0][0]:
+                return cases[0][1]
             return earlier if earlier in entries else entries[0]
         if entries:
             return entries[0]
