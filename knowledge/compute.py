@@ -832,6 +832,12 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         student = _student_ceiling(query.facts, rules)
         if student is not None and not i.get("periods"):  # 「一班一節呢」 after the share: the rate
             return [_materials_share(rules, student, query.facts)]
+        the_rate = int(i.get("classes") or 1) * int(i.get("periods") or 1) == 1  # 「一班一節可以報多少」
+        large = [a for a in i.get("amounts") or [] if a > rules.items.teaching_materials.cap]
+        if student is not None and not the_rate and not i.get("student") and not large:
+            fee = _materials(rules, i | {"student": student}, planned)
+            told = _student_ceiling_named(query.facts, student)
+            return [replace(fee, notes=(told, *fee.notes))]
         return [_materials(rules, i, planned)]
     if query.item == "language_study":
         semesters = int(i.get("semesters") or 1)
@@ -873,6 +879,15 @@ def _student_ceiling(facts: dict[str, Any], rules: FundingRules) -> int | None:
         return None
     found = ceiling_of(facts, rules)
     return found.result.amount("pd_student") if isinstance(found, CeilingAnswer) else None
+
+
+def _student_ceiling_named(facts: dict[str, Any], student: int) -> Bilingual:
+    classes, domains = facts["classes"], facts["domains"]
+    return both(
+        f"學生奠基經費以模式二・{classes} 班・{domains} 個領域的上限 {money(student, 'zh')}計。",
+        f"Student foundation taken at its ceiling for mode 2, {classes} classes, {domains} "
+        f"domain{'s' if domains != 1 else ''}: {money(student, 'en')}.",
+    )
 
 
 def _materials_share(rules: FundingRules, student: int, facts: dict[str, Any]) -> ItemAmount:

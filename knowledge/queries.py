@@ -798,6 +798,10 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「模式二 6班 2個領域 教學材料費最多多少」: the class count is the school's, and the cap is
         # a share of the school's student foundation ceiling, not 6 classes × 1 period
         return Query(ITEM, item=named, facts=facts_of(u), inputs=inputs)
+    if named == "teaching_materials" and facts_of(u).get("mode") == 2:
+        # 「部領只做藝術領域 8班 … 8班 × 10節 × 800 會不會超過」: the school's student foundation
+        # ceiling bounds the share, whatever is budgeted under it
+        return Query(ITEM, item=named, facts=facts_of(u), inputs=inputs)
     return Query(ITEM, item=named, inputs=inputs)
 
 

@@ -2373,6 +2373,30 @@ def test_a_camps_meals_cite_the_student_activities_rule(dialog: Dialog, question
     assert reply.intent == entry, reply.intent
 
 
+@pytest.mark.parametrize(
+    ("question", "first", "line"),
+    [
+        (
+            "我們部領只做藝術領域，五年級全年級8班，學生奠基經費打算編滿上限。教學材料費想編 8班 × 每班10節 × 800，會不會超過？",
+            "超過了：教學材料費最多 60,000 元",
+            "學生奠基經費以模式二・8 班・1 個領域的上限 300,000 元計。",
+        ),
+        (
+            "mode 2, 1 domain, 10 classes: teaching materials for 10 classes x 7 periods, ok?",
+            "Within the cap — Teaching materials: at most NT$56,000",
+            "Student foundation taken at its ceiling for mode 2, 10 classes, 1 domain: NT$300,000.",
+        ),
+    ],
+)
+def test_periods_of_materials_are_bounded_by_the_schools_student_ceiling(
+    dialog: Dialog, question: str, first: str, line: str
+) -> None:
+    """800 a class and period, at most 20% of the student foundation budget: with no budget told,
+    the school's student foundation ceiling (its facts: mode 2, classes, domains) bounds it."""
+    reply = dialog.handle_text(ChatRef("test", f"materials-bound-{next(_chats)}"), question)
+    assert first_line(reply) == first and line in reply.text, reply.text
+
+
 def test_the_same_item_computed_again_keeps_the_entry_it_was_answered_from(dialog: Dialog) -> None:
     """「改成半天營，一人100呢」 after a foundation camp's meals names no camp: still the student-activity
     rule's meals, not the workshop meals'."""
