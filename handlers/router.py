@@ -737,6 +737,14 @@ def _follow_up(
                     decision = _entry_follow_up(u, replace(earlier, query=None, entry=entry_id), engine, rules, lang)
                     if decision is not None:
                         return decision
+                if not _says_nothing_new(u, engine):
+                    # 「那分校可以自己另外獨立申請一份嗎」 after a ceiling: a question of its own, which
+                    # the same computation again would not answer, nor an earlier one revised
+                    break
+            if revised is not None and _drops_an_amount(u, revised):
+                # 「有納入的話，分校可以分到8萬嗎」 after the ceiling with a branch: an amount the revision
+                # computes nothing with is asked of something else
+                continue
             if revised is not None and (same_kind or u.correction or returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None
@@ -771,6 +779,15 @@ def _follow_up(
 
 
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
+
+
+def _drops_an_amount(u: Understanding, revised: Query) -> bool:
+    """Whether the message states amounts and the revision uses none of them."""
+    if not u.figures.amounts:
+        return False
+    used = {v for value in revised.inputs.values() for v in (value if isinstance(value, (list, tuple)) else [value])}
+    used |= {v for value in revised.inputs.values() if isinstance(value, dict) for v in value.values()}
+    return not used & set(u.figures.amounts)
 
 
 def _changes_nothing(revised: Query, previous: Query) -> bool:

@@ -256,7 +256,10 @@ def _alternatives(normalised: str) -> dict[str, tuple[int, ...]]:
     if _ONE_DOMAIN.search(normalised) and 1 not in domains:
         domains.append(1)
     found = {
-        "classes": tuple(dict.fromkeys(int(m.group(1)) for m in _ALL_CLASSES.finditer(normalised))),
+        # a branch's classes (「本校35班、分校2班」) are no alternative to the school's
+        "classes": tuple(
+            dict.fromkeys(int(m.group(1)) for m in _ALL_CLASSES.finditer(normalised) if not of_a_branch(normalised, m))
+        ),
         "domains": tuple(dict.fromkeys(domains)),
         "mode": tuple(dict.fromkeys(int(m.group(1)) for m in _ALL_MODES.finditer(normalised))),
     }

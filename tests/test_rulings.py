@@ -908,3 +908,36 @@ def test_an_english_test_fee_for_the_asker_is_for_the_role_told_before(knowledge
     dialog.handle_text(chat, told)
     reply = dialog.handle_text(chat, asked).to_json()
     assert reply["intent"] == "moe.item.english_test_fee" and reply["answer"].startswith(first), reply
+
+
+@pytest.mark.parametrize(
+    ("turns", "said"),
+    [
+        (["那分校可以自己另外獨立申請一份嗎"], "分校或分班能不能另外獨立申請，計畫沒有寫"),
+        # after a ceiling with a branch: a question of its own, not the same ceiling computed again
+        (
+            ["我們本校35班、分校2班，申請模式一最多多少", "那分校可以自己另外獨立申請一份嗎"],
+            "分校或分班能不能另外獨立申請，計畫沒有寫",
+        ),
+    ],
+)
+def test_a_branch_applying_on_its_own_is_not_the_divisions_rule(knowledge, turns, said) -> None:
+    """六、(一)2 lets a school's 國中部 and 國小部 apply separately (`only_for` branch: false); of a
+    branch campus applying on its own the plan says nothing, and the reply says so."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"branch-apart-{len(turns)}")
+    replies = [dialog.handle_text(chat, text) for text in turns]
+    assert replies[-1].route == "not_in_plans" and said in replies[-1].text, replies[-1].text
+    if len(replies) > 1:  # the branch's 2 classes are no second class count to compare with
+        assert replies[0].text.startswith("模式一・35 班・有分校，最多補助合計 300,000 元"), replies[0].text
+    assert dialog.handle_text(ChatRef("test", "divisions"), "國中部可以獨立申請嗎").text.startswith("可以")
+
+
+def test_an_amount_a_revision_would_not_use_is_not_the_last_computation_again(knowledge) -> None:
+    """「有納入的話，分校可以分到8萬嗎」 after a ceiling checked against 35萬: the 8萬 is the branch's
+    share, which that ceiling computes nothing with; the branch rule answers, not the 35萬 again."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "amount-dropped")
+    dialog.handle_text(chat, "我們本校35班、分校2班，加起來37班，申請模式一是不是可以拿到35萬？")
+    reply = dialog.handle_text(chat, "有納入的話，分校可以分到8萬嗎？經費比例我們自己喬")
+    assert reply.intent == "moe.cap.branch" and "350,000" not in reply.text, reply.text
