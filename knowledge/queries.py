@@ -659,7 +659,10 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 _TOTAL = r"加上|加起來|一共|總共|合計|共多少|費\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether"
-_EXTERNAL_PERIODS = re.compile(r"(?:外聘|校外|external|outside|university)\D{0,30}?(\d+)\s*(?:節|堂|periods?)")
+# (beside an own lecturer, a professor or scholar is the guest: 「教授講3節 本校老師講2節」)
+_EXTERNAL_PERIODS = re.compile(
+    r"(?:外聘|校外|教授|學者|external|outside|university|professor|\bprof\b)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
+)
 _INTERNAL_PERIODS = re.compile(
     r"(?:內聘|校內|本校|自己學校|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
 )
