@@ -283,6 +283,7 @@ def decide(
     """The route for `u`; `lang` is the language the reply will be in."""
     if u.empty:
         return Decision(EMPTY)
+    u = _with_classes_changed(u, topic, school)
     if topic is not None and _DETAILS.match(u.normalised):
         return Decision(DETAILS, query=topic.query)
     if topic is not None and (_ENGLISH_PLEASE.match(u.normalised) or _CHINESE_PLEASE.match(u.normalised)):
@@ -779,6 +780,21 @@ def _follow_up(
 
 
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
+
+
+def _with_classes_changed(u: Understanding, topic: Topic | None, school: dict[str, Any]) -> Understanding:
+    """「如果明年多一班呢」 after 4 classes: the message as if it said 5 classes (the count told last,
+    the topic's or the school's); as it is when it states a count or none was told."""
+    if u.class_change is None or u.slots.classes is not None:
+        return u
+    told = None
+    if topic is not None:
+        told = (topic.query.facts.get("classes") if topic.query is not None else None) or topic.slots.get("classes")
+    told = told or school.get("classes")
+    if not isinstance(told, int) or told + u.class_change < 1:
+        return u
+    classes = told + u.class_change
+    return replace(u, slots=replace(u.slots, classes=classes), facts=u.facts | {"classes": classes})
 
 
 def _drops_an_amount(u: Understanding, revised: Query) -> bool:

@@ -123,9 +123,35 @@ def of_a_branch(text: str, match: re.Match[str]) -> bool:
     return "班" in match.group(0) and _OF_A_BRANCH.search(text[max(0, match.start() - 10) : match.start()]) is not None
 
 
+# 「多1班」「少2班」「再加1班」: classes added or taken away, not the school's count
+# (not 「最多3班」「至少2班」, a bound, nor 「參加3班」)
+_MORE, _LESS = r"(?<![最至頂])多|增加|(?<!參)加", r"(?<![最至])少|減少|減"
+_CHANGED_BY = re.compile(rf"(?:{_MORE}|{_LESS})\s*$")
+_CLASS_CHANGE = re.compile(
+    rf"(?:(?P<more>{_MORE})|(?P<less>{_LESS}))\s*(?P<n>\d+)\s*(?:個)?\s*班(?!次)|"
+    r"\b(?P<n_en>\d+) (?:(?P<more_en>more|extra|additional)|(?P<less_en>fewer|less)) class(?:es)?\b|"
+    r"\ban? (?:extra|additional) class\b|\bone (?:more|extra) class\b"
+)
+
+
+def counted_apart(text: str, match: re.Match[str]) -> bool:
+    """Whether a class count matched in `text` is not the school's: a branch's, or a change to it."""
+    before = text[max(0, match.start() - 4) : match.start()]
+    return of_a_branch(text, match) or ("班" in match.group(0) and _CHANGED_BY.search(before) is not None)
+
+
+def class_change(text: str) -> int | None:
+    """Classes a normalised message adds (+) or takes away (−): 「明年多一班」 +1, "2 fewer classes" −2."""
+    match = _CLASS_CHANGE.search(text)
+    if match is None:
+        return None
+    n = int(match.group("n") or match.group("n_en") or 1)
+    return -n if match.group("less") or match.group("less_en") else n
+
+
 def extract(text: str) -> Slots:
     """Slots found in an already normalised question (digits, Traditional, lower case)."""
-    classes_match = next((m for m in _CLASSES.finditer(text) if not of_a_branch(text, m)), None)
+    classes_match = next((m for m in _CLASSES.finditer(text) if not counted_apart(text, m)), None)
     return Slots(
         year=_year(text),
         level=_level(text),

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import Figures, read_figures
-from knowledge.slots import Slots, extract, of_a_branch
+from knowledge.slots import Slots, class_change, counted_apart, extract
 from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang, without_fillers
 
 # The facts that decide a school's ceiling; `Understanding.facts` holds those a message states.
@@ -158,6 +158,7 @@ class Understanding:
     compares: bool = False
     # every value written for a fact, in order (a comparison states two): classes, domains, mode
     alternatives: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    class_change: int | None = None  # 「多一班」 +1, "2 fewer classes" −2: of the count told before
     asks_amount: bool = False
     asks_share: bool = False  # 「上限是幾趴」: the rule's percentage, not an amount
     asks_total: bool = False  # 「國中小加起來幾人次」: the rows a table gives, added up
@@ -231,7 +232,7 @@ def _facts(normalised: str, slots: Slots) -> dict[str, object]:
     for name, pattern in _WRITTEN.items():
         # (a branch's classes are not the school's: 「分校那2班」)
         match = next(
-            (m for m in pattern.finditer(normalised) if name != "classes" or not of_a_branch(normalised, m)),
+            (m for m in pattern.finditer(normalised) if name != "classes" or not counted_apart(normalised, m)),
             None,
         )
         if match:
@@ -258,7 +259,9 @@ def _alternatives(normalised: str) -> dict[str, tuple[int, ...]]:
     found = {
         # a branch's classes (「本校35班、分校2班」) are no alternative to the school's
         "classes": tuple(
-            dict.fromkeys(int(m.group(1)) for m in _ALL_CLASSES.finditer(normalised) if not of_a_branch(normalised, m))
+            dict.fromkeys(
+                int(m.group(1)) for m in _ALL_CLASSES.finditer(normalised) if not counted_apart(normalised, m)
+            )
         ),
         "domains": tuple(dict.fromkeys(domains)),
         "mode": tuple(dict.fromkeys(int(m.group(1)) for m in _ALL_MODES.finditer(normalised))),
@@ -362,6 +365,7 @@ def understand(
         returns=_RETURN.search(normalised) is not None,
         compares=_COMPARE.search(normalised) is not None,
         alternatives=_alternatives(normalised),
+        class_change=class_change(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
         asks_total=_ASKS_TOTAL.search(normalised) is not None,

@@ -2436,3 +2436,19 @@ def test_back_to_a_person_asking_another_item_of_them_is_that_item(dialog: Dialo
     dialog.handle_text(chat, "那住宿費上限呢")
     reply = dialog.handle_text(chat, "回到講師，她中午跟晚上都留下來吃，兩餐各抓130可以嗎")
     assert reply.intent == "moe.item.meals" and first_line(reply).startswith("超過"), reply.text
+
+
+@pytest.mark.parametrize(
+    ("change", "first"),
+    [
+        ("如果明年多一班呢", "模式二・5 班・2 個領域以上，最多補助合計 1,150,000 元"),
+        ("what if we have 2 fewer classes?", "mode 2, 2 classes, 2+ domains — Total: NT$950,000 at most"),
+        ("那最多3班呢", "模式二・3 班・2 個領域以上，最多補助合計 950,000 元"),  # a bound, not 3 more
+    ],
+)
+def test_classes_added_or_taken_away_change_the_count_told_before(dialog: Dialog, change: str, first: str) -> None:
+    """「多一班」 after 4 classes is 5 classes (the 5–9 tier), not 1 class."""
+    chat = ChatRef("test", f"class-change-{next(_chats)}")
+    dialog.handle_text(chat, "我們全校才４班 部領做兩個領域 上限多少")
+    reply = dialog.handle_text(chat, change)
+    assert reply.text.splitlines()[0] == first, reply.text
