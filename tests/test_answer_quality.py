@@ -107,9 +107,11 @@ BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.78, 0.12
 BLIND23 = conversations.DATA / "blind23.yaml"
 BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.78, 0.095
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
-# first measured at cafab2b, 79.1% / 7.0%
+# first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
 BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.78, 0.07
+BLIND25 = conversations.DATA / "blind25.yaml"
+BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.76, 0.12
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -292,6 +294,7 @@ LATE_SETS = {
     "blind22": (BLIND22, BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG),
     "blind23": (BLIND23, BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG),
     "blind24": (BLIND24, BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG),
+    "blind25": (BLIND25, BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG),
 }
 
 
