@@ -55,6 +55,7 @@ from knowledge.quantities import GRADE, ORDINAL_YEAR, without_figures
 from knowledge.queries import (
     CEILING,
     CLOSEOUT,
+    ITEM,
     SCHOOL_YEAR,
     TRANSFER,
     VERDICT,
@@ -482,10 +483,13 @@ class Dialog:
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
-        if isinstance(result, Figure) and len(result.rules) == 1:
-            quoting = self.engine.entry_quoting(result.rules[0].quotes)
+        applied = result.rules if isinstance(result, Figure) else result[0].sources if isinstance(result, tuple) else ()
+        if len(applied) == 1:
+            quoting = self.engine.entry_quoting(applied[0].quotes)
             if quoting is not None:
-                return quoting  # the one rule applied: the entry that quotes it
+                return quoting  # the one rule applied (a verdict's too): the entry that quotes it
+        if earlier is not None and query.kind in (ITEM, VERDICT):
+            return earlier  # "and if we were mode 2?" after a lead's reduction: still that rule's
         named = result.title.zh if isinstance(result, (Figure, DateFigure)) and result.title is not None else None
         # a date computed (the close-out) or a transfer names its rule, whatever part of it was asked
         if not (isinstance(result, DateFigure) or query.kind == TRANSFER) or named is None:

@@ -1248,7 +1248,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     text = str(i.get("text", ""))
     if query.item == "teaching_load":
         periods = int(i["periods"])
-        lead = re.search(r"主要負責|負責人|總負責|總召|副召|召集人|lead|coordinator", text) is not None
+        lead = re.search(r"主要負責|負責人|主要承辦|總負責|總召|副召|召集人|lead|coordinator", text) is not None
         mode = int(query.facts.get("mode") or (2 if lead else 1))
         # the mode shown only when told (or a lead's, which only mode 2 has): both modes cap a teacher at 4
         told = bool(query.facts.get("mode")) or lead
@@ -1256,7 +1256,12 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         mode_en = f" (mode {mode}{', lead person' if lead else ''})" if told else ""
         # the text is normalised: 「兩位」 is written 2位; 「副召也想減6節」 "my co-lead wants 6 too" is a second lead
         second = re.search(r"也|另一位|另外一位|\btoo\b|\balso\b|another|as well|co-?lead|副召", text) is not None
-        people = 2 if re.search(r"2位|2個|2人|都減|both|2 of us|each of", text) or (lead and second) else 1
+        people = (
+            2
+            if re.search(r"2位|2個|2人|都減|both|2 of us|each of|2 (?:people|persons|teachers)", text)
+            or (lead and second)
+            else 1
+        )
         total = _teaching_load_total(rules, i, text, periods, mode)
         if total is not None:
             # 「三位老師每人減4節 加上主要負責人 總共幾節」: each within the cap, and the week's sum

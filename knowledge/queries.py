@@ -59,7 +59,7 @@ _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|to
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = (
-    r"減課|減\s*\d+\s*節|減授|teaching load|periods? off|reduc|fewer periods|fewer lessons|"
+    r"減課|減\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
     r"load\b.{0,12}\bcut|\bcut\b.{0,12}\bload\b|\bdrop\s+\d+|\bdrop(?:ped)?\s+(?:\d+\s+)?periods?"
 )
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
@@ -1333,8 +1333,14 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         and not inputs.get("lecturers")
     ):
         inputs["lecturers"] = inputs.pop("people")  # 「如果請2位呢」 after a lecture fee: two lecturers
+    told = facts_of(u)
+    changed = {k: v for k, v in told.items() if k in previous.facts and previous.facts[k] != v}
     if switch is None and not (inputs.keys() - {"asks", "yes_no_only"}) and not lecturer:
-        return None
+        # 「如果學校改申請模式二呢」 after a mode-1 lead's reduction: the same case, of the school's new facts
+        if not changed:
+            return None
+        text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()  # 「那模式二的總召呢」: the lead too
+        return replace(previous, facts=previous.facts | told, inputs=dict(previous.inputs) | {"text": text})
     if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised):
         # 「但要加3位老師」 after 30 students: 33 people
         inputs["people"] = int(previous.inputs["people"]) + int(inputs["people"])

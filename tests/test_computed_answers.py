@@ -2452,3 +2452,28 @@ def test_classes_added_or_taken_away_change_the_count_told_before(dialog: Dialog
     dialog.handle_text(chat, "我們全校才４班 部領做兩個領域 上限多少")
     reply = dialog.handle_text(chat, change)
     assert reply.text.splitlines()[0] == first, reply.text
+
+
+def test_a_reductions_verdict_follows_the_mode_changed_and_cites_its_rule(dialog: Dialog) -> None:
+    """附件3 備註 減課: a mode-1 lead reducing 6 is over (4 each); 「如果學校改申請模式二呢」 is the same
+    case in mode 2 (one lead up to 6: yes), and two people each reducing 6 is over again."""
+    chat = ChatRef("test", f"load-mode-{next(_chats)}")
+    first = dialog.handle_text(chat, "我是模式一的主要承辦人，每周減課6節可以嗎")
+    assert first.text.startswith("不可以") and first.intent == "moe.teaching_load", first.text
+    again = dialog.handle_text(chat, "如果學校改申請模式二呢")
+    assert again.text.startswith("可以") and again.intent == "moe.teaching_load", (again.intent, again.text)
+    chat = ChatRef("test", f"load-mode-{next(_chats)}")
+    dialog.handle_text(chat, "Our coordinator wants 6 periods off. We're mode 1.")
+    assert dialog.handle_text(chat, "and if we were mode 2?").text.startswith("Yes")
+    assert dialog.handle_text(chat, "in mode 2 could two people each get 6?").text.startswith("No")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["我們做模式一 主要執行老師每週最多減幾節課", "Mode 1 - max periods a week our main teacher can be relieved?"],
+)
+def test_periods_of_a_reduction_asked_are_not_a_ceiling(dialog: Dialog, question: str) -> None:
+    """A mode and 「最多」 beside a reduction ask the reduction rule, not the funding ceiling (which
+    would ask for the class count)."""
+    reply = dialog.handle_text(ChatRef("test", f"load-asked-{next(_chats)}"), question)
+    assert (reply.route, reply.intent) == ("answer", "moe.teaching_load"), reply.text
