@@ -23,7 +23,7 @@ from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Detail, Entry, KnowledgeBase, SlotValue
 from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies
-from knowledge.targets import Target, target_of, unit_asked, work
+from knowledge.targets import Target, summed_targets, target_of, unit_asked, work
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
 
@@ -287,7 +287,7 @@ class Engine:
             return None
         level = {k: v for k, v in slots.items() if k == "level"}
         rows: dict[int, Target] = {}
-        texts: dict[int, Detail] = {}
+        texts: dict[int, list[Detail]] = {}
         unit = unit_asked(u.normalised)
         for detail in entry.details:
             if satisfies(level, detail.when)[1]:
@@ -295,15 +295,23 @@ class Engine:
             target = target_of(detail, unit)
             if target is None and unit is not None:
                 continue  # a row with no count of the unit asked (國中's articles, asked words)
-            if target is None or target.year in rows:
-                return None  # a row with no one figure, or a year with a row a level: not summed
-            rows[target.year], texts[target.year] = target, detail
+            if target is None:
+                return None  # a row with no one figure
+            if target.year in rows:
+                # a year with a row a level: summed only when a total is asked (「國中小合計」) of counts
+                summed = summed_targets(rows[target.year], target) if u.asks_total else None
+                if summed is None:
+                    return None
+                rows[target.year] = summed
+                texts[target.year].append(detail)
+                continue
+            rows[target.year], texts[target.year] = target, [detail]
         year = slots.get("year")
         worked = work(u.normalised, rows, year if isinstance(year, int) else None, told, last_year)
         if worked is None:
             return None
         lang = answer.lang
-        quoted = [texts[y].text.get(lang) for y in worked.years]
+        quoted = [detail.text.get(lang) for y in worked.years for detail in texts[y]]
         title = entry.title.get(lang) + ("：" if lang == "zh" else ":")
         return Answer(
             intent=entry.id,

@@ -89,6 +89,15 @@ def target_of(detail: Detail, unit: str | None = None) -> Target | None:
     )
 
 
+def summed_targets(first: Target, second: Target) -> Target | None:
+    """Two levels' counts of one school year added (國中 45 人次 + 國小 85 人次 = 130 人次); None for
+    shares, running totals or counts of different units, which do not add up."""
+    if first.share or second.share or first.cumulative or second.cumulative or first.unit != second.unit:
+        return None
+    per_semester = first.per_semester and second.per_semester
+    return Target(first.year, first.value + second.value, False, first.unit, False, per_semester)
+
+
 @dataclass(frozen=True)
 class Worked:
     """A computed answer about a target: its lines in both languages and, for a check, the verdict."""
@@ -140,13 +149,8 @@ def work(
         if target.share and not asks_yes_no and not _asks_yes_no(last) and len(_counts_in(last)) == 1:
             return _share_of(target, _counts_in(last)[0])  # 「不是，我是說110學年」 after a share of 60
         return None
-    if (
-        target.share
-        and len(counts) == 1
-        and not _MET.search(question)
-        and (_HOW_MANY.search(question) or not asks_yes_no)
-    ):
-        return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」
+    if target.share and len(counts) == 1 and (_HOW_MANY.search(question) or not asks_yes_no):
+        return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」「60所 要幾所…才達標」
     if _QUOTES_TARGET.search(question):
         return None  # 「110學年至少補助2校嗎」: the target asked about, not a count reached
     if asks_yes_no:

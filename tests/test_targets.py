@@ -11,7 +11,7 @@ from bench.conversations import scored_dialog
 from bot.wiring import Knowledge
 from handlers.dialog import ChatRef
 from knowledge.model import Bilingual, Detail
-from knowledge.targets import Target, target_of, work
+from knowledge.targets import Target, summed_targets, target_of, work
 
 
 def row(year: int, zh: str) -> Detail:
@@ -40,6 +40,8 @@ def test_a_rows_one_figure_is_its_target(text: str, target: Target | None) -> No
     ("question", "rows", "year", "first_words", "met"),
     [
         ("假設全市有41校 那要幾校", SHARES, 111, "111 學年度目標 75%：41 校 × 75% = 31 校", None),  # 30.75 up
+        # how many must, to meet it: the share of the schools told, not a count checked
+        ("假設全市有60所 110學年要幾所成立才達標", SHARES, 110, "110 學年度目標 50%：60 校 × 50% = 30 校", None),
         ("if only 20 of our 41 schools have one, is that enough?", SHARES, 110, "No", False),  # 20.5 → 21
         ("全市40校 有30校成立 有達標嗎", SHARES, 111, "符合", True),
         ("我們找到15位 夠嗎", COUNTS, 110, "符合", True),
@@ -143,3 +145,14 @@ def test_a_target_share_follows_the_total_told_and_the_unit_asked(knowledge: Kno
     dialog.handle_text(words, "英語閱讀力倍增 國小111學年單字量要到多少")
     growth = dialog.handle_text(words, "比110多幾個字").to_json()
     assert growth["answer"].startswith("111 學年度 400 字 − 110 學年度 350 字 = 50 字"), growth
+
+
+def test_a_total_of_the_levels_is_summed_a_year_before_the_growth(knowledge: Knowledge) -> None:
+    """行動方案 3 gives 國中 and 國小 a row each year: 「111比109多幾人次 國中小合計」 adds each year's rows
+    (45 + 85 = 130, 35 + 75 = 110), then the growth; without 合計 the rows are not summed."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "targets-levels")
+    dialog.handle_text(chat, "基隆英語學藝競賽 109學年國小要多少人次")
+    reply = dialog.handle_text(chat, "111比109多幾人次 國中小合計")
+    assert reply.body.startswith("111 學年度 130 人次 − 109 學年度 110 人次 = 20 人次"), reply.body
+    assert summed_targets(SHARES[110], SHARES[110]) is None  # shares of schools do not add up
