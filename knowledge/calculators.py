@@ -443,7 +443,7 @@ def consultation_fee(
         notes.append(
             both(
                 f"{names[session][0]}最高核定 {cap} 小時，超過的 {_count(h - cap)} 小時不補助。",
-                f"At most {cap} hours are funded for {names[session][1]}; the other {_count(h - cap)} hours are not.",
+                f"At most {cap} hours are funded for {names[session][1]}; the other {counted(h - cap, 'hour')} {'is' if h - cap == 1 else 'are'} not.",
             )
         )
     each_day = (f" × {_count(d)} 日", f" × {_count(d)} days") if d > 1 else ("", "")

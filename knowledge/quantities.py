@@ -133,6 +133,7 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\.\d)")
 _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "people": re.compile(
         r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友)|位|名|"
+        r"of (?:them|us)\b|"  # "for the two of them"
         r"(?:(?:of|our|the|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
