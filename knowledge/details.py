@@ -362,6 +362,7 @@ UNIT_EN = {
     "本": "books",
     "篇": "articles",
     "字": "words",
+    "次": "times",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from knowledge.details import ROW_COUNT, UNIT_EN
@@ -30,7 +30,8 @@ _GROWTH = re.compile(
     r"\bmore\b.{0,24}\bthan\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
 )
 _WHOLE_YEAR = re.compile(
-    r"整(?:個)?學年|一整年|一學年|全學年|整年|(?:whole|full|entire)\s+(?:school\s+)?year|for\s+the\s+(?:school\s+)?year"
+    r"整(?:個)?學年|[一1]\s*整年|[一1]\s*(?:個)?\s*學年(?!度)|全學年|整年|(?:whole|full|entire)\s+(?:school\s+)?year|"
+    r"for\s+the\s+(?:school\s+)?year|\b(?:a|per|each|every)\s+(?:school\s+)?year\b"
 )
 _HOW_MANY = re.compile(r"幾|多少|how many|what number")
 _MET = re.compile(r"達標|達到|達成|符合|夠(?:嗎|不夠)|\bmet\b|\bmeet|on target|\breach|\benough\b|hit the target")
@@ -48,7 +49,8 @@ _USER_COUNT = re.compile(
 _THAN_YEAR = re.compile(
     r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:sy\s*|school year\s+)?(1[01]\d)|(1[01]\d)\s*(?:學年度?)?\s*(?:到|至|~|–)\s*1[01]\d"
 )
-_UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字)")
+_UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字|次(?!數))")
+_TIMES = re.compile(r"(\d+)\s*(次)(?![\d%])")
 _QUOTES_TARGET = re.compile(r"至少|最少|目標是|目標為|目標要|at least|the target (?:is|was)|target of")
 _YEAR = re.compile(r"(?<!\d)(1[01]\d)(?!\d)")
 
@@ -72,7 +74,9 @@ def target_of(detail: Detail, unit: str | None = None) -> Target | None:
     if not isinstance(year, int):
         return None
     text = detail.text.zh
-    counts = ROW_COUNT.findall(text)
+    # 「每學期 1 次」 counts times only when times are asked (「一學年辦幾次」): beside another count it
+    # is how often, not the row's target
+    counts = _TIMES.findall(text) if unit == "次" else ROW_COUNT.findall(text)
     shares = _SHARE.findall(text)
     if unit is not None:
         schools = unit in ("校", "所")  # a share is of schools; 校 and 所 count the same
@@ -111,6 +115,8 @@ class Worked:
 def unit_asked(question: str) -> str | None:
     """The unit a question counts in (「比109多幾個字」: 字), if it names one."""
     match = _UNIT_ASKED.search(question)
+    if match is None and re.search(r"\bhow many times\b", question):
+        return "次"
     return match.group(1) if match else None
 
 
@@ -125,6 +131,11 @@ def work(
     years = [int(y) for y in _YEAR.findall(question) if int(y) in rows]
     if year is None and years:
         year = years[-1]
+    if year is None and rows and len({replace(t, year=0) for t in rows.values()}) == 1:
+        # the same target every school year (「每學期 1 次」 in 109, 110 and 111), asked over a year
+        alike = tuple(sorted(rows))
+        whole = _WHOLE_YEAR.search(question) and rows[alike[-1]].per_semester and not _GROWTH.search(question)
+        return _whole_year(rows[alike[-1]], alike) if whole else None
     target = rows.get(year) if year is not None else None
     if target is None:
         return None
@@ -173,6 +184,11 @@ def _unit_en(unit: str) -> str:
     return UNIT_EN.get(unit, "")
 
 
+def _counted_en(value: Decimal, unit: str) -> str:
+    """ "once", else the count with its unit ("2 articles")."""
+    return "once" if unit == "次" and value == 1 else f"{_number(value)} {_unit_en(unit)}"
+
+
 def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
@@ -198,13 +214,15 @@ def _growth(rows: dict[int, Target], years: list[int], target: Target) -> Worked
     )
 
 
-def _whole_year(target: Target) -> Worked:
+def _whole_year(target: Target, years: tuple[int, ...] = ()) -> Worked:
+    """A semester's target over the school year; `years`: every school year it is the same for."""
     total = target.value * SEMESTERS
+    zh_years = f"{years[0]}–{years[-1]} 學年度皆同" if len(years) > 1 else f"{target.year} 學年度"
+    en_years = f"school years {years[0]}–{years[-1]} alike" if len(years) > 1 else f"school year {target.year}"
     return Worked(
-        f"每學期 {_number(target.value)} {target.unit} × {SEMESTERS} 學期 = {_number(total)} {target.unit}"
-        f"（{target.year} 學年度）",
-        f"{_number(target.value)} {_unit_en(target.unit)} a semester × {SEMESTERS} semesters = {_number(total)} "
-        f"{_unit_en(target.unit)} (school year {target.year})",
+        f"每學期 {_number(target.value)} {target.unit} × {SEMESTERS} 學期 = {_number(total)} {target.unit}（{zh_years}）",
+        f"{_counted_en(target.value, target.unit)} a semester × {SEMESTERS} semesters = {_number(total)} "
+        f"{_unit_en(target.unit)} ({en_years})",
         (target.year,),
     )
 

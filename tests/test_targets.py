@@ -156,3 +156,17 @@ def test_a_total_of_the_levels_is_summed_a_year_before_the_growth(knowledge: Kno
     reply = dialog.handle_text(chat, "111比109多幾人次 國中小合計")
     assert reply.body.startswith("111 學年度 130 人次 − 109 學年度 110 人次 = 20 人次"), reply.body
     assert summed_targets(SHARES[110], SHARES[110]) is None  # shares of schools do not add up
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("高中英語閱讀心得寫作比賽 一學年辦幾次", "每學期 1 次 × 2 學期 = 2 次（109–111 學年度皆同）"),
+        ("how many times a year is the writing contest held?", "once a semester × 2 semesters = 2 times"),
+    ],
+)
+def test_times_a_semester_asked_over_a_year_when_every_year_is_alike(knowledge: Knowledge, question, first) -> None:
+    """行動方案 9: 「每學期 1次」 each of 109–111; times asked over a school year, naming none, is the
+    semester's count twice (其他 counts beside 次 stay the row's target when times are not asked)."""
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", "times"), question)
+    assert reply.intent == "kl.ap.09" and reply.body.startswith(first), reply.body
