@@ -134,8 +134,8 @@ def work(
     if year is None and rows and len({replace(t, year=0) for t in rows.values()}) == 1:
         # the same target every school year (「每學期 1 次」 in 109, 110 and 111), asked over a year
         alike = tuple(sorted(rows))
-        whole = _WHOLE_YEAR.search(question) and rows[alike[-1]].per_semester and not _GROWTH.search(question)
-        return _whole_year(rows[alike[-1]], alike) if whole else None
+        over_a_year = _WHOLE_YEAR.search(question) is not None and _GROWTH.search(question) is None
+        return _whole_year(rows[alike[-1]], alike) if over_a_year and rows[alike[-1]].per_semester else None
     target = rows.get(year) if year is not None else None
     if target is None:
         return None
