@@ -1259,6 +1259,16 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
+    if (
+        own.confident
+        and own.confidence >= 1.0
+        and own.intent != topic.entry
+        and asks_which(u.normalised)
+        and not u.asks_amount
+    ):
+        # "and when we get stuck, who can help us?" after the student budget: a question of its own,
+        # surely another entry's read alone (read with the last question, the last entry wins)
+        return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
     earlier = _without_contrasts(topic.text, u.normalised)
     combined = replace(u, normalised=f"{earlier} {u.normalised}", matching=f"{earlier} {u.matching}")
     answer = engine.answer_to(combined, _slots_from(merged), lang=lang)

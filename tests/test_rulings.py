@@ -941,3 +941,23 @@ def test_an_amount_a_revision_would_not_use_is_not_the_last_computation_again(kn
     dialog.handle_text(chat, "我們本校35班、分校2班，加起來37班，申請模式一是不是可以拿到35萬？")
     reply = dialog.handle_text(chat, "有納入的話，分校可以分到8萬嗎？經費比例我們自己喬")
     assert reply.intent == "moe.cap.branch" and "350,000" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("turns", "entry"),
+    [
+        # a question of its own, surely another entry's read alone
+        (
+            ["What can the partial-domain student budget pay for?", "and when we get stuck, who can help us?"],
+            "moe.pl.expert_companion",
+        ),
+        # an amount asked after a rule is that rule's amount, whatever entry the words alone resemble
+        (["我們模式二 想自願開放觀課 一學期辦一次就夠嗎", "補助是多少"], "moe.open_classroom"),
+    ],
+)
+def test_a_follow_up_that_is_a_question_of_its_own_is_answered_alone(knowledge, turns, entry) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"own-question-{turns[0][:8]}")
+    for text in turns:
+        reply = dialog.handle_text(chat, text)
+    assert reply.intent == entry, (reply.intent, reply.text)
