@@ -337,6 +337,17 @@ def decide(
     # A short message, or school facts alone after a computation, also changes the last question
     # (「半天最多可以給多少」「國小部只有9班 一樣一個領域」) unless it is a question of its own.
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6
+    # "what's the max per person for the whole school year?" after an item's rule: an amount asked
+    # with a count (two semesters), naming no topic, is of the last one
+    counted = any(isinstance(v, int) and not isinstance(v, bool) for v in vars(u.figures.counts).values())
+    short = short or (
+        u.lang == "en"
+        and u.asks_amount
+        and counted
+        and not u.item
+        and len(u.normalised.split()) <= 12
+        and not engine.names_a_keyword(u)
+    )
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
     # ("how much per teacher per semester?") asks about the last one
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up

@@ -2478,3 +2478,12 @@ def test_periods_of_a_reduction_asked_are_not_a_ceiling(dialog: Dialog, question
     would ask for the class count)."""
     reply = dialog.handle_text(ChatRef("test", f"load-asked-{next(_chats)}"), question)
     assert (reply.route, reply.intent) == ("answer", "moe.teaching_load"), reply.text
+
+
+def test_an_english_amount_with_a_count_naming_no_topic_is_of_the_last_item(dialog: Dialog) -> None:
+    """ "what's the max per person for the whole school year?" after the language-study rule: two
+    semesters of it (2 × 20,000), not the teaching-load rule its words resemble."""
+    chat = ChatRef("test", f"en-count-{next(_chats)}")
+    dialog.handle_text(chat, "We're a Mode 2 school. Can our admin staff get a domestic language course paid for?")
+    reply = dialog.handle_text(chat, "what's the max per person for the whole school year?")
+    assert reply.intent == "moe.item.language_study" and "NT$40,000" in reply.text.splitlines()[0], reply.text
