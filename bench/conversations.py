@@ -40,6 +40,9 @@ BLIND2 = DATA / "questions_blind2.yaml"
 TODAY = date(2026, 12, 2)
 
 _NUMBER = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(萬)?")
+# a count in words before its counter: 「計畫目標有三項」「兩種模式」「四大目標」 (not 「第三」 or 「三年計畫」)
+_COUNTED_IN_WORDS = re.compile(r"(?<![第\d])([一二兩三四五六七八九十])\s*(?:項|個|種|大|類|位|所|校|次|場|點)")
+_WORD_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"兩": 2}
 _DATES = (
     re.compile(r"(?<!\d)(20\d\d)\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
@@ -109,6 +112,7 @@ def numbers_in(text: str) -> set[Decimal]:
         except InvalidOperation:
             continue
         found.add(value * 10000 if match.group(2) else value)
+    found.update(Decimal(_WORD_DIGITS[m.group(1)]) for m in _COUNTED_IN_WORDS.finditer(text))
     return found
 
 

@@ -26,3 +26,18 @@ def test_a_sure_answer_to_a_silent_turn_must_say_the_plans_are_silent(answer: st
 
 def test_an_unsure_reply_never_answers_a_silent_turn_wrongly() -> None:
     assert judge(NONE, {"route": "unsure", "answer": "I am not sure which rule you mean."})
+
+
+@pytest.mark.parametrize(
+    ("answer", "figure", "right"),
+    [
+        ("計畫目標有三項：(一)…", 3, True),  # a count in words before its counter
+        ("組合為兩種模式", 2, True),
+        ("分為四大目標", 4, True),
+        ("基隆市國際教育三年計畫", 3, False),  # 三年 is the plan's name, no count of anything asked
+        ("第三項目標", 3, False),  # an ordinal
+        ("計畫目標有三項", 4, False),
+    ],
+)
+def test_a_count_in_words_is_the_figure_it_states(answer: str, figure: int, right: bool) -> None:
+    assert judge({"figure": figure}, {"route": "answer", "answer": answer}) is right
