@@ -938,11 +938,18 @@ def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | Non
 _WHOLE = r"全部加起來|全部合計|加起來總共|總共最多|最多總共|合計最多|全部最多|all (?:of it )?(?:together|combined)|grand total|in total altogether"
 
 
+# 「模式二的雙語生活化 我們有分班也要做 最多多少」: mode 2's campus-life part, named with its amount
+# (not the plan's name, 雙語生活化校園計畫, nor where money moves to: 「挪幾成去生活化」)
+_LIFE_ASKED = r"(?<![去到入])生活化(?!校園|計畫|多元)[^部挪併]{0,16}?(?:最多|多少|上限)"
+
+
 def focus_of(u: Understanding) -> str | None:
     """The part of a ceiling a message asks about: 「教師的部分呢」「學生奠基呢」「資本門呢」「觀課那部分」;
     none when it asks the whole (「生活化那邊有分校…全部加起來最多多少」)."""
     if has(u, _WHOLE):
         return None
+    if u.facts.get("mode") == 2 and has(u, _LIFE_ASKED) and not has(u, r"部領|partial"):
+        return "bilingual_life"
     for focus, pattern in (
         (
             "partial_domains",

@@ -203,6 +203,8 @@ TABLE = [
     row(
         "lodging-plus-attendance-zh", "請2位委員出席會議3次 再住宿2晚 出席費加住宿費總共多少", ZH, 24_000
     ),  # 12,000 + 12,000
+    # 附件2 模式二 雙語生活化: 15萬 whatever the class count, 5萬 more with a branch (no class count asked)
+    row("life-zh-mode2-branch", "模式二的雙語生活化 我們有分班也要做 最多多少", ZH, 200_000),
     row("attendance-en-two-of-them", "Max attendance fees for the two of them at one meeting?", EN, 4_000),  # 2 × 2,000
     row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
