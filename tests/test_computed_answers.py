@@ -2489,3 +2489,12 @@ def test_an_english_amount_with_a_count_naming_no_topic_is_of_the_last_item(dial
     dialog.handle_text(chat, "We're a Mode 2 school. Can our admin staff get a domestic language course paid for?")
     reply = dialog.handle_text(chat, "what's the max per person for the whole school year?")
     assert reply.intent == "moe.item.language_study" and "NT$40,000" in reply.text.splitlines()[0], reply.text
+
+
+def test_the_open_classroom_grant_asked_with_a_mode_is_its_rule_not_a_ceiling(dialog: Dialog) -> None:
+    """「我們申請模式二 想開放教室給別校老師來觀課 有額外補助嗎 多少」: the fixed 6萬 its rule states (no
+    class count asked for a ceiling), and the visits counted after it are checked against that rule."""
+    chat = ChatRef("test", f"open-grant-{next(_chats)}")
+    first = dialog.handle_text(chat, "我們申請模式二 想開放教室給別校老師來觀課 有額外補助嗎 多少")
+    assert (first.route, first.intent) == ("answer", "moe.open_classroom") and "6 萬元" in first.text, first.text
+    assert dialog.handle_text(chat, "一學期開一次 來35個人 這樣可以嗎").text.startswith("不可以")
