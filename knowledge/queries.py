@@ -982,7 +982,8 @@ def focus_of(u: Understanding) -> str | None:
         (
             "open_classroom",
             r"觀課\s*(?:那|的)?(?:部分|那塊|那邊|補助|額外|多少|可以拿|能拿|加多少)|觀課呢|"
-            r"觀課\s*(?:有|會有|可以有|能有|有沒有)\s*(?:額外)?補助|"  # 「…來觀課 有額外補助嗎 多少」
+            # 「…來觀課 有額外補助嗎 多少」「…觀課 會多補助多少」
+            r"觀課\s*(?:有|會有|可以有|能有|有沒有|會|可以|能)?\s*(?:額外|多)?\s*補助|"
             r"open classroom(?:s)? (?:part|extra|bonus|grant|money|funding)|(?:for|about) (?:the )?open classroom",
         ),
     ):

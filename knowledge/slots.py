@@ -49,7 +49,8 @@ _ONLY_SUBJECTS = re.compile(
     rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)?\s*(?:{_SUBJECT.pattern}))*"
 )
 _CLASSES = re.compile(
-    r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))"
+    r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))|"
+    r"\ba (\d+)(?:st|nd|rd|th) class\b"  # "we'll have a 13th class next year": 13 classes
 )
 _BRANCH = re.compile(r"分校|branch")
 _LEVELS = (
@@ -157,7 +158,7 @@ def extract(text: str) -> Slots:
         level=_level(text),
         mode=_mode(text),
         domains=_domains(text),
-        classes=int(classes_match.group(1)) if classes_match else None,
+        classes=int(classes_match.group(1) or classes_match.group(2)) if classes_match else None,
         branch=True if _BRANCH.search(text) else None,
     )
 

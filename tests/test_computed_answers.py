@@ -2498,3 +2498,21 @@ def test_the_open_classroom_grant_asked_with_a_mode_is_its_rule_not_a_ceiling(di
     first = dialog.handle_text(chat, "我們申請模式二 想開放教室給別校老師來觀課 有額外補助嗎 多少")
     assert (first.route, first.intent) == ("answer", "moe.open_classroom") and "6 萬元" in first.text, first.text
     assert dialog.handle_text(chat, "一學期開一次 來35個人 這樣可以嗎").text.startswith("不可以")
+
+
+@pytest.mark.parametrize(
+    ("turns", "first"),
+    [
+        # a count said as an ordinal, and "does that change it?" asks the last ceiling again
+        (
+            ["We're mode 1 with 12 classes, ceiling?", "we'll have a 13th class next year — does that change it?"],
+            "mode 1, 13 classes — Total: NT$250,000 at most",
+        ),
+        (["我們模式二 想申請開放課室給外校老師觀課 會多補助多少"], "模式二學校若自願開放課室供他校教師入校觀課"),
+    ],
+)
+def test_a_changed_fact_asked_whether_it_changes_the_answer(dialog: Dialog, turns: list[str], first: str) -> None:
+    chat = ChatRef("test", f"changes-it-{next(_chats)}")
+    for text in turns:
+        reply = dialog.handle_text(chat, text)
+    assert reply.text.startswith(first), reply.text
