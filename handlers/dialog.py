@@ -309,9 +309,11 @@ class Dialog:
             ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident and topic is not None and topic.said:
             ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent)
-        # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」: the same yes or no of another case (not of
-        # another school year or level, whose row answers it), unsettled as well
-        inherited = asked is not u and not u.slots.as_dict() and not u.asks_other_than_yes_no
+        # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」, 「那110一樣78呢」 after 「109…達標嗎」: the same yes
+        # or no of another case or year, unsettled as well (not a return to another topic's row:
+        # 「回到基隆那個 111呢」)
+        same_entry = topic is not None and answer.intent == topic.entry
+        inherited = asked is not u and not u.asks_other_than_yes_no and (same_entry or not u.slots.as_dict())
         return ruling, asked, ruling is None and (u.asks_only_yes_no or inherited)
 
     def _unless_ruled_out(

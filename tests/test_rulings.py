@@ -961,3 +961,20 @@ def test_a_follow_up_that_is_a_question_of_its_own_is_answered_alone(knowledge, 
     for text in turns:
         reply = dialog.handle_text(chat, text)
     assert reply.intent == entry, (reply.intent, reply.text)
+
+
+def test_a_yes_or_no_asked_again_of_another_year_is_unsettled_as_well(knowledge) -> None:
+    """ "and the 109 target?" after "…does that meet 110?" (left unsure): the same yes or no of
+    another year of that entry, unsettled too, not the row given as a sure answer; a return to
+    another topic's row with a year (「回到基隆那個 111呢」) is that row, answered."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "yes-no-year")
+    dialog.handle_text(chat, "target share of city senior highs offering a 2nd foreign language elective in 110?")
+    dialog.handle_text(chat, "We have 4 city senior highs and 2 offer one. Does that meet 110?")
+    again = dialog.handle_text(chat, "and the 109 target?")
+    assert again.route == "unsure" and again.intent == "kl.ap.11", (again.route, again.text)
+    chat = ChatRef("test", "yes-no-return")
+    dialog.handle_text(chat, "基隆國中英文文章 110學年度每學期要讀幾篇")
+    dialog.handle_text(chat, "教育部的部領 核心概念可以用中文講嗎")
+    back = dialog.handle_text(chat, "回到基隆那個 111呢")
+    assert (back.route, back.intent) == ("answer", "kl.ap.01"), (back.route, back.text)
