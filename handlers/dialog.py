@@ -312,8 +312,10 @@ class Dialog:
         # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」, 「那110一樣78呢」 after 「109…達標嗎」: the same yes
         # or no of another case or year, unsettled as well (not a return to another topic's row:
         # 「回到基隆那個 111呢」)
-        same_entry = topic is not None and answer.intent == topic.entry
-        inherited = asked is not u and not u.asks_other_than_yes_no and (same_entry or not u.slots.as_dict())
+        # (after a figure claimed, 「…110學年是16隊嗎」 then 「那111呢」, the year's row answers)
+        checked = topic is not None and answer.intent == topic.entry
+        checked = checked and replies.asked_kind(u, topic.said or topic.text) == replies.MEETS
+        inherited = asked is not u and not u.asks_other_than_yes_no and (checked or not u.slots.as_dict())
         return ruling, asked, ruling is None and (u.asks_only_yes_no or inherited)
 
     def _unless_ruled_out(

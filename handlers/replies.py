@@ -218,7 +218,7 @@ _RULING_WORDS = {
     MEETS: ("符合。", "不符合。"),
 }
 # 「這樣有符合嗎」「夠嗎」: whether a case meets what the plan asks for
-_ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎")
+_ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎|\bmeets?\b|\bmet\b|\benough\b|on target|hit the target")
 
 
 def asked_kind(u: Understanding, earlier: str = "") -> str:
