@@ -313,8 +313,11 @@ class Dialog:
         # or no of another case or year, unsettled as well (not a return to another topic's row:
         # 「回到基隆那個 111呢」)
         # (after a figure claimed, 「…110學年是16隊嗎」 then 「那111呢」, the year's row answers)
-        checked = topic is not None and answer.intent == topic.entry
-        checked = checked and replies.asked_kind(u, topic.said or topic.text) == replies.MEETS
+        checked = (
+            topic is not None
+            and answer.intent == topic.entry
+            and replies.asked_kind(u, topic.said or topic.text) == replies.MEETS
+        )
         inherited = asked is not u and not u.asks_other_than_yes_no and (checked or not u.slots.as_dict())
         return ruling, asked, ruling is None and (u.asks_only_yes_no or inherited)
 
