@@ -454,7 +454,10 @@ _YES_NO_FORM = re.compile(
     r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|(?<!不)對不對|(?:對吧|沒錯吧|的吧|可以吧|是吧|有吧|會吧)\s*$|\b(?:right|correct)\s*$|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
     r"\b(?:lets?|allows?|counts?|covers?|eligible)\b|"
-    r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b"  # "…, same route for us?"
+    r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b|"  # "…, same route for us?"
+    # a tag at the end: "prizes for kids in our English contest, fine?" "35 visitors a semester, enough?"
+    # (after other words: "ok." alone opening a message agrees)
+    r"\w\s+(?:fine|ok|okay|enough|allowed|covered|paid|met|possible|acceptable|a problem|an issue)\s*$"
 )
 _OBLIGATION = re.compile(
     r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!(?:一起)?(?:算|計|包|含|加))|還要|要先|"

@@ -574,6 +574,11 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("這樣對不對", True),
         ("不對不對 打錯了 是40個班", False),  # a correction, not 「對不對」 asked
         ("Teacher support part?", False),  # "support" a noun, not "does it support…?"
+        # a tag at the end asks it; "ok." opening a message agrees
+        ("prizes for kids in our English contest, fine?", True),
+        ("we get about 35 visitors a semester, enough?", True),
+        ("bilingual credit class - 45% of schools joined in 110. target met?", True),
+        ("ok. sister schools — how many by the last year?", False),
     ],
 )
 def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:
