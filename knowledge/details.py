@@ -259,6 +259,38 @@ DETAILS = (
         re.compile(r"\d+\s*節|periods? (?:a|per) week"),
     ),
     Detail(
+        "criteria",  # what someone or something is picked by: 「選拔標準是什麼」 "what are the selection criteria?"
+        re.compile(
+            r"(?:選拔|評選|遴選|甄選|挑選|審查)(?:的)?(?:標準|條件)|用什麼標準|依什麼標準|標準是什麼|selection criteria|what criteria"
+        ),
+        re.compile(r"標準|條件|資格|criteria|condition|qualif|based on"),
+    ),
+    Detail(
+        "selection",  # how they are picked: 「錄完之後怎麼選」 "how is the exchange student chosen?"
+        re.compile(
+            r"怎麼(?:選|挑)|如何(?:選|挑)|(?:選拔|甄選|遴選)方式|"
+            r"how (?:is|are|do they|does .{1,20}) .{0,30}(?:chosen|selected|picked|choose|select|pick)"
+        ),
+        re.compile(
+            r"標準|條件|資格|甄選|票選|選拔|選出|遴選|評選|criteria|condition|qualif|based on|vote|voting|selected by"
+        ),
+    ),
+    Detail(
+        "deadline",  # a date to sign up or hand in by, the plan states none: 「報名截止是哪天」
+        re.compile(r"截止|報名期限|申請期限|繳交期限|deadline|due date|sign-?up date|closing date"),
+        re.compile(
+            r"\d+\s*月\s*\d+\s*日|\d{4}-\d\d-\d\d|\d{1,4}/\d{1,2}/\d{1,2}|"
+            r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|兩個月|2 個月|two months|截止|deadline"
+        ),
+    ),
+    Detail(
+        "download",  # where a document is found: 「手冊要去哪裡下載」
+        re.compile(
+            r"哪(?:裡|邊)?(?:可以)?下載|下載(?:點|網址|連結)|where (?:can|do|could) (?:we|i) (?:download|get|find)|\bdownload\b"
+        ),
+        re.compile(r"https?://|www\.|網站|網址|平臺|平台|website|platform|portal"),
+    ),
+    Detail(
         "person",
         re.compile(
             r"是誰$|是誰\s|誰是|哪位|哪[一1]位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"

@@ -51,6 +51,10 @@ MISSING = [
     "專家人才庫的專家要怎麼預約",  # how to book, which the plans do not describe
     "代課老師的代課鐘點費一節是多少",  # a rate the plan leaves to the national pay table
     "酷英平台學校使用要付費嗎",  # a price the plans never give
+    # selection criteria, a sign-up deadline, where to download: none given
+    "How is the Keelung exchange student chosen - what are the selection criteria?",
+    "What's the sign-up deadline for the bilingual teaching credit programme?",
+    "國教署那本課室英語手冊 要去哪裡下載",
 ]
 
 GIVEN = [
@@ -63,6 +67,7 @@ GIVEN = [
     ("開放課室觀課的補助全國一共幾校", "moe.open_classroom"),
     ("外聘專家講座一節是多少", "moe.item.lecture_external"),  # a rate per period the plan gives
     ("核結的期限是計畫結束後幾個月內", "moe.closeout"),  # months, not a month of the year
+    ("英語短片錄完之後怎麼選", "kl.benefits"),  # 從班級、學校、全市票選: how they are picked
 ]
 
 
