@@ -306,7 +306,7 @@ _HOW_MANY = re.compile(
     r"have|has|per|each|a|an|in|for|of|at|to|on)\b|\?|$)"
 )
 # 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
-_HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時)|(多久)")
+_HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時)|(多久|多長)")
 _WEEKS = "週|周|禮拜|星期"
 _DURATION = "天|日|週|周|禮拜|星期|個月|月|年|小時|分鐘"
 _SAME_UNIT = {
@@ -323,9 +323,12 @@ _SAME_UNIT = {
     "天": "天|日",
     "小時": "小時",
     "多久": _DURATION,
+    "多長": _DURATION,
 }
 # English "how long", "how often", "how many times a …": a duration or a frequency in the answer
-_HOW_LONG = re.compile(r"\bhow long\b|\bhow often\b|how many times (?:a|per|each) ")
+_HOW_LONG = re.compile(
+    r"\bhow long\b|\bhow often\b|how many times (?:a|per|each) |how many (?:days|weeks|months|hours|minutes)\b"
+)
 _DURATION_EN = re.compile(
     r"\d+\s*(?:days?|weeks?|months?|years?|hours?|minutes?|times?|school years?|學年度)\b|once|twice|"
     r"per (?:week|year|semester)|\d+\s*(?:至|to|–|-)\s*\d+"

@@ -55,6 +55,9 @@ MISSING = [
     "How is the Keelung exchange student chosen - what are the selection criteria?",
     "What's the sign-up deadline for the bilingual teaching credit programme?",
     "國教署那本課室英語手冊 要去哪裡下載",
+    # a duration the plans never give
+    "keelung summer camp - how many days is it",
+    "基隆高中國際交換學生 交換期間多長",
 ]
 
 GIVEN = [
