@@ -110,9 +110,13 @@ BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.78, 0.095
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
 # first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
-BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.78, 0.07
+BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.81, 0.06
 BLIND25 = conversations.DATA / "blind25.yaml"
-BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.76, 0.12
+BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.82, 0.08
+# blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
+# audited, 9 turns changed): first measured at 97e7864, 70.2% / 9.8%
+BLIND27 = conversations.DATA / "blind27.yaml"
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.70, 0.10
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -296,6 +300,7 @@ LATE_SETS = {
     "blind23": (BLIND23, BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG),
     "blind24": (BLIND24, BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG),
     "blind25": (BLIND25, BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG),
+    "blind27": (BLIND27, BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG),
 }
 
 
