@@ -256,6 +256,27 @@ class Engine:
             return None
         return self._no_detail(entry, answer.lang, 0.2, [Suggestion(entry.id, entry.title.get(answer.lang))])
 
+    def heading_asked(self, u: Understanding, answer: Answer) -> Answer | None:
+        """「這個屬於哪個策略」 "which goal is it under?" of a sure answer from an entry under a heading
+        (an action plan's section 「柒、分年目標 目標二(四) 行動方案19 …」): the entry of that strategy
+        (「… 目標二(四) …」) or goal (「… 目標二 …」), which names what else it holds; None when no
+        heading is asked or the entry is under none."""
+        level = next((name for name, pattern in _HEADING_ASKED if pattern.search(u.normalised)), None)
+        entry = self.kb.entries.get(answer.intent or "")
+        if level is None or entry is None or not answer.confident:
+            return None
+        part, _, rest = entry.section.partition(" ")
+        code = rest.split(" ")[0]  # 目標二(四)
+        if "(" not in code:
+            return None  # a goal, or no heading at all
+        wanted = code if level == "strategy" else code.split("(")[0]
+        for other in self.kb.entries.values():
+            other_part, _, other_rest = other.section.partition(" ")
+            heading, _, title = other_rest.partition(" ")
+            if other.id != entry.id and other_part == part and heading == wanted and not _UNDER_IT.match(title):
+                return self.answer_entry(other.id, answer.lang)
+        return None
+
     def outside_its_case(self, answer: Answer, slots: Mapping[str, SlotValue]) -> Answer | None:
         """For a sure answer from a rule the plan states for one case only (`only_for`: 「學校申請模式二
         時…」), asked of another case (`slots` name 模式一): that the plan says nothing of this case,
@@ -453,6 +474,14 @@ class Engine:
 
 
 # A question asking an amount of money (not a count): 「補助多少錢」「預算是多少」 "what's the budget"
+# a heading an entry is under, asked of it: 「屬於哪個策略」 "which goal is it under?"
+_HEADING_ASKED = (
+    ("strategy", re.compile(r"哪[一1]?(?:個|項)?(?:實施)?策略|which strategy|what strategy")),
+    ("goal", re.compile(r"哪[一1]?(?:個|項|大)?目標|which goal|what goal")),
+)
+_UNDER_IT = re.compile(r"行動方案|action plan")  # an entry under the heading, not the heading's own
+
+
 _MONEY_ASKED = re.compile(
     r"多少錢|幾萬|幾元|多少經費|多少預算|(?:經費|預算|金額)(?:是|有|大概|大約)?多少|補助多少(?:錢|經費)|補助(?:的)?金額|"
     r"how much (?:money|funding|budget)|what(?:'s| is) the budget|\bbudget (?:for|of)\b|"

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.conversations import scored_dialog
 from bench.dataset import HOLDOUT, NONE, is_correct, load_questions
+from handlers.dialog import ChatRef
 from knowledge.engine import CONFIDENT, Engine
 from knowledge.textnorm import detect_lang
 
@@ -206,3 +208,22 @@ def test_what_a_question_compares_with_is_not_what_it_asks_about(engine: Engine)
     mode 1's: it was answered from mode 1's capital rule, sure and wrong."""
     answer = engine.answer("部領那邊的資本門 是不是也跟模式一一樣可以編到兩成")
     assert not (answer.confident and answer.intent == "moe.cap.mode1.capital"), answer.text[:80]
+
+
+@pytest.mark.parametrize(
+    ("turns", "entry"),
+    [
+        (["國際化行政支援窗口是哪個策略"], "kl.strategy.2.4"),
+        (["雙語導覽大使", "那小小解說員屬於哪個策略"], "kl.strategy.2.2"),
+        (["雙語導覽大使", "which goal is it under?"], "kl.goal.2"),
+        (["雙語導覽大使", "那這個計畫要培訓誰"], "kl.ap.15"),  # no heading asked: the plan itself
+    ],
+)
+def test_the_heading_an_entry_is_under_is_answered_by_that_headings_entry(knowledge, turns, entry) -> None:
+    """An action plan's section 「柒、分年目標 目標二(二) 行動方案15 …」 is under the strategy 「… 目標二(二)
+    …」 and the goal 「… 目標二 …」: asked which, that entry answers (it also names what else it holds)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"heading-{len(turns)}-{turns[-1][:6]}")
+    for text in turns:
+        reply = dialog.handle_text(chat, text)
+    assert reply.intent == entry, (reply.intent, reply.text)
