@@ -269,12 +269,11 @@ class Dialog:
             new_topic = replace(new_topic, said=u.normalised[:SAID_LIMIT])
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
         assert decision.answer is not None
-        lacking = self.engine.lacking(u, decision.answer)
-        if lacking is not None:  # 「是跟哪一家平台合作」 after the action plan: a detail it does not give
-            decision = replace(decision, answer=lacking)
-        heading = self.engine.heading_asked(u, decision.answer)
-        if heading is not None:  # 「這個屬於哪個策略」 after an action plan: that strategy's entry
-            decision = replace(decision, answer=heading)
+        # 「是跟哪一家平台合作」 after the action plan: a detail it does not give; 「這個屬於哪個策略」:
+        # the entry of the strategy it is under
+        answer = self.engine.lacking(u, decision.answer) or self.engine.heading_asked(u, decision.answer)
+        if answer is not None:
+            decision = replace(decision, answer=answer)
         answer = decision.answer
         assert answer is not None
         # 「那如果我們是模式一 也不能同時申請縣府的嗎」: a rule the plan states of mode 2 only
