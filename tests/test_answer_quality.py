@@ -115,6 +115,10 @@ BLIND25 = conversations.DATA / "blind25.yaml"
 BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.82, 0.08
 # blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
 # audited, 9 turns changed): first measured at 97e7864, 70.2% / 9.8%
+# blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
+# changed): first measured at 96da61f, 77.1% / 9.3%
+BLIND26 = conversations.DATA / "blind26.yaml"
+BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.77, 0.095
 BLIND27 = conversations.DATA / "blind27.yaml"
 BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.70, 0.10
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
@@ -300,6 +304,7 @@ LATE_SETS = {
     "blind23": (BLIND23, BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG),
     "blind24": (BLIND24, BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG),
     "blind25": (BLIND25, BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG),
+    "blind26": (BLIND26, BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG),
     "blind27": (BLIND27, BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG),
 }
 
