@@ -417,7 +417,8 @@ def decide(
         and topic is not None
         and topic.asked is None  # a base the bot was still asking about is no answer's (「分校那5萬…」)
     ):
-        same_base = {k: earlier.inputs[k] for k in ("base", "part") if k in earlier.inputs}
+        # (with the total and capital it was worked from, so a capital changed next revises the base)
+        same_base = {k: earlier.inputs[k] for k in ("base", "part", "total", "capital") if k in earlier.inputs}
         return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | same_base), context={})
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school

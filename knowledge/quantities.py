@@ -171,7 +171,7 @@ _AMOUNT_LABELS = (
     ("life", re.compile(r"生活化|campus life")),
     ("capital", re.compile(r"資本門|設備|capital|equipment")),
     ("recurrent", re.compile(r"經常門|recurrent|current")),
-    ("misc", re.compile(r"雜支|雜費|miscellaneous")),
+    ("misc", re.compile(r"雜支|雜費|miscellaneous|\bmisc\b")),
     ("aids", re.compile(r"教材教具|教具|teaching aids")),
     ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget|appl(?:y|ied|ying) for")),
 )
@@ -246,9 +246,9 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
-def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool]:
-    """What the words just before an amount (after the previous one, `floor`) say it is, and
-    whether it is a price per unit."""
+def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool, int]:
+    """What the words just before an amount (after the previous one, `floor`) say it is, whether
+    it is a price per unit, and how many characters lie between that word and the amount."""
     before = text[max(floor, start - 20) : start]
     label = ""
     best = -1
@@ -256,19 +256,37 @@ def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool]:
         for match in pattern.finditer(before):
             if match.end() > best:
                 label, best = name, match.end()
-    return label, _PER_UNIT.search(text[max(0, start - 6) : start]) is not None
+    gap = len(before) - best if label else len(before)
+    return label, _PER_UNIT.search(text[max(0, start - 6) : start]) is not None, gap
 
 
-# English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"
-_LABEL_AFTER = re.compile(r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total)\b")
+def _label_of(before: str, gap: int, after: str, tied: bool) -> str:
+    """An amount's label from the word before it and the one after: the one after when tied by 的
+    (「…想編７萬２的資本門」) or when the word before is not right before it ("cut capital to 30k —
+    is 22,000 misc"), else the one before, else the one after."""
+    if after and (tied or not before or gap > 4):
+        return after
+    return before
 
 
-def _label_right_after(text: str, end: int) -> str:
-    """The budget part named right after an amount (English word order), or ""."""
+# English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"; Chinese with
+# 的: 「７萬２的資本門」
+_LABEL_AFTER = re.compile(
+    r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total)\b|"
+    r"\s*的\s*(資本門|經常門|雜支|總額|總經費)"
+)
+
+
+def _label_right_after(text: str, end: int) -> tuple[str, int, bool]:
+    """The budget part named right after an amount (English word order, or 「…的資本門」), where its
+    words end, and whether it is tied to the amount by 的 (then it outweighs a word before it:
+    「全額申請的話 想編７萬２的資本門」 is capital); ("", end, False) when none."""
     match = _LABEL_AFTER.match(text, end)
     if match is None:
-        return ""
-    return next((name for name, pattern in _AMOUNT_LABELS if pattern.search(match.group(1))), "")
+        return "", end, False
+    word = match.group(1) or match.group(2)
+    label = next((name for name, pattern in _AMOUNT_LABELS if pattern.search(word)), "")
+    return label, match.end(), match.group(2) is not None
 
 
 def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
@@ -286,13 +304,15 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
             value = Decimal(plain)
         else:
             value = Decimal(scaled) * _scale(scale)
+        after, after_end, tied = _label_right_after(text, match.end())
         if value == value.to_integral_value():
-            label, per_unit = _label_before(text, match.start(), previous_end[0])
-            label = label or _label_right_after(text, match.end())
+            # (the words after the amount before are its own: "250k total with 40k capital")
+            label, per_unit, gap = _label_before(text, match.start(), previous_end[0])
+            label = _label_of(label, gap, after, tied)
             per_unit = per_unit or _priced_per_unit_after(text, match.end())
             before = text[max(previous_end[0], match.start() - 20) : match.start()]
             amounts.append(Amount(int(value), label, per_unit, at=match.start(), before=before))
-        previous_end[0] = match.end()
+        previous_end[0] = after_end
         return " " * len(match.group(0))
 
     rest = _MONEY.sub(take, text)
@@ -404,11 +424,13 @@ def _bare_amounts(text: str) -> list[Amount]:
         priced = re.search(r"(?:人|餐|份|per person|each)\s*$", text[max(0, match.start() - 4) : match.start()])
         if (1900 <= value <= 2100 and year_word) or (100 <= value <= 120 and not priced) or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode
-        label, per_unit = _label_before(text, match.start(), previous)
+        after, after_end, tied = _label_right_after(text, match.end())
+        label, per_unit, gap = _label_before(text, match.start(), previous)
+        label = _label_of(label, gap, after, tied)  # "22000 for misc"
         per_unit = per_unit or _priced_per_unit_after(text, match.end())
         before = text[max(previous, match.start() - 20) : match.start()]
         found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start(), before=before))
-        previous = match.end()
+        previous = after_end
     return found
 
 

@@ -2516,3 +2516,15 @@ def test_a_changed_fact_asked_whether_it_changes_the_answer(dialog: Dialog, turn
     for text in turns:
         reply = dialog.handle_text(chat, text)
     assert reply.text.startswith(first), reply.text
+
+
+def test_a_share_follows_a_capital_changed_after_a_planned_amount(dialog: Dialog) -> None:
+    """ "250k total with 40k capital": recurrent 210,000 (aids 20%, misc 10%); 22,000 of misc is over
+    21,000; with capital cut to 30k the recurrent is 220,000 and 22,000 fits."""
+    chat = ChatRef("test", f"share-capital-{next(_chats)}")
+    aids = dialog.handle_text(chat, "Mode 1, 25 classes, applying 250k total with 40k capital. max for teaching aids?")
+    assert first_line(aids) == "Teaching aids: at most NT$42,000", aids.text
+    assert first_line(dialog.handle_text(chat, "and misc?")) == "Miscellaneous: at most NT$21,000"
+    assert "over" in first_line(dialog.handle_text(chat, "we pencilled in 22,000 for misc. ok?")).lower()
+    again = dialog.handle_text(chat, "what if we cut capital to 30k — is 22,000 misc fine then?")
+    assert first_line(again) == "Within the cap: the miscellaneous cap is NT$22,000", again.text

@@ -67,6 +67,21 @@ def test_english_names_the_budget_part_after_the_amount(text: str, label: str) -
 
 
 @pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # the word after an amount is its own, not the next amount's
+        ("applying 250k total with 40k capital", ["total", "capital"]),
+        ("we pencilled in 22000 for misc ok", ["misc"]),
+        ("cut capital to 30k — is 22000 misc fine then", ["capital", "misc"]),  # the nearer word
+        ("全額申請的話 我們想編7萬2的資本門 行嗎", ["capital"]),  # tied by 的, over 「申請」 before it
+        ("資本門 5萬 經常門 20萬", ["capital", "recurrent"]),  # Chinese names it before
+    ],
+)
+def test_an_amounts_label_is_the_word_tied_to_it(text: str, labels: list[str]) -> None:
+    assert [a.label for a in read_figures(text).labelled] == labels
+
+
+@pytest.mark.parametrize(
     ("text", "periods"), [("3 lecture periods", 3), ("2 teaching periods a week", 2), ("講3節", 3)]
 )
 def test_periods_named_with_what_they_are_are_counted(text: str, periods: int) -> None:
