@@ -928,7 +928,9 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool
         return False
     # …or asks yes or no of counts that computation is counted from (「半天排了3.5小時 可以照報嗎」
     # after the consultation fee: its hours)
-    counted = any(getattr(counts, name, None) for name in counted_by(topic.query.item))
+    needs = counted_by(topic.query.item)
+    # (or its amount: 「我報了兩萬五的課 能全額補嗎」 after the language-study fee)
+    counted = any(getattr(counts, name, None) for name in needs) or ("amounts" in needs and bool(u.figures.amounts))
     checks = u.asks_yes_no and not asks_which(u.normalised) and counted
     return not _OWN_QUESTION.search(u.normalised) or checks
 

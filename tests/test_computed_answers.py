@@ -2528,3 +2528,13 @@ def test_a_share_follows_a_capital_changed_after_a_planned_amount(dialog: Dialog
     assert "over" in first_line(dialog.handle_text(chat, "we pencilled in 22,000 for misc. ok?")).lower()
     again = dialog.handle_text(chat, "what if we cut capital to 30k — is 22,000 misc fine then?")
     assert first_line(again) == "Within the cap: the miscellaneous cap is NT$22,000", again.text
+
+
+def test_a_course_fee_checked_after_the_language_study_cap(dialog: Dialog) -> None:
+    """「部领老师去上语言课 一学期最多补多少」: the language-study item (語言課 names it), 20,000 a
+    semester; 「我报了两万五的课 能全额补吗」 checks 25,000 against it (over), 「说错了 是一万八的课」 18,000."""
+    chat = ChatRef("test", f"language-course-{next(_chats)}")
+    first = dialog.handle_text(chat, "部领老师去上语言课 一学期最多补多少")
+    assert first.intent == "moe.item.language_study" and "20,000" in first_line(first), first.text
+    assert dialog.handle_text(chat, "我报了两万五的课 能全额补吗").text.startswith("超過")
+    assert dialog.handle_text(chat, "说错了 是一万八的课").text.startswith("可以")
