@@ -276,6 +276,11 @@ DETAILS = (
         ),
     ),
     Detail(
+        "reason",  # why the plan sets something: 「為什麼109只有訂2校 有寫原因嗎」 "why only 2?"
+        re.compile(r"為什麼|為何|什麼原因|原因是|有寫原因|理由是|\bwhy\b|\bthe reason\b"),
+        re.compile(r"因為|由於|為了|以便|目的|係以|旨在|為符|because|in order to|so that|\baims?\b|purpose|reason"),
+    ),
+    Detail(
         "deadline",  # a date to sign up or hand in by, the plan states none: 「報名截止是哪天」
         re.compile(r"截止|報名期限|申請期限|繳交期限|deadline|due date|sign-?up date|closing date"),
         re.compile(

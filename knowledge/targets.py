@@ -51,7 +51,9 @@ _THAN_YEAR = re.compile(
 )
 _UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字|次(?!數))")
 _TIMES = re.compile(r"(\d+)\s*(次)(?![\d%])")
-_QUOTES_TARGET = re.compile(r"至少|最少|目標是|目標為|目標要|at least|the target (?:is|was)|target of")
+_QUOTES_TARGET = re.compile(
+    r"至少|最少|目標是|目標為|目標要|訂|設定|定了|at least|the target (?:is|was)|target of|\bset\b"
+)
 _YEAR = re.compile(r"(?<!\d)(1[01]\d)(?!\d)")
 
 
@@ -160,10 +162,10 @@ def work(
         if target.share and not asks_yes_no and not _asks_yes_no(last) and len(_counts_in(last)) == 1:
             return _share_of(target, _counts_in(last)[0])  # 「不是，我是說110學年」 after a share of 60
         return None
+    if _QUOTES_TARGET.search(question):
+        return None  # 「110學年至少補助2校嗎」「為什麼只有訂2校」: the target quoted, not a count reached
     if target.share and len(counts) == 1 and (_HOW_MANY.search(question) or not asks_yes_no):
         return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」「60所 要幾所…才達標」
-    if _QUOTES_TARGET.search(question):
-        return None  # 「110學年至少補助2校嗎」: the target asked about, not a count reached
     if asks_yes_no:
         if target.share and len(counts) == 1:
             earlier = [n for said in told for n in _counts_in(said) if n > counts[0]]

@@ -475,7 +475,8 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     yes-or-no question beside a question of another kind is still asked."""
     if asks(normalised):
         return True
-    clauses = clauses_of(text)
+    # (a space between Chinese words ends a clause too: 「授權條款是哪一種 可以拿去商用嗎」)
+    clauses = [c for part in clauses_of(text) for c in _CJK_SPACE.split(part) if c.strip()]
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 

@@ -55,6 +55,8 @@ MISSING = [
     "How is the Keelung exchange student chosen - what are the selection criteria?",
     "What's the sign-up deadline for the bilingual teaching credit programme?",
     "國教署那本課室英語手冊 要去哪裡下載",
+    # a reason the plan never states
+    "基隆沉浸式英語教學 為什麼109只有訂2校 有寫原因嗎",
     # a duration the plans never give
     "keelung summer camp - how many days is it",
     "基隆高中國際交換學生 交換期間多長",

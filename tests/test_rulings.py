@@ -579,6 +579,8 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("we get about 35 visitors a semester, enough?", True),
         ("bilingual credit class - 45% of schools joined in 110. target met?", True),
         ("ok. sister schools — how many by the last year?", False),
+        # a clause of its own, ended by a space between Chinese words, beside a question of another kind
+        ("授權條款是哪一種 可以拿去商用嗎", True),
     ],
 )
 def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:

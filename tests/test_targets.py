@@ -66,6 +66,7 @@ def test_the_sums_a_question_asks(
         "第2外語要開幾校",  # a count of something else (第二, normalised)
         "111學年的目標是18位嗎",  # the target claimed: the answer's own figures settle it
         "至少要進用14位嗎",
+        "為什麼109只有訂2校",  # the target quoted (訂), not a count reached
     ],
 )
 def test_questions_of_the_row_itself_are_not_summed(question: str) -> None:
