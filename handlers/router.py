@@ -47,6 +47,7 @@ from knowledge.queries import (
     closeout_after,
     computed_from,
     counted_by,
+    fee_counted_in,
     files_on_a_date,
     lecturer_in,
     named_item,
@@ -1064,18 +1065,30 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
     """「再加工作費兩萬 補充保費變多少」 after a premium computed (a question about its base may have
     come between): the premium on that base with the fees now added, each a fee the premium is
     charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
-    if not u.mentions(r"補充保費|premium") or _ADDED.search(u.normalised) is None:
-        return None
-    labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]  # "10,000 of work fee"
-    # the fee written before its amount, or (「add 10,000 of work fees」) anywhere in the message
-    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
-    if not labelled or not items <= set(rules.items.premium.base_items):
+    if not u.mentions(r"補充保費|premium") or not (_ADDED.search(u.normalised) or _ANOTHER_FEE.search(u.normalised)):
         return None
     earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)
     if earlier is None or earlier.item != "premium" or not earlier.inputs.get("amounts"):
         return None
+    labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]  # "10,000 of work fee"
+    # the fee written before its amount, or (「add 10,000 of work fees」) anywhere in the message
+    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    if not labelled:
+        # 「如果另外再請外聘教授講5節 補充保費變多少」: a fee counted by the message (its periods), added
+        fee = fee_counted_in(u, rules)
+        added = fee_total(fee, rules) if fee is not None else None
+        if added is None:
+            return None
+        return Query(
+            ITEM, item="premium", inputs={"amounts": [*earlier.inputs["amounts"], added], "text": u.normalised}
+        )
+    if not items <= set(rules.items.premium.base_items):
+        return None
     amounts = [*earlier.inputs["amounts"], *(a.value for a in labelled)]
     return Query(ITEM, item="premium", inputs={"amounts": amounts, "text": u.normalised})
+
+
+_ANOTHER_FEE = re.compile(r"另外|再請|又請|also|another|as well")
 
 
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:

@@ -233,6 +233,16 @@ def _classes_besides_the_rate(u: Understanding) -> int | None:
     return max(counted) if counted else 1
 
 
+def fee_counted_in(u: Understanding, rules: FundingRules) -> Query | None:
+    """The one fee the premium is charged on that a message counts (a lecturer's periods, hours of
+    consultation): 「如果另外再請外聘教授講5節」; None when it counts none."""
+    named = [item for item in rules.items_in(u.normalised) if item in rules.items.premium.base_items]
+    counts = u.figures.counts
+    if len(named) != 1 or not (counts.periods or counts.hours or counts.people):
+        return None
+    return Query(ITEM, item=named[0], inputs={k: v for k, v in _item_inputs(u).items() if k != "text"})
+
+
 def _lecturer(u: Understanding) -> str | None:
     return lecturer_in(u.normalised)
 

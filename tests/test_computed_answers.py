@@ -2538,3 +2538,13 @@ def test_a_course_fee_checked_after_the_language_study_cap(dialog: Dialog) -> No
     assert first.intent == "moe.item.language_study" and "20,000" in first_line(first), first.text
     assert dialog.handle_text(chat, "我报了两万五的课 能全额补吗").text.startswith("超過")
     assert dialog.handle_text(chat, "说错了 是一万八的课").text.startswith("可以")
+
+
+def test_a_fee_counted_by_periods_is_added_to_the_premiums_base(dialog: Dialog) -> None:
+    """「如果另外再請外聘教授講5節 補充保費變多少」 after the premium on 10,000 of attendance fees: the
+    lecture fee the message counts (5 × 2,000) joins the base, (10,000 + 10,000) × 2.11% = 422."""
+    chat = ChatRef("test", f"premium-counted-{next(_chats)}")
+    dialog.handle_text(chat, "我們請５位專家來開規劃會議 每人出席一次 出席費最多多少")
+    assert first_line(dialog.handle_text(chat, "那補充保費要編多少")) == "補充保費最多 211 元"
+    reply = dialog.handle_text(chat, "如果另外再請外聘教授講5節 補充保費變多少")
+    assert first_line(reply) == "補充保費最多 422 元", reply.text
