@@ -52,7 +52,7 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 # blind9's accuracy floors went down a point with that change (turns that asked yes or no and
 # expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.83, 0.07
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.83, 0.06
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.93, 0.025
 BLIND7 = conversations.DATA / "blind7.yaml"
@@ -87,7 +87,7 @@ BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.865, 0.07
 BLIND16 = conversations.DATA / "blind16.yaml"
 BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.83, 0.07
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.78, 0.095
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.80, 0.09
 # blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
 # and 74.8% / 13.1% (blind19 leans on yes-or-no near misses); 77.6% / 8.1% and 82.0% / 9.0% at the end
 # of the stop (their development halves were looked at and fixed against)
@@ -104,28 +104,28 @@ BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.86, 0.045
 # blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
 # above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
 BLIND22 = conversations.DATA / "blind22.yaml"
-BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.78, 0.12
+BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.82, 0.07
 BLIND23 = conversations.DATA / "blind23.yaml"
-BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.78, 0.095
+BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.81, 0.07
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
 # first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
-BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.81, 0.06
+BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.82, 0.05
 BLIND25 = conversations.DATA / "blind25.yaml"
-BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.82, 0.08
+BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.83, 0.075
 # blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
 # audited, 9 turns changed): first measured at 97e7864, 70.2% / 9.8%
 # blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
 # changed): first measured at 96da61f, 77.1% / 9.3%
 BLIND26 = conversations.DATA / "blind26.yaml"
-BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.77, 0.095
+BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.80, 0.08
 BLIND27 = conversations.DATA / "blind27.yaml"
-BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.70, 0.10
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.73, 0.085
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
 YESNO = conversations.DATA / "questions_yesno.yaml"
-YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.05
+YESNO_MIN_ACCURACY, YESNO_MAX_CONFIDENT_WRONG = 0.77, 0.045
 
 MIN_DIALOGUES = 150
 LANGUAGES = {"zh", "zh-hans", "en"}  # Traditional and Simplified Chinese, English
