@@ -814,9 +814,20 @@ def _drops_an_amount(u: Understanding, revised: Query) -> bool:
     """Whether the message states amounts and the revision uses none of them."""
     if not u.figures.amounts:
         return False
-    used = {v for value in revised.inputs.values() for v in (value if isinstance(value, (list, tuple)) else [value])}
-    used |= {v for value in revised.inputs.values() if isinstance(value, dict) for v in value.values()}
-    return not used & set(u.figures.amounts)
+    return not _numbers_in(revised.inputs) & set(u.figures.amounts)
+
+
+def _numbers_in(value: Any) -> set[int]:
+    """Every whole number in a query's inputs, however nested (a premium's fees, a sum's parts)."""
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return {n for item in value for n in _numbers_in(item)}
+    return set()
 
 
 def _changes_nothing(revised: Query, previous: Query) -> bool:

@@ -2548,3 +2548,12 @@ def test_a_fee_counted_by_periods_is_added_to_the_premiums_base(dialog: Dialog) 
     assert first_line(dialog.handle_text(chat, "那補充保費要編多少")) == "補充保費最多 211 元"
     reply = dialog.handle_text(chat, "如果另外再請外聘教授講5節 補充保費變多少")
     assert first_line(reply) == "補充保費最多 422 元", reply.text
+
+
+def test_an_amount_after_a_sum_of_parts_never_breaks_the_turn(dialog: Dialog) -> None:
+    """A sum's inputs nest (its parts): an amount told after it is compared with every number in them
+    (it once raised there, and the turn fell to the unsure safety net)."""
+    chat = ChatRef("test", f"parts-amount-{next(_chats)}")
+    dialog.handle_text(chat, "外聘講師講2節 加上25人的午餐 總共多少")
+    reply = dialog.handle_text(chat, "那改成每人100元呢")
+    assert reply.route == "calculation", reply.text
