@@ -476,17 +476,23 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     if asks(normalised):
         return True
     # (a space between Chinese words ends a clause too: 「授權條款是哪一種 可以拿去商用嗎」)
-    clauses = [c for part in clauses_of(text) for c in _CJK_SPACE.split(part) if c.strip()]
+    clauses = _spoken_clauses(text)
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
+def _spoken_clauses(text: str) -> list[str]:
+    """A message's clauses as chatted: its sentences, and in Chinese the parts a space ends
+    (「有分校 可以多拿嗎 多多少」 is three)."""
+    return [clause for part in clauses_of(text) for clause in _CJK_SPACE.split(part) if clause.strip()]
+
+
 def _yes_no_beside_amount(text: str, normalize: Normalizer) -> list[str]:
     """The clauses (a space between Chinese words ends one too) asking yes or no and no amount,
     when another clause asks an amount; [] when there are none or no such other clause."""
-    clauses = [normalize(c) for part in clauses_of(text) for c in _CJK_SPACE.split(part) if c.strip()]
+    clauses = [normalize(clause) for clause in _spoken_clauses(text)]
     yes_no = [c for c in clauses if asks_yes_or_no(c) and _ASKS_AMOUNT.search(c) is None]
     amount = any(_ASKS_AMOUNT.search(c) is not None and not asks_yes_or_no(c) for c in clauses)
     return yes_no if amount else []
