@@ -420,7 +420,9 @@ def decide(
     ):
         # (with the total and capital it was worked from, so a capital changed next revises the base)
         same_base = {k: earlier.inputs[k] for k in ("base", "part", "total", "capital") if k in earlier.inputs}
-        return Decision(COMPUTE, query=replace(fresh, inputs=fresh.inputs | same_base), context={})
+        # (and its facts: 「想編７萬買設備 行嗎」 after mode 1's capital cap is mode 1's campus life)
+        facts = dict(earlier.facts) | dict(fresh.facts)
+        return Decision(COMPUTE, query=replace(fresh, facts=facts, inputs=fresh.inputs | same_base), context={})
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
         ceiling = _last_ceiling(topic)

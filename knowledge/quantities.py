@@ -269,18 +269,18 @@ def _label_of(before: str, gap: int, after: str, tied: bool) -> str:
     return before
 
 
-# English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"; Chinese with
-# 的: 「７萬２的資本門」
+# English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"; Chinese ties it
+# with 的 or a verb: 「７萬２的資本門」「７萬買設備」
 _LABEL_AFTER = re.compile(
     r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total)\b|"
-    r"\s*的\s*(資本門|經常門|雜支|總額|總經費)"
+    r"\s*(?:的|買|來買|購買|購置|用在|用於|編在|放在)\s*(資本門|經常門|雜支|設備|總額|總經費)"  # 「想編７萬買設備」
 )
 
 
 def _label_right_after(text: str, end: int) -> tuple[str, int, bool]:
-    """The budget part named right after an amount (English word order, or 「…的資本門」), where its
-    words end, and whether it is tied to the amount by 的 (then it outweighs a word before it:
-    「全額申請的話 想編７萬２的資本門」 is capital); ("", end, False) when none."""
+    """The budget part named right after an amount (English word order, or 「…的資本門」「…買設備」),
+    where its words end, and whether it is tied to the amount in Chinese (then it outweighs a word
+    before it: 「全額申請的話 想編７萬２的資本門」 is capital); ("", end, False) when none."""
     match = _LABEL_AFTER.match(text, end)
     if match is None:
         return "", end, False

@@ -514,6 +514,8 @@ _CAPITAL_AMOUNT = (
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
+    if has(u, r"單價|unit price|unit cost") and not amounts_of(u):
+        return None  # 「單價要多少以上才能放資本門」: the equipment rule's unit price, no capital amount
     amounts = _labelled(u)
     priced_devices = bool(u.figures.counts.units) and any(a.per_unit for a in amounts) and len(amounts) > 1
     if (

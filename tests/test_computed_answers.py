@@ -2557,3 +2557,16 @@ def test_an_amount_after_a_sum_of_parts_never_breaks_the_turn(dialog: Dialog) ->
     dialog.handle_text(chat, "外聘講師講2節 加上25人的午餐 總共多少")
     reply = dialog.handle_text(chat, "那改成每人100元呢")
     assert reply.route == "calculation", reply.text
+
+
+def test_capital_planned_after_mode_1s_capital_cap_is_checked_against_it(dialog: Dialog) -> None:
+    """「想編７萬買設備 行嗎」 after mode 1's capital cap on 30萬: the same base and facts (mode 1 has
+    campus life only), 70,000 over 60,000; 「單價要多少以上才能放資本門」 is the equipment rule's unit
+    price, not that cap again."""
+    chat = ChatRef("test", f"capital-planned-{next(_chats)}")
+    dialog.handle_text(chat, "學校２８班 選模式ㄧ 最多可以拿多少")
+    dialog.handle_text(chat, "用30萬申請的話 資本們最多可以編多少")
+    planned = dialog.handle_text(chat, "想編７萬買設備 行嗎")
+    assert first_line(planned) == "超過了，雙語生活化資本門上限 60,000 元", planned.text
+    unit = dialog.handle_text(chat, "單價要多少以上才能放資本們")
+    assert unit.intent != "moe.cap.mode1.capital", unit.text

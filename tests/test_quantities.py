@@ -74,6 +74,7 @@ def test_english_names_the_budget_part_after_the_amount(text: str, label: str) -
         ("we pencilled in 22000 for misc ok", ["misc"]),
         ("cut capital to 30k — is 22000 misc fine then", ["capital", "misc"]),  # the nearer word
         ("全額申請的話 我們想編7萬2的資本門 行嗎", ["capital"]),  # tied by 的, over 「申請」 before it
+        ("想編7萬買設備 行嗎", ["capital"]),  # tied by a verb
         ("資本門 5萬 經常門 20萬", ["capital", "recurrent"]),  # Chinese names it before
     ],
 )
