@@ -104,3 +104,8 @@ def test_a_priced_period_is_the_rate_not_the_count(text: str, periods: int) -> N
 def test_a_price_before_a_device_is_not_a_count_of_them(text: str, units: int | None) -> None:
     """ "a 14,000 tablet" is one tablet at 14,000 (it was 14,000 tablets, a cap of 210,000,000)."""
     assert read_figures(text).counts.units == units
+
+
+def test_a_price_of_100_to_120_after_a_count_of_one_is_money_not_a_school_year() -> None:
+    """「是一個120」: 120 each (a lunch box), not the 民國 school year 120."""
+    assert [a.value for a in read_figures("歹勢打錯 是1個120").labelled] == [120]
