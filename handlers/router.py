@@ -352,7 +352,20 @@ def decide(
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
     # ("how much per teacher per semester?") asks about the last one
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
-    if own and short and not engine.names_a_keyword(u) and u.lang != "en" and topic is not None:
+    revises_with_amount = (
+        own
+        and fresh is None  # (「編６萬買設備可以嗎」 computes a capital planned of its own)
+        and topic is not None
+        and topic.query is not None
+        and bool(u.figures.amounts)
+        and not engine.names_a_keyword(u)
+    )
+    if revises_with_amount and topic is not None and topic.query is not None:
+        # 「挪22萬可以嗎」 after the transfer computed: an amount of that computation, checked
+        revises_with_amount = revise(topic.query, u, rules) is not None
+    if revises_with_amount:
+        own = None
+    elif own and short and not engine.names_a_keyword(u) and u.lang != "en" and topic is not None:
         # 「去哪個城市」 after the exchange students: a question of its own, unless read alone it is
         # close to nothing the plans cover (「審查結果什麼時候公布」 is close to the application rules),
         # or is unsure and names a case the last entry rules on (「代理老師3個月可以嗎」 after 英檢報名費)

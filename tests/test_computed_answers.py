@@ -2570,3 +2570,12 @@ def test_capital_planned_after_mode_1s_capital_cap_is_checked_against_it(dialog:
     assert first_line(planned) == "超過了，雙語生活化資本門上限 60,000 元", planned.text
     unit = dialog.handle_text(chat, "單價要多少以上才能放資本們")
     assert unit.intent != "moe.cap.mode1.capital", unit.text
+
+
+def test_an_amount_asked_after_a_transfer_is_checked_against_it(dialog: Dialog) -> None:
+    """「挪22萬可以嗎」 after at most 30% of 70萬 (210,000) may move: that transfer checked, over; the
+    message alone computes nothing, so it is no question of its own."""
+    chat = ChatRef("test", f"transfer-amount-{next(_chats)}")
+    dialog.handle_text(chat, "我們部領做很多年了 老師都上手 教師專業支持費70萬 最多能挪多少去雙語生活化")
+    reply = dialog.handle_text(chat, "挪22萬可以嗎")
+    assert first_line(reply) == "超過了，可調入雙語生活化的部領教師經費上限 210,000 元", reply.text
