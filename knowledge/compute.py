@@ -870,6 +870,17 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         full_day = (bool(i.get("full_day")) or every_day) and not count
         fee = meals(rules, people, count or 1, days, full_day)
     per_meal = planned and planned < rule.per_day and not i.get("day_amount")
+    meals_a_day = int(i.get("meals") or 0)
+    if per_meal and planned and meals_a_day > 1 and planned * meals_a_day > rule.per_day:
+        # 「三餐都編120」: each meal within 120, but a day's three come to 360, over the day's 340
+        day = planned * meals_a_day
+        checked = _compared(fee, day, rule.per_day)
+        said = both(
+            f"每餐 {money(planned, 'zh')} × {meals_a_day} 餐 = {money(day, 'zh')}，超過每人每日上限 {money(rule.per_day, 'zh')}。",
+            f"{money(planned, 'en')} a meal × {meals_a_day} meals = {money(day, 'en')}, over the "
+            f"{money(rule.per_day, 'en')} a day per person.",
+        )
+        return replace(checked, notes=(said, *checked.notes[1:]))
     return _compared(fee, planned, rule.per_meal if per_meal else rule.per_day)
 
 

@@ -421,7 +421,9 @@ def _bare_amounts(text: str) -> list[Amount]:
         after_mode = text[max(0, match.start() - 5) : match.start()].rstrip().endswith(("模式", "mode"))
         year_word = re.search(r"(?:in|year|西元|since|by)\s*$", text[max(0, match.start() - 8) : match.start()])
         # 「1人100」「每餐110」: a price per person or meal, not the 民國 school year 100–120
-        priced = re.search(r"(?:人|餐|份|個|per person|each)\s*$", text[max(0, match.start() - 4) : match.start()])
+        priced = re.search(
+            r"(?:人|餐|份|個|編|給|報|付|抓|per person|each)\s*$", text[max(0, match.start() - 4) : match.start()]
+        )
         if (1900 <= value <= 2100 and year_word) or (100 <= value <= 120 and not priced) or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode
         after, after_end, tied = _label_right_after(text, match.end())

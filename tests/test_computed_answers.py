@@ -205,6 +205,8 @@ TABLE = [
     ),  # 12,000 + 12,000
     # 附件2 模式二 雙語生活化: 15萬 whatever the class count, 5萬 more with a branch (no class count asked)
     row("life-zh-mode2-branch", "模式二的雙語生活化 我們有分班也要做 最多多少", ZH, 200_000),
+    # 附件3 膳費 每人每餐 120, 每人每日 340: three meals at 120 each are 360 a day, over
+    row("meals-zh-three-at-120", "研習整天 三餐都編120這樣可以嗎", ZH, 340, OVER),
     row("attendance-en-two-of-them", "Max attendance fees for the two of them at one meeting?", EN, 4_000),  # 2 × 2,000
     row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
