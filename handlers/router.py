@@ -340,11 +340,10 @@ def decide(
     short = len(u.normalised.replace(" ", "")) <= 12 if u.lang != "en" else len(u.normalised.split()) <= 6
     # "what's the max per person for the whole school year?" after an item's rule: an amount asked
     # with a count (two semesters), naming no topic, is of the last one
-    counted = any(isinstance(v, int) and not isinstance(v, bool) for v in vars(u.figures.counts).values())
     short = short or (
         u.lang == "en"
         and u.asks_amount
-        and counted
+        and _counts_something(u)
         and not u.item
         and len(u.normalised.split()) <= 12
         and not engine.names_a_keyword(u)
@@ -928,6 +927,11 @@ def _checked_by_the_entry(u: Understanding, topic: Topic, entry: Entry, engine: 
     return engine.on_the_targets(u, answer, slots, told, last_year if isinstance(last_year, int) else None) is not None
 
 
+def _counts_something(u: Understanding) -> bool:
+    """Whether the message counts anything (people, days, periods, semesters …)."""
+    return any(v is not None for v in vars(u.figures.counts).values() if not isinstance(v, (tuple, bool)))
+
+
 def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
     """Whether a message names no figure, fact, item or topic: it can only ask of the last answer."""
     figures = u.figures
@@ -935,7 +939,7 @@ def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
         figures.amounts
         or figures.percentages
         or figures.dates
-        or any(v is not None for v in vars(figures.counts).values() if not isinstance(v, (tuple, bool)))
+        or _counts_something(u)
         or u.slots.as_dict()
         or u.item
         or u.returns
