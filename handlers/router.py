@@ -351,6 +351,8 @@ def decide(
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
     # ("how much per teacher per semester?") asks about the last one
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
+    if own and topic is not None and _heading_of_the_topic(u, topic.entry, engine, lang):
+        own = None  # 「這是屬於哪個策略」 after an action plan: the heading of that one
     revises_with_amount = (
         own
         and fresh is None  # (「編６萬買設備可以嗎」 computes a capital planned of its own)
@@ -807,6 +809,15 @@ def _follow_up(
 
 
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
+
+
+def _heading_of_the_topic(u: Understanding, entry_id: str | None, engine: Engine, lang: str) -> bool:
+    """Whether the message asks the heading (strategy, goal) the last entry is under, naming no entry
+    of its own (not 「雙語學校建置是哪個策略」, which names the bilingual schools)."""
+    if entry_id is None or engine.heading_level(u) is None:
+        return False
+    alone = engine.answer_to(u, u.slots, lang=lang)
+    return not alone.confident and engine.named_entry(u, u.slots) in (None, entry_id)
 
 
 def _with_classes_changed(u: Understanding, topic: Topic | None, school: dict[str, Any]) -> Understanding:
@@ -1271,6 +1282,11 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         return Decision(COMPUTE, query=Query(CEILING, facts=school_facts), context=carried)
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
+    if entry is not None and _heading_of_the_topic(u, entry.id, engine, lang):
+        # 「這是屬於哪個策略」 "what strategy is it under?" after an action plan: asked of that entry
+        # (the dialog answers with the heading it is under)
+        answer = engine.answer_entry(entry.id, lang, _slots_from(merged))
+        return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context={})
     # an entry about another case than the one now asked (「那模式二的學校呢」 after the mode-1 capital rule) rules on nothing of it
     about_it = entry is None or satisfies(new, entry.when)[1] == 0
     # …or a case it rules on in particular (「學校是直接報國教署嗎」 after the close-out date)

@@ -260,10 +260,22 @@ class Engine:
         """「這個屬於哪個策略」 "which goal is it under?" of a sure answer from an entry under a heading
         (an action plan's section 「柒、分年目標 目標二(四) 行動方案19 …」): the entry of that strategy
         (「… 目標二(四) …」) or goal (「… 目標二 …」), which names what else it holds; None when no
-        heading is asked or the entry is under none."""
-        level = next((name for name, pattern in _HEADING_ASKED if pattern.search(u.normalised)), None)
-        entry = self.kb.entries.get(answer.intent or "")
-        if level is None or entry is None or not answer.confident:
+        heading is asked or the entry is under none. Unsure between an entry and the heading asked
+        of it (「雙語學校建置是哪個策略」: the bilingual-schools plan or its strategy), the heading."""
+        level = self.heading_level(u)
+        if level is None:
+            return None
+        if not answer.confident:
+            closest = [s.intent for s in answer.suggestions[:2]]
+            heading = next((h for c in closest if (h := self._heading_of(c, level)) in closest), None)
+            return self.answer_entry(heading, answer.lang) if heading is not None else None
+        heading = self._heading_of(answer.intent or "", level)
+        return self.answer_entry(heading, answer.lang) if heading is not None else None
+
+    def _heading_of(self, entry_id: str, level: str) -> str | None:
+        """The entry of the strategy or goal (`level`) the entry is under, if any."""
+        entry = self.kb.entries.get(entry_id)
+        if entry is None:
             return None
         part, _, rest = entry.section.partition(" ")
         code = rest.split(" ")[0]  # 目標二(四)
@@ -274,8 +286,13 @@ class Engine:
             other_part, _, other_rest = other.section.partition(" ")
             heading, _, title = other_rest.partition(" ")
             if other.id != entry.id and other_part == part and heading == wanted and not _UNDER_IT.match(title):
-                return self.answer_entry(other.id, answer.lang)
+                return other.id
         return None
+
+    @staticmethod
+    def heading_level(u: Understanding) -> str | None:
+        """The heading a message asks of an entry it is under: "strategy", "goal", or None."""
+        return next((name for name, pattern in _HEADING_ASKED if pattern.search(u.normalised)), None)
 
     def outside_its_case(self, answer: Answer, slots: Mapping[str, SlotValue]) -> Answer | None:
         """For a sure answer from a rule the plan states for one case only (`only_for`: 「學校申請模式二

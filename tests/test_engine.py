@@ -217,6 +217,14 @@ def test_what_a_question_compares_with_is_not_what_it_asks_about(engine: Engine)
         (["雙語導覽大使", "那小小解說員屬於哪個策略"], "kl.strategy.2.2"),
         (["雙語導覽大使", "which goal is it under?"], "kl.goal.2"),
         (["雙語導覽大使", "那這個計畫要培訓誰"], "kl.ap.15"),  # no heading asked: the plan itself
+        # asked of the last action plan in words that name nothing (the entry's own words are no case)
+        (["基隆國際教育融入課程 111學年各校專業團隊要發展幾個領域的工作坊", "這是屬於哪個策略"], "kl.strategy.4.1"),
+        (
+            ["tell me about Keelung's international education resource centre", "what strategy is it under?"],
+            "kl.strategy.3.3",
+        ),
+        # …but one the message names is its own (not the new-immigrant languages just asked)
+        (["新住民語開課率每年目標是多少", "雙語學校建置是哪個策略"], "kl.strategy.1.3"),
     ],
 )
 def test_the_heading_an_entry_is_under_is_answered_by_that_headings_entry(knowledge, turns, entry) -> None:
