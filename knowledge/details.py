@@ -359,9 +359,12 @@ _PLAIN_COUNTS = {
 _VERBS = {"need", "must", "have", "get", "join", "should", "will", "take", "qualify", "apply", "receive"}
 
 
+_NUMBER_WORDS = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  # "three goals"
+
+
 def _counts(noun: str, text: str) -> bool:
     """Whether `text` gives a number of `noun` (「15 schools」, "3 bilingual schools")."""
-    return re.search(rf"\d[\d,]*\s+(?:[a-z-]+\s+){{0,3}}{re.escape(noun[:5])}", text) is not None
+    return re.search(rf"(?:\d[\d,]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+){{0,3}}{re.escape(noun[:5])}", text) is not None
 
 
 def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:

@@ -73,6 +73,10 @@ GIVEN = [
     ("外聘專家講座一節是多少", "moe.item.lecture_external"),  # a rate per period the plan gives
     ("核結的期限是計畫結束後幾個月內", "moe.closeout"),  # months, not a month of the year
     ("英語短片錄完之後怎麼選", "kl.benefits"),  # 從班級、學校、全市票選: how they are picked
+    # a count of what the entry lists: "three goals" in words, 「6 個行動方案」 counted from the list
+    ("how many goals does the MOE bilingual campus plan list?", "moe.goals"),
+    ("Under the strategy 'strengthen English communication', how many action plans are there?", "kl.strategy.1.1"),
+    ("強化英語溝通能力有幾個行動方案", "kl.strategy.1.1"),
 ]
 
 
