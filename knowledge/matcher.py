@@ -73,6 +73,7 @@ COVERAGE_WEIGHT = 30.0  # times the IDF-weighted share of the question's terms f
 KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries sharing it), at most 2
 NAMED_PENALTY = 12.0  # an entry without any keyword of a question that names one entry's keyword
 NEGATED_PENALTY = 12.0  # an entry whose keyword the question says it is not about (「不是新辦」)
+CONTRASTED_PENALTY = 12.0  # an entry whose keyword is one character off one the question names (目標四 for 目標一)
 UNSTATED_TIER_PENALTY = 10.0  # an entry about one class-count tier, for a question that gives no class count
 ASKED_ABOUT_BONUS = 4.0  # the keyword a Chinese question names last, right before what it asks
 CUE_BONUS = 6.0  # the question names this entry's plan (and not the other)
@@ -170,6 +171,7 @@ class Matcher:
         # Chinese keywords of three or more characters also count, at half weight, with one
         # character mistyped (諮循費 for 諮詢費): Zhuyin input picks same-sounding characters.
         self._fuzzy_keywords = self._one_off_index(shared)
+        self._contrasts = self._contrasting(shared)
         self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy_keywords})
         self._documents = [entry.document.id for entry in self._entries]
         self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
@@ -229,6 +231,23 @@ class Matcher:
                 if len(keyword) >= 4:  # 成報告 for 成果報告: one character left out
                     index[keyword[:position] + keyword[position + 1 :]].append(keyword)
         return index
+
+    def _contrasting(self, keywords: Counter[str]) -> dict[str, set[int]]:
+        """Per keyword, the entries with a keyword of the same length one character off it, which
+        they do not share (目標一: goal 4's 目標四; 新辦學校: 續辦學校; "goal 1": "goal 2"): named
+        whole, the one keyword says the question is not about the other's entries."""
+        alike: dict[str, set[str]] = defaultdict(set)
+        for keyword in keywords:
+            if len(keyword) >= 3:
+                for position in range(len(keyword)):
+                    alike[keyword[:position] + "\0" + keyword[position + 1 :]].add(keyword)
+        contrasts: dict[str, set[int]] = defaultdict(set)
+        for group in alike.values():
+            for keyword in group:
+                own = set(self._keyword_entries[keyword])
+                for other in group - {keyword}:
+                    contrasts[keyword] |= set(self._keyword_entries[other]) - own
+        return dict(contrasts)
 
     def _keywords_in(self, normalised: str) -> dict[str, float]:
         """Weight of each keyword found in the question; only when none is there whole, those
@@ -327,6 +346,9 @@ class Matcher:
             evidence = [score if index in hits else score - NAMED_PENALTY for index, score in enumerate(evidence)]
         for index in denied_entries:
             evidence[index] -= NEGATED_PENALTY
+        contrasted = {i for k in found if self._keyword_weight[k] == found[k] for i in self._contrasts.get(k, ())}
+        for index in contrasted - set(hits):
+            evidence[index] -= CONTRASTED_PENALTY
         if cue is not None:
             evidence = [score + bonus for score, bonus in zip(evidence, self._cue_bonus[cue], strict=True)]
         if share_asked:

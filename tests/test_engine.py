@@ -203,6 +203,22 @@ def test_what_to_hand_in_and_who_decides(engine: Engine, question: str, entry: s
     assert answer.intent == entry and answer.confident, (question, answer.intent, answer.confidence)
 
 
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("基隆目標一底下有幾個策略", "kl.goal.1"),  # not goal 4, phrased 「目標四…有三項實施策略」 alike
+        ("續辦學校可以維持原來的領域嗎", "moe.pl.continuing_schools"),
+    ],
+)
+def test_a_keyword_named_is_no_question_about_its_one_character_contrast(
+    engine: Engine, question: str, entry: str
+) -> None:
+    """目標一 and 目標四, 新辦學校 and 續辦學校: a question naming one is not about the other's entry,
+    however alike the rest of the wording is."""
+    answer = engine.answer(question)
+    assert answer.confident and answer.intent == entry, (question, answer.intent, answer.confidence)
+
+
 def test_what_a_question_compares_with_is_not_what_it_asks_about(engine: Engine) -> None:
     """「部領的資本門是不是也跟模式一一樣可以編到兩成」 asks about the partial domains' capital, not
     mode 1's: it was answered from mode 1's capital rule, sure and wrong."""
