@@ -219,6 +219,14 @@ def test_a_keyword_named_is_no_question_about_its_one_character_contrast(
     assert answer.confident and answer.intent == entry, (question, answer.intent, answer.confidence)
 
 
+@pytest.mark.parametrize("question", ["被派的老師要有什麼資格", "被派去學分班的老師要什麼資格"])
+def test_the_teachers_sent_are_the_credit_programmes(engine: Engine, question: str) -> None:
+    """「被派的老師」 says 薦派 as people do: their qualification is the credit programme's
+    (薦派教師資格：需具備該學等教師證), not the B1 priority for teaching the partial domains."""
+    answer = engine.answer(question)
+    assert answer.confident and answer.intent == "moe.pl.credit_program", (answer.intent, answer.text[:80])
+
+
 def test_what_a_question_compares_with_is_not_what_it_asks_about(engine: Engine) -> None:
     """「部領的資本門是不是也跟模式一一樣可以編到兩成」 asks about the partial domains' capital, not
     mode 1's: it was answered from mode 1's capital rule, sure and wrong."""
