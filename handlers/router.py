@@ -1329,7 +1329,17 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         # 「sorry, I meant meals per day」: the topic the correction names, with what carries over
         answer = engine.answer_entry(named, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=u.normalised, context=context)
-    if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
+    # (not a question of its own, naming another entry's title, sure of it and no 「那…呢」: 「双语学校
+    # 109 国小几所」 after the sister schools; 「所以110當年新增幾校」 names none)
+    own_question = (
+        own.confident
+        and own.confidence >= 1.0
+        and own.intent != topic.entry
+        and not u.follow_up
+        and engine.names_title(u, own.intent)
+        and not engine.names_title(u, topic.entry)
+    )
+    if new and entry is not None and satisfies(merged, entry.when)[1] == 0 and not own_question:
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if (

@@ -395,6 +395,21 @@ class Engine:
         """An entry's Chinese title, normalised."""
         return self._titles[entry_id]
 
+    def names_title(self, u: Understanding, entry_id: str | None) -> bool:
+        """Whether the message says part of the entry's title: three Chinese characters of it in a
+        row (「雙語學校」 of 雙語學校建置計畫), or two of its longer English words ("bilingual …
+        schools" of "Setting up bilingual schools")."""
+        entry = self.kb.entries.get(entry_id or "")
+        if entry is None:
+            return False
+        title = self._titles[entry.id]
+        runs = (title[i : i + 3] for i in range(len(title) - 2))
+        if any(_CJK_RUN.fullmatch(run) and run in u.normalised for run in runs):
+            return True
+        words = {w[:5] for w in re.findall(r"[a-z]{5,}", entry.title.en.lower())}
+        said = {w[:5] for w in re.findall(r"[a-z]{5,}", u.normalised)}
+        return len(words & said) >= 2
+
     def names_a_keyword(self, u: Understanding) -> bool:
         """Whether the message holds any entry's keyword (「住宿費」「部領」), as opposed to figures
         alone (「they each come to 2 meetings」) that need the last topic to mean anything."""
@@ -496,6 +511,7 @@ _HEADING_ASKED = (
     ("strategy", re.compile(r"哪[一1]?(?:個|項)?(?:實施)?策略|which strategy|what strategy")),
     ("goal", re.compile(r"哪[一1]?(?:個|項|大)?目標|which goal|what goal")),
 )
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _UNDER_IT = re.compile(r"行動方案|action plan")  # an entry under the heading, not the heading's own
 
 

@@ -481,3 +481,19 @@ def test_school_facts_that_pick_a_row_of_the_last_rule_are_a_follow_up_on_it(kno
     assert rows.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in rows.text, rows.text
     money = dialog.handle_text(chat, "我們兩個領域 12班 補助最多多少")
     assert money.route == "calculation" and "1,350,000" in money.text, money.text
+
+
+@pytest.mark.parametrize(
+    ("message", "wanted"),
+    [
+        ("双语学校 109 国小几所", "kl.ap.10"),  # names the bilingual schools' title: a question of its own
+        ("那109呢", "kl.ap.20"),  # a year alone: the sister schools' row
+        ("所以110當年新增幾校", "kl.ap.20"),  # names no other title: still the sister schools
+    ],
+)
+def test_a_year_beside_another_plans_title_is_a_question_of_its_own(
+    knowledge: Knowledge, message: str, wanted: str
+) -> None:
+    last = entry("kl.ap.20", "姐妹校111至少几校", year=111)
+    d = decision_for(knowledge, Row(message, ANSWER, last))
+    assert d.route == ANSWER and d.answer is not None and d.answer.intent == wanted, d
