@@ -736,6 +736,9 @@ OBLIGED = [
     # the obligation pairs audited (stop 21): each was wrong or undecided before its condition was added
     ("除了四年級，五年級也需要英語共讀繪本嗎？", "kl.ap.01", NEED_NOT_ZH),
     ("每所雙語學校都需要三分之一以上課程用英語授課嗎？", "kl.ap.10", MUST_ZH),
+    # 七大行政區皆設置雙語學校; 全市高國中生及國小生於畢業前皆錄製 1分鐘英語短片 (an expected outcome)
+    ("基隆七個行政區都要有雙語學校嗎", "kl.benefits", MUST_ZH),
+    ("do all students have to record a 1-min English video before graduating?", "kl.benefits", YES_EN),
     ("基隆每所雙語學校都要從小一開始嗎？", "kl.ap.10", MUST_ZH),
     (
         "Does moving partial-domain teacher money into bilingual campus life need to have the committee's consensus?",
