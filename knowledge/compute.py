@@ -858,8 +858,14 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
 
 def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | None) -> ItemAmount:
     rule = rules.items.meals
+    meals_a_day = int(i.get("meals") or 0)
+    paired = False
     if i.get("amounts"):
         planned = max(int(a) for a in i["amounts"])  # 「每餐120 每人一天360」: the day's figure decides
+        least = min(int(a) for a in i["amounts"])
+        # 「每餐120 兩餐共240」「三餐都120 一天360」: the price a meal and the day it comes to, each checked
+        paired = meals_a_day > 1 and least * meals_a_day == planned
+        planned = least if paired else planned
     days = 1 if i.get("a_day") else int(i.get("days") or i.get("occasions") or 1)
     if i.get("half_day") and not i.get("meals"):
         fee = meals(rules, people, 1, days, False)
@@ -869,8 +875,7 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         every_day = int(i.get("days") or 1) > 1 or bool(i.get("every_day") or i.get("a_day"))
         full_day = (bool(i.get("full_day")) or every_day) and not count
         fee = meals(rules, people, count or 1, days, full_day)
-    per_meal = planned and planned < rule.per_day and not i.get("day_amount")
-    meals_a_day = int(i.get("meals") or 0)
+    per_meal = paired or (planned and planned < rule.per_day and not i.get("day_amount"))
     if per_meal and planned and meals_a_day > 1 and planned * meals_a_day > rule.per_day:
         # 「三餐都編120」: each meal within 120, but a day's three come to 360, over the day's 340
         day = planned * meals_a_day

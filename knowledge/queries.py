@@ -52,6 +52,8 @@ _MATERIALS = r"教學材料|teaching materials?|每班(?:上)?\s*\d+\s*節|\d+\s
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
+# a price said of one meal: 「每餐150」「一餐120元」 "150 a meal", "NT$120 per meal"
+_PRICE_A_MEAL = r"(?:每餐|一餐|1餐)(?:都|各|就)?[^\d餐]{0,3}\d|\d\s*元?\s*/\s*餐|\d[\d,]*\s*(?:a|per|each) meal\b"
 _ROUND_TRIP = r"來回|往返|round.?trip|both ways|return"
 _ROUND_TRIP_SUM = r"(?:來回|往返)(?:共|總共|一共|合計|要|是)?\s*\d|round.?trip (?:of |is |costs? )?(?:nt\$)?\s*\d|\d[\d,]*\s*(?:nt\$)?\s*(?:for the |for a )?round.?trip"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
@@ -202,8 +204,13 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         # 「三天兩夜…膳費一天最多多少」 "meals, per day max?": one day's cap, whatever the event's length
         "a_day": True if has(u, _A_DAY_ASKED) else None,
         # 「學生每天膳費編300元/人」 "300 a day each": an amount for a whole day, against the day's cap
+        # (not a count after the day, 「一天午餐晚餐2餐」, nor beside a price a meal: 「每餐150」)
         "day_amount": True
-        if has(u, r"(?:每天|每日|一天|1天|一日|1日)[^\d]{0,6}\d|\d\s*元?\s*/\s*(?:天|日)|\d[\d,]*\s*(?:a|per) day\b")
+        if has(
+            u,
+            r"(?:每天|每日|一天|1天|一日|1日)[^\d]{0,6}\d[\d,]*(?!\s*(?:餐|人|天|日|位|個|次))|\d\s*元?\s*/\s*(?:天|日)|\d[\d,]*\s*(?:a|per) day\b",
+        )
+        and not has(u, _PRICE_A_MEAL)
         else None,
         # 「3場研習…一場講座費多少」: the fee of one session; 「3場總共呢」 all of them
         "per_occasion": (

@@ -207,6 +207,12 @@ TABLE = [
     row("life-zh-mode2-branch", "模式二的雙語生活化 我們有分班也要做 最多多少", ZH, 200_000),
     # 附件3 膳費 每人每餐 120, 每人每日 340: three meals at 120 each are 360 a day, over
     row("meals-zh-three-at-120", "研習整天 三餐都編120這樣可以嗎", ZH, 340, OVER),
+    # a price said of each meal is checked against 120, not the day's 340; a count after 「一天」 is
+    # meals, not a day's amount; a meal's price and the day it comes to are both checked
+    row("meals-zh-two-at-150", "我们一天午餐晚餐两餐 每餐150 可以吗", ZH, 240, OVER),
+    row("meals-zh-two-at-120-sum", "一天兩餐 每餐120 兩餐共240 可以嗎", ZH, 240, WITHIN),
+    row("meals-zh-three-each-120", "如果一天三餐 每餐都120 可以嗎", ZH, 340, OVER),
+    row("meals-zh-three-at-120-day-360", "全天研習 早中晚三餐都120 一天360 這樣ok嗎", ZH, 340, OVER),
     row("attendance-en-two-of-them", "Max attendance fees for the two of them at one meeting?", EN, 4_000),  # 2 × 2,000
     row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
