@@ -1005,6 +1005,14 @@ def _travel(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
     )
 
 
+# 受補助者必須具備應試事實: registered but never sat the test
+_NO_SHOW = (
+    r"沒有考|沒去考|沒考|缺考|沒有應試|沒應試|沒到考|缺席|沒去應試|"
+    r"(?:didn't|did not|never|doesn't|does not) (?:take|sit|sat|took|show up)|never sat|never took|no.show|"
+    r"(?:skipped|missed|skips|misses) (?:the |her |his )?(?:test|exam|it\b)"
+)
+
+
 def _english_test(rules: FundingRules, i: dict[str, Any], people: int, text: str) -> ItemAmount:
     rule = rules.items.english_test
     fees = [int(a) for a in i.get("amounts") or []]
@@ -1334,6 +1342,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         substitute_months=i.get("months"),
         part=part,
         claimed=claimed,
+        sat_test=re.search(_NO_SHOW, text) is None,
     )
     return verdict, both(
         f"英檢報名費（CEFR {level.group(1).upper()}）", f"English test fee (CEFR {level.group(1).upper()})"

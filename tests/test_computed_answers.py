@@ -1781,6 +1781,23 @@ def test_a_test_called_檢定_is_the_english_test(dialog: Dialog, question: str,
 
 
 @pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        (
+            "the PE teacher registered for a B1-level test but got sick and never sat it. can we still claim the fee?",
+            "No",
+        ),
+        ("體育老師報名B1英檢但缺考 報名費可以補助嗎", "不可以"),
+        ("體育老師考了B1英檢 報名費可以補助嗎", "可以"),
+    ],
+)
+def test_a_test_fee_needs_the_test_sat(dialog: Dialog, question: str, first: str) -> None:
+    """附件3: 受補助者必須具備應試事實; a level of a teacher who never sat the test was a yes."""
+    reply = dialog.handle_text(ChatRef("test", f"no-show-{next(_chats)}"), question)
+    assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith(first), reply.text
+
+
+@pytest.mark.parametrize(
     ("question", "first", "cap"),
     [
         ("模式一20班，資本門編6萬可以嗎", "超過", "50,000"),  # it computed 20% of 6萬 (12,000)
