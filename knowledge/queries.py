@@ -1052,7 +1052,9 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         # ceiling, which needs the school's facts
         return True
     ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling")
-    return ceiling_asked and has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap")
+    # (「我們上限多少」: the school's own cap, naming no item or amount it would be a cap of)
+    own_cap = has(u, r"(?:^|我們|我校|本校|學校|咱們)\s*(?:的)?\s*上限") and not amounts_of(u)
+    return ceiling_asked and (own_cap or has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap"))
 
 
 _FACTS_ONLY = re.compile(

@@ -314,7 +314,10 @@ def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
         normalised,
         slots=_affirmed_slots(_DATES_IN_NORMALISED.sub(" ", normalised)),
         affirmed=without_fillers(_LIKE.sub(" ", _NEGATED.sub(" ", normalised))),
-        negated=" ".join(_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)),
+        negated=" ".join(
+            [_NEGATION_WORDS.sub("", m.group(0)) for m in _NEGATED.finditer(normalised)]
+            + (["分校 分班"] if _NO_BRANCH.search(normalised) else [])  # 「我們沒有分校分班」
+        ),
     )
 
 
@@ -322,6 +325,8 @@ def _affirmed_slots(text: str) -> Slots:
     """The slots of a text, each as affirmed where it also denies one: 「不是6班 是12班」 is 12 classes,
     「不是模式一 是模式二」 mode 2 (a value only denied, 「不是模式一」 alone, is kept as before)."""
     told = extract(text)
+    if told.branch and _NO_BRANCH.search(text):
+        told = replace(told, branch=None)  # 「我們沒有分校分班」 is no question about a branch
     if _NEGATED.search(text) is None:
         return told
     affirmed = extract(_NEGATED.sub(" ", text))

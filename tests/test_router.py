@@ -497,3 +497,20 @@ def test_a_year_beside_another_plans_title_is_a_question_of_its_own(
     last = entry("kl.ap.20", "姐妹校111至少几校", year=111)
     d = decision_for(knowledge, Row(message, ANSWER, last))
     assert d.route == ANSWER and d.answer is not None and d.answer.intent == wanted, d
+
+
+def test_the_schools_own_cap_is_its_ceiling_and_a_branch_denied_is_no_branch_question(knowledge: Knowledge) -> None:
+    """「我們上限多少」 after the school's facts is its ceiling (it was the equipment's unit-price caps);
+    「我們沒有分校分班」 says no branch, so it does not make the question the branch rule's."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "own-cap")
+    dialog.handle_text(chat, "我們學校36班，沒有分校分班，想做模式一。模式一可以做哪些活動？")
+    cap = dialog.handle_text(chat, "我們上限多少")
+    assert cap.route == "calculation" and "350,000" in cap.text, cap.text
+    unit = dialog.handle_text(ChatRef("test", "unit-cap"), "電子白板單價上限是多少")
+    assert unit.route != "calculation", unit.text  # a unit price's cap is no ceiling
+    denied = dialog.handle_text(ChatRef("test", "no-branch"), "生活化那塊可以申請20萬嗎 我們沒有分校分班")
+    assert denied.intent != "moe.cap.branch", denied.text
