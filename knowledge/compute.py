@@ -754,10 +754,14 @@ def _compared(item: ItemAmount, planned: int | None, per_unit_cap: int | None = 
     # A price near the unit cap is a price per unit (一節 2,500); anything larger is a total.
     cap = per_unit_cap if per_unit_cap is not None and planned <= per_unit_cap * 3 else item.amount
     fits = planned <= cap
+    # a price per unit within its cap, over several units (2 nights at 2,900): what they come to
+    units = item.amount // cap if cap != item.amount and cap and item.amount % cap == 0 else 1
     note = (
         both(
-            f"您的 {money(planned, 'zh')} 在上限 {money(cap, 'zh')} 內。",
-            f"Your {money(planned, 'en')} is within the {money(cap, 'en')} cap.",
+            f"您的 {money(planned, 'zh')} 在上限 {money(cap, 'zh')} 內"
+            + (f"；合計 {money(planned, 'zh')} × {units} = {money(planned * units, 'zh')}。" if units > 1 else "。"),
+            f"Your {money(planned, 'en')} is within the {money(cap, 'en')} cap"
+            + (f"; in all {money(planned, 'en')} × {units} = {money(planned * units, 'en')}." if units > 1 else "."),
         )
         if fits
         else both(

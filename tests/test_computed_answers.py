@@ -2604,3 +2604,16 @@ def test_an_amount_asked_after_a_transfer_is_checked_against_it(dialog: Dialog) 
     dialog.handle_text(chat, "我們部領做很多年了 老師都上手 教師專業支持費70萬 最多能挪多少去雙語生活化")
     reply = dialog.handle_text(chat, "挪22萬可以嗎")
     assert first_line(reply) == "超過了，可調入雙語生活化的部領教師經費上限 210,000 元", reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "total"),
+    [
+        ("she stays 2 nights at NT$2,900 a night. total lodging claim?", "NT$2,900 × 2 = NT$5,800"),
+        ("全天營三天，學生每天膳費編300元/人，可以嗎", "300 元 × 3 = 900 元"),
+    ],
+)
+def test_a_price_within_its_unit_cap_is_also_added_up_over_the_units(dialog: Dialog, question: str, total: str) -> None:
+    """The claim is the price times the units (5,800 for two nights at 2,900), not only the cap (6,000)."""
+    reply = dialog.handle_text(ChatRef("test", f"units-{next(_chats)}"), question)
+    assert reply.route == "calculation" and total in reply.text, reply.text
