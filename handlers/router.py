@@ -159,9 +159,18 @@ def _continue(query: Query, given: dict[str, Any]) -> Query:
     return replace(query, facts=facts)
 
 
-def _both_items(u: Understanding, topic: Topic | None) -> Query | None:
-    """「兩個加起來總共多少」 after two item amounts (a lecture fee, then meals): both, added up."""
-    if topic is None or not topic.earlier or not _BOTH_ADDED.search(u.normalised) or u.figures.labelled:
+def _both_items(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """「兩個加起來總共多少」 after two item amounts (a lecture fee, then meals): both, added up; an
+    item the message counts itself (「再請兩位學者出席 出席費各一次 全部加起來多少」 after the
+    consultation fee) is added to the last one instead."""
+    if topic is None or not _BOTH_ADDED.search(u.normalised) or u.figures.labelled:
+        return None
+    own = query_for(u, rules)
+    last_item = topic.query if topic.query is not None and topic.query.kind == ITEM else None
+    if own is not None and own.kind == ITEM and last_item is not None and own.item not in (last_item.item, "combined"):
+        parts = [{"item": q.item} | dict(q.inputs) for q in (last_item, own)]
+        return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+    if not topic.earlier:
         return None
     if u.mentions(r"補充保費|premium"):
         return None  # 「兩個加起來 補充保費多少」: the premium on both (_premium_of_all)
@@ -298,7 +307,7 @@ def decide(
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
 
     # 「兩個加起來」 after two items; 「兩個加起來 補充保費要編多少」 after two fees: the premium on both
-    both = _both_items(u, topic) or (
+    both = _both_items(u, topic, rules) or (
         (_premium_of_all(topic, u, rules) or _premium_added(topic, u, rules)) if topic is not None else None
     )
     if both is not None:
@@ -1084,11 +1093,20 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
     內聘 2,000): the premium on their sum."""
     if not u.mentions(r"補充保費|premium") or not _ALL_OF_THEM.search(u.normalised) or u.figures.amounts:
         return None
+    base = set(rules.items.premium.base_items)
+    if topic.query is not None and topic.query.item == "combined" and _fee_items(topic.query) <= base:
+        # after fees added up (「…全部加起來多少」): the premium on those, which hold the ones before
+        parts = [p for p in topic.query.inputs.get("parts") or [] if isinstance(p, dict)]
+        each = [fee_total(Query(ITEM, item=str(p["item"]), inputs={"text": ""} | p), rules) for p in parts]
+        amounts = [t for t in each if t is not None]
+        return (
+            Query(ITEM, item="premium", inputs={"amounts": amounts, "text": ""}) if len(amounts) == len(parts) else None
+        )
     totals = []
     for earlier in (topic, *topic.earlier):
         items = _fee_items(earlier.query)
         total = fee_total(earlier.query, rules) if earlier.query is not None else None
-        if not items or not items <= set(rules.items.premium.base_items) or total is None:
+        if not items or not items <= base or total is None:
             break
         totals.append(total)
     if len(totals) < 2:

@@ -2617,3 +2617,16 @@ def test_a_price_within_its_unit_cap_is_also_added_up_over_the_units(dialog: Dia
     """The claim is the price times the units (5,800 for two nights at 2,900), not only the cap (6,000)."""
     reply = dialog.handle_text(ChatRef("test", f"units-{next(_chats)}"), question)
     assert reply.route == "calculation" and total in reply.text, reply.text
+
+
+def test_an_item_counted_beside_the_last_is_added_to_it_and_the_premium_is_on_those(dialog: Dialog) -> None:
+    """「再請兩位學者出席 出席費各一次 全部加起來多少」 after the consultation fees: 6,000 + 4,000 (it
+    added the two consultation answers instead); 「這些的補充保費」 then: on those two, not on the
+    total again beside its parts."""
+    chat = ChatRef("test", f"added-{next(_chats)}")
+    dialog.handle_text(chat, "專家半天入校諮詢 報4小時可以嗎")
+    dialog.handle_text(chat, "兩位專家各來半天 諮詢費最多多少")
+    total = dialog.handle_text(chat, "另外規劃會議再請兩位學者出席 出席費各一次 全部加起來多少")
+    assert "10,000" in first_line(total) and "4,000" in total.text, total.text
+    premium = dialog.handle_text(chat, "這些的補充保費要多少")
+    assert premium.intent == "moe.item.nhi_premium" and "211" in first_line(premium), premium.text
