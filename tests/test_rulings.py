@@ -143,7 +143,8 @@ RULED = [
     ("教師專業支持費用可以編語言進修費嗎", "moe.cap.pl.teacher_items", YES_ZH),
     ("學生英語能力奠基經費可以付課後加課老師的鐘點嗎", "moe.cap.pl.student_items", YES_ZH),
     ("Can the student foundation budget pay for a winter camp?", "moe.cap.pl.student_items", YES_EN),
-    ("Can the foundation money be used for a gifted class?", "moe.cap.pl.student_items", NO_EN),
+    # 學生英語能力奠基係以縮短學習落差為目的，非拔尖措施 is 附件1 二(八)'s (the student items repeat it)
+    ("Can the foundation money be used for a gifted class?", "moe.pl.support_measures", NO_EN),
     ("部領的經費能買教學設備嗎", "moe.cap.pl.capital", YES_ZH),
     ("Can partial-domain funds be used to buy equipment?", "moe.cap.pl.capital", YES_EN),
     ("部領資本門買設備可以不寫用途嗎", "moe.cap.pl.capital", NO_ZH),
@@ -253,7 +254,7 @@ RULED = [
     ("can the plan pay an experts short ride from the station, our school is remote", "moe.item.travel", YES_EN),
     (
         "can the student foundation money fund an advanced class for our top english kids",
-        "moe.cap.pl.student_items",
+        "moe.pl.support_measures",
         NO_EN,
     ),
 ]
