@@ -256,7 +256,12 @@ def _lecturer(u: Understanding) -> str | None:
 
 def lecturer_in(normalised: str) -> str | None:
     """The kind of lecturer a text names (the last one named wins: 「不是 我是說內聘」)."""
-    if re.search(r"(?<!沒有)(?<!沒)隸屬|所屬|affiliated", normalised):
+    if re.search(
+        r"(?<!沒有)(?<!沒)隸屬|所屬|上級機關|主管機關|affiliated|"
+        r"(?:agency|authority|bureau|department) (?:that )?our school (?:is|comes|falls) under|"
+        r"our (?:supervising|parent|governing) (?:agency|authority)",
+        normalised,
+    ):
         return "affiliated"  # 外聘隸屬機關學校人員: a kind of 外聘 with its own rate
     found = [
         (match.start(), kind)

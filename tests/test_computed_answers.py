@@ -329,6 +329,12 @@ TABLE = [
     # 附件3 講座鐘點費 by periods and the lecturer's kind
     row("lecture-zh-external", "外聘大學教授來講3節 講座鐘點費多少", ZH, 6_000),  # 3 × 2,000
     row("lecture-zh-affiliated", "請跟我們學校有隸屬關係的機關人員來講2節 鐘點費上限", ZH, 3_000),  # 2 × 1,500
+    row(
+        "lecture-en-agency-over-the-school",
+        "the speaker is from the county education bureau (the agency our school is under), 5 periods. lecture fee?",
+        EN,
+        7_500,
+    ),  # 5 × 1,500
     row("lecture-zh-internal", "內聘本校老師講4節 鐘點費怎麼算 多少", ZH, 4_000),  # 4 × 1,000
     row("lecture-en-internal", "Internal speaker (one of our own teachers), 2 periods — how much?", EN, 2_000),
     row("lecture-en-external", "An outside university professor lectures for 3 periods. Lecture fee?", EN, 6_000),
