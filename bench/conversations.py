@@ -56,7 +56,7 @@ _NO = re.compile(
 # A reply that says the plans do not give what was asked.
 _SAYS_SILENT = re.compile(
     r"計畫(?:本身)?(?:沒有|未)(?:寫|列|規定|提|訂)|都沒有規定這件事|plan(?:s)?(?: itself)? (?:gives?|give|lists?|sets?) no|"
-    r"(?:plan|plans) (?:does|do) not (?:say|give|list|set)|no (?:test )?scores|neither plan|"
+    r"(?:plan|plans) (?:does|do) not (?:say|give|list|set|state)|no (?:test )?scores|neither plan|"
     r"計畫期程沒有涵蓋|(?:plan|plans|period) (?:does|do) not cover",
     re.IGNORECASE,
 )

@@ -16,6 +16,7 @@ NONE = {"none": True}
         ("授課鐘點費依支給基準表辦理；計畫本身沒有列金額。", True),
         ("Teaching fees follow the official table; the plan itself gives no amount.", True),
         ("Neither plan says anything about this.", True),
+        ("Work fees are paid at the statutory minimum hourly wage; the plan does not state the amount.", True),
         ("Teaching fees follow the official table of hourly rates.", False),
         ("授課鐘點費每節 400 元。", False),
     ],
