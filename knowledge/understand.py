@@ -344,6 +344,11 @@ def understand(
         return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
     asks_share = ASKS_SHARE.search(normalised) is not None
     yes_no_form = _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize)
+    # 「學生一定要用英文回答?」: a Chinese statement with a question mark asks whether it is so
+    marked = reading.lang != "en" and reading.cleaned.rstrip().endswith(("?", "？")) and not asks_which(normalised)
+    required = _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize) or (
+        marked and _OBLIGATION.search(normalised) is not None and _PERMISSION.search(normalised) is None
+    )
     amount_words = _ASKS_AMOUNT.search(normalised) is not None or (
         _QUOTA.search(normalised) is not None and (not yes_no_form or _QUOTA_CHANGES.search(normalised) is not None)
     )
@@ -380,9 +385,7 @@ def understand(
         asks_yes_no=(not asks_amount or both_asked) and yes_no_form,
         yes_no_form=yes_no_form,
         # 「那5萬一定要花在分班嗎?可以勻一點給本校用嗎」: the permission asked is what the answer decides
-        asks_obligation=not asks_amount
-        and not permission
-        and _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize),
+        asks_obligation=not asks_amount and not permission and required,
         ceiling_words=_CEILING_WORDS.search(normalised) is not None,
     )
 

@@ -720,6 +720,8 @@ OBLIGED = [
     ("減課一定要經過校內公開的機制嗎", "moe.teaching_load", MUST_ZH),  # 應經校內公平、公正、公開機制確認
     ("買書一定要附書單嗎", "moe.item.data_collection", MUST_ZH),  # 購置書籍者應檢附書單
     ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
+    # a question mark asks it without 嗎 (it was answered with the rule and no yes or no)
+    ("學生一定要用英文回答?", "moe.pl.differentiation", NEED_NOT_ZH),  # 不得強制要求學生以英語回答
     # 「要寫進…嗎」 asks whether it is required (the 6萬 it names had got 是, as if confirmed)
     ("開放觀課的6萬要另外寫進經費明細嗎", "moe.open_classroom", NEED_NOT_ZH),  # 無須於經費明細中編列
     ("縣府函報核結時一定要附繳庫證明嗎", "moe.closeout", MUST_ZH),  # 備齊…應繳回計畫款項之繳庫證明
