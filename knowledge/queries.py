@@ -531,7 +531,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     amounts = _labelled(u)
     priced_devices = bool(u.figures.counts.units) and any(a.per_unit for a in amounts) and len(amounts) > 1
     if (
-        has(u, r"單價|一台|每台|unit price|unit cap|each")
+        # (「資本門想買平板 一台上限多少」: the cap of one; 「每台2萬8 會超嗎」 prices the devices bought)
+        (has(u, r"單價|unit price|unit cap|each") or (has(u, r"(?<!\d)[1一每]\s*[台臺]") and not amounts_of(u)))
         and equipment_kind(rules, u.normalised) is not None
         and not priced_devices
     ):
@@ -1146,7 +1147,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed
         return Query(CEILING, facts=dict(previous.facts) | new_facts)
-    if previous.kind == CAPITAL and has(u, r"單價|一台|每台|unit price|each"):
+    if previous.kind == CAPITAL and has(u, r"單價|unit price|each"):
         return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
         inputs = dict(previous.inputs)
@@ -1406,6 +1407,13 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
             totals = [int(a) for a in previous.inputs.get("amounts") or [] if int(a) > rate]
             merged["student"] = previous.inputs.get("student") or max(totals, default=0) or None
         merged["amounts"] = inputs["amounts"]
+        base = max((int(a) for a in previous.inputs.get("amounts") or [] if int(a) > rate), default=0)
+        planned = [int(a) for a in inputs["amounts"]]
+        checked = u.asks_yes_no or len(previous.inputs.get("amounts") or []) > 1
+        if previous.item == "teaching_materials" and not per_unit and checked and base > max(planned):
+            # 「我想編7萬 可以嗎」 after the cap on a 30萬 student total: that much checked against it (and
+            # 「那5萬呢」 after such a check: another amount checked)
+            merged["amounts"] = [base, *planned]
     if (
         inputs.keys() & {"half_day", "full_day"} or (u.asks_amount and "semesters" in inputs)
     ) and "amounts" not in inputs:

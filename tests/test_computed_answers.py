@@ -207,6 +207,10 @@ TABLE = [
     row("life-zh-mode2-branch", "模式二的雙語生活化 我們有分班也要做 最多多少", ZH, 200_000),
     # 附件3 膳費 每人每餐 120, 每人每日 340: three meals at 120 each are 360 a day, over
     row("meals-zh-three-at-120", "研習整天 三餐都編120這樣可以嗎", ZH, 340, OVER),
+    # 「一台」 is written 1臺 once normalised: the cap of one device, not the capital cap (which asked the mode)
+    row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
+    # 材料費 is the teaching materials: 20% of the student foundation total
+    row("materials-zh-short-name", "奠基总经费30万 材料费最多编多少", ZH, 60_000),
     # a price said of each meal is checked against 120, not the day's 340; a count after 「一天」 is
     # meals, not a day's amount; a meal's price and the day it comes to are both checked
     row("meals-zh-two-at-150", "我们一天午餐晚餐两餐 每餐150 可以吗", ZH, 240, OVER),
@@ -2636,3 +2640,14 @@ def test_an_item_counted_beside_the_last_is_added_to_it_and_the_premium_is_on_th
     assert "10,000" in first_line(total) and "4,000" in total.text, total.text
     premium = dialog.handle_text(chat, "這些的補充保費要多少")
     assert premium.intent == "moe.item.nhi_premium" and "211" in first_line(premium), premium.text
+
+
+def test_an_amount_planned_after_the_materials_cap_is_checked_against_its_base(dialog: Dialog) -> None:
+    """「我想编7万 可以吗」 after the cap on a 30萬 student total: 70,000 over 60,000 (the 7萬 had become
+    the student total, 14,000 and no verdict); 「那5萬呢」 then: another amount checked."""
+    chat = ChatRef("test", f"materials-plan-{next(_chats)}")
+    assert "60,000" in first_line(dialog.handle_text(chat, "奠基总经费30万 材料费最多编多少"))
+    over = dialog.handle_text(chat, "我想编7万 可以吗")
+    assert first_line(over).startswith("超過") and "60,000" in first_line(over), over.text
+    within = dialog.handle_text(chat, "那5萬呢")
+    assert first_line(within).startswith("可以") and "60,000" in first_line(within), within.text
