@@ -121,6 +121,15 @@ BLIND26 = conversations.DATA / "blind26.yaml"
 BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.80, 0.08
 BLIND27 = conversations.DATA / "blind27.yaml"
 BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.73, 0.085
+# blind28 and blind29 (stop 27, written blind by two helpers and audited by two more): blind28 (a
+# new rural director, a Keelung KPI checker, an accountant with their own figures, a foreign
+# teacher; 7 turns changed) first measured at cdf23a3, 76.7% / 9.7%; blind29 (a homeroom teacher
+# correcting herself, a large school's principal, a county clerk, code-mixing; 4 turns changed) at
+# 8b2142e, 78.3% / 10.6%
+BLIND28 = conversations.DATA / "blind28.yaml"
+BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.80, 0.07
+BLIND29 = conversations.DATA / "blind29.yaml"
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.79, 0.095
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -306,6 +315,8 @@ LATE_SETS = {
     "blind25": (BLIND25, BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG),
     "blind26": (BLIND26, BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG),
     "blind27": (BLIND27, BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG),
+    "blind28": (BLIND28, BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG),
+    "blind29": (BLIND29, BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG),
 }
 
 
