@@ -281,7 +281,10 @@ class Dialog:
         if outside is not None:
             decision, answer = replace(decision, answer=outside), outside
         # 「我們市假設60校 那要幾校」 after a target share: worked with the user's figures, its own verdict
-        told = tuple(t.said for t in reversed((topic, *topic.earlier))) if topic is not None else ()
+        # (what was said of this entry's targets: 60 schools told of the English clubs are not the
+        # second foreign languages' senior highs)
+        chain = reversed((topic, *topic.earlier)) if topic is not None else ()
+        told = tuple(t.said for t in chain if t.entry in (None, answer.intent))
         last_year = topic.slots.get("year") if topic is not None else None
         worked = self.engine.on_the_targets(
             u, answer, decision.slots, told, last_year if isinstance(last_year, int) else None

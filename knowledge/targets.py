@@ -158,7 +158,8 @@ def work(
         whole = _WHOLE_YEAR.search(_YEAR.sub(" ", question).replace("  ", " "))
         if whole and target.per_semester:
             return _whole_year(target)
-        last = told[-1] if told else ""
+        # the last message that counted anything (「那110要幾所」 after 56 schools, then 「111呢」 「109」)
+        last = next((text for text in reversed(told) if _counts_in(text)), "")
         if target.share and not asks_yes_no and not _asks_yes_no(last) and len(_counts_in(last)) == 1:
             return _share_of(target, _counts_in(last)[0])  # 「不是，我是說110學年」 after a share of 60
         return None

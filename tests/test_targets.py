@@ -171,3 +171,18 @@ def test_times_a_semester_asked_over_a_year_when_every_year_is_alike(knowledge: 
     semester's count twice (其他 counts beside 次 stay the row's target when times are not asked)."""
     reply = scored_dialog(knowledge).handle_text(ChatRef("test", "times"), question)
     assert reply.intent == "kl.ap.09" and reply.body.startswith(first), reply.body
+
+
+def test_a_total_told_carries_through_bare_years_but_not_to_another_plans_targets(knowledge: Knowledge) -> None:
+    """56 schools told, then 「111呢」 and a bare 「109」: each year's share of them (the bare year lost
+    them); then another action plan's share is not of those schools (60 elementary and junior high
+    schools are not the senior highs' second foreign languages)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "targets-carried")
+    dialog.handle_text(chat, "基隆三年計畫 英語社團 110學年要達幾%")
+    assert "28" in dialog.handle_text(chat, "假設市屬國中小五十六所 那110要幾所有社團").text
+    assert "42" in dialog.handle_text(chat, "111呢").text
+    bare = dialog.handle_text(chat, "109")
+    assert "56 校 × 25% = 14 校" in bare.text, bare.text
+    other = dialog.handle_text(chat, "高中第二外语选修班109学年开设率目标")
+    assert other.intent == "kl.ap.11" and "56 校" not in other.text, other.text
