@@ -95,6 +95,8 @@ _BOTH_ADDED = re.compile(
 )
 # A cost named (「那代課費呢」 "what about substitute pay?"): another item, not a case of the last rule
 _COST = re.compile(r"費|\b(?:fees?|pay|costs?|allowances?|expenses?)\b")
+# a word pointing back at what was just answered ("who runs it", 「這個誰負責」)
+_REFERS_BACK = re.compile(r"\b(?:it|its|this|that|them|they|those|these)\b|這個|這項|這筆|那個|它")
 _OWN_QUESTION = re.compile(
     r"嗎|哪|什麼|怎麼|如何|誰|為什麼|是否|要不要|\b(?:can|do|does|must|should|who|which|what|how|is it|are)\b"
 )
@@ -820,6 +822,14 @@ def _follow_up(
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
 
 
+def _points_back_only(u: Understanding, engine: Engine) -> bool:
+    """A very short question pointing back at the last answer and naming nothing ("who runs it",
+    「這個誰負責」): of that answer, however sure another entry's phrasing is of its few words."""
+    size = len(u.normalised.split()) if u.lang == "en" else len(u.normalised.replace(" ", ""))
+    short = size <= (4 if u.lang == "en" else 6)
+    return short and _REFERS_BACK.search(u.normalised) is not None and not engine.names_a_keyword(u)
+
+
 def _heading_of_the_topic(u: Understanding, entry_id: str | None, engine: Engine, lang: str) -> bool:
     """Whether the message asks the heading (strategy, goal) the last entry is under, naming no entry
     of its own (not 「雙語學校建置是哪個策略」, which names the bilingual schools)."""
@@ -1366,6 +1376,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         and own.intent != topic.entry
         and asks_which(u.normalised)
         and not u.asks_amount
+        and not _points_back_only(u, engine)
     ):
         # "and when we get stuck, who can help us?" after the student budget: a question of its own,
         # surely another entry's read alone (read with the last question, the last entry wins)

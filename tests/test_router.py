@@ -514,3 +514,16 @@ def test_the_schools_own_cap_is_its_ceiling_and_a_branch_denied_is_no_branch_que
     assert unit.route != "calculation", unit.text  # a unit price's cap is no ceiling
     denied = dialog.handle_text(ChatRef("test", "no-branch"), "生活化那塊可以申請20萬嗎 我們沒有分校分班")
     assert denied.intent != "moe.cap.branch", denied.text
+
+
+def test_a_very_short_question_pointing_back_is_of_the_last_answer(knowledge: Knowledge) -> None:
+    """ "who runs it" after the credit programme: that programme (run by the MOE's teacher education
+    department), not the expert pool whose phrasing fits its three words."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "points-back")
+    dialog.handle_text(chat, "Do we have to nominate a teacher for the bilingual teaching credit program?")
+    reply = dialog.handle_text(chat, "who runs it")
+    assert reply.intent == "moe.pl.credit_program", (reply.intent, reply.text)
