@@ -209,6 +209,7 @@ TABLE = [
     row("meals-zh-three-at-120", "研習整天 三餐都編120這樣可以嗎", ZH, 340, OVER),
     # 「一台」 is written 1臺 once normalised: the cap of one device, not the capital cap (which asked the mode)
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
+    row("equip-en-without-the-monitor", "unit price cap of a desktop without the monitor?", EN, 25_000),
     # 材料費 is the teaching materials: 20% of the student foundation total
     row("materials-zh-short-name", "奠基总经费30万 材料费最多编多少", ZH, 60_000),
     # a price said of each meal is checked against 120, not the day's 340; a count after 「一天」 is
