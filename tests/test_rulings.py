@@ -28,6 +28,8 @@ RULED = [
         NO_EN,
     ),
     ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),
+    # 雙語生活化之資本門編列仍不得超過3萬元 (「變多」 was no word of raising it: a yes)
+    ("把部領教師經費挪到生活化以後 生活化的資本門可以跟著變多嗎", "moe.cap.pl.transfer", NO_ZH),
     # 上開班級數以本校班級數計列: the main campus's classes only, a branch's not added
     ("計算班級數時只算本校的班級嗎", "moe.cap.branch", IS_ZH),
     ("is there a fixed ratio for splitting the money with the branch campus?", "moe.cap.branch", NO_EN),  # 得依實際需求
