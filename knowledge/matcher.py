@@ -73,6 +73,7 @@ COVERAGE_WEIGHT = 30.0  # times the IDF-weighted share of the question's terms f
 KEYWORD_BONUS = 8.0  # per distinctive keyword found (divided among entries sharing it), at most 2
 NAMED_PENALTY = 12.0  # an entry without any keyword of a question that names one entry's keyword
 NEGATED_PENALTY = 12.0  # an entry whose keyword the question says it is not about (「不是新辦」)
+HEADING_LENGTH = 5  # a section heading this long or longer, quoted in a question, names its entry
 CONTRASTED_PENALTY = 12.0  # an entry whose keyword is one character off one the question names (目標四 for 目標一)
 UNSTATED_TIER_PENALTY = 10.0  # an entry about one class-count tier, for a question that gives no class count
 ASKED_ABOUT_BONUS = 4.0  # the keyword a Chinese question names last, right before what it asks
@@ -174,6 +175,17 @@ class Matcher:
         self._contrasts = self._contrasting(shared)
         self._fuzzy_lengths = sorted({len(key) for key in self._fuzzy_keywords})
         self._documents = [entry.document.id for entry in self._entries]
+        # a section heading quoted whole (「參、計畫目標」, not MOE's 「二、計畫目標」): that entry's
+        self._headings = [normalize(entry.section.split("；")[0], limit=None) for entry in self._entries]
+        # …and not the entries under a heading one character off it (MOE's 「二、計畫目標」)
+        self._heading_contrasts = [
+            {
+                other
+                for other, them in enumerate(self._headings)
+                if len(them) == len(heading) and sum(a != b for a, b in zip(them, heading, strict=True)) == 1
+            }
+            for heading in self._headings
+        ]
         self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         self._points: dict[Slots, list[tuple[int, float]]] = {}
         # Entries about one class-count tier: they weigh less for a question that gives no class count.
@@ -330,6 +342,12 @@ class Matcher:
         for keyword, weight in found.items():
             for index in self._keyword_entries.get(keyword, ()):
                 hits[index].append(weight)
+        quoted = [
+            i for i, heading in enumerate(self._headings) if len(heading) >= HEADING_LENGTH and heading in normalised
+        ]
+        for index in quoted:
+            hits[index].append(KEYWORD_BONUS)  # as if its keyword were named
+        contrasted_headings = {other for index in quoted for other in self._heading_contrasts[index]}
         denied_entries = {i for k in denied for i in self._keyword_entries.get(k, ())}
         cue = cued[0] if len(cued) == 1 else None
         share_asked = ASKS_SHARE.search(normalised) is not None
@@ -347,7 +365,7 @@ class Matcher:
         for index in denied_entries:
             evidence[index] -= NEGATED_PENALTY
         contrasted = {i for k in found if self._keyword_weight[k] == found[k] for i in self._contrasts.get(k, ())}
-        for index in contrasted - set(hits):
+        for index in (contrasted - set(hits)) | contrasted_headings:
             evidence[index] -= CONTRASTED_PENALTY
         if cue is not None:
             evidence = [score + bonus for score, bonus in zip(evidence, self._cue_bonus[cue], strict=True)]

@@ -227,6 +227,18 @@ def test_the_teachers_sent_are_the_credit_programmes(engine: Engine, question: s
     assert answer.confident and answer.intent == "moe.pl.credit_program", (answer.intent, answer.text[:80])
 
 
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("參、計畫目標列了哪些", "kl.objectives"),  # Keelung's section 參, not MOE's 二、計畫目標
+        ("二、計畫目標有哪些", "moe.goals"),
+    ],
+)
+def test_a_section_heading_quoted_whole_names_its_entry(engine: Engine, question: str, entry: str) -> None:
+    answer = engine.answer(question)
+    assert answer.confident and answer.intent == entry, (question, answer.intent, answer.confidence)
+
+
 def test_what_a_question_compares_with_is_not_what_it_asks_about(engine: Engine) -> None:
     """「部領的資本門是不是也跟模式一一樣可以編到兩成」 asks about the partial domains' capital, not
     mode 1's: it was answered from mode 1's capital rule, sure and wrong."""
