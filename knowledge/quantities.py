@@ -319,7 +319,10 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
     return tuple(amounts), rest
 
 
-_PER_UNIT_AFTER = re.compile(r"\s*(?:/|每|一)\s*(?:人|節|晚|台|個|小時)|\s*(?:each|per|apiece)\b")
+_PER_UNIT_AFTER = re.compile(
+    r"\s*(?:/|每|一)\s*(?:人|節|晚|台|臺|個|小時)|\s*(?:each|per|apiece)\b|"
+    r"\s*an? (?:period|hour|night|person|session|meeting|head)\b"  # "2,000 a period"
+)
 
 
 def _priced_per_unit_after(text: str, end: int) -> bool:

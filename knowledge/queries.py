@@ -760,7 +760,9 @@ def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
 
 
 # a count just before a price per unit: 「2 位專家出席費各 2000」「講座 3 節、每節 2000」
-_COUNT_BEFORE = re.compile(r"(\d+)\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b)")
+_COUNT_BEFORE = re.compile(
+    r"(\d+)\s*-?\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b|experts?\b|members?\b)"
+)
 
 
 def _count_priced(amount: Amount) -> int:
@@ -785,6 +787,12 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             for item, value in written:
                 fees[str(item)] = fees.get(str(item), 0) + value
             inputs["fees"] = fees
+        elif len(written) > 1 and any(
+            value != a.value for (_, value), a in zip(written, u.figures.labelled, strict=True)
+        ):
+            # "attendance to 2 experts at 2,000 each, plus a 3-period talk at 2,000 a period": each
+            # price times what it is counted by, the items not all named
+            inputs["amounts"] = [value for _, value in written]
         if any(inputs.get(k) for k in ("periods", "hours", "amounts")):
             return Query(ITEM, item="premium", inputs=inputs)
         return None

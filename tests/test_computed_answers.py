@@ -210,6 +210,13 @@ TABLE = [
     # 「一台」 is written 1臺 once normalised: the cap of one device, not the capital cap (which asked the mode)
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
     row("equip-en-without-the-monitor", "unit price cap of a desktop without the monitor?", EN, 25_000),
+    # each price times its count when the fees are not all named: (2 × 2,000 + 3 × 2,000) × 2.11% = 211
+    row(
+        "premium-en-priced-counts",
+        "We pay attendance to 2 experts at 2,000 each, plus a domestic expert's 3-period talk at 2,000 a period. Premium?",
+        EN,
+        211,
+    ),
     # 材料費 is the teaching materials: 20% of the student foundation total
     row("materials-zh-short-name", "奠基总经费30万 材料费最多编多少", ZH, 60_000),
     # a price said of each meal is checked against 120, not the day's 340; a count after 「一天」 is
