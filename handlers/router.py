@@ -310,7 +310,13 @@ def decide(
 
     # 「兩個加起來」 after two items; 「兩個加起來 補充保費要編多少」 after two fees: the premium on both
     both = _both_items(u, topic, rules) or (
-        (_premium_of_all(topic, u, rules) or _premium_added(topic, u, rules)) if topic is not None else None
+        (
+            _premium_of_all(topic, u, rules)
+            or _premium_added(topic, u, rules)
+            or _premium_of_told(topic, u, engine, rules)
+        )
+        if topic is not None
+        else None
     )
     if both is not None:
         return Decision(COMPUTE, query=both)
@@ -1122,6 +1128,27 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
     if len(totals) < 2:
         return None
     return Query(ITEM, item="premium", inputs={"amounts": list(reversed(totals)), "text": ""})
+
+
+# 「那兩筆」 "those two": amounts told in an earlier message
+_TOLD_BEFORE = re.compile(r"[那這][兩幾些]筆|那些|這些|\b(?:those|these|both)\b")
+
+
+def _premium_of_told(topic: Topic, u: Understanding, engine: Engine, rules: FundingRules) -> Query | None:
+    """「講座跟代課那兩筆的補充保費要編多少」 after a message that told 「外聘講座８萬、代課鐘點費５萬」 (while
+    asking something else): the premium on the amounts the chat gave for the fees named."""
+    if not u.mentions(r"補充保費|premium") or u.figures.amounts or not _TOLD_BEFORE.search(u.normalised):
+        return None
+    named = rules.items_in(u.normalised) & set(rules.items.premium.base_items)
+    fees: dict[str, int] = {}
+    for earlier in (topic, *topic.earlier):
+        for amount in engine.understand(earlier.said or earlier.text, rules).figures.labelled:
+            item = rules.match_item(amount.before.lower())
+            if item in named and item not in fees:
+                fees[item] = amount.value
+    if not named or set(fees) != named:
+        return None
+    return Query(ITEM, item="premium", inputs={"fees": fees, "text": ""})
 
 
 # 「再加工作費兩萬」 "add 10,000 of attendance fees": an amount added to what was counted before

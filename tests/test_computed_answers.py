@@ -2659,3 +2659,15 @@ def test_an_amount_planned_after_the_materials_cap_is_checked_against_its_base(d
     assert first_line(over).startswith("超過") and "60,000" in first_line(over), over.text
     within = dialog.handle_text(chat, "那5萬呢")
     assert first_line(within).startswith("可以") and "60,000" in first_line(within), within.text
+
+
+def test_the_premium_on_fees_told_in_an_earlier_message(dialog: Dialog) -> None:
+    """「講座跟代課那兩筆的補充保費」 after a message that told 外聘講座８萬、代課鐘點費５萬 while asking a cap:
+    (80,000 + 50,000) × 2.11% = 2,743 (it gave the premium rule alone)."""
+    chat = ChatRef("test", f"told-fees-{next(_chats)}")
+    dialog.handle_text(
+        chat,
+        "部領只做科技領域 八年級6班 教師專業支持裡我們已經先編了外聘講座８萬、代課鐘點費５萬。部領教師那塊上限多少？",
+    )
+    reply = dialog.handle_text(chat, "講座跟代課那兩筆的補充保費要編多少")
+    assert reply.intent == "moe.item.nhi_premium" and "2,743" in first_line(reply), reply.text
