@@ -751,6 +751,8 @@ def _follow_up(
         # 「一班一節800 我們10班各上12節 還在上限內嗎」 after the teaching materials: periods are never a
         # ceiling's, so the classes are the last computation's
         fresh = None if topic.query.kind in (ITEM, VERDICT) else fresh
+    if fresh is not None and fresh.item == "combined":
+        return None  # 「兩天膳費加一晚住宿 合計最多」 after the lodging: items of its own, added up
     candidates = _candidates(topic, u, engine)
     if files_on_a_date(u) or asks_the_deadline_of_a_date(u):
         # 「縣府拖到10月3號才函報 這樣還在期限內嗎」 after the close-out rule was asked about: the date

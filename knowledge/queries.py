@@ -708,6 +708,8 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
         ]
     else:
         fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, _CONSULT) else None
+        if has(u, _LODGING) and not (inputs.get("periods") or inputs.get("hours")):
+            fee = None  # 「兩個講師 兩天膳費加一晚住宿」: the speakers' meals and lodging, no fee of theirs counted
         if fee is None or not has(u, _MEAL):
             return _items_added(u, inputs)
         if not any(k in inputs for k in ("periods", "hours", "people", "amounts", "full_day", "half_day")):

@@ -2671,3 +2671,13 @@ def test_the_premium_on_fees_told_in_an_earlier_message(dialog: Dialog) -> None:
     )
     reply = dialog.handle_text(chat, "講座跟代課那兩筆的補充保費要編多少")
     assert reply.intent == "moe.item.nhi_premium" and "2,743" in first_line(reply), reply.text
+
+
+def test_items_added_up_after_one_of_them_are_each_computed(dialog: Dialog) -> None:
+    """「兩個講師 兩天膳費加一晚住宿 合計最多」 after the lodging was checked: both items for the two
+    speakers, 6,000 + 1,360 (it revised the lodging alone; read alone it took 講師 for a lecture fee)."""
+    chat = ChatRef("test", f"added-items-{next(_chats)}")
+    dialog.handle_text(chat, "外聘讲师来两天 膳费一个人最多多少")
+    dialog.handle_text(chat, "住一晚 酒店刚好3000 可以全报吗")
+    reply = dialog.handle_text(chat, "两个讲师的话 两天膳费加一晚住宿(住宿算1日) 合计最多")
+    assert "7,360" in first_line(reply), reply.text
