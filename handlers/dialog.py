@@ -294,6 +294,10 @@ class Dialog:
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
             ruling, asked, unruled = self._ruling(u, answer, topic)
+            share = self._share_checked(asked, answer)
+            if share is not None:  # the working of the share it was checked by, first
+                shown = replace(answer, text=f"{share.working(lang)}\n{answer.text}")
+                decision = replace(decision, answer=shown)
         earlier = (topic.said or topic.text) if asked is not u and topic is not None else ""
         reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked, earlier), unruled)
         if answered is None:
@@ -309,7 +313,11 @@ class Dialog:
         asked = u
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
-        ruling = self.engine.ruling(asked, answer.intent)
+        # 「一週33節 用英語上10節 算有三分之一嗎」: the counts' share against the fraction the rule states
+        share = self._share_checked(asked, answer)
+        ruling = share.met if share is not None else None
+        if ruling is None:
+            ruling = self.engine.ruling(asked, answer.intent)
         if ruling is None and answer.confident:
             ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident and topic is not None and topic.said:
@@ -442,6 +450,16 @@ class Dialog:
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None
+
+    def _share_checked(self, u: Understanding, answer: Answer) -> figure_check.ShareOfCounts | None:
+        """A yes-or-no question counting a part of a whole against a fraction its entry states
+        anywhere (a row other than the one shown included), or None."""
+        entry = self.engine.kb.entries.get(answer.intent or "")
+        if entry is None or not answer.confident or not (u.asks_yes_no or u.yes_no_form):
+            return None
+        plain = self.engine.normalize.plain
+        stated = " ".join([entry.answer.zh, *(detail.text.zh for detail in entry.details)])
+        return figure_check.share_of_counts(plain(u.text), plain(stated, limit=None))
 
     def _figure_ruling(self, u: Understanding, answer: str, headline: str | None = None) -> bool | None:
         """The yes or no a yes-or-no question stating a figure gets from the figures of its answer

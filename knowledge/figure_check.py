@@ -15,7 +15,9 @@ Both texts come in plain form (Normalizer.plain: numerals as digits, full-width 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from knowledge.quantities import CLAIMED_BEFORE, ENGLISH_GRADE, percentages_at, read_figures
 
@@ -150,6 +152,56 @@ def _every_floor_met(
     if len(floors) < 2 or not floors.keys() <= given.keys():
         return None
     return all(given[unit] >= floor for unit, floor in floors.items())
+
+
+# a fraction of a whole: 「三分之一」「3 分之 1」「一半」 "a third", "half"
+_FRACTION = re.compile(r"([一二兩三四五六七八九十\d]+)\s*分之\s*([一二三四五六七八九十\d]+)|一半|\bhalf\b|\ba third\b")
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"兩": 2}
+
+
+def _fraction(plain: str) -> Fraction | None:
+    match = _FRACTION.search(plain)
+    if match is None:
+        return None
+    if match.group(1) is None:
+        return Fraction(1, 3) if "third" in match.group(0) else Fraction(1, 2)
+    whole, part = (int(g) if g.isdigit() else _NUMERALS.get(g, 0) for g in match.groups())
+    return Fraction(part, whole) if whole else None
+
+
+@dataclass(frozen=True)
+class ShareOfCounts:
+    """A part of a whole the question counts (10 of 33 periods) against the rule's fraction (1/3)."""
+
+    part: Decimal
+    whole: Decimal
+    fraction: Fraction
+
+    @property
+    def met(self) -> bool:
+        return Fraction(self.part) / Fraction(self.whole) >= self.fraction
+
+    def working(self, lang: str) -> str:
+        share = (self.part / self.whole * 100).quantize(Decimal("0.1"))
+        wanted = f"{self.fraction.denominator} 分之 {self.fraction.numerator}"
+        if lang == "zh":
+            return f"{self.part} ÷ {self.whole} ≈ {share}%，{'已達' if self.met else '未達'} {wanted}。"
+        asked = f"{self.fraction.numerator}/{self.fraction.denominator}"
+        return f"{self.part} ÷ {self.whole} ≈ {share}%: {'at least' if self.met else 'below'} {asked}."
+
+
+def share_of_counts(question: str, answer: str) -> ShareOfCounts | None:
+    """「一週33節 用英語上10節 算有三分之一嗎」 of a rule 「3 分之 1 以上課程以英語文授課」: the part of
+    the whole the question counts (two figures of one unit), against the rule's fraction; None when
+    the question gives no such pair or the rule states another fraction."""
+    asked = _fraction(question)
+    if asked is None or asked != _fraction(answer):
+        return None
+    counts = [(value, unit) for _, value, unit, _ in _figures(question) if unit not in ("NT$", "%")]
+    if len(counts) != 2 or counts[0][1] != counts[1][1]:
+        return None
+    part, whole = sorted(value for value, _ in counts)
+    return ShareOfCounts(part, whole, asked) if whole > 0 else None
 
 
 def agrees(question: str, answer: str, headline: str | None, permission: bool) -> bool | None:

@@ -9,6 +9,7 @@ import pytest
 from bench.conversations import scored_dialog
 from bot.wiring import Knowledge
 from handlers.dialog import ChatRef
+from knowledge import figure_check
 from knowledge.figure_check import agrees
 from knowledge.textnorm import Normalizer
 
@@ -129,3 +130,27 @@ def test_a_question_whether_a_case_meets_the_rule_is_answered_so(knowledge) -> N
 def test_a_rule_of_two_floors_is_met_when_the_question_meets_both(question: str, ruled: bool) -> None:
     answer = "開放課室供他校教師入校觀課（每學期至少 1 次；每學期接待總人數至少 40 人），額外補助經常門 6 萬元"
     assert agrees(question, answer, None, True) is ruled
+
+
+@pytest.mark.parametrize(
+    ("question", "met", "working"),
+    [
+        ("照節數算 我們1週33節 用英語上10節 算有三分之一嗎", False, "10 ÷ 33 ≈ 30.3%，未達 3 分之 1。"),
+        ("我們1週33節 用英語上12節 有到三分之一嗎", True, "12 ÷ 33 ≈ 36.4%，已達 3 分之 1。"),
+        ("33節裡有10節 算一半嗎", None, None),  # the rule states a third, not a half
+        ("英語上10節 算有三分之一嗎", None, None),  # no whole counted
+    ],
+)
+def test_a_part_of_a_whole_is_checked_against_the_rules_fraction(question: str, met: bool | None, working) -> None:
+    rule = "111 學年度國小：雙語學校國小共 3 所，3 分之 1 以上課程以英語文授課"
+    found = figure_check.share_of_counts(question, rule)
+    assert (found.met if found is not None else None) is met
+    assert (found.working("zh") if found is not None else None) == working
+
+
+def test_the_share_of_counts_decides_the_yes_or_no_and_shows_its_working(knowledge: Knowledge) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "share-of-counts")
+    dialog.handle_text(chat, "基隆雙語學校建置 111學年國小要幾所")
+    reply = dialog.handle_text(chat, "照節數算 我們ㄧ週33節 用英語上10節 算有三分之一嗎")
+    assert reply.text.startswith("不是。10 ÷ 33 ≈ 30.3%"), reply.text
