@@ -767,7 +767,11 @@ def _follow_up(
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
             # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a
             # computation of its own, which is not the ceiling's
-            returns = u.returns and (fresh is None or "base" not in fresh.inputs)
+            # (not a computation of another kind it names whole: "back to dates: if our period ends
+            # 2028-07-31, close-out due when?" after the school year of a date)
+            returns = u.returns and (
+                fresh is None or ("base" not in fresh.inputs and not (fresh.kind == CLOSEOUT != earlier.query.kind))
+            )
             if returns and fresh is not None and fresh.kind == ITEM and fresh.item not in (None, earlier.query.item):
                 # 「回到教授，他中午跟晚上都留下來吃，兩餐各抓150元可以嗎」: back to the person, asking
                 # another item of them (their meals), not that person's lecture fee again

@@ -527,3 +527,17 @@ def test_a_very_short_question_pointing_back_is_of_the_last_answer(knowledge: Kn
     dialog.handle_text(chat, "Do we have to nominate a teacher for the bilingual teaching credit program?")
     reply = dialog.handle_text(chat, "who runs it")
     assert reply.intent == "moe.pl.credit_program", (reply.intent, reply.text)
+
+
+def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(knowledge: Knowledge) -> None:
+    """ "back to dates: if our period ends 2028-07-31, close-out due when?" after a question of the plan's
+    phases: that period's close-out deadline (it revised the phase question with the new date)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "back-to-dates")
+    dialog.handle_text(chat, "when does phase 2 of the bilingual campus plan start?")
+    dialog.handle_text(chat, "can one teacher get both the TOEIC L&R and S&W fees covered in the same school year?")
+    reply = dialog.handle_text(chat, "back to dates: if our period ends 2028-07-31, close-out due when?")
+    assert "2028-09-30" in reply.text.splitlines()[0], reply.text
