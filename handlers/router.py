@@ -1394,13 +1394,13 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     # 109 国小几所」 after the sister schools; 「所以110當年新增幾校」 names none)
     own_question = (
         own.confident
-        and own.confidence >= 1.0
         and own.intent != topic.entry
-        and not u.follow_up
         and engine.names_title(u, own.intent)
         and not engine.names_title(u, topic.entry)
     )
-    if new and entry is not None and satisfies(merged, entry.when)[1] == 0 and not own_question:
+    if own_question:
+        return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
+    if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if (

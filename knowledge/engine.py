@@ -396,17 +396,18 @@ class Engine:
         return self._titles[entry_id]
 
     def names_title(self, u: Understanding, entry_id: str | None) -> bool:
-        """Whether the message says part of the entry's title: three Chinese characters of it in a
-        row (「雙語學校」 of 雙語學校建置計畫), or two of its longer English words ("bilingual …
-        schools" of "Setting up bilingual schools")."""
+        """Whether the message says part of the entry's title: four Chinese characters of it in a
+        row (「雙語學校」 of 雙語學校建置計畫; three are too common: 「幾校參與」 holds 校參與 of
+        學校參與國際活動補助計畫), or two of its longer English words ("bilingual … schools" of
+        "Setting up bilingual schools")."""
         entry = self.kb.entries.get(entry_id or "")
         if entry is None:
             return False
         title = self._titles[entry.id]
-        runs = (title[i : i + 3] for i in range(len(title) - 2))
+        runs = (title[i : i + 4] for i in range(len(title) - 3))
         if any(_CJK_RUN.fullmatch(run) and run in u.normalised for run in runs):
             return True
-        words = {w[:5] for w in re.findall(r"[a-z]{5,}", entry.title.en.lower())}
+        words = {w[:5] for w in re.findall(r"[a-z]{5,}", entry.title.en.lower())} - _TITLE_FILLERS
         said = {w[:5] for w in re.findall(r"[a-z]{5,}", u.normalised)}
         return len(words & said) >= 2
 
@@ -511,6 +512,8 @@ _HEADING_ASKED = (
     ("strategy", re.compile(r"哪[一1]?(?:個|項)?(?:實施)?策略|which strategy|what strategy")),
     ("goal", re.compile(r"哪[一1]?(?:個|項|大)?目標|which goal|what goal")),
 )
+# English title words that name no entry ("About the Keelung plan": "what about 111" is no mention of it)
+_TITLE_FILLERS = {"about", "keelu", "their", "there", "other", "under", "which", "plans"}
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _UNDER_IT = re.compile(r"行動方案|action plan")  # an entry under the heading, not the heading's own
 

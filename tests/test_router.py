@@ -489,6 +489,8 @@ def test_school_facts_that_pick_a_row_of_the_last_rule_are_a_follow_up_on_it(kno
         ("双语学校 109 国小几所", "kl.ap.10"),  # names the bilingual schools' title: a question of its own
         ("那109呢", "kl.ap.20"),  # a year alone: the sister schools' row
         ("所以110當年新增幾校", "kl.ap.20"),  # names no other title: still the sister schools
+        ("那111學年國小雙語學校要幾所", "kl.ap.10"),  # 「那…」 yet another plan's title, named whole
+        ("110學年幾校參與", "kl.ap.20"),  # 「校參與」 is no title named (學校參與國際活動補助計畫)
     ],
 )
 def test_a_year_beside_another_plans_title_is_a_question_of_its_own(
