@@ -117,11 +117,16 @@ def _mode(text: str) -> int | None:
 # 「分校那2班」「分班有3班」 "the branch's 2 classes": a branch's classes, not the school's count
 # (English folds "branch campus" to 分校 too: "a branch campus, 10 classes" is the school's 10)
 _OF_A_BRANCH = re.compile(r"(?<!沒有)(?<!沒)(?<!無)(?<!不含)(?:分校|分班)(?:那邊|那|有|的|也有|還有|是)?\s*$")
+# "the branch has 3 classes" (a verb says whose; "a branch campus, 10 classes" is the school's)
+_OF_A_BRANCH_EN = re.compile(r"(?:分校|分班|\bbranch)\s+(?:has|have|with|of)\s*$")
 
 
 def of_a_branch(text: str, match: re.Match[str]) -> bool:
     """Whether a class count matched in `text` is a branch's (「分校那2班」), not the school's."""
-    return "班" in match.group(0) and _OF_A_BRANCH.search(text[max(0, match.start() - 10) : match.start()]) is not None
+    before = text[max(0, match.start() - 12) : match.start()]
+    if "class" in match.group(0):
+        return _OF_A_BRANCH_EN.search(before) is not None
+    return "班" in match.group(0) and _OF_A_BRANCH.search(before) is not None
 
 
 # 「多1班」「少2班」「再加1班」: classes added or taken away, not the school's count

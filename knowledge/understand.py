@@ -463,6 +463,8 @@ _YES_NO_FORM = re.compile(
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
     r"\b(?:lets?|allows?|counts?|covers?|eligible)\b|"
     r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b|"  # "…, same route for us?"
+    # a negative question after other words: "…so that's 14, doesn't that put us in the 13-35 band?"
+    r"\b(?:doesn'?t|don'?t|isn'?t|aren'?t|wouldn'?t|won'?t|can'?t|shouldn'?t|didn'?t) (?:that|it|this|we|they|i)\b|"
     # a tag at the end: "prizes for kids in our English contest, fine?" "35 visitors a semester, enough?"
     # (after other words: "ok." alone opening a message agrees)
     r"\w\s+(?:fine|ok|okay|enough|allowed|covered|paid|met|possible|acceptable|a problem|an issue)\s*$"

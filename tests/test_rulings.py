@@ -92,6 +92,12 @@ RULED = [
     ("國立學校的額度會吃掉縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
     # no auxiliary, no question word: "same route …?" still asks yes or no
     ("we're a national school (guoli) tho, same route for us?", "moe.apply.national_schools", YES_EN),
+    # a negative question after other words asks yes or no; a branch's classes move no tier (以本校班級數計列)
+    (
+        "main campus 11 classes, branch has 3 classes so thats 14 total, doesnt that put us in the 13-35 band?",
+        "moe.cap.branch",
+        NO_EN,
+    ),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
     ("Does a national school count against the county quota?", "moe.apply.national_schools", NO_EN),
     # too unlike any phrasing to be answered outright, it names the transfer rule's capital case whole

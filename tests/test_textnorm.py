@@ -126,6 +126,9 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("如果是西元2027/3/31結束勒", Slots()),
         ("執行到116/7/31 核結何時", Slots()),
         ("116年7月31日結束 那115學年度呢", Slots(year=115)),
+        # a branch's classes said with a verb are the branch's; "a branch campus, 10 classes" the school's
+        ("branch has 3 classes so thats 14 total", Slots(branch=True)),
+        ("we have a branch campus, 10 classes, mode 1", Slots(mode=1, classes=10, branch=True)),
     ],
 )
 def test_extract_slots(question: str, slots: Slots) -> None:
