@@ -761,6 +761,11 @@ def _follow_up(
     for earlier in candidates:
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
+            asked_of_tier = _tier_asked(topic, engine) if earlier is not topic else {}
+            if revised is not None and revised.kind == CEILING and asked_of_tier:
+                # 「再加上雙語生活化 總共最多多少」 after a tier's rule asked for 8 classes and 2 domains,
+                # itself after a ceiling for 1 domain: that ceiling for the facts the rule was asked for
+                revised = replace(revised, facts=dict(revised.facts) | asked_of_tier)
             if about_the_school(u) and school and earlier.query.kind == CEILING:
                 revised = _with_school(revised or earlier.query, u, school)  # 「那我們學校呢」
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
@@ -832,6 +837,15 @@ def _follow_up(
 
 
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
+
+
+def _tier_asked(topic: Topic, engine: Engine) -> dict[str, Any]:
+    """The school facts a ceiling tier's rule was last asked for (「８班 如果再加藝術 變兩個領域」:
+    8 classes, 2 domains), or {} when the last answer is no such rule."""
+    entry = engine.kb.entries.get(topic.entry or "") if topic.query is None else None
+    if entry is None or "classes" not in entry.when:
+        return {}
+    return {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains")}
 
 
 def _points_back_only(u: Understanding, engine: Engine) -> bool:

@@ -242,7 +242,10 @@ class Engine:
         """Whether the message itself names the entry (one of its keywords), rather than only
         resembling it."""
         keywords = self._topic_keywords.get(entry_id or "")
-        return keywords is not None and keywords.search(u.normalised) is not None
+        if keywords is None:
+            return False
+        denied = self.matcher.denied_keywords(u.negated) if u.negated else set()  # 「沒有分校」 names no branch
+        return any(found.group(0) not in denied for found in keywords.finditer(u.normalised))
 
     def lacking(self, u: Understanding, answer: Answer) -> Answer | None:
         """For a sure answer from an entry that does not give the detail the message asks (which

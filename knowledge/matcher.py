@@ -317,6 +317,10 @@ class Matcher:
                     return keyword
         return last if next_to else None
 
+    def denied_keywords(self, negated: str) -> set[str]:
+        """The keywords a message's denials name (「沒有分校」: 分校), which name no topic of it."""
+        return self._denied_keywords(negated)
+
     def _denied_keywords(self, negated: str) -> set[str]:
         """The keywords the question says it is not about: those in what it denies, or beginning
         with it (新辦 → 新辦學校)."""

@@ -543,3 +543,18 @@ def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(kno
     dialog.handle_text(chat, "can one teacher get both the TOEIC L&R and S&W fees covered in the same school year?")
     reply = dialog.handle_text(chat, "back to dates: if our period ends 2028-07-31, close-out due when?")
     assert "2028-09-30" in reply.text.splitlines()[0], reply.text
+
+
+def test_the_total_after_a_tiers_rule_is_for_the_facts_that_rule_was_asked_for(knowledge: Knowledge) -> None:
+    """「８班 如果再加藝術 變兩個領域」 answered by the tier's rule, then 「再加上雙語生活化 沒有分校 也不算觀課那個
+    總共最多多少」: 8 classes and 2 domains, 1,150,000 (it revised the 1-domain ceiling before, and read
+    the denied 分校 and 觀課 as the branch and open-classroom rules asked)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "tier-asked")
+    for text in ("我們全校７班 模式二部領只做健體 上限多少", "那８班呢", "８班 如果再加藝術 變兩個領域"):
+        dialog.handle_text(chat, text)
+    reply = dialog.handle_text(chat, "再加上雙語生活化 沒有分校 也不算觀課那個 總共最多多少")
+    assert reply.route == "calculation" and "1,150,000" in reply.text.splitlines()[0], reply.text
