@@ -129,7 +129,16 @@ BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.73, 0.085
 BLIND28 = conversations.DATA / "blind28.yaml"
 BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.80, 0.07
 BLIND29 = conversations.DATA / "blind29.yaml"
-BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.79, 0.095
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.81, 0.08
+# blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
+# preparing the application, a PE teacher teaching a partial domain, a camp volunteer with own
+# figures, a Keelung senior-high teacher; 8 turns changed) first measured at 0bb1d51, 66.5% / 11.7%;
+# blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
+# changed) at 4d8a4b6, 73.9% / 10.5%
+BLIND30 = conversations.DATA / "blind30.yaml"
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.65, 0.125
+BLIND31 = conversations.DATA / "blind31.yaml"
+BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.75, 0.10
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -317,6 +326,8 @@ LATE_SETS = {
     "blind27": (BLIND27, BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG),
     "blind28": (BLIND28, BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG),
     "blind29": (BLIND29, BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG),
+    "blind30": (BLIND30, BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG),
+    "blind31": (BLIND31, BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG),
 }
 
 
