@@ -754,7 +754,10 @@ def _follow_up(
     if fresh is not None and fresh.item == "combined":
         return None  # 「兩天膳費加一晚住宿 合計最多」 after the lodging: items of its own, added up
     candidates = _candidates(topic, u, engine)
-    if files_on_a_date(u) or asks_the_deadline_of_a_date(u):
+    # (「如果執行期改成到2027年1月31日呢」 after the close-out computed, then its rule asked: a new period
+    # end for that computation)
+    new_end = bool(u.figures.dates) and u.mentions(r"執行期|核定期|期間|結束|到期|屆滿|\bperiod\b|\bends?\b")
+    if files_on_a_date(u) or asks_the_deadline_of_a_date(u) or new_end:
         # 「縣府拖到10月3號才函報 這樣還在期限內嗎」 after the close-out rule was asked about: the date
         # filed against the close-out computed before it (not a new period end for the rule)
         candidates.sort(key=lambda t: not (t.query is not None and t.query.kind == CLOSEOUT))

@@ -558,3 +558,17 @@ def test_the_total_after_a_tiers_rule_is_for_the_facts_that_rule_was_asked_for(k
         dialog.handle_text(chat, text)
     reply = dialog.handle_text(chat, "再加上雙語生活化 沒有分校 也不算觀課那個 總共最多多少")
     assert reply.route == "calculation" and "1,150,000" in reply.text.splitlines()[0], reply.text
+
+
+def test_a_new_period_end_after_the_close_out_rule_revises_the_close_out_computed_before(knowledge: Knowledge) -> None:
+    """「如果执行期改成到2027年1月31日呢」 after the close-out computed and then its rule asked about: that
+    period's deadline, 2027/03/31 (it answered the rule again)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "new-period-end")
+    dialog.handle_text(chat, "我们核定执行期间到2027年7月31日")
+    dialog.handle_text(chat, "那学校要几号前把成果报告交给县市")
+    reply = dialog.handle_text(chat, "如果执行期改成到2027年1月31日呢")
+    assert reply.route == "calculation" and "2027/03/31" in reply.text.splitlines()[0], reply.text
