@@ -160,9 +160,12 @@ _WHOLE_YEAR = re.compile(
     r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|(?:一|1)?\s*整\s*學年(?!度)|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
 )
 # 「學生30人加老師2人」「學生30人 老師2人」: groups of people to add up
+_GROUP_EN = r"(?:kids|children|students|pupils|teachers|staff|adults|parents|volunteers|people)"
 _JOINED = re.compile(
     r"(?:人|老師|教師|學生|位|名)\s*(?:加|和|及|與|跟|\+|＋)|\b(?:plus|and)\b|"
-    r"(?:人|位|名)\s*[,，、]?\s*(?:老師|教師|學生|講師|家長|志工)\s*\d"
+    r"(?:人|位|名)\s*[,，、]?\s*(?:老師|教師|學生|講師|家長|志工)\s*\d|"
+    # "52 kids + 8 teachers" (the plus sign is gone once normalised): two groups side by side
+    rf"\b{_GROUP_EN}\s*\+?\s*\d+\s+{_GROUP_EN}\b"
 )
 # What an amount is, from the words just before it.
 _AMOUNT_LABELS = (

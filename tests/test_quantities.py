@@ -109,3 +109,17 @@ def test_a_price_before_a_device_is_not_a_count_of_them(text: str, units: int | 
 def test_a_price_of_100_to_120_after_a_count_of_one_is_money_not_a_school_year() -> None:
     """「是一個120」: 120 each (a lunch box), not the 民國 school year 120."""
     assert [a.value for a in read_figures("歹勢打錯 是1個120").labelled] == [120]
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("52 kids + 8 teachers, 2 days", True),  # the plus sign may be gone: two groups side by side
+        ("52 kids 8 teachers 2 days", True),
+        ("學生52人加老師8人", True),
+        ("52 kids, day 2 teachers", False),
+    ],
+)
+def test_groups_of_people_written_together_are_one_head_count(text: str, joined: bool) -> None:
+    counts = read_figures(text).counts
+    assert counts.joined is joined, counts
