@@ -806,6 +806,10 @@ def _follow_up(
                 # 「有納入的話，分校可以分到8萬嗎」 after the ceiling with a branch: an amount the revision
                 # computes nothing with is asked of something else
                 continue
+            if revised is not None and fresh is not None and fresh.item == "premium" != revised.item:
+                # "ok work fees total 20,000. premium?" after the meals: the premium on its own figures,
+                # not the meals revised with them
+                break
             if revised is not None and (same_kind or u.correction or returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None

@@ -2681,3 +2681,12 @@ def test_items_added_up_after_one_of_them_are_each_computed(dialog: Dialog) -> N
     dialog.handle_text(chat, "住一晚 酒店刚好3000 可以全报吗")
     reply = dialog.handle_text(chat, "两个讲师的话 两天膳费加一晚住宿(住宿算1日) 合计最多")
     assert "7,360" in first_line(reply), reply.text
+
+
+def test_a_premium_on_figures_of_its_own_after_an_item_is_that_premium(dialog: Dialog) -> None:
+    """ "ok work fees total 20,000. premium?" after the camp's meals: 20,000 × 2.11% = 422 (it checked
+    20,000 against the meals' cap)."""
+    chat = ChatRef("test", f"own-premium-{next(_chats)}")
+    dialog.handle_text(chat, "52 kids + 8 teachers, 2 days. max meal budget?")
+    reply = dialog.handle_text(chat, "ok work fees total 20,000. premium?")
+    assert reply.intent == "moe.item.nhi_premium" and "422" in first_line(reply), reply.text

@@ -738,6 +738,8 @@ OBLIGED = [
     # 也要 asks whether it is required; an English one after an opening phrase too
     ("國中也要每學期參加一次英語閱讀心得寫作比賽嗎", "kl.ap.09", NEED_NOT_ZH),
     ("To claim the test fee, do we have to actually sit the exam?", "moe.item.english_test_fee", YES_EN),
+    # "charged on" asks whether a cost is in the premium's base: meals are not (the reply was yes)
+    ("does the NHI supplementary premium get charged on the meals too?", "moe.item.nhi_premium", "No. "),
     # an auxiliary after an opening clause asks yes or no ('When' there asks nothing)
     (
         "When a teacher goes to a plan workshop in school hours, are we supposed to put them on official leave?",
