@@ -83,6 +83,8 @@ def test_a_knowledge_base_answer_computes_no_allowed_amount() -> None:
         ("專家線上諮詢同一天上了4小時，4小時的諮詢費都能報嗎？", "不可以。"),  # online: 3 hours a day
         ("we're mode 1, 20 classes. is our cap 250k?", "Yes. "),  # the yes/no in its own sentence
         ("模式一20班 上限25萬對吧", "是。"),  # a tag question
+        ("模式一20班 上限是25萬吧", "是。"),  # a figure claimed with 吧
+        ("基隆高中第二外語 111學年開設率是80%吧", "不是。"),
         # the amount claimed is not the request the capital is a share of (it said 是 to 10% of 10萬)
         ("模式二部領8班2個領域，資本門10%是10萬嗎", "是。"),
         ("模式二部領8班2個領域，資本門是12萬嗎", "不是。"),
