@@ -483,7 +483,7 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
-    moving = has(u, _LIFE + r"|過來|過去|進來") or has(u, r"挪|併入|流用|reallocat|\bmove")
+    moving = has(u, _LIFE + r"|過來|過去|進來") or has(u, r"挪|併入|流用|reallocat|\bmove|\bshift|\btransfer")
     if not (has(u, _TRANSFER) and has(u, _TEACHER_SUPPORT + "|" + _PARTIAL) and moving):
         return None
     amounts = _labelled(u)

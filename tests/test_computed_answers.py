@@ -210,6 +210,7 @@ TABLE = [
     # 「一台」 is written 1臺 once normalised: the cap of one device, not the capital cap (which asked the mode)
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
     row("equip-en-without-the-monitor", "unit price cap of a desktop without the monitor?", EN, 25_000),
+    row("transfer-en-shift", "our teacher support is 600k. max we can shift?", EN, 180_000),  # 600,000 × 30%
     # each price times its count when the fees are not all named: (2 × 2,000 + 3 × 2,000) × 2.11% = 211
     row(
         "premium-en-priced-counts",
