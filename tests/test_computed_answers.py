@@ -211,6 +211,14 @@ TABLE = [
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
     row("equip-en-without-the-monitor", "unit price cap of a desktop without the monitor?", EN, 25_000),
     row("transfer-en-shift", "our teacher support is 600k. max we can shift?", EN, 180_000),  # 600,000 × 30%
+    # 雙語生活化之資本門編列仍不得超過3萬元, after the shift too
+    row(
+        "transfer-en-capital-after-the-shift",
+        "after the shift, can campus-life capital go up to 40k?",
+        EN,
+        30_000,
+        OVER,
+    ),
     # each price times its count when the fees are not all named: (2 × 2,000 + 3 × 2,000) × 2.11% = 211
     row(
         "premium-en-priced-counts",
