@@ -188,7 +188,13 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "months": c.months,
         "units": c.units,
         # 「不是半天啦 還是全天」: the session denied is not the one meant
-        "full_day": (c.full_day and not _SESSION_DENIED["full_day"].search(u.negated)) or None,
+        # (「改線上 一天談4小時」: hours on a day of online consultation, not a full-day visit)
+        "full_day": (
+            c.full_day
+            and not _SESSION_DENIED["full_day"].search(u.negated)
+            and not (c.hours is not None and has(u, r"線上|online"))
+        )
+        or None,
         "half_day": (c.half_day and not _SESSION_DENIED["half_day"].search(u.negated)) or None,
         "online": True if has(u, r"線上|online") else None,
         "amounts": amounts_of(u) or None,
@@ -208,7 +214,7 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "day_amount": True
         if has(
             u,
-            r"(?:每天|每日|一天|1天|一日|1日)[^\d]{0,6}\d[\d,]*(?!\s*(?:餐|人|天|日|位|個|次))|\d\s*元?\s*/\s*(?:天|日)|\d[\d,]*\s*(?:a|per) day\b",
+            r"(?:每天|每日|一天|1天|一日|1日)[^\d]{0,6}\d[\d,]*(?!\s*(?:餐|人|天|日|位|個|次|小時|節))|\d\s*元?\s*/\s*(?:天|日)|\d[\d,]*\s*(?:a|per) day\b",
         )
         and not has(u, _PRICE_A_MEAL)
         else None,

@@ -211,6 +211,8 @@ TABLE = [
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
     row("equip-en-without-the-monitor", "unit price cap of a desktop without the monitor?", EN, 25_000),
     row("transfer-en-shift", "our teacher support is 600k. max we can shift?", EN, 180_000),  # 600,000 × 30%
+    # 線上諮詢每人每日不超過 3 小時: 「一天」 beside online hours is the day, not a full-day visit (6 hours)
+    row("consult-zh-online-hours-a-day", "專家改線上諮詢 一天談4小時 諮詢費最多多少", ZH, 3_000),
     # 雙語生活化之資本門編列仍不得超過3萬元, after the shift too
     row(
         "transfer-en-capital-after-the-shift",
