@@ -88,6 +88,8 @@ _NEW_TOPIC = re.compile(
     r"something else|unrelated"
 )
 # 「兩個加起來總共多少」 "add the two up": the sum of the last two amounts computed
+# 「兩個差多少」 "what's the difference?": the two last ceilings compared
+_BOTH_DIFFER = re.compile(r"差多少|差幾|相差|差額|差了多少|差距|\bdifference\b|\bdiffer\b|how much more|how much less")
 _BOTH_ADDED = re.compile(
     r"(?:[兩2](?:個|項|部|邊|者|筆)|這[兩2]|二者|both|the two|them)\s*.{0,4}"  # 「兩個」 is 「2個」 once normalised
     r"(?:加起來|相加|合計|總共|一共|together|in total|combined|added up|add up)|"
@@ -161,11 +163,33 @@ def _continue(query: Query, given: dict[str, Any]) -> Query:
     return replace(query, facts=facts)
 
 
+def _differing_fact(last: Query | None, before: Query | None) -> Query | None:
+    """Two ceilings of facts alike but one (11 classes, 1 and 2 domains) as one comparing them."""
+    if last is None or before is None or not last.kind == before.kind == CEILING:
+        return None
+    keys = set(last.facts) | set(before.facts)
+    differing = [k for k in keys if last.facts.get(k) != before.facts.get(k)]
+    if len(differing) != 1 or None in (last.facts.get(differing[0]), before.facts.get(differing[0])):
+        return None
+    name = differing[0]
+    common = {k: v for k, v in last.facts.items() if k != name}
+    return Query(
+        CEILING, facts=common, inputs={"compare": {"fact": name, "values": [before.facts[name], last.facts[name]]}}
+    )
+
+
 def _both_items(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
     """「兩個加起來總共多少」 after two item amounts (a lecture fee, then meals): both, added up; an
     item the message counts itself (「再請兩位學者出席 出席費各一次 全部加起來多少」 after the
     consultation fee) is added to the last one instead."""
-    if topic is None or not _BOTH_ADDED.search(u.normalised) or u.figures.labelled:
+    if topic is None or u.figures.labelled:
+        return None
+    if topic.earlier and _BOTH_DIFFER.search(u.normalised):
+        # 「兩個差多少」 after one school's ceilings for 1 and for 2 domains: the difference between them
+        differing = _differing_fact(topic.query, topic.earlier[0].query)
+        if differing is not None:
+            return differing
+    if not _BOTH_ADDED.search(u.normalised):
         return None
     own = query_for(u, rules)
     last_item = topic.query if topic.query is not None and topic.query.kind == ITEM else None

@@ -572,3 +572,16 @@ def test_a_new_period_end_after_the_close_out_rule_revises_the_close_out_compute
     dialog.handle_text(chat, "那学校要几号前把成果报告交给县市")
     reply = dialog.handle_text(chat, "如果执行期改成到2027年1月31日呢")
     assert reply.route == "calculation" and "2027/03/31" in reply.text.splitlines()[0], reply.text
+
+
+def test_the_difference_of_the_last_two_ceilings_asked(knowledge: Knowledge) -> None:
+    """「兩個差多少」 after one school's ceiling for 1 domain and then for 2: 1,350,000 − 950,000."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "two-ceilings-differ")
+    for text in ("部領只做ㄧ個領域 全校11班 上限多少", "老師那塊多少", "如果做兩個領域 一樣11班呢"):
+        dialog.handle_text(chat, text)
+    reply = dialog.handle_text(chat, "兩個差多少")
+    assert reply.route == "calculation" and "400,000" in reply.text.splitlines()[0], reply.text
