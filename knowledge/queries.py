@@ -1093,8 +1093,8 @@ def states_facts(u: Understanding) -> bool:
 # -- follow-ups -------------------------------------------------------------------------
 
 _ITEM_SWITCH = re.compile(
-    r"住宿|住\s*\d|膳|餐|便當|講座|講師費|鐘點|諮詢|出席|交通|車資|計程車|遊覽車|高鐵|火車|"
-    r"lodging|hotel|meal|lunch|lecture|consult|attendance|travel|taxi|coach|train"
+    r"住宿|住\s*\d|膳|餐|便當|講座|講師費|鐘點|諮詢|出席|交通|車資|計程車|遊覽車|高鐵|火車|工作費|"
+    r"lodging|hotel|meal|lunch|lecture|consult|attendance|travel|taxi|coach|train|work fee"
 )
 
 

@@ -2701,3 +2701,12 @@ def test_a_premium_on_figures_of_its_own_after_an_item_is_that_premium(dialog: D
     dialog.handle_text(chat, "52 kids + 8 teachers, 2 days. max meal budget?")
     reply = dialog.handle_text(chat, "ok work fees total 20,000. premium?")
     assert reply.intent == "moe.item.nhi_premium" and "422" in first_line(reply), reply.text
+
+
+def test_the_rate_of_a_fee_asked_after_the_premium_is_that_fees_not_the_premium_again(dialog: Dialog) -> None:
+    """「工作费一小时给多少钱」 after the premium on lecture and substitute fees: the work fee's own rule (the
+    plan sets the minimum wage, no NT$ figure), not the premium asking for lecture fees again."""
+    chat = ChatRef("test", f"fee-rate-after-premium-{next(_chats)}")
+    dialog.handle_text(chat, "我们讲座钟点费一共1万6 代课钟点费4千 补充保费要编多少")
+    reply = dialog.handle_text(chat, "工作费一小时给多少钱")
+    assert reply.route != "clarification" and "工作費" in reply.text, reply.text
