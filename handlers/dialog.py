@@ -33,7 +33,17 @@ from handlers.replies import (
     compose,
 )
 from handlers.router import ANSWER as ANSWER_FROM_KB
-from handlers.router import COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, about_the_school, decide, item_entries
+from handlers.router import (
+    COMPUTE,
+    DETAILS,
+    EMPTY,
+    LANGUAGE,
+    Decision,
+    about_the_school,
+    counts_something,
+    decide,
+    item_entries,
+)
 from handlers.texts import examples, t
 from knowledge import budget, figure_check
 from knowledge.calculators import SchoolFacts, Verdict
@@ -322,6 +332,8 @@ class Dialog:
             ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident and topic is not None and topic.said:
             ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent)
+        if ruling is None and answer.confident and asked is not u and topic is not None:
+            ruling = self._figure_checked_before(u, asked, answer, topic)
         # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」, 「那110一樣78呢」 after 「109…達標嗎」: the same yes
         # or no of another case or year, unsettled as well (not a return to another topic's row:
         # 「回到基隆那個 111呢」)
@@ -434,6 +446,18 @@ class Dialog:
             word = replies.ruling_word(verdict, lang, replies.asked_kind(u))
             reply.card = replace(reply.card, title=f"{word}{reply.card.title}")
         return reply, Topic(query=query, at=now, lang=lang, cites=intent)
+
+    def _figure_checked_before(
+        self, u: Understanding, asked: Understanding, answer: Answer, topic: Topic
+    ) -> bool | None:
+        """「111呢」 after 「我們統計出來48% 算有達標嗎」: the figure the chat checked against a target,
+        checked against this row of the same entry (not after a figure claimed, 「110是25校對吧」, nor
+        when the message gives a figure of its own)."""
+        own_figure = u.figures.percentages or u.figures.amounts or u.figures.labelled or counts_something(u)
+        checked = replies.asked_kind(u, topic.said or topic.text) == replies.MEETS
+        if own_figure or not checked or answer.intent != topic.entry or not topic.said:
+            return None
+        return self._figure_ruling(replace(asked, text=topic.said), answer.text)
 
     def _ruling_with_what_was_said(self, u: Understanding, said: str, entry: str | None) -> bool | None:
         """The yes or no to a question whose case the chat's last message told (「偏遠學校，已經拿過設施

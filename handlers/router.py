@@ -384,7 +384,7 @@ def decide(
     short = short or (
         u.lang == "en"
         and u.asks_amount
-        and _counts_something(u)
+        and counts_something(u)
         and not u.item
         and len(u.normalised.split()) <= 12
         and not engine.names_a_keyword(u)
@@ -1014,7 +1014,7 @@ def _checked_by_the_entry(u: Understanding, topic: Topic, entry: Entry, engine: 
     return engine.on_the_targets(u, answer, slots, told, last_year if isinstance(last_year, int) else None) is not None
 
 
-def _counts_something(u: Understanding) -> bool:
+def counts_something(u: Understanding) -> bool:
     """Whether the message counts anything (people, days, periods, semesters …)."""
     return any(v is not None for v in vars(u.figures.counts).values() if not isinstance(v, (tuple, bool)))
 
@@ -1026,7 +1026,7 @@ def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
         figures.amounts
         or figures.percentages
         or figures.dates
-        or _counts_something(u)
+        or counts_something(u)
         or u.slots.as_dict()
         or u.item
         or u.returns

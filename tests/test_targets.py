@@ -186,3 +186,14 @@ def test_a_total_told_carries_through_bare_years_but_not_to_another_plans_target
     assert "56 校 × 25% = 14 校" in bare.text, bare.text
     other = dialog.handle_text(chat, "高中第二外语选修班109学年开设率目标")
     assert other.intent == "kl.ap.11" and "56 校" not in other.text, other.text
+
+
+def test_a_figure_checked_against_a_target_is_checked_against_the_next_years_row(knowledge: Knowledge) -> None:
+    """「111呢」 after 「我們統計出來48% 算有達標嗎」 (110: 50%): 48% against 111's 75%, 不符合 (it could not
+    say and answered unsure); a figure claimed (「110是25校對吧」) is not carried so."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "checked-before")
+    dialog.handle_text(chat, "基隆110學年 要多少%的學校成立英語社團")
+    dialog.handle_text(chat, "我們統計出來48% 算有達標嗎")
+    reply = dialog.handle_text(chat, "１１１呢")
+    assert reply.text.startswith("不符合") and "75%" in reply.text, reply.text
