@@ -29,6 +29,7 @@ RULED = [
     ),
     ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),
     ("我們國中部跟國小部可以各送各的嗎", "moe.apply.divisions", YES_ZH),  # 得獨立申請, said 「各送各的」
+    ("國立的也是送縣市政府嗎 我們是附中", "moe.apply.national_schools", IS_ZH),  # 含國立學校…向地方政府提出申請
     # 雙語生活化之資本門編列仍不得超過3萬元 (「變多」 was no word of raising it: a yes)
     ("把部領教師經費挪到生活化以後 生活化的資本門可以跟著變多嗎", "moe.cap.pl.transfer", NO_ZH),
     # 上開班級數以本校班級數計列: the main campus's classes only, a branch's not added
