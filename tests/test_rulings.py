@@ -852,6 +852,13 @@ def test_a_school_year_after_a_keelung_topic_is_not_the_funding_plans_phases(kno
         (["基隆英語村遊學一次補助多少錢"], "沒有寫任何經費"),
         (["How much money does Keelung give each school for the English village trips?"], "states no money"),
         (["how much does the Keelung city plan give a school to set up its English club?"], "states no money"),
+        (
+            [
+                "How many foreign English teachers should Keelung have hired in total by school year 111?",
+                "whats the city budget per foreign teacher?",
+            ],
+            "states no money",
+        ),
     ],
 )
 def test_money_asked_of_a_plan_that_states_none_is_said_so(knowledge, turns, said) -> None:
