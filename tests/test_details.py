@@ -12,6 +12,7 @@ from knowledge.engine import Engine
 
 MISSING = [
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
+    "解說員培訓要上幾個小時",  # 解說員 is the little guides' (it was the credit programme's 108 hours)
     # a name: with adjectives between "which" and the thing, and the plan's own quoted titles in the
     # answer are not a name
     "Which video platform do Keelung schools use for the online foreign-teacher classes?",
