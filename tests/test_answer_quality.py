@@ -106,7 +106,7 @@ BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.86, 0.045
 BLIND22 = conversations.DATA / "blind22.yaml"
 BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.82, 0.07
 BLIND23 = conversations.DATA / "blind23.yaml"
-BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.81, 0.07
+BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.82, 0.065
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
 # first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
@@ -118,9 +118,9 @@ BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.83, 0.075
 # blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
 # changed): first measured at 96da61f, 77.1% / 9.3%
 BLIND26 = conversations.DATA / "blind26.yaml"
-BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.80, 0.08
+BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.82, 0.07
 BLIND27 = conversations.DATA / "blind27.yaml"
-BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.73, 0.085
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.75, 0.085
 # blind28 and blind29 (stop 27, written blind by two helpers and audited by two more): blind28 (a
 # new rural director, a Keelung KPI checker, an accountant with their own figures, a foreign
 # teacher; 7 turns changed) first measured at cdf23a3, 76.7% / 9.7%; blind29 (a homeroom teacher
@@ -136,9 +136,9 @@ BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.81, 0.08
 # blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
 # changed) at 4d8a4b6, 73.9% / 10.5%
 BLIND30 = conversations.DATA / "blind30.yaml"
-BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.65, 0.125
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.70, 0.085
 BLIND31 = conversations.DATA / "blind31.yaml"
-BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.75, 0.10
+BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.76, 0.095
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
