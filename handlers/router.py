@@ -1435,8 +1435,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         # 「sorry, I meant meals per day」: the topic the correction names, with what carries over
         answer = engine.answer_entry(named, lang, _slots_from(merged))
         return Decision(ANSWER, answer=answer, slots=merged, text=u.normalised, context=context)
-    # (not a question of its own, naming another entry's title, sure of it and no 「那…呢」: 「双语学校
-    # 109 国小几所」 after the sister schools; 「所以110當年新增幾校」 names none)
+    # a question of its own, naming another entry's title and sure of it, 「那…」 or not: 「双语学校 109
+    # 国小几所」 after the sister schools, 「那111學年國小雙語學校要幾所」 after the expected outcomes
+    # (「所以110當年新增幾校」 names none)
     own_question = (
         own.confident
         and own.intent != topic.entry
