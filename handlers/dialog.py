@@ -303,8 +303,8 @@ class Dialog:
             decision = replace(decision, answer=worked)
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
-            ruling, asked, unruled = self._ruling(u, answer, topic)
-            share = self._share_checked(asked, answer)
+            share = self._share_checked(u, answer)
+            ruling, asked, unruled = self._ruling(u, answer, topic, share)
             if share is not None:  # the working of the share it was checked by, first
                 shown = replace(answer, text=f"{share.working(lang)}\n{answer.text}")
                 decision = replace(decision, answer=shown)
@@ -316,15 +316,20 @@ class Dialog:
         answered = replace(answered, yes_no=yes_no, said=u.normalised[:SAID_LIMIT])
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
 
-    def _ruling(self, u: Understanding, answer: Answer, topic: Topic | None) -> tuple[bool | None, Understanding, bool]:
+    def _ruling(
+        self,
+        u: Understanding,
+        answer: Answer,
+        topic: Topic | None,
+        share: figure_check.ShareOfCounts | None = None,
+    ) -> tuple[bool | None, Understanding, bool]:
         """The plan's yes or no to a knowledge-base answer's question, the question as asked (a follow-up
         of a permission question asks permission too), and whether it is a yes-or-no question nothing
-        settles (answered unsure)."""
+        settles (answered unsure). `share`: the part of a whole the question counts, checked against
+        the entry's fraction (「一週33節 用英語上10節 算有三分之一嗎」), which decides first."""
         asked = u
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
-        # 「一週33節 用英語上10節 算有三分之一嗎」: the counts' share against the fraction the rule states
-        share = self._share_checked(asked, answer)
         ruling = share.met if share is not None else None
         if ruling is None:
             ruling = self.engine.ruling(asked, answer.intent)

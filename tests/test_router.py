@@ -501,31 +501,38 @@ def test_a_year_beside_another_plans_title_is_a_question_of_its_own(
     assert d.route == ANSWER and d.answer is not None and d.answer.intent == wanted, d
 
 
+def _dialog(knowledge: Knowledge) -> Any:
+    """The dialog over the router, for the tests that follow a whole conversation."""
+    from bench.conversations import scored_dialog
+
+    return scored_dialog(knowledge)
+
+
+def _chat(name: str) -> Any:
+    from handlers.dialog import ChatRef
+
+    return ChatRef("test", name)
+
+
 def test_the_schools_own_cap_is_its_ceiling_and_a_branch_denied_is_no_branch_question(knowledge: Knowledge) -> None:
     """「我們上限多少」 after the school's facts is its ceiling (it was the equipment's unit-price caps);
     「我們沒有分校分班」 says no branch, so it does not make the question the branch rule's."""
-    from bench.conversations import scored_dialog
-    from handlers.dialog import ChatRef
-
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "own-cap")
+    dialog = _dialog(knowledge)
+    chat = _chat("own-cap")
     dialog.handle_text(chat, "我們學校36班，沒有分校分班，想做模式一。模式一可以做哪些活動？")
     cap = dialog.handle_text(chat, "我們上限多少")
     assert cap.route == "calculation" and "350,000" in cap.text, cap.text
-    unit = dialog.handle_text(ChatRef("test", "unit-cap"), "電子白板單價上限是多少")
+    unit = dialog.handle_text(_chat("unit-cap"), "電子白板單價上限是多少")
     assert unit.route != "calculation", unit.text  # a unit price's cap is no ceiling
-    denied = dialog.handle_text(ChatRef("test", "no-branch"), "生活化那塊可以申請20萬嗎 我們沒有分校分班")
+    denied = dialog.handle_text(_chat("no-branch"), "生活化那塊可以申請20萬嗎 我們沒有分校分班")
     assert denied.intent != "moe.cap.branch", denied.text
 
 
 def test_a_very_short_question_pointing_back_is_of_the_last_answer(knowledge: Knowledge) -> None:
     """ "who runs it" after the credit programme: that programme (run by the MOE's teacher education
     department), not the expert pool whose phrasing fits its three words."""
-    from bench.conversations import scored_dialog
-    from handlers.dialog import ChatRef
-
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "points-back")
+    dialog = _dialog(knowledge)
+    chat = _chat("points-back")
     dialog.handle_text(chat, "Do we have to nominate a teacher for the bilingual teaching credit program?")
     reply = dialog.handle_text(chat, "who runs it")
     assert reply.intent == "moe.pl.credit_program", (reply.intent, reply.text)
@@ -534,11 +541,8 @@ def test_a_very_short_question_pointing_back_is_of_the_last_answer(knowledge: Kn
 def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(knowledge: Knowledge) -> None:
     """ "back to dates: if our period ends 2028-07-31, close-out due when?" after a question of the plan's
     phases: that period's close-out deadline (it revised the phase question with the new date)."""
-    from bench.conversations import scored_dialog
-    from handlers.dialog import ChatRef
-
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "back-to-dates")
+    dialog = _dialog(knowledge)
+    chat = _chat("back-to-dates")
     dialog.handle_text(chat, "when does phase 2 of the bilingual campus plan start?")
     dialog.handle_text(chat, "can one teacher get both the TOEIC L&R and S&W fees covered in the same school year?")
     reply = dialog.handle_text(chat, "back to dates: if our period ends 2028-07-31, close-out due when?")
@@ -549,11 +553,8 @@ def test_the_total_after_a_tiers_rule_is_for_the_facts_that_rule_was_asked_for(k
     """「８班 如果再加藝術 變兩個領域」 answered by the tier's rule, then 「再加上雙語生活化 沒有分校 也不算觀課那個
     總共最多多少」: 8 classes and 2 domains, 1,150,000 (it revised the 1-domain ceiling before, and read
     the denied 分校 and 觀課 as the branch and open-classroom rules asked)."""
-    from bench.conversations import scored_dialog
-    from handlers.dialog import ChatRef
-
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "tier-asked")
+    dialog = _dialog(knowledge)
+    chat = _chat("tier-asked")
     for text in ("我們全校７班 模式二部領只做健體 上限多少", "那８班呢", "８班 如果再加藝術 變兩個領域"):
         dialog.handle_text(chat, text)
     reply = dialog.handle_text(chat, "再加上雙語生活化 沒有分校 也不算觀課那個 總共最多多少")
@@ -563,11 +564,8 @@ def test_the_total_after_a_tiers_rule_is_for_the_facts_that_rule_was_asked_for(k
 def test_a_new_period_end_after_the_close_out_rule_revises_the_close_out_computed_before(knowledge: Knowledge) -> None:
     """「如果执行期改成到2027年1月31日呢」 after the close-out computed and then its rule asked about: that
     period's deadline, 2027/03/31 (it answered the rule again)."""
-    from bench.conversations import scored_dialog
-    from handlers.dialog import ChatRef
-
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "new-period-end")
+    dialog = _dialog(knowledge)
+    chat = _chat("new-period-end")
     dialog.handle_text(chat, "我们核定执行期间到2027年7月31日")
     dialog.handle_text(chat, "那学校要几号前把成果报告交给县市")
     reply = dialog.handle_text(chat, "如果执行期改成到2027年1月31日呢")
@@ -576,11 +574,8 @@ def test_a_new_period_end_after_the_close_out_rule_revises_the_close_out_compute
 
 def test_the_difference_of_the_last_two_ceilings_asked(knowledge: Knowledge) -> None:
     """「兩個差多少」 after one school's ceiling for 1 domain and then for 2: 1,350,000 − 950,000."""
-    from bench.conversations import scored_dialog
-    from handlers.dialog import ChatRef
-
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "two-ceilings-differ")
+    dialog = _dialog(knowledge)
+    chat = _chat("two-ceilings-differ")
     for text in ("部領只做ㄧ個領域 全校11班 上限多少", "老師那塊多少", "如果做兩個領域 一樣11班呢"):
         dialog.handle_text(chat, text)
     reply = dialog.handle_text(chat, "兩個差多少")
