@@ -549,34 +549,34 @@ def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(kno
     assert "2028-09-30" in reply.text.splitlines()[0], reply.text
 
 
-def test_the_total_after_a_tiers_rule_is_for_the_facts_that_rule_was_asked_for(knowledge: Knowledge) -> None:
-    """「８班 如果再加藝術 變兩個領域」 answered by the tier's rule, then 「再加上雙語生活化 沒有分校 也不算觀課那個
-    總共最多多少」: 8 classes and 2 domains, 1,150,000 (it revised the 1-domain ceiling before, and read
-    the denied 分校 and 觀課 as the branch and open-classroom rules asked)."""
+@pytest.mark.parametrize(
+    ("turns", "first_line"),
+    [
+        # 「８班 如果再加藝術 變兩個領域」 answered by the tier's rule, then the total: 8 classes and 2 domains
+        # (it revised the 1-domain ceiling before, and read the denied 分校 and 觀課 as rules asked)
+        (
+            [
+                "我們全校７班 模式二部領只做健體 上限多少",
+                "那８班呢",
+                "８班 如果再加藝術 變兩個領域",
+                "再加上雙語生活化 沒有分校 也不算觀課那個 總共最多多少",
+            ],
+            "1,150,000",
+        ),
+        # a new period end after the close-out computed and then its rule asked (it answered the rule again)
+        (
+            ["我们核定执行期间到2027年7月31日", "那学校要几号前把成果报告交给县市", "如果执行期改成到2027年1月31日呢"],
+            "2027/03/31",
+        ),
+        # 「兩個差多少」 after one school's ceiling for 1 domain and then for 2: 1,350,000 − 950,000
+        (["部領只做ㄧ個領域 全校11班 上限多少", "老師那塊多少", "如果做兩個領域 一樣11班呢", "兩個差多少"], "400,000"),
+    ],
+)
+def test_the_last_turn_computes_from_what_the_conversation_established(
+    knowledge: Knowledge, turns: list[str], first_line: str
+) -> None:
     dialog = _dialog(knowledge)
-    chat = _chat("tier-asked")
-    for text in ("我們全校７班 模式二部領只做健體 上限多少", "那８班呢", "８班 如果再加藝術 變兩個領域"):
-        dialog.handle_text(chat, text)
-    reply = dialog.handle_text(chat, "再加上雙語生活化 沒有分校 也不算觀課那個 總共最多多少")
-    assert reply.route == "calculation" and "1,150,000" in reply.text.splitlines()[0], reply.text
-
-
-def test_a_new_period_end_after_the_close_out_rule_revises_the_close_out_computed_before(knowledge: Knowledge) -> None:
-    """「如果执行期改成到2027年1月31日呢」 after the close-out computed and then its rule asked about: that
-    period's deadline, 2027/03/31 (it answered the rule again)."""
-    dialog = _dialog(knowledge)
-    chat = _chat("new-period-end")
-    dialog.handle_text(chat, "我们核定执行期间到2027年7月31日")
-    dialog.handle_text(chat, "那学校要几号前把成果报告交给县市")
-    reply = dialog.handle_text(chat, "如果执行期改成到2027年1月31日呢")
-    assert reply.route == "calculation" and "2027/03/31" in reply.text.splitlines()[0], reply.text
-
-
-def test_the_difference_of_the_last_two_ceilings_asked(knowledge: Knowledge) -> None:
-    """「兩個差多少」 after one school's ceiling for 1 domain and then for 2: 1,350,000 − 950,000."""
-    dialog = _dialog(knowledge)
-    chat = _chat("two-ceilings-differ")
-    for text in ("部領只做ㄧ個領域 全校11班 上限多少", "老師那塊多少", "如果做兩個領域 一樣11班呢"):
-        dialog.handle_text(chat, text)
-    reply = dialog.handle_text(chat, "兩個差多少")
-    assert reply.route == "calculation" and "400,000" in reply.text.splitlines()[0], reply.text
+    chat = _chat(f"established-{turns[-1][:8]}")
+    for text in turns:
+        reply = dialog.handle_text(chat, text)
+    assert reply.route == "calculation" and first_line in reply.text.splitlines()[0], reply.text
