@@ -27,6 +27,11 @@ RULED = [
         "moe.item.english_test_fee",
         NO_EN,
     ),
+    (
+        "if i redo the TOEIC L&R in july for a better score, same school year, is that fee covered?",
+        "moe.item.english_test_fee",
+        NO_EN,
+    ),
     ("分班那5萬可以勻一點給本校用嗎", "moe.cap.branch", YES_ZH),
     ("我們國中部跟國小部可以各送各的嗎", "moe.apply.divisions", YES_ZH),  # 得獨立申請, said 「各送各的」
     ("國立的也是送縣市政府嗎 我們是附中", "moe.apply.national_schools", IS_ZH),  # 含國立學校…向地方政府提出申請
