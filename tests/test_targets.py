@@ -197,3 +197,13 @@ def test_a_figure_checked_against_a_target_is_checked_against_the_next_years_row
     dialog.handle_text(chat, "我們統計出來48% 算有達標嗎")
     reply = dialog.handle_text(chat, "１１１呢")
     assert reply.text.startswith("不符合") and "75%" in reply.text, reply.text
+
+
+def test_a_question_opening_with_so_follows_the_last_targets(knowledge: Knowledge) -> None:
+    """「所以110那一年要新增幾案」 after the local-curriculum lesson plans' running total: that plan's growth
+    (4 − 2 = 2), not the sister schools whose phrasing fits 「新增」."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "so-follows")
+    dialog.handle_text(chat, "在地課程雙語化 110累計要幾案")
+    reply = dialog.handle_text(chat, "所以110那一年要新增幾案")
+    assert reply.intent == "kl.ap.16" and "2 案" in reply.text, reply.text
