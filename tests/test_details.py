@@ -163,7 +163,7 @@ def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge
 
 
 def test_a_count_in_an_english_answer_is_written_as_a_figure(engine: Engine) -> None:
-    """"how many high schools does the exchange student share with?" is answered with 4, as the Chinese
+    """ "how many high schools does the exchange student share with?" is answered with 4, as the Chinese
     「本市四所高中」 says (the English "four" read as no count of them)."""
     answer = engine.answer("in 111, how many senior high schools does the Keelung exchange student share with?")
     assert answer.intent == "kl.ap.21" and "4 senior high schools" in answer.text, answer.text
