@@ -10,6 +10,7 @@ bureau: the engine never produces a number or date that is not in an entry.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -106,6 +107,13 @@ class Engine:
         }
         self._item_words = {e.id: self.normalize(" ".join((e.title.zh, *e.keywords))) for e in kb.entries.values()}
         self._titles = {entry.id: self.normalize(entry.title.zh) for entry in kb.entries.values()}
+        # the entries standing for a heading (「柒、分年目標 目標二(四)」: a strategy), by part and code
+        self._heading_entries: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for entry in kb.entries.values():
+            part, _, rest = entry.section.partition(" ")
+            heading, _, title = rest.partition(" ")
+            if not _UNDER_IT.match(title):
+                self._heading_entries[(part, heading)].append(entry.id)
         self._rulings = {
             entry.id: (self._conditions(entry.yes_if), self._conditions(entry.no_if))
             for entry in kb.entries.values()
@@ -285,12 +293,7 @@ class Engine:
         if "(" not in code:
             return None  # a goal, or no heading at all
         wanted = code if level == "strategy" else code.split("(")[0]
-        for other in self.kb.entries.values():
-            other_part, _, other_rest = other.section.partition(" ")
-            heading, _, title = other_rest.partition(" ")
-            if other.id != entry.id and other_part == part and heading == wanted and not _UNDER_IT.match(title):
-                return other.id
-        return None
+        return next((other for other in self._heading_entries.get((part, wanted), ()) if other != entry.id), None)
 
     @staticmethod
     def heading_level(u: Understanding) -> str | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -178,13 +178,12 @@ class Matcher:
         # a section heading quoted whole (「參、計畫目標」, not MOE's 「二、計畫目標」): that entry's
         self._headings = [normalize(entry.section.split("；")[0], limit=None) for entry in self._entries]
         # …and not the entries under a heading one character off it (MOE's 「二、計畫目標」)
+        heading_entries: dict[str, list[int]] = defaultdict(list)
+        for index, heading in enumerate(self._headings):
+            heading_entries[heading].append(index)
+        off = _one_off(heading_entries, HEADING_LENGTH)
         self._heading_contrasts = [
-            {
-                other
-                for other, them in enumerate(self._headings)
-                if len(them) == len(heading) and sum(a != b for a, b in zip(them, heading, strict=True)) == 1
-            }
-            for heading in self._headings
+            {other for them in off.get(heading, ()) for other in heading_entries[them]} for heading in self._headings
         ]
         self._cues = {doc.id: any_word({normalize(c) for c in doc.cues} - {""}) for doc in kb.documents.values()}
         self._points: dict[Slots, list[tuple[int, float]]] = {}
@@ -248,18 +247,11 @@ class Matcher:
         """Per keyword, the entries with a keyword of the same length one character off it, which
         they do not share (目標一: goal 4's 目標四; 新辦學校: 續辦學校; "goal 1": "goal 2"): named
         whole, the one keyword says the question is not about the other's entries."""
-        alike: dict[str, set[str]] = defaultdict(set)
-        for keyword in keywords:
-            if len(keyword) >= 3:
-                for position in range(len(keyword)):
-                    alike[keyword[:position] + "\0" + keyword[position + 1 :]].add(keyword)
-        contrasts: dict[str, set[int]] = defaultdict(set)
-        for group in alike.values():
-            for keyword in group:
-                own = set(self._keyword_entries[keyword])
-                for other in group - {keyword}:
-                    contrasts[keyword] |= set(self._keyword_entries[other]) - own
-        return dict(contrasts)
+        contrasts: dict[str, set[int]] = {}
+        for keyword, others in _one_off(keywords, 3).items():
+            own = set(self._keyword_entries[keyword])
+            contrasts[keyword] = {i for other in others for i in self._keyword_entries[other]} - own
+        return contrasts
 
     def _keywords_in(self, normalised: str) -> dict[str, float]:
         """Weight of each keyword found in the question; only when none is there whole, those
@@ -457,6 +449,22 @@ class Matcher:
             confidence = _confidence(score, score - runner_up if i == 0 else 0.0)
             ranked.append(Ranked(self._entries[index], score, confidence / 2 if vague else confidence))
         return ranked
+
+
+def _one_off(texts: Iterable[str], shortest: int) -> dict[str, set[str]]:
+    """Per text of `shortest` characters or more, the others of its length one character off it
+    (目標一: 目標四; 「參 計畫目標」: 「二 計畫目標」), found through each text with one character
+    blanked out rather than by comparing every pair."""
+    alike: dict[str, set[str]] = defaultdict(set)
+    for text in texts:
+        if len(text) >= shortest:
+            for position in range(len(text)):
+                alike[text[:position] + "\0" + text[position + 1 :]].add(text)
+    off: dict[str, set[str]] = defaultdict(set)
+    for group in alike.values():
+        for text in group:
+            off[text] |= group - {text}
+    return {text: others for text, others in off.items() if others}
 
 
 def _confidence(score: float, margin: float) -> float:
