@@ -118,6 +118,12 @@ RULED = [
     ("代理老師可以報英檢嗎", "moe.item.english_test_fee", YES_ZH),
     # 代理 meets a yes; 代理 with 兩個月 a more particular no
     ("代理兩個月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
+    # the item itself asked of: yes, unless a case named says no (「教師」及「行政人員」, 應試事實)
+    ("Can I claim my TOEIC fee?", "moe.item.english_test_fee", YES_EN),
+    ("老師考英檢的報名費 計畫能補嗎", "moe.item.english_test_fee", YES_ZH),
+    ("學生考英檢的報名費可以補助嗎", "moe.item.english_test_fee", NO_ZH),
+    ("英檢報名了沒去考 可以報嗎", "moe.item.english_test_fee", NO_ZH),
+    ("my colleague is a sub on a 2-month contract, can she claim the TOEIC fee?", "moe.item.english_test_fee", NO_EN),
     ("分校的經費可以多分一些嗎", "moe.cap.branch", YES_ZH),
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
