@@ -124,6 +124,11 @@ RULED = [
     ("學生考英檢的報名費可以補助嗎", "moe.item.english_test_fee", NO_ZH),
     ("英檢報名了沒去考 可以報嗎", "moe.item.english_test_fee", NO_ZH),
     ("my colleague is a sub on a 2-month contract, can she claim the TOEIC fee?", "moe.item.english_test_fee", NO_EN),
+    ("專家來學校的計程車資可以報嗎", "moe.item.travel", YES_ZH),  # 交通費…依「國內出差旅費報支要點」
+    ("老師出國研習的機票可以報交通費嗎", "moe.item.travel", NO_ZH),  # 國內出差旅費: not abroad
+    ("那他的國內語言進修費也可以嗎", "moe.item.language_study", YES_ZH),
+    ("模式一可以補助老師的語言進修費嗎", "moe.item.language_study", NO_ZH),  # 部領教師專業支持費用 only
+    ("a teacher goes to a bilingual workshop during school hours. can we pay a sub?", "moe.item.substitute_fee", YES_EN),
     ("分校的經費可以多分一些嗎", "moe.cap.branch", YES_ZH),
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
