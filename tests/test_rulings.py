@@ -577,6 +577,7 @@ def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
         ("after moving it, can the campus-life equipment budget go above 30k?", True),
         ("toeic listening and speaking parts, can both fees be claimed?", True),
         ("is it ok to buy books with it?", True),
+        ("other thing - can one teacher get both fees covered?", True),  # "one" reads 「1」
         ("ok and 3 sessions with the external one", False),  # "ok" opening a follow-up agrees
     ],
 )
