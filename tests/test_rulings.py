@@ -128,6 +128,9 @@ RULED = [
     ("老師出國研習的機票可以報交通費嗎", "moe.item.travel", NO_ZH),  # 國內出差旅費: not abroad
     ("那他的國內語言進修費也可以嗎", "moe.item.language_study", YES_ZH),
     ("模式一可以補助老師的語言進修費嗎", "moe.item.language_study", NO_ZH),  # 部領教師專業支持費用 only
+    ("代理老師聘期4個月 可以補英檢嗎", "moe.item.english_test_fee", YES_ZH),  # 3 個月以上代理教師
+    ("代理兩個半月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
+    ("代理老師不到3個月 語言進修費可以補嗎", "moe.item.language_study", NO_ZH),
     ("a teacher goes to a bilingual workshop during school hours. can we pay a sub?", "moe.item.substitute_fee", YES_EN),
     ("分校的經費可以多分一些嗎", "moe.cap.branch", YES_ZH),
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
