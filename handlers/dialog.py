@@ -273,6 +273,8 @@ class Dialog:
             # answered from before, unless this message picks another
             earlier = topic.cites if topic is not None and topic.query is not None else None
             same_item = topic is not None and topic.query is not None and topic.query.item == decision.query.item
+            # (a school year's phase again, "and end?": the entry the last one cited; not a ceiling's)
+            same_item = same_item and (decision.query.kind != SCHOOL_YEAR or topic.query.kind == SCHOOL_YEAR)
             reply, new_topic = self._compute(
                 decision.query, lang, decision.context, now, u, earlier if same_item else None
             )
@@ -547,7 +549,7 @@ class Dialog:
             quoting = self.engine.entry_quoting(applied[0].quotes)
             if quoting is not None:
                 return quoting  # the one rule applied (a verdict's too): the entry that quotes it
-        if earlier is not None and query.kind in (ITEM, VERDICT):
+        if earlier is not None and query.kind in (ITEM, VERDICT, SCHOOL_YEAR):
             return earlier  # "and if we were mode 2?" after a lead's reduction: still that rule's
         named = result.title.zh if isinstance(result, (Figure, DateFigure)) and result.title is not None else None
         # a date computed (the close-out) or a transfer names its rule, whatever part of it was asked

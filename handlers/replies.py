@@ -638,6 +638,15 @@ def year_text(figure: YearFigure, lang: str) -> str:
         else f"School year {figure.school_year}: {figure.start.isoformat()} to {figure.end.isoformat()}."
     )
     phase_name = f"第{'一' if figure.phase == 1 else '二'}階段" if zh else f"phase {figure.phase}"
+    if figure.phase_asked and figure.phase_start and figure.phase_end:
+        # "when does phase 2 start?": the phase's span, not whether its first school year is covered
+        return (
+            f"第{'一' if figure.phase == 1 else '二'}階段：{_both_calendars(figure.phase_start, 'roc', lang)} 至 "
+            f"{_both_calendars(figure.phase_end, 'roc', lang)}（{figure.first}–{figure.last} 學年度）。"
+            if zh
+            else f"Phase {figure.phase}: {figure.phase_start.isoformat()} to {figure.phase_end.isoformat()} "
+            f"(school years {figure.first}–{figure.last})."
+        )
     if figure.from_date is not None:  # the school year and its phase, in the first line
         d = _both_calendars(figure.from_date, figure.calendar, lang)
         if figure.phase is None:

@@ -862,11 +862,14 @@ def _follow_up(
                 decision = _entry_follow_up(u, earlier, engine, rules, lang)
                 if decision is not None:
                     return decision
-    if topic.query is not None and fresh is None and u.asks_amount and _says_nothing_new(u, engine):
-        return Decision(COMPUTE, query=topic.query)  # 「那最多只能編多少」 after a check: its cap
+    # 「那最多只能編多少」 after a check: its cap; "and end?" after a phase's start: its span again
+    asks_the_span = topic.query is not None and topic.query.kind == SCHOOL_YEAR and _START_OR_END.search(u.normalised)
+    if topic.query is not None and fresh is None and (u.asks_amount or asks_the_span) and _says_nothing_new(u, engine):
+        return Decision(COMPUTE, query=topic.query)
     return None
 
 
+_START_OR_END = re.compile(r"開始|結束|起|迄|到哪|何時|什麼時候|\b(?:start|starts|begin|begins|end|ends|finish|finishes|when)\b")
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
 
 

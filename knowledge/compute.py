@@ -139,6 +139,7 @@ class YearFigure:
     source: tuple[str, str] = ("", "")
     from_date: date | None = None
     calendar: str = "gregorian"  # the calendar the date was written in
+    phase_asked: bool = False  # 「第二階段什麼時候開始」: the phase, not a school year, was asked
 
 
 @dataclass(frozen=True)
@@ -722,6 +723,7 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
         source,
         from_date,
         calendar,
+        phase_asked=from_date is None and bool(query.inputs.get("phase")),
     )
 
 

@@ -512,6 +512,9 @@ TABLE = [
         EN,
         "phase 1",
     ),
+    # a phase asked: its span, first line (not whether its first school year is covered)
+    row("phase-en-start", "when does phase 2 of the bilingual campus plan start?", EN, date(2028, 8, 1)),
+    row("phase-zh-end", "第一階段到哪一天結束", ZH, date(2028, 7, 31)),
     row(
         "phase-zh-date",
         "2028年8月1日 是第幾階段",

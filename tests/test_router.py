@@ -549,6 +549,18 @@ def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(kno
     assert "2028-09-30" in reply.text.splitlines()[0], reply.text
 
 
+@pytest.mark.parametrize(("first", "then"), [("when does phase 2 start?", "and end?"), ("第一階段什麼時候開始", "那什麼時候結束")])
+def test_the_end_asked_after_a_phase_start_is_that_phases_span(knowledge: Knowledge, first: str, then: str) -> None:
+    """ "and end?" after a phase's start: the phase's span again, from the periods' entry (not the
+    close-out, which 「結束」 alone is closest to, nor "not sure")."""
+    dialog = _dialog(knowledge)
+    chat = _chat(f"phase-span-{first}")
+    start = dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, then)
+    assert (reply.route, reply.intent) == ("calculation", "moe.periods"), reply.text
+    assert reply.text.splitlines()[0] == start.text.splitlines()[0]
+
+
 @pytest.mark.parametrize(
     ("turns", "first_line"),
     [
