@@ -640,6 +640,11 @@ class Dialog:
         answer = decision.answer
         assert answer is not None
         reply = self._answer_reply(answer, decision.context, ruling, kind, unruled)
+        if answer.related is not None:
+            # "the plans do not say" of a rule's detail: that rule is what the next turn follows up
+            return reply, Topic(
+                entry=answer.related, slots=dict(decision.slots), text=decision.text, at=now, lang=answer.lang
+            )
         if not answer.confident or answer.intent is None:
             return reply, None
         return reply, Topic(

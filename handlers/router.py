@@ -869,7 +869,9 @@ def _follow_up(
     return None
 
 
-_START_OR_END = re.compile(r"開始|結束|起|迄|到哪|何時|什麼時候|\b(?:start|starts|begin|begins|end|ends|finish|finishes|when)\b")
+_START_OR_END = re.compile(
+    r"開始|結束|起|迄|到哪|何時|什麼時候|\b(?:start|starts|begin|begins|end|ends|finish|finishes|when)\b"
+)
 _MONEY_STATED = re.compile(r"\d[\d,]*(?:\.\d+)?\s*萬|\d[\d,]*\s*元|NT\$\s*\d")
 
 
@@ -1469,7 +1471,17 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if answer.confident and (about_it or answer.intent != topic.entry):
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     closest = answer.suggestions[0].intent if answer.suggestions else None
-    if about_it and closest is not None and closest == topic.entry and answer.covered and not engine.names_a_keyword(u):
+    # (read with a last question asking a detail the rule does not give, 「授課鐘點費一節多少錢」 then
+    # 「所以是照什麼標準」, it is "the plans do not say" again: the rule itself is asked now, and the
+    # dialog says so if this message asks a detail it lacks)
+    again = answer.related is not None and answer.related == topic.entry
+    if (
+        about_it
+        and closest is not None
+        and closest == topic.entry
+        and (answer.covered or again)
+        and not engine.names_a_keyword(u)
+    ):
         # 「那其他老師最多幾節」 "so what's the max for her" after the teaching-load rule: read with the
         # last question it is closest to that rule, and names no other topic
         answer = engine.answer_entry(closest, lang, _slots_from(merged), u.asks_total)

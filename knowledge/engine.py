@@ -48,6 +48,9 @@ class Answer:
     suggestions: list[Suggestion] = field(default_factory=list)
     lang: str = "zh"
     covered: bool = True  # False: the plans do not answer it (out of scope, another year, nothing close)
+    # "the plans do not say", naming this entry's related rule: the topic a follow-up continues
+    # (「授課鐘點費一節多少錢」 then 「所以是照什麼標準」)
+    related: str | None = None
 
     @property
     def confident(self) -> bool:
@@ -168,7 +171,9 @@ class Engine:
         if best is None or best.confidence < CONFIDENT:
             return self._unsure(best, suggestions, lang)
         if missing_detail(u.normalised, (best.entry.answer.zh, best.entry.answer.en)) is not None:
-            return self._no_detail(best.entry, lang, min(best.confidence, 0.2), suggestions)
+            return self._no_detail(
+                best.entry, lang, min(best.confidence, 0.2), suggestions, self.names_topic(u, best.entry.id)
+            )
         return Answer(
             intent=best.entry.id,
             confidence=best.confidence,
@@ -265,7 +270,8 @@ class Engine:
             return None
         if missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is None:
             return None
-        return self._no_detail(entry, answer.lang, 0.2, [Suggestion(entry.id, entry.title.get(answer.lang))])
+        suggestion = Suggestion(entry.id, entry.title.get(answer.lang))
+        return self._no_detail(entry, answer.lang, 0.2, [suggestion], self.names_topic(u, entry.id))
 
     def heading_asked(self, u: Understanding, answer: Answer) -> Answer | None:
         """「這個屬於哪個策略」 "which goal is it under?" of a sure answer from an entry under a heading
@@ -365,10 +371,21 @@ class Engine:
             lang=lang,
         )
 
-    def _no_detail(self, entry: Entry, lang: str, confidence: float, suggestions: list[Suggestion]) -> Answer:
-        """ "The plans do not say", naming the related rule the question came closest to."""
+    def _no_detail(
+        self, entry: Entry, lang: str, confidence: float, suggestions: list[Suggestion], named: bool
+    ) -> Answer:
+        """ "The plans do not say", naming the related rule the question came closest to; `named`:
+        the question names that rule's subject (a keyword), so a follow-up continues it."""
         text = _NO_DETAIL[lang].format(fallback=self.kb.fallback.get(lang), title=entry.title.get(lang))
-        return Answer(intent=None, confidence=confidence, text=text, suggestions=suggestions, lang=lang, covered=False)
+        return Answer(
+            intent=None,
+            confidence=confidence,
+            text=text,
+            suggestions=suggestions,
+            lang=lang,
+            covered=False,
+            related=entry.id if named else None,
+        )
 
     def amounts_not_given(self, u: Understanding, topic_entry: str | None, lang: str) -> Answer | None:
         """The honest "this plan states no money" for a question asking an amount of money of a plan

@@ -549,7 +549,22 @@ def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(kno
     assert "2028-09-30" in reply.text.splitlines()[0], reply.text
 
 
-@pytest.mark.parametrize(("first", "then"), [("when does phase 2 start?", "and end?"), ("第一階段什麼時候開始", "那什麼時候結束")])
+def test_a_follow_up_after_the_plans_do_not_say_continues_the_rule_named(knowledge: Knowledge) -> None:
+    """「授課鐘點費一節多少錢」 is "the plans do not say", naming the teaching-fee rule; 「所以是照什麼標準」
+    then asks that rule (it lost the topic and answered an earlier one), and 「那一節多少錢」 is again
+    the detail the rule does not give."""
+    dialog = _dialog(knowledge)
+    chat = _chat("after-no-detail")
+    assert dialog.handle_text(chat, "授課鐘點費一節多少錢").route == "not_in_plans"
+    rule = dialog.handle_text(chat, "所以是照什麼標準")
+    assert (rule.route, rule.intent) == ("answer", "moe.item.teaching_fee"), rule.text
+    assert "鐘點費支給基準表" in rule.text
+    assert dialog.handle_text(chat, "那一節多少錢").route == "not_in_plans"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [("when does phase 2 start?", "and end?"), ("第一階段什麼時候開始", "那什麼時候結束")]
+)
 def test_the_end_asked_after_a_phase_start_is_that_phases_span(knowledge: Knowledge, first: str, then: str) -> None:
     """ "and end?" after a phase's start: the phase's span again, from the periods' entry (not the
     close-out, which 「結束」 alone is closest to, nor "not sure")."""

@@ -131,7 +131,11 @@ RULED = [
     ("代理老師聘期4個月 可以補英檢嗎", "moe.item.english_test_fee", YES_ZH),  # 3 個月以上代理教師
     ("代理兩個半月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
     ("代理老師不到3個月 語言進修費可以補嗎", "moe.item.language_study", NO_ZH),
-    ("a teacher goes to a bilingual workshop during school hours. can we pay a sub?", "moe.item.substitute_fee", YES_EN),
+    (
+        "a teacher goes to a bilingual workshop during school hours. can we pay a sub?",
+        "moe.item.substitute_fee",
+        YES_EN,
+    ),
     ("分校的經費可以多分一些嗎", "moe.cap.branch", YES_ZH),
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
