@@ -139,6 +139,20 @@ BLIND30 = conversations.DATA / "blind30.yaml"
 BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.70, 0.085
 BLIND31 = conversations.DATA / "blind31.yaml"
 BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.76, 0.095
+# blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
+# accountant and a principal checking a budget line by line, Keelung KPIs; 6 turns changed), blind33
+# (a first-time coordinator: eligibility, steps, deadlines, both plans in turn; 5), blind34 (foreign
+# and bilingual teachers, more English; 12), blind35 (messy chat: several facts at once, typos,
+# corrections, returns three turns back; 2), all first measured at c1aacd1: 77.5% / 10.8%,
+# 79.8% / 10.1%, 68.5% / 8.7%, 78.9% / 9.0%
+BLIND32 = conversations.DATA / "blind32.yaml"
+BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.77, 0.11
+BLIND33 = conversations.DATA / "blind33.yaml"
+BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.79, 0.105
+BLIND34 = conversations.DATA / "blind34.yaml"
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.68, 0.09
+BLIND35 = conversations.DATA / "blind35.yaml"
+BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.78, 0.095
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -328,6 +342,10 @@ LATE_SETS = {
     "blind29": (BLIND29, BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG),
     "blind30": (BLIND30, BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG),
     "blind31": (BLIND31, BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG),
+    "blind32": (BLIND32, BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG),
+    "blind33": (BLIND33, BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG),
+    "blind34": (BLIND34, BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG),
+    "blind35": (BLIND35, BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG),
 }
 
 
