@@ -61,7 +61,7 @@ from knowledge.compute import (
 from knowledge.dates import PlanRules
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import GRADE, ORDINAL_YEAR, without_figures
+from knowledge.quantities import GRADE, MONTHS, ORDINAL_YEAR, without_figures
 from knowledge.queries import (
     CEILING,
     CLOSEOUT,
@@ -335,10 +335,10 @@ class Dialog:
         ruling = share.met if share is not None else None
         if ruling is None:
             ruling = self.engine.ruling(asked, answer.intent)
-        if ruling is None and answer.confident:
-            ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident and topic is not None and topic.said:
             ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent)
+        if ruling is None and answer.confident:
+            ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident and asked is not u and topic is not None:
             ruling = self._figure_checked_before(u, asked, answer, topic)
         # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」, 「那110一樣78呢」 after 「109…達標嗎」: the same yes
@@ -474,10 +474,11 @@ class Dialog:
             return None
         # 「那25%呢」 after 「…挪35%…嗎」: the share (or amount) asked now replaces the one said before
         # …and 「那如果已經是第四年呢」 after 「今年才第一年做，可以…嗎」 is another year of the run
-        # (and 「那四年級呢」 after 「…二年級…可以嗎」 another grade)
+        # (and 「那四年級呢」 after 「…二年級…可以嗎」 another grade, 「那4個月呢」 after a 2-month contract)
         ordinals = ORDINAL_YEAR.search(u.normalised) is not None
         grades = GRADE.search(u.normalised) is not None
-        said = without_figures(said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades)
+        months = MONTHS.search(u.normalised) is not None  # "what if her contract is 4 months?" after 2 months
+        said = without_figures(said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades, months)
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None

@@ -471,11 +471,19 @@ def percentages_at(text: str) -> list[tuple[int, Decimal]]:
 
 
 def without_figures(
-    text: str, shares: bool = False, money: bool = False, ordinals: bool = False, grades: bool = False
+    text: str,
+    shares: bool = False,
+    money: bool = False,
+    ordinals: bool = False,
+    grades: bool = False,
+    months: bool = False,
 ) -> str:
     """`text` with the percentages (`shares`), amounts of money (`money`), which year of a run it is
-    (`ordinals`: 「第1年」 "our 2nd year") and/or the grades (`grades`: 「2年級」 "grade 2") blanked
-    out, as read here: what a figure asked again replaces in an earlier message."""
+    (`ordinals`: 「第1年」 "our 2nd year"), the grades (`grades`: 「2年級」 "grade 2") and/or spans of
+    months (`months`: 「聘期兩個月」 "a 2-month contract") blanked out, as read here: what a figure
+    asked again replaces in an earlier message."""
+    if months:
+        text = MONTHS.sub(" ", text)
     if shares:
         text = _PERCENT.sub(" ", text)
     if money:
@@ -486,6 +494,13 @@ def without_figures(
         text = GRADE.sub(" ", text)
     return text
 
+
+# A span of months (「4個月」「兩個半月」「半年」 "4 months" "a 2-month contract")
+MONTHS = re.compile(
+    r"[\d一二兩三四五六七八九十]+\s*個\s*半?\s*月|半年|"
+    r"\b(?:\d+(?:\.\d+)?|one|two|three|four|five|six|half a)\s*-?\s*months?\b",
+    re.IGNORECASE,
+)
 
 # A grade of school (「國小2年級」「一二年級」 "grade 2" "2nd grade" "second grade")
 # …written the English way round, its number captured ("grade 4", "4th grade")

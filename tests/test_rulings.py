@@ -129,6 +129,8 @@ RULED = [
     ("那他的國內語言進修費也可以嗎", "moe.item.language_study", YES_ZH),
     ("模式一可以補助老師的語言進修費嗎", "moe.item.language_study", NO_ZH),  # 部領教師專業支持費用 only
     ("代理老師聘期4個月 可以補英檢嗎", "moe.item.english_test_fee", YES_ZH),  # 3 個月以上代理教師
+    ("學生不想講英文 可以規定一定要用英文回答嗎", "moe.pl.differentiation", NO_ZH),  # 不得強制要求學生以英語回答
+    ("is immersion teaching one of the modes we can pick?", "moe.modes", NO_EN),  # 二種模式
     ("代理兩個半月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
     ("代理老師不到3個月 語言進修費可以補嗎", "moe.item.language_study", NO_ZH),
     (
@@ -1034,3 +1036,14 @@ def test_a_yes_or_no_asked_again_of_another_year_is_unsettled_as_well(knowledge)
     dialog.handle_text(chat, "教育部的部領 核心概念可以用中文講嗎")
     back = dialog.handle_text(chat, "回到基隆那個 111呢")
     assert (back.route, back.intent) == ("answer", "kl.ap.01"), (back.route, back.text)
+
+
+def test_a_contract_told_again_in_months_replaces_the_one_said_before(knowledge) -> None:
+    """ "what if her contract is 4 months?" after a 2-month substitute's test fee (no): the months
+    said before give way to the 4 now told, which the 3-month rule allows."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "months-again")
+    first = dialog.handle_text(chat, "can the plan pay the TOEIC fee for a sub teacher on a 2-month contract?")
+    assert first.to_json()["answer"].startswith(NO_EN)
+    again = dialog.handle_text(chat, "what if her contract is 4 months?").to_json()
+    assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(YES_EN), again
