@@ -179,7 +179,7 @@ _AMOUNT_LABELS = (
     ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget|appl(?:y|ied|ying) for")),
 )
 _PER_UNIT = re.compile(
-    r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|per\b|each\b|a night|an hour|a period|"
+    r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|組|套|部|支|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|per\b|each\b|a night|an hour|a period|"
     r"各\s*$"  # 「2 位出席費各 2000」
 )
 _HALF_DAY = re.compile(
@@ -323,7 +323,7 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
 
 
 _PER_UNIT_AFTER = re.compile(
-    r"\s*(?:/|每|一)\s*(?:人|節|晚|台|臺|個|小時)|\s*(?:each|per|apiece)\b|"
+    r"\s*(?:/|每|一)\s*(?:人|節|晚|台|臺|組|套|部|支|個|小時)|\s*(?:each|per|apiece)\b|"
     r"\s*an? (?:period|hour|night|person|session|meeting|head)\b"  # "2,000 a period"
 )
 

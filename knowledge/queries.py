@@ -551,6 +551,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             u,
             r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:嗎|還是|呢|可以嗎|可不可以|行嗎|ok嗎|對嗎)|可以(?:編|放|列)資本門",
         )
+        # (「擴音喇叭一組8000 放資本門ok?」: a thing named, asked the same way)
+        or (has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:ok|okay|好嗎)") and _ANOTHER_THING.search(u.normalised))
         or (has(u, goes_under) and not has(u, _AMOUNT_ASKED))
     ):
         return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
@@ -1183,7 +1185,14 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
                 asks_share_of = u.asks_amount and not has(u, _YES_NO_QUESTION)
                 base = asks_share_of or _first(_labelled(u), "recurrent", "total") is not None
                 inputs = dict(previous.inputs) | {"base" if base else "planned": amounts[0]}
-            if previous.kind == CAPITAL and len(amounts) == 1 and "base" in previous.inputs and has(u, _PLANS):
+            # (「那我資本門編６萬 應該還好吧」 after the cap of a 25萬 request: the capital said, planned)
+            # (not 「如果我們總申請只編12萬 資本門最多多少」: a new request, its cap asked)
+            said_planned = has(u, _PLANS) or (
+                not u.asks_amount
+                and _first(_labelled(u), "total", "life") is None
+                and (has(u, r"編\s*\d") or _first(_labelled(u), "capital") is not None)
+            )
+            if previous.kind == CAPITAL and len(amounts) == 1 and "base" in previous.inputs and said_planned:
                 # "we planned 50,000 for equipment, ok?": measured against the request given before
                 inputs = dict(previous.inputs) | {"planned": amounts[0]}
             said_total = _first(_labelled(u), "total", "life") is not None

@@ -549,6 +549,24 @@ def test_a_return_naming_the_close_out_is_the_close_out_not_the_date_revised(kno
     assert "2028-09-30" in reply.text.splitlines()[0], reply.text
 
 
+def test_a_capital_said_after_its_cap_is_checked_and_a_cheap_device_goes_to_recurrent(knowledge: Knowledge) -> None:
+    """「那我資本門編６萬 應該還好吧」 after the cap of a 25萬 request: the 6萬 is the capital planned,
+    over the 50,000 cap (it was taken for a new request, 60,000 × 20%); 「擴音喇叭一組8000 放資本門ok?」
+    is a device under 1 萬 (it was 8,000 × 20%); a new request said 「總申請…編」 is still a request."""
+    dialog = _dialog(knowledge)
+    chat = _chat("capital-planned")
+    dialog.handle_text(chat, "模式一 我們總共申請25萬 資本們最多能編多少？")
+    planned = dialog.handle_text(chat, "那我資本門編６萬 應該還好吧")
+    assert planned.text.startswith("超過") and "50,000" in planned.text.splitlines()[0], planned.text
+    device = dialog.handle_text(chat, "擴音喇叭一組8000 放資本門ok?")
+    assert device.intent == "moe.item.equipment" and device.text.startswith("不可以"), device.text
+    assert "經常門" in device.text
+    other = _chat("capital-new-request")
+    dialog.handle_text(other, "模式一 我們總共申請25萬 資本們最多能編多少？")
+    request = dialog.handle_text(other, "如果總申請改成只編20萬 資本門最多多少")
+    assert "40,000" in request.text.splitlines()[0], request.text
+
+
 def test_a_follow_up_after_the_plans_do_not_say_continues_the_rule_named(knowledge: Knowledge) -> None:
     """「授課鐘點費一節多少錢」 is "the plans do not say", naming the teaching-fee rule; 「所以是照什麼標準」
     then asks that rule (it lost the topic and answered an earlier one), and 「那一節多少錢」 is again
