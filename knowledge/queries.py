@@ -162,7 +162,11 @@ _PER_DAY_LENGTH = (
 )
 
 
-_A_DAY_ASKED = r"(?:[一1]\s*天|每天|每日|per day|a day)\s*(?:的)?\s*(?:最多|上限|最高|可以(?:報|編)?多少|能(?:報|編)?多少|多少|max|cap|limit)"
+_A_DAY_ASKED = (
+    r"(?:[一1]\s*天|每天|每日|per day|a day)\s*(?:的)?\s*(?:最多|上限|最高|可以(?:報|編)?多少|能(?:報|編)?多少|多少|max|cap|limit)|"
+    # "max meal budget per day?": the day asked after the cap
+    r"\b(?:max|maximum|cap|limit|budget|how much)\b[^.?]{0,25}\b(?:per|a|each) day\s*$"
+)
 
 
 _SESSION_DENIED = {

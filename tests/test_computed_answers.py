@@ -948,6 +948,10 @@ FOLLOW_UPS = [
         id="zh-meals-a-day-of-a-longer-camp",
     ),
     pytest.param(
+        (Step("planning a 2-day English workshop for 25 teachers. max meal budget per day?", 8_500),),  # 25 × 340
+        id="en-meals-per-day-asked-after-the-cap",
+    ),
+    pytest.param(
         (
             Step("經常門編了25萬 教材教具最多多少", 50_000),
             Step("抱歉 經常門是22萬 不是25萬 那雜支最多多少", 22_000),  # the amount taken back is no base
