@@ -460,8 +460,9 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     if dates and (has(u, _CLOSEOUT) or filing or ending or told) and (has(u, _DEADLINE) or period_ends or told):
         # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
         between = re.sub(r"\d{2,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", "D", u.text)  # dates' own hyphens out
+        # (a dash between the two dates, not one before "in time?" after them)
         if len(dates) > 1 and re.search(
-            r"[~～至–—]|D\s*(?:-|to|through|until)\s*D|\d\s*(?:to|through|until)\s*\d", between
+            r"(?:D|\d|日)\s*[~～至–—]\s*(?:D|\d)|D\s*(?:-|to|through|until)\s*D|\d\s*(?:to|through|until)\s*\d", between
         ):
             inputs: dict[str, Any] = {"end": _date_json(u, len(dates) - 1)}
         else:

@@ -1014,6 +1014,19 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # a dash after both dates ("— in time?") is no period between them: the second is filed
+            Step(
+                "period ends 2027-07-31. county files on 2027-09-25 — in time?",
+                None,
+                ("In time",),
+                date=date(2027, 9, 30),
+            ),
+            Step("what if it slips to 2027-10-03?", None, ("Late",), date=date(2027, 9, 30)),
+        ),
+        id="en-close-out-filed-with-a-dash-before-the-question",
+    ),
+    pytest.param(
+        (
             Step("教學材料費 5個班 每班10節 最多多少", 40_000),
             Step("一班一節可以報多少", 800),  # a rate per class and period, not 1 class
         ),
