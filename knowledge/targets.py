@@ -27,7 +27,8 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 _BOTH_YEARS = re.compile(r"兩年|兩個學年|2年|這兩|both years|the two years|between (?:them|those)")
 _GROWTH = re.compile(
     r"差了(?:幾|多少)|多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
-    r"\bmore\b.{0,24}\bthan\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
+    r"再多.{0,4}(?:幾|多少)|多(?:聘|進用|請|找|收|開|成立|辦|設|締結)了?(?:幾|多少)|"  # 「110到111要再多進用幾位」
+    r"\bmore\b.{0,24}\bthan\b|\bhow many more\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
 )
 _WHOLE_YEAR = re.compile(
     r"整(?:個)?學年|[一1]\s*整年|[一1]\s*(?:個)?\s*學年(?!度)|全學年|整年|(?:whole|full|entire)\s+(?:school\s+)?year|"

@@ -110,7 +110,16 @@ def test_a_count_reached_told_at_length_after_a_target_is_checked_against_it(kno
     assert sister.intent == "kl.ap.20" and sister.body.startswith("符合"), sister.body  # 4 ≥ 4
 
 
-@pytest.mark.parametrize("asked", ["那從109到110學年要再多幾位", "so how many more in 110 than 109?", "那110新增"])
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "那從109到110學年要再多幾位",
+        "so how many more in 110 than 109?",
+        "那110新增",
+        "所以109到110要再多進用幾位",  # more recruited: 「多進用幾」
+        "so how many more teachers from 109 to 110",
+    ],
+)
 def test_the_growth_between_two_years_asked_after_a_running_total(knowledge: Knowledge, asked: str) -> None:
     """After the foreign teachers' running total: a range of years (「109到110」) or "more in 110 than
     109" asks the growth, 14 − 9 = 5, naming no topic."""
