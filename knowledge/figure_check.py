@@ -243,4 +243,36 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
             return None
         heading = {value for _, value, u, _ in _figures(headline) if u == unit}
         return True if values <= heading else None
+    compared = _compared(question, max(asked)[0])
+    if compared is not None:
+        # 「110是不是要超過20校」 "fewer than 20 teams by 111?": the plan's figure on that side of it
+        above, inclusive = compared
+        if above:
+            return all(value > last or (inclusive and value == last) for value in plan)
+        return all(value < last or (inclusive and value == last) for value in plan)
     return values <= plan
+
+
+# a figure claimed as a bound, not as the figure itself: 「超過20校」「至少20隊」 "more than 20", 「20校以上」
+_ABOVE_BEFORE = re.compile(r"(?:超過|多於|大於|高於|more than|over|above|exceed(?:s|ing)?)\s*$")
+_AT_LEAST_BEFORE = re.compile(r"(?:至少|最少|不少於|不低於|at least|no fewer than|no less than)\s*$")
+_BELOW_BEFORE = re.compile(r"(?:不到|少於|低於|未滿|小於|不足|less than|fewer than|under|below)\s*$")
+_AT_MOST_BEFORE = re.compile(r"(?:至多|最多|不超過|不多於|at most|no more than)\s*$")
+_BOUND_AFTER = re.compile(r"[\d,.]+\s*\S{0,3}?\s*(?:\(含\)|（含）)?\s*(以上|以下|以內|or more|or fewer|or less)")
+
+
+def _compared(question: str, at: int) -> tuple[bool, bool] | None:
+    """Whether the figure at `at` is claimed as a bound (above?, inclusive?), or None."""
+    before = question[max(0, at - 16) : at]
+    for pattern, side in (
+        (_ABOVE_BEFORE, (True, False)),
+        (_AT_LEAST_BEFORE, (True, True)),
+        (_BELOW_BEFORE, (False, False)),
+        (_AT_MOST_BEFORE, (False, True)),
+    ):
+        if pattern.search(before):
+            return side
+    after = _BOUND_AFTER.match(question, at)
+    if after is None:
+        return None
+    return (True, True) if after.group(1) in ("以上", "or more") else (False, True)

@@ -56,6 +56,12 @@ plain = Normalizer({}).plain
         ("可以在國小2年級做嗎", "得申請於國小3年級以上之校訂課程", True, False),
         ("is grade 2 ok?", "得申請於國小3年級以上之校訂課程", True, False),
         ("what about the 5th grade?", "得申請於國小3年級以上之校訂課程", True, None),
+        # a figure claimed as a bound (「超過20校」「至少20隊」 "fewer than 20"): the plan's figure on that side
+        ("110是不是要超過20校", "110 學年度：計 25校參與。", False, True),
+        ("110是不是要超過30校", "110 學年度：計 25校參與。", False, False),
+        ("111學年是不是至少17隊", "111 學年度（國中）：計 17 隊參與。", False, True),
+        ("is it fewer than 20 teams in 111?", "School year 111: 17 teams join.", False, True),
+        ("要20隊以上嗎", "111 學年度（國中）：計 17 隊參與。", False, False),
     ],
 )
 def test_agrees(question: str, answer: str, permission: bool, expected: bool | None) -> None:
