@@ -1444,6 +1444,11 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
             # 「我想編7萬 可以嗎」 after the cap on a 30萬 student total: that much checked against it (and
             # 「那5萬呢」 after such a check: another amount checked)
             merged["amounts"] = [base, *planned]
+    recounted = previous.item == "teaching_materials" and inputs.keys() & {"classes", "periods"}
+    if recounted and "amounts" not in inputs and len(previous.inputs.get("amounts") or []) > 1:
+        # 「那改成8班各10節呢」 after 48,000 was checked against the 30萬 total's cap: the classes and
+        # periods now make the amount, against the same total (not the 48,000 checked before)
+        merged["amounts"] = [max(int(a) for a in previous.inputs["amounts"])]
     if (
         inputs.keys() & {"half_day", "full_day"} or (u.asks_amount and "semesters" in inputs)
     ) and "amounts" not in inputs:

@@ -635,6 +635,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("我們6班 每班上10節 材料費可以編多少", 48_000),  # 6 × 10 × 800
+            Step("學生奠基總共編30萬 材料費上限是多少", 48_000),
+            Step("所以４８０００沒超過吧", 48_000, ("可以",)),  # 「…吧」 asks it; 48,000 is no new total
+            Step("那改成8班各10節呢", 60_000),  # 64,000 against the same 30萬's 60,000
+        ),
+        id="zh-materials-amount-claimed-then-classes-changed",
+    ),
+    pytest.param(
+        (
             Step("我們模式二 12班 兩個領域 最多多少", 1_350_000),
             Step("学生40个人，一天伙食总共最多多少", 13_600),  # 40 people × 340 a day: not 40 classes
         ),
