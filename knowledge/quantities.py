@@ -156,6 +156,12 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
 _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
+# a meal left out: "skip breakfast, just lunch and dinner" 「不吃早餐」「早餐不用」 is not one of them
+_MEAL_LEFT_OUT = re.compile(
+    r"(?:skip(?:ping|ped)?|no|without|except|minus|drop(?:ping|ped)?|不吃|沒有|沒|不含|不用|不要|不供應|不包括|除了)\s*"
+    r"(?:the\s+)?(早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper)|"
+    r"(早餐|午餐|晚餐|中餐|早點)\s*(?:不用|不吃|不要|不供應|取消|免了|省掉)"
+)
 _WHOLE_YEAR = re.compile(
     r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|(?:一|1)?\s*整\s*學年(?!度)|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
 )
@@ -386,7 +392,8 @@ def _read_counts(text: str) -> Counts:
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))
-    named_meals = len(set(_MEAL_NAMES.findall(text)))
+    left_out = {name for found in _MEAL_LEFT_OUT.findall(text) for name in found if name}
+    named_meals = len(set(_MEAL_NAMES.findall(text)) - left_out)
     if values["meals"] is None and named_meals:
         values["meals"] = named_meals
     if values["semesters"] is None and _WHOLE_YEAR.search(text):

@@ -123,3 +123,16 @@ def test_a_price_of_100_to_120_after_a_count_of_one_is_money_not_a_school_year()
 def test_groups_of_people_written_together_are_one_head_count(text: str, joined: bool) -> None:
     counts = read_figures(text).counts
     assert counts.joined is joined, counts
+
+
+@pytest.mark.parametrize(
+    ("text", "meals"),
+    [
+        ("breakfast + lunch + dinner all at 120", 3),
+        ("and if we skip breakfast, just lunch and dinner at 120 each?", 2),
+        ("早餐不用 午餐晚餐各120可以嗎", 2),
+        ("不吃早餐 只有午餐", 1),
+    ],
+)
+def test_meals_named_are_counted_but_not_one_left_out(text: str, meals: int) -> None:
+    assert read_figures(text).counts.meals == meals
