@@ -131,6 +131,7 @@ RULED = [
     ("代理老師聘期4個月 可以補英檢嗎", "moe.item.english_test_fee", YES_ZH),  # 3 個月以上代理教師
     ("學生不想講英文 可以規定一定要用英文回答嗎", "moe.pl.differentiation", NO_ZH),  # 不得強制要求學生以英語回答
     ("is immersion teaching one of the modes we can pick?", "moe.modes", NO_EN),  # 二種模式
+    ("國中部走模式二的話，還能同時申請市政府自己辦的雙語教學計畫嗎", "moe.pl.no_double_funding", NO_ZH),
     ("代理兩個半月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
     ("代理老師不到3個月 語言進修費可以補嗎", "moe.item.language_study", NO_ZH),
     (
