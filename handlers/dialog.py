@@ -75,7 +75,7 @@ from knowledge.queries import (
     period_end_text,
     tells_period_end,
 )
-from knowledge.understand import SCHOOL_FACTS, Understanding, follows_permission
+from knowledge.understand import RULE_ASKED, SCHOOL_FACTS, Understanding, follows_permission
 from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -469,8 +469,9 @@ class Dialog:
     def _ruling_with_what_was_said(self, u: Understanding, said: str, entry: str | None) -> bool | None:
         """The yes or no to a question whose case the chat's last message told (「偏遠學校，已經拿過設施
         設備計畫的補助」 then 「那可以用這個計畫買投影機嗎」): the entry's conditions read over both, when a
-        condition of two or more word groups decides."""
-        if not (u.asks_yes_no or u.asks_obligation):
+        condition of two or more word groups decides. Not for a question whether the plan sets a rule
+        at all (「英語社團有規定要外師帶嗎」): its own words name what the rule would be of."""
+        if not (u.asks_yes_no or u.asks_obligation) or RULE_ASKED.search(u.normalised):
             return None
         # 「那25%呢」 after 「…挪35%…嗎」: the share (or amount) asked now replaces the one said before
         # …and 「那如果已經是第四年呢」 after 「今年才第一年做，可以…嗎」 is another year of the run

@@ -439,7 +439,11 @@ def asks_yes_or_no(normalised: str) -> bool:
 
 def asks_if_required(normalised: str) -> bool:
     """Whether a normalised text asks if something is required (「一定要全年級嗎」「要先經過校內會議嗎」
-    "must we…?" "do we need to…?"), a yes-or-no question an entry's must_if/need_not_if answers."""
+    "must we…?" "do we need to…?"), a yes-or-no question an entry's must_if/need_not_if answers;
+    also whether the plan sets a rule of it (「有規定英語至少要佔幾成嗎」: a question word inside
+    what the rule would fix asks nothing of its own)."""
+    if RULE_ASKED.search(normalised) and _PERMISSION.search(normalised) is None:
+        return True
     return (
         not asks_which(normalised)
         and _OBLIGATION.search(normalised) is not None
@@ -453,6 +457,11 @@ def asks_if_required(normalised: str) -> bool:
 
 
 # "must we…?" "do we have to…?": asked by the words themselves, with no question mark left
+# whether the plan fixes something at all: 「有規定…嗎」「有沒有規定」 "is there a rule on…?"
+RULE_ASKED = re.compile(
+    r"有(?:沒有)?(?:硬性)?規定[^嗎]*嗎\s*$|有沒有(?:硬性)?規定|是否(?:有)?規定|"
+    r"\b(?:is|are) there (?:a|any) (?:rule|requirement|minimum|set (?:ratio|share|percentage))\b"
+)
 _OBLIGATION_ASKED = re.compile(
     r"^(?:must|do|does|is|are)\b|需不需要|要不要|是否(?:一定|必須|需要)|\b(?:required|mandatory)\b|"
     # after an opening phrase: "In 110, do all junior high students have to…" "To claim it, do we need…"

@@ -132,6 +132,9 @@ RULED = [
     ("學生不想講英文 可以規定一定要用英文回答嗎", "moe.pl.differentiation", NO_ZH),  # 不得強制要求學生以英語回答
     ("is immersion teaching one of the modes we can pick?", "moe.modes", NO_EN),  # 二種模式
     ("國中部走模式二的話，還能同時申請市政府自己辦的雙語教學計畫嗎", "moe.pl.no_double_funding", NO_ZH),
+    # whether the plan sets a rule at all: 「有規定…嗎」, a question word inside what it would fix
+    ("那至少要講幾成英文 有規定嗎", "moe.pl.english_ratio", "沒有規定。"),  # 亦未規定使用英語文之比率
+    ("部領上課有規定英語至少要佔幾成嗎", "moe.pl.english_ratio", "沒有規定。"),
     ("代理兩個半月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
     ("代理老師不到3個月 語言進修費可以補嗎", "moe.item.language_study", NO_ZH),
     (
@@ -1048,3 +1051,13 @@ def test_a_contract_told_again_in_months_replaces_the_one_said_before(knowledge)
     assert first.to_json()["answer"].startswith(NO_EN)
     again = dialog.handle_text(chat, "what if her contract is 4 months?").to_json()
     assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(YES_EN), again
+
+
+def test_whether_a_rule_exists_is_read_from_the_question_itself(knowledge) -> None:
+    """「英語社團有規定要外師帶嗎」 after the clubs' targets: not ruled by the clubs' condition the chat
+    said before (「成立」), which rules on something else; the plan says nothing of who leads one."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "rule-asked")
+    dialog.handle_text(chat, "基隆國中小要成立英語社團的比例 110學年是多少")
+    reply = dialog.handle_text(chat, "英語社團有規定要外師帶嗎")
+    assert not reply.body.startswith(("沒有規定", "有規定")), reply.body
