@@ -1004,6 +1004,7 @@ def focus_of(u: Understanding) -> str | None:
             r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|部領(?:的)?(?:最多|上限)|"
             r"部領\s*(?:總額|total|多少)|"
             r"partial.domain (?:max|part|money|funding|ceiling|cap|limit|total)|"
+            r"\bpl (?:max|part|money|funding|ceiling|cap|limit|total|budget|side)\b|"  # "PL ceiling?"
             r"bilingual.teaching (?:part|money|funding|ceiling|cap|limit|total)",
         ),
         (
@@ -1019,12 +1020,12 @@ def focus_of(u: Understanding) -> str | None:
         (
             "pd_teacher",
             r"[教老]師專業支持|[教老]師的?(?:部分|那塊|那邊|那部分)|教師的|教師費|[教老]師呢|"
-            r"teachers?'? ?(?:support|funding|part|budget|money|side|部分)",
+            r"teachers?'? ?(?:support|funding|part|budget|money|side|share|portion|部分)",
         ),
         (
             "pd_student",
             r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?(?:部分|那塊|那邊|那部分)|^學生|"
-            r"students?'? ?(?:foundation|funding|part|budget|money|side|部分)",
+            r"students?'? ?(?:foundation|funding|part|budget|money|side|share|portion|部分)",
         ),
         # the open-classroom grant asked for, not open classrooms told as a fact (「有開放觀課 最多多少」)
         (

@@ -644,6 +644,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("mode 2, partial domains in 2 subjects, 12 classes. PL ceiling?", 1_200_000),  # "PL": 部領
+            Step("sorry, only 3 classes. PL cap then?", 800_000),
+            Step("student share of that?", 300_000),  # 80 萬 = 教師 50 萬 + 學生 30 萬
+        ),
+        id="en-pl-ceiling-and-its-student-share",
+    ),
+    pytest.param(
+        (
             Step("我們模式二 12班 兩個領域 最多多少", 1_350_000),
             Step("学生40个人，一天伙食总共最多多少", 13_600),  # 40 people × 340 a day: not 40 classes
         ),
