@@ -106,6 +106,11 @@ _ASKS_AMOUNT = re.compile(
 # 「我們的額度？」 asks the amount, and so does 「額度會調高嗎」; 「國立學校的額度會吃掉縣市的額度嗎」
 # asks yes or no about it
 _QUOTA = re.compile(r"額度|\bamount\b")  # "is the printing fee part of the amount…?" asks yes or no
+# an amount gone beyond, not asked: "if pooling takes us above the total approved amount?" 「超過核定額度」
+_BEYOND_QUOTA = re.compile(
+    r"\b(?:above|over|beyond|exceeds?|exceeding|past|more than)\s+(?:the\s+|our\s+)?(?:[a-z]+\s+){0,2}amount\b|"
+    r"超過(?:了)?(?:核定|核准|申請)?(?:的)?(?:總)?額度"
+)
 _QUOTA_CHANGES = re.compile(r"額度.{0,6}(?:調高|提高|增加|減少|降低|調整|變多|變少|改變|不同|一樣)")
 # An agency's own plan named in passing (「已經拿過國教署…設施設備計畫的補助」): its words are not a
 # budget item of this plan.
@@ -351,7 +356,9 @@ def understand(
         marked and _OBLIGATION.search(normalised) is not None and _PERMISSION.search(normalised) is None
     )
     amount_words = _ASKS_AMOUNT.search(normalised) is not None or (
-        _QUOTA.search(normalised) is not None and (not yes_no_form or _QUOTA_CHANGES.search(normalised) is not None)
+        _QUOTA.search(normalised) is not None
+        and (not yes_no_form or _QUOTA_CHANGES.search(normalised) is not None)
+        and _BEYOND_QUOTA.search(normalised) is None
     )
     asks_amount = amount_words and not asks_share
     # 「有分校 可以多拿嗎 多多少」: a yes-or-no clause of its own beside one asking how much asks both

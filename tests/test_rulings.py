@@ -1061,3 +1061,19 @@ def test_whether_a_rule_exists_is_read_from_the_question_itself(knowledge) -> No
     dialog.handle_text(chat, "基隆國中小要成立英語社團的比例 110學年是多少")
     reply = dialog.handle_text(chat, "英語社團有規定要外師帶嗎")
     assert not reply.body.startswith(("沒有規定", "有規定")), reply.body
+
+
+def test_capital_pooled_is_the_pooling_rule_and_above_the_total_a_no(knowledge) -> None:
+    """ "what about combining the capital money…?" after the current funds' no to pooling: the
+    capital-pooling rule's yes (not the no-pooling rule's); then "above the total approved amount"
+    is a no, the amount gone beyond and not asked."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "capital-pooled")
+    first = dialog.handle_text(
+        chat, "after approval, can we shift leftover campus-life current funds into the PL student budget?"
+    )
+    assert first.to_json()["answer"].startswith(NO_EN)
+    pooled = dialog.handle_text(chat, "what about combining the capital money of campus-life and PL?").to_json()
+    assert pooled["intent"] == "moe.cap.capital_pooling" and pooled["answer"].startswith(YES_EN), pooled
+    above = dialog.handle_text(chat, "and if pooling the capital takes us above the total approved amount?").to_json()
+    assert above["intent"] == "moe.cap.capital_pooling" and above["answer"].startswith(NO_EN), above
