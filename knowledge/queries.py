@@ -1419,6 +1419,12 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         kind = VERDICT if amounts_of(u) or (previous.kind == VERDICT and not u.asks_amount) else ITEM
         return replace(previous, kind=kind, inputs=dict(previous.inputs) | inputs | {"text": text})
     merged = dict(previous.inputs) | inputs | {"text": text}
+    other_lecturer = lecturer and inputs.get("lecturer") != previous.inputs.get("lecturer")
+    if other_lecturer and "amounts" not in inputs and u.asks_amount:
+        # 「那本校老師自己講２節 鐘點費共多少」 after an outside expert's 2,000 a period was checked: how
+        # much the in-house speaker's periods come to, not that 2,000 checked against 1,000
+        for key in ("amounts", "per_unit", "asks", "yes_no_only"):
+            merged.pop(key, None)
     if switch is not None and switch != previous.item:
         # an event's head count and days carry between its costs (膳費 then 住宿費); the people
         # an attendance, consultation or work fee pays are others (committee members, experts)

@@ -652,6 +652,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("外聘大學教授來講 一節給2000 可以嗎", 2_000, ("可以",)),
+            # the in-house speaker's periods, not the outside expert's 2,000 checked against 1,000
+            Step("那本校老師自己講２節 鐘點費共多少", 2_000, ("講座鐘點費最多",)),
+        ),
+        id="zh-another-lecturer-asked-how-much-drops-the-price-checked",
+    ),
+    pytest.param(
+        (
             Step("我們模式二 12班 兩個領域 最多多少", 1_350_000),
             Step("学生40个人，一天伙食总共最多多少", 13_600),  # 40 people × 340 a day: not 40 classes
         ),
