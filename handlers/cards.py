@@ -121,8 +121,13 @@ def items_card(items: Sequence[ItemAmount], lang: str) -> Card:
     zh = lang != "en"
     total = sum(item.amount for item in items)
     main = _label_of(items[-1].sources[0]) if len(items) == 1 and items[-1].sources else None
+    asked = next((item for item in items if item.asked and item.sources), None)
     if main is not None:
         title = f"{main.zh}最多" if zh else f"{main.en}: at most"
+    elif asked is not None:  # the premium asked: its amount is the card's headline
+        named = _label_of(asked.sources[0])
+        title = f"{named.zh}最多" if zh else f"{named.en}: at most"
+        total = asked.amount
     else:
         title = "合計最多" if zh else "Total at most"
     rows = []

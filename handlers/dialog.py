@@ -274,7 +274,8 @@ class Dialog:
             earlier = topic.cites if topic is not None and topic.query is not None else None
             same_item = topic is not None and topic.query is not None and topic.query.item == decision.query.item
             # (a school year's phase again, "and end?": the entry the last one cited; not a ceiling's)
-            same_item = same_item and (decision.query.kind != SCHOOL_YEAR or topic.query.kind == SCHOOL_YEAR)
+            last_kind = topic.query.kind if topic is not None and topic.query is not None else None
+            same_item = same_item and (decision.query.kind != SCHOOL_YEAR or last_kind == SCHOOL_YEAR)
             reply, new_topic = self._compute(
                 decision.query, lang, decision.context, now, u, earlier if same_item else None
             )

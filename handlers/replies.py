@@ -545,6 +545,15 @@ def items_text(items: list[ItemAmount], lang: str) -> str:
         if main is not None
         else (f"合計最多 {money(total, lang)}" if zh else f"Total at most {money(total, lang)}")
     )
+    asked = next((item for item in items if item.asked and item.sources), None)
+    if asked is not None and len(items) > 1:
+        # 「…補充保費要編多少」: the premium first, then the sum with the fees it is on
+        label = _label_of(asked.sources[0])
+        head = (
+            f"{label.zh}最多 {money(asked.amount, lang)}（連同各項費用合計 {money(total, lang)}）"
+            if zh
+            else f"{label.en}: at most {money(asked.amount, lang)} (with the fees, {money(total, lang)} in all)"
+        )
     checked = [item.ok for item in items if item.ok is not None]
     if checked:
         ok = all(checked)

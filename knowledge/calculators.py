@@ -341,6 +341,9 @@ class ItemAmount:
     notes: tuple[Bilingual, ...] = ()
     sources: tuple[Cited, ...] = ()
     ok: bool | None = None  # a planned amount was checked against the cap: True when it fits
+    # the amount the question asked, worked on the items listed before it (the premium on the
+    # lecture fees computed for it): the reply's first line names it, not only the sum of them all
+    asked: bool = False
 
 
 @dataclass(frozen=True)
@@ -482,8 +485,14 @@ _LECTURER_NAMES = {
 }
 
 
-def lecture_fee(rules: FundingRules, lecturer: str, periods: int, people: int = 1) -> ItemAmount:
-    rate = lecture_rate(rules, lecturer)
+def lecture_fee(
+    rules: FundingRules, lecturer: str, periods: int, people: int = 1, price: int | None = None
+) -> ItemAmount:
+    """`periods` of a lecturer's talk at the rule's rate for that lecturer, or at `price` a period
+    when one under it was agreed."""
+    rate = Decimal(lecture_rate(rules, lecturer))
+    if price is not None:
+        rate = min(rate, Decimal(price))
     p, n = _positive(periods, "節數", "periods"), _positive(people, "人數", "people")
     amount = int(p * n * rate)
     zh_name, en_name = _LECTURER_NAMES[lecturer]

@@ -1124,7 +1124,12 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         return [_premium_on(rules, {str(k): int(v) for k, v in i["fees"].items()})]
     items: list[ItemAmount] = []
     fees: dict[str, int] = {}
-    if i.get("periods") and re.search(_LECTURE, text):
+    for kind, periods, price in i.get("lectures") or []:
+        # 「外聘教授4節(每節2000)加本校老師2節」: each lecturer's periods at their rate (or the price said)
+        fee = lecture_fee(rules, str(kind), int(periods), price=int(price) if price else None)
+        items.append(fee)
+        fees["lecture_fee"] = fees.get("lecture_fee", 0) + fee.amount
+    if i.get("periods") and re.search(_LECTURE, text) and not i.get("lectures"):
         fee = lecture_fee(rules, lecturer_type(text), int(i["periods"]), int(i.get("lecturers") or 1))
         items.append(fee)
         fees["lecture_fee"] = fee.amount
@@ -1193,7 +1198,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         f"{base_of('zh')} × {pct(rate)} = {_rounded(result.base, rate, result.amount, 'zh')}",
         f"{base_of('en')} × {pct(rate)} = {_rounded(result.base, rate, result.amount, 'en')}",
     )
-    return [*items, ItemAmount(result.amount, working, (note,), (result.source,))]
+    return [*items, ItemAmount(result.amount, working, (note,), (result.source,), asked=bool(items))]
 
 
 def _rounded(base: int, rate: Decimal, amount: int, lang: str) -> str:

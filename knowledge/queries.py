@@ -786,6 +786,28 @@ def _count_priced(amount: Amount) -> int:
     return int(counts[-1]) if counts else 1
 
 
+_JOINS = re.compile(r"加上|再加|加|和|及|跟|[+＋,，、;；]|\bplus\b|\band\b")
+_PERIODS_SAID = re.compile(r"(\d+)\s*(?:節|堂|periods?\b|sessions?\b)")
+_PRICE_A_PERIOD = re.compile(
+    r"(?:每節|一節|1節|per period|a period)\s*(?:給|是|算)?\s*(\d[\d,]*)|(\d[\d,]*)\s*元?\s*(?:/\s*節|一節|每節|a period|per period)"
+)
+
+
+def _lectures_of_two_lecturers(u: Understanding) -> list[list[Any]] | None:
+    """The talks of two kinds of lecturer told with their periods (「外聘教授4節(每節2000)加本校老師
+    2節」): [kind, periods, price a period or None] each; None unless the message tells at least two
+    parts naming different lecturers, each with periods."""
+    lectures: list[list[Any]] = []
+    for part in _JOINS.split(u.normalised):
+        kind, periods = lecturer_in(part), _PERIODS_SAID.search(part)
+        if kind is None or periods is None:
+            continue
+        priced = _PRICE_A_PERIOD.search(part)
+        price = int((priced.group(1) or priced.group(2)).replace(",", "")) if priced else None
+        lectures.append([kind, int(periods.group(1)), price])
+    return lectures if len({kind for kind, _, _ in lectures}) > 1 else None
+
+
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if FOREIGN_SPEAKER.search(u.normalised):
         return None  # no rate to compute with: the knowledge base says the plan gives none
@@ -797,6 +819,9 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if has(u, _PREMIUM):
         # 「出席費 4000 + 講座 16000 + 住宿 6000」: each amount with the item written before it
         written = [(rules.match_item(a.before.lower()), a.value * _count_priced(a)) for a in u.figures.labelled]
+        lectures = _lectures_of_two_lecturers(u)
+        if lectures is not None:
+            return Query(ITEM, item="premium", inputs=inputs | {"lectures": lectures})
         if len(written) > 1 and all(item for item, _ in written):
             fees: dict[str, int] = {}
             for item, value in written:

@@ -659,6 +659,16 @@ FOLLOW_UPS = [
         id="zh-another-lecturer-asked-how-much-drops-the-price-checked",
     ),
     pytest.param(
+        # each lecturer's periods at its rate: (4 × 2,000 + 2 × 1,000) × 2.11%; the premium asked is
+        # the first line's figure (the sum with the fees comes after it)
+        (Step("外聘教授4節(每節2000)加本校老師2節 補充保費要編多少", 211),),
+        id="zh-premium-on-two-lecturers-periods",
+    ),
+    pytest.param(
+        (Step("external expert 3 periods and our own teacher 2 periods, premium?", 169),),  # 8,000 × 2.11%
+        id="en-premium-on-two-lecturers-periods",
+    ),
+    pytest.param(
         (
             Step("我們模式二 12班 兩個領域 最多多少", 1_350_000),
             Step("学生40个人，一天伙食总共最多多少", 13_600),  # 40 people × 340 a day: not 40 classes
