@@ -472,6 +472,8 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         return Query(CLOSEOUT, inputs=inputs)
     if u.item:
         return None
+    if has(u, r"第\s*[3-9三四五]\s*階段|\bphase\s*(?:[3-9]|three|four)\b|\bthird phase\b"):
+        return None  # "will there be a phase 3 after 119?": no phase of the plan's to compute with
     if dates and has(u, _SCHOOL_YEAR + r"|哪一?年|which year"):
         return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)})
     if has(u, r"為什麼|為何|\bwhy\b") or amounts_of(u) or facts_of(u):

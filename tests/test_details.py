@@ -167,3 +167,24 @@ def test_a_count_in_an_english_answer_is_written_as_a_figure(engine: Engine) -> 
     「本市四所高中」 says (the English "four" read as no count of them)."""
     answer = engine.answer("in 111, how many senior high schools does the Keelung exchange student share with?")
     assert answer.intent == "kl.ap.21" and "4 senior high schools" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["第二阶段的补助额度跟现在一样吗", "will there be a phase 3 after 119?", "phase 2 funding the same as now?"],
+)
+def test_a_later_phases_amounts_or_a_third_phase_are_said_to_be_missing(engine: Engine, question: str) -> None:
+    """附件2 gives this plan's amounts; 三、計畫期程 two phases: phase 2's amounts and a phase 3 are
+    nowhere (a phase 3 was computed as school year 119, "Yes, within the plan")."""
+    answer = engine.answer(question)
+    assert not answer.covered and not answer.confident, answer.text
+    assert "117–119" in answer.text
+
+
+def test_a_sum_keelung_pays_a_school_is_said_not_to_be_given(knowledge) -> None:
+    """「每間雙語學校市府補多少」: the Keelung plan states no money at all (not its expected outcomes)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", "kl-money"), "每間雙語學校市府補多少")
+    assert reply.route == "not_in_plans" and "基隆" in reply.text, reply.text
