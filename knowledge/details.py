@@ -311,7 +311,7 @@ _HOW_MANY = re.compile(
     r"have|has|per|each|a|an|in|for|of|at|to|on)\b|\?|$)"
 )
 # 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
-_HOW_MANY_ZH = re.compile(r"幾(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時)|(多久|多長)")
+_HOW_MANY_ZH = re.compile(r"(?:幾|多少)(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時|位|名|年級)|(多久|多長)")
 _WEEKS = "週|周|禮拜|星期"
 _DURATION = "天|日|週|周|禮拜|星期|個月|月|年|小時|分鐘"
 _SAME_UNIT = {
@@ -327,6 +327,9 @@ _SAME_UNIT = {
     "種": "種",
     "天": "天|日",
     "小時": "小時",
+    "位": "位|名|人",  # 「人才庫裡有多少位專家」: people, counted
+    "名": "位|名|人",
+    "年級": "年級",  # 「導覽大使要找幾年級的學生」: a grade given as one
     "多久": _DURATION,
     "多長": _DURATION,
 }

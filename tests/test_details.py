@@ -11,6 +11,9 @@ from knowledge.details import row_total
 from knowledge.engine import Engine
 
 MISSING = [
+    # a count of people or a grade the answer does not give as one (「多少位」「幾年級」)
+    "專家人才庫總共有多少位專家",
+    "小小解說員要選幾年級的學生",
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
     "解說員培訓要上幾個小時",  # 解說員 is the little guides' (it was the credit programme's 108 hours)
     # a name: with adjectives between "which" and the thing, and the plan's own quoted titles in the
@@ -64,6 +67,8 @@ MISSING = [
 ]
 
 GIVEN = [
+    ("新辦學校部領最低可以從幾年級做", "moe.pl.new_schools"),  # 國小三年級以上
+    ("基隆外籍英語教師110學年累計幾位", "kl.ap.29"),  # 14 位
     ("授課鐘點費是照什麼基準支給", "moe.item.teaching_fee"),
     ("How many schools join Keelung's online foreign-teacher lessons in school year 111?", "kl.ap.30"),
     ("平板的單價上限多少", "moe.item.equipment"),
