@@ -87,7 +87,7 @@ MARGIN_FULL = 8.0  # a lead of this many points over the runner-up keeps full co
 CANDIDATES = 20  # entries whose phrasings are fuzzy-scored for a question
 # A mistyped keyword's two remaining characters name it only when at most this many entries use them.
 RARE_BIGRAM_ENTRIES = 8
-VAGUE_UNITS = 2  # a question of at most this many units needs a keyword to be answered outright
+VAGUE_UNITS = 3  # a question of at most this many units needs a keyword to be answered outright (「去哪裡」)
 
 
 def units(text: str) -> str:

@@ -130,6 +130,12 @@ def test_language_follows_the_question(engine: Engine) -> None:
     assert "結" in simplified.text or "國教署" in simplified.text  # answered in Traditional
 
 
+@pytest.mark.parametrize("question", ["去哪裡", "誰負責", "經費"])
+def test_three_characters_naming_no_topic_are_too_vague_to_answer(engine: Engine, question: str) -> None:
+    """「去哪裡」 fits 「雙語專家要去哪裡找」 word for word, and says nothing of experts."""
+    assert not engine.answer(question).confident
+
+
 def test_unsure_answers_offer_three_closest_topics(engine: Engine) -> None:
     answer = engine.answer("經費")
     assert answer.intent is None
