@@ -619,7 +619,8 @@ def _for_the_topics_case(
     the answer's entry by keyword (「所以是學校自己直接送國教署嗎」 after the close-out date: the
     close-out rule, not the application procedure, which rules on it alike)."""
     last = _entry_of_topic(topic, engine, rules) if topic is not None else None
-    if last is None or answer.intent == last or not u.asks_yes_no or engine.names_topic(u, answer.intent):
+    asked = u.asks_yes_no or u.asks_obligation  # (「這６萬要在經費明細…列出來嗎」 after the open classrooms)
+    if last is None or answer.intent == last or not asked or engine.names_topic(u, answer.intent):
         return answer
     groups = engine.rules_on(u, last)
     if groups < 2 or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:

@@ -567,6 +567,19 @@ def test_a_capital_said_after_its_cap_is_checked_and_a_cheap_device_goes_to_recu
     assert "40,000" in request.text.splitlines()[0], request.text
 
 
+def test_the_open_classroom_grant_asked_how_much_more_and_its_conditions_after_it(knowledge: Knowledge) -> None:
+    """「想開放課室給外校老師觀課 會多給多少」 is the fixed 6萬 (it asked the class count back); then
+    35 visitors a semester is short of 40, and 「這６萬要在經費明細…列出來嗎」 is that grant's 無須…編列."""
+    dialog = _dialog(knowledge)
+    chat = _chat("open-classroom")
+    grant = dialog.handle_text(chat, "我們模式二 想開放課室給外校老師觀課 會多給多少")
+    assert (grant.route, grant.intent) == ("answer", "moe.open_classroom") and "6 萬" in grant.text, grant.text
+    short = dialog.handle_text(chat, "一學期接待35位外校老師 這樣符合嗎")
+    assert short.intent == "moe.open_classroom" and short.text.startswith("不符合"), short.text
+    listed = dialog.handle_text(chat, "這６萬要在經費明細一項一項列出來嗎")
+    assert listed.intent == "moe.open_classroom" and listed.text.startswith("不用"), listed.text
+
+
 def test_a_follow_up_after_the_plans_do_not_say_continues_the_rule_named(knowledge: Knowledge) -> None:
     """「授課鐘點費一節多少錢」 is "the plans do not say", naming the teaching-fee rule; 「所以是照什麼標準」
     then asks that rule (it lost the topic and answered an earlier one), and 「那一節多少錢」 is again
