@@ -1077,3 +1077,16 @@ def test_capital_pooled_is_the_pooling_rule_and_above_the_total_a_no(knowledge) 
     assert pooled["intent"] == "moe.cap.capital_pooling" and pooled["answer"].startswith(YES_EN), pooled
     above = dialog.handle_text(chat, "and if pooling the capital takes us above the total approved amount?").to_json()
     assert above["intent"] == "moe.cap.capital_pooling" and above["answer"].startswith(NO_EN), above
+
+
+def test_a_few_classes_picked_is_no_and_every_class_of_the_grade_after_it_yes(knowledge) -> None:
+    """應採「全年級實施」，不得僅以部分班級實施: three of six classes picked is a no; 「那6個班全部都上呢」
+    then is the whole grade, a yes; and picking two to try first stays a no beside the whole grade named."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "whole-grade")
+    picked = dialog.handle_text(chat, "我們五年級有6個班 只想挑3個班上雙語藝術課 可以嗎").to_json()
+    assert picked["intent"] == "moe.pl.whole_grade" and picked["answer"].startswith(NO_ZH), picked
+    every = dialog.handle_text(chat, "那6個班全部都上呢").to_json()
+    assert every["intent"] == "moe.pl.whole_grade" and every["answer"].startswith(YES_ZH), every
+    tried = _ask(knowledge, "部領一定要整個年級一起上喔？可不可以先挑兩個班試辦就好")
+    assert tried["intent"] == "moe.pl.whole_grade" and tried["answer"].startswith(NO_ZH), tried
