@@ -851,6 +851,9 @@ def _follow_up(
                     u.figures.counts.periods
                     or _amount_of_the_entry(u, earlier, engine)
                     or _row_of_the_entry(u, earlier, engine)
+                    # "what if we switch to mode 2 and I'm the one running the whole plan?" after the
+                    # teaching-load rule: a school fact changed for that rule, no ceiling asked
+                    or not (u.ceiling_words or u.asks_amount or u.figures.amounts or states_only_facts(u))
                 )
             )
         ):

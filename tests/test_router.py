@@ -580,6 +580,17 @@ def test_the_open_classroom_grant_asked_how_much_more_and_its_conditions_after_i
     assert listed.intent == "moe.open_classroom" and listed.text.startswith("不用"), listed.text
 
 
+def test_a_mode_changed_after_a_rule_is_that_rules_case_not_a_ceiling(knowledge: Knowledge) -> None:
+    """ "what if we switch to mode 2 and I'm the one running the whole plan?" after the teaching-load
+    rule: that rule for mode 2 (its lead's 6 periods), not a ceiling asking the class count back."""
+    dialog = _dialog(knowledge)
+    chat = _chat("load-mode-2")
+    dialog.handle_text(chat, "I'm coordinating our mode 1 plan. how many periods a week can my teaching load be cut?")
+    reply = dialog.handle_text(chat, "what if we switch to mode 2 and I'm the one running the whole plan?")
+    assert (reply.route, reply.intent) == ("answer", "moe.teaching_load"), reply.text
+    assert "6 periods" in reply.text
+
+
 def test_a_follow_up_after_the_plans_do_not_say_continues_the_rule_named(knowledge: Knowledge) -> None:
     """「授課鐘點費一節多少錢」 is "the plans do not say", naming the teaching-fee rule; 「所以是照什麼標準」
     then asks that rule (it lost the topic and answered an earlier one), and 「那一節多少錢」 is again
