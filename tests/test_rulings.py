@@ -131,6 +131,7 @@ RULED = [
     ("代理老師聘期4個月 可以補英檢嗎", "moe.item.english_test_fee", YES_ZH),  # 3 個月以上代理教師
     ("學生不想講英文 可以規定一定要用英文回答嗎", "moe.pl.differentiation", NO_ZH),  # 不得強制要求學生以英語回答
     ("is immersion teaching one of the modes we can pick?", "moe.modes", NO_EN),  # 二種模式
+    ("mode 2: could my co-coordinator cut 6 periods too, besides me as the lead?", "moe.teaching_load", NO_EN),  # 以1人為限
     ("國中部走模式二的話，還能同時申請市政府自己辦的雙語教學計畫嗎", "moe.pl.no_double_funding", NO_ZH),
     # whether the plan sets a rule at all: 「有規定…嗎」, a question word inside what it would fix
     ("那至少要講幾成英文 有規定嗎", "moe.pl.english_ratio", "沒有規定。"),  # 亦未規定使用英語文之比率
