@@ -132,6 +132,9 @@ RULED = [
     ("學生不想講英文 可以規定一定要用英文回答嗎", "moe.pl.differentiation", NO_ZH),  # 不得強制要求學生以英語回答
     ("is immersion teaching one of the modes we can pick?", "moe.modes", NO_EN),  # 二種模式
     ("mode 2: could my co-coordinator cut 6 periods too, besides me as the lead?", "moe.teaching_load", NO_EN),  # 以1人為限
+    # 教師亦不得進行英語能力評量: English itself tested and counted in the subject's grade
+    ("期末想考學生英文口說 算進健體成績 ok嗎", "moe.pl.english_ratio", NO_ZH),
+    ("can I give an English vocab quiz that counts toward their arts grade?", "moe.pl.english_ratio", NO_EN),
     ("國中部走模式二的話，還能同時申請市政府自己辦的雙語教學計畫嗎", "moe.pl.no_double_funding", NO_ZH),
     # whether the plan sets a rule at all: 「有規定…嗎」, a question word inside what it would fix
     ("那至少要講幾成英文 有規定嗎", "moe.pl.english_ratio", "沒有規定。"),  # 亦未規定使用英語文之比率
@@ -592,6 +595,7 @@ def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
         ("toeic listening and speaking parts, can both fees be claimed?", True),
         ("is it ok to buy books with it?", True),
         ("other thing - can one teacher get both fees covered?", True),  # "one" reads 「1」
+        ("算進成績 ok嗎", True),  # 「ok嗎」 asks it as 「行嗎」 does
         ("ok and 3 sessions with the external one", False),  # "ok" opening a follow-up agrees
     ],
 )
