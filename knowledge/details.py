@@ -160,7 +160,8 @@ DETAILS = (
         "amount",
         re.compile(
             r"上限(?:是)?(?:多少|幾)|最多(?:可以|能)?(?:報|編|補|給|付|支)?(?:多少|幾)|最高(?:可以|能)?(?:報|編|補|給)?(?:多少|幾)|"
-            r"多少錢|幾元|多少元|\b(?:cap|limit|maximum|max)\b|how much (?:can|may|is|per|do|does|for)"
+            r"多少錢|幾元|多少元|\b(?:cap|limit|maximum|max)\b|how much (?:can|may|is|per|do|does|for)|"
+            r"(?:要|可以|能)(?:編|報|抓|列)多少|(?:每|一)\s*(?:個)?\s*人\s*(?:要|可以|能)?\s*(?:編|報|抓|列|補)?\s*多少"  # 「學生保險費 每個人要編多少」
         ),
         # a figure with its unit: money, a share or a count (「4 節」 answers 「最多幾節」), not "mode 2"
         re.compile(

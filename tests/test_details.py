@@ -13,6 +13,7 @@ from knowledge.engine import Engine
 MISSING = [
     # a count of people or a grade the answer does not give as one (「多少位」「幾年級」)
     "專家人才庫總共有多少位專家",
+    "學生活動的保險費 每個人要編多少",  # 覈實報支: no amount a head
     "小小解說員要選幾年級的學生",
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
     "解說員培訓要上幾個小時",  # 解說員 is the little guides' (it was the credit programme's 108 hours)

@@ -131,7 +131,11 @@ RULED = [
     ("代理老師聘期4個月 可以補英檢嗎", "moe.item.english_test_fee", YES_ZH),  # 3 個月以上代理教師
     ("學生不想講英文 可以規定一定要用英文回答嗎", "moe.pl.differentiation", NO_ZH),  # 不得強制要求學生以英語回答
     ("is immersion teaching one of the modes we can pick?", "moe.modes", NO_EN),  # 二種模式
-    ("mode 2: could my co-coordinator cut 6 periods too, besides me as the lead?", "moe.teaching_load", NO_EN),  # 以1人為限
+    (
+        "mode 2: could my co-coordinator cut 6 periods too, besides me as the lead?",
+        "moe.teaching_load",
+        NO_EN,
+    ),  # 以1人為限
     # 教師亦不得進行英語能力評量: English itself tested and counted in the subject's grade
     ("期末想考學生英文口說 算進健體成績 ok嗎", "moe.pl.english_ratio", NO_ZH),
     ("can I give an English vocab quiz that counts toward their arts grade?", "moe.pl.english_ratio", NO_EN),
