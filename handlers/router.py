@@ -1380,8 +1380,10 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         # both levels' rows
         merged.pop("level", None)
         context.pop("level", None)
-    if "year" not in new and u.asks_total and _ALL_YEARS.search(u.normalised):
-        merged.pop("year", None)  # 「三年加起來幾隊」 after a school year's row: every year's rows
+    asked_of_all = u.asks_total or u.yes_no_form or u.text.rstrip().endswith(("?", "？"))
+    if "year" not in new and asked_of_all and _ALL_YEARS.search(u.normalised):
+        # 「三年加起來幾隊」 after a school year's row: every year's rows (and 「三年都是5%?」 asks of them all)
+        merged.pop("year", None)
         context.pop("year", None)
     year = new.get("year")
     if isinstance(year, int) and topic.entry and engine.year_uncovered(year, topic.entry):

@@ -350,6 +350,8 @@ def understand(
         return Understanding(text=reading.cleaned, normalised="", lang=reading.lang, slots=Slots())
     asks_share = ASKS_SHARE.search(normalised) is not None
     yes_no_form = _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize)
+    # 「三年都是5%?」: a figure claimed, asked with a question mark only
+    yes_no_form = yes_no_form or _FIGURE_CLAIMED_ASKED.search(reading.cleaned) is not None
     # 「學生一定要用英文回答?」: a Chinese statement with a question mark asks whether it is so
     marked = reading.lang != "en" and reading.cleaned.rstrip().endswith(("?", "？")) and not asks_which(normalised)
     required = _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize) or (
@@ -420,6 +422,11 @@ _OPENING_CLAUSE = re.compile(
     r"^(?:when|if|for|to|after|before|once|since|as|in|with)\b((?:\s+\S+){3,}?)\s+"
     + _AUXILIARY
     + r"\s+(?:we|i|you|they|it|he|she|our|my|the|this|that|these|those|all|each|every|schools?|teachers?)\b"
+)
+
+
+_FIGURE_CLAIMED_ASKED = re.compile(
+    r"(?:是|都是|要|達)\s*\d[\d,.]*\s*(?:%|校|所|人次|人|位|節|篇|隊|場|次|萬|元|個|字)?\s*[?？]\s*$"
 )
 
 

@@ -216,3 +216,15 @@ def test_a_question_opening_with_so_follows_the_last_targets(knowledge: Knowledg
     dialog.handle_text(chat, "在地課程雙語化 110累計要幾案")
     reply = dialog.handle_text(chat, "所以110那一年要新增幾案")
     assert reply.intent == "kl.ap.16" and "2 案" in reply.text, reply.text
+
+
+def test_a_figure_claimed_of_all_three_years_is_checked_against_every_years_row(knowledge: Knowledge) -> None:
+    """「三年都是5%?」 after one school year's row: every year's rows, and the 5% claimed checked (a
+    question mark alone asks it); 「三年都是10%?」 is a no."""
+    dialog = scored_dialog(knowledge)
+    for claim, first in (("三年都是5%?", "是。"), ("三年都是10%?", "不是。")):
+        chat = ChatRef("test", f"all-years-{claim}")
+        dialog.handle_text(chat, "基隆英語聽力倍增計畫 國小110學年的目標是什麼")
+        reply = dialog.handle_text(chat, claim)
+        assert reply.intent == "kl.ap.02" and reply.body.startswith(first), reply.body
+        assert all(f"{year} 學年度" in reply.body for year in (109, 110, 111)), reply.body
