@@ -591,6 +591,20 @@ def test_a_mode_changed_after_a_rule_is_that_rules_case_not_a_ceiling(knowledge:
     assert "6 periods" in reply.text
 
 
+def test_how_many_periods_a_week_she_can_drop_is_the_teaching_load(knowledge: Knowledge) -> None:
+    """ "our deputy head runs the whole mode 2 plan, how many periods a week can she drop?": the
+    teaching-load rule (6 for mode 2's one lead), not "not sure"; not a teacher's minimum periods."""
+    dialog = _dialog(knowledge)
+    reply = dialog.handle_text(
+        _chat("load-drop"), "our deputy head runs the whole mode 2 plan, how many periods a week can she drop?"
+    )
+    assert (reply.route, reply.intent) == ("answer", "moe.teaching_load"), reply.text
+    other = dialog.handle_text(
+        _chat("load-minimum"), "minimum number of bilingual periods per week a teacher must teach?"
+    )
+    assert other.intent != "moe.teaching_load", other.text
+
+
 def test_a_follow_up_after_the_plans_do_not_say_continues_the_rule_named(knowledge: Knowledge) -> None:
     """「授課鐘點費一節多少錢」 is "the plans do not say", naming the teaching-fee rule; 「所以是照什麼標準」
     then asks that rule (it lost the topic and answered an earlier one), and 「那一節多少錢」 is again

@@ -138,6 +138,11 @@ RULED = [
     ),  # 以1人為限
     # 教師亦不得進行英語能力評量: English itself tested and counted in the subject's grade
     ("期末想考學生英文口說 算進健體成績 ok嗎", "moe.pl.english_ratio", NO_ZH),
+    (
+        "mode 2 here. can 2 ppl get 6 periods each? she shares the lead job with me",
+        "moe.teaching_load",
+        NO_EN,
+    ),  # 並以1人為限
     ("can I give an English vocab quiz that counts toward their arts grade?", "moe.pl.english_ratio", NO_EN),
     ("國中部走模式二的話，還能同時申請市政府自己辦的雙語教學計畫嗎", "moe.pl.no_double_funding", NO_ZH),
     # whether the plan sets a rule at all: 「有規定…嗎」, a question word inside what it would fix
