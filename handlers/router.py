@@ -794,8 +794,11 @@ def _follow_up(
                 # 「再加上雙語生活化 總共最多多少」 after a tier's rule asked for 8 classes and 2 domains,
                 # itself after a ceiling for 1 domain: that ceiling for the facts the rule was asked for
                 revised = replace(revised, facts=dict(revised.facts) | asked_of_tier)
+            # (and 「還有一個分班也要一起做 總額變多少」 after a capital: the school's ceiling, with its facts)
             if about_the_school(u) and school and earlier.query.kind == CEILING:
                 revised = _with_school(revised or earlier.query, u, school)  # 「那我們學校呢」
+            elif revised is not None and revised.kind == CEILING and earlier.query.kind == CAPITAL:
+                revised = _fill_from_school(revised, school)[0]  # what the capital left out, from the school
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
             # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a

@@ -1196,8 +1196,9 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[0], end, after=True)})
         # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
         return replace(previous, inputs={"end": _near(u.figures.dates[0], end, after=False)})
-    if previous.kind == CAPITAL and "base" not in previous.inputs and has(u, _WHOLE_TOTAL):
-        # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed
+    if previous.kind == CAPITAL and ("base" not in previous.inputs or new_facts) and has(u, _WHOLE_TOTAL):
+        # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed (and
+        # 「還有一個分班也要一起做 總額變多少」 after the capital of a request given: the school's ceiling)
         return Query(CEILING, facts=dict(previous.facts) | new_facts)
     if previous.kind == CAPITAL and has(u, r"單價|unit price|each"):
         return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request

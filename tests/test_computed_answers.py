@@ -665,6 +665,15 @@ FOLLOW_UPS = [
         id="zh-premium-on-two-lecturers-periods",
     ),
     pytest.param(
+        (
+            Step("我們27班 做模式一 上限多少", 250_000),
+            Step("那資本門最多可以編多少？25萬全額申請的話", 50_000),
+            # the whole asked with a branch after the capital of a request: the school's ceiling, its 27 classes kept
+            Step("欸我們其實還有一個分班也要一起做 總額變多少", 300_000),
+        ),
+        id="zh-total-with-a-branch-after-a-capital",
+    ),
+    pytest.param(
         (Step("external expert 3 periods and our own teacher 2 periods, premium?", 169),),  # 8,000 × 2.11%
         id="en-premium-on-two-lecturers-periods",
     ),
