@@ -582,6 +582,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     teacher, student = _first(amounts, "teacher"), _first(amounts, "student")
     units = u.figures.counts.units
     price = next((a.value for a in amounts if a.per_unit), None)
+    if units == 1 and price is not None and price < rules.items.equipment.capital_min_unit and len(amounts) == 1:
+        # 「資本門裡面有一台9000塊的喇叭 也放資本門」: one device under 1 萬, which the equipment rule
+        # moves to recurrent, not a capital amount to check against the cap
+        return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
     if units and price is not None:
         inputs["planned"] = price * units  # 4 台 × 1萬5
         amounts = [a for a in amounts if not a.per_unit]

@@ -561,6 +561,8 @@ def test_a_capital_said_after_its_cap_is_checked_and_a_cheap_device_goes_to_recu
     device = dialog.handle_text(chat, "擴音喇叭一組8000 放資本門ok?")
     assert device.intent == "moe.item.equipment" and device.text.startswith("不可以"), device.text
     assert "經常門" in device.text
+    cheap = dialog.handle_text(_chat("capital-cheap-device"), "資本門裡面有一台9000塊的喇叭 也放資本門")
+    assert cheap.intent == "moe.item.equipment" and cheap.text.startswith("不可以"), cheap.text
     other = _chat("capital-new-request")
     dialog.handle_text(other, "模式一 我們總共申請25萬 資本們最多能編多少？")
     request = dialog.handle_text(other, "如果總申請改成只編20萬 資本門最多多少")
