@@ -674,6 +674,10 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     total = _first(amounts, "total")
     capital = _first(amounts, "capital")
     planned = _first(amounts, item_label)
+    if total is not None and capital is not None:
+        # 「申請25萬 資本門５萬。經常門有：出席費2人×2000…」: the recurrent budget is what the capital
+        # leaves of the total (the first amount after 「經常門」 is one of its items)
+        recurrent = total - capital
     if recurrent is None and total is not None:
         recurrent = total - (capital or 0)
     if recurrent is None and capital is not None and len(amounts) == 1:

@@ -378,7 +378,7 @@ def understand(
         lang=reading.lang,
         slots=reading.slots,
         facts=_facts(normalised, reading.slots),
-        item=rules.match_item(_OTHER_PLAN.sub(" ", reading.affirmed)) if rules is not None else None,
+        item=_item_asked(reading.affirmed, reading.cleaned, rules, normalize) if rules is not None else None,
         figures=read_figures(reading.plain),
         bare_number=_bare_number(normalised),
         yes_no=_yes_no(normalised),
@@ -514,6 +514,18 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     # (a space between Chinese words ends a clause too: 「授權條款是哪一種 可以拿去商用嗎」)
     clauses = _spoken_clauses(text)
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
+
+
+def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normalizer) -> str | None:
+    """The budget item a message asks about: the first it names, or, when it lists several items
+    and then asks in a clause of its own (「經常門有：出席費…膳費…雜支2萬。雜支有沒有超」), the one
+    that clause names."""
+    named = rules.match_item(_OTHER_PLAN.sub(" ", affirmed))
+    clauses = _spoken_clauses(text)
+    if named is None or len(clauses) < 2 or len(rules.items_in(affirmed)) < 2:
+        return named
+    asked = rules.match_item(normalize(clauses[-1]))
+    return asked if asked is not None and len(rules.items_in(normalize(clauses[-1]))) == 1 else named
 
 
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")

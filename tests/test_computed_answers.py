@@ -674,6 +674,17 @@ FOLLOW_UPS = [
         id="zh-total-with-a-branch-after-a-capital",
     ),
     pytest.param(
+        (
+            # items listed, then one asked in a clause of its own: that item (not the first listed),
+            # its cap a share of the total less the capital (not of the first amount after 「經常門」)
+            Step(
+                "申請30萬 資本門6萬。經常門有：出席費2人×2000、膳費20人×340、雜支2萬4。雜支會超過嗎", 24_000, ("可以",)
+            ),
+            Step("雜支改成25000呢", 24_000, ("超過",)),  # (300,000 − 60,000) × 10%
+        ),
+        id="zh-misc-asked-after-a-budget-listed-inline",
+    ),
+    pytest.param(
         (Step("external expert 3 periods and our own teacher 2 periods, premium?", 169),),  # 8,000 × 2.11%
         id="en-premium-on-two-lecturers-periods",
     ),
