@@ -44,6 +44,7 @@ from knowledge.queries import (
     asks_the_deadline_of_a_date,
     asks_the_total,
     asks_the_whole_ceiling,
+    count_priced,
     closeout_after,
     computed_from,
     counted_by,
@@ -1195,20 +1196,34 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
 
 # 「那兩筆」 "those two": amounts told in an earlier message
 _TOLD_BEFORE = re.compile(r"[那這][兩幾些]筆|那些|這些|\b(?:those|these|both)\b")
+_ALL_TOLD = re.compile(
+    r"上面那些|上面這些|上面的|前面那些|前面的|以上|全部的?費用|\b(?:all (?:of )?(?:those|these|that|the above)|the above)\b"
+)
 
 
 def _premium_of_told(topic: Topic, u: Understanding, engine: Engine, rules: FundingRules) -> Query | None:
     """「講座跟代課那兩筆的補充保費要編多少」 after a message that told 「外聘講座８萬、代課鐘點費５萬」 (while
     asking something else): the premium on the amounts the chat gave for the fees named."""
-    if not u.mentions(r"補充保費|premium") or u.figures.amounts or not _TOLD_BEFORE.search(u.normalised):
+    told = _TOLD_BEFORE.search(u.normalised) or _ALL_TOLD.search(u.normalised)
+    if not u.mentions(r"補充保費|premium") or u.figures.amounts or not told:
         return None
-    named = rules.items_in(u.normalised) & set(rules.items.premium.base_items)
+    base = set(rules.items.premium.base_items)
+    named = rules.items_in(u.normalised) & base
+    everything = not named and _ALL_TOLD.search(u.normalised) is not None
     fees: dict[str, int] = {}
     for earlier in (topic, *topic.earlier):
         for amount in engine.understand(earlier.said or earlier.text, rules).figures.labelled:
             item = rules.match_item(amount.before.lower())
-            if item in named and item not in fees:
+            if everything and item in base and not named:
+                # 「上面那些的補充保費要編多少」 after a budget listed: every fee it is charged on, each
+                # price times what it counts (「出席費2人×2000」)
+                fees[item] = fees.get(item, 0) + amount.value * count_priced(amount, adjacent=True)
+            elif item in named and item not in fees:
                 fees[item] = amount.value
+        if everything and fees:
+            break  # the message that listed them, not older ones
+    if everything:
+        return Query(ITEM, item="premium", inputs={"fees": fees, "text": ""}) if fees else None
     if not named or set(fees) != named:
         return None
     return Query(ITEM, item="premium", inputs={"fees": fees, "text": ""})

@@ -790,10 +790,23 @@ _COUNT_BEFORE = re.compile(
 )
 
 
-def _count_priced(amount: Amount) -> int:
-    """How many of a price per unit the words before it count (1 when none or not per unit)."""
+def count_priced(amount: Amount, adjacent: bool = False) -> int:
+    """How many of a price per unit the words before it count (1 when none or not per unit); a
+    count multiplied by the price (「出席費2人×2000」) counts it too, and with `adjacent` a count
+    just before it (「出席費2人 2000」, a message as kept once normalised, the × gone)."""
+    times = (_ADJACENT_COUNT if adjacent else _TIMES_BEFORE).search(amount.before)
     counts = _COUNT_BEFORE.findall(amount.before) if amount.per_unit else []
+    if times is not None:
+        counts = [times.group(1)]
     return int(counts[-1]) if counts else 1
+
+
+_ADJACENT_COUNT = re.compile(
+    r"(\d+)\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b)\s*[×xX*]?\s*$"
+)
+_TIMES_BEFORE = re.compile(
+    r"(\d+)\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b)\s*[×xX*]\s*$"
+)
 
 
 _JOINS = re.compile(r"加上|再加|加|和|及|跟|[+＋,，、;；]|\bplus\b|\band\b")
@@ -828,7 +841,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return combined
     if has(u, _PREMIUM):
         # 「出席費 4000 + 講座 16000 + 住宿 6000」: each amount with the item written before it
-        written = [(rules.match_item(a.before.lower()), a.value * _count_priced(a)) for a in u.figures.labelled]
+        written = [(rules.match_item(a.before.lower()), a.value * count_priced(a)) for a in u.figures.labelled]
         lectures = _lectures_of_two_lecturers(u)
         if lectures is not None:
             return Query(ITEM, item="premium", inputs=inputs | {"lectures": lectures})

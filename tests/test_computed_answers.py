@@ -681,6 +681,8 @@ FOLLOW_UPS = [
                 "申請30萬 資本門6萬。經常門有：出席費2人×2000、膳費20人×340、雜支2萬4。雜支會超過嗎", 24_000, ("可以",)
             ),
             Step("雜支改成25000呢", 24_000, ("超過",)),  # (300,000 − 60,000) × 10%
+            # the premium on every fee listed above it: 2 × 2,000 attendance; meals and misc are not in its base
+            Step("上面那些的補充保費要編多少", 84),  # 4,000 × 2.11% = 84.4 → 84
         ),
         id="zh-misc-asked-after-a-budget-listed-inline",
     ),
