@@ -139,12 +139,15 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
     ),
     "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚|夜|nights?\b)"),
-    "days": re.compile(r"(\d+)[\s-]*(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"),
+    "days": re.compile(
+        r"(?<!第)(\d+)[\s-]*(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"
+    ),  # (not 第2天)
     "units": re.compile(
         r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b|(?:[a-z-]+\s+)?"
         r"(?:tablets?|laptops?|notebooks?|computers?|desktops?|pcs|devices?|projectors?|monitors?|screens?)\b)"
     ),
-    "meals": re.compile(r"(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
+    # (not "day-2 meal max": the second day, not two meals)
+    "meals": re.compile(r"(?<!day-)(?<!day )(?<!day)(?<!第)(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
     "hours": re.compile(r"(\d+(?:\.\d+)?)[\s-]*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),  # "a 2-hour talk"
     "periods": re.compile(
         r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:(?:lecture|teaching|class) )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"
@@ -156,6 +159,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
 _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
+_BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
 # a meal left out: "skip breakfast, just lunch and dinner" 「不吃早餐」「早餐不用」 is not one of them
 _MEAL_LEFT_OUT = re.compile(
     r"(?:skip(?:ping|ped)?|no|without|except|minus|drop(?:ping|ped)?|不吃|沒有|沒|不含|不用|不要|不供應|不包括|除了)\s*"
@@ -393,6 +397,8 @@ def _read_counts(text: str) -> Counts:
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))
     left_out = {name for found in _MEAL_LEFT_OUT.findall(text) for name in found if name}
+    if values["days"] is None and _BOTH_DAYS.search(text):
+        values["days"] = 2  # "both days?" after one day of a two-day event
     named_meals = len(set(_MEAL_NAMES.findall(text)) - left_out)
     if values["meals"] is None and named_meals:
         values["meals"] = named_meals

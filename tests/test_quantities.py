@@ -136,3 +136,16 @@ def test_groups_of_people_written_together_are_one_head_count(text: str, joined:
 )
 def test_meals_named_are_counted_but_not_one_left_out(text: str, meals: int) -> None:
     assert read_figures(text).counts.meals == meals
+
+
+@pytest.mark.parametrize(
+    ("text", "meals", "days"),
+    [
+        ("back to meals - day 2 is just a morning with lunch. day-2 meal max?", 1, None),  # the second day
+        ("both days?", None, 2),
+        ("第2天只有午餐", 1, None),
+    ],
+)
+def test_a_day_named_by_its_number_is_no_count(text: str, meals: int | None, days: int | None) -> None:
+    counts = read_figures(text).counts
+    assert (counts.meals, counts.days) == (meals, days)
