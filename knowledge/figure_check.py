@@ -60,6 +60,9 @@ _UNITS = {
     "students": "people",
     "student": "people",
     "teachers": "people",
+    "visitors": "people",
+    "visitor": "people",
+    "participants": "people",
     "words": "words",
     "books": "books",
     "hours": "hours",
@@ -72,7 +75,8 @@ _UNITS = {
     "minute": "minutes",
 }
 _COUNT = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*)?("
+    # (one word of who they are may come between in English: "35 visiting teachers")
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*)?(?:(?:visiting|outside|external|other|foreign|new|more|extra)\s+)?("
     + "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
     + r")(?![a-z])"
 )

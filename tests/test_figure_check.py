@@ -62,6 +62,13 @@ plain = Normalizer({}).plain
         ("111學年是不是至少17隊", "111 學年度（國中）：計 17 隊參與。", False, True),
         ("is it fewer than 20 teams in 111?", "School year 111: 17 teams join.", False, True),
         ("要20隊以上嗎", "111 學年度（國中）：計 17 隊參與。", False, False),
+        # people counted in English with a word of who they are between: "35 visiting teachers", "40 visitors"
+        (
+            "one observation a semester with 35 visiting teachers, do we qualify?",
+            "at least 40 visitors per semester",
+            True,
+            False,
+        ),
     ],
 )
 def test_agrees(question: str, answer: str, permission: bool, expected: bool | None) -> None:
