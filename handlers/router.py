@@ -955,9 +955,14 @@ def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool
     """「補助是多少」 after the open-classroom rule, naming no school fact: the amount that rule states,
     not a ceiling to ask the class count for."""
     entry = engine.kb.entries.get(topic.entry or "")
-    if entry is None or u.returns or about_the_school(u) or not _says_nothing_new(u, engine):
+    # ("how much extra do we get for that?": the school asking of that rule, which it points back to)
+    ours = about_the_school(u) and not _POINTS_BACK.search(u.normalised)
+    if entry is None or u.returns or ours or not _says_nothing_new(u, engine):
         return False  # 「回到我們學校 學生奠基費最多多少」 "so the overall ceiling for us?": the ceiling
     return _MONEY_STATED.search(entry.answer.zh) is not None
+
+
+_POINTS_BACK = re.compile(r"\b(?:for that|for it|for this|that one|from that|from it)\b|為了這個|這個的話|那個的話")
 
 
 _CEILING_ASKED = re.compile(r"最多|上限|補助|多少錢|幾萬|額度|經費|\bmax|\bcap\b|ceiling|how much|funding|grant")

@@ -582,6 +582,20 @@ def test_the_open_classroom_grant_asked_how_much_more_and_its_conditions_after_i
     assert listed.intent == "moe.open_classroom" and listed.text.startswith("不用"), listed.text
 
 
+def test_how_much_we_get_for_that_after_the_open_classroom_is_its_grant(knowledge: Knowledge) -> None:
+    """ "how much extra do we get for that?" after the open-classroom rule: its 60,000 (the school's
+    "we" with "for that" points back to the rule), not a ceiling asking the class count."""
+    dialog = _dialog(knowledge)
+    chat = _chat("open-classroom-en")
+    first = dialog.handle_text(
+        chat,
+        "mode 2 here. with one observation a semester and 35 visiting teachers, do we qualify for the open classroom grant?",
+    )
+    assert first.text.startswith("No"), first.text
+    reply = dialog.handle_text(chat, "how much extra do we get for that?")
+    assert (reply.route, reply.intent) == ("answer", "moe.open_classroom") and "60,000" in reply.text, reply.text
+
+
 def test_a_mode_changed_after_a_rule_is_that_rules_case_not_a_ceiling(knowledge: Knowledge) -> None:
     """ "what if we switch to mode 2 and I'm the one running the whole plan?" after the teaching-load
     rule: that rule for mode 2 (its lead's 6 periods), not a ceiling asking the class count back."""
