@@ -153,6 +153,15 @@ BLIND34 = conversations.DATA / "blind34.yaml"
 BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.68, 0.09
 BLIND35 = conversations.DATA / "blind35.yaml"
 BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.78, 0.095
+# blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
+# coordinator's semester: ceilings, item caps, dates, near misses, terse follow-ups, corrections; 5
+# turns changed) and blind37 (newcomers typing as they talk: a foreign teacher, a nurse or clerk on
+# the budget, a principal in Simplified Chinese; 4), first measured at 1bd24f4: 82.8% / 6.6% and
+# 70.7% / 7.9%
+BLIND36 = conversations.DATA / "blind36.yaml"
+BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.82, 0.07
+BLIND37 = conversations.DATA / "blind37.yaml"
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.70, 0.08
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -346,6 +355,8 @@ LATE_SETS = {
     "blind33": (BLIND33, BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG),
     "blind34": (BLIND34, BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG),
     "blind35": (BLIND35, BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG),
+    "blind36": (BLIND36, BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG),
+    "blind37": (BLIND37, BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG),
 }
 
 
