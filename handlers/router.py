@@ -624,9 +624,17 @@ def _for_the_topics_case(
     if last is None or answer.intent == last or not asked or engine.names_topic(u, answer.intent):
         return answer
     groups = engine.rules_on(u, last)
-    if groups < 2 or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:
+    # (one word group will do when the message points at the last answer: 「學生獎勵品可以算在這裡面嗎」
+    # "can small prizes come out of that 800?" after the materials' 800 a class a period)
+    least = 1 if _POINTS_AT.search(u.normalised) else 2
+    if groups < least or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:
         return answer
     return engine.answer_entry(last, lang, slots)
+
+
+_POINTS_AT = re.compile(
+    r"這裡面|這裡頭|這裡|這筆|這一筆|那筆|那一筆|\b(?:that|this) (?:\d[\d,]*|money|amount|budget|fee|item)\b|\bout of (?:that|this|it)\b"
+)
 
 
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:

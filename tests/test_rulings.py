@@ -1104,3 +1104,13 @@ def test_a_few_classes_picked_is_no_and_every_class_of_the_grade_after_it_yes(kn
     assert every["intent"] == "moe.pl.whole_grade" and every["answer"].startswith(YES_ZH), every
     tried = _ask(knowledge, "部領一定要整個年級一起上喔？可不可以先挑兩個班試辦就好")
     assert tried["intent"] == "moe.pl.whole_grade" and tried["answer"].startswith(NO_ZH), tried
+
+
+def test_a_case_asked_of_this_after_an_item_is_that_items(knowledge) -> None:
+    """「學生獎勵品可以算在這裡面嗎」 after the teaching materials' 800 a class a period: that fee's rule
+    (含…學生獎勵品), which the message points at, not the student-prize item it resembles."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "points-at")
+    dialog.handle_text(chat, "部領學生奠基的教學材料費 每班每節多少")
+    reply = dialog.handle_text(chat, "學生獎勵品可以算在這裡面嗎").to_json()
+    assert reply["intent"] == "moe.item.teaching_materials" and reply["answer"].startswith(YES_ZH), reply
