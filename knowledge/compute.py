@@ -748,6 +748,15 @@ def _planned(i: dict[str, Any]) -> int | None:
     return int(amounts[0]) if amounts else None
 
 
+def _a_total(i: dict[str, Any], planned: int | None) -> bool:
+    """Whether the amount checked is the total of a price per unit also told (「每晚２８００ 總共5600」):
+    the larger of them, the other a price per unit."""
+    amounts = [int(a) for a in i.get("amounts") or []]
+    return (
+        planned is not None and len(amounts) > 1 and bool(i.get("per_unit")) and planned == max(amounts) > min(amounts)
+    )
+
+
 def _compared(item: ItemAmount, planned: int | None, per_unit_cap: int | None = None) -> ItemAmount:
     """`item` with a note whether `planned` fits: a price per unit against the unit cap, or a total
     against the computed cap."""
@@ -798,7 +807,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             periods *= int(i.get("days") or 1)  # 「三天 每天講2節」: 6 periods
         fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))
         rate = fee.amount // (periods * int(i.get("lecturers") or 1))
-        return [_compared(fee, planned, rate)]
+        return [_compared(fee, planned, None if _a_total(i, planned) else rate)]
     if query.item == "consultation_fee":
         session = "online" if i.get("online") else "half_day" if i.get("half_day") else "day"
         default_hours = {
@@ -827,13 +836,13 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         ]
     if query.item == "attendance_fee":
         fee = attendance_fee(rules, people, int(i.get("occasions") or 1))
-        return [_compared(fee, planned, rules.items.attendance_fee.cap)]
+        return [_compared(fee, planned, None if _a_total(i, planned) else rules.items.attendance_fee.cap)]
     if query.item == "meals":
         return [_meals(rules, i, people, planned)]
     if query.item == "lodging":
         nights = int(i.get("nights") or i.get("days") or 1)
         fee = lodging(rules, people, nights)
-        return [_compared(fee, planned, rules.items.lodging.cap)]
+        return [_compared(fee, planned, None if _a_total(i, planned) else rules.items.lodging.cap)]
     if query.item == "teaching_materials":
         student = _student_ceiling(query.facts, rules)
         if student is not None and not i.get("periods"):  # 「一班一節呢」 after the share: the rate

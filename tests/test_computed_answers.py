@@ -687,6 +687,12 @@ FOLLOW_UPS = [
         id="zh-misc-asked-after-a-budget-listed-inline",
     ),
     pytest.param(
+        # a total told beside its price a night is the total checked against the nights' cap (6,000),
+        # not against one night's 3,000
+        (Step("講師要住兩晚 每晚２８００ 總共5600 可以嗎", 6_000, ("可以",)),),
+        id="zh-lodging-total-beside-a-nights-price",
+    ),
+    pytest.param(
         (Step("external expert 3 periods and our own teacher 2 periods, premium?", 169),),  # 8,000 × 2.11%
         id="en-premium-on-two-lecturers-periods",
     ),
