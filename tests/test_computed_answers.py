@@ -693,6 +693,10 @@ FOLLOW_UPS = [
         id="zh-lodging-total-beside-a-nights-price",
     ),
     pytest.param(
+        (Step("講師前一晚住 預算剛好3000 可以嗎", 3_000, ("可以",)),),  # 住: lodging, not the lecturer's fee
+        id="zh-lodging-said-as-staying-the-night-before",
+    ),
+    pytest.param(
         (Step("external expert 3 periods and our own teacher 2 periods, premium?", 169),),  # 8,000 × 2.11%
         id="en-premium-on-two-lecturers-periods",
     ),
