@@ -518,6 +518,13 @@ def decide(
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
+    relative = (
+        _relative_year(u, Topic(entry=answer.intent), engine) if answer.confident and slots.year is None else None
+    )
+    if relative is not None:
+        # "the summer camp with the university, is it 6 schools in year 2?": the plan's own second year
+        slots = replace(slots, year=relative)
+        answer = engine.answer_entry(str(answer.intent), lang, slots)
     ceiling = _last_ceiling(topic)
     if about_the_school(u) and ceiling is not None and _agrees(ceiling, school):
         # 「照我們這樣，一學年要交幾份教案詳案」 after the school's ceiling: the facts it was computed for

@@ -503,7 +503,11 @@ _OBLIGATION = re.compile(
 )
 
 
-_CLAUSE_END = re.compile(r"[?？!！。；;：]+|\.(?=\s)|:(?!\d)")  # a full stop before a space (not 2.5)
+_CLAUSE_END = re.compile(
+    r"[?？!！。；;：]+|\.(?=\s)|:(?!\d)|"  # a full stop before a space (not 2.5)
+    # "the summer camp with the university, is it 6 schools in year 2?": a question after a comma
+    r",\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)"
+)
 
 
 def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, normalize: Normalizer) -> bool:

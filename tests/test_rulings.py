@@ -605,6 +605,7 @@ def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
         ("is it ok to buy books with it?", True),
         ("other thing - can one teacher get both fees covered?", True),  # "one" reads 「1」
         ("算進成績 ok嗎", True),  # 「ok嗎」 asks it as 「行嗎」 does
+        ("the summer camp, is it allowed for junior high?", True),  # a question after a comma
         ("ok and 3 sessions with the external one", False),  # "ok" opening a follow-up agrees
     ],
 )

@@ -228,3 +228,21 @@ def test_a_figure_claimed_of_all_three_years_is_checked_against_every_years_row(
         reply = dialog.handle_text(chat, claim)
         assert reply.intent == "kl.ap.02" and reply.body.startswith(first), reply.body
         assert all(f"{year} 學年度" in reply.body for year in (109, 110, 111)), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "year"),
+    [
+        ("switching: Keelung's summer camp with the university, is it 6 schools in year 2?", "No.", "110"),
+        ("基隆英語社團 第二年要達到多少", "", "110"),
+    ],
+)
+def test_a_plans_own_year_named_in_a_question_of_its_own_is_that_school_year(
+    knowledge: Knowledge, question: str, first: str, year: str
+) -> None:
+    """ "year 2" 「第二年」 in a question naming its own action plan: the plan's second school year's row
+    (110), and a figure claimed after a comma is checked (6 schools in 110 is a no: 4)."""
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", f"relative-{question}"), question)
+    assert reply.body.startswith(first), reply.body
+    assert f"{year} 學年度" in reply.body or f"School year {year}" in reply.body, reply.body
+    assert "109" not in reply.body and "111" not in reply.body, reply.body
