@@ -1082,6 +1082,7 @@ def focus_of(u: Understanding) -> str | None:
             # 「…來觀課 有額外補助嗎 多少」「…觀課 會多補助多少」
             r"觀課\s*(?:有|會有|可以有|能有|有沒有|會|可以|能)?\s*(?:額外|多)?\s*補助|"
             r"觀課\s*(?:會|可以|能|還)?\s*(?:多給|多拿|多補|加給|多撥)|"  # 「…觀課 會多給多少」
+            r"觀課\s*(?:會|可以|能|還)?\s*(?:額外|另外)\s*(?:補|給|拿|撥)\s*(?:多少|幾)|"  # 「…觀課 可以額外補多少」
             r"open classroom(?:s)? (?:part|extra|bonus|grant|money|funding)|(?:for|about) (?:the )?open classroom",
         ),
     ):

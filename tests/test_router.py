@@ -574,6 +574,8 @@ def test_the_open_classroom_grant_asked_how_much_more_and_its_conditions_after_i
     35 visitors a semester is short of 40, and 「這６萬要在經費明細…列出來嗎」 is that grant's 無須…編列."""
     dialog = _dialog(knowledge)
     chat = _chat("open-classroom")
+    extra = dialog.handle_text(_chat("open-classroom-extra"), "模式二 開放教室給別校老師觀課 可以額外補多少")
+    assert extra.intent == "moe.open_classroom" and "6 萬" in extra.text, extra.text
     grant = dialog.handle_text(chat, "我們模式二 想開放課室給外校老師觀課 會多給多少")
     assert (grant.route, grant.intent) == ("answer", "moe.open_classroom") and "6 萬" in grant.text, grant.text
     short = dialog.handle_text(chat, "一學期接待35位外校老師 這樣符合嗎")
