@@ -342,6 +342,13 @@ class Dialog:
             ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident and asked is not u and topic is not None:
             ruling = self._figure_checked_before(u, asked, answer, topic)
+        if ruling is None and answer.confident and asked is not u and topic is not None and topic.said:
+            # 「如果來45位呢」 after 「一學期開一次 來了35位老師 這樣符合嗎」: the count said again, with
+            # the once a semester said before, checked against both floors
+            plain = self.engine.normalize.plain
+            both = figure_check.with_counts_replaced(plain(topic.said), plain(u.text))
+            if both is not None:
+                ruling = figure_check.agrees(both, plain(answer.text, limit=None), None, asked.asks_permission)
         # 「那我考全民英檢中級呢」 after 「…報名費可以補助嗎」, 「那110一樣78呢」 after 「109…達標嗎」: the same yes
         # or no of another case or year, unsettled as well (not a return to another topic's row:
         # 「回到基隆那個 111呢」)

@@ -280,3 +280,15 @@ def _compared(question: str, at: int) -> tuple[bool, bool] | None:
     if after is None:
         return None
     return (True, True) if after.group(1) in ("以上", "or more") else (False, True)
+
+
+def with_counts_replaced(said: str, question: str) -> str | None:
+    """`said` (an earlier message, plain) with the counts of a unit `question` counts too replaced by
+    the question's (「一學期開一次 來了35位老師 這樣符合嗎」 then 「如果來45位呢」: 一次, and 45 people),
+    for a follow-up's yes or no checked against every floor the rule sets; None when the question
+    counts nothing."""
+    units = {_UNITS[m.group(2)] for m in _COUNT.finditer(question)}
+    if not units:
+        return None  # no count said again: nothing to check this way
+    kept = _COUNT.sub(lambda m: " " if _UNITS[m.group(2)] in units else m.group(0), said)
+    return f"{kept} {question}"

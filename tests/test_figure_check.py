@@ -169,3 +169,15 @@ def test_the_share_of_counts_decides_the_yes_or_no_and_shows_its_working(knowled
     dialog.handle_text(chat, "基隆雙語學校建置 111學年國小要幾所")
     reply = dialog.handle_text(chat, "照節數算 我們ㄧ週33節 用英語上10節 算有三分之一嗎")
     assert reply.text.startswith("不是。10 ÷ 33 ≈ 30.3%"), reply.text
+
+
+def test_a_count_said_again_is_checked_with_the_rest_said_before(knowledge: Knowledge) -> None:
+    """「如果來45位呢」 after 「一學期開一次 來了35位老師 這樣符合嗎」: once a semester (said before) and 45
+    people (now), both of the open classroom's floors met: 符合; 30 people then is short of 40."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "counts-again")
+    dialog.handle_text(chat, "我們模式二 想開放課室給外校老師觀課 會多給多少")
+    assert dialog.handle_text(chat, "一學期開一次 來了35位老師 這樣符合嗎").body.startswith("不符合")
+    assert dialog.handle_text(chat, "如果來45位呢").body.startswith("符合")
+    assert figure_check.with_counts_replaced("一學期開1次 來了35位老師", "如果來45位呢") is not None
+    assert figure_check.with_counts_replaced("110是不是25校", "109呢") is None  # nothing counted again
