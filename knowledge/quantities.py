@@ -159,6 +159,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
 _MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
+_NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
 # a meal left out: "skip breakfast, just lunch and dinner" 「不吃早餐」「早餐不用」 is not one of them
 _MEAL_LEFT_OUT = re.compile(
@@ -399,6 +400,8 @@ def _read_counts(text: str) -> Counts:
     left_out = {name for found in _MEAL_LEFT_OUT.findall(text) for name in found if name}
     if values["days"] is None and _BOTH_DAYS.search(text):
         values["days"] = 2  # "both days?" after one day of a two-day event
+    elif values["days"] is None and _NAMED_DAY.search(text):
+        values["days"] = 1  # "day-2 meal max?" 「第2天只有午餐」: that one day
     named_meals = len(set(_MEAL_NAMES.findall(text)) - left_out)
     if values["meals"] is None and named_meals:
         values["meals"] = named_meals

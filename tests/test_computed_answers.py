@@ -213,14 +213,6 @@ TABLE = [
     row("transfer-en-shift", "our teacher support is 600k. max we can shift?", EN, 180_000),  # 600,000 × 30%
     # 線上諮詢每人每日不超過 3 小時: 「一天」 beside online hours is the day, not a full-day visit (6 hours)
     row("consult-zh-online-hours-a-day", "專家改線上諮詢 一天談4小時 諮詢費最多多少", ZH, 3_000),
-    # 雙語生活化之資本門編列仍不得超過3萬元, after the shift too
-    row(
-        "transfer-en-capital-after-the-shift",
-        "after the shift, can campus-life capital go up to 40k?",
-        EN,
-        30_000,
-        OVER,
-    ),
     # each price times its count when the fees are not all named: (2 × 2,000 + 3 × 2,000) × 2.11% = 211
     row(
         "premium-en-priced-counts",

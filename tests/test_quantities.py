@@ -141,9 +141,9 @@ def test_meals_named_are_counted_but_not_one_left_out(text: str, meals: int) -> 
 @pytest.mark.parametrize(
     ("text", "meals", "days"),
     [
-        ("back to meals - day 2 is just a morning with lunch. day-2 meal max?", 1, None),  # the second day
+        ("back to meals - day 2 is just a morning with lunch. day-2 meal max?", 1, 1),  # the second day, one day
         ("both days?", None, 2),
-        ("第2天只有午餐", 1, None),
+        ("第2天只有午餐", 1, 1),
     ],
 )
 def test_a_day_named_by_its_number_is_no_count(text: str, meals: int | None, days: int | None) -> None:

@@ -1115,3 +1115,11 @@ def test_a_case_asked_of_this_after_an_item_is_that_items(knowledge) -> None:
     dialog.handle_text(chat, "部領學生奠基的教學材料費 每班每節多少")
     reply = dialog.handle_text(chat, "學生獎勵品可以算在這裡面嗎").to_json()
     assert reply["intent"] == "moe.item.teaching_materials" and reply["answer"].startswith(YES_ZH), reply
+
+
+def test_capital_after_the_shift_asked_yes_or_no_is_the_transfer_rules_no(knowledge) -> None:
+    """雙語生活化之資本門編列仍不得超過3萬元, after the shift too: "after the shift, can campus-life capital go
+    up to 40k?" (a yes-or-no question after a comma) is the transfer rule's no, stating the 30,000."""
+    reply = _ask(knowledge, "after the shift, can campus-life capital go up to 40k?")
+    assert reply["intent"] == "moe.cap.pl.transfer" and reply["answer"].startswith(NO_EN), reply
+    assert "30,000" in reply["answer"]
