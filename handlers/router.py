@@ -633,15 +633,10 @@ def _for_the_topics_case(
     groups = engine.rules_on(u, last)
     # (one word group will do when the message points at the last answer: 「學生獎勵品可以算在這裡面嗎」
     # "can small prizes come out of that 800?" after the materials' 800 a class a period)
-    least = 1 if _POINTS_AT.search(u.normalised) else 2
+    least = 1 if _POINTS_BACK.search(u.normalised) else 2
     if groups < least or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:
         return answer
     return engine.answer_entry(last, lang, slots)
-
-
-_POINTS_AT = re.compile(
-    r"這裡面|這裡頭|這裡|這筆|這一筆|那筆|那一筆|\b(?:that|this) (?:\d[\d,]*|money|amount|budget|fee|item)\b|\bout of (?:that|this|it)\b"
-)
 
 
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:
@@ -977,7 +972,13 @@ def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool
     return _MONEY_STATED.search(entry.answer.zh) is not None
 
 
-_POINTS_BACK = re.compile(r"\b(?:for that|for it|for this|that one|from that|from it)\b|為了這個|這個的話|那個的話")
+# words that point at the last answer: 「學生獎勵品可以算在這裡面嗎」 "can prizes come out of that 800?"
+# "how much extra do we get for that?"
+_POINTS_BACK = re.compile(
+    r"這裡面|這裡頭|這裡|這筆|這一筆|那筆|那一筆|為了這個|這個的話|那個的話|"
+    r"\b(?:that|this) (?:\d[\d,]*|money|amount|budget|fee|item)\b|\bout of (?:that|this|it)\b|"
+    r"\b(?:for that|for it|for this|that one|from that|from it)\b"
+)
 
 
 _CEILING_ASKED = re.compile(r"最多|上限|補助|多少錢|幾萬|額度|經費|\bmax|\bcap\b|ceiling|how much|funding|grant")
@@ -1234,7 +1235,7 @@ def _premium_of_told(topic: Topic, u: Understanding, engine: Engine, rules: Fund
     for earlier in (topic, *topic.earlier):
         for amount in engine.understand(earlier.said or earlier.text, rules).figures.labelled:
             item = rules.match_item(amount.before.lower())
-            if everything and item in base and not named:
+            if everything and item in base:
                 # 「上面那些的補充保費要編多少」 after a budget listed: every fee it is charged on, each
                 # price times what it counts (「出席費2人×2000」)
                 fees[item] = fees.get(item, 0) + amount.value * count_priced(amount, adjacent=True)
