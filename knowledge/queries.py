@@ -785,9 +785,8 @@ def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
 
 
 # a count just before a price per unit: 「2 位專家出席費各 2000」「講座 3 節、每節 2000」
-_COUNT_BEFORE = re.compile(
-    r"(\d+)\s*-?\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b|experts?\b|members?\b)"
-)
+_COUNTED = r"(\d+)\s*-?\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b|experts?\b|members?\b)"
+_COUNT_BEFORE = re.compile(_COUNTED)
 
 
 def count_priced(amount: Amount, adjacent: bool = False) -> int:
@@ -801,12 +800,8 @@ def count_priced(amount: Amount, adjacent: bool = False) -> int:
     return int(counts[-1]) if counts else 1
 
 
-_ADJACENT_COUNT = re.compile(
-    r"(\d+)\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b)\s*[×xX*]?\s*$"
-)
-_TIMES_BEFORE = re.compile(
-    r"(\d+)\s*(?:位|個人|人|節|次|場|小時|hours?\b|people\b|persons?\b|sessions?\b|periods?\b)\s*[×xX*]\s*$"
-)
+_TIMES_BEFORE = re.compile(_COUNTED + r"\s*[×xX*]\s*$")  # 「2人×」
+_ADJACENT_COUNT = re.compile(_COUNTED + r"\s*[×xX*]?\s*$")  # 「2人 」, the × normalised away
 
 
 _JOINS = re.compile(r"加上|再加|加|和|及|跟|[+＋,，、;；]|\bplus\b|\band\b")

@@ -528,8 +528,9 @@ def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normal
     clauses = _spoken_clauses(text)
     if named is None or len(clauses) < 2 or len(rules.items_in(affirmed)) < 2:
         return named
-    asked = rules.match_item(normalize(clauses[-1]))
-    return asked if asked is not None and len(rules.items_in(normalize(clauses[-1]))) == 1 else named
+    last = normalize(clauses[-1])
+    asked = rules.items_in(last)
+    return next(iter(asked)) if len(asked) == 1 else named
 
 
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
