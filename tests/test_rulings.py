@@ -90,6 +90,7 @@ RULED = [
     ("同一位老師這學年考了兩次聽讀，兩次報名費都能報嗎", "moe.item.english_test_fee", NO_ZH),
     ("聽讀考完了，說寫也要考，兩次都可以補助嗎", "moe.item.english_test_fee", YES_ZH),
     ("多益聽讀可以報兩次嗎", "moe.item.english_test_fee", NO_ZH),  # the same part twice
+    ("多益先考聽讀 下學期再考說寫 都能補助嗎", "moe.item.english_test_fee", YES_ZH),  # each part once
     # a national school goes through the county too: a two-group yes (國立 + 申請) no longer outweighs it
     ("國立學校可以直接向國教署申請嗎", "moe.apply.national_schools", NO_ZH),
     ("can a national school apply directly to the K-12 Administration?", "moe.apply.national_schools", NO_EN),
