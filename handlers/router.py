@@ -1260,8 +1260,13 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
     """「再加工作費兩萬 補充保費變多少」 after a premium computed (a question about its base may have
     come between): the premium on that base with the fees now added, each a fee the premium is
     charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
-    if not u.mentions(r"補充保費|premium") or not (_ADDED.search(u.normalised) or _ANOTHER_FEE.search(u.normalised)):
+    if not (_ADDED.search(u.normalised) or _ANOTHER_FEE.search(u.normalised)):
         return None
+    if not u.mentions(r"補充保費|premium"):
+        # 「再加上五位專家來開會的出席費 每人2000 一起算呢」 right after a premium: a fee added to its base
+        last = topic.query
+        together = u.mentions(r"一起算|一併算|算進去|一起|together|as well|included")
+        return _fee_added_to(last, u, rules) if last is not None and last.item == "premium" and together else None
     earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)
     if earlier is None or earlier.item != "premium" or not earlier.inputs.get("amounts"):
         return None
@@ -1281,6 +1286,27 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
         return None
     amounts = [*earlier.inputs["amounts"], *(a.value for a in labelled)]
     return Query(ITEM, item="premium", inputs={"amounts": amounts, "text": u.normalised})
+
+
+def _fee_added_to(premium: Query, u: Understanding, rules: FundingRules) -> Query | None:
+    """The premium on the fees of `premium` with the one the message computes added (its base
+    items only), or None when either cannot be computed."""
+    base = set(rules.items.premium.base_items)
+    fresh = query_for(u, rules)
+    if fresh is None or fresh.kind != ITEM or fresh.item not in base:
+        return None
+    added = fee_total(fresh, rules)
+    fees = {str(k): int(v) for k, v in (premium.inputs.get("fees") or {}).items()}
+    if not fees:
+        lecture = Query(ITEM, item="lecture_fee", inputs=dict(premium.inputs))
+        before = fee_total(lecture, rules) if premium.inputs.get("periods") else None
+        if before is None:
+            return None
+        fees = {"lecture_fee": before}
+    if added is None:
+        return None
+    fees[str(fresh.item)] = fees.get(str(fresh.item), 0) + added
+    return Query(ITEM, item="premium", inputs={"fees": fees, "text": ""})
 
 
 _ANOTHER_FEE = re.compile(r"另外|再請|又請|also|another|as well")

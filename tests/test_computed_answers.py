@@ -689,6 +689,14 @@ FOLLOW_UPS = [
         id="zh-lodging-said-as-staying-the-night-before",
     ),
     pytest.param(
+        (
+            Step("外聘教授來講５節 一節2000 補充保費要編多少", 211),  # 10,000 × 2.11%
+            # a fee added right after, "counted together": the premium on both, (10,000 + 5 × 2,000) × 2.11%
+            Step("再加上五位專家來開會的出席費 每人2000 一起算呢", 422),
+        ),
+        id="zh-premium-with-a-fee-added-together",
+    ),
+    pytest.param(
         (Step("external expert 3 periods and our own teacher 2 periods, premium?", 169),),  # 8,000 × 2.11%
         id="en-premium-on-two-lecturers-periods",
     ),
