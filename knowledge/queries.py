@@ -804,26 +804,33 @@ _TIMES_BEFORE = re.compile(_COUNTED + r"\s*[×xX*]\s*$")  # 「2人×」
 _ADJACENT_COUNT = re.compile(_COUNTED + r"\s*[×xX*]?\s*$")  # 「2人 」, the × normalised away
 
 
-_JOINS = re.compile(r"加上|再加|加|和|及|跟|[+＋,，、;；]|\bplus\b|\band\b")
-_PERIODS_SAID = re.compile(r"(\d+)\s*(?:節|堂|periods?\b|sessions?\b)")
 _PRICE_A_PERIOD = re.compile(
     r"(?:每節|一節|1節|per period|a period)\s*(?:給|是|算)?\s*(\d[\d,]*)|(\d[\d,]*)\s*元?\s*(?:/\s*節|一節|每節|a period|per period)"
 )
 
 
 def _lectures_of_two_lecturers(u: Understanding) -> list[list[Any]] | None:
-    """The talks of two kinds of lecturer told with their periods (「外聘教授4節(每節2000)加本校老師
-    2節」): [kind, periods, price a period or None] each; None unless the message tells at least two
-    parts naming different lecturers, each with periods."""
+    """The talks of a guest and an own lecturer told with their periods (「外聘教授4節(每節2000)加本校
+    老師2節」, read as _combined_query reads them): [kind, periods, price a period or None] each, the
+    price the one written in that lecturer's part; None unless both are told."""
+    found = [
+        (match, kind)
+        for match, kind in (
+            (_EXTERNAL_PERIODS.search(u.normalised), "external"),
+            (_INTERNAL_PERIODS.search(u.normalised), "internal"),
+        )
+        if match is not None
+    ]
+    if len(found) < 2:
+        return None
+    found.sort(key=lambda pair: pair[0].start())
     lectures: list[list[Any]] = []
-    for part in _JOINS.split(u.normalised):
-        kind, periods = lecturer_in(part), _PERIODS_SAID.search(part)
-        if kind is None or periods is None:
-            continue
-        priced = _PRICE_A_PERIOD.search(part)
+    for i, (match, kind) in enumerate(found):
+        end = found[i + 1][0].start() if i + 1 < len(found) else len(u.normalised)
+        priced = _PRICE_A_PERIOD.search(u.normalised, match.start(), end)
         price = int((priced.group(1) or priced.group(2)).replace(",", "")) if priced else None
-        lectures.append([kind, int(periods.group(1)), price])
-    return lectures if len({kind for kind, _, _ in lectures}) > 1 else None
+        lectures.append([kind, int(match.group(1)), price])
+    return lectures
 
 
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
