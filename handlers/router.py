@@ -518,9 +518,7 @@ def decide(
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
-    relative = (
-        _relative_year(u, Topic(entry=answer.intent), engine) if answer.confident and slots.year is None else None
-    )
+    relative = _relative_year(u, answer.intent, None, engine) if answer.confident and slots.year is None else None
     if relative is not None:
         # "the summer camp with the university, is it 6 schools in year 2?": the plan's own second year
         slots = replace(slots, year=relative)
@@ -1289,11 +1287,10 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
 
 
 def _fee_added_to(premium: Query, u: Understanding, rules: FundingRules) -> Query | None:
-    """The premium on the fees of `premium` with the one the message computes added (its base
-    items only), or None when either cannot be computed."""
-    base = set(rules.items.premium.base_items)
-    fresh = query_for(u, rules)
-    if fresh is None or fresh.kind != ITEM or fresh.item not in base:
+    """The premium on the fees of `premium` with the one fee the message counts added, or None
+    when either cannot be computed."""
+    fresh = fee_counted_in(u, rules)
+    if fresh is None:
         return None
     added = fee_total(fresh, rules)
     fees = {str(k): int(v) for k, v in (premium.inputs.get("fees") or {}).items()}
@@ -1395,12 +1392,12 @@ def _both_rows_told(u: Understanding, topic: Topic) -> bool:
     )
 
 
-def _relative_year(u: Understanding, topic: Topic, engine: Engine) -> int | None:
-    """「最後一年呢」 after a Keelung KPI: the plan's own first, second or last school year."""
+def _relative_year(u: Understanding, entry_id: str | None, last: Any, engine: Engine) -> int | None:
+    """「最後一年呢」 after a Keelung KPI: the plan's own first, second or last school year of the
+    entry's document; 「隔年呢」 the year after `last`, the school year last answered for."""
     match = _RELATIVE_YEAR.search(u.normalised)
-    entry = engine.kb.entries.get(topic.entry or "")
+    entry = engine.kb.entries.get(entry_id or "")
     span = entry.document.when.get("year") if entry else None
-    last = topic.slots.get("year")
     step = 1 if _NEXT_YEAR.search(u.normalised) else -1 if _YEAR_BEFORE.search(u.normalised) else 0
     if step and isinstance(last, int):
         return last + step
@@ -1435,7 +1432,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if _cues_other_document(topic, u, engine):
         return None  # 「那 MOE plan 裡…」 after a Keelung answer: a question about the other plan
     new = {k: v for k, v in u.slots.as_dict().items() if k in ("year", "level", "mode", "domains", "classes", "branch")}
-    relative = _relative_year(u, topic, engine)
+    relative = _relative_year(u, topic.entry, topic.slots.get("year"), engine)
     if relative is not None:
         new["year"] = relative
     merged = dict(topic.slots) | new
