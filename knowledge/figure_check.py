@@ -247,7 +247,7 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
             return None
         heading = {value for _, value, u, _ in _figures(headline) if u == unit}
         return True if values <= heading else None
-    compared = _compared(question, max(asked)[0])
+    compared = _claimed_bound(question, max(asked)[0])
     if compared is not None:
         # 「110是不是要超過20校」 "fewer than 20 teams by 111?": the plan's figure on that side of it
         above, inclusive = compared
@@ -265,7 +265,7 @@ _AT_MOST_BEFORE = re.compile(r"(?:至多|最多|不超過|不多於|at most|no m
 _BOUND_AFTER = re.compile(r"[\d,.]+\s*\S{0,3}?\s*(?:\(含\)|（含）)?\s*(以上|以下|以內|or more|or fewer|or less)")
 
 
-def _compared(question: str, at: int) -> tuple[bool, bool] | None:
+def _claimed_bound(question: str, at: int) -> tuple[bool, bool] | None:
     """Whether the figure at `at` is claimed as a bound (above?, inclusive?), or None."""
     before = question[max(0, at - 16) : at]
     for pattern, side in (

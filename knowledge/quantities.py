@@ -158,14 +158,15 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
-_MEAL_NAMES = re.compile(r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper")
+_MEAL_WORDS = r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper"
+_MEAL_NAMES = re.compile(_MEAL_WORDS)
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
 # a meal left out: "skip breakfast, just lunch and dinner" 「不吃早餐」「早餐不用」 is not one of them
 _MEAL_LEFT_OUT = re.compile(
     r"(?:skip(?:ping|ped)?|no|without|except|minus|drop(?:ping|ped)?|不吃|沒有|沒|不含|不用|不要|不供應|不包括|除了)\s*"
-    r"(?:the\s+)?(早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper)|"
-    r"(早餐|午餐|晚餐|中餐|早點)\s*(?:不用|不吃|不要|不供應|取消|免了|省掉)"
+    rf"(?:the\s+)?({_MEAL_WORDS})|"
+    rf"({_MEAL_WORDS})\s*(?:不用|不吃|不要|不供應|取消|免了|省掉)"
 )
 _WHOLE_YEAR = re.compile(
     r"(?:一|1)\s*(?:個)?\s*學年(?!度)|整個學年|(?:一|1)?\s*整\s*學年(?!度)|一整年|全學年|上下學期|兩個學期|whole (?:school )?year|full (?:school )?year|both semesters"
