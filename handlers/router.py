@@ -400,7 +400,7 @@ def decide(
         and fresh is None  # (「編６萬買設備可以嗎」 computes a capital planned of its own)
         and topic is not None
         and topic.query is not None
-        and bool(u.figures.amounts)
+        and bool(u.figures.amounts or u.figures.labelled)  # (「給2500可以嗎」: a bare price, given)
         and not engine.names_a_keyword(u)
     )
     if revises_with_amount and topic is not None and topic.query is not None:
@@ -1189,10 +1189,15 @@ def _with_the_fee_before(premium: Query, u: Understanding, topic: Topic, rules: 
 
 def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
     """「這些鐘點費加起來 補充保費要編多少」 after fees computed one after another (外聘 8,000, then
-    內聘 2,000): the premium on their sum."""
-    if not u.mentions(r"補充保費|premium") or not _ALL_OF_THEM.search(u.normalised) or u.figures.amounts:
+    內聘 2,000), or 「出席費加諮詢費 補充保費」 naming them: the premium on their sum. A fee computed
+    again (a correction, a price checked) counts once, as last computed, unless the message that
+    computed it again said it came besides (「另外」 "also")."""
+    if not u.mentions(r"補充保費|premium") or u.figures.amounts:
         return None
     base = set(rules.items.premium.base_items)
+    named = rules.items_in(u.normalised) & base
+    if not _ALL_OF_THEM.search(u.normalised) and len(named) < 2:
+        return None
     if topic.query is not None and topic.query.item == "combined" and _fee_items(topic.query) <= base:
         # after fees added up (「…全部加起來多少」): the premium on those, which hold the ones before
         parts = [p for p in topic.query.inputs.get("parts") or [] if isinstance(p, dict)]
@@ -1201,16 +1206,29 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
         return (
             Query(ITEM, item="premium", inputs={"amounts": amounts, "text": ""}) if len(amounts) == len(parts) else None
         )
-    totals = []
+    totals: list[tuple[set[Any], int]] = []
+    seen: set[tuple[frozenset[Any], Any]] = set()
+    besides: set[tuple[frozenset[Any], Any]] = set()  # kinds whose newer fee came besides the older
     for earlier in (topic, *topic.earlier):
         items = _fee_items(earlier.query)
         total = fee_total(earlier.query, rules) if earlier.query is not None else None
-        if not items or not items <= base or total is None:
+        if earlier.query is None or not items or not items <= base or total is None:
             break
-        totals.append(total)
-    if len(totals) < 2:
+        key = (frozenset(items), earlier.query.inputs.get("lecturer"))
+        if key not in seen or key in besides:
+            totals.append((items, total))
+        seen.add(key)
+        if _ALSO.search(earlier.text):
+            besides.add(key)
+        else:
+            besides.discard(key)
+    if named:
+        totals = [(items, total) for items, total in totals if items <= named]
+        if set().union(*(items for items, _ in totals)) != named:
+            return None
+    elif len(totals) < 2:
         return None
-    return Query(ITEM, item="premium", inputs={"amounts": list(reversed(totals)), "text": ""})
+    return Query(ITEM, item="premium", inputs={"amounts": [total for _, total in reversed(totals)], "text": ""})
 
 
 # 「那兩筆」 "those two": amounts told in an earlier message

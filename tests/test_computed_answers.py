@@ -2797,3 +2797,47 @@ def test_the_rate_of_a_fee_asked_after_the_premium_is_that_fees_not_the_premium_
     dialog.handle_text(chat, "我们讲座钟点费一共1万6 代课钟点费4千 补充保费要编多少")
     reply = dialog.handle_text(chat, "工作费一小时给多少钱")
     assert reply.route != "clarification" and "工作費" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("fees", "asked", "premium", "working"),
+    [
+        # the fees named, each as last computed (the attendance fee asked twice counts once)
+        (
+            (
+                "请2位专家来开规划会议，出席费每人2000",
+                "那两个人出席费合计最多多少",
+                "另一位专家来入校陪伴6小时，咨询费多少",
+            ),
+            "出席费加咨询费，补充保费要编多少",
+            "211",
+            "4,000 元 + 6,000 元",
+        ),
+        # a correction and a price checked per meeting (「一次給2500」) are the same meetings again
+        (
+            ("請３位專家來開２次規劃會議 出席費最多多少", "不對 是四位 一樣開兩次", "一次給2500可以嗎"),
+            "那這些出席費的補充保費是多少",
+            "338",
+            "16,000 元 × 2.11%",
+        ),
+    ],
+)
+def test_the_premium_on_fees_named_counts_each_fee_once(
+    dialog: Dialog, fees: tuple[str, ...], asked: str, premium: str, working: str
+) -> None:
+    """A fee computed again is the same fee revised, not one more to charge the premium on."""
+    chat = ChatRef("test", f"premium-named-{next(_chats)}")
+    for fee in fees:
+        assert dialog.handle_text(chat, fee).route == "calculation"
+    reply = dialog.handle_text(chat, asked)
+    assert reply.route == "calculation" and premium in first_line(reply), reply.text
+    assert working in reply.text, reply.text
+
+
+def test_a_price_for_each_meeting_keeps_the_meetings(dialog: Dialog) -> None:
+    """「一次給2500可以嗎」 after 4 experts at 2 meetings checks the price of one meeting: still 2 meetings."""
+    chat = ChatRef("test", f"price-per-meeting-{next(_chats)}")
+    dialog.handle_text(chat, "請４位專家來開２次規劃會議 出席費最多多少")
+    reply = dialog.handle_text(chat, "一次給2500可以嗎")
+    assert reply.route == "calculation" and first_line(reply).startswith("超過"), reply.text
+    assert "4 人 × 2 次" in reply.text, reply.text
