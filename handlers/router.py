@@ -1394,9 +1394,11 @@ _RELATIVE_YEAR = re.compile(
 )
 # 「隔年呢」 "and the year after?": the year after (or before) the one the last answer was for
 _NEXT_YEAR = re.compile(
-    r"隔年|下一(?:個)?學?年|後一(?:個)?學?年|次一學年|the year after|next (?:school )?year|the following year"
+    r"隔年|明年|下一(?:個)?學?年|後一(?:個)?學?年|次一學年|the year after|next (?:school )?year|the following year"
 )
-_YEAR_BEFORE = re.compile(r"前一(?:個)?學?年|上一(?:個)?學?年|the year before|the previous (?:school )?year")
+_YEAR_BEFORE = re.compile(
+    r"去年|前一(?:個)?學?年|上一(?:個)?學?年|the year before|the previous (?:school )?year|(?<!the )\blast year\b"
+)
 
 
 def _both_rows_told(u: Understanding, topic: Topic) -> bool:

@@ -1058,6 +1058,22 @@ def test_a_yes_or_no_asked_again_of_another_year_is_unsettled_as_well(knowledge)
     assert (back.route, back.intent) == ("answer", "kl.ap.01"), (back.route, back.text)
 
 
+@pytest.mark.parametrize(
+    ("follow_up", "year", "schools"),
+    [("那明年呢", "111", "5"), ("去年呢", "109", "3"), ("隔年呢", "111", "5"), ("and the year before?", "109", "3")],
+)
+def test_next_or_last_year_after_a_kpi_is_counted_from_its_year(
+    knowledge: Knowledge, follow_up: str, year: str, schools: str
+) -> None:
+    """「那明年呢」「去年呢」 after a KPI's 110 row: the row of the year after or before it (it kept 110)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"relative-year-{follow_up}")
+    dialog.handle_text(chat, "基隆締結姊妹校110年要幾校")
+    reply = dialog.handle_text(chat, follow_up)
+    assert reply.intent == "kl.ap.20" and year in reply.text and schools in reply.text, reply.text
+    assert "110" not in reply.text, reply.text
+
+
 def test_a_contract_told_again_in_months_replaces_the_one_said_before(knowledge) -> None:
     """ "what if her contract is 4 months?" after a 2-month substitute's test fee (no): the months
     said before give way to the 4 now told, which the 3-month rule allows."""
