@@ -1507,8 +1507,10 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     recounted = previous.item == "teaching_materials" and inputs.keys() & {"classes", "periods"}
     if recounted and "amounts" not in inputs and len(previous.inputs.get("amounts") or []) > 1:
         # 「那改成8班各10節呢」 after 48,000 was checked against the 30萬 total's cap: the classes and
-        # periods now make the amount, against the same total (not the 48,000 checked before)
+        # periods now make the amount, against the same total (not the 48,000 checked before), and
+        # whether it still fits is what is asked
         merged["amounts"] = [max(int(a) for a in previous.inputs["amounts"])]
+        merged["asks"] = True
     if (
         inputs.keys() & {"half_day", "full_day"} or (u.asks_amount and "semesters" in inputs)
     ) and "amounts" not in inputs:
