@@ -630,7 +630,7 @@ FOLLOW_UPS = [
             Step("我們6班 每班上10節 材料費可以編多少", 48_000),  # 6 × 10 × 800
             Step("學生奠基總共編30萬 材料費上限是多少", 48_000),
             Step("所以４８０００沒超過吧", 48_000, ("可以",)),  # 「…吧」 asks it; 48,000 is no new total
-            Step("那改成8班各10節呢", 60_000),  # 64,000 against the same 30萬's 60,000
+            Step("那改成8班各10節呢", 60_000, ("超過",)),  # 64,000 against the same 30萬's 60,000: still asked
         ),
         id="zh-materials-amount-claimed-then-classes-changed",
     ),
