@@ -40,6 +40,7 @@ from handlers.router import (
     LANGUAGE,
     Decision,
     about_the_school,
+    asks_a_change,
     counts_something,
     decide,
     item_entries,
@@ -277,7 +278,13 @@ class Dialog:
             last_kind = topic.query.kind if topic is not None and topic.query is not None else None
             same_item = same_item and (decision.query.kind != SCHOOL_YEAR or last_kind == SCHOOL_YEAR)
             reply, new_topic = self._compute(
-                decision.query, lang, decision.context, now, u, earlier if same_item else None
+                decision.query,
+                lang,
+                decision.context,
+                now,
+                u,
+                earlier if same_item else None,
+                self._ceiling_changed(decision.query, topic, u),
             )
             new_topic = replace(new_topic, said=u.normalised[:SAID_LIMIT])
             return reply, replace(state, topic=topic.then(new_topic) if topic else new_topic)
@@ -425,7 +432,9 @@ class Dialog:
         now: float,
         u: Understanding | None = None,
         earlier: str | None = None,
+        ruled: bool | None = None,
     ) -> tuple[Reply, Topic]:
+        """`ruled`: the yes or no already known for a yes-or-no question (a ceiling compared)."""
         result = compute(query, self.rules, self.plan, self._today())
         if isinstance(result, NeedFact):
             known = {k: v for k, v in vars(result.facts).items() if v is not None}
@@ -437,6 +446,7 @@ class Dialog:
         body, sources, buttons = self._render(result, query, lang)
         route = CALCULATION if not isinstance(result, Refused) else CLARIFICATION
         verdict = self._figure_ruling(u, body, body.splitlines()[0]) if u is not None and route == CALCULATION else None
+        verdict = ruled if ruled is not None and route == CALCULATION else verdict
         if verdict is not None and u is not None:
             body = replies.with_ruling(body, verdict, lang, replies.asked_kind(u))
         intent = self._intent_for(u, query, result, earlier) if u is not None and route == CALCULATION else None
@@ -501,6 +511,21 @@ class Dialog:
         plain = self.engine.normalize.plain
         stated = " ".join([entry.answer.zh, *(detail.text.zh for detail in entry.details)])
         return figure_check.share_of_counts(plain(u.text), plain(stated, limit=None))
+
+    def _ceiling_changed(self, query: Query, topic: Topic | None, u: Understanding) -> bool | None:
+        """「還有分校 有多嗎」 "does that add anything?" after a ceiling, the school's facts changed:
+        whether the new ceiling is more than (or differs from) the one computed before; None when
+        no such thing is asked."""
+        asked = asks_a_change(u)
+        last = topic.query if topic is not None else None
+        if asked is None or last is None or last.kind != CEILING or query.kind != CEILING or not u.asks_yes_no:
+            return None
+        before = compute(last, self.rules, self.plan, self._today())
+        after = compute(query, self.rules, self.plan, self._today())
+        if not isinstance(before, CeilingAnswer) or not isinstance(after, CeilingAnswer):
+            return None
+        old, new = before.result.total, after.result.total
+        return new > old if asked == "more" else new != old
 
     def _figure_ruling(self, u: Understanding, answer: str, headline: str | None = None) -> bool | None:
         """The yes or no a yes-or-no question stating a figure gets from the figures of its answer

@@ -390,6 +390,14 @@ def decide(
         and len(u.normalised.split()) <= 12
         and not engine.names_a_keyword(u)
     )
+    # "so the total max for us is?" after a ceiling: that ceiling's total, for however many words
+    short = short or (
+        topic is not None
+        and topic.query is not None
+        and topic.query.kind == CEILING
+        and total_asked_of_nothing(u)
+        and not engine.names_a_keyword(u)
+    )
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
     # ("how much per teacher per semester?") asks about the last one
     own = _OWN_QUESTION.search(u.normalised) and not u.follow_up
@@ -446,7 +454,7 @@ def decide(
     last = topic.query if topic is not None else None
     total_asked = asks_the_total(u)
     refigured = last is not None and (last.kind == CEILING or (last.kind == CAPITAL and total_asked))
-    refigured = refigured and bool(u.facts) and u.asks_amount
+    refigured = refigured and bool(u.facts) and (u.asks_amount or asks_a_change(u) is not None)
     checked = (
         tier is not None and topic is not None and fresh is None and _asks_of_the_rule(u, topic, tier, engine, lang)
     )
@@ -883,6 +891,26 @@ def _follow_up(
     if topic.query is not None and fresh is None and (u.asks_amount or asks_the_span) and _says_nothing_new(u, engine):
         return Decision(COMPUTE, query=topic.query)
     return None
+
+
+# 「還有分校 有多嗎」 "we also have a branch campus, does that add anything?": whether the sum grows,
+# or (「這樣有變嗎」) changes at all
+_ASKS_MORE = re.compile(r"有多嗎|會多嗎|會增加嗎|有增加嗎|可以多拿|能多拿|\badds? (?:anything|more|to it)\b|get more\b")
+_ASKS_CHANGED = re.compile(
+    r"會變嗎|有變嗎|有差嗎|有影響嗎|change (?:anything|it|the (?:total|max|cap|ceiling))|make a difference"
+)
+
+
+def total_asked_of_nothing(u: Understanding) -> bool:
+    """「總共最多多少」 "so the total max for us is?": the total asked, no item or fact named."""
+    return asks_the_total(u) and u.asks_amount and not u.item and not u.facts
+
+
+def asks_a_change(u: Understanding) -> str | None:
+    """ "more" when the message asks whether a sum grows, "changed" whether it changes, or None."""
+    if _ASKS_MORE.search(u.normalised):
+        return "more"
+    return "changed" if _ASKS_CHANGED.search(u.normalised) else None
 
 
 _START_OR_END = re.compile(

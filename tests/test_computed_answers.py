@@ -644,6 +644,22 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("mode 1, 9 classes, max?", 150_000),
+            # whether a fact told adds to the ceiling: yes, with the new total; then that total again
+            Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
+            Step("so the total max for us is?", 200_000),
+        ),
+        id="en-branch-told-adds-to-the-ceiling",
+    ),
+    pytest.param(
+        (
+            Step("模式一 20班 最多多少", 250_000),
+            Step("我們明年會變25班 會多嗎", 250_000, ("不是",)),  # the same 13–35 tier: nothing more
+        ),
+        id="zh-classes-told-in-the-same-tier-add-nothing",
+    ),
+    pytest.param(
+        (
             Step("外聘大學教授來講 一節給2000 可以嗎", 2_000, ("可以",)),
             # the in-house speaker's periods, not the outside expert's 2,000 checked against 1,000
             Step("那本校老師自己講２節 鐘點費共多少", 2_000, ("講座鐘點費最多",)),
