@@ -476,7 +476,8 @@ def decide(
         and earlier is not None
         and fresh.kind == earlier.kind
         and fresh.kind in (SHARE, CAPITAL)
-        and (fresh.item == earlier.item or fresh.kind == CAPITAL)
+        # (both shares are of the recurrent total: 「教材教具想編５萬」 after misc on 經常門 20萬)
+        and (fresh.item == earlier.item or fresh.kind in (CAPITAL, SHARE))
         and "base" not in fresh.inputs
         and "base" in earlier.inputs
         and topic is not None

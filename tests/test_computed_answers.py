@@ -644,6 +644,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式一 經常門總共編20萬 雜支最多多少", 20_000),
+            # another share of the same recurrent total: checked against it (it asked for the total)
+            Step("教材教具想編５萬 可以嗎", 40_000, ("超過",)),
+        ),
+        id="zh-teaching-aids-after-misc-share-the-recurrent-total",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
