@@ -68,8 +68,9 @@ _FOLLOW_UP = re.compile(
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
     r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|^(?:\S+\s+){1,4}then\W*$|^(?:an?|some)\s+(?:[\w,.-]+\s*){1,3}$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
 )
+# (not 「是不是」「對不對」: a yes-or-no question)
 _CORRECTION = re.compile(
-    r"不是|不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"
+    r"(?<!是)不是|(?<!對)不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"
     r"\b(?:sorry|i meant|i mean|correction|actually|my mistake|my bad|typo|oops|whoops|scratch that|not .{1,20} but)\b|^no\b|^nope\b"
 )
 # Two values of one fact compared: 「2個領域比1個領域多多少」 "how much more with two domains?"

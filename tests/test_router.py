@@ -388,6 +388,20 @@ def test_every_route_is_in_the_table() -> None:
     assert routes == {EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE}
 
 
+@pytest.mark.parametrize(
+    ("message", "correction"),
+    [
+        ("不是，我是問模式二", True),
+        ("不對 是四位", True),
+        ("外籍英語老師111年累計是不是要請到20位", False),  # 「是不是」 asks yes or no
+        ("三年加起來是30校 對不對", False),
+    ],
+)
+def test_a_yes_or_no_form_is_no_correction(knowledge: Knowledge, message: str, correction: bool) -> None:
+    """「是不是」「對不對」 ask; only 「不是」「不對」 on their own correct the last question."""
+    assert knowledge.engine.understand(message, knowledge.rules).correction is correction
+
+
 def test_decide_is_pure(knowledge: Knowledge) -> None:
     """Deciding never changes the topic or the school's facts it is given."""
     school = dict(SCHOOL)
