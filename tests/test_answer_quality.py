@@ -162,6 +162,14 @@ BLIND36 = conversations.DATA / "blind36.yaml"
 BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.82, 0.07
 BLIND37 = conversations.DATA / "blind37.yaml"
 BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.70, 0.08
+# blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
+# catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
+# budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
+# first measured at 69e7aeb: 82.4% / 9.5% and 77.4% / 10.6%
+BLIND38 = conversations.DATA / "blind38.yaml"
+BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.82, 0.10
+BLIND39 = conversations.DATA / "blind39.yaml"
+BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.77, 0.11
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -357,6 +365,8 @@ LATE_SETS = {
     "blind35": (BLIND35, BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG),
     "blind36": (BLIND36, BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG),
     "blind37": (BLIND37, BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG),
+    "blind38": (BLIND38, BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG),
+    "blind39": (BLIND39, BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG),
 }
 
 
