@@ -579,6 +579,9 @@ class Dialog:
         slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
+        moved = result.result.transfer if isinstance(result, CeilingAnswer) else None
+        if query.inputs.get("focus") == "transfer" and moved is not None:
+            return self.engine.entry_quoting(moved.rule.quotes)  # 「挪25萬可以嗎」: the transfer's rule
         applied = result.rules if isinstance(result, Figure) else result[0].sources if isinstance(result, tuple) else ()
         if len(applied) == 1:
             quoting = self.engine.entry_quoting(applied[0].quotes)

@@ -501,6 +501,11 @@ def decide(
             if carried:
                 filled, used = _fill_from_school(from_topic, school)
                 return Decision(COMPUTE, query=filled, context=carried | used)
+        asks_a_part = fresh.kind == CEILING and fresh.inputs.get("focus") is not None
+        if ceiling is not None and asks_a_part and not fresh.facts.keys() & {"mode", "classes", "domains"}:
+            # 「teacher support可以挪多少到生活化」 after a ceiling: a part of that one, for its school
+            carried = {k: v for k, v in ceiling.facts.items() if k not in fresh.facts}
+            return Decision(COMPUTE, query=replace(fresh, facts=carried | dict(fresh.facts)), context=carried)
         known = school
         if topic is not None and topic.slots.get("mode") and "mode" not in school:
             # the mode the last answer was for (「模式二 我是總召 可以減幾節」 then 「另一位也想減6節」)

@@ -90,6 +90,8 @@ class CeilingAnswer:
     def limit(self) -> int:
         if self.focus == "partial_domains":
             return self.result.partial_domains
+        if self.focus == "transfer" and self.result.transfer is not None:
+            return self.result.transfer.amount  # 「挪25萬可以嗎」: what may move, not the total
         if self.focus in ("bilingual_life", "pd_teacher", "pd_student") and self.result.amount(self.focus):
             return self.result.part_ceiling(self.focus)
         return self.result.total

@@ -652,6 +652,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("部領做兩個領域 全校12班 教師專業支持費用上限多少", 700_000),
+            Step("teacher support可以挪多少到生活化", 210_000),  # 70萬 × 30%
+            # an amount to move is checked against what may move, not the whole ceiling
+            Step("挪25萬可以嗎", 210_000, ("超過",)),
+        ),
+        id="zh-amount-moved-checked-against-the-transfer",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
