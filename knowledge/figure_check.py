@@ -75,8 +75,9 @@ _UNITS = {
     "minute": "minutes",
 }
 _COUNT = re.compile(
-    # (one word of who they are may come between in English: "35 visiting teachers")
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*)?(?:(?:visiting|outside|external|other|foreign|new|more|extra)\s+)?("
+    # (one word of who they are may come between in English: "35 visiting teachers"; 「加1個年級」
+    # counts grades added, no grade)
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*(?!年級))?(?:(?:visiting|outside|external|other|foreign|new|more|extra)\s+)?("
     + "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
     + r")(?![a-z])"
 )

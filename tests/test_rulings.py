@@ -235,6 +235,9 @@ RULED = [
     ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
     # 續辦學校…亦得視學校辦理情形，逐步擴增實施年級或領域/科目
     ("部領去年做過藝術，今年可以擴展到科技嗎", "moe.pl.continuing_schools", YES_ZH),
+    # 「再加一個年級」 adds a grade, no grade 1 read against 「國小三年級以上」
+    ("我们是续办学校 今年想再加一个年级可以吗", "moe.pl.continuing_schools", YES_ZH),
+    ("我們部領已經做兩年了 今年想多擴一個年級 可以嗎", "moe.pl.continuing_schools", YES_ZH),
     # 應採「全年級實施」，不得僅以部分班級實施
     ("部領可以先挑其中三個班做嗎", "moe.pl.whole_grade", NO_ZH),
     # 不得強制要求學生以英語回答
