@@ -26,6 +26,7 @@ from knowledge.funding_rules import (
     Transfer,
     cefr_rank,
     contains_any,
+    keyword_form,
 )
 from knowledge.model import Bilingual
 
@@ -766,6 +767,21 @@ def english_test_eligibility(
 def equipment_kind(rules: FundingRules, text: str) -> str | None:
     """Which capped kind of equipment a description names, first match in file order."""
     return next((key for key, kind in rules.items.equipment.kinds.items() if contains_any(text, kind.keywords)), None)
+
+
+def equipment_segments(rules: FundingRules, text: str) -> list[tuple[str, str]]:
+    """Each capped kind of equipment a description names, in the order written, with the words
+    from its name up to the next one's (「筆電一台29800 加平板一台14000」: the laptop's price, then
+    the tablet's); one kind named twice counts once."""
+    norm = keyword_form(text)
+    starts: dict[str, int] = {}
+    for key, kind in rules.items.equipment.kinds.items():
+        found = [norm.find(keyword_form(word)) for word in kind.keywords if keyword_form(word) in norm]
+        if found:
+            starts[key] = min(found)
+    order = sorted(starts, key=starts.__getitem__)
+    ends = [starts[key] for key in order[1:]] + [len(norm)] if order else []
+    return [(key, norm[starts[key] : end]) for key, end in zip(order, ends, strict=True)]
 
 
 def equipment_check(

@@ -29,6 +29,7 @@ from knowledge.calculators import (
     english_test_eligibility,
     equipment_check,
     equipment_kind,
+    equipment_segments,
     language_study,
     lecture_fee,
     lecturer_type,
@@ -45,6 +46,7 @@ from knowledge.calculators import (
 from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year_of
 from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, FundingRules
 from knowledge.model import Bilingual
+from knowledge.quantities import read_figures
 from knowledge.queries import (
     A_COMPUTER,
     CAPITAL,
@@ -1110,6 +1112,43 @@ def _substitute(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
     )
 
 
+def _devices_priced(rules: FundingRules, text: str, amounts: list[int]) -> tuple[Verdict, Bilingual] | None:
+    """「筆電一台29800 加平板一台14000 這樣呢」: each device named with its own price, each checked
+    against its cap (None unless two or more kinds are named, each with one of the prices)."""
+    segments = equipment_segments(rules, text)
+    priced = []
+    for key, words in segments:
+        price = next((a.value for a in read_figures(words).labelled if a.value in amounts), None)
+        if price is None:
+            return None
+        priced.append((rules.items.equipment.kinds[key], price))
+    if len(priced) < 2:
+        return None
+    capital = re.search(r"經常門", text) is None
+    verdicts = [
+        equipment_check(rules, kind.keywords[0], price, capital, _remote_funded(text)) for kind, price in priced
+    ]
+    verdict = Verdict(
+        all(v.ok for v in verdicts),
+        tuple(p for v in verdicts for p in v.problems),
+        tuple(n for v in verdicts for n in v.notes),
+        verdicts[0].sources,  # the equipment rule, for each
+    )
+    principle = {kind.label.zh: kind.binding == PRINCIPLE for kind, _ in priced}
+    return verdict, both(
+        "、".join(
+            f"{kind.label.zh} 單價 {money(price, 'zh')}（上限{'以 ' if principle[kind.label.zh] else ' '}"
+            f"{money(kind.cap, 'zh')}{'為原則' if principle[kind.label.zh] else ''}）"
+            for kind, price in priced
+        ),
+        ", ".join(
+            f"{kind.label.en} at {money(price, 'en')} (cap {money(kind.cap, 'en')}"
+            f"{' as a rule' if principle[kind.label.zh] else ''})"
+            for kind, price in priced
+        ),
+    )
+
+
 _REMOTE = re.compile(r"偏遠|remote|non-urban")
 _FUNDED = re.compile(r"已獲|已經獲|獲得|獲補助|拿過|拿到|有拿|領過|補助過|funded|received|got|given")
 _NOT_FUNDED = re.compile(
@@ -1326,6 +1365,9 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
             raise _which_computer(rules)
         price = int((i.get("amounts") or [0])[0])
         capital = re.search(r"經常門", text) is None
+        several = _devices_priced(rules, text, [int(a) for a in i.get("amounts") or []])
+        if several is not None:
+            return several
         label = rules.items.equipment.kinds[kind].label if kind else rules.items.equipment.label
         cap_zh = cap_en = ""
         if kind:  # the cap beside the price, so a yes shows what it was measured by

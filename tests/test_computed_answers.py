@@ -2874,3 +2874,21 @@ def test_a_price_for_each_meeting_keeps_the_meetings(dialog: Dialog) -> None:
     reply = dialog.handle_text(chat, "一次給2500可以嗎")
     assert reply.route == "calculation" and first_line(reply).startswith("超過"), reply.text
     assert "4 人 × 2 次" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        ("筆電一台29800 加平板一台14000 可以嗎", "可以"),  # each under its own cap
+        ("laptop at 31,000 and a tablet at 14,000, ok?", "Over a limit set"),  # the laptop over its cap
+        ("筆電一台28000 平板一台9000 可以嗎", "不可以"),  # a tablet under 1萬 is recurrent
+    ],
+)
+def test_each_device_priced_is_checked_against_its_own_cap(
+    ask: Callable[[str], Reply], question: str, head: str
+) -> None:
+    """Two devices each with a price: each price is checked against that device's cap (the first
+    price was checked against the tablet's, the device named last)."""
+    reply = ask(question)
+    assert reply.route == "calculation" and first_line(reply).startswith(head), reply.text
+    assert "30,000" in first_line(reply) and "15,000" in first_line(reply), reply.text
