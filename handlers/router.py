@@ -31,6 +31,7 @@ from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
+from knowledge.quantities import without_counts
 from knowledge.queries import (
     CAPITAL,
     CEILING,
@@ -1108,8 +1109,14 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool
         getattr(counts, name) is not None
         for name in ("people", "days", "nights", "meals", "periods", "hours", "occasions", "semesters")
     )
-    if topic is None or topic.query is None or not has_figures or engine.names_a_keyword(u):
+    if topic is None or topic.query is None or not has_figures:
         return False
+    if engine.names_a_keyword(u):
+        # (「2 periods」 names no topic, though 「period」 is a keyword: then an item named is one)
+        if engine.names_a_keyword(replace(u, normalised=without_counts(u.normalised))):
+            return False
+        if u.item not in (None, topic.query.item):
+            return False
     # …or asks yes or no of counts that computation is counted from (「半天排了3.5小時 可以照報嗎」
     # after the consultation fee: its hours)
     needs = counted_by(topic.query.item)

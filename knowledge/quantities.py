@@ -134,7 +134,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "people": re.compile(
         r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友)|位|名|"
         r"of (?:them|us)\b|"  # "for the two of them"
-        r"(?:(?:of|our|the|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
+        r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
     ),
@@ -486,6 +486,14 @@ def percentages_at(text: str) -> list[tuple[int, Decimal]]:
         share = Decimal(tenths) / 10 if tenths else Decimal(next(g for g in match.groups() if g)) / 100
         found.append((match.start(), share))
     return found
+
+
+def without_counts(text: str) -> str:
+    """`text` with the counts it gives (「2 periods」「3天」) blanked out: what is left names the topic
+    (「periods」 holds the plan-period keyword 「period」 and names no topic)."""
+    for pattern in _COUNT_PATTERNS.values():
+        text = pattern.sub(" ", text)
+    return text
 
 
 def without_figures(

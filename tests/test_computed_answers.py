@@ -661,6 +661,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("We're inviting a professor from NTNU to run a 5-period workshop. Max lecture fee?", 10_000),
+            # 「periods」 holds the plan-period keyword but names no topic: counts for the fee before
+            Step("two of our own teachers also teach 2 periods each at it", 4_000),  # 2 × 2 × 1,000
+        ),
+        id="en-own-teachers-periods-after-a-guest-lecture",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
