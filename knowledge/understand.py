@@ -68,6 +68,7 @@ _FOLLOW_UP = re.compile(
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
     r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|^(?:\S+\s+){1,4}then\W*$|^(?:an?|some)\s+(?:[\w,.-]+\s*){1,3}$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
 )
+_TOO_ASKED = re.compile(r"\b(?:too|as well|also)\s*[?？]\s*$", re.IGNORECASE)
 # (not 「是不是」「對不對」: a yes-or-no question)
 _CORRECTION = re.compile(
     r"(?<!是)不是|(?<!對)不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"
@@ -353,6 +354,8 @@ def understand(
     yes_no_form = _asked_in_a_clause(asks_yes_or_no, reading.cleaned, normalised, normalize)
     # 「三年都是5%?」: a figure claimed, asked with a question mark only
     yes_no_form = yes_no_form or _FIGURE_CLAIMED_ASKED.search(reading.cleaned) is not None
+    # "and printing costs — in that base too?": a case added to the last one, asked whether it holds too
+    yes_no_form = yes_no_form or (_TOO_ASKED.search(reading.cleaned) is not None and not asks_which(normalised))
     # 「學生一定要用英文回答?」: a Chinese statement with a question mark asks whether it is so
     marked = reading.lang != "en" and reading.cleaned.rstrip().endswith(("?", "？")) and not asks_which(normalised)
     required = _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize) or (

@@ -1143,3 +1143,15 @@ def test_capital_after_the_shift_asked_yes_or_no_is_the_transfer_rules_no(knowle
     reply = _ask(knowledge, "after the shift, can campus-life capital go up to 40k?")
     assert reply["intent"] == "moe.cap.pl.transfer" and reply["answer"].startswith(NO_EN), reply
     assert "30,000" in reply["answer"]
+
+
+@pytest.mark.parametrize("follow_up", ["and printing costs — in that base too?", "那印刷費也要算進去嗎"])
+def test_a_cost_asked_into_the_premiums_base_is_not(knowledge: Knowledge, follow_up: str) -> None:
+    """After a premium computed, a cost asked whether it is in that base "too" is a case of the
+    premium's rule (it is not in it), not the printing rule read alone; "…too?" asks yes or no."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"premium-base-{follow_up}")
+    dialog.handle_text(chat, "work fees total 20,000. premium?")
+    reply = dialog.handle_text(chat, follow_up).to_json()
+    assert reply["intent"] == "moe.item.nhi_premium", reply
+    assert reply["answer"].startswith((NO_EN, "不是", "不用", "不要")), reply
