@@ -497,6 +497,13 @@ def decide(
         if ceiling is not None and fresh.kind == CAPITAL and fresh.inputs.get("part") is None:
             fresh = _capital_of_the_part_asked(fresh, topic)
         rest = fresh.kind == SHARE and "capital" in fresh.inputs and "base" not in fresh.inputs
+        requested = earlier.inputs.get("base") if earlier is not None and earlier.kind == CAPITAL else None
+        capital = fresh.inputs.get("capital")
+        if rest and isinstance(requested, int) and isinstance(capital, int) and capital <= requested:
+            # 「資本門就編64000 其他都經常門 那雜支上限是」 after the capital of a 32萬 request: the
+            # recurrent part is what the capital leaves of that request, not of the ceiling
+            inputs = dict(fresh.inputs) | {"base": requested - capital, "total": requested}
+            return Decision(COMPUTE, query=replace(fresh, facts=dict(earlier.facts) | dict(fresh.facts), inputs=inputs))
         if ceiling is not None and (fresh.kind == CAPITAL or rest) and "base" not in fresh.inputs:
             from_topic, carried = _fill_from_school(fresh, dict(ceiling.facts))
             if carried:

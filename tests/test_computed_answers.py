@@ -669,6 +669,24 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("三十六班 模式一上限多少", 350_000),
+            Step("我們打算申請32萬 資本門最多多少", 64_000),
+            # the recurrent part is what the capital leaves of the 32萬 requested, not of the 35萬 ceiling
+            Step("資本門就編64000 其他都經常門 那雜支上限是", 25_600),
+            Step("教材教具呢", 51_200),
+        ),
+        id="zh-shares-of-what-the-capital-leaves-of-the-request",
+    ),
+    pytest.param(
+        (
+            Step("研習中午訂便當一個130 可以核銷嗎", 120, ("超過",)),
+            # 「訂120」 is a price (a bare 120 can be a 民國 year), three of them over the day's 340
+            Step("如果是全天研習 早中晚三餐都訂120的", 340, ("超過",)),
+        ),
+        id="zh-three-meals-ordered-at-a-price-checked-against-the-day",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
