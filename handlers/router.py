@@ -499,7 +499,13 @@ def decide(
         rest = fresh.kind == SHARE and "capital" in fresh.inputs and "base" not in fresh.inputs
         requested = earlier.inputs.get("base") if earlier is not None and earlier.kind == CAPITAL else None
         capital = fresh.inputs.get("capital")
-        if rest and isinstance(requested, int) and isinstance(capital, int) and capital <= requested:
+        if (
+            rest
+            and earlier is not None
+            and isinstance(requested, int)
+            and isinstance(capital, int)
+            and capital <= requested
+        ):
             # 「資本門就編64000 其他都經常門 那雜支上限是」 after the capital of a 32萬 request: the
             # recurrent part is what the capital leaves of that request, not of the ceiling
             inputs = dict(fresh.inputs) | {"base": requested - capital, "total": requested}
