@@ -1332,13 +1332,22 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
     charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
     if not (_ADDED.search(u.normalised) or _ANOTHER_FEE.search(u.normalised)):
         return None
+    earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)
     if not u.mentions(r"補充保費|premium"):
         # 「再加上五位專家來開會的出席費 每人2000 一起算呢」 right after a premium: a fee added to its base
-        last = topic.query
-        together = u.mentions(r"一起算|一併算|算進去|一起|together|as well|included")
-        return _fee_added_to(last, u, rules) if last is not None and last.item == "premium" and together else None
-    earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)
-    if earlier is None or earlier.item != "premium" or not earlier.inputs.get("amounts"):
+        # ("add 10,000 of work fees": an amount of one)
+        earlier = topic.query
+        if earlier is None or earlier.item != "premium":
+            return None
+        if u.mentions(r"一起算|一併算|算進去|一起|together|as well|included"):
+            return _fee_added_to(earlier, u, rules)
+        if not _ADDED.search(u.normalised):
+            return None
+    if earlier is None or earlier.item != "premium":
+        return None
+    # (the fees it was on, told as amounts or named: "attendance 4,000, consultation 6,000")
+    before = list((earlier.inputs.get("fees") or {}).values()) or list(earlier.inputs.get("amounts") or ())
+    if not before:
         return None
     labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]  # "10,000 of work fee"
     # the fee written before its amount, or (「add 10,000 of work fees」) anywhere in the message
@@ -1349,12 +1358,10 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
         added = fee_total(fee, rules) if fee is not None else None
         if added is None:
             return None
-        return Query(
-            ITEM, item="premium", inputs={"amounts": [*earlier.inputs["amounts"], added], "text": u.normalised}
-        )
+        return Query(ITEM, item="premium", inputs={"amounts": [*before, added], "text": u.normalised})
     if not items <= set(rules.items.premium.base_items):
         return None
-    amounts = [*earlier.inputs["amounts"], *(a.value for a in labelled)]
+    amounts = [*before, *(a.value for a in labelled)]
     return Query(ITEM, item="premium", inputs={"amounts": amounts, "text": u.normalised})
 
 

@@ -687,6 +687,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("our fees: attendance 4,000, consultation 6,000, external lectures 10,000. premium?", 422),
+            # a fee added to those named, with no word of the premium: (20,000 + 10,000) × 2.11%
+            Step("add 10,000 of work fees", 633),
+        ),
+        id="en-fee-added-to-a-premium-on-fees-named",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
