@@ -164,9 +164,11 @@ def work(
         if target.share and not asks_yes_no and not _asks_yes_no(last) and len(_counts_in(last)) == 1:
             return _share_of(target, _counts_in(last)[0])  # 「不是，我是說110學年」 after a share of 60
         return None
+    if target.share and len(counts) == 1 and _HOW_MANY.search(question):
+        return _share_of(target, counts[0])  # 「有60所 111學年至少要幾校」: how many, whatever its words
     if _QUOTES_TARGET.search(question):
         return None  # 「110學年至少補助2校嗎」「為什麼只有訂2校」: the target quoted, not a count reached
-    if target.share and len(counts) == 1 and (_HOW_MANY.search(question) or not asks_yes_no):
+    if target.share and len(counts) == 1 and not asks_yes_no:
         return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」「60所 要幾所…才達標」
     if asks_yes_no:
         if target.share and len(counts) == 1:

@@ -42,6 +42,14 @@ def test_a_rows_one_figure_is_its_target(text: str, target: Target | None) -> No
         ("假設全市有41校 那要幾校", SHARES, 111, "111 學年度目標 75%：41 校 × 75% = 31 校", None),  # 30.75 up
         # how many must, to meet it: the share of the schools told, not a count checked
         ("假設全市有60所 110學年要幾所成立才達標", SHARES, 110, "110 學年度目標 50%：60 校 × 50% = 30 校", None),
+        # 「至少要幾校」 asks how many, though 「至少」 also quotes a target (「至少補助2校嗎」)
+        (
+            "假設市屬國中小有60所 111學年至少要幾校有英語社團",
+            SHARES,
+            111,
+            "111 學年度目標 75%：60 校 × 75% = 45 校",
+            None,
+        ),
         ("if only 20 of our 41 schools have one, is that enough?", SHARES, 110, "No", False),  # 20.5 → 21
         ("全市40校 有30校成立 有達標嗎", SHARES, 111, "符合", True),
         ("我們找到15位 夠嗎", COUNTS, 110, "符合", True),
