@@ -654,12 +654,14 @@ def _for_the_topics_case(
     close-out rule, not the application procedure, which rules on it alike)."""
     last = _entry_of_topic(topic, engine, rules) if topic is not None else None
     asked = u.asks_yes_no or u.asks_obligation  # (「這６萬要在經費明細…列出來嗎」 after the open classrooms)
-    if last is None or answer.intent == last or not asked or engine.names_topic(u, answer.intent):
+    # (one word group will do when the message points at the last answer: 「學生獎勵品可以算在這裡面嗎」
+    # "can small prizes come out of that 800?" after the materials' 800 a class a period; and a topic
+    # it names is then the case: 「我們是模式一的學校 也可以報這個嗎」 after the language-study fee)
+    back = _POINTS_BACK.search(u.normalised) is not None
+    if last is None or answer.intent == last or not asked or (engine.names_topic(u, answer.intent) and not back):
         return answer
     groups = engine.rules_on(u, last)
-    # (one word group will do when the message points at the last answer: 「學生獎勵品可以算在這裡面嗎」
-    # "can small prizes come out of that 800?" after the materials' 800 a class a period)
-    least = 1 if _POINTS_BACK.search(u.normalised) else 2
+    least = 1 if back else 2
     if groups < least or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:
         return answer
     return engine.answer_entry(last, lang, slots)
@@ -1021,7 +1023,7 @@ def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool
 # words that point at the last answer: 「學生獎勵品可以算在這裡面嗎」 "can prizes come out of that 800?"
 # "how much extra do we get for that?"
 _POINTS_BACK = re.compile(
-    r"這裡面|這裡頭|這裡|這筆|這一筆|那筆|那一筆|為了這個|這個的話|那個的話|"
+    r"這裡面|這裡頭|這裡|這筆|這一筆|那筆|那一筆|為了這個|這個的話|那個的話|(?:報|申請|請領|用|補助?)這(?:個|項)|"
     r"\b(?:that|this) (?:\d[\d,]*|money|amount|budget|fee|item)\b|\bout of (?:that|this|it)\b|"
     r"\b(?:for that|for it|for this|that one|from that|from it)\b"
 )

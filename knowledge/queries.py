@@ -561,6 +561,12 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         # (「擴音喇叭一組8000 放資本門ok?」: a thing named, asked the same way)
         or (has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:ok|okay|好嗎)") and _ANOTHER_THING.search(u.normalised))
         or (has(u, goes_under) and not has(u, _AMOUNT_ASKED))
+        # 「还有投影布幕9000 也放资本门」: one thing under 1 萬 said to go under capital
+        or (
+            has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*$")
+            and len(amounts) == 1
+            and amounts[0].value < rules.items.equipment.capital_min_unit
+        )
     ):
         return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
     amounts = _labelled(u)

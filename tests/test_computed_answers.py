@@ -2926,3 +2926,21 @@ def test_each_device_priced_is_checked_against_its_own_cap(
     reply = ask(question)
     assert reply.route == "calculation" and first_line(reply).startswith(head), reply.text
     assert "30,000" in first_line(reply) and "15,000" in first_line(reply), reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "head", "shown"),
+    [
+        ("资本门买台式电脑含显示器 单价32000 可以吗", "超過", "30,000"),  # Simplified words for the desktop
+        ("不含显示器的台式电脑 单价26000 可以吗", "超過", "25,000"),
+        ("还有投影布幕9000 也放资本门", "不可以", "10,000"),  # one thing under 1 萬 said to go under capital
+    ],
+)
+def test_devices_in_other_words_are_checked_by_the_equipment_rules(
+    ask: Callable[[str], Reply], question: str, head: str, shown: str
+) -> None:
+    """「台式电脑」「显示器」 name the desktop caps (it asked the mode, reading a capital amount), and a
+    thing under 1 萬 put under capital is moved to recurrent."""
+    reply = ask(question)
+    assert reply.route == "calculation" and first_line(reply).startswith(head), reply.text
+    assert reply.intent == "moe.item.equipment" and shown in reply.text, reply.text

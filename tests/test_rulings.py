@@ -1155,3 +1155,16 @@ def test_a_cost_asked_into_the_premiums_base_is_not(knowledge: Knowledge, follow
     reply = dialog.handle_text(chat, follow_up).to_json()
     assert reply["intent"] == "moe.item.nhi_premium", reply
     assert reply["answer"].startswith((NO_EN, "不是", "不用", "不要")), reply
+
+
+def test_cases_pointed_back_at_a_computed_fee_are_its_rules(knowledge: Knowledge) -> None:
+    """After the language-study fee computed, 「我们是模式一的学校 也可以报这个吗」 points back at it
+    (「报这个」): mode 1 named is its case (no), not the mode-1 entry; the cases after it follow."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "language-study-cases")
+    first = dialog.handle_text(chat, "部领老师去语言中心上课 每学期最多补多少").to_json()
+    assert first["intent"] == "moe.item.language_study" and "2 萬" in first["answer"], first
+    mode1 = dialog.handle_text(chat, "我们是模式一的学校 也可以报这个吗").to_json()
+    assert mode1["intent"] == "moe.item.language_study" and mode1["answer"].startswith("不可以"), mode1
+    staff = dialog.handle_text(chat, "（模式二）行政人员也可以申请吗").to_json()
+    assert staff["intent"] == "moe.item.language_study" and staff["answer"].startswith("可以"), staff
