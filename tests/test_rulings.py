@@ -235,6 +235,8 @@ RULED = [
     ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
     # 續辦學校…亦得視學校辦理情形，逐步擴增實施年級或領域/科目
     ("部領去年做過藝術，今年可以擴展到科技嗎", "moe.pl.continuing_schools", YES_ZH),
+    # 雜支…資訊耗材 (toner is one), unless a remote school funded by the facilities plan asks
+    ("雜支買印表機碳粉匣可以嗎", "moe.item.misc", YES_ZH),
     # 「再加一個年級」 adds a grade, no grade 1 read against 「國小三年級以上」
     ("我们是续办学校 今年想再加一个年级可以吗", "moe.pl.continuing_schools", YES_ZH),
     ("我們部領已經做兩年了 今年想多擴一個年級 可以嗎", "moe.pl.continuing_schools", YES_ZH),
