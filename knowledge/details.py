@@ -205,6 +205,8 @@ DETAILS = (
         "per_school",
         re.compile(
             r"how many .{0,60}\b(?:each|per|every) (?:(?!for\b|in\b|of\b)[a-z-]+ )?(?:schools?\b|國小|國中|高中)|"
+            r"how many .{0,40}\b(?:would|will|could|can|does|do) (?:our|my) school (?:get|receive|have)\b|"
+            r"我們學校(?:可以|能|會)?(?:分到|拿到|有|配到)(?:幾|多少)(?:位|個|名)|"
             r"每(?:一)?(?:校|所|間)(?:國小|國中|高中|學校)?.{0,6}(?:幾|多少)(?:個|位|隊|人|種|班|所)"
         ),
         re.compile(r"每校|每所|每一所|各校|per school|each school|every school"),
