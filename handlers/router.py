@@ -41,6 +41,7 @@ from knowledge.queries import (
     SHARE,
     VERDICT,
     Query,
+    amounts_of,
     asks_closeout_date,
     asks_the_deadline_of_a_date,
     asks_the_total,
@@ -373,7 +374,9 @@ def decide(
     if fresh is None and kept and asks_closeout_date(u) and (closeout := closeout_after(str(kept))) is not None:
         return Decision(COMPUTE, query=closeout, context={"period_end": kept})
 
-    elliptical = u.follow_up or u.correction or u.returns or states_only_facts(u) or _figures_only(u, topic, engine)
+    elliptical = (
+        u.follow_up or u.correction or u.returns or states_only_facts(u) or _figures_only(u, topic, engine, rules)
+    )
     if topic is not None and topic.query is not None and asks_the_whole_ceiling(u, topic.query):
         # 「加上生活化 全部加起來呢」 "grand total?" after a part of the ceiling: the whole of it
         whole = revise(topic.query, u, rules) or replace(topic.query, inputs={})
@@ -1116,17 +1119,28 @@ def _says_nothing_new(u: Understanding, engine: Engine) -> bool:
     )
 
 
-def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool:
+# The label an amount of each part of the budget is read with (knowledge/quantities.py)
+_PART_LABELS = {"pd_student": "student", "pd_teacher": "teacher", "bilingual_life": "life"}
+
+
+def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules) -> bool:
     """「They each come to 2 meetings this year」 after a computation: new figures for it, no
-    question of their own and no topic named."""
+    question of their own and no topic named (but the part of the budget the computed item is a
+    share of: "our student foundation budget is 200,000 - does 38,400 fit?" after the materials)."""
+    if topic is None or topic.query is None:
+        return False
+    item = rules.items.all().get(topic.query.item or "")
+    labels = {a.label for a in u.figures.labelled}
+    of_its_part = item is not None and any(_PART_LABELS.get(part) in labels for part in item.only_parts)
     counts = u.figures.counts
-    has_figures = bool(u.figures.amounts) or any(
+    # (a bare number is money here only beside the part named: 「預算剛好3000」 alone may be another item's)
+    has_figures = bool(amounts_of(u) if of_its_part else u.figures.amounts) or any(
         getattr(counts, name) is not None
         for name in ("people", "days", "nights", "meals", "periods", "hours", "occasions", "semesters")
     )
-    if topic is None or topic.query is None or not has_figures:
+    if not has_figures:
         return False
-    if engine.names_a_keyword(u):
+    if engine.names_a_keyword(u) and not of_its_part:
         # (「2 periods」 names no topic, though 「period」 is a keyword: then an item named is one)
         if engine.names_a_keyword(replace(u, normalised=without_counts(u.normalised))):
             return False
@@ -1136,7 +1150,9 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine) -> bool
     # after the consultation fee: its hours)
     needs = counted_by(topic.query.item)
     # (or its amount: 「我報了兩萬五的課 能全額補嗎」 after the language-study fee)
-    counted = any(getattr(counts, name, None) for name in needs) or ("amounts" in needs and bool(u.figures.amounts))
+    counted = any(getattr(counts, name, None) for name in needs) or (
+        bool(amounts_of(u)) if of_its_part else "amounts" in needs and bool(u.figures.amounts)
+    )
     checks = u.asks_yes_no and not asks_which(u.normalised) and counted
     return not _OWN_QUESTION.search(u.normalised) or checks
 

@@ -183,7 +183,13 @@ _JOINED = re.compile(
 # What an amount is, from the words just before it.
 _AMOUNT_LABELS = (
     ("teacher", re.compile(r"教師專業支持|教師費|教師經費|教師|老師|teacher")),
-    ("student", re.compile(r"學生奠基|學生英語|學生能力|學生|student")),
+    # ("our student foundation budget is 200,000": the student total, its "budget" no other total)
+    (
+        "student",
+        re.compile(
+            r"學生奠基|學生英語|學生能力|學生|students?'?(?: foundation)?(?: budget| funding| money| total)?|foundation(?: budget| funding| money| total)?"
+        ),
+    ),
     ("life", re.compile(r"生活化|campus life")),
     ("capital", re.compile(r"資本門|設備|capital|equipment")),
     ("recurrent", re.compile(r"經常門|recurrent|current")),
@@ -265,7 +271,10 @@ def _blank(match: re.Match[str]) -> str:
 def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool, int]:
     """What the words just before an amount (after the previous one, `floor`) say it is, whether
     it is a price per unit, and how many characters lie between that word and the amount."""
-    before = text[max(floor, start - 20) : start]
+    begin = max(floor, start - 20)
+    while begin > floor and text[begin - 1].isascii() and text[begin - 1].isalpha():
+        begin -= 1  # a word cut by the window is read whole ("student budget", not "nt budget")
+    before = text[begin:start]
     label = ""
     best = -1
     for name, pattern in _AMOUNT_LABELS:

@@ -1506,7 +1506,12 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         base = max((int(a) for a in previous.inputs.get("amounts") or [] if int(a) > rate), default=0)
         planned = [int(a) for a in inputs["amounts"]]
         checked = u.asks_yes_no or len(previous.inputs.get("amounts") or []) > 1
-        if previous.item == "teaching_materials" and not per_unit and checked and base > max(planned):
+        student = [a.value for a in u.figures.labelled if a.label == "student"]
+        if previous.item == "teaching_materials" and not per_unit and student == planned and base:
+            # 「如果學生奠基只編15萬呢」 "and if the student budget were only 150,000?" after an amount
+            # was checked against a 20萬 total: the new total, the same amount checked against it
+            merged["amounts"] = [*planned, *(int(a) for a in previous.inputs.get("amounts") or [] if int(a) != base)]
+        elif previous.item == "teaching_materials" and not per_unit and checked and base > max(planned):
             # 「我想編7萬 可以嗎」 after the cap on a 30萬 student total: that much checked against it (and
             # 「那5萬呢」 after such a check: another amount checked)
             merged["amounts"] = [base, *planned]

@@ -105,6 +105,10 @@ _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars"
 )
+_MEASURED_AGAINST = re.compile(
+    r"\b(?:fit|fits|within|exceed|exceeds|exceeding|go over|goes over|stay under|stays under|break|breaks)\s+"
+    r"(?:the\s+|our\s+|its\s+|that\s+|this\s+)?(?:[a-z]+\s+)?(?:limit|cap|ceiling|max|maximum)\b"
+)
 # 「我們的額度？」 asks the amount, and so does 「額度會調高嗎」; 「國立學校的額度會吃掉縣市的額度嗎」
 # asks yes or no about it
 _QUOTA = re.compile(r"額度|\bamount\b")  # "is the printing fee part of the amount…?" asks yes or no
@@ -361,7 +365,8 @@ def understand(
     required = _asked_in_a_clause(asks_if_required, reading.cleaned, normalised, normalize) or (
         marked and _OBLIGATION.search(normalised) is not None and _PERMISSION.search(normalised) is None
     )
-    amount_words = _ASKS_AMOUNT.search(normalised) is not None or (
+    # "does 38,400 fit the limit?": a limit measured against, no amount asked
+    amount_words = _ASKS_AMOUNT.search(_MEASURED_AGAINST.sub(" ", normalised)) is not None or (
         _QUOTA.search(normalised) is not None
         and (not yes_no_form or _QUOTA_CHANGES.search(normalised) is not None)
         and _BEYOND_QUOTA.search(normalised) is None
@@ -510,7 +515,9 @@ _OBLIGATION = re.compile(
 _CLAUSE_END = re.compile(
     r"[?？!！。；;：]+|\.(?=\s)|:(?!\d)|"  # a full stop before a space (not 2.5)
     # "the summer camp with the university, is it 6 schools in year 2?": a question after a comma
-    r",\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)"
+    r",\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)|"
+    # "our student budget is 200,000 - does 38,400 fit?": a question after a dash
+    r"\s[-–—]+\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)"
 )
 
 

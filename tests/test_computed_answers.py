@@ -695,6 +695,17 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("PL student foundation teaching materials: 6 classes x 8 sessions, what's the max?", 38_400),
+            # the part of the budget the materials are a share of, named with its total: checked against it
+            # ("fit the limit" asks yes or no; a question after a dash is a clause of its own)
+            Step("our student foundation budget is 200,000 - does 38,400 fit the limit?", 38_400, ("Within",)),
+            # a new student total, the same 38,400 checked against 150,000 × 20% (not 150,000 checked)
+            Step("and if the student budget were only 150,000?", 30_000, ("Over",)),
+        ),
+        id="en-materials-checked-against-a-student-total-told-then-changed",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
