@@ -2722,10 +2722,11 @@ def test_the_open_classroom_grant_asked_with_a_mode_is_its_rule_not_a_ceiling(di
 @pytest.mark.parametrize(
     ("turns", "first"),
     [
-        # a count said as an ordinal, and "does that change it?" asks the last ceiling again
+        # a count said as an ordinal, and "does that change it?" asks the last ceiling again: yes, it
+        # does (15 萬 for 12 classes, 25 萬 for 13)
         (
             ["We're mode 1 with 12 classes, ceiling?", "we'll have a 13th class next year — does that change it?"],
-            "mode 1, 13 classes — Total: NT$250,000 at most",
+            "Yes. mode 1, 13 classes — Total: NT$250,000 at most",
         ),
         (["我們模式二 想申請開放課室給外校老師觀課 會多補助多少"], "模式二學校若自願開放課室供他校教師入校觀課"),
     ],
