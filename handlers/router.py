@@ -1524,6 +1524,14 @@ def _without_contrasts(earlier: str, now: str) -> str:
     return earlier
 
 
+def _summed_over_years(text: str) -> bool:
+    """Whether a question asked the rows of every year added up (「三年加起來目標幾人次」)."""
+    return _ALL_YEARS.search(text) is not None and _SUMMED.search(text) is not None
+
+
+_SUMMED = re.compile(r"加起來|合計|總共|一共|總計|\bin total\b|\baltogether\b|\badded up\b|\bcombined\b")
+
+
 def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules, lang: str) -> Decision | None:
     """A follow-up on a knowledge-base answer: 「那111呢」「國中呢」 ask the same entry for other
     slots; 「那姊妹校 110學年度呢」 names a topic of its own, answered with the slots carried over;
@@ -1619,7 +1627,9 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if own_question:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
     if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
-        answer = engine.answer_entry(entry.id, lang, _slots_from(merged), u.asks_total)
+        # 「國中呢」 after 「國小三年加起來幾人次」: the same sum over the years, of the other level
+        summed = u.asks_total or (states_only_facts(u) and _summed_over_years(topic.text))
+        answer = engine.answer_entry(entry.id, lang, _slots_from(merged), summed)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if (
         own.confident

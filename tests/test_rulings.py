@@ -1170,3 +1170,12 @@ def test_cases_pointed_back_at_a_computed_fee_are_its_rules(knowledge: Knowledge
     assert mode1["intent"] == "moe.item.language_study" and mode1["answer"].startswith("不可以"), mode1
     staff = dialog.handle_text(chat, "（模式二）行政人员也可以申请吗").to_json()
     assert staff["intent"] == "moe.item.language_study" and staff["answer"].startswith("可以"), staff
+
+
+def test_another_level_after_a_sum_over_the_years_is_summed_too(knowledge: Knowledge) -> None:
+    """「國中呢」 after 「國小三年加起來目標幾人次」: the junior highs' three years added up (35 + 40 + 45)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "sum-other-level")
+    dialog.handle_text(chat, "基隆英語學藝競賽 國小三年加起來目標幾人次")
+    reply = dialog.handle_text(chat, "國中呢")
+    assert reply.intent == "kl.ap.03" and "120 人次" in reply.text, reply.text
