@@ -86,6 +86,8 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", Reply, Reply | None)
 
 # A reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
+# the school's facts as they will be: 「下學年會變36班」「明年增班成13班」 "we'll have 13 classes next year"
+_BECOMES = re.compile(r"會變成?|要變成?|變成|增班|減班|會有|will (?:have|be|become)|we'll have|going to have")
 _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
     re.IGNORECASE,
@@ -401,8 +403,9 @@ class Dialog:
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS}
             if u.slots.level:
                 told["level"] = u.slots.level
-        elif u.correction and not _ASKS_INSTEAD.search(u.normalised):
-            # 「不好意思 是19班」 corrects what the school told; 「不是，我是問模式二」 only the question
+        elif (u.correction or _BECOMES.search(u.normalised)) and not _ASKS_INSTEAD.search(u.normalised):
+            # 「不好意思 是19班」 corrects what the school told, 「下學年會變36班」 changes it; 「不是，我是問
+            # 模式二」 changes only the question
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS and k in school}
         if decision.query is not None and decision.query.kind == CLOSEOUT and tells_period_end(u):
             end = period_end_text(decision.query.inputs["end"])

@@ -235,6 +235,17 @@ def test_a_correction_of_the_school_changes_it(dialog: Dialog) -> None:
     assert dialog.memory.peek(chat).school == {"mode": 1, "classes": 19}
 
 
+def test_a_change_of_the_school_told_changes_it(dialog: Dialog) -> None:
+    """「下學年會變36班」 after the school's 35 classes: the school's facts as they will be, which a
+    later question about the school then uses (with a branch: 35萬 + 5萬, not 25萬 + 5萬)."""
+    chat = new_chat()
+    dialog.handle_text(chat, "我們全校剛好35班 模式ㄧ是拿25萬那級對吧")
+    dialog.handle_text(chat, "下學年會變36班欸 就變35萬了嗎")
+    assert dialog.memory.peek(chat).school == {"mode": 1, "classes": 36}
+    reply = dialog.handle_text(chat, "我們還有一個分校 這樣總共最多多少")
+    assert "400,000" in reply.text.splitlines()[0], reply.text
+
+
 @pytest.mark.parametrize("choice, other", [("en", "zh"), ("zh", "en")])
 def test_lang_decides_for_messages_without_a_language_and_questions_keep_theirs(
     dialog: Dialog, choice: str, other: str
