@@ -339,7 +339,7 @@ def decide(
     both = _both_items(u, topic, rules) or (
         (
             _premium_of_all(topic, u, rules)
-            or _premium_added(topic, u, rules)
+            or _premium_added(topic, u, engine, rules)
             or _premium_of_told(topic, u, engine, rules)
         )
         if topic is not None
@@ -1340,11 +1340,12 @@ def _premium_of_told(topic: Topic, u: Understanding, engine: Engine, rules: Fund
 
 # 「再加工作費兩萬」 "add 10,000 of attendance fees": an amount added to what was counted before
 _ADDED = re.compile(
-    r"再加|又加|另外加|加上|多加|再多|還要加|\bplus\b|\badd(?:ing|ed)?\b|\bon top\b|^and\b(?!.*\binstead\b)"
+    r"再加|又加|另外加|加上|多加|再多|還要加|\bplus\b|\badd(?:ing|ed)?\b|\bon top\b|^and\b(?!.*\binstead\b)|"
+    r"\d[\d,]* more\b"  # "and 10,000 more in substitute fees instead?"
 )
 
 
-def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
+def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: FundingRules) -> Query | None:
     """「再加工作費兩萬 補充保費變多少」 after a premium computed (a question about its base may have
     come between): the premium on that base with the fees now added, each a fee the premium is
     charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
@@ -1353,8 +1354,9 @@ def _premium_added(topic: Topic, u: Understanding, rules: FundingRules) -> Query
     earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)
     if not u.mentions(r"補充保費|premium"):
         # 「再加上五位專家來開會的出席費 每人2000 一起算呢」 right after a premium: a fee added to its base
-        # ("add 10,000 of work fees": an amount of one)
-        earlier = topic.query
+        # ("add 10,000 of work fees": an amount of one; also after a question on the premium's rule)
+        if topic.query is None and topic.entry != _entry_of_item(Query(ITEM, item="premium"), engine, rules):
+            return None
         if earlier is None or earlier.item != "premium":
             return None
         if u.mentions(r"一起算|一併算|算進去|一起|together|as well|included"):

@@ -2956,3 +2956,15 @@ def test_devices_in_other_words_are_checked_by_the_equipment_rules(
     reply = ask(question)
     assert reply.route == "calculation" and first_line(reply).startswith(head), reply.text
     assert reply.intent == "moe.item.equipment" and shown in reply.text, reply.text
+
+
+def test_a_fee_added_after_the_premiums_rule_was_asked_is_added_to_its_base(dialog: Dialog) -> None:
+    """ "and 10,000 more in substitute teaching fees instead?" after "if we add 10,000 of lodging does
+    the premium go up?" (no, from the premium's rule), itself after a premium on 20,000: 30,000 × 2.11%."""
+    chat = ChatRef("test", f"premium-after-rule-{next(_chats)}")
+    dialog.handle_text(
+        chat, "fees subject to the NHI supplementary premium: attendance 10,000 + work fees 10,000. premium?"
+    )
+    assert dialog.handle_text(chat, "if we add 10,000 of lodging does the premium go up?").text.startswith("No")
+    reply = dialog.handle_text(chat, "and 10,000 more in substitute teaching fees instead?")
+    assert reply.route == "calculation" and "633" in first_line(reply), reply.text
