@@ -235,6 +235,12 @@ RULED = [
     ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
     # 續辦學校…亦得視學校辦理情形，逐步擴增實施年級或領域/科目
     ("部領去年做過藝術，今年可以擴展到科技嗎", "moe.pl.continuing_schools", YES_ZH),
+    # 學生活動之交通費及保險費：包含代理教師 (the insurance is what is bought, the substitute who it covers)
+    (
+        "can we buy trip insurance for the substitute teacher who comes along?",
+        "moe.item.student_transport_insurance",
+        YES_EN,
+    ),
     # 雜支…資訊耗材 (toner is one), unless a remote school funded by the facilities plan asks
     ("雜支買印表機碳粉匣可以嗎", "moe.item.misc", YES_ZH),
     # 「再加一個年級」 adds a grade, no grade 1 read against 「國小三年級以上」
