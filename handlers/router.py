@@ -872,6 +872,10 @@ def _follow_up(
                     # 「那分校可以自己另外獨立申請一份嗎」 after a ceiling: a question of its own, which
                     # the same computation again would not answer, nor an earlier one revised
                     break
+            if revised is not None and _counts_of_a_later_candidate(u, earlier, candidates):
+                # "could we pay her 7 hrs that day" after the premium on her consultation: counts the
+                # last computation is not counted by are an earlier one's (the consultation's hours)
+                continue
             if revised is not None and _drops_an_amount(u, revised):
                 # 「有納入的話，分校可以分到8萬嗎」 after the ceiling with a branch: an amount the revision
                 # computes nothing with is asked of something else
@@ -1003,6 +1007,21 @@ def _numbers_in(value: Any) -> set[int]:
     if isinstance(value, (list, tuple)):
         return {n for item in value for n in _numbers_in(item)}
     return set()
+
+
+def _counts_of_a_later_candidate(u: Understanding, topic: Topic, candidates: list[Topic]) -> bool:
+    """Whether the counts a message gives count nothing of `topic`'s computation but do count one
+    of the candidates after it."""
+    # (not people nor classes, whom many computations count under other names)
+    given = {
+        name
+        for name in ("periods", "days", "nights", "meals", "hours", "occasions")
+        if getattr(u.figures.counts, name, None)
+    }
+    if not given or topic.query is None or topic.asked is not None or given & set(counted_by(topic.query.item)):
+        return False  # (a question the bot asked back is answered, not skipped)
+    later = candidates[candidates.index(topic) + 1 :]
+    return any(t.query is not None and given & set(counted_by(t.query.item)) for t in later)
 
 
 def _changes_nothing(revised: Query, previous: Query) -> bool:

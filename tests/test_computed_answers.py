@@ -2968,3 +2968,15 @@ def test_a_fee_added_after_the_premiums_rule_was_asked_is_added_to_its_base(dial
     assert dialog.handle_text(chat, "if we add 10,000 of lodging does the premium go up?").text.startswith("No")
     reply = dialog.handle_text(chat, "and 10,000 more in substitute teaching fees instead?")
     assert reply.route == "calculation" and "633" in first_line(reply), reply.text
+
+
+def test_hours_after_a_premium_are_the_consultations_before_it(dialog: Dialog) -> None:
+    """ "could we pay her 7 hrs that day" after the premium on her lecture and consultation fees: the
+    premium counts no hours, so they are the consultation's (a day's, over its 6), not the premium's."""
+    chat = ChatRef("test", f"hours-after-premium-{next(_chats)}")
+    dialog.handle_text(chat, "We're inviting a professor from NTNU to run a 5-period workshop. Max lecture fee?")
+    dialog.handle_text(chat, "she might stay for an afternoon consult, 3 hrs. ok for a half day?")
+    dialog.handle_text(chat, "what's the 2.11% NHI premium on the lecture fees + consultation?")
+    reply = dialog.handle_text(chat, "could we pay her 7 hrs that day")
+    assert reply.intent == "moe.item.consultation_fee" and first_line(reply).startswith("Over"), reply.text
+    assert "6,000" in first_line(reply), reply.text
