@@ -388,6 +388,19 @@ def test_every_route_is_in_the_table() -> None:
     assert routes == {EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE}
 
 
+def test_what_a_plan_is_based_on_after_its_period_is_its_basis(knowledge: Knowledge) -> None:
+    """ "what's it based on?" after the Keelung plan's school years: its basis (貳、計畫依據), not the
+    period again."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "based-on")
+    dialog.handle_text(chat, "Which school years does Keelung's international education plan cover?")
+    reply = dialog.handle_text(chat, "what's it based on?")
+    assert reply.intent == "kl.basis" and "White Paper" in reply.text, reply.text
+
+
 @pytest.mark.parametrize(
     ("message", "correction"),
     [
