@@ -44,6 +44,7 @@ from handlers.router import (
     counts_something,
     decide,
     item_entries,
+    without_contrasts,
 )
 from handlers.texts import examples, t
 from knowledge import budget, figure_check
@@ -501,6 +502,7 @@ class Dialog:
         grades = GRADE.search(u.normalised) is not None
         months = MONTHS.search(u.normalised) is not None  # "what if her contract is 4 months?" after 2 months
         said = without_figures(said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades, months)
+        said = without_contrasts(said, u.normalised)  # 「經常門呢」 after capital: not the capital said
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None

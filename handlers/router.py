@@ -1534,10 +1534,17 @@ def _relative_year(u: Understanding, entry_id: str | None, last: Any, engine: En
 
 # Words a follow-up swaps for their counterpart (「內聘呢」 after 外聘): the earlier question is read
 # without the word replaced.
-_CONTRASTS = (("外聘", "內聘"), ("external", "internal"), ("全天", "半天"), ("full day", "half day"))
+_CONTRASTS = (
+    ("外聘", "內聘"),
+    ("external", "internal"),
+    ("全天", "半天"),
+    ("full day", "half day"),
+    ("資本門", "經常門"),  # 「經常門呢 也可以合併嗎」 after capital pooled: recurrent, not capital
+    ("capital", "recurrent"),
+)
 
 
-def _without_contrasts(earlier: str, now: str) -> str:
+def without_contrasts(earlier: str, now: str) -> str:
     for one, other in _CONTRASTS:
         for said, replaced in ((one, other), (other, one)):
             if said in now and replaced in earlier and said not in earlier:
@@ -1663,7 +1670,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         # "and when we get stuck, who can help us?" after the student budget: a question of its own,
         # surely another entry's read alone (read with the last question, the last entry wins)
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
-    earlier = _without_contrasts(topic.text, u.normalised)
+    earlier = without_contrasts(topic.text, u.normalised)
     combined = replace(u, normalised=f"{earlier} {u.normalised}", matching=f"{earlier} {u.matching}")
     answer = engine.answer_to(combined, _slots_from(merged), lang=lang)
     if answer.confident and (about_it or answer.intent != topic.entry):

@@ -198,12 +198,13 @@ def _simplified_to_traditional_table() -> dict[int, str]:
     for key, value in list(table.items()):  # apply the Taiwan variants to the converted characters too
         if len(value) == 1 and ord(value) in table and table[ord(value)] != value:
             table[key] = table[ord(value)]
-    # OpenCC lists the surname 鍾 first for 钟; here it is the clock's 鐘 (鐘點費, 分鐘, 鐘頭)
+    # OpenCC lists the surname 鍾 first for 钟; here it is the clock's 鐘 (鐘點費, 分鐘, 鐘頭); and 并 is
+    # first 並, where the plans' words are 合併 and 併入 (「经常门也可以合并吗」)
     table.update(_DOMAIN_CHOICES)
     return table
 
 
-_DOMAIN_CHOICES = {ord("钟"): "鐘"}
+_DOMAIN_CHOICES = {ord("钟"): "鐘", ord("并"): "併"}
 
 
 def to_traditional(text: str) -> str:

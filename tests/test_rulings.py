@@ -1185,3 +1185,15 @@ def test_another_level_after_a_sum_over_the_years_is_summed_too(knowledge: Knowl
     dialog.handle_text(chat, "基隆英語學藝競賽 國小三年加起來目標幾人次")
     reply = dialog.handle_text(chat, "國中呢")
     assert reply.intent == "kl.ap.03" and "120 人次" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("follow_up", ["经常门呢 也可以合并吗", "經常門呢 也可以合併嗎"])
+def test_recurrent_funds_after_capital_pooled_are_not_pooled(knowledge: Knowledge, follow_up: str) -> None:
+    """「經常門呢 也可以合併嗎」 after the capital may be pooled (yes): the recurrent funds, which may not
+    (the capital said before no longer counts; 「合并」 is 合併, the plan's word)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"recurrent-pooling-{follow_up}")
+    first = dialog.handle_text(chat, "模式二 生活化跟部领的资本门可以合在一起用吗").to_json()
+    assert first["intent"] == "moe.cap.capital_pooling" and first["answer"].startswith("可以"), first
+    reply = dialog.handle_text(chat, follow_up).to_json()
+    assert reply["intent"] == "moe.cap.no_pooling" and reply["answer"].startswith("不可以"), reply
