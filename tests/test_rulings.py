@@ -245,6 +245,7 @@ RULED = [
     ("雜支買印表機碳粉匣可以嗎", "moe.item.misc", YES_ZH),
     # 「再加一個年級」 adds a grade, no grade 1 read against 「國小三年級以上」
     ("我们是续办学校 今年想再加一个年级可以吗", "moe.pl.continuing_schools", YES_ZH),
+    ("我們去年已經做部領健體 今年可以繼續做健體嗎", "moe.pl.continuing_schools", YES_ZH),  # 維持於原領域
     ("我們部領已經做兩年了 今年想多擴一個年級 可以嗎", "moe.pl.continuing_schools", YES_ZH),
     # 應採「全年級實施」，不得僅以部分班級實施
     ("部領可以先挑其中三個班做嗎", "moe.pl.whole_grade", NO_ZH),
