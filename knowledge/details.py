@@ -299,6 +299,20 @@ DETAILS = (
         re.compile(r"https?://|www\.|網站|網址|平臺|平台|website|platform|portal"),
     ),
     Detail(
+        # "how long does the kid stay in Texas?": how long a thing lasts, which the plan's own school
+        # years (its period) do not answer
+        "duration_of_a_thing",
+        re.compile(
+            r"\bhow long (?:does|do|will|is|are|should|must|can) "
+            r"(?!(?:the |a |an |our |that |this |each |every )?(?:plan|it|programme|program|phase|project)\b)[a-z]+|"
+            r"(?:交換|停留|待|住|營隊|影片|短片|課程|研習|學分班)(?:要|會|可以)?(?:多久|多長|幾天|幾週)"
+        ),
+        # (a span, not a date's day: 「8 月 1 日」)
+        re.compile(
+            r"分鐘|minute|(?<![\d月])(?<!月 )\d+\s*(?:天|日|週|周|個月|小時|weeks?|days?|hours?|months?)\b|沒有寫.{0,6}(?:多久|時間)"
+        ),
+    ),
+    Detail(
         "person",
         re.compile(
             r"是誰$|是誰\s|誰是|哪位|哪[一1]位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"

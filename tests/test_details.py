@@ -11,6 +11,8 @@ from knowledge.details import row_total
 from knowledge.engine import Engine
 
 MISSING = [
+    # how long a thing lasts, which the plan's own school years do not answer
+    "how long does the kid stay in Texas?",
     # a count for one school, where the plan counts the city's (「累計進用計 18位」)
     "how many foreign teachers would our school get?",
     "我們學校可以分到幾位外師",
@@ -74,6 +76,7 @@ GIVEN = [
     ("新辦學校部領最低可以從幾年級做", "moe.pl.new_schools"),  # 國小三年級以上
     ("基隆外籍英語教師110學年累計幾位", "kl.ap.29"),  # 14 位
     ("how many foreign English teachers by 111?", "kl.ap.29"),  # 18 位: the city's running total
+    ("how long does the plan run?", "moe.periods"),  # the plan's own span, its two phases
     ("授課鐘點費是照什麼基準支給", "moe.item.teaching_fee"),
     ("How many schools join Keelung's online foreign-teacher lessons in school year 111?", "kl.ap.30"),
     ("平板的單價上限多少", "moe.item.equipment"),
