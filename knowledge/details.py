@@ -256,7 +256,7 @@ DETAILS = (
         # 「外師每週要上幾節」: a teaching load the plans set only as reductions for the plan's staff
         "load",
         re.compile(
-            r"teaching load|授課節數|上課節數|基本節數|每週(?:要)?(?:上|教)幾節|"
+            r"teaching load|授課節數|上課節數|基本節數|每[週周](?:要)?(?:上|教)幾節|"
             r"how many (?:periods|lessons|classes) (?:a|per|each) week|periods (?:a|per) week does"
         ),
         re.compile(r"\d+\s*節|periods? (?:a|per) week"),
@@ -297,6 +297,13 @@ DETAILS = (
             r"哪(?:裡|邊)?(?:可以)?下載|下載(?:點|網址|連結)|where (?:can|do|could) (?:we|i) (?:download|get|find)|\bdownload\b"
         ),
         re.compile(r"https?://|www\.|網站|網址|平臺|平台|website|platform|portal"),
+    ),
+    Detail(
+        # "is there a per-km rate?" 「每公里多少」: travel is reimbursed by the national rules, no distance rate
+        "per_distance",
+        # (公裡: Simplified 里 is read as 裡, character by character)
+        re.compile(r"每公[里裡]|一公[里裡]|per[- ]?(?:km|kilomet(?:re|er)|mile)\b|mileage"),
+        re.compile(r"公[里裡]|\bkm\b|kilomet|\bmile"),
     ),
     Detail(
         # "how long does the kid stay in Texas?": how long a thing lasts, which the plan's own school

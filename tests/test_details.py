@@ -11,6 +11,9 @@ from knowledge.details import row_total
 from knowledge.engine import Engine
 
 MISSING = [
+    # a rate per distance (travel follows the national rules) and a club's periods a week
+    "交通費每公里多少",
+    "社团每周要上几节有规定吗",
     # how long a thing lasts, which the plan's own school years do not answer
     "how long does the kid stay in Texas?",
     # a count for one school, where the plan counts the city's (「累計進用計 18位」)
