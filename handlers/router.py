@@ -432,6 +432,8 @@ def decide(
         # 國教署嗎」 after the close-out date: not the application procedure)
         ruled_alone = alone.intent == last_entry or engine.rules_on(u, alone.intent) > last_rules
         own = alone.covered and ((alone.confident and ruled_alone) or not last_rules)
+        # …nor a detail the last answer gives, unsure read alone (「是跟哪間大學合作」 after the camp with 海大)
+        own = own and not (not alone.confident and engine.gives_the_detail(u, last_entry))
     elif own and short and topic is not None and engine.rules_on(u, _entry_of_topic(topic, engine, rules)) >= 2:
         own = None  # 「膳費也要算進去一起乘嗎」 after the premium: a case that rule decides, a cost named in it
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))

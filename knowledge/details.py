@@ -197,7 +197,7 @@ DETAILS = (
         ),
         # a name the answer gives: a university, a platform it names (the plan's own titles in
         # 「…」, such as the action plan's name, are not one)
-        re.compile(r"\S+大學|海大|university|college|酷英|cool english|icrt"),
+        re.compile(r"\S+大學(?!習)|海大|university|college|酷英|cool english|icrt"),  # (not 擴大學習)
     ),
     Detail(
         # 「每所國中可以派幾隊」 "how many … must each senior high offer": a count per school, where
@@ -392,6 +392,13 @@ _NUMBER_WORDS = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 def _counts(noun: str, text: str) -> bool:
     """Whether `text` gives a number of `noun` (「15 schools」, "3 bilingual schools")."""
     return re.search(rf"(?:\d[\d,]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+){{0,3}}{re.escape(noun[:5])}", text) is not None
+
+
+def gives_detail(question: str, answers: tuple[str, ...]) -> bool:
+    """Whether `question` asks a kind of detail (which university, where, a date …) that one of
+    `answers` gives (「是跟哪間大學合作」 of the summer camp held with 海大)."""
+    asked = any(detail.asked.search(question) for detail in DETAILS)
+    return asked and missing_detail(question, answers) is None
 
 
 def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from knowledge import loader
-from knowledge.details import missing_detail, row_total
+from knowledge.details import gives_detail, missing_detail, row_total
 from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Detail, Entry, KnowledgeBase, SlotValue
@@ -272,6 +272,11 @@ class Engine:
             return None
         suggestion = Suggestion(entry.id, entry.title.get(answer.lang))
         return self._no_detail(entry, answer.lang, 0.2, [suggestion], self.names_topic(u, entry.id))
+
+    def gives_the_detail(self, u: Understanding, entry_id: str | None) -> bool:
+        """Whether the entry's answer gives the kind of detail the message asks (「哪間大學」: 海大)."""
+        entry = self.kb.entries.get(entry_id or "")
+        return entry is not None and gives_detail(u.normalised, (entry.answer.zh, entry.answer.en))
 
     def heading_asked(self, u: Understanding, answer: Answer) -> Answer | None:
         """「這個屬於哪個策略」 "which goal is it under?" of a sure answer from an entry under a heading

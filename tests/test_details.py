@@ -204,3 +204,20 @@ def test_a_sum_keelung_pays_a_school_is_said_not_to_be_given(knowledge) -> None:
 
     reply = scored_dialog(knowledge).handle_text(ChatRef("test", "kl-money"), "每間雙語學校市府補多少")
     assert reply.route == "not_in_plans" and "基隆" in reply.text, reply.text
+
+
+def test_a_detail_the_last_answer_gives_is_asked_of_it(knowledge) -> None:
+    """「是跟哪間大學合作」 after the summer camp held with 海大: a detail that answer gives, asked of it
+    (read alone it is unsure), and 「影片要上傳到哪個平台」 after the expected outcomes is still a detail
+    they do not give (「擴大學習」 names no university)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "detail-given")
+    dialog.handle_text(chat, "基隆三年計畫的暑期國際夏令營，110學年要幾校參加")
+    reply = dialog.handle_text(chat, "是跟哪間大學合作")
+    assert reply.intent == "kl.ap.14" and "海大" in reply.text, reply.text
+    chat = ChatRef("test", "detail-not-given")
+    dialog.handle_text(chat, "預期效益說學生畢業前要錄多長的英語短片")
+    assert dialog.handle_text(chat, "要上傳到哪個平台").route in ("not_in_plans", "unsure")
