@@ -1340,7 +1340,10 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         mode_zh = f"（模式{'一' if mode == 1 else '二'}{'，主要負責人' if lead else ''}）" if told else ""
         mode_en = f" (mode {mode}{', lead person' if lead else ''})" if told else ""
         # the text is normalised: 「兩位」 is written 2位; 「副召也想減6節」 "my co-lead wants 6 too" is a second lead
-        second = re.search(r"也|另一位|另外一位|\btoo\b|\balso\b|another|as well|co-?lead|副召", text) is not None
+        second = (
+            re.search(r"也|另一位|另外一位|\btoo\b|\balso\b|another|as well|co-?lead|co-?coordinator|deputy|副召", text)
+            is not None
+        )
         people = (
             2
             if re.search(r"2位|2個|2人|都減|both|2 of us|each of|2 (?:people|persons|teachers)", text)

@@ -1440,6 +1440,10 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     if retaken is not None:
         return retaken
     inputs = _item_inputs(u)
+    # (a school fact's number is no period count, nor "one" of "the one running it")
+    bare = [n for n in u.figures.bare_numbers if 1 < n <= 20] if not u.facts else []
+    if previous.item == "teaching_load" and "periods" not in inputs and len(bare) == 1:
+        inputs["periods"] = bare[0]  # "and her co-coordinator, also 6?" after a reduction: 6 periods
     part = _part_asked(previous, u, inputs)
     if part is not None:
         return part

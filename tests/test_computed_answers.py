@@ -2980,3 +2980,17 @@ def test_hours_after_a_premium_are_the_consultations_before_it(dialog: Dialog) -
     reply = dialog.handle_text(chat, "could we pay her 7 hrs that day")
     assert reply.intent == "moe.item.consultation_fee" and first_line(reply).startswith("Over"), reply.text
     assert "6,000" in first_line(reply), reply.text
+
+
+def test_a_bare_count_after_a_reduction_is_its_periods(dialog: Dialog) -> None:
+    """ "and her co-coordinator, also 6?" after the mode-2 lead's 6 periods: a second lead asking 6
+    periods (no: the 6 is for one person), the bare 6 being periods; "sorry I meant mode 2" is no
+    period count."""
+    chat = ChatRef("test", f"co-coordinator-{next(_chats)}")
+    first = dialog.handle_text(
+        chat,
+        "We're in mode 2 and our bilingual lead teacher coordinates the whole project. Can we cut her teaching load by 6 periods a week?",
+    )
+    assert first_line(first).startswith("Yes"), first.text
+    reply = dialog.handle_text(chat, "and her co-coordinator, also 6?")
+    assert reply.intent == "moe.teaching_load" and first_line(reply).startswith("No"), reply.text
