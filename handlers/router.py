@@ -1245,6 +1245,10 @@ _ALL_YEARS = re.compile(
     r"三年|3年|三個學年|三學年|三個年度|歷年|這幾年|整個計畫|\b(?:three|3) (?:school )?years\b|across (?:the )?years|"
     r"whole plan|109\s*(?:到|至|~|-|–)\s*111"
 )
+# 「加國中」 "plus junior high": another level added to the one answered
+_ADDS_A_LEVEL = re.compile(
+    r"(?:加|加上|再加|連同|\bplus\b|\band\b)\s*(?:國中|國小|高中|junior high|elementary|primary|senior high)"
+)
 _BOTH_LEVELS = re.compile(
     r"國中小|國中(?:和|跟|與|及|加)國小|國小(?:和|跟|與|及|加)國中|elementary and junior high|both levels"
 )
@@ -1574,6 +1578,12 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         new["year"] = relative
     merged = dict(topic.slots) | new
     context = {k: v for k, v in topic.slots.items() if k not in new}
+    added = _ADDS_A_LEVEL.search(u.normalised) and topic.slots.get("level") not in (None, new.get("level"))
+    if added and u.asks_total and topic.entry is not None:
+        # 「加國中總共幾所」 after the primaries' row: both levels' rows, added up
+        both = {k: v for k, v in merged.items() if k != "level"}
+        answer = engine.answer_entry(topic.entry, lang, _slots_from(both), True)
+        return Decision(ANSWER, answer=answer, slots=both, text=topic.text, context={})
     if "level" not in new and (_BOTH_LEVELS.search(u.normalised) or _both_rows_told(u, topic)):
         # 「那國中小加起來呢」 after a junior-high row, 「兩個加起來多少」 after its row of each level:
         # both levels' rows

@@ -174,7 +174,9 @@ DETAILS = (
         # number of schools only for the open classroom (擇優補助 30 校), whose rule then answers it
         "nationwide_count",
         re.compile(
-            r"(?:全國|總共|一共|全台|全臺).{0,8}(?:幾|多少)\s*(?:所|校|間)|(?:幾|多少)(?:所|間)學校.{0,6}(?:核定|補助|通過|錄取|拿到)|"
+            # (「加國中總共幾所」 after a KPI row adds its levels: 總共 alone is no nationwide count)
+            r"(?:全國|全台|全臺).{0,8}(?:幾|多少)\s*(?:所|校|間)|(?:總共|一共).{0,4}(?:核定|補助|通過|錄取).{0,4}(?:幾|多少)\s*(?:所|校|間)|"
+            r"(?:幾|多少)(?:所|間)學校.{0,6}(?:核定|補助|通過|錄取|拿到)|"
             r"how many schools (?:nationwide|in total|across|get|will get|are funded|receive|will be)"
         ),
         re.compile(r"擇優補助\s*\d+\s*校|\d+ schools are chosen"),  # the open classroom's own rule
@@ -448,7 +450,10 @@ def row_total(rows: list[str], lang: str) -> str | None:
     國小 85 人次」 → 「合計 45 ＋ 85 = 130 人次」); None when they do not (shares and running totals
     are never added)."""
     counts = [ROW_COUNT.findall(row) for row in rows]
-    if len(rows) < 2 or any(len(found) != 1 for found in counts):
+    # (a row that states no count, 「高中：雙語實驗班」, is left out of the sum and said so below)
+    uncounted = sum(1 for found in counts if not found)
+    counts = [found for found in counts if found]
+    if len(counts) < 2 or any(len(found) != 1 for found in counts):
         return None
     units = {found[0][1] for found in counts}
     if len(units) != 1 or any(_NOT_ADDED.search(row) for row in rows):
@@ -457,5 +462,7 @@ def row_total(rows: list[str], lang: str) -> str | None:
     unit = units.pop()
     total = sum(values)
     if lang == "zh":
-        return f"合計：{' ＋ '.join(map(str, values))} = {total} {unit}"
-    return f"In total: {' + '.join(map(str, values))} = {total} {UNIT_EN[unit]}"
+        note = f"（另有 {uncounted} 列未寫數量，未計入）" if uncounted else ""
+        return f"合計：{' ＋ '.join(map(str, values))} = {total} {unit}{note}"
+    note = f" ({uncounted} row{'s' if uncounted > 1 else ''} with no count left out)" if uncounted else ""
+    return f"In total: {' + '.join(map(str, values))} = {total} {UNIT_EN[unit]}{note}"

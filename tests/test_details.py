@@ -122,6 +122,17 @@ def test_a_detail_the_answer_gives_is_answered(engine: Engine, question: str, en
         (["國小：各 1 本；單字量 300 字。", "國中：每學期 1 篇。"], "zh", None),  # two counts in a row
         (["111 學年度國中：45 人次。", "111 學年度國中：4 校。"], "zh", None),  # units differ
         (["111 學年度國中：45 人次。"], "zh", None),  # one row: nothing to add
+        # a row that counts nothing is left out, and said to be
+        (
+            [
+                "111 學年度國小：雙語學校國小共 3 所。",
+                "111 學年度國中：雙語學校國中共 1 所。",
+                "111 學年度高中：雙語實驗班。",
+            ],
+            "zh",
+            "合計：3 ＋ 1 = 4 所（另有 1 列未寫數量，未計入）",
+        ),
+        (["111 學年度國中：共 1 所。", "111 學年度高中：雙語實驗班。"], "zh", None),  # one count: nothing to add
         (["109 學年度：累計進用計 9 位。", "110 學年度：累計進用計 14 位。"], "zh", None),  # running totals
         (["School year 109: at least 2 in total (cumulative)", "School year 110: 4 案 (cumulative)"], "en", None),
     ],

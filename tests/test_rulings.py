@@ -1198,3 +1198,13 @@ def test_recurrent_funds_after_capital_pooled_are_not_pooled(knowledge: Knowledg
     assert first["intent"] == "moe.cap.capital_pooling" and first["answer"].startswith("可以"), first
     reply = dialog.handle_text(chat, follow_up).to_json()
     assert reply["intent"] == "moe.cap.no_pooling" and reply["answer"].startswith("不可以"), reply
+
+
+def test_another_level_added_to_a_row_is_summed_with_it(knowledge: Knowledge) -> None:
+    """「加國中總共幾所」 after the primaries' 111 row: both levels added up (3 + 1), not a nationwide
+    count the plans do not give, nor the junior highs' row alone."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "add-a-level")
+    dialog.handle_text(chat, "基隆雙語學校建置 111學年國小要幾所")
+    reply = dialog.handle_text(chat, "加國中總共幾所")
+    assert reply.intent == "kl.ap.10" and "3 ＋ 1 = 4 所" in reply.text, reply.text
