@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +31,9 @@ from knowledge.understand import Understanding, read_for_matching, understand
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
 CONFIDENT = 0.7
+_ROW_FLOOR = 0.6  # how sure of the action plan, unsure only because its strategy is as close
+# how many is asked: 「幾所」「多少位」 "how many", "target"
+_HOW_MANY_ASKED = re.compile(r"幾|多少|how many|\btarget\b|\bkpi\b")
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,11 @@ class Engine:
                 covered=False,
             )
         if best is None or best.confidence < CONFIDENT:
-            return self._unsure(best, suggestions, lang)
+            row = self._row_over_heading(u, ranked[:2], slots)
+            if row is not None:
+                best = replace(row, confidence=CONFIDENT)  # as sure as the line, no more
+            else:
+                return self._unsure(best, suggestions, lang)
         if missing_detail(u.normalised, (best.entry.answer.zh, best.entry.answer.en)) is not None:
             return self._no_detail(
                 best.entry, lang, min(best.confidence, 0.2), suggestions, self.names_topic(u, best.entry.id)
@@ -293,6 +300,19 @@ class Engine:
             return self.answer_entry(heading, answer.lang) if heading is not None else None
         heading = self._heading_of(answer.intent or "", level)
         return self.answer_entry(heading, answer.lang) if heading is not None else None
+
+    def _row_over_heading(self, u: Understanding, closest: list[Ranked], slots: Slots) -> Ranked | None:
+        """Unsure between an action plan and the strategy it is under, a question naming a school
+        year or asking how many ("cumulative foreign English teachers target by 111?") asks the
+        action plan's yearly targets, which the strategy only sums up; None otherwise."""
+        if len(closest) < 2 or self.heading_level(u) is not None:
+            return None
+        if slots.year is None and not _HOW_MANY_ASKED.search(u.normalised):
+            return None
+        row, heading = closest  # (the action plan first, and close to sure: not any question's pair)
+        if row.confidence < _ROW_FLOOR or self._heading_of(row.entry.id, "strategy") != heading.entry.id:
+            return None
+        return row if row.entry.details else None
 
     def _heading_of(self, entry_id: str, level: str) -> str | None:
         """The entry of the strategy or goal (`level`) the entry is under, if any."""

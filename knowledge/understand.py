@@ -435,7 +435,10 @@ _OPENING_CLAUSE = re.compile(
 
 
 _FIGURE_CLAIMED_ASKED = re.compile(
-    r"(?:是|都是|要|達)\s*\d[\d,.]*\s*(?:%|校|所|人次|人|位|節|篇|隊|場|次|萬|元|個|字)?\s*[?？]\s*$"
+    r"(?:是|都是|要|達)\s*\d[\d,.]*\s*(?:%|校|所|人次|人|位|節|篇|隊|場|次|萬|元|個|字)?\s*[?？]\s*$|"
+    # "and 110 was 14?" "so it's 75% in 110?": an English figure claimed, asked with a question mark
+    r"(?<!\bif )(?<!\bif it )\b(?:was|is|were|are|it's|its|be)\s+(?:only\s+|just\s+|still\s+)?\d[\d,.]*\s*(?:%|percent|schools?|teachers?|teams?|people)?\s*[?？]\s*$",
+    re.IGNORECASE,
 )
 
 

@@ -1208,3 +1208,14 @@ def test_another_level_added_to_a_row_is_summed_with_it(knowledge: Knowledge) ->
     dialog.handle_text(chat, "基隆雙語學校建置 111學年國小要幾所")
     reply = dialog.handle_text(chat, "加國中總共幾所")
     assert reply.intent == "kl.ap.10" and "3 ＋ 1 = 4 所" in reply.text, reply.text
+
+
+def test_an_action_plan_close_to_sure_beside_its_strategy_answers_a_yearly_count(knowledge: Knowledge) -> None:
+    """ "cumulative foreign english teachers target by 111?": the action plan's 111 row (18), not
+    unsure between it and the strategy it is under; "and 110 was 14?" claims a figure: yes."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "row-over-heading")
+    first = dialog.handle_text(chat, "keelung plan - cumulative foreign english teachers target by 111?")
+    assert first.intent == "kl.ap.29" and "18" in first.text, first.text
+    claimed = dialog.handle_text(chat, "and 110 was 14?")
+    assert claimed.intent == "kl.ap.29" and claimed.text.startswith(YES_EN), claimed.text
