@@ -926,7 +926,9 @@ def _follow_up(
 
 # 「還有分校 有多嗎」 "we also have a branch campus, does that add anything?": whether the sum grows,
 # or (「這樣有變嗎」) changes at all
-_ASKS_MORE = re.compile(r"有多嗎|會多嗎|會增加嗎|有增加嗎|可以多拿|能多拿|\badds? (?:anything|more|to it)\b|get more\b")
+_ASKS_MORE = re.compile(
+    r"有多嗎|會多嗎|會增加嗎|有增加嗎|可以多拿|能多拿|再多(?:一點|一些|些)?(?:嗎|呢)|多一點嗎|\badds? (?:anything|more|to it)\b|get more\b"
+)
 _ASKS_CHANGED = re.compile(
     r"會變嗎|有變嗎|有差嗎|有影響嗎|change (?:anything|it|the (?:total|max|cap|ceiling))|make a difference"
 )

@@ -297,7 +297,7 @@ def _label_of(before: str, gap: int, after: str, tied: bool) -> str:
 # English puts the budget part after the amount: "70k capital", "NT$50,000 in capital"; Chinese ties it
 # with 的 or a verb: 「７萬２的資本門」「７萬買設備」
 _LABEL_AFTER = re.compile(
-    r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total)\b|"
+    r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total|teaching aids)\b|"
     r"\s*(?:的|買|來買|購買|購置|用在|用於|編在|放在)\s*(資本門|經常門|雜支|設備|總額|總經費)"  # 「想編７萬買設備」
 )
 

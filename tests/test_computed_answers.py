@@ -706,6 +706,21 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("our mode 1 current (經常門) budget is 200,000. max for misc?", 20_000),
+            # the aids named after the amount (English order) are what it is, not the recurrent total
+            Step("and 45k for teaching aids, ok?", 40_000, ("Over",)),
+        ),
+        id="en-aids-amount-named-after-it-checked-against-the-recurrent-total",
+    ),
+    pytest.param(
+        (
+            Step("我們國小２８班 想申請模式ㄧ 最多可以拿多少", 250_000),
+            Step("我們還有一個分校 可以再多一點嗎", 300_000, ("可以",)),  # 「再多一點嗎」: whether it grows
+        ),
+        id="zh-branch-told-asked-whether-a-bit-more",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
