@@ -183,7 +183,12 @@ def _asks_yes_no(text: str) -> bool:
 
 
 def _counts_in(text: str) -> list[int]:
+    # 「我們其實是65校」 tells the chat's own count (not 「目標是45人次」, a figure claimed to be the target)
+    text = _OURS_IS.sub(r"\1有", text)
     return [int(n) for n in _USER_COUNT.findall(_YEAR.sub(" ", text)) if int(n) > 0]
+
+
+_OURS_IS = re.compile(r"(我們|其實|全市|本市|我們市|總共)是(?=\s*\d)")
 
 
 def _unit_en(unit: str) -> str:

@@ -42,6 +42,8 @@ def test_a_rows_one_figure_is_its_target(text: str, target: Target | None) -> No
         ("假設全市有41校 那要幾校", SHARES, 111, "111 學年度目標 75%：41 校 × 75% = 31 校", None),  # 30.75 up
         # how many must, to meet it: the share of the schools told, not a count checked
         ("假設全市有60所 110學年要幾所成立才達標", SHARES, 110, "110 學年度目標 50%：60 校 × 50% = 30 校", None),
+        # 「我們其實是65校」 tells the chat's own count (「是」 before it is no target claimed)
+        ("我們其實是65校 111學分班要幾校", SHARES, 111, "111 學年度目標 75%：65 校 × 75% = 49 校", None),
         # 「至少要幾校」 asks how many, though 「至少」 also quotes a target (「至少補助2校嗎」)
         (
             "假設市屬國中小有60所 111學年至少要幾校有英語社團",
