@@ -73,11 +73,12 @@ _FILLER = re.compile(
     r"那麼|那|呢|的話|如果|若|假如|要是|改成|換成|是|我們|我校|本校|學校|有|的|話|咧|勒|啊|喔|欸|嗯|吧|了|"
     r"不是|不對|我是問|我是說|我說錯|打錯|更正|抱歉|問|改|換|只|做|實施|上|呀|耶|囉|"
     r"\b(?:what|about|how|and|with|for|if|in|at|the|a|an|then|instead|sorry|i|meant|mean|no|our|we|have|has|are|is|"
-    r"school|only|just|do|case|of|it|actually|correction|please|what's|whats)\b"
+    r"school|only|just|do|case|of|it|actually|correction|please|what's|whats|plus)\b"
 )
 _FACT_WORDS = re.compile(
     r"模式\s*[12]|\d+\s*(?:個)?\s*(?:以上)?\s*(?:班|領域|科目|domains?|subjects?|classes|class)|"
-    r"國小|國中|高中|分校|觀課|部領|\d{3}\s*(?:學年度|學年|年度|年)?|school year|academic year|"
+    r"國小|國中|高中|分校|分班|觀課|部領|\d{3}\s*(?:學年度|學年|年度|年)?|school year|academic year|"
+    r"(?:a |the )?branch(?: campus| school| classes)?|"
     r"單一?領?域|多領域|one domain|single domain|two or more|multiple domains|"
     r"\d+|elementary|primary|junior|senior|high|middle"
 )
@@ -1603,7 +1604,15 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     entry = engine.kb.entries.get(topic.entry or "")
     school_facts = {k: v for k, v in merged.items() if k in _SCHOOL_FACT_KEYS}
-    if entry is not None and "classes" in entry.when and _changes_school_facts(new, topic) and "mode" in school_facts:
+    # (or a mode and a class count stated alone, 「mode 1 instead, 40 classes plus the branch」 after the
+    # branch rule: a school's ceiling, whatever the rule was about)
+    told_a_school = states_only_facts(u) and {"mode", "classes"} <= new.keys()
+    if (
+        entry is not None
+        and ("classes" in entry.when or told_a_school)
+        and _changes_school_facts(new, topic)
+        and "mode" in school_facts
+    ):
         # 「下學年會變36班欸 就變35萬了嗎」「我們還有一個分校 這樣總共最多多少」 after a ceiling tier's
         # rule: that school's ceiling, computed for the facts as changed
         carried = {k: v for k, v in school_facts.items() if k not in new}

@@ -3009,3 +3009,14 @@ def test_a_bare_count_after_a_reduction_is_its_periods(dialog: Dialog) -> None:
     assert first_line(first).startswith("Yes"), first.text
     reply = dialog.handle_text(chat, "and her co-coordinator, also 6?")
     assert reply.intent == "moe.teaching_load" and first_line(reply).startswith("No"), reply.text
+
+
+def test_a_school_told_after_the_branch_rule_gets_its_ceiling(dialog: Dialog) -> None:
+    """ "mode 1 instead, 40 classes plus the branch" after the branch rule was asked: that school's
+    ceiling (35萬 + 5萬), not the branch rule again; "give most of it to the branch" is allowed."""
+    chat = ChatRef("test", f"school-after-branch-{next(_chats)}")
+    dialog.handle_text(chat, "mode 2, campus-life part, we also have a branch campus. max?")
+    split = dialog.handle_text(chat, "can we give most of it to the branch")
+    assert split.intent == "moe.cap.branch" and split.text.startswith("Yes"), split.text
+    reply = dialog.handle_text(chat, "mode 1 instead, 40 classes plus the branch")
+    assert reply.route == "calculation" and "400,000" in first_line(reply), reply.text
