@@ -31,7 +31,7 @@ from knowledge.compute import fee_total
 from knowledge.engine import Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
-from knowledge.quantities import without_counts
+from knowledge.quantities import CLAIMED_BEFORE, without_counts
 from knowledge.queries import (
     CAPITAL,
     CEILING,
@@ -995,10 +995,12 @@ def _with_classes_changed(u: Understanding, topic: Topic | None, school: dict[st
 
 
 def _drops_an_amount(u: Understanding, revised: Query) -> bool:
-    """Whether the message states amounts and the revision uses none of them."""
-    if not u.figures.amounts:
+    """Whether the message states amounts and the revision uses none of them (an amount claimed to
+    be the answer, 「所以最多就是40萬 對吧」, is checked against it, not dropped)."""
+    stated = {a.value for a in u.figures.labelled if not a.bare and not CLAIMED_BEFORE.search(a.before)}
+    if not stated:
         return False
-    return not _numbers_in(revised.inputs) & set(u.figures.amounts)
+    return not _numbers_in(revised.inputs) & stated
 
 
 def _numbers_in(value: Any) -> set[int]:

@@ -721,6 +721,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式一 40班 最多可以拿多少", 350_000),
+            # a branch told with the total claimed: the ceiling recomputed, the claim checked against it
+            Step("他們還有一個分班 所以最多就是40萬 對吧", 400_000, ("是",)),
+        ),
+        id="zh-branch-told-with-the-total-claimed",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 9 classes, max?", 150_000),
             # whether a fact told adds to the ceiling: yes, with the new total; then that total again
             Step("we also have a branch campus. does that add anything?", 200_000, ("Yes",)),
