@@ -59,7 +59,7 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, satisfies
-from knowledge.understand import Understanding, asks_which, clauses_of
+from knowledge.understand import ASKS_TOTAL, Understanding, asks_which, clauses_of
 
 EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
 
@@ -400,7 +400,7 @@ def decide(
         topic is not None
         and topic.query is not None
         and topic.query.kind == CEILING
-        and total_asked_of_nothing(u)
+        and _total_asked_of_nothing(u)
         and not engine.names_a_keyword(u)
     )
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
@@ -935,7 +935,7 @@ _ASKS_CHANGED = re.compile(
 )
 
 
-def total_asked_of_nothing(u: Understanding) -> bool:
+def _total_asked_of_nothing(u: Understanding) -> bool:
     """「總共最多多少」 "so the total max for us is?": the total asked, no item or fact named."""
     return asks_the_total(u) and u.asks_amount and not u.item and not u.facts
 
@@ -1385,7 +1385,7 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
     if not u.mentions(r"補充保費|premium"):
         # 「再加上五位專家來開會的出席費 每人2000 一起算呢」 right after a premium: a fee added to its base
         # ("add 10,000 of work fees": an amount of one; also after a question on the premium's rule)
-        if topic.query is None and topic.entry != _entry_of_item(Query(ITEM, item="premium"), engine, rules):
+        if topic.query is None and topic.entry not in item_entries(engine, rules).get("premium", []):
             return None
         if earlier is None or earlier.item != "premium":
             return None
@@ -1565,10 +1565,7 @@ def without_contrasts(earlier: str, now: str) -> str:
 
 def _summed_over_years(text: str) -> bool:
     """Whether a question asked the rows of every year added up (「三年加起來目標幾人次」)."""
-    return _ALL_YEARS.search(text) is not None and _SUMMED.search(text) is not None
-
-
-_SUMMED = re.compile(r"加起來|合計|總共|一共|總計|\bin total\b|\baltogether\b|\badded up\b|\bcombined\b")
+    return _ALL_YEARS.search(text) is not None and ASKS_TOTAL.search(text) is not None
 
 
 def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules, lang: str) -> Decision | None:

@@ -96,7 +96,7 @@ _NEGATED = re.compile(
     r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
-_ASKS_TOTAL = re.compile(r"加起來|合計|總共|一共|總計|\bin total\b|\baltogether\b|\badded up\b|\bcombined\b")
+ASKS_TOTAL = re.compile(r"加起來|合計|總共|一共|總計|\bin total\b|\baltogether\b|\badded up\b|\bcombined\b")
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
 _RETURN = re.compile(
     r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"
@@ -399,7 +399,7 @@ def understand(
         class_change=class_change(normalised),
         asks_amount=asks_amount,
         asks_share=asks_share,
-        asks_total=_ASKS_TOTAL.search(normalised) is not None,
+        asks_total=ASKS_TOTAL.search(normalised) is not None,
         asks_permission=permission,
         asks_yes_no=(not asks_amount or both_asked) and yes_no_form,
         yes_no_form=yes_no_form,
