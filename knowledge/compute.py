@@ -44,7 +44,7 @@ from knowledge.calculators import (
     times,
 )
 from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year_of
-from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, FundingRules
+from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, EquipmentKind, FundingRules
 from knowledge.model import Bilingual
 from knowledge.quantities import read_figures
 from knowledge.queries import (
@@ -1134,19 +1134,18 @@ def _devices_priced(rules: FundingRules, text: str, amounts: list[int]) -> tuple
         tuple(n for v in verdicts for n in v.notes),
         verdicts[0].sources,  # the equipment rule, for each
     )
-    principle = {kind.label.zh: kind.binding == PRINCIPLE for kind, _ in priced}
     return verdict, both(
-        "、".join(
-            f"{kind.label.zh} 單價 {money(price, 'zh')}（上限{'以 ' if principle[kind.label.zh] else ' '}"
-            f"{money(kind.cap, 'zh')}{'為原則' if principle[kind.label.zh] else ''}）"
-            for kind, price in priced
-        ),
-        ", ".join(
-            f"{kind.label.en} at {money(price, 'en')} (cap {money(kind.cap, 'en')}"
-            f"{' as a rule' if principle[kind.label.zh] else ''})"
-            for kind, price in priced
-        ),
+        "、".join(f"{kind.label.zh} 單價 {money(price, 'zh')}{_cap_beside(kind)[0]}" for kind, price in priced),
+        ", ".join(f"{kind.label.en} at {money(price, 'en')}{_cap_beside(kind)[1]}" for kind, price in priced),
     )
+
+
+def _cap_beside(kind: EquipmentKind) -> tuple[str, str]:
+    """A device's unit-price cap as written beside its price (Chinese, English): 「（上限以 30,000 元
+    為原則）」 " (cap NT$30,000 as a rule)"."""
+    principle = kind.binding == PRINCIPLE
+    zh = f"（上限以 {money(kind.cap, 'zh')}為原則）" if principle else f"（上限 {money(kind.cap, 'zh')}）"
+    return zh, f" (cap {money(kind.cap, 'en')}{' as a rule' if principle else ''})"
 
 
 _REMOTE = re.compile(r"偏遠|remote|non-urban")
@@ -1372,14 +1371,8 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         if several is not None:
             return several
         label = rules.items.equipment.kinds[kind].label if kind else rules.items.equipment.label
-        cap_zh = cap_en = ""
-        if kind:  # the cap beside the price, so a yes shows what it was measured by
-            capped = rules.items.equipment.kinds[kind]
-            principle = capped.binding == PRINCIPLE
-            cap_zh = (
-                f"（上限以 {money(capped.cap, 'zh')}為原則）" if principle else f"（上限 {money(capped.cap, 'zh')}）"
-            )
-            cap_en = f" (cap {money(capped.cap, 'en')}{' as a rule' if principle else ''})"
+        # the cap beside the price, so a yes shows what it was measured by
+        cap_zh, cap_en = _cap_beside(rules.items.equipment.kinds[kind]) if kind else ("", "")
         return equipment_check(rules, text, price, capital, _remote_funded(text)), both(
             f"{label.zh} 單價 {money(price, 'zh')}{cap_zh}", f"{label.en} at {money(price, 'en')} each{cap_en}"
         )
