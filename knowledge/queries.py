@@ -1544,8 +1544,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # 「一整天呢」「改成線上」: a new session, with its own hours
         dropped = ("hours", "half_day", "full_day", "online", "meals")  # 「一天呢」: a day's meals, not the one before
         merged = {k: v for k, v in merged.items() if k not in dropped} | inputs
-    half_day = rules.items.consultation_fee.half_day_hours
-    if "hours" in inputs and merged.get("half_day") and "half_day" not in inputs and float(inputs["hours"]) > half_day:
+    consulted = previous.item == "consultation_fee" and merged.get("half_day") and "half_day" not in inputs
+    if consulted and "hours" in inputs and float(inputs["hours"]) > rules.items.consultation_fee.half_day_hours:
         merged.pop("half_day")  # "could we pay her 7 hrs that day" after a half day's 3: a day's hours
     if of_the_lecturer:
         merged["people"] = 1

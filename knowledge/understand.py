@@ -518,9 +518,8 @@ _OBLIGATION = re.compile(
 _CLAUSE_END = re.compile(
     r"[?？!！。；;：]+|\.(?=\s)|:(?!\d)|"  # a full stop before a space (not 2.5)
     # "the summer camp with the university, is it 6 schools in year 2?": a question after a comma
-    r",\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)|"
-    # "our student budget is 200,000 - does 38,400 fit?": a question after a dash
-    r"\s[-–—]+\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)"
+    # (and "our student budget is 200,000 - does 38,400 fit?": a question after a dash)
+    r"(?:,|\s[-–—]+)\s*(?=(?:is|are|do|does|did|can|could|may|will|would|should|was|were|has|have)\s)"
 )
 
 
