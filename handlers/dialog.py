@@ -89,6 +89,7 @@ R = TypeVar("R", Reply, Reply | None)
 # A reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
 # the school's facts as they will be: 「下學年會變36班」「明年增班成13班」 "we'll have 13 classes next year"
 _BECOMES = re.compile(r"會變成?|要變成?|變成|增班|減班|會有|will (?:have|be|become)|we'll have|going to have")
+_NONE_HELD = re.compile(r"沒辦|沒有辦|未辦|沒開|沒舉辦|\b(?:didn't|did not|none|no one|not held)\b")
 _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
     re.IGNORECASE,
@@ -542,6 +543,12 @@ class Dialog:
         plain = self.engine.normalize.plain
         answer_plain = plain(answer, limit=None)
         heading = plain(headline, limit=None) if headline is not None else None
+        # (not with a time said to have none: 「下學期沒辦」)
+        if replies.asked_kind(u) == replies.MEETS and not u.asks_permission and not _NONE_HELD.search(u.normalised):
+            # 「辦兩場 總共50人 符合嗎」: a rule of two floors met figure by figure (not one figure equal)
+            met = figure_check.floors_met(plain(u.text), answer_plain)
+            if met is not None:
+                return met
         return figure_check.agrees(plain(u.text), answer_plain, heading, u.asks_permission)
 
     def _card(self, result: Result, reply: Reply) -> Card | None:

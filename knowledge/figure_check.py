@@ -209,6 +209,14 @@ def share_of_counts(question: str, answer: str) -> ShareOfCounts | None:
     return ShareOfCounts(part, whole, asked) if whole > 0 else None
 
 
+def floors_met(question: str, answer: str) -> bool | None:
+    """Whether the question's figures meet every floor of a rule of two or more (「每學期至少 1 次；
+    每學期接待總人數至少 40 人」 and 「辦兩場 總共50人 符合嗎」), or None when the rule has fewer
+    floors or the question leaves one out."""
+    asked = [figure for figure in _figures(question) if figure[2] != "classes"]
+    return _every_floor_met(asked, answer, _figures(answer)) if asked else None
+
+
 def agrees(question: str, answer: str, headline: str | None, permission: bool) -> bool | None:
     """The yes (True) or no (False) that the question's own figure gets from the answer's, or
     None when it decides nothing. The figure asked about is the question's last. `question` and

@@ -1219,3 +1219,21 @@ def test_an_action_plan_close_to_sure_beside_its_strategy_answers_a_yearly_count
     assert first.intent == "kl.ap.29" and "18" in first.text, first.text
     claimed = dialog.handle_text(chat, "and 110 was 14?")
     assert claimed.intent == "kl.ap.29" and claimed.text.startswith(YES_EN), claimed.text
+
+
+@pytest.mark.parametrize(
+    ("question", "met"),
+    [
+        ("這學期辦兩場 一場25人 總共50人 符合嗎", "符合"),  # 2 ≥ 1 times, 50 ≥ 40 people
+        ("這學期辦一場 來了35人 符合嗎", "不符合"),  # 35 < 40
+        ("上學期辦了1次來了45人 下學期沒辦 這樣符合嗎", "不符合"),  # a semester with none
+    ],
+)
+def test_meeting_a_rule_of_two_floors_checks_each(knowledge: Knowledge, question: str, met: str) -> None:
+    """「…符合嗎」 of the open classroom (每學期至少 1 次；每學期接待總人數至少 40 人): each figure against
+    its floor, not the last one compared for equality."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"floors-{question}")
+    dialog.handle_text(chat, "模式二 開放課室觀課的規定")
+    reply = dialog.handle_text(chat, question)
+    assert reply.intent == "moe.open_classroom" and reply.text.startswith(met), reply.text
