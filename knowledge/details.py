@@ -303,9 +303,8 @@ DETAILS = (
     Detail(
         # "is there a per-km rate?" 「每公里多少」: travel is reimbursed by the national rules, no distance rate
         "per_distance",
-        # (公裡: Simplified 里 is read as 裡, character by character)
-        re.compile(r"每公[里裡]|一公[里裡]|per[- ]?(?:km|kilomet(?:re|er)|mile)\b|mileage"),
-        re.compile(r"公[里裡]|\bkm\b|kilomet|\bmile"),
+        re.compile(r"每公里|一公里|per[- ]?(?:km|kilomet(?:re|er)|mile)\b|mileage"),
+        re.compile(r"公里|\bkm\b|kilomet|\bmile"),
     ),
     Detail(
         # "how long does the kid stay in Texas?": how long a thing lasts, which the plan's own school

@@ -208,10 +208,16 @@ _DOMAIN_CHOICES = {ord("钟"): "鐘", ord("并"): "併"}
 
 
 def to_traditional(text: str) -> str:
-    """Simplified to Traditional (Taiwan forms), character by character; Traditional passes through."""
+    """Simplified to Traditional (Taiwan forms), character by character; Traditional passes through,
+    but for the words whose 里 the table would turn into 裡 (公里 is no 公裡)."""
     if not _CJK.search(text):
         return text
-    return text.translate(_simplified_to_traditional_table())
+    converted = text.translate(_simplified_to_traditional_table())
+    return _LI_WORDS.sub(lambda m: m.group(0).replace("裡", "里"), converted) if "里" in text else converted
+
+
+# Simplified 里 is both 裡 (inside) and 里 (a mile, a neighbourhood): these words keep 里
+_LI_WORDS = re.compile(r"公裡|英裡|裡程|鄰裡|裡長|千裡")
 
 
 def _numeral_value(run: str) -> int | None:

@@ -163,3 +163,9 @@ def test_the_clock_character_is_the_clocks_not_the_surname() -> None:
     """OpenCC lists the surname 鍾 first for 钟: 「几分钟」「钟点费」 are 幾分鐘, 鐘點費 (a 幾分 left
     over read as a test score)."""
     assert to_traditional("要录几分钟 钟点费 几个钟头") == "要錄幾分鐘 鐘點費 幾個鐘頭"
+
+
+def test_words_of_a_mile_keep_their_li_and_inside_becomes_li_of_inside() -> None:
+    """Simplified 里 is 裡 in 「这里」 but stays 里 in 公里 (Traditional 「公里」 was turned into 公裡), and
+    「合并」 is the plans' 合併."""
+    assert to_traditional("交通費每公里多少 这里 经常门可以合并吗") == "交通費每公里多少 這裡 經常門可以合併嗎"
