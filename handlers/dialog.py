@@ -543,13 +543,10 @@ class Dialog:
         plain = self.engine.normalize.plain
         answer_plain = plain(answer, limit=None)
         heading = plain(headline, limit=None) if headline is not None else None
-        # (not with a time said to have none: 「下學期沒辦」)
-        if replies.asked_kind(u) == replies.MEETS and not u.asks_permission and not _NONE_HELD.search(u.normalised):
-            # 「辦兩場 總共50人 符合嗎」: a rule of two floors met figure by figure (not one figure equal)
-            met = figure_check.floors_met(plain(u.text), answer_plain)
-            if met is not None:
-                return met
-        return figure_check.agrees(plain(u.text), answer_plain, heading, u.asks_permission)
+        # 「辦兩場 總共50人 符合嗎」: a rule of two floors met figure by figure (not with a time said to
+        # have had none: 「下學期沒辦」)
+        meets = replies.asked_kind(u) == replies.MEETS and not _NONE_HELD.search(u.normalised)
+        return figure_check.agrees(plain(u.text), answer_plain, heading, u.asks_permission, meets)
 
     def _card(self, result: Result, reply: Reply) -> Card | None:
         """The same computed reply as a card (LINE shows it), from the same result; its foot also

@@ -209,20 +209,14 @@ def share_of_counts(question: str, answer: str) -> ShareOfCounts | None:
     return ShareOfCounts(part, whole, asked) if whole > 0 else None
 
 
-def floors_met(question: str, answer: str) -> bool | None:
-    """Whether the question's figures meet every floor of a rule of two or more (「每學期至少 1 次；
-    每學期接待總人數至少 40 人」 and 「辦兩場 總共50人 符合嗎」), or None when the rule has fewer
-    floors or the question leaves one out."""
-    asked = [figure for figure in _figures(question) if figure[2] != "classes"]
-    return _every_floor_met(asked, answer, _figures(answer)) if asked else None
-
-
-def agrees(question: str, answer: str, headline: str | None, permission: bool) -> bool | None:
+def agrees(question: str, answer: str, headline: str | None, permission: bool, meets: bool = False) -> bool | None:
     """The yes (True) or no (False) that the question's own figure gets from the answer's, or
     None when it decides nothing. The figure asked about is the question's last. `question` and
     `answer` are plain texts; `headline` is the line of a computed answer that answers (its first),
     None for a knowledge-base answer, which states the rule's figures but computes none for the
-    question: an allowed amount is then a no above them and undecided otherwise."""
+    question: an allowed amount is then a no above them and undecided otherwise. `meets`: the
+    question asks whether it meets the rule (「辦兩場 總共50人 符合嗎」), which a rule of two or more
+    floors answers figure by figure, as it does a permission."""
     # a class count is the school's own fact (「我們13班 上限是25萬嗎」 "the cap for 13 classes?"),
     # never the figure asked about
     grades = [(m.start(), Decimal(m.group(1) or m.group(2)), "grades", "") for m in _GRADE.finditer(question)]
@@ -232,7 +226,7 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool) -
     answer_figures = _figures(answer)  # read once: the floors and the figures stated both need them
     # 「是100%嗎」 "is it 55 schools?": the figure claimed to be the plan's, not one checked against it
     permission = permission and CLAIMED_BEFORE.search(question[: max(asked)[0]]) is None
-    if permission:
+    if permission or meets:
         every_floor = _every_floor_met(asked, answer, answer_figures)
         if every_floor is not None:
             return every_floor
