@@ -166,7 +166,8 @@ DETAILS = (
         # a figure with its unit: money, a share or a count (「4 節」 answers 「最多幾節」), not "mode 2"
         re.compile(
             r"\d[\d,]*(?:\.\d+)?\s*(?:元|萬|%|節|小時|人|位|校|所|次|天|日|班|份|篇|字|隊|場|個月|"
-            r"hours?|periods?|people|persons?|schools?|times?|days?|classes|months?|percent)|nt\$\s*\d|百分之"
+            r"hours?|periods?|people|persons?|schools?|times?|days?|classes|months?|percent)|nt\$\s*\d|百分之|"
+            r"未訂\S{0,4}上限|sets no (?:\w+ )?cap"  # an answer saying there is no cap answers "is there a cap"
         ),
     ),
     Detail(

@@ -83,6 +83,9 @@ GIVEN = [
     ("授課鐘點費是照什麼基準支給", "moe.item.teaching_fee"),
     ("How many schools join Keelung's online foreign-teacher lessons in school year 111?", "kl.ap.30"),
     ("平板的單價上限多少", "moe.item.equipment"),
+    # "is there a cap" of an item whose rule says it has none (覈實報支, no unit cap) answers it
+    ("is there a cap on printing", "moe.item.printing"),
+    ("does printing have a limit?", "moe.item.printing"),
     ("每人每週減課最多幾節", "moe.teaching_load"),
     ("雜支最多可以編多少", "moe.item.misc"),  # a share is an amount's cap (10%)
     ("外聘講師鐘點費上限是多少", "moe.item.lecture_external"),
