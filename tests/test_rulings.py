@@ -282,6 +282,9 @@ RULED = [
     ("Can the foreign teacher observe bilingual PE lessons?", "moe.pl.foreign_teachers", YES_EN),
     ("奠基經費可以拿來培訓拔尖學生嗎", "moe.pl.support_measures", NO_ZH),
     ("部領學校可以不組教師社群嗎", "moe.pl.support_measures", NO_ZH),
+    # 社群成員應包括行政、領域科目教師、英語文教師或外籍英語教學人員: one kind of teacher alone is not it
+    ("部領的教師社群可以只有英文老師嗎", "moe.pl.support_measures", NO_ZH),
+    ("our teacher community = just the PE teachers, ok?", "moe.pl.support_measures", NO_EN),
     ("部領遇到困難可以請專家來學校陪伴嗎", "moe.pl.expert_companion", YES_ZH),
     ("Can an expert from the pool mentor our bilingual subject teachers?", "moe.pl.expert_companion", YES_EN),
     # a question after a colon is still asked ("unrelated:" before it)
@@ -363,7 +366,6 @@ RULE_ALONE = [
     ("可以只挑一個單元用雙語嗎", "moe.pl.teaching_approach"),  # the plan says 2 to 3
     ("學生程度差很多可以分組嗎", "moe.pl.differentiation"),
     ("外師可以協助部領嗎", "moe.pl.foreign_teachers"),
-    ("部領的教師社群可以只有英文老師嗎", "moe.pl.support_measures"),
     ("部領有問題可以問教育局嗎", "moe.pl.expert_companion"),
     ("授權同意書可以晚點交嗎", "moe.licence"),
 ]
