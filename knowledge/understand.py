@@ -96,7 +96,9 @@ _NEGATED = re.compile(
     r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
-ASKS_TOTAL = re.compile(r"加起來|合計|總共|一共|總計|\bin total\b|\baltogether\b|\badded up\b|\bcombined\b")
+ASKS_TOTAL = re.compile(
+    r"加起來|合計|總共|一共|總計|共(?:有|要|是)?(?:幾|多少)|\bin total\b|\bin all\b|\baltogether\b|\badded up\b|\bcombined\b"
+)
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
 _RETURN = re.compile(
     r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"

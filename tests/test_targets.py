@@ -256,3 +256,13 @@ def test_a_plans_own_year_named_in_a_question_of_its_own_is_that_school_year(
     assert reply.body.startswith(first), reply.body
     assert f"{year} 學年度" in reply.body or f"School year {year}" in reply.body, reply.body
     assert "109" not in reply.body and "111" not in reply.body, reply.body
+
+
+def test_a_total_over_the_three_years_said_with_gong(knowledge: Knowledge) -> None:
+    """「三年共幾班次」 after one year's row of 行動方案 5 (60 班次 each year): 共幾 asks a total as
+    加起來 does, so the three years are added up (60 + 60 + 60)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "three-years-gong")
+    dialog.handle_text(chat, "英語村遊學一年幾班次")
+    reply = dialog.handle_text(chat, "三年共幾班次")
+    assert reply.intent == "kl.ap.05" and "60 ＋ 60 ＋ 60 = 180 班次" in reply.body, reply.body
