@@ -549,6 +549,7 @@ def decide(
     if slots.year is None and topic is not None and _SAME_YEAR.search(u.normalised) and topic.slots.get("year"):
         slots = replace(slots, year=int(topic.slots["year"]))  # "…how many schools that same year?"
     answer = _answer_after_facts(u, slots, engine, lang) or engine.answer_to(u, slots, lang=lang)
+    answer = _in_the_topics_plan(answer, u, topic, slots, engine, lang)
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
@@ -587,6 +588,27 @@ def _detail_for_the_school(
         return None
     used = {k: v for k, v in extra.items() if any(k in d.when for d in entry.details)}
     return replace(answer, text=text), used
+
+
+def _in_the_topics_plan(
+    answer: Answer, u: Understanding, topic: Topic | None, slots: Slots, engine: Engine, lang: str
+) -> Answer:
+    """An unsure answer torn between two plans' entries (「雙語學分班」: Keelung's action plan 28 or
+    the MOE credit programme), when the message names no plan but names the entry's subject: the
+    one of the plan the chat is about (the last topic's), if naming that plan makes it sure."""
+    entry = engine.kb.entries.get(topic.entry or "") if topic is not None else None
+    if entry is None or answer.confident or not answer.covered or engine.cued_plans(u):
+        return answer
+    closest = engine.matcher.rank(u.matching or u.normalised, slots, negated=u.negated)[:2]
+    torn = len(closest) == 2 and min(r.confidence for r in closest) >= _TORN
+    if not torn or closest[0].entry.document.id == closest[1].entry.document.id:
+        return answer
+    hinted = engine.answer_to(u, slots, lang=lang, plan=entry.document.id)
+    named = hinted.intent in {r.entry.id for r in closest} and engine.names_topic(u, hinted.intent)
+    return hinted if hinted.confident and named else answer
+
+
+_TORN = 0.3  # both closest entries at least this close: the question fits either plan
 
 
 def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer | None:
@@ -1498,7 +1520,7 @@ def _carried(previous: Query, revised: Query, u: Understanding) -> dict[str, Any
 
 
 # 「同一年呢」 "that same year": the school year the last answer was for
-_SAME_YEAR = re.compile(r"同一(?:個)?學?年|同學?年|那一?學?年|當年|(?:that|the) same (?:school )?year|that year")
+_SAME_YEAR = re.compile(r"同[一1](?:個)?學?年|同學?年|那[一1]?學?年|當年|(?:that|the) same (?:school )?year|that year")
 _RELATIVE_YEAR = re.compile(
     r"最後(?:一|1)?(?:個)?(?:學)?年|第(?:一|1|二|2|三|3)(?:個)?(?:學)?年|頭(?:一|1)年|計畫(?:結束|最後|期末)|期滿時|"
     r"last year|final year|first year|second year|third year|\byear [123]\b|(?:by |at )?the end of the (?:plan|programme|program)"

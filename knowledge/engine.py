@@ -147,16 +147,22 @@ class Engine:
         return self.answer_to(read_for_matching(question, self.normalize, lang))
 
     def answer_to(
-        self, u: Understanding, slots: Slots | None = None, text: str | None = None, lang: str | None = None
+        self,
+        u: Understanding,
+        slots: Slots | None = None,
+        text: str | None = None,
+        lang: str | None = None,
+        plan: str | None = None,
     ) -> Answer:
         """The answer to an understood message, in `lang` (default: the message's own language); a
-        follow-up passes the slots and text it carries over."""
+        follow-up passes the slots and text it carries over, and `plan` the document the chat is
+        about, weighed as if the message named it (see Matcher.rank)."""
         lang = lang or u.lang or "zh"
         normalised = text if text is not None else (u.matching or u.normalised)
         if not normalised:
             return Answer(intent=None, confidence=0.0, text=_EMPTY[lang], lang=lang)
         slots = slots if slots is not None else u.slots
-        ranked = self.matcher.rank(normalised, slots, negated=u.negated)
+        ranked = self.matcher.rank(normalised, slots, negated=u.negated, plan=plan)
         suggestions = [Suggestion(r.entry.id, r.entry.title.get(lang)) for r in ranked[:3]]
         out_of_scope = self._out_of_scope_reply(u.normalised, lang) or self._uncovered_year_reply(
             u.normalised, slots, lang

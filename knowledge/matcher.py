@@ -129,7 +129,7 @@ class Matcher:
     def __init__(
         self, kb: KnowledgeBase, normalize: Normalizer, scorers: tuple[Callable[..., float], ...] = DEFAULT_SCORERS
     ) -> None:
-        self._recent: dict[tuple[str, Slots, int, str], list[Ranked]] = {}
+        self._recent: dict[tuple[str, Slots, int, str, str | None], list[Ranked]] = {}
         self._scorers = scorers
         self._entries: list[Entry] = list(kb.entries.values())
         # Fuzzy choices per entry and language: a question is compared with the phrasings in its
@@ -323,10 +323,13 @@ class Matcher:
                 denied.update(k for k in self._keywords_from.get(denial[0], ()) if k.startswith(denial))
         return denied
 
-    def _evidence(self, normalised: str, slots: Slots, negated: str = "") -> tuple[list[float], set[int]]:
-        """Everything but the fuzzy score: answer vocabulary, keywords, plan cues, slots, what
-        the question says it is not about; and the entries one of whose keywords is in it."""
-        cued = [doc for doc, cues in self._cues.items() if cues.search(normalised)]
+    def _evidence(
+        self, normalised: str, slots: Slots, negated: str = "", plan: str | None = None
+    ) -> tuple[list[float], set[int]]:
+        """Everything but the fuzzy score: answer vocabulary, keywords, plan cues (or the `plan` the
+        chat is about when the question names none), slots, what the question says it is not
+        about; and the entries one of whose keywords is in it."""
+        cued = [doc for doc, cues in self._cues.items() if cues.search(normalised)] or ([plan] if plan else [])
         coverage = self._coverage(normalised)
         found = self._keywords_in(normalised)
         # A keyword only one entry has (雜支, 資料蒐集費) names what the question is about: the
@@ -395,23 +398,28 @@ class Matcher:
                 del self._points[next(iter(self._points))]
         return points
 
-    def rank(self, normalised: str, slots: Slots, limit: int = 10, negated: str = "") -> list[Ranked]:
-        """The entries for a question, best first. A turn may rank the same question more than
-        once (to answer, then to name the rule a calculation applies): the last few are kept."""
-        key = (normalised, slots, limit, negated)
+    def rank(
+        self, normalised: str, slots: Slots, limit: int = 10, negated: str = "", plan: str | None = None
+    ) -> list[Ranked]:
+        """The entries for a question, best first (`plan`: a document id weighed as if the question
+        named it, when it names none). A turn may rank the same question more than once (to
+        answer, then to name the rule a calculation applies): the last few are kept."""
+        key = (normalised, slots, limit, negated, plan)
         cached = self._recent.get(key)
         if cached is None:
-            cached = self._rank(normalised, slots, limit, negated)
+            cached = self._rank(normalised, slots, limit, negated, plan)
             self._recent[key] = cached
             if len(self._recent) > 64:
                 del self._recent[next(iter(self._recent))]
         return list(cached)
 
-    def _rank(self, normalised: str, slots: Slots, limit: int, negated: str = "") -> list[Ranked]:
+    def _rank(
+        self, normalised: str, slots: Slots, limit: int, negated: str = "", plan: str | None = None
+    ) -> list[Ranked]:
         query = units(normalised)
         if not query:
             return []
-        evidence, keyword_hits = self._evidence(normalised, slots, negated)
+        evidence, keyword_hits = self._evidence(normalised, slots, negated, plan)
         # Fuzzy-score only the phrasings of the entries the cheap evidence favours: it keeps
         # every question well under a millisecond of rapidfuzz work.
         candidates = sorted(range(len(self._entries)), key=evidence.__getitem__, reverse=True)[:CANDIDATES]

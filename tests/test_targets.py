@@ -266,3 +266,16 @@ def test_a_total_over_the_three_years_said_with_gong(knowledge: Knowledge) -> No
     dialog.handle_text(chat, "英語村遊學一年幾班次")
     reply = dialog.handle_text(chat, "三年共幾班次")
     assert reply.intent == "kl.ap.05" and "60 ＋ 60 ＋ 60 = 180 班次" in reply.body, reply.body
+
+
+def test_a_question_torn_between_the_plans_follows_the_plan_of_the_chat(knowledge: Knowledge) -> None:
+    """「雙語學分班」 is Keelung's action plan 28 or the MOE credit programme; after a Keelung row the
+    message that names no plan is Keelung's, and 「同一年」 (normalised 「同1年」) keeps that row's
+    year, so the share of the 60 schools told is worked out (50% in 110)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "plan-of-the-chat")
+    dialog.handle_text(chat, "基隆計畫 英語教學研習110學年要多少%學校參加")
+    reply = dialog.handle_text(chat, "我們高國中小共60校 同一年雙語學分班要幾校")
+    assert reply.intent == "kl.ap.28" and reply.body.startswith("110 學年度目標 50%：60 校 × 50% = 30 校"), reply.body
+    alone = dialog.handle_text(ChatRef("test", "plan-of-no-chat"), "我們高國中小共60校 同一年雙語學分班要幾校")
+    assert alone.to_json()["route"] == "unsure", alone.body  # with no chat before it, either plan
