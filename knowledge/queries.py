@@ -561,9 +561,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         # (「擴音喇叭一組8000 放資本門ok?」: a thing named, asked the same way)
         or (has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:ok|okay|好嗎)") and _ANOTHER_THING.search(u.normalised))
         or (has(u, goes_under) and not has(u, _AMOUNT_ASKED))
-        # 「还有投影布幕9000 也放资本门」: one thing under 1 萬 said to go under capital
+        # 「还有投影布幕9000 也放资本门」「投影機8000可以用資本門買嗎」 "buy a projector that costs 8,000
+        # with the capital money?": one thing under 1 萬 said to go under capital
         or (
-            has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*$")
+            has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*$|(?:用|拿)\s*資本門.{0,4}買|\bbuy\b.{0,50}\bwith (?:the |our )?資本門")
             and len(amounts) == 1
             and amounts[0].value < rules.items.equipment.capital_min_unit
         )

@@ -2969,6 +2969,8 @@ def test_each_device_priced_is_checked_against_its_own_cap(
         ("资本门买台式电脑含显示器 单价32000 可以吗", "超過", "30,000"),  # Simplified words for the desktop
         ("不含显示器的台式电脑 单价26000 可以吗", "超過", "25,000"),
         ("还有投影布幕9000 也放资本门", "不可以", "10,000"),  # one thing under 1 萬 said to go under capital
+        ("投影機8000可以用資本門買嗎", "不可以", "10,000"),  # bought with capital money
+        ("can we buy a projector that costs 8,000 with the capital money?", "No", "10,000"),
     ],
 )
 def test_devices_in_other_words_are_checked_by_the_equipment_rules(
