@@ -422,7 +422,7 @@ def asks_which(normalised: str) -> bool:
     opening = _OPENING_CLAUSE.match(normalised)
     if opening is None:
         return True
-    asked = _WH_QUESTION.search(opening.group(1))  # a question word in the opening clause asks it
+    asked = _WH_QUESTION.search(opening.group(1) or "")  # a question word in the opening clause asks it
     return asked is not None
 
 
@@ -430,7 +430,8 @@ def asks_which(normalised: str) -> bool:
 # auxiliary's (the opening clause's 'when' is no question word)
 _AUXILIARY = r"(?:do|does|did|is|are|was|were|can|could|may|will|would|should|must|has|have)"
 _OPENING_CLAUSE = re.compile(
-    r"^(?:when|if|for|to|after|before|once|since|as|in|with)\b((?:\s+\S+){3,}?)\s+"
+    # (or a year alone: "in 110 do they also share …?")
+    r"^(?:(?:when|if|for|to|after|before|once|since|as|in|with)\b((?:\s+\S+){3,}?)|(?:in|for|by)\s+\d{2,4},?)\s+"
     + _AUXILIARY
     + r"\s+(?:we|i|you|they|it|he|she|our|my|the|this|that|these|those|all|each|every|schools?|teachers?)\b"
 )

@@ -231,6 +231,7 @@ RULED = [
     ("Is the English book report contest held every semester?", "kl.ap.09", YES_EN),  # 每學期 1 次
     ("教育人員國際參訪是給學生參加的嗎", "kl.ap.23", IS_NOT_ZH),
     ("交換學生是去姊妹市嗎", "kl.ap.21", IS_ZH),  # 本市姊妹市美國德州考柏克利市
+    ("is Keelung's exchange student scheme for junior high kids?", "kl.ap.21", NO_EN),  # 1名高中生
     ("跨國專案研究是國小在做的嗎", "kl.ap.18", IS_NOT_ZH),  # 學階：高中
     ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
     # 續辦學校…亦得視學校辦理情形，逐步擴增實施年級或領域/科目
@@ -650,6 +651,8 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("we get about 35 visitors a semester, enough?", True),
         ("bilingual credit class - 45% of schools joined in 110. target met?", True),
         ("ok. sister schools — how many by the last year?", False),
+        ("in 110 do they also share their experience with junior highs?", True),  # a year opening it
+        ("in 110 how many schools share it?", False),
         # a clause of its own, ended by a space between Chinese words, beside a question of another kind
         ("授權條款是哪一種 可以拿去商用嗎", True),
     ],
@@ -1239,3 +1242,11 @@ def test_meeting_a_rule_of_two_floors_checks_each(knowledge: Knowledge, question
     dialog.handle_text(chat, "模式二 開放課室觀課的規定")
     reply = dialog.handle_text(chat, question)
     assert reply.intent == "moe.open_classroom" and reply.text.startswith(met), reply.text
+
+
+def test_a_year_opening_an_english_question_asks_that_years_row_yes_or_no(knowledge) -> None:
+    """110：並與本市四所高中交流分享心得 (the junior highs join in 111): "in 110 does … also share …
+    with junior highs?" is a no, on 110's row."""
+    reply = _ask(knowledge, "in 110 does the exchange student also share the experience with junior highs?")
+    assert reply["intent"] == "kl.ap.21" and reply["answer"].startswith("No."), reply["answer"]
+    assert "School year 110" in reply["answer"], reply["answer"]
