@@ -34,7 +34,7 @@ from knowledge.model import Bilingual
 MAX_CLASSES = 200
 
 # Words that tell the kind of lecturer (講座鐘點費 has three rates) and a per-day meal budget.
-_AFFILIATED_WORDS = ("隸屬", "所屬", "affiliated")
+_AFFILIATED_WORDS = ("隸屬", "所屬", "affiliated", "教育局", "教育處", "督學")  # as queries.lecturer_in
 _INTERNAL_WORDS = ("內聘", "校內", "本校", "internal", "in-house", "our own")
 _PER_DAY_WORDS = ("全日", "全天", "每日", "一日", "整天", "日", "天", "per day", "daily", "full day", "whole day")
 LECTURERS = ("external", "affiliated", "internal")

@@ -267,7 +267,9 @@ def _lecturer(u: Understanding) -> str | None:
 def lecturer_in(normalised: str) -> str | None:
     """The kind of lecturer a text names (the last one named wins: 「不是 我是說內聘」)."""
     if re.search(
-        r"(?<!沒有)(?<!沒)隸屬|所屬|上級機關|主管機關|affiliated|"
+        # (the school's own county or city education bureau and its inspectors: 「縣府教育處的督學」)
+        r"(?<!沒有)(?<!沒)隸屬|所屬|上級機關|主管機關|affiliated|教育局|教育處|督學|"
+        r"(?:county|city|local) (?:education )?(?:bureau|office)|education bureau|school inspector|"
         r"(?:agency|authority|bureau|department) (?:that )?our school (?:is|comes|falls) under|"
         r"our (?:supervising|parent|governing) (?:agency|authority)",
         normalised,
@@ -564,7 +566,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「还有投影布幕9000 也放资本门」「投影機8000可以用資本門買嗎」 "buy a projector that costs 8,000
         # with the capital money?": one thing under 1 萬 said to go under capital
         or (
-            has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*$|(?:用|拿)\s*資本門.{0,4}買|\bbuy\b.{0,50}\bwith (?:the |our )?資本門")
+            has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:對吧|對嗎|吧|嗎|好嗎)?\s*$|(?:用|拿)\s*資本門.{0,4}買|\bbuy\b.{0,50}\bwith (?:the |our )?資本門")
             and len(amounts) == 1
             and amounts[0].value < rules.items.equipment.capital_min_unit
         )

@@ -344,6 +344,8 @@ TABLE = [
     # 附件3 講座鐘點費 by periods and the lecturer's kind
     row("lecture-zh-external", "外聘大學教授來講3節 講座鐘點費多少", ZH, 6_000),  # 3 × 2,000
     row("lecture-zh-affiliated", "請跟我們學校有隸屬關係的機關人員來講2節 鐘點費上限", ZH, 3_000),  # 2 × 1,500
+    # the school's own county education bureau: an agency the school is under (有隸屬關係)
+    row("lecture-zh-bureau-inspector", "請縣府教育處的督學來講5節 講座鐘點費多少", ZH, 7_500),  # 5 × 1,500
     row(
         "lecture-en-agency-over-the-school",
         "the speaker is from the county education bureau (the agency our school is under), 5 periods. lecture fee?",
@@ -2971,6 +2973,7 @@ def test_each_device_priced_is_checked_against_its_own_cap(
         ("还有投影布幕9000 也放资本门", "不可以", "10,000"),  # one thing under 1 萬 said to go under capital
         ("投影機8000可以用資本門買嗎", "不可以", "10,000"),  # bought with capital money
         ("can we buy a projector that costs 8,000 with the capital money?", "No", "10,000"),
+        ("耳机一副800块，也放资本门对吧", "不可以", "10,000"),  # a tag after 資本門
     ],
 )
 def test_devices_in_other_words_are_checked_by_the_equipment_rules(
@@ -3030,3 +3033,18 @@ def test_a_school_told_after_the_branch_rule_gets_its_ceiling(dialog: Dialog) ->
     assert split.intent == "moe.cap.branch" and split.text.startswith("Yes"), split.text
     reply = dialog.handle_text(chat, "mode 1 instead, 40 classes plus the branch")
     assert reply.route == "calculation" and "400,000" in first_line(reply), reply.text
+
+
+def test_another_item_named_with_figures_is_not_the_last_computations(dialog: Dialog) -> None:
+    """ "she'd stay 2 nights at 2,800 a night, fine?" after a lecture fee names lodging ("a night"):
+    the lodging is checked, not 2,800 against the lecture rate; a device "under capital" after the
+    equipment stays the equipment's, though "speaker" also names a lecturer."""
+    chat = ChatRef("test", f"other-item-{next(_chats)}")
+    dialog.handle_text(chat, "if we get a professor from NTNU instead, 3 sessions, how much?")
+    lodging = dialog.handle_text(chat, "she'd stay 2 nights at 2,800 a night, fine?")
+    assert lodging.intent == "moe.item.lodging" and "2 nights" in lodging.text, lodging.text
+    assert "within the NT$3,000 cap" in lodging.text, lodging.text
+    device = ChatRef("test", f"other-item-{next(_chats)}")
+    dialog.handle_text(device, "tablets at 15,000 each under capital, ok?")
+    speaker = dialog.handle_text(device, "Could we put a 9,000 dollar speaker under capital instead?")
+    assert speaker.intent == "moe.item.equipment" and speaker.text.startswith("No"), speaker.text
