@@ -178,6 +178,14 @@ BLIND40 = conversations.DATA / "blind40.yaml"
 BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.765, 0.10
 BLIND41 = conversations.DATA / "blind41.yaml"
 BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.815, 0.075
+# blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
+# coordinator's school year: own school facts told early and used later, dates, corrections, KPIs;
+# 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
+# Simplified writers; 7), first measured at 13ffd50 (43: 71.7% / 14.3%) and 8067c1a (42: 73.0% / 12.6%)
+BLIND42 = conversations.DATA / "blind42.yaml"
+BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.72, 0.135
+BLIND43 = conversations.DATA / "blind43.yaml"
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.725, 0.14
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -377,6 +385,8 @@ LATE_SETS = {
     "blind39": (BLIND39, BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG),
     "blind40": (BLIND40, BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG),
     "blind41": (BLIND41, BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG),
+    "blind42": (BLIND42, BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG),
+    "blind43": (BLIND43, BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG),
 }
 
 
