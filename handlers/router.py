@@ -1193,10 +1193,13 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: 
     device = topic.query.item == "equipment" and "資本門" in u.normalised
     if u.item not in (None, topic.query.item) and not of_its_part and not device:
         return False
-    if engine.names_a_keyword(u) and not of_its_part:
-        # (「2 periods」 names no topic, though 「period」 is a keyword)
-        if engine.names_a_keyword(replace(u, normalised=without_counts(u.normalised))):
-            return False
+    # (「2 periods」 names no topic, though 「period」 is a keyword)
+    if (
+        engine.names_a_keyword(u)
+        and not of_its_part
+        and engine.names_a_keyword(replace(u, normalised=without_counts(u.normalised)))
+    ):
+        return False
     # …or asks yes or no of counts that computation is counted from (「半天排了3.5小時 可以照報嗎」
     # after the consultation fee: its hours)
     needs = counted_by(topic.query.item)

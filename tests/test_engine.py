@@ -280,10 +280,11 @@ def test_the_heading_an_entry_is_under_is_answered_by_that_headings_entry(knowle
 
 
 @pytest.mark.parametrize(
-    "question", ["workshop plan: a prof from NTNU, 2 periods. fee per period?", "one of our own teachers does 3 periods"]
+    "question",
+    ["workshop plan: a prof from NTNU, 2 periods. fee per period?", "one of our own teachers does 3 periods"],
 )
 def test_a_class_period_is_not_the_plans_period(engine: Engine, question: str) -> None:
-    """"period" alone is a class period in these questions, not Keelung's 計畫期程 (its keywords
+    """ "period" alone is a class period in these questions, not Keelung's 計畫期程 (its keywords
     say "plan period")."""
     answer = engine.answer(question)
     assert answer.intent != "kl.period", answer.text[:120]
