@@ -501,6 +501,15 @@ def _share(query: Query, rules: FundingRules) -> Figure:
     result = share_cap(item, base)
     ok, fit = _fits(result.amount, int(planned) if planned else None)
     notes: list[Bilingual] = []
+    if "not_base" in query.inputs:
+        said = int(query.inputs["not_base"])
+        notes.append(
+            both(
+                f"{item.label.zh}是經常門總編列經費的比例，不是總額 {money(said, 'zh')} 的比例：基數是經常門 {money(base, 'zh')}。",
+                f"{item.label.en} is a share of the recurrent budget, not of the total {money(said, 'en')}: "
+                f"the base is the recurrent {money(base, 'en')}.",
+            )
+        )
     if "total" in query.inputs and "capital" in query.inputs:
         total, capital = int(query.inputs["total"]), int(query.inputs["capital"])
         notes.append(

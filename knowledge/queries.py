@@ -566,7 +566,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「还有投影布幕9000 也放资本门」「投影機8000可以用資本門買嗎」 "buy a projector that costs 8,000
         # with the capital money?": one thing under 1 萬 said to go under capital
         or (
-            has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:對吧|對嗎|吧|嗎|好嗎)?\s*$|(?:用|拿)\s*資本門.{0,4}買|\bbuy\b.{0,50}\bwith (?:the |our )?資本門")
+            has(
+                u,
+                r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:對吧|對嗎|吧|嗎|好嗎)?\s*$|(?:用|拿)\s*資本門.{0,4}買|\bbuy\b.{0,50}\bwith (?:the |our )?資本門",
+            )
             and len(amounts) == 1
             and amounts[0].value < rules.items.equipment.capital_min_unit
         )
@@ -669,6 +672,9 @@ _REST_AFTER_CAPITAL = (
 CAPITAL_CAP = "cap"  # a SHARE's capital: the capital cap of the school's ceiling, when it has one
 
 
+_RECURRENT_NAMED = r"經常門|recurrent|current (?:budget|expense|spending|total)"
+
+
 def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     if u.item not in ("misc", "teaching_aids"):
         return None
@@ -687,8 +693,13 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「申請25萬 資本門５萬。經常門有：出席費2人×2000…」: the recurrent budget is what the capital
         # leaves of the total (the first amount after 「經常門」 is one of its items)
         recurrent = total - capital
-    if recurrent is None and total is not None:
-        recurrent = total - (capital or 0)
+    if recurrent is None and total is not None and capital is None and not has(u, _RECURRENT_NAMED):
+        # 「拿總額25萬去乘20%」: the total is no base of a share of the recurrent budget (the recurrent
+        # total told before is, or is asked for)
+        rest = [a.value for a in amounts if a.value != total]
+        return Query(
+            SHARE, item=u.item, inputs={"total": total} | ({"planned": planned or rest[0]} if rest or planned else {})
+        )
     if recurrent is None and capital is not None and len(amounts) == 1:
         # 「資本門編7萬 其餘都編經常門」「那照資本門7萬，雜支最多多少」: the rest of the school's ceiling
         # (Query.facts) is recurrent
@@ -1215,6 +1226,26 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         elif "planned" in previous.inputs and not switched and has(u, r"一樣|同樣|照舊|same"):
             inputs["planned"] = previous.inputs["planned"]
         return replace(previous, item=u.item if switched else previous.item, inputs=inputs)
+    said_total = _first(_labelled(u), "total") if previous.kind == SHARE else None
+    if (
+        said_total is not None
+        and _first(_labelled(u), "recurrent", "capital") is None
+        and "base" in previous.inputs
+        and not has(u, _RECURRENT_NAMED)  # (「經常門總共編18萬」: the recurrent total)
+    ):
+        # 「組長說可以拿總額25萬去乘20% 所以編5萬」 after a share of the recurrent budget: a total is
+        # no base of it; the recurrent base is what the total leaves after the capital told before,
+        # or the recurrent total told before, kept (the total said is named in the reply)
+        capital = previous.inputs.get("capital")
+        if isinstance(capital, int) and capital < said_total:
+            inputs = dict(previous.inputs) | {"total": said_total, "base": said_total - capital}
+        else:
+            inputs = dict(previous.inputs) | {"not_base": said_total}
+        inputs.pop("planned", None)
+        rest = [a.value for a in _labelled(u) if a.value != said_total]
+        if rest:
+            inputs["planned"] = rest[-1]
+        return replace(previous, item=u.item if u.item in ("misc", "teaching_aids") else previous.item, inputs=inputs)
     if previous.kind == SHARE and u.item in ("misc", "teaching_aids") and u.item != previous.item:
         inputs = {k: v for k, v in previous.inputs.items() if k != "planned"}
         if len(amounts_of(u)) == 1 and _first(_labelled(u), "recurrent", "total") is not None:

@@ -3048,3 +3048,16 @@ def test_another_item_named_with_figures_is_not_the_last_computations(dialog: Di
     dialog.handle_text(device, "tablets at 15,000 each under capital, ok?")
     speaker = dialog.handle_text(device, "Could we put a 9,000 dollar speaker under capital instead?")
     assert speaker.intent == "moe.item.equipment" and speaker.text.startswith("No"), speaker.text
+
+
+def test_a_total_is_no_base_of_a_share_of_the_recurrent_budget(dialog: Dialog) -> None:
+    """附件3 教材教具費 and 雜支 are shares of 經常門總編列經費: 「組長說可以拿總額25萬去乘20% 所以編5萬」
+    after the recurrent 20萬 was told keeps that base (5萬 is over 4萬, and the reply says why); a
+    total alone, with no capital, is asked back for the recurrent budget."""
+    chat = ChatRef("test", f"total-no-base-{next(_chats)}")
+    dialog.handle_text(chat, "模式一 我們經常門編20萬 資本門5萬 教材教具費最多可以編多少")
+    claimed = dialog.handle_text(chat, "組長說教材教具可以拿總額25萬去乘20% 所以編5萬 這樣可以嗎")
+    assert claimed.text.startswith("超過了，教材教具費上限 40,000 元"), claimed.text
+    assert "不是總額 250,000 元 的比例" in claimed.text, claimed.text
+    alone = dialog.handle_text(ChatRef("test", f"total-no-base-{next(_chats)}"), "總額25萬 雜支最多多少")
+    assert alone.route == "clarification" and "經常門" in alone.text, alone.text
