@@ -158,7 +158,9 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "months": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:半\s*)?(?:月(?!\s*\d)|months?\b)"),  # 「一個半月」: 1 (and a half)
 }
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
-_FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))")
+_FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )?(\d+)(?=\s*(?:[?.!,]|$))")
+# "meet twice this semester": two occasions (not "twice a week", a frequency)
+_TWICE = re.compile(r"\b(twice|thrice)\b(?!\s+(?:a|per|each|every)\s)")
 _MEAL_WORDS = r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper"
 _MEAL_NAMES = re.compile(_MEAL_WORDS)
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
@@ -419,8 +421,10 @@ def _read_counts(text: str) -> Counts:
     if values["semesters"] is None and _WHOLE_YEAR.search(text):
         values["semesters"] = 2
     groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
-    if values["people"] is None and (served := _first(_FOR_SOME, text)) is not None:
-        values["people"] = int(served)
+    if values["people"] is None and (served := _FOR_SOME.search(text)) is not None:
+        values["people"] = int(served.group(1) or served.group(2))  # "lunch only for 25?" "with all 5"
+    if values["occasions"] is None and (times := _TWICE.search(text)) is not None:
+        values["occasions"] = 2 if times.group(1) == "twice" else 3
     return Counts(
         people=_int(values["people"]),
         days=_int(values["days"]),

@@ -149,3 +149,18 @@ def test_meals_named_are_counted_but_not_one_left_out(text: str, meals: int) -> 
 def test_a_day_named_by_its_number_is_no_count(text: str, meals: int | None, days: int | None) -> None:
     counts = read_figures(text).counts
     assert (counts.meals, counts.days) == (meals, days)
+
+
+@pytest.mark.parametrize(
+    ("text", "occasions", "people"),
+    [
+        ("if we meet twice this semester with all 5, total attendance fees?", 2, 5),
+        ("the committee meets thrice", 3, None),
+        ("we meet twice a week", None, None),  # a frequency, not a count of meetings
+    ],
+)
+def test_twice_counts_occasions_and_with_all_five_counts_people(
+    text: str, occasions: int | None, people: int | None
+) -> None:
+    counts = read_figures(text).counts
+    assert (counts.occasions, counts.people) == (occasions, people)
