@@ -30,7 +30,7 @@ _PARTIAL_DOMAINS = re.compile(r"部領")  # only mode 2 has bilingual teaching i
 _DOMAINS = re.compile(r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?|subjects?|areas?)")
 _MULTI_DOMAINS = re.compile(
     r"多個領域|多領域|2個以上|兩個以上|two or more|multiple domains|several domains|"
-    r"second (?:domain|subject)|第二個(?:領域|科目)|第2個(?:領域|科目)|再加(?:一|1)個(?:領域|科目)|多加(?:一|1)個(?:領域|科目)|"
+    r"(?:second|2nd) (?:domain|subject)|第二個(?:領域|科目)|第2個(?:領域|科目)|再加(?:一|1)個(?:領域|科目)|多加(?:一|1)個(?:領域|科目)|"
     r"another (?:domain|subject)|one more (?:domain|subject)|add a (?:second|2nd) (?:domain|subject)"
 )
 _SINGLE_DOMAIN = re.compile(r"單一?領?域|only one domain|single domain|one domain")
