@@ -284,7 +284,7 @@ def lecturer_in(normalised: str) -> str | None:
                 r"(?:自己|我們)(?:自己)?學校的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|自己的老師|"
                 r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
             ),
-            ("external", r"外聘|校外|external|outside|university"),
+            ("external", r"外聘|校外|教授|大學|學者|external|outside|university|professor|\bprof\b|scholar"),
         )
         for match in re.finditer(pattern, normalised)
     ]
@@ -1073,7 +1073,9 @@ def focus_of(u: Understanding) -> str | None:
             "partial_domains",
             r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|部領(?:的)?(?:最多|上限)|"
             r"部領\s*(?:總額|total|多少)|"
-            r"partial.domain (?:max|part|money|funding|ceiling|cap|limit|total)|"
+            r"partial.domains? (?:max|part|money|funding|ceiling|cap|limit|total)|"
+            # "max for partial domain?" "how much for the partial domains?"
+            r"\b(?:max|maximum|ceiling|cap|limit|total|how much)\s+(?:for|of|on)\s+(?:the\s+)?(?:部領|partial.domains?)\b|"
             r"\bpl (?:max|part|money|funding|ceiling|cap|limit|total|budget|side)\b|"  # "PL ceiling?"
             r"bilingual.teaching (?:part|money|funding|ceiling|cap|limit|total)",
         ),

@@ -3061,3 +3061,24 @@ def test_a_total_is_no_base_of_a_share_of_the_recurrent_budget(dialog: Dialog) -
     assert "不是總額 250,000 元 的比例" in claimed.text, claimed.text
     alone = dialog.handle_text(ChatRef("test", f"total-no-base-{next(_chats)}"), "總額25萬 雜支最多多少")
     assert alone.route == "clarification" and "經常門" in alone.text, alone.text
+
+
+def test_the_partial_domains_part_asked_in_english_and_a_second_subject_added(dialog: Dialog) -> None:
+    """ "max for partial domain?" asks the partial-domain part (800,000 for 1 domain and 8 classes,
+    not the 950,000 with campus life); "add Arts as a 2nd subject" makes two domains."""
+    chat = ChatRef("test", f"pd-part-{next(_chats)}")
+    first = dialog.handle_text(chat, "we only do bilingual Tech, 8 classes. max for partial domain?")
+    assert "partial domains (teacher + student) at most NT$800,000" in first_line(first), first.text
+    dialog.handle_text(chat, "teacher part at 7 classes?")
+    second = dialog.handle_text(chat, "if we add Arts as a 2nd subject, still 7 classes?")
+    assert second.intent == "moe.cap.pl.multi.medium" and "2+ domains" in first_line(second), second.text
+    capital = dialog.handle_text(chat, "and the capital cap for that")
+    assert "NT$100,000" in first_line(capital), capital.text
+
+
+def test_a_professor_named_in_a_correction_is_a_guest_lecturer(dialog: Dialog) -> None:
+    """「说错了，是请师大的教授来讲」 after an own teacher's 2 periods: the guest rate, 2 × 2,000."""
+    chat = ChatRef("test", f"professor-{next(_chats)}")
+    dialog.handle_text(chat, "我们学校自己的老师给全校老师做英语研习，讲2节，讲座费多少")
+    reply = dialog.handle_text(chat, "说错了，是请师大的教授来讲")
+    assert reply.intent == "moe.item.lecture_external" and first_line(reply).endswith("4,000 元"), reply.text
