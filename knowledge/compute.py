@@ -1149,6 +1149,22 @@ def _devices_priced(rules: FundingRules, text: str, amounts: list[int]) -> tuple
     )
 
 
+# 「一台觸控大螢幕4萬5」: one device counted by its measure word, its price written after it
+_ONE_DEVICE = re.compile(r"(?<!\d)(?:1|一)\s*[台臺部組套支副]")
+
+
+def _device_price(text: str, amounts: list[int]) -> int:
+    """The price of the device a message checks: the first amount written after 「一台」 when it
+    gives others too (「模式一25萬 想買一台觸控大螢幕4萬5」: 45,000, not the 25萬 requested), else
+    the first amount."""
+    one = _ONE_DEVICE.search(text)
+    if len(amounts) > 1 and one is not None and len(_ONE_DEVICE.findall(text)) == 1:
+        after = [a for a in read_figures(text[one.end() :]).amounts if a in amounts]
+        if after:
+            return after[0]
+    return amounts[0]
+
+
 def _cap_beside(kind: EquipmentKind) -> tuple[str, str]:
     """A device's unit-price cap as written beside its price (Chinese, English): 「（上限以 30,000 元
     為原則）」 " (cap NT$30,000 as a rule)"."""
@@ -1374,7 +1390,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         kind = equipment_kind(rules, text)
         if kind is None and re.search(A_COMPUTER, text):
             raise _which_computer(rules)
-        price = int((i.get("amounts") or [0])[0])
+        price = _device_price(text, [int(a) for a in i.get("amounts") or [0]])
         capital = re.search(r"經常門", text) is None
         several = _devices_priced(rules, text, [int(a) for a in i.get("amounts") or []])
         if several is not None:

@@ -892,7 +892,15 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return Query(ITEM, item="equipment", inputs=inputs | {"units": c.units or 1})
     if kind is not None and (amounts_of(u) or c.units):
         return Query(
-            ITEM if not amounts_of(u) or (c.units and not has(u, _YES_NO_QUESTION)) else VERDICT,
+            # (「再買兩台平板 一台16000」: a price of one, told, is checked against the device's cap)
+            ITEM
+            if not amounts_of(u)
+            or (
+                c.units
+                and not has(u, _YES_NO_QUESTION)
+                and (u.asks_amount or not any(a.per_unit for a in u.figures.labelled))
+            )
+            else VERDICT,
             item="equipment",
             inputs=inputs,
         )
