@@ -361,6 +361,12 @@ def decide(
         fresh = _with_the_asker(fresh, u, topic)
     if fresh is not None and fresh.item == "premium" and topic is not None:
         fresh = _with_the_fee_before(fresh, u, topic, rules)
+    if (
+        fresh is not None
+        and fresh.kind in (ITEM, VERDICT)
+        and _another_rule_rules(u, fresh, topic, engine, rules, lang)
+    ):
+        fresh = None  # 「開放觀課的6萬可以買平板嗎」: the open-classroom grant's rule, not a tablet at 6萬
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
     # The phases are the funding plan's: a Keelung school year is not one of them, whether the
@@ -609,6 +615,32 @@ def _in_the_topics_plan(
 
 
 _TORN = 0.3  # both closest entries at least this close: the question fits either plan
+
+
+def _another_rule_rules(
+    u: Understanding, fresh: Query, topic: Topic | None, engine: Engine, rules: FundingRules, lang: str
+) -> bool:
+    """Whether the message names an entry other than the computed item's (by a keyword, sure of it
+    read alone; or by an amount of the last topic's entry pointed back to, 「這6萬」) whose own
+    conditions decide the question (two word groups or more): its rule answers, not the item's
+    calculator reading the figures named beside it."""
+    own = item_entries(engine, rules).get(fresh.item or "")
+    if not own:
+        return False  # (a rule computed of its own, the teaching load's: its entry is the one named)
+    alone = engine.answer_to(u, u.slots, lang=lang)
+    named = alone.intent if alone.confident and engine.names_topic(u, alone.intent) else None
+    if (named is None or named in own) and topic is not None and topic.entry is not None:
+        entry = engine.kb.entries.get(topic.entry)
+        pointed = _AMOUNT_POINTED.search(u.normalised)
+        said = pointed.group(1).replace(" ", "") if pointed is not None else ""
+        if entry is not None and said and said in entry.answer.zh.replace(" ", ""):
+            named = entry.id  # 「這6萬可以拿去買平板嗎」 after the open-classroom grant of 6 萬
+    if named is None or named in own:
+        return False
+    return engine.rules_on(u, named) >= 2 and engine.ruling(u, named) is not None
+
+
+_AMOUNT_POINTED = re.compile(r"(?:這|那)\s*(\d+\s*萬)")
 
 
 def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer | None:

@@ -3082,3 +3082,22 @@ def test_a_professor_named_in_a_correction_is_a_guest_lecturer(dialog: Dialog) -
     dialog.handle_text(chat, "我们学校自己的老师给全校老师做英语研习，讲2节，讲座费多少")
     reply = dialog.handle_text(chat, "说错了，是请师大的教授来讲")
     assert reply.intent == "moe.item.lecture_external" and first_line(reply).endswith("4,000 元"), reply.text
+
+
+def test_a_devices_price_is_the_one_written_after_it(dialog: Dialog) -> None:
+    """「模式一25萬 想買一台觸控大螢幕4萬5」 checks 45,000 (not the 25萬 requested) as the unit price;
+    「再買兩台平板 一台16000」, a price of one told, is checked against the tablet's cap."""
+    chat = ChatRef("test", f"device-price-{next(_chats)}")
+    screen = dialog.handle_text(chat, "模式一25萬 想買一台觸控大螢幕4萬5 可以放資本門嗎")
+    assert first_line(screen) == "可以：設備費 單價 45,000 元", screen.text
+    tablets = dialog.handle_text(chat, "再買兩台平板 一台16000")
+    assert first_line(tablets).startswith("超過「為原則」的上限") and "16,000" in first_line(tablets), tablets.text
+    asked = dialog.handle_text(ChatRef("test", f"device-price-{next(_chats)}"), "筆電一台3萬2 要買兩台 可以編多少")
+    assert "60,000" in first_line(asked), asked.text  # how much may be budgeted: 2 × the cap
+
+
+def test_a_grant_named_with_a_device_is_its_rules_question(dialog: Dialog) -> None:
+    """「開放觀課的6萬可以買平板嗎」: the open-classroom grant is recurrent money (額外補助經常門6萬元),
+    so its rule says no; the equipment calculator took 6萬 for a tablet's price."""
+    reply = dialog.handle_text(ChatRef("test", f"grant-device-{next(_chats)}"), "開放觀課的6萬可以買平板嗎")
+    assert reply.intent == "moe.open_classroom" and reply.text.startswith("不可以"), reply.text
