@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from knowledge.calculators import equipment_kind
@@ -1166,7 +1167,13 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling")
     # (「我們上限多少」: the school's own cap, naming no item or amount it would be a cap of)
     own_cap = has(u, r"(?:^|我們|我校|本校|學校|咱們)\s*(?:的)?\s*上限") and not amounts_of(u)
-    return ceiling_asked and (own_cap or has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap"))
+    # (「那她线上一天最多能拿多少」: what a person is paid, not the school's ceiling)
+    paid = has(u, r"[他她](?:們)?[^學校]{0,8}(?:能|可以)(?:拿|領)|\b(?:he|she|they) (?:get|gets|be paid|earn)")
+    return (
+        ceiling_asked
+        and not paid
+        and (own_cap or has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap"))
+    )
 
 
 _FACTS_ONLY = re.compile(
@@ -1461,6 +1468,13 @@ _MORE_PEOPLE = re.compile(
 )
 
 
+# hours added to those counted before: 「再加2小時」 "2 more hours" "another 2 hours"
+_MORE_HOURS = re.compile(
+    r"(?:再?加|再多|多加|另外?加|外加)\s*\d+(?:\.\d+)?\s*(?:個)?\s*(?:半)?\s*小時|"
+    r"\b(?:add(?:ing)?|another|plus)\s+\d+(?:\.\d+)?\s+(?:more\s+)?hours?\b|\b\d+(?:\.\d+)?\s+more\s+hours?\b"
+)
+
+
 def _part_asked(previous: Query, u: Understanding, told: dict[str, Any]) -> Query | None:
     """「午餐那部分總共多少」 "and the lunch total?" after items added up: that item's own line, with
     the figures it was computed from (None when the message gives figures of its own, `told`: the
@@ -1518,6 +1532,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised):
         # 「但要加3位老師」 after 30 students: 33 people
         inputs["people"] = int(previous.inputs["people"]) + int(inputs["people"])
+    if inputs.get("hours") and previous.inputs.get("hours") and _MORE_HOURS.search(u.normalised):
+        # 「同一天线上再加2小时呢」 after 2 hours online: 4 hours that day
+        inputs["hours"] = str(Decimal(str(previous.inputs["hours"])) + Decimal(str(inputs["hours"])))
     of_the_lecturer = _names_the_lecturer(u, inputs, switch)  # 「請講師住2晚呢」: one person, not the audience
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
     if switch == "equipment":
@@ -1532,6 +1549,18 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # much the in-house speaker's periods come to, not that 2,000 checked against 1,000
         for key in ("amounts", "per_unit", "asks", "yes_no_only"):
             merged.pop(key, None)
+    stale = previous.inputs.get("amounts") or []
+    if (
+        previous.item == "consultation_fee"
+        and switch is None
+        and inputs.get("hours")
+        and "amounts" not in inputs
+        and any(int(a) > rules.items.consultation_fee.cap for a in stale)
+    ):
+        # 「要是排了7小时呢」 after 「按6小时算6000，可以吗」: that total was the 6 hours', so the hours
+        # are what is checked now (against the day's 6), as asked yes or no before
+        merged.pop("amounts", None)
+        merged["yes_no_only"] = True
     if switch is not None and switch != previous.item:
         # an event's head count and days carry between its costs (膳費 then 住宿費); the people
         # an attendance, consultation or work fee pays are others (committee members, experts)

@@ -3101,3 +3101,18 @@ def test_a_grant_named_with_a_device_is_its_rules_question(dialog: Dialog) -> No
     so its rule says no; the equipment calculator took 6萬 for a tablet's price."""
     reply = dialog.handle_text(ChatRef("test", f"grant-device-{next(_chats)}"), "開放觀課的6萬可以買平板嗎")
     assert reply.intent == "moe.open_classroom" and reply.text.startswith("不可以"), reply.text
+
+
+def test_consultation_hours_changed_or_added_are_checked_against_the_days(dialog: Dialog) -> None:
+    """附件3 諮詢費: 一日最高核定 6 小時, 線上每日不超過 3 小時. 「要是排了7小时呢」 after 6 hours for 6,000
+    checks the 7 hours (over; the 6,000 was the 6 hours' total); 「同一天线上再加2小时呢」 after 2 online
+    hours makes 4 (over 3); 「那她线上一天最多能拿多少」 asks her fee (3,000), not the school's ceiling."""
+    chat = ChatRef("test", f"consult-hours-{next(_chats)}")
+    dialog.handle_text(chat, "专家到校一整天，咨询费按6小时算6000，可以吗")
+    seven = dialog.handle_text(chat, "要是排了7小时呢")
+    assert first_line(seven).startswith("超過了") and "超過的 1 小時不補助" in seven.text, seven.text
+    dialog.handle_text(chat, "另一位专家线上咨询2小时，给2000行吗")
+    more = dialog.handle_text(chat, "同一天线上再加2小时呢")
+    assert first_line(more) == "超過了：諮詢費最多 3,000 元", more.text
+    most = dialog.handle_text(chat, "那她线上一天最多能拿多少")
+    assert most.intent == "moe.item.consultation_fee" and first_line(most) == "諮詢費最多 3,000 元", most.text
