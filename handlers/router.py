@@ -1449,7 +1449,8 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
             return None
         if earlier is None or earlier.item != "premium":
             return None
-        if u.mentions(r"一起算|一併算|算進去|一起|together|as well|included"):
+        # (「工讀生工作費一萬也要算嗎 算的話總共多少」: the fee counted too, the new total asked)
+        if u.mentions(r"一起算|一併算|算進去|一起|也要算|算的話|together|as well|included"):
             return _fee_added_to(earlier, u, rules)
         if not _ADDED.search(u.normalised):
             return None
@@ -1479,9 +1480,15 @@ def _fee_added_to(premium: Query, u: Understanding, rules: FundingRules) -> Quer
     """The premium on the fees of `premium` with the one fee the message counts added, or None
     when either cannot be computed."""
     fresh = fee_counted_in(u, rules)
-    if fresh is None:
-        return None
-    added = fee_total(fresh, rules)
+    if fresh is not None:
+        item, added = fresh.item, fee_total(fresh, rules)
+    else:
+        # 「工讀生工作費一萬也要算嗎」: one fee of the base named with its amount
+        named = rules.items_in(u.normalised) & set(rules.items.premium.base_items)
+        amounts = amounts_of(u)
+        if len(named) != 1 or len(amounts) != 1:
+            return None
+        item, added = named.pop(), amounts[0]
     fees = {str(k): int(v) for k, v in (premium.inputs.get("fees") or {}).items()}
     if not fees:
         lecture = Query(ITEM, item="lecture_fee", inputs=dict(premium.inputs))
@@ -1491,11 +1498,11 @@ def _fee_added_to(premium: Query, u: Understanding, rules: FundingRules) -> Quer
         fees = {"lecture_fee": before}
     if added is None:
         return None
-    fees[str(fresh.item)] = fees.get(str(fresh.item), 0) + added
+    fees[str(item)] = fees.get(str(item), 0) + added
     return Query(ITEM, item="premium", inputs={"fees": fees, "text": ""})
 
 
-_ANOTHER_FEE = re.compile(r"另外|再請|又請|also|another|as well")
+_ANOTHER_FEE = re.compile(r"另外|再請|又請|也要算|也算|also|another|as well")
 
 
 def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:

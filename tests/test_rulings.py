@@ -567,6 +567,21 @@ def test_what_counts_in_the_premium_base_asked_after_a_premium(knowledge) -> Non
     assert work.intent == "moe.item.nhi_premium" and work.body.startswith((YES_ZH, IS_ZH)), work.body
 
 
+
+def test_a_fee_added_or_a_cost_asked_after_a_premium_of_several_fees(knowledge) -> None:
+    """After the premium on 出席費 1萬 + 講座費 2萬 (633): 「交通費五千要加進去算嗎」 and 「住宿費要算嗎」
+    are no (not in the base); 「工讀生工作費一萬也要算嗎 算的話總共多少」 is yes, on 40,000: 844."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "premium-base-fees")
+    dialog.handle_text(chat, "這學期出席費付了1萬 講座費2萬 補充保費總共要編多少")
+    travel = dialog.handle_text(chat, "交通費五千要加進去算嗎")
+    assert travel.intent == "moe.item.nhi_premium" and travel.body.startswith(IS_NOT_ZH), travel.body
+    work = dialog.handle_text(chat, "工讀生工作費一萬也要算嗎 算的話總共多少")
+    assert work.intent == "moe.item.nhi_premium" and "40,000 元 × 2.11% = 844 元" in work.body, work.body
+    lodging = dialog.handle_text(chat, "住宿費要算嗎")
+    assert lodging.intent == "moe.item.nhi_premium" and lodging.body.startswith(IS_NOT_ZH), lodging.body
+
+
 def test_a_question_asking_what_after_a_rule_is_no_case_of_another_rules_no(knowledge) -> None:
     """「那學校要交什麼給縣市」 after the close-out rule asks what, not whether: the close-out answers it
     (the lesson plans' no to 「交給縣市」 had taken it)."""
