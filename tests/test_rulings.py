@@ -567,7 +567,6 @@ def test_what_counts_in_the_premium_base_asked_after_a_premium(knowledge) -> Non
     assert work.intent == "moe.item.nhi_premium" and work.body.startswith((YES_ZH, IS_ZH)), work.body
 
 
-
 def test_a_fee_added_or_a_cost_asked_after_a_premium_of_several_fees(knowledge) -> None:
     """After the premium on 出席費 1萬 + 講座費 2萬 (633): 「交通費五千要加進去算嗎」 and 「住宿費要算嗎」
     are no (not in the base); 「工讀生工作費一萬也要算嗎 算的話總共多少」 is yes, on 40,000: 844."""
