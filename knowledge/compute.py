@@ -51,6 +51,7 @@ from knowledge.queries import (
     A_COMPUTER,
     CAPITAL,
     CAPITAL_CAP,
+    CEFR_LEVEL,
     CEILING,
     CLOSEOUT,
     ITEM,
@@ -62,7 +63,6 @@ from knowledge.queries import (
 )
 from knowledge.understand import SCHOOL_FACTS
 
-_LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
 _LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|lecture|speaker|lecturer|professor"
 _CONSULT = r"諮詢|陪伴|consult"
 _ATTEND = r"出席|attendance"
@@ -1401,7 +1401,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         return equipment_check(rules, text, price, capital, _remote_funded(text)), both(
             f"{label.zh} 單價 {money(price, 'zh')}{cap_zh}", f"{label.en} at {money(price, 'en')} each{cap_en}"
         )
-    level = _LEVEL.search(text)
+    level = CEFR_LEVEL.search(text)
     assert level is not None
     english = re.search(_ENGLISH_TEACHER, text) is not None
     role = (
@@ -1415,7 +1415,9 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     claimed = (
         [part]
         if re.search(
-            r"已經|已補助|already|again|第二次|再|重考|又考|retook|retake|re-took|2nd time|second time|twice", text
+            r"已經|已補助|already|again|第二次|再|重考|又考|retook|retake|re-took|2nd time|second time|"
+            r"twice(?! a (?:week|month|day|semester|year))",  # ("comes twice a week": how often, no retake)
+            text,
         )
         else []
     )

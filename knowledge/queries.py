@@ -1427,8 +1427,11 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
 # Who takes the English test (the fee rule depends on it): 「英文老師」「代理老師」「行政人員」.
 _TEST_TAKER = re.compile(
     r"[\u4e00-\u9fff]{0,2}(?:老師|教師)|行政人員|行政|代理|代課|"
-    r"\b(?:an? )?(?:[a-z]+ )?(?:teacher|substitute|administrator|admin staff)\b"
+    r"\b(?:an? )?(?:[a-z-]+ )?(?:teacher|substitute|sub|administrator|admin staff)\b|"
+    r"\b(?:i|who|she|he) teach(?:es)? [a-z]+\b"  # "my colleague who teaches PE" "I teach English"
 )
+# A CEFR level (A2, B1 …): the English-test fee rule depends on it too
+CEFR_LEVEL = re.compile(r"(?<![a-z])([abc][12])(?![0-9])")
 
 
 def _retaken_test(previous: Query, u: Understanding) -> Query | None:
@@ -1437,9 +1440,13 @@ def _retaken_test(previous: Query, u: Understanding) -> Query | None:
     if previous.kind != VERDICT or previous.item != "english_test" or not (u.correction or u.follow_up):
         return None
     said = u.normalised.replace(u.negated, " ") if u.negated else u.normalised
-    if not _TEST_TAKER.search(said):
+    taker, level = _TEST_TAKER.search(said) is not None, CEFR_LEVEL.search(said) is not None
+    if not (taker or level):
         return None
-    before = _TEST_TAKER.sub(" ", str(previous.inputs.get("text", "")))
+    # (「sorry I meant intermediate, B1」 after A2: the level said now, not the one before)
+    before = str(previous.inputs.get("text", ""))
+    before = _TEST_TAKER.sub(" ", before) if taker else before
+    before = CEFR_LEVEL.sub(" ", before) if level else before
     inputs = {k: v for k, v in previous.inputs.items() if k != "months"} | {"text": f"{before} {said}"}
     if u.figures.counts.months:  # 「代课老师才代两个月 也能补吗」: the substitute's months are checked
         inputs["months"] = u.figures.counts.months

@@ -3116,3 +3116,21 @@ def test_consultation_hours_changed_or_added_are_checked_against_the_days(dialog
     assert first_line(more) == "超過了：諮詢費最多 3,000 元", more.text
     most = dialog.handle_text(chat, "那她线上一天最多能拿多少")
     assert most.intent == "moe.item.consultation_fee" and first_line(most) == "諮詢費最多 3,000 元", most.text
+
+
+def test_an_english_test_level_or_taker_corrected_is_checked_again(dialog: Dialog) -> None:
+    """附件3 英語檢定報名費: B1 and above for teachers other than English teachers, substitutes of 3
+    months or more included. "sorry I meant intermediate, B1" after A2 checks B1 (yes); "a long-term
+    sub, 4-month contract. her too?" is yes; "who teaches PE" replaces "I teach English"."""
+    chat = ChatRef("test", f"test-level-{next(_chats)}")
+    dialog.handle_text(chat, "I'm a homeroom teacher, not English. can the plan pay for GEPT elementary (A2)?")
+    level = dialog.handle_text(chat, "sorry I meant intermediate, B1")
+    assert level.text.startswith("Yes: English test fee (CEFR B1)"), level.text
+    sub = dialog.handle_text(chat, "my colleague is a long-term sub, 4-month contract. her too?")
+    assert sub.text.startswith("Yes"), sub.text
+    other = ChatRef("test", f"test-level-{next(_chats)}")
+    dialog.handle_text(
+        other, "I teach English at a junior high doing mode 1. Can the school pay my fee for a B1-level English exam?"
+    )
+    pe = dialog.handle_text(other, "What about my colleague who teaches PE, same B1 exam?")
+    assert pe.text.startswith("Yes"), pe.text
