@@ -253,7 +253,9 @@ def _facts(normalised: str, slots: Slots) -> dict[str, object]:
         if match:
             found[name] = _typed_number(match)
     found |= {k: v for k, v in slots.as_dict().items() if k in ("mode", "classes", "domains")}
-    if _NO_BRANCH.search(normalised):
+    denied = _NO_BRANCH.search(normalised)
+    # (「不是分班 是分校」, one fact once normalised: 「不是分校 是分校」, a branch after all)
+    if denied and not re.search(r"(?:^|\s|，|,)\s*(?:是|有)\s*分校", normalised[denied.end() :]):
         found["branch"] = False
     elif slots.branch:
         found["branch"] = True

@@ -3134,3 +3134,12 @@ def test_an_english_test_level_or_taker_corrected_is_checked_again(dialog: Dialo
     )
     pe = dialog.handle_text(other, "What about my colleague who teaches PE, same B1 exam?")
     assert pe.text.startswith("Yes"), pe.text
+
+
+def test_a_branch_class_corrected_to_a_branch_school_keeps_the_branch(dialog: Dialog) -> None:
+    """「不對 我們不是分班 是分校」 (「不是分校 是分校」 once 分班 is normalised to the same fact): the
+    branch's extra 5 萬 stays (附件2: 分校或分班…最高額外核定 5 萬元)."""
+    chat = ChatRef("test", f"branch-corrected-{next(_chats)}")
+    dialog.handle_text(chat, "模式二 雙語生活化那塊 我們有分班 最多多少")
+    reply = dialog.handle_text(chat, "不對 我們不是分班 是分校")
+    assert first_line(reply) == "模式二雙語生活化最多 200,000 元", reply.text
