@@ -895,6 +895,9 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         paired = meals_a_day > 1 and least * meals_a_day == planned
         planned = least if paired else planned
     days = 1 if i.get("a_day") else int(i.get("days") or i.get("occasions") or 1)
+    prices = [int(a) for a in i.get("meal_prices") or []]
+    if prices and len(prices) == meals_a_day:
+        return _meal_by_meal(rules, prices, people, days)
     if i.get("half_day") and not i.get("meals"):
         fee = meals(rules, people, 1, days, False)
     else:
@@ -915,6 +918,37 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
         )
         return replace(checked, notes=(said, *checked.notes[1:]))
     return _compared(fee, planned, rule.per_meal if per_meal else rule.per_day)
+
+
+def _meal_by_meal(rules: FundingRules, prices: list[int], people: int, days: int) -> ItemAmount:
+    """「早餐60 午餐120 晚餐120 這樣一天可以嗎」: a price for each meal named, each checked against the
+    meal's cap and their sum against the day's."""
+    rule = rules.items.meals
+    fee = meals(rules, people, len(prices), days)
+    day = sum(prices)
+    over = [p for p in prices if p > rule.per_meal]
+    sums = (" ＋ ".join(money(p, "zh") for p in prices), " + ".join(money(p, "en") for p in prices))
+    checked = both(
+        f"{sums[0]} = {money(day, 'zh')}：每餐上限 {money(rule.per_meal, 'zh')}、每人每日上限 {money(rule.per_day, 'zh')}。",
+        f"{sums[1]} = {money(day, 'en')}: at most {money(rule.per_meal, 'en')} a meal and "
+        f"{money(rule.per_day, 'en')} a day per person.",
+    )
+    notes = [checked]
+    if over:
+        notes.append(
+            both(
+                f"{'、'.join(money(p, 'zh') for p in over)} 超過每餐上限 {money(rule.per_meal, 'zh')}。",
+                f"{', '.join(money(p, 'en') for p in over)} is over the {money(rule.per_meal, 'en')} a meal.",
+            )
+        )
+    if day > rule.per_day:
+        notes.append(
+            both(
+                f"一天 {money(day, 'zh')} 超過每人每日上限 {money(rule.per_day, 'zh')}。",
+                f"The day's {money(day, 'en')} is over the {money(rule.per_day, 'en')} a day.",
+            )
+        )
+    return ItemAmount(fee.amount, fee.working, (*notes, *fee.notes), fee.sources, not over and day <= rule.per_day)
 
 
 def _student_ceiling(facts: dict[str, Any], rules: FundingRules) -> int | None:

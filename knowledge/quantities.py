@@ -138,7 +138,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
     ),
-    "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚|夜|nights?\b)"),
+    "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚(?!餐|上|飯)|夜|nights?\b)"),
     "days": re.compile(
         r"(?<!第)(\d+)[\s-]*(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"
     ),  # (not 第2天)

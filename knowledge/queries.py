@@ -131,6 +131,17 @@ def amounts_of(u: Understanding) -> list[int]:
     return [v for v in u.figures.amounts if v not in back] or [a.value for a in u.figures.labelled if a.bare]
 
 
+_MEAL_PRICE = re.compile(
+    r"(?:早餐|午餐|中餐|晚餐|早點|breakfast|lunch|dinner|supper)\s*(?:是|要|編|each|is|at)?\s*(\d+)(?![\d萬])"
+)
+
+
+def _meal_prices(normalised: str) -> list[int] | None:
+    """The price written after each meal named, when two or more are (None otherwise)."""
+    prices = [int(p) for p in _MEAL_PRICE.findall(normalised)]
+    return prices if len(prices) > 1 else None
+
+
 def _labelled(u: Understanding) -> list[Amount]:
     """Amounts with their labels, money and bare numbers of 100 or more, in the order written (not
     those the message takes back)."""
@@ -203,6 +214,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "half_day": (c.half_day and not _SESSION_DENIED["half_day"].search(u.negated)) or None,
         "online": True if has(u, r"線上|online") else None,
         "amounts": amounts_of(u) or None,
+        # 「早餐60 午餐120 晚餐120」 "breakfast 80, lunch 120, dinner 150": a price for each meal named
+        "meal_prices": _meal_prices(u.normalised),
         # a price per unit among the amounts used (「×800=96000」 is working, not one of them)
         "per_unit": True if any(a.per_unit and a.value in amounts_of(u) for a in u.figures.labelled) else None,
         # 「一班一節」 "per class per period": the rate, for one class

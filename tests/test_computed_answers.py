@@ -3143,3 +3143,20 @@ def test_a_branch_class_corrected_to_a_branch_school_keeps_the_branch(dialog: Di
     dialog.handle_text(chat, "模式二 雙語生活化那塊 我們有分班 最多多少")
     reply = dialog.handle_text(chat, "不對 我們不是分班 是分校")
     assert first_line(reply) == "模式二雙語生活化最多 200,000 元", reply.text
+
+
+@pytest.mark.parametrize(
+    ("question", "head", "shown"),
+    [
+        ("早餐60 午餐120 晚餐120 這樣一天可以嗎", "可以", "60 元 ＋ 120 元 ＋ 120 元 = 300 元"),
+        ("早餐60 午餐130 晚餐100 可以嗎", "超過了", "130 元 超過每餐上限 120 元"),  # one meal over
+        ("breakfast 80, lunch 120, dinner 150 per person, ok?", "Over", "The day's NT$350 is over"),
+    ],
+)
+def test_a_price_for_each_meal_is_checked_meal_by_meal_and_for_the_day(
+    ask: Callable[[str], Reply], question: str, head: str, shown: str
+) -> None:
+    """附件3 膳費: 每人每餐 120 元、每人每日 340 元. Each meal's own price is checked against 120 and
+    their sum against 340 (「晚餐」 is no night: 「120 晚餐」 counted 120 nights)."""
+    reply = ask(question)
+    assert first_line(reply).startswith(head) and shown in reply.text, reply.text
