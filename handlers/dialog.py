@@ -381,6 +381,8 @@ class Dialog:
         in its base); not when two entries rule on it alike."""
         if not (u.asks_yes_no or u.asks_obligation) or query.kind == VERDICT:
             return decision  # a computed verdict weighs the case itself (a remote school never funded)
+        if u.asks_amount:
+            return decision  # "ok and the premium? 住宿吃飯要算進去嗎": the amount asked too, computed
         alone = self.engine.answer_to(u)
         named = [self._intent_for(u, query), alone.intent, *(s.intent for s in alone.suggestions)]
         if topic is not None:  # "does lodging count toward the base?" after the premium: the premium's rule

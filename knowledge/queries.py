@@ -84,7 +84,9 @@ _LECTURERS = re.compile(
     rf"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{_LECTURER_ZH})|"
     rf"(\d+)\s*(?:(?:external|internal|outside|guest|university|domestic|visiting) ){{0,2}}(?:{_LECTURER_EN})\b|"
     # 「兩位本校老師各分享一節」: teachers who each speak are the lecturers
-    r"(\d+)\s*(?:位|個|名)\s*[\u4e00-\u9fff]{0,4}?(?:老師|教師)\s*各"
+    r"(\d+)\s*(?:位|個|名)\s*[\u4e00-\u9fff]{0,4}?(?:老師|教師)\s*各|"
+    # 「講座費 三個人各講五節」: people who each give a talk are the lecturers
+    r"(\d+)\s*(?:個人|位|名|人)\s*各\s*(?:講|上|分享|教)"
 )
 
 

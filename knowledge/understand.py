@@ -105,7 +105,9 @@ _RETURN = re.compile(
 )
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
-    r"at most|how many dollars"
+    r"at most|how many dollars|"
+    # "ok and the premium?" 「那補充保費呢」: the premium, an amount, asked in a clause of its own
+    r"\b(?:and|what about|how about) (?:the )?(?:nhi |supplementary )?premium\b(?! (?:rate|base|rule))|補充保費呢"
 )
 _MEASURED_AGAINST = re.compile(
     r"\b(?:fit|fits|within|exceed|exceeds|exceeding|go over|goes over|stay under|stays under|break|breaks)\s+"

@@ -3160,3 +3160,14 @@ def test_a_price_for_each_meal_is_checked_meal_by_meal_and_for_the_day(
     their sum against 340 (「晚餐」 is no night: 「120 晚餐」 counted 120 nights)."""
     reply = ask(question)
     assert first_line(reply).startswith(head) and shown in reply.text, reply.text
+
+
+def test_people_each_giving_a_talk_and_the_premium_asked_beside_a_cost(dialog: Dialog) -> None:
+    """「講座費 三個人各講五節 都是大學教授」: three guest lecturers, 3 × 5 × 2,000 = 30,000; then "ok and
+    the premium? 住宿吃飯要算進去嗎" asks the premium's amount too: 633, on the lecture fees (its
+    計費項目 listed), not only the rule's no for lodging and meals."""
+    chat = ChatRef("test", f"three-talks-{next(_chats)}")
+    talks = dialog.handle_text(chat, "講座費 三個人各講五節 都是大學教授")
+    assert first_line(talks) == "講座鐘點費最多 30,000 元", talks.text
+    premium = dialog.handle_text(chat, "ok and the premium? 住宿吃飯要算進去嗎")
+    assert premium.intent == "moe.item.nhi_premium" and first_line(premium) == "補充保費最多 633 元", premium.text
