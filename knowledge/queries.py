@@ -1098,6 +1098,7 @@ def focus_of(u: Understanding) -> str | None:
             r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|部領(?:的)?(?:最多|上限)|"
             r"部領\s*(?:總額|total|多少)|"
             r"partial.domains? (?:max|part|money|funding|ceiling|cap|limit|total)|"
+            r"\bsubjects? (?:part|side|portion|funding|money)\b|"  # "the subject part": the domains taught bilingually
             # "max for partial domain?" "how much for the partial domains?"
             r"\b(?:max|maximum|ceiling|cap|limit|total|how much)\s+(?:for|of|on)\s+(?:the\s+)?(?:部領|partial.domains?)\b|"
             r"\bpl (?:max|part|money|funding|ceiling|cap|limit|total|budget|side)\b|"  # "PL ceiling?"
@@ -1179,7 +1180,7 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         # 「教師專業支持費用最多多少」「那教師專業支持費呢」「教師專業支持能挪多少到生活化」: a part of the
         # ceiling, which needs the school's facts
         return True
-    ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling")
+    ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling|grand total|total (?:for|of) (?:both|all|the two) parts")
     # (「我們上限多少」: the school's own cap, naming no item or amount it would be a cap of)
     own_cap = has(u, r"(?:^|我們|我校|本校|學校|咱們)\s*(?:的)?\s*上限") and not amounts_of(u)
     # (「那她线上一天最多能拿多少」: what a person is paid, not the school's ceiling)

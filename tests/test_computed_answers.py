@@ -3171,3 +3171,23 @@ def test_people_each_giving_a_talk_and_the_premium_asked_beside_a_cost(dialog: D
     assert first_line(talks) == "講座鐘點費最多 30,000 元", talks.text
     premium = dialog.handle_text(chat, "ok and the premium? 住宿吃飯要算進去嗎")
     assert premium.intent == "moe.item.nhi_premium" and first_line(premium) == "補充保費最多 633 元", premium.text
+
+
+def test_the_subject_part_and_the_grand_total_asked_in_english(dialog: Dialog) -> None:
+    """ "the cap for the subject part" is the partial-domain part (800,000 for 1 domain at 9 classes);
+    "so the grand total for both parts together?" after another question is the whole ceiling of
+    the chat's school (1,350,000 for mode 2, 24 classes, 2 domains)."""
+    chat = ChatRef("test", f"subject-part-{next(_chats)}")
+    part = dialog.handle_text(
+        chat,
+        "Our school has 9 classes and we want to do bilingual teaching in arts only. What's the cap for the subject part?",
+    )
+    assert "partial domains (teacher + student) at most NT$800,000" in first_line(part), part.text
+    school = ChatRef("test", f"subject-part-{next(_chats)}")
+    dialog.handle_text(
+        school, "junior high with 24 classes. If we pick Mode 2, what's the max for the campus-life part?"
+    )
+    dialog.handle_text(school, "ok and the subject part, if we run PE and tech bilingually for the whole grade?")
+    dialog.handle_text(school, "our PE teacher doesn't have a B1 cert. can she still be on the bilingual team?")
+    total = dialog.handle_text(school, "cool. so the grand total for both parts together?")
+    assert "NT$1,350,000" in total.text and total.route == "calculation", total.text
