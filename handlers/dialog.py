@@ -566,7 +566,11 @@ class Dialog:
         entry the engine is sure of for the question with the computation's facts, or for the
         name of what was computed or checked (「雙語生活化資本門」) when the question alone is too
         terse ("we planned 50,000 for equipment, ok?")."""
-        entries = self._item_entries.get(query.item or "", [])
+        item = query.item or ""
+        parts = {str(part.get("item")) for part in query.inputs.get("parts") or []} if item == "combined" else set()
+        if len(parts) == 1:
+            item = parts.pop()  # 「第三天改成只有半天呢」: meals of full days and of a half day, one item
+        entries = self._item_entries.get(item, [])
         lecturer = query.inputs.get("lecturer")
         if len(entries) > 1 and lecturer:  # the lecture fee computed: the entry of that lecturer's rate
             entries = [e for e in entries if lecturer_in(self.engine.title_words(e)) == lecturer] or entries

@@ -176,6 +176,8 @@ _WHOLE_YEAR = re.compile(
 )
 # 「學生30人加老師2人」「學生30人 老師2人」: groups of people to add up
 _GROUP_EN = r"(?:kids|children|students|pupils|teachers|staff|adults|parents|volunteers|people)"
+# a group of people named before its count: 「學生40個」「老師4位」
+_NAMED_FIRST = re.compile(r"(?:學生|老師|教師|講師|專家|家長|志工|工作人員)\s*(\d+)\s*(?:個|位|名|人)")
 _JOINED = re.compile(
     r"(?:人|老師|教師|學生|位|名)\s*(?:加|和|及|與|跟|\+|＋)|\b(?:plus|and)\b|"
     r"(?:人|位|名)\s*[,，、]?\s*(?:老師|教師|學生|講師|家長|志工)\s*\d|"
@@ -421,6 +423,10 @@ def _read_counts(text: str) -> Counts:
     if values["semesters"] is None and _WHOLE_YEAR.search(text):
         values["semesters"] = 2
     groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
+    named_first = tuple(int(n) for n in _NAMED_FIRST.findall(text))
+    if len(named_first) > 1:
+        # 「學生40個 老師4個」: each group named before its count (「40個 老師」 is no group of teachers)
+        values["people"], groups = sum(named_first), named_first
     if values["people"] is None and (served := _FOR_SOME.search(text)) is not None:
         values["people"] = int(served.group(1) or served.group(2))  # "lunch only for 25?" "with all 5"
     if values["occasions"] is None and (times := _TWICE.search(text)) is not None:
@@ -439,7 +445,7 @@ def _read_counts(text: str) -> Counts:
         months=_int(values["months"]),
         units=_int(values["units"]),
         people_groups=groups,
-        joined=len(groups) > 1 and _JOINED.search(text) is not None,
+        joined=len(groups) > 1 and (len(named_first) > 1 or _JOINED.search(text) is not None),
     )
 
 

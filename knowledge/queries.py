@@ -1491,6 +1491,25 @@ _MORE_PEOPLE = re.compile(
 )
 
 
+_LAST_DAY_HALF = re.compile(r"(?:第\s*(\d+)\s*天|最後1天|last day|day (\d+))\D{0,8}(?:半天|半日|half (?:a )?day)")
+
+
+def _last_day_halved(previous: Query, u: Understanding) -> Query | None:
+    """「第三天改成只有半天呢」 after meals for full days: the other days full, that day half, each
+    a line and their sum (None unless the day named is the last of those counted)."""
+    found = _LAST_DAY_HALF.search(u.normalised)
+    days = previous.inputs.get("days")
+    if found is None or previous.item != "meals" or not previous.inputs.get("full_day") or not days:
+        return None
+    named = found.group(1) or found.group(2)
+    if int(days) < 2 or (named is not None and int(named) != int(days)):
+        return None
+    people = previous.inputs.get("people") or 1
+    full = {"item": "meals", "people": people, "days": int(days) - 1, "full_day": True}
+    half = {"item": "meals", "people": people, "days": 1, "half_day": True}
+    return Query(ITEM, item="combined", inputs={"parts": [full, half], "text": ""})
+
+
 # hours added to those counted before: 「再加2小時」 "2 more hours" "another 2 hours"
 _MORE_HOURS = re.compile(
     r"(?:再?加|再多|多加|另外?加|外加)\s*\d+(?:\.\d+)?\s*(?:個)?\s*(?:半)?\s*小時|"
@@ -1528,6 +1547,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     part = _part_asked(previous, u, inputs)
     if part is not None:
         return part
+    shortened = _last_day_halved(previous, u)
+    if shortened is not None:
+        return shortened
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and u.item and u.item != previous.item and _ITEM_SWITCH.search(u.normalised):
         return None  # 「遊覽車一天上限多少」 after meals: another item, with no calculator (its rule answers)

@@ -3191,3 +3191,14 @@ def test_the_subject_part_and_the_grand_total_asked_in_english(dialog: Dialog) -
     dialog.handle_text(school, "our PE teacher doesn't have a B1 cert. can she still be on the bilingual team?")
     total = dialog.handle_text(school, "cool. so the grand total for both parts together?")
     assert "NT$1,350,000" in total.text and total.route == "calculation", total.text
+
+
+def test_groups_named_before_their_counts_and_the_last_day_made_a_half_day(dialog: Dialog) -> None:
+    """「學生40個 老師4個」: 44 people (「40個 老師」 was read as 40 teachers, the 4 left out); three
+    full days come to 44 × 3 × 340; 「第三天改成只有半天呢」: two full days and a half day,
+    44 × 2 × 340 + 44 × 120 = 35,200 (附件3 膳費: 半日 120 元, 全日 340 元)."""
+    chat = ChatRef("test", f"camp-days-{next(_chats)}")
+    camp = dialog.handle_text(chat, "部領學生奠基 寒假要辦三天全天的營隊 學生40個 老師4個 膳費最多多少")
+    assert first_line(camp) == "膳費最多 44,880 元", camp.text
+    half = dialog.handle_text(chat, "第三天改成只有半天呢")
+    assert first_line(half) == "合計最多 35,200 元" and "44 人 × 1 餐 × 120 元" in half.text, half.text
