@@ -155,9 +155,15 @@ def class_change(text: str) -> int | None:
     return -n if match.group("less") or match.group("less_en") else n
 
 
+_MAIN_CAMPUS = re.compile(r"(?:本校|主校|校本部)(?:其實|只有|是|有|共)?\s*$")
+
+
 def extract(text: str) -> Slots:
     """Slots found in an already normalised question (digits, Traditional, lower case)."""
-    classes_match = next((m for m in _CLASSES.finditer(text) if not counted_apart(text, m)), None)
+    counts = [m for m in _CLASSES.finditer(text) if not counted_apart(text, m)]
+    # (「36班是含分校的 本校其實31班」: the main campus's count, named, is the school's)
+    own = [m for m in counts if _MAIN_CAMPUS.search(text[max(0, m.start() - 6) : m.start()])]
+    classes_match = next(iter(own or counts), None)
     return Slots(
         year=_year(text),
         level=_level(text),
