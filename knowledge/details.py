@@ -392,6 +392,10 @@ _VERBS = {"need", "must", "have", "get", "join", "should", "will", "take", "qual
 _NUMBER_WORDS = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  # "three goals"
 
 
+# words a question counts by that the answers write otherwise
+_SAME_NOUN = {"kid": "student", "children": "student", "child": "student", "pupil": "student"}
+
+
 def _counts(noun: str, text: str) -> bool:
     """Whether `text` gives a number of `noun` (「15 schools」, "3 bilingual schools")."""
     return re.search(rf"(?:\d[\d,]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+){{0,3}}{re.escape(noun[:5])}", text) is not None
@@ -420,6 +424,7 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
         return "count"
     nouns = [word.rstrip("s") for word in counted.group(1).split() if len(word) >= 4] if counted else []
     nouns = [noun for noun in nouns if noun not in _VERBS]  # "how many need an English club": of whom, unsaid
+    nouns = [_SAME_NOUN.get(noun, noun) for noun in nouns]  # "how many kids": students, counted as such
     # "how many seats": the answer must count seats (a number before the word), not just name them
     if nouns and not _PLAIN_COUNTS & set(nouns) and not any(_counts(noun, text) for noun in nouns):
         return "count"
