@@ -361,6 +361,9 @@ def decide(
         fresh = _with_the_asker(fresh, u, topic)
     if fresh is not None and fresh.item == "premium" and topic is not None:
         fresh = _with_the_fee_before(fresh, u, topic, rules)
+    devices = _devices_against_the_capital(u, fresh, topic)
+    if devices is not None and topic is not None and topic.query is not None:
+        return Decision(COMPUTE, query=devices, context=dict(topic.query.facts))
     if (
         fresh is not None
         and fresh.kind in (ITEM, VERDICT)
@@ -615,6 +618,23 @@ def _in_the_topics_plan(
 
 
 _TORN = 0.3  # both closest entries at least this close: the question fits either plan
+
+
+_ENOUGH = re.compile(r"夠|超過|會超|爆|enough|fit|within|over (?:it|the)|exceed")
+
+
+def _devices_against_the_capital(u: Understanding, fresh: Query | None, topic: Topic | None) -> Query | None:
+    """「想買３台桌機含螢幕 一台３萬 這樣預算夠嗎」 after a capital cap: the devices' cost (count ×
+    price of one) checked against that cap, not only the price against the device's own cap."""
+    if topic is None or topic.query is None or topic.query.kind != CAPITAL:
+        return None
+    if fresh is None or fresh.item != "equipment" or not _ENOUGH.search(u.normalised):
+        return None
+    units = u.figures.counts.units
+    prices = [a.value for a in u.figures.labelled if a.per_unit] or list(amounts_of(u))
+    if not units or units < 2 or len(prices) != 1:
+        return None
+    return replace(topic.query, inputs=dict(topic.query.inputs) | {"planned": units * prices[0]})
 
 
 def _another_rule_rules(
@@ -1574,6 +1594,7 @@ _RELATIVE_YEAR = re.compile(
 _NEXT_YEAR = re.compile(
     r"隔年|明年|下一(?:個)?學?年|後一(?:個)?學?年|次一學年|the year after|next (?:school )?year|the following year"
 )
+_YEARS_AFTER = re.compile(r"\b([12]) years? (?:after|later)\b|([12])\s*年後")
 _YEAR_BEFORE = re.compile(
     r"去年|前一(?:個)?學?年|上一(?:個)?學?年|the year before|the previous (?:school )?year|(?<!the )\blast year\b"
 )
@@ -1597,6 +1618,9 @@ def _relative_year(u: Understanding, entry_id: str | None, last: Any, engine: En
     entry = engine.kb.entries.get(entry_id or "")
     span = entry.document.when.get("year") if entry else None
     step = 1 if _NEXT_YEAR.search(u.normalised) else -1 if _YEAR_BEFORE.search(u.normalised) else 0
+    years = _YEARS_AFTER.search(u.normalised)  # "and two years after that?" 「兩年後呢」
+    if years is not None:
+        step = int(years.group(1) or years.group(2))
     if step and isinstance(last, int):
         return last + step
     if match is None or not isinstance(span, tuple) or span[0] is None or span[1] is None:

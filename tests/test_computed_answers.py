@@ -3202,3 +3202,17 @@ def test_groups_named_before_their_counts_and_the_last_day_made_a_half_day(dialo
     assert first_line(camp) == "膳費最多 44,880 元", camp.text
     half = dialog.handle_text(chat, "第三天改成只有半天呢")
     assert first_line(half) == "合計最多 35,200 元" and "44 人 × 1 餐 × 120 元" in half.text, half.text
+
+
+def test_the_main_campus_count_and_devices_against_the_capital_cap(dialog: Dialog) -> None:
+    """「36班是含分校的 本校其實31班 分校5班」: 31 classes and a branch, 25萬 + 5萬 (the classes are the
+    main campus's, 附件2); its capital cap is 60,000, and 「想買３台桌機含螢幕 一台３萬 這樣預算夠嗎」
+    is 90,000 against it: over (each desktop is within its own cap)."""
+    chat = ChatRef("test", f"main-campus-{next(_chats)}")
+    dialog.handle_text(chat, "我們國小36班 模式一上限多少")
+    corrected = dialog.handle_text(chat, "等等 36班是含分校的 本校其實31班 分校5班")
+    assert "最多補助合計 300,000 元" in first_line(corrected), corrected.text
+    capital = dialog.handle_text(chat, "那設備最多可以編多少")
+    assert first_line(capital) == "雙語生活化資本門最多 60,000 元", capital.text
+    devices = dialog.handle_text(chat, "想買３台桌機含螢幕 一台３萬 這樣預算夠嗎")
+    assert first_line(devices).startswith("超過了") and "90,000 元" in devices.text, devices.text

@@ -98,6 +98,8 @@ GIVEN = [
     ("how many goals does the MOE bilingual campus plan list?", "moe.goals"),
     ("Under the strategy 'strengthen English communication', how many action plans are there?", "kl.strategy.1.1"),
     ("強化英語溝通能力有幾個行動方案", "kl.strategy.1.1"),
+    # "kids" counted as the students the row counts (1名高中生)
+    ("Keelung exchange student thing - how many kids a year, and where do they go?", "kl.ap.21"),
 ]
 
 

@@ -279,3 +279,17 @@ def test_a_question_torn_between_the_plans_follows_the_plan_of_the_chat(knowledg
     assert reply.intent == "kl.ap.28" and reply.body.startswith("110 學年度目標 50%：60 校 × 50% = 30 校"), reply.body
     alone = dialog.handle_text(ChatRef("test", "plan-of-no-chat"), "我們高國中小共60校 同一年雙語學分班要幾校")
     assert alone.to_json()["route"] == "unsure", alone.body  # with no chat before it, either plan
+
+
+def test_two_years_after_the_row_asked(knowledge: Knowledge) -> None:
+    """ "and two years after that?" after 109's sister schools (at least 3): 111's row, at least 5;
+    「那兩年後呢」 the same in Chinese."""
+    dialog = scored_dialog(knowledge)
+    for first, then in (
+        ("how many overseas sister schools was Keelung aiming for in 109?", "and two years after that?"),
+        ("基隆姊妹校109要幾校", "那兩年後呢"),
+    ):
+        chat = ChatRef("test", f"years-after-{then}")
+        dialog.handle_text(chat, first)
+        reply = dialog.handle_text(chat, then)
+        assert reply.intent == "kl.ap.20" and "111" in reply.body and "5" in reply.body, reply.body
