@@ -36,6 +36,7 @@ from knowledge.queries import (
     CAPITAL,
     CEILING,
     CLOSEOUT,
+    EVENT_COSTS,
     ITEM,
     SCHOOL_YEAR,
     SHARE,
@@ -485,7 +486,7 @@ def decide(
     # 5. a computation (a share whose total the last question gave: 「雜支編了3萬5 會超過嗎」)
     earlier = topic.query if topic is not None else None
     if fresh is not None and earlier is not None:
-        fresh = _same_item_counts(fresh, earlier)
+        fresh = _the_events_people(_same_item_counts(fresh, earlier), earlier, u)
     # 「部領資本門想買3台筆電 每台2萬8 會超嗎」 after the cap of 55萬 + 38萬: the same base
     if (
         fresh is not None
@@ -839,6 +840,18 @@ def _same_item_counts(fresh: Query, earlier: Query) -> Query:
         return fresh
     carried = {k: earlier.inputs[k] for k in _COUNTS if earlier.inputs.get(k) and not fresh.inputs.get(k)}
     return replace(fresh, inputs=dict(fresh.inputs) | carried) if carried else fresh
+
+
+def _the_events_people(fresh: Query, earlier: Query, u: Understanding) -> Query:
+    """「膳費 第一天午餐晚餐 第二天早餐午餐 一共最多多少」 after lodging for 20 teachers: the total of the
+    same event's other cost is for the same people (not for one, when the message counts none)."""
+    if fresh.kind != ITEM or earlier.kind not in (ITEM, VERDICT) or not u.asks_total:
+        return fresh
+    if fresh.item == earlier.item or not {fresh.item, earlier.item} <= EVENT_COSTS:
+        return fresh
+    if fresh.inputs.get("people") or not earlier.inputs.get("people"):
+        return fresh
+    return replace(fresh, inputs=dict(fresh.inputs) | {"people": earlier.inputs["people"]})
 
 
 def _with_school(query: Query, u: Understanding, school: dict[str, Any]) -> Query:

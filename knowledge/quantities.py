@@ -163,6 +163,7 @@ _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )
 _TWICE = re.compile(r"\b(twice|thrice)\b(?!\s+(?:a|per|each|every)\s)")
 _MEAL_WORDS = r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper"
 _MEAL_NAMES = re.compile(_MEAL_WORDS)
+_NAMED_DAY_SPLIT = re.compile(r"第\s*[\d一二三四五]\s*天")
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
 # a meal left out: "skip breakfast, just lunch and dinner" 「不吃早餐」「早餐不用」 is not one of them
@@ -418,6 +419,10 @@ def _read_counts(text: str) -> Counts:
     elif values["days"] is None and _NAMED_DAY.search(text):
         values["days"] = 1  # "day-2 meal max?" 「第2天只有午餐」: that one day
     named_meals = len(set(_MEAL_NAMES.findall(text)) - left_out)
+    each_day = [len(set(_MEAL_NAMES.findall(day))) for day in _NAMED_DAY_SPLIT.split(text)[1:]]
+    if values["meals"] is None and len(each_day) > 1 and len(set(each_day)) == 1 and each_day[0]:
+        # 「第一天午餐晚餐 第二天早餐午餐」: two meals on each of two days
+        values["meals"], values["days"] = each_day[0], len(each_day)
     if values["meals"] is None and named_meals:
         values["meals"] = named_meals
     if values["semesters"] is None and _WHOLE_YEAR.search(text):

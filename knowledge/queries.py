@@ -985,7 +985,7 @@ def _names_the_lecturer(u: Understanding, inputs: dict[str, Any], switch: str | 
 
 
 # Costs counted by an event's participants: its head count and days are the same for each
-_EVENT_COSTS = frozenset({"meals", "lodging", "travel", "student_travel"})
+EVENT_COSTS = frozenset({"meals", "lodging", "travel", "student_travel"})
 
 _CALCULATED = (
     "substitute_fee",
@@ -1609,7 +1609,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     if switch is not None and switch != previous.item:
         # an event's head count and days carry between its costs (膳費 then 住宿費); the people
         # an attendance, consultation or work fee pays are others (committee members, experts)
-        shared = previous.item in _EVENT_COSTS and switch in _EVENT_COSTS
+        shared = previous.item in EVENT_COSTS and switch in EVENT_COSTS
         keep = ("people", "days", "nights", "full_day", "half_day") if shared else ("full_day", "half_day")
         merged = {k: v for k, v in previous.inputs.items() if k in keep} | inputs | {"text": u.normalised}
         if of_the_lecturer:

@@ -3216,3 +3216,12 @@ def test_the_main_campus_count_and_devices_against_the_capital_cap(dialog: Dialo
     assert first_line(capital) == "雙語生活化資本門最多 60,000 元", capital.text
     devices = dialog.handle_text(chat, "想買３台桌機含螢幕 一台３萬 這樣預算夠嗎")
     assert first_line(devices).startswith("超過了") and "90,000 元" in devices.text, devices.text
+
+
+def test_meals_named_day_by_day_for_the_events_people(dialog: Dialog) -> None:
+    """「膳費 第一天午餐晚餐 第二天早餐午餐 一共最多多少」 after lodging for 20 teachers: two meals on
+    each of two days, for the same 20 (附件3 膳費: 每人每餐 120 元): 20 × 2 × 2 × 120 = 9,600."""
+    chat = ChatRef("test", f"meals-by-day-{next(_chats)}")
+    dialog.handle_text(chat, "部領老師要辦兩天一夜的增能工作坊 20位老師 住宿最多報多少")
+    reply = dialog.handle_text(chat, "膳費 第一天午餐晚餐 第二天早餐午餐 一共最多多少")
+    assert first_line(reply) == "膳費最多 9,600 元", reply.text
