@@ -93,7 +93,8 @@ _ALL_MODES = re.compile(r"模式\s*([12])")
 # 「不是新辦喔」「(不是交換學生)」 "not the partial-domain one": what the question is NOT about, left out
 # of matching (「是不是」 is a plain question, not a negation).
 _NEGATED = re.compile(
-    r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
+    # (not 「不是說分校只加5萬嗎」, "isn't it said that…?", a question, no denial)
+    r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)(?!說[^，,。]{0,14}嗎)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
 ASKS_TOTAL = re.compile(
