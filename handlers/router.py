@@ -621,6 +621,17 @@ def _in_the_topics_plan(
 _TORN = 0.3  # both closest entries at least this close: the question fits either plan
 
 
+def _named_rule_decides(u: Understanding, engine: Engine, lang: str) -> bool:
+    """Whether the message, read alone, is closest to an entry (surely, or more than half as sure,
+    naming its subject: 「分校」) whose own conditions decide its yes or no (two word groups or more)."""
+    alone = engine.answer_to(u, u.slots, lang=lang)
+    closest = engine.matcher.rank(u.matching or u.normalised, u.slots, negated=u.negated)[:1]
+    entry = (
+        alone.intent if alone.confident else closest[0].entry.id if closest and closest[0].confidence >= 0.5 else None
+    )
+    return entry is not None and engine.rules_on(u, entry) >= 2 and engine.ruling(u, entry) is not None
+
+
 _ENOUGH = re.compile(r"夠|超過|會超|爆|enough|fit|within|over (?:it|the)|exceed")
 
 
@@ -900,6 +911,8 @@ def _follow_up(
     moved = _transfer_of_the_ceiling(u, topic, engine, rules)
     if moved is not None:
         return Decision(COMPUTE, query=moved, context=dict(moved.facts))
+    if topic.query is not None and topic.query.kind in (CAPITAL, SHARE) and _named_rule_decides(u, engine, lang):
+        return None  # 「分校校長說想分8萬…可以分給他8萬嗎」 after a capital: the branch rule's question
     counts = u.figures.counts
     ceiling_facts = fresh is not None and fresh.kind == CEILING and fresh.facts.keys() & {"classes", "domains"}
     if fresh is not None and fresh.kind == CEILING and not ceiling_facts and (counts.people or counts.semesters):

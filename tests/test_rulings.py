@@ -1264,3 +1264,20 @@ def test_a_year_opening_an_english_question_asks_that_years_row_yes_or_no(knowle
     reply = _ask(knowledge, "in 110 does the exchange student also share the experience with junior highs?")
     assert reply["intent"] == "kl.ap.21" and reply["answer"].startswith("No."), reply["answer"]
     assert "School year 110" in reply["answer"], reply["answer"]
+
+
+def test_a_branch_split_asked_after_a_capital_and_more_equipment_after_a_transfer(knowledge) -> None:
+    """「分校校長說想分8萬 不是說分校只加5萬嗎 這樣可以分給他8萬嗎」 after a capital amount is the branch
+    rule's yes (於總額度下調整分配本校及分校之經費額度), not a capital of 8萬 (「不是說…嗎」 asks, it
+    denies nothing); 「挪過去以後 生活化那邊可以多買到5萬的設備嗎」 after moving teacher funds is the
+    transfer rule's no (雙語生活化之資本門編列仍不得超過3萬元)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "branch-split")
+    dialog.handle_text(chat, "我們國小本校18班 模式一 還有一個分校 總額多少")
+    dialog.handle_text(chat, "如果照上限全部申請 設備那塊想編6萬5 可以嗎")
+    split = dialog.handle_text(chat, "分校校長說想分8萬 不是說分校只加5萬嗎 這樣可以分給他8萬嗎")
+    assert split.intent == "moe.cap.branch" and split.body.startswith(YES_ZH), split.body
+    moved = ChatRef("test", "transfer-equipment")
+    dialog.handle_text(moved, "我們國中12班 部領兩個領域 部領做第四年了 推動小組也同意 想挪一部分去生活化 最多能挪多少")
+    more = dialog.handle_text(moved, "挪過去以後 生活化那邊可以多買到5萬的設備嗎")
+    assert more.intent == "moe.cap.pl.transfer" and more.body.startswith(NO_ZH), more.body
