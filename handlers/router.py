@@ -28,7 +28,7 @@ from typing import Any
 from handlers.memory import Topic
 from knowledge import figure_check
 from knowledge.compute import fee_total
-from knowledge.engine import Answer, Engine
+from knowledge.engine import CONFIDENT, Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
 from knowledge.quantities import CLAIMED_BEFORE, without_counts
@@ -1199,12 +1199,20 @@ def _asks_of_the_rule(u: Understanding, topic: Topic, rule: Entry, engine: Engin
     """Whether a message that is no follow-up in form, unsure read alone, asks of the last topic's rule:
     figures it settles (「我們一學期開一次 大概來35位老師 這樣符合嗎」 after the open-classroom rule), or
     how many in school years of its rows (「所以110到111學年要再多幾位」 after a yearly target)."""
-    rows = u.slots.year is not None and any("year" in detail.when for detail in rule.details)
+    # (a year named, or one of the plan's own years: "how many schools in the third year?")
+    year = u.slots.year is not None or _RELATIVE_YEAR.search(u.normalised) is not None
+    rows = year and any("year" in detail.when for detail in rule.details)
     counts = rows and _COUNT_ASKED.search(u.normalised) is not None and _WHY.search(u.normalised) is None
     counted = counts and not engine.names_a_keyword(u)
     if not (counted or _checked_by_the_entry(u, topic, rule, engine)):
         return False
-    return not engine.answer_to(u, u.slots, lang=lang).confident
+    alone = engine.answer_to(u, u.slots, lang=lang)
+    if not alone.confident:
+        return True
+    # (a row sure only for being a line beside its heading is no question of its own: "how many
+    # schools in the third year?" is close to the bilingual schools' action plan and its strategy)
+    closest = engine.matcher.rank(u.matching or u.normalised, u.slots, negated=u.negated)[:1]
+    return counted and bool(closest) and closest[0].confidence < CONFIDENT
 
 
 def _checked_by_the_entry(u: Understanding, topic: Topic, entry: Entry, engine: Engine) -> bool:

@@ -425,6 +425,7 @@ class Engine:
         if _MONEY_ASKED.search(u.normalised) is None:
             return None
         plans = self.cued_plans(u)
+        entry = None
         if not plans:
             own = self.answer_to(u)
             named = own.intent if own.confident and self.names_topic(u, own.intent) else topic_entry
@@ -435,7 +436,10 @@ class Engine:
         document = self.kb.documents[plans.pop()]
         if document.no_amounts is None:
             return None
-        return Answer(intent=None, confidence=0.0, text=document.no_amounts.get(lang), lang=lang, covered=False)
+        text = document.no_amounts.get(lang)
+        # (the entry asked of stays the topic: "how many schools in the third year?" next is its row)
+        related = entry.id if entry is not None else None
+        return Answer(intent=None, confidence=0.0, text=text, lang=lang, covered=False, related=related)
 
     def cued_plans(self, u: Understanding) -> set[str]:
         """The plans (document ids) the message names by one of their cue words (基隆, 國教署 …)."""

@@ -293,3 +293,16 @@ def test_two_years_after_the_row_asked(knowledge: Knowledge) -> None:
         dialog.handle_text(chat, first)
         reply = dialog.handle_text(chat, then)
         assert reply.intent == "kl.ap.20" and "111" in reply.body and "5" in reply.body, reply.body
+
+
+def test_the_third_year_after_money_asked_of_a_keelung_action_plan(knowledge: Knowledge) -> None:
+    """ "how much does each school get?" of action plan 22 is told the plan states no money, and
+    the action plan stays the topic: "how many schools in the third year?" is its 111 row (at least
+    3 schools), not the bilingual schools' action plan the words are close to."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "third-year-after-money")
+    dialog.handle_text(chat, "does the Keelung plan have any money for schools that join international competitions?")
+    money = dialog.handle_text(chat, "how much does each school get?")
+    assert money.to_json()["route"] == "not_in_plans", money.body
+    third = dialog.handle_text(chat, "how many schools in the third year?")
+    assert third.intent == "kl.ap.22" and "School year 111" in third.body and "3 schools" in third.body, third.body
