@@ -155,6 +155,8 @@ def class_change(text: str) -> int | None:
     return -n if match.group("less") or match.group("less_en") else n
 
 
+# a branch's classes counted inside the school's: 「36班裡有3班在分校」「36班 其中3班是分校的」
+_BRANCH_WITHIN = re.compile(r"(\d+)\s*班\s*(?:裡|裏|中|當中|之中)?\s*(?:面)?\s*(?:其中|有)?\s*(\d+)\s*班\s*(?:在|是|屬於)\s*分校")
 _MAIN_CAMPUS = re.compile(r"(?:本校|主校|校本部)(?:其實|只有|是|有|共)?\s*$")
 
 
@@ -164,12 +166,16 @@ def extract(text: str) -> Slots:
     # (「36班是含分校的 本校其實31班」: the main campus's count, named, is the school's)
     own = [m for m in counts if _MAIN_CAMPUS.search(text[max(0, m.start() - 6) : m.start()])]
     classes_match = next(iter(own or counts), None)
+    classes = int(classes_match.group(1) or classes_match.group(2)) if classes_match else None
+    within = _BRANCH_WITHIN.search(text)
+    if within is not None and classes == int(within.group(1)) and int(within.group(2)) < classes:
+        classes -= int(within.group(2))  # 「36班裡有3班在分校」: the main campus's 33
     return Slots(
         year=_year(text),
         level=_level(text),
         mode=_mode(text),
         domains=_domains(text),
-        classes=int(classes_match.group(1) or classes_match.group(2)) if classes_match else None,
+        classes=classes,
         branch=True if _BRANCH.search(text) else None,
     )
 

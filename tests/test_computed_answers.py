@@ -3225,3 +3225,14 @@ def test_meals_named_day_by_day_for_the_events_people(dialog: Dialog) -> None:
     dialog.handle_text(chat, "部領老師要辦兩天一夜的增能工作坊 20位老師 住宿最多報多少")
     reply = dialog.handle_text(chat, "膳費 第一天午餐晚餐 第二天早餐午餐 一共最多多少")
     assert first_line(reply) == "膳費最多 9,600 元", reply.text
+
+
+@pytest.mark.parametrize(
+    "told", ["可是那36班裡有3班在分校 這樣總共最多多少", "我們36班 其中3班是分校的 模式一總共最多多少"]
+)
+def test_a_branchs_classes_counted_inside_the_schools_are_taken_out(dialog: Dialog, told: str) -> None:
+    """附件2: 班級數以本校班級數計列, 分校 +5 萬. 「36班裡有3班在分校」: 33 classes (25萬) and a branch."""
+    chat = ChatRef("test", f"branch-within-{next(_chats)}")
+    dialog.handle_text(chat, "我們國小36班 模式一上限多少")
+    reply = dialog.handle_text(chat, told)
+    assert "33 班" in first_line(reply) and "300,000 元" in first_line(reply), reply.text
