@@ -156,7 +156,9 @@ def class_change(text: str) -> int | None:
 
 
 # a branch's classes counted inside the school's: 「36班裡有3班在分校」「36班 其中3班是分校的」
-_BRANCH_WITHIN = re.compile(r"(\d+)\s*班\s*(?:裡|裏|中|當中|之中)?\s*(?:面)?\s*(?:其中|有)?\s*(\d+)\s*班\s*(?:在|是|屬於)\s*分校")
+_BRANCH_WITHIN = re.compile(
+    r"(\d+)\s*班\s*(?:裡|裏|中|當中|之中)?\s*(?:面)?\s*(?:其中|有)?\s*(\d+)\s*班\s*(?:在|是|屬於)\s*分校"
+)
 _MAIN_CAMPUS = re.compile(r"(?:本校|主校|校本部)(?:其實|只有|是|有|共)?\s*$")
 
 
