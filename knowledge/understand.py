@@ -504,6 +504,8 @@ _OBLIGATION_ASKED = re.compile(
 _AUX_FIRST = re.compile(_AUXILIARY + r"\b")
 _YES_NO_FORM = re.compile(
     r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|(?<!不)對不對|(?:對吧|沒錯吧|的吧|可以吧|是吧|有吧|會吧|超過吧|過吧|夠吧|行吧)\s*$|\b(?:right|correct)\s*$|"
+    # "…already in 110, yes?": a tag after a statement of three words or more
+    r"(?:\S+\s+){3,}(?:yes|yeah|true)\s*$|"
     # a figure claimed with 吧: 「第三年是100%吧」
     r"\d\s*(?:%|校|所|人次|人|位|節|篇|隊|場|次|萬|元|個)?\s*吧\s*$|"
     r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"

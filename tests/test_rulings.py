@@ -667,6 +667,8 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("ok. sister schools — how many by the last year?", False),
         ("in 110 do they also share their experience with junior highs?", True),  # a year opening it
         ("in 110 how many schools share it?", False),
+        ("they need a 100% opening rate already in 110, yes?", True),  # a tag after a statement
+        ("yes", False),
         # a clause of its own, ended by a space between Chinese words, beside a question of another kind
         ("授權條款是哪一種 可以拿去商用嗎", True),
     ],
