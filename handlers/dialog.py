@@ -504,7 +504,10 @@ class Dialog:
         ordinals = ORDINAL_YEAR.search(u.normalised) is not None
         grades = GRADE.search(u.normalised) is not None
         months = MONTHS.search(u.normalised) is not None  # "what if her contract is 4 months?" after 2 months
-        said = without_figures(said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades, months)
+        years = u.slots.year is not None  # "and in 111?" after 「…already in 110?」: that year, not 110
+        said = without_figures(
+            said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades, months, years
+        )
         said = without_contrasts(said, u.normalised)  # 「經常門呢」 after capital: not the capital said
         text = f"{said} {u.matching or u.normalised}"
         both = replace(u, normalised=text, matching=text)

@@ -527,10 +527,11 @@ def without_figures(
     ordinals: bool = False,
     grades: bool = False,
     months: bool = False,
+    years: bool = False,
 ) -> str:
     """`text` with the percentages (`shares`), amounts of money (`money`), which year of a run it is
-    (`ordinals`: 「第1年」 "our 2nd year"), the grades (`grades`: 「2年級」 "grade 2") and/or spans of
-    months (`months`: 「聘期兩個月」 "a 2-month contract") blanked out, as read here: what a figure
+    (`ordinals`: 「第1年」 "our 2nd year"), the grades (`grades`: 「2年級」 "grade 2"), spans of months
+    (`months`: 「聘期兩個月」 "a 2-month contract") and/or school years (`years`: 「110」) blanked out, as read here: what a figure
     asked again replaces in an earlier message."""
     if months:
         text = MONTHS.sub(" ", text)
@@ -542,7 +543,13 @@ def without_figures(
         text = ORDINAL_YEAR.sub(" ", text)
     if grades:
         text = GRADE.sub(" ", text)
+    if years:
+        text = _SCHOOL_YEAR.sub(" ", text)
     return text
+
+
+# an ROC school year written in a message (「110」「110學年度」 "in 110"), not a count or an amount
+_SCHOOL_YEAR = re.compile(r"(?<![\d,.])1[01]\d(?:\s*學年度?)?(?![\d,.%])")
 
 
 # A span of months (「4個月」「兩個半月」「半年」 "4 months" "a 2-month contract")

@@ -1284,3 +1284,16 @@ def test_a_branch_split_asked_after_a_capital_and_more_equipment_after_a_transfe
     dialog.handle_text(moved, "我們國中12班 部領兩個領域 部領做第四年了 推動小組也同意 想挪一部分去生活化 最多能挪多少")
     more = dialog.handle_text(moved, "挪過去以後 生活化那邊可以多買到5萬的設備嗎")
     assert more.intent == "moe.cap.pl.transfer" and more.body.startswith(NO_ZH), more.body
+
+
+def test_what_it_is_supposed_to_be_in_a_year_then_another_year(knowledge) -> None:
+    """行動方案 13: 110 全國, 111 國際性. "MUN - is it supposed to be an international one already in
+    110?" asks what it is (no obligation): no; "and in 111?" asks the same of 111 (not of 110 too): yes."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "mun-years")
+    first = dialog.handle_text(
+        chat, "Keelung's senior high MUN - is it supposed to be an international one already in 110?"
+    )
+    assert first.intent == "kl.ap.13" and first.body.startswith("No."), first.body
+    then = dialog.handle_text(chat, "and in 111?")
+    assert then.intent == "kl.ap.13" and then.body.startswith("Yes."), then.body
