@@ -603,16 +603,26 @@ def _detail_for_the_school(
 def _in_the_topics_plan(
     answer: Answer, u: Understanding, topic: Topic | None, slots: Slots, engine: Engine, lang: str
 ) -> Answer:
-    """An unsure answer torn between two plans' entries (「雙語學分班」: Keelung's action plan 28 or
-    the MOE credit programme), when the message names no plan but names the entry's subject: the
-    one of the plan the chat is about (the last topic's), if naming that plan makes it sure."""
+    """An answer torn between two plans' entries (unsure, 「雙語學分班」: Keelung's action plan 28 or the
+    MOE credit programme; or sure but naming both, 「計畫期程」), when the message names no plan but
+    names the entry's subject: the one of the plan the chat is about (the last topic's), if naming
+    that plan makes it sure."""
     entry = engine.kb.entries.get(topic.entry or "") if topic is not None else None
-    if entry is None or answer.confident or not answer.covered or engine.cued_plans(u):
+    if entry is None or not answer.covered or engine.cued_plans(u):
         return answer
     closest = engine.matcher.rank(u.matching or u.normalised, slots, negated=u.negated)[:2]
     torn = len(closest) == 2 and min(r.confidence for r in closest) >= _TORN
     if not torn or closest[0].entry.document.id == closest[1].entry.document.id:
         return answer
+    # a sure answer is torn too when the message names both entries' subject (「計畫期程」: each
+    # plan's period) and the other is of the chat's plan
+    if answer.confident:
+        named_both = all(engine.names_topic(u, r.entry.id) for r in closest)
+        other = next((r.entry for r in closest if r.entry.document.id == entry.document.id), None)
+        if not named_both or other is None or other.id == answer.intent:
+            return answer
+        # (its own entry, as sure as the message names it: no less than the other plan's)
+        return replace(engine.answer_entry(other.id, lang, slots), confidence=answer.confidence)
     hinted = engine.answer_to(u, slots, lang=lang, plan=entry.document.id)
     named = hinted.intent in {r.entry.id for r in closest} and engine.names_topic(u, hinted.intent)
     return hinted if hinted.confident and named else answer

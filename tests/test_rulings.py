@@ -1297,3 +1297,15 @@ def test_what_it_is_supposed_to_be_in_a_year_then_another_year(knowledge) -> Non
     assert first.intent == "kl.ap.13" and first.body.startswith("No."), first.body
     then = dialog.handle_text(chat, "and in 111?")
     assert then.intent == "kl.ap.13" and then.body.startswith("Yes."), then.body
+
+
+def test_the_plan_period_asked_after_a_keelung_topic_is_keelungs(knowledge) -> None:
+    """「計畫期程是哪幾個學年」 names both plans' period (each is 計畫期程); after a Keelung action plan
+    it is Keelung's (109 to 111), asked alone the MOE plan's two phases."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "period-of-the-chat")
+    dialog.handle_text(chat, "基隆英語村遊學一年幾班次")
+    reply = dialog.handle_text(chat, "計畫期程是哪幾個學年")
+    assert reply.intent == "kl.period" and "109 學年度至 111 學年度" in reply.body, reply.body
+    alone = dialog.handle_text(ChatRef("test", "period-alone"), "計畫期程是哪幾個學年")
+    assert alone.intent == "moe.periods", alone.body
