@@ -49,7 +49,10 @@ _ATTEND = r"出席|attendance"
 _MEAL = r"膳|餐|便當|夥食|伙食|吃飯|飯錢|lunch|dinner|breakfast|meal"
 _LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|lodging|hotel|accommodation|night"
 # 「6班 每班上12節」: the one item priced per class and period (每班每節 800 元)
-_MATERIALS = r"教學材料|teaching materials?|每班(?:上)?\s*\d+\s*節|\d+\s*periods? (?:per|a|each) class"
+_MATERIALS = (
+    r"教學材料|teaching materials?|materials? fees?|每班(?:上)?\s*\d+\s*節|\d+\s*periods? (?:per|a|each) class|"
+    r"\d+\s*classes\s*(?:x|×|\*|times)\s*\d+\s*periods"  # "6 classes x 12 periods"
+)
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"

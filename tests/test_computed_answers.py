@@ -3236,3 +3236,17 @@ def test_a_branchs_classes_counted_inside_the_schools_are_taken_out(dialog: Dial
     dialog.handle_text(chat, "我們國小36班 模式一上限多少")
     reply = dialog.handle_text(chat, told)
     assert "33 班" in first_line(reply) and "300,000 元" in first_line(reply), reply.text
+
+
+def test_the_materials_fee_counted_in_classes_times_periods_in_english(dialog: Dialog) -> None:
+    """附件3 教學材料費: 每班每節 800 元, 不超過學生英語能力奠基費用之 20%. "the materials fee … how much
+    for 6 classes x 12 periods?" is 57,600 (it asked the school's mode, reading a ceiling); "can that
+    materials money also pay for little prizes for the kids?" is yes (含…學生獎勵品)."""
+    chat = ChatRef("test", f"materials-en-{next(_chats)}")
+    first = dialog.handle_text(
+        chat,
+        "student foundation budget: the materials fee is per class per period, right? how much for 6 classes x 12 periods?",
+    )
+    assert first.intent == "moe.item.teaching_materials" and "NT$57,600" in first_line(first), first.text
+    prizes = dialog.handle_text(chat, "can that materials money also pay for little prizes for the kids?")
+    assert prizes.intent == "moe.item.teaching_materials" and prizes.text.startswith("Yes"), prizes.text
