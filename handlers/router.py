@@ -377,7 +377,8 @@ def decide(
     # message names Keelung's plan or follows a topic of it naming no plan.
     if fresh is not None and fresh.kind == SCHOOL_YEAR and _of_another_plan(u, topic, engine, rules):
         fresh = None
-    not_covered = engine.not_covered(u, lang) if fresh is None or fresh.kind != SCHOOL_YEAR else None
+    about = _entry_of_topic(topic, engine, rules) if topic is not None else None
+    not_covered = engine.not_covered(u, lang, about) if fresh is None or fresh.kind != SCHOOL_YEAR else None
     if not_covered is not None:
         return Decision(ANSWER, answer=not_covered)
     # 「核結最晚哪天」 with no date, from a chat that told its period end: that period's deadline

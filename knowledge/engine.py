@@ -228,10 +228,14 @@ class Engine:
             found = self._quoting[quotes] = "" if not ranked or tied else ranked[0][0]
         return found or None
 
-    def not_covered(self, u: Understanding, lang: str) -> Answer | None:
+    def not_covered(self, u: Understanding, lang: str, about: str | None = None) -> Answer | None:
         """The honest "the plans do not say" for a question about something they leave out
-        (another city, salaries, a school year no plan covers), else None."""
-        reply = self._out_of_scope_reply(u.normalised, lang) or self._uncovered_year_reply(u.normalised, u.slots, lang)
+        (another city, salaries, a school year no plan covers), else None. `about`: the entry the
+        chat is about, whose words count as the message's for a rule's exceptions (「學費一學期兩萬二」
+        after the language-study fee is a course fee, not school tuition)."""
+        context = f"{u.normalised} {self._item_words[about]}" if about in self._item_words else u.normalised
+        out = self._out_of_scope_reply(u.normalised, lang, context)
+        reply = out or self._uncovered_year_reply(u.normalised, u.slots, lang)
         if reply is None:
             return None
         return Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
@@ -531,9 +535,9 @@ class Engine:
         """`words` normalised, as one regex (a word that normalises to nothing is left out)."""
         return any_word(normalised for word in words if (normalised := self.normalize(word)))
 
-    def _out_of_scope_reply(self, normalised: str, lang: str) -> str | None:
+    def _out_of_scope_reply(self, normalised: str, lang: str, context: str | None = None) -> str | None:
         for rule, triggers, exceptions in self._out_of_scope:
-            if exceptions.search(normalised):
+            if exceptions.search(context or normalised):
                 continue  # a covered question that shares a trigger word (代課 with 薪水)
             if triggers.search(normalised):
                 return rule.reply.get(lang)

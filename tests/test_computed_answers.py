@@ -3250,3 +3250,16 @@ def test_the_materials_fee_counted_in_classes_times_periods_in_english(dialog: D
     assert first.intent == "moe.item.teaching_materials" and "NT$57,600" in first_line(first), first.text
     prizes = dialog.handle_text(chat, "can that materials money also pay for little prizes for the kids?")
     assert prizes.intent == "moe.item.teaching_materials" and prizes.text.startswith("Yes"), prizes.text
+
+
+def test_a_course_fee_after_the_language_study_rule_is_no_school_tuition(dialog: Dialog) -> None:
+    """「想去師大進修推廣部上英文 學費可以補嗎」 is the language-study fee's yes (進修推廣部 names it); then
+    「學費一學期兩萬二」 is that course's fee, over the 2 萬 a semester (學費 alone was school tuition,
+    out of the plans), and a whole school year is 2 × 20,000."""
+    chat = ChatRef("test", f"course-fee-{next(_chats)}")
+    rule = dialog.handle_text(chat, "我們是模式二部領學校 我教綜合 想去師大進修推廣部上英文 學費可以補嗎")
+    assert rule.intent == "moe.item.language_study" and rule.text.startswith("可以"), rule.text
+    fee = dialog.handle_text(chat, "學費一學期兩萬二")
+    assert fee.intent == "moe.item.language_study" and first_line(fee).startswith("超過了"), fee.text
+    year = dialog.handle_text(chat, "那一整個學年最多可以補到多少")
+    assert first_line(year) == "教師國內語言進修費最多 40,000 元", year.text
