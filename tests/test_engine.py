@@ -288,3 +288,10 @@ def test_a_class_period_is_not_the_plans_period(engine: Engine, question: str) -
     say "plan period")."""
     answer = engine.answer(question)
     assert answer.intent != "kl.period", answer.text[:120]
+
+
+@pytest.mark.parametrize("question", ["我是教务主任，整个模式二计划都是我在推，每周最多能减几节？", "一週可以減多少節"])
+def test_periods_taken_off_name_the_teaching_load_rule(engine: Engine, question: str) -> None:
+    """「能減幾節」「可以減多少節」 name the teaching-load reduction (附件3 備註 減課原則)."""
+    answer = engine.answer(question)
+    assert answer.confident and answer.intent == "moe.teaching_load", (answer.intent, answer.text[:80])
