@@ -231,6 +231,8 @@ RULED = [
     ("Is the English book report contest held every semester?", "kl.ap.09", YES_EN),  # 每學期 1 次
     ("教育人員國際參訪是給學生參加的嗎", "kl.ap.23", IS_NOT_ZH),
     ("交換學生是去姊妹市嗎", "kl.ap.21", IS_ZH),  # 本市姊妹市美國德州考柏克利市
+    # 未具前開英語能力檢定，惟具有一定程度英語能力及教學意願者，亦可申請
+    ("科技老師都沒有B1 這樣還能申請嗎", "moe.pl.teacher_b1", YES_ZH),
     ("is Keelung's exchange student scheme for junior high kids?", "kl.ap.21", NO_EN),  # 1名高中生
     ("跨國專案研究是國小在做的嗎", "kl.ap.18", IS_NOT_ZH),  # 學階：高中
     ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
