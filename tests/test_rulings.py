@@ -1311,3 +1311,12 @@ def test_the_plan_period_asked_after_a_keelung_topic_is_keelungs(knowledge) -> N
     assert reply.intent == "kl.period" and "109 學年度至 111 學年度" in reply.body, reply.body
     alone = dialog.handle_text(ChatRef("test", "period-alone"), "計畫期程是哪幾個學年")
     assert alone.intent == "moe.periods", alone.body
+
+
+def test_this_one_opening_a_question_follows_the_last_topic(knowledge) -> None:
+    """「這個是國小在做的嗎」 after 在地課程雙語化 (行動方案 16, 學階 國中): of that action plan, a no."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "this-one")
+    dialog.handle_text(chat, "在地課程雙語化是誰負責")
+    reply = dialog.handle_text(chat, "這個是國小在做的嗎")
+    assert reply.intent == "kl.ap.16" and reply.body.startswith(IS_NOT_ZH), reply.body
