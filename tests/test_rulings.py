@@ -231,6 +231,9 @@ RULED = [
     ("Is the English book report contest held every semester?", "kl.ap.09", YES_EN),  # 每學期 1 次
     ("教育人員國際參訪是給學生參加的嗎", "kl.ap.23", IS_NOT_ZH),
     ("交換學生是去姊妹市嗎", "kl.ap.21", IS_ZH),  # 本市姊妹市美國德州考柏克利市
+    # 惟國立學校之計畫額度及經費，不計入該直轄市、縣(市)額度 (a national school in a city named is not
+    # another city's plan)
+    ("is a national school's quota counted separately from the city's, right?", "moe.apply.national_schools", YES_EN),
     # 未具前開英語能力檢定，惟具有一定程度英語能力及教學意願者，亦可申請
     ("科技老師都沒有B1 這樣還能申請嗎", "moe.pl.teacher_b1", YES_ZH),
     ("is Keelung's exchange student scheme for junior high kids?", "kl.ap.21", NO_EN),  # 1名高中生
