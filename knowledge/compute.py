@@ -545,7 +545,7 @@ def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
         ok, fit = _fits(moved, int(planned))
         notes += fit
     if query.inputs.get("rate"):
-        ok = rate <= rule.share
+        ok = rate <= rule.share and ok is not False  # (a share within 30% of an amount over it is still over)
         notes.append(
             both(f"{pct(rate)} 在 {pct(rule.share)} 以內。", f"{pct(rate)} is within {pct(rule.share)}.")
             if ok
@@ -1043,6 +1043,9 @@ def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> I
     if i.get("asks") and student is not None:
         raw = int(classes or 1) * int(periods or 1) * rule.cap
         return replace(fee, ok=raw <= fee.amount)
+    if i.get("per_unit") and len(amounts) == 1 and student is None:
+        # 「8個班 每班12節 每節1000 這樣對嗎」: the rate told, checked against 每班每節 800
+        return _compared(fee, amounts[0], rule.cap)
     return fee
 
 

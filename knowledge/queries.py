@@ -516,6 +516,10 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     return None
 
 
+# an amount told as what something comes to: 「30%也就是36萬」「等於21萬」 "which is 360k"
+_WORKED_OUT = re.compile(r"(?:也就是|就是|即|等於|算起來|算出來|which is|that is|i\.?e\.?|=)\s*$")
+
+
 def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
     moving = has(u, _LIFE + r"|過來|過去|進來") or has(u, r"挪|併入|流用|reallocat|\bmove|\bshift|\btransfer")
     if not (has(u, _TRANSFER) and has(u, _TEACHER_SUPPORT + "|" + _PARTIAL) and moving):
@@ -523,6 +527,12 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
     amounts = _labelled(u)
     inputs: dict[str, Any] = {}
     teacher = _first(amounts, "teacher")
+    claimed = [a for a in amounts if _WORKED_OUT.search(a.before)]
+    if teacher is None and claimed and u.facts.get("classes") and u.facts.get("domains"):
+        # 「部領經費的30%也就是36萬挪去生活化 對嗎 我們2個領域12個班」: the amount a share was worked out
+        # to, checked; the teacher funding is the school's ceiling's, from its facts
+        amounts = [a for a in amounts if a not in claimed]
+        inputs["planned"] = claimed[0].value
     if teacher is None and amounts:
         teacher = (
             max(a.value for a in amounts if a.label not in ("life",))
@@ -536,7 +546,7 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
         inputs["life"] = life
     others = [a.value for a in amounts if a.value not in (teacher, life)]
     # 「可以挪20萬嗎」 "can we move 200k?": the amount moved, checked against the 30%
-    if others and has(
+    if others and "planned" not in inputs and has(
         u,
         _YES_NO_QUESTION + r"|想挪|想調|want to move|plan to move|(?:挪|移|調|併)\s*\d|\b(?:move|shift)\s+(?:nt\$)?\d",
     ):

@@ -3263,3 +3263,18 @@ def test_a_course_fee_after_the_language_study_rule_is_no_school_tuition(dialog:
     assert fee.intent == "moe.item.language_study" and first_line(fee).startswith("超過了"), fee.text
     year = dialog.handle_text(chat, "那一整個學年最多可以補到多少")
     assert first_line(year) == "教師國內語言進修費最多 40,000 元", year.text
+
+
+def test_a_claim_worked_out_wrong_is_checked_against_the_rule(dialog: Dialog) -> None:
+    """「部領經費的30%也就是36萬挪去生活化 對嗎 我們2個領域12個班」: 30% of teacher support (70 萬) is
+    21 萬, so 36 萬 is over (36 萬 was taken for the teacher support itself); 「每班12節 每節1000 這樣對嗎」
+    is over 每班每節 800."""
+    moved = dialog.handle_text(
+        ChatRef("test", f"claim-{next(_chats)}"),
+        "组长说我们部领做好几年了 可以把部领经费的30%也就是36万挪去生活化 对吗？我们2个领域12个班",
+    )
+    assert first_line(moved).startswith("超過了") and "210,000 元" in first_line(moved), moved.text
+    rate = dialog.handle_text(
+        ChatRef("test", f"claim-{next(_chats)}"), "組長算部領教學材料費 8個班 每班12節 每節1000 這樣對嗎"
+    )
+    assert first_line(rate).startswith("超過了") and "1,000 元 超過上限 800 元" in rate.text, rate.text
