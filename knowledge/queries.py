@@ -546,9 +546,14 @@ def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
         inputs["life"] = life
     others = [a.value for a in amounts if a.value not in (teacher, life)]
     # 「可以挪20萬嗎」 "can we move 200k?": the amount moved, checked against the 30%
-    if others and "planned" not in inputs and has(
-        u,
-        _YES_NO_QUESTION + r"|想挪|想調|want to move|plan to move|(?:挪|移|調|併)\s*\d|\b(?:move|shift)\s+(?:nt\$)?\d",
+    if (
+        others
+        and "planned" not in inputs
+        and has(
+            u,
+            _YES_NO_QUESTION
+            + r"|想挪|想調|want to move|plan to move|(?:挪|移|調|併)\s*\d|\b(?:move|shift)\s+(?:nt\$)?\d",
+        )
     ):
         inputs["planned"] = others[0]
     if u.figures.percentages:
