@@ -3278,3 +3278,13 @@ def test_a_claim_worked_out_wrong_is_checked_against_the_rule(dialog: Dialog) ->
         ChatRef("test", f"claim-{next(_chats)}"), "組長算部領教學材料費 8個班 每班12節 每節1000 這樣對嗎"
     )
     assert first_line(rate).startswith("超過了") and "1,000 元 超過上限 800 元" in rate.text, rate.text
+
+
+def test_a_claimed_amount_is_checked_again_after_a_correction(dialog: Dialog) -> None:
+    """「我們做一個領域 ７班 組長說部領可以拿80萬」: the amount claimed is checked (over at 7 classes);
+    「等等 我數錯 是八班」 checks the same 80 萬 again at 8 classes (within)."""
+    chat = ChatRef("test", f"claimed-again-{next(_chats)}")
+    first = dialog.handle_text(chat, "我們做一個領域 ７班 組長說部領可以拿80萬")
+    assert first_line(first).startswith("超過了") and "800,000 元" in first_line(first), first.text
+    again = dialog.handle_text(chat, "等等 我數錯 是八班")
+    assert first_line(again).startswith("可以") and "800,000 元" in first_line(again), again.text
