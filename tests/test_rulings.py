@@ -676,6 +676,7 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         # a claim told, asked whether it is so (not a fact of the school told through someone)
         ("組長說部領資本門可以編到20% 我們兩個領域10班", True),
         ("our coordinator claims substitutes never get the English test fee", True),
+        ("申请表直接寄给国教署就行了吧", True),  # 了吧 tags a statement as 對吧 does
         ("欸不對 會計說我們是13班", False),
         ("yes", False),
         # a clause of its own, ended by a space between Chinese words, beside a question of another kind
