@@ -632,6 +632,9 @@ def _in_the_topics_plan(
 _TORN = 0.3  # both closest entries at least this close: the question fits either plan
 
 
+_TIMES_ASKED = re.compile(r"幾次|多少次|幾趟|how many times|how often")
+
+
 def _named_rule_decides(u: Understanding, engine: Engine, lang: str) -> bool:
     """Whether the message, read alone, is closest to an entry (surely, or more than half as sure,
     naming its subject: 「分校」) whose own conditions decide its yes or no (two word groups or more)."""
@@ -922,6 +925,10 @@ def _follow_up(
     moved = _transfer_of_the_ceiling(u, topic, engine, rules)
     if moved is not None:
         return Decision(COMPUTE, query=moved, context=dict(moved.facts))
+    counted = u.figures.counts
+    unpriced = not (u.figures.amounts or counted.people or counted.hours or counted.periods or counted.occasions)
+    if topic.query is not None and _TIMES_ASKED.search(u.normalised) and unpriced:
+        return None  # 「一學期最多能請專家來幾次」 after a fee: how often, which no computation gives
     if topic.query is not None and topic.query.kind in (CAPITAL, SHARE) and _named_rule_decides(u, engine, lang):
         return None  # 「分校校長說想分8萬…可以分給他8萬嗎」 after a capital: the branch rule's question
     counts = u.figures.counts

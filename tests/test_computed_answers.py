@@ -3288,3 +3288,12 @@ def test_a_claimed_amount_is_checked_again_after_a_correction(dialog: Dialog) ->
     assert first_line(first).startswith("超過了") and "800,000 元" in first_line(first), first.text
     again = dialog.handle_text(chat, "等等 我數錯 是八班")
     assert first_line(again).startswith("可以") and "800,000 元" in first_line(again), again.text
+
+
+def test_how_often_after_a_fee_is_no_computation(dialog: Dialog) -> None:
+    """「一学期最多能请专家来几次」 after the online consultation's hours: how often an expert may come,
+    which the plan does not set and no computation gives (it recomputed 3 hours of consultation)."""
+    chat = ChatRef("test", f"how-often-{next(_chats)}")
+    dialog.handle_text(chat, "线上谘询一天最多算几小时")
+    reply = dialog.handle_text(chat, "一学期最多能请专家来几次")
+    assert reply.route != "calculation" and not reply.to_json()["confidence"] >= 0.7, reply.text
