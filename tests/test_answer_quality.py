@@ -127,16 +127,16 @@ BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.75, 0.085
 # correcting herself, a large school's principal, a county clerk, code-mixing; 4 turns changed) at
 # 8b2142e, 78.3% / 10.6%
 BLIND28 = conversations.DATA / "blind28.yaml"
-BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.835, 0.055
+BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.85, 0.055
 BLIND29 = conversations.DATA / "blind29.yaml"
-BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.845, 0.06
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.85, 0.06
 # blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
 # preparing the application, a PE teacher teaching a partial domain, a camp volunteer with own
 # figures, a Keelung senior-high teacher; 8 turns changed) first measured at 0bb1d51, 66.5% / 11.7%;
 # blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
 # changed) at 4d8a4b6, 73.9% / 10.5%
 BLIND30 = conversations.DATA / "blind30.yaml"
-BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.76, 0.06
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.765, 0.06
 BLIND31 = conversations.DATA / "blind31.yaml"
 BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.81, 0.085
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
@@ -146,22 +146,22 @@ BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.81, 0.085
 # corrections, returns three turns back; 2), all first measured at c1aacd1: 77.5% / 10.8%,
 # 79.8% / 10.1%, 68.5% / 8.7%, 78.9% / 9.0%
 BLIND32 = conversations.DATA / "blind32.yaml"
-BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.86, 0.06
+BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.86, 0.055
 BLIND33 = conversations.DATA / "blind33.yaml"
 BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.88, 0.055
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.77, 0.055
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.795, 0.055
 BLIND35 = conversations.DATA / "blind35.yaml"
-BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.845, 0.065
+BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.845, 0.06
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
 # coordinator's semester: ceilings, item caps, dates, near misses, terse follow-ups, corrections; 5
 # turns changed) and blind37 (newcomers typing as they talk: a foreign teacher, a nurse or clerk on
 # the budget, a principal in Simplified Chinese; 4), first measured at 1bd24f4: 82.8% / 6.6% and
 # 70.7% / 7.9%
 BLIND36 = conversations.DATA / "blind36.yaml"
-BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.865, 0.05
+BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.88, 0.045
 BLIND37 = conversations.DATA / "blind37.yaml"
-BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.755, 0.065
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.77, 0.055
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
 # catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
@@ -169,23 +169,31 @@ BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.755, 0.065
 BLIND38 = conversations.DATA / "blind38.yaml"
 BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.86, 0.075
 BLIND39 = conversations.DATA / "blind39.yaml"
-BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.84, 0.09
+BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.845, 0.085
 # blind40 and blind41 (stop 29, at its end; written, self-checked and audited the same way):
 # blind40 (40% the Keelung plan's goals, action plans and yearly KPIs; 9 turns changed) and blind41
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
 # the stop's changes at 70d6c59: 76.9% / 9.5% and 82.1% / 6.7%
 BLIND40 = conversations.DATA / "blind40.yaml"
-BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.765, 0.10
+BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.805, 0.08
 BLIND41 = conversations.DATA / "blind41.yaml"
-BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.815, 0.075
+BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.845, 0.05
 # blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
 # coordinator's school year: own school facts told early and used later, dates, corrections, KPIs;
 # 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
 # Simplified writers; 7), first measured at 13ffd50 (43: 71.7% / 14.3%) and 8067c1a (42: 73.0% / 12.6%)
 BLIND42 = conversations.DATA / "blind42.yaml"
-BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.72, 0.135
+BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.83, 0.075
 BLIND43 = conversations.DATA / "blind43.yaml"
-BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.725, 0.14
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.84, 0.07
+# blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
+# (a principal checking colleagues' claims and draft figures: wrong bases, tiers, rates, years; 10
+# turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
+# first measured at 2b78cad: 62.8% / 20.4% and 70.5% / 7.9%
+BLIND44 = conversations.DATA / "blind44.yaml"
+BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.665, 0.15
+BLIND45 = conversations.DATA / "blind45.yaml"
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.705, 0.08
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -387,6 +395,8 @@ LATE_SETS = {
     "blind41": (BLIND41, BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG),
     "blind42": (BLIND42, BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG),
     "blind43": (BLIND43, BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG),
+    "blind44": (BLIND44, BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG),
+    "blind45": (BLIND45, BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG),
 }
 
 
