@@ -501,8 +501,10 @@ def _share(query: Query, rules: FundingRules) -> Figure:
     result = share_cap(item, base)
     ok, fit = _fits(result.amount, int(planned) if planned else None)
     notes: list[Bilingual] = []
-    if "not_base" in query.inputs:
-        said = int(query.inputs["not_base"])
+    # a total told beside the recurrent base it is not (with no capital to work the base out from it)
+    told_total = query.inputs.get("total") if "capital" not in query.inputs else None
+    if "not_base" in query.inputs or (told_total is not None and int(told_total) != base):
+        said = int(query.inputs.get("not_base") or told_total or 0)
         notes.append(
             both(
                 f"{item.label.zh}是經常門總編列經費的比例，不是總額 {money(said, 'zh')} 的比例：基數是經常門 {money(base, 'zh')}。",

@@ -1286,8 +1286,9 @@ def test_a_branch_split_asked_after_a_capital_and_more_equipment_after_a_transfe
     transfer rule's no (雙語生活化之資本門編列仍不得超過3萬元)."""
     dialog = scored_dialog(knowledge)
     chat = ChatRef("test", "branch-split")
-    dialog.handle_text(chat, "我們國小本校18班 模式一 還有一個分校 總額多少")
-    dialog.handle_text(chat, "如果照上限全部申請 設備那塊想編6萬5 可以嗎")
+    dialog.handle_text(chat, "我們國小本校18班 115學年想走模式一 經費最多拿多少")
+    dialog.handle_text(chat, "喔對 我們山上還有一個分校 分校6班 這樣總額變多少")
+    dialog.handle_text(chat, "如果照上限全部申請 設備那塊（資本們）想編6萬5 可以嗎")
     split = dialog.handle_text(chat, "分校校長說想分8萬 不是說分校只加5萬嗎 這樣可以分給他8萬嗎")
     assert split.intent == "moe.cap.branch" and split.body.startswith(YES_ZH), split.body
     moved = ChatRef("test", "transfer-equipment")
