@@ -20,7 +20,7 @@ from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import CLAIMED_BEFORE, Amount, DateMention, date_as_written, valid_date
-from knowledge.understand import SCHOOL_FACTS, Understanding, clauses_of, compiled
+from knowledge.understand import CLAIM_TOLD, SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
 CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
@@ -73,8 +73,7 @@ A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
     r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b|"
-    # a claim told (「組長說部領可以拿80萬」): whether the amount it names holds
-    r"(?:組長|主任|校長|會計|承辦人?|同事)(?:跟我)?(?:說|講|算)|\bclaims?\b"
+    + CLAIM_TOLD  # 「組長說部領可以拿80萬」: whether the amount it names holds
 )
 _KNOWLEDGE = (
     r"項目|哪些|哪個|哪一|哪裡|什麼|怎麼|如何|條件|規定|要不要|需不需要|一定要|可以用在|which|items|conditions|how do|"

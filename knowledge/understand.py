@@ -502,13 +502,17 @@ _OBLIGATION_ASKED = re.compile(
     r"\b(?:do|does|must) (?:we|i|you|they|all|our|the|schools?|teachers?|students?|staff)\b"
 )
 _AUX_FIRST = re.compile(_AUXILIARY + r"\b")
-_YES_NO_FORM = re.compile(
-    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|(?<!不)對不對|(?:對吧|沒錯吧|的吧|可以吧|是吧|有吧|會吧|超過吧|過吧|夠吧|行吧|了吧|就好吧)\s*$|\b(?:right|correct)\s*$|"
-    # 「組長說…」 "our coordinator says …": a claim told, asked whether it is so
-    # (not a fact of the school told through them: 「會計說我們是13班」 corrects the class count)
+# 「組長說…」 "our coordinator claims …": a claim told, asked whether it is so (not a fact of the school
+# told through them: 「會計說我們是13班」 corrects the class count)
+CLAIM_TOLD = (
     r"(?:(?:組長|主任|校長|會計|承辦人?|同事|別人|學長|學姊)(?:跟我)?(?:說|講|算|認為|以為)|(?:他|她)說)"
     r"(?!\s*(?:我們|我校|本校|學校)(?:其實)?(?:是|有|只有))|"
-    r"\b(?:claims?|claimed|told (?:me|us) that|says (?:that|it'?s|the (?:cap|max|limit|rate)|we can))\b|"
+    r"\b(?:claims?|claimed|told (?:me|us) that|says (?:that|it'?s|the (?:cap|max|limit|rate)|we can))\b"
+)
+_YES_NO_FORM = re.compile(
+    r"(?:嗎|吗|嘛)\s*$|是不是|有沒有|會不會|算不算|要不要|(?<!不)對不對|(?:對吧|沒錯吧|的吧|可以吧|是吧|有吧|會吧|超過吧|過吧|夠吧|行吧|了吧|就好吧)\s*$|\b(?:right|correct)\s*$|"
+    + CLAIM_TOLD
+    + r"|"
     # "…already in 110, yes?": a tag after a statement of three words or more
     r"(?:\S+\s+){3,}(?:yes|yeah|true)\s*$|"
     # a figure claimed with 吧: 「第三年是100%吧」
