@@ -643,7 +643,7 @@ def _named_rule_decides(u: Understanding, engine: Engine, lang: str) -> bool:
     entry = (
         alone.intent if alone.confident else closest[0].entry.id if closest and closest[0].confidence >= 0.5 else None
     )
-    return entry is not None and engine.rules_on(u, entry) >= 2 and engine.ruling(u, entry) is not None
+    return _decided_by(u, entry, engine)
 
 
 _ENOUGH = re.compile(r"夠|超過|會超|爆|enough|fit|within|over (?:it|the)|exceed")
@@ -683,7 +683,12 @@ def _another_rule_rules(
             named = entry.id  # 「這6萬可以拿去買平板嗎」 after the open-classroom grant of 6 萬
     if named is None or named in own:
         return False
-    return engine.rules_on(u, named) >= 2 and engine.ruling(u, named) is not None
+    return _decided_by(u, named, engine)
+
+
+def _decided_by(u: Understanding, entry_id: str | None, engine: Engine) -> bool:
+    """Whether the entry's own conditions decide the message's yes or no, in two word groups or more."""
+    return entry_id is not None and engine.rules_on(u, entry_id) >= 2 and engine.ruling(u, entry_id) is not None
 
 
 _AMOUNT_POINTED = re.compile(r"(?:這|那)\s*(\d+\s*萬)")
