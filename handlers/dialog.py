@@ -351,6 +351,8 @@ class Dialog:
             ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent)
         if ruling is None and answer.confident:
             ruling = self._figure_ruling(asked, answer.text)
+        if ruling is None and answer.confident:
+            ruling = self.engine.level_ruling(asked, answer.intent)  # 「這個是國小在做的嗎」: its 學階
         if ruling is None and answer.confident and asked is not u and topic is not None:
             ruling = self._figure_checked_before(u, asked, answer, topic)
         if ruling is None and answer.confident and asked is not u and topic is not None and topic.said:

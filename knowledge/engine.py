@@ -290,6 +290,25 @@ class Engine:
         suggestion = Suggestion(entry.id, entry.title.get(answer.lang))
         return self._no_detail(entry, answer.lang, 0.2, [suggestion], self.names_topic(u, entry.id))
 
+    def level_ruling(self, u: Understanding, entry_id: str | None) -> bool | None:
+        """Whether the level a yes-or-no question names (「是國小在做的嗎」「高中生也能排去嗎」) is one
+        of the levels (學階) the entry's answer states for it; None when the question names no level
+        or the answer states none."""
+        entry = self.kb.entries.get(entry_id or "")
+        level = u.slots.level
+        if entry is None or level is None or not (u.asks_yes_no or u.yes_no_form):
+            return None
+        # (a figure named beside the level asks of the figure: "and junior high was already 100 in 109?")
+        rest = u.normalised.replace(str(u.slots.year), " ") if u.slots.year else u.normalised
+        if re.search(r"\d", rest):
+            return None
+        stated = _LEVELS_STATED.search(entry.answer.zh)
+        if stated is None:
+            return None
+        levels = stated.group(1)
+        named = {"高中": "高" in levels, "國中": "國中" in levels, "國小": "小" in levels}
+        return named.get(level)
+
     def gives_the_detail(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether the entry's answer gives the kind of detail the message asks (「哪間大學」: 海大)."""
         entry = self.kb.entries.get(entry_id or "")
@@ -580,6 +599,8 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _UNDER_IT = re.compile(r"行動方案|action plan")  # an entry under the heading, not the heading's own
 
 
+# the levels an action plan is for, as its answer states them: 「學階：國中小」「學階：高國中小」
+_LEVELS_STATED = re.compile(r"學階：\s*([高國中小]+)")
 _MONEY_ASKED = re.compile(
     r"多少錢|幾萬|幾元|多少經費|多少預算|(?:經費|預算|金額)(?:是|有|大概|大約)?多少|補助多少(?:錢|經費)|補助(?:的)?金額|"
     r"有(?:沒有)?經費嗎?|(?:每|1)\s*校\s*補(?:助)?多少|"  # 「這個有經費嗎 一校補多少」

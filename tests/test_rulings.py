@@ -1329,3 +1329,18 @@ def test_this_one_opening_a_question_follows_the_last_topic(knowledge) -> None:
     dialog.handle_text(chat, "在地課程雙語化是誰負責")
     reply = dialog.handle_text(chat, "這個是國小在做的嗎")
     assert reply.intent == "kl.ap.16" and reply.body.startswith(IS_NOT_ZH), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("國中校園英語主播計畫是給國中的對吧", IS_ZH),  # 學階：國中
+        ("國中校園英語主播計畫是給國小的對吧", IS_NOT_ZH),
+        ("國中校園英語主播計畫111學年是給國小的對吧", IS_NOT_ZH),  # a year named beside the level
+    ],
+)
+def test_the_level_asked_of_an_action_plan_is_its_stated_level(knowledge, question, first) -> None:
+    """An action plan's answer states its levels (學階): a yes-or-no question naming a level is a
+    yes when it is one of them, a no otherwise (unless a figure named beside it is what is asked)."""
+    reply = _ask(knowledge, question)
+    assert reply["intent"] == "kl.ap.08" and reply["answer"].startswith(first), reply["answer"]
