@@ -611,7 +611,7 @@ def _in_the_topics_plan(
     entry = engine.kb.entries.get(topic.entry or "") if topic is not None else None
     if entry is None or not answer.covered or engine.cued_plans(u):
         return answer
-    closest = engine.matcher.rank(u.matching or u.normalised, slots, negated=u.negated)[:2]
+    closest = engine.closest(u, slots, 2)
     torn = len(closest) == 2 and min(r.confidence for r in closest) >= _TORN
     if not torn or closest[0].entry.document.id == closest[1].entry.document.id:
         return answer
@@ -639,7 +639,7 @@ def _named_rule_decides(u: Understanding, engine: Engine, lang: str) -> bool:
     """Whether the message, read alone, is closest to an entry (surely, or more than half as sure,
     naming its subject: 「分校」) whose own conditions decide its yes or no (two word groups or more)."""
     alone = engine.answer_to(u, u.slots, lang=lang)
-    closest = engine.matcher.rank(u.matching or u.normalised, u.slots, negated=u.negated)[:1]
+    closest = engine.closest(u)
     entry = (
         alone.intent if alone.confident else closest[0].entry.id if closest and closest[0].confidence >= 0.5 else None
     )
@@ -852,7 +852,7 @@ def _for_the_item_named(
     named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)
     if _item_of(answer.intent, engine, rules) in {None, *named}:
         return answer
-    for ranked in engine.matcher.rank(u.matching or u.normalised, slots, negated=u.negated)[:5]:
+    for ranked in engine.closest(u, slots, 5):
         if _item_of(ranked.entry.id, engine, rules) in named:
             return engine.answer_entry(ranked.entry.id, lang, slots)
     return answer
@@ -1234,7 +1234,7 @@ def _asks_of_the_rule(u: Understanding, topic: Topic, rule: Entry, engine: Engin
         return True
     # (a row sure only for being a line beside its heading is no question of its own: "how many
     # schools in the third year?" is close to the bilingual schools' action plan and its strategy)
-    closest = engine.matcher.rank(u.matching or u.normalised, u.slots, negated=u.negated)[:1]
+    closest = engine.closest(u)
     return counted and bool(closest) and closest[0].confidence < CONFIDENT
 
 

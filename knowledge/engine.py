@@ -290,6 +290,14 @@ class Engine:
         suggestion = Suggestion(entry.id, entry.title.get(answer.lang))
         return self._no_detail(entry, answer.lang, 0.2, [suggestion], self.names_topic(u, entry.id))
 
+    def closest(self, u: Understanding, slots: Slots | None = None, limit: int = 1) -> list[Ranked]:
+        """The entries closest to the message as the matcher ranks it for an answer, best first (the
+        router weighs them beside the answer: torn between two plans, sure only as a line of a
+        heading, …); the matcher keeps its last rankings, so this repeats no work."""
+        return self.matcher.rank(
+            u.matching or u.normalised, slots if slots is not None else u.slots, negated=u.negated
+        )[:limit]
+
     def level_ruling(self, u: Understanding, entry_id: str | None) -> bool | None:
         """Whether the level a yes-or-no question names (「是國小在做的嗎」「高中生也能排去嗎」) is one
         of the levels (學階) the entry's answer states for it; None when the question names no level
