@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from knowledge.dates import ROC_OFFSET
+from knowledge.slots import without_years
 
 
 @dataclass(frozen=True)
@@ -544,12 +545,8 @@ def without_figures(
     if grades:
         text = GRADE.sub(" ", text)
     if years:
-        text = _SCHOOL_YEAR.sub(" ", text)
+        text = without_years(text)
     return text
-
-
-# an ROC school year written in a message (「110」「110學年度」 "in 110"), not a count or an amount
-_SCHOOL_YEAR = re.compile(r"(?<![\d,.])1[01]\d(?:\s*學年度?)?(?![\d,.%])")
 
 
 # A span of months (「4個月」「兩個半月」「半年」 "4 months" "a 2-month contract")

@@ -73,6 +73,11 @@ class Slots:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
+def without_years(text: str) -> str:
+    """`text` with the school years written in it (「110學年度」「110」) blanked out, as `_year` reads them."""
+    return _BARE_YEAR.sub(" ", _YEAR_WITH_UNIT.sub(" ", text))
+
+
 def _year(text: str) -> int | None:
     text = _A_DAY.sub(" ", text)  # 「2027/3/31結束」 is a day, not the 116 school year
     for pattern in (_YEAR_WITH_UNIT, _YEAR_AFTER_WORD, _BARE_YEAR):
