@@ -23,7 +23,7 @@ from knowledge.funding_rules import FundingRules
 from knowledge.matcher import Matcher, Ranked
 from knowledge.model import Condition, Detail, Entry, KnowledgeBase, SlotValue
 from knowledge.quantities import percentages_in
-from knowledge.slots import Slots, satisfies
+from knowledge.slots import Slots, satisfies, without_years
 from knowledge.targets import Target, summed_targets, target_of, unit_asked, work
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
 from knowledge.understand import Understanding, read_for_matching, understand
@@ -307,8 +307,7 @@ class Engine:
         if entry is None or level is None or not (u.asks_yes_no or u.yes_no_form):
             return None
         # (a figure named beside the level asks of the figure: "and junior high was already 100 in 109?")
-        rest = u.normalised.replace(str(u.slots.year), " ") if u.slots.year else u.normalised
-        if re.search(r"\d", rest):
+        if re.search(r"\d", without_years(u.normalised)):
             return None
         stated = _LEVELS_STATED.search(entry.answer.zh)
         if stated is None:
