@@ -251,7 +251,10 @@ class Engine:
         conditions = self._conditions_answering(u, entry_id)
         if not conditions:
             return None
-        yes, no = (_most_particular(side, u.matching or u.normalised) for side in conditions)
+        text = u.matching or u.normalised
+        yes, no = (_most_particular(side, text) for side in conditions)
+        if no > yes and _CONFIRMED.search(text) and _denies_the_case(conditions[1], text, no):
+            return True  # 「不會吃掉我們市的額度 對吧」: the no-case denied and confirmed is a yes
         return None if yes == no else yes > no
 
     def rules_on(self, u: Understanding, entry_id: str | None) -> int:
@@ -712,6 +715,29 @@ def _case_named(conditions: list[list[_Group]], text: str) -> int:
     figure of the international-contest rule, a tie its figures settle, and is not about it)."""
     met = [c for c in conditions if all(group.search(text) for group in c)]
     return max((len(c) for c in met if not all(isinstance(g, (_Named, _Years)) for g in c)), default=0)
+
+
+# 「…對吧」 "…, right?": the question asks to confirm what it states
+_CONFIRMED = re.compile(
+    r"對吧|對嗎|是吧|沒錯吧|沒錯嗎|\b(?:right|correct|yes)\s*\?|is that right|am i right|isn't it\b"
+)
+# 「不會」「不用」「不」 "doesn't" right before the words that met a condition
+_DENIED_BEFORE = re.compile(
+    r"(?:不會|不用|不必|不需|不須|不要|不|沒有|沒|won't|wont|doesn't|doesnt|does not|don't|dont|do not|isn't|is not|not)\s*$"
+)
+
+
+def _denies_the_case(conditions: list[list[_Group]], text: str, size: int) -> bool:
+    """Whether a condition of `size` word groups met whole in `text` has its words denied there
+    (「不會佔到縣市的額度」 meets 佔 + 額度 of 「計入額度」 and denies it)."""
+    for condition in conditions:
+        if len(condition) != size or not all(group.search(text) for group in condition):
+            continue
+        for group in condition:
+            found = group.search(text)
+            if isinstance(found, re.Match) and _DENIED_BEFORE.search(text[max(0, found.start() - 8) : found.start()]):
+                return True
+    return False
 
 
 def _most_particular(conditions: list[list[_Group]], text: str) -> int:

@@ -107,6 +107,9 @@ RULED = [
         NO_EN,
     ),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
+    # the no-case (計入額度) denied and confirmed (「不會…對吧」) is agreed with; asked plainly, it is a no
+    ("國立學校的經費不會佔到縣市的額度 對嗎", "moe.apply.national_schools", IS_ZH),
+    ("國立學校的經費會佔到縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
     ("Does a national school count against the county quota?", "moe.apply.national_schools", NO_EN),
     # too unlike any phrasing to be answered outright, it names the transfer rule's capital case whole
     (
