@@ -64,6 +64,7 @@ MISSING = [
     "專家人才庫的專家要怎麼預約",  # how to book, which the plans do not describe
     "代課老師的代課鐘點費一節是多少",  # a rate the plan leaves to the national pay table
     "酷英平台學校使用要付費嗎",  # a price the plans never give
+    "國教署人才庫的專家來學校陪伴 要付錢嗎",  # whether it costs anything: the plan does not say
     # selection criteria, a sign-up deadline, where to download: none given
     "How is the Keelung exchange student chosen - what are the selection criteria?",
     "What's the sign-up deadline for the bilingual teaching credit programme?",
