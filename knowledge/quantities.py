@@ -568,7 +568,7 @@ GRADE = re.compile(
 
 # A figure the words before it claim to be the plan's (「目標是45人次嗎」「是100%嗎」 "is it 55 schools?"):
 # a claim to confirm, not a figure to compute with or check against a floor
-CLAIMED_BEFORE = re.compile(r"(?:是|為|等於|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\s*$")
+CLAIMED_BEFORE = re.compile(r"(?:是|為|等於|一樣|同樣|\bsame\b|\bis\b|\bequals?\b|\bbe\b)\s*(?:nt\$|\$)?\s*$")
 
 # Which year of a run (「才第1年」「已經是第4年」 "our 2nd year", "the first year")
 ORDINAL_YEAR = re.compile(

@@ -52,6 +52,7 @@ plain = Normalizer({}).plain
         # a share to reach (「達 95%」) is a floor; a figure claimed to be the plan's (「是100%嗎」) is checked as one
         ("我們收聽率90% 可以嗎", "收聽比率達 95%", True, False),
         ("是100%嗎", "收聽比率達 100%", True, True),
+        ("會考也是一樣5%嗎", "收聽比率達 100%；會考英聽成績進步率達 5%", True, True),  # 「一樣」 claims it too
         # a grade: 「國小三年級以上」 is a floor (an English grade is read in the question)
         ("可以在國小2年級做嗎", "得申請於國小3年級以上之校訂課程", True, False),
         ("is grade 2 ok?", "得申請於國小3年級以上之校訂課程", True, False),
