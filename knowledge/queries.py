@@ -1063,6 +1063,8 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["compare"] = compare
             facts = {k: v for k, v in facts.items() if k != compare["fact"]}
     focus = focus_of(u) or (_labelled_part(u) if "planned" in inputs else None)
+    if focus is None and "planned" in inputs and facts.get("mode") == 2 and _life_part_alone(u):
+        focus = "bilingual_life"  # 「模式二的生活化…我們30班所以25萬？」: the amount of the part named
     if focus == "open_classroom" and "classes" not in facts:
         return None  # 「開放觀課額外補助多少」: a fixed 6萬 whatever the size, which its rule states
     if focus:
@@ -1071,6 +1073,14 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 _PART_OF_LABEL = {"life": "bilingual_life", "teacher": "pd_teacher", "student": "pd_student"}
+
+
+def _life_part_alone(u: Understanding) -> bool:
+    """Whether a mode-2 message names the campus-life part and neither the partial domains nor a
+    whole (「模式二的生活化也是看班級數 …25萬？」 claims the part's amount, not mode 2's total)."""
+    return has(u, r"生活化|campus.life") and not has(
+        u, _WHOLE + "|" + _WHOLE_TOTAL + r"|部領|partial|含|包括|including"
+    )
 
 
 def _labelled_part(u: Understanding) -> str | None:

@@ -63,7 +63,7 @@ SECTION = re.compile(r"附件\s?\d|Annex \d|[一二三四五六七八九十]\s*[
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CARRIED = re.compile(r"依您先前說的|Using what you said")
 YES = ("可以", "來得及", "Within", "In time")
-NO = ("超過", "不可以", "Over", "Late")
+NO = ("超過", "不可以", "不是", "Over", "Late")  # 不是: the no to a figure claimed (「組長說…25萬？」)
 
 _chats = itertools.count()
 
@@ -324,6 +324,14 @@ TABLE = [
         "模式二 40班 雙語生活化是不是照40班算35萬？",
         ZH,
         150_000,
+    ),
+    # the amount claimed of mode 2's campus-life part, the part named far from it, not the total (135萬)
+    row(
+        "ceil-m2-zh-life-claimed-part",
+        "組長說模式二的生活化也跟模式一一樣看班級數 我們30班所以25萬？",
+        ZH,
+        150_000,
+        OVER,
     ),
     # 附件3 膳費: 120 a meal, 340 a day
     row("meals-zh-2-meals", "研習30人 中餐晚餐兩餐 膳費最多多少", ZH, 7_200),  # 30 × 2 × 120 (240 ≤ 340)
