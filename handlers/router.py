@@ -858,6 +858,12 @@ def _for_the_item_named(
     return answer
 
 
+def _names_another_item(u: Understanding, revised: Query, rules: FundingRules) -> bool:
+    """Whether the message names budget items and none of them is the revised computation's."""
+    named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)
+    return bool(named) and revised.item not in named
+
+
 _COUNTS = ("classes", "periods", "people", "days", "nights", "meals", "hours", "occasions", "lecturers")
 
 
@@ -998,6 +1004,13 @@ def _follow_up(
                     # 「那分校可以自己另外獨立申請一份嗎」 after a ceiling: a question of its own, which
                     # the same computation again would not answer, nor an earlier one revised
                     break
+            if (
+                revised is not None
+                and revised.kind == ITEM
+                and not u.asks_yes_no
+                and _names_another_item(u, revised, rules)
+            ):
+                break  # 「印刷费上限多少 组长说一万」 after the lodging: the printing asked, not lodging again
             if revised is not None and _counts_of_a_later_candidate(u, earlier, candidates):
                 # "could we pay her 7 hrs that day" after the premium on her consultation: counts the
                 # last computation is not counted by are an earlier one's (the consultation's hours)

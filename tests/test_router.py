@@ -708,3 +708,11 @@ def test_the_last_turn_computes_from_what_the_conversation_established(
     for text in turns:
         reply = dialog.handle_text(chat, text)
     assert reply.route == "calculation" and first_line in reply.text.splitlines()[0], reply.text
+
+
+def test_another_item_named_with_its_amount_is_not_the_last_item_computed_again(knowledge: Knowledge) -> None:
+    """「那印刷費5000元 最多可以報多少」 after lodging was computed: the printing rule (no cap), not the
+    5,000 checked against the lodging's nightly cap."""
+    lodging = Topic(query=Query(ITEM, item="lodging", inputs={"people": 3, "nights": 2}), at=1000.0)
+    d = decision_for(knowledge, Row("那印刷費5000元 最多可以報多少", ANSWER, lodging))
+    assert not (d.route == COMPUTE and d.query is not None and d.query.item == "lodging"), d
