@@ -858,10 +858,10 @@ def _for_the_item_named(
     return answer
 
 
-def _names_another_item(u: Understanding, revised: Query, rules: FundingRules) -> bool:
-    """Whether the message names budget items and none of them is the revised computation's."""
+def _names_another_item(u: Understanding, item: str | None, rules: FundingRules) -> bool:
+    """Whether the message names budget items and none of them is `item` (the last one's)."""
     named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)
-    return bool(named) and revised.item not in named
+    return bool(named) and item not in named
 
 
 _COUNTS = ("classes", "periods", "people", "days", "nights", "meals", "hours", "occasions", "lecturers")
@@ -1008,7 +1008,7 @@ def _follow_up(
                 revised is not None
                 and revised.kind == ITEM
                 and not u.asks_yes_no
-                and _names_another_item(u, revised, rules)
+                and _names_another_item(u, revised.item, rules)
             ):
                 break  # 「印刷费上限多少 组长说一万」 after the lodging: the printing asked, not lodging again
             if revised is not None and _counts_of_a_later_candidate(u, earlier, candidates):
@@ -1643,6 +1643,8 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
         query = query_for(replace(u, normalised=f"{engine.title_words(entry.id)} {u.normalised}"), rules)
         wanted = (VERDICT, CLOSEOUT) if u.figures.dates else (VERDICT,)
         return query if query is not None and query.kind in wanted else None
+    if named_item(u) is None and _names_another_item(u, item, rules):
+        return None  # 「印刷费上限多少 组长说一万」 after lodging: an item of no computation, asked
     item = named_item(u) or item  # 「膳費一天呢」 after lodging: the item named now
     return query_after_an_item(u, item, engine.title_words(entry.id), rules)
 

@@ -716,3 +716,11 @@ def test_another_item_named_with_its_amount_is_not_the_last_item_computed_again(
     lodging = Topic(query=Query(ITEM, item="lodging", inputs={"people": 3, "nights": 2}), at=1000.0)
     d = decision_for(knowledge, Row("那印刷費5000元 最多可以報多少", ANSWER, lodging))
     assert not (d.route == COMPUTE and d.query is not None and d.query.item == "lodging"), d
+
+
+def test_another_item_named_after_an_items_rule_is_not_that_item_computed(knowledge: Knowledge) -> None:
+    """「印刷费上限多少 组长说一万」 after the lodging rule: the printing rule asked (it has no cap),
+    not the 10,000 computed as lodging."""
+    lodging = Topic(entry="moe.item.lodging", text="住宿費上限多少", at=1000.0, lang="zh")
+    d = decision_for(knowledge, Row("印刷费上限多少 组长说一万", ANSWER, lodging))
+    assert not (d.route == COMPUTE and d.query is not None and d.query.item == "lodging"), d
