@@ -138,14 +138,37 @@ def amounts_of(u: Understanding) -> list[int]:
 
 
 _MEAL_PRICE = re.compile(
-    r"(?:早餐|午餐|中餐|晚餐|早點|breakfast|lunch|dinner|supper)\s*(?:是|要|編|each|is|at)?\s*(\d+)(?![\d萬])"
+    r"(早餐|午餐|中餐|晚餐|早點|breakfast|lunch|dinner|supper)\s*(?:是|要|編|each|is|at)?\s*(\d+)(?![\d萬])"
 )
+# 「晚餐改150」 "dinner at 150 instead": one meal's price changed
+_MEAL_REPRICED = re.compile(
+    r"(早餐|午餐|中餐|晚餐|早點|breakfast|lunch|dinner|supper)\s*(?:改成|改為|改|換成|變成|要|編|to|at)?\s*(\d+)(?![\d萬])"
+)
+_MEAL_OF = {"早點": "早餐", "中餐": "午餐", "breakfast": "早餐", "lunch": "午餐", "dinner": "晚餐", "supper": "晚餐"}
 
 
 def _meal_prices(normalised: str) -> list[int] | None:
     """The price written after each meal named, when two or more are (None otherwise)."""
-    prices = [int(p) for p in _MEAL_PRICE.findall(normalised)]
+    prices = [int(p) for _, p in _MEAL_PRICE.findall(normalised)]
     return prices if len(prices) > 1 else None
+
+
+def _meal_repriced(previous: Query, u: Understanding) -> Query | None:
+    """「晚餐改150呢 反正一天也才330」 after 「早餐60 午餐120 晚餐120 這樣一天可以嗎」: the same meals,
+    that one's price changed (each meal is still checked against its own cap)."""
+    current = [int(price) for price in previous.inputs.get("meal_prices") or []]
+    meals = [_MEAL_OF.get(meal, meal) for meal, _ in _MEAL_PRICE.findall(str(previous.inputs.get("text", "")))]
+    meals = meals[: len(current)]  # the meals as first priced, in the order of their prices
+    repriced = _MEAL_REPRICED.findall(u.normalised)
+    if len(repriced) != 1 or has(u, r"各|都|each|both|all"):
+        return None  # 「改成早餐100 午晚各120呢」: the meals priced afresh
+    changed = {_MEAL_OF.get(meal, meal): int(price) for meal, price in repriced}
+    if previous.item != "meals" or not current or len(meals) != len(current):
+        return None
+    if not changed.keys() <= set(meals):
+        return None
+    prices = [changed.get(meal, price) for meal, price in zip(meals, current, strict=True)]
+    return replace(previous, inputs=dict(previous.inputs) | {"meal_prices": prices, "amounts": None})
 
 
 def _labelled(u: Understanding) -> list[Amount]:
@@ -1579,6 +1602,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     shortened = _last_day_halved(previous, u)
     if shortened is not None:
         return shortened
+    repriced = _meal_repriced(previous, u)
+    if repriced is not None:
+        return repriced
     switch = named_item(u) if _ITEM_SWITCH.search(u.normalised) else None
     if switch is None and u.item and u.item != previous.item and _ITEM_SWITCH.search(u.normalised):
         return None  # 「遊覽車一天上限多少」 after meals: another item, with no calculator (its rule answers)

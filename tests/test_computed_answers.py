@@ -3170,6 +3170,17 @@ def test_a_price_for_each_meal_is_checked_meal_by_meal_and_for_the_day(
     assert first_line(reply).startswith(head) and shown in reply.text, reply.text
 
 
+def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
+    """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
+    120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
+    chat = ChatRef("test", f"meal-repriced-{next(_chats)}")
+    dialog.handle_text(chat, "早餐60 午餐120 晚餐120 這樣一天可以嗎")
+    dinner = dialog.handle_text(chat, "晚餐改150呢 反正一天也才330")
+    assert first_line(dinner).startswith("超過了") and "60 元 ＋ 120 元 ＋ 150 元 = 330 元" in dinner.text, dinner.text
+    breakfast = dialog.handle_text(chat, "早餐改100呢")
+    assert "100 元 ＋ 120 元 ＋ 150 元 = 370 元" in breakfast.text, breakfast.text
+
+
 def test_people_each_giving_a_talk_and_the_premium_asked_beside_a_cost(dialog: Dialog) -> None:
     """「講座費 三個人各講五節 都是大學教授」: three guest lecturers, 3 × 5 × 2,000 = 30,000; then "ok and
     the premium? 住宿吃飯要算進去嗎" asks the premium's amount too: 633, on the lecture fees (its
