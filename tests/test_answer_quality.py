@@ -194,6 +194,14 @@ BLIND44 = conversations.DATA / "blind44.yaml"
 BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.665, 0.15
 BLIND45 = conversations.DATA / "blind45.yaml"
 BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.705, 0.08
+# blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
+# remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
+# 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
+# measured at d4a9a5f: 82.3% / 11.5% and 80.6% / 9.5%
+BLIND46 = conversations.DATA / "blind46.yaml"
+BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.82, 0.12
+BLIND47 = conversations.DATA / "blind47.yaml"
+BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.80, 0.10
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -397,6 +405,8 @@ LATE_SETS = {
     "blind43": (BLIND43, BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG),
     "blind44": (BLIND44, BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG),
     "blind45": (BLIND45, BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG),
+    "blind46": (BLIND46, BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG),
+    "blind47": (BLIND47, BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG),
 }
 
 
