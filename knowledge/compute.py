@@ -1042,12 +1042,15 @@ def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> I
     fee = teaching_materials(rules, int(classes or 1), int(periods or 1), student)
     if planned is not None and student is not None and len(amounts) > 1:
         return _compared(fee, min(amounts), None)
+    # 「8個班 每班12節 每節1000 這樣對嗎」, 「一節寫850可以嗎」 after a student total: the rate told,
+    # checked against 每班每節 800
+    # (a rate within it over many classes and periods is still checked against the student share)
+    rate_alone = student is None or amounts[:1] > [rule.cap] or int(classes or 1) * int(periods or 1) == 1
+    if i.get("per_unit") and len(amounts) == 1 and rate_alone:
+        return _compared(fee, amounts[0], rule.cap)
     if i.get("asks") and student is not None:
         raw = int(classes or 1) * int(periods or 1) * rule.cap
         return replace(fee, ok=raw <= fee.amount)
-    if i.get("per_unit") and len(amounts) == 1 and student is None:
-        # 「8個班 每班12節 每節1000 這樣對嗎」: the rate told, checked against 每班每節 800
-        return _compared(fee, amounts[0], rule.cap)
     return fee
 
 

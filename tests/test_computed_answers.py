@@ -3170,6 +3170,17 @@ def test_a_price_for_each_meal_is_checked_meal_by_meal_and_for_the_day(
     assert first_line(reply).startswith(head) and shown in reply.text, reply.text
 
 
+def test_a_rate_asked_after_the_student_share_is_checked_against_the_rate(dialog: Dialog) -> None:
+    """「一節寫850可以嗎」 after the teaching materials' share of a 40萬 student total: 850 a period is
+    over 每班每節 800 元 (附件3), whatever the share; 750 is within it."""
+    chat = ChatRef("test", f"materials-rate-{next(_chats)}")
+    dialog.handle_text(chat, "學生奠基總共編40萬 教學材料費最多能到多少")
+    over = dialog.handle_text(chat, "一節寫850可以嗎")
+    assert first_line(over).startswith("超過") and "850 元 超過上限 800 元" in over.text, over.text
+    within = dialog.handle_text(chat, "一節寫750可以嗎")
+    assert first_line(within).startswith("可以") and "750 元 在上限 800 元 內" in within.text, within.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
