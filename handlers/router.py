@@ -1023,6 +1023,16 @@ def _follow_up(
                 # "ok work fees total 20,000. premium?" after the meals: the premium on its own figures,
                 # not the meals revised with them
                 break
+            if (
+                revised is not None
+                and revised.kind == CAPITAL
+                and fresh is not None
+                and fresh.kind == CEILING
+                and "focus" not in fresh.inputs  # (「生活化那塊上限是？」: a part, its capital revised)
+                and u.ceiling_words
+                and not u.mentions(r"資本門|capital|equipment|設備")
+            ):
+                continue  # "I typed 28 but it's 38 classes. Max grant now?" after a capital: the grant
             if revised is not None and (same_kind or u.correction or returns or after_the_move):
                 return Decision(COMPUTE, query=revised, context=_carried(earlier.query, revised, u))
             item_entry = _entry_of_topic(earlier, engine, rules) if revised is None and elliptical else None

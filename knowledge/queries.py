@@ -1291,6 +1291,15 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return Query(TRANSFER, facts=dict(previous.facts), inputs=kept | {after: True})
     if previous.kind == CEILING:
         return _revise_ceiling(previous, u, new_facts)
+    if (
+        previous.kind == SHARE
+        and "base" in previous.inputs
+        and new_facts
+        and not (amounts_of(u) or u.figures.percentages)
+    ):
+        # "I typed 28 but it's actually 38 classes. Max grant now?" after misc of a 200,000 recurrent
+        # budget: a share of a sum told depends on no school fact
+        return None
     if previous.kind in (ITEM, VERDICT):
         return _revise_item(previous, u, rules)
     capital = _first(_labelled(u), "capital") if previous.kind == SHARE and "total" in previous.inputs else None

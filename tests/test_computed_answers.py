@@ -3181,6 +3181,21 @@ def test_a_rate_asked_after_the_student_share_is_checked_against_the_rate(dialog
     assert first_line(within).startswith("可以") and "750 元 在上限 800 元 內" in within.text, within.text
 
 
+def test_a_class_count_corrected_after_a_share_and_a_capital_asks_the_grant_again(dialog: Dialog) -> None:
+    """After mode 1's grant for 28 classes, its capital, and misc of a 200,000 recurrent budget, "I
+    typed 28 but it's actually 38 classes. Max grant now?" is the grant for 38 classes (附件2 36 班以上
+    35 萬), not the misc share again (a share of a sum told depends on no class count) nor the capital;
+    the capital asked next is of that grant (20%: 70,000)."""
+    chat = ChatRef("test", f"classes-corrected-{next(_chats)}")
+    dialog.handle_text(chat, "Our school has 28 classes and we're applying for Mode 1. What's the max grant?")
+    dialog.handle_text(chat, "Then what's the capital cap?")
+    dialog.handle_text(chat, "If the other 200,000 is current expenses, what's the cap on miscellaneous?")
+    grant = dialog.handle_text(chat, "Wait, I typed 28 but it's actually 38 classes. Max grant now?")
+    assert "NT$350,000" in first_line(grant), grant.text
+    capital = dialog.handle_text(chat, "And the capital cap with that?")
+    assert "NT$70,000" in first_line(capital), capital.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
