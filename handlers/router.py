@@ -481,6 +481,9 @@ def decide(
     ):
         followed = elliptical or short or retiered or facts_only or checked or refigured
         decision = _follow_up(u, topic, fresh, engine, rules, lang, followed, school)
+        computed = _the_items_figures(decision.answer, u, engine, rules) if decision and decision.answer else None
+        if computed is not None:
+            return Decision(COMPUTE, query=computed)  # "in person then: a half-day, 3 hours. What's the fee?"
         if decision is not None:
             return decision
 
@@ -564,6 +567,9 @@ def decide(
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
+    computed = _the_items_figures(answer, u, engine, rules)
+    if computed is not None:
+        return Decision(COMPUTE, query=computed)
     relative = _relative_year(u, answer.intent, None, engine) if answer.confident and slots.year is None else None
     if relative is not None:
         # "the summer camp with the university, is it 6 schools in year 2?": the plan's own second year
@@ -578,6 +584,20 @@ def decide(
         detailed, used = told
         return Decision(ANSWER, answer=detailed, slots=slots.as_dict(), text=u.normalised, context=used)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _the_items_figures(answer: Answer, u: Understanding, engine: Engine, rules: FundingRules) -> Query | None:
+    """An amount asked with counts of its own (hours, people, nights …) of the budget item a sure
+    answer is about ("in person then: a half-day, 3 hours. What's the fee?", the item named only by
+    its likeness to the consultation rule): that item computed, as the item named would be."""
+    counted = u.figures.counts
+    counts = counted.people or counted.hours or counted.nights or counted.meals or counted.periods
+    if not (answer.confident and u.asks_amount and counts) or u.item is not None:
+        return None
+    item = _item_of(answer.intent, engine, rules)
+    if item is None:
+        return None
+    return query_after_an_item(u, item, engine.title_words(str(answer.intent)), rules)
 
 
 def _detail_for_the_school(

@@ -20,7 +20,7 @@ from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import CLAIMED_BEFORE, Amount, DateMention, date_as_written, valid_date
-from knowledge.understand import CLAIM_TOLD, SCHOOL_FACTS, Understanding, clauses_of, compiled
+from knowledge.understand import CLAIM_TOLD, MEALTIME, SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
 CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
@@ -1051,7 +1051,7 @@ def named_item(u: Understanding) -> str | None:
         ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|\btrain\b|\btaxi\b|round.?trip"),
         ("meals", r"膳費|餐費|便當|\d\s*餐|午餐|晚餐|早餐|留下來吃"),
     ):
-        if has(u, pattern):
+        if compiled(pattern).search(MEALTIME.sub(" ", u.normalised)):
             return key  # 「外聘講師要住兩晚」「外聘講師來兩天 膳費…」 are about lodging and meals, though they name the lecturer
     if u.item in _CALCULATED:
         return u.item
@@ -1067,7 +1067,7 @@ def named_item(u: Understanding) -> str | None:
         ("data_collection", _DATA),
         ("travel", _TRAVEL),
     ):
-        if u.item == key or has(u, pattern):
+        if u.item == key or compiled(pattern).search(MEALTIME.sub(" ", u.normalised)):
             return key
     return None
 

@@ -106,7 +106,7 @@ _RETURN = re.compile(
 )
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
-    r"at most|how many dollars|"
+    r"at most|how many dollars|what(?:'s| s| is) the (?:fee|cost|pay|total)\b|"
     # "ok and the premium?" 「那補充保費呢」: the premium, an amount, asked in a clause of its own
     r"\b(?:and|what about|how about) (?:the )?(?:nhi |supplementary )?premium\b(?! (?:rate|base|rule))|補充保費呢"
 )
@@ -553,10 +553,18 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 
+# "after lunch" 「午餐後」: a time of day, no meal asked about
+MEALTIME = re.compile(
+    r"\b(?:after|before|over|until|till|past|at) (?:lunch|dinner|breakfast)\b|"
+    r"(?:午餐|中餐|晚餐|早餐|午飯|晚飯)(?:後|前|過後|以後|之後|時間)|吃完(?:午|晚)?飯"
+)
+
+
 def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normalizer) -> str | None:
     """The budget item a message asks about: the first it names, or, when it lists several items
     and then asks in a clause of its own (「經常門有：出席費…膳費…雜支2萬。雜支有沒有超」), the one
     that clause names."""
+    affirmed = MEALTIME.sub(" ", affirmed)
     named = rules.match_item(_OTHER_PLAN.sub(" ", affirmed))
     clauses = _spoken_clauses(text)
     if named is None or len(clauses) < 2 or len(rules.items_in(affirmed)) < 2:

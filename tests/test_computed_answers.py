@@ -3196,6 +3196,18 @@ def test_a_class_count_corrected_after_a_share_and_a_capital_asks_the_grant_agai
     assert "NT$70,000" in first_line(capital), capital.text
 
 
+def test_counts_and_a_fee_asked_of_a_rule_the_question_only_resembles_are_computed(dialog: Dialog) -> None:
+    """ "OK, in person then: a half-day, 3 hours. What's the fee?" after the expert pool names no item,
+    but is sure of the consultation rule: 3 × 1,000 = 3,000 (附件3 諮詢費 每人每小時 1,000 元); "after
+    lunch" is a time of day, no meal."""
+    chat = ChatRef("test", f"fee-of-the-rule-{next(_chats)}")
+    dialog.handle_text(chat, "Can an expert from the talent pool do the consultation online instead of coming in?")
+    fee = dialog.handle_text(chat, "OK, in person then: a half-day, 3 hours. What's the fee?")
+    assert fee.route == "calculation" and "NT$3,000" in first_line(fee), fee.text
+    later = dialog.handle_text(chat, "She stays 2 more hours after lunch, so it's a full day. Now?")
+    assert later.intent != "moe.item.meals", later.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
