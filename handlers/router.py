@@ -31,7 +31,7 @@ from knowledge.compute import fee_total
 from knowledge.engine import CONFIDENT, Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
-from knowledge.quantities import CLAIMED_BEFORE, without_counts
+from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, without_counts
 from knowledge.queries import (
     CAPITAL,
     CEILING,
@@ -880,7 +880,8 @@ def _for_the_item_named(
 
 def _names_another_item(u: Understanding, item: str | None, rules: FundingRules) -> bool:
     """Whether the message names budget items and none of them is `item` (the last one's)."""
-    named = rules.items_in(u.normalised.replace(u.negated, " ") if u.negated else u.normalised)
+    text = u.normalised.replace(u.negated, " ") if u.negated else u.normalised
+    named = rules.items_in(MEALTIME.sub(" ", text))  # ("2 more hours after lunch" names no meal)
     return bool(named) and item not in named
 
 

@@ -149,7 +149,9 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # (not "day-2 meal max": the second day, not two meals)
     "meals": re.compile(r"(?<!day-)(?<!day )(?<!day)(?<!第)(\d+)\s*(?:個)?\s*(?:餐|meals?\b)"),
-    "hours": re.compile(r"(\d+(?:\.\d+)?)[\s-]*(?:個)?\s*(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"),  # "a 2-hour talk"
+    "hours": re.compile(
+        r"(\d+(?:\.\d+)?)[\s-]*(?:個)?\s*(?:more |extra )?(?:小時|鐘頭|hours?\b|hrs?\b|h\b)"
+    ),  # "a 2-hour talk"
     "periods": re.compile(
         r"(\d+)[\s-]*(?:個)?\s*(?:fewer |more |extra )?(?:(?:lecture|teaching|class) )?(?:節|堂|periods?\b|lessons?\b|sessions?\b)"
     ),
@@ -164,6 +166,11 @@ _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )
 _TWICE = re.compile(r"\b(twice|thrice)\b(?!\s+(?:a|per|each|every)\s)")
 _MEAL_WORDS = r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper"
 _MEAL_NAMES = re.compile(_MEAL_WORDS)
+# "after lunch" 「午餐後」: a time of day, no meal
+MEALTIME = re.compile(
+    r"\b(?:after|before|over|until|till|past|at) (?:lunch|dinner|breakfast)\b|"
+    r"(?:午餐|中餐|晚餐|早餐|午飯|晚飯)(?:後|前|過後|以後|之後|時間)|吃完(?:午|晚)?飯"
+)
 _NAMED_DAY_SPLIT = re.compile(r"第\s*[\d一二三四五]\s*天")
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
@@ -419,7 +426,7 @@ def _read_counts(text: str) -> Counts:
         values["days"] = 2  # "both days?" after one day of a two-day event
     elif values["days"] is None and _NAMED_DAY.search(text):
         values["days"] = 1  # "day-2 meal max?" 「第2天只有午餐」: that one day
-    named_meals = len(set(_MEAL_NAMES.findall(text)) - left_out)
+    named_meals = len(set(_MEAL_NAMES.findall(MEALTIME.sub(" ", text))) - left_out)
     each_day = [len(set(_MEAL_NAMES.findall(day))) for day in _NAMED_DAY_SPLIT.split(text)[1:]]
     if values["meals"] is None and len(each_day) > 1 and len(set(each_day)) == 1 and each_day[0]:
         # 「第一天午餐晚餐 第二天早餐午餐」: two meals on each of two days

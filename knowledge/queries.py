@@ -19,8 +19,8 @@ from knowledge.calculators import equipment_kind
 from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import CLAIMED_BEFORE, Amount, DateMention, date_as_written, valid_date
-from knowledge.understand import CLAIM_TOLD, MEALTIME, SCHOOL_FACTS, Understanding, clauses_of, compiled
+from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, Amount, DateMention, date_as_written, valid_date
+from knowledge.understand import CLAIM_TOLD, SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
 CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (

@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import Figures, read_figures
+from knowledge.quantities import MEALTIME, Figures, read_figures
 from knowledge.slots import Slots, class_change, counted_apart, extract
 from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang, without_fillers
 
@@ -551,13 +551,6 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     # (a space between Chinese words ends a clause too: 「授權條款是哪一種 可以拿去商用嗎」)
     clauses = _spoken_clauses(text)
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
-
-
-# "after lunch" 「午餐後」: a time of day, no meal asked about
-MEALTIME = re.compile(
-    r"\b(?:after|before|over|until|till|past|at) (?:lunch|dinner|breakfast)\b|"
-    r"(?:午餐|中餐|晚餐|早餐|午飯|晚飯)(?:後|前|過後|以後|之後|時間)|吃完(?:午|晚)?飯"
-)
 
 
 def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normalizer) -> str | None:

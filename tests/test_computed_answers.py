@@ -3205,7 +3205,7 @@ def test_counts_and_a_fee_asked_of_a_rule_the_question_only_resembles_are_comput
     fee = dialog.handle_text(chat, "OK, in person then: a half-day, 3 hours. What's the fee?")
     assert fee.route == "calculation" and "NT$3,000" in first_line(fee), fee.text
     later = dialog.handle_text(chat, "She stays 2 more hours after lunch, so it's a full day. Now?")
-    assert later.intent != "moe.item.meals", later.text
+    assert "NT$5,000" in first_line(later), later.text  # 3 + 2 hours, within a day's 6
 
 
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
