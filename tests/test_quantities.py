@@ -37,7 +37,10 @@ def test_a_part_called_that_piece_is_not_a_dollar(text: str, amounts: tuple[int,
     assert read_figures(text).amounts == amounts
 
 
-@pytest.mark.parametrize(("text", "hours"), [("a 2-hour talk", Decimal(2)), ("a 3 hour consultation", Decimal(3))])
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("a 2-hour talk", Decimal(2)), ("a 3 hour consultation", Decimal(3)), ("she stays 2 more hours", Decimal(2))],
+)
 def test_hours_written_with_a_hyphen_are_counted(text: str, hours: Decimal) -> None:
     """ "a 2-hour talk": the hours are read before normalising, where the hyphen is still there."""
     assert Decimal(str(read_figures(text).counts.hours)) == hours
@@ -164,3 +167,9 @@ def test_twice_counts_occasions_and_with_all_five_counts_people(
 ) -> None:
     counts = read_figures(text).counts
     assert (counts.occasions, counts.people) == (occasions, people)
+
+
+@pytest.mark.parametrize("text", ["she stays 2 more hours after lunch", "午餐後再留2小時", "吃完飯再諮詢一下"])
+def test_a_meal_named_as_a_time_of_day_is_no_meal(text: str) -> None:
+    """ "after lunch" 「午餐後」: when, not what is eaten (a meal named counts one meal)."""
+    assert read_figures(text).counts.meals is None
