@@ -60,7 +60,7 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, satisfies
-from knowledge.understand import ASKS_TOTAL, Understanding, asks_which, clauses_of
+from knowledge.understand import ASKS_TOTAL, Understanding, asks_which, clauses_of, follows_permission
 
 EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
 
@@ -785,6 +785,8 @@ def _for_the_topics_case(
     close-out rule, not the application procedure, which rules on it alike)."""
     last = _entry_of_topic(topic, engine, rules) if topic is not None else None
     asked = u.asks_yes_no or u.asks_obligation  # (「這６萬要在經費明細…列出來嗎」 after the open classrooms)
+    # ("ok, a grade 3 English club then?" after 「…可以嗎」: the yes or no asked again of another case)
+    asked = asked or (topic is not None and follows_permission(u, topic.text, topic.yes_no))
     # (one word group will do when the message points at the last answer: 「學生獎勵品可以算在這裡面嗎」
     # "can small prizes come out of that 800?" after the materials' 800 a class a period; and a topic
     # it names is then the case: 「我們是模式一的學校 也可以報這個嗎」 after the language-study fee)

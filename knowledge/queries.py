@@ -1602,7 +1602,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         return retaken
     inputs = _item_inputs(u)
     # (a school fact's number is no period count, nor "one" of "the one running it")
-    bare = [n for n in u.figures.bare_numbers if 1 < n <= 20] if not u.facts else []
+    facts_said = {v for v in u.facts.values() if isinstance(v, int) and not isinstance(v, bool)}
+    bare = [n for n in u.figures.bare_numbers if 1 < n <= 20 and n not in facts_said]
     if previous.item == "teaching_load" and "periods" not in inputs and len(bare) == 1:
         inputs["periods"] = bare[0]  # "and her co-coordinator, also 6?" after a reduction: 6 periods
     part = _part_asked(previous, u, inputs)

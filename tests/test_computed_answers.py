@@ -3208,6 +3208,16 @@ def test_counts_and_a_fee_asked_of_a_rule_the_question_only_resembles_are_comput
     assert "NT$5,000" in first_line(later), later.text  # 3 + 2 hours, within a day's 6
 
 
+def test_periods_asked_again_beside_another_mode_are_the_periods_not_the_mode(dialog: Dialog) -> None:
+    """ "could the lead teacher still get the 6?" in mode 1 after mode 2's 4 for a co-coordinator: 6
+    periods asked for mode 1's lead, who may have 4 (附件1: 模式一主要負責人每週減授 4 節)."""
+    chat = ChatRef("test", f"periods-again-{next(_chats)}")
+    dialog.handle_text(chat, "We're in mode 2; can the lead teacher's load be cut by 6 periods a week?")
+    dialog.handle_text(chat, "fine, the co-coordinator gets 4 then")
+    reply = dialog.handle_text(chat, "If we'd stayed in mode 1, could the lead teacher still get the 6?")
+    assert first_line(reply).startswith("No") and "6 periods" in first_line(reply), reply.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""

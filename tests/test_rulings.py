@@ -541,6 +541,13 @@ def test_another_year_of_the_run_replaces_the_one_said_before(knowledge) -> None
         ("第一次辦部領 可以在國小一年級的校訂課程實施嗎", "那五年級呢", YES_ZH),
         ("new to partial domains, may we run it in a grade 1 school-based course?", "grade 5 then?", YES_EN),
         ("第一次辦部領 可以在國小五年級的校訂課程實施嗎", "那二年級呢", NO_ZH),
+        # a case of the last rule named again with "then?" (社團活動 are in it), not Keelung's English
+        # clubs, which the message only resembles
+        (
+            "first time our school tries partial-domain teaching. can we run it in our grade-2 校訂 curriculum?",
+            "ok, a grade 3 English club then?",
+            YES_EN,
+        ),
     ],
 )
 def test_another_grade_replaces_the_one_said_before(knowledge, first, then, word) -> None:
