@@ -107,6 +107,7 @@ RULED = [
         NO_EN,
     ),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
+    ("老師去參加研習 找人代課 可以請事假嗎", "moe.item.substitute_fee", NO_ZH),  # 應與以公假排代
     # the no-case (計入額度) denied and confirmed (「不會…對吧」) is agreed with; asked plainly, it is a no
     ("國立學校的經費不會佔到縣市的額度 對嗎", "moe.apply.national_schools", IS_ZH),
     ("國立學校的經費會佔到縣市的額度嗎", "moe.apply.national_schools", IS_NOT_ZH),
