@@ -31,7 +31,8 @@ _NO = r"(?:沒有|沒|無|不含|不包括|不是|不要|不|no|not|without|don'
 _NO_BRANCH = re.compile(
     _NO + r"\s*(?:包括|包含|含|有|設)?\s*(?:分校|branch)|"
     # 「分校那2班不納入實施範圍」「分校那邊明年不做了」: the branch left out
-    r"(?:分校|分班|branch)[^，,。？?]{0,8}?(?:不納入|不做|不實施|不辦|不算|不列入|不包括|not included|excluded|left out|won't)"
+    r"(?:分校|分班|branch)[^，,。？?]{0,8}?(?:不納入|不做|不實施|不辦|不算|不列入|不包括|不參加|不加入|沒有要|not included|excluded|left out|won't|"
+    r"(?:is|are) not (?:joining|taking part|participating|included|in it)|isn't (?:joining|taking part|participating|included))"
 )
 _OPEN = re.compile(r"觀課")  # the synonyms fold 開放課室 / open classroom onto 觀課
 _NO_OPEN = re.compile(_NO + r"\s*(?:算|含|包括|做|辦|申請)?\s*(?:自願|開放|open)?\s*觀課")  # 「也不算觀課那個」
@@ -130,7 +131,7 @@ _OTHER_PLAN = re.compile(r"(?:國教署|教育部|縣市政府|市政府|縣政�
 # no. An amount or a wh-question is not one (「最多可以報多少」 "what can we buy").
 _PERMISSION = re.compile(
     r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|ok嗎|okay嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時|補|算|給)|"
-    r"^(?:can|could|may)\b|\b(?:allowed|permitted|possible)\b|(?<!^)\b(?:ok|okay)\b|"
+    r"^(?:(?:then|so|and|ok|okay|but|well|also)\s+)?(?:can|could|may)\b|\b(?:allowed|permitted|possible)\b|(?<!^)\b(?:ok|okay)\b|"
     r"\b(?:can|could|may) (?:we|i|our|the|a|an|it|they|he|she|this|that|these|those|teachers?|schools?|students?|"
     r"both|all|each|either|my|his|her|its|such|some|any|one|\d+)\b"  # ("one teacher" reads 「1 teacher」)
 )

@@ -293,6 +293,15 @@ ROWS = [
         Row("如果分校那3班不納入實施範圍呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20, "branch": False}),
     ),
     row(
+        '"the branch class is NOT joining": the main campus alone',
+        Row(
+            "sorry, correction - the branch class is NOT joining this year",
+            COMPUTE,
+            MODE1_20,
+            facts={"mode": 1, "classes": 20, "branch": False},
+        ),
+    ),
+    row(
         '"what\'s the most" is a ceiling asked',
         Row("what's the most a school like ours can get?", COMPUTE, None, {}, facts={}, context={}),
     ),
