@@ -484,6 +484,9 @@ def decide(
         computed = _the_items_figures(decision.answer, u, engine, rules) if decision and decision.answer else None
         if computed is not None:
             return Decision(COMPUTE, query=computed)  # "in person then: a half-day, 3 hours. What's the fee?"
+        if decision is not None and decision.route == ANSWER and decision.answer is not None:
+            kept = _follow_up_in_the_same_plan(decision.answer, u, topic, u.slots, engine, rules, lang)
+            decision = replace(decision, answer=kept) if kept is not decision.answer else decision
         if decision is not None:
             return decision
 
@@ -564,6 +567,7 @@ def decide(
         slots = replace(slots, year=int(topic.slots["year"]))  # "…how many schools that same year?"
     answer = _answer_after_facts(u, slots, engine, lang) or engine.answer_to(u, slots, lang=lang)
     answer = _in_the_topics_plan(answer, u, topic, slots, engine, lang)
+    answer = _follow_up_in_the_same_plan(answer, u, topic, slots, engine, rules, lang)
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
@@ -650,6 +654,30 @@ def _in_the_topics_plan(
 
 
 _TORN = 0.3  # both closest entries at least this close: the question fits either plan
+
+
+def _follow_up_in_the_same_plan(
+    answer: Answer,
+    u: Understanding,
+    topic: Topic | None,
+    slots: Slots,
+    engine: Engine,
+    rules: FundingRules,
+    lang: str,
+) -> Answer:
+    """A follow-up that names no plan ("and the lesson content should be based on what?" after the
+    MOE plan's rules) sure of the other plan's entry (Keelung's basis) is answered from the chat's
+    plan when that plan answers it surely too."""
+    last = _entry_of_topic(topic, engine, rules) if topic is not None else None
+    entry = engine.kb.entries.get(last or "")
+    chosen = engine.kb.entries.get(answer.intent or "")
+    if entry is None or chosen is None or not answer.confident or not u.follow_up or engine.cued_plans(u):
+        return answer
+    if chosen.document.id == entry.document.id:
+        return answer
+    hinted = engine.answer_to(u, slots, lang=lang, plan=entry.document.id)
+    kept = engine.kb.entries.get(hinted.intent or "")
+    return hinted if hinted.confident and kept is not None and kept.document.id == entry.document.id else answer
 
 
 _TIMES_ASKED = re.compile(r"幾次|多少次|幾趟|how many times|how often")

@@ -733,3 +733,11 @@ def test_another_item_named_after_an_items_rule_is_not_that_item_computed(knowle
     lodging = Topic(entry="moe.item.lodging", text="住宿費上限多少", at=1000.0, lang="zh")
     d = decision_for(knowledge, Row("印刷费上限多少 组长说一万", ANSWER, lodging))
     assert not (d.route == COMPUTE and d.query is not None and d.query.item == "lodging"), d
+
+
+def test_a_follow_up_naming_no_plan_stays_in_the_chats_plan_when_it_answers_surely(knowledge: Knowledge) -> None:
+    """「那「參、計畫目標」那邊列了幾項」 after Keelung's overview: Keelung's objectives (參、計畫目標), not the
+    MOE plan's, which the words fit as well."""
+    overview = Topic(entry="kl.overview", text="基隆國際教育三年計畫 分成幾大目標", at=1000.0, lang="zh")
+    d = decision_for(knowledge, Row("那「參、計畫目標」那邊列了幾項", ANSWER, overview))
+    assert d.answer is not None and d.answer.intent == "kl.objectives", d
