@@ -1410,6 +1410,13 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
         lectures = [t for t in earlier if t.query is not None and t.query.item == "lecture_fee"]
         if lectures:
             return [*lectures, topic, *(t for t in earlier if t not in lectures)]
+    # "sorry, I meant 3 subjects, not 2" after a question that took no subject count: the earlier
+    # topic the count was told for
+    corrected = set(u.slots.as_dict()) | set(u.facts)
+    if u.correction and corrected and not corrected & _facts_of_topic(topic):
+        told = [t for t in earlier if corrected & _facts_of_topic(t)]
+        if told:
+            return [*told, topic, *(t for t in earlier if t not in told)]
     if not (u.returns and earlier):
         return [topic, *earlier]
     # "back to" another topic: one of the same entry as the last is the last topic again
@@ -1417,6 +1424,11 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     others = [t for t in earlier if not _same_subject(t, topic)]
     cued = [t for t in others if _cues_document(t, u, engine) or _told_again(t, u)]
     return [*cued, *(t for t in others if t not in cued), *(t for t in earlier if t not in others), topic]
+
+
+def _facts_of_topic(topic: Topic) -> set[str]:
+    """The slots and school facts a topic was answered or computed for."""
+    return set(topic.slots) | (set(topic.query.facts) if topic.query is not None else set())
 
 
 def _same_subject(one: Topic, other: Topic) -> bool:

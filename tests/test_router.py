@@ -741,3 +741,14 @@ def test_a_follow_up_naming_no_plan_stays_in_the_chats_plan_when_it_answers_sure
     overview = Topic(entry="kl.overview", text="基隆國際教育三年計畫 分成幾大目標", at=1000.0, lang="zh")
     d = decision_for(knowledge, Row("那「參、計畫目標」那邊列了幾項", ANSWER, overview))
     assert d.answer is not None and d.answer.intent == "kl.objectives", d
+
+
+def test_a_fact_corrected_after_a_question_that_took_none_returns_to_where_it_was_told(knowledge: Knowledge) -> None:
+    """ "sorry, I meant 3 subjects, not 2" after the licence, asked after the lesson plans for 2
+    subjects: the lesson plans again, for 3 (每 1 實施領域/科目擇優以 1 單元教案詳案繳交)."""
+    plans = Topic(
+        entry="moe.pl.lesson_plans", slots={"domains": 2}, text="2 subjects lesson plans", at=1000.0, lang="en"
+    )
+    licence = plans.then(Topic(entry="moe.licence", text="under what kind of licence", at=1001.0, lang="en"))
+    d = decision_for(knowledge, Row("sorry, I meant 3 subjects, not 2", ANSWER, licence))
+    assert d.answer is not None and d.answer.intent == "moe.pl.lesson_plans", d
