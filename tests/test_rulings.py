@@ -107,6 +107,8 @@ RULED = [
         NO_EN,
     ),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
+    ("有分校的話 總額裡面本校可以多用一點 分校少一點嗎", "moe.cap.branch", YES_ZH),  # 於總額度下調整分配
+    ("我們是分班 不是分校 一樣可以加５萬嗎", "moe.cap.branch", YES_ZH),  # 分校或分班…額外核定 5 萬元
     ("老師去參加研習 找人代課 可以請事假嗎", "moe.item.substitute_fee", NO_ZH),  # 應與以公假排代
     # the no-case (計入額度) denied and confirmed (「不會…對吧」) is agreed with; asked plainly, it is a no
     ("國立學校的經費不會佔到縣市的額度 對嗎", "moe.apply.national_schools", IS_ZH),
