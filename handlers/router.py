@@ -819,7 +819,10 @@ def _for_the_topics_case(
     # "can small prizes come out of that 800?" after the materials' 800 a class a period; and a topic
     # it names is then the case: 「我們是模式一的學校 也可以報這個嗎」 after the language-study fee)
     back = _POINTS_BACK.search(u.normalised) is not None
-    if last is None or answer.intent == last or not asked or (engine.names_topic(u, answer.intent) and not back):
+    # (a named entry that rules nothing of it gives way: 「印刷费要不要算进去」 after the premium names
+    # printing, whose rule says nothing of the premium's base)
+    named = engine.names_topic(u, answer.intent) and engine.ruling(u, answer.intent) is not None
+    if last is None or answer.intent == last or not asked or (named and not back):
         return answer
     groups = engine.rules_on(u, last)
     least = 1 if back else 2

@@ -1358,3 +1358,13 @@ def test_the_level_asked_of_an_action_plan_is_its_stated_level(knowledge, questi
     yes when it is one of them, a no otherwise (unless a figure named beside it is what is asked)."""
     reply = _ask(knowledge, question)
     assert reply["intent"] == "kl.ap.08" and reply["answer"].startswith(first), reply["answer"]
+
+
+def test_a_cost_named_after_the_premium_is_asked_of_the_premiums_base(knowledge) -> None:
+    """「講師的住宿費要算進補充保費嗎」 after a premium was computed names lodging, whose rule says
+    nothing of the premium: the premium's base answers it, (出席費…工作費)之加總 without lodging: no."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "premium-base")
+    dialog.handle_text(chat, "外聘講師講座費1萬 出席費3000 補充保費要編多少")
+    reply = dialog.handle_text(chat, "講師的住宿費要算進補充保費嗎")
+    assert reply.intent == "moe.item.nhi_premium" and reply.body.startswith(IS_NOT_ZH), reply.body
