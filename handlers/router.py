@@ -1636,6 +1636,11 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
         if added is None:
             return None
         return Query(ITEM, item="premium", inputs={"amounts": [*before, added], "text": u.normalised})
+    # 「再加工作费1万 总共4万呢」: the new total told beside the fee added is that sum, no fee of its own
+    told_sum = sum(int(v) for v in before) + sum(a.value for a in labelled[:-1])
+    if len(labelled) > 1 and labelled[-1].value == told_sum and ASKS_TOTAL.search(labelled[-1].before):
+        labelled = labelled[:-1]
+    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
     if not items <= set(rules.items.premium.base_items):
         return None
     amounts = [*before, *(a.value for a in labelled)]

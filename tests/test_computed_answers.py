@@ -3218,6 +3218,15 @@ def test_periods_asked_again_beside_another_mode_are_the_periods_not_the_mode(di
     assert first_line(reply).startswith("No") and "6 periods" in first_line(reply), reply.text
 
 
+def test_a_fee_added_to_the_premium_with_the_new_total_told(dialog: Dialog) -> None:
+    """「再加工作费1万 总共4万呢」 after the premium on 30,000: the base is the 40,000 told (30,000 +
+    10,000), not 80,000 with the total added as a fee: 40,000 × 2.11% = 844."""
+    chat = ChatRef("test", f"premium-total-told-{next(_chats)}")
+    dialog.handle_text(chat, "出席费和讲座费加起来3万 补充保费编多少")
+    reply = dialog.handle_text(chat, "再加工作费1万 总共4万呢")
+    assert first_line(reply) == "補充保費最多 844 元", reply.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""

@@ -1368,3 +1368,15 @@ def test_a_cost_named_after_the_premium_is_asked_of_the_premiums_base(knowledge)
     dialog.handle_text(chat, "外聘講師講座費1萬 出席費3000 補充保費要編多少")
     reply = dialog.handle_text(chat, "講師的住宿費要算進補充保費嗎")
     assert reply.intent == "moe.item.nhi_premium" and reply.body.startswith(IS_NOT_ZH), reply.body
+
+
+def test_costs_asked_of_the_premiums_base_after_it_was_computed(knowledge) -> None:
+    """After the premium on 30,000 of fees: 「印刷费要不要算进去」 no, 「工作费算吗」 yes: (出席費、諮詢費、
+    講座鐘點費、授課鐘點費、代課鐘點費、工作費)之加總*2.11%."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "premium-base-costs")
+    dialog.handle_text(chat, "出席费和讲座费加起来3万 补充保费编多少")
+    printing = dialog.handle_text(chat, "印刷费要不要算进去")
+    assert printing.intent == "moe.item.nhi_premium" and printing.body.startswith("不用"), printing.body
+    work = dialog.handle_text(chat, "工作费算吗")
+    assert work.intent == "moe.item.nhi_premium" and work.body.startswith(IS_ZH), work.body
