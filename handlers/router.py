@@ -31,7 +31,7 @@ from knowledge.compute import fee_total
 from knowledge.engine import CONFIDENT, Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
-from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, without_counts
+from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, read_figures, without_counts
 from knowledge.queries import (
     CAPITAL,
     CEILING,
@@ -60,7 +60,15 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, satisfies
-from knowledge.understand import ASKS_TOTAL, Understanding, asks_which, clauses_of, follows_permission
+from knowledge.understand import (
+    ASKS_TOTAL,
+    CLAIM_TOLD,
+    Understanding,
+    asks_which,
+    clauses_of,
+    compiled,
+    follows_permission,
+)
 
 EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answer", "language"
 
@@ -1429,6 +1437,14 @@ def _candidates(topic: Topic, u: Understanding, engine: Engine) -> list[Topic]:
     return [*cued, *(t for t in others if t not in cued), *(t for t in earlier if t not in others), topic]
 
 
+def _amount_claimed(text: str, engine: Engine) -> int | None:
+    """The one amount a question told as someone's claim (「組長說模式一算13到35那一級 25萬」), or None."""
+    if not text or compiled(CLAIM_TOLD).search(text) is None:
+        return None
+    amounts = read_figures(engine.normalize.plain(text)).amounts
+    return amounts[0] if len(amounts) == 1 else None
+
+
 def _facts_of_topic(topic: Topic) -> set[str]:
     """The slots and school facts a topic was answered or computed for."""
     return set(topic.slots) | (set(topic.query.facts) if topic.query is not None else set())
@@ -1859,7 +1875,10 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         # 「下學年會變36班欸 就變35萬了嗎」「我們還有一個分校 這樣總共最多多少」 after a ceiling tier's
         # rule: that school's ceiling, computed for the facts as changed
         carried = {k: v for k, v in school_facts.items() if k not in new}
-        return Decision(COMPUTE, query=Query(CEILING, facts=school_facts), context=carried)
+        # (「喔抱歉 今年增班變13班了」 after 「組長說…25萬」 was answered no: the amount claimed, checked again)
+        claimed = _amount_claimed(topic.text, engine) if not u.figures.amounts else None
+        inputs = {"planned": claimed} if claimed is not None else {}
+        return Decision(COMPUTE, query=Query(CEILING, facts=school_facts, inputs=inputs), context=carried)
     own = engine.answer_to(u, _slots_from(merged), lang=lang)
     named_own = own.confident and _names(u, own.intent, engine, rules)
     if entry is not None and _heading_of_the_topic(u, entry.id, engine, lang):

@@ -3227,6 +3227,18 @@ def test_a_fee_added_to_the_premium_with_the_new_total_told(dialog: Dialog) -> N
     assert first_line(reply) == "補充保費最多 844 元", reply.text
 
 
+def test_an_amount_claimed_is_checked_again_when_the_class_count_changes(dialog: Dialog) -> None:
+    """「我們十二班 組長說模式一算13到35那一級 25萬」 is a no (12 班以下 15 萬); 「喔抱歉 今年增班變13班了」
+    checks the 25萬 claimed again, for 13 classes: within 13–35 班 25 萬; 「他說13班是有把分班的班也
+    算進去 這樣可以嗎」 is a no (上開班級數以本校班級數計列)."""
+    chat = ChatRef("test", f"claim-again-{next(_chats)}")
+    dialog.handle_text(chat, "我們十二班 組長說模式一算13到35那一級 25萬")
+    again = dialog.handle_text(chat, "喔抱歉 今年增班變13班了")
+    assert first_line(again).startswith("可以") and "250,000" in first_line(again), again.text
+    branch = dialog.handle_text(chat, "他說13班是有把分班的班也算進去 這樣可以嗎")
+    assert branch.body.startswith(("不可以", "不是")) and branch.intent == "moe.cap.branch", branch.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
