@@ -353,7 +353,7 @@ class Dialog:
             ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident:
             ruling = self.engine.level_ruling(asked, answer.intent)  # 「這個是國小在做的嗎」: its 學階
-        if ruling is None and answer.confident and asked is not u and topic is not None:
+        if ruling is None and answer.confident and (asked is not u or u.correction) and topic is not None:
             ruling = self._figure_checked_before(u, asked, answer, topic)
         if ruling is None and answer.confident and asked is not u and topic is not None and topic.said:
             # 「如果來45位呢」 after 「一學期開一次 來了35位老師 這樣符合嗎」: the count said again, with
@@ -489,9 +489,11 @@ class Dialog:
         when the message gives a figure of its own)."""
         own_figure = u.figures.percentages or u.figures.amounts or u.figures.labelled or counts_something(u)
         checked = replies.asked_kind(u, topic.said or topic.text) == replies.MEETS
-        if own_figure or not checked or answer.intent != topic.entry or not topic.said:
+        # (「喔我講錯 是國小」 after 「110學年國中收聽比率目標是95%對吧」: the claim, of the row corrected)
+        claimed_again = u.correction and topic.yes_no
+        if own_figure or not (checked or claimed_again) or answer.intent != topic.entry or not topic.said:
             return None
-        return self._figure_ruling(replace(asked, text=topic.said), answer.text)
+        return self._figure_ruling(replace(asked, text=topic.said, asks_yes_no=True), answer.text)
 
     def _ruling_with_what_was_said(self, u: Understanding, said: str, entry: str | None) -> bool | None:
         """The yes or no to a question whose case the chat's last message told (「偏遠學校，已經拿過設施

@@ -1380,3 +1380,14 @@ def test_costs_asked_of_the_premiums_base_after_it_was_computed(knowledge) -> No
     assert printing.intent == "moe.item.nhi_premium" and printing.body.startswith("不用"), printing.body
     work = dialog.handle_text(chat, "工作费算吗")
     assert work.intent == "moe.item.nhi_premium" and work.body.startswith(IS_ZH), work.body
+
+
+def test_a_figure_claimed_is_checked_again_against_the_row_a_correction_names(knowledge) -> None:
+    """「110學年國中收聽ICRT比率目標是95%對吧」 is a no (國中 100%); 「喔我講錯 是國小」 corrects the level
+    of the same claim: 110 學年度國小 收聽比率達 95%, a yes."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "claim-corrected-level")
+    first = dialog.handle_text(chat, "基隆計畫110學年國中收聽ICRT比率目標是95%對吧")
+    assert first.body.startswith(IS_NOT_ZH), first.body
+    again = dialog.handle_text(chat, "喔我講錯 是國小")
+    assert again.intent == "kl.ap.02" and again.body.startswith(IS_ZH), again.body
