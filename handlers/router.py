@@ -1004,6 +1004,17 @@ def _follow_up(
         return None  # 「一學期最多能請專家來幾次」 after a fee: how often, which no computation gives
     if topic.query is not None and topic.query.kind in (CAPITAL, SHARE) and _named_rule_decides(u, engine, lang):
         return None  # 「分校校長說想分8萬…可以分給他8萬嗎」 after a capital: the branch rule's question
+    ruled_entry = _entry_of_topic(topic, engine, rules) if topic.query is not None else None
+    if (
+        ruled_entry is not None
+        and topic.query is not None
+        and topic.query.kind in (ITEM, VERDICT)
+        and not (u.figures.amounts or u.figures.labelled or counts_something(u))
+        and _decided_by(u, ruled_entry, engine)
+    ):
+        # 「他說減課要先經過校內公開的機制確認 這個對吧」 after a reduction checked: the rule's own case,
+        # which no computation of periods answers
+        return Decision(ANSWER, answer=engine.answer_entry(ruled_entry, lang), text=u.normalised)
     counts = u.figures.counts
     ceiling_facts = fresh is not None and fresh.kind == CEILING and fresh.facts.keys() & {"classes", "domains"}
     if fresh is not None and fresh.kind == CEILING and not ceiling_facts and (counts.people or counts.semesters):

@@ -1391,3 +1391,13 @@ def test_a_figure_claimed_is_checked_again_against_the_row_a_correction_names(kn
     assert first.body.startswith(IS_NOT_ZH), first.body
     again = dialog.handle_text(chat, "喔我講錯 是國小")
     assert again.intent == "kl.ap.02" and again.body.startswith(IS_ZH), again.body
+
+
+def test_a_case_of_a_computed_rule_its_own_conditions_decide_is_answered_from_the_rule(knowledge) -> None:
+    """「減課要先經過校內公開的機制確認 對吧」 after a reduction was computed: 減授課原則，應經校內公平、
+    公正、公開機制確認 answers it, not the periods computed again."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "rule-after-computed")
+    dialog.handle_text(chat, "模式二的總負責人 減6節可以嗎")
+    reply = dialog.handle_text(chat, "減課要先經過校內公開的機制確認 不是我簽就算 這個對吧")
+    assert reply.intent == "moe.teaching_load" and reply.route == "answer" and reply.body.startswith("要"), reply.body
