@@ -193,6 +193,10 @@ def unpack_facts(data: str) -> tuple[dict[str, Any], bool] | None:
     return facts, fields[0] == "1"
 
 
+# 「也是這樣走嗎」 "same process for us?": the way the last answer described
+_THE_SAME_WAY = re.compile(r"(?:這樣|這麼|一樣)\s*(?:走|辦|做|處理|申請|送)|\bsame (?:way|process|route|procedure)\b")
+
+
 class Dialog:
     """Turns one incoming message into one reply, the same way on every channel."""
 
@@ -502,6 +506,8 @@ class Dialog:
         at all (「英語社團有規定要外師帶嗎」): its own words name what the rule would be of."""
         if not (u.asks_yes_no or u.asks_obligation) or RULE_ASKED.search(u.normalised):
             return None
+        if _THE_SAME_WAY.search(u.normalised):
+            return None  # 「也是這樣走嗎」: the way the answer gave, not the case the last message told
         # 「那25%呢」 after 「…挪35%…嗎」: the share (or amount) asked now replaces the one said before
         # …and 「那如果已經是第四年呢」 after 「今年才第一年做，可以…嗎」 is another year of the run
         # (and 「那四年級呢」 after 「…二年級…可以嗎」 another grade, 「那4個月呢」 after a 2-month contract)

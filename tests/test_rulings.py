@@ -1401,3 +1401,14 @@ def test_a_case_of_a_computed_rule_its_own_conditions_decide_is_answered_from_th
     dialog.handle_text(chat, "模式二的總負責人 減6節可以嗎")
     reply = dialog.handle_text(chat, "減課要先經過校內公開的機制確認 不是我簽就算 這個對吧")
     assert reply.intent == "moe.teaching_load" and reply.route == "answer" and reply.body.startswith("要"), reply.body
+
+
+def test_the_same_way_asked_after_a_wrong_case_is_the_way_the_answer_gave(knowledge) -> None:
+    """「申请表直接寄给国教署就行了吧」 is a no (向地方政府提出申請); 「我们是国立大学的附小，也是这样走吗」
+    asks whether a national school goes the way the answer gave: yes (比照所在地…公立學校), not the
+    direct route the first message told."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "same-way")
+    dialog.handle_text(chat, "我们学校要申请双语生活化，申请表直接寄给国教署就行了吧？")
+    reply = dialog.handle_text(chat, "我们是国立大学的附小，也是这样走吗")
+    assert reply.intent == "moe.apply.national_schools" and reply.body.startswith(IS_ZH), reply.body
