@@ -398,6 +398,9 @@ _PART_OF_THE_DAY = re.compile(
 )
 
 
+_PART_AFTER = re.compile(r"\s*(?:in the\s+|each\s+)?(?:morning|afternoon|evening)\b")
+
+
 def _per_part_of_the_day(pattern: re.Pattern[str], text: str) -> list[Decimal]:
     """The counts written right after two or more parts of an event (「上午3小時 下午3小時」: 3 and 3),
     to be added up; [] when fewer than two parts have one."""
@@ -406,6 +409,12 @@ def _per_part_of_the_day(pattern: re.Pattern[str], text: str) -> list[Decimal]:
         for part in _PART_OF_THE_DAY.finditer(text)
         if (match := pattern.match(text, part.end())) is not None
     ]
+    if len(found) < 2:  # "2 hrs morning + 2 hrs afternoon": the count before each part
+        found = [
+            Decimal(match.group(1))
+            for match in pattern.finditer(text)
+            if _PART_AFTER.match(text, match.end()) is not None
+        ]
     return found if len(found) > 1 else []
 
 

@@ -173,3 +173,16 @@ def test_twice_counts_occasions_and_with_all_five_counts_people(
 def test_a_meal_named_as_a_time_of_day_is_no_meal(text: str) -> None:
     """ "after lunch" 「午餐後」: when, not what is eaten (a meal named counts one meal)."""
     assert read_figures(text).counts.meals is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2 hrs morning + 2 hrs afternoon, same day", Decimal(4)),
+        ("2 hours in the morning and 3 hours in the afternoon", Decimal(5)),
+        ("上午3小時 下午3小時", Decimal(6)),
+    ],
+)
+def test_hours_of_each_part_of_a_day_are_added(text: str, hours: Decimal) -> None:
+    """A length for each part of the day, written after the part or before it, is one day's hours."""
+    assert read_figures(text).counts.hours == hours
