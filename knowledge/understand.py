@@ -133,7 +133,10 @@ _PERMISSION = re.compile(
     r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|ok嗎|okay嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時|補|算|給)|"
     r"^(?:(?:then|so|and|ok|okay|but|well|also)\s+)?(?:can|could|may)\b|\b(?:allowed|permitted|possible)\b|(?<!^)\b(?:ok|okay)\b|"
     r"\b(?:can|could|may) (?:we|i|our|the|a|an|it|they|he|she|this|that|these|those|teachers?|schools?|students?|"
-    r"both|all|each|either|my|his|her|its|such|some|any|one|\d+)\b"  # ("one teacher" reads 「1 teacher」)
+    r"both|all|each|either|my|his|her|its|such|some|any|one|\d+)\b|"  # ("one teacher" reads 「1 teacher」)
+    # "after approval can leftover student-foundation money move over…": "can", what, then a verb
+    r"\b(?:can|could|may) (?:[a-z0-9-]+ ){1,4}(?:move|go|be|pay|cover|use|buy|count|get|apply|join|take|spend|"
+    r"claim|transfer|shift|come|stay|attend|teach|run|include|put|budget|charge|receive)\b"
 )
 _WH_QUESTION = re.compile(
     r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|多久|多長|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b|"

@@ -656,6 +656,7 @@ def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
         ("the summer camp, is it allowed for junior high?", True),  # a question after a comma
         ("ok and 3 sessions with the external one", False),  # "ok" opening a follow-up agrees
         ("then can capital be 35,000 if we apply for the full amount?", True),  # a follow-up's "then"
+        ("after approval can leftover student-foundation money move over to campus life?", True),
     ],
 )
 def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
