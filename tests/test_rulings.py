@@ -1413,3 +1413,15 @@ def test_the_same_way_asked_after_a_wrong_case_is_the_way_the_answer_gave(knowle
     dialog.handle_text(chat, "我们学校要申请双语生活化，申请表直接寄给国教署就行了吧？")
     reply = dialog.handle_text(chat, "我们是国立大学的附小，也是这样走吗")
     assert reply.intent == "moe.apply.national_schools" and reply.body.startswith(IS_ZH), reply.body
+
+
+def test_every_class_of_the_grade_after_some_were_refused_is_the_whole_grade(knowledge) -> None:
+    """ "can we start in just 2 of our 5 grade-4 classes?" is a no (全年級實施); "fine, all 5 grade-4
+    classes then?" asks the same of the whole grade: yes."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "whole-grade-then")
+    dialog.handle_text(
+        chat, "for the partial-domain part, can we start bilingual PE in just 2 of our 5 grade-4 classes?"
+    )
+    reply = dialog.handle_text(chat, "fine, all 5 grade-4 classes then?")
+    assert reply.intent == "moe.pl.whole_grade" and reply.body.startswith(YES_EN), reply.body
