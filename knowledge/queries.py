@@ -764,6 +764,8 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         return Query(SHARE, item=u.item, inputs={"capital": capital})
     if planned is None and len(amounts) == 1 and recurrent is None and total is None and has(u, _PLANS):
         planned = amounts[0].value  # "we had planned 25,000 for misc. Is that OK?": the item's own amount
+    if planned is None and len(amounts) == 1 and recurrent is None and total is None and u.asks_permission:
+        return None  # 「收據：郵票500元 可以報雜支嗎」: whether a cost is of the item, which its rule answers
     if recurrent is None and planned is not None and len(amounts) == 1 and total is None:
         # 「雜支編了3萬5 會超過嗎」: the amount is the item's own; the total it is a share of is
         # still to come (from the chat's last question, or asked for)

@@ -107,6 +107,9 @@ RULED = [
         NO_EN,
     ),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
+    # 如文具用品、紙張…及國內外郵資等屬之: a receipt's amount is no recurrent budget to take 10% of
+    ("收據：郵票500元 可以報雜支嗎", "moe.item.misc", YES_ZH),
+    ("寄给国外姐妹校的邮费 可以报杂支吗", "moe.item.misc", YES_ZH),
     ("有分校的話 總額裡面本校可以多用一點 分校少一點嗎", "moe.cap.branch", YES_ZH),  # 於總額度下調整分配
     ("我們是分班 不是分校 一樣可以加５萬嗎", "moe.cap.branch", YES_ZH),  # 分校或分班…額外核定 5 萬元
     ("老師去參加研習 找人代課 可以請事假嗎", "moe.item.substitute_fee", NO_ZH),  # 應與以公假排代
