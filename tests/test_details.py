@@ -78,6 +78,8 @@ MISSING = [
 ]
 
 GIVEN = [
+    # a share's base asked beside the plan's "total budget" words: the misc rule's 經常門總編列經費
+    ("雜支10%是用經常門總額算 還是整個計畫總經費算", "moe.item.misc"),
     ("新辦學校部領最低可以從幾年級做", "moe.pl.new_schools"),  # 國小三年級以上
     ("基隆外籍英語教師110學年累計幾位", "kl.ap.29"),  # 14 位
     ("how many foreign English teachers by 111?", "kl.ap.29"),  # 18 位: the city's running total
