@@ -127,9 +127,9 @@ BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.75, 0.085
 # correcting herself, a large school's principal, a county clerk, code-mixing; 4 turns changed) at
 # 8b2142e, 78.3% / 10.6%
 BLIND28 = conversations.DATA / "blind28.yaml"
-BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.85, 0.055
+BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.855, 0.055
 BLIND29 = conversations.DATA / "blind29.yaml"
-BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.85, 0.06
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.86, 0.05
 # blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
 # preparing the application, a PE teacher teaching a partial domain, a camp volunteer with own
 # figures, a Keelung senior-high teacher; 8 turns changed) first measured at 0bb1d51, 66.5% / 11.7%;
@@ -146,13 +146,13 @@ BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.81, 0.085
 # corrections, returns three turns back; 2), all first measured at c1aacd1: 77.5% / 10.8%,
 # 79.8% / 10.1%, 68.5% / 8.7%, 78.9% / 9.0%
 BLIND32 = conversations.DATA / "blind32.yaml"
-BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.86, 0.055
+BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.87, 0.055
 BLIND33 = conversations.DATA / "blind33.yaml"
 BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.88, 0.055
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.795, 0.055
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.8, 0.055
 BLIND35 = conversations.DATA / "blind35.yaml"
-BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.845, 0.06
+BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
 # coordinator's semester: ceilings, item caps, dates, near misses, terse follow-ups, corrections; 5
 # turns changed) and blind37 (newcomers typing as they talk: a foreign teacher, a nurse or clerk on
@@ -161,13 +161,13 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.845, 0.06
 BLIND36 = conversations.DATA / "blind36.yaml"
 BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.88, 0.045
 BLIND37 = conversations.DATA / "blind37.yaml"
-BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.77, 0.055
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.78, 0.045
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
 # catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
 # first measured at 69e7aeb: 82.4% / 9.5% and 77.4% / 10.6%
 BLIND38 = conversations.DATA / "blind38.yaml"
-BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.86, 0.075
+BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.865, 0.07
 BLIND39 = conversations.DATA / "blind39.yaml"
 BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.845, 0.085
 # blind40 and blind41 (stop 29, at its end; written, self-checked and audited the same way):
@@ -175,7 +175,7 @@ BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.845, 0.085
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
 # the stop's changes at 70d6c59: 76.9% / 9.5% and 82.1% / 6.7%
 BLIND40 = conversations.DATA / "blind40.yaml"
-BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.805, 0.08
+BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.81, 0.075
 BLIND41 = conversations.DATA / "blind41.yaml"
 BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.845, 0.05
 # blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
@@ -183,25 +183,25 @@ BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.845, 0.05
 # 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
 # Simplified writers; 7), first measured at 13ffd50 (43: 71.7% / 14.3%) and 8067c1a (42: 73.0% / 12.6%)
 BLIND42 = conversations.DATA / "blind42.yaml"
-BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.83, 0.075
+BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.845, 0.065
 BLIND43 = conversations.DATA / "blind43.yaml"
-BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.84, 0.07
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.845, 0.065
 # blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
 # (a principal checking colleagues' claims and draft figures: wrong bases, tiers, rates, years; 10
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
 # first measured at 2b78cad: 62.8% / 20.4% and 70.5% / 7.9%
 BLIND44 = conversations.DATA / "blind44.yaml"
-BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.665, 0.15
+BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.71, 0.11
 BLIND45 = conversations.DATA / "blind45.yaml"
-BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.705, 0.08
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.715, 0.075
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
 # remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
 # measured at d4a9a5f: 82.3% / 11.5% and 80.6% / 9.5%
 BLIND46 = conversations.DATA / "blind46.yaml"
-BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.82, 0.12
+BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.84, 0.105
 BLIND47 = conversations.DATA / "blind47.yaml"
-BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.80, 0.10
+BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.855, 0.075
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
