@@ -318,7 +318,7 @@ class _Reading(NamedTuple):
     negated: str
 
 
-_TAG_QUESTION = re.compile(r"(?:喔|哦|唷|耶|呀|喲)\s*[?？]+\s*$")
+_TAG_QUESTION = re.compile(r"(?:喔|哦|唷|耶|呀|喲)\s*[?？]+\s*$|(?<=[的了])(?:喔|哦)\s*$")
 
 
 def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:

@@ -107,6 +107,8 @@ RULED = [
         NO_EN,
     ),
     ("國立學校也是送縣市嗎", "moe.apply.national_schools", IS_ZH),
+    # 「…的喔」 ends a statement asked back as 「…嗎」 (本人仍保有著作之著作權)
+    ("簽了那個CC授權 著作權就變國教署的喔", "moe.licence", IS_NOT_ZH),
     # 如文具用品、紙張…及國內外郵資等屬之: a receipt's amount is no recurrent budget to take 10% of
     ("收據：郵票500元 可以報雜支嗎", "moe.item.misc", YES_ZH),
     ("寄给国外姐妹校的邮费 可以报杂支吗", "moe.item.misc", YES_ZH),
