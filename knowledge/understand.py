@@ -324,7 +324,8 @@ _TAG_QUESTION = re.compile(r"(?:喔|哦|唷|耶|呀|喲)\s*[?？]+\s*$|(?<=[的�
 def _read(text: str, normalize: Normalizer, lang_hint: str | None) -> _Reading:
     cleaned = clean(text if isinstance(text, str) else "", MAX_QUESTION_CHARS)
     lang = detect_lang(cleaned) or (lang_hint if lang_hint in ("zh", "en") else None)
-    # 「每間高中都要參加喔?」: a particle and a question mark ask as 嗎 does (the mark is not kept)
+    # 「每間高中都要參加喔?」「著作權就變國教署的喔」: a particle and a question mark, or 喔 after 的 or
+    # 了, ask as 嗎 does (the mark is not kept)
     plain = normalize.plain(_TAG_QUESTION.sub("嗎？", cleaned))
     normalised = normalize.from_plain(plain)
     if not normalised:
