@@ -216,6 +216,13 @@ _SESSION_DENIED = {
 }
 
 
+def _online(u: Understanding) -> bool | None:
+    """Whether the message says online (True), denies it (False: 「不是線上」 "not online"), or neither."""
+    if u.negated and compiled(r"線上|online").search(u.negated):
+        return False
+    return True if has(u, r"線上|online") else None
+
+
 def _item_inputs(u: Understanding) -> dict[str, Any]:
     """Everything an item calculator may need, as plain values."""
     c = u.figures.counts
@@ -241,7 +248,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         )
         or None,
         "half_day": (c.half_day and not _SESSION_DENIED["half_day"].search(u.negated)) or None,
-        "online": True if has(u, r"線上|online") else None,
+        # (「不是線上 是到校一整天」: online denied, in person)
+        "online": _online(u),
         "amounts": amounts_of(u) or None,
         # 「早餐60 午餐120 晚餐120」 "breakfast 80, lunch 120, dinner 150": a price for each meal named
         "meal_prices": _meal_prices(u.normalised),

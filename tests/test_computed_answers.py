@@ -3239,6 +3239,15 @@ def test_an_amount_claimed_is_checked_again_when_the_class_count_changes(dialog:
     assert branch.body.startswith(("不可以", "不是")) and branch.intent == "moe.cap.branch", branch.text
 
 
+def test_online_denied_after_an_online_consultation_is_in_person(dialog: Dialog) -> None:
+    """「不是线上 是到校一整天 最多核几小时」 after the online cap (3 小時): in person for a day, 6 hours
+    (附件3 諮詢費 一日最高核定 6 小時)."""
+    chat = ChatRef("test", f"not-online-{next(_chats)}")
+    dialog.handle_text(chat, "线上谘询一天最多算几小时")
+    reply = dialog.handle_text(chat, "不是线上 是到校一整天 最多核几小时")
+    assert first_line(reply) == "諮詢費最多 6,000 元" and "6 小時" in reply.text, reply.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
