@@ -1273,7 +1273,7 @@ _ITEM_SWITCH = re.compile(
 )
 
 
-_WHOLE_TOTAL = r"總額|總上限|總共|合計|一共|in total|the total|altogether"
+_WHOLE_TOTAL = r"總額|總上限|總共|合計|一共|in total|the total|grand total|altogether"
 
 
 def asks_the_total(u: Understanding) -> bool:

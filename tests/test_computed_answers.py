@@ -3248,6 +3248,16 @@ def test_online_denied_after_an_online_consultation_is_in_person(dialog: Dialog)
     assert first_line(reply) == "諮詢費最多 6,000 元" and "6 小時" in reply.text, reply.text
 
 
+def test_the_grand_total_after_a_capital_cap_is_the_ceiling(dialog: Dialog) -> None:
+    """ "plus the campus-life part on top, no branch campus - grand total max?" after the partial-domain
+    capital of mode 2, 6 classes, 2 domains: the whole ceiling, 150,000 + 1,000,000 = 1,150,000."""
+    chat = ChatRef("test", f"grand-total-{next(_chats)}")
+    dialog.handle_text(chat, "mode 2, 6 classes, 2 domains: max for the partial-domain part?")
+    dialog.handle_text(chat, "how much of that can go to equipment?")
+    reply = dialog.handle_text(chat, "plus the campus-life part on top, no branch campus - grand total max?")
+    assert reply.route == "calculation" and "NT$1,150,000" in first_line(reply), reply.text
+
+
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
     """「晚餐改150呢 反正一天也才330」 after 60/120/120: the day (330) is within 340, but 150 is over the
     120 a meal (附件3 膳費 每人每餐 120 元); then 「早餐改100呢」 changes breakfast of those prices."""
