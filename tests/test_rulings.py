@@ -722,6 +722,7 @@ def test_what_counts_as_a_yes_or_no_question(knowledge, text, asks) -> None:
         ("可以規定學生一定要用英文回答嗎", False),  # whether it is allowed
         ("一定要幾個領域", False),  # a wh-question
         ("代理老師可以報英檢嗎", False),
+        ("do we need our curriculum committee to approve it before applying?", True),  # need <who> to
     ],
 )
 def test_what_counts_as_a_question_whether_something_is_required(knowledge, text, required) -> None:
