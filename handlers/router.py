@@ -379,6 +379,8 @@ def decide(
         and _another_rule_rules(u, fresh, topic, engine, rules, lang)
     ):
         fresh = None  # 「開放觀課的6萬可以買平板嗎」: the open-classroom grant's rule, not a tablet at 6萬
+    if fresh is not None and fresh.kind == ITEM and _rule_without_figures(u, engine, lang):
+        fresh = None  # "can meals for the students and teachers come out of the student foundation budget?"
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
     # The phases are the funding plan's: a Keelung school year is not one of them, whether the
@@ -740,6 +742,17 @@ def _another_rule_rules(
     if named is None or named in own:
         return False
     return _decided_by(u, named, engine)
+
+
+def _rule_without_figures(u: Understanding, engine: Engine, lang: str) -> bool:
+    """Whether a question whether something is allowed that gives no figure at all is surely an
+    entry's whose own conditions decide it: a computation would count only what it assumes."""
+    figures = u.figures
+    counted = figures.counts.people_groups or not counts_something(u)  # (「學生和老師」 counts groups only)
+    if not u.asks_permission or figures.amounts or figures.labelled or figures.percentages or not counted:
+        return False
+    alone = engine.answer_to(u, lang=lang)
+    return alone.confident and engine.ruling(u, alone.intent) is not None
 
 
 def _decided_by(u: Understanding, entry_id: str | None, engine: Engine) -> bool:

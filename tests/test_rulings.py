@@ -1431,3 +1431,14 @@ def test_every_class_of_the_grade_after_some_were_refused_is_the_whole_grade(kno
     )
     reply = dialog.handle_text(chat, "fine, all 5 grade-4 classes then?")
     assert reply.intent == "moe.pl.whole_grade" and reply.body.startswith(YES_EN), reply.body
+
+
+def test_a_permission_question_with_no_figure_is_the_rules_not_a_computation(knowledge) -> None:
+    """ "can meals for the students and teachers come out of the student foundation budget?" gives no
+    figure: the student-foundation items answer it (活動費…教師及學生膳費), not the meals of two people."""
+    reply = _ask(
+        knowledge,
+        "For our Mode 2 student summer camp, can meals for the students and teachers come out of the student"
+        " foundation budget?",
+    )
+    assert reply["route"] == "answer" and reply["answer"].startswith(YES_EN), reply
