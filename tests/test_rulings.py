@@ -1367,72 +1367,6 @@ def test_the_level_asked_of_an_action_plan_is_its_stated_level(knowledge, questi
     assert reply["intent"] == "kl.ap.08" and reply["answer"].startswith(first), reply["answer"]
 
 
-def test_a_cost_named_after_the_premium_is_asked_of_the_premiums_base(knowledge) -> None:
-    """「講師的住宿費要算進補充保費嗎」 after a premium was computed names lodging, whose rule says
-    nothing of the premium: the premium's base answers it, (出席費…工作費)之加總 without lodging: no."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "premium-base")
-    dialog.handle_text(chat, "外聘講師講座費1萬 出席費3000 補充保費要編多少")
-    reply = dialog.handle_text(chat, "講師的住宿費要算進補充保費嗎")
-    assert reply.intent == "moe.item.nhi_premium" and reply.body.startswith(IS_NOT_ZH), reply.body
-
-
-def test_costs_asked_of_the_premiums_base_after_it_was_computed(knowledge) -> None:
-    """After the premium on 30,000 of fees: 「印刷费要不要算进去」 no, 「工作费算吗」 yes: (出席費、諮詢費、
-    講座鐘點費、授課鐘點費、代課鐘點費、工作費)之加總*2.11%."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "premium-base-costs")
-    dialog.handle_text(chat, "出席费和讲座费加起来3万 补充保费编多少")
-    printing = dialog.handle_text(chat, "印刷费要不要算进去")
-    assert printing.intent == "moe.item.nhi_premium" and printing.body.startswith("不用"), printing.body
-    work = dialog.handle_text(chat, "工作费算吗")
-    assert work.intent == "moe.item.nhi_premium" and work.body.startswith(IS_ZH), work.body
-
-
-def test_a_figure_claimed_is_checked_again_against_the_row_a_correction_names(knowledge) -> None:
-    """「110學年國中收聽ICRT比率目標是95%對吧」 is a no (國中 100%); 「喔我講錯 是國小」 corrects the level
-    of the same claim: 110 學年度國小 收聽比率達 95%, a yes."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "claim-corrected-level")
-    first = dialog.handle_text(chat, "基隆計畫110學年國中收聽ICRT比率目標是95%對吧")
-    assert first.body.startswith(IS_NOT_ZH), first.body
-    again = dialog.handle_text(chat, "喔我講錯 是國小")
-    assert again.intent == "kl.ap.02" and again.body.startswith(IS_ZH), again.body
-
-
-def test_a_case_of_a_computed_rule_its_own_conditions_decide_is_answered_from_the_rule(knowledge) -> None:
-    """「減課要先經過校內公開的機制確認 對吧」 after a reduction was computed: 減授課原則，應經校內公平、
-    公正、公開機制確認 answers it, not the periods computed again."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "rule-after-computed")
-    dialog.handle_text(chat, "模式二的總負責人 減6節可以嗎")
-    reply = dialog.handle_text(chat, "減課要先經過校內公開的機制確認 不是我簽就算 這個對吧")
-    assert reply.intent == "moe.teaching_load" and reply.route == "answer" and reply.body.startswith("要"), reply.body
-
-
-def test_the_same_way_asked_after_a_wrong_case_is_the_way_the_answer_gave(knowledge) -> None:
-    """「申请表直接寄给国教署就行了吧」 is a no (向地方政府提出申請); 「我们是国立大学的附小，也是这样走吗」
-    asks whether a national school goes the way the answer gave: yes (比照所在地…公立學校), not the
-    direct route the first message told."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "same-way")
-    dialog.handle_text(chat, "我们学校要申请双语生活化，申请表直接寄给国教署就行了吧？")
-    reply = dialog.handle_text(chat, "我们是国立大学的附小，也是这样走吗")
-    assert reply.intent == "moe.apply.national_schools" and reply.body.startswith(IS_ZH), reply.body
-
-
-def test_every_class_of_the_grade_after_some_were_refused_is_the_whole_grade(knowledge) -> None:
-    """ "can we start in just 2 of our 5 grade-4 classes?" is a no (全年級實施); "fine, all 5 grade-4
-    classes then?" asks the same of the whole grade: yes."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "whole-grade-then")
-    dialog.handle_text(
-        chat, "for the partial-domain part, can we start bilingual PE in just 2 of our 5 grade-4 classes?"
-    )
-    reply = dialog.handle_text(chat, "fine, all 5 grade-4 classes then?")
-    assert reply.intent == "moe.pl.whole_grade" and reply.body.startswith(YES_EN), reply.body
-
-
 def test_a_permission_question_with_no_figure_is_the_rules_not_a_computation(knowledge) -> None:
     """ "can meals for the students and teachers come out of the student foundation budget?" gives no
     figure: the student-foundation items answer it (活動費…教師及學生膳費), not the meals of two people."""
@@ -1442,3 +1376,75 @@ def test_a_permission_question_with_no_figure_is_the_rules_not_a_computation(kno
         " foundation budget?",
     )
     assert reply["route"] == "answer" and reply["answer"].startswith(YES_EN), reply
+
+
+# A question after earlier turns of the chat, (before, question, entry, first words of the reply): each
+# is answered from the rule named, with its yes or no.
+FOLLOWED = [
+    # the premium's base (出席費、諮詢費、講座鐘點費、授課鐘點費、代課鐘點費、工作費)之加總*2.11%, asked of a
+    # cost after the premium was computed: lodging's and printing's rules say nothing of it
+    pytest.param(
+        ("外聘講師講座費1萬 出席費3000 補充保費要編多少",),
+        "講師的住宿費要算進補充保費嗎",
+        "moe.item.nhi_premium",
+        IS_NOT_ZH,
+        id="lodging-not-in-the-premium",
+    ),
+    pytest.param(
+        ("出席费和讲座费加起来3万 补充保费编多少",),
+        "印刷费要不要算进去",
+        "moe.item.nhi_premium",
+        "不用",
+        id="printing-not-in-the-premium",
+    ),
+    pytest.param(
+        ("出席费和讲座费加起来3万 补充保费编多少", "印刷费要不要算进去"),
+        "工作费算吗",
+        "moe.item.nhi_premium",
+        IS_ZH,
+        id="work-fee-in-the-premium",
+    ),
+    # a figure claimed (國中 100%: no), then the level corrected: 110 學年度國小 收聽比率達 95%
+    pytest.param((), "基隆計畫110學年國中收聽ICRT比率目標是95%對吧", "kl.ap.02", IS_NOT_ZH, id="claim"),
+    pytest.param(
+        ("基隆計畫110學年國中收聽ICRT比率目標是95%對吧",),
+        "喔我講錯 是國小",
+        "kl.ap.02",
+        IS_ZH,
+        id="claim-of-the-corrected-row",
+    ),
+    # 減授課原則，應經校內公平、公正、公開機制確認, after a reduction was computed
+    pytest.param(
+        ("模式二的總負責人 減6節可以嗎",),
+        "減課要先經過校內公開的機制確認 不是我簽就算 這個對吧",
+        "moe.teaching_load",
+        "要",
+        id="the-computed-rules-own-case",
+    ),
+    # 「也是這樣走嗎」 after a wrong case (直接寄給國教署: no): the way the answer gave, 比照…公立學校
+    pytest.param(
+        ("我们学校要申请双语生活化，申请表直接寄给国教署就行了吧？",),
+        "我们是国立大学的附小，也是这样走吗",
+        "moe.apply.national_schools",
+        IS_ZH,
+        id="the-same-way",
+    ),
+    # 全年級實施: all 5 classes of the grade after 2 of them were refused
+    pytest.param(
+        ("for the partial-domain part, can we start bilingual PE in just 2 of our 5 grade-4 classes?",),
+        "fine, all 5 grade-4 classes then?",
+        "moe.pl.whole_grade",
+        YES_EN,
+        id="the-whole-grade-then",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "question", "entry", "first"), FOLLOWED)
+def test_a_question_after_earlier_turns_is_answered_from_its_rule(knowledge, before, question, entry, first) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"followed-{question}")
+    for text in before:
+        dialog.handle_text(chat, text)
+    reply = dialog.handle_text(chat, question)
+    assert reply.route == "answer" and reply.intent == entry and reply.body.startswith(first), reply.body
