@@ -1218,6 +1218,48 @@ FOLLOW_UPS = [
         ),
         id="zh-back-to-the-schools-own-facts-after-a-what-if",
     ),
+    # the teaching materials' rate asked after its share of a 40萬 student total: 850 a period is over
+    # 每班每節 800 元, 750 within it (it was answered yes from the share alone)
+    pytest.param(
+        (
+            Step("學生奠基總共編40萬 教學材料費最多能到多少", 80_000),  # 40萬 × 20%
+            Step("一節寫850可以嗎", 800, ("超過",)),
+            Step("一節寫750可以嗎", 800, ("可以",)),
+        ),
+        id="zh-materials-rate-after-the-student-share",
+    ),
+    # 「再加工作费1万 总共4万呢」: the total told beside the fee added is that sum (30,000 + 10,000),
+    # not one more fee: 40,000 × 2.11% = 844
+    pytest.param(
+        (
+            Step("出席费和讲座费加起来3万 补充保费编多少", 633),
+            Step("再加工作费1万 总共4万呢", 844),
+        ),
+        id="zh-premium-fee-added-with-the-new-total-told",
+    ),
+    # after the grant for 28 classes, its capital and misc of a 200,000 recurrent budget: the class count
+    # corrected with the grant asked again is the grant for 38 (36 班以上 35 萬), not the misc share
+    # (a share of a sum told depends on no class count) nor the capital; the capital next is 20% of it
+    pytest.param(
+        (
+            Step("Our school has 28 classes and we're applying for Mode 1. What's the max grant?", 250_000),
+            Step("Then what's the capital cap?", 50_000),
+            Step("If the other 200,000 is current expenses, what's the cap on miscellaneous?", 20_000),
+            Step("Wait, I typed 28 but it's actually 38 classes. Max grant now?", 350_000),
+            Step("And the capital cap with that?", 70_000),
+        ),
+        id="en-class-count-corrected-after-a-share-and-a-capital",
+    ),
+    # "grand total" after the partial-domain capital of mode 2, 6 classes, 2 domains: the whole ceiling,
+    # 150,000 + 1,000,000
+    pytest.param(
+        (
+            Step("mode 2, 6 classes, 2 domains: max for the partial-domain part?", 1_000_000),
+            Step("how much of that can go to equipment?", 100_000),
+            Step("plus the campus-life part on top, no branch campus - grand total max?", 1_150_000),
+        ),
+        id="en-grand-total-after-a-capital-cap",
+    ),
 ]
 
 
@@ -3170,32 +3212,6 @@ def test_a_price_for_each_meal_is_checked_meal_by_meal_and_for_the_day(
     assert first_line(reply).startswith(head) and shown in reply.text, reply.text
 
 
-def test_a_rate_asked_after_the_student_share_is_checked_against_the_rate(dialog: Dialog) -> None:
-    """「一節寫850可以嗎」 after the teaching materials' share of a 40萬 student total: 850 a period is
-    over 每班每節 800 元 (附件3), whatever the share; 750 is within it."""
-    chat = ChatRef("test", f"materials-rate-{next(_chats)}")
-    dialog.handle_text(chat, "學生奠基總共編40萬 教學材料費最多能到多少")
-    over = dialog.handle_text(chat, "一節寫850可以嗎")
-    assert first_line(over).startswith("超過") and "850 元 超過上限 800 元" in over.text, over.text
-    within = dialog.handle_text(chat, "一節寫750可以嗎")
-    assert first_line(within).startswith("可以") and "750 元 在上限 800 元 內" in within.text, within.text
-
-
-def test_a_class_count_corrected_after_a_share_and_a_capital_asks_the_grant_again(dialog: Dialog) -> None:
-    """After mode 1's grant for 28 classes, its capital, and misc of a 200,000 recurrent budget, "I
-    typed 28 but it's actually 38 classes. Max grant now?" is the grant for 38 classes (附件2 36 班以上
-    35 萬), not the misc share again (a share of a sum told depends on no class count) nor the capital;
-    the capital asked next is of that grant (20%: 70,000)."""
-    chat = ChatRef("test", f"classes-corrected-{next(_chats)}")
-    dialog.handle_text(chat, "Our school has 28 classes and we're applying for Mode 1. What's the max grant?")
-    dialog.handle_text(chat, "Then what's the capital cap?")
-    dialog.handle_text(chat, "If the other 200,000 is current expenses, what's the cap on miscellaneous?")
-    grant = dialog.handle_text(chat, "Wait, I typed 28 but it's actually 38 classes. Max grant now?")
-    assert "NT$350,000" in first_line(grant), grant.text
-    capital = dialog.handle_text(chat, "And the capital cap with that?")
-    assert "NT$70,000" in first_line(capital), capital.text
-
-
 def test_counts_and_a_fee_asked_of_a_rule_the_question_only_resembles_are_computed(dialog: Dialog) -> None:
     """ "OK, in person then: a half-day, 3 hours. What's the fee?" after the expert pool names no item,
     but is sure of the consultation rule: 3 × 1,000 = 3,000 (附件3 諮詢費 每人每小時 1,000 元); "after
@@ -3218,15 +3234,6 @@ def test_periods_asked_again_beside_another_mode_are_the_periods_not_the_mode(di
     assert first_line(reply).startswith("No") and "6 periods" in first_line(reply), reply.text
 
 
-def test_a_fee_added_to_the_premium_with_the_new_total_told(dialog: Dialog) -> None:
-    """「再加工作费1万 总共4万呢」 after the premium on 30,000: the base is the 40,000 told (30,000 +
-    10,000), not 80,000 with the total added as a fee: 40,000 × 2.11% = 844."""
-    chat = ChatRef("test", f"premium-total-told-{next(_chats)}")
-    dialog.handle_text(chat, "出席费和讲座费加起来3万 补充保费编多少")
-    reply = dialog.handle_text(chat, "再加工作费1万 总共4万呢")
-    assert first_line(reply) == "補充保費最多 844 元", reply.text
-
-
 def test_an_amount_claimed_is_checked_again_when_the_class_count_changes(dialog: Dialog) -> None:
     """「我們十二班 組長說模式一算13到35那一級 25萬」 is a no (12 班以下 15 萬); 「喔抱歉 今年增班變13班了」
     checks the 25萬 claimed again, for 13 classes: within 13–35 班 25 萬; 「他說13班是有把分班的班也
@@ -3246,16 +3253,6 @@ def test_online_denied_after_an_online_consultation_is_in_person(dialog: Dialog)
     dialog.handle_text(chat, "线上谘询一天最多算几小时")
     reply = dialog.handle_text(chat, "不是线上 是到校一整天 最多核几小时")
     assert first_line(reply) == "諮詢費最多 6,000 元" and "6 小時" in reply.text, reply.text
-
-
-def test_the_grand_total_after_a_capital_cap_is_the_ceiling(dialog: Dialog) -> None:
-    """ "plus the campus-life part on top, no branch campus - grand total max?" after the partial-domain
-    capital of mode 2, 6 classes, 2 domains: the whole ceiling, 150,000 + 1,000,000 = 1,150,000."""
-    chat = ChatRef("test", f"grand-total-{next(_chats)}")
-    dialog.handle_text(chat, "mode 2, 6 classes, 2 domains: max for the partial-domain part?")
-    dialog.handle_text(chat, "how much of that can go to equipment?")
-    reply = dialog.handle_text(chat, "plus the campus-life part on top, no branch campus - grand total max?")
-    assert reply.route == "calculation" and "NT$1,150,000" in first_line(reply), reply.text
 
 
 def test_one_meals_price_changed_keeps_the_other_meals(dialog: Dialog) -> None:
