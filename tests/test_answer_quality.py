@@ -202,6 +202,14 @@ BLIND46 = conversations.DATA / "blind46.yaml"
 BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.84, 0.105
 BLIND47 = conversations.DATA / "blind47.yaml"
 BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.855, 0.075
+# blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
+# its own set: 3 and 5 turns changed): blind48 (Keelung teachers at every level, both plans) and blind49
+# (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
+# after all of the stop's changes, at 7490860: 84.6% / 5.7% and 69.3% / 14.9%
+BLIND48 = conversations.DATA / "blind48.yaml"
+BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.84, 0.065
+BLIND49 = conversations.DATA / "blind49.yaml"
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.685, 0.155
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -407,6 +415,8 @@ LATE_SETS = {
     "blind45": (BLIND45, BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG),
     "blind46": (BLIND46, BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG),
     "blind47": (BLIND47, BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG),
+    "blind48": (BLIND48, BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG),
+    "blind49": (BLIND49, BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG),
 }
 
 
