@@ -120,6 +120,7 @@ class Engine:
             heading, _, title = rest.partition(" ")
             if not _UNDER_IT.match(title):
                 self._heading_entries[(part, heading)].append(entry.id)
+        self._groups: dict[tuple[str, ...], _Group] = {}  # the word groups of yes/no conditions, by their words
         self._rulings = {
             entry.id: (self._conditions(entry.yes_if), self._conditions(entry.no_if))
             for entry in kb.entries.values()
@@ -558,7 +559,15 @@ class Engine:
         return entry.answer.get(lang)
 
     def _conditions(self, conditions: tuple[Condition, ...]) -> list[list[_Group]]:
-        return [[_group(words, self.normalize) for words in condition] for condition in conditions]
+        return [[self._group_of(words) for words in condition] for condition in conditions]
+
+    def _group_of(self, words: tuple[str, ...]) -> _Group:
+        """The word group of `words`, built once: the entries repeat word lists (YAML anchors), and
+        building them was most of the start-up."""
+        group = self._groups.get(words)
+        if group is None:
+            group = self._groups[words] = _group(words, self.normalize)
+        return group
 
     def _words(self, words: tuple[str, ...]) -> re.Pattern[str]:
         """`words` normalised, as one regex (a word that normalises to nothing is left out)."""
