@@ -578,18 +578,6 @@ def test_a_sure_answer_deciding_its_own_case_is_not_read_with_the_last_rule(know
     assert reply.intent == "moe.pl.differentiation" and reply.body.startswith("No. "), reply.body
 
 
-def test_what_counts_in_the_premium_base_asked_after_a_premium(knowledge) -> None:
-    """After a premium computed: 「場地費也要一起算進去嗎」 is no (not in the base; it was read as an
-    obligation, unsettled), 「那工作費要算嗎」 yes (it was the work-fee rule, unsettled)."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "premium-base")
-    dialog.handle_text(chat, "講座鐘點費一萬 補充保費要編多少")
-    venue = dialog.handle_text(chat, "場地費也要一起算進去嗎")
-    assert venue.intent == "moe.item.nhi_premium" and venue.body.startswith(IS_NOT_ZH), venue.body
-    work = dialog.handle_text(chat, "那工作費要算嗎")
-    assert work.intent == "moe.item.nhi_premium" and work.body.startswith((YES_ZH, IS_ZH)), work.body
-
-
 def test_a_fee_added_or_a_cost_asked_after_a_premium_of_several_fees(knowledge) -> None:
     """After the premium on 出席費 1萬 + 講座費 2萬 (633): 「交通費五千要加進去算嗎」 and 「住宿費要算嗎」
     are no (not in the base); 「工讀生工作費一萬也要算嗎 算的話總共多少」 is yes, on 40,000: 844."""
@@ -1381,6 +1369,22 @@ def test_a_permission_question_with_no_figure_is_the_rules_not_a_computation(kno
 # A question after earlier turns of the chat, (before, question, entry, first words of the reply): each
 # is answered from the rule named, with its yes or no.
 FOLLOWED = [
+    # after a premium computed: 「場地費也要一起算進去嗎」 is no (not in the base; it was read as an
+    # obligation, unsettled), 「那工作費要算嗎」 yes (it was the work-fee rule, unsettled)
+    pytest.param(
+        ("講座鐘點費一萬 補充保費要編多少",),
+        "場地費也要一起算進去嗎",
+        "moe.item.nhi_premium",
+        IS_NOT_ZH,
+        id="venue-not-in-the-premium",
+    ),
+    pytest.param(
+        ("講座鐘點費一萬 補充保費要編多少", "場地費也要一起算進去嗎"),
+        "那工作費要算嗎",
+        "moe.item.nhi_premium",
+        (YES_ZH, IS_ZH),
+        id="work-fee-asked-after-the-venue",
+    ),
     # the premium's base (出席費、諮詢費、講座鐘點費、授課鐘點費、代課鐘點費、工作費)之加總*2.11%, asked of a
     # cost after the premium was computed: lodging's and printing's rules say nothing of it
     pytest.param(
