@@ -101,6 +101,14 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
     for m in _EACH.finditer(plain):
         sessions, people = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         found.append((m.end(), Decimal(sessions) * Decimal(people), "people", ""))
+    # 「一場22人 一場20人」: sessions listed one by one, so many sessions and their people summed
+    for m in _LISTED.finditer(plain):
+        people = [Decimal(n) for n in _ONE_SESSION.findall(m.group(0))]
+        found += [(m.end(), Decimal(len(people)), "times", ""), (m.end(), sum(people, Decimal(0)), "people", "")]
+    # "two open days, about 25 visitors each time": so many sessions times the people of each
+    for m in _EACH_EN.finditer(plain):
+        sessions = Decimal(m.group(1))
+        found += [(m.end(), sessions, "times", ""), (m.end(), sessions * Decimal(m.group(2)), "people", "")]
     return found
 
 
@@ -113,6 +121,19 @@ _EACH = re.compile(
     r"每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)\D{0,6}?(?:共|總共|一共)?\s*(\d+)\s*(?:場|次|梯次)"
 )
 
+# 「一場22人 一場20人」「第一場30人、第二場5人」: sessions listed one by one
+_ONE_SESSION_TEXT = r"(?:1|第\s*\d+)\s*(?:場|次|梯次)\s*(?:來|有)?\s*(\d+)\s*(?:人|位)"
+_ONE_SESSION = re.compile(_ONE_SESSION_TEXT)
+_LISTED = re.compile(rf"{_ONE_SESSION_TEXT}(?:\W{{0,2}}{_ONE_SESSION_TEXT})+")
+# "two open days, about 25 visitors each time"
+_EACH_EN = re.compile(
+    r"(\d+)\s+(?:open\s+)?(?:days?|sessions?|times|visits|events?)\b[^.?!\d]{0,40}?"
+    r"(\d+)\s+(?:visitors?|people|teachers|participants)\s+(?:each|per)\s+(?:time|day|session|visit|event)\b"
+)
+
+# "at least once per semester": a floor of one time, written as a word (read in answers only: a
+# question's "once a year" may count another period)
+_ONCE = re.compile(r"\bonce\b")
 
 # A plan's figure that is a floor, not a cap: 「3 個月以上代理教師」「1萬元以上」 "3 months or more".
 _FLOOR_AFTER = re.compile(r"\s*(?:\(含\)|（含）)?\s*(?:以上|or more|or longer|and (?:above|up|over))")
@@ -137,7 +158,13 @@ def _floors(plain: str, unit: str) -> set[Decimal]:
     if unit == "%":
         after = {Decimal(m.group(1)) for m in _SHARE_FLOOR.finditer(plain)}
         return after | {Decimal(m.group(1)) for m in _SHARE_REACHED.finditer(plain)}
-    return {
+    # "at least once per semester"
+    once = {
+        Decimal(1)
+        for m in _ONCE.finditer(plain)
+        if unit == "times" and _FLOOR_BEFORE.search(plain[max(0, m.start() - 12) : m.start()])
+    }
+    return once | {
         Decimal(m.group(1))
         for m in _COUNT.finditer(plain)
         if _UNITS[m.group(2)] == unit
@@ -151,7 +178,7 @@ def _every_floor_met(
     """A rule of two or more floors (「每學期至少 1 次；每學期接待總人數至少 40 人」) and a question giving a
     figure of each (「每學期各辦1次 每次都來40人」): met when every one is at least its floor, a no when
     one falls short; None when the rule has fewer floors or the question leaves one out."""
-    units = {unit for _, _, unit, _ in answer_figures}
+    units = {unit for _, _, unit, _ in answer_figures} | {"times"}  # "at least once" is a floor of times
     floors = {unit: min(found) for unit in units if (found := _floors(answer, unit))}
     given = {unit: value for _, value, unit, _ in sorted(asked)}  # the last figure of each unit
     if len(floors) < 2 or not floors.keys() <= given.keys():

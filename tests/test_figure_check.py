@@ -141,11 +141,26 @@ def test_a_question_whether_a_case_meets_the_rule_is_answered_so(knowledge) -> N
         ("每學期1次 來35人 可以嗎", False),
         ("1學期開2場 每場25人 可以嗎", True),  # 2 × 25 visitors, and 場 counts sessions as 次 does
         ("每場15人 共2場 可以嗎", False),
+        ("這學期辦2場 1場22人1場20人呢", True),  # sessions listed one by one: 22 + 20 visitors
+        ("第1場30人 第2場5人 可以嗎", False),
     ],
 )
 def test_a_rule_of_two_floors_is_met_when_the_question_meets_both(question: str, ruled: bool) -> None:
     answer = "開放課室供他校教師入校觀課（每學期至少 1 次；每學期接待總人數至少 40 人），額外補助經常門 6 萬元"
     assert agrees(question, answer, None, True) is ruled
+
+
+@pytest.mark.parametrize(
+    ("question", "ruled"),
+    [
+        ("2 open days each semester, about 25 visitors each time. does that meet the condition?", True),
+        ("3 sessions with 10 teachers per session, ok?", False),
+        ("1 open day with 45 visitors each time, ok?", True),
+    ],
+)
+def test_an_english_rule_of_once_and_a_count_is_met_when_the_question_meets_both(question: str, ruled: bool) -> None:
+    answer = "opens its classrooms to teachers from other schools (at least once per semester, at least 40 visitors per semester in total)"
+    assert agrees(question, answer, None, False, True) is ruled
 
 
 @pytest.mark.parametrize(
