@@ -1260,6 +1260,14 @@ FOLLOW_UPS = [
         ),
         id="en-grand-total-after-a-capital-cap",
     ),
+    # people added with who they are between (「再加上帶隊老師4位」): 44 people's half-day meals, not 4's
+    pytest.param(
+        (
+            Step("部領學生奠基辦營隊 3天半日 學生40人 膳費最多多少", 14_400),  # 40 × 3 × 120
+            Step("再加上帶隊老師４位 總共多少", 15_840),  # 44 × 3 × 120
+        ),
+        id="zh-meals-with-the-teachers-added",
+    ),
 ]
 
 
