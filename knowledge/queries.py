@@ -332,7 +332,7 @@ def lecturer_in(normalised: str) -> str | None:
             (
                 "internal",
                 r"內聘|校內|本校的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|"
-                r"(?:自己|我們)(?:自己)?學校的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|自己的老師|"
+                r"(?:自己|我們)(?:自己)?學校(?:自己)?的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|自己的?老師|"
                 r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
             ),
             ("external", r"外聘|校外|教授|大學|學者|external|outside|university|professor|\bprof\b|scholar"),
@@ -800,7 +800,7 @@ _EXTERNAL_PERIODS = re.compile(
     r"(?:外聘|校外|教授|學者|external|outside|university|professor|\bprof\b)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
 )
 _INTERNAL_PERIODS = re.compile(
-    r"(?:內聘|校內|本校|自己學校|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
+    r"(?:內聘|校內|本校|自己學校|自己的?(?:老師|教師)|internal|our own|in-house)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
 )
 _SPEAKER_MEAL = r"請他|請講師|幫他|buy (?:him|her|them) (?:a )?(?:lunch|dinner|meal)|for (?:him|her)"
 

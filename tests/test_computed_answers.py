@@ -366,6 +366,8 @@ TABLE = [
     row("lecture-zh-over", "外聘講師 一節給2500 可以嗎", ZH, 2_000, OVER),
     # a professor beside an own teacher is the guest: 3 × 2,000 + 2 × 1,000
     row("lecture-zh-both", "教授講3節 本校老師講2節 鐘點費一共最多多少", ZH, 8_000),
+    row("lecture-zh-own-teacher", "教授講6節 自己老師講8節 鐘點費加起來", ZH, 20_000),  # 12,000 + 8,000
+    row("lecture-zh-schools-own", "請我們學校自己的英語老師講 一節最多多少", ZH, 1_000),  # 內聘
     row("lecture-en-both", "a professor gives 3 periods and our own teacher 2 periods: total lecture fees?", EN, 8_000),
     # 附件3 諮詢費: 1,000 an hour; half a day 3 hours; online 3 hours a day; a day 6 hours
     row("consult-zh-half-day", "專家入校半天 待了4小時 諮詢費最多給多少", ZH, 3_000),
