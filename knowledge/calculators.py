@@ -418,10 +418,21 @@ def _per_person(cap: Money, people: int, times: int, unit: tuple[str, str, str, 
     )
 
 
-def attendance_fee(rules: FundingRules, people: int, occasions: int = 1) -> ItemAmount:
+def attendance_fee(rules: FundingRules, people: int, occasions: int = 1, price: int | None = None) -> ItemAmount:
+    """`people` × `occasions` at the rule's cap, or at `price` each time when one under it was agreed."""
     rule = rules.items.attendance_fee
-    amount, working = _per_person(rule.cap, people, occasions, ("次數", "occasions", "次", "occasion"))
-    return ItemAmount(amount, working, sources=(rule,))
+    rate = Money(min(rule.cap, price)) if price is not None else rule.cap
+    amount, working = _per_person(rate, people, occasions, ("次數", "occasions", "次", "occasion"))
+    notes: tuple[Bilingual, ...] = ()
+    if price is not None and price > rate:
+        notes = (
+            both(
+                f"出席費每人每次上限 {money(rule.cap, 'zh')}，您說的 {money(price, 'zh')} 超過的部分不補助。",
+                f"The attendance fee is capped at {money(rule.cap, 'en')} per person per occasion; "
+                f"the part of your {money(price, 'en')} above it is not funded.",
+            ),
+        )
+    return ItemAmount(amount, working, notes, sources=(rule,))
 
 
 def consultation_fee(

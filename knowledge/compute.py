@@ -1275,6 +1275,13 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         )
         fees["substitute_fee"] = pay
         amounts = []
+    if not fees and len(amounts) == 1 and _attendance_each(i, text):
+        # 「5位專家各來3次 出席費都按2000」: each expert's fee each time, the premium on their sum
+        people, occasions = int(i.get("people") or 1), int(i.get("occasions") or 1)
+        fee = attendance_fee(rules, people, occasions, price=amounts[0])
+        items.append(fee)
+        fees["attendance_fee"] = fee.amount
+        amounts = []
     if not fees and amounts:
         # Every fee the premium is charged on shares one rate: the premium is on their sum.
         named = [
@@ -1315,6 +1322,20 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         f"{base_of('en')} × {pct(rate)} = {_rounded(result.base, rate, result.amount, 'en')}",
     )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,), asked=bool(items))]
+
+
+_EACH_PRICED = re.compile(r"各|每人|每位|每次|都按|都是|\beach\b|\bapiece\b|\bper (?:person|expert|head|time|visit)\b")
+
+
+def _attendance_each(i: dict[str, Any], text: str) -> bool:
+    """An attendance fee said to be paid each of several people or times (「各來3次 出席費都按2000」
+    "NT$2,500 attendance fee each"), not a total of them."""
+    counted = int(i.get("people") or 1) > 1 or int(i.get("occasions") or 1) > 1
+    return (
+        counted
+        and re.search(_ATTEND, text) is not None
+        and (bool(i.get("per_unit")) or bool(_EACH_PRICED.search(text)))
+    )
 
 
 def _rounded(base: int, rate: Decimal, amount: int, lang: str) -> str:

@@ -378,6 +378,11 @@ TABLE = [
     row("premium-zh-20000", "代課鐘點費總共2萬 補充保費要編多少", ZH, 422),  # 20,000 × 2.11%
     row("premium-zh-lecture", "外聘教授講5節 講座費加二代健保補充保費總共要編多少", ZH, 10_211),  # 5 × 2,000 + 211
     row("premium-zh-two-fees", "出席費1萬 諮詢費2萬 補充保費多少", ZH, 633),  # 30,000 × 2.11%
+    # each of 5 experts 3 times at 2,000: the premium on 30,000, not on one fee
+    row("premium-zh-attendance-each", "5位专家各来3次 出席费都按2000 补充保费多少", ZH, 633),
+    # 2,500 each is above the 2,000 cap: 3 × 2,000 = 6,000 × 2.11% = 126.6
+    row("premium-en-attendance-each", "3 experts, NT$2,500 attendance fee each, what's the NHI premium?", EN, 127),
+    row("premium-zh-attendance-total", "請2位專家 出席費共4000 補充保費多少", ZH, 84),  # a total, not each
     row(
         "premium-en-40000",
         "We pay 40,000 in speaker fees in total. What's the NHI supplementary premium we should budget?",
