@@ -50,7 +50,7 @@ _DATES = (
 )
 _YES = re.compile(r"^\W*(?:可以|符合|在上限內|來得及|是|有|要。|需要|yes|allowed|within|ok|in time)", re.IGNORECASE)
 _NO = re.compile(
-    r"^\W*(?:不可以|不行|不符合|超過|超出|來不及|否|不是|不會|不用|不需|不必|沒有規定|no\b|not allowed|over|late)",
+    r"^\W*(?:不可以|不行|不符合|超過|超出|來不及|否|不是|不會|不用|不需|不必|沒有規定|計畫沒有訂|no\b|not allowed|over|late)",
     re.IGNORECASE,
 )
 

@@ -20,7 +20,7 @@ from knowledge.dates import ROC_OFFSET, gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
 from knowledge.model import Bilingual
-from knowledge.understand import RULE_ASKED, Understanding
+from knowledge.understand import RULE_ASKED, Understanding, asks_if_capped
 
 # Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
 BUTTON_DATA_LIMIT = 64
@@ -210,13 +210,14 @@ def with_context(body: str, context: dict[str, Any], lang: str) -> str:
 
 # What a yes-or-no question asks: whether something is allowed (「可以…嗎」), required (「一定要…嗎」)
 # or so (「會算進額度嗎」「上限是25萬嗎」); the yes or no is worded for it.
-PERMISSION, OBLIGATION, FACT, MEETS, RULE = "permission", "obligation", "fact", "meets", "rule"
+PERMISSION, OBLIGATION, FACT, MEETS, RULE, CAPPED = "permission", "obligation", "fact", "meets", "rule", "capped"
 _RULING_WORDS = {
     PERMISSION: ("可以。", "不可以。"),
     OBLIGATION: ("要。", "不用。"),
     RULE: ("有規定。", "沒有規定。"),  # 「有規定英語至少要佔幾成嗎」
     FACT: ("是。", "不是。"),
     MEETS: ("符合。", "不符合。"),
+    CAPPED: ("有上限。", "計畫沒有訂上限。"),  # 「印刷費有上限嗎」
 }
 # 「這樣有符合嗎」「夠嗎」: whether a case meets what the plan asks for
 _ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎|\bmeets?\b|\bmet\b|\benough\b|on target|hit the target")
@@ -227,6 +228,8 @@ def asked_kind(u: Understanding, earlier: str = "") -> str:
     question a follow-up asks again (「那一學期開兩場 每場25人呢」 after 「…這樣符合嗎」 asks 符合 too)."""
     if u.asks_obligation:
         return RULE if RULE_ASKED.search(u.normalised) else OBLIGATION
+    if asks_if_capped(u):
+        return CAPPED
     if _ASKS_MEETS.search(u.normalised) or _ASKS_MEETS.search(earlier):
         return MEETS
     return PERMISSION if u.asks_permission else FACT

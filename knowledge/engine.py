@@ -26,7 +26,7 @@ from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies, without_years
 from knowledge.targets import Target, summed_targets, target_of, unit_asked, work
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
-from knowledge.understand import Understanding, read_for_matching, understand
+from knowledge.understand import Understanding, asks_if_capped, claims_a_cap, read_for_matching, understand
 
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
@@ -247,6 +247,9 @@ class Engine:
         no, the condition of more word groups is the more particular one and decides (「代理老師」
         yes, 「代理 兩個月」 no); None when it is no such question, meets no condition, or meets
         a yes and a no as particular as each other (the rule alone then answers it)."""
+        entry = self.kb.entries.get(entry_id or "")
+        if entry is not None and entry.uncapped and (asks_if_capped(u) or claims_a_cap(u)):
+            return False  # 「印刷費有上限嗎」「印刷费上限多少 组长说一万」: 覈實報支, no cap
         if not (u.asks_obligation or u.asks_yes_no):
             return None
         conditions = self._conditions_answering(u, entry_id)

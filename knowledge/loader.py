@@ -46,7 +46,18 @@ NON_ENTRY_PREFIXES = ("rules_", "calendar")
 SLOT_NAMES = {"year", "level", "mode", "domains", "classes", "branch"}
 LEVELS = {"國小", "國中", "高中"}
 ENTRY_REQUIRED = {"id", "topic", "section", "title", "phrasings", "answer", "quotes"}
-ENTRY_OPTIONAL = {"keywords", "when", "details", "derived", "yes_if", "no_if", "must_if", "need_not_if", "only_for"}
+ENTRY_OPTIONAL = {
+    "keywords",
+    "when",
+    "details",
+    "derived",
+    "yes_if",
+    "no_if",
+    "must_if",
+    "need_not_if",
+    "only_for",
+    "uncapped",
+}
 DIGITS = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 
 
@@ -260,8 +271,15 @@ def _entry(raw: Any, file: str, document: Document, topics: dict[str, Bilingual]
         need_not_if=_conditions(raw.get("need_not_if"), where, "need_not_if"),
         only_for=only_for,
         outside=outside,
+        uncapped=_flag(raw.get("uncapped", False), where, "uncapped"),
         file=file,
     )
+
+
+def _flag(raw: Any, where: _Where, name: str) -> bool:
+    if not isinstance(raw, bool):
+        raise where.fail(f"{name} must be true or false")
+    return raw
 
 
 def _only_for(raw: Any, where: _Where) -> tuple[dict[str, SlotValue], Bilingual | None]:

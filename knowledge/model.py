@@ -73,6 +73,8 @@ class Entry:
     # case (模式一), its yes or no is not the plan's; `outside` says what the plan does and does not say.
     only_for: Mapping[str, SlotValue] = field(default_factory=dict)
     outside: Bilingual | None = None
+    # Reimbursed at actual cost with no cap of the plan's (「覈實報支」): 「有上限嗎」 "is there a cap?" is a no.
+    uncapped: bool = False
     file: str = ""
 
     def source(self, lang: str = "zh") -> str:

@@ -421,6 +421,26 @@ def understand(
     )
 
 
+# 「有上限嗎」「有沒有金額上限」 "is there a cap on…?": whether the plan caps an item at all
+_ASKS_IF_CAPPED = re.compile(
+    r"有(?:沒有)?\S{0,4}?(?:上限|限額)|\b(?:is|are) there (?:a|an|any) (?:\w+ )?(?:cap|limit|maximum|ceiling)s?\b|"
+    r"\bany (?:cap|limit|maximum|ceiling)s?\b|\bis (?:it|there) capped\b"
+)
+
+
+def asks_if_capped(u: Understanding) -> bool:
+    """Whether the question asks if there is a cap at all (a yes or no, though it reads as an amount
+    asked), not how much it is."""
+    return u.yes_no_form and not u.asks_permission and _ASKS_IF_CAPPED.search(u.normalised) is not None
+
+
+def claims_a_cap(u: Understanding) -> bool:
+    """Whether the message tells an amount a colleague claims is a cap (「印刷费上限多少 组长说一万」)."""
+    cap_words = r"(?:上限|限額|\bcap\b|\blimit\b)"
+    claimed = compiled(rf"{cap_words}.*{CLAIM_TOLD}|{CLAIM_TOLD}.*{cap_words}")
+    return bool(u.figures.amounts) and claimed.search(u.normalised) is not None
+
+
 def asks_which(normalised: str) -> bool:
     """Whether a normalised text asks how much, which, who, when or why (not yes or no). An English
     question opening with an auxiliary asks yes or no whatever it embeds ("do national schools apply

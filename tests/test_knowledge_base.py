@@ -125,6 +125,13 @@ def test_a_ruling_condition_must_be_a_list_of_word_lists(data_copy: Path) -> Non
         loader.load(data_copy)
 
 
+def test_uncapped_is_true_or_false(data_copy: Path) -> None:
+    path = _first_entry_file(data_copy)
+    _edit(path, lambda raw: raw["entries"][0].update(uncapped="yes"))
+    with pytest.raises(KnowledgeBaseError, match="uncapped must be true or false"):
+        loader.load(data_copy)
+
+
 @pytest.mark.parametrize(
     ("only_for", "message"),
     [

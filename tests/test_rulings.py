@@ -171,6 +171,11 @@ RULED = [
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
     ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
+    # whether an item reimbursed at actual cost (覈實報支, `uncapped`) has a cap: the plan sets none
+    ("印刷費有上限嗎", "moe.item.printing", "計畫沒有訂上限。"),
+    ("营队保险费有没有金额上限", "moe.item.student_transport_insurance", "計畫沒有訂上限。"),
+    ("is there a cap on printing?", "moe.item.printing", NO_EN),
+    ("印刷费上限多少 组长说一万", "moe.item.printing", IS_NOT_ZH),  # a colleague's cap claimed
     # budget items the plan lists or bounds in so many words (附件2, 附件3)
     ("專家用視訊線上諮詢的費用可以報嗎", "moe.item.consultation_fee", YES_ZH),
     ("Can we pay an expert for an online consultation?", "moe.item.consultation_fee", YES_EN),
@@ -415,6 +420,13 @@ def test_a_figure_named_beside_a_fact_is_left_to_the_answers_figures(knowledge, 
     wrong count is 不是 although the partner is right."""
     reply = _ask(knowledge, question)
     assert reply["intent"] == "kl.ap.14" and reply["answer"].startswith(first), reply["answer"]
+
+
+def test_a_capped_item_asked_whether_it_has_a_cap_gets_no_no(knowledge) -> None:
+    """出席費每人每次以 2,000 元為上限: 「有上限嗎」 of it is answered with its cap, never 「計畫沒有訂上限」."""
+    reply = _ask(knowledge, "出席費有上限嗎")
+    assert reply["intent"] == "moe.item.attendance_fee" and "2,000" in reply["answer"]
+    assert not reply["answer"].startswith(("計畫沒有訂上限", NO_ZH, IS_NOT_ZH))
 
 
 def test_an_amount_named_beside_a_fees_case_is_not_given_the_cases_yes(knowledge) -> None:
