@@ -44,6 +44,7 @@ from handlers.router import (
     counts_something,
     decide,
     item_entries,
+    with_the_case_asked_before,
     without_contrasts,
 )
 from handlers.texts import examples, t
@@ -331,7 +332,11 @@ class Dialog:
         if answered is None:
             return reply, state
         yes_no = worked is None and (ruling is not None or asked.asks_yes_no)
-        answered = replace(answered, yes_no=yes_no, said=u.normalised[:SAID_LIMIT])
+        said = u.normalised
+        if topic is not None and topic.yes_no and topic.said and answer.intent == topic.entry:
+            # 「工作费呢」 asked 「…工作费也要一起算进去吗」: kept whole for the next item named (「膳費呢」)
+            said = with_the_case_asked_before(u, topic.said, answer.intent, self.engine, self.rules).normalised
+        answered = replace(answered, yes_no=yes_no, said=said[:SAID_LIMIT])
         return reply, replace(state, topic=topic.then(answered) if topic else answered)
 
     def _ruling(
@@ -519,8 +524,10 @@ class Dialog:
             said, bool(u.figures.percentages), bool(u.figures.amounts), ordinals, grades, months, years
         )
         said = without_contrasts(said, u.normalised)  # 「經常門呢」 after capital: not the capital said
-        text = f"{said} {u.matching or u.normalised}"
-        both = replace(u, normalised=text, matching=text)
+        both = with_the_case_asked_before(u, said, entry, self.engine, self.rules)  # 「工作费呢」 after 印刷费
+        if both is u:
+            text = f"{said} {u.matching or u.normalised}"
+            both = replace(u, normalised=text, matching=text)
         return self.engine.ruling(both, entry) if self.engine.rules_on(both, entry) >= 2 else None
 
     def _share_checked(self, u: Understanding, answer: Answer) -> figure_check.ShareOfCounts | None:

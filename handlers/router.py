@@ -845,11 +845,33 @@ def _for_the_topics_case(
     named = engine.names_topic(u, answer.intent) and engine.ruling(u, answer.intent) is not None
     if last is None or answer.intent == last or not asked or (named and not back):
         return answer
+    if engine.rules_on(u, last) < 2 and topic is not None and topic.yes_no and topic.said:
+        u = with_the_case_asked_before(u, topic.said, last, engine, rules)  # 「工作费呢」 after 「印刷费…算进去吗」
     groups = engine.rules_on(u, last)
     least = 1 if back else 2
     if groups < least or groups < engine.rules_on(u, answer.intent) or engine.ruling(u, last) is None:
         return answer
     return engine.answer_entry(last, lang, slots)
+
+
+# what a message naming an item alone says besides it: 「那工作費呢」「膳費的話？」 "what about lodging?"
+_ITEM_ALONE = re.compile(
+    r"(?:那|那麼|那如果是?|如果是?|還有|換成|改成|then|and|what about|how about)?\s*(?:的話)?\s*(?:呢|咧|勒)?\s*[?？]?"
+)
+
+
+def with_the_case_asked_before(
+    u: Understanding, said: str, entry: str | None, engine: Engine, rules: FundingRules
+) -> Understanding:
+    """A budget item named alone after a yes-or-no question on another (「工作费呢」 after 「那印刷费5000
+    也要一起算进去吗」 on the premium): the question said before, asked of this item instead (the
+    item the entry is about is kept); `u` itself when it names no item."""
+    named = rules.items_in(u.normalised)
+    if not named or _ITEM_ALONE.fullmatch(rules.without_items_but(u.normalised, set()).strip()) is None:
+        return u
+    kept = named | ({item} if (item := _item_of(entry, engine, rules)) else set())
+    text = f"{rules.without_items_but(said, kept)} {u.matching or u.normalised}"
+    return replace(u, normalised=text, matching=text, asks_yes_no=True)
 
 
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:
@@ -1008,6 +1030,11 @@ def _follow_up(
     )
     if premium is not None:
         return Decision(COMPUTE, query=premium)
+    if topic.yes_no and topic.said and topic.entry is not None:
+        case = with_the_case_asked_before(u, topic.said, topic.entry, engine, rules)
+        if case is not u and engine.rules_on(case, topic.entry) >= 2 and engine.ruling(case, topic.entry) is not None:
+            # 「工作费呢」 after 「那印刷费5000也要一起算进去吗」 on the premium: the same question of the work fee
+            return Decision(ANSWER, answer=engine.answer_entry(topic.entry, lang), text=u.normalised)
     moved = _transfer_of_the_ceiling(u, topic, engine, rules)
     if moved is not None:
         return Decision(COMPUTE, query=moved, context=dict(moved.facts))

@@ -372,6 +372,14 @@ class FundingRules:
             (key, any_word(keyword_form(word) for word in item.keywords)) for key, item in self.items.all().items()
         )
 
+    def without_items_but(self, text: str, kept: set[str]) -> str:
+        """`text` with the keywords of every item but those `kept` blanked: 「那印刷费5000也要一起算进去吗」
+        read again for 「工作费呢」 asks it of the work fee, not of printing too."""
+        for key, words in self._item_words:
+            if key not in kept:
+                text = words.sub(" ", text)
+        return text
+
     def match_part(self, text: str) -> str | None:
         """The part a budget line's `part` cell names, by its key or any of its aliases."""
         norm = keyword_form(text)

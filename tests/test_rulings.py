@@ -1381,6 +1381,22 @@ def test_a_permission_question_with_no_figure_is_the_rules_not_a_computation(kno
 # A question after earlier turns of the chat, (before, question, entry, first words of the reply): each
 # is answered from the rule named, with its yes or no.
 FOLLOWED = [
+    # an item named alone after a yes-or-no question on the premium's base (「工作费呢」 after 「那印刷费…也要
+    # 一起算进去吗」): the same question of that item, kept for the next one named
+    pytest.param(
+        ("外聘专家来讲4节 每节2000 补充保费要编多少", "那印刷费5000也要一起算进去吗"),
+        "工作费呢",
+        "moe.item.nhi_premium",
+        (YES_ZH, IS_ZH),
+        id="work-fee-alone-after-printing",
+    ),
+    pytest.param(
+        ("外聘专家来讲4节 每节2000 补充保费要编多少", "那印刷费5000也要一起算进去吗", "工作费呢"),
+        "膳費呢",
+        "moe.item.nhi_premium",
+        (NO_ZH, IS_NOT_ZH),
+        id="meals-alone-after-the-work-fee",
+    ),
     # after a premium computed: 「場地費也要一起算進去嗎」 is no (not in the base; it was read as an
     # obligation, unsettled), 「那工作費要算嗎」 yes (it was the work-fee rule, unsettled)
     pytest.param(
