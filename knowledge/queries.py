@@ -639,6 +639,13 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
             and len(amounts) == 1
             and amounts[0].value < rules.items.equipment.capital_min_unit
         )
+        # "what about a 9,000 projector under capital?": a device priced under 1 萬, named going under it
+        or (
+            has(u, r"\b(?:under|into|in|as|from) 資本門")
+            and "equipment" in rules.items_in(u.normalised)
+            and len(amounts) == 1
+            and amounts[0].value < rules.items.equipment.capital_min_unit
+        )
     ):
         return Query(VERDICT, item="equipment", inputs=_item_inputs(u) | {"text": u.normalised})
     amounts = _labelled(u)
@@ -1545,7 +1552,7 @@ def _retaken_test(previous: Query, u: Understanding) -> Query | None:
 _ANOTHER_THING = re.compile(
     r"\b(?:a|an)\s+(?!(?:few|bit|lot|total|unit|price|new|second|third|month|year|day|week|teacher|school)\b)[a-z]{3,}"
     r"|(?:1|一)\s*[台臺部組套支]\s*(?:\d+\s*(?:元|塊)?\s*的)?\s*[\u4e00-\u9fff]{2,}"
-    r"|[\u4e00-\u9fff]{1,6}(?:機|器|儀|音響|喇叭|螢幕|白板|櫃)"
+    r"|[\u4e00-\u9fff]{1,6}(?:機|器|儀|螢幕|白板|櫃)|音響|喇叭"
 )
 
 

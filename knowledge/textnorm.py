@@ -310,6 +310,15 @@ def detect_lang(text: str) -> str | None:
     return "zh" if cjk else "en"
 
 
+# A loudspeaker, not a lecturer: priced like a device ("a 9,000 speaker", not "2 speakers"), named as one ("bluetooth
+# speaker"), or asked of the capital or equipment budget ("a speaker for 8000 under capital")
+_DEVICE_SPEAKER = re.compile(
+    r"(?:(?<=\d\d\d )|(?<=\d\d\d)|(?<=\dk )|(?<=dollar )|(?<=dollars ))speakers?\b|"
+    r"\b(?:bluetooth|portable|wireless|pa|smart|usb|desktop|classroom audio) speakers?\b|\bloudspeakers?\b|"
+    r"\bspeakers?\b(?=[^.?!]{0,40}\b(?:capital|equipment)\b)"
+)
+
+
 @dataclass
 class Normalizer:
     """Normalises text; `synonyms` maps each variant (already normalised) to its canonical word."""
@@ -344,6 +353,7 @@ class Normalizer:
         """The normalised form of a text whose `plain` form is `plain`: a message read in both
         forms goes through the common steps once."""
         text = _SPACES.sub(" ", strip_punctuation(plain)).strip()
+        text = _DEVICE_SPEAKER.sub("音響", text)
         if self._pattern is not None:
             text = self._pattern.sub(lambda m: self.synonyms[m.group(0)], text)
         return _SPACES.sub(" ", text).strip()

@@ -1267,6 +1267,16 @@ FOLLOW_UPS = [
         ),
         id="en-grand-total-after-a-capital-cap",
     ),
+    # a loudspeaker under 1 萬 asked of the capital after the capital cap and a laptop: a device (not a
+    # lecturer, nor a capital share of 9,000), and under 10,000 it is no capital item
+    pytest.param(
+        (
+            Step("Mode 1, 20 classes, full 250k. can we put 60k into equipment?", 50_000),
+            Step("laptop at 30k?", 30_000, ("Yes",)),
+            Step("what about a 9,000 speaker under capital?", 9_000, ("No",)),
+        ),
+        id="en-a-speaker-under-capital",
+    ),
     # people added with who they are between (「再加上帶隊老師4位」): 44 people's half-day meals, not 4's
     pytest.param(
         (

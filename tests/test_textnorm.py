@@ -30,6 +30,11 @@ normalize = Normalizer({"部分領域課程雙語教學": "部領", "鐘點": "�
         ("外聘鐘點怎麼算", "外聘鐘點費怎麼算"),
         ("Can I claim my TOEIC fee?", "can i claim my toeic fee"),
         ("ＴＯＥＩＣ　多益", "toeic 英檢"),
+        # a loudspeaker priced, named or put under capital is a device (音響), not a lecturer
+        ("a 9,000 speaker under capital?", "a 9000 音響 under capital"),
+        ("can we buy a bluetooth speaker?", "can we buy a 音響"),
+        ("a speaker for 8000, can that go under equipment?", "a 音響 for 8000 can that go under equipment"),
+        ("we invite 2 speakers for 3 periods", "we invite 2 speakers for 3 periods"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
