@@ -171,6 +171,9 @@ RULED = [
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
     ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
+    # 每 1 實施領域/科目 1 份: not one per grade or class
+    ("每個年級都要交教案嗎", "moe.pl.lesson_plans", "不用。"),
+    ("do we have to submit a lesson plan for every class?", "moe.pl.lesson_plans", NO_EN),
     # whether an item reimbursed at actual cost (覈實報支, `uncapped`) has a cap: the plan sets none
     ("印刷費有上限嗎", "moe.item.printing", "計畫沒有訂上限。"),
     ("营队保险费有没有金额上限", "moe.item.student_transport_insurance", "計畫沒有訂上限。"),
