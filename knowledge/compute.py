@@ -67,6 +67,7 @@ _LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|lecture|spea
 _CONSULT = r"諮詢|陪伴|consult"
 _ATTEND = r"出席|attendance"
 _SUBSTITUTE = r"代課|substitute"
+_WORK_FEE = r"工作費|工讀|work fee|helpers?"
 
 
 @dataclass(frozen=True)
@@ -1274,6 +1275,23 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
             )
         )
         fees["substitute_fee"] = pay
+        amounts = []
+    if not fees and len(amounts) == 1 and i.get("hours") and i.get("per_unit") and re.search(_WORK_FEE, text):
+        # 「工作費一小時200 10小時」: the hours at that rate, the premium on their pay
+        hours = Decimal(str(i["hours"]))
+        pay = int(hours * amounts[0])
+        shown = f"{hours.normalize():f}"
+        items.append(
+            ItemAmount(
+                pay,
+                both(
+                    f"{shown} 小時 × {money(amounts[0], 'zh')} = {money(pay, 'zh')}",
+                    f"{shown} hours × {money(amounts[0], 'en')} = {money(pay, 'en')}",
+                ),
+                sources=(rules.items.work_fee,),
+            )
+        )
+        fees["work_fee"] = pay
         amounts = []
     if not fees and len(amounts) == 1 and _attendance_each(i, text):
         # 「5位專家各來3次 出席費都按2000」: each expert's fee each time, the premium on their sum

@@ -426,7 +426,7 @@ def _read_counts(text: str) -> Counts:
             found = [int(m.group(1)) for m in pattern.finditer(text) if 0 < int(m.group(1)) < 1000]
             values[name] = max(found) if found else None
             continue
-        written = _first_counted(pattern, text) if name == "periods" else _first(pattern, text)
+        written = _first_counted(pattern, text) if name in ("periods", "hours") else _first(pattern, text)
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))

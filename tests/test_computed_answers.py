@@ -382,6 +382,9 @@ TABLE = [
     row("premium-zh-attendance-each", "5位专家各来3次 出席费都按2000 补充保费多少", ZH, 633),
     # 2,500 each is above the 2,000 cap: 3 × 2,000 = 6,000 × 2.11% = 126.6
     row("premium-en-attendance-each", "3 experts, NT$2,500 attendance fee each, what's the NHI premium?", EN, 127),
+    # an hourly work fee and its hours (not the 1 hour of the rate): 10 × 200 = 2,000 × 2.11% = 42.2
+    row("premium-zh-work-fee-hours", "工作費一小時200 10小時 補充保費多少", ZH, 42),
+    row("premium-en-work-fee-hours", "work fee NT$190 an hour for 12 hours, premium?", EN, 48),  # 2,280 × 2.11%
     row("premium-zh-attendance-total", "請2位專家 出席費共4000 補充保費多少", ZH, 84),  # a total, not each
     row(
         "premium-en-40000",
