@@ -50,6 +50,8 @@ MISSING = [
     # a lecturer the fee table does not list
     "請外國教授來線上演講 一節可以給多少",
     "What can we pay an overseas speaker per session?",
+    "如果講者是從國外請來的學者，一節可以給多少？",
+    "a professor from abroad gives 2 periods, what's the fee?",
     # an amount of an item reimbursed at actual cost (覈實報支): the answer gives no figure at all
     "專家來學校的計程車資上限是多少",
     "學生獎品每人最多多少錢",
