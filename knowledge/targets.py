@@ -27,9 +27,12 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 _BOTH_YEARS = re.compile(r"兩年|兩個學年|2年|這兩|both years|the two years|between (?:them|those)")
 _GROWTH = re.compile(
     r"差了(?:幾|多少)|多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
-    r"再多.{0,4}(?:幾|多少)|多(?:聘|進用|請|找|收|開|成立|辦|設|締結)了?(?:幾|多少)|"  # 「110到111要再多進用幾位」
+    r"再多.{0,4}(?:幾|多少)|多(?:聘|進用|請|找|收|開|成立|辦|設|締結)了?(?:幾|多少)|"
+    r"新(?:寫|開|增|辦|設|成立|聘|進用|加入|締結|簽)了?\s*(?:幾|多少|\d)|"  # 「111年要新寫幾案」「要新開15校?」  # 「110到111要再多進用幾位」
     r"\bmore\b.{0,24}\bthan\b|\bhow many more\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
 )
+# a count claimed to be new that year (「111那一年要新開15校?」): checked against the growth
+_NEW_CLAIMED = re.compile(r"新(?:寫|開|增|辦|設|成立|聘|進用|加入|締結|簽)了?\s*(\d+)")
 _WHOLE_YEAR = re.compile(
     r"整(?:個)?學年|[一1]\s*整年|[一1]\s*(?:個)?\s*學年(?!度)|全學年|整年|(?:whole|full|entire)\s+(?:school\s+)?year|"
     r"for\s+the\s+(?:school\s+)?year|\b(?:a|per|each|every)\s+(?:school\s+)?year\b"
@@ -152,7 +155,8 @@ def work(
             # 「兩年差了幾校」 after 111's row then 109's: the two school years the chat asked about
             asked = [int(y) for text in reversed(told) for y in _YEAR.findall(text) if int(y) in rows]
             years = list(dict.fromkeys(asked))[:2]
-        return _growth(rows, years, target)
+        claimed = _NEW_CLAIMED.search(question)
+        return _growth(rows, years, target, Decimal(claimed.group(1)) if claimed else None)
     counts = _counts_in(question)
     asks_yes_no = _asks_yes_no(question)
     if not counts:
@@ -204,8 +208,9 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _growth(rows: dict[int, Target], years: list[int], target: Target) -> Worked | None:
-    """A year's figure less the year before's (or the earlier of two years named)."""
+def _growth(rows: dict[int, Target], years: list[int], target: Target, claimed: Decimal | None = None) -> Worked | None:
+    """A year's figure less the year before's (or the earlier of two years named); `claimed`: a
+    count said to be new that year, which the difference confirms (是) or not (不是)."""
     later = target.year if len(years) < 2 else max(years)
     earlier = later - 1 if len(years) < 2 else min(years)
     first, last = rows.get(earlier), rows.get(later)
@@ -216,12 +221,15 @@ def _growth(rows: dict[int, Target], years: list[int], target: Target) -> Worked
     unit_en = "%" if last.share else f" {_unit_en(last.unit)}"
     running = "（累計數之差）" if last.cumulative else ""
     running_en = " (the difference of the running totals)" if last.cumulative else ""
+    met = None if claimed is None else claimed == change
+    said, said_en = ("", "") if met is None else (("是：", "Yes: ") if met else ("不是：", "No: "))
     return Worked(
-        f"{later} 學年度 {_number(last.value)}{unit} − {earlier} 學年度 {_number(first.value)}{unit} = "
+        f"{said}{later} 學年度 {_number(last.value)}{unit} − {earlier} 學年度 {_number(first.value)}{unit} = "
         f"{_number(change)}{unit}{running}",
-        f"School year {later}: {_number(last.value)}{unit_en} − school year {earlier}: {_number(first.value)}{unit_en} = "
-        f"{_number(change)}{unit_en}{running_en}",
+        f"{said_en}School year {later}: {_number(last.value)}{unit_en} − school year {earlier}: "
+        f"{_number(first.value)}{unit_en} = {_number(change)}{unit_en}{running_en}",
         (earlier, later),
+        met,
     )
 
 

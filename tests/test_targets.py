@@ -58,6 +58,10 @@ def test_a_rows_one_figure_is_its_target(text: str, target: Target | None) -> No
         ("by 111 we only have 17 teachers, target met?", COUNTS, None, "No", False),
         ("111比110多幾位", COUNTS, None, "111 學年度 18 位 − 110 學年度 14 位 = 4 位", None),
         ("那110那年新增幾位", COUNTS, 110, "110 學年度 14 位 − 109 學年度 9 位 = 5 位", None),
+        # a count said to be new that year, of a running total: its growth, not the total
+        ("111那一年要新聘4位嗎", COUNTS, 111, "是：111 學年度 18 位 − 110 學年度 14 位 = 4 位", True),
+        ("所以111那一年要新聘18位?", COUNTS, 111, "不是：111 學年度 18 位", False),
+        ("111年要新聘幾位", COUNTS, 111, "111 學年度 18 位 − 110 學年度 14 位 = 4 位", None),
     ],
 )
 def test_the_sums_a_question_asks(
