@@ -111,6 +111,12 @@ def test_tier_is_picked_by_the_school_facts(engine: Engine, question: str, inten
     assert engine.answer(question).intent == intent
 
 
+@pytest.mark.parametrize("question", ["基隆國際教育計畫的期程", "基隆那個國際教育計畫是到幾學年度"])
+def test_the_keelung_plans_period_is_its_period_not_its_overview(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.intent == "kl.period" and answer.confident, (question, answer.intent)
+
+
 def test_every_answer_cites_its_source(engine: Engine) -> None:
     for question in ("結案要什麼時候交？", "部領可以用在哪些領域？", "Can I claim my TOEIC fee?"):
         answer = engine.answer(question)
