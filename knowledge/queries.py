@@ -285,7 +285,17 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "asks": True if has(u, _YES_NO_QUESTION) else None,
         "yes_no_only": True if u.asks_only_yes_no else None,  # 「4小時都能報嗎」, not 「可以報多少」
     }
+    listed = [int(m.group(1) or m.group(2)) for m in _EACH_ONES_PERIODS.finditer(u.normalised)]
+    if len(listed) > 1:
+        # 「一位講2節一位講3節」: each lecturer's periods told apart, so many periods in all, of one rate
+        inputs |= {"periods": sum(listed), "lecturers": 1, "people": 1}
     return {k: v for k, v in inputs.items() if v is not None}
+
+
+# 「一位講2節 另一位講3節」 "one for 2 periods, the other for 3": periods told lecturer by lecturer
+_EACH_ONES_PERIODS = re.compile(
+    r"(?:另外?|其中)?(?:1|一)\s*(?:位|個)\S{0,4}?(\d+)\s*(?:節|堂)|\b(?:1|the other|another)\b[^.,;?\d]{0,20}?\b(\d+)\s+periods?\b"
+)
 
 
 _PER_CLASS_PERIOD = re.compile(r"1\s*班\s*(?:每\s*)?1\s*節|per class per period")
@@ -815,10 +825,12 @@ _SPEAKER_MEAL = r"請他|請講師|幫他|buy (?:him|her|them) (?:a )?(?:lunch|d
 def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     """Two items asked together (「講師費加膳費」, a guest and an own lecturer): each computed as
     its own line, then the sum."""
-    if not has(u, _TOTAL):
+    external, internal = _EXTERNAL_PERIODS.search(u.normalised), _INTERNAL_PERIODS.search(u.normalised)
+    # (a guest's and an own lecturer's periods are two lines whether their sum is asked or each: 「各多少」)
+    both_lecturers = bool(external and internal) and not has(u, _PREMIUM)  # (the premium on them: its own query)
+    if not has(u, _TOTAL) and not both_lecturers:
         return None
     parts: list[dict[str, Any]] = []
-    external, internal = _EXTERNAL_PERIODS.search(u.normalised), _INTERNAL_PERIODS.search(u.normalised)
     if external and internal:
         parts += [
             {"item": "lecture_fee", "lecturer": "external", "periods": int(external.group(1))},

@@ -366,6 +366,16 @@ TABLE = [
     row("lecture-zh-over", "外聘講師 一節給2500 可以嗎", ZH, 2_000, OVER),
     # a professor beside an own teacher is the guest: 3 × 2,000 + 2 × 1,000
     row("lecture-zh-both", "教授講3節 本校老師講2節 鐘點費一共最多多少", ZH, 8_000),
+    # each lecturer's periods told apart: 2 + 3 periods at 2,000, not 2 lecturers × the first count
+    row("lecture-zh-each-ones-periods", "請兩位教授 一位講2節一位講3節 鐘點費", ZH, 10_000),
+    row(
+        "lecture-en-each-ones-periods",
+        "two professors: one for 2 periods, the other for 3 periods. lecture fee?",
+        EN,
+        10_000,
+    ),
+    # a guest's and an own lecturer's periods asked each (「各多少」): both lines, 6,000 + 2,000
+    row("lecture-zh-both-each", "外聘教授講3節 內聘老師講2節 各多少", ZH, 8_000),
     row("lecture-zh-own-teacher", "教授講6節 自己老師講8節 鐘點費加起來", ZH, 20_000),  # 12,000 + 8,000
     row("lecture-zh-schools-own", "請我們學校自己的英語老師講 一節最多多少", ZH, 1_000),  # 內聘
     row("lecture-en-both", "a professor gives 3 periods and our own teacher 2 periods: total lecture fees?", EN, 8_000),
