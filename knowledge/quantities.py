@@ -392,7 +392,7 @@ def _first_counted(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 # Parts of an event each with its own length (「上午3小時 下午3小時」, "2 hours in the morning and 3 in
-# the afternoon" is not read: the count must follow the part)
+# the afternoon")
 _PART_OF_THE_DAY = re.compile(
     r"(?:上午|下午|早上|晚上|第[一二三123]天|morning|afternoon|evening|day [123])\s*(?:的|各|講|上)?\s*"
 )
@@ -415,7 +415,13 @@ def _per_part_of_the_day(pattern: re.Pattern[str], text: str) -> list[Decimal]:
             for match in pattern.finditer(text)
             if _PART_AFTER.match(text, match.end()) is not None
         ]
+    if len(found) == 1 and (rest := _BARE_PART_AFTER.search(text)) is not None:
+        found.append(Decimal(rest.group(1)))  # "3 hours in the morning and 2 in the afternoon": the 2 too
     return found if len(found) > 1 else []
+
+
+# "… and 2 in the afternoon": a count of the same unit as the one before, its unit left out
+_BARE_PART_AFTER = re.compile(r"\band (\d+(?:\.\d+)?) (?:more )?in the (?:morning|afternoon|evening)\b")
 
 
 def _read_counts(text: str) -> Counts:

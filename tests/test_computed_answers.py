@@ -366,6 +366,13 @@ TABLE = [
     row("lecture-zh-over", "外聘講師 一節給2500 可以嗎", ZH, 2_000, OVER),
     # a professor beside an own teacher is the guest: 3 × 2,000 + 2 × 1,000
     row("lecture-zh-both", "教授講3節 本校老師講2節 鐘點費一共最多多少", ZH, 8_000),
+    # the second part of the day's count with its unit left out ("… and 2 in the afternoon"): 3 + 2
+    row(
+        "lecture-en-parts-of-the-day",
+        "a guest lecturer, 3 hours in the morning and 2 in the afternoon, fee?",
+        EN,
+        10_000,
+    ),
     # each lecturer's periods told apart: 2 + 3 periods at 2,000, not 2 lecturers × the first count
     row("lecture-zh-each-ones-periods", "請兩位教授 一位講2節一位講3節 鐘點費", ZH, 10_000),
     row(
