@@ -403,7 +403,8 @@ def understand(
         figures=read_figures(reading.plain),
         bare_number=_bare_number(normalised),
         yes_no=_yes_no(normalised),
-        follow_up=_FOLLOW_UP.search(normalised) is not None,
+        follow_up=_FOLLOW_UP.search(normalised) is not None
+        or _tells_a_situation(reading.cleaned, normalised, yes_no_form),
         correction=_CORRECTION.search(normalised) is not None,
         returns=_RETURN.search(normalised) is not None,
         compares=_COMPARE.search(normalised) is not None,
@@ -439,6 +440,23 @@ def claims_a_cap(u: Understanding) -> bool:
     cap_words = r"(?:上限|限額|\bcap\b|\blimit\b)"
     claimed = compiled(rf"{cap_words}.*{CLAIM_TOLD}|{CLAIM_TOLD}.*{cap_words}")
     return bool(u.figures.amounts) and claimed.search(u.normalised) is not None
+
+
+# "I'm a substitute on a 6-month contract" 「我是代理老師 聘期6個月」: the asker's own case told, no question of
+# its own: the last yes-or-no question asked of this case
+_SITUATION = re.compile(
+    r"^(?:(?:ok |oh |well |but |actually )?(?:i m|i am|im|she s|she is|he s|he is)\b|我是|她是|他是)"
+)
+
+
+def _tells_a_situation(text: str, normalised: str, yes_no_form: bool) -> bool:
+    return (
+        _SITUATION.match(normalised) is not None
+        and not yes_no_form
+        and not text.rstrip().endswith(("?", "？"))
+        and _ASKS_AMOUNT.search(normalised) is None
+        and not asks_which(normalised)
+    )
 
 
 def asks_which(normalised: str) -> bool:

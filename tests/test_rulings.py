@@ -1387,6 +1387,21 @@ def test_a_permission_question_with_no_figure_is_the_rules_not_a_computation(kno
 # A question after earlier turns of the chat, (before, question, entry, first words of the reply): each
 # is answered from the rule named, with its yes or no.
 FOLLOWED = [
+    # the asker's own case told after a yes-or-no question, no question of its own: that question of it
+    pytest.param(
+        ("can the plan pay my TOEIC fee?",),
+        "I'm a substitute on a 6-month contract",
+        "moe.item.english_test_fee",
+        YES_EN,
+        id="a-substitutes-contract-told",
+    ),
+    pytest.param(
+        ("老師考英檢的報名費可以補助嗎",),
+        "我是代理老師 聘期2個月",
+        "moe.item.english_test_fee",
+        NO_ZH,
+        id="a-two-month-contract-told",
+    ),
     # an item named alone after a yes-or-no question on the premium's base (「工作费呢」 after 「那印刷费…也要
     # 一起算进去吗」): the same question of that item, kept for the next one named
     pytest.param(
