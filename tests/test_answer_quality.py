@@ -210,6 +210,20 @@ BLIND48 = conversations.DATA / "blind48.yaml"
 BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.84, 0.065
 BLIND49 = conversations.DATA / "blind49.yaml"
 BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.685, 0.155
+# blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
+# each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
+# numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
+# school year: applying, running, closing out) and blind53 (English-speaking staff, about 60% English),
+# first measured at 11afce7, after the stop's first changes: 86.4% / 6.4%, 75.3% / 8.8%, 76.1% / 9.9%
+# and 79.9% / 9.2%
+BLIND50 = conversations.DATA / "blind50.yaml"
+BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.86, 0.07
+BLIND51 = conversations.DATA / "blind51.yaml"
+BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.745, 0.095
+BLIND52 = conversations.DATA / "blind52.yaml"
+BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.755, 0.105
+BLIND53 = conversations.DATA / "blind53.yaml"
+BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.795, 0.095
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -417,6 +431,10 @@ LATE_SETS = {
     "blind47": (BLIND47, BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG),
     "blind48": (BLIND48, BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG),
     "blind49": (BLIND49, BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG),
+    "blind50": (BLIND50, BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG),
+    "blind51": (BLIND51, BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG),
+    "blind52": (BLIND52, BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG),
+    "blind53": (BLIND53, BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG),
 }
 
 
