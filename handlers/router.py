@@ -1087,6 +1087,10 @@ def _follow_up(
             elif revised is not None and revised.kind == CEILING and earlier.query.kind == CAPITAL:
                 revised = _fill_from_school(revised, school)[0]  # what the capital left out, from the school
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
+            # 「如果是原本7/31那個期程 10/30報 來得及嗎」: a filing date checked, not which school year 7/31 is in
+            same_kind = same_kind or (
+                revised is not None and fresh is not None and fresh.kind == SCHOOL_YEAR and "filed" in revised.inputs
+            )
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
             # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a
             # computation of its own, which is not the ceiling's

@@ -687,11 +687,13 @@ def _written_date(written: dict[str, Any], plan: PlanRules, today: date, notes: 
 
 
 def _undated(month: int, day: int, plan: PlanRules, today: date) -> date:
-    for _, start, end, _assumed in plan.periods:
-        for year in (start.year, end.year):
-            candidate = _safe_date(year, month, day)
-            if candidate is not None and start <= candidate <= end:
-                return candidate
+    """A period end written without a year: the day nearest the end of the plan year's period (7/31
+    is 2027/7/31 for school year 115, and 「核定到8/31」 the month after it, not 2026/8/31, the school
+    year's first month), or this year's when no plan year is known."""
+    for _, _start, end, _assumed in plan.periods:
+        days = [d for year in (end.year - 1, end.year, end.year + 1) if (d := _safe_date(year, month, day))]
+        if days:
+            return min(days, key=lambda d: abs((d - end).days))
     candidate = _safe_date(today.year, month, day)
     if candidate is None:
         raise InvalidInput(f"{month}月{day}日 不是有效的日期。", f"{month}/{day} is not a valid date.")

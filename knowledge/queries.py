@@ -1383,6 +1383,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[0], end, after=True)})
         # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
         return replace(previous, inputs={"end": _near(u.figures.dates[0], end, after=False)})
+    if previous.kind == CLOSEOUT and len(u.figures.dates) == 2 and has(u, _FILED):
+        # 「如果是原本7/31那個期程 10/30報 來得及嗎」: a period end, then a filing date checked against it
+        end = _near(u.figures.dates[0], previous.inputs["end"], after=False)
+        return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[1], end, after=True)})
     if previous.kind == CAPITAL and ("base" not in previous.inputs or new_facts) and has(u, _WHOLE_TOTAL):
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed (and
         # 「還有一個分班也要一起做 總額變多少」 after the capital of a request given: the school's ceiling)
@@ -1466,7 +1470,7 @@ _FILED = (
     r"送|報|交|繳|提交|發文|函送|寄|準時|來得及|趕得上|趕上|遲交|逾期|算晚|\bsubmit|\bfil(?:e|es|ed|ing)\b|\bsend(?:s|ing)?\b|\bsent\b|\bdeliver|\bhand(?:s|ed)? (?:it )?in\b|"
     r"in time|on time|\blate\b|\bok\b|\bokay\b|\bfine\b|可以嗎|來得及嗎|ok嗎"  # "is Oct 15 ok then?" after a deadline
 )
-_PERIOD_END = r"執行期間|核定期間|期間|結束|到期|屆滿|延|\bends?\b|extend|period"
+_PERIOD_END = r"執行期|核定期|期間|結束|到期|屆滿|延|(?:核定|執行|計畫|期程)(?:是|改|改成)?到|\bends?\b|extend|period"
 
 
 def files_on_a_date(u: Understanding) -> bool:

@@ -1297,6 +1297,28 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # a period end without a year told after one of school year 115 (「核定到8/31」: the month after 2027/7/31,
+    # not 2026/8/31), a filing date checked against the period said to be the original one, then a period
+    # end with its year (「核定是到116/9/30」), not a filing date
+    pytest.param(
+        (
+            Step("我們115學年度的計畫 核定期程到7/31 結案期限是哪天", None, date=date(2027, 9, 30)),
+            Step("喔不是 縣府說我們核定到8/31", None, date=date(2027, 10, 31)),
+            Step("縣府10/30報出去 來得及嗎", None, ("來得及",), date=date(2027, 10, 31)),
+            Step("如果是原本7/31那個期程 10/30報 來得及嗎", None, ("超過",), date=date(2027, 9, 30)),
+            Step("欸再改一次 縣府說最後核定是到116/9/30", None, date=date(2027, 11, 30)),
+        ),
+        id="zh-closeout-period-ends-and-filing-dates",
+    ),
+    pytest.param(
+        (
+            Step("执行期到2027年8月31日，县里最晚哪天要报结案", None, date=date(2027, 10, 31)),
+            Step("10月31号当天报可以吗", None, ("來得及",), date=date(2027, 10, 31)),
+            Step("那如果执行期到2028年1月31日呢", None, date=date(2028, 3, 31)),  # a new end, not a filing
+            Step("3月25号报 来得及吗", None, ("來得及",), date=date(2028, 3, 31)),
+        ),
+        id="zh-hans-closeout-new-end-after-a-filing-date",
+    ),
     # people added with who they are between (「再加上帶隊老師4位」): 44 people's half-day meals, not 4's
     pytest.param(
         (
