@@ -391,6 +391,20 @@ def _facts_words(facts: SchoolFacts) -> tuple[str, str]:
 # -- shares of a given amount -------------------------------------------------------------
 
 
+def _part_settling(result: CeilingResult, planned: int) -> str | None:
+    """The part whose capital cap settles an amount planned with no part named: above every part's
+    cap it is over whichever (the largest cap shown: 「資本門想編12萬5」 of 3萬 and 12萬), within the
+    smallest it fits whichever (that one shown); None in between, where the part decides."""
+    caps = {line.key: result.capital_cap(line.key) for line in result.capital_caps}
+    if len(caps) < 2:
+        return None
+    if planned > max(caps.values()):
+        return max(caps, key=lambda key: caps[key])
+    if planned <= min(caps.values()):
+        return min(caps, key=lambda key: caps[key])
+    return None
+
+
 def _fits(cap: int, planned: int | None) -> tuple[bool | None, tuple[Bilingual, ...]]:
     if planned is None:
         return None, ()
@@ -430,6 +444,8 @@ def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | Need
         found = ceiling_of(query.facts, rules)
         if isinstance(found, NeedFact):
             return found
+        if part is None and planned:
+            part = _part_settling(found.result, int(planned))
         if part is None:
             return replace(found, focus="capital")
         key = "partial_domains" if part == "partial_domains" else "bilingual_life"

@@ -122,7 +122,8 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 _MONEY = re.compile(
     r"(?:\bnt\s*\$|\bntd\s*|\bnt\s+|\$)\s*(\d+(?:\.\d+)?)\s*(萬|k|million|m\b)?"
     r"|(\d+(?:\.\d+)?)\s*萬\s*(\d{1,4}(?!\s*(?:個|班|節|人|位|名|天|日|年|%|學期|次|台|臺|晚|小時|餐)))?\s*(?:元|塊)?"
-    r"|(\d+(?:\.\d+)?)\s*(?:元|塊(?<!那1塊)(?<!這1塊)(?<!哪1塊)|dollars?|ntd|nt\b)"  # 「那一塊」 is a part, not NT$1
+    # 「那一塊」 is a part, not NT$1; 「兩塊都編滿」 two parts (a count of parts: a few 塊, each or both)
+    r"|(\d+(?:\.\d+)?)\s*(?:元|塊(?<!那1塊)(?<!這1塊)(?<!哪1塊)(?!\s*(?:都|各|經費|的經費|預算|加起來|合起來))|dollars?|ntd|nt\b)"
     r"|(\d+(?:\.\d+)?)\s*(k|million)\b"
 )
 _PERCENT = re.compile(

@@ -1297,6 +1297,16 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # 「兩塊都編滿」 is both parts in full, not NT$2; a capital planned with no part named, above both parts'
+    # caps (3萬 and 12萬), is over whichever part (was unsure)
+    pytest.param(
+        (
+            Step("我們20班 部領做兩個領域 全年級 部領老師加學生上限?", 1_350_000),
+            Step("兩塊都編滿 部領資本門上限多少", 120_000),
+            Step("資本門想編12萬5 可以嗎", 120_000, ("超過",)),
+        ),
+        id="zh-both-parts-full-and-a-capital-over-both-caps",
+    ),
     # a period end without a year told after one of school year 115 (「核定到8/31」: the month after 2027/7/31,
     # not 2026/8/31), a filing date checked against the period said to be the original one, then a period
     # end with its year (「核定是到116/9/30」), not a filing date
