@@ -73,6 +73,7 @@ A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
     r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b|"
+    r"\bso we (?:could|can|may) (?:put|spend|use|budget|allocate)\b|"  # "so we could put 65k into equipment?"
     + CLAIM_TOLD  # 「組長說部領可以拿80萬」: whether the amount it names holds
 )
 _KNOWLEDGE = (

@@ -1297,6 +1297,15 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # "so we could put 65k into equipment?" after the ceiling for 38 classes: 65k planned against its 70k
+    # capital cap, not a 65k request's 20%
+    pytest.param(
+        (
+            Step("we're 38 classes, mode 1, no branch. max grant?", 350_000),
+            Step("so we could put 65k into equipment?", 70_000, ("Within",)),
+        ),
+        id="en-so-we-could-put-an-amount-into-equipment",
+    ),
     # 「兩塊都編滿」 is both parts in full, not NT$2; a capital planned with no part named, above both parts'
     # caps (3萬 and 12萬), is over whichever part (was unsure)
     pytest.param(
