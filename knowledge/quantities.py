@@ -494,8 +494,8 @@ def _bare_amounts(text: str) -> list[Amount]:
         year_word = re.search(r"(?:in|year|西元|since|by)\s*$", text[max(0, match.start() - 8) : match.start()])
         # 「1人100」「每餐110」: a price per person or meal, not the 民國 school year 100–120
         priced = re.search(
-            r"(?:人|餐|份|個|編|給|報|付|抓|訂|買|花|per person|each)(?:都|各|就)?\s*$",
-            text[max(0, match.start() - 5) : match.start()],
+            r"(?:人|餐|份|個|編|給|報|付|抓|訂|買|花|per person|each)(?:都|各|就)?(?:剛好|是|大概|約)?\s*$",  # 「每餐都剛好120」
+            text[max(0, match.start() - 8) : match.start()],
         )
         if (1900 <= value <= 2100 and year_word) or (100 <= value <= 120 and not priced) or after_mode:
             continue  # a year (西元, or a 民國 school year), a mode

@@ -1297,6 +1297,14 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # 「每餐都剛好120」 is a price a meal (not the 民國 year 120): three a day are 360, over the day's 340
+    pytest.param(
+        (
+            Step("便當一個130可以嗎", 120, ("超過",)),
+            Step("那一天三餐 每餐都剛好120 呢", 340, ("超過",)),
+        ),
+        id="zh-three-meals-at-exactly-120-each",
+    ),
     # "so we could put 65k into equipment?" after the ceiling for 38 classes: 65k planned against its 70k
     # capital cap, not a 65k request's 20%
     pytest.param(
