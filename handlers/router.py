@@ -27,7 +27,7 @@ from typing import Any
 
 from handlers.memory import Topic
 from knowledge import figure_check
-from knowledge.compute import fee_total
+from knowledge.compute import fee_total, premium_base
 from knowledge.engine import CONFIDENT, Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
@@ -1693,8 +1693,14 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
             return None
     if earlier is None or earlier.item != "premium":
         return None
-    # (the fees it was on, told as amounts or named: "attendance 4,000, consultation 6,000")
-    before = list((earlier.inputs.get("fees") or {}).values()) or list(earlier.inputs.get("amounts") or ())
+    # (the fees it was on, told as amounts or named: "attendance 4,000, consultation 6,000", or those it
+    # computed: 「外聘教授講５節 一節2000」 is 10,000, not the 2,000 a period)
+    computed = premium_base(earlier, rules) if not earlier.inputs.get("fees") else None
+    before = (
+        [computed]
+        if computed is not None
+        else list((earlier.inputs.get("fees") or {}).values()) or list(earlier.inputs.get("amounts") or ())
+    )
     if not before:
         return None
     labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]  # "10,000 of work fee"
@@ -1714,7 +1720,10 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
     items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
     if not items <= set(rules.items.premium.base_items):
         return None
-    amounts = [*before, *(a.value for a in labelled)]
+    counts = u.figures.counts
+    each = (counts.people or 1) * (counts.occasions or 1) if len(labelled) == 1 and labelled[0].per_unit else 1
+    # (「再加5位專家出席費 每人2000」: five fees of 2,000)
+    amounts = [*before, *(a.value * each for a in labelled)]
     return Query(ITEM, item="premium", inputs={"amounts": amounts, "text": u.normalised})
 
 

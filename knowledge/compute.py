@@ -773,6 +773,17 @@ def fee_total(query: Query, rules: FundingRules) -> int | None:
     return sum(item.amount for item in items)
 
 
+def premium_base(query: Query, rules: FundingRules) -> int | None:
+    """The fees a premium query computed before charging it (「外聘教授講５節 一節2000 補充保費」: the
+    10,000 of lecture fees), added up; None when it computed none (it was given amounts) or cannot be."""
+    try:
+        items = _item(query, rules)
+    except InvalidInput:
+        return None
+    fees = items[:-1]  # the premium itself is the last line
+    return sum(item.amount for item in fees) if fees else None
+
+
 def _planned(i: dict[str, Any]) -> int | None:
     """An amount the user plans for the item (「一節給2500」「住宿一晚3500」), when they ask whether it fits:
     of several, asked whether it fits, the last (「4 hours at 1000/hr, can we pay her 4000?」: 4,000)."""

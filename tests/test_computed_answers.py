@@ -1297,6 +1297,15 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # five experts' attendance fees added to a premium computed on a lecture (10,000 of fees, not the
+    # 2,000 a period): (10,000 + 5 × 2,000) × 2.11%
+    pytest.param(
+        (
+            Step("研習請外聘教授講５節 一節2000 補充保費要編多少", 211),
+            Step("再加5位專家出席費 每人2000 補充保費總共變多少", 422),
+        ),
+        id="zh-attendance-fees-each-added-to-a-lectures-premium",
+    ),
     # 「每餐都剛好120」 is a price a meal (not the 民國 year 120): three a day are 360, over the day's 340
     pytest.param(
         (
