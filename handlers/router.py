@@ -27,6 +27,7 @@ from typing import Any
 
 from handlers.memory import Topic
 from knowledge import figure_check
+from knowledge.calculators import lecturer_type
 from knowledge.compute import fee_total, premium_base
 from knowledge.engine import CONFIDENT, Answer, Engine
 from knowledge.funding_rules import FundingRules
@@ -229,6 +230,29 @@ def _both_items(u: Understanding, topic: Topic | None, rules: FundingRules) -> Q
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
+# 「下午再由本校主任講2節 講座費合計多少」 "plus 2 periods by our own director, total?"
+_ANOTHER_TALK_ADDED = re.compile(
+    r"再|另外|還有|加上|合計|總共|一共|加起來|\bplus\b|\balso\b|\bin total\b|\baltogether\b"
+)
+
+
+def _another_lecturer_added(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """A talk by another kind of lecturer added after a lecture fee (「下午再由本校主任講2節 講座費合計
+    多少」 after a guest's 4 periods): both talks, each at its rate, added up."""
+    last = topic.query if topic is not None else None
+    if last is None or last.kind != ITEM or last.item != "lecture_fee" or not _ANOTHER_TALK_ADDED.search(u.normalised):
+        return None
+    own = query_for(u, rules)
+    if own is None or own.kind != ITEM or own.item != "lecture_fee" or not own.inputs.get("periods"):
+        return None
+    before = last.inputs.get("lecturer") or lecturer_type(str(last.inputs.get("text") or ""))
+    now = own.inputs.get("lecturer")
+    if now is None or before == now or u.mentions(r"補充保費|premium"):
+        return None
+    parts = [{"item": q.item} | dict(q.inputs) for q in (last, own)]
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
 def _last_ceiling(topic: Topic | None) -> Query | None:
     """The ceiling this chat computed last, among the last topic and those before it."""
     if topic is None:
@@ -346,14 +370,18 @@ def decide(
             return Decision(COMPUTE, query=_continue(topic.query, given), context=dict(topic.query.facts))
 
     # 「兩個加起來」 after two items; 「兩個加起來 補充保費要編多少」 after two fees: the premium on both
-    both = _both_items(u, topic, rules) or (
-        (
-            _premium_of_all(topic, u, rules)
-            or _premium_added(topic, u, engine, rules)
-            or _premium_of_told(topic, u, engine, rules)
+    both = (
+        _both_items(u, topic, rules)
+        or _another_lecturer_added(u, topic, rules)
+        or (
+            (
+                _premium_of_all(topic, u, rules)
+                or _premium_added(topic, u, engine, rules)
+                or _premium_of_told(topic, u, engine, rules)
+            )
+            if topic is not None
+            else None
         )
-        if topic is not None
-        else None
     )
     if both is not None:
         return Decision(COMPUTE, query=both)

@@ -548,7 +548,8 @@ _AUX_FIRST = re.compile(_AUXILIARY + r"\b")
 # 「組長說…」 "our coordinator claims …": a claim told, asked whether it is so (not a fact of the school
 # told through them: 「會計說我們是13班」 corrects the class count)
 CLAIM_TOLD = (
-    r"(?:(?:組長|主任|校長|會計|承辦人?|同事|別人|學長|學姊)(?:跟我)?(?:說|講|算|認為|以為)|(?:他|她)說)"
+    # (「主任講2節」 is the director giving a talk of 2 periods, no claim)
+    r"(?:(?:組長|主任|校長|會計|承辦人?|同事|別人|學長|學姊)(?:跟我)?(?:說|講(?!\s*\d+\s*(?:節|堂|小時|分鐘|場))|算|認為|以為)|(?:他|她)說)"
     r"(?!\s*(?:我們|我校|本校|學校)(?:其實)?(?:是|有|只有))|"
     r"\b(?:claims?|claimed|told (?:me|us) that|says (?:that|it'?s|the (?:cap|max|limit|rate)|we can))\b"
 )

@@ -1297,6 +1297,16 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # an own director's talk added after a guest's (「下午再由本校主任講2節 講座費合計」): both talks at their
+    # rates, 8,000 + 2,000, no yes (「主任講2節」 is a talk, not the director's claim); then the premium on both
+    pytest.param(
+        (
+            Step("研習請外聘教授講4節 鐘點費最多多少", 8_000),
+            Step("下午再由本校主任講2節 講座費合計多少", 10_000, ("合計",)),
+            Step("這樣補充保費要編多少", 211),
+        ),
+        id="zh-an-own-directors-talk-added-to-a-guests",
+    ),
     # five experts' attendance fees added to a premium computed on a lecture (10,000 of fees, not the
     # 2,000 a period): (10,000 + 5 × 2,000) × 2.11%
     pytest.param(
