@@ -1746,6 +1746,14 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
     if len(labelled) > 1 and labelled[-1].value == told_sum and ASKS_TOTAL.search(labelled[-1].before):
         labelled = labelled[:-1]
     items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    named_fees = earlier.inputs.get("fees")
+    if len(labelled) == 1 and len(items) == 1 and None not in items and isinstance(named_fees, dict):
+        # "and if we also have 10,000 of printing?" after the premium on fees named: those fees and
+        # this one, each said to be in its base or not (printing is not: the premium stays)
+        item = str(next(iter(items)))
+        fees = {str(k): int(v) for k, v in named_fees.items()}
+        fees[item] = fees.get(item, 0) + labelled[0].value
+        return Query(ITEM, item="premium", inputs={"fees": fees, "text": u.normalised})
     if not items <= set(rules.items.premium.base_items):
         return None
     counts = u.figures.counts

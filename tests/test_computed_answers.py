@@ -1297,6 +1297,15 @@ FOLLOW_UPS = [
         ),
         id="en-a-speaker-under-capital",
     ),
+    # a cost outside the premium's base added after the premium on fees named (「再加印刷費1萬呢」): the
+    # premium stays, printing said not to be charged
+    pytest.param(
+        (
+            Step("出席費1萬 講座費8000 補充保費多少", 380),  # 18,000 × 2.11% = 379.8
+            Step("再加印刷費1萬呢", 380),
+        ),
+        id="zh-printing-added-after-a-premium-on-named-fees",
+    ),
     # an own director's talk added after a guest's (「下午再由本校主任講2節 講座費合計」): both talks at their
     # rates, 8,000 + 2,000, no yes (「主任講2節」 is a talk, not the director's claim); then the premium on both
     pytest.param(
