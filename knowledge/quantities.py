@@ -349,7 +349,7 @@ def _read_money(text: str) -> tuple[tuple[Amount, ...], str]:
             label, per_unit, gap = _label_before(text, match.start(), previous_end[0])
             label = _label_of(label, gap, after, tied)
             per_unit = per_unit or _priced_per_unit_after(text, match.end())
-            before = text[max(previous_end[0], match.start() - 20) : match.start()]
+            before = _words_before(text, match.start(), previous_end[0])
             amounts.append(Amount(int(value), label, per_unit, at=match.start(), before=before))
         previous_end[0] = after_end
         return " " * len(match.group(0))
@@ -478,6 +478,15 @@ def _read_counts(text: str) -> Counts:
     )
 
 
+def _words_before(text: str, at: int, previous: int) -> str:
+    """The 20 characters before an amount (after the amount before it), with an English word cut at
+    their start taken whole ("attendance fees total 12,000", not "tendance fees total")."""
+    start = max(previous, at - 20)
+    while start > previous and text[start - 1].isascii() and text[start - 1].isalpha() and text[start].isalpha():
+        start -= 1
+    return text[start:at]
+
+
 def _int(value: int | Decimal | None) -> int | None:
     return value if isinstance(value, int) else None
 
@@ -503,7 +512,7 @@ def _bare_amounts(text: str) -> list[Amount]:
         label, per_unit, gap = _label_before(text, match.start(), previous)
         label = _label_of(label, gap, after, tied)  # "22000 for misc"
         per_unit = per_unit or _priced_per_unit_after(text, match.end())
-        before = text[max(previous, match.start() - 20) : match.start()]
+        before = _words_before(text, match.start(), previous)
         found.append(Amount(int(match.group(0)), label, per_unit, bare=True, at=match.start(), before=before))
         previous = after_end
     return found
