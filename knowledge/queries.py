@@ -1188,7 +1188,7 @@ def focus_of(u: Understanding) -> str | None:
         ),
         (
             "bilingual_life",
-            r"生活化(?:那塊|那邊|的部分|部分|那部分)|生活化.{0,4}(?:額度|上限)|"
+            r"生活化(?:那塊|那邊|的部分|部分|那部分)|生活化.{0,4}(?:額度|上限|最多|最高)|"
             r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
         ),
         ("capital", r"資本門|capital|equipment"),

@@ -1306,6 +1306,15 @@ FOLLOW_UPS = [
         ),
         id="zh-printing-added-after-a-premium-on-named-fees",
     ),
+    # 「雙語生活化最多多少」 after the student part asks the campus-life part (with the branch told: 15萬 + 5萬)
+    pytest.param(
+        (
+            Step("模式二 只做健體一個領域 全校１８班 部領上限多少", 1_200_000),
+            Step("學生那塊多少", 500_000),
+            Step("我們有分班 雙語生活化最多多少", 200_000),
+        ),
+        id="zh-campus-life-part-asked-after-the-student-part",
+    ),
     # the same in English, the fees named before their amounts in full ("attendance fees total 12,000",
     # not "tendance fees total": no fee named)
     pytest.param(
