@@ -76,7 +76,9 @@ DETAILS = (
         # 「人才庫要去哪個網站找」: the plans name platforms and databases but give no web address
         "web_address",
         re.compile(
-            r"哪[一1]?個網站|什麼網站|網址|網站在哪|哪裡可以登入|website|web address|\burl\b|which site|link to"
+            r"哪[一1]?個網站|什麼網站|網址|網站在哪|哪裡可以登入|website|web address|\burl\b|which site|link to|"
+            # 「申請表要用哪個系統上傳」 "which online system do we upload to?": the plans name none
+            r"哪[一1]?個系統|什麼系統|哪[一1]?個平[台臺]上傳|\b(?:which|what) (?:online )?(?:system|portal)\b"
         ),
         re.compile(r"https?://|www\.|沒有(?:寫|列|提供).{0,6}網(?:址|站)|no (?:web address|website|url)"),
     ),

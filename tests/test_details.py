@@ -47,6 +47,9 @@ MISSING = [
     # a web address: the plans name the expert pool but give no address
     "專家人才庫的網址是什麼",
     "Which website has the bilingual expert pool?",
+    # an online system to upload to: the plans name none
+    "申請表要用哪個系統上傳",
+    "which system do we upload the application to?",
     # a lecturer the fee table does not list
     "請外國教授來線上演講 一節可以給多少",
     "What can we pay an overseas speaker per session?",
