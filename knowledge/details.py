@@ -152,6 +152,14 @@ DETAILS = (
         re.compile(r"平均|average"),
     ),
     Detail(
+        # 「逾期核結會被扣錢嗎」 "what's the penalty if we miss the deadline?": the plans state none
+        "penalty",
+        re.compile(
+            r"罰則|罰款|罰錢|會被罰|懲處|處分|扣款|被扣錢|penalt|fined?|sanction|what happens if we (?:miss|are late|don't)"
+        ),
+        re.compile(r"罰|懲處|處分|扣款|penalt|fine|sanction"),
+    ),
+    Detail(
         # 「所得稅扣幾%」: only the supplementary premium is in the plans
         "tax",
         re.compile(r"所得稅|扣繳|withholding|income tax"),

@@ -47,6 +47,9 @@ MISSING = [
     # a web address: the plans name the expert pool but give no address
     "專家人才庫的網址是什麼",
     "Which website has the bilingual expert pool?",
+    # a penalty for a late close-out: the plans state none
+    "what's the penalty if we miss the close-out deadline?",
+    "核結晚交會被罰嗎",
     # an online system to upload to: the plans name none
     "申請表要用哪個系統上傳",
     "which system do we upload the application to?",
