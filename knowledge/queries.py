@@ -1392,6 +1392,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed (and
         # 「還有一個分班也要一起做 總額變多少」 after the capital of a request given: the school's ceiling)
         return Query(CEILING, facts=dict(previous.facts) | new_facts)
+    part_asked = focus_of(u)
+    if previous.kind == CAPITAL and part_asked in _PARTS_OF_THE_WHOLE and not has(u, _CAPITAL_WORDS) and not amounts:
+        # "and the student side of it?" after a part's capital: that part of the same school's ceiling
+        return Query(CEILING, facts=dict(previous.facts) | new_facts, inputs={"focus": part_asked})
     if previous.kind == CAPITAL and has(u, r"單價|unit price|each"):
         return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
@@ -1508,9 +1512,15 @@ def asks_the_whole_ceiling(u: Understanding, previous: Query | None) -> bool:
     return previous.inputs.get("focus") in _PARTS_OF_THE_WHOLE and has(u, _WHOLE)
 
 
+_CAPITAL_WORDS = r"資本門|設備|\bcapital\b|\bequipment\b"
+
+
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
     inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus", "plus")}
     focus = focus_of(u)
+    if focus in ("partial_domains", "bilingual_life") and has(u, _CAPITAL_WORDS) and not amounts_of(u):
+        # 「部領那塊的資本門呢」 "capital for the PL part?": that part's capital cap, of the same school
+        return Query(CAPITAL, facts=dict(previous.facts) | new_facts, inputs={"part": focus})
     if focus:
         inputs["focus"] = focus
     elif (

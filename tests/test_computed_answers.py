@@ -1306,6 +1306,24 @@ FOLLOW_UPS = [
         ),
         id="zh-printing-added-after-a-premium-on-named-fees",
     ),
+    # a part's capital asked after the ceiling ("capital for the PL part?" 「部領那塊的資本門呢」): that part's
+    # capital cap (10% of 80萬), not the part's amount; then a part asked after it is that part again
+    pytest.param(
+        (
+            Step("we're a 10-class primary, mode 2, 1 domain. max?", 950_000),
+            Step("capital for the PL part?", 80_000),
+            Step("and the student side of it?", 300_000),
+        ),
+        id="en-a-parts-capital-then-another-part",
+    ),
+    pytest.param(
+        (
+            Step("我們國小10班 模式二 一個領域 最多多少", 950_000),
+            Step("部領那塊的資本門呢", 80_000),
+            Step("生活化的資本門呢", 30_000),
+        ),
+        id="zh-each-parts-capital-after-the-ceiling",
+    ),
     # 「雙語生活化最多多少」 after the student part asks the campus-life part (with the branch told: 15萬 + 5萬)
     pytest.param(
         (
