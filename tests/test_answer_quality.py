@@ -136,9 +136,9 @@ BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.86, 0.05
 # blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
 # changed) at 4d8a4b6, 73.9% / 10.5%
 BLIND30 = conversations.DATA / "blind30.yaml"
-BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.765, 0.06
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.765, 0.055
 BLIND31 = conversations.DATA / "blind31.yaml"
-BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.81, 0.085
+BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.815, 0.085
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
 # accountant and a principal checking a budget line by line, Keelung KPIs; 6 turns changed), blind33
 # (a first-time coordinator: eligibility, steps, deadlines, both plans in turn; 5), blind34 (foreign
@@ -148,9 +148,9 @@ BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.81, 0.085
 BLIND32 = conversations.DATA / "blind32.yaml"
 BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.87, 0.055
 BLIND33 = conversations.DATA / "blind33.yaml"
-BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.88, 0.055
+BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.885, 0.055
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.8, 0.055
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.805, 0.05
 BLIND35 = conversations.DATA / "blind35.yaml"
 BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
@@ -159,7 +159,7 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
 # the budget, a principal in Simplified Chinese; 4), first measured at 1bd24f4: 82.8% / 6.6% and
 # 70.7% / 7.9%
 BLIND36 = conversations.DATA / "blind36.yaml"
-BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.88, 0.045
+BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.89, 0.04
 BLIND37 = conversations.DATA / "blind37.yaml"
 BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.78, 0.045
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
@@ -167,15 +167,15 @@ BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.78, 0.045
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
 # first measured at 69e7aeb: 82.4% / 9.5% and 77.4% / 10.6%
 BLIND38 = conversations.DATA / "blind38.yaml"
-BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.865, 0.07
+BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.875, 0.065
 BLIND39 = conversations.DATA / "blind39.yaml"
-BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.845, 0.085
+BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.85, 0.075
 # blind40 and blind41 (stop 29, at its end; written, self-checked and audited the same way):
 # blind40 (40% the Keelung plan's goals, action plans and yearly KPIs; 9 turns changed) and blind41
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
 # the stop's changes at 70d6c59: 76.9% / 9.5% and 82.1% / 6.7%
 BLIND40 = conversations.DATA / "blind40.yaml"
-BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.81, 0.075
+BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.815, 0.07
 BLIND41 = conversations.DATA / "blind41.yaml"
 BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.845, 0.05
 # blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
@@ -191,25 +191,25 @@ BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.845, 0.065
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
 # first measured at 2b78cad: 62.8% / 20.4% and 70.5% / 7.9%
 BLIND44 = conversations.DATA / "blind44.yaml"
-BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.71, 0.11
+BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.725, 0.1
 BLIND45 = conversations.DATA / "blind45.yaml"
-BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.715, 0.075
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.73, 0.06
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
 # remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
 # measured at d4a9a5f: 82.3% / 11.5% and 80.6% / 9.5%
 BLIND46 = conversations.DATA / "blind46.yaml"
-BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.84, 0.105
+BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.865, 0.085
 BLIND47 = conversations.DATA / "blind47.yaml"
-BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.855, 0.075
+BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.86, 0.075
 # blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
 # its own set: 3 and 5 turns changed): blind48 (Keelung teachers at every level, both plans) and blind49
 # (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
 # after all of the stop's changes, at 7490860: 84.6% / 5.7% and 69.3% / 14.9%
 BLIND48 = conversations.DATA / "blind48.yaml"
-BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.84, 0.065
+BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.855, 0.045
 BLIND49 = conversations.DATA / "blind49.yaml"
-BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.685, 0.155
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.705, 0.14
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
 # each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
 # numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
@@ -217,11 +217,11 @@ BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.685, 0.155
 # first measured at 11afce7, after the stop's first changes: 86.4% / 6.4%, 75.3% / 8.8%, 76.1% / 9.9%
 # and 79.9% / 9.2%
 BLIND50 = conversations.DATA / "blind50.yaml"
-BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.86, 0.07
+BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.87, 0.06
 BLIND51 = conversations.DATA / "blind51.yaml"
-BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.745, 0.095
+BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.75, 0.09
 BLIND52 = conversations.DATA / "blind52.yaml"
-BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.755, 0.105
+BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.8, 0.07
 BLIND53 = conversations.DATA / "blind53.yaml"
 BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.795, 0.095
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
