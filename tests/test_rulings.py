@@ -171,8 +171,8 @@ RULED = [
     ("Is it OK to mix Chinese and English in the same sentence when teaching?", "moe.pl.correct_english", NO_EN),
     ("Can the expert pool consult with us online?", "moe.support.expert_pool", YES_EN),
     ("Could our junior high and elementary divisions apply separately?", "moe.apply.divisions", YES_EN),
-    # 各面向之經常門經費…不得合併編列及運用: campus life's recurrent money moved to the partial domains is the
-    # no-pooling rule's no (the 30% transfer runs the other way only)
+    # 各面向之經常門經費…不得合併編列及運用: recurrent money moved between the parts (「拿去」 too) is a no
+    ("核定後 學生奠基的經常門可以拿去教師專業支持用嗎", "moe.cap.no_pooling", NO_ZH),
     ("生活化的經常門沒用完 可以拿去部領用嗎", "moe.cap.no_pooling", NO_ZH),
     # 每 1 實施領域/科目 1 份: not one per grade or class
     ("每個年級都要交教案嗎", "moe.pl.lesson_plans", "不用。"),

@@ -299,8 +299,9 @@ def test_a_period_end_told_once_gives_the_close_out_date_later(
 
 def test_a_what_if_period_end_is_not_kept_and_forget_clears_a_kept_one(dialog: Dialog) -> None:
     chat = new_chat()
+    # (10/31 with no year: the one nearest the end of school year 115's period, 2027/7/31)
     what_if = dialog.handle_text(chat, "如果執行到10/31，核結最晚何時")
-    assert what_if.route == CALCULATION and "2026/12/31" in what_if.text.splitlines()[0]
+    assert what_if.route == CALCULATION and "2027/12/31" in what_if.text.splitlines()[0]
     assert "period_end" not in dialog.memory.peek(chat).school
     dialog.handle_text(chat, "/school 執行到116/7/31")
     assert dialog.memory.peek(chat).school == {"period_end": "116/7/31"}
