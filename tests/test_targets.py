@@ -132,6 +132,7 @@ def test_a_count_reached_told_at_length_after_a_target_is_checked_against_it(kno
         "那110新增",
         "所以109到110要再多進用幾位",  # more recruited: 「多進用幾」
         "so how many more teachers from 109 to 110",
+        "how many were added in 110?",  # "added": a growth asked, no noun counted
     ],
 )
 def test_the_growth_between_two_years_asked_after_a_running_total(knowledge: Knowledge, asked: str) -> None:
