@@ -1292,35 +1292,15 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(fee)
         fees["attendance_fee"] = fee.amount
     if i.get("periods") and re.search(_SUBSTITUTE, text) and amounts:
-        pay = int(i["periods"]) * amounts[0]
-        items.append(
-            ItemAmount(
-                pay,
-                both(
-                    f"{i['periods']} 節 × {money(amounts[0], 'zh')} = {money(pay, 'zh')}",
-                    f"{i['periods']} periods × {money(amounts[0], 'en')} = {money(pay, 'en')}",
-                ),
-                sources=(rules.items.substitute_fee,),
-            )
-        )
-        fees["substitute_fee"] = pay
+        pay = _paid_at_a_rate(Decimal(int(i["periods"])), ("節", "periods"), amounts[0], rules.items.substitute_fee)
+        items.append(pay)
+        fees["substitute_fee"] = pay.amount
         amounts = []
     if not fees and len(amounts) == 1 and i.get("hours") and i.get("per_unit") and re.search(_WORK_FEE, text):
         # 「工作費一小時200 10小時」: the hours at that rate, the premium on their pay
-        hours = Decimal(str(i["hours"]))
-        pay = int(hours * amounts[0])
-        shown = f"{hours.normalize():f}"
-        items.append(
-            ItemAmount(
-                pay,
-                both(
-                    f"{shown} 小時 × {money(amounts[0], 'zh')} = {money(pay, 'zh')}",
-                    f"{shown} hours × {money(amounts[0], 'en')} = {money(pay, 'en')}",
-                ),
-                sources=(rules.items.work_fee,),
-            )
-        )
-        fees["work_fee"] = pay
+        pay = _paid_at_a_rate(Decimal(str(i["hours"])), ("小時", "hours"), amounts[0], rules.items.work_fee)
+        items.append(pay)
+        fees["work_fee"] = pay.amount
         amounts = []
     if not fees and len(amounts) == 1 and _attendance_each(i, text):
         # 「5位專家各來3次 出席費都按2000」: each expert's fee each time, the premium on their sum
@@ -1369,6 +1349,21 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         f"{base_of('en')} × {pct(rate)} = {_rounded(result.base, rate, result.amount, 'en')}",
     )
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,), asked=bool(items))]
+
+
+def _paid_at_a_rate(count: Decimal, unit: tuple[str, str], rate: int, source: Cited) -> ItemAmount:
+    """Pay of `count` periods or hours at the rate told (the plan leaves the rate to a national table or
+    the minimum wage): one line of a premium's working."""
+    pay = int(count * rate)
+    shown = f"{count.normalize():f}"
+    return ItemAmount(
+        pay,
+        both(
+            f"{shown} {unit[0]} × {money(rate, 'zh')} = {money(pay, 'zh')}",
+            f"{shown} {unit[1]} × {money(rate, 'en')} = {money(pay, 'en')}",
+        ),
+        sources=(source,),
+    )
 
 
 _EACH_PRICED = re.compile(r"各|每人|每位|每次|都按|都是|\beach\b|\bapiece\b|\bper (?:person|expert|head|time|visit)\b")
