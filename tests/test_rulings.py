@@ -161,6 +161,7 @@ RULED = [
     ("那至少要講幾成英文 有規定嗎", "moe.pl.english_ratio", "沒有規定。"),  # 亦未規定使用英語文之比率
     ("部領上課有規定英語至少要佔幾成嗎", "moe.pl.english_ratio", "沒有規定。"),
     ("代理兩個半月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
+    ("代課老師只代兩個月 英檢報名費也能補嗎", "moe.item.english_test_fee", NO_ZH),  # 代課 said for 代理, under 3 months
     ("代理老師不到3個月 語言進修費可以補嗎", "moe.item.language_study", NO_ZH),
     (
         "a teacher goes to a bilingual workshop during school hours. can we pay a sub?",
