@@ -253,6 +253,9 @@ def _another_lecturer_added(u: Understanding, topic: Topic | None, rules: Fundin
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
+_POINTS_AT_IT = re.compile(r"\b(?:that s|thats|that is|that would be|that comes to|then)\b")
+
+
 def _last_ceiling(topic: Topic | None) -> Query | None:
     """The ceiling this chat computed last, among the last topic and those before it."""
     if topic is None:
@@ -443,6 +446,16 @@ def decide(
         and not u.item
         and len(u.normalised.split()) <= 12
         and not engine.names_a_keyword(u)
+    )
+    # "at the hourly rate that's how much?" after a computation: an amount of it, pointed back at
+    short = short or (
+        u.lang == "en"
+        and u.asks_amount
+        and topic is not None
+        and topic.query is not None
+        and _POINTS_AT_IT.search(u.normalised) is not None
+        and not u.item
+        and len(u.normalised.split()) <= 8
     )
     # "so the total max for us is?" after a ceiling: that ceiling's total, for however many words
     short = short or (

@@ -1306,6 +1306,15 @@ FOLLOW_UPS = [
         ),
         id="zh-printing-added-after-a-premium-on-named-fees",
     ),
+    # "at the hourly rate that's how much?" after a consultation's hours: that computation's amount (not the
+    # teaching-fee rule, whose words "hourly rate" it shares)
+    pytest.param(
+        (
+            Step("expert comming in for a half-day consult, max hrs we can pay?", 3_000),
+            Step("at the hourly rate thats how much?", 3_000),
+        ),
+        id="en-an-amount-pointed-back-at-a-consultation",
+    ),
     # a part's capital asked after the ceiling ("capital for the PL part?" 「部領那塊的資本門呢」): that part's
     # capital cap (10% of 80萬), not the part's amount; then a part asked after it is that part again
     pytest.param(
