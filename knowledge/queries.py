@@ -1194,7 +1194,11 @@ def focus_of(u: Understanding) -> str | None:
         ("capital", r"資本門|capital|equipment"),
         # 「部領教師費可以挪多少到生活化」: how much may move, not the teacher-support amount (only
         # teacher support may move into campus life: 「最多可以挪幾成去生活化」 is the same)
-        ("transfer", r"挪|併入|並入|調到|調入|轉到|轉入|移到|移入|\b(?:move|moved|moving|transfer|shift)\b"),
+        # (「這塊最多可以轉多少去生活化」: 轉 … 去 a part)
+        (
+            "transfer",
+            r"挪|併入|並入|調到|調入|轉到|轉入|轉\S{0,4}去|移到|移入|\b(?:move|moved|moving|transfer|shift)\b",
+        ),
         # in English "teacher" alone is anyone ("the other teachers"): the part is named with it
         (
             "pd_teacher",

@@ -1306,6 +1306,15 @@ FOLLOW_UPS = [
         ),
         id="zh-printing-added-after-a-premium-on-named-fees",
     ),
+    # 「轉多少去生活化」 after the teacher part of 16 classes' ceiling: 30% of its 70萬 may move
+    pytest.param(
+        (
+            Step("部領只做科技一個領域 實施16班 上限多少", 1_350_000),
+            Step("16班的教師專業支持那塊多少", 700_000),
+            Step("我們做很多年了 這塊最多可以轉多少去生活化", 210_000),
+        ),
+        id="zh-how-much-of-the-teacher-part-may-move",
+    ),
     # "at the hourly rate that's how much?" after a consultation's hours: that computation's amount (not the
     # teaching-fee rule, whose words "hourly rate" it shares)
     pytest.param(
