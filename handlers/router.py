@@ -1763,10 +1763,7 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
     if len(labelled) == 1 and len(items) == 1 and None not in items and isinstance(named_fees, dict):
         # "and if we also have 10,000 of printing?" after the premium on fees named: those fees and
         # this one, each said to be in its base or not (printing is not: the premium stays)
-        item = str(next(iter(items)))
-        fees = {str(k): int(v) for k, v in named_fees.items()}
-        fees[item] = fees.get(item, 0) + labelled[0].value
-        return Query(ITEM, item="premium", inputs={"fees": fees, "text": u.normalised})
+        return _premium_with_fee(named_fees, str(next(iter(items))), labelled[0].value, u.normalised)
     if not items <= set(rules.items.premium.base_items):
         return None
     counts = u.figures.counts
@@ -1789,7 +1786,7 @@ def _fee_added_to(premium: Query, u: Understanding, rules: FundingRules) -> Quer
         if len(named) != 1 or len(amounts) != 1:
             return None
         item, added = named.pop(), amounts[0]
-    fees = {str(k): int(v) for k, v in (premium.inputs.get("fees") or {}).items()}
+    fees = premium.inputs.get("fees") or {}
     if not fees:
         lecture = Query(ITEM, item="lecture_fee", inputs=dict(premium.inputs))
         before = fee_total(lecture, rules) if premium.inputs.get("periods") else None
@@ -1798,8 +1795,15 @@ def _fee_added_to(premium: Query, u: Understanding, rules: FundingRules) -> Quer
         fees = {"lecture_fee": before}
     if added is None:
         return None
-    fees[str(item)] = fees.get(str(item), 0) + added
-    return Query(ITEM, item="premium", inputs={"fees": fees, "text": ""})
+    return _premium_with_fee(fees, str(item), added, "")
+
+
+def _premium_with_fee(fees: dict[Any, Any], item: str, added: int, text: str) -> Query:
+    """The premium on `fees` (item → amount) with `added` more of `item`: each fee said to be in its
+    base or not when computed."""
+    summed = {str(k): int(v) for k, v in fees.items()}
+    summed[item] = summed.get(item, 0) + added
+    return Query(ITEM, item="premium", inputs={"fees": summed, "text": text})
 
 
 _ANOTHER_FEE = re.compile(r"另外|再請|又請|也要算|也算|also|another|as well")

@@ -1306,6 +1306,15 @@ FOLLOW_UPS = [
         ),
         id="zh-printing-added-after-a-premium-on-named-fees",
     ),
+    # the same in English, the fees named before their amounts in full ("attendance fees total 12,000",
+    # not "tendance fees total": no fee named)
+    pytest.param(
+        (
+            Step("attendance fees total 12,000 and outside speaker fees 8,000. NHI premium?", 422),
+            Step("and if we also have 10,000 of printing?", 422),
+        ),
+        id="en-printing-added-after-a-premium-on-named-fees",
+    ),
     # 「轉多少去生活化」 after the teacher part of 16 classes' ceiling: 30% of its 70萬 may move
     pytest.param(
         (
@@ -1350,15 +1359,6 @@ FOLLOW_UPS = [
             Step("我們有分班 雙語生活化最多多少", 200_000),
         ),
         id="zh-campus-life-part-asked-after-the-student-part",
-    ),
-    # the same in English, the fees named before their amounts in full ("attendance fees total 12,000",
-    # not "tendance fees total": no fee named)
-    pytest.param(
-        (
-            Step("attendance fees total 12,000 and outside speaker fees 8,000. NHI premium?", 422),
-            Step("and if we also have 10,000 of printing?", 422),
-        ),
-        id="en-printing-added-after-a-premium-on-named-fees",
     ),
     # an own director's talk added after a guest's (「下午再由本校主任講2節 講座費合計」): both talks at their
     # rates, 8,000 + 2,000, no yes (「主任講2節」 is a talk, not the director's claim); then the premium on both
