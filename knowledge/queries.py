@@ -1627,6 +1627,13 @@ _MORE_HOURS = re.compile(
 )
 
 
+# 「如果再加一場 2節呢」「多2節呢」 "2 more periods" after a lecture's periods: periods added to those
+_MORE_PERIODS = re.compile(
+    r"(?:再|多|另外|外加|加上)(?:加)?(?:1\s*(?:場|堂))?[^\d]{0,4}?\d+\s*(?:節|堂)|"
+    r"\b(?:add(?:ing)?|another|plus)\s+\d+\s+(?:more\s+)?(?:periods?|sessions?)\b|\b\d+\s+more\s+(?:periods?|sessions?)\b"
+)
+
+
 def _part_asked(previous: Query, u: Understanding, told: dict[str, Any]) -> Query | None:
     """「午餐那部分總共多少」 "and the lunch total?" after items added up: that item's own line, with
     the figures it was computed from (None when the message gives figures of its own, `told`: the
@@ -1694,6 +1701,19 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     if inputs.get("hours") and previous.inputs.get("hours") and _MORE_HOURS.search(u.normalised):
         # 「同一天线上再加2小时呢」 after 2 hours online: 4 hours that day
         inputs["hours"] = str(Decimal(str(previous.inputs["hours"])) + Decimal(str(inputs["hours"])))
+    if (
+        previous.item == "lecture_fee"
+        and switch in (None, "lecture_fee")
+        and inputs.get("periods")
+        and previous.inputs.get("periods")
+        and _MORE_PERIODS.search(u.normalised)
+        and inputs.get("lecturer", previous.inputs.get("lecturer")) == previous.inputs.get("lecturer")
+    ):
+        # 「如果再加一場 2節呢」 after 4 periods: 6 periods of the same lecturer (the talks before, each
+        # of its periods, counted in)
+        before = int(previous.inputs["periods"]) * int(previous.inputs.get("occasions") or 1)
+        inputs["periods"] = before + int(inputs["periods"]) * int(inputs.get("occasions") or 1)
+        inputs["occasions"] = 1
     of_the_lecturer = _names_the_lecturer(u, inputs, switch)  # 「請講師住2晚呢」: one person, not the audience
     text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
     if switch == "equipment":

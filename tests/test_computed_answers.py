@@ -789,6 +789,22 @@ FOLLOW_UPS = [
         id="zh-another-lecturer-asked-how-much-drops-the-price-checked",
     ),
     pytest.param(
+        (
+            Step("外聘講師 4 節 多少錢", 8_000),
+            # another talk by the same lecturer: its periods added to those before (6 × 2,000)
+            Step("如果再加一場 2節呢", 12_000, ("講座鐘點費最多",)),
+            Step("那補充保費變多少", 253),  # 12,000 × 2.11% = 253.2
+        ),
+        id="zh-more-periods-of-the-same-lecturer-added",
+    ),
+    pytest.param(
+        (
+            Step("invited an outside expert for 3 periods, how much?", 6_000),
+            Step("what if 2 more periods?", 10_000),  # 5 × 2,000
+        ),
+        id="en-more-periods-of-the-same-lecturer-added",
+    ),
+    pytest.param(
         # each lecturer's periods at its rate: (4 × 2,000 + 2 × 1,000) × 2.11%; the premium asked is
         # the first line's figure (the sum with the fees comes after it)
         (Step("外聘教授4節(每節2000)加本校老師2節 補充保費要編多少", 211),),
