@@ -345,6 +345,9 @@ class ItemAmount:
     # the amount the question asked, worked on the items listed before it (the premium on the
     # lecture fees computed for it): the reply's first line names it, not only the sum of them all
     asked: bool = False
+    # what the user's own price comes to when it fits the cap (「各1500」 for 2 people: 3,000): the
+    # fee paid, which a premium is charged on, rather than the most that may be budgeted
+    paid: int | None = None
 
 
 @dataclass(frozen=True)

@@ -765,12 +765,13 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
 
 
 def fee_total(query: Query, rules: FundingRules) -> int | None:
-    """What a fee query came to (for the premium charged on it), or None when it cannot be computed."""
+    """What a fee query came to (for the premium charged on it): the user's own price where it fits
+    the cap, else the cap; None when it cannot be computed."""
     try:
         items = _item(query, rules)
     except InvalidInput:
         return None
-    return sum(item.amount for item in items)
+    return sum(item.amount if item.paid is None else item.paid for item in items)
 
 
 def premium_base(query: Query, rules: FundingRules) -> int | None:
@@ -826,7 +827,8 @@ def _compared(item: ItemAmount, planned: int | None, per_unit_cap: int | None = 
             "cannot be budgeted.",
         )
     )
-    return ItemAmount(item.amount, item.working, (note, *item.notes), item.sources, fits)
+    paid = planned * units if fits else None
+    return ItemAmount(item.amount, item.working, (note, *item.notes), item.sources, fits, paid=paid)
 
 
 def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
@@ -1309,14 +1311,28 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(fee)
         fees["attendance_fee"] = fee.amount
         amounts = []
+    named = [
+        key
+        for key, pattern in (
+            ("lecture_fee", _LECTURE),
+            ("consultation_fee", _CONSULT),
+            ("attendance_fee", _ATTEND),
+            ("work_fee", _WORK_FEE),
+        )
+        if re.search(pattern, text)
+    ]
+    fee_key = (named or list(rules.items.premium.base_items))[0]
+    people = int(i.get("people") or 1)
+    if not fees and len(amounts) == 1 and people > 1 and (i.get("per_unit") or _EACH_PRICED.search(text)):
+        # 「請3位專家諮詢 每人2000」 "two consultants, NT$2,000 each": the fee paid each, the premium
+        # on what they are paid together
+        pay = _paid_at_a_rate(Decimal(people), ("人", "people"), amounts[0], rules.items.all()[fee_key])
+        items.append(pay)
+        fees[fee_key] = pay.amount
+        amounts = []
     if not fees and amounts:
         # Every fee the premium is charged on shares one rate: the premium is on their sum.
-        named = [
-            key
-            for key, pattern in (("lecture_fee", _LECTURE), ("consultation_fee", _CONSULT), ("attendance_fee", _ATTEND))
-            if re.search(pattern, text)
-        ]
-        fees = {(named or list(rules.items.premium.base_items))[0]: sum(amounts)}
+        fees = {fee_key: sum(amounts)}
     for key, amount in (i.get("earlier") or {}).items():
         # 「she also does 4 hours of consultation … premium?」 after her lecture fee: that fee too
         items.append(

@@ -134,11 +134,12 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\.\d)")
 
 _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "people": re.compile(
-        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友)|位|名|"
+        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友|顧問|評審|工讀生|助理|志工)|位|名|"
         r"of (?:them|us)\b|"  # "for the two of them"
         r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
-        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b))"
+        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b|"
+        r"consultants?\b|advis[eo]rs?\b|reviewers?\b|judges?\b|helpers?\b|assistants?\b|volunteers?\b))"
     ),
     "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚(?!餐|上|飯)|夜|nights?\b)"),
     "days": re.compile(

@@ -403,6 +403,10 @@ TABLE = [
     row("premium-zh-work-fee-hours", "工作費一小時200 10小時 補充保費多少", ZH, 42),
     row("premium-en-work-fee-hours", "work fee NT$190 an hour for 12 hours, premium?", EN, 48),  # 2,280 × 2.11%
     row("premium-zh-attendance-total", "請2位專家 出席費共4000 補充保費多少", ZH, 84),  # a total, not each
+    # a fee paid each of several people: the premium on what they are paid together
+    row("premium-zh-consultation-each", "請3位專家諮詢 每人2000 二代健保要編多少", ZH, 127),  # 6,000 × 2.11%
+    row("premium-zh-work-fee-each", "工作費 5人 每人3000 補充保費", ZH, 317),  # 15,000 × 2.11% = 316.5
+    row("premium-en-consultants-each", "two consultants, NT$2,000 each. NHI premium?", EN, 84),  # 4,000 × 2.11%
     row(
         "premium-en-40000",
         "We pay 40,000 in speaker fees in total. What's the NHI supplementary premium we should budget?",
@@ -796,6 +800,14 @@ FOLLOW_UPS = [
             Step("那補充保費變多少", 253),  # 12,000 × 2.11% = 253.2
         ),
         id="zh-more-periods-of-the-same-lecturer-added",
+    ),
+    pytest.param(
+        (
+            Step("出席費 兩位委員 各1500", 4_000, ("可以",)),
+            # the premium on what is paid (2 × 1,500 = 3,000), not on the 4,000 cap: 63.3 → 63
+            Step("補充保費呢", 63),
+        ),
+        id="zh-premium-after-a-fee-priced-under-its-cap-is-on-the-price",
     ),
     pytest.param(
         (
