@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from knowledge.calculators import equipment_kind
+from knowledge.calculators import equipment_kind, lecturer_type
 from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
@@ -1634,6 +1634,35 @@ _MORE_PERIODS = re.compile(
 )
 
 
+# 「那其中一位是本校老師呢」 "what if one is from the county bureau": one of the lecturers counted before
+_ONE_OF_THEM = re.compile(
+    r"其中(?:一|1)\s*(?:位|個|人)|有(?:一|1)\s*位是|\b(?:one|1) of them\b|\b(?:one|1) (?:is|of the)\b|\bthe other\b"
+)
+
+
+def _one_lecturer_of_several(previous: Query, u: Understanding, switch: str | None) -> Query | None:
+    """Several lecturers computed at one rate, then one of them said to be of another kind (「那其中一位
+    是本校老師呢」 after two professors): the others' periods at their rate and that one's at theirs."""
+    lecturers = int(previous.inputs.get("lecturers") or 1)
+    now = _lecturer(u)
+    if (
+        previous.item != "lecture_fee"
+        or switch not in (None, "lecture_fee")
+        or lecturers < 2
+        or now is None
+        or now == previous.inputs.get("lecturer", lecturer_type(str(previous.inputs.get("text") or "")))
+        or not _ONE_OF_THEM.search(u.normalised)
+    ):
+        return None
+    kept = {k: v for k, v in previous.inputs.items() if k not in ("text", "amounts", "per_unit", "asks", "yes_no_only")}
+    before = kept.get("lecturer") or lecturer_type(str(previous.inputs.get("text") or ""))
+    parts = [
+        {"item": "lecture_fee"} | kept | {"lecturer": before, "lecturers": lecturers - 1},
+        {"item": "lecture_fee"} | kept | {"lecturer": now, "lecturers": 1},
+    ]
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
 def _part_asked(previous: Query, u: Understanding, told: dict[str, Any]) -> Query | None:
     """「午餐那部分總共多少」 "and the lunch total?" after items added up: that item's own line, with
     the figures it was computed from (None when the message gives figures of its own, `told`: the
@@ -1680,6 +1709,16 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # "and a speaker for 8000" after a laptop: a device the rules do not name, not the laptop again
         return replace(previous, kind=VERDICT, inputs=dict(previous.inputs) | inputs | {"text": u.normalised})
     lecturer = previous.item == "lecture_fee" and _lecturer(u) is not None
+    one_of_them = _one_lecturer_of_several(previous, u, switch)
+    if one_of_them is not None:
+        return one_of_them
+    if (
+        previous.item == "lecture_fee"
+        and switch in (None, "lecture_fee")
+        and inputs.get("hours")
+        and not inputs.get("periods")
+    ):
+        inputs["periods"] = int(Decimal(str(inputs["hours"])))  # 「講2小時呢」 after one period: 2 periods
     if (
         previous.item == "lecture_fee"
         and switch in (None, "lecture_fee")

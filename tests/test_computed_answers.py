@@ -817,6 +817,24 @@ FOLLOW_UPS = [
         id="en-more-periods-of-the-same-lecturer-added",
     ),
     pytest.param(
+        (
+            Step("請大學教授來演講 講座費一節多少", 2_000),
+            Step("講2小時呢", 4_000),  # the hours told now are the periods, not the one period before
+            Step("如果是請兩位教授各講2節", 8_000),
+            # one of the two is the school's own teacher: 2 × 2,000 + 2 × 1,000
+            Step("那其中一位是本校老師呢", 6_000),
+        ),
+        id="zh-one-of-the-lecturers-of-another-kind",
+    ),
+    pytest.param(
+        (
+            Step("we're inviting a professor for a 3-hour workshop. fee?", 6_000),
+            Step("and two of them?", 12_000),
+            Step("what if one is from the county education bureau", 10_500),  # 6,000 + 3 × 1,500
+        ),
+        id="en-one-of-the-lecturers-of-another-kind",
+    ),
+    pytest.param(
         # each lecturer's periods at its rate: (4 × 2,000 + 2 × 1,000) × 2.11%; the premium asked is
         # the first line's figure (the sum with the fees comes after it)
         (Step("外聘教授4節(每節2000)加本校老師2節 補充保費要編多少", 211),),
