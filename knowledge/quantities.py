@@ -166,13 +166,30 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )?(\d+)(?=\s*(?:[?.!,]|$))")
 # "meet twice this semester": two occasions (not "twice a week", a frequency)
 _TWICE = re.compile(r"\b(twice|thrice)\b(?!\s+(?:a|per|each|every)\s)")
-_MEAL_WORDS = r"早餐|午餐|晚餐|中餐|早點|breakfast|lunch|dinner|supper"
+_MEAL_WORDS = r"早餐|午餐|晚餐|breakfast|lunch|dinner|supper"
 _MEAL_NAMES = re.compile(_MEAL_WORDS)
 # "after lunch" 「午餐後」: a time of day, no meal
 MEALTIME = re.compile(
     r"\b(?:after|before|over|until|till|past|at) (?:lunch|dinner|breakfast)\b|"
     r"(?:午餐|中餐|晚餐|早餐|午飯|晚飯)(?:後|前|過後|以後|之後|時間)|吃完(?:午|晚)?飯"
 )
+# other names of a meal, read as the meal they name (「中午便當」 is lunch): meals are counted by kind
+_MEAL_SYNONYMS = (
+    (re.compile(r"中午(?:的|吃)?便當|午飯|中餐"), "午餐"),
+    (re.compile(r"早飯|早點"), "早餐"),
+    (re.compile(r"晚上(?:的|吃)?便當|晚飯"), "晚餐"),
+)
+
+
+def meals_named(text: str) -> set[str]:
+    """The kinds of meal a text names, each once (「中午便當」 and 「午餐」 are one lunch), leaving out
+    mealtimes (「午餐後」) and meals said to be skipped (「不吃早餐」)."""
+    for pattern, meal in _MEAL_SYNONYMS:
+        text = pattern.sub(meal, text)
+    left_out = {name for found in _MEAL_LEFT_OUT.findall(text) for name in found if name}
+    return set(_MEAL_NAMES.findall(MEALTIME.sub(" ", text))) - left_out
+
+
 _NAMED_DAY_SPLIT = re.compile(r"第\s*[\d一二三四五]\s*天")
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
@@ -438,13 +455,12 @@ def _read_counts(text: str) -> Counts:
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))
-    left_out = {name for found in _MEAL_LEFT_OUT.findall(text) for name in found if name}
     if values["days"] is None and _BOTH_DAYS.search(text):
         values["days"] = 2  # "both days?" after one day of a two-day event
     elif values["days"] is None and _NAMED_DAY.search(text):
         values["days"] = 1  # "day-2 meal max?" 「第2天只有午餐」: that one day
-    named_meals = len(set(_MEAL_NAMES.findall(MEALTIME.sub(" ", text))) - left_out)
-    each_day = [len(set(_MEAL_NAMES.findall(day))) for day in _NAMED_DAY_SPLIT.split(text)[1:]]
+    named_meals = len(meals_named(text))
+    each_day = [len(meals_named(day)) for day in _NAMED_DAY_SPLIT.split(text)[1:]]
     if values["meals"] is None and len(each_day) > 1 and len(set(each_day)) == 1 and each_day[0]:
         # 「第一天午餐晚餐 第二天早餐午餐」: two meals on each of two days
         values["meals"], values["days"] = each_day[0], len(each_day)

@@ -19,7 +19,15 @@ from knowledge.calculators import equipment_kind, lecturer_type
 from knowledge.dates import ROC_OFFSET, add_months
 from knowledge.details import FOREIGN_SPEAKER
 from knowledge.funding_rules import FundingRules
-from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, Amount, DateMention, date_as_written, valid_date
+from knowledge.quantities import (
+    CLAIMED_BEFORE,
+    MEALTIME,
+    Amount,
+    DateMention,
+    date_as_written,
+    meals_named,
+    valid_date,
+)
 from knowledge.understand import CLAIM_TOLD, SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
@@ -1627,6 +1635,9 @@ _MORE_HOURS = re.compile(
 )
 
 
+_ALSO_A_MEAL = re.compile(r"也|還有|再加|加上|多(?:一|1)?餐|\balso\b|\btoo\b|\bas well\b|\bplus\b|\badd(?:ing)?\b")
+
+
 # 「如果再加一場 2節呢」「多2節呢」 "2 more periods" after a lecture's periods: periods added to those
 _MORE_PERIODS = re.compile(
     r"(?:再|多|另外|外加|加上)(?:加)?(?:1\s*(?:場|堂))?[^\d]{0,4}?\d+\s*(?:節|堂)|"
@@ -1734,6 +1745,11 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
             return None
         text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()  # 「那模式二的總召呢」: the lead too
         return replace(previous, facts=previous.facts | told, inputs=dict(previous.inputs) | {"text": text})
+    if previous.item == "meals" and switch in (None, "meals") and _ALSO_A_MEAL.search(u.normalised):
+        # 「如果早上也有早餐呢」 after lunch: both meals a day (a meal named again counts once)
+        served, added = meals_named(str(previous.inputs.get("text") or "")), meals_named(u.normalised)
+        if served and added and not added <= served:
+            inputs["meals"] = len(served | added)
     if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised):
         # 「但要加3位老師」 after 30 students: 33 people
         inputs["people"] = int(previous.inputs["people"]) + int(inputs["people"])

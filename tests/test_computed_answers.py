@@ -828,6 +828,21 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("研習一天 老師25人 中午便當 膳費最多多少", 3_000),  # 中午便當 is lunch: 25 × 120
+            Step("如果早上也有早餐呢", 6_000),  # breakfast besides lunch: 25 × 2 × 120
+            Step("晚餐也供應呢", 8_500),  # three meals a day: the day's 340 cap, 25 × 340
+        ),
+        id="zh-a-meal-added-to-those-before",
+    ),
+    pytest.param(
+        (
+            Step("workshop for 20 teachers, lunch only. meals max?", 2_400),
+            Step("add dinner too", 4_800),  # 20 × 2 × 120
+        ),
+        id="en-a-meal-added-to-those-before",
+    ),
+    pytest.param(
+        (
             Step("we're inviting a professor for a 3-hour workshop. fee?", 6_000),
             Step("and two of them?", 12_000),
             Step("what if one is from the county education bureau", 10_500),  # 6,000 + 3 × 1,500
