@@ -1465,9 +1465,13 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: 
     """「They each come to 2 meetings this year」 after a computation: new figures for it, no
     question of their own and no topic named (but the part of the budget the computed item is a
     share of: "our student foundation budget is 200,000 - does 38,400 fit?" after the materials)."""
-    if topic is None or topic.query is None:
+    if topic is None:
         return False
-    item = rules.items.all().get(topic.query.item or "")
+    # (after an item's rule answered, not computed: 「我們經常門編了20萬 最多可以編多少」 after 教材教具)
+    computed = topic.query.item if topic.query is not None else _item_of(topic.entry, engine, rules)
+    if topic.query is None and computed is None:
+        return False
+    item = rules.items.all().get(computed or "")
     labels = {a.label for a in u.figures.labelled}
     of_its_part = item is not None and any(_PART_LABELS.get(part) in labels for part in item.only_parts)
     counts = u.figures.counts
@@ -1480,8 +1484,8 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: 
         return False
     # another item named ("stay 2 nights at 2,800 a night" after a lecture fee), but not a device
     # put under capital after the equipment ("a 9,000 dollar speaker under capital": no lecturer)
-    device = topic.query.item == "equipment" and "資本門" in u.normalised
-    if u.item not in (None, topic.query.item) and not of_its_part and not device:
+    device = computed == "equipment" and "資本門" in u.normalised
+    if u.item not in (None, computed) and not of_its_part and not device:
         return False
     # (「2 periods」 names no topic, though 「period」 is a keyword)
     if (
@@ -1492,7 +1496,7 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: 
         return False
     # …or asks yes or no of counts that computation is counted from (「半天排了3.5小時 可以照報嗎」
     # after the consultation fee: its hours)
-    needs = counted_by(topic.query.item)
+    needs = counted_by(computed)
     # (or its amount: 「我報了兩萬五的課 能全額補嗎」 after the language-study fee)
     counted = any(getattr(counts, name, None) for name in needs) or (
         bool(amounts_of(u)) if of_its_part else "amounts" in needs and bool(u.figures.amounts)

@@ -1516,6 +1516,14 @@ def test_counts_after_an_items_rule_compute_that_item(dialog: Dialog) -> None:
     assert reply.route == "calculation" and Decimal(32_000) in numbers_in(first_line(reply)), reply.text
 
 
+def test_a_base_told_after_an_items_rule_computes_its_share(dialog: Dialog) -> None:
+    chat = ChatRef("test", f"item-rule-{next(_chats)}")
+    assert dialog.handle_text(chat, "教材教具費有上限嗎").route == "answer"
+    # the recurrent total told after the rule was answered (not computed): 20% of 200,000
+    reply = dialog.handle_text(chat, "我們經常門編了20萬 最多可以編多少")
+    assert reply.route == "calculation" and Decimal(40_000) in numbers_in(first_line(reply)), reply.text
+
+
 @pytest.mark.parametrize("steps", FOLLOW_UPS)
 def test_follow_ups_carry_the_facts_and_say_so(dialog: Dialog, steps: tuple[Step, ...]) -> None:
     chat = ChatRef("test", f"follow-up-{next(_chats)}")
