@@ -76,6 +76,13 @@ EMPTY, DETAILS, COMPUTE, ANSWER, LANGUAGE = "empty", "details", "compute", "answ
 _DETAILS = re.compile(
     r"^(?:詳細|詳情|細節|明細|更多|看詳細|詳細一點|details?|more|breakdown|full breakdown|show details)$"
 )
+# 「這是根據哪一條」 "ok so what rule is it tied to": the rule the last reply came from, whole
+_WHICH_RULE = re.compile(
+    r"哪(?:一)?條|哪個規定|什麼規定|依據(?:是|為何|什麼|哪)|根據(?:什麼|哪)|出處|寫在哪|哪裡寫|哪邊寫|法源|規定在哪|"
+    r"\b(?:which|what) (?:rule|section|part of the plan|clause)\b|"
+    r"\bwhere(?: s| is)? (?:that|it|this) (?:written|stated|from)\b|"
+    r"\bwhat(?: s| is) the (?:rule|basis|source)\b|\bsource for (?:that|this|it)\b"
+)
 _ENGLISH_PLEASE = re.compile(r"^(?:英文|英文呢|用英文|英文版|in english|english|english please)$")
 _CHINESE_PLEASE = re.compile(r"^(?:中文|中文呢|用中文|中文版|in chinese|chinese|chinese please)$")
 # What a message may hold besides facts and still only state facts (「那13班呢」「我們是國中」).
@@ -362,6 +369,16 @@ def decide(
     u = _with_classes_changed(u, topic, school)
     if topic is not None and _DETAILS.match(u.normalised):
         return Decision(DETAILS, query=topic.query)
+    if topic is not None and _WHICH_RULE.search(u.normalised) and not engine.names_a_keyword(u):
+        entry_id = _entry_of_topic(topic, engine, rules)
+        # (in English pointing back, "is it tied to": "which rule covers X" asks of X)
+        short = (
+            len(u.normalised.split()) <= 9 and re.search(r"\b(?:it|that|this)\b", u.normalised) is not None
+            if u.lang == "en"
+            else len(u.normalised.replace(" ", "")) <= 14
+        )
+        if entry_id is not None and short:
+            return Decision(ANSWER, answer=engine.answer_entry(entry_id, lang), text=u.normalised)
     if topic is not None and (_ENGLISH_PLEASE.match(u.normalised) or _CHINESE_PLEASE.match(u.normalised)):
         lang = "en" if _ENGLISH_PLEASE.match(u.normalised) else "zh"
         return Decision(LANGUAGE, query=topic.query, slots=dict(topic.slots), text=topic.text, lang=lang)

@@ -249,3 +249,20 @@ def test_a_detail_the_last_answer_gives_is_asked_of_it(knowledge) -> None:
     chat = ChatRef("test", "detail-not-given")
     dialog.handle_text(chat, "預期效益說學生畢業前要錄多長的英語短片")
     assert dialog.handle_text(chat, "要上傳到哪個平台").route in ("not_in_plans", "unsure")
+
+
+def test_which_rule_a_reply_came_from_is_answered_with_that_rule(knowledge) -> None:
+    """ "ok so what rule is it tied to" after the plans do not give a work fee's hourly rate (the related
+    rule named), and 「這是根據哪一條」 after a lecture fee computed: that rule, whole (blind55 d55-005)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "which-rule-en")
+    assert dialog.handle_text(chat, "student helpers work fee - how much per hour exactly?").route == "not_in_plans"
+    reply = dialog.handle_text(chat, "ok so what rule is it tied to")
+    assert reply.route == "answer" and reply.intent == "moe.item.work_fee", reply.text
+    chat = ChatRef("test", "which-rule-zh")
+    assert dialog.handle_text(chat, "外聘講師講3節多少").route == "calculation"
+    reply = dialog.handle_text(chat, "這是根據哪一條")
+    assert reply.route == "answer" and reply.intent == "moe.item.lecture_external", reply.text
