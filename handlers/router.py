@@ -1734,10 +1734,27 @@ _ADDED = re.compile(
 )
 
 
+_ALONE = re.compile(r"\balone\b|\bonly\b|\bby itself\b|\bon (?:its|their) own\b|單獨|只算|光是|光算")
+
+
+def _premium_alone(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
+    """ "and on 20k of lecture fees alone?" 「那光算講座費3萬呢」 after a premium: the premium on that
+    fee by itself, not added to the base before."""
+    if topic.query is None or topic.query.item != "premium":
+        return None
+    labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]
+    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    if not labelled or not items <= set(rules.items.premium.base_items):
+        return None
+    return Query(ITEM, item="premium", inputs={"amounts": [a.value for a in labelled], "text": u.normalised})
+
+
 def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: FundingRules) -> Query | None:
     """「再加工作費兩萬 補充保費變多少」 after a premium computed (a question about its base may have
     come between): the premium on that base with the fees now added, each a fee the premium is
     charged on; None otherwise (「再加印刷費」 adds nothing to it)."""
+    if _ALONE.search(u.normalised):
+        return _premium_alone(topic, u, rules)
     if not (_ADDED.search(u.normalised) or _ANOTHER_FEE.search(u.normalised)):
         return None
     earlier = next((t.query for t in (topic, *topic.earlier) if t.query is not None), None)

@@ -811,6 +811,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("NHI supplementary premium on 10,000 of work fees?", 211),
+            Step("and on 20k of lecture fees alone?", 422),  # by itself, not added to the 10,000
+            Step("那光算講座費3萬呢", 633),
+        ),
+        id="en-zh-premium-on-a-fee-alone-after-a-premium",
+    ),
+    pytest.param(
+        (
             Step("invited an outside expert for 3 periods, how much?", 6_000),
             Step("what if 2 more periods?", 10_000),  # 5 × 2,000
         ),
