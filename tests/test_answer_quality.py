@@ -224,6 +224,15 @@ BLIND52 = conversations.DATA / "blind52.yaml"
 BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.8, 0.07
 BLIND53 = conversations.DATA / "blind53.yaml"
 BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.795, 0.095
+# blind54 and blind55 (stop 33; written blind by two helpers from the plan texts and the entry catalogue
+# only, each audited by another: 12 and 22 turns changed): blind54 (small and remote schools, branch
+# campuses, Keelung schools running both plans; corrections and returns) and blind55 (busy teachers on
+# phones: short turns, typos, Chinese numerals, mixed languages, what a budget line may pay for), first
+# measured on 4e50b94, the commit the stop started from: 83.5% / 9.3% and 82.6% / 5.4%
+BLIND54 = conversations.DATA / "blind54.yaml"
+BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.83, 0.098
+BLIND55 = conversations.DATA / "blind55.yaml"
+BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.83, 0.055
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -435,6 +444,8 @@ LATE_SETS = {
     "blind51": (BLIND51, BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG),
     "blind52": (BLIND52, BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG),
     "blind53": (BLIND53, BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG),
+    "blind54": (BLIND54, BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG),
+    "blind55": (BLIND55, BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG),
 }
 
 
