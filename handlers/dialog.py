@@ -74,6 +74,7 @@ from knowledge.queries import (
     VERDICT,
     Query,
     lecturer_in,
+    lone_number,
     period_end_in,
     period_end_text,
     tells_period_end,
@@ -422,6 +423,14 @@ class Dialog:
             # 「不好意思 是19班」 corrects what the school told, 「下學年會變36班」 changes it; 「不是，我是問
             # 模式二」 changes only the question
             told = {k: v for k, v in u.usable_facts.items() if k in SCHOOL_FACTS and k in school}
+        ceiling = decision.query if decision.query is not None and decision.query.kind == CEILING else None
+        if (
+            u.correction
+            and "classes" in school
+            and ceiling is not None
+            and lone_number(u) == ceiling.facts.get("classes")
+        ):
+            told["classes"] = ceiling.facts["classes"]  # "oops, 36": the school's count put right
         if decision.query is not None and decision.query.kind == CLOSEOUT and tells_period_end(u):
             end = period_end_text(decision.query.inputs["end"])
             if end is not None:

@@ -1045,9 +1045,10 @@ def _the_events_people(fresh: Query, earlier: Query, u: Understanding) -> Query:
     return replace(fresh, inputs=dict(fresh.inputs) | {"people": earlier.inputs["people"]})
 
 
-def _with_school(query: Query, u: Understanding, school: dict[str, Any]) -> Query:
-    """「那我們學校呢」: the follow-up is about the school's own facts, not the last question's."""
-    stated = set(u.facts)
+def _with_school(query: Query, u: Understanding, school: dict[str, Any], changed: set[str] | None = None) -> Query:
+    """「那我們學校呢」: the follow-up is about the school's own facts, not the last question's (but
+    those the message `changed`, "oops, 36", stay as it changed them)."""
+    stated = set(u.facts) | (changed or set())
     facts = dict(query.facts) | {
         k: v for k, v in school.items() if k in ("mode", "classes", "domains", "branch") and k not in stated
     }
@@ -1141,7 +1142,8 @@ def _follow_up(
                 revised = replace(revised, facts=dict(revised.facts) | asked_of_tier)
             # (and 「還有一個分班也要一起做 總額變多少」 after a capital: the school's ceiling, with its facts)
             if about_the_school(u) and school and earlier.query.kind == CEILING:
-                revised = _with_school(revised or earlier.query, u, school)  # 「那我們學校呢」
+                changed = {k for k, v in revised.facts.items() if earlier.query.facts.get(k) != v} if revised else set()
+                revised = _with_school(revised or earlier.query, u, school, changed)  # 「那我們學校呢」
             elif revised is not None and revised.kind == CEILING and earlier.query.kind == CAPITAL:
                 revised = _fill_from_school(revised, school)[0]  # what the capital left out, from the school
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False

@@ -1496,6 +1496,13 @@ def files_on_a_date(u: Understanding) -> bool:
     return has(u, _FILED) and not has(u, _PERIOD_END)
 
 
+# a correction opening with the number put right: "oops, 36 — …" "sorry, make that 36"
+_CORRECTED_TO = re.compile(
+    r"^(?:oops|sorry|actually|wait|no|typo|correction|my bad|i mean)\W*(?:(?:it s|its|it is|i meant|make that|should be) )?"
+    r"(\d{1,3})\b(?!\s*(?:%|k\b|nights?|days?|people|periods?|hours?|meals?|years?))"
+)
+
+
 def lone_number(u: Understanding) -> int | None:
     """The one number of a short follow-up (「那35呢」「what about 12」「36個呢」), a class count."""
     if u.bare_number is not None:
@@ -1507,7 +1514,10 @@ def lone_number(u: Understanding) -> int | None:
             r"(?!\s*[^\W\d_a-zA-Z班個呢的嗎啊吧咧喔耶勒了])(?!\s*個\s*[^\W\d_a-zA-Z班呢])",  # 3餐, 2晚, 40個人: not classes
             u.normalised,
         )
-        if len(found) != 1 or len(u.normalised) > 20:
+        corrected = _CORRECTED_TO.match(u.normalised) if u.correction else None
+        if corrected is not None:
+            found = [corrected.group(1)]  # "oops, 36 — we added a class this year": the number put right
+        elif len(found) != 1 or len(u.normalised) > 20:
             return None
         number = int(found[0])
     return number if isinstance(number, int) and 1 <= number <= 200 else None

@@ -819,6 +819,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("our school has 35 classes, mode 1 ceiling?", 250_000),
+            # a correction opening with the number put right: the school's class count, 36 (36 班以上)
+            Step("oops, 36 — we added a class this year", 350_000),
+            Step("we also have a branch campus. total ceiling then?", 400_000),  # of 36 classes, kept
+        ),
+        id="en-a-class-count-corrected-by-its-number-alone",
+    ),
+    pytest.param(
+        (
             Step("invited an outside expert for 3 periods, how much?", 6_000),
             Step("what if 2 more periods?", 10_000),  # 5 × 2,000
         ),
