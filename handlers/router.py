@@ -903,6 +903,11 @@ def _for_the_topics_case(
     named = engine.names_topic(u, answer.intent) and engine.ruling(u, answer.intent) is not None
     if last is None or answer.intent == last or not asked or (named and not back):
         return answer
+    # 「換問教育部的 …可以放在模式一嗎」 after a Keelung action plan: a sure answer of the plan named
+    answered = engine.kb.entries.get(answer.intent or "")
+    of_the_plan_named = answered is not None and answered.document.id in engine.cued_plans(u)
+    if answer.confident and of_the_plan_named and topic is not None and _cues_other_document(topic, u, engine):
+        return answer
     if engine.rules_on(u, last) < 2 and topic is not None and topic.yes_no and topic.said:
         u = with_the_case_asked_before(u, topic.said, last, engine, rules)  # 「工作费呢」 after 「印刷费…算进去吗」
     groups = engine.rules_on(u, last)

@@ -266,3 +266,17 @@ def test_which_rule_a_reply_came_from_is_answered_with_that_rule(knowledge) -> N
     assert dialog.handle_text(chat, "外聘講師講3節多少").route == "calculation"
     reply = dialog.handle_text(chat, "這是根據哪一條")
     assert reply.route == "answer" and reply.intent == "moe.item.lecture_external", reply.text
+
+
+def test_a_question_naming_the_other_plan_is_not_taken_for_the_last_topics_case(knowledge) -> None:
+    """「換問教育部的 學生用英語做校園導覽 可以放在模式一嗎」 after Keelung's little-guides action plan:
+    the MOE plan's mode 1 (campus tours in English are one of its measures), not the Keelung action
+    plan whose case it resembles (blind54 d54-015)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "other-plan-named")
+    assert dialog.handle_text(chat, "基隆小小解說員 110學年幾校參與").intent == "kl.ap.15"
+    reply = dialog.handle_text(chat, "換問教育部的 學生用英語做校園導覽 可以放在模式一嗎")
+    assert reply.intent == "moe.mode1" and reply.text.startswith("可以"), reply.text
