@@ -348,7 +348,9 @@ _HOW_MANY = re.compile(
     r"have|has|per|each|a|an|in|for|of|at|to|on)\b|\?|$)"
 )
 # 「要去幾個禮拜」「答對幾題」: a count of something, given only as a number with that unit
-_HOW_MANY_ZH = re.compile(r"(?:幾|多少)(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時|位|名|年級|節)|(多久|多長)")
+_HOW_MANY_ZH = re.compile(
+    r"(?:幾|多少)(?:個)?(題|週|禮拜|星期|分鐘|次|頁|梯|隊|種|天|小時|位|名|學生|人|年級|節|班)|(多久|多長)"
+)
 _WEEKS = "週|周|禮拜|星期"
 _DURATION = "天|日|週|周|禮拜|星期|個月|月|年|小時|分鐘"
 _SAME_UNIT = {
@@ -366,6 +368,9 @@ _SAME_UNIT = {
     "小時": "小時",
     "位": "位|名|人",  # 「人才庫裡有多少位專家」: people, counted
     "名": "位|名|人",
+    "學生": "位|名|人",  # 「一校要培訓幾個學生」: students, counted (9 校參與 counts schools)
+    "人": "位|名|人",
+    "班": "班",  # 「學分班一年開幾個班」: classes, counted (a ratio of schools is none)
     "年級": "年級",  # 「導覽大使要找幾年級的學生」: a grade given as one
     "節": "節",  # 「社團一週要上幾節」: periods, counted (減課 4 節, 每節 2,000 元 is no count of periods)
     "多久": _DURATION,

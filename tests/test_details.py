@@ -24,7 +24,10 @@ MISSING = [
     "學生活動的保險費 每個人要編多少",  # 覈實報支: no amount a head
     "小小解說員要選幾年級的學生",
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
-    "解說員培訓要上幾個小時",  # 解說員 is the little guides' (it was the credit programme's 108 hours)
+    "解說員培訓要上幾個小時",
+    # students and classes, counted, where the plan counts schools or a ratio of them
+    "小小解說員每校要培訓幾個學生",
+    "基隆的雙語學分班一年開幾個班",  # 解說員 is the little guides' (it was the credit programme's 108 hours)
     # a name: with adjectives between "which" and the thing, and the plan's own quoted titles in the
     # answer are not a name
     "Which video platform do Keelung schools use for the online foreign-teacher classes?",
