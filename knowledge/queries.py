@@ -1186,7 +1186,7 @@ def focus_of(u: Understanding) -> str | None:
         (
             "partial_domains",
             r"不含生活化|部領(?:那塊|那邊|的部分|部分|經費|的經費|那部分)|部領.{0,16}額度|部領(?:的)?(?:最多|上限)|"
-            r"部領\s*(?:總額|total|多少)|"
+            r"部領\s*(?:總額|total|多少|max(?:imum)?\b|ceiling|cap\b|limit)|"  # ("部領 max?")
             r"partial.domains? (?:max|part|money|funding|ceiling|cap|limit|total)|"
             r"\bsubjects? (?:part|side|portion|funding|money)\b|"  # "the subject part": the domains taught bilingually
             # "max for partial domain?" "how much for the partial domains?"

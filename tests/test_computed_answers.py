@@ -3381,6 +3381,10 @@ def test_the_partial_domains_part_asked_in_english_and_a_second_subject_added(di
     chat = ChatRef("test", f"pd-part-{next(_chats)}")
     first = dialog.handle_text(chat, "we only do bilingual Tech, 8 classes. max for partial domain?")
     assert "partial domains (teacher + student) at most NT$800,000" in first_line(first), first.text
+    # "部領 max?" after the school's facts, 部領 also named before them
+    chat_pl = ChatRef("test", f"pd-part-{next(_chats)}")
+    pl = dialog.handle_text(chat_pl, "we've run 部領 for several years, one domain, 10 classes. 部領 max?")
+    assert "partial domains (teacher + student) at most NT$800,000" in first_line(pl), pl.text
     dialog.handle_text(chat, "teacher part at 7 classes?")
     second = dialog.handle_text(chat, "if we add Arts as a 2nd subject, still 7 classes?")
     assert second.intent == "moe.cap.pl.multi.medium" and "2+ domains" in first_line(second), second.text
