@@ -69,6 +69,13 @@ _PRICE_A_MEAL = r"(?:每餐|一餐|1餐)(?:都|各|就)?[^\d餐]{0,3}\d|\d\s*元
 _ROUND_TRIP = r"來回|往返|round.?trip|both ways|return"
 _ROUND_TRIP_SUM = r"(?:來回|往返)(?:共|總共|一共|合計|要|是)?\s*\d|round.?trip (?:of |is |costs? )?(?:nt\$)?\s*\d|\d[\d,]*\s*(?:nt\$)?\s*(?:for the |for a )?round.?trip"
 _TRAVEL = r"交通|車資|高鐵|火車|客運|計程車|travel|\btrain\b|\btaxi\b|\bbus\b"
+# a level not (yet) held, and the fee words a question about the test fee has
+_LEVEL_NOT_HELD = (
+    r"還沒考到|沒考到|還沒考過|沒考過|還沒過|還沒有|沒有|未達|未具|不到|"
+    r"\b(?:haven t|hasn t|have not|has not|didn t|did not|don t|doesn t|do not|does not) (?:yet )?(?:got|get|pass|passed|reach|reached|have|hold)\b|"
+    r"\bwithout (?:a |an )?(?:b1|b2|c1|cefr|english)|\bnot yet\b|\bbelow\b"
+)
+_FEE_ASKED = r"報名費|費用|補助|補|報帳|核銷|\bfees?\b|reimburs|claim|\bcover|\bpay|\bfund"
 _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|toefl|考\s*[abc][12](?![0-9])|報(?:考)?\s*(?:初級|中級|中高級|高級)?\s*[abc][12](?![0-9])|\b[abc][12](?: level)?(?: english)? (?:test|exam)"
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
@@ -1006,6 +1013,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     ):
         # 「B1 大概是多益幾分」 "which GEPT level counts as B1?": a conversion the plans do not give, not a fee
         return None
+    if has(u, _ENGLISH_TEST) and has(u, _LEVEL_NOT_HELD) and not has(u, _FEE_ASKED):
+        return None  # 「上课老师英检还没考到B1 还能申请吗」: who may teach, not a test fee
     if has(u, _ENGLISH_TEST):
         if _LEVEL.search(u.normalised) and not amounts_of(u):
             return Query(VERDICT, item="english_test", inputs=inputs)

@@ -259,6 +259,8 @@ RULED = [
     ("is a national school's quota counted separately from the city's, right?", "moe.apply.national_schools", YES_EN),
     # 未具前開英語能力檢定，惟具有一定程度英語能力及教學意願者，亦可申請
     ("科技老師都沒有B1 這樣還能申請嗎", "moe.pl.teacher_b1", YES_ZH),
+    # a level not yet reached is who may teach, not the test fee (no fee asked)
+    ("上课老师英检还没考到B1 还能申请吗", "moe.pl.teacher_b1", YES_ZH),
     ("is Keelung's exchange student scheme for junior high kids?", "kl.ap.21", NO_EN),  # 1名高中生
     ("跨國專案研究是國小在做的嗎", "kl.ap.18", IS_NOT_ZH),  # 學階：高中
     ("融入課程工作坊有放網路分享嗎", "kl.ap.25", IS_ZH),
