@@ -235,6 +235,12 @@ def test_a_sum_keelung_pays_a_school_is_said_not_to_be_given(knowledge) -> None:
 
     reply = scored_dialog(knowledge).handle_text(ChatRef("test", "kl-money"), "每間雙語學校市府補多少")
     assert reply.route == "not_in_plans" and "基隆" in reply.text, reply.text
+    # 「這些方案預算各多少」 after an action plan: each one's budget, which the plan gives none of either
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "kl-money-each")
+    assert dialog.handle_text(chat, "基隆在地課程雙語化 111學年做什麼").intent == "kl.ap.16"
+    each = dialog.handle_text(chat, "這些方案預算各多少")
+    assert each.route == "not_in_plans" and "基隆" in each.text, each.text
 
 
 def test_a_detail_the_last_answer_gives_is_asked_of_it(knowledge) -> None:
