@@ -55,8 +55,10 @@ DETAILS = (
         # 「學分班幾月開課」 "when does the course start?": a month the plans do not set
         "month",
         re.compile(
-            r"幾月(?!幾號)|哪[一1]?個月(?!內)|什麼時候(?:開課|開班|開始上課|上課|舉辦|辦理|開跑)|"
-            r"what month|which month|when (?:does|do|will) (?:[a-z-]+ ){1,5}(?:start|begin|open|run|take place)\b"
+            r"幾月(?!幾號)|哪[一1]?個月(?!內)|什麼時候(?:開課|開班|開始上課|上課|舉辦|辦理|開跑|撥款|撥下來|入帳|匯款|給錢)|"
+            r"(?:撥款|經費|錢)\S{0,4}(?:什麼時候|何時)(?:撥|下來|會到|入帳)|"
+            r"what month|which month|when (?:does|do|will) (?:[a-z-]+ ){1,5}(?:start|begin|open|run|take place)\b|"
+            r"when (?:does|do|will|is|are) (?:\S+ ){0,5}(?:paid|disbursed|transferred|released|arrive)\b"
         ),
         re.compile(
             r"\d+\s*月(?!份)|\d{4}/\d{1,2}|沒有寫.{0,8}(?:時間|月份|日期)|no (?:date|month)|does not say when|"

@@ -25,6 +25,9 @@ MISSING = [
     "小小解說員要選幾年級的學生",
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
     "解說員培訓要上幾個小時",
+    # when the money is paid out, which neither plan dates
+    "開放觀課的6萬什麼時候撥款",
+    "When will the open-classroom grant be paid?",
     # students and classes, counted, where the plan counts schools or a ratio of them
     "小小解說員每校要培訓幾個學生",
     "基隆的雙語學分班一年開幾個班",  # 解說員 is the little guides' (it was the credit programme's 108 hours)
