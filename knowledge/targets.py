@@ -9,6 +9,7 @@ Every figure is the row's own, as the plan writes it; nothing here knows an acti
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -26,10 +27,14 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 # What the message asks of the target
 _BOTH_YEARS = re.compile(r"兩年|兩個學年|2年|這兩|both years|the two years|between (?:them|those)")
 _GROWTH = re.compile(
-    r"差了(?:幾|多少)|多幾|多了幾|增加(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
+    r"差了(?:幾|多少)|多幾|多了幾|(?:增加|成長)(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
     r"再多.{0,4}(?:幾|多少)|多(?:聘|進用|請|找|收|開|成立|辦|設|締結)了?(?:幾|多少)|"
     r"新(?:寫|開|增|辦|設|成立|聘|進用|加入|締結|簽)了?\s*(?:幾|多少|\d)|"  # 「111年要新寫幾案」「要新開15校?」  # 「110到111要再多進用幾位」
     r"\bmore\b.{0,24}\bthan\b|\bhow many more\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
+)
+# growth asked of every year (「每年增加多少」 "how much does it grow each year")
+_EACH_YEAR = re.compile(
+    r"每年|每一年|每個學年|逐年|[一1]\s*年(?:增加|多|成長)|\b(?:per|each|every|a) year\b|year on year|\bannually\b"
 )
 # a count claimed to be new that year (「111那一年要新開15校?」): checked against the growth
 _NEW_CLAIMED = re.compile(r"新(?:寫|開|增|辦|設|成立|聘|進用|加入|締結|簽)了?\s*(\d+)")
@@ -142,6 +147,8 @@ def work(
         alike = tuple(sorted(rows))
         over_a_year = _WHOLE_YEAR.search(question) is not None and _GROWTH.search(question) is None
         return _whole_year(rows[alike[-1]], alike) if over_a_year and rows[alike[-1]].per_semester else None
+    if year is None and len(rows) > 2 and _GROWTH.search(question) and _EACH_YEAR.search(question):
+        return _each_years_growth(rows)  # 「國小每年增加多少人次」: 109→110 and 110→111
     target = rows.get(year) if year is not None else None
     if target is None:
         return None
@@ -231,6 +238,30 @@ def _growth(rows: dict[int, Target], years: list[int], target: Target, claimed: 
         (earlier, later),
         met,
     )
+
+
+def _each_years_growth(rows: dict[int, Target]) -> Worked | None:
+    """Each school year's figure less the year before's, over all the years (「每年增加多少」): one
+    line, the same step said once when every year grows alike."""
+    years = sorted(rows)
+    first = rows[years[0]]
+    if any(rows[y].share != first.share or rows[y].unit != first.unit for y in years):
+        return None
+    pairs = list(itertools.pairwise(years))
+    steps = [rows[b].value - rows[a].value for a, b in pairs]
+    unit = "%" if first.share else f" {first.unit}"
+    unit_en = "%" if first.share else f" {_unit_en(first.unit)}"
+    chain = " → ".join(_number(rows[y].value) for y in years)
+    span = f"{years[0]}–{years[-1]}"
+    if len(set(steps)) == 1:
+        return Worked(
+            f"每年增加 {_number(steps[0])}{unit}：{chain}（{span} 學年度）",
+            f"Up {_number(steps[0])}{unit_en} each year: {chain} (school years {span})",
+            tuple(years),
+        )
+    zh = "；".join(f"{b} 比 {a} 增加 {_number(d)}{unit}" for (a, b), d in zip(pairs, steps, strict=True))
+    en = "; ".join(f"{b} over {a}: {_number(d)}{unit_en}" for (a, b), d in zip(pairs, steps, strict=True))
+    return Worked(f"{zh}（{chain}）", f"{en} ({chain})", tuple(years))
 
 
 def _whole_year(target: Target, years: tuple[int, ...] = ()) -> Worked:

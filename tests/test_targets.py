@@ -62,6 +62,10 @@ def test_a_rows_one_figure_is_its_target(text: str, target: Target | None) -> No
         ("111那一年要新聘4位嗎", COUNTS, 111, "是：111 學年度 18 位 − 110 學年度 14 位 = 4 位", True),
         ("所以111那一年要新聘18位?", COUNTS, 111, "不是：111 學年度 18 位", False),
         ("111年要新聘幾位", COUNTS, 111, "111 學年度 18 位 − 110 學年度 14 位 = 4 位", None),
+        # growth asked of every year: each step, said once when alike (25 a year) or one by one
+        ("每年增加幾%", SHARES, None, "每年增加 25%：25 → 50 → 75（109–111 學年度）", None),
+        ("how much does it grow each year?", SHARES, None, "Up 25% each year: 25 ", None),
+        ("每年成長多少", COUNTS, None, "110 比 109 增加 5 位；111 比 110 增加 4 位（9 → 14 → 18）", None),
     ],
 )
 def test_the_sums_a_question_asks(
