@@ -210,6 +210,11 @@ def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge
     assert "40 人次" in dialog.handle_text(chat, "那國中呢").text
     both = dialog.handle_text(chat, "兩個加起來呢")
     assert both.intent == "kl.ap.03" and "40 ＋ 80 = 120 人次" in both.text, both.text
+    chat = ChatRef("test", "levels-together-en")
+    dialog.handle_text(chat, "Keelung English contest: how many junior high participants in 110?")
+    dialog.handle_text(chat, "and elementary?")
+    together = dialog.handle_text(chat, "so both levels together that year?")
+    assert together.intent == "kl.ap.03" and "40 + 80 = 120" in together.text, together.text
 
 
 def test_a_count_in_an_english_answer_is_written_as_a_figure(engine: Engine) -> None:
