@@ -243,6 +243,22 @@ _ANOTHER_TALK_ADDED = re.compile(
 )
 
 
+_WITH_THE_FEES = re.compile(r"\btotal\b|連同|含(?:費用|鐘點費|講座費)|費用加|加(?:上)?(?:補充)?保費")
+
+
+def _premium_with_its_fees(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """「全部加起來多少」 "total with premium?" after a premium on fees told as amounts: those fees and
+    the premium, added up (not the premium added to the premium computed before it)."""
+    last = topic.query if topic is not None else None
+    if last is None or last.item != "premium" or not last.inputs.get("amounts"):
+        return None
+    if not (u.asks_total or _WITH_THE_FEES.search(u.normalised)) or counts_something(u) or _ADDED.search(u.normalised):
+        return None
+    if u.figures.amounts or u.figures.labelled or (rules.items_in(u.normalised) - {"premium"}):
+        return None  # (「另外請３位專家出席 出席費總共多少」: another fee, of its own)
+    return replace(last, inputs=dict(last.inputs) | {"with_fees": True})
+
+
 def _another_lecturer_added(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
     """A talk by another kind of lecturer added after a lecture fee (「下午再由本校主任講2節 講座費合計
     多少」 after a guest's 4 periods): both talks, each at its rate, added up."""
@@ -391,7 +407,8 @@ def decide(
 
     # 「兩個加起來」 after two items; 「兩個加起來 補充保費要編多少」 after two fees: the premium on both
     both = (
-        _both_items(u, topic, rules)
+        _premium_with_its_fees(u, topic, rules)
+        or _both_items(u, topic, rules)
         or _another_lecturer_added(u, topic, rules)
         or (
             (

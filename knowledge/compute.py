@@ -1330,6 +1330,12 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(pay)
         fees[fee_key] = pay.amount
         amounts = []
+    if not fees and amounts and i.get("with_fees"):
+        # 「全部加起來多少」 "total with premium?" after a premium on fees told: each fee a line, the
+        # premium on them after, and all of it added up
+        for amount in amounts:
+            told = both(f"計費的費用 {money(amount, 'zh')}", f"fees charged on: {money(amount, 'en')}")
+            items.append(ItemAmount(amount, told, sources=(rules.items.premium,)))
     if not fees and amounts:
         # Every fee the premium is charged on shares one rate: the premium is on their sum.
         fees = {fee_key: sum(amounts)}

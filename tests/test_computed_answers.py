@@ -819,6 +819,25 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("代課老師上20節 每節400 代課費多少", 8_000),
+            Step("補充保費呢", 169),  # 8,000 × 2.11% = 168.8
+            Step("再加工作費5000", 274),  # 13,000 × 2.11% = 274.3
+            # the fees and their premium added up (13,000 + 274), not the two premiums (169 + 274)
+            Step("全部加起來多少", 274, ("13,274",)),
+        ),
+        id="zh-all-added-up-after-a-premium-is-the-fees-and-the-premium",
+    ),
+    pytest.param(
+        (
+            Step("external lecturer, 3 periods. fee?", 6_000),
+            Step("premium on that?", 127),
+            Step("and if we add a 2-hour consultation", 169),  # (6,000 + 2,000) × 2.11% = 168.8
+            Step("total with premium?", 169, ("8,169",)),  # not the lecture alone (6,127)
+        ),
+        id="en-total-with-premium-after-fees-added-is-all-the-fees",
+    ),
+    pytest.param(
+        (
             Step("our school has 35 classes, mode 1 ceiling?", 250_000),
             # a correction opening with the number put right: the school's class count, 36 (36 班以上)
             Step("oops, 36 — we added a class this year", 350_000),
