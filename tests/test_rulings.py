@@ -280,6 +280,7 @@ RULED = [
     ("我們部領已經做兩年了 今年想多擴一個年級 可以嗎", "moe.pl.continuing_schools", YES_ZH),
     # 應採「全年級實施」，不得僅以部分班級實施
     ("部領可以先挑其中三個班做嗎", "moe.pl.whole_grade", NO_ZH),
+    ("模式二的學校可以不用全年級實施嗎", "moe.pl.whole_grade", NO_ZH),  # the whole grade left out
     # 不得強制要求學生以英語回答
     ("上課時學生不想講英文回答可以嗎", "moe.pl.differentiation", YES_ZH),
     # 本人仍保有著作之著作權
