@@ -315,6 +315,13 @@ DETAILS = (
         re.compile(r"https?://|www\.|網站|網址|平臺|平台|website|platform|portal"),
     ),
     Detail(
+        # 「搭高鐵可以報商務車廂嗎」 "business class on the HSR?": the class of a ticket, which the
+        # national travel rules decide and the plans never state
+        "travel_class",
+        re.compile(r"商務(?:車廂|艙|座)|頭等艙|經濟艙|標準車廂|自由座|對號座|business class|first class|economy class"),
+        re.compile(r"商務|頭等|經濟艙|business class|first class|economy"),
+    ),
+    Detail(
         # "is there a per-km rate?" 「每公里多少」: travel is reimbursed by the national rules, no distance rate
         "per_distance",
         re.compile(r"每公里|一公里|per[- ]?(?:km|kilomet(?:re|er)|mile)\b|mileage"),

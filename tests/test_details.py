@@ -25,6 +25,9 @@ MISSING = [
     "小小解說員要選幾年級的學生",
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
     "解說員培訓要上幾個小時",
+    # the class of a ticket, which the national travel rules decide
+    "搭高鐵可以報商務車廂嗎",
+    "can the expert fly business class and claim it?",
     # when the money is paid out, which neither plan dates
     "開放觀課的6萬什麼時候撥款",
     "When will the open-classroom grant be paid?",
