@@ -536,6 +536,16 @@ def test_figures_the_last_rule_settles_are_checked_against_it(knowledge) -> None
     assert alone.route != "answer"  # read alone it names no rule
 
 
+def test_the_grant_pointed_back_to_is_ruled_by_its_own_rule(knowledge) -> None:
+    """「那６萬可以買攝影機 放資本門嗎」 after the open-classroom grant: the grant is current
+    expenditure (經常門 6萬), so no; not a 60,000 camera checked against the equipment caps."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "grant-pointed-back")
+    assert dialog.handle_text(chat, "我們是模式二 開放觀課6萬可以申請嗎").intent == "moe.open_classroom"
+    reply = dialog.handle_text(chat, "那６萬可以買攝影機 放資本門嗎")
+    assert reply.intent == "moe.open_classroom" and reply.body.startswith(NO_ZH), reply.body
+
+
 @pytest.mark.parametrize(
     ("question", "lang"),
     [
