@@ -842,6 +842,20 @@ def equipment_check(
                 source,
             )
         )
+    if not capital and price >= rule.capital_min_unit:
+        # 附件3 lists 設備費 under 資本門 and moves only a unit price under 1 萬 to 經常門
+        problems.append(
+            Problem(
+                "equipment.over_min",
+                both(
+                    f"設備費屬資本門；單價未達 {money(rule.capital_min_unit, 'zh')}才改編列於經常門，"
+                    f"單價 {money(price, 'zh')}應編列於資本門。",
+                    f"Equipment is a capital item; only a unit price under {money(rule.capital_min_unit, 'en')} "
+                    f"moves to recurrent (經常門), so {money(price, 'en')} each belongs under capital.",
+                ),
+                source,
+            )
+        )
     if remote_funded and contains_any(item, rule.remote_banned):
         problems.append(
             Problem(

@@ -1207,7 +1207,7 @@ def _devices_priced(rules: FundingRules, text: str, amounts: list[int]) -> tuple
         priced.append((rules.items.equipment.kinds[key], price))
     if len(priced) < 2:
         return None
-    capital = re.search(r"經常門", text) is None
+    capital = re.search(_RECURRENT, text) is None
     verdicts = [
         equipment_check(rules, kind.keywords[0], price, capital, _remote_funded(text)) for kind, price in priced
     ]
@@ -1388,6 +1388,8 @@ def _paid_at_a_rate(count: Decimal, unit: tuple[str, str], rate: int, source: Ci
     )
 
 
+# a device said to be put under recurrent expenditure
+_RECURRENT = r"經常門|\brecurrent\b|\bcurrent (?:expenditure|expense|budget|side)"
 _EACH_PRICED = re.compile(r"各|每人|每位|每次|都按|都是|\beach\b|\bapiece\b|\bper (?:person|expert|head|time|visit)\b")
 
 
@@ -1518,7 +1520,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         if kind is None and re.search(A_COMPUTER, text):
             raise _which_computer(rules)
         price = _device_price(text, [int(a) for a in i.get("amounts") or [0]])
-        capital = re.search(r"經常門", text) is None
+        capital = re.search(_RECURRENT, text) is None
         several = _devices_priced(rules, text, [int(a) for a in i.get("amounts") or []])
         if several is not None:
             return several

@@ -1657,6 +1657,9 @@ _MORE_HOURS = re.compile(
 _ALSO_A_MEAL = re.compile(r"也|還有|再加|加上|多(?:一|1)?餐|\balso\b|\btoo\b|\bas well\b|\bplus\b|\badd(?:ing)?\b")
 
 
+_SIDE_OF_THE_BUDGET = r"(?:放|編|列|算)(?:在|到|進|入)?\s*經常門|\b(?:under|in|as|into) (?:the )?(?:recurrent|current expenditure|current budget)\b"
+
+
 # 「如果再加一場 2節呢」「多2節呢」 "2 more periods" after a lecture's periods: periods added to those
 _MORE_PERIODS = re.compile(
     r"(?:再|多|另外|外加|加上)(?:加)?(?:1\s*(?:場|堂))?[^\d]{0,4}?\d+\s*(?:節|堂)|"
@@ -1756,6 +1759,10 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         and not inputs.get("lecturers")
     ):
         inputs["lecturers"] = inputs.pop("people")  # 「如果請2位呢」 after a lecture fee: two lecturers
+    if previous.item == "equipment" and switch in (None, "equipment") and has(u, _SIDE_OF_THE_BUDGET):
+        # 「放在經常門可以嗎」 after laptops at 3萬 each: the same devices checked on that side
+        text = f"{previous.inputs.get('text', '')} {u.normalised}".strip()
+        return replace(previous, kind=VERDICT, inputs=dict(previous.inputs) | {"text": text, "yes_no_only": True})
     told = facts_of(u)
     changed = {k: v for k, v in told.items() if k in previous.facts and previous.facts[k] != v}
     if switch is None and not (inputs.keys() - {"asks", "yes_no_only"}) and not lecturer:

@@ -397,6 +397,9 @@ def test_english_test_rejects_unknown_inputs(kwargs: dict) -> None:
         ("無線麥克風", 9999, True, False, ["equipment.under_min"]),
         ("無線麥克風", 10000, True, False, []),
         ("無線麥克風", 9999, False, False, []),
+        # under recurrent (經常門): only a unit price under 1 萬 goes there
+        ("無線麥克風", 10000, False, False, ["equipment.over_min"]),
+        ("筆記型電腦", 30000, False, False, ["equipment.over_min"]),
         ("投影機", 20000, True, True, ["equipment.remote"]),
         ("投影機", 20000, True, False, []),
     ],

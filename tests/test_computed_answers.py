@@ -886,6 +886,14 @@ FOLLOW_UPS = [
         id="en-one-of-the-lecturers-of-another-kind",
     ),
     pytest.param(
+        (
+            Step("那買3台筆電 每台3萬", 30_000, ("可以",)),
+            # the same laptops put under recurrent: 設備費 is capital; only under 1 萬 moves there
+            Step("那放經常門呢", 30_000, ("不可以",)),
+        ),
+        id="zh-devices-put-under-recurrent-are-checked-there",
+    ),
+    pytest.param(
         # each lecturer's periods at its rate: (4 × 2,000 + 2 × 1,000) × 2.11%; the premium asked is
         # the first line's figure (the sum with the fees comes after it)
         (Step("外聘教授4節(每節2000)加本校老師2節 補充保費要編多少", 211),),
