@@ -141,7 +141,10 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b|"
         r"consultants?\b|advis[eo]rs?\b|reviewers?\b|judges?\b|helpers?\b|assistants?\b|volunteers?\b))"
     ),
-    "nights": re.compile(r"(\d+)\s*(?:個)?\s*(?:晚(?!餐|上|飯)|夜|nights?\b)"),
+    # (not 「一晚2500」, a price a night)
+    "nights": re.compile(
+        r"(\d+)\s*(?:個)?\s*(?:晚(?!餐|上|飯)|夜|nights?\b)(?!\s*(?:住宿費?|房價|房費)?\s*(?:是|要|算|給)?\s*\d[\d,]{2,})"
+    ),
     "days": re.compile(
         r"(?<!第)(\d+)[\s-]*(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"
     ),  # (not 第2天)

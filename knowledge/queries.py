@@ -1624,7 +1624,8 @@ _OTHER_SESSIONS = {
 # people added to those counted before: 「要加3位老師」「再多2人」「再加上帶隊老師4位」 "plus 3 teachers"
 # "3 more people"
 _MORE_PEOPLE = re.compile(
-    r"(?:再?加上?|再多|多了?|另外?加|外加|還有)[^\d\s]{0,6}?\d+\s*(?:個|位|人|名)|\b(?:plus|add(?:ing)?|another)\s+\d+\b|\b\d+\s+more\b"
+    r"(?:再?加上?|再多|多了?|另外?加|外加|還有)[^\d\s]{0,6}?\d+\s*(?:個|位|人|名)|\b(?:plus|add(?:ing)?|another)\s+\d+\b|\b\d+\s+more\b|"
+    r"\d+\s*(?:個|位|人|名)\s*也(?:要|會)?(?:住|吃|去|來|參加|一起)"  # 「講師2位也住」: two more besides those before
 )
 
 

@@ -894,6 +894,16 @@ FOLLOW_UPS = [
         id="zh-devices-put-under-recurrent-are-checked-there",
     ),
     pytest.param(
+        (
+            Step("兩天一夜研習 老師30人 住宿費最多", 90_000),
+            Step("講師2位也住", 96_000),  # two more besides the 30: 32 × 3,000
+            Step("改成三天兩夜", 192_000),  # 32 × 2 × 3,000
+            # 「一晚2500」 is a price a night, not one night: 64 nights × 2,500 = 160,000
+            Step("一晚2500的話 總共多少", 192_000, ("可以",)),
+        ),
+        id="zh-people-who-also-stay-and-a-price-a-night",
+    ),
+    pytest.param(
         # each lecturer's periods at its rate: (4 × 2,000 + 2 × 1,000) × 2.11%; the premium asked is
         # the first line's figure (the sum with the fees comes after it)
         (Step("外聘教授4節(每節2000)加本校老師2節 補充保費要編多少", 211),),
