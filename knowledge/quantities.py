@@ -193,6 +193,13 @@ def meals_named(text: str) -> set[str]:
     return set(_MEAL_NAMES.findall(MEALTIME.sub(" ", text))) - left_out
 
 
+# periods a week, and the weeks they run (「每週2節」「20週」 "2 periods a week", "for 18 weeks")
+_PERIODS_A_WEEK = re.compile(
+    r"(?:每|1|一)\s*(?:週|周|星期|禮拜)\s*(?:上)?\s*(\d+)\s*(?:節|堂)|(\d+)\s*(?:節|堂|periods?)\s*(?:a|per|each|every)\s*week\b"
+)
+_WEEKS_COUNTED = re.compile(
+    r"(?<![每1一])(?<!\d)(\d+)\s*(?:個)?\s*(?:週|周|星期|禮拜|weeks\b)(?!\s*(?:上)?\s*\d+\s*(?:節|堂))"
+)
 _NAMED_DAY_SPLIT = re.compile(r"第\s*[\d一二三四五]\s*天")
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")
@@ -471,6 +478,10 @@ def _read_counts(text: str) -> Counts:
         values["meals"] = named_meals
     if values["semesters"] is None and _WHOLE_YEAR.search(text):
         values["semesters"] = 2
+    weekly, weeks = _PERIODS_A_WEEK.search(text), _WEEKS_COUNTED.search(text)
+    if weekly is not None and weeks is not None:
+        # 「每週2節 一學期20週」 "2 periods a week for 18 weeks": the periods of all those weeks
+        values["periods"] = int(weekly.group(1) or weekly.group(2)) * int(weeks.group(1))
     groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
     named_first = tuple(int(n) for n in _NAMED_FIRST.findall(text))
     if len(named_first) > 1:

@@ -196,6 +196,11 @@ TABLE = [
         100_000,  # 500,000 × 20%
     ),
     row("materials-zh-classes-periods", "6班 每班10節 教學材料費最多多少", ZH, 48_000),  # 6 × 10 × 800
+    # periods a week over the weeks told: 3 classes × (2 × 20) periods × 800
+    row("materials-zh-weekly-periods", "教學材料費 五年級3班 每班每週2節 一學期20週 最多多少", ZH, 96_000),
+    row(
+        "materials-en-weekly-periods", "teaching materials: 3 classes, 2 periods a week for 18 weeks. max?", EN, 86_400
+    ),
     # 附件3 交通費 覈實報支: a fare each way doubles for the round trip, a round-trip sum does not
     # 附件3 設備費: which side a device goes on; a tablet's unit price is 1萬5,000 as a rule
     row("equip-en-tablet-under-capital", "can we put a tablet costing NT$18,000 under capital?", EN, 15_000, OVER),
