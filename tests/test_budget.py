@@ -135,6 +135,7 @@ def test_premium_is_computed_per_part() -> None:
         ("部領學生,經常門,教學材料費,801,1,801,", "unit_cap"),
         ("部領教師,經常門,教師國內語言進修費,20001,1,20001,", "unit_cap"),
         ("雙語生活化,資本門,喇叭,9999,1,9999,", "equipment.under_min"),
+        ("雙語生活化,經常門,筆記型電腦,28000,1,28000,", "equipment.over_min"),  # 1 萬 or more: capital
         ("雙語生活化,資本門,冷氣費,12000,1,12000,", "capital_excluded"),
         ("雙語生活化,經常門,印刷費,100,3,301,", "amount_mismatch"),
         ("雙語生活化,經常門,教學材料費,800,1,800,", "item_part"),
