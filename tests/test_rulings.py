@@ -150,6 +150,7 @@ RULED = [
     ),  # 以1人為限
     # 教師亦不得進行英語能力評量: English itself tested and counted in the subject's grade
     ("期末想考學生英文口說 算進健體成績 ok嗎", "moe.pl.english_ratio", NO_ZH),
+    ("期末想给学生做英语口试打分 可以吗", "moe.pl.english_ratio", NO_ZH),  # an oral English test, marked
     (
         "mode 2 here. can 2 ppl get 6 periods each? she shares the lead job with me",
         "moe.teaching_load",
