@@ -300,6 +300,7 @@ RULED = [
     # 並以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則
     ("部領可以在健體領域做嗎", "moe.pl.application", YES_ZH),
     ("我們想用綜合活動來做部領，可以嗎", "moe.pl.application", YES_ZH),
+    ("部領可以做體育嗎", "moe.pl.application", YES_ZH),  # 體育, of 健康與體育
     ("Can we apply for partial domains without the curriculum committee?", "moe.pl.application", NO_EN),
     ("我們學校的代理老師可以擔任部領授課教師嗎", "moe.pl.teacher_b1", NO_ZH),
     ("Can a contract teacher teach the partial-domain classes?", "moe.pl.teacher_b1", NO_EN),
