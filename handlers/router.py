@@ -1173,6 +1173,17 @@ def _follow_up(
             same_kind = same_kind or (
                 revised is not None and fresh is not None and fresh.kind == SCHOOL_YEAR and "filed" in revised.inputs
             )
+            # 「那一整天 最多領多少錢」 after a half day's consultation: a most asked of no school, the
+            # item's figures changed, is that item's amount, not a ceiling
+            same_kind = same_kind or (
+                revised is not None
+                and fresh is not None
+                and fresh.kind == CEILING
+                and not fresh.facts
+                and not u.figures.amounts
+                and revised.kind in (ITEM, VERDICT)
+                and not _changes_nothing(revised, earlier.query)
+            )
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}
             # 「回到剛剛12班那個 如果15萬全部編經常門 雜支最多多少」: back to that school, with a
             # computation of its own, which is not the ceiling's

@@ -909,6 +909,14 @@ FOLLOW_UPS = [
         id="zh-people-who-also-stay-and-a-price-a-night",
     ),
     pytest.param(
+        (
+            Step("專家入校諮詢 半天 可以報4小時嗎", 3_000, ("超過",)),
+            # the most for a whole day, of that consultation: 6 hours × 1,000 (not a school's ceiling)
+            Step("那一整天 最多領多少錢", 6_000),
+        ),
+        id="zh-the-most-for-a-whole-day-after-a-half-days-consultation",
+    ),
+    pytest.param(
         # each lecturer's periods at its rate: (4 × 2,000 + 2 × 1,000) × 2.11%; the premium asked is
         # the first line's figure (the sum with the fees comes after it)
         (Step("外聘教授4節(每節2000)加本校老師2節 補充保費要編多少", 211),),
