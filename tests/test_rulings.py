@@ -41,6 +41,7 @@ RULED = [
     ("計算班級數時只算本校的班級嗎", "moe.cap.branch", IS_ZH),
     ("is there a fixed ratio for splitting the money with the branch campus?", "moe.cap.branch", NO_EN),  # 得依實際需求
     ("我們分班有4班 計算班級數時可以算進去嗎", "moe.cap.branch", NO_ZH),
+    ("分校有5班 可以加進去算成21班嗎", "moe.cap.branch", NO_ZH),  # not counted with the main campus
     (
         "申請時班級數只算本校 分校的不用算進去 對嗎",
         "moe.cap.branch",
