@@ -118,7 +118,7 @@ DETAILS = (
         # The plans count schools (「本市四所高中」) and set who may apply, but name none.
         "schools",
         re.compile(
-            r"哪幾間|哪幾所|(?:是|有)哪些學校|哪[一1]所|哪所|names? of the schools|"
+            r"哪幾間|哪幾所|(?:是|有)哪些學校|哪[一1]所(?!大學)|哪所(?!大學)|names? of the schools|"  # (哪所大學: a university)
             r"\bwhich (?:\w+ ){0,3}(?:schools?|high school|(?:國小|國中|高中)s?)(?:\b|(?=\s|$))(?! years?)"
         ),
         re.compile(r"(?!)"),
@@ -208,7 +208,7 @@ DETAILS = (
             r"\bwhich (?:[a-z-]+ ){0,2}(?:university|universities|platforms?|company|vendor|provider|sites?|spots?|"
             r"places?|attractions?|list|word list|textbooks?|device)\b|"
             r"\bwhat (?:[a-z-]+ ){0,2}(?:platform|device|company|criteria|list)\b|"
-            r"哪(?:個|一個|家|一家|間|一間|些|幾個)?[\u4e00-\u9fff]{0,3}?(?:平台|平臺|大學|廠商|公司|景點)|哪[一1]份|"
+            r"哪(?:個|一個|家|一家|間|一間|所|一所|些|幾個)?[\u4e00-\u9fff]{0,3}?(?:平台|平臺|大學|廠商|公司|景點)|哪[一1]份|"
             r"什麼(?:平台|平臺|設備)|什麼\s*device"
         ),
         # a name the answer gives: a university, a platform it names (the plan's own titles in

@@ -266,6 +266,10 @@ def test_a_detail_the_last_answer_gives_is_asked_of_it(knowledge) -> None:
     dialog.handle_text(chat, "基隆三年計畫的暑期國際夏令營，110學年要幾校參加")
     reply = dialog.handle_text(chat, "是跟哪間大學合作")
     assert reply.intent == "kl.ap.14" and "海大" in reply.text, reply.text
+    chat = ChatRef("test", "detail-given-suo")
+    dialog.handle_text(chat, "基隆暑期國際夏令營 110學年幾校參與")
+    reply = dialog.handle_text(chat, "是跟哪所大學合作")  # 哪所大學 asks a university, not which schools
+    assert reply.intent == "kl.ap.14" and "海大" in reply.text, reply.text
     chat = ChatRef("test", "detail-not-given")
     dialog.handle_text(chat, "預期效益說學生畢業前要錄多長的英語短片")
     assert dialog.handle_text(chat, "要上傳到哪個平台").route in ("not_in_plans", "unsure")
