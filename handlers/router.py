@@ -656,6 +656,7 @@ def decide(
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
     answer = _for_the_case_ruled(answer, u, slots, engine, lang)
     answer = _for_the_topics_case(answer, u, topic, slots, engine, rules, lang)
+    answer = _of_the_topic_first_suggested(answer, u, topic, slots, engine, rules, lang)
     computed = _the_items_figures(answer, u, engine, rules)
     if computed is not None:
         return Decision(COMPUTE, query=computed)
@@ -673,6 +674,24 @@ def decide(
         detailed, used = told
         return Decision(ANSWER, answer=detailed, slots=slots.as_dict(), text=u.normalised, context=used)
     return Decision(ANSWER, answer=answer, slots=slots.as_dict(), text=u.normalised)
+
+
+def _of_the_topic_first_suggested(
+    answer: Answer, u: Understanding, topic: Topic | None, slots: Slots, engine: Engine, rules: FundingRules, lang: str
+) -> Answer:
+    """ "what does the county have to send?" after the close-out date: a question of what, naming no
+    topic, unsure read alone but nearest the chat's own topic, is that topic's rule."""
+    if topic is None or answer.confident or not answer.covered or not answer.suggestions:
+        return answer
+    last = _entry_of_topic(topic, engine, rules)
+    if last is None or answer.suggestions[0].intent != last or answer.confidence < _NEAR_THE_TOPIC:
+        return answer
+    if not asks_which(u.normalised) or engine.names_a_keyword(u) or u.figures.amounts:
+        return answer
+    return engine.answer_entry(last, lang, slots)
+
+
+_NEAR_THE_TOPIC = 0.65  # (an answer is sure from 0.7; this near the chat's own topic, it is asked of that)
 
 
 def _the_items_figures(answer: Answer, u: Understanding, engine: Engine, rules: FundingRules) -> Query | None:

@@ -304,3 +304,17 @@ def test_a_question_naming_the_other_plan_is_not_taken_for_the_last_topics_case(
     assert dialog.handle_text(chat, "基隆小小解說員 110學年幾校參與").intent == "kl.ap.15"
     reply = dialog.handle_text(chat, "換問教育部的 學生用英語做校園導覽 可以放在模式一嗎")
     assert reply.intent == "moe.mode1" and reply.text.startswith("可以"), reply.text
+
+
+def test_a_what_question_nearest_the_chats_topic_is_asked_of_it(knowledge) -> None:
+    """ "what does the county have to send?" after the close-out date was computed: unsure read alone,
+    nearest the close-out rule the chat is about, so that rule answers (blind54 d54-041)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "what-of-the-topic")
+    first = "our approved execution period ends 2027-07-31. deadline for the county to file close-out with MOE?"
+    assert dialog.handle_text(chat, first).route == "calculation"
+    reply = dialog.handle_text(chat, "what does the county have to send?")
+    assert reply.route == "answer" and reply.intent == "moe.closeout", reply.text
