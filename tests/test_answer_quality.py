@@ -150,7 +150,7 @@ BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.87, 0.055
 BLIND33 = conversations.DATA / "blind33.yaml"
 BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.885, 0.055
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.805, 0.05
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.81, 0.05
 BLIND35 = conversations.DATA / "blind35.yaml"
 BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
@@ -161,7 +161,7 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
 BLIND36 = conversations.DATA / "blind36.yaml"
 BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.89, 0.04
 BLIND37 = conversations.DATA / "blind37.yaml"
-BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.78, 0.045
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.785, 0.045
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
 # catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
@@ -199,7 +199,7 @@ BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.73, 0.06
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
 # measured at d4a9a5f: 82.3% / 11.5% and 80.6% / 9.5%
 BLIND46 = conversations.DATA / "blind46.yaml"
-BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.865, 0.085
+BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.875, 0.08
 BLIND47 = conversations.DATA / "blind47.yaml"
 BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.86, 0.075
 # blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
@@ -207,9 +207,9 @@ BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.86, 0.075
 # (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
 # after all of the stop's changes, at 7490860: 84.6% / 5.7% and 69.3% / 14.9%
 BLIND48 = conversations.DATA / "blind48.yaml"
-BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.855, 0.045
+BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.86, 0.045
 BLIND49 = conversations.DATA / "blind49.yaml"
-BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.705, 0.14
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.715, 0.125
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
 # each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
 # numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
@@ -217,22 +217,22 @@ BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.705, 0.14
 # first measured at 11afce7, after the stop's first changes: 86.4% / 6.4%, 75.3% / 8.8%, 76.1% / 9.9%
 # and 79.9% / 9.2%
 BLIND50 = conversations.DATA / "blind50.yaml"
-BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.87, 0.06
+BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.885, 0.05
 BLIND51 = conversations.DATA / "blind51.yaml"
 BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.75, 0.09
 BLIND52 = conversations.DATA / "blind52.yaml"
-BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.8, 0.07
+BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.81, 0.065
 BLIND53 = conversations.DATA / "blind53.yaml"
-BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.795, 0.095
+BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.805, 0.085
 # blind54 and blind55 (stop 33; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 12 and 22 turns changed): blind54 (small and remote schools, branch
 # campuses, Keelung schools running both plans; corrections and returns) and blind55 (busy teachers on
 # phones: short turns, typos, Chinese numerals, mixed languages, what a budget line may pay for), first
 # measured on 4e50b94, the commit the stop started from: 83.5% / 9.3% and 82.6% / 5.4%
 BLIND54 = conversations.DATA / "blind54.yaml"
-BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.83, 0.098
+BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.88, 0.07
 BLIND55 = conversations.DATA / "blind55.yaml"
-BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.83, 0.055
+BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.85, 0.045
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
