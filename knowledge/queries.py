@@ -873,6 +873,7 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
 
 # The figures each item's line takes when several are added up (「住宿+出席費 total」).
 _PART_INPUTS = {
+    "lecture_fee": ("periods", "hours", "lecturer", "lecturers"),
     "lodging": ("people", "nights", "days"),
     "attendance_fee": ("people", "occasions"),
     "meals": ("people", "meals", "days", "full_day", "half_day"),
@@ -886,6 +887,8 @@ def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     named = [
         item
         for item, pattern in (
+            # (a lecture counted by its periods: 「外聘教授講3節 再加一晚住宿 總共最多多少」)
+            ("lecture_fee", _LECTURE if inputs.get("periods") and not has(u, _PREMIUM) else r"(?!)"),
             ("lodging", _LODGING),
             ("attendance_fee", _ATTEND),
             ("meals", _MEAL),
@@ -895,7 +898,7 @@ def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     ]
     people = inputs.get("people") or inputs.get("lecturers")
     if len(named) < 2 or not any(
-        inputs.get(k) for k in ("people", "lecturers", "nights", "occasions", "meals", "days")
+        inputs.get(k) for k in ("people", "lecturers", "nights", "occasions", "meals", "days", "periods")
     ):
         return None
     parts = [

@@ -243,6 +243,9 @@ TABLE = [
         "materials-zh-over-share", "教學材料 5班×每班20節×800=80000 學生奠基共30萬 可以嗎", ZH, 60_000, OVER
     ),
     row("lecture+meals-zh", "外聘講師講2節 老師20人 供午餐 講師費加膳費最多多少", ZH, 6_400),  # 4,000 + 20 × 120
+    # a lecture and the lecturer's night: each a line, then the sum (6,000 + 3,000)
+    row("lecture+lodging-zh", "外聘教授講3節 再加一晚住宿 總共最多多少", ZH, 9_000),
+    row("lecture+lodging-en", "a professor gives 4 periods and stays 2 nights. total max?", EN, 14_000),
     # 附件3 雜支: at most 10% of the mode's recurrent total
     row("misc-zh-200k", "模式一經常門總共編20萬 雜支最多可以多少", ZH, 20_000),
     row("misc-zh-exactly-10%", "模一經常門18萬 雜支編18000 可以嗎", ZH, 18_000, WITHIN),
