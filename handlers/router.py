@@ -32,7 +32,7 @@ from knowledge.compute import fee_total, premium_base
 from knowledge.engine import CONFIDENT, Answer, Engine
 from knowledge.funding_rules import FundingRules
 from knowledge.model import Entry
-from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, read_figures, without_counts
+from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, Amount, read_figures, without_counts
 from knowledge.queries import (
     CAPITAL,
     CEILING,
@@ -1791,13 +1791,24 @@ _ADDED = re.compile(
 _ALONE = re.compile(r"\balone\b|\bonly\b|\bby itself\b|\bon (?:its|their) own\b|單獨|只算|光是|光算")
 
 
+def _fee_amounts(u: Understanding) -> list[Amount]:
+    """The amounts a message tells of fees ("10,000 of work fee"; not a bare count)."""
+    return [a for a in u.figures.labelled if not a.bare or a.value >= 100]
+
+
+def _items_of(amounts: list[Amount], u: Understanding, rules: FundingRules) -> set[str | None]:
+    """The fee each amount is of: written before it, or (「add 10,000 of work fees」) anywhere in the
+    message."""
+    return {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in amounts}
+
+
 def _premium_alone(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:
     """ "and on 20k of lecture fees alone?" 「那光算講座費3萬呢」 after a premium: the premium on that
     fee by itself, not added to the base before."""
     if topic.query is None or topic.query.item != "premium":
         return None
-    labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]
-    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    labelled = _fee_amounts(u)
+    items = _items_of(labelled, u, rules)
     if not labelled or not items <= set(rules.items.premium.base_items):
         return None
     return Query(ITEM, item="premium", inputs={"amounts": [a.value for a in labelled], "text": u.normalised})
@@ -1836,9 +1847,7 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
     )
     if not before:
         return None
-    labelled = [a for a in u.figures.labelled if not a.bare or a.value >= 100]  # "10,000 of work fee"
-    # the fee written before its amount, or (「add 10,000 of work fees」) anywhere in the message
-    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    labelled = _fee_amounts(u)
     if not labelled:
         # 「如果另外再請外聘教授講5節 補充保費變多少」: a fee counted by the message (its periods), added
         fee = fee_counted_in(u, rules)
@@ -1850,7 +1859,7 @@ def _premium_added(topic: Topic, u: Understanding, engine: Engine, rules: Fundin
     told_sum = sum(int(v) for v in before) + sum(a.value for a in labelled[:-1])
     if len(labelled) > 1 and labelled[-1].value == told_sum and ASKS_TOTAL.search(labelled[-1].before):
         labelled = labelled[:-1]
-    items = {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in labelled}
+    items = _items_of(labelled, u, rules)
     named_fees = earlier.inputs.get("fees")
     if len(labelled) == 1 and len(items) == 1 and None not in items and isinstance(named_fees, dict):
         # "and if we also have 10,000 of printing?" after the premium on fees named: those fees and
