@@ -1652,9 +1652,14 @@ def _last_day_halved(previous: Query, u: Understanding) -> Query | None:
 
 
 # hours added to those counted before: 「再加2小時」 "2 more hours" "another 2 hours"
+def _more_in_english(unit: str, number: str = r"\d+") -> str:
+    """ "add 2 hours" "another 2 periods" "2 more periods": a count of `unit` added to those before."""
+    return rf"\b(?:add(?:ing)?|another|plus)\s+{number}\s+(?:more\s+)?{unit}\b|\b{number}\s+more\s+{unit}\b"
+
+
 _MORE_HOURS = re.compile(
     r"(?:再?加|再多|多加|另外?加|外加)\s*\d+(?:\.\d+)?\s*(?:個)?\s*(?:半)?\s*小時|"
-    r"\b(?:add(?:ing)?|another|plus)\s+\d+(?:\.\d+)?\s+(?:more\s+)?hours?\b|\b\d+(?:\.\d+)?\s+more\s+hours?\b"
+    + _more_in_english("hours?", number=r"\d+(?:\.\d+)?")
 )
 
 
@@ -1667,7 +1672,7 @@ _SIDE_OF_THE_BUDGET = r"(?:放|編|列|算)(?:在|到|進|入)?\s*經常門|\b(?
 # 「如果再加一場 2節呢」「多2節呢」 "2 more periods" after a lecture's periods: periods added to those
 _MORE_PERIODS = re.compile(
     r"(?:再|多|另外|外加|加上)(?:加)?(?:1\s*(?:場|堂))?[^\d]{0,4}?\d+\s*(?:節|堂)|"
-    r"\b(?:add(?:ing)?|another|plus)\s+\d+\s+(?:more\s+)?(?:periods?|sessions?)\b|\b\d+\s+more\s+(?:periods?|sessions?)\b"
+    + _more_in_english("(?:periods?|sessions?)")
 )
 
 
@@ -1682,17 +1687,17 @@ def _one_lecturer_of_several(previous: Query, u: Understanding, switch: str | No
     是本校老師呢」 after two professors): the others' periods at their rate and that one's at theirs."""
     lecturers = int(previous.inputs.get("lecturers") or 1)
     now = _lecturer(u)
+    before = previous.inputs.get("lecturer") or lecturer_type(str(previous.inputs.get("text") or ""))
     if (
         previous.item != "lecture_fee"
         or switch not in (None, "lecture_fee")
         or lecturers < 2
         or now is None
-        or now == previous.inputs.get("lecturer", lecturer_type(str(previous.inputs.get("text") or "")))
+        or now == before
         or not _ONE_OF_THEM.search(u.normalised)
     ):
         return None
     kept = {k: v for k, v in previous.inputs.items() if k not in ("text", "amounts", "per_unit", "asks", "yes_no_only")}
-    before = kept.get("lecturer") or lecturer_type(str(previous.inputs.get("text") or ""))
     parts = [
         {"item": "lecture_fee"} | kept | {"lecturer": before, "lecturers": lecturers - 1},
         {"item": "lecture_fee"} | kept | {"lecturer": now, "lecturers": 1},
