@@ -420,10 +420,10 @@ def _first_counted(pattern: re.Pattern[str], text: str) -> str | None:
     return counted[0].group(1) if counted else None
 
 
-# Parts of an event each with its own length (「上午3小時 下午3小時」, "2 hours in the morning and 3 in
-# the afternoon")
+# Parts of an event each with its own length (「上午3小時 下午3小時」「上午講3節、下午再講2節」, "2 hours
+# in the morning and 3 in the afternoon")
 _PART_OF_THE_DAY = re.compile(
-    r"(?:上午|下午|早上|晚上|第[一二三123]天|morning|afternoon|evening|day [123])\s*(?:的|各|講|上)?\s*"
+    r"(?:上午|下午|早上|晚上|第[一二三123]天|morning|afternoon|evening|day [123])\s*(?:的|各)?(?:再|又|還|也)?(?:講|上)?\s*"
 )
 
 

@@ -51,6 +51,7 @@ def test_hours_written_with_a_hyphen_are_counted(text: str, hours: Decimal) -> N
     [
         ("外聘講師 上午3小時 下午3小時", Decimal(6), None),
         ("第一天講2節 第二天講3節", None, 5),
+        ("教授上午講3節、下午再講2節", None, 5),  # 「再講」: more of the same lecturer
         ("morning 2 hours, afternoon 1.5 hours", Decimal("3.5"), None),
         ("上午3小時的研習", Decimal(3), None),  # one part: its own count
         ("講3小時 下午還有2場", Decimal(3), None),  # the afternoon's count is of sessions
