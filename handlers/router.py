@@ -89,8 +89,11 @@ _CHINESE_PLEASE = re.compile(r"^(?:中文|中文呢|用中文|中文版|in chine
 _FILLER = re.compile(
     r"那麼|那|呢|的話|如果|若|假如|要是|改成|換成|是|我們|我校|本校|學校|有|的|話|咧|勒|啊|喔|欸|嗯|吧|了|"
     r"不是|不對|我是問|我是說|我說錯|打錯|更正|抱歉|問|改|換|只|做|實施|上|呀|耶|囉|"
+    # the class count changed, told through someone: 「欸等等 會計說明年增班 變三十六班了」
+    r"等等|等一下|(?:會計|主任|組長|校長|同事)(?:跟我)?說|明年|今年|下學年|增班|減班|變成|變|其實|結果|"
     r"\b(?:what|about|how|and|with|for|if|in|at|the|a|an|then|instead|sorry|i|meant|mean|no|our|we|have|has|are|is|"
-    r"school|only|just|do|case|of|it|actually|correction|please|what's|whats|plus)\b"
+    r"school|only|just|do|case|of|it|actually|correction|please|what's|whats|plus|wait|hold on|"
+    r"(?:the )?(?:accountant|principal|director|coordinator) (?:says|said)|next year|we'll|will|be|now)\b"
 )
 _FACT_WORDS = re.compile(
     r"模式\s*[12]|\d+\s*(?:個)?\s*(?:以上)?\s*(?:班|領域|科目|domains?|subjects?|classes|class)|"

@@ -551,7 +551,9 @@ _AUX_FIRST = re.compile(_AUXILIARY + r"\b")
 CLAIM_TOLD = (
     # (「主任講2節」 is the director giving a talk of 2 periods, no claim)
     r"(?:(?:組長|主任|校長|會計|承辦人?|同事|別人|學長|學姊)(?:跟我)?(?:說|講(?!\s*\d+\s*(?:節|堂|小時|分鐘|場))|算|認為|以為)|(?:他|她)說)"
-    r"(?!\s*(?:我們|我校|本校|學校)(?:其實)?(?:是|有|只有))|"
+    r"(?!\s*(?:我們|我校|本校|學校)(?:其實)?(?:是|有|只有))"
+    # (「會計說明年增班 變三十六班了」: the school's class count changed, told through them)
+    r"(?![^，,。？?]{0,10}(?:變成?|增加到|改成?|會有|會是)\s*[\d一二兩三四五六七八九十]+\s*班|[^，,。？?]{0,4}(?:增班|減班))|"
     r"\b(?:claims?|claimed|told (?:me|us) that|says (?:that|it'?s|the (?:cap|max|limit|rate)|we can))\b"
 )
 _YES_NO_FORM = re.compile(

@@ -667,6 +667,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("我們明年全校２７班 要報模式ㄧ 最多能拿多少", 250_000),
+            # the class count changed, told through the accountant: no claim to check, a new count
+            Step("欸等等 會計說明年增班 變三十六班了", 350_000),
+        ),
+        id="zh-class-count-changed-told-through-someone",
+    ),
+    pytest.param(
+        (
             Step("我們有6班，每班上12節，教學材料費總共可以編多少", 57_600),  # 6 × 12 × 800
             # whether those 57,600 fit 20% of a 30萬 student total: the counts carry over
             Step("學生奠基費總共編30萬，這樣教學材料費有沒有超過", 57_600, ("可以",)),

@@ -725,6 +725,7 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("our coordinator claims substitutes never get the English test fee", True),
         ("申请表直接寄给国教署就行了吧", True),  # 了吧 tags a statement as 對吧 does
         ("欸不對 會計說我們是13班", False),
+        ("會計說明年增班 變三十六班了", False),  # the school's class count, told through them
         ("yes", False),
         # a clause of its own, ended by a space between Chinese words, beside a question of another kind
         ("授權條款是哪一種 可以拿去商用嗎", True),
