@@ -13,7 +13,8 @@ from dataclasses import dataclass
 FOREIGN_SPEAKER = re.compile(
     r"(?:國外|外國|海外|國際)(?:的)?(?:專家|學者|講師|講者|教授)|(?:從|在)(?:國外|海外)\S{0,4}(?:專家|學者|講師|講者|教授)|"
     r"(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)|"
-    r"(?:expert|speaker|lecturer|professor|scholar)s? (?:from|in|at a university in|based in) (?:abroad|overseas|the uk|the us|japan|the states|england|america|australia|canada)\b"
+    r"(?:expert|speaker|lecturer|professor|scholar|author|writer)s? (?:[a-z']+ ){0,3}(?:from|in|at a university in|based in) (?:abroad|overseas|the uk|the us|japan|the states|england|america|australia|canada|korea|singapore)\b|"
+    r"\b(?:flown|flying|flies|fly) in\b"  # "she's flying in", "flown in from the UK"
 )
 
 

@@ -67,6 +67,7 @@ MISSING = [
     "What can we pay an overseas speaker per session?",
     "如果講者是從國外請來的學者，一節可以給多少？",
     "a professor from abroad gives 2 periods, what's the fee?",
+    "We want to invite a children's book author from the UK (she's flying in). Max lecture fee per session?",
     # an amount of an item reimbursed at actual cost (覈實報支): the answer gives no figure at all
     "專家來學校的計程車資上限是多少",
     "學生獎品每人最多多少錢",
@@ -200,6 +201,20 @@ def test_a_follow_up_asking_a_detail_the_entry_does_not_give_is_told_so(knowledg
     reply = dialog.handle_text(chat, "是跟哪一家線上平台合作？")  # blind9 d9-029, a development turn
     assert reply.route == "not_in_plans" and "外師線上同步教學試辦" in reply.text, reply.text
     assert reply.suggestions[0].intent == "kl.ap.30"
+
+
+def test_a_foreign_lecturer_after_a_lecture_fee_is_given_no_rate(knowledge) -> None:
+    """ "foreign expert flown in from the UK, rate per period?" after lecture fees computed: 附件3
+    lists no rate for a lecturer from abroad, so none is computed (the last lecturer's is not
+    carried over)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "foreign-lecturer")
+    assert dialog.handle_text(chat, "and our own teacher, 2 periods, lecture fee?").route == "calculation"
+    reply = dialog.handle_text(chat, "foreign expert flown in from the UK, rate per period?")
+    assert reply.route != "calculation" and "1,000" not in reply.text, reply.text
 
 
 def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge) -> None:
