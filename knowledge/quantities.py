@@ -167,8 +167,6 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )?(\d+)(?=\s*(?:[?.!,]|$))")
-# "what's the lecture fee per session?" "for one period": a period's fee asked, one period
-_ONE_PERIOD = re.compile(r"\b(?:per|each|for (?:one|a)|a single) (?:period|session|lesson)\b")
 # "meet twice this semester": two occasions (not "twice a week", a frequency)
 _TWICE = re.compile(r"\b(twice|thrice)\b(?!\s+(?:a|per|each|every)\s)")
 _MEAL_WORDS = r"早餐|午餐|晚餐|breakfast|lunch|dinner|supper"
@@ -491,8 +489,6 @@ def _read_counts(text: str) -> Counts:
         values["people"], groups = sum(named_first), named_first
     if values["people"] is None and (served := _FOR_SOME.search(text)) is not None:
         values["people"] = int(served.group(1) or served.group(2))  # "lunch only for 25?" "with all 5"
-    if values["periods"] is None and _ONE_PERIOD.search(text):
-        values["periods"] = 1  # "the lecture fee per session?": one period's, as 「一節多少」
     if values["occasions"] is None and (times := _TWICE.search(text)) is not None:
         values["occasions"] = 2 if times.group(1) == "twice" else 3
     return Counts(

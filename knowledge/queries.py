@@ -64,6 +64,7 @@ _MATERIALS = (
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
+_ONE_PERIOD = r"\b(?:per|each|for (?:one|a)|a single) (?:period|session|lesson)\b"
 # a price said of one meal: 「每餐150」「一餐120元」 "150 a meal", "NT$120 per meal"
 _PRICE_A_MEAL = r"(?:每餐|一餐|1餐)(?:都|各|就)?[^\d餐]{0,3}\d|\d\s*元?\s*/\s*餐|\d[\d,]*\s*(?:a|per|each) meal\b"
 _ROUND_TRIP = r"來回|往返|round.?trip|both ways|return"
@@ -250,7 +251,8 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "meals": c.meals,
         "nights": c.nights,
         "hours": str(c.hours) if c.hours is not None else None,
-        "periods": c.periods,
+        # "what's the lecture fee per session?": a lecture's fee for one period, as 「一節多少」 asks it
+        "periods": 1 if c.periods is None and has(u, _LECTURE) and has(u, _ONE_PERIOD) else c.periods,
         "semesters": c.semesters,
         "occasions": c.occasions,
         "months": c.months,

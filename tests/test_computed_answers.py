@@ -236,6 +236,14 @@ TABLE = [
     row("attendance-en-two-of-them", "Max attendance fees for the two of them at one meeting?", EN, 4_000),  # 2 × 2,000
     row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
+    # a lecture's fee asked per period: one period's (附件3 內聘 1,000 元 a period)
+    row(
+        "lecture-en-per-session",
+        "if I lead a workshop for our own staff, what's the lecture fee per session?",
+        EN,
+        1_000,
+    ),
+    row("lecture-en-per-period", "a teacher from our school gives the workshop, lecture fee per period?", EN, 1_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),

@@ -170,20 +170,6 @@ def test_twice_counts_occasions_and_with_all_five_counts_people(
     assert (counts.occasions, counts.people) == (occasions, people)
 
 
-@pytest.mark.parametrize(
-    ("text", "periods"),
-    [
-        ("if I lead a workshop for our own staff, what's the lecture fee per session?", 1),
-        ("a teacher from our school gives it, lecture fee for one period?", 1),
-        ("3 sessions at 1,000 per session", 3),  # a count told wins
-        ("2,500 a session, ok?", None),  # a price of a session, no count
-    ],
-)
-def test_a_fee_asked_per_period_counts_one_period(text: str, periods: int | None) -> None:
-    """ "the lecture fee per session?": one period's fee, as 「一節多少」 asks it."""
-    assert read_figures(text).counts.periods == periods
-
-
 @pytest.mark.parametrize("text", ["she stays 2 more hours after lunch", "午餐後再留2小時", "吃完飯再諮詢一下"])
 def test_a_meal_named_as_a_time_of_day_is_no_meal(text: str) -> None:
     """ "after lunch" 「午餐後」: when, not what is eaten (a meal named counts one meal)."""
