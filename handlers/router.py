@@ -891,9 +891,8 @@ def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: st
 def _for_the_case_ruled(
     answer: Answer, u: Understanding, slots: Slots, engine: Engine, lang: str, asked: bool = True
 ) -> Answer:
-    """A yes-or-no question (whether something is allowed, or so when it asks nothing else: "does
-    the 2.11% also apply to the meal costs?") that names, whole, a case one of the closest entries
-    rules on in two or more word groups is answered from that entry, when the answer's own entry rules on it less
+    """A yes-or-no question that names, whole, a case one of the closest entries rules on in two
+    or more word groups is answered from that entry, when the answer's own entry rules on it less
     when the answer is unsure (「生活化的資本門可以超過3萬嗎」 after moving funds: the transfer
     rule's capital case) or not quite sure and its entry rules on no case of it ("move some of the
     student-foundation money into campus life?": the student items, which say nothing of moving).
@@ -901,7 +900,7 @@ def _for_the_case_ruled(
     entry rules on the case, be overruled too was tried: it took direction-blind cases,
     「生活化的經常門可以挪去部領嗎」.)
     `asked=False` for a follow-up, whose question may be elliptical (「那…併35%呢」)."""
-    if asked and not (u.asks_permission or (u.asks_yes_no and u.asks_only_yes_no)):
+    if asked and not u.asks_permission:
         return answer
     own = engine.rules_on(u, answer.intent) if answer.confident else 0
     # not an entry the message says it is not about (「續辦學校 不是新辦喔」: not the new schools' rule)
