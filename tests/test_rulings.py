@@ -340,6 +340,9 @@ RULED = [
         NO_EN,
     ),
     ("講座鐘點費要算進補充保費嗎", "moe.item.nhi_premium", IS_ZH),
+    # …and the costs outside it said the ways teachers say them: a train fare, "does the premium apply"
+    ("他坐高鐵來 車錢也要併進去算補充保費嗎", "moe.item.nhi_premium", "不用。"),
+    ("does the premium apply to the lecture fee?", "moe.item.nhi_premium", YES_EN),
     # 未具前開英語能力檢定…亦可申請, said the English way
     (
         "Our art teacher is permanent staff but doesn't have a B1 certificate. Can she still teach PL?",
