@@ -233,6 +233,15 @@ BLIND54 = conversations.DATA / "blind54.yaml"
 BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.88, 0.07
 BLIND55 = conversations.DATA / "blind55.yaml"
 BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.85, 0.045
+# blind56 and blind57 (stop 34; written blind by two helpers from the plan texts and the entry catalogue
+# only, each audited by another: 9 and 5 turns changed): blind56 (principals choosing between the modes
+# and 部領, Keelung principals and their level's KPIs) and blind57 (teachers new to the system writing
+# English and Simplified Chinese: their own eligibility, fees with their own numbers, dates in many
+# formats), first measured at af80417, the commit the stop started from: 84.3% / 8.0% and 75.9% / 8.8%
+BLIND56 = conversations.DATA / "blind56.yaml"
+BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.84, 0.08
+BLIND57 = conversations.DATA / "blind57.yaml"
+BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.755, 0.09
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -446,6 +455,8 @@ LATE_SETS = {
     "blind53": (BLIND53, BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG),
     "blind54": (BLIND54, BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG),
     "blind55": (BLIND55, BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG),
+    "blind56": (BLIND56, BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG),
+    "blind57": (BLIND57, BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG),
 }
 
 
