@@ -9,7 +9,7 @@ apply the plan's rules to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -26,6 +26,7 @@ class DateMention:
     year: int | None  # as written: 116 (ROC) or 2027
     month: int
     day: int
+    today: bool = False  # said to be today (「今天是…」)
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,11 @@ def date_as_written(year: int | None, month: int, day: int) -> DateMention:
     return DateMention(valid_date(year, month, day), "gregorian", year, month, day)
 
 
+# 「今天是2026年12月2日，我們執行期到2027年8月31日」「今天9/20才要報」 "today is …": the day the message
+# is written, a day to file on, never the period's end
+_TODAY_BEFORE = re.compile(r"(?:今天|今日|現在|现在|today)\s*(?:是|is|:|：)?\s*(?:民國|民国)?\s*$", re.IGNORECASE)
+
+
 def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
     found: list[tuple[int, DateMention]] = []
     for pattern, order in _DATE_PATTERNS:
@@ -299,6 +305,8 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
                 if not 1 <= day <= 31:
                     continue
                 mention = date_as_written(int(groups[2]) if groups[2] else None, month, day)
+            if _TODAY_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
+                mention = replace(mention, today=True)
             found.append((match.start(), mention))
         if matches:
             text = pattern.sub(_blank, text)

@@ -547,9 +547,11 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         ):
             inputs: dict[str, Any] = {"end": _date_json(u, len(dates) - 1)}
         else:
-            inputs = {"end": _date_json(u, 0)}
+            # (a date said to be today is the day of filing: 「今天是2026年12月2日，執行期到2027年8月31日」)
+            end = next((i for i, d in enumerate(dates) if not d.today), 0)
+            inputs = {"end": _date_json(u, end)}
             if len(dates) > 1:
-                inputs["filed"] = _date_json(u, 1)
+                inputs["filed"] = _date_json(u, 1 if end == 0 else 0)
         return Query(CLOSEOUT, inputs=inputs)
     if u.item:
         return None

@@ -452,6 +452,14 @@ TABLE = [
     ),
     row("closeout-zh-ad-leap", "計畫執行到2027年12月31日 那核結期限是？", ZH, date(2028, 2, 29), calendar=GREGORIAN),
     row("closeout-zh-roc-leap", "執行期間到116年12月31日 核結期限", ZH, date(2028, 2, 29), calendar=ROC),
+    # a date said to be today is no period end (it is the day of filing)
+    row(
+        "closeout-hans-today-first",
+        "今天是2026年12月2日，我们计划的执行期到2027年8月31日，县政府最晚哪天要报核结？",
+        ZH,
+        date(2027, 10, 31),
+        calendar=GREGORIAN,
+    ),
     row("closeout-zh-roc-1231", "執行期間到115年12月31日 核結期限", ZH, date(2027, 2, 28), calendar=ROC),
     row("closeout-zh-roc-0630", "執行期間到116年6月30日 核結最晚哪天", ZH, date(2027, 8, 31), calendar=ROC),
     row(  # no close-out word: the approved period's end and "deadline" ask for it
