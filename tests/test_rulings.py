@@ -22,6 +22,9 @@ RULED = [
     # (question, the entry that answers it, the first words of the reply)
     ("我們還有分班 這樣可以多拿一點錢嗎", "moe.cap.branch", YES_ZH),  # 最高額外核定 5 萬元
     ("我們本校有分校 可以多拿嗎 多多少", "moe.cap.branch", YES_ZH),  # the yes, then the rule with its 5 萬
+    # the 5 萬 is of 模式一 and of 模式二's 雙語生活化: 部領's ceilings list no branch extra
+    ("我们有分校，部领的钱也能多加5万吗", "moe.cap.branch", IS_NOT_ZH),
+    ("with a branch campus, does the PL budget get an extra 50k too?", "moe.cap.branch", NO_EN),
     (
         "I retook the TOEIC listening & reading a 2nd time this school year, can that fee be claimed?",
         "moe.item.english_test_fee",
