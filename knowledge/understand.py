@@ -564,7 +564,7 @@ _YES_NO_FORM = re.compile(
     r"(?:\S+\s+){3,}(?:yes|yeah|true)\s*$|"
     # a figure claimed with 吧: 「第三年是100%吧」
     r"\d\s*(?:%|校|所|人次|人|位|節|篇|隊|場|次|萬|元|個)?\s*吧\s*$|"
-    r"^(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
+    r"^(?:(?:so|and|but|ok|okay|then|wait|oh)\s+)?(?:do|does|did|is|are|was|were|would|will|should|has|have)\b|"
     r"\b(?:lets?|allows?|counts?|covers?|eligible)\b|"
     r"\bsame (?:route|rules?|process|procedure|way|thing|deal|for us)\b|"  # "…, same route for us?"
     # a negative question after other words: "…so that's 14, doesn't that put us in the 13-35 band?"

@@ -335,6 +335,7 @@ RULED = [
     ("教案的著作權我可以保留嗎", "moe.licence", YES_ZH),
     ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
     ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
+    ("so does the teacher lose the copyright to her lesson plan?", "moe.licence", NO_EN),  # 仍保有著作權
     ("Is moving 20% of the teacher support money into campus life allowed?", "moe.cap.pl.transfer", YES_EN),
     # the premium's base is six fees: another cost is no part of it ("amount" asks no amount here)
     (
@@ -720,6 +721,7 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("bilingual credit class - 45% of schools joined in 110. target met?", True),
         ("ok. sister schools — how many by the last year?", False),
         ("in 110 do they also share their experience with junior highs?", True),  # a year opening it
+        ("so does the teacher lose the copyright to her lesson plan?", True),  # "so" before the verb
         ("in 110 how many schools share it?", False),
         ("they need a 100% opening rate already in 110, yes?", True),  # a tag after a statement
         # a claim told, asked whether it is so (not a fact of the school told through someone)
