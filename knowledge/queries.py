@@ -1795,7 +1795,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         served, added = meals_named(str(previous.inputs.get("text") or "")), meals_named(u.normalised)
         if served and added and not added <= served:
             inputs["meals"] = len(served | added)
-    if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised):
+    joined = len(u.figures.counts.people_groups) > 1  # "25 kids plus 3 teachers": the message's own total
+    if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised) and not joined:
         # 「但要加3位老師」 after 30 students: 33 people
         inputs["people"] = int(previous.inputs["people"]) + int(inputs["people"])
     if inputs.get("hours") and previous.inputs.get("hours") and _MORE_HOURS.search(u.normalised):

@@ -683,6 +683,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("full-day winter camp for 25 kids. max meal budget?", 8_500),  # 25 × 340
+            # the message's own groups added up (25 + 3), not added to the 25 before: 28 × 120
+            Step("and a half-day camp, 25 kids plus 3 teachers?", 3_360),
+        ),
+        id="en-meals-groups-told-again-with-plus",
+    ),
+    pytest.param(
+        (
             Step("我們明年全校２７班 要報模式ㄧ 最多能拿多少", 250_000),
             # the class count changed, told through the accountant: no claim to check, a new count
             Step("欸等等 會計說明年增班 變三十六班了", 350_000),
