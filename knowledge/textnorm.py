@@ -114,9 +114,22 @@ _ENGLISH_NUMBERS = {
     )
 }
 _ENGLISH_NUMBERS |= {
-    w: str(n) for n, w in ((30, "thirty"), (40, "forty"), (50, "fifty"), (60, "sixty"), (70, "seventy"), (80, "eighty"))
+    w: str(n)
+    for n, w in (
+        (30, "thirty"),
+        (40, "forty"),
+        (50, "fifty"),
+        (60, "sixty"),
+        (70, "seventy"),
+        (80, "eighty"),
+        (90, "ninety"),
+    )
 }
 _ENGLISH_NUMBER = re.compile(r"\b(" + "|".join(sorted(_ENGLISH_NUMBERS, key=len, reverse=True)) + r")\b")
+# "thirty-eight classes", "twenty one": a ten and a unit, one number
+_ENGLISH_TENS_AND_UNIT = re.compile(
+    r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](one|two|three|four|five|six|seven|eight|nine)\b"
+)
 _PUNCT_CATEGORIES = {"Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
 # Characters typed for others that look the same: Zhuyin ㄧ (U+3127) for 一 (「模式ㄧ」「ㄧ個領域」).
 _LOOKALIKES = str.maketrans({"ㄧ": "一"})
@@ -274,7 +287,10 @@ def chinese_numerals_to_digits(text: str) -> str:
 
 
 def english_numbers_to_digits(text: str) -> str:
-    """'two domains' -> '2 domains' (lower-case text, numbers up to twenty)."""
+    """'two domains' -> '2 domains', 'thirty-eight' -> '38' (lower-case text, numbers below a hundred)."""
+    text = _ENGLISH_TENS_AND_UNIT.sub(
+        lambda m: str(int(_ENGLISH_NUMBERS[m.group(1)]) + int(_ENGLISH_NUMBERS[m.group(2)])), text
+    )
     return _ENGLISH_NUMBER.sub(lambda m: _ENGLISH_NUMBERS[m.group(1)], text)
 
 

@@ -35,6 +35,9 @@ normalize = Normalizer({"部分領域課程雙語教學": "部領", "鐘點": "�
         ("can we buy a bluetooth speaker?", "can we buy a 音響"),
         ("a speaker for 8000, can that go under equipment?", "a 音響 for 8000 can that go under equipment"),
         ("we invite 2 speakers for 3 periods", "we invite 2 speakers for 3 periods"),
+        # a ten and a unit written out are one number
+        ("sorry typo, thirty-eight classes", "sorry typo 38 classes"),
+        ("twenty one classes and ninety kids", "21 classes and 90 kids"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:
