@@ -61,6 +61,7 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, satisfies
+from knowledge.targets import counts_a_total_asking_how_many
 from knowledge.understand import (
     ASKS_TOTAL,
     CLAIM_TOLD,
@@ -500,6 +501,15 @@ def decide(
         and topic.query is not None
         and topic.query.kind == CEILING
         and _total_asked_of_nothing(u)
+        and not engine.names_a_keyword(u)
+    )
+    # 「我們市有60所國中小 那要幾所成立」 after a yearly target stated as a share: the share of the
+    # total told, however many words it takes
+    short = short or (
+        topic is not None
+        and topic.query is None
+        and "%" in _answer_of(topic.entry, engine)
+        and counts_a_total_asking_how_many(u.normalised)
         and not engine.names_a_keyword(u)
     )
     # a short question of its own (「部領老師要全英語上課嗎」); in English one that names no topic
@@ -979,6 +989,12 @@ def with_the_case_asked_before(
 def _item_of(entry_id: str | None, engine: Engine, rules: FundingRules) -> str | None:
     """The budget item an entry is about (its title and keywords name one of the rules' items)."""
     return rules.match_item(engine.item_words(entry_id)) if entry_id else None
+
+
+def _answer_of(entry_id: str | None, engine: Engine) -> str:
+    """The entry's answer (Chinese), '' for none."""
+    entry = engine.kb.entries.get(entry_id or "")
+    return entry.answer.zh if entry is not None else ""
 
 
 def _entry_of_topic(topic: Topic, engine: Engine, rules: FundingRules) -> str | None:

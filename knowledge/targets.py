@@ -27,7 +27,7 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 # What the message asks of the target
 _BOTH_YEARS = re.compile(r"兩年|兩個學年|2年|這兩|both years|the two years|between (?:them|those)")
 _GROWTH = re.compile(
-    r"差了(?:幾|多少)|多幾|多了幾|(?:增加|成長)(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比.{0,8}多|"
+    r"差了(?:幾|多少)|多幾|多了幾|(?:增加|成長)(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比(?![例率重]).{0,8}多|"
     r"再多.{0,4}(?:幾|多少)|多(?:聘|進用|請|找|收|開|成立|辦|設|締結)了?(?:幾|多少)|"
     r"新(?:寫|開|增|辦|設|成立|聘|進用|加入|締結|簽)了?\s*(?:幾|多少|\d)|"  # 「111年要新寫幾案」「要新開15校?」  # 「110到111要再多進用幾位」
     r"\bmore\b.{0,24}\bthan\b|\bhow many more\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
@@ -191,6 +191,12 @@ def work(
 
 def _asks_yes_no(text: str) -> bool:
     return _MET.search(text) is not None or re.search(r"嗎|\?|？|\bif\b|如果", text) is not None
+
+
+def counts_a_total_asking_how_many(question: str) -> bool:
+    """Whether `question` (normalised) tells a count of its own and asks how many (「我們市有60所國中小
+    那要幾所成立」): a share of a target worked on the user's total."""
+    return bool(_counts_in(question)) and _HOW_MANY.search(_YEAR.sub(" ", question)) is not None
 
 
 def _counts_in(text: str) -> list[int]:

@@ -102,6 +102,17 @@ def test_the_chat_works_a_target_with_the_schools_own_figures(knowledge: Knowled
     assert check["answer"].startswith("不符合") and "差 1 校" in check["answer"], check
 
 
+def test_a_share_asked_of_a_total_told_at_length_and_a_ratio_is_no_growth(knowledge: Knowledge) -> None:
+    """「成立比例 110要多少」 asks 110's share (比例 is no 「比…多」), and 「我們市有60所國中小 那要幾所成立」,
+    however long, works that share of the 60 told."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "share-at-length")
+    first = dialog.handle_text(chat, "基隆英語社團成立比例 110要多少").to_json()
+    assert first["intent"] == "kl.ap.04" and "−" not in first["answer"] and "50%" in first["answer"], first
+    share = dialog.handle_text(chat, "我們市有60所國中小 那要幾所成立").to_json()
+    assert share["answer"].startswith("110 學年度目標 50%：60 校 × 50% = 30 校"), share
+
+
 def test_an_english_question_counting_the_schools_it_has_is_worked(knowledge: Knowledge) -> None:
     """ "we have 48 city elementary + junior high schools — how many need an English club in 111?": the
     schools told (the level words folded to 國中 in between) and "how many need" (no noun counted)."""
