@@ -100,7 +100,8 @@ _NEGATED = re.compile(
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
 ASKS_TOTAL = re.compile(
     r"加起來|合計|總共|一共|總計|共(?:有|要|是)?(?:幾|多少)|\bin total\b|\bin all\b|\baltogether\b|\badded up\b|\bcombined\b|"
-    r"\b(?:both|all|the two|the three)\b(?: \S+){0,3} together\b"  # "both levels together that year?"
+    r"\b(?:both|all|the two|the three)\b(?: \S+){0,3} together\b|"  # "both levels together that year?"
+    r"^(?:and |so |ok |what'?s |what is )?(?:the )?(?:grand )?total\b|\btotal (?:of|for) (?:both|all|the two|the three)\b"  # "total of both levels?"
 )
 # 「回到剛剛」 "back to the earlier question": a follow-up of a topic before the last one.
 _RETURN = re.compile(

@@ -113,6 +113,16 @@ def test_a_share_asked_of_a_total_told_at_length_and_a_ratio_is_no_growth(knowle
     assert share["answer"].startswith("110 學年度目標 50%：60 校 × 50% = 30 校"), share
 
 
+def test_a_total_of_both_levels_asked_in_english_is_added_up(knowledge: Knowledge) -> None:
+    """ "total of both levels that year?" after each level's row: 40 + 80 participants."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "total-of-both")
+    dialog.handle_text(chat, "keelung english contest, how many junior high participants in 110?")
+    dialog.handle_text(chat, "and elementary?")
+    total = dialog.handle_text(chat, "total of both levels that year?").to_json()
+    assert "In total: 40 + 80 = 120 participants" in total["answer"], total
+
+
 def test_an_english_question_counting_the_schools_it_has_is_worked(knowledge: Knowledge) -> None:
     """ "we have 48 city elementary + junior high schools — how many need an English club in 111?": the
     schools told (the level words folded to 國中 in between) and "how many need" (no noun counted)."""
