@@ -516,6 +516,14 @@ def figure_text(figure: Figure, lang: str) -> str:
             head = f"{what.zh}最多 {amount}" if figure.cap else f"{what.zh}：{amount}"
         else:
             head = f"{what.en}: {'at most ' if figure.cap else ''}{amount}"
+    elif not figure.cap:  # an exact figure checked against one said (「經常門就剩12萬對嗎」)
+        amount = money(figure.amount or 0, lang)
+        yes, no = ("是", "不是") if zh else ("Yes", "No")
+        head = (
+            f"{yes if figure.ok else no}，{what.zh}：{amount}"
+            if zh
+            else f"{yes if figure.ok else no}: {what.en}: {amount}"
+        )
     elif figure.ok:
         head = (
             f"可以，{what.zh}上限 {money(figure.amount or 0, lang)}"

@@ -420,6 +420,8 @@ def _fits(cap: int, planned: int | None) -> tuple[bool | None, tuple[Bilingual, 
 
 
 def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | NeedFact:
+    if query.inputs.get("recurrent"):
+        return _recurrent_left(query, rules)
     part = query.inputs.get("part")
     planned = query.inputs.get("planned")
     cap: int
@@ -485,6 +487,54 @@ def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | Need
         (rule,),
         ok,
         _capital_title(part),
+    )
+
+
+def _recurrent_left(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | NeedFact:
+    """The recurrent part (經常門) a request leaves beside its capital (「那經常門至少要多少」 after the
+    capital of a 20萬 request): the request less the capital planned, or less the capital cap, which
+    makes it the least the recurrent part can be."""
+    kept_inputs = {k: v for k, v in query.inputs.items() if k not in ("recurrent", "recurrent_said")}
+    capital = _capital(replace(query, inputs=kept_inputs), rules)
+    if not isinstance(capital, Figure) or capital.amount is None:
+        return capital
+    base = query.inputs.get("base")
+    if base is None:
+        found = ceiling_of(query.facts, rules)
+        if isinstance(found, NeedFact) or query.facts.get("mode") != 1:
+            return capital  # (a mode-2 ceiling has two parts, each with its own capital)
+        base = found.result.total
+    planned = query.inputs.get("planned")
+    kept = int(planned) if planned and int(planned) <= capital.amount else None
+    spent = kept if kept is not None else capital.amount
+    left = int(base) - spent
+    said = query.inputs.get("recurrent_said")
+    notes: tuple[Bilingual, ...] = ()
+    if said is not None:  # 「經常門就剩12萬對嗎」: the amount said, checked against the rest
+        notes = (
+            both(f"您說的 {money(int(said), 'zh')} 沒錯。", f"Your {money(int(said), 'en')} is right.")
+            if int(said) == left
+            else both(
+                f"您說的 {money(int(said), 'zh')} 與算出的 {money(left, 'zh')} 不同。",
+                f"Your {money(int(said), 'en')} differs from the {money(left, 'en')} worked out.",
+            ),
+        )
+    capital_words = both(f"資本門 {money(spent, 'zh')}", f"capital {money(spent, 'en')}")
+    if kept is None:
+        capital_words = both(f"資本門上限 {money(spent, 'zh')}", f"the capital cap {money(spent, 'en')}")
+    return Figure(
+        left,
+        both(
+            f"{money(int(base), 'zh')} − {capital_words.zh} = {money(left, 'zh')}",
+            f"{money(int(base), 'en')} − {capital_words.en} = {money(left, 'en')}",
+        ),
+        notes,
+        capital.rules,
+        None if said is None else int(said) == left,
+        both(
+            "經常門" if kept is not None else "經常門至少", "Recurrent" if kept is not None else "Recurrent, at least"
+        ),
+        cap=False,
     )
 
 

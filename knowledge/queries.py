@@ -766,6 +766,12 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
 # an amount written after 「是」 "is": what the question claims the answer is, not a figure to compute with
 
 
+# the recurrent part asked as an amount (not 「經常門可以買設備嗎」, what it may pay for)
+# ("recurrent" is normalised to 經常門)
+_RECURRENT_ASKED = (
+    r"經常門.{0,6}(?:多少|剩|至少|最少|對嗎|是不是)|(?:剩|剩下).{0,4}經常門|"
+    r"經常門.{0,16}\b(?:how much|left|at least|then|right)\b|\bthe rest\b.{0,12}經常門|\bcurrent\b.{0,20}\b(?:how much|left|at least)\b"
+)
 _THE_REST = r"其餘|其他|剩下|剩餘|\bthe rest\b|\bremaining\b|\beverything else\b"
 # the recurrent part said to be what the capital leaves: 「扣掉設備剩下的」 "the rest after equipment"
 _REST_AFTER_CAPITAL = (
@@ -1430,6 +1436,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind == CAPITAL and part_asked in _PARTS_OF_THE_WHOLE and not has(u, _CAPITAL_WORDS) and not amounts:
         # "and the student side of it?" after a part's capital: that part of the same school's ceiling
         return Query(CEILING, facts=dict(previous.facts) | new_facts, inputs={"focus": part_asked})
+    if previous.kind == CAPITAL and has(u, _RECURRENT_ASKED) and not has(u, _CAPITAL_WORDS):
+        # 「那經常門至少要多少」「經常門就剩12萬對嗎」 after the capital of a request: the rest of it
+        said = {"recurrent_said": amounts[0]} if len(amounts) == 1 else {}
+        return replace(previous, inputs=dict(previous.inputs) | {"recurrent": True} | said)
     if previous.kind == CAPITAL and has(u, r"單價|unit price|each"):
         return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):

@@ -683,6 +683,31 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("模式一 20班 資本門最多多少", 50_000),
+            Step("如果只申請20萬呢", 40_000),
+            # the recurrent part is what the request leaves beside the capital cap: at least 160,000
+            Step("那經常門至少要多少", 160_000, ("經常門至少",)),
+        ),
+        id="zh-recurrent-left-after-the-capital-cap",
+    ),
+    pytest.param(
+        (
+            Step("我們申請模式一15萬 資本門想編3萬 可以嗎", 30_000),
+            Step("經常門就剩12萬對嗎", 120_000, ("是",)),  # 150,000 − 30,000
+            Step("那經常門是11萬對嗎", 120_000, ("不是",)),
+        ),
+        id="zh-recurrent-said-checked-against-the-capital-planned",
+    ),
+    pytest.param(
+        (
+            Step("mode 1, 30 classes. how much can go to equipment?", 50_000),
+            Step("what if we only ask for 200k?", 40_000),
+            Step("and the rest is recurrent, how much?", 160_000, ("Recurrent, at least",)),
+        ),
+        id="en-recurrent-left-after-the-capital-cap",
+    ),
+    pytest.param(
+        (
             Step("full-day winter camp for 25 kids. max meal budget?", 8_500),  # 25 × 340
             # the message's own groups added up (25 + 3), not added to the 25 before: 28 × 120
             Step("and a half-day camp, 25 kids plus 3 teachers?", 3_360),
