@@ -158,7 +158,10 @@ DETAILS = (
         # 「逾期核結會被扣錢嗎」 "what's the penalty if we miss the deadline?": the plans state none
         "penalty",
         re.compile(
-            r"罰則|罰款|罰錢|會被罰|懲處|處分|扣款|被扣錢|penalt|fined?|sanction|what happens if we (?:miss|are late|don't)"
+            r"罰則|罰款|罰錢|會被罰|懲處|處分|扣款|被扣錢|penalt|fined?|sanction|what happens if we (?:miss|are late|don't)|"
+            # 「如果晚交會怎樣」 "what if it's late?": what follows lateness
+            r"(?:晚交|遲交|逾期|晚送|遲送|沒交|沒送|來不及)\S{0,4}(?:會怎樣|會怎麼樣|怎麼辦|後果|會如何)|"
+            r"what happens if (?:it'?\s?s|we'?\s?re|we are|they are|the county is) late|\bwhat if (?:it'?\s?s|we'?\s?re|we are) late\b"
         ),
         re.compile(r"罰|懲處|處分|扣款|penalt|fine|sanction"),
     ),

@@ -59,6 +59,8 @@ MISSING = [
     # a penalty for a late close-out: the plans state none
     "what's the penalty if we miss the close-out deadline?",
     "核結晚交會被罰嗎",
+    "核結如果晚交會怎樣",  # what follows lateness, asked without a penalty named
+    "what happens if it's late?",
     # an online system to upload to: the plans name none
     "申請表要用哪個系統上傳",
     "which system do we upload the application to?",
