@@ -260,6 +260,23 @@ DETAILS = (
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|沒有寫.{0,6}(?:比率|費率)|no rate"),
     ),
     Detail(
+        # 「ICRT收聽比率是算班級還是學生人數」 "how is the listening rate measured?": how a rate a target
+        # sets is counted, which the target rows never say
+        "measure",
+        re.compile(
+            r"(?:比率|比例|進步率|達成率|收聽率|開設率|參與率).{0,8}(?:怎麼算|如何計算|怎麼計算|計算方式|算法|是算.{1,8}還是|跟什麼比|以什麼為|分母|基準)|"
+            r"(?:怎麼算|如何計算|計算方式).{0,4}(?:比率|比例|進步率|達成率|收聽率)|"
+            r"\bhow (?:is|are|do (?:they|you|we)) (?:the )?(?:[a-z-]+ ){0,3}(?:rate|percentage|share|improvement)s? "
+            r"(?:measured|calculated|counted|worked out|defined|measure|calculate|count)\b|"
+            r"\b(?:rate|percentage|improvement)\b.{0,20}\b(?:measured|calculated|counted) (?:by|per|on)\b"
+        ),
+        # (a share of a named whole is its basis: 「經常門總編列經費之 10%」 "10% of the recurrent total")
+        re.compile(
+            r"分母|計算方式|算法|以.{0,10}計算|計算公式|=|×|calculated as|counted as|divided by|未訂|沒有(?:規定|訂)|"
+            r"does not (?:set|say)|(?:的|之)\s*\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*%\s+of\b"
+        ),
+    ),
+    Detail(
         # 「電子白板單價上限」: the equipment rules cap computers and tablets only
         "device",
         re.compile(
@@ -448,7 +465,7 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
     counted = _HOW_MANY.search(question)
     unit = _HOW_MANY_ZH.search(question)
     if unit and not re.search(
-        rf"[\d一二兩三四五六七八九十]\s*(?:個)?\s*(?:{_SAME_UNIT[unit.group(1) or unit.group(2)]})", text
+        rf"[\d一二兩三四五六七八九十]\s*(?:個)?\s*(?:{_SAME_UNIT[unit.group(1) or unit.group(2)]})(?!級)", text
     ):
         return "count"
     if _HOW_LONG.search(question) and not _DURATION_EN.search(text):

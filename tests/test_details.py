@@ -95,12 +95,20 @@ MISSING = [
     "keelung summer camp - how many days is it",
     "基隆高中國際交換學生 交換期間多長",
     "基隆英語社團一週要上幾節",  # a count of periods the row never gives
+    "ICRT每天要聽多久",  # a duration: 「五年級」 in the row is a grade, no length of time
+    # how a rate a target sets is counted: the rows never say
+    "ICRT收聽比率是算班級還是學生人數",
+    "英聽進步率5%是跟什麼比",
+    "how is the ICRT listening rate measured?",
 ]
 
 GIVEN = [
     # a share's base asked beside the plan's "total budget" words: the misc rule's 經常門總編列經費
     ("雜支10%是用經常門總額算 還是整個計畫總經費算", "moe.item.misc"),
     ("新辦學校部領最低可以從幾年級做", "moe.pl.new_schools"),  # 國小三年級以上
+    # a share of a named whole states its basis: 經常門總編列經費之 10%
+    ("雜支10%的比例怎麼算", "moe.item.misc"),
+    ("how is the misc percentage calculated?", "moe.item.misc"),
     ("基隆外籍英語教師110學年累計幾位", "kl.ap.29"),  # 14 位
     ("how many foreign English teachers by 111?", "kl.ap.29"),  # 18 位: the city's running total
     ("how long does the plan run?", "moe.periods"),  # the plan's own span, its two phases
