@@ -572,7 +572,8 @@ _YES_NO_FORM = re.compile(
     r"\b(?:doesn'?t|don'?t|isn'?t|aren'?t|wouldn'?t|won'?t|can'?t|shouldn'?t|didn'?t) (?:that|it|this|we|they|i)\b|"
     # a tag at the end: "prizes for kids in our English contest, fine?" "35 visitors a semester, enough?"
     # (after other words: "ok." alone opening a message agrees)
-    r"\w\s+(?:fine|ok|okay|enough|allowed|covered|paid|met|possible|acceptable|a problem|an issue)\s*$"
+    r"\w\s+(?:fine|ok|okay|enough|allowed|covered|paid|met|possible|acceptable|a problem|an issue|"
+    r"fundable|claimable|reimbursable|eligible)\s*$"
 )
 _OBLIGATION = re.compile(
     r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!(?:一起)?(?:算|計|包|含|加))|還要|要先|"

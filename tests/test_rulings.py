@@ -371,6 +371,9 @@ RULED = [
 ]
 
 RULE_ALONE = [
+    # 學生獎品費 覈實報支 says nothing of cash, vouchers or a device as a prize
+    ("學生獎品可以買禮券嗎", "moe.item.student_prizes"),
+    ("獎品可以買平板嗎", "moe.item.student_prizes"),
     # keeping the copyright (yes) and selling (the licence is non-commercial: no), as particular
     ("我保留著作權的話 教案可以拿去賣嗎", "moe.licence"),
     # the plan's no is for remote schools already funded by the other equipment plan: not said here
@@ -719,6 +722,7 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         # a tag at the end asks it; "ok." opening a message agrees
         ("prizes for kids in our English contest, fine?", True),
         ("we get about 35 visitors a semester, enough?", True),
+        ("a TOEIC fee for our substitute, claimable?", True),  # "claimable?" "fundable?" tag it too
         ("bilingual credit class - 45% of schools joined in 110. target met?", True),
         ("ok. sister schools — how many by the last year?", False),
         ("in 110 do they also share their experience with junior highs?", True),  # a year opening it
