@@ -371,6 +371,9 @@ RULED = [
 ]
 
 RULE_ALONE = [
+    # 交通費 依「國內出差旅費報支要點」: a flight, a rented car or a parent paid, the plan does not settle
+    ("講師交通費可以報機票嗎", "moe.item.travel"),
+    ("交通費可以付給家長嗎", "moe.item.travel"),
     # 學生獎品費 覈實報支 says nothing of cash, vouchers or a device as a prize
     ("學生獎品可以買禮券嗎", "moe.item.student_prizes"),
     ("獎品可以買平板嗎", "moe.item.student_prizes"),
