@@ -206,6 +206,12 @@ DETAILS = (
         re.compile(r"格式|頁|範本|template|format|page"),
     ),
     Detail(
+        # 「觀課要用什麼表單」 "what form do we use?": given only when the answer names one
+        "form",
+        re.compile(r"(?:什麼|哪些|哪個|哪一個|哪種)表(?:單|格)|\b(?:what|which) forms?\b"),
+        re.compile(r"(?:結算|概算|申請|總|明細)表|同意書|授權書|\bforms?\b"),
+    ),
+    Detail(
         # "which university / platform / sites / word list": a name the plans do not give
         "name",
         re.compile(
@@ -308,7 +314,7 @@ DETAILS = (
     Detail(
         "selection",  # how they are picked: 「錄完之後怎麼選」 "how is the exchange student chosen?"
         re.compile(
-            r"怎麼(?:選|挑)|如何(?:選|挑)|(?:選拔|甄選|遴選)方式|"
+            r"怎麼(?:被)?(?:選|挑)|如何(?:被)?(?:選|挑)|(?:選拔|甄選|遴選)方式|"
             r"how (?:is|are|do they|does .{1,20}) .{0,30}(?:chosen|selected|picked|choose|select|pick)"
         ),
         re.compile(

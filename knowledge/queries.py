@@ -64,6 +64,7 @@ _MATERIALS = (
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
+_OPEN_CLASSROOM = r"觀課|開放課室|open(?:ing)? (?:our )?classrooms?|open class"
 _ONE_PERIOD = r"\b(?:per|each|for (?:one|a)|a single) (?:period|session|lesson)\b"
 # a price said of one meal: 「每餐150」「一餐120元」 "150 a meal", "NT$120 per meal"
 _PRICE_A_MEAL = r"(?:每餐|一餐|1餐)(?:都|各|就)?[^\d餐]{0,3}\d|\d\s*元?\s*/\s*餐|\d[\d,]*\s*(?:a|per|each) meal\b"
@@ -972,6 +973,8 @@ def _lectures_of_two_lecturers(u: Understanding) -> list[list[Any]] | None:
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if FOREIGN_SPEAKER.search(u.normalised):
         return None  # no rate to compute with: the knowledge base says the plan gives none
+    if has(u, _OPEN_CLASSROOM) and amounts_of(u) and u.asks_permission:
+        return None  # 「開放觀課的6萬可以付講師費嗎」: what the grant may pay for, not a fee's price
     inputs = _item_inputs(u) | {"text": u.normalised}
     c = u.figures.counts
     combined = _combined_query(u, inputs)

@@ -333,6 +333,9 @@ RULED = [
     ),
     ("老師報名了 結果考試那天沒去 還能報帳嗎", "moe.item.english_test_fee", NO_ZH),
     ("教案的著作權我可以保留嗎", "moe.licence", YES_ZH),
+    # 補助項目同部領之經常門經費: a recurrent item paid from the open-classroom grant
+    ("開放觀課的6萬可以付講師費嗎", "moe.open_classroom", YES_ZH),
+    ("can the 60k open classroom money pay for a speaker?", "moe.open_classroom", YES_EN),
     ("do schools send the close-out report to the MOE directly?", "moe.closeout", NO_EN),  # via the county
     ("國教署可以把我們的教學影片放在網站上嗎", "moe.licence", YES_ZH),
     ("別人可以把我的教案改編後拿去賣嗎", "moe.licence", NO_ZH),  # 非商業性 outweighs the yes to adapting
