@@ -106,6 +106,17 @@ DETAILS = (
         re.compile(r"\d+\s*分(?!之|鐘)|分以上|\d+\s*%|no (?:test )?scores?|\bcefr\b|\b[abc][12]\b"),
     ),
     Detail(
+        # 「學分班在哪裡上」 "where is the course held?": where an event takes place (not where to send a
+        # document, which an office named answers)
+        "venue",
+        re.compile(
+            r"(?:在)?哪(?:裡|兒)?(?:上課|上|辦|舉辦|舉行|開課|進行|集合)(?:\s|$|呢|嗎|啊)|"
+            r"\bwhere (?:is|are|do|does|will) (?:it|they|the [a-z-]+(?: [a-z-]+)?) (?:be )?(?:held|run|take place|taught|hosted)\b|"
+            r"\bwhere can (?:i|we) take\b"
+        ),
+        re.compile(r"大學|學院|海大|線上|地點|場地|university|college|online|venue|campus"),
+    ),
+    Detail(
         "place",
         re.compile(
             r"(?<!差)在哪(?![些一個種項])|(?<!差)哪裡|哪兒|哪[一1]間|哪間|哪幾間|哪[一1]所|哪所|哪幾所|哪些學校|哪個學校|"

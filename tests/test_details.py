@@ -97,6 +97,7 @@ MISSING = [
     "基隆英語社團一週要上幾節",  # a count of periods the row never gives
     "ICRT每天要聽多久",  # a duration: 「五年級」 in the row is a grade, no length of time
     "開放觀課的學校要怎麼被選上",  # 擇優補助 30 校: how they are picked, unsaid
+    "學分班在哪裡上",  # where a course is held: the office running it is no venue
     # how a rate a target sets is counted: the rows never say
     "ICRT收聽比率是算班級還是學生人數",
     "英聽進步率5%是跟什麼比",
