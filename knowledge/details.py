@@ -346,6 +346,17 @@ DETAILS = (
         ),
     ),
     Detail(
+        # 「第二階段什麼時候開始申請」 "when do we apply?": the plans set no application dates
+        "application_time",
+        re.compile(
+            r"(?:什麼時候|何時|幾月)(?:開始)?(?:可以|要)?(?:提出)?申請|申請(?:時間|日期|期間)|"
+            r"\bwhen (?:do|can|should|will|must) (?:we|schools?|i|they) apply\b|\bwhen (?:does|do|will) (?:the )?applications? open\b"
+        ),
+        re.compile(
+            r"申請(?:期間|時間|日期|截止)|application (?:period|window|deadline|dates?)|未訂.{0,6}申請|no application date"
+        ),
+    ),
+    Detail(
         "download",  # where a document is found: 「手冊要去哪裡下載」
         re.compile(
             r"哪(?:裡|邊)?(?:可以)?下載|下載(?:點|網址|連結)|where (?:can|do|could) (?:we|i) (?:download|get|find)|\bdownload\b"

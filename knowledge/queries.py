@@ -562,6 +562,12 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)})
     if has(u, r"為什麼|為何|\bwhy\b") or amounts_of(u) or facts_of(u):
         return None  # 「為什麼114學年開始…」, "will mode 1 still be 15萬 in 116": not which year or phase
+    if has(u, r"申請|報名|評鑑|考核|審查|說明會|\bappl(?:y|ication)|evaluat|\breview|\bbriefing"):
+        return None  # 「第二階段什麼時候開始申請」「第一階段結束要評鑑嗎」: not the phase's own dates
+    if has(u, r"(?:之後|以後|過後)(?:還有|呢|會|的)|\b(?:after|beyond)\b") and not has(
+        u, r"第\s*[12]\s*階段|phase\s*[12]"
+    ):
+        return None  # 「119學年之後還有嗎」: what follows the plan's period, which it does not say
     if (
         u.slots.year is not None
         and has(u, _SCHOOL_YEAR)

@@ -98,6 +98,10 @@ MISSING = [
     "ICRT每天要聽多久",  # a duration: 「五年級」 in the row is a grade, no length of time
     "開放觀課的學校要怎麼被選上",  # 擇優補助 30 校: how they are picked, unsaid
     "學分班在哪裡上",  # where a course is held: the office running it is no venue
+    "第二階段什麼時候開始申請",  # the phases' dates are no application dates
+    "模式二什麼時候要申請",
+    "119學年之後還有嗎",  # what follows the plan's last school year
+    "is there anything after school year 119?",
     # how a rate a target sets is counted: the rows never say
     "ICRT收聽比率是算班級還是學生人數",
     "英聽進步率5%是跟什麼比",
