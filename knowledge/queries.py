@@ -108,7 +108,9 @@ _LECTURERS = re.compile(
     # 「兩位本校老師各分享一節」: teachers who each speak are the lecturers
     r"(\d+)\s*(?:位|個|名)\s*[\u4e00-\u9fff]{0,4}?(?:老師|教師)\s*各|"
     # 「講座費 三個人各講五節」: people who each give a talk are the lecturers
-    r"(\d+)\s*(?:個人|位|名|人)\s*各\s*(?:講|上|分享|教)"
+    r"(\d+)\s*(?:個人|位|名|人)\s*各\s*(?:講|上|分享|教)|"
+    # 「外聘講師3位 每位講2節」: the count after the lecturers named
+    rf"(?:{_LECTURER_ZH})\s*(?:共|有)?\s*(\d+)\s*(?:位|個|名|人)(?!次)"
 )
 
 

@@ -236,6 +236,7 @@ TABLE = [
     row("attendance-en-two-of-them", "Max attendance fees for the two of them at one meeting?", EN, 4_000),  # 2 × 2,000
     row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
+    row("lecture-zh-count-after", "外聘講師3位 每位講2節 鐘點費共多少", ZH, 12_000),  # 3 × 2 × 2,000
     # a lecture's fee asked per period: one period's (附件3 內聘 1,000 元 a period)
     row(
         "lecture-en-per-session",
