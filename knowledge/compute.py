@@ -1331,10 +1331,13 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         fee = lecture_fee(rules, lecturer_type(text), int(i["periods"]), int(i.get("lecturers") or 1))
         items.append(fee)
         fees["lecture_fee"] = fee.amount
-    if i.get("hours") and re.search(_CONSULT, text):
-        fee = consultation_fee(
-            rules, Decimal(i["hours"]), "online" if i.get("online") else "day", int(i.get("people") or 1)
-        )
+    a_day = (i.get("full_day") or i.get("half_day")) and not i.get("hours") and not i.get("online")
+    if (i.get("hours") or a_day) and re.search(_CONSULT, text):
+        # (「專家諮詢一整天」: a day's hours, 6, or half a day's, 3, at the hourly rate)
+        session = "half_day" if a_day and i.get("half_day") else "day"
+        rule = rules.items.consultation_fee
+        hours = Decimal(i["hours"]) if i.get("hours") else Decimal(getattr(rule, f"{session}_hours"))
+        fee = consultation_fee(rules, hours, "online" if i.get("online") else session, int(i.get("people") or 1))
         items.append(fee)
         fees["consultation_fee"] = fee.amount
     amounts = [int(a) for a in i.get("amounts") or []]

@@ -1005,7 +1005,9 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             # "attendance to 2 experts at 2,000 each, plus a 3-period talk at 2,000 a period": each
             # price times what it is counted by, the items not all named
             inputs["amounts"] = [value for _, value in written]
-        if any(inputs.get(k) for k in ("periods", "hours", "amounts")):
+        # (「專家諮詢一整天 補充保費多少」: a day of consultation is its hours)
+        a_day = (inputs.get("full_day") or inputs.get("half_day")) and has(u, r"諮詢|consult")
+        if any(inputs.get(k) for k in ("periods", "hours", "amounts")) or a_day:
             return Query(ITEM, item="premium", inputs=inputs)
         return None
     if has(u, _TEACHING_LOAD) and c.periods is not None:
