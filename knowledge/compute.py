@@ -18,6 +18,7 @@ from knowledge.calculators import (
     InvalidFacts,
     InvalidInput,
     ItemAmount,
+    Problem,
     SchoolFacts,
     Verdict,
     attendance_fee,
@@ -1277,13 +1278,37 @@ def _devices_priced(rules: FundingRules, text: str, amounts: list[int]) -> tuple
 _ONE_DEVICE = re.compile(r"(?<!\d)(?:1|一)\s*[台臺部組套支副]")
 
 
+def _devices_over_the_capital_share(rules: FundingRules, text: str, price: int, i: dict[str, Any]) -> Problem | None:
+    """「模式一 15萬 想買3台平板 一台15000」: the devices' cost against the capital a mode-1 request of
+    that total may hold (附件2: 本模式總申請經費之 20%), when the message gives the request, the count
+    and the price; None when it is within, or something is not given."""
+    units = int(i.get("units") or 0)
+    totals = [int(a) for a in i.get("amounts") or [] if int(a) > price]
+    if units < 2 or len(totals) != 1 or not re.search(r"模式\s*1|mode\s*1\b|生活化|campus life", text):
+        return None
+    rule = rules.capital.bilingual_life
+    cap, cost = times(totals[0], rule.share), units * price
+    if cost <= cap:
+        return None
+    return Problem(
+        "capital.share",
+        both(
+            f"{units} 台 × {money(price, 'zh')} = {money(cost, 'zh')}，超過資本門上限 {money(totals[0], 'zh')} × "
+            f"{pct(rule.share)} = {money(cap, 'zh')}。",
+            f"{units} × {money(price, 'en')} = {money(cost, 'en')}, over the capital cap of {money(totals[0], 'en')} × "
+            f"{pct(rule.share)} = {money(cap, 'en')}.",
+        ),
+        rule,
+    )
+
+
 def _device_price(text: str, amounts: list[int]) -> int:
     """The price of the device a message checks: the first amount written after 「一台」 when it
     gives others too (「模式一25萬 想買一台觸控大螢幕4萬5」: 45,000, not the 25萬 requested), else
     the first amount."""
     one = _ONE_DEVICE.search(text)
     if len(amounts) > 1 and one is not None and len(_ONE_DEVICE.findall(text)) == 1:
-        after = [a for a in read_figures(text[one.end() :]).amounts if a in amounts]
+        after = [a.value for a in read_figures(text[one.end() :]).labelled if a.value in amounts]
         if after:
             return after[0]
     return amounts[0]
@@ -1580,7 +1605,13 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
         label = rules.items.equipment.kinds[kind].label if kind else rules.items.equipment.label
         # the cap beside the price, so a yes shows what it was measured by
         cap_zh, cap_en = _cap_beside(rules.items.equipment.kinds[kind]) if kind else ("", "")
-        return equipment_check(rules, text, price, capital, _remote_funded(text)), both(
+        verdict = equipment_check(rules, text, price, capital, _remote_funded(text))
+        share = _devices_over_the_capital_share(rules, text, price, i) if capital else None
+        if share is not None:
+            verdict = replace(
+                verdict, ok=False, problems=(*verdict.problems, share), sources=(*verdict.sources, share.source)
+            )
+        return verdict, both(
             f"{label.zh} 單價 {money(price, 'zh')}{cap_zh}", f"{label.en} at {money(price, 'en')} each{cap_en}"
         )
     level = CEFR_LEVEL.search(text)

@@ -154,7 +154,14 @@ def amounts_of(u: Understanding) -> list[int]:
     """The money a message states (not an amount it takes back); a bare number that may be money
     stands in when there is none."""
     back = _taken_back(u)
-    return [v for v in u.figures.amounts if v not in back] or [a.value for a in u.figures.labelled if a.bare]
+    stated = [v for v in u.figures.amounts if v not in back]
+    # 「模式一 15萬 想買3台平板 一台15000」: a bare price of one thing, beside the money stated, is money too
+    priced = [
+        a.value
+        for a in u.figures.labelled
+        if a.bare and a.per_unit and a.value not in stated and re.search(r"[台臺部組套]\s*$", a.before)
+    ]
+    return stated + priced if stated else [a.value for a in u.figures.labelled if a.bare]
 
 
 _MEAL_PRICE = re.compile(

@@ -687,6 +687,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            # each tablet within its 15,000 cap, but 3 of them over a 15萬 request's 20% capital (30,000)
+            Step("模式一 15萬 想買3台平板 一台15000 可以嗎", 15_000, ("不可以",)),  # then 3 × 15,000 = 45,000 > 30,000
+            Step("那2台呢", 15_000, ("可以",)),
+        ),
+        id="zh-devices-against-the-capital-share-of-the-request",
+    ),
+    pytest.param(
+        (
             Step("模式一 20班 資本門最多多少", 50_000),
             Step("如果只申請20萬呢", 40_000),
             # the recurrent part is what the request leaves beside the capital cap: at least 160,000
