@@ -69,7 +69,8 @@ _FOLLOW_UP = re.compile(
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
     r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|^(?:\S+\s+){1,4}then\W*$|^(?:(?:ok|okay|so|fine)\s+)?(?:an?|the|our|all|both|just|only)\s+(?:\S+\s+){0,5}then\W*$|^(?:an?|some)\s+(?:[\w,.-]+\s*){1,3}$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
 )
-_TOO_ASKED = re.compile(r"\b(?:too|as well|also)\s*[?？]\s*$", re.IGNORECASE)
+# (not "and if the workshop is a full day with breakfast too?": a what-if, its amount asked again)
+_TOO_ASKED = re.compile(r"^(?!\s*(?:and |so |ok,? )?(?:what )?if\b).*\b(?:too|as well|also)\s*[?？]\s*$", re.IGNORECASE)
 # (not 「是不是」「對不對」: a yes-or-no question)
 _CORRECTION = re.compile(
     r"(?<!是)不是|(?<!對)不對|錯了|更正|打錯|說錯|講錯|寫錯|搞錯|弄錯|記錯|我是說|我是問|應該是|才對|抱歉|不好意思|歹勢|其實|"

@@ -733,6 +733,7 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         ("ok. sister schools — how many by the last year?", False),
         ("in 110 do they also share their experience with junior highs?", True),  # a year opening it
         ("so does the teacher lose the copyright to her lesson plan?", True),  # "so" before the verb
+        ("and if the workshop is a full day with breakfast too?", False),  # a what-if, "too" or not
         ("in 110 how many schools share it?", False),
         ("they need a 100% opening rate already in 110, yes?", True),  # a tag after a statement
         # a claim told, asked whether it is so (not a fact of the school told through someone)
