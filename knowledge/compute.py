@@ -429,6 +429,7 @@ def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | Need
     if query.inputs.get("after_transfer") and part != "partial_domains":
         cap = int(rules.transfer.capital_cap_after)
         ok, fit = _fits(cap, int(planned) if planned else None)
+        grows = bool(query.inputs.get("grows_asked")) and not planned
         return Figure(
             cap,
             both(
@@ -437,8 +438,11 @@ def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | Need
             ),
             fit,
             (rules.transfer,),
-            ok,
-            both("雙語生活化資本門", "Campus-life capital"),
+            False if grows else ok,  # 「上限會跟著變大嗎」: no, it stays
+            both("雙語生活化資本門上限不變", "campus-life capital cap unchanged")
+            if grows
+            else both("雙語生活化資本門", "Campus-life capital"),
+            cap=not grows,
         )
     base = query.inputs.get("base")
     if part is None and query.facts.get("mode") == 1:

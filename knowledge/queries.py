@@ -64,6 +64,7 @@ _MATERIALS = (
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
+_GROWS = r"變大|變高|變多|提高|增加|跟著|go(?:es)? up|increase|higher|bigger|grow|rise"
 _OPEN_CLASSROOM = r"觀課|開放課室|open(?:ing)? (?:our )?classrooms?|open class"
 _ONE_PERIOD = r"\b(?:per|each|for (?:one|a)|a single) (?:period|session|lesson)\b"
 # a price said of one meal: 「每餐150」「一餐120元」 "150 a meal", "NT$120 per meal"
@@ -764,6 +765,8 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         r"after (?:moving|shifting|transferring)|once (?:it\W?s |it is )?(?:moved|shifted|transferred)",
     ):
         inputs["after_transfer"] = True
+        if u.yes_no_form and has(u, _GROWS):
+            inputs["grows_asked"] = True  # 「挪過去之後 資本門上限會跟著變大嗎」: no, it stays
         if has(u, _LIFE):
             inputs["part"] = "bilingual_life"
         capital = _first(_labelled(u), "capital")

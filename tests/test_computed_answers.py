@@ -687,6 +687,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("模式二 10班 2個領域 部領教師經費挪30%到生活化 可以嗎", 210_000),  # 70萬 × 30%
+            # 雙語生活化資本門仍不得超過 3 萬元: asked whether it grows, no
+            Step("挪過去之後，雙語生活化的資本門上限會跟著變大嗎？", 30_000, ("不是",)),
+        ),
+        id="zh-campus-life-capital-after-the-transfer-does-not-grow",
+    ),
+    pytest.param(
+        (
             # each tablet within its 15,000 cap, but 3 of them over a 15萬 request's 20% capital (30,000)
             Step("模式一 15萬 想買3台平板 一台15000 可以嗎", 15_000, ("不可以",)),  # then 3 × 15,000 = 45,000 > 30,000
             Step("那2台呢", 15_000, ("可以",)),
