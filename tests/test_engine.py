@@ -301,3 +301,18 @@ def test_periods_taken_off_name_the_teaching_load_rule(engine: Engine, question:
     """「能減幾節」「可以減多少節」 name the teaching-load reduction (附件3 備註 減課原則)."""
     answer = engine.answer(question)
     assert answer.confident and answer.intent == "moe.teaching_load", (answer.intent, answer.text[:80])
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("how many phases does the bilingual campus plan have?", "2 phases"),
+        ("how many strategies does Keelung's goal 1 have?", "4 strategies"),
+        ("how many school years does the Keelung plan cover?", "3 school years"),
+        ("how many open classroom sessions per semester at least?", "1 open session"),
+    ],
+)
+def test_an_english_answer_states_a_count_as_a_figure(engine: Engine, question: str, figure: str) -> None:
+    """ "how many phases?": the count is written as a number, which the reader scans for."""
+    answer = engine.answer(question)
+    assert answer.confident and figure in answer.text, answer.text
