@@ -346,6 +346,18 @@ DETAILS = (
         ),
     ),
     Detail(
+        # 「核結完多久會撥款」 "when will we get the money?": the plans say when the county files, not
+        # when money is paid
+        "payment_time",
+        re.compile(
+            r"(?:撥款|入帳|匯款|撥下來|錢.{0,4}下來).{0,6}(?:多久|什麼時候|何時|幾月|幾天)|"
+            r"(?:多久|什麼時候|何時|幾月|幾天).{0,6}(?:撥款|入帳|匯款|撥下來|給錢|拿到錢)|"
+            r"\bwhen (?:will|do|does|can) (?:we|the school|schools) (?:get|receive) (?:the )?(?:money|funds|funding|payment|grant)\b|"
+            r"\bhow long (?:until|before|till) (?:we get |we receive )?(?:the )?(?:money|funds|payment)\b"
+        ),
+        re.compile(r"撥款.{0,20}(?:\d+\s*月|個月|日內|天內)|disburse.{0,30}(?:month|days)|paid (?:with)?in \d+"),
+    ),
+    Detail(
         # 「第二階段什麼時候開始申請」 "when do we apply?": the plans set no application dates
         "application_time",
         re.compile(

@@ -100,6 +100,8 @@ MISSING = [
     "學分班在哪裡上",  # where a course is held: the office running it is no venue
     "第二階段什麼時候開始申請",  # the phases' dates are no application dates
     "模式二什麼時候要申請",
+    "核結完多久會撥款",  # when money is paid: the plans date only the county's filing
+    "when will we get the money?",
     "119學年之後還有嗎",  # what follows the plan's last school year
     "is there anything after school year 119?",
     # how a rate a target sets is counted: the rows never say
