@@ -29,7 +29,7 @@ DETAILS = (
     Detail(
         "price",
         re.compile(
-            r"報名費.{0,4}(?:多少|幾)|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
+            r"報名費.{0,4}(?:多少|幾)(?!\s*(?:次|個|位|人|天|年|學年))|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
             r"(?:每|1)\s*(?:節|堂|小時)\s*(?:是|給|付|領)?\s*多少|"  # 「代課鐘點費一節多少」: a rate per period
             r"要付費|要收費|付費嗎|收費嗎|要錢嗎|要不要錢|要?付錢嗎|要?花錢嗎|收錢嗎|(?:1|一)年(?:要)?多少(?:錢)?$|is it free|what does it cost|subscription fee|"
             r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"

@@ -114,6 +114,7 @@ GIVEN = [
     # a share's base asked beside the plan's "total budget" words: the misc rule's 經常門總編列經費
     ("雜支10%是用經常門總額算 還是整個計畫總經費算", "moe.item.misc"),
     ("新辦學校部領最低可以從幾年級做", "moe.pl.new_schools"),  # 國小三年級以上
+    ("英檢報名費可以補助幾次", "moe.item.english_test_fee"),  # 每學年至多補助 1 次: a count, not a price
     # a share of a named whole states its basis: 經常門總編列經費之 10%
     ("雜支10%的比例怎麼算", "moe.item.misc"),
     ("how is the misc percentage calculated?", "moe.item.misc"),
