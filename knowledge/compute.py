@@ -909,6 +909,16 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             periods *= int(i.get("days") or 1)  # 「三天 每天講2節」: 6 periods
         fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))
         rate = fee.amount // (periods * int(i.get("lecturers") or 1))
+        counted = any(i.get(k) for k in ("periods", "hours", "occasions", "lecturers", "days"))
+        if planned and planned > rate and not counted and not i.get("per_unit") and not _PER_PERIOD.search(text):
+            # 「講師費8000可以嗎」: 8,000 for how many periods? Over one period's cap, but 4 periods' worth
+            most = planned // rate
+            raise InvalidInput(
+                f"講座鐘點費 {money(planned, 'zh')}是幾節的費用？每節上限 {money(rate, 'zh')}，"
+                f"{money(planned, 'zh')}最多可支付 {most} 節（附件3 講座鐘點費）。",
+                f"How many periods is the NT${planned:,} lecture fee for? The cap is {money(rate, 'en')} a period, "
+                f"so NT${planned:,} pays for at most {most} periods (Annex 3, lecture fee).",
+            )
         return [_compared(fee, planned, None if _a_total(i, planned) else rate)]
     if query.item == "consultation_fee":
         session = "online" if i.get("online") else "half_day" if i.get("half_day") else "day"
@@ -1304,6 +1314,10 @@ def _devices_over_the_capital_share(rules: FundingRules, text: str, price: int, 
         ),
         rule,
     )
+
+
+# 「一節2500」 "2,500 a period": a price said to be of one period
+_PER_PERIOD = re.compile(r"(?:每|一|1)\s*(?:節|堂)|\b(?:a|per|each) (?:period|session|lesson)\b")
 
 
 def _device_price(text: str, amounts: list[int]) -> int:

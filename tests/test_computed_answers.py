@@ -687,6 +687,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            # 8,000 of lecture fee with no periods told: asked how many (4 at most at 2,000), not "over"
+            Step("講師費8000可以嗎", None),
+            Step("4節", 8_000, ("可以",)),
+        ),
+        id="zh-lecture-amount-without-periods-asks-how-many",
+    ),
+    pytest.param(
+        (
             Step("模式二 10班 2個領域 部領教師經費挪30%到生活化 可以嗎", 210_000),  # 70萬 × 30%
             # 雙語生活化資本門仍不得超過 3 萬元: asked whether it grows, no
             Step("挪過去之後，雙語生活化的資本門上限會跟著變大嗎？", 30_000, ("不是",)),
