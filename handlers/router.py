@@ -439,6 +439,8 @@ def decide(
         fresh = _with_the_asker(fresh, u, topic)
     if fresh is not None and fresh.item == "premium" and topic is not None:
         fresh = _with_the_fee_before(fresh, u, topic, rules)
+    if fresh is not None and topic is not None:
+        fresh = _premium_of_a_fee_told(fresh, u, topic, engine, rules)
     devices = _devices_against_the_capital(u, fresh, topic)
     if devices is not None and topic is not None and topic.query is not None:
         return Decision(COMPUTE, query=devices, context=dict(topic.query.facts))
@@ -1704,6 +1706,23 @@ def _fee_items(query: Query | None) -> set[Any]:
 
 # 「她另外還做4小時諮詢」 "she also does 4 hours of consultation": a fee beside the one computed before
 _ALSO = re.compile(r"\balso\b|\btoo\b|\bas well\b|另外|也|還有|還要|再加")
+
+
+def _premium_of_a_fee_told(fresh: Query, u: Understanding, topic: Topic, engine: Engine, rules: FundingRules) -> Query:
+    """「講師費8000的話是多少」 after the premium's rule: the premium on that fee, not the fee checked
+    against its own cap (an amount of a fee in the premium's base, asked how much, no yes or no)."""
+    told = fresh.inputs.get("amounts") or []
+    if (
+        fresh.kind != ITEM
+        or fresh.item not in rules.items.premium.base_items
+        or topic.query is not None
+        or _item_of(topic.entry, engine, rules) != "premium"
+        or len(told) != 1
+        or not (u.asks_amount or u.follow_up)
+        or u.yes_no_form
+    ):
+        return fresh
+    return Query(ITEM, item="premium", inputs={"fees": {str(fresh.item): int(told[0])}, "text": u.normalised})
 
 
 def _with_the_fee_before(premium: Query, u: Understanding, topic: Topic, rules: FundingRules) -> Query:

@@ -687,6 +687,12 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("講師費8000的話是多少", None),  # no periods told: how many? (asked back)
+        ),
+        id="zh-lecture-amount-alone-asked-back",
+    ),
+    pytest.param(
+        (
             # 8,000 of lecture fee with no periods told: asked how many (4 at most at 2,000), not "over"
             Step("講師費8000可以嗎", None),
             Step("4節", 8_000, ("可以",)),
@@ -3805,3 +3811,16 @@ def test_how_often_after_a_fee_is_no_computation(dialog: Dialog) -> None:
     dialog.handle_text(chat, "线上谘询一天最多算几小时")
     reply = dialog.handle_text(chat, "一学期最多能请专家来几次")
     assert reply.route != "calculation" and not reply.to_json()["confidence"] >= 0.7, reply.text
+
+
+def test_a_fee_told_after_the_premiums_rule_gets_the_premium_on_it(dialog: Dialog) -> None:
+    """「講師費8000的話是多少」 "and on a 12,000 attendance fee?" after the premium's rule: the premium
+    on that fee (8,000 × 2.11% = 169; 12,000 × 2.11% = 253), not the fee checked against its cap."""
+    for first, then, premium in (
+        ("補充保費怎麼算", "講師費8000的話是多少", 169),
+        ("what's the NHI premium rate?", "and on a 12,000 attendance fee?", 253),
+    ):
+        chat = ChatRef("test", f"premium-of-a-fee-{premium}")
+        dialog.handle_text(chat, first)
+        reply = dialog.handle_text(chat, then)
+        assert reply.route == "calculation" and Decimal(premium) in numbers_in(first_line(reply)), reply.text
