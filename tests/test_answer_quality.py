@@ -136,7 +136,7 @@ BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.86, 0.05
 # blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
 # changed) at 4d8a4b6, 73.9% / 10.5%
 BLIND30 = conversations.DATA / "blind30.yaml"
-BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.765, 0.055
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.775, 0.055
 BLIND31 = conversations.DATA / "blind31.yaml"
 BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.815, 0.085
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
@@ -150,9 +150,9 @@ BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.87, 0.055
 BLIND33 = conversations.DATA / "blind33.yaml"
 BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.885, 0.055
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.81, 0.05
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.81, 0.045
 BLIND35 = conversations.DATA / "blind35.yaml"
-BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
+BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.855, 0.05
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
 # coordinator's semester: ceilings, item caps, dates, near misses, terse follow-ups, corrections; 5
 # turns changed) and blind37 (newcomers typing as they talk: a foreign teacher, a nurse or clerk on
@@ -161,7 +161,7 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.85, 0.055
 BLIND36 = conversations.DATA / "blind36.yaml"
 BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.89, 0.04
 BLIND37 = conversations.DATA / "blind37.yaml"
-BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.785, 0.045
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.785, 0.04
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
 # catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
@@ -169,7 +169,7 @@ BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.785, 0.045
 BLIND38 = conversations.DATA / "blind38.yaml"
 BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.875, 0.065
 BLIND39 = conversations.DATA / "blind39.yaml"
-BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.85, 0.075
+BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.855, 0.07
 # blind40 and blind41 (stop 29, at its end; written, self-checked and audited the same way):
 # blind40 (40% the Keelung plan's goals, action plans and yearly KPIs; 9 turns changed) and blind41
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
@@ -177,7 +177,7 @@ BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.85, 0.075
 BLIND40 = conversations.DATA / "blind40.yaml"
 BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.815, 0.07
 BLIND41 = conversations.DATA / "blind41.yaml"
-BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.845, 0.05
+BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.85, 0.05
 # blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
 # coordinator's school year: own school facts told early and used later, dates, corrections, KPIs;
 # 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
@@ -185,7 +185,7 @@ BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.845, 0.05
 BLIND42 = conversations.DATA / "blind42.yaml"
 BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.845, 0.065
 BLIND43 = conversations.DATA / "blind43.yaml"
-BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.845, 0.065
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.85, 0.065
 # blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
 # (a principal checking colleagues' claims and draft figures: wrong bases, tiers, rates, years; 10
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
@@ -193,7 +193,7 @@ BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.845, 0.065
 BLIND44 = conversations.DATA / "blind44.yaml"
 BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.725, 0.1
 BLIND45 = conversations.DATA / "blind45.yaml"
-BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.73, 0.06
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.735, 0.055
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
 # remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
@@ -201,15 +201,15 @@ BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.73, 0.06
 BLIND46 = conversations.DATA / "blind46.yaml"
 BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.875, 0.08
 BLIND47 = conversations.DATA / "blind47.yaml"
-BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.86, 0.075
+BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.865, 0.07
 # blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
 # its own set: 3 and 5 turns changed): blind48 (Keelung teachers at every level, both plans) and blind49
 # (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
 # after all of the stop's changes, at 7490860: 84.6% / 5.7% and 69.3% / 14.9%
 BLIND48 = conversations.DATA / "blind48.yaml"
-BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.86, 0.045
+BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.865, 0.04
 BLIND49 = conversations.DATA / "blind49.yaml"
-BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.715, 0.125
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.72, 0.125
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
 # each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
 # numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
@@ -217,20 +217,20 @@ BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.715, 0.125
 # first measured at 11afce7, after the stop's first changes: 86.4% / 6.4%, 75.3% / 8.8%, 76.1% / 9.9%
 # and 79.9% / 9.2%
 BLIND50 = conversations.DATA / "blind50.yaml"
-BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.885, 0.05
+BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.895, 0.045
 BLIND51 = conversations.DATA / "blind51.yaml"
 BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.75, 0.09
 BLIND52 = conversations.DATA / "blind52.yaml"
 BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.81, 0.065
 BLIND53 = conversations.DATA / "blind53.yaml"
-BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.805, 0.085
+BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.81, 0.08
 # blind54 and blind55 (stop 33; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 12 and 22 turns changed): blind54 (small and remote schools, branch
 # campuses, Keelung schools running both plans; corrections and returns) and blind55 (busy teachers on
 # phones: short turns, typos, Chinese numerals, mixed languages, what a budget line may pay for), first
 # measured on 4e50b94, the commit the stop started from: 83.5% / 9.3% and 82.6% / 5.4%
 BLIND54 = conversations.DATA / "blind54.yaml"
-BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.88, 0.07
+BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.89, 0.06
 BLIND55 = conversations.DATA / "blind55.yaml"
 BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.85, 0.045
 # blind56 and blind57 (stop 34; written blind by two helpers from the plan texts and the entry catalogue
@@ -239,9 +239,9 @@ BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.85, 0.045
 # English and Simplified Chinese: their own eligibility, fees with their own numbers, dates in many
 # formats), first measured at af80417, the commit the stop started from: 84.3% / 8.0% and 75.9% / 8.8%
 BLIND56 = conversations.DATA / "blind56.yaml"
-BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.84, 0.08
+BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.855, 0.07
 BLIND57 = conversations.DATA / "blind57.yaml"
-BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.755, 0.09
+BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.78, 0.075
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
