@@ -921,16 +921,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             )
         return [_compared(fee, planned, None if _a_total(i, planned) else rate)]
     if query.item == "consultation_fee":
-        session = "online" if i.get("online") else "half_day" if i.get("half_day") else "day"
-        default_hours = {
-            "online": rules.items.consultation_fee.online_hours,
-            "half_day": rules.items.consultation_fee.half_day_hours,
-        }
-        hours = (
-            Decimal(i["hours"])
-            if i.get("hours")
-            else Decimal(default_hours.get(session, rules.items.consultation_fee.day_hours))
-        )
+        session, hours = _consultation_session(rules, i)
         # 「兩天都整天入校諮詢」: each day a session; hours told for them all are shared out
         days = int(i.get("days") or 1)
         if days > 1 and i.get("hours") and not i.get("per_day"):
@@ -1360,6 +1351,15 @@ def _remote_funded(text: str) -> bool:
     return bool(_REMOTE.search(text) and _FUNDED.search(text) and not _NOT_FUNDED.search(text))
 
 
+def _consultation_session(rules: FundingRules, i: dict[str, Any]) -> tuple[str, Decimal]:
+    """A consultation's session (online, half a day or a day) and its hours: those told, else the
+    most the session allows (附件3 諮詢費: 3, 3 and 6 hours)."""
+    rule = rules.items.consultation_fee
+    session = "online" if i.get("online") else "half_day" if i.get("half_day") else "day"
+    most = {"online": rule.online_hours, "half_day": rule.half_day_hours, "day": rule.day_hours}[session]
+    return session, Decimal(i["hours"]) if i.get("hours") else Decimal(most)
+
+
 def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmount]:
     if i.get("fees"):
         return [_premium_on(rules, {str(k): int(v) for k, v in i["fees"].items()})]
@@ -1376,11 +1376,12 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         fees["lecture_fee"] = fee.amount
     a_day = (i.get("full_day") or i.get("half_day")) and not i.get("hours") and not i.get("online")
     if (i.get("hours") or a_day) and re.search(_CONSULT, text):
-        # (「專家諮詢一整天」: a day's hours, 6, or half a day's, 3, at the hourly rate)
-        session = "half_day" if a_day and i.get("half_day") else "day"
-        rule = rules.items.consultation_fee
-        hours = Decimal(i["hours"]) if i.get("hours") else Decimal(getattr(rule, f"{session}_hours"))
-        fee = consultation_fee(rules, hours, "online" if i.get("online") else session, int(i.get("people") or 1))
+        # (「專家諮詢一整天」: a day's hours, 6, or half a day's, 3, at the hourly rate; hours told are
+        # of a day's session, or an online one)
+        session, hours = (
+            _consultation_session(rules, i) if a_day else ("online" if i.get("online") else "day", Decimal(i["hours"]))
+        )
+        fee = consultation_fee(rules, hours, session, int(i.get("people") or 1))
         items.append(fee)
         fees["consultation_fee"] = fee.amount
     amounts = [int(a) for a in i.get("amounts") or []]
