@@ -47,7 +47,7 @@ from knowledge.calculators import (
 from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year_of
 from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, EquipmentKind, FundingRules
 from knowledge.model import Bilingual
-from knowledge.quantities import read_figures
+from knowledge.quantities import ONE_PERIOD, read_figures
 from knowledge.queries import (
     A_COMPUTER,
     CAPITAL,
@@ -910,7 +910,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         fee = lecture_fee(rules, i.get("lecturer") or lecturer_type(text), periods, int(i.get("lecturers") or 1))
         rate = fee.amount // (periods * int(i.get("lecturers") or 1))
         counted = any(i.get(k) for k in ("periods", "hours", "occasions", "lecturers", "days"))
-        if planned and planned > rate and not counted and not i.get("per_unit") and not _PER_PERIOD.search(text):
+        if planned and planned > rate and not counted and not i.get("per_unit") and not ONE_PERIOD.search(text):
             # 「講師費8000可以嗎」: 8,000 for how many periods? Over one period's cap, but 4 periods' worth
             most = planned // rate
             raise InvalidInput(
@@ -1305,10 +1305,6 @@ def _devices_over_the_capital_share(rules: FundingRules, text: str, price: int, 
         ),
         rule,
     )
-
-
-# 「一節2500」 "2,500 a period": a price said to be of one period
-_PER_PERIOD = re.compile(r"(?:每|一|1)\s*(?:節|堂)|\b(?:a|per|each) (?:period|session|lesson)\b")
 
 
 def _device_price(text: str, amounts: list[int]) -> int:

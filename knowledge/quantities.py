@@ -201,6 +201,11 @@ _PERIODS_A_WEEK = re.compile(
 _WEEKS_COUNTED = re.compile(
     r"(?<![每1一])(?<!\d)(\d+)\s*(?:個)?\s*(?:週|周|星期|禮拜|weeks\b)(?!\s*(?:上)?\s*\d+\s*(?:節|堂))"
 )
+# "per session", "for a single lesson": one period of a lecture, as English says it (Chinese 「一節」 is a
+# count the figures read; 「每節多少」 asks the rate, which the entry answers with both rates)
+ONE_PERIOD_EN = r"\b(?:a|per|each|for (?:one|a)|a single) (?:period|session|lesson)\b"
+# 「一節2500」 "2,500 a period": a price said to be of one period
+ONE_PERIOD = re.compile(r"(?:每|一|1)\s*(?:節|堂)|" + ONE_PERIOD_EN)
 _NAMED_DAY_SPLIT = re.compile(r"第\s*[\d一二三四五]\s*天")
 _NAMED_DAY = re.compile(r"\bday[\s-]*\d\b|第\s*[\d一二三四五]\s*天")
 _BOTH_DAYS = re.compile(r"\bboth days\b|\bfor the two days\b")

@@ -22,6 +22,7 @@ from knowledge.funding_rules import FundingRules
 from knowledge.quantities import (
     CLAIMED_BEFORE,
     MEALTIME,
+    ONE_PERIOD_EN,
     Amount,
     DateMention,
     date_as_written,
@@ -66,7 +67,6 @@ _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
 _GROWS = r"變大|變高|變多|提高|增加|跟著|go(?:es)? up|increase|higher|bigger|grow|rise"
 _OPEN_CLASSROOM = r"觀課|開放課室|open(?:ing)? (?:our )?classrooms?|open class"
-_ONE_PERIOD = r"\b(?:per|each|for (?:one|a)|a single) (?:period|session|lesson)\b"
 # a price said of one meal: 「每餐150」「一餐120元」 "150 a meal", "NT$120 per meal"
 _PRICE_A_MEAL = r"(?:每餐|一餐|1餐)(?:都|各|就)?[^\d餐]{0,3}\d|\d\s*元?\s*/\s*餐|\d[\d,]*\s*(?:a|per|each) meal\b"
 _ROUND_TRIP = r"來回|往返|round.?trip|both ways|return"
@@ -263,7 +263,7 @@ def _item_inputs(u: Understanding) -> dict[str, Any]:
         "nights": c.nights,
         "hours": str(c.hours) if c.hours is not None else None,
         # "what's the lecture fee per session?": a lecture's fee for one period, as 「一節多少」 asks it
-        "periods": 1 if c.periods is None and has(u, _LECTURE) and has(u, _ONE_PERIOD) else c.periods,
+        "periods": 1 if c.periods is None and has(u, _LECTURE) and has(u, ONE_PERIOD_EN) else c.periods,
         "semesters": c.semesters,
         "occasions": c.occasions,
         "months": c.months,

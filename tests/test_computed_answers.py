@@ -248,6 +248,7 @@ TABLE = [
         1_000,
     ),
     row("lecture-en-per-period", "a teacher from our school gives the workshop, lecture fee per period?", EN, 1_000),
+    row("lecture-en-a-session", "what is the speaker fee a session for our own teacher?", EN, 1_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
