@@ -37,6 +37,7 @@ from knowledge.queries import (
     CAPITAL,
     CEILING,
     CLOSEOUT,
+    CONSULT,
     EVENT_COSTS,
     ITEM,
     SCHOOL_YEAR,
@@ -1764,7 +1765,8 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
     besides: set[tuple[frozenset[Any], Any]] = set()  # kinds whose newer fee came besides the older
     for earlier in (topic, *topic.earlier):
         items = _fee_items(earlier.query)
-        total = fee_total(earlier.query, rules) if earlier.query is not None else None
+        query = _consultation_hours_retold(earlier.query, u) if items == {"consultation_fee"} else earlier.query
+        total = fee_total(query, rules) if query is not None else None
         if earlier.query is None or not items or not items <= base or total is None:
             break
         key = (frozenset(items), earlier.query.inputs.get("lecturer"))
@@ -1782,6 +1784,17 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
     elif len(totals) < 2:
         return None
     return Query(ITEM, item="premium", inputs={"amounts": [total for _, total in reversed(totals)], "text": ""})
+
+
+def _consultation_hours_retold(query: Query | None, u: Understanding) -> Query | None:
+    """ "actually she'll stay the whole day, 6 hours consulting … premium on the lecture fees +
+    consultation?": the consultation computed before, for the hours told now."""
+    hours = u.figures.counts.hours
+    if query is None or hours is None or not u.mentions(CONSULT):
+        return query
+    counts = u.figures.counts
+    retold = {"hours": str(hours), "half_day": counts.half_day, "full_day": counts.full_day}
+    return replace(query, inputs={k: v for k, v in query.inputs.items() if k not in ("asks", "yes_no_only")} | retold)
 
 
 # 「那兩筆」 "those two": amounts told in an earlier message
@@ -1837,7 +1850,25 @@ def _fee_amounts(u: Understanding) -> list[Amount]:
 def _items_of(amounts: list[Amount], u: Understanding, rules: FundingRules) -> set[str | None]:
     """The fee each amount is of: written before it, or (「add 10,000 of work fees」) anywhere in the
     message."""
-    return {rules.match_item(a.before.lower()) or rules.match_item(u.normalised) for a in amounts}
+    return {_fee_of(a, u, rules) for a in amounts}
+
+
+def _fee_of(amount: Amount, u: Understanding, rules: FundingRules) -> str | None:
+    """The fee an amount is of: the one named in its own sentence (「ok forget printing. add 30,000
+    substitute teaching pay instead」: the substitute pay, not the printing dropped), else before it,
+    else anywhere in the message."""
+    before = amount.before.lower()
+    sentence = _SENTENCE_END.split(before)[-1]
+    written = u.text.lower()
+    start = written.find(before)
+    if sentence != before and start >= 0 and rules.match_item(sentence) is None:
+        named = rules.match_item(written[start + len(before) - len(sentence) :])
+        if named is not None:
+            return named
+    return rules.match_item(before) or rules.match_item(u.normalised)
+
+
+_SENTENCE_END = re.compile(r"[.。!！?？;；]\s*")
 
 
 def _premium_alone(topic: Topic, u: Understanding, rules: FundingRules) -> Query | None:

@@ -50,11 +50,13 @@ from knowledge.model import Bilingual
 from knowledge.quantities import ONE_PERIOD, read_figures
 from knowledge.queries import (
     A_COMPUTER,
+    ATTEND,
     CAPITAL,
     CAPITAL_CAP,
     CEFR_LEVEL,
     CEILING,
     CLOSEOUT,
+    CONSULT,
     ITEM,
     SCHOOL_YEAR,
     SHARE,
@@ -65,8 +67,6 @@ from knowledge.queries import (
 from knowledge.understand import SCHOOL_FACTS
 
 _LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|lecture|speaker|lecturer|professor"
-_CONSULT = r"諮詢|陪伴|consult"
-_ATTEND = r"出席|attendance"
 _SUBSTITUTE = r"代課|substitute"
 _WORK_FEE = r"工作費|工讀|work fee|helpers?"
 
@@ -1371,7 +1371,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(fee)
         fees["lecture_fee"] = fee.amount
     a_day = (i.get("full_day") or i.get("half_day")) and not i.get("hours") and not i.get("online")
-    if (i.get("hours") or a_day) and re.search(_CONSULT, text):
+    if (i.get("hours") or a_day) and re.search(CONSULT, text):
         # (「專家諮詢一整天」: a day's hours, 6, or half a day's, 3, at the hourly rate; hours told are
         # of a day's session, or an online one)
         session, hours = (
@@ -1381,7 +1381,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(fee)
         fees["consultation_fee"] = fee.amount
     amounts = [int(a) for a in i.get("amounts") or []]
-    if fees and i.get("occasions") and re.search(_ATTEND, text) and not amounts:
+    if fees and i.get("occasions") and re.search(ATTEND, text) and not amounts:
         # 「外聘專家講3節 另一位專家出席一次」: the attendance fee of one more person, at its cap
         fee = attendance_fee(rules, 1, int(i["occasions"]))
         items.append(fee)
@@ -1408,18 +1408,20 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         key
         for key, pattern in (
             ("lecture_fee", _LECTURE),
-            ("consultation_fee", _CONSULT),
-            ("attendance_fee", _ATTEND),
+            ("consultation_fee", CONSULT),
+            ("attendance_fee", ATTEND),
             ("work_fee", _WORK_FEE),
         )
         if re.search(pattern, text)
     ]
     fee_key = (named or list(rules.items.premium.base_items))[0]
-    people = int(i.get("people") or 1)
-    if not fees and len(amounts) == 1 and people > 1 and (i.get("per_unit") or _EACH_PRICED.search(text)):
-        # 「請3位專家諮詢 每人2000」 "two consultants, NT$2,000 each": the fee paid each, the premium
-        # on what they are paid together
-        pay = _paid_at_a_rate(Decimal(people), ("人", "people"), amounts[0], rules.items.all()[fee_key])
+    people, occasions = int(i.get("people") or 1), int(i.get("occasions") or 1)
+    paid_each = i.get("per_unit") or _EACH_PRICED.search(text)
+    if not fees and len(amounts) == 1 and max(people, occasions) > 1 and paid_each:
+        # 「請3位專家諮詢 每人2000」 "two consultants, NT$2,000 each", "2000 each, 5 of those": the fee paid
+        # each (person, else time), the premium on what is paid together
+        count, unit = (people, ("人", "people")) if people > 1 else (occasions, ("次", "times"))
+        pay = _paid_at_a_rate(Decimal(count), unit, amounts[0], rules.items.all()[fee_key])
         items.append(pay)
         fees[fee_key] = pay.amount
         amounts = []
@@ -1491,9 +1493,7 @@ def _attendance_each(i: dict[str, Any], text: str) -> bool:
     "NT$2,500 attendance fee each"), not a total of them."""
     counted = int(i.get("people") or 1) > 1 or int(i.get("occasions") or 1) > 1
     return (
-        counted
-        and re.search(_ATTEND, text) is not None
-        and (bool(i.get("per_unit")) or bool(_EACH_PRICED.search(text)))
+        counted and re.search(ATTEND, text) is not None and (bool(i.get("per_unit")) or bool(_EACH_PRICED.search(text)))
     )
 
 

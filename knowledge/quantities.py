@@ -163,7 +163,10 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "semesters": re.compile(r"(\d+)\s*(?:個)?\s*(?:學期|semesters?\b)"),
     # (not 「一次給2500」: a price for each time)
-    "occasions": re.compile(r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b)(?!\s*(?:給|付|發|領|支)\s*\d)"),
+    # ("we'll have 5 of those": as many of the meetings just priced)
+    "occasions": re.compile(
+        r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b|of (?:those|these)\b)(?!\s*(?:給|付|發|領|支)\s*\d)"
+    ),
     "months": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:半\s*)?(?:月(?!\s*\d)|months?\b)"),  # 「一個半月」: 1 (and a half)
 }
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause

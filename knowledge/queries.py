@@ -53,8 +53,9 @@ _STILL = r"還有|還會|會不會|繼續|有沒有|是否|still|continue|is the
 _PARTIAL = r"部領|partial"
 _LIFE = r"生活化|模式1|campus life|campus-life"
 _LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|來講|講\s*\d+\s*節|lecture|speaker|lecturer|professor|\btalks?\b"
-_CONSULT = r"諮詢|陪伴|consult"
-_ATTEND = r"出席|attendance"
+CONSULT = r"諮詢|陪伴|consult"
+# ("can we pay an expert 2,500 for attending one planning meeting?")
+ATTEND = r"出席|attendance|\battend(?:s|ing)? (?:\w+ ){0,3}meetings?\b"
 _MEAL = r"膳|餐|便當|夥食|伙食|吃飯|飯錢|lunch|dinner|breakfast|meal"
 _LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|lodging|hotel|accommodation|night"
 # 「6班 每班上12節」: the one item priced per class and period (每班每節 800 元)
@@ -882,7 +883,7 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
             {"item": "lecture_fee", "lecturer": "internal", "periods": int(internal.group(1))},
         ]
     else:
-        fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, _CONSULT) else None
+        fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, CONSULT) else None
         if has(u, _LODGING) and not (inputs.get("periods") or inputs.get("hours")):
             fee = None  # 「兩個講師 兩天膳費加一晚住宿」: the speakers' meals and lodging, no fee of theirs counted
         if fee is None or not has(u, _MEAL):
@@ -919,9 +920,9 @@ def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
             # (a lecture counted by its periods: 「外聘教授講3節 再加一晚住宿 總共最多多少」)
             ("lecture_fee", _LECTURE if inputs.get("periods") and not has(u, _PREMIUM) else r"(?!)"),
             ("lodging", _LODGING),
-            ("attendance_fee", _ATTEND),
+            ("attendance_fee", ATTEND),
             ("meals", _MEAL),
-            ("consultation_fee", _CONSULT),
+            ("consultation_fee", CONSULT),
         )
         if has(u, pattern)
     ]
@@ -1142,8 +1143,8 @@ def named_item(u: Understanding) -> str | None:
         ("lodging", _LODGING),
         ("travel", r"高鐵|火車|客運|計程車|車資|單程|來回|交通費|\btrain\b|\btaxi\b|bus fare|round.?trip"),
         ("lecture_fee", _LECTURE),
-        ("consultation_fee", _CONSULT),
-        ("attendance_fee", _ATTEND),
+        ("consultation_fee", CONSULT),
+        ("attendance_fee", ATTEND),
         ("meals", _MEAL),
         ("teaching_materials", _MATERIALS),
         ("language_study", _LANGUAGE_STUDY),

@@ -688,6 +688,32 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("can we pay an outside expert 2,000 for attending one planning meeting?", 2_000),
+            # the price each time and how many times: 5 × 2,000 = 10,000, × 2.11% = 211
+            Step("2000 each then. we'll have 5 of those this year, premium on the total?", 211),
+        ),
+        id="en-premium-on-a-price-each-times-a-count-of-those",
+    ),
+    pytest.param(
+        (
+            Step("外聘教授講5節 講座鐘點費最多多少", 10_000),
+            Step("她下午再留下來諮詢3小時 半天可以嗎", 3_000),
+            # the consultation retold (6 hours, 6,000), not the 3 hours before: 16,000 × 2.11% = 337.6
+            Step("其實她會待一整天 諮詢6小時 講座費加諮詢費的補充保費多少", 338),
+        ),
+        id="zh-premium-on-fees-with-the-consultation-hours-retold",
+    ),
+    pytest.param(
+        (
+            Step("attendance fees total 12,000 and outside speaker fees 8,000. NHI premium?", 422),
+            Step("and if we also have 10,000 of printing?", 422),
+            # the fee named in the sentence with the amount, not the printing dropped before it
+            Step("ok forget printing. add 30,000 substitute teaching pay instead", 1_055),
+        ),
+        id="en-fee-added-is-the-one-named-in-its-sentence",
+    ),
+    pytest.param(
+        (
             Step("講師費8000的話是多少", None),  # no periods told: how many? (asked back)
         ),
         id="zh-lecture-amount-alone-asked-back",
