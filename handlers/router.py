@@ -354,6 +354,11 @@ def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict
     if query.kind == VERDICT and query.item == "teaching_load" and "mode" not in query.facts and school.get("mode"):
         # 「另一位也想減6節 可以嗎」: the reduction allowed depends on the school's mode
         return replace(query, facts=dict(query.facts) | {"mode": school["mode"]}), {"mode": school["mode"]}
+    if query.kind in (ITEM, VERDICT) and query.item == "equipment" and school.get("mode") == 1 and "classes" in school:
+        # "We wanted 3 tablets at 12,000 each": their cost against the capital the school's ceiling holds
+        told: dict[str, Any] = {k: school[k] for k in ("mode", "classes", "branch") if k in school}
+        if int(query.inputs.get("units") or 0) > 1:
+            return replace(query, inputs=dict(query.inputs) | {"school": told}), told
     # a share of the recurrent budget left after a capital amount told (「資本門編7萬 其餘經常門」)
     rest = query.kind == SHARE and "capital" in query.inputs and "base" not in query.inputs
     if (query.kind not in (CEILING, CAPITAL) and not rest) or not school:

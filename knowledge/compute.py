@@ -1289,8 +1289,14 @@ def _devices_over_the_capital_share(rules: FundingRules, text: str, price: int, 
     and the price; None when it is within, or something is not given."""
     units = int(i.get("units") or 0)
     totals = [int(a) for a in i.get("amounts") or [] if int(a) > price]
-    if units < 2 or len(totals) != 1 or not re.search(r"模式\s*1|mode\s*1\b|生活化|campus life", text):
+    if units < 2:
         return None
+    if len(totals) != 1 or not re.search(r"模式\s*1|mode\s*1\b|生活化|campus life", text):
+        # (「我們12班 模式一」 told before: the school's ceiling is the request)
+        found = ceiling_of(dict(i.get("school") or {}), rules) if i.get("school") else None
+        if not isinstance(found, CeilingAnswer):
+            return None
+        totals = [found.result.part_ceiling("bilingual_life")]
     rule = rules.capital.bilingual_life
     cap, cost = times(totals[0], rule.share), units * price
     if cost <= cap:

@@ -688,6 +688,15 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("我們12班 模式一最多補助多少", 150_000),
+            # the devices' cost against the capital of the ceiling told: 3 × 12,000 > 150,000 × 20%
+            Step("想買3台平板 一台12000 可以嗎", 12_000, ("不可以",), carried="12 班"),
+            Step("那2台呢", 12_000),  # 24,000 fits
+        ),
+        id="zh-devices-against-the-capital-of-the-school-ceiling",
+    ),
+    pytest.param(
+        (
             Step("can we pay an outside expert 2,000 for attending one planning meeting?", 2_000),
             # the price each time and how many times: 5 × 2,000 = 10,000, × 2.11% = 211
             Step("2000 each then. we'll have 5 of those this year, premium on the total?", 211),
