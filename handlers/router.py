@@ -2031,6 +2031,8 @@ def _item_query_for_entry(u: Understanding, topic: Topic, engine: Engine, rules:
         # title; "if it ends July 31 2027, is the deadline Sept 30?" after the close-out rule: its date
         query = query_for(replace(u, normalised=f"{engine.title_words(entry.id)} {u.normalised}"), rules)
         wanted = (VERDICT, CLOSEOUT) if u.figures.dates else (VERDICT,)
+        if query is not None and query.kind == CAPITAL and query.inputs.get("base"):
+            return query  # "so in dollars, if we apply for the whole 400k?" after the capital share: its amount
         an_items_check = query is not None and query.item in rules.items.all()  # (not the teaching load's own)
         if an_items_check and _decided_by(u, entry.id, engine):
             return None  # 「那６萬可以買攝影機 放資本門嗎」 after the open-classroom grant: its rule decides

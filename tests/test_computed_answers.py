@@ -3860,3 +3860,19 @@ def test_a_fee_told_after_the_premiums_rule_gets_the_premium_on_it(dialog: Dialo
         dialog.handle_text(chat, first)
         reply = dialog.handle_text(chat, then)
         assert reply.route == "calculation" and Decimal(premium) in numbers_in(first_line(reply)), reply.text
+
+
+@pytest.mark.parametrize(
+    ("rule", "amount", "share"),
+    [
+        ("What percentage of mode 1 can be equipment?", "So in dollars, if we apply for the whole 400k?", 80_000),
+        ("模式一資本門最多幾%", "那申請30萬的話呢", 60_000),
+    ],
+)
+def test_an_amount_after_the_capital_rule_is_its_share(dialog: Dialog, rule: str, amount: str, share: int) -> None:
+    """After the capital share's rule (answered from the entry), the amount a school requests is
+    computed: 20% of it (附件2), not the rule again."""
+    chat = ChatRef("test", f"capital-rule-{next(_chats)}")
+    assert dialog.handle_text(chat, rule).route == "answer"
+    reply = dialog.handle_text(chat, amount)
+    assert reply.route == "calculation" and Decimal(share) in numbers_in(first_line(reply)), reply.text
