@@ -646,7 +646,10 @@ def follows_permission(u: Understanding, earlier: str, earlier_asked: bool = Fal
     question again about something else, without asking how much or which of its own.
     `earlier_asked`: the earlier turn is known to have asked yes or no, whatever its text."""
     asked_before = earlier_asked or (asks_permission(earlier) and _ASKS_AMOUNT.search(earlier) is None)
-    return u.follow_up and not u.asks_amount and not asks_which(u.normalised) and asked_before
+    # (a correction of the case, 「啊不對 她是代理整個學期 五個月」, asks it again too; one of the school's
+    # facts, 「打錯 我們是模式二」, is a correction the dialog takes up as such)
+    again = u.follow_up or u.returns or (u.correction and not u.slots.as_dict())
+    return again and not u.asks_amount and not asks_which(u.normalised) and asked_before
 
 
 # 「部領的資本門 是不是也跟模式一一樣可以編到兩成」: what a question compares with is not what it asks about

@@ -801,6 +801,17 @@ def test_a_follow_up_of_a_permission_question_is_ruled_too(knowledge) -> None:
     assert not how_much["answer"].startswith((YES_ZH, NO_ZH))
 
 
+def test_a_correction_of_the_case_after_a_permission_question_is_ruled_too(knowledge) -> None:
+    """「啊不對…她是代理整個學期 五個月」 corrects the case of the yes-or-no question before, with no
+    question of its own: the plan's yes or no for the corrected case (代理 3 個月以上)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "corrected-ruling")
+    first = dialog.handle_text(chat, "英檢報名費 代理老師聘期2個月 可以補嗎").to_json()
+    assert first["intent"] == "moe.item.english_test_fee" and first["answer"].startswith(NO_ZH)
+    again = dialog.handle_text(chat, "啊不對 我看錯了 她是代理整個學期 五個月").to_json()
+    assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(YES_ZH), again
+
+
 def test_an_english_test_verdict_follows_the_teacher_named_next(knowledge) -> None:
     dialog = scored_dialog(knowledge)
     chat = ChatRef("test", "test-taker")
