@@ -582,8 +582,20 @@ def decide(
     checked = (
         tier is not None and topic is not None and fresh is None and _asks_of_the_rule(u, topic, tier, engine, lang)
     )
-    if topic is not None and (
-        elliptical or short or facts_only or retiered or checked or refigured or (filed and len(u.figures.dates) == 1)
+    # (「ok 換基隆的 …110學年國小單字量要到多少」 after a ceiling: a question of the other plan, no follow-up)
+    elsewhere = last is not None and not u.returns and _names_another_plan(u, engine, rules)
+    if (
+        topic is not None
+        and not elsewhere
+        and (
+            elliptical
+            or short
+            or facts_only
+            or retiered
+            or checked
+            or refigured
+            or (filed and len(u.figures.dates) == 1)
+        )
     ):
         followed = elliptical or short or retiered or facts_only or checked or refigured
         decision = _follow_up(u, topic, fresh, engine, rules, lang, followed, school)
@@ -1672,6 +1684,12 @@ def _of_another_plan(u: Understanding, topic: Topic | None, engine: Engine, rule
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names a plan other than the one the funding rules are for."""
     return bool(engine.cued_plans(u) - {rules.document})
+
+
+def _names_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
+    """Whether the message names a plan other than the funding rules' by its own cue words, not
+    through the local bureau (「縣府」「教育處」 read as 教育局, which is also how 市府 reads)."""
+    return _cues_another_plan(replace(u, normalised=u.normalised.replace("教育局", " ")), engine, rules)
 
 
 def _cues_other_document(topic: Topic, u: Understanding, engine: Engine) -> bool:

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
+from bench.conversations import scored_dialog
 from bot.wiring import Knowledge
+from handlers.dialog import ChatRef
 from handlers.memory import Topic
 from handlers.router import ANSWER, COMPUTE, DETAILS, EMPTY, LANGUAGE, Decision, decide
 from knowledge.queries import CAPITAL, CEILING, ITEM, Query
@@ -97,6 +99,10 @@ ROWS = [
         Row("2個領域呢", COMPUTE, MODE2_8_1, facts={"mode": 2, "classes": 8, "domains": 2}, context={"classes": 8}),
     ),
     row("國中呢 keeps the ceiling", Row("國中呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20})),
+    row(
+        "a Keelung KPI named after a ceiling is that KPI, not the ceiling again",
+        Row("ok 換基隆的 英語閱讀力倍增 110學年國小單字量KPI要到多少", ANSWER, MODE1_13, entry="kl.ap.01"),
+    ),
     row(
         "隔年呢 after a Keelung KPI is the next school year's",
         Row(
@@ -752,3 +758,13 @@ def test_a_fact_corrected_after_a_question_that_took_none_returns_to_where_it_wa
     licence = plans.then(Topic(entry="moe.licence", text="under what kind of licence", at=1001.0, lang="en"))
     d = decision_for(knowledge, Row("sorry, I meant 3 subjects, not 2", ANSWER, licence))
     assert d.answer is not None and d.answer.intent == "moe.pl.lesson_plans", d
+
+
+def test_the_local_bureau_named_after_a_close_out_date_names_no_other_plan(knowledge: Knowledge) -> None:
+    """「縣府」 reads as 教育局, and so does Keelung's cue 市府: a date the county files on after the
+    close-out deadline is still checked against it, not taken for a question of the Keelung plan."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "county-files")
+    dialog.handle_text(chat, "核定執行期間到116年7月31日 縣府最晚哪天要報核結")
+    reply = dialog.handle_text(chat, "縣府說9/25才會送出去 來得及嗎")
+    assert reply.route == "calculation" and reply.text.startswith("來得及"), reply.text
