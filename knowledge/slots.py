@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from itertools import pairwise
 
 from knowledge.model import SlotValue
 
@@ -164,6 +165,10 @@ def class_change(text: str) -> int | None:
 _BRANCH_WITHIN = re.compile(
     r"(\d+)\s*班\s*(?:裡|裏|中|當中|之中)?\s*(?:面)?\s*(?:其中|有)?\s*(\d+)\s*班\s*(?:在|是|屬於)\s*分校"
 )
+# 「11班變12班」「從11班增加到12班」: a count and the one it changes to
+_CHANGED_TO = re.compile(
+    r"\s*(?:就|會|再)?\s*(?:變成|變為|變|改成|改為|增加到|增加為|增為|增到|減少到|減到|降到|→|->)\s*"
+)
 _MAIN_CAMPUS = re.compile(r"(?:本校|主校|校本部)(?:其實|只有|是|有|共)?\s*$")
 
 
@@ -173,6 +178,9 @@ def extract(text: str) -> Slots:
     # (「36班是含分校的 本校其實31班」: the main campus's count, named, is the school's)
     own = [m for m in counts if _MAIN_CAMPUS.search(text[max(0, m.start() - 6) : m.start()])]
     classes_match = next(iter(own or counts), None)
+    for one, then in pairwise(counts):
+        if one is classes_match and _CHANGED_TO.fullmatch(text[one.end() : then.start()]):
+            classes_match = then  # 「11班變12班的話」: the count it becomes
     classes = int(classes_match.group(1) or classes_match.group(2)) if classes_match else None
     within = _BRANCH_WITHIN.search(text)
     if within is not None and classes == int(within.group(1)) and int(within.group(2)) < classes:

@@ -137,6 +137,9 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         # a branch's classes said with a verb are the branch's; "a branch campus, 10 classes" the school's
         ("branch has 3 classes so thats 14 total", Slots(branch=True)),
         ("we have a branch campus, 10 classes, mode 1", Slots(mode=1, classes=10, branch=True)),
+        # a count and the one it changes to: the new count
+        ("回到雙語那個 11班變12班的話", Slots(classes=12)),
+        ("那如果從11班增加到12班呢", Slots(classes=12)),
     ],
 )
 def test_extract_slots(question: str, slots: Slots) -> None:
