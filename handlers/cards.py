@@ -109,7 +109,7 @@ def figure_card(figure: Figure, what: Bilingual, lang: str) -> Card:
         title = f"超過了，{what.zh}上限" if zh else f"Over the cap: the {what.en.lower()} cap is"
     section = figure.rules[0].section.get(lang) if figure.rules else ""
     return Card(
-        headline=money(figure.amount or 0, lang),
+        headline=money(figure.amount or 0, lang) if figure.unit is None else f"{figure.amount} {figure.unit.get(lang)}",
         title=title,
         rows=(("", _with_section(figure.working.get(lang), section, lang)),),
         notes=tuple(note.get(lang) for note in figure.notes),

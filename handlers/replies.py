@@ -511,7 +511,7 @@ def figure_text(figure: Figure, lang: str) -> str:
     zh = lang != "en"
     what = figure.title or Bilingual("", "")
     if figure.ok is None:
-        amount = money(figure.amount or 0, lang)
+        amount = money(figure.amount or 0, lang) if figure.unit is None else f"{figure.amount} {figure.unit.get(lang)}"
         if zh:
             head = f"{what.zh}最多 {amount}" if figure.cap else f"{what.zh}：{amount}"
         else:

@@ -390,6 +390,27 @@ def decide(
     lang: str = "zh",
 ) -> Decision:
     """The route for `u`; `lang` is the language the reply will be in."""
+    decision = _decide(u, topic, school, engine, rules, lang)
+    query = decision.query
+    if decision.route == COMPUTE and query is not None and query.item == "equipment" and "school" not in query.inputs:
+        # devices counted after the school's facts were told, asked afresh or as a follow-up (「不對 是
+        # 12 台」): their cost against the capital of the school's ceiling
+        # (or told in the message itself: 「我們全校18班做模式一，打算買3台2萬的平板」)
+        filled, used = _fill_from_school(query, dict(school) | dict(u.facts))
+        if used:
+            carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
+            return replace(decision, query=filled, context=decision.context | carried)
+    return decision
+
+
+def _decide(
+    u: Understanding,
+    topic: Topic | None,
+    school: dict[str, Any],
+    engine: Engine,
+    rules: FundingRules,
+    lang: str,
+) -> Decision:
     if u.empty:
         return Decision(EMPTY)
     u = _with_classes_changed(u, topic, school)

@@ -113,6 +113,7 @@ class Figure:
     ok: bool | None = None  # for "does it fit?": True within, False over; None when not asked
     title: Bilingual | None = None
     cap: bool = True  # a ceiling ("at most"); False for an exact figure such as a difference
+    unit: Bilingual | None = None  # a count of these (台, devices), not money
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,8 @@ def _fits(cap: int, planned: int | None) -> tuple[bool | None, tuple[Bilingual, 
 def _capital(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | NeedFact:
     if query.inputs.get("recurrent"):
         return _recurrent_left(query, rules)
+    if query.inputs.get("how_many"):
+        return _devices_the_capital_buys(query, rules)
     part = query.inputs.get("part")
     planned = query.inputs.get("planned")
     cap: int
@@ -540,6 +543,42 @@ def _recurrent_left(query: Query, rules: FundingRules) -> Figure | CeilingAnswer
             "經常門" if kept is not None else "經常門至少", "Recurrent" if kept is not None else "Recurrent, at least"
         ),
         cap=False,
+    )
+
+
+def _devices_the_capital_buys(query: Query, rules: FundingRules) -> Figure | CeilingAnswer | NeedFact:
+    """「5萬的資本門 每台抓上限價 最多買幾台」 "how many tablets at 15k each with 50k of capital?": the
+    capital told (else the school's capital cap) divided by the price of one, whole devices only."""
+    text = str(query.inputs.get("text", ""))
+    kind = equipment_kind(rules, text)
+    price = query.inputs.get("device_price")
+    if price is None and kind is not None and query.inputs.get("device_at_cap"):
+        price = rules.items.equipment.kinds[kind].cap  # 「每台都抓上限價」: the device's unit-price cap
+    if not price:
+        raise InvalidInput(
+            "每台多少錢？告訴我單價，我幫您算資本門買得起幾台。", "What does one cost? Give me the unit price."
+        )
+    told = query.inputs.get("capital_told")
+    sources: tuple[Cited, ...] = (rules.items.equipment,)
+    notes: tuple[Bilingual, ...] = ()  # (the capital cap's own working, when it is the school's)
+    if told is None:
+        kept = {k: v for k, v in query.inputs.items() if k not in ("how_many", "device_price", "device_at_cap")}
+        capital = _capital(replace(query, inputs=kept), rules)
+        if not isinstance(capital, Figure) or capital.amount is None:
+            return capital
+        told, sources, notes = capital.amount, (*capital.rules, *sources), (capital.working,)
+    count, rest = divmod(int(told), int(price))
+    left = both(f"，餘 {money(rest, 'zh')}", f", NT${rest:,} left") if rest else both("", "")
+    return Figure(
+        count,
+        both(
+            f"資本門 {money(int(told), 'zh')} ÷ 每台 {money(int(price), 'zh')} = {count} 台{left.zh}",
+            f"capital {money(int(told), 'en')} ÷ {money(int(price), 'en')} each = {count}{left.en}",
+        ),
+        notes,
+        sources,
+        title=both("資本門可買", "Devices the capital buys"),
+        unit=both("台", "devices"),
     )
 
 

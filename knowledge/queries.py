@@ -652,9 +652,36 @@ _CAPITAL_AMOUNT = (
 )
 
 
+# 「最多買幾台」 "how many tablets can we buy": devices the capital pays for
+_HOW_MANY_DEVICES = (
+    r"(?:買|購買|購置|可以買|能買)\s*(?:得起)?\s*(?:幾|多少)\s*[台臺部組]|"
+    r"how many (?:\w+ ){0,2}(?:tablets?|laptops?|notebooks?|computers?|devices?|projectors?|units?|screens?|sets?)\b"
+)
+# 「每台都抓上限價」 "at the cap price": a device priced at its unit-price cap
+_AT_THE_CAP = r"上限價|上限的價|最高價|抓上限|用上限|cap price|at the cap|at its cap|at the max"
+
+
+def _devices_the_capital_buys(u: Understanding) -> Query:
+    """「那5萬的資本門 最多買幾台」「那照一台1萬5算 資本門最多買幾台」: the capital told (else the
+    school's capital cap) and the price of one (told, or the device's cap)."""
+    amounts = _labelled(u)
+    inputs: dict[str, Any] = {"part": _part(u), "how_many": True, "text": u.normalised}
+    told = [a.value for a in amounts if a.label == "capital" and not a.per_unit]
+    price = [a.value for a in amounts if a.per_unit or a.value not in told]
+    if told:
+        inputs["capital_told"] = told[0]
+    if price:
+        inputs["device_price"] = price[0]
+    elif has(u, _AT_THE_CAP):
+        inputs["device_at_cap"] = True
+    return Query(CAPITAL, inputs=inputs)
+
+
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
+    if has(u, _HOW_MANY_DEVICES):
+        return _devices_the_capital_buys(u)
     if has(u, r"單價|unit price|unit cost") and not amounts_of(u):
         return None  # 「單價要多少以上才能放資本門」: the equipment rule's unit price, no capital amount
     amounts = _labelled(u)

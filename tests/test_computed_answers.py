@@ -249,6 +249,10 @@ TABLE = [
     ),
     row("lecture-en-per-period", "a teacher from our school gives the workshop, lecture fee per period?", EN, 1_000),
     row("lecture-en-a-session", "what is the speaker fee a session for our own teacher?", EN, 1_000),
+    # devices the capital buys: the capital ÷ the price of one, whole devices (50,000 ÷ 15,000 = 3)
+    row("devices-zh-capital-buys", "資本門5萬 平板一台15000 可以買幾台", ZH, 3),
+    row("devices-en-capital-buys", "with 50k of capital, how many tablets at 16k each?", EN, 3),
+    row("devices-zh-at-the-cap", "5萬的資本門 筆電每台都抓上限價 最多買幾台", ZH, 1),  # 50,000 ÷ 30,000
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
@@ -686,6 +690,14 @@ class Step:
 
 
 FOLLOW_UPS = [
+    pytest.param(
+        (
+            Step("我們18班模式一 最多補助多少", 250_000),
+            # the school's capital cap (250,000 × 20%) ÷ one device's price
+            Step("那照一台 1 萬 5 算 資本門最多買幾台", 3, carried="18 班"),
+        ),
+        id="zh-devices-the-schools-capital-buys",
+    ),
     pytest.param(
         (
             Step("我們12班 模式一最多補助多少", 150_000),
