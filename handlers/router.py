@@ -357,8 +357,9 @@ def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict
     if query.kind in (ITEM, VERDICT) and query.item == "equipment" and school.get("mode") == 1 and "classes" in school:
         # "We wanted 3 tablets at 12,000 each": their cost against the capital the school's ceiling holds
         told: dict[str, Any] = {k: school[k] for k in ("mode", "classes", "branch") if k in school}
-        if int(query.inputs.get("units") or 0) > 1:
-            return replace(query, inputs=dict(query.inputs) | {"school": told}), told
+        # (kept with a single device too, for one added to it next: 「再加一台１萬２的平板呢」)
+        matters = int(query.inputs.get("units") or 0) > 1 or bool(query.inputs.get("earlier_cost"))
+        return replace(query, inputs=dict(query.inputs) | {"school": told}), told if matters else {}
     # a share of the recurrent budget left after a capital amount told (「資本門編7萬 其餘經常門」)
     rest = query.kind == SHARE and "capital" in query.inputs and "base" not in query.inputs
     if (query.kind not in (CEILING, CAPITAL) and not rest) or not school:
@@ -392,15 +393,31 @@ def decide(
     """The route for `u`; `lang` is the language the reply will be in."""
     decision = _decide(u, topic, school, engine, rules, lang)
     query = decision.query
+    if decision.route == COMPUTE and query is not None and query.item == "equipment" and topic is not None:
+        earlier = _devices_bought_before(topic.query) if _ALSO.search(u.normalised) else None
+        if earlier and topic.query is not None:
+            # 「再加一台１萬２的平板呢」 after a 4萬 sound system: both against the capital (of the school
+            # the earlier question was asked for)
+            school_before = {"school": topic.query.inputs["school"]} if "school" in topic.query.inputs else {}
+            query = replace(query, inputs=dict(query.inputs) | {"earlier_cost": earlier} | school_before)
+            decision = replace(decision, query=query)
     if decision.route == COMPUTE and query is not None and query.item == "equipment" and "school" not in query.inputs:
         # devices counted after the school's facts were told, asked afresh or as a follow-up (「不對 是
         # 12 台」): their cost against the capital of the school's ceiling
         # (or told in the message itself: 「我們全校18班做模式一，打算買3台2萬的平板」)
         filled, used = _fill_from_school(query, dict(school) | dict(u.facts))
-        if used:
-            carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
-            return replace(decision, query=filled, context=decision.context | carried)
+        carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
+        return replace(decision, query=filled, context=decision.context | carried)
     return decision
+
+
+def _devices_bought_before(query: Query | None) -> int | None:
+    """What the devices of an equipment question cost (its count × its one price, and those it
+    added to), or None when it priced none or several."""
+    if query is None or query.item != "equipment" or len(query.inputs.get("amounts") or []) != 1:
+        return None
+    cost = int(query.inputs["amounts"][0]) * int(query.inputs.get("units") or 1)
+    return cost + int(query.inputs.get("earlier_cost") or 0)
 
 
 def _decide(

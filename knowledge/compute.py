@@ -1326,9 +1326,9 @@ def _devices_over_the_capital_share(rules: FundingRules, text: str, price: int, 
     """「模式一 15萬 想買3台平板 一台15000」: the devices' cost against the capital a mode-1 request of
     that total may hold (附件2: 本模式總申請經費之 20%), when the message gives the request, the count
     and the price; None when it is within, or something is not given."""
-    units = int(i.get("units") or 0)
+    units, earlier = int(i.get("units") or 0), int(i.get("earlier_cost") or 0)
     totals = [int(a) for a in i.get("amounts") or [] if int(a) > price]
-    if units < 2:
+    if units < 2 and not earlier:
         return None
     if len(totals) != 1 or not re.search(r"模式\s*1|mode\s*1\b|生活化|campus life", text):
         # (「我們12班 模式一」 told before: the school's ceiling is the request)
@@ -1337,16 +1337,19 @@ def _devices_over_the_capital_share(rules: FundingRules, text: str, price: int, 
             return None
         totals = [found.result.part_ceiling("bilingual_life")]
     rule = rules.capital.bilingual_life
-    cap, cost = times(totals[0], rule.share), units * price
+    units = max(units, 1)
+    cap, cost = times(totals[0], rule.share), units * price + earlier
     if cost <= cap:
         return None
+    # (with the devices priced before: 「先前的 40,000 元 + 1 台 × 12,000 元」)
+    before = both(f"先前的 {money(earlier, 'zh')} + ", f"{money(earlier, 'en')} before + ") if earlier else both("", "")
     return Problem(
         "capital.share",
         both(
-            f"{units} 台 × {money(price, 'zh')} = {money(cost, 'zh')}，超過資本門上限 {money(totals[0], 'zh')} × "
-            f"{pct(rule.share)} = {money(cap, 'zh')}。",
-            f"{units} × {money(price, 'en')} = {money(cost, 'en')}, over the capital cap of {money(totals[0], 'en')} × "
-            f"{pct(rule.share)} = {money(cap, 'en')}.",
+            f"{before.zh}{units} 台 × {money(price, 'zh')} = {money(cost, 'zh')}，超過資本門上限 "
+            f"{money(totals[0], 'zh')} × {pct(rule.share)} = {money(cap, 'zh')}。",
+            f"{before.en}{units} × {money(price, 'en')} = {money(cost, 'en')}, over the capital cap of "
+            f"{money(totals[0], 'en')} × {pct(rule.share)} = {money(cap, 'en')}.",
         ),
         rule,
     )

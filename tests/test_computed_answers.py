@@ -692,6 +692,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("模式一 30班 會申請滿額 想買一套4萬的擴音設備放資本門 可以嗎", 40_000, ("可以",)),
+            # a device added to the one before: 40,000 + 12,000 over 250,000 × 20%
+            Step("再加一台１萬２的平板呢", 12_000, ("不可以",)),
+        ),
+        id="zh-a-device-added-counts-with-the-one-before-against-the-capital",
+    ),
+    pytest.param(
+        (
             Step("我們18班模式一 最多補助多少", 250_000),
             # the school's capital cap (250,000 × 20%) ÷ one device's price
             Step("那照一台 1 萬 5 算 資本門最多買幾台", 3, carried="18 班"),
