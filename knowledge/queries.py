@@ -106,7 +106,7 @@ _LECTURER_EN = r"lecturers?|speakers?|experts?|professors?"
 _LECTURE_WORDS = rf"{_LECTURER_ZH}|{_LECTURER_EN}|\bprofs?\b"
 _LECTURERS = re.compile(
     rf"(\d+)\s*(?:位|個|名)\s*(?:外聘|內聘)?(?:[\u4e00-\u9fff]{{0,4}}?)(?:{_LECTURER_ZH})|"
-    rf"(\d+)\s*(?:(?:external|internal|outside|guest|university|domestic|visiting) ){{0,2}}(?:{_LECTURER_EN})\b|"
+    rf"(\d+)\s*(?:(?:external|internal|outside|guest|university|domestic|visiting) ){{0,2}}(?:{_LECTURER_EN})\b(?!\s*(?:fees?|pay|rates?)\b)|"
     # 「兩位本校老師各分享一節」: teachers who each speak are the lecturers
     r"(\d+)\s*(?:位|個|名)\s*[\u4e00-\u9fff]{0,4}?(?:老師|教師)\s*各|"
     # 「講座費 三個人各講五節」: people who each give a talk are the lecturers

@@ -692,6 +692,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("We're inviting a professor for 3 periods, speaker fee?", 6_000),
+            # "not 3. speaker fee": the 3 taken back, then the fee named, is no count of speakers
+            Step("oh wait, it's 4 periods not 3. speaker fee then?", 8_000),
+        ),
+        id="en-a-count-before-speaker-fee-is-no-count-of-speakers",
+    ),
+    pytest.param(
+        (
             Step("模式一 30班 會申請滿額 想買一套4萬的擴音設備放資本門 可以嗎", 40_000, ("可以",)),
             # a device added to the one before: 40,000 + 12,000 over 250,000 × 20%
             Step("再加一台１萬２的平板呢", 12_000, ("不可以",)),
