@@ -888,6 +888,11 @@ def _planned(i: dict[str, Any]) -> int | None:
     return int(amounts[0]) if amounts else None
 
 
+_SHARED_ROOM = re.compile(
+    r"同一間|同間|住一間|一間房|雙人房|兩人房|合住|同房|share[sd]? (?:a|one|the) room|same room|one room|double room|twin room"
+)
+
+
 def _a_total(i: dict[str, Any], planned: int | None) -> bool:
     """Whether the amount checked is the total of a price per unit also told (「每晚２８００ 總共5600」):
     the larger of them, the other a price per unit."""
@@ -984,7 +989,9 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     if query.item == "lodging":
         nights = int(i.get("nights") or i.get("days") or 1)
         fee = lodging(rules, people, nights)
-        return [_compared(fee, planned, None if _a_total(i, planned) else rules.items.lodging.cap)]
+        # 「兩個老師住同一間 房價4800」: one room's price for them all, against all their caps
+        shared = people > 1 and _SHARED_ROOM.search(text) is not None
+        return [_compared(fee, planned, None if _a_total(i, planned) or shared else rules.items.lodging.cap)]
     if query.item == "teaching_materials":
         student = _student_ceiling(query.facts, rules)
         if student is not None and not i.get("periods"):  # 「一班一節呢」 after the share: the rate

@@ -57,7 +57,7 @@ CONSULT = r"諮詢|陪伴|consult"
 # ("can we pay an expert 2,500 for attending one planning meeting?")
 ATTEND = r"出席|attendance|\battend(?:s|ing)? (?:\w+ ){0,3}meetings?\b"
 _MEAL = r"膳|餐|便當|夥食|伙食|吃飯|飯錢|lunch|dinner|breakfast|meal"
-_LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|lodging|hotel|accommodation|night"
+_LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|住同一間|房價|房費|lodging|hotel|accommodation|night"
 # 「6班 每班上12節」: the one item priced per class and period (每班每節 800 元)
 _MATERIALS = (
     r"教學材料|teaching materials?|materials? fees?|每班(?:上)?\s*\d+\s*節|\d+\s*periods? (?:per|a|each) class|"

@@ -250,6 +250,9 @@ TABLE = [
     row("lecture-en-per-period", "a teacher from our school gives the workshop, lecture fee per period?", EN, 1_000),
     row("lecture-en-a-session", "what is the speaker fee a session for our own teacher?", EN, 1_000),
     # devices the capital buys: the capital ÷ the price of one, whole devices (50,000 ÷ 15,000 = 3)
+    # one room shared: its price against both people's caps (2 × 3,000), not one person's
+    row("lodging-zh-shared-room", "兩個老師住同一間 房價4800 這樣可以報嗎", ZH, 6_000, WITHIN),
+    row("lodging-en-shared-room", "two teachers share a room at 6,500 a night, ok?", EN, 6_000, OVER),
     row("devices-zh-capital-buys", "資本門5萬 平板一台15000 可以買幾台", ZH, 3),
     row("devices-en-capital-buys", "with 50k of capital, how many tablets at 16k each?", EN, 3),
     row("devices-zh-at-the-cap", "5萬的資本門 筆電每台都抓上限價 最多買幾台", ZH, 1),  # 50,000 ÷ 30,000
