@@ -508,6 +508,10 @@ STILL_REFUSED = [
     "日本的小學英語教育政策是怎樣",
     "How do I register a Cool English account for my students?",
     "外師的工作簽證要怎麼辦",
+    # which vendor or platform, and property registers: no plan names one
+    "推荐哪一家线上英语平台",
+    "筆電買了要列財產還是非消耗品",
+    "which brand of tablet should we buy?",
 ]
 
 
