@@ -392,6 +392,9 @@ def decide(
 ) -> Decision:
     """The route for `u`; `lang` is the language the reply will be in."""
     decision = _decide(u, topic, school, engine, rules, lang)
+    moved = _transfer_asked_after_a_ceiling(decision, u, topic, engine, rules)
+    if moved is not None:
+        return moved
     query = decision.query
     if decision.route == COMPUTE and query is not None and query.item == "equipment" and topic is not None:
         earlier = _devices_bought_before(topic.query) if _ALSO.search(u.normalised) else None
@@ -409,6 +412,23 @@ def decide(
         carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
         return replace(decision, query=filled, context=decision.context | carried)
     return decision
+
+
+def _transfer_asked_after_a_ceiling(
+    decision: Decision, u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules
+) -> Decision | None:
+    """「最多可以挪多少到生活化那邊」 after a mode-2 ceiling, answered from the transfer rule: how much
+    of that school's teacher funding may move (30%), computed."""
+    answer = decision.answer
+    if decision.route != ANSWER or answer is None or not u.asks_amount or u.facts or u.figures.amounts:
+        return None
+    if answer.intent != engine.entry_quoting(rules.transfer.quotes):
+        return None
+    ceiling = topic.query if topic is not None else None
+    if ceiling is None or ceiling.kind != CEILING or ceiling.facts.get("mode") != 2 or "plus" in ceiling.inputs:
+        return None
+    facts = dict(ceiling.facts)
+    return Decision(COMPUTE, query=Query(CEILING, facts=facts, inputs={"focus": "transfer"}), context=facts)
 
 
 def _devices_bought_before(query: Query | None) -> int | None:

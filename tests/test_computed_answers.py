@@ -695,6 +695,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("我們部領只做1個領域 17班 教師專業支持費用有多少", 700_000),
+            # no 「那」, answered alone by the transfer rule: 30% of that school's 700,000
+            Step("最多可以挪多少到生活化那邊", 210_000, carried="17 班"),
+        ),
+        id="zh-transfer-asked-after-a-ceiling-is-that-schools",
+    ),
+    pytest.param(
+        (
             Step("We're inviting a professor for 3 periods, speaker fee?", 6_000),
             # "not 3. speaker fee": the 3 taken back, then the fee named, is no count of speakers
             Step("oh wait, it's 4 periods not 3. speaker fee then?", 8_000),
