@@ -395,6 +395,9 @@ def decide(
     moved = _transfer_asked_after_a_ceiling(decision, u, topic, engine, rules)
     if moved is not None:
         return moved
+    charged = _premium_asked_after_a_fee(decision, u, topic, engine, rules)
+    if charged is not None:
+        return charged
     query = decision.query
     if decision.route == COMPUTE and query is not None and query.item == "equipment" and topic is not None:
         earlier = _devices_bought_before(topic.query) if _ALSO.search(u.normalised) else None
@@ -429,6 +432,20 @@ def _transfer_asked_after_a_ceiling(
         return None
     facts = dict(ceiling.facts)
     return Decision(COMPUTE, query=Query(CEILING, facts=facts, inputs={"focus": "transfer"}), context=facts)
+
+
+def _premium_asked_after_a_fee(
+    decision: Decision, u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules
+) -> Decision | None:
+    """「兩位專家都全天 補充保費要編多少」 after a consultation fee, answered from the premium's rule:
+    the premium on that fee, as the message changes it (two experts, a full day each)."""
+    answer = decision.answer
+    if decision.route != ANSWER or answer is None or topic is None or not u.asks_amount:
+        return None
+    if answer.intent != engine.entry_quoting(rules.items.premium.quotes):
+        return None
+    premium = _premium_of(topic, u, rules)
+    return Decision(COMPUTE, query=premium) if premium is not None else None
 
 
 def _devices_bought_before(query: Query | None) -> int | None:

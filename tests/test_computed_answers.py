@@ -695,6 +695,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("專家入校 全天諮詢6小時 諮詢費多少", 6_000),
+            # no 「那」, answered alone by the premium's rule: the premium on that fee for two (12,000)
+            Step("兩位專家都全天 補充保費要編多少", 253),
+        ),
+        id="zh-premium-asked-after-a-fee-is-on-that-fee-as-changed",
+    ),
+    pytest.param(
+        (
             Step("我們部領只做1個領域 17班 教師專業支持費用有多少", 700_000),
             # no 「那」, answered alone by the transfer rule: 30% of that school's 700,000
             Step("最多可以挪多少到生活化那邊", 210_000, carried="17 班"),
