@@ -895,6 +895,18 @@ _INTERNAL_PERIODS = re.compile(
 _SPEAKER_MEAL = r"請他|請講師|幫他|buy (?:him|her|them) (?:a )?(?:lunch|dinner|meal)|for (?:him|her)"
 
 
+# 「兩位教授各講3節」 "2 professors, 3 periods each": the lecturers counted just before their kind
+_COUNTED_BEFORE = re.compile(r"(\d+)\s*(?:位|個|名)?\s*$")
+
+
+def _lecturers_before(u: Understanding, part: re.Match[str]) -> dict[str, int]:
+    """{"lecturers": n} when a count of lecturers is written right before a lecturer's part and the
+    part says each gives its periods (各, each); {} otherwise."""
+    counted = _COUNTED_BEFORE.search(u.normalised[max(0, part.start() - 6) : part.start()])
+    each = re.search(r"各|每位|每人|\beach\b", part.group(0))
+    return {"lecturers": int(counted.group(1))} if counted and each and int(counted.group(1)) > 1 else {}
+
+
 def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     """Two items asked together (「講師費加膳費」, a guest and an own lecturer): each computed as
     its own line, then the sum."""
@@ -906,8 +918,8 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     parts: list[dict[str, Any]] = []
     if external and internal:
         parts += [
-            {"item": "lecture_fee", "lecturer": "external", "periods": int(external.group(1))},
-            {"item": "lecture_fee", "lecturer": "internal", "periods": int(internal.group(1))},
+            {"item": "lecture_fee", "lecturer": kind, "periods": int(match.group(1))} | _lecturers_before(u, match)
+            for kind, match in (("external", external), ("internal", internal))
         ]
     else:
         fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, CONSULT) else None

@@ -237,6 +237,14 @@ TABLE = [
     row("materials-zh-per-class-period", "我們有６班，每班上１２節，總共可以編多少", ZH, 57_600),  # 6 × 12 × 800
     row("lecture-en-both", "each gives 3 periods, both are university profs. total speaker fees?", EN, 12_000),
     row("lecture-zh-count-after", "外聘講師3位 每位講2節 鐘點費共多少", ZH, 12_000),  # 3 × 2 × 2,000
+    # guests counted before their kind, each giving their periods, beside an own teacher: 2 × 3 × 2,000 + 2 × 1,000
+    row("lecture-zh-two-guests-each-and-own", "請兩位教授各講3節 外加一位本校老師講2節 總共", ZH, 14_000),
+    row(
+        "lecture-en-two-guests-each-and-own",
+        "2 professors each give 3 periods and our own teacher 2 periods, total?",
+        EN,
+        14_000,
+    ),
     # the premium on a day of consultation: its hours at the hourly rate (6 × 1,000 × 2.11%; 3 for half a day)
     row("premium-zh-consultation-day", "專家諮詢一整天 補充保費多少", ZH, 127),
     row("premium-en-consultation-half-day", "an expert consults for half a day, premium?", EN, 63),
