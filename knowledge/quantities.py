@@ -249,7 +249,7 @@ _AMOUNT_LABELS = (
     ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget|appl(?:y|ied|ying) for")),
 )
 _PER_UNIT = re.compile(
-    r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|組|套|部|支|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|per\b|each\b|a night|an hour|a period|"
+    r"(?:一|每|1)\s*(?:節|人|晚|夜|位|個|台|臺|組|套|部|支|次|小時|班|份|餐)|每人|每位|每節|每晚|每小時|時薪|per\b|each\b|a night|an hour|a period|"
     r"各\s*$"  # 「2 位出席費各 2000」
 )
 _HALF_DAY = re.compile(

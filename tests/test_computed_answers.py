@@ -239,6 +239,7 @@ TABLE = [
     row("lecture-zh-count-after", "外聘講師3位 每位講2節 鐘點費共多少", ZH, 12_000),  # 3 × 2 × 2,000
     # guests counted before their kind, each giving their periods, beside an own teacher: 2 × 3 × 2,000 + 2 × 1,000
     row("lecture-zh-two-guests-each-and-own", "請兩位教授各講3節 外加一位本校老師講2節 總共", ZH, 14_000),
+    row("premium-zh-hourly-wage", "工作費時薪190 做了30小時 補充保費", ZH, 120),  # 30 × 190 = 5,700 × 2.11%
     row(
         "lecture-en-two-guests-each-and-own",
         "2 professors each give 3 periods and our own teacher 2 periods, total?",
