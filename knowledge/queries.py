@@ -410,6 +410,9 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # 「資料蒐集費可以超過3萬嗎」: the rule's yes or no, not 3萬 checked as a plan
     if u.asks_obligation:
         return None  # 「資料蒐集費一定要用滿3萬嗎」: whether it is required, which no amount computed answers
+    if rules.items.premium.rate in u.figures.percentages and not has(u, _PREMIUM):
+        # "what's 2.11% of 15,000 lecture fees?": the premium's own rate names the premium
+        u = replace(u, normalised=f"{u.normalised} 補充保費")
     ceiling = _ceiling_asked_last(u, rules)
     if ceiling is not None:
         return ceiling
