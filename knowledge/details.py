@@ -383,6 +383,18 @@ DETAILS = (
         re.compile(r"商務|頭等|經濟艙|business class|first class|economy"),
     ),
     Detail(
+        # 「開自己的車去 油錢怎麼算」 "how do we claim fuel for my own car?": the national travel rules
+        # decide it; the plans name them and say no more
+        "own_car",
+        re.compile(
+            r"(?:油錢|油資|加油|汽油|油費).{0,6}(?:怎麼|如何|多少|可以|能不能|能否|報)|"
+            r"(?:開|騎)(?:自己的|自用)?(?:車|汽車|機車)(?:去|來)?.{0,8}(?:怎麼|如何|多少|可以|能不能|能否|報)|"
+            r"(?:fuel|gas|petrol).{0,20}(?:claim|reimburs|how much|rate|cover)|"
+            r"(?:drive|drives|driving) (?:my|his|her|our|their) own car"
+        ),
+        re.compile(r"油|自用|開車|fuel|petrol|own car|gas"),
+    ),
+    Detail(
         # "is there a per-km rate?" 「每公里多少」: travel is reimbursed by the national rules, no distance rate
         "per_distance",
         re.compile(r"每公里|一公里|per[- ]?(?:km|kilomet(?:re|er)|mile)\b|mileage"),

@@ -352,3 +352,17 @@ def test_a_what_question_nearest_the_chats_topic_is_asked_of_it(knowledge) -> No
     assert dialog.handle_text(chat, first).route == "calculation"
     reply = dialog.handle_text(chat, "what does the county have to send?")
     assert reply.route == "answer" and reply.intent == "moe.closeout", reply.text
+
+
+def test_fuel_for_ones_own_car_after_the_travel_rule_is_told_missing(knowledge) -> None:
+    """「開自己的車去 油錢怎麼算」 after the travel rule: the plans name the national travel rules and
+    say nothing of fuel, so the reply says so (with the travel rule offered), not the rule as if it
+    answered."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "own-car")
+    assert dialog.handle_text(chat, "講師搭高鐵來 交通費怎麼報").intent == "moe.item.travel"
+    reply = dialog.handle_text(chat, "如果他開自己的車去 油錢怎麼算")
+    assert reply.route == "not_in_plans", reply.text
