@@ -281,7 +281,8 @@ DETAILS = (
         # sets is counted, which the target rows never say
         "measure",
         re.compile(
-            r"(?:比率|比例|進步率|達成率|收聽率|開設率|參與率).{0,8}(?:怎麼算|如何計算|怎麼計算|計算方式|算法|是算.{1,8}還是|跟什麼比|以什麼為|分母|基準)|"
+            r"(?:比率|比例|進步率|達成率|收聽率|開設率|參與率).{0,8}(?:怎麼算|如何計算|怎麼計算|計算方式|算法|是算.{1,8}還是|跟什麼比|以什麼為|分母|基準|"
+            r"怎麼統計|如何統計|誰統計|怎麼調查|如何調查)|(?:自己填報|學校填報).{0,4}還是|"
             r"(?:怎麼算|如何計算|計算方式).{0,4}(?:比率|比例|進步率|達成率|收聽率)|"
             r"\bhow (?:is|are|do (?:they|you|we)) (?:the )?(?:[a-z-]+ ){0,3}(?:rate|percentage|share|improvement)s? "
             r"(?:measured|calculated|counted|worked out|defined|measure|calculate|count)\b|"
@@ -381,6 +382,30 @@ DETAILS = (
         "travel_class",
         re.compile(r"商務(?:車廂|艙|座)|頭等艙|經濟艙|標準車廂|自由座|對號座|business class|first class|economy class"),
         re.compile(r"商務|頭等|經濟艙|business class|first class|economy"),
+    ),
+    Detail(
+        # 「學分費是學校出還是老師自己出」「人才庫的專家 諮詢費也是學校自己付嗎」: who pays, which the plans
+        # say only as what the grant may be budgeted for
+        "payer",
+        re.compile(
+            r"(?:誰|哪裡|哪邊|哪個單位)(?:要)?(?:出|付|負擔)(?:錢|費用)?|(?:自己|自行)(?:出|付|負擔)|"
+            r"(?:學校|我們|老師|教師|國教署|教育部|市府|縣府|教育局)(?:要)?(?:出|付)(?:錢|的)?還是|"
+            r"who (?:pays|covers|foots)|do (?:we|schools?|teachers?) (?:have to )?pay (?:for )?(?:it|this|that)? ?(?:ourselves|themselves)"
+        ),
+        re.compile(
+            r"自行負擔|自付|自費|由.{0,8}(?:支付|負擔)|paid by|borne by|at (?:their|its|the school's) own (?:cost|expense)"
+        ),
+    ),
+    Detail(
+        # 「我们学校想排到外师巡回 要找谁报名」 "who do we contact?": a contact the plans never name
+        "contact",
+        re.compile(
+            r"(?:找誰|問誰|向誰|跟誰)(?:報名|登記|接洽|排)|聯絡誰|聯絡窗口|承辦窗口|"
+            r"who (?:do|should|can) (?:we|i) (?:contact|ask|talk to|call|email)|contact person"
+        ),
+        re.compile(
+            r"聯絡|窗口|承辦人|contact|向.{0,8}(?:申請|報名|提出)|報.{0,6}(?:國教署|縣市|主管機關)|submit(?:ted)? to"
+        ),
     ),
     Detail(
         # 「開自己的車去 油錢怎麼算」 "how do we claim fuel for my own car?": the national travel rules

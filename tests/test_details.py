@@ -11,6 +11,11 @@ from knowledge.details import row_total
 from knowledge.engine import Engine
 
 MISSING = [
+    # who pays, whom to sign up with, how a listening rate is collected: the plans never say
+    "國教署那個專家人才庫 專家到校的費用是國教署出還是我們自己付",
+    "學分費是學校出還是老師自己出",
+    "我们学校想排到外师巡回 要找谁报名",
+    "ICRT收聽比率是怎麼統計的 學校自己填報還是市府抽查？",
     # a rate per distance (travel follows the national rules) and a club's periods a week
     "交通費每公里多少",
     "社团每周要上几节有规定吗",
@@ -111,6 +116,8 @@ MISSING = [
 ]
 
 GIVEN = [
+    # whom a national school applies through is given (its city or county): no contact detail missing
+    ("我們是國立大學附設實小 要跟誰申請", "moe.apply.national_schools"),
     # a share's base asked beside the plan's "total budget" words: the misc rule's 經常門總編列經費
     ("雜支10%是用經常門總額算 還是整個計畫總經費算", "moe.item.misc"),
     ("新辦學校部領最低可以從幾年級做", "moe.pl.new_schools"),  # 國小三年級以上
