@@ -574,7 +574,8 @@ _YES_NO_FORM = re.compile(
     # a tag at the end: "prizes for kids in our English contest, fine?" "35 visitors a semester, enough?"
     # (after other words: "ok." alone opening a message agrees)
     r"\w\s+(?:fine|ok|okay|enough|allowed|covered|paid|met|possible|acceptable|a problem|an issue|"
-    r"fundable|claimable|reimbursable|eligible)\s*$"
+    r"fundable|claimable|reimbursable|eligible|"
+    r"can(?: or not| or cannot| anot)?|ok or not|okay or not)\s*$"  # "move money from student part to teacher part, can?"
 )
 _OBLIGATION = re.compile(
     r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!(?:一起)?(?:算|計|包|含|加))|還要|要先|"

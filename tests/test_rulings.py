@@ -728,6 +728,8 @@ def test_what_counts_as_a_permission_question(knowledge, text, asks) -> None:
         # a tag at the end asks it; "ok." opening a message agrees
         ("prizes for kids in our English contest, fine?", True),
         ("we get about 35 visitors a semester, enough?", True),
+        ("After approval, move money from student part to teacher part, can?", True),
+        ("move the leftover to campus life, can or not?", True),
         ("a TOEIC fee for our substitute, claimable?", True),  # "claimable?" "fundable?" tag it too
         ("bilingual credit class - 45% of schools joined in 110. target met?", True),
         ("ok. sister schools — how many by the last year?", False),
