@@ -374,6 +374,9 @@ RULED = [
 ]
 
 RULE_ALONE = [
+    # 開放觀課 is voluntary (自願): whether to open at all is a no, but a duty of running it (photos as
+    # evidence) the plan does not set
+    ("開放觀課要不要拍照存證", "moe.open_classroom"),
     # 交通費 依「國內出差旅費報支要點」: a flight, a rented car or a parent paid, the plan does not settle
     ("講師交通費可以報機票嗎", "moe.item.travel"),
     ("交通費可以付給家長嗎", "moe.item.travel"),
