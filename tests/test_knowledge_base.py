@@ -512,6 +512,7 @@ STILL_REFUSED = [
     "推荐哪一家线上英语平台",
     "筆電買了要列財產還是非消耗品",
     "which brand of tablet should we buy?",
+    "分校的5萬要另外開帳戶嗎",  # bank accounts: the plans open none
 ]
 
 
