@@ -625,7 +625,8 @@ _UNDER_IT = re.compile(r"行動方案|action plan")  # an entry under the headin
 _LEVELS_STATED = re.compile(r"學階：\s*([高國中小]+)")
 _MONEY_ASKED = re.compile(
     r"多少錢|幾萬|幾元|多少經費|多少預算|(?:經費|預算|金額)(?:是|有|大概|大約|各|分別)?多少|補助多少(?:錢|經費)|補助(?:的)?金額|"
-    r"有(?:沒有)?經費嗎?|(?:每|1)\s*校\s*補(?:助)?多少|"  # 「這個有經費嗎 一校補多少」
+    r"有(?:沒有)?經費嗎?|(?:每|1)\s*(?:校|所|間)\s*(?:補(?:助)?|給|拿|有)?\s*多少|"  # 「這個有經費嗎 一校補多少」
+    r"(?:經費|預算|金額)\S{0,4}多少|"  # 「國際教育的經費一校多少」
     r"(?:市府|縣府|市政府|縣政府|教育處|教育局)\S{0,4}(?:補|補助|給|撥)多少|"  # 「每間雙語學校市府補多少」
     r"how much (?:money|funding|budget)|what(?:'?s| is) the (?:\w+ )?budget|\bbudget (?:for|of|per)\b|"
     r"how much (?:does|do|will|would|did) (?:[\w-]+ ){1,6}?(?:give|pay|fund|grant|get|receive)"

@@ -1021,6 +1021,7 @@ def test_a_school_year_after_a_keelung_topic_is_not_the_funding_plans_phases(kno
         (["基隆外籍英語師資增聘計畫109學年度進用幾位", "那這個的預算是多少"], "沒有寫任何經費"),
         (["基隆英語村遊學一次補助多少錢"], "沒有寫任何經費"),
         (["國中英語文章 基隆111學年一學期幾篇", "這個有經費嗎 一校補多少"], "沒有寫任何經費"),
+        (["國際教育的經費一校多少"], "沒有寫任何經費"),
         (["How much money does Keelung give each school for the English village trips?"], "states no money"),
         (["how much does the Keelung city plan give a school to set up its English club?"], "states no money"),
         (
