@@ -8,6 +8,7 @@ apply the plan's rules to.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -106,12 +107,17 @@ _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "ymd",
     ),
+    # end of July (2027): the month's last day
+    (re.compile(rf"\bend of ({_MONTH_NAME})\b\.?(?:\s*,?\s*(\d{{4}}))?"), "m_end_en"),
     # July 31, 2027 / July 31st 2027 / July 31
     (re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{{4}}))?"), "mdy"),
     # 31 July 2027 / 31st of July
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAME})\b\.?(?:\s*,?\s*(\d{{4}}))?"), "dmy"),
     # October 2022 (no day): the first of the month
     (re.compile(rf"\b({_MONTH_NAME})\.?\s+(\d{{4}})\b"), "my"),
+    # 116年7月底, 7月底: the last day of the month
+    (re.compile(r"(?<!\d)(\d{3,4})\s*年\s*(\d{1,2})\s*月\s*(?:底|尾|末)"), "ym_end"),
+    (re.compile(r"(?<![\d/.-])(\d{1,2})\s*月\s*(?:底|尾|末)"), "m_end"),
     # 116年3月 (no day): the first of the month
     (re.compile(r"(?<!\d)(\d{3,4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)"), "ym"),
     # 7月31日, 7/31 (no year)
@@ -297,6 +303,20 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
                 mention = date_as_written(year, month, day)
             elif order == "my":
                 mention = date_as_written(int(groups[1]), _MONTHS[groups[0]], 1)
+            elif order in ("ym_end", "m_end", "m_end_en"):
+                year_text, month = (
+                    (groups[0], int(groups[1]))
+                    if order == "ym_end"
+                    else (None, int(groups[0]))
+                    if order == "m_end"
+                    else (groups[1], _MONTHS[groups[0]])
+                )
+                if not 1 <= month <= 12:
+                    continue
+                told = int(year_text) if year_text else None
+                # (the year's own February when it is told; a year not told has a 28-day February)
+                last = calendar.monthrange((told + ROC_OFFSET if told < 1000 else told) if told else 2001, month)[1]
+                mention = date_as_written(told, month, last)
             elif order == "ym":
                 year, month = int(groups[0]), int(groups[1])
                 if not 1 <= month <= 12 or not (90 <= year <= 200 or 1990 <= year <= 2100):

@@ -466,6 +466,15 @@ TABLE = [
     ),
     # 六(二)2 close-out: end of the approved period + 2 months, in the calendar the user wrote
     row("closeout-zh-roc-0731", "執行期間到116年7月31日 核結最晚什麼時候", ZH, date(2027, 9, 30), calendar=ROC),
+    # the end of a month said as such (月底, "end of July") is its last day, not its first
+    row("closeout-zh-roc-month-end", "執行到民國116年7月底 核結期限", ZH, date(2027, 9, 30), calendar=ROC),
+    row("closeout-zh-month-end-no-year", "我們執行期間到七月底 核結最晚何時", ZH, date(2027, 9, 30)),
+    row(
+        "closeout-en-end-of-july-next-year",
+        "if the approved period runs to end of July next year, what's the close-out deadline?",
+        EN,
+        date(2027, 9, 30),
+    ),
     row(
         "closeout-zh-ad-1231",
         "核定執行期間2026/12/31結束 縣市最晚哪天要報核結",
