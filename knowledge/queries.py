@@ -1334,6 +1334,10 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if u.asks_share and not (focus == "transfer" and has(u, r"錢|金額|多少元|how much money|in money|in dollars")):
         return False  # a share asked (「最多幾成」); but 「挪幾成 換成錢是多少」 asks the amount too
     if facts.keys() & {"classes", "domains"}:
+        if focus in ("pd_teacher", "pd_student", "partial_domains", "bilingual_life") and has(
+            u, r"\bwhat(?: ?'?s| is| are| about)\b|多少|多大"
+        ):
+            return True  # "mode 2, 2 domains, 14 classes: what's the student foundation part?"
         if knowledge:
             return False
         if u.asks_amount or u.ceiling_words or u.compares or has(u, r"request|apply for|申請"):

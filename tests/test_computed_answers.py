@@ -240,6 +240,13 @@ TABLE = [
     # guests counted before their kind, each giving their periods, beside an own teacher: 2 × 3 × 2,000 + 2 × 1,000
     row("lecture-zh-two-guests-each-and-own", "請兩位教授各講3節 外加一位本校老師講2節 總共", ZH, 14_000),
     row("premium-zh-hourly-wage", "工作費時薪190 做了30小時 補充保費", ZH, 120),  # 30 × 190 = 5,700 × 2.11%
+    # a part of the ceiling asked "what's", with the school's facts: that part (附件2 部領學生 50 萬)
+    row(
+        "ceiling-en-student-part-whats",
+        "mode 2, 2 domains, 14 classes: what's the student foundation part?",
+        EN,
+        500_000,
+    ),
     # the premium's rate named instead of the premium (15,000 × 2.11% = 316.5 → 317)
     row("premium-en-named-by-its-rate", "what's 2.11% of 15,000 lecture fees?", EN, 317),
     row(
