@@ -362,7 +362,8 @@ DETAILS = (
         # 「第二階段什麼時候開始申請」 "when do we apply?": the plans set no application dates
         "application_time",
         re.compile(
-            r"(?:什麼時候|何時|幾月)(?:開始)?(?:可以|要)?(?:提出)?申請|申請(?:時間|日期|期間)|"
+            r"(?:什麼時候|何時|幾月)(?:開始)?(?:可以|要)?(?:提出)?申請|申請(?:時間|日期|期間|截止|期限)|"
+            r"\bdeadline (?:to|for) (?:apply|applying|applications?|sign up)\b|\bapplication deadline\b|"
             r"\bwhen (?:do|can|should|will|must) (?:we|schools?|i|they) apply\b|\bwhen (?:does|do|will) (?:the )?applications? open\b"
         ),
         re.compile(
