@@ -374,6 +374,8 @@ RULED = [
 ]
 
 RULE_ALONE = [
+    # 每位教師（含正式及 3 個月以上代理教師）: a part-time teacher is neither, nor said to be left out
+    ("兼任老師的英檢報名費可以補嗎", "moe.item.english_test_fee"),
     # 開放觀課 is voluntary (自願): whether to open at all is a no, but a duty of running it (photos as
     # evidence) the plan does not set
     ("開放觀課要不要拍照存證", "moe.open_classroom"),
