@@ -316,3 +316,13 @@ def test_an_english_answer_states_a_count_as_a_figure(engine: Engine, question: 
     """ "how many phases?": the count is written as a number, which the reader scans for."""
     answer = engine.answer(question)
     assert answer.confident and figure in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many elementary kids should join the English contest in 111?", "基隆英語比賽111學年國小要幾人次"],
+)
+def test_the_english_contest_named_plainly_is_keelungs_academic_contest(engine: Engine, question: str) -> None:
+    """行動方案 3 國中小英語學藝競賽 asked as "the English contest" 「英語比賽」, not the English clubs."""
+    answer = engine.answer(question)
+    assert answer.intent == "kl.ap.03" and answer.confident, (answer.intent, answer.text[:60])
