@@ -385,6 +385,17 @@ DETAILS = (
         re.compile(r"商務|頭等|經濟艙|business class|first class|economy"),
     ),
     Detail(
+        # 「比賽項目有哪些」 "what events are in the contest?": the contest's events, never listed
+        "events",
+        re.compile(
+            r"(?:比賽|競賽)(?:的)?(?:項目|內容|類別|類型|組別)|比(?:哪些|什麼)項目|"
+            r"\b(?:what|which) (?:events|categories)\b|\bcontest (?:events|categories)\b"
+        ),
+        re.compile(
+            r"朗讀|演說|說故事|拼字|作文|歌唱|讀者劇場|speech|spelling|storytelling|recitation|readers?'? theat"
+        ),
+    ),
+    Detail(
         # 「學分費是學校出還是老師自己出」「人才庫的專家 諮詢費也是學校自己付嗎」: who pays, which the plans
         # say only as what the grant may be budgeted for
         "payer",

@@ -14,6 +14,7 @@ MISSING = [
     # who pays, whom to sign up with, how a listening rate is collected: the plans never say
     "國教署那個專家人才庫 專家到校的費用是國教署出還是我們自己付",
     "學分費是學校出還是老師自己出",
+    "基隆英語學藝競賽的比賽項目有哪些",
     "what's the deadline to apply for 115?",  # an application date, not the close-out's two months
     "我们学校想排到外师巡回 要找谁报名",
     "ICRT收聽比率是怎麼統計的 學校自己填報還是市府抽查？",
