@@ -79,7 +79,7 @@ from knowledge.queries import (
     period_end_text,
     tells_period_end,
 )
-from knowledge.understand import RULE_ASKED, SCHOOL_FACTS, Understanding, follows_permission
+from knowledge.understand import RULE_ASKED, SCHOOL_FACTS, Understanding, asks_yes_or_no, follows_permission
 from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -358,7 +358,10 @@ class Dialog:
         if ruling is None:
             ruling = self.engine.ruling(asked, answer.intent)
         if ruling is None and answer.confident and topic is not None and topic.said:
-            ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent)
+            # (a case the last message told, 「偏遠學校，已經拿過…的補助」; not one it asked and had
+            # answered, 「模式一跟模式二可以同時申請嗎」, under a new question of its own: 「國中可以申請模式二嗎」)
+            told = asked.follow_up or asked.correction or not asks_yes_or_no(topic.said)
+            ruling = self._ruling_with_what_was_said(asked, topic.said, answer.intent) if told else None
         if ruling is None and answer.confident:
             ruling = self._figure_ruling(asked, answer.text)
         if ruling is None and answer.confident:

@@ -1558,3 +1558,14 @@ def test_a_question_after_earlier_turns_is_answered_from_its_rule(knowledge, bef
         dialog.handle_text(chat, text)
     reply = dialog.handle_text(chat, question)
     assert reply.route == "answer" and reply.intent == entry and reply.body.startswith(first), reply.body
+
+
+def test_a_case_asked_and_answered_is_not_carried_into_a_new_question(knowledge) -> None:
+    """「模式一跟模式二可以同時申請嗎」 is answered no; 「國中可以申請模式二嗎」 next is a question of its own,
+    not 「同時申請」 asked again of junior high: the no does not carry (a situation told, not asked, does)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "asked-not-told")
+    first = dialog.handle_text(chat, "模式一跟模式二可以同時申請嗎").to_json()
+    assert first["answer"].startswith(NO_ZH)
+    second = dialog.handle_text(chat, "國中可以申請模式二嗎").to_json()
+    assert not second["answer"].startswith(NO_ZH), second
