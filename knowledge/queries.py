@@ -1068,6 +1068,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     kind = equipment_kind(rules, u.normalised)
     if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
         return Query(VERDICT, item="equipment", inputs=inputs)
+    if kind is None and u.item == "equipment" and c.units and any(a.per_unit for a in u.figures.labelled):
+        return Query(VERDICT, item="equipment", inputs=inputs)  # 「買兩台投影機 一台2萬5 會超嗎」: priced devices
     if kind is None and amounts_of(u) and has(u, A_COMPUTER) and has(u, _YES_NO_QUESTION):
         return Query(VERDICT, item="equipment", inputs=inputs)  # 「電腦一台28000可以嗎」: which computer is asked
     if kind is not None and has(u, r"單價|unit price|上限|\bcap\b|最多|how much") and not amounts_of(u):
@@ -1512,6 +1514,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return replace(previous, inputs=dict(previous.inputs) | {"recurrent": True} | said)
     if previous.kind == CAPITAL and has(u, r"單價|unit price|each"):
         return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request
+    if previous.kind == CAPITAL and u.figures.counts.units and any(a.per_unit for a in _labelled(u)):
+        return None  # 「如果我们买两台投影机 一台2万5 会超吗」: devices priced, checked against the capital
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
         inputs = dict(previous.inputs)
         if amounts:

@@ -722,6 +722,16 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("我们学校18个班 想做模式一 最多多少钱", 250_000),
+            Step("有分校的话呢", 300_000, carried="18 班"),
+            Step("资本门最多多少", 60_000, carried="18 班"),
+            # devices priced after the capital cap: their cost (2 × 25,000) against it, not 25,000 × 20%
+            Step("如果我们买两台投影机 一台2万5 会超吗", 60_000, ("可以",), carried="18 班"),
+        ),
+        id="zh-hans-devices-priced-after-the-capital-cap-are-checked-against-it",
+    ),
+    pytest.param(
+        (
             Step("專家入校 全天諮詢6小時 諮詢費多少", 6_000),
             # no 「那」, answered alone by the premium's rule: the premium on that fee for two (12,000)
             Step("兩位專家都全天 補充保費要編多少", 253),
