@@ -398,6 +398,12 @@ def decide(
     charged = _premium_asked_after_a_fee(decision, u, topic, engine, rules)
     if charged is not None:
         return charged
+    if decision.route != COMPUTE and topic is not None and topic.query is not None and topic.query.kind == CLOSEOUT:
+        # (not 「离执行期结束还有几天」: the days to the period's own end)
+        ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")
+        if _DAYS_ASKED.search(u.normalised) and not u.figures.dates and not ends:
+            # "how many days from today is that?" after the close-out date: that date again, with its days left
+            return Decision(COMPUTE, query=topic.query)
     query = decision.query
     if decision.route == COMPUTE and query is not None and query.item == "equipment" and topic is not None:
         earlier = _devices_bought_before(topic.query) if _ALSO.search(u.normalised) else None
@@ -415,6 +421,9 @@ def decide(
         carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
         return replace(decision, query=filled, context=decision.context | carried)
     return decision
+
+
+_DAYS_ASKED = re.compile(r"幾天|多少天|剩幾|還有幾|\bhow many days\b|\bdays? (?:left|remain|away)\b")
 
 
 def _transfer_asked_after_a_ceiling(

@@ -722,6 +722,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("our period ends July 31 2027, close-out deadline?", None, date=date(2027, 9, 30)),
+            # the days left asked next: the same date again, which states them
+            Step("how many days from today is that?", None, date=date(2027, 9, 30)),
+        ),
+        id="en-days-asked-after-a-close-out-date",
+    ),
+    pytest.param(
+        (
             Step("我们学校18个班 想做模式一 最多多少钱", 250_000),
             Step("有分校的话呢", 300_000, carried="18 班"),
             Step("资本门最多多少", 60_000, carried="18 班"),
