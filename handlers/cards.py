@@ -30,7 +30,7 @@ from handlers.replies import (
     wan,
 )
 from knowledge.calculators import CeilingResult, ItemAmount, money
-from knowledge.compute import CeilingAnswer, DateFigure, Figure, Result
+from knowledge.compute import CLOSEOUT_TITLE, CeilingAnswer, DateFigure, Figure, Result
 from knowledge.dates import gregorian_to_roc, roc_date
 from knowledge.model import Bilingual
 from reminders.calendar import Deadline
@@ -157,6 +157,8 @@ def date_card(figure: DateFigure, lang: str) -> Card:
 
 def _date_title(figure: DateFigure, lang: str) -> str:
     """date_text's head without the date: whether a filing date given is in time, and what is due."""
+    if figure.title is not None and figure.title != CLOSEOUT_TITLE:  # the period's own end asked
+        return figure.title.get(lang)
     if lang == "en":
         verdict = "" if figure.ok is None else ("In time. " if figure.ok else "Late. ")
         return verdict + "Close-out due by"

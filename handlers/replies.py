@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from knowledge.calculators import CeilingResult, ItemAmount, Line, SchoolFacts, Verdict, counted, money, pct
-from knowledge.compute import CeilingAnswer, DateFigure, Figure, NeedFact, YearFigure
+from knowledge.compute import CLOSEOUT_TITLE, CeilingAnswer, DateFigure, Figure, NeedFact, YearFigure
 from knowledge.dates import ROC_OFFSET, gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
@@ -639,6 +639,8 @@ def date_text(figure: DateFigure, lang: str) -> str:
         if zh
         else f"Close-out due by {_both_calendars(figure.day, figure.calendar, lang)}"
     )
+    if figure.title is not None and figure.title != CLOSEOUT_TITLE:  # the period's own end asked
+        head = f"{figure.title.get(lang)}{'：' if zh else ': '}{_both_calendars(figure.day, figure.calendar, lang)}"
     if figure.days_left is not None:
         head += _days_from_today(figure.days_left, lang)
     if figure.ok is not None:

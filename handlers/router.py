@@ -38,6 +38,7 @@ from knowledge.queries import (
     CEILING,
     CLOSEOUT,
     CONSULT,
+    DAYS_TO_THE_END,
     EVENT_COSTS,
     ITEM,
     SCHOOL_YEAR,
@@ -398,12 +399,9 @@ def decide(
     charged = _premium_asked_after_a_fee(decision, u, topic, engine, rules)
     if charged is not None:
         return charged
-    if decision.route != COMPUTE and topic is not None and topic.query is not None and topic.query.kind == CLOSEOUT:
-        # (not 「离执行期结束还有几天」: the days to the period's own end)
-        ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")
-        if _DAYS_ASKED.search(u.normalised) and not u.figures.dates and not ends:
-            # "how many days from today is that?" after the close-out date: that date again, with its days left
-            return Decision(COMPUTE, query=topic.query)
+    counted = _days_asked_after_a_close_out(decision, u, topic)
+    if counted is not None:
+        return counted
     query = decision.query
     if decision.route == COMPUTE and query is not None and query.item == "equipment" and topic is not None:
         earlier = _devices_bought_before(topic.query) if _ALSO.search(u.normalised) else None
@@ -423,7 +421,17 @@ def decide(
     return decision
 
 
-_DAYS_ASKED = re.compile(r"幾天|多少天|剩幾|還有幾|\bhow many days\b|\bdays? (?:left|remain|away)\b")
+def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:
+    """ "how many days from today is that?" after the close-out date: that date again, with its days
+    left; 「离执行期结束还有几天」: the days to the period's own end."""
+    last = topic.query if topic is not None else None
+    if decision.route == COMPUTE or last is None or last.kind != CLOSEOUT:
+        return None
+    if not u.mentions(DAYS_TO_THE_END) or u.figures.dates:
+        return None
+    ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")
+    inputs = {k: v for k, v in last.inputs.items() if k != "to_the_end"} | ({"to_the_end": True} if ends else {})
+    return Decision(COMPUTE, query=replace(last, inputs=inputs))
 
 
 def _transfer_asked_after_a_ceiling(

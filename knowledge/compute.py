@@ -731,11 +731,32 @@ def _transfer(query: Query, rules: FundingRules) -> Figure | NeedFact:
 # -- dates ------------------------------------------------------------------------------------
 
 
+CLOSEOUT_TITLE = both("核結期限", "close-out deadline")  # what a close-out DateFigure's day is
+
+
 def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
     notes: list[Bilingual] = []
     end = _written_date(query.inputs["end"], plan, today, notes)
     due = add_months(end, plan.closeout_months)
     calendar = query.inputs["end"].get("calendar") or "gregorian"
+    if query.inputs.get("to_the_end"):
+        # 「离执行期结束还有几天」 "period ends 116/7/31, how many days left?": the days to that end, and
+        # the close-out that follows it
+        notes.append(
+            both(
+                f"核結期限是其後 {plan.closeout_months} 個月內：{due.isoformat()}。",
+                f"The close-out is due within {plan.closeout_months} months after it: {due.isoformat()}.",
+            )
+        )
+        return DateFigure(
+            end,
+            both("您說的核定執行期間屆滿日", "the end of the approved period you gave"),
+            calendar,
+            tuple(notes),
+            plan.closeout_source,
+            days_left=(end - today).days,
+            title=both("執行期間屆滿", "Approved period ends"),
+        )
     ok: bool | None = None
     filed = query.inputs.get("filed")
     if filed:
@@ -773,7 +794,7 @@ def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
         plan.closeout_source,
         ok,
         days_left=(due - today).days,
-        title=both("核結期限", "close-out deadline"),
+        title=CLOSEOUT_TITLE,
     )
 
 

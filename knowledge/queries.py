@@ -544,6 +544,10 @@ def closeout_after(period_end: str) -> Query | None:
     return Query(CLOSEOUT, inputs={"end": _written_json(mention)})
 
 
+# 「還有幾天」 "how many days left": the days from today to a date
+DAYS_TO_THE_END = r"幾天|多少天|剩幾|還有幾|\bhow many days\b|\bdays? (?:left|remain|away|until|till)\b"
+
+
 def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     dates = u.figures.dates
     period_ends = has(u, r"執行期間|執行到|period|ends?|結束|到期|屆滿|\buntil\b")
@@ -553,6 +557,9 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     ending = approved and period_ends and has(u, _DEADLINE)
     # the period end told and nothing asked: its close-out deadline is what follows from it
     told = tells_period_end(u) and not u.item and not has(u, _ASKS)
+    if dates and period_ends and has(u, DAYS_TO_THE_END) and not has(u, _CLOSEOUT):
+        # 「距離執行期結束116/7/31還有幾天」 "our period ends 116/7/31. How many days left?": to that end
+        return Query(CLOSEOUT, inputs={"end": _date_json(u, 0), "to_the_end": True})
     if dates and (has(u, _CLOSEOUT) or filing or ending or told) and (has(u, _DEADLINE) or period_ends or told):
         # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
         between = re.sub(r"\d{2,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", "D", u.text)  # dates' own hyphens out

@@ -475,6 +475,8 @@ TABLE = [
     row("closeout-zh-roc-0731", "執行期間到116年7月31日 核結最晚什麼時候", ZH, date(2027, 9, 30), calendar=ROC),
     # the end of a month said as such (月底, "end of July") is its last day, not its first
     row("closeout-zh-roc-month-end", "執行到民國116年7月底 核結期限", ZH, date(2027, 9, 30), calendar=ROC),
+    # the days to the period's own end asked: that end, with its days left (the close-out after it noted)
+    row("period-end-zh-days-left", "距離執行期結束116年7月31日還有幾天", ZH, date(2027, 7, 31), calendar=ROC),
     row("closeout-zh-month-end-no-year", "我們執行期間到七月底 核結最晚何時", ZH, date(2027, 9, 30)),
     row(
         "closeout-en-end-of-july-next-year",
@@ -720,6 +722,13 @@ class Step:
 
 
 FOLLOW_UPS = [
+    pytest.param(
+        (
+            Step("執行期間到116/8/31 核結最晚", None, date=date(2027, 10, 31)),
+            Step("离执行期结束还有几天", None, date=date(2027, 8, 31)),  # the period's end, not the close-out
+        ),
+        id="zh-days-to-the-period-end-after-its-close-out",
+    ),
     pytest.param(
         (
             Step("our period ends July 31 2027, close-out deadline?", None, date=date(2027, 9, 30)),
