@@ -530,7 +530,7 @@ _NUMBER_WORDS = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 
 
 # words a question counts by that the answers write otherwise
-_SAME_NOUN = {"kid": "student", "children": "student", "child": "student", "pupil": "student"}
+_SAME_NOUN = {"kid": "student", "children": "student", "child": "student", "pupil": "student", "sitting": "time"}
 
 
 def _counts(noun: str, text: str) -> bool:

@@ -118,6 +118,11 @@ MISSING = [
 ]
 
 GIVEN = [
+    # sittings of a test are times it is taken: the entry counts them (聽讀、說寫各 1 次)
+    (
+        "TOEIC is split into listening/reading and speaking/writing. How many sittings a year can one teacher get paid for?",
+        "moe.item.english_test_fee",
+    ),
     # whom a national school applies through is given (its city or county): no contact detail missing
     ("我們是國立大學附設實小 要跟誰申請", "moe.apply.national_schools"),
     # a share's base asked beside the plan's "total budget" words: the misc rule's 經常門總編列經費
