@@ -19,6 +19,8 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allowed
 
 RULED = [
+    # 代課教師勞健保及勞退費, asked in English as the substitute's labour and health insurance
+    ("can we pay the substitute's labor and health insurance from the plan?", "moe.item.substitute_insurance", YES_EN),
     # (question, the entry that answers it, the first words of the reply)
     ("我們還有分班 這樣可以多拿一點錢嗎", "moe.cap.branch", YES_ZH),  # 最高額外核定 5 萬元
     ("我們本校有分校 可以多拿嗎 多多少", "moe.cap.branch", YES_ZH),  # the yes, then the rule with its 5 萬
