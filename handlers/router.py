@@ -403,22 +403,28 @@ def decide(
     if counted is not None:
         return counted
     query = decision.query
-    if decision.route == COMPUTE and query is not None and query.item == "equipment" and topic is not None:
-        earlier = _devices_bought_before(topic.query) if _ALSO.search(u.normalised) else None
-        if earlier and topic.query is not None:
-            # 「再加一台１萬２的平板呢」 after a 4萬 sound system: both against the capital (of the school
-            # the earlier question was asked for)
-            school_before = {"school": topic.query.inputs["school"]} if "school" in topic.query.inputs else {}
-            query = replace(query, inputs=dict(query.inputs) | {"earlier_cost": earlier} | school_before)
-            decision = replace(decision, query=query)
-    if decision.route == COMPUTE and query is not None and query.item == "equipment" and "school" not in query.inputs:
-        # devices counted after the school's facts were told, asked afresh or as a follow-up (「不對 是
-        # 12 台」): their cost against the capital of the school's ceiling
-        # (or told in the message itself: 「我們全校18班做模式一，打算買3台2萬的平板」)
-        filled, used = _fill_from_school(query, dict(school) | dict(u.facts))
-        carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
-        return replace(decision, query=filled, context=decision.context | carried)
+    if decision.route == COMPUTE and query is not None and query.item == "equipment":
+        return _devices_against_the_schools_capital(decision, query, u, topic, school)
     return decision
+
+
+def _devices_against_the_schools_capital(
+    decision: Decision, query: Query, u: Understanding, topic: Topic | None, school: dict[str, Any]
+) -> Decision:
+    """Devices counted and priced, with what their cost is measured against: those priced before
+    when the message adds one (「再加一台１萬２的平板呢」 after a 4萬 sound system, of the school that
+    question was asked for), and the capital of the school's ceiling, told before (「不對 是12台」) or in
+    the message itself (「我們全校18班做模式一，打算買3台2萬的平板」)."""
+    last = topic.query if topic is not None else None
+    earlier = _devices_bought_before(last) if _ALSO.search(u.normalised) else None
+    if earlier and last is not None:
+        school_before = {"school": last.inputs["school"]} if "school" in last.inputs else {}
+        query = replace(query, inputs=dict(query.inputs) | {"earlier_cost": earlier} | school_before)
+    if "school" in query.inputs:
+        return replace(decision, query=query)
+    filled, used = _fill_from_school(query, dict(school) | dict(u.facts))
+    carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
+    return replace(decision, query=filled, context=decision.context | carried)
 
 
 def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:
@@ -1904,11 +1910,10 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
 def _consultation_hours_retold(query: Query | None, u: Understanding) -> Query | None:
     """ "actually she'll stay the whole day, 6 hours consulting … premium on the lecture fees +
     consultation?": the consultation computed before, for the hours told now."""
-    hours = u.figures.counts.hours
-    if query is None or hours is None or not u.mentions(CONSULT):
-        return query
     counts = u.figures.counts
-    retold = {"hours": str(hours), "half_day": counts.half_day, "full_day": counts.full_day}
+    if query is None or counts.hours is None or not u.mentions(CONSULT):
+        return query
+    retold = {"hours": str(counts.hours), "half_day": counts.half_day, "full_day": counts.full_day}
     return replace(query, inputs={k: v for k, v in query.inputs.items() if k not in ("asks", "yes_no_only")} | retold)
 
 
