@@ -475,6 +475,13 @@ TABLE = [
     row("closeout-zh-roc-0731", "執行期間到116年7月31日 核結最晚什麼時候", ZH, date(2027, 9, 30), calendar=ROC),
     # the end of a month said as such (月底, "end of July") is its last day, not its first
     row("closeout-zh-roc-month-end", "執行到民國116年7月底 核結期限", ZH, date(2027, 9, 30), calendar=ROC),
+    # "when must" after a clause telling the end asks the date (not whether the city must file)
+    row(
+        "closeout-en-when-must-after-the-end",
+        "our project ends on 2027.7.31, when must the city file the close-out?",
+        EN,
+        date(2027, 9, 30),
+    ),
     # the days to the period's own end asked: that end, with its days left (the close-out after it noted)
     row("period-end-zh-days-left", "距離執行期結束116年7月31日還有幾天", ZH, date(2027, 7, 31), calendar=ROC),
     row("closeout-zh-month-end-no-year", "我們執行期間到七月底 核結最晚何時", ZH, date(2027, 9, 30)),
