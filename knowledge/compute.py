@@ -1473,7 +1473,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(pay)
         fees["work_fee"] = pay.amount
         amounts = []
-    if not fees and len(amounts) == 1 and _attendance_each(i, text):
+    if not fees and len(amounts) == 1 and _attendance_each(i, text, amounts[0], rules.items.attendance_fee.cap):
         # 「5位專家各來3次 出席費都按2000」: each expert's fee each time, the premium on their sum
         people, occasions = int(i.get("people") or 1), int(i.get("occasions") or 1)
         fee = attendance_fee(rules, people, occasions, price=amounts[0])
@@ -1564,13 +1564,14 @@ _RECURRENT = r"經常門|\brecurrent\b|\bcurrent (?:expenditure|expense|budget|s
 _EACH_PRICED = re.compile(r"各|每人|每位|每次|都按|都是|\beach\b|\bapiece\b|\bper (?:person|expert|head|time|visit)\b")
 
 
-def _attendance_each(i: dict[str, Any], text: str) -> bool:
+def _attendance_each(i: dict[str, Any], text: str, amount: int, cap: int) -> bool:
     """An attendance fee said to be paid each of several people or times (「各來3次 出席費都按2000」
-    "NT$2,500 attendance fee each"), not a total of them."""
+    "NT$2,500 attendance fee each"), not a total of them; so is one no more than one person's cap for
+    one meeting said beside several (「出席費2000 5位委員」: 2,000 each, not 400)."""
     counted = int(i.get("people") or 1) > 1 or int(i.get("occasions") or 1) > 1
-    return (
-        counted and re.search(ATTEND, text) is not None and (bool(i.get("per_unit")) or bool(_EACH_PRICED.search(text)))
-    )
+    summed = re.search(r"共|合計|總|\btotal\b|in all|altogether", text) is not None  # 「5位委員出席費共2000」
+    each = bool(i.get("per_unit")) or bool(_EACH_PRICED.search(text)) or (amount <= cap and not summed)
+    return counted and re.search(ATTEND, text) is not None and each
 
 
 def _rounded(base: int, rate: Decimal, amount: int, lang: str) -> str:

@@ -240,6 +240,10 @@ TABLE = [
     # guests counted before their kind, each giving their periods, beside an own teacher: 2 × 3 × 2,000 + 2 × 1,000
     row("lecture-zh-two-guests-each-and-own", "請兩位教授各講3節 外加一位本校老師講2節 總共", ZH, 14_000),
     row("premium-zh-hourly-wage", "工作費時薪190 做了30小時 補充保費", ZH, 120),  # 30 × 190 = 5,700 × 2.11%
+    # an attendance fee no more than one person's cap said beside several is each one's (5 × 2,000 × 2.11%);
+    # said to be their total (共), it is the total
+    row("premium-zh-attendance-each-under-the-cap", "出席費2000 5位委員 補充保費", ZH, 211),
+    row("premium-zh-attendance-total-said", "5位委員出席費共2000 補充保費", ZH, 42),
     # a part of the ceiling asked "what's", with the school's facts: that part (附件2 部領學生 50 萬)
     row(
         "ceiling-en-student-part-whats",
