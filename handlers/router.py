@@ -402,6 +402,9 @@ def decide(
     counted = _days_asked_after_a_close_out(decision, u, topic)
     if counted is not None:
         return counted
+    rate = _rate_asked_after_a_fee(decision, u, topic, engine, rules, lang)
+    if rate is not None:
+        return rate
     query = decision.query
     if decision.route == COMPUTE and query is not None and query.item == "equipment":
         return _devices_against_the_schools_capital(decision, query, u, topic, school)
@@ -425,6 +428,29 @@ def _devices_against_the_schools_capital(
     filled, used = _fill_from_school(query, dict(school) | dict(u.facts))
     carried = {k: v for k, v in used.items() if u.facts.get(k) != v}
     return replace(decision, query=filled, context=decision.context | carried)
+
+
+# "at what hourly rate?" 「一小時多少」: the rate a fee is paid at
+_RATE_ASKED = re.compile(
+    r"\b(?:hourly|per[- ]hour|an hour|per period|a period) rate\b|\bat what rate\b|(?:每|一|1)\s*(?:小時|節)\s*(?:是|算)?\s*多少|時薪(?:是)?多少"
+)
+
+
+def _rate_asked_after_a_fee(
+    decision: Decision, u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules, lang: str
+) -> Decision | None:
+    """ "At what hourly rate?" after a consultation fee, answered alone from another item's entry (the
+    teaching fee's hourly table): the rate of the fee just computed, from its own entry."""
+    last = topic.query if topic is not None else None
+    if decision.route != ANSWER or last is None or last.kind != ITEM or not _RATE_ASKED.search(u.normalised):
+        return None
+    entries = item_entries(engine, rules).get(str(last.item)) or []
+    if not entries or named_item(u) is not None or rules.items_in(u.normalised):
+        return None
+    entry = entries[0]
+    if decision.answer is not None and decision.answer.intent in entries:
+        return None
+    return Decision(ANSWER, answer=engine.answer_entry(entry, lang), text=u.normalised)
 
 
 def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:

@@ -768,3 +768,15 @@ def test_the_local_bureau_named_after_a_close_out_date_names_no_other_plan(knowl
     dialog.handle_text(chat, "核定執行期間到116年7月31日 縣府最晚哪天要報核結")
     reply = dialog.handle_text(chat, "縣府說9/25才會送出去 來得及嗎")
     assert reply.route == "calculation" and reply.text.startswith("來得及"), reply.text
+
+
+def test_the_rate_asked_after_a_fee_is_that_fees_rate(knowledge: Knowledge) -> None:
+    """ "At what hourly rate?" after a consultation fee computed: the consultation fee's own entry
+    (NT$1,000 an hour), not the teaching fee's hourly table the words resemble."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "rate-asked")
+    dialog.handle_text(
+        chat, "If we invite an expert for a full-day school visit, how many consultation hours can we pay for?"
+    )
+    reply = dialog.handle_text(chat, "At what hourly rate?")
+    assert reply.intent == "moe.item.consultation_fee" and "1,000" in reply.text, reply.text
