@@ -239,7 +239,7 @@ BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.85, 0.045
 # English and Simplified Chinese: their own eligibility, fees with their own numbers, dates in many
 # formats), first measured at af80417, the commit the stop started from: 84.3% / 8.0% and 75.9% / 8.8%
 BLIND56 = conversations.DATA / "blind56.yaml"
-BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.855, 0.065
+BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.86, 0.06
 BLIND57 = conversations.DATA / "blind57.yaml"
 BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.785, 0.075
 # blind58 and blind59 (stop 35; written blind by two helpers from the plan texts and the entry catalogue
@@ -251,7 +251,7 @@ BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.785, 0.075
 BLIND58 = conversations.DATA / "blind58.yaml"
 BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.855, 0.07
 BLIND59 = conversations.DATA / "blind59.yaml"
-BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.9, 0.04
+BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.905, 0.04
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
