@@ -25,12 +25,14 @@ from handlers.replies import (
     branch_capital_reading,
     ceiling_extras,
     facts_label,
+    figure_amount,
+    period_end_title,
     planned_verdict,
     source_line,
     wan,
 )
 from knowledge.calculators import CeilingResult, ItemAmount, money
-from knowledge.compute import CLOSEOUT_TITLE, CeilingAnswer, DateFigure, Figure, Result
+from knowledge.compute import CeilingAnswer, DateFigure, Figure, Result
 from knowledge.dates import gregorian_to_roc, roc_date
 from knowledge.model import Bilingual
 from reminders.calendar import Deadline
@@ -109,7 +111,7 @@ def figure_card(figure: Figure, what: Bilingual, lang: str) -> Card:
         title = f"超過了，{what.zh}上限" if zh else f"Over the cap: the {what.en.lower()} cap is"
     section = figure.rules[0].section.get(lang) if figure.rules else ""
     return Card(
-        headline=money(figure.amount or 0, lang) if figure.unit is None else f"{figure.amount} {figure.unit.get(lang)}",
+        headline=figure_amount(figure, lang),
         title=title,
         rows=(("", _with_section(figure.working.get(lang), section, lang)),),
         notes=tuple(note.get(lang) for note in figure.notes),
@@ -157,8 +159,9 @@ def date_card(figure: DateFigure, lang: str) -> Card:
 
 def _date_title(figure: DateFigure, lang: str) -> str:
     """date_text's head without the date: whether a filing date given is in time, and what is due."""
-    if figure.title is not None and figure.title != CLOSEOUT_TITLE:  # the period's own end asked
-        return figure.title.get(lang)
+    titled = period_end_title(figure, lang)
+    if titled is not None:  # the period's own end asked
+        return titled
     if lang == "en":
         verdict = "" if figure.ok is None else ("In time. " if figure.ok else "Late. ")
         return verdict + "Close-out due by"

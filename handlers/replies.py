@@ -507,11 +507,26 @@ def _label_of(rule: Cited) -> Bilingual:
     return getattr(rule, "label", rule.section)
 
 
+def figure_amount(figure: Figure, lang: str) -> str:
+    """A figure's number as shown: money, or a count of its unit (「3 台」 "3 devices")."""
+    if figure.unit is None:
+        return money(figure.amount or 0, lang)
+    return f"{figure.amount} {figure.unit.get(lang)}"
+
+
+def period_end_title(figure: DateFigure, lang: str) -> str | None:
+    """What a date figure other than the close-out deadline is (「執行期間屆滿」), or None for the
+    close-out, whose head says whether a filing date is in time."""
+    if figure.title is None or figure.title == CLOSEOUT_TITLE:
+        return None
+    return figure.title.get(lang)
+
+
 def figure_text(figure: Figure, lang: str) -> str:
     zh = lang != "en"
     what = figure.title or Bilingual("", "")
     if figure.ok is None:
-        amount = money(figure.amount or 0, lang) if figure.unit is None else f"{figure.amount} {figure.unit.get(lang)}"
+        amount = figure_amount(figure, lang)
         if zh:
             head = f"{what.zh}最多 {amount}" if figure.cap else f"{what.zh}：{amount}"
         else:
@@ -639,8 +654,9 @@ def date_text(figure: DateFigure, lang: str) -> str:
         if zh
         else f"Close-out due by {_both_calendars(figure.day, figure.calendar, lang)}"
     )
-    if figure.title is not None and figure.title != CLOSEOUT_TITLE:  # the period's own end asked
-        head = f"{figure.title.get(lang)}{'：' if zh else ': '}{_both_calendars(figure.day, figure.calendar, lang)}"
+    titled = period_end_title(figure, lang)
+    if titled is not None:  # the period's own end asked
+        head = f"{titled}{'：' if zh else ': '}{_both_calendars(figure.day, figure.calendar, lang)}"
     if figure.days_left is not None:
         head += _days_from_today(figure.days_left, lang)
     if figure.ok is not None:

@@ -276,6 +276,13 @@ def valid_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _last_day(year: int | None, month: int) -> int:
+    """The last day of a month (「7月底」): of the year told (民國 or 西元), else of a year with a 28-day
+    February."""
+    gregorian = (year + ROC_OFFSET if year < 1000 else year) if year else 2001
+    return calendar.monthrange(gregorian, month)[1]
+
+
 def date_as_written(year: int | None, month: int, day: int) -> DateMention:
     """The date of a day written with a 民國 year (< 1000), a Gregorian one, or none."""
     if year is None:
@@ -304,19 +311,13 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
             elif order == "my":
                 mention = date_as_written(int(groups[1]), _MONTHS[groups[0]], 1)
             elif order in ("ym_end", "m_end", "m_end_en"):
-                year_text, month = (
-                    (groups[0], int(groups[1]))
-                    if order == "ym_end"
-                    else (None, int(groups[0]))
-                    if order == "m_end"
-                    else (groups[1], _MONTHS[groups[0]])
-                )
+                if order == "m_end_en":
+                    month, told = _MONTHS[groups[0]], int(groups[1]) if groups[1] else None
+                else:
+                    month, told = int(groups[-1]), int(groups[0]) if order == "ym_end" else None
                 if not 1 <= month <= 12:
                     continue
-                told = int(year_text) if year_text else None
-                # (the year's own February when it is told; a year not told has a 28-day February)
-                last = calendar.monthrange((told + ROC_OFFSET if told < 1000 else told) if told else 2001, month)[1]
-                mention = date_as_written(told, month, last)
+                mention = date_as_written(told, month, _last_day(told, month))
             elif order == "ym":
                 year, month = int(groups[0]), int(groups[1])
                 if not 1 <= month <= 12 or not (90 <= year <= 200 or 1990 <= year <= 2100):
