@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from knowledge.textnorm import to_traditional, writes_simplified
+
 if TYPE_CHECKING:
     from bot.wiring import Knowledge
     from handlers.dialog import Dialog
@@ -147,9 +149,15 @@ def confident(reply: dict[str, Any]) -> bool:
     return reply.get("route") in ("answer", "calculation")
 
 
+def as_traditional(text: str) -> str:
+    """A reply as the bot words it: a chat writing Simplified reads its replies in Simplified (計畫
+    shown as 计划), judged as the Traditional they were made from; a Traditional reply as it is."""
+    return to_traditional(text).replace("計劃", "計畫") if writes_simplified(text) else text
+
+
 def judge(expect: dict[str, Any], reply: dict[str, Any]) -> bool:
     """Whether a reply meets every expectation of a turn (see the module docstring)."""
-    text = str(reply.get("answer", ""))
+    text = as_traditional(str(reply.get("answer", "")))
     route = reply.get("route")
     if expect.get("none"):
         return not confident(reply) or _SAYS_SILENT.search(text) is not None

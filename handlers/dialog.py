@@ -79,6 +79,7 @@ from knowledge.queries import (
     period_end_text,
     tells_period_end,
 )
+from knowledge.textnorm import writes_simplified
 from knowledge.understand import RULE_ASKED, SCHOOL_FACTS, Understanding, asks_yes_or_no, follows_permission
 from reminders.calendar import Deadline
 
@@ -246,6 +247,8 @@ class Dialog:
             return taken
         with self.memory.turn(chat) as box:
             reply, box[0] = self._continuing(box[0], lambda state: self._turn(state, text or "", lang_hint))
+            box[0] = replace(box[0], simplified=writes_simplified(text or "", box[0].simplified))
+            reply = _in_script(reply, box[0].simplified)
         return self._seen(chat, text or "", "text", reply)
 
     @staticmethod
@@ -786,7 +789,7 @@ class Dialog:
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
         if (taken := self._taken(chat, data, "button", lang_hint)) is not None:
             return taken
-        reply = self._button(chat, data, lang_hint)
+        reply = _in_script(self._button(chat, data, lang_hint), self.memory.peek(chat).simplified)
         if data.startswith(EXAMPLE_PREFIX) or parse_command(data) is not None:
             return reply  # answered as typed text, and seen there
         return self._seen(chat, data, "button", reply)
@@ -859,6 +862,9 @@ class Dialog:
 
     def handle_file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None = None) -> Reply:
         """A document sent to the bot: the budget checker, with the school's facts the chat told."""
+        return _in_script(self._file(chat, filename, content, lang_hint), self.memory.peek(chat).simplified)
+
+    def _file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None) -> Reply:
         refusal = self.refuse_file(chat, filename, len(content), lang_hint)
         if refusal is not None:
             return refusal
@@ -905,6 +911,9 @@ class Dialog:
         return [(c.name, c.en if lang == "en" else c.zh) for c in COMMANDS]
 
     def handle_command(self, chat: ChatRef, name: str, args: str, lang_hint: str | None = None) -> Reply:
+        return _in_script(self._command(chat, name, args, lang_hint), self.memory.peek(chat).simplified)
+
+    def _command(self, chat: ChatRef, name: str, args: str, lang_hint: str | None) -> Reply:
         if (taken := self._taken(chat, f"{name} {args}".strip(), "command", lang_hint)) is not None:
             return taken
         lang = self.language(chat, lang_hint)
@@ -1020,6 +1029,11 @@ class Dialog:
         else:
             text = self.reminders.status(chat.channel, chat.chat_id, lang)
         return Reply(text, lang=lang)
+
+
+def _in_script(reply: Reply, simplified: bool) -> Reply:
+    """The reply in the script the chat writes (Traditional unless it writes Simplified)."""
+    return replies.in_simplified(reply) if simplified else reply
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

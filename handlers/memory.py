@@ -73,6 +73,7 @@ class ChatState:
     lang: str | None = None  # chosen with /lang
     school: dict[str, Any] = field(default_factory=dict)  # SCHOOL_KEYS the chat has told
     topic: Topic | None = None
+    simplified: bool = False  # the chat writes Simplified Chinese: its Chinese replies are shown so
 
     def current_topic(self, now: float, ttl: float) -> Topic | None:
         """The topic, unless it is older than `ttl` seconds."""
@@ -84,6 +85,8 @@ class ChatState:
         data: dict[str, Any] = {"lang": self.lang, "school": self.school}
         if self.topic is not None:
             data["topic"] = _topic_json(self.topic)
+        if self.simplified:
+            data["simplified"] = True
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
@@ -100,7 +103,7 @@ class ChatState:
         raw = data.get("school")
         school = {k: v for k, v in (raw if isinstance(raw, dict) else {}).items() if k in SCHOOL_KEYS}
         school = {k: v for k, v in school.items() if isinstance(v, (bool, int, str))}
-        return cls(lang, school, _topic(data.get("topic")))
+        return cls(lang, school, _topic(data.get("topic")), data.get("simplified") is True)
 
 
 SAID_LIMIT = 200  # characters of a message kept with its topic (a question is cut to 500)
@@ -240,8 +243,8 @@ class ChatMemory:
         with self._lock(chat):
             try:
                 if keep_lang:
-                    lang = self.states.load(chat).lang
-                    self.states.save(chat, replace(ChatState(), lang=lang))
+                    kept = self.states.load(chat)
+                    self.states.save(chat, ChatState(lang=kept.lang, simplified=kept.simplified))
                 else:
                     self.states.forget(chat)
             except StoreError as exc:

@@ -9,7 +9,7 @@ Every channel renders these `Reply` objects (plain text, buttons); the JSON of `
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +20,7 @@ from knowledge.dates import ROC_OFFSET, gregorian_to_roc, roc_date
 from knowledge.engine import Answer, Suggestion
 from knowledge.funding_rules import CapitalShare, Cited, FundingRules, Range
 from knowledge.model import Bilingual
+from knowledge.textnorm import to_simplified
 from knowledge.understand import RULE_ASKED, Understanding, asks_if_capped
 
 # Telegram's callback_data is limited to 64 bytes; LINE postback data to 300.
@@ -96,6 +97,36 @@ class Reply:
             "route": self.route,
             "context": dict(self.context),
         }
+
+
+def in_simplified(reply: Reply) -> Reply:
+    """A Chinese reply as a chat writing Simplified Chinese reads it: every shown string converted,
+    the buttons' data (handed back when tapped) left as it is."""
+    if reply.lang != "zh":
+        return reply
+    card = reply.card
+    if card is not None:
+        card = replace(
+            card,
+            headline=to_simplified(card.headline),
+            title=to_simplified(card.title),
+            rows=tuple((to_simplified(a), to_simplified(b)) for a, b in card.rows),
+            notes=tuple(to_simplified(n) for n in card.notes),
+            source=to_simplified(card.source),
+            actions=tuple(_simplified_button(b) for b in card.actions),
+        )
+    return replace(
+        reply,
+        text=to_simplified(reply.text),
+        body=to_simplified(reply.body),
+        buttons=[_simplified_button(b) for b in reply.buttons],
+        suggestions=[Suggestion(s.intent, to_simplified(s.title)) for s in reply.suggestions],
+        card=card,
+    )
+
+
+def _simplified_button(button: Button) -> Button:
+    return Button(to_simplified(button.label), button.data)
 
 
 # Plan names that start citations ("雙語生活化校園計畫 附件2 模式一"), longest first; the dialog

@@ -233,6 +233,44 @@ def to_traditional(text: str) -> str:
 _LI_WORDS = re.compile(r"公裡|英裡|裡程|鄰裡|裡長|千裡")
 
 
+@lru_cache(maxsize=1)
+def _script_tables() -> tuple[frozenset[str], frozenset[str], dict[int, str]]:
+    """From OpenCC's dictionaries: the characters only Simplified writing uses (发, 么; not 台 or 里,
+    which Taiwan writes too), those only Traditional writing uses (發, 麼), and Traditional to
+    Simplified character by character (first choice, as OpenCC lists them)."""
+    folder = resources.files("opencc") / "dictionary"
+    simplified_only: set[str] = set()
+    traditional_only: set[str] = set()
+    table: dict[int, str] = {}
+    for name, only in (("STCharacters.txt", simplified_only), ("TSCharacters.txt", traditional_only)):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            source, _, targets = line.partition("\t")
+            choices = targets.split()
+            if len(source) == 1 and choices and source not in choices:
+                only.add(source)
+                if name == "TSCharacters.txt":
+                    table[ord(source)] = choices[0]
+    return frozenset(simplified_only), frozenset(traditional_only), table
+
+
+def writes_simplified(text: str, before: bool = False) -> bool:
+    """Whether a message is written in Simplified Chinese: more characters only Simplified uses
+    than characters only Traditional uses; a message with neither (「模式2呢」, "20") keeps what the
+    chat wrote `before`."""
+    simplified_only, traditional_only, _ = _script_tables()
+    simplified = sum(ch in simplified_only for ch in text)
+    traditional = sum(ch in traditional_only for ch in text)
+    return before if simplified == traditional else simplified > traditional
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to Simplified, character by character: a reply worded in Traditional shown to a
+    chat that writes Simplified. (Simplified has far fewer characters, so one-by-one is faithful; 計畫 is 计划 there.)"""
+    if not _CJK.search(text):
+        return text
+    return text.translate(_script_tables()[2]).replace("计画", "计划").replace("规画", "规划")
+
+
 def _numeral_value(run: str) -> int | None:
     if all(ch in _NUMERAL_VALUES for ch in run):
         if len(run) == 1:

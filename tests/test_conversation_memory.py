@@ -40,6 +40,7 @@ from handlers.memory import (
 from handlers.replies import CALCULATION
 from handlers.texts import t
 from knowledge.queries import CEILING, CLOSEOUT, ITEM, Query
+from knowledge.textnorm import to_simplified, to_traditional
 from reminders.database import MIGRATIONS, Database, StoreError
 
 T0 = 1_800_000_000.0  # a fixed "now" (2027-01-15) for every clock here
@@ -164,6 +165,7 @@ _states = st.builds(
     lang=_langs,
     school=st.dictionaries(st.sampled_from(SCHOOL_KEYS), _scalars, max_size=5),
     topic=st.none() | _topics(st.lists(_topics(st.just(())), max_size=3).map(tuple)),
+    simplified=st.booleans(),
 )
 
 
@@ -333,6 +335,25 @@ def test_a_topic_within_the_quiet_minutes_is_followed_up_after_a_restart(knowled
         reply = restarted.handle_text(CHAT, "那13班呢")
         assert reply.route == CALCULATION and "13 班" in reply.text and "1,350,000" in reply.text
         assert reply.context == {"mode": 2, "domains": 2}
+
+
+def test_a_chat_writing_simplified_is_answered_in_simplified_across_a_restart(
+    knowledge: Knowledge, tmp_path: Path
+) -> None:
+    with opened(tmp_path / "policybot.db") as db:
+        first = dialog_on(knowledge, SqliteChatStates(db))
+        reply = first.handle_text(CHAT, "我们是模式二 8班 2个领域 最多补助多少")
+        assert "1,150,000" in reply.text and "补助" in reply.text and "補助" not in reply.text
+    with opened(tmp_path / "policybot.db") as db:
+        restarted = dialog_on(knowledge, SqliteChatStates(db))
+        # 「那13班呢」 is written alike in both scripts: the chat's script is remembered
+        follow_up = restarted.handle_text(CHAT, "那13班呢")
+        assert "1,350,000" in follow_up.text and "补助" in follow_up.text
+        restarted.memory.forget(CHAT, keep_lang=True)  # /forget keeps how the chat writes
+        assert restarted.memory.peek(CHAT).simplified
+        # a message in Traditional is answered in Traditional from then on
+        assert "補助" in restarted.handle_text(CHAT, "模式一 20班 最多補助多少").text
+        assert "補助" in restarted.handle_text(CHAT, "那13班呢").text
 
 
 def test_an_old_topic_is_not_followed_up_after_a_restart_but_the_schools_facts_are_kept(
@@ -576,3 +597,19 @@ def test_a_closed_database_does_not_stop_the_chat(
         reply = dialog.handle_text(CHAT, "模式一 20班 最多補助多少")
     assert reply.route == CALCULATION and "250,000" in reply.text
     assert any("cannot read the memory" in r.getMessage() for r in caplog.records)
+
+
+def test_a_simplified_chats_buttons_and_card_are_shown_in_simplified_with_their_data_unchanged(
+    knowledge: Knowledge,
+) -> None:
+    dialog = dialog_on(knowledge, MemoryChatStates())
+    traditional = dialog_on(knowledge, MemoryChatStates()).handle_text(CHAT, "模式二 8班 2個領域 最多補助多少")
+    reply = dialog.handle_text(CHAT, "模式二 8班 2个领域 最多补助多少")
+    assert reply.buttons and reply.card is not None and traditional.card is not None
+    assert [b.data for b in reply.buttons] == [b.data for b in traditional.buttons]
+    assert [b.label for b in reply.buttons] != [b.label for b in traditional.buttons]
+    assert reply.card.headline == traditional.card.headline  # "1,150,000 元"
+    assert "补助" in reply.card.title and "補助" in traditional.card.title
+    # a tapped button is answered in the chat's script too
+    tapped = dialog.handle_button(CHAT, reply.buttons[0].data)
+    assert to_simplified(tapped.text) == tapped.text != to_traditional(tapped.text)

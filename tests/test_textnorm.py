@@ -8,7 +8,9 @@ from knowledge.textnorm import (
     chinese_numerals_to_digits,
     clean,
     detect_lang,
+    to_simplified,
     to_traditional,
+    writes_simplified,
 )
 
 normalize = Normalizer({"部分領域課程雙語教學": "部領", "鐘點": "鐘點費", "多益": "英檢"})
@@ -180,3 +182,29 @@ def test_words_of_a_mile_keep_their_li_and_inside_becomes_li_of_inside() -> None
     """Simplified 里 is 裡 in 「这里」 but stays 里 in 公里 (Traditional 「公里」 was turned into 公裡), and
     「合并」 is the plans' 合併."""
     assert to_traditional("交通費每公里多少 这里 经常门可以合并吗") == "交通費每公里多少 這裡 經常門可以合併嗎"
+
+
+@pytest.mark.parametrize(
+    "text, before, simplified",
+    [
+        ("我们学校12个班 模式一能拿多少", False, True),
+        ("我們學校12個班 模式一能拿多少", True, False),
+        ("台北的學校", False, False),  # 台 and 里 are Taiwan's own characters, not Simplified
+        ("台北的学校", False, True),
+        ("我是外师 can the school pay for my TOEIC?", False, True),
+        ("模式二呢", True, True),  # the same in both scripts: the chat's script so far
+        ("模式二呢", False, False),
+        ("20", True, True),
+        ("what about mode 2?", True, True),
+    ],
+)
+def test_the_script_a_message_is_written_in(text: str, before: bool, simplified: bool) -> None:
+    assert writes_simplified(text, before) is simplified
+
+
+def test_replies_convert_to_simplified_character_by_character() -> None:
+    assert to_simplified("講座鐘點費最多 2,000 元（附件3）") == "讲座钟点费最多 2,000 元（附件3）"
+    assert to_simplified("兩份計畫都沒有規定這件事，請洽教育局（處）") == "两份计划都没有规定这件事，请洽教育局（处）"
+    assert to_simplified("NT$250,000 at most") == "NT$250,000 at most"
+    # and back: the matcher reads a Simplified reply quoted by the user as the Traditional one
+    assert to_traditional(to_simplified("資本門最多 雙語生活化 30,000 元")) == "資本門最多 雙語生活化 30,000 元"
