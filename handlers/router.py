@@ -151,6 +151,12 @@ def states_only_facts(u: Understanding) -> bool:
     return len(rest.replace(" ", "")) <= 1 and u.normalised != ""
 
 
+def _tells_only(u: Understanding) -> bool:
+    """A message that tells something and asks nothing (「啊忘了講 我們有分校 也要一起做」)."""
+    asks = u.asks_amount or u.yes_no_form or u.asks_obligation or asks_which(u.normalised)
+    return not asks and "?" not in u.text and "？" not in u.text
+
+
 def about_the_school(u: Understanding) -> bool:
     return _ABOUT_US.search(u.normalised) is not None
 
@@ -702,7 +708,9 @@ def _decide(
     last = topic.query if topic is not None else None
     total_asked = asks_the_total(u)
     refigured = last is not None and (last.kind == CEILING or (last.kind == CAPITAL and total_asked))
-    refigured = refigured and bool(u.facts) and (u.asks_amount or asks_a_change(u) is not None)
+    # (or a fact told and nothing asked, 「啊忘了講 我們有分校 也要一起做」, when it changes that ceiling's)
+    tells = _tells_only(u) and last is not None and any(last.facts.get(k) != v for k, v in u.facts.items())
+    refigured = refigured and bool(u.facts) and (u.asks_amount or asks_a_change(u) is not None or tells)
     checked = (
         tier is not None and topic is not None and fresh is None and _asks_of_the_rule(u, topic, tier, engine, lang)
     )

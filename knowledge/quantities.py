@@ -141,7 +141,7 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\.\d)")
 
 _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "people": re.compile(
-        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友|顧問|評審|工讀生|助理|志工)|位|名|"
+        r"(\d+)\s*(?:(?:個|位|名)?\s*(?:部領|外聘|內聘|本校|校外|英語|英文|雙語|代理|兼任)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友|顧問|評審|工讀生|助理|志工)|位|名|"
         r"of (?:them|us)\b|"  # "for the two of them"
         r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
@@ -230,7 +230,9 @@ _WHOLE_YEAR = re.compile(
 # 「學生30人加老師2人」「學生30人 老師2人」: groups of people to add up
 _GROUP_EN = r"(?:kids|children|students|pupils|teachers|staff|adults|parents|volunteers|people)"
 # a group of people named before its count: 「學生40個」「老師4位」
-_NAMED_FIRST = re.compile(r"(?:學生|老師|教師|講師|專家|家長|志工|工作人員)\s*(\d+)\s*(?:個|位|名|人)")
+_NAMED_FIRST = re.compile(
+    r"(?:學生|老師|教師|講師|專家|家長|志工|工作人員)\s*(\d+)\s*(?:個(?!月|學期|小時|鐘頭)|位|名|人)"
+)
 _JOINED = re.compile(
     r"(?:人|老師|教師|學生|位|名)\s*(?:加|和|及|與|跟|\+|＋)|\b(?:plus|and)\b|"
     r"(?:人|位|名)\s*[,，、]?\s*(?:老師|教師|學生|講師|家長|志工)\s*\d|"
@@ -524,6 +526,8 @@ def _read_counts(text: str) -> Counts:
     if len(named_first) > 1:
         # 「學生40個 老師4個」: each group named before its count (「40個 老師」 is no group of teachers)
         values["people"], groups = sum(named_first), named_first
+    elif named_first and values["people"] is None:
+        values["people"] = named_first[0]  # 「老師１５個 中午訂便當」
     if values["people"] is None and (served := _FOR_SOME.search(text)) is not None:
         values["people"] = int(served.group(1) or served.group(2))  # "lunch only for 25?" "with all 5"
     if values["occasions"] is None and (times := _TWICE.search(text)) is not None:

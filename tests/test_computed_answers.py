@@ -744,6 +744,28 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("模式一 20班 最多多少", 250_000),
+            # a fact told after a ceiling and nothing asked: that ceiling with the fact added
+            Step("啊忘了講 我們有分校 也要一起做", 300_000, carried="20 班"),
+        ),
+        id="zh-a-branch-told-after-a-ceiling-revises-it",
+    ),
+    pytest.param(
+        (
+            Step("mode 1 with 20 classes, max?", 250_000),
+            Step("oh I forgot, we also have a branch campus joining in", 300_000, carried="20 classes"),
+        ),
+        id="en-a-branch-told-after-a-ceiling-revises-it",
+    ),
+    pytest.param(
+        (
+            Step("暑假辦英語增能 老師１５個 中午訂便當 膳費最多可以編多少", 1_800),  # 15 × 120
+            Step("改成兩天 早餐午餐都要 這樣呢", 7_200),  # 15 × 4 × 120
+        ),
+        id="zh-teachers-counted-after-their-word-eat-lunch",
+    ),
+    pytest.param(
+        (
             Step("執行期間到116/8/31 核結最晚", None, date=date(2027, 10, 31)),
             Step("离执行期结束还有几天", None, date=date(2027, 8, 31)),  # the period's end, not the close-out
         ),

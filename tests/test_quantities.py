@@ -187,3 +187,18 @@ def test_a_meal_named_as_a_time_of_day_is_no_meal(text: str) -> None:
 def test_hours_of_each_part_of_a_day_are_added(text: str, hours: Decimal) -> None:
     """A length for each part of the day, written after the part or before it, is one day's hours."""
     assert read_figures(text).counts.hours == hours
+
+
+@pytest.mark.parametrize(
+    "text, people",
+    [
+        ("老師15個 中午訂便當 膳費最多可以編多少", 15),  # one group named before its count
+        ("我們有3個部領老師 一整個學年加起來最多多少", 3),  # a word saying which teachers between
+        ("2位外聘講師 各講3節", 2),
+        ("學生40個 老師4個", 44),
+        ("老師說15個人太多", 15),
+        ("代理老師2個月的也可以嗎", None),  # a teacher's months, not two teachers
+    ],
+)
+def test_people_counted_with_their_counter_word(text: str, people: int | None) -> None:
+    assert read_figures(text).counts.people == people
