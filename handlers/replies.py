@@ -710,13 +710,14 @@ def year_text(figure: YearFigure, lang: str) -> str:
     phase_name = f"第{'一' if figure.phase == 1 else '二'}階段" if zh else f"phase {figure.phase}"
     if figure.phase_asked and figure.phase_start and figure.phase_end:
         # "when does phase 2 start?": the phase's span, not whether its first school year is covered
-        return (
+        phase_span = (
             f"第{'一' if figure.phase == 1 else '二'}階段：{_both_calendars(figure.phase_start, 'roc', lang)} 至 "
             f"{_both_calendars(figure.phase_end, 'roc', lang)}（{figure.first}–{figure.last} 學年度）。"
             if zh
             else f"Phase {figure.phase}: {figure.phase_start.isoformat()} to {figure.phase_end.isoformat()} "
             f"(school years {figure.first}–{figure.last})."
         )
+        return "\n".join([phase_span, *_days_to_the_end(figure, figure.phase_end, lang)])
     if figure.from_date is not None:  # the school year and its phase, in the first line
         d = _both_calendars(figure.from_date, figure.calendar, lang)
         if figure.phase is None:
@@ -753,7 +754,16 @@ def year_text(figure: YearFigure, lang: str) -> str:
                 else f"Phase {figure.phase}: {figure.phase_start.isoformat()} to {figure.phase_end.isoformat()}."
             )
     lines.append(span)
-    return "\n".join(lines)
+    return "\n".join([*lines, *_days_to_the_end(figure, figure.end, lang)])
+
+
+def _days_to_the_end(figure: YearFigure, end: date, lang: str) -> list[str]:
+    """The days from today to the end asked, as a line of its own (none when not asked)."""
+    if figure.days_left is None:
+        return []
+    if lang != "en":
+        return [f"到 {_both_calendars(end, 'roc', lang)}{_days_from_today(figure.days_left, lang)}。"]
+    return [f"To {end.isoformat()}{_days_from_today(figure.days_left, lang)}."]
 
 
 # -- asking back ------------------------------------------------------------------------------

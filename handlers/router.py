@@ -461,12 +461,15 @@ def _rate_asked_after_a_fee(
 
 def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:
     """ "how many days from today is that?" after the close-out date: that date again, with its days
-    left; 「离执行期结束还有几天」: the days to the period's own end."""
+    left; 「离执行期结束还有几天」: the days to the period's own end (after a phase's or a school
+    year's span, the days to its end)."""
     last = topic.query if topic is not None else None
-    if decision.route == COMPUTE or last is None or last.kind != CLOSEOUT:
+    if decision.route == COMPUTE or last is None or last.kind not in (CLOSEOUT, SCHOOL_YEAR):
         return None
     if not u.mentions(DAYS_TO_THE_END) or u.figures.dates:
         return None
+    if last.kind == SCHOOL_YEAR:  # 「從今天算還剩幾天」 after a phase's or a school year's span: to its end
+        return Decision(COMPUTE, query=replace(last, inputs=dict(last.inputs) | {"days_left": True}))
     ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")
     inputs = {k: v for k, v in last.inputs.items() if k != "to_the_end"} | ({"to_the_end": True} if ends else {})
     return Decision(COMPUTE, query=replace(last, inputs=inputs))

@@ -147,6 +147,7 @@ class YearFigure:
     from_date: date | None = None
     calendar: str = "gregorian"  # the calendar the date was written in
     phase_asked: bool = False  # 「第二階段什麼時候開始」: the phase, not a school year, was asked
+    days_left: int | None = None  # from today to the end asked (the phase's, else the year's)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
         if query.kind == CLOSEOUT:
             return _closeout(query, plan, today)
         if query.kind == SCHOOL_YEAR:
-            return _school_year(query, plan)
+            return _school_year(query, plan, today)
         if query.kind == ITEM:
             return _item(query, rules)
         if query.kind == VERDICT:
@@ -838,7 +839,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _school_year(query: Query, plan: PlanRules) -> YearFigure:
+def _school_year(query: Query, plan: PlanRules, today: date) -> YearFigure:
     from_date: date | None = None
     written = query.inputs.get("date")
     calendar = str(written.get("calendar") or "gregorian") if written else "gregorian"
@@ -858,8 +859,22 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
     start, end = date(roc_to_gregorian(year), 8, 1), date(roc_to_gregorian(year) + 1, 7, 31)
     phase = next((p for p in plan.phases if p.first <= year <= p.last), None)
     source = phase.source if phase else (plan.phases[0].source if plan.phases else ("", ""))
+    counting = bool(query.inputs.get("days_left"))
     if phase is None:
-        return YearFigure(year, start, end, None, None, None, source=source, from_date=from_date, calendar=calendar)
+        return YearFigure(
+            year,
+            start,
+            end,
+            None,
+            None,
+            None,
+            source=source,
+            from_date=from_date,
+            calendar=calendar,
+            days_left=(end - today).days if counting else None,
+        )
+    phase_asked = from_date is None and bool(query.inputs.get("phase"))
+    phase_end = date(roc_to_gregorian(phase.last) + 1, 7, 31)
     return YearFigure(
         year,
         start,
@@ -868,11 +883,12 @@ def _school_year(query: Query, plan: PlanRules) -> YearFigure:
         phase.first,
         phase.last,
         date(roc_to_gregorian(phase.first), 8, 1),
-        date(roc_to_gregorian(phase.last) + 1, 7, 31),
+        phase_end,
         source,
         from_date,
         calendar,
-        phase_asked=from_date is None and bool(query.inputs.get("phase")),
+        phase_asked=phase_asked,
+        days_left=((phase_end if phase_asked else end) - today).days if counting else None,
     )
 
 

@@ -599,11 +599,16 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
             + r"|開始|結束|起訖|start|end|begin|last day|first day",
         )
     ):
-        return Query(SCHOOL_YEAR, inputs={"year": u.slots.year})
+        return Query(SCHOOL_YEAR, inputs={"year": u.slots.year} | _days_left_asked(u))
     phase = re.search(r"第\s*([12])\s*階段|phase\s*([12])", u.normalised)
     if phase and has(u, r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|start|end|begin|when|date"):
-        return Query(SCHOOL_YEAR, inputs={"phase": int(phase.group(1) or phase.group(2))})
+        return Query(SCHOOL_YEAR, inputs={"phase": int(phase.group(1) or phase.group(2))} | _days_left_asked(u))
     return None
+
+
+def _days_left_asked(u: Understanding) -> dict[str, Any]:
+    """「第一階段什麼時候結束 從今天算還剩幾天」: the days from today to that end are asked too."""
+    return {"days_left": True} if has(u, DAYS_TO_THE_END) else {}
 
 
 # an amount told as what something comes to: 「30%也就是36萬」「等於21萬」 "which is 360k"

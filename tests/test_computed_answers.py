@@ -744,6 +744,17 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("第一階段什麼時候結束", None, date=date(2028, 7, 31)),
+            Step("從今天算還剩幾天", 607, date=date(2028, 7, 31)),  # 2026-12-02 to 2028-07-31
+        ),
+        id="zh-days-left-to-a-phases-end",
+    ),
+    pytest.param(
+        (Step("when does phase 1 end? how many days from today?", 607, date=date(2028, 7, 31)),),
+        id="en-days-left-to-a-phases-end-in-one-message",
+    ),
+    pytest.param(
+        (
             Step("模式一 20班 最多多少", 250_000),
             # a fact told after a ceiling and nothing asked: that ceiling with the fact added
             Step("啊忘了講 我們有分校 也要一起做", 300_000, carried="20 班"),
@@ -1873,6 +1884,8 @@ def test_follow_ups_carry_the_facts_and_say_so(dialog: Dialog, steps: tuple[Step
         head = first_line(reply)
         if step.date is not None:
             assert reply.route == "calculation" and step.date in dates_in(head), shown
+            # (and the days to it, when they are asked: on a line of their own)
+            assert step.figure is None or Decimal(step.figure) in numbers_in(reply.text), shown
             continue
         if step.figure is None:
             assert reply.route == "clarification", shown
