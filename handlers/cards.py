@@ -124,7 +124,9 @@ def items_card(items: Sequence[ItemAmount], lang: str) -> Card:
     total = sum(item.amount for item in items)
     main = _label_of(items[-1].sources[0]) if len(items) == 1 and items[-1].sources else None
     asked = next((item for item in items if item.asked and item.sources), None)
-    if main is not None:
+    if main is not None and items[-1].at_cost:
+        title = f"{main.zh}（覈實報支）" if zh else f"{main.en} (at actual cost)"
+    elif main is not None:
         title = f"{main.zh}最多" if zh else f"{main.en}: at most"
     elif asked is not None:  # the premium asked: its amount is the card's headline
         named = _label_of(asked.sources[0])

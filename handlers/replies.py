@@ -602,6 +602,12 @@ def items_text(items: list[ItemAmount], lang: str) -> str:
         if main is not None
         else (f"合計最多 {money(total, lang)}" if zh else f"Total at most {money(total, lang)}")
     )
+    if main is not None and items[-1].at_cost:  # the user's own figure, not a cap
+        head = (
+            f"{main.zh}：{money(total, lang)}（覈實報支，計畫本身沒有列金額上限）"
+            if zh
+            else f"{main.en}: {money(total, lang)} (paid at actual cost; the plan gives no cap)"
+        )
     asked = next((item for item in items if item.asked and item.sources), None)
     if asked is not None and len(items) > 1:
         # 「…補充保費要編多少」: the premium first, then the sum with the fees it is on

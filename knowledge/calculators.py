@@ -348,6 +348,8 @@ class ItemAmount:
     # what the user's own price comes to when it fits the cap (「各1500」 for 2 people: 3,000): the
     # fee paid, which a premium is charged on, rather than the most that may be budgeted
     paid: int | None = None
+    # paid as actually spent (travel, 覈實報支): the amount is the user's own, the plan sets no cap
+    at_cost: bool = False
 
 
 @dataclass(frozen=True)

@@ -1243,6 +1243,7 @@ def _travel(rules: FundingRules, i: dict[str, Any]) -> ItemAmount:
         ),
         (both("交通費覈實報支：以實際支出與票根為準。", "Travel is paid as actually spent, with receipts."),),
         (rule,),
+        at_cost=True,
     )
 
 

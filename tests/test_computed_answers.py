@@ -1875,6 +1875,24 @@ def test_a_base_told_after_an_items_rule_computes_its_share(dialog: Dialog) -> N
     assert reply.route == "calculation" and Decimal(40_000) in numbers_in(first_line(reply)), reply.text
 
 
+@pytest.mark.parametrize(
+    ("question", "amount", "no_cap"),
+    [
+        ("计程车单趟有上限吗 大概要800", "800", "沒有列金額上限"),
+        ("taxi for the expert, 600 each way, round trip", "1,200", "the plan gives no cap"),
+    ],
+)
+def test_travel_is_the_users_own_fare_paid_at_actual_cost_not_a_cap(
+    ask: Callable[[str], Reply], question: str, amount: str, no_cap: str
+) -> None:
+    """附件3 交通費: 依「國內出差旅費報支要點」規定辦理，覈實報支 — a fare told is what is paid, never
+    "at most" as if the plan capped it."""
+    reply = ask(question)
+    head = first_line(reply)
+    assert reply.intent == "moe.item.travel" and amount in head and no_cap in head, reply.text
+    assert "最多" not in head and "at most" not in head, reply.text
+
+
 @pytest.mark.parametrize("steps", FOLLOW_UPS)
 def test_follow_ups_carry_the_facts_and_say_so(dialog: Dialog, steps: tuple[Step, ...]) -> None:
     chat = ChatRef("test", f"follow-up-{next(_chats)}")
