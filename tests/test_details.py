@@ -248,6 +248,10 @@ def test_a_foreign_lecturer_after_a_lecture_fee_is_given_no_rate(knowledge) -> N
     assert dialog.handle_text(chat, "and our own teacher, 2 periods, lecture fee?").route == "calculation"
     reply = dialog.handle_text(chat, "foreign expert flown in from the UK, rate per period?")
     assert reply.route != "calculation" and "1,000" not in reply.text, reply.text
+    # a speaker named by the country they come from, in mixed Chinese and English
+    dialog.handle_text(chat, "講座鐘點費一節多少")
+    reply = dialog.handle_text(chat, "那如果請美國的 professor 線上講 一節可以給多少")
+    assert reply.route != "calculation" and "2,000" not in reply.text, reply.text
 
 
 def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge) -> None:
