@@ -43,6 +43,9 @@ _WHOLE_YEAR = re.compile(
     r"for\s+the\s+(?:school\s+)?year|\b(?:a|per|each|every)\s+(?:school\s+)?year\b"
 )
 _HOW_MANY = re.compile(r"幾|多少|how many|what number")
+_ASKS_PERMISSION = re.compile(
+    r"可以|可不可以|能不能|能否|\bcan (?:we|i|a school|each|one)\b|\bmay (?:we|i)\b|\ballowed\b"
+)
 _MET = re.compile(r"達標|達到|達成|符合|夠(?:嗎|不夠)|\bmet\b|\bmeet|on target|\breach|\benough\b|hit the target")
 # the user's counts: 「60校」「29所」「16隊」 "8 schools", "30 clubs", "29 have", "40 primary + junior high
 # schools" (read as 「40 primary 國中s」); not years, shares, a
@@ -56,7 +59,12 @@ _USER_COUNT = re.compile(
 )
 # the year a growth is counted from: 「比109」 "than 109", and a range's first (「110到111」 "from 110 to 111")
 _THAN_YEAR = re.compile(
-    r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:sy\s*|school year\s+)?(1[01]\d)|(1[01]\d)\s*(?:學年度?)?\s*(?:到|至|~|–)\s*1[01]\d"
+    r"比\s*(1[01]\d)|(?:than|from|over)\s+(?:in\s+)?(?:sy\s*|school year\s+)?(1[01]\d)|"
+    r"(1[01]\d)\s*(?:學年度?)?\s*(?:到|至|~|–)\s*1[01]\d|(?:跟|和|與)\s*(1[01]\d)\s*(?:學年度?)?\s*(?:比|相比)"
+)
+# 「跟第一年比」 "than the first year": the first school year of the rows
+_THAN_FIRST = re.compile(
+    r"(?:跟|和|與|比)\s*第\s*1\s*(?:個)?\s*(?:學)?年|than (?:in )?the first year|from the first year"
 )
 _UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字|次(?!數))")
 _TIMES = re.compile(r"(\d+)\s*(次)(?![\d%])")
@@ -128,7 +136,14 @@ def unit_asked(question: str) -> str | None:
     match = _UNIT_ASKED.search(question)
     if match is None and re.search(r"\bhow many times\b", question):
         return "次"
+    if match is None and (english := _UNIT_ASKED_EN.search(question)) is not None:
+        return _UNIT_OF_WORD[english.group(1)]  # "how many more words": 字
     return match.group(1) if match else None
+
+
+# the English units that name one Chinese unit only (not "schools", 校 or 所, nor "people")
+_UNIT_OF_WORD = {"words": "字", "books": "本", "articles": "篇", "teams": "隊", "projects": "案"}
+_UNIT_ASKED_EN = re.compile(r"\bhow many (?:more |new |extra )?(" + "|".join(_UNIT_OF_WORD) + r")\b")
 
 
 def work(
@@ -155,6 +170,8 @@ def work(
     if _GROWTH.search(question):
         than = _THAN_YEAR.search(question)
         base = int(next(g for g in than.groups() if g)) if than is not None else None
+        if base is None and _THAN_FIRST.search(question) and len(years) < 2:
+            base, years = min(rows), [*years, min(rows)][-1:]
         if base is not None and len(years) == 1 and last_year is not None and last_year in rows and last_year != base:
             years = [base, last_year]  # 「比109多幾個字」 after 110's row: 110 − 109
             target = rows[last_year]
@@ -181,6 +198,8 @@ def work(
         return None  # 「110學年至少補助2校嗎」「為什麼只有訂2校」: the target quoted, not a count reached
     if target.share and len(counts) == 1 and not asks_yes_no:
         return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」「60所 要幾所…才達標」
+    if asks_yes_no and _ASKS_PERMISSION.search(question) and not _MET.search(question):
+        return None  # 「可以一間學校派兩隊嗎」: whether it is allowed, not whether a target is met
     if asks_yes_no:
         if target.share and len(counts) == 1:
             earlier = [n for said in told for n in _counts_in(said) if n > counts[0]]

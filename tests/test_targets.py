@@ -170,6 +170,31 @@ def test_the_growth_between_two_years_asked_after_a_running_total(knowledge: Kno
     assert reply.intent == "kl.ap.29" and ("= 5 位" in reply.body or "= 5 " in reply.body), reply.body
 
 
+@pytest.mark.parametrize(
+    ("asked", "worked"),
+    [
+        ("所以跟109比多幾個字", "111 學年度 400 字 − 109 學年度 300 字 = 100 字"),
+        ("所以跟第一年比 總共要多幾個字", "111 學年度 400 字 − 109 學年度 300 字 = 100 字"),
+        ("so how many more words than in 109?", "School year 111: 400 words − school year 109: 300 words"),
+    ],
+)
+def test_the_growth_since_a_year_named_after_the_last_years_row(knowledge: Knowledge, asked: str, worked: str) -> None:
+    """After 111's vocabulary row (400 字), the growth since the year compared with it: 「跟109比」,
+    「跟第一年比」 (the first school year of the rows), "than in 109"."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"growth-since-{asked}")
+    english = asked.isascii()
+    dialog.handle_text(
+        chat,
+        "Keelung reading doubling plan: elementary vocabulary for 109?"
+        if english
+        else "基隆英語閱讀力倍增 國小單字量109要多少",
+    )
+    dialog.handle_text(chat, "and 111?" if english else "那111學年度呢")
+    reply = dialog.handle_text(chat, asked)
+    assert reply.intent == "kl.ap.01" and worked in reply.body, reply.body
+
+
 def test_the_growth_between_the_two_years_asked_before(knowledge: Knowledge) -> None:
     """「這兩年差了幾隊」 after 111's row and then 109's: 17 − 15 = 2, the two years the chat asked."""
     dialog = scored_dialog(knowledge)
@@ -336,3 +361,15 @@ def test_the_third_year_after_money_asked_of_a_keelung_action_plan(knowledge: Kn
     assert money.to_json()["route"] == "not_in_plans", money.body
     third = dialog.handle_text(chat, "how many schools in the third year?")
     assert third.intent == "kl.ap.22" and "School year 111" in third.body and "3 schools" in third.body, third.body
+
+
+def test_whether_a_count_is_allowed_is_no_check_against_the_target(knowledge: Knowledge) -> None:
+    """「可以一間學校派兩隊嗎」 after the anchors' 110 row (16 隊): whether two teams are allowed, which the
+    row does not say; not 「2 隊 < 16 隊」 as if the city's target were checked."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "allowed-not-met")
+    dialog.handle_text(chat, "國中校園英語主播110學年幾隊")
+    reply = dialog.handle_text(chat, "我們國中才６班 可以一間學校派兩隊嗎")
+    assert "16 隊" not in reply.body.splitlines()[0] and "不符合" not in reply.body, reply.body
+    met = dialog.handle_text(chat, "那全市110只有2隊 有達標嗎")
+    assert "2 隊 < 16 隊" in met.body, met.body
