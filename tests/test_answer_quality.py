@@ -252,6 +252,16 @@ BLIND58 = conversations.DATA / "blind58.yaml"
 BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.855, 0.07
 BLIND59 = conversations.DATA / "blind59.yaml"
 BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.905, 0.04
+# blind60 and blind61 (stop 36; each written blind by four helpers, one part each, from the plan texts
+# and the entry catalogue only, and audited by another: 15 and 14 turns changed): blind60 (English-first
+# and mixed-language users: foreign English teachers, coordinators switching Chinese and English,
+# phones typing Simplified) and blind61 (first-time applicants at small rural schools and schools with
+# branch campuses, typing on phones), first measured at 636f91c, the commit the stop started from:
+# 68.3% / 15.7% and 76.2% / 13.0%
+BLIND60 = conversations.DATA / "blind60.yaml"
+BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.695, 0.14
+BLIND61 = conversations.DATA / "blind61.yaml"
+BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.785, 0.11
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -469,6 +479,8 @@ LATE_SETS = {
     "blind57": (BLIND57, BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG),
     "blind58": (BLIND58, BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG),
     "blind59": (BLIND59, BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG),
+    "blind60": (BLIND60, BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG),
+    "blind61": (BLIND61, BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG),
 }
 
 
