@@ -139,6 +139,7 @@ RULED = [
     ("代理兩個月可以報英檢嗎", "moe.item.english_test_fee", NO_ZH),
     # the item itself asked of: yes, unless a case named says no (「教師」及「行政人員」, 應試事實)
     ("Can I claim my TOEIC fee?", "moe.item.english_test_fee", YES_EN),
+    ("Hi! Can the plan pay for my TOEIC?", "moe.item.english_test_fee", YES_EN),  # the test, not workshops
     ("老師考英檢的報名費 計畫能補嗎", "moe.item.english_test_fee", YES_ZH),
     ("學生考英檢的報名費可以補助嗎", "moe.item.english_test_fee", NO_ZH),
     ("英檢報名了沒去考 可以報嗎", "moe.item.english_test_fee", NO_ZH),
