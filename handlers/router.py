@@ -819,6 +819,7 @@ def _decide(
     if slots.year is None and topic is not None and _SAME_YEAR.search(u.normalised) and topic.slots.get("year"):
         slots = replace(slots, year=int(topic.slots["year"]))  # "…how many schools that same year?"
     answer = _answer_after_facts(u, slots, engine, lang) or engine.answer_to(u, slots, lang=lang)
+    answer = _without_its_opening_sentences(answer, u, slots, engine, lang)
     answer = _in_the_topics_plan(answer, u, topic, slots, engine, lang)
     answer = _follow_up_in_the_same_plan(answer, u, topic, slots, engine, rules, lang)
     answer = _for_the_item_named(answer, u, slots, engine, rules, lang)
@@ -1023,6 +1024,30 @@ def _decided_by(u: Understanding, entry_id: str | None, engine: Engine) -> bool:
 
 
 _AMOUNT_POINTED = re.compile(r"(?:這|那)\s*(\d+\s*萬)")
+
+
+def _without_its_opening_sentences(answer: Answer, u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer:
+    """An unsure answer to a message of several sentences read again without the ones that open it by
+    greeting or introducing the asker ("Hi, I'm the NET at our school. My co-teacher … wants to take the
+    TOEIC. Can the plan pay her registration fee?"), which drown the question: taken when the rest
+    alone is answered outright."""
+    if answer.confident:
+        return answer
+    sentences = clauses_of(u.text)
+    opening = 0
+    while opening < len(sentences) - 1 and _OPENING.match(sentences[opening].lower()) and "?" not in sentences[opening]:
+        opening += 1
+    if not opening:
+        return answer
+    rest = engine.answer_to(engine.understand(" ".join(sentences[opening:])), slots, lang=lang)
+    return rest if rest.confident and rest.covered else answer
+
+
+# a sentence that greets or introduces the asker (「老師好 我是新來的教務主任」 "Hi, I'm the NET at our school")
+_OPENING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|i'?m |i am |my name|this is|"
+    r"我是|您好|你好|老師好|主任好|大家好|哈囉|不好意思|打擾了)"
+)
 
 
 def _answer_after_facts(u: Understanding, slots: Slots, engine: Engine, lang: str) -> Answer | None:

@@ -100,6 +100,15 @@ ROWS = [
     ),
     row("國中呢 keeps the ceiling", Row("國中呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20})),
     row(
+        "a greeting introducing the asker does not drown the question",
+        Row(
+            "Hi, I'm the NET at our school. My Taiwanese co-teacher teaches science in English and wants to take "
+            "the TOEIC Listening & Reading. Can the plan pay her registration fee?",
+            ANSWER,
+            entry="moe.item.english_test_fee",
+        ),
+    ),
+    row(
         "a Keelung KPI named after a ceiling is that KPI, not the ceiling again",
         Row("ok 換基隆的 英語閱讀力倍增 110學年國小單字量KPI要到多少", ANSWER, MODE1_13, entry="kl.ap.01"),
     ),
