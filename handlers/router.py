@@ -597,6 +597,10 @@ def _decide(
     # message names Keelung's plan or follows a topic of it naming no plan.
     if fresh is not None and fresh.kind == SCHOOL_YEAR and _of_another_plan(u, topic, engine, rules):
         fresh = None
+    if fresh is not None and fresh.kind == CEILING and _asks_another_plans_entry(u, engine, rules, lang):
+        # 「學校在基隆山上全校才六班 那個英語閱讀力倍增 國小單字量第一年要到多少字」: the class count is the
+        # school's story; the question is of Keelung's action plan, which has no ceiling
+        fresh = None
     about = _entry_of_topic(topic, engine, rules) if topic is not None else None
     not_covered = engine.not_covered(u, lang, about) if fresh is None or fresh.kind != SCHOOL_YEAR else None
     if not_covered is not None:
@@ -1844,6 +1848,16 @@ def _of_another_plan(u: Understanding, topic: Topic | None, engine: Engine, rule
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names a plan other than the one the funding rules are for."""
     return bool(engine.cued_plans(u) - {rules.document})
+
+
+def _asks_another_plans_entry(u: Understanding, engine: Engine, rules: FundingRules, lang: str) -> bool:
+    """Whether the message names a plan other than the funding rules' and is answered outright from
+    an entry of that plan."""
+    if not _names_another_plan(u, engine, rules):
+        return False
+    alone = engine.answer_to(u, u.slots, lang=lang)
+    entry = engine.kb.entries.get(alone.intent or "")
+    return alone.confident and entry is not None and entry.document.id != rules.document
 
 
 def _names_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:

@@ -100,6 +100,10 @@ ROWS = [
     ),
     row("國中呢 keeps the ceiling", Row("國中呢", COMPUTE, MODE1_20, facts={"mode": 1, "classes": 20})),
     row(
+        "a class count told beside a question of Keelung's action plan is no ceiling asked",
+        Row("學校在基隆山上全校才六班 那個英語閱讀力倍增 國小單字量第一年要到多少字", ANSWER, entry="kl.ap.01"),
+    ),
+    row(
         "a greeting introducing the asker does not drown the question",
         Row(
             "Hi, I'm the NET at our school. My Taiwanese co-teacher teaches science in English and wants to take "
