@@ -140,6 +140,7 @@ RULED = [
     # the item itself asked of: yes, unless a case named says no (「教師」及「行政人員」, 應試事實)
     ("Can I claim my TOEIC fee?", "moe.item.english_test_fee", YES_EN),
     ("Hi! Can the plan pay for my TOEIC?", "moe.item.english_test_fee", YES_EN),  # the test, not workshops
+    ("另外我们是国中小一起的学校，国中部国小部可以各送一份吗", "moe.apply.divisions", YES_ZH),  # 得獨立申請
     ("老師考英檢的報名費 計畫能補嗎", "moe.item.english_test_fee", YES_ZH),
     ("學生考英檢的報名費可以補助嗎", "moe.item.english_test_fee", NO_ZH),
     ("英檢報名了沒去考 可以報嗎", "moe.item.english_test_fee", NO_ZH),
