@@ -1429,7 +1429,8 @@ _NOT_FUNDED = re.compile(
 
 
 _ENGLISH_TEACHER = (
-    r"英[語文]老師|英[語文]教師|教英[語文]|英[語文]科(?:老師|教師)|english teachers?|teach(?:es|ing)? english"
+    r"英[語文]老師|英[語文]教師|教英[語文]|英[語文]科(?:的)?(?:老師|教師|同事|同仁)|english teachers?|teach(?:es|ing)? english|"
+    r"english (?:department|dept) (?:colleague|teacher)s?"
 )
 
 

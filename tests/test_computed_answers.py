@@ -2656,6 +2656,7 @@ def test_a_cefr_level_taken_is_the_english_test_fee(dialog: Dialog) -> None:
         ("英語老師報B1檢定能補助嗎", "不可以"),
         ("體育老師報B1的檢定能補嗎", "可以"),
         ("我教英文的，B1的檢定可以補助嗎", "不可以"),  # who teaches English is an English teacher
+        ("我們英文科同事也考 B1 的 可以嗎", "不可以"),  # a colleague of the English department teaches it
         ("I teach English. Would a B1 test fee be covered?", "No"),
     ],
 )
