@@ -263,7 +263,10 @@ _PER_UNIT = re.compile(
 _HALF_DAY = re.compile(
     r"半天|半日|half[ -]?day|half a day|[一1]個(?:上午|下午)|只(?:來|有)?(?:上午|下午)|for (?:a|the) morning|for an afternoon|only (?:the )?(?:a )?morning"
 )
-_FULL_DAY = re.compile(r"一整天|整天|全天|全日|一天|1天|1日|full[ -]?day|whole day|all day")
+_FULL_DAY = re.compile(
+    r"一整天|整天|全天|全日|一天|1天|1日|full[ -]?day|whole day|all day|"
+    r"\b(?:for|that|this|the) 1 day\b|\bfor a day\b"  # "the max fee for that one day?"
+)
 # A unit right after a number: that number is a count, a year or a class count, not money.
 _UNIT_AFTER = re.compile(
     r"\s*(?:個|位|名|人|班|節|堂|年|學年|月|日|天|晚|夜|餐|次|場|校|所|小時|學期|領域|科|%|歲|分|"

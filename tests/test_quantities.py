@@ -202,3 +202,17 @@ def test_hours_of_each_part_of_a_day_are_added(text: str, hours: Decimal) -> Non
 )
 def test_people_counted_with_their_counter_word(text: str, people: int | None) -> None:
     assert read_figures(text).counts.people == people
+
+
+@pytest.mark.parametrize(
+    ("text", "full_day"),
+    [
+        ("so the max consultation fee for that 1 day?", True),  # "that one day", numbers as digits
+        ("consultation fee for a day", True),
+        ("諮詢費一天最多多少", True),
+        ("3 hours a day online", False),  # a rate per day, no day's session
+        ("2 days of workshops", False),
+    ],
+)
+def test_one_day_named_is_a_full_days_session(text: str, full_day: bool) -> None:
+    assert read_figures(text).counts.full_day is full_day
