@@ -111,6 +111,14 @@ def test_tier_is_picked_by_the_school_facts(engine: Engine, question: str, inten
     assert engine.answer(question).intent == intent
 
 
+@pytest.mark.parametrize("question", ["县府收到以后会做啥", "縣府收到申請以後會做什麼"])
+def test_what_the_county_does_with_an_application_is_the_procedure(engine: Engine, question: str) -> None:
+    """六、(一) 經地方政府初審、彙整列冊及排列補助順序後…向國教署申請: 縣府 (read as the local bureau)
+    is no cue to Keelung's plan here."""
+    answer = engine.answer(question)
+    assert answer.intent == "moe.apply.procedure" and answer.confident, (question, answer.intent)
+
+
 @pytest.mark.parametrize("question", ["基隆國際教育計畫的期程", "基隆那個國際教育計畫是到幾學年度"])
 def test_the_keelung_plans_period_is_its_period_not_its_overview(engine: Engine, question: str) -> None:
     answer = engine.answer(question)
