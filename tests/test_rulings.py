@@ -141,6 +141,12 @@ RULED = [
     ("Can I claim my TOEIC fee?", "moe.item.english_test_fee", YES_EN),
     ("Hi! Can the plan pay for my TOEIC?", "moe.item.english_test_fee", YES_EN),  # the test, not workshops
     ("另外我们是国中小一起的学校，国中部国小部可以各送一份吗", "moe.apply.divisions", YES_ZH),  # 得獨立申請
+    # 以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則: maths is not among them
+    ("部領可以用在數學嗎", "moe.pl.application", NO_ZH),
+    # (a no in principle: the answer says the domains are listed 「為原則」 and the others are not listed;
+    # every blind set's writers read it so, where it was once left to the rule alone)
+    ("自然科可以用雙語上部領嗎", "moe.pl.application", NO_ZH),
+    ("Can we do bilingual maths?", "moe.pl.application", NO_EN),
     ("老師考英檢的報名費 計畫能補嗎", "moe.item.english_test_fee", YES_ZH),
     ("學生考英檢的報名費可以補助嗎", "moe.item.english_test_fee", NO_ZH),
     ("英檢報名了沒去考 可以報嗎", "moe.item.english_test_fee", NO_ZH),
@@ -422,7 +428,6 @@ RULE_ALONE = [
     ("模式一可以辦雙語廣播嗎", "moe.mode1"),
     ("老師可以用課室英語手冊嗎", "moe.mode1.staff_english"),
     ("模式一可以申請開放課室補助嗎", "moe.open_classroom"),  # the plan names no mode in 七、配套措施
-    ("自然科可以用雙語上部領嗎", "moe.pl.application"),  # 以…為原則: not listed, not forbidden in words
     ("代理老師沒有B1可以教部領嗎", "moe.pl.teacher_b1"),  # a yes (no B1) and a no (代理) at once
     ("學分班可以不派人嗎", "moe.pl.credit_program"),  # depends on whether all have taken it
     ("可以只挑一個單元用雙語嗎", "moe.pl.teaching_approach"),  # the plan says 2 to 3
