@@ -111,6 +111,19 @@ def test_tier_is_picked_by_the_school_facts(engine: Engine, question: str, inten
     assert engine.answer(question).intent == intent
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "基隆那個三年計畫裡面，外師 online live class 的試辦，到最後一年累計幾校？",
+        "online live classes with a foreign teacher in Keelung",
+    ],
+)
+def test_keelungs_online_live_lessons_named_in_english(engine: Engine, question: str) -> None:
+    """行動方案 30 外師線上同步教學試辦, named "online live class" (its keyword was "live online" only)."""
+    answer = engine.answer(question)
+    assert answer.intent == "kl.ap.30" and answer.confident, (question, answer.intent)
+
+
 @pytest.mark.parametrize("question", ["县府收到以后会做啥", "縣府收到申請以後會做什麼"])
 def test_what_the_county_does_with_an_application_is_the_procedure(engine: Engine, question: str) -> None:
     """六、(一) 經地方政府初審、彙整列冊及排列補助順序後…向國教署申請: 縣府 (read as the local bureau)
