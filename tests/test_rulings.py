@@ -143,6 +143,7 @@ RULED = [
     ("另外我们是国中小一起的学校，国中部国小部可以各送一份吗", "moe.apply.divisions", YES_ZH),  # 得獨立申請
     # 以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則: maths is not among them
     ("部領可以用在數學嗎", "moe.pl.application", NO_ZH),
+    ("模式二開放觀課的6萬 只要有開放就一定補嗎", "moe.open_classroom", "不是。"),  # 擇優補助 30 校
     # (a no in principle: the answer says the domains are listed 「為原則」 and the others are not listed;
     # every blind set's writers read it so, where it was once left to the rule alone)
     ("自然科可以用雙語上部領嗎", "moe.pl.application", NO_ZH),
