@@ -2316,6 +2316,15 @@ def _summed_over_years(text: str) -> bool:
     return _ALL_YEARS.search(text) is not None and ASKS_TOTAL.search(text) is not None
 
 
+def _uses(engine: Engine, entry_id: str | None, slot: str) -> bool:
+    """Whether an entry's answer depends on `slot`: a school fact carried to a Keelung target
+    (「全校才六班」 before 「那111學年度呢」) is not said to be used; a year or a level always may be."""
+    entry = engine.kb.entries.get(entry_id or "")
+    if entry is None or slot not in _SCHOOL_FACT_KEYS:
+        return True
+    return slot in entry.when or any(slot in detail.when for detail in entry.details)
+
+
 def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: FundingRules, lang: str) -> Decision | None:
     """A follow-up on a knowledge-base answer: 「那111呢」「國中呢」 ask the same entry for other
     slots; 「那姊妹校 110學年度呢」 names a topic of its own, answered with the slots carried over;
@@ -2327,7 +2336,7 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if relative is not None:
         new["year"] = relative
     merged = dict(topic.slots) | new
-    context = {k: v for k, v in topic.slots.items() if k not in new}
+    context = {k: v for k, v in topic.slots.items() if k not in new and _uses(engine, topic.entry, k)}
     added = _ADDS_A_LEVEL.search(u.normalised) and topic.slots.get("level") not in (None, new.get("level"))
     if added and u.asks_total and topic.entry is not None:
         # 「加國中總共幾所」 after the primaries' row: both levels' rows, added up

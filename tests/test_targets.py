@@ -373,3 +373,14 @@ def test_whether_a_count_is_allowed_is_no_check_against_the_target(knowledge: Kn
     assert "16 隊" not in reply.body.splitlines()[0] and "不符合" not in reply.body, reply.body
     met = dialog.handle_text(chat, "那全市110只有2隊 有達標嗎")
     assert "2 隊 < 16 隊" in met.body, met.body
+
+
+def test_a_school_fact_a_target_does_not_use_is_not_said_to_be_carried(knowledge: Knowledge) -> None:
+    """「全校才六班」 told beside a Keelung target, then 「那111學年度呢」: the level is carried and said to be;
+    the class count, which no row of the target depends on, is not said to be used."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "carried-not-used")
+    dialog.handle_text(chat, "學校在基隆山上全校才六班 那個英語閱讀力倍增 國小單字量第一年要到多少字")
+    reply = dialog.handle_text(chat, "那１１１學年度呢")
+    assert reply.intent == "kl.ap.01" and "400 字" in reply.body, reply.body
+    assert reply.context == {"level": "國小"}, reply.context
