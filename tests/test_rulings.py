@@ -144,6 +144,7 @@ RULED = [
     # 以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則: maths is not among them
     ("部領可以用在數學嗎", "moe.pl.application", NO_ZH),
     ("模式二開放觀課的6萬 只要有開放就一定補嗎", "moe.open_classroom", "不是。"),  # 擇優補助 30 校
+    ("生活化跟部領的經常門可以合在一起嗎", "moe.cap.no_pooling", NO_ZH),  # 不得合併編列及運用
     # (a no in principle: the answer says the domains are listed 「為原則」 and the others are not listed;
     # every blind set's writers read it so, where it was once left to the rule alone)
     ("自然科可以用雙語上部領嗎", "moe.pl.application", NO_ZH),
