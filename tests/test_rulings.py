@@ -144,6 +144,10 @@ RULED = [
     # 以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則: maths is not among them
     ("部領可以用在數學嗎", "moe.pl.application", NO_ZH),
     ("模式二開放觀課的6萬 只要有開放就一定補嗎", "moe.open_classroom", "不是。"),  # 擇優補助 30 校
+    # 七、配套措施 names no mode, but the 6萬 and the 30 schools are listed under mode 2 only (附件2), as
+    # the answer says: a mode-1 school asking for it gets a no (it was left to the rule alone)
+    ("模式一可以申請開放課室補助嗎", "moe.open_classroom", NO_ZH),
+    ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
     ("生活化跟部領的經常門可以合在一起嗎", "moe.cap.no_pooling", NO_ZH),  # 不得合併編列及運用
     # (a no in principle: the answer says the domains are listed 「為原則」 and the others are not listed;
     # every blind set's writers read it so, where it was once left to the rule alone)
@@ -429,7 +433,6 @@ RULE_ALONE = [
     ("一間學校可以選模式二嗎", "moe.modes"),
     ("模式一可以辦雙語廣播嗎", "moe.mode1"),
     ("老師可以用課室英語手冊嗎", "moe.mode1.staff_english"),
-    ("模式一可以申請開放課室補助嗎", "moe.open_classroom"),  # the plan names no mode in 七、配套措施
     ("代理老師沒有B1可以教部領嗎", "moe.pl.teacher_b1"),  # a yes (no B1) and a no (代理) at once
     ("學分班可以不派人嗎", "moe.pl.credit_program"),  # depends on whether all have taken it
     ("可以只挑一個單元用雙語嗎", "moe.pl.teaching_approach"),  # the plan says 2 to 3
