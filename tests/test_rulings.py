@@ -147,6 +147,7 @@ RULED = [
     # 七、配套措施 names no mode, but the 6萬 and the 30 schools are listed under mode 2 only (附件2), as
     # the answer says: a mode-1 school asking for it gets a no (it was left to the rule alone)
     ("模式一可以申請開放課室補助嗎", "moe.open_classroom", NO_ZH),
+    ("明年續辦的話可以加四年級嗎", "moe.pl.continuing_schools", YES_ZH),  # 逐步擴增實施年級
     # 薦派教師資格：需具備「該學等」教師證
     ("我們是國中 想派去學分班的老師只有國小教師證 可以嗎", "moe.pl.credit_program", NO_ZH),
     ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
