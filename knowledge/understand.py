@@ -583,6 +583,7 @@ _OBLIGATION = re.compile(
     r"一定要|必須|必需|需要|需不需要|要不要|得要|非得|都要|也要(?!(?:一起)?(?:算|計|包|含|加))|還要|要先|"
     # 「那6萬要寫進經費明細嗎」「那6萬要在經費明細裡編嗎」
     r"(?<![想不只])要(?:另外)?(?:在[^\s，,。？?]{1,8}?)?(?:寫|編|列|填|交|附|送|簽|上傳)(?:進|在|入|到)?|"
+    r"(?<![想不只])要(?:用)?(?:全英|全程|都用|整堂)|"  # 「部領老師要全英文上課嗎」: whether it is required
     # ("is it supposed to be an international one in 110?" asks what it is, not what must be done)
     r"\b(?:must|have to|has to|need to|needs to|required|mandatory|should|supposed to(?! be\b))\b|"
     r"\bdo (?:we|i|they|you) need (?:[a-z-]+ ){1,4}to\b"  # "do we need our curriculum committee to approve it?"

@@ -148,6 +148,7 @@ RULED = [
     # the answer says: a mode-1 school asking for it gets a no (it was left to the rule alone)
     ("模式一可以申請開放課室補助嗎", "moe.open_classroom", NO_ZH),
     ("明年續辦的話可以加四年級嗎", "moe.pl.continuing_schools", YES_ZH),  # 逐步擴增實施年級
+    ("部領老師要全英文上課嗎", "moe.pl.english_ratio", "不用。"),  # 並未要求…採全英語教學: required? no
     # 薦派教師資格：需具備「該學等」教師證
     ("我們是國中 想派去學分班的老師只有國小教師證 可以嗎", "moe.pl.credit_program", NO_ZH),
     ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
