@@ -149,6 +149,13 @@ RULED = [
     ("模式一可以申請開放課室補助嗎", "moe.open_classroom", NO_ZH),
     ("明年續辦的話可以加四年級嗎", "moe.pl.continuing_schools", YES_ZH),  # 逐步擴增實施年級
     ("部領老師要全英文上課嗎", "moe.pl.english_ratio", "不用。"),  # 並未要求…採全英語教學: required? no
+    # 模式一: 透過雙語對話角…有外師之學校; 引導學生善用酷英平臺自主學習
+    (
+        "we have a foreign teacher — can we run an English conversation corner with him under mode 1?",
+        "moe.mode1",
+        YES_EN,
+    ),
+    ("模式一可以用酷英平台让学生自学吗", "moe.mode1", YES_ZH),
     # 薦派教師資格：需具備「該學等」教師證
     ("我們是國中 想派去學分班的老師只有國小教師證 可以嗎", "moe.pl.credit_program", NO_ZH),
     ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
