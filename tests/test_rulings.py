@@ -156,6 +156,9 @@ RULED = [
         YES_EN,
     ),
     ("模式一可以用酷英平台让学生自学吗", "moe.mode1", YES_ZH),
+    # 學校得依實際需求，於總額度下調整分配本校及分校或分班之經費額度
+    ("分校的經費可以分超過一半嗎", "moe.cap.branch", YES_ZH),
+    ("分校那邊是不是一定要分到５萬？", "moe.cap.branch", "不用。"),
     # 薦派教師資格：需具備「該學等」教師證
     ("我們是國中 想派去學分班的老師只有國小教師證 可以嗎", "moe.pl.credit_program", NO_ZH),
     ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
