@@ -141,12 +141,18 @@ RULED = [
     ("Can I claim my TOEIC fee?", "moe.item.english_test_fee", YES_EN),
     ("Hi! Can the plan pay for my TOEIC?", "moe.item.english_test_fee", YES_EN),  # the test, not workshops
     ("另外我们是国中小一起的学校，国中部国小部可以各送一份吗", "moe.apply.divisions", YES_ZH),  # 得獨立申請
-    # 以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則: maths is not among them
+    # 以於部定課程之藝術、健康與體育、綜合活動或科技領域/科目實施為原則: maths, science are not among them
+    # (a no in principle: the answer says the domains are listed 「為原則」 and the others are not listed;
+    # every blind set's writers read it so, where it was once left to the rule alone)
     ("部領可以用在數學嗎", "moe.pl.application", NO_ZH),
+    ("自然科可以用雙語上部領嗎", "moe.pl.application", NO_ZH),
+    ("Can we do bilingual maths?", "moe.pl.application", NO_EN),
     ("模式二開放觀課的6萬 只要有開放就一定補嗎", "moe.open_classroom", "不是。"),  # 擇優補助 30 校
     # 七、配套措施 names no mode, but the 6萬 and the 30 schools are listed under mode 2 only (附件2), as
     # the answer says: a mode-1 school asking for it gets a no (it was left to the rule alone)
     ("模式一可以申請開放課室補助嗎", "moe.open_classroom", NO_ZH),
+    ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
+    ("生活化跟部領的經常門可以合在一起嗎", "moe.cap.no_pooling", NO_ZH),  # 不得合併編列及運用
     ("明年續辦的話可以加四年級嗎", "moe.pl.continuing_schools", YES_ZH),  # 逐步擴增實施年級
     ("部領老師要全英文上課嗎", "moe.pl.english_ratio", "不用。"),  # 並未要求…採全英語教學: required? no
     # 模式一: 透過雙語對話角…有外師之學校; 引導學生善用酷英平臺自主學習
@@ -156,17 +162,23 @@ RULED = [
         YES_EN,
     ),
     ("模式一可以用酷英平台让学生自学吗", "moe.mode1", YES_ZH),
+    # a domestic train ticket is domestic travel (依「國內出差旅費報支要點」): once left to the rule alone,
+    # which every blind set's writers read as a yes
+    ("講師搭高鐵的票可以報嗎", "moe.item.travel", YES_ZH),
+    ("can we also pay her train ticket?", "moe.item.travel", YES_EN),
+    ("工讀生的工作費，時薪可以比基本工資低嗎", "moe.item.work_fee", NO_ZH),  # 依…最低基本工資
+    ("英語 fair 請大學生來幫忙 可以付他們工作費嗎", "moe.item.work_fee", YES_ZH),
+    # 薦派教師資格：需具備「該學等」教師證
+    ("我們是國中 想派去學分班的老師只有國小教師證 可以嗎", "moe.pl.credit_program", NO_ZH),
+    (
+        "I'm a foreign English teacher and I don't have a Taiwanese teaching certificate. Can my school "
+        "nominate me for the in-service bilingual teaching credit program?",
+        "moe.pl.credit_program",
+        NO_EN,
+    ),
     # 學校得依實際需求，於總額度下調整分配本校及分校或分班之經費額度
     ("分校的經費可以分超過一半嗎", "moe.cap.branch", YES_ZH),
     ("分校那邊是不是一定要分到５萬？", "moe.cap.branch", "不用。"),
-    # 薦派教師資格：需具備「該學等」教師證
-    ("我們是國中 想派去學分班的老師只有國小教師證 可以嗎", "moe.pl.credit_program", NO_ZH),
-    ("If we chose Mode 1 instead, could we still get the open-classroom money?", "moe.open_classroom", NO_EN),
-    ("生活化跟部領的經常門可以合在一起嗎", "moe.cap.no_pooling", NO_ZH),  # 不得合併編列及運用
-    # (a no in principle: the answer says the domains are listed 「為原則」 and the others are not listed;
-    # every blind set's writers read it so, where it was once left to the rule alone)
-    ("自然科可以用雙語上部領嗎", "moe.pl.application", NO_ZH),
-    ("Can we do bilingual maths?", "moe.pl.application", NO_EN),
     ("老師考英檢的報名費 計畫能補嗎", "moe.item.english_test_fee", YES_ZH),
     ("學生考英檢的報名費可以補助嗎", "moe.item.english_test_fee", NO_ZH),
     ("英檢報名了沒去考 可以報嗎", "moe.item.english_test_fee", NO_ZH),
@@ -429,7 +441,6 @@ RULE_ALONE = [
     ("勞健保可以編嗎", "moe.item.substitute_insurance"),  # whose insurance is not said
     ("補充保費可以用2%算嗎", "moe.item.nhi_premium"),  # a rate, not whether it is budgeted
     ("印刷費可以報嗎", "moe.item.printing"),  # nothing to print named
-    ("講師搭高鐵的票可以報嗎", "moe.item.travel"),  # the 國內出差旅費報支要點 decides, not the plan
     ("資料蒐集費可以報嗎", "moe.item.data_collection"),
     # 「不超過10%」 meets the 10% no as much as the yes within it
     ("雜支不超過10%可以嗎", "moe.item.misc"),
@@ -934,6 +945,7 @@ OBLIGED = [
     ("減課一定要經過校內公開的機制嗎", "moe.teaching_load", MUST_ZH),  # 應經校內公平、公正、公開機制確認
     ("買書一定要附書單嗎", "moe.item.data_collection", MUST_ZH),  # 購置書籍者應檢附書單
     ("核心概念一定要用英文講嗎", "moe.pl.english_ratio", NEED_NOT_ZH),  # 建議以國語文說明
+    ("部領老師都上過學分班了，還一定得派人嗎", "moe.pl.credit_program", NEED_NOT_ZH),  # 一定得: required?
     # a question mark asks it without 嗎 (it was answered with the rule and no yes or no)
     ("學生一定要用英文回答?", "moe.pl.differentiation", NEED_NOT_ZH),  # 不得強制要求學生以英語回答
     # 「要寫進…嗎」 asks whether it is required (the 6萬 it names had got 是, as if confirmed)
