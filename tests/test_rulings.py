@@ -176,6 +176,10 @@ RULED = [
         "moe.pl.credit_program",
         NO_EN,
     ),
+    # 外師 co-plans with 「部領授課之本國籍教師」: the foreign teacher does not teach the partial-domain classes
+    ("部領的授課老師可以直接讓外師來當嗎", "moe.pl.foreign_teachers", NO_ZH),
+    ("can our foreign English teacher be the one teaching the bilingual PE classes?", "moe.pl.foreign_teachers", NO_EN),
+    ("外師可以跟部領老師一起備課嗎", "moe.pl.foreign_teachers", YES_ZH),
     # 學校得依實際需求，於總額度下調整分配本校及分校或分班之經費額度
     ("分校的經費可以分超過一半嗎", "moe.cap.branch", YES_ZH),
     ("分校那邊是不是一定要分到５萬？", "moe.cap.branch", "不用。"),
