@@ -69,7 +69,7 @@ BLIND11 = conversations.DATA / "blind11.yaml"
 BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.925, 0.025
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.815, 0.07
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.82, 0.07
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
 BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.93, 0.03
@@ -110,7 +110,7 @@ BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.865, 0.045
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
 # first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
-BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.88, 0.04
+BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.885, 0.04
 BLIND25 = conversations.DATA / "blind25.yaml"
 BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.9, 0.04
 # blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
@@ -129,7 +129,7 @@ BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.835, 0.055
 BLIND28 = conversations.DATA / "blind28.yaml"
 BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.87, 0.045
 BLIND29 = conversations.DATA / "blind29.yaml"
-BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.87, 0.045
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.875, 0.045
 # blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
 # preparing the application, a PE teacher teaching a partial domain, a camp volunteer with own
 # figures, a Keelung senior-high teacher; 8 turns changed) first measured at 0bb1d51, 66.5% / 11.7%;
@@ -159,7 +159,7 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.855, 0.05
 # the budget, a principal in Simplified Chinese; 4), first measured at 1bd24f4: 82.8% / 6.6% and
 # 70.7% / 7.9%
 BLIND36 = conversations.DATA / "blind36.yaml"
-BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.9, 0.04
+BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.905, 0.04
 BLIND37 = conversations.DATA / "blind37.yaml"
 BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.79, 0.04
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
@@ -259,7 +259,7 @@ BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.04
 # branch campuses, typing on phones), first measured at 636f91c, the commit the stop started from:
 # 68.3% / 15.7% and 76.2% / 13.0%
 BLIND60 = conversations.DATA / "blind60.yaml"
-BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.74, 0.13
+BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.745, 0.13
 BLIND61 = conversations.DATA / "blind61.yaml"
 BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.81, 0.11
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
