@@ -41,6 +41,7 @@ from knowledge.queries import (
     DAYS_TO_THE_END,
     EVENT_COSTS,
     ITEM,
+    PEOPLE_OR_TIMES_ASKED,
     SCHOOL_YEAR,
     SHARE,
     VERDICT,
@@ -718,6 +719,8 @@ def _decide(
     # (or a fact told and nothing asked, 「啊忘了講 我們有分校 也要一起做」, when it changes that ceiling's)
     tells = _tells_only(u) and last is not None and any(last.facts.get(k) != v for k, v in u.facts.items())
     refigured = refigured and bool(u.facts) and (u.asks_amount or asks_a_change(u) is not None or tells)
+    # (not a count of people or times asked beside a fact, 「想申請開放教室…一學期要接待多少人」: no money)
+    refigured = refigured and not u.mentions(PEOPLE_OR_TIMES_ASKED)
     checked = (
         tier is not None and topic is not None and fresh is None and _asks_of_the_rule(u, topic, tier, engine, lang)
     )

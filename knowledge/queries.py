@@ -1340,7 +1340,7 @@ def focus_of(u: Understanding) -> str | None:
 _DEPENDS = r"有關嗎|有關係嗎|有沒有關|depend|related to|based on (?:school )?size"
 
 
-_PEOPLE_OR_TIMES_ASKED = (
+PEOPLE_OR_TIMES_ASKED = (
     r"多少(?:個)?人(?!民)|幾(?:個)?人|幾位|幾次|幾場|how many (?:people|teachers|visitors|observers|times|sessions)"
 )
 
@@ -1348,7 +1348,7 @@ _PEOPLE_OR_TIMES_ASKED = (
 def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if u.item or has(u, _CAPITAL + r"|經常門|recurrent|" + _TEACHING_LOAD + "|" + _DEPENDS):
         return False
-    if has(u, _PEOPLE_OR_TIMES_ASKED):
+    if has(u, PEOPLE_OR_TIMES_ASKED):
         return False  # 「我們做模式二 開放觀課一學期要接待多少人」: a count of people asked, no money
     knowledge = has(u, _KNOWLEDGE) and not has(u, _YES_NO_QUESTION) and not u.asks_amount
     focus = focus_of(u)

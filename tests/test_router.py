@@ -104,6 +104,15 @@ ROWS = [
         Row("我们做模式二，想申请开放教室给别校老师来观课，一学期要接待多少人才行", ANSWER, entry="moe.open_classroom"),
     ),
     row(
+        "a count of people asked after a ceiling, beside a fact that would change it, is no ceiling again",
+        Row(
+            "我们做模式二，想申请开放教室给别校老师来观课，一学期要接待多少人才行",
+            ANSWER,
+            MODE2_13_2,
+            entry="moe.open_classroom",
+        ),
+    ),
+    row(
         "a class count told beside a question of Keelung's action plan is no ceiling asked",
         Row("學校在基隆山上全校才六班 那個英語閱讀力倍增 國小單字量第一年要到多少字", ANSWER, entry="kl.ap.01"),
     ),
