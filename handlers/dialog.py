@@ -789,7 +789,7 @@ class Dialog:
     def handle_button(self, chat: ChatRef, data: str, lang_hint: str | None = None) -> Reply:
         if (taken := self._taken(chat, data, "button", lang_hint)) is not None:
             return taken
-        reply = _in_script(self._button(chat, data, lang_hint), self.memory.peek(chat).simplified)
+        reply = self._as_the_chat_writes(chat, self._button(chat, data, lang_hint))
         if data.startswith(EXAMPLE_PREFIX) or parse_command(data) is not None:
             return reply  # answered as typed text, and seen there
         return self._seen(chat, data, "button", reply)
@@ -862,7 +862,7 @@ class Dialog:
 
     def handle_file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None = None) -> Reply:
         """A document sent to the bot: the budget checker, with the school's facts the chat told."""
-        return _in_script(self._file(chat, filename, content, lang_hint), self.memory.peek(chat).simplified)
+        return self._as_the_chat_writes(chat, self._file(chat, filename, content, lang_hint))
 
     def _file(self, chat: ChatRef, filename: str, content: bytes, lang_hint: str | None) -> Reply:
         refusal = self.refuse_file(chat, filename, len(content), lang_hint)
@@ -911,7 +911,7 @@ class Dialog:
         return [(c.name, c.en if lang == "en" else c.zh) for c in COMMANDS]
 
     def handle_command(self, chat: ChatRef, name: str, args: str, lang_hint: str | None = None) -> Reply:
-        return _in_script(self._command(chat, name, args, lang_hint), self.memory.peek(chat).simplified)
+        return self._as_the_chat_writes(chat, self._command(chat, name, args, lang_hint))
 
     def _command(self, chat: ChatRef, name: str, args: str, lang_hint: str | None) -> Reply:
         if (taken := self._taken(chat, f"{name} {args}".strip(), "command", lang_hint)) is not None:
@@ -943,6 +943,10 @@ class Dialog:
         return Reply(t("unknown_command", lang).format(name="/" + name[:30]), lang=lang)
 
     # -- the observer's seam ------------------------------------------------------------------
+
+    def _as_the_chat_writes(self, chat: ChatRef, reply: Reply) -> Reply:
+        """A reply to a button, command or file in the script the chat last wrote in."""
+        return _in_script(reply, self.memory.peek(chat).simplified)
 
     def _taken(self, chat: ChatRef, said: str, via: str, lang_hint: str | None) -> Reply | None:
         return self.observer.take(chat, said, via, lang_hint) if self.observer is not None else None

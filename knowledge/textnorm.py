@@ -193,6 +193,17 @@ def excerpt(text: str, limit: int) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
 
 
+@lru_cache(maxsize=4)
+def _opencc_characters(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """One of OpenCC's character dictionaries, read once: each single character and its choices,
+    first choice first."""
+    text = (resources.files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
+    pairs = (line.partition("\t") for line in text.splitlines())
+    return tuple(
+        (source, tuple(targets.split())) for source, _, targets in pairs if len(source) == 1 and targets.split()
+    )
+
+
 @lru_cache(maxsize=1)
 def _simplified_to_traditional_table() -> dict[int, str]:
     """A character table from OpenCC's dictionaries (Simplified -> Traditional -> Taiwan forms).
@@ -200,14 +211,11 @@ def _simplified_to_traditional_table() -> dict[int, str]:
     Character-level conversion is all matching needs, and str.translate makes it about a
     hundred times faster than OpenCC's phrase segmentation in pure Python.
     """
-    folder = resources.files("opencc") / "dictionary"
     table: dict[int, str] = {}
     for name in ("STCharacters.txt", "TWVariants.txt"):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            source, _, targets = line.partition("\t")
-            if len(source) == 1 and targets:
-                target = targets.split()[0]
-                table[ord(source)] = table.get(ord(target), target) if name == "STCharacters.txt" else target
+        for source, choices in _opencc_characters(name):
+            target = choices[0]
+            table[ord(source)] = table.get(ord(target), target) if name == "STCharacters.txt" else target
     for key, value in list(table.items()):  # apply the Taiwan variants to the converted characters too
         if len(value) == 1 and ord(value) in table and table[ord(value)] != value:
             table[key] = table[ord(value)]
@@ -238,19 +246,9 @@ def _script_tables() -> tuple[frozenset[str], frozenset[str], dict[int, str]]:
     """From OpenCC's dictionaries: the characters only Simplified writing uses (发, 么; not 台 or 里,
     which Taiwan writes too), those only Traditional writing uses (發, 麼), and Traditional to
     Simplified character by character (first choice, as OpenCC lists them)."""
-    folder = resources.files("opencc") / "dictionary"
-    simplified_only: set[str] = set()
-    traditional_only: set[str] = set()
-    table: dict[int, str] = {}
-    for name, only in (("STCharacters.txt", simplified_only), ("TSCharacters.txt", traditional_only)):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            source, _, targets = line.partition("\t")
-            choices = targets.split()
-            if len(source) == 1 and choices and source not in choices:
-                only.add(source)
-                if name == "TSCharacters.txt":
-                    table[ord(source)] = choices[0]
-    return frozenset(simplified_only), frozenset(traditional_only), table
+    simplified_only = frozenset(ch for ch, choices in _opencc_characters("STCharacters.txt") if ch not in choices)
+    to_simplified = {ord(ch): choices[0] for ch, choices in _opencc_characters("TSCharacters.txt") if ch not in choices}
+    return simplified_only, frozenset(chr(code) for code in to_simplified), to_simplified
 
 
 def writes_simplified(text: str, before: bool = False) -> bool:
