@@ -448,8 +448,9 @@ class Dialog:
         if not told:
             return school
         updated = dict(school) | told
-        if told.get("mode") == 1:
+        if told.get("mode") == 1:  # (as a computation's facts: 「模式一…開放教室」 is mode 1's, no classroom)
             updated.pop("domains", None)
+            updated.pop("open_classroom", None)
         facts, error = school_facts(updated)
         keep = {k: v for k, v in vars(facts).items() if v is not None}
         kept = (*keep, "level", "period_end")

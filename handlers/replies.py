@@ -381,13 +381,12 @@ def ceiling_text(answer: CeilingAnswer, lang: str) -> str:
     labels = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in parts]
     working = (" ＋ " if zh else " + ").join(labels) + f" = {wan(result.total, lang)}"
     basis = _basis(result, lang, short=not zh)
-    if (
-        result.partial_domains and zh
-    ):  # the plan's subtotal, 「120 萬元(教師 70 萬元+學生 50 萬元)」; English keeps to 60 words
-        basis = f"部領合計 {wan(result.partial_domains, lang)}；{basis}"
+    if result.partial_domains:  # the plan's subtotal, 「120 萬元(教師 70 萬元+學生 50 萬元)」
+        subtotal = wan(result.partial_domains, lang)
+        basis = f"部領合計 {subtotal}；{basis}" if zh else f"partial-domain {subtotal}; {basis}"
     lines = [head, working + (f"（{basis}）" if zh else f" ({basis})")]
     if any_domains:
-        lines.append("（1 個或 2 個以上領域的上限相同。）" if zh else "(1 or 2+ domains: the same ceiling.)")
+        lines.append("（1 個或 2 個以上領域的上限相同。）" if zh else "(Same for 1 domain.)")
     caps = [f"{_short_label(line, lang)} {wan(line.amount, lang)}" for line in result.capital_caps]
     lines.append(("資本門最多：" if zh else "Capital at most: ") + ("；" if zh else "; ").join(caps))
     unclear = branch_capital_reading(result, lang)

@@ -1920,6 +1920,18 @@ def test_follow_ups_carry_the_facts_and_say_so(dialog: Dialog, steps: tuple[Step
             assert step.carried in carried[0], f"expected {step.carried!r} among the carried facts: {shown}"
 
 
+def test_a_mode_1_schools_facts_told_beside_the_open_classroom_are_kept(dialog: Dialog) -> None:
+    """The open classroom is mode 2's: a mode-1 school asking for it (a no) still told its class
+    count and mode, which the next ceiling uses (the facts were all dropped as inconsistent)."""
+    chat = ChatRef("test", f"mode-1-open-classroom-{next(_chats)}")
+    first = dialog.handle_text(chat, "ok we're 18 classes doing mode 1. can we still get the 60k open classroom money")
+    assert first.route == "answer", first.text
+    reply = dialog.handle_text(chat, "fine. so whats mode 1 max for us")
+    shown = f"{first.text}\n-- then --\n{reply.text}"
+    assert reply.route == "calculation" and Decimal(250_000) in numbers_in(first_line(reply)), shown
+    assert "18" in reply.text, shown
+
+
 # -- (c) provenance: every number of a computed reply is accounted for ---------------------------
 
 _NUMBER = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)")
@@ -2297,6 +2309,23 @@ def test_a_ceiling_fits_one_phone_screen(ask: Callable[[str], Reply], question: 
     assert measure(reply) <= limit, (
         f"{measure(reply)} > {limit} ({'CJK characters' if lang == ZH else 'words'}):\n{reply.text}"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "subtotal"),
+    [
+        ("small school, 6 classes, bilingual in ONE domain only. max for that?", 600_000),
+        ("Mode 2, two domains, 8 classes: maximum?", 1_000_000),
+        ("mode 2 with 20 classes, what's the cap", 1_200_000),
+    ],
+)
+def test_an_english_mode_2_ceiling_states_the_partial_domain_subtotal(
+    ask: Callable[[str], Reply], question: str, subtotal: int
+) -> None:
+    """The plan's partial-domain ceiling (「60萬元（教師40萬元+學生20萬元）」) is what many ask for by
+    「max for that」: stated on the first screen beside the total in English as in Chinese."""
+    reply = ask(question)
+    assert reply.route == "calculation" and Decimal(subtotal) in numbers_in(first_screen(reply)), reply.text
 
 
 @pytest.mark.parametrize(("question", "lang", "total"), CEILINGS)
