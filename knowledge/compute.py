@@ -1485,11 +1485,22 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(pay)
         fees["substitute_fee"] = pay.amount
         amounts = []
-    if not fees and len(amounts) == 1 and i.get("hours") and i.get("per_unit") and re.search(_WORK_FEE, text):
-        # 「工作費一小時200 10小時」: the hours at that rate, the premium on their pay
-        pay = _paid_at_a_rate(Decimal(str(i["hours"])), ("小時", "hours"), amounts[0], rules.items.work_fee)
+    hourly = bool(i.get("per_unit")) or (amounts[:1] and amounts[0] <= _HOURLY_AT_MOST and not _SUMMED.search(text))
+    if not fees and len(amounts) == 1 and i.get("hours") and hourly and re.search(_WORK_FEE, text):
+        # 「工作費一小時200 10小時」「每人8小時 時薪190 2人」: the hours at that rate (of each person
+        # counted), the premium on their pay; a rate this low is an hour's (「以基本工資183算」)
+        pay = _paid_at_a_rate(
+            Decimal(str(i["hours"])), ("小時", "hours"), amounts[0], rules.items.work_fee, int(i.get("people") or 1)
+        )
         items.append(pay)
         fees["work_fee"] = pay.amount
+        amounts = []
+    if fees and "attendance_fee" not in fees and len(amounts) == 1 and re.search(ATTEND, text):
+        # 「外聘講座3節 出席費2500 兩位委員」: the attendance fee beside the fees computed, each person's
+        # at the fee told (at most its cap), not left out of the premium's base
+        fee = attendance_fee(rules, int(i.get("people") or 1), int(i.get("occasions") or 1), price=amounts[0])
+        items.append(fee)
+        fees["attendance_fee"] = fee.amount
         amounts = []
     if not fees and len(amounts) == 1 and _attendance_each(i, text, amounts[0], rules.items.attendance_fee.cap):
         # 「5位專家各來3次 出席費都按2000」: each expert's fee each time, the premium on their sum
@@ -1562,16 +1573,17 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
     return [*items, ItemAmount(result.amount, working, (note,), (result.source,), asked=bool(items))]
 
 
-def _paid_at_a_rate(count: Decimal, unit: tuple[str, str], rate: int, source: Cited) -> ItemAmount:
-    """Pay of `count` periods or hours at the rate told (the plan leaves the rate to a national table or
-    the minimum wage): one line of a premium's working."""
-    pay = int(count * rate)
+def _paid_at_a_rate(count: Decimal, unit: tuple[str, str], rate: int, source: Cited, people: int = 1) -> ItemAmount:
+    """Pay of `count` periods or hours (of each of `people`) at the rate told (the plan leaves the rate
+    to a national table or the minimum wage): one line of a premium's working."""
+    pay = int(count * rate * people)
     shown = f"{count.normalize():f}"
+    each_zh, each_en = (f"{people} 人 × ", f"{people} people × ") if people > 1 else ("", "")
     return ItemAmount(
         pay,
         both(
-            f"{shown} {unit[0]} × {money(rate, 'zh')} = {money(pay, 'zh')}",
-            f"{shown} {unit[1]} × {money(rate, 'en')} = {money(pay, 'en')}",
+            f"{each_zh}{shown} {unit[0]} × {money(rate, 'zh')} = {money(pay, 'zh')}",
+            f"{each_en}{shown} {unit[1]} × {money(rate, 'en')} = {money(pay, 'en')}",
         ),
         sources=(source,),
     )
@@ -1579,6 +1591,9 @@ def _paid_at_a_rate(count: Decimal, unit: tuple[str, str], rate: int, source: Ci
 
 # a device said to be put under recurrent expenditure
 _RECURRENT = r"經常門|\brecurrent\b|\bcurrent (?:expenditure|expense|budget|side)"
+# an hourly wage, not the pay of all the hours: the minimum wage is under 200 an hour (「時薪190」)
+_HOURLY_AT_MOST = 500
+_SUMMED = re.compile(r"共|合計|總|\btotal\b|in all|altogether")
 _EACH_PRICED = re.compile(r"各|每人|每位|每次|都按|都是|\beach\b|\bapiece\b|\bper (?:person|expert|head|time|visit)\b")
 
 
@@ -1587,7 +1602,7 @@ def _attendance_each(i: dict[str, Any], text: str, amount: int, cap: int) -> boo
     "NT$2,500 attendance fee each"), not a total of them; so is one no more than one person's cap for
     one meeting said beside several (「出席費2000 5位委員」: 2,000 each, not 400)."""
     counted = int(i.get("people") or 1) > 1 or int(i.get("occasions") or 1) > 1
-    summed = re.search(r"共|合計|總|\btotal\b|in all|altogether", text) is not None  # 「5位委員出席費共2000」
+    summed = _SUMMED.search(text) is not None  # 「5位委員出席費共2000」
     each = bool(i.get("per_unit")) or bool(_EACH_PRICED.search(text)) or (amount <= cap and not summed)
     return counted and re.search(ATTEND, text) is not None and each
 

@@ -466,6 +466,13 @@ TABLE = [
     row("premium-zh-consultation-each", "請3位專家諮詢 每人2000 二代健保要編多少", ZH, 127),  # 6,000 × 2.11%
     row("premium-zh-work-fee-each", "工作費 5人 每人3000 補充保費", ZH, 317),  # 15,000 × 2.11% = 316.5
     row("premium-en-consultants-each", "two consultants, NT$2,000 each. NHI premium?", EN, 84),  # 4,000 × 2.11%
+    # the hours of each person counted: 2 × 8 × 190 = 3,040 × 2.11% = 64.1; a rate as low as the
+    # minimum wage is an hour's, however it is said: 2 × 8 × 183 = 2,928 × 2.11% = 61.8
+    row("premium-zh-work-fee-people-hours", "工作費 2人 每人8小時 時薪190 補充保費", ZH, 64),
+    row("premium-zh-work-fee-minimum-wage", "工作費一天8小時 請2個人 以基本工資183算 補充保費多少", ZH, 62),
+    # an attendance fee beside a lecture: in the base, each person's at most its cap:
+    # 3 × 2,000 + 2 × 2,000 = 10,000 × 2.11% = 211
+    row("premium-zh-lecture-and-attendance", "我們辦研習 外聘講座3節 出席費2500 兩位委員 補充保費總共多少", ZH, 211),
     row(
         "premium-en-40000",
         "We pay 40,000 in speaker fees in total. What's the NHI supplementary premium we should budget?",
