@@ -262,6 +262,15 @@ BLIND60 = conversations.DATA / "blind60.yaml"
 BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.745, 0.13
 BLIND61 = conversations.DATA / "blind61.yaml"
 BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.81, 0.11
+# blind62 and blind63 (stop 37; written and audited the same way: 4 and 0 turns changed): blind62
+# (coordinators mid-year: claims from their own figures, moving money, close-out dates, Keelung targets)
+# and blind63 (terse phone typing and voice input: Zhuyin endings, full-width digits, Chinese numerals,
+# homophone slips, Simplified phones, terse English), first measured at 85c7a4b (the stop's start)
+# at 84.5% / 8.2% and 77.7% / 11.3%
+BLIND62 = conversations.DATA / "blind62.yaml"
+BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.84, 0.087
+BLIND63 = conversations.DATA / "blind63.yaml"
+BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.77, 0.118
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -481,6 +490,8 @@ LATE_SETS = {
     "blind59": (BLIND59, BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG),
     "blind60": (BLIND60, BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG),
     "blind61": (BLIND61, BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG),
+    "blind62": (BLIND62, BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG),
+    "blind63": (BLIND63, BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG),
 }
 
 
