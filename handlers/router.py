@@ -63,7 +63,7 @@ from knowledge.queries import (
     query_for,
     revise,
 )
-from knowledge.slots import Slots, satisfies
+from knowledge.slots import Slots, domains_answered, satisfies
 from knowledge.targets import counts_a_total_asking_how_many
 from knowledge.understand import (
     ASKS_TOTAL,
@@ -167,6 +167,9 @@ def _answers_step(u: Understanding, step: str) -> dict[str, Any] | None:
     message that answers (a number, yes/no, or facts alone) counts: a new question asked
     instead is answered as one."""
     facts = {k: v for k, v in u.facts.items()}
+    named = domains_answered(u.normalised) if step == "domains" and not facts else None
+    if named is not None:  # 「两个 艺术跟健体」 "art and PE": the domains named, counted
+        return {"domains": named}
     if not (states_only_facts(u) or u.bare_number is not None or u.yes_no is not None or step == "part"):
         return None
     if step in ("mode", "classes", "domains") and u.bare_number is not None and not facts:

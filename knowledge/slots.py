@@ -49,6 +49,12 @@ _ONLY_SUBJECTS = re.compile(
     rf"(?:(?:(?:{_ONLY})\s*(?:上|{_DOING})?|{_DOING})\s*(?:the\s+)?(?:雙語|bilingual\s+)?|雙語|\bbilingual\s+(?:(?:teaching|classes|lessons)\s+(?:in|for)\s+)?)"
     rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)?\s*(?:{_SUBJECT.pattern}))*"
 )
+# A reply that only names the domains, with or without their count: 「两个 艺术跟健体」 "art and PE"
+_SUBJECTS_ALONE = re.compile(
+    rf"^(?:(?P<count>\d+)\s*(?:個)?\s*(?:領域|科目|domains?|subjects?)?)?[\s,、，:：]*(?:我們|\bwe\b)?\s*(?:{_ONLY})?\s*(?:{_DOING})?\s*"
+    rf"(?P<named>(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,|，)?\s*(?:{_SUBJECT.pattern}))*)"
+    r"\s*(?:兩個|2個)?\s*(?:吧|啦|喔|哦|呢|唷)?\s*[。.!！]?$"
+)
 _CLASSES = re.compile(
     r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))|"
     r"\ba (\d+)(?:st|nd|rd|th) class\b"  # "we'll have a 13th class next year": 13 classes
@@ -109,6 +115,16 @@ def _domains(text: str) -> int | None:
     if only:  # 「只做體育」 "just do PE" "doing bilingual arts": one domain; 「做藝術跟健體」: two
         return min(len(set(_SUBJECT.findall(only.group(0)))), 2)
     return None
+
+
+def domains_answered(text: str) -> int | None:
+    """The domains a message gives that only names them (「两个 艺术跟健体」: 2, "just PE": 1), as the
+    answer to "how many domains?"; None for any other message."""
+    alone = _SUBJECTS_ALONE.match(text.strip())
+    if alone is None:
+        return None
+    count = int(alone.group("count")) if alone.group("count") else len(set(_SUBJECT.findall(alone.group("named"))))
+    return min(count, 2) if count > 0 else None
 
 
 def _mode(text: str) -> int | None:

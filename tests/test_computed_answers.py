@@ -749,6 +749,19 @@ class Step:
 
 
 FOLLOW_UPS = [
+    # the domains named in answer to "how many domains?", counted (two named: 2 or more domains)
+    pytest.param(
+        (Step("请问 我们国小九班 要做模式二 部领那块最多补多少", None), Step("两个 艺术跟健体", 1_000_000)),
+        id="zh-hans-domains-answered-by-name",
+    ),
+    pytest.param(
+        (Step("mode 2, 9 classes, max for the partial domains?", None), Step("art and PE", 1_000_000)),
+        id="en-domains-answered-by-name",
+    ),
+    pytest.param(
+        (Step("模式二 9班 部領最多多少", None), Step("就做藝術", 800_000)),
+        id="zh-one-domain-answered-by-name",
+    ),
     pytest.param(
         (
             Step("第一階段什麼時候結束", None, date=date(2028, 7, 31)),
