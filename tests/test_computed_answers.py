@@ -749,6 +749,14 @@ class Step:
 
 
 FOLLOW_UPS = [
+    pytest.param(
+        (
+            Step("我們核的執行期間到116年3月15日 核結最晚哪天", None, date=date(2027, 5, 15)),
+            # today's date said is where the days count from, not a new period end
+            Step("從今天12/2算 還剩幾天", 164, date=date(2027, 5, 15)),  # 2026-12-02 to 2027-05-15
+        ),
+        id="zh-days-left-from-today-said-by-date",
+    ),
     # the domains named in answer to "how many domains?", counted (two named: 2 or more domains)
     pytest.param(
         (Step("请问 我们国小九班 要做模式二 部领那块最多补多少", None), Step("两个 艺术跟健体", 1_000_000)),
