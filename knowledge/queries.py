@@ -1222,7 +1222,12 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         inputs["planned"] = max(amounts)
     if u.compares:
         compare = _comparison(u, facts)
-        if compare is not None:
+        if compare is not None and has(u, _ADDED_UP) and not has(u, _DIFFERS):
+            # 「國小部18班 國中部9班 兩邊都做模式一 加起來最多多少」: two divisions' ceilings added up
+            first, second = compare["values"]
+            inputs["plus"] = facts | {compare["fact"]: first}
+            facts = facts | {compare["fact"]: second}
+        elif compare is not None:
             inputs["compare"] = compare
             facts = {k: v for k, v in facts.items() if k != compare["fact"]}
     focus = focus_of(u) or (_labelled_part(u) if "planned" in inputs else None)
@@ -1233,6 +1238,13 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
     if focus:
         inputs["focus"] = focus
     return Query(CEILING, facts=facts, inputs=inputs)
+
+
+# two ceilings asked added up, not compared
+_ADDED_UP = (
+    r"加起來|加总|加總|合計|總共|一共|兩邊.{0,4}(?:共|合)|\btogether\b|\bcombined\b|in total|\badd(?:ed)? up\b|\bsum\b"
+)
+_DIFFERS = r"差|相比|比較|比起|\bdifference\b|\bcompare|\bvs\b|versus|more than|less than"
 
 
 _PART_OF_LABEL = {"life": "bilingual_life", "teacher": "pd_teacher", "student": "pd_student"}

@@ -2548,6 +2548,19 @@ def test_two_ceilings_asked_one_after_another_are_added_up(dialog: Dialog) -> No
     assert first_line(again).startswith("模式一・8 班") and "150,000" in first_line(again), again.text
 
 
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [("國小部18班 國中部9班 兩邊都做模式一 加起來最多多少", 400_000), ("模式一 18班跟9班差多少", 100_000)],
+)
+def test_two_class_counts_in_one_message_are_added_up_or_compared_as_asked(
+    ask: Callable[[str], Reply], question: str, figure: int
+) -> None:
+    """Two divisions' class counts asked 「加起來」 are two ceilings added up (they were compared:
+    「上限相差 100,000」); asked 「差多少」, compared."""
+    reply = ask(question)
+    assert reply.route == "calculation" and Decimal(figure) in numbers_in(first_line(reply)), reply.text
+
+
 def test_the_schools_facts_pick_the_row_of_a_rule_asked_later(dialog: Dialog) -> None:
     """「一學年要交幾份教案詳案」 from a school that told its 2 domains: the 2-domain row, saying the
     fact it used (the whole rule, with no count, was answered)."""
