@@ -49,6 +49,10 @@ _ONLY_SUBJECTS = re.compile(
     rf"(?:(?:(?:{_ONLY})\s*(?:上|{_DOING})?|{_DOING})\s*(?:the\s+)?(?:雙語|bilingual\s+)?|雙語|\bbilingual\s+(?:(?:teaching|classes|lessons)\s+(?:in|for)\s+)?)"
     rf"(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,)?\s*(?:{_SUBJECT.pattern}))*"
 )
+# two subjects named together: 「綜合跟科技」 "art + PE" (the plus a space once normalised)
+_SUBJECTS_JOINED = re.compile(
+    rf"(?:{_SUBJECT.pattern})\s*(?:跟|和|與|及|、|\+|\band\b|&|,|，)?\s*(?:{_SUBJECT.pattern})"
+)
 # A reply that only names the domains, with or without their count: 「两个 艺术跟健体」 "art and PE"
 _SUBJECTS_ALONE = re.compile(
     rf"^(?:(?P<count>\d+)\s*(?:個)?\s*(?:領域|科目|domains?|subjects?)?)?[\s,、，:：]*(?:我們|\bwe\b)?\s*(?:{_ONLY})?\s*(?:{_DOING})?\s*"
@@ -114,6 +118,9 @@ def _domains(text: str) -> int | None:
     only = _ONLY_SUBJECTS.search(text)
     if only:  # 「只做體育」 "just do PE" "doing bilingual arts": one domain; 「做藝術跟健體」: two
         return min(len(set(_SUBJECT.findall(only.group(0)))), 2)
+    joined = _SUBJECTS_JOINED.search(text)
+    if joined and len(set(_SUBJECT.findall(joined.group(0)))) >= 2:
+        return 2  # 「綜合跟科技兩個都做」 "部領 in art + PE": two subjects named together
     return None
 
 

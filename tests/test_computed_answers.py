@@ -223,6 +223,9 @@ TABLE = [
     row("meals-zh-three-at-120", "研習整天 三餐都編120這樣可以嗎", ZH, 340, OVER),
     # 「一台」 is written 1臺 once normalised: the cap of one device, not the capital cap (which asked the mode)
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
+    # voice input's slips: 分般 (分班), 電擊 (奠基)
+    row("ceiling-zh-voice-branch", "模式一 我們十二個班另外有一個分般 最多多少", ZH, 200_000),
+    row("ceiling-zh-voice-student-part", "模式二 一個領域 12班 學生電擊那塊最多多少", ZH, 400_000),
     row("equip-en-without-the-monitor", "unit price cap of a desktop without the monitor?", EN, 25_000),
     row("transfer-en-shift", "our teacher support is 600k. max we can shift?", EN, 180_000),  # 600,000 × 30%
     # 線上諮詢每人每日不超過 3 小時: 「一天」 beside online hours is the day, not a full-day visit (6 hours)

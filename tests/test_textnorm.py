@@ -132,6 +132,10 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("we do bilingual teaching in music and pe", Slots(domains=2)),
         ("那再加一個科目呢", Slots(domains=2)),
         ("數學老師可以參加研習嗎", Slots()),  # a subject named, not the domains taught
+        # two subjects named together, whatever the verb: two domains (one alone is not read)
+        ("好 最後決定綜合跟科技兩個都做 全校14班 部領最多可以拿多少", Slots(mode=2, domains=2, classes=14)),
+        ("模式二 w 部領 in art + PE, we hav 8 classes", Slots(mode=2, domains=2, classes=8)),
+        ("體育老師可以參加研習嗎", Slots()),
         # a day written in full is not a school year (「2027/3/31」 read as 116 said the plans had no 116)
         ("如果是西元2027/3/31結束勒", Slots()),
         ("執行到116/7/31 核結何時", Slots()),
