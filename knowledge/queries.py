@@ -1634,6 +1634,7 @@ def files_on_a_date(u: Understanding) -> bool:
 
 
 # a correction opening with the number put right: "oops, 36 — …" "sorry, make that 36"
+_NEGATED_NUMBER = re.compile(r"(?:不是|而非|並非|\bnot\b|\bisn t\b)\s*\d{1,3}(?![\d.])\s*(?:班|個班|classes)?")
 _CORRECTED_TO = re.compile(
     r"^(?:oops|sorry|actually|wait|no|typo|correction|my bad|i mean)\W*(?:(?:it s|its|it is|i meant|make that|should be) )?"
     r"(\d{1,3})\b(?!\s*(?:%|k\b|nights?|days?|people|periods?|hours?|meals?|years?))"
@@ -1646,15 +1647,19 @@ def lone_number(u: Understanding) -> int | None:
         number = u.bare_number
     else:
         # a number of something else (1年, 3節, 2位, 5次) is not a class count
+        # a correction's number said to be wrong is not the count: 「是38不是28」 "its 38 not 28"
+        text = _NEGATED_NUMBER.sub(" ", u.normalised) if u.correction else u.normalised
         found = re.findall(
             r"(?<![\d.])(\d{1,3})(?![\d.])(?!\s*(?:年|天|日|人|位|名|次|場|節|堂|小時|個月|月|週|元|萬|%|班\s*(?:每\s*)?1\s*節))"
             r"(?!\s*[^\W\d_a-zA-Z班個呢的嗎啊吧咧喔耶勒了])(?!\s*個\s*[^\W\d_a-zA-Z班呢])",  # 3餐, 2晚, 40個人: not classes
-            u.normalised,
+            text,
         )
         corrected = _CORRECTED_TO.match(u.normalised) if u.correction else None
+        # (a longer correction counts when it says which number was wrong: "sorry voice typing its 38 not 28")
+        short = len(u.normalised) <= 20 or text != u.normalised
         if corrected is not None:
             found = [corrected.group(1)]  # "oops, 36 — we added a class this year": the number put right
-        elif len(found) != 1 or len(u.normalised) > 20:
+        elif len(found) != 1 or not short:
             return None
         number = int(found[0])
     return number if isinstance(number, int) and 1 <= number <= 200 else None

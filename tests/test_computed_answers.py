@@ -752,6 +752,14 @@ class Step:
 
 
 FOLLOW_UPS = [
+    # a correction naming the number it puts right: the other one ("voice typing" words around it)
+    pytest.param(
+        (Step("模式一 28班 最多多少", 250_000), Step("抱歉 是38不是28", 350_000)), id="zh-correction-not-that"
+    ),
+    pytest.param(
+        (Step("mode 1, we have 28 classes, max?", 250_000), Step("sorry voice typing its 38 not 28", 350_000)),
+        id="en-correction-not-that-in-more-words",
+    ),
     pytest.param(
         (
             Step("我們核的執行期間到116年3月15日 核結最晚哪天", None, date=date(2027, 5, 15)),
@@ -3188,6 +3196,17 @@ def test_an_amount_asked_after_a_verdict_the_rule_gives_none_of_is_said_so(dialo
     dialog.handle_text(chat, "英語老師考全民英檢中高級(B2) 報名費可以補嗎")
     reply = dialog.handle_text(chat, "報名費一次最多補多少錢")
     assert reply.route == "not_in_plans" and "英檢報名費" in reply.text, reply.text
+
+
+def test_a_fee_asked_beside_a_level_said_to_be_b1_is_the_fees_rule(dialog: Dialog) -> None:
+    """「中级算B1 报名费能补吗」: whether the fee is funded, for the level the teacher says it is (the
+    score-equivalence words alone, 「中級算B1嗎」, are still said to be missing)."""
+    chat = ChatRef("test", f"b1-said-{next(_chats)}")
+    reply = dialog.handle_text(chat, "我是自然老师 想考全民英检中级 中级算B1 报名费能补吗")
+    assert reply.route == "calculation" and reply.intent == "moe.item.english_test_fee", reply.text
+    assert first_line(reply).startswith("可以"), reply.text
+    alone = dialog.handle_text(ChatRef("test", f"b1-alone-{next(_chats)}"), "全民英檢中級算B1嗎")
+    assert alone.route == "not_in_plans", alone.text
 
 
 def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
