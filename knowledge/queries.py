@@ -90,7 +90,7 @@ _TEACHING_LOAD = (
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
-    r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|超過嗎|有超過|超過了嗎|來得及|合規|符合|允許|可以報|"
+    r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|會不會超|會超嗎|超過嗎|有超過|超過了嗎|會不會爆|會爆嗎|爆掉|爆了嗎|超支|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b|"
     r"\bso we (?:could|can|may) (?:put|spend|use|budget|allocate)\b|"  # "so we could put 65k into equipment?"
     + CLAIM_TOLD  # 「組長說部領可以拿80萬」: whether the amount it names holds
@@ -336,7 +336,11 @@ def _classes_besides_the_rate(u: Understanding) -> int | None:
     """The classes an item is counted for: 「一班一節」 "per class per period" is the rate, for one
     class, unless the message counts its classes too (「一班一節800 我們10班各上12節」: 10)."""
     if _PER_CLASS_PERIOD.search(u.normalised) is None:
-        return u.slots.classes
+        # (the school's count said first, the classes the materials are for after them: 「我們12班 …
+        # 教學材料費想開6個班 每班上24節」: 6)
+        named = re.search(_MATERIALS, u.normalised)
+        after = _CLASSES_COUNTED.findall(u.normalised[named.end() :]) if named is not None else []
+        return int(after[0]) if after else u.slots.classes
     counted = [int(n) for n in _CLASSES_COUNTED.findall(_PER_CLASS_PERIOD.sub(" ", u.normalised))]
     return max(counted) if counted else 1
 

@@ -3209,6 +3209,18 @@ def test_a_fee_asked_beside_a_level_said_to_be_b1_is_the_fees_rule(dialog: Dialo
     assert alone.route == "not_in_plans", alone.text
 
 
+def test_the_classes_said_after_the_materials_are_theirs_and_blowing_the_cap_is_over(dialog: Dialog) -> None:
+    """The school's 12 classes said first, the materials' 6 classes after the item: 6 × 24 × 800 =
+    115,200, over 500,000 × 20% (12 classes were counted); 「會不會爆」 asks whether it is over (it got
+    「是。」)."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"materials-after-{next(_chats)}"),
+        "我們部領兩個領域 12班 學生奠基那塊編了50萬 教學材料費想開6個班 每班上24節 這樣會不會爆",
+    )
+    assert first_line(reply).startswith("超過"), reply.text
+    assert "6 班 × 24 節 × 800 元 = 115,200 元" in reply.text, reply.text
+
+
 def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
     reply = dialog.handle_text(
         ChatRef("test", f"materials-en-{next(_chats)}"),
