@@ -90,7 +90,7 @@ _TEACHING_LOAD = (
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
-    r"可以嗎|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|會不會超|會超嗎|超過嗎|有超過|超過了嗎|會不會爆|會爆嗎|爆掉|爆了嗎|超支|來得及|合規|符合|允許|可以報|"
+    r"可以嗎|可以吧|行吧|沒問題吧|可以[^\s嗎]{1,3}嗎|全(?:額)?編嗎|都編嗎|(?:上限|額度|範圍)內嗎|可不可以|能不能|行不行|行嗎|ok嗎|夠嗎|會不會超過|會不會超|會超嗎|超過嗎|有超過|超過了嗎|會不會爆|會爆嗎|爆掉|爆了嗎|超支|來得及|合規|符合|允許|可以報|"
     r"可以全額|\bok\b|\bokay\b|\bfine\b|\bacceptable\b|\ballowed\b|\bwithin\b|\bfit\b|\bfits\b|\bis that\b|\bcan we\b|\bcan i\b|\blate\b|"
     r"\bso we (?:could|can|may) (?:put|spend|use|budget|allocate)\b|"  # "so we could put 65k into equipment?"
     + CLAIM_TOLD  # 「組長說部領可以拿80萬」: whether the amount it names holds
@@ -674,7 +674,7 @@ _CAPITAL_AMOUNT = (
 # 「最多買幾台」 "how many tablets can we buy": devices the capital pays for
 _HOW_MANY_DEVICES = (
     r"(?:買|購買|購置|可以買|能買)\s*(?:得起)?\s*(?:幾|多少)\s*[台臺部組]|"
-    r"how many (?:\w+ ){0,2}(?:tablets?|laptops?|notebooks?|computers?|devices?|projectors?|units?|screens?|sets?)\b"
+    r"how many (?:\w+ ){0,3}(?:tablets?|laptops?|notebooks?|computers?|devices?|projectors?|units?|screens?|sets?)\b"
 )
 # 「每台都抓上限價」 "at the cap price": a device priced at its unit-price cap
 _AT_THE_CAP = r"上限價|上限的價|最高價|抓上限|用上限|cap price|at the cap|at its cap|at the max"
@@ -718,7 +718,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL_AMOUNT) and (
         has(
             u,
-            r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:嗎|還是|呢|可以嗎|可不可以|行嗎|ok嗎|對嗎)|可以(?:編|放|列)資本門",
+            r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:嗎|還是|呢|可以嗎|可以吧|可不可以|行嗎|行吧|ok嗎|對嗎|對吧)|可以(?:編|放|列)資本門",
         )
         # (「擴音喇叭一組8000 放資本門ok?」: a thing named, asked the same way)
         or (has(u, r"(?:編|放|列|算)(?:在|進|到)?\s*資本門\s*(?:ok|okay|好嗎)") and _ANOTHER_THING.search(u.normalised))

@@ -223,6 +223,8 @@ TABLE = [
     row("meals-zh-three-at-120", "研習整天 三餐都編120這樣可以嗎", ZH, 340, OVER),
     # 「一台」 is written 1臺 once normalised: the cap of one device, not the capital cap (which asked the mode)
     row("equip-zh-one-tablet-cap", "資本們想買平板 一台上限多少", ZH, 15_000),
+    # 「…放資本門可以吧」 asks which side one device under 1 萬 goes on (its price was the capital's base)
+    row("equip-zh-under-capital-ba", "一台實物投影機7000元 放資本門可以吧", ZH, 7_000, OVER),
     # voice input's slips: 分般 (分班), 電擊 (奠基)
     row("ceiling-zh-voice-branch", "模式一 我們十二個班另外有一個分般 最多多少", ZH, 200_000),
     row("ceiling-zh-voice-student-part", "模式二 一個領域 12班 學生電擊那塊最多多少", ZH, 400_000),
@@ -752,6 +754,14 @@ class Step:
 
 
 FOLLOW_UPS = [
+    pytest.param(
+        (
+            Step("mode 1, 15 clases. what's the max?", 250_000),
+            # the school's capital (250,000 × 20% = 50,000) over the price of one: 4
+            Step("how many of those 12k tablets can we fit in our capital budget max", 4),
+        ),
+        id="en-devices-the-schools-capital-buys",
+    ),
     # a correction naming the number it puts right: the other one ("voice typing" words around it)
     pytest.param(
         (Step("模式一 28班 最多多少", 250_000), Step("抱歉 是38不是28", 350_000)), id="zh-correction-not-that"
