@@ -756,6 +756,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("expert coming for a half day consult, 4 hrs ok?", 3_000),
+            # the change first, the question after it: the day's 6 hours
+            Step("make it full day then, how much can we pay him", 6_000),
+        ),
+        id="en-make-it-a-full-day-then-how-much",
+    ),
+    pytest.param(
+        (
             Step("mode 1, 15 clases. what's the max?", 250_000),
             # the school's capital (250,000 × 20% = 50,000) over the price of one: 4
             Step("how many of those 12k tablets can we fit in our capital budget max", 4),
