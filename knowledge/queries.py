@@ -1239,11 +1239,15 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         focus = "bilingual_life"  # 「模式二的生活化…我們30班所以25萬？」: the amount of the part named
     if focus == "open_classroom" and "classes" not in facts:
         return None  # 「開放觀課額外補助多少」: a fixed 6萬 whatever the size, which its rule states
+    if facts.get("open_classroom") and "classes" not in facts and has(u, _MORE_ASKED):
+        return None  # 「想開放教室讓別校老師來觀課 這樣可以多拿多少」: the same fixed 6萬, its rule's
     if focus:
         inputs["focus"] = focus
     return Query(CEILING, facts=facts, inputs=inputs)
 
 
+# how much more, or what extra, a fact brings
+_MORE_ASKED = r"多拿|多給|多補|多多少|額外|另外補|加碼|\bextra\b|\badditional\b|how much more"
 # two ceilings asked added up, not compared
 _ADDED_UP = (
     r"加起來|加总|加總|合計|總共|一共|兩邊.{0,4}(?:共|合)|\btogether\b|\bcombined\b|in total|\badd(?:ed)? up\b|\bsum\b"

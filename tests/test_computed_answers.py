@@ -3239,6 +3239,15 @@ def test_the_classes_said_after_the_materials_are_theirs_and_blowing_the_cap_is_
     assert "6 班 × 24 節 × 800 元 = 115,200 元" in reply.text, reply.text
 
 
+def test_the_extra_an_open_classroom_brings_is_its_fixed_grant_without_a_class_count(dialog: Dialog) -> None:
+    """「想開放教室讓別校老師來觀課 這樣可以多拿多少」: the grant's fixed 6 萬, not a ceiling asking the
+    class count back."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"open-more-{next(_chats)}"), "我們部領想開放教室讓別校老師來觀課 這樣可以多拿多少"
+    )
+    assert reply.intent == "moe.open_classroom" and "6 萬" in reply.text, reply.text
+
+
 def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
     reply = dialog.handle_text(
         ChatRef("test", f"materials-en-{next(_chats)}"),
