@@ -596,6 +596,10 @@ def _decide(
         fresh = None  # 「開放觀課的6萬可以買平板嗎」: the open-classroom grant's rule, not a tablet at 6萬
     if fresh is not None and fresh.kind == ITEM and _rule_without_figures(u, engine, lang):
         fresh = None  # "can meals for the students and teachers come out of the student foundation budget?"
+    if fresh is not None and fresh.kind == CEILING and not fresh.inputs and _rule_without_figures(u, engine, lang):
+        # "can a Keelung school doing mode 2 also take the city's own bilingual teaching grant?": the
+        # mode named is the rule's case, not a ceiling to ask the class count of
+        fresh = None
     # A school year no plan covers is said so, unless the question is which phase it is in: the
     # plan's phases answer that (「113學年度有在期程內嗎」: no, they start at 114).
     # The phases are the funding plan's: a Keelung school year is not one of them, whether the

@@ -3248,6 +3248,21 @@ def test_the_extra_an_open_classroom_brings_is_its_fixed_grant_without_a_class_c
     assert reply.intent == "moe.open_classroom" and "6 萬" in reply.text, reply.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can a Keelung school doing mode 2 also take the city's own bilingual teaching grant?",
+        "我們做模式二 可以同時申請縣府自己的雙語計畫嗎",
+    ],
+)
+def test_a_mode_named_in_a_rules_yes_or_no_question_is_its_case_not_a_ceiling(dialog: Dialog, question: str) -> None:
+    """Mode 2 named in a question the no-double-funding rule decides is that rule's case (a ceiling
+    asked the class count back)."""
+    reply = dialog.handle_text(ChatRef("test", f"mode-case-{next(_chats)}"), question)
+    assert reply.intent == "moe.pl.no_double_funding" and reply.route == "answer", reply.text
+    assert first_line(reply).startswith(("No", "不可以")), reply.text
+
+
 def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
     reply = dialog.handle_text(
         ChatRef("test", f"materials-en-{next(_chats)}"),
