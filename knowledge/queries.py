@@ -1360,9 +1360,7 @@ def focus_of(u: Understanding) -> str | None:
 _DEPENDS = r"有關嗎|有關係嗎|有沒有關|depend|related to|based on (?:school )?size"
 
 
-PEOPLE_OR_TIMES_ASKED = (
-    r"多少(?:個)?人(?!民)|幾(?:個)?人|幾位|幾次|幾場|how many (?:people|teachers|visitors|observers|times|sessions)"
-)
+PEOPLE_OR_TIMES_ASKED = r"多少(?:個)?人(?!民)|幾(?:個)?人|幾位|幾次|幾場|多少(?:個)?小時|幾(?:個)?小時|how many (?:people|teachers|visitors|observers|times|sessions|hours)"
 
 
 def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:

@@ -3263,6 +3263,15 @@ def test_a_mode_named_in_a_rules_yes_or_no_question_is_its_case_not_a_ceiling(di
     assert first_line(reply).startswith(("No", "不可以")), reply.text
 
 
+def test_hours_asked_beside_a_domain_are_not_a_ceiling(dialog: Dialog) -> None:
+    """「现在在教双语体育…学分班总共要上多少小时」: the credit programme's hours, not a mode-2
+    ceiling asking the class count back."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"hours-asked-{next(_chats)}"), "我现在在教双语体育 学校说我要去上学分班 总共要上多少小时"
+    )
+    assert reply.intent == "moe.pl.credit_program", reply.text
+
+
 def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
     reply = dialog.handle_text(
         ChatRef("test", f"materials-en-{next(_chats)}"),
