@@ -236,6 +236,7 @@ RULED = [
     # whether an item reimbursed at actual cost (覈實報支, `uncapped`) has a cap: the plan sets none
     ("印刷費有上限嗎", "moe.item.printing", "計畫沒有訂上限。"),
     ("营队保险费有没有金额上限", "moe.item.student_transport_insurance", "計畫沒有訂上限。"),
+    ("場地費有上限嗎", "moe.item.venue", "計畫沒有訂上限。"),  # 場地費 names the outside venue fee
     ("is there a cap on printing?", "moe.item.printing", NO_EN),
     ("印刷费上限多少 组长说一万", "moe.item.printing", IS_NOT_ZH),  # a colleague's cap claimed
     # budget items the plan lists or bounds in so many words (附件2, 附件3)
