@@ -744,6 +744,14 @@ def year_text(figure: YearFigure, lang: str) -> str:
             if zh
             else f"The plan's schedule does not cover school year {figure.school_year}; please ask your education bureau."
         )
+    elif figure.span_asked:  # when the year starts or ends: its span first, then the phase holding it
+        lines += [
+            span,
+            f"屬於{phase_name}（{figure.first}–{figure.last} 學年度）。"
+            if zh
+            else f"It is in phase {figure.phase} (school years {figure.first}–{figure.last}).",
+        ]
+        return "\n".join([*lines, *_days_to_the_end(figure, figure.end, lang)])
     else:
         lines.append(
             f"有。{figure.school_year} 學年度在計畫期程內：{phase_name}（{figure.first}–{figure.last} 學年度）。"

@@ -148,6 +148,7 @@ class YearFigure:
     calendar: str = "gregorian"  # the calendar the date was written in
     phase_asked: bool = False  # 「第二階段什麼時候開始」: the phase, not a school year, was asked
     days_left: int | None = None  # from today to the end asked (the phase's, else the year's)
+    span_asked: bool = False  # 「115學年度什麼時候結束」: its first and last day, said first
 
 
 @dataclass(frozen=True)
@@ -889,6 +890,7 @@ def _school_year(query: Query, plan: PlanRules, today: date) -> YearFigure:
         calendar,
         phase_asked=phase_asked,
         days_left=((phase_end if phase_asked else end) - today).days if counting else None,
+        span_asked=bool(query.inputs.get("span")),
     )
 
 

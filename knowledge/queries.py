@@ -603,11 +603,18 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
             + r"|開始|結束|起訖|start|end|begin|last day|first day",
         )
     ):
-        return Query(SCHOOL_YEAR, inputs={"year": u.slots.year} | _days_left_asked(u))
+        # 「115學年度什麼時候結束」: its first and last day, asked (not whether a phase holds it)
+        span = has(u, _WHEN_ASKED) and not has(u, _STILL + r"|階段|期程內|phase|\bwithin\b|\bcovered\b")
+        return Query(
+            SCHOOL_YEAR, inputs={"year": u.slots.year} | _days_left_asked(u) | ({"span": True} if span else {})
+        )
     phase = re.search(r"第\s*([12])\s*階段|phase\s*([12])", u.normalised)
     if phase and has(u, r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|start|end|begin|when|date"):
         return Query(SCHOOL_YEAR, inputs={"phase": int(phase.group(1) or phase.group(2))} | _days_left_asked(u))
     return None
+
+
+_WHEN_ASKED = r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|最後(?:一|1)天|第(?:一|1)天|\bstarts?\b|\bends?\b|\bbegins?\b|\bwhen\b|last day|first day"
 
 
 def _days_left_asked(u: Understanding) -> dict[str, Any]:

@@ -622,6 +622,9 @@ TABLE = [
     row("year-zh-0815", "2027年8月15日算幾學年度", ZH, 116),
     row("year-zh-0731-edge", "2027年7月31日是幾學年度", ZH, 115),
     row("year-en-0801-edge", "Which school year is 1 August 2027 in?", EN, 116),
+    # when a school year starts or ends: its span first (it began 「有。…在計畫期程內」, a yes no one asked)
+    row("year-zh-when-it-ends", "115學年度什麼時候結束", ZH, date(2027, 7, 31)),
+    row("year-en-when-it-starts", "when does school year 115 start?", EN, date(2026, 8, 1)),
     row("year-zh-before-plan", "2025年7月是幾學年度", ZH, 113),
     row(
         "year-zh-roc-date",
