@@ -44,6 +44,7 @@ from knowledge.queries import (
     PEOPLE_OR_TIMES_ASKED,
     SCHOOL_YEAR,
     SHARE,
+    TRANSFER,
     VERDICT,
     Query,
     amounts_of,
@@ -1415,6 +1416,16 @@ def _follow_up(
                 and not fresh.facts
                 and not u.figures.amounts
                 and revised.kind in (ITEM, VERDICT)
+                and not _changes_nothing(revised, earlier.query)
+            )
+            # "and if it was 2 domains?" after the teacher money that may move: that computation for
+            # the fact changed, not the ceiling the fact alone would ask
+            same_kind = same_kind or (
+                revised is not None
+                and fresh is not None
+                and fresh.kind == CEILING
+                and not u.asks_amount
+                and revised.kind in (TRANSFER, CAPITAL)
                 and not _changes_nothing(revised, earlier.query)
             )
             after_the_move = revised is not None and revised.inputs.keys() & {"remaining", "life_total"}

@@ -759,6 +759,16 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step(
+                "we're mode 2, 12 classes, one domain. how much of the teacher money can move to campus life?", 180_000
+            ),
+            # the same computation for the fact changed: 700,000 × 30% (it was the ceiling)
+            Step("and if it was 2 domains?", 210_000),
+        ),
+        id="en-transfer-followed-up-with-a-fact",
+    ),
+    pytest.param(
+        (
             Step("expert coming for a half day consult, 4 hrs ok?", 3_000),
             # the change first, the question after it: the day's 6 hours
             Step("make it full day then, how much can we pay him", 6_000),
