@@ -4,11 +4,14 @@ machine contract (`policybot chat --jsonl`) for testing conversations from outsi
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from handlers.dialog import ChatRef, Dialog, Reply
 from handlers.feedback import without_feedback
+
+log = logging.getLogger(__name__)
 
 CHAT = ChatRef(channel="cli", chat_id="local")
 _QUIT = {"/quit", "/exit", "quit", "exit", "q", "離開", "結束"}
@@ -43,7 +46,17 @@ def _picked(choice: str, last: Reply | None) -> int | None:
 def respond(
     dialog: Dialog, line: str, last: Reply | None, read_file: Callable[[str], bytes], chat: ChatRef = CHAT
 ) -> Reply:
-    """One turn: #N picks a button of the last reply, `/file PATH` checks a budget file."""
+    """One turn: #N picks a button of the last reply, `/file PATH` checks a budget file. A turn that
+    fails unexpectedly is logged and apologised for, as Telegram's error handler does: the chat
+    goes on, and no traceback reaches the user."""
+    try:
+        return _respond(dialog, line, last, read_file, chat)
+    except Exception:
+        log.exception("the terminal chat's turn failed")
+        return dialog.apology(chat)
+
+
+def _respond(dialog: Dialog, line: str, last: Reply | None, read_file: Callable[[str], bytes], chat: ChatRef) -> Reply:
     choice = line.strip()
     picked = _picked(choice, last)
     if picked is not None and last is not None:
@@ -123,7 +136,11 @@ def run_jsonl(dialog: Dialog, stdin: TextIO, stdout: TextIO) -> int:
     for raw in input_lines(stdin):
         chat_id, text, button = _jsonl_turn(raw)
         chat = ChatRef("cli", chat_id)
-        reply = dialog.handle_button(chat, button) if button is not None else dialog.handle_text(chat, text or "")
+        try:
+            reply = dialog.handle_button(chat, button) if button is not None else dialog.handle_text(chat, text or "")
+        except Exception:  # (one JSON object per line in, whatever happens: the apology's)
+            log.exception("chat --jsonl: the turn of chat %r failed", chat_id)
+            reply = dialog.apology(chat)
         out = reply.to_json() | {
             "chat": chat_id,
             "buttons": [{"label": b.label, "data": b.data} for b in reply.buttons],

@@ -12,7 +12,8 @@ import pytest
 
 from bot.cli import main
 from bot.wiring import Knowledge, one_turn_dialog
-from handlers.cli import run_chat
+from handlers.cli import run_chat, run_jsonl
+from handlers.dialog import ChatRef
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"intent", "confidence", "answer", "sources", "suggestions", "lang", "route", "context"}
@@ -64,6 +65,38 @@ def test_chat_answers_and_follows_buttons(knowledge: Knowledge) -> None:
     assert "[#1]" in transcript  # suggestions shown as #-numbered choices
     assert "OK, I will answer in English" in transcript
     assert "Source" in transcript
+
+
+def test_a_turn_that_fails_is_apologised_for_and_the_chat_goes_on(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in one turn (here: handle_text raising) is logged and apologised for, in the terminal
+    chat and in `chat --jsonl` (still one object per line); the next turn is answered."""
+    dialog = one_turn_dialog(knowledge)
+    answer = dialog.handle_text
+    broken = {"炸掉"}
+
+    def handle_text(chat, text, lang_hint=None):  # type: ignore[no-untyped-def]
+        if text in broken:
+            raise RuntimeError("a bug")
+        return answer(chat, text, lang_hint)
+
+    monkeypatch.setattr(dialog, "handle_text", handle_text)
+    stdout = io.StringIO()
+    assert run_chat(dialog, io.StringIO("炸掉\n核結期限\n/quit\n"), stdout, interactive=False) == 0
+    transcript = stdout.getvalue()
+    assert dialog.apology(ChatRef("cli", "local")).text in transcript and "Traceback" not in transcript
+    assert "2 個月" in transcript, transcript  # the next turn answered
+    assert "the terminal chat's turn failed" in caplog.text
+    out = io.StringIO()
+    lines = [
+        json.dumps({"chat": "a", "text": "炸掉"}, ensure_ascii=False),
+        json.dumps({"chat": "a", "text": "核結期限"}),
+    ]
+    assert run_jsonl(dialog, io.StringIO("\n".join(lines) + "\n"), out) == 0
+    objects = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(objects) == 2 and objects[0]["answer"] == dialog.apology(ChatRef("cli", "a")).text
+    assert objects[1]["route"] == "answer", objects[1]
 
 
 def test_python_dash_m_bot_is_the_same_program() -> None:
