@@ -1649,7 +1649,7 @@ def files_on_a_date(u: Understanding) -> bool:
 # a correction opening with the number put right: "oops, 36 — …" "sorry, make that 36"
 _NEGATED_NUMBER = re.compile(r"(?:不是|而非|並非|\bnot\b|\bisn t\b)\s*\d{1,3}(?![\d.])\s*(?:班|個班|classes)?")
 _CORRECTED_TO = re.compile(
-    r"^(?:oops|sorry|actually|wait|no|typo|correction|my bad|i mean)\W*(?:(?:it s|its|it is|i meant|make that|should be) )?"
+    r"^(?:oops|sorry|actually|wait|no|typo|correction|my bad|i mean)\W*(?:(?:it s|its|it is|i meant|make that|should be|we re at|we are at|we re|we have) )?"
     r"(\d{1,3})\b(?!\s*(?:%|k\b|nights?|days?|people|periods?|hours?|meals?|years?))"
 )
 

@@ -59,8 +59,13 @@ _SUBJECTS_ALONE = re.compile(
     rf"(?P<named>(?:{_SUBJECT.pattern})(?:\s*(?:跟|和|與|及|、|\+|\band\b|&|,|，)?\s*(?:{_SUBJECT.pattern}))*)"
     r"\s*(?:兩個|2個)?\s*(?:吧|啦|喔|哦|呢|唷)?\s*[。.!！]?$"
 )
+# A count of classes changed is not the school's: 「一個班被併掉」 "one class got merged" (after the
+# class word; the slots here and the facts and alternatives in understand.py all read it)
+CHANGED_CLASSES_ZH = r"\s*被?(?:併掉|併班|合併|裁)|\s*(?:減|少)掉"
+CHANGED_CLASSES_EN = r"(?!\s+(?:got|was|were|has been|have been|is being) (?:merged|closed|cut|added|removed|combined))"
 _CLASSES = re.compile(
-    r"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes|class(?!room| per period))|"
+    rf"(?<![\d.])(-?\d+)\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節|{CHANGED_CLASSES_ZH})|classes|class(?!room| per period))"
+    rf"{CHANGED_CLASSES_EN}|"
     r"\ba (\d+)(?:st|nd|rd|th) class\b"  # "we'll have a 13th class next year": 13 classes
 )
 _BRANCH = re.compile(r"分校|branch")

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from knowledge.funding_rules import FundingRules
 from knowledge.quantities import MEALTIME, Figures, read_figures
-from knowledge.slots import Slots, class_change, counted_apart, extract
+from knowledge.slots import CHANGED_CLASSES_EN, CHANGED_CLASSES_ZH, Slots, class_change, counted_apart, extract
 from knowledge.textnorm import MAX_QUESTION_CHARS, Normalizer, clean, detect_lang, without_fillers
 
 # The facts that decide a school's ceiling; `Understanding.facts` holds those a message states.
@@ -48,7 +48,10 @@ _BARE_NUMBER = re.compile(
 _WRITTEN = {
     "mode": re.compile(rf"(?:模式|\bmode)\s*{_NUMBER}"),
     # 「一班一節」 is a rate per class and period, not a class count
-    "classes": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|class(?:es)?\b(?!room))"),
+    "classes": re.compile(
+        rf"{_NUMBER}\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節|{CHANGED_CLASSES_ZH})|class(?:es)?\b(?!room))"
+        + CHANGED_CLASSES_EN
+    ),
     "domains": re.compile(rf"{_NUMBER}\s*(?:個)?\s*(?:以上)?\s*(?:領域|domains?\b)"),
 }
 # Date-like spans that must not be read as a school year or a class count (116年7月31日).
@@ -83,7 +86,8 @@ _COMPARE = re.compile(
     r"increase|add a second|switch(?:ing)? to"
 )
 _ALL_CLASSES = re.compile(
-    r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節)|classes\b|class\b(?!room))"
+    rf"(?<![\d.])(\d{{1,3}})\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節|{CHANGED_CLASSES_ZH})|classes\b|class\b(?!room))"
+    + CHANGED_CLASSES_EN
 )
 _ALL_DOMAINS = re.compile(r"(?<![\d.])(\d)\s*(?:個)?\s*(?:以上)?\s*(?:領域|科目|domains?\b|subjects?\b)")
 # "2 domains than 1", 「2個領域比1個」: the second count leaves out the word domain

@@ -759,6 +759,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("we have 34 classes, mode 1 max?", 250_000),
+            # the count corrected; "one class got merged" counts a change, not the school's classes
+            Step("actually we're at 35 this yr, one class got merged", 250_000, shows=("35 classes",)),
+        ),
+        id="en-correction-beside-a-class-changed",
+    ),
+    pytest.param(
+        (
             Step(
                 "we're mode 2, 12 classes, one domain. how much of the teacher money can move to campus life?", 180_000
             ),

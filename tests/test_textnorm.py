@@ -136,6 +136,9 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         ("好 最後決定綜合跟科技兩個都做 全校14班 部領最多可以拿多少", Slots(mode=2, domains=2, classes=14)),
         ("模式二 w 部領 in art + PE, we hav 8 classes", Slots(mode=2, domains=2, classes=8)),
         ("體育老師可以參加研習嗎", Slots()),
+        # a count of classes changed is not the school's
+        ("one class got merged this year", Slots()),
+        ("今年有一個班被併掉", Slots()),
         # a day written in full is not a school year (「2027/3/31」 read as 116 said the plans had no 116)
         ("如果是西元2027/3/31結束勒", Slots()),
         ("執行到116/7/31 核結何時", Slots()),
