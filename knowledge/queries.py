@@ -587,7 +587,7 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
         return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)})
     if has(u, r"為什麼|為何|\bwhy\b") or amounts_of(u) or facts_of(u):
         return None  # 「為什麼114學年開始…」, "will mode 1 still be 15萬 in 116": not which year or phase
-    if has(u, r"申請|報名|評鑑|考核|審查|說明會|\bappl(?:y|ication)|evaluat|\breview|\bbriefing"):
+    if has(u, _NOT_A_PHASES_DATES):
         return None  # 「第二階段什麼時候開始申請」「第一階段結束要評鑑嗎」: not the phase's own dates
     if has(u, r"(?:之後|以後|過後)(?:還有|呢|會|的)|\b(?:after|beyond)\b") and not has(
         u, r"第\s*[12]\s*階段|phase\s*[12]"
@@ -615,6 +615,10 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 _WHEN_ASKED = r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|最後(?:一|1)天|第(?:一|1)天|\bstarts?\b|\bends?\b|\bbegins?\b|\bwhen\b|last day|first day"
+
+
+# dates a phase or school year does not give: its applications, evaluations, briefings
+_NOT_A_PHASES_DATES = r"申請|報名|評鑑|考核|審查|說明會|\bappl(?:y|ication)|evaluat|\breview|\bbriefing"
 
 
 def _days_left_asked(u: Understanding) -> dict[str, Any]:
@@ -1471,6 +1475,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return Query(TRANSFER, facts=dict(previous.facts), inputs=kept | {after: True})
     if previous.kind == CEILING:
         return _revise_ceiling(previous, u, new_facts)
+    if previous.kind == SCHOOL_YEAR and has(u, _NOT_A_PHASES_DATES):
+        return None  # "whats the actual deadline to apply for 115" after a phase's span: not 115's span
     if (
         previous.kind == SHARE
         and "base" in previous.inputs

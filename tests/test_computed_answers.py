@@ -3293,6 +3293,15 @@ def test_hours_asked_beside_a_domain_are_not_a_ceiling(dialog: Dialog) -> None:
     assert reply.intent == "moe.pl.credit_program", reply.text
 
 
+def test_an_application_deadline_asked_after_a_phases_span_is_not_a_school_years_span(dialog: Dialog) -> None:
+    """ "whats the actual deadline to apply for 115" after phase 1's span: the plans give no such
+    date (it was school year 115's span, opening "Yes.")."""
+    chat = ChatRef("test", f"apply-deadline-{next(_chats)}")
+    dialog.handle_text(chat, "when does phase one of the bilingual campus plan wrap up?")
+    reply = dialog.handle_text(chat, "whats the actual deadline to apply for 115")
+    assert reply.route == "not_in_plans", reply.text
+
+
 def test_classes_counted_in_english_beside_the_rate_are_used(dialog: Dialog) -> None:
     reply = dialog.handle_text(
         ChatRef("test", f"materials-en-{next(_chats)}"),
