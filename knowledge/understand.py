@@ -139,7 +139,7 @@ _OTHER_PLAN = re.compile(r"(?:國教署|教育部|縣市政府|市政府|縣政�
 _PERMISSION = re.compile(
     r"可以|可不可|可否|能不能|能否|能夠|行不行|行嗎|ok嗎|okay嗎|允許|准許|能(?:用|報|買|編|列|申請|請|拿|領|做|參加|再|也|同時|補|算|給)|"
     r"^(?:(?:then|so|and|ok|okay|but|well|also)\s+)?(?:can|could|may)\b|\b(?:allowed|permitted|possible)\b|(?<!^)\b(?:ok|okay)\b|"
-    r"\b(?:can|could|may) (?:we|i|our|the|a|an|it|they|he|she|this|that|these|those|teachers?|schools?|students?|"
+    r"\b(?:can|could|may) (?:we|i|me|us|our|the|a|an|it|they|he|she|this|that|these|those|teachers?|schools?|students?|"
     r"both|all|each|either|my|his|her|its|such|some|any|one|\d+)\b|"  # ("one teacher" reads 「1 teacher」)
     # "after approval can leftover student-foundation money move over…": "can", what, then a verb
     r"\b(?:can|could|may) (?:[a-z0-9-]+ ){1,4}(?:move|go|be|pay|cover|use|buy|count|get|apply|join|take|spend|"

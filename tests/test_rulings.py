@@ -28,6 +28,8 @@ RULED = [
     # the 5 萬 is of 模式一 and of 模式二's 雙語生活化: 部領's ceilings list no branch extra
     ("我们有分校，部领的钱也能多加5万吗", "moe.cap.branch", IS_NOT_ZH),
     ("with a branch campus, does the PL budget get an extra 50k too?", "moe.cap.branch", NO_EN),
+    # 「並以1人為限」, asked after what-if words ("can me and…": a permission question all the same)
+    ("next year can me and my co-coordinator both get the 6?", "moe.teaching_load", NO_EN),
     # 「最高額外核定 5 萬元」: one extra, not one for each branch
     ("兩個分般可以各加五萬嗎", "moe.cap.branch", NO_ZH),
     ("we have two branch campuses, do we get 50k extra for each branch?", "moe.cap.branch", NO_EN),
