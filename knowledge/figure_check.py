@@ -29,6 +29,8 @@ _UNITS = {
     "人": "people",
     "名": "people",
     "位": "people",
+    "老師": "people",  # 「來個20幾個老師」
+    "教師": "people",
     "校": "schools",
     "所": "schools",
     "班": "classes",
@@ -76,8 +78,8 @@ _UNITS = {
 }
 _COUNT = re.compile(
     # (one word of who they are may come between in English: "35 visiting teachers"; 「加1個年級」
-    # counts grades added, no grade)
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:個\s*(?!年級))?(?:(?:visiting|outside|external|other|foreign|new|more|extra)\s+)?("
+    # counts grades added, no grade; 「20幾位」「30多人」: at least the tens said)
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:多|幾|餘)?\s*(?:個\s*(?!年級))?(?:(?:visiting|outside|external|other|foreign|new|more|extra)\s+)?("
     + "|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
     + r")(?![a-z])"
 )

@@ -117,7 +117,11 @@ def test_a_figure_given_without_a_yes_or_no_question_gets_none(knowledge: Knowle
     assert reply["answer"].startswith("模式一")
 
 
-@pytest.mark.parametrize(("count", "ruled"), [("38人", False), ("40人", None), ("45人", None)])
+@pytest.mark.parametrize(
+    ("count", "ruled"),
+    # (「20幾個老師」: at least 20 teachers, at most 29: short of 40 all the same)
+    [("38人", False), ("40人", None), ("45人", None), ("20幾個老師", False), ("30多位", False)],
+)
 def test_a_floor_written_before_its_figure_is_one(count: str, ruled: bool | None) -> None:
     """「每學期接待總人數至少 40 人」 is a floor: fewer is a no, as many or more is no yes by itself
     (it was read as a cap, and 45 got a no)."""

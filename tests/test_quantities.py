@@ -216,3 +216,9 @@ def test_people_counted_with_their_counter_word(text: str, people: int | None) -
 )
 def test_one_day_named_is_a_full_days_session(text: str, full_day: bool) -> None:
     assert read_figures(text).counts.full_day is full_day
+
+
+@pytest.mark.parametrize(("text", "people"), [("來了20多位老師", 20), ("30幾個人", 30), ("5位委員", 5)])
+def test_people_counted_roughly_are_at_least_the_tens_said(text: str, people: int) -> None:
+    """「20多位」「30幾個人」: at least the tens said (no count was read at all)."""
+    assert read_figures(text).counts.people == people
