@@ -92,6 +92,8 @@ R = TypeVar("R", Reply, Reply | None)
 # A reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
 # the school's facts as they will be: 「下學年會變36班」「明年增班成13班」 "we'll have 13 classes next year"
 _BECOMES = re.compile(r"會變成?|要變成?|變成|增班|減班|會有|will (?:have|be|become)|we'll have|going to have")
+# A message's questions asked one after another: 「小獎品可以報嗎 有沒有金額上限」
+_ASKED_APART = re.compile(r"(?<=嗎)|(?<=吗)|[?？!！。；;]|\s{2,}")
 _NONE_HELD = re.compile(r"沒辦|沒有辦|未辦|沒開|沒舉辦|\b(?:didn't|did not|none|no one|not held)\b")
 _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
@@ -332,7 +334,10 @@ class Dialog:
                 shown = replace(answer, text=f"{share.working(lang)}\n{answer.text}")
                 decision = replace(decision, answer=shown)
         earlier = (topic.said or topic.text) if asked is not u and topic is not None else ""
-        reply, answered = self._answered(decision, lang, now, ruling, replies.asked_kind(asked, earlier), unruled)
+        kind = replies.asked_kind(asked, earlier)
+        if kind == replies.CAPPED and ruling is False and self._allowed_beside_the_cap(u, answer.intent):
+            kind = replies.ALLOWED_UNCAPPED
+        reply, answered = self._answered(decision, lang, now, ruling, kind, unruled)
         if answered is None:
             return reply, state
         yes_no = worked is None and (ruling is not None or asked.asks_yes_no)
@@ -570,6 +575,15 @@ class Dialog:
             return None
         old, new = before.result.total, after.result.total
         return new > old if asked == "more" else new != old
+
+    def _allowed_beside_the_cap(self, u: Understanding, entry_id: str | None) -> bool:
+        """Whether a message asking if an uncapped item has a cap also asks, in a part of its own,
+        whether it is allowed, and the entry says yes (「小獎品可以報嗎 有沒有金額上限」)."""
+        for part in _ASKED_APART.split(u.text):
+            asked = self.engine.understand(part) if part.strip() else None
+            if asked is not None and asked.asks_permission and self.engine.ruling(asked, entry_id) is True:
+                return True
+        return False
 
     def _figure_ruling(self, u: Understanding, answer: str, headline: str | None = None) -> bool | None:
         """The yes or no a yes-or-no question stating a figure gets from the figures of its answer

@@ -242,6 +242,8 @@ def with_context(body: str, context: dict[str, Any], lang: str) -> str:
 # What a yes-or-no question asks: whether something is allowed (「可以…嗎」), required (「一定要…嗎」)
 # or so (「會算進額度嗎」「上限是25萬嗎」); the yes or no is worded for it.
 PERMISSION, OBLIGATION, FACT, MEETS, RULE, CAPPED = "permission", "obligation", "fact", "meets", "rule", "capped"
+# 「小獎品可以報嗎 有沒有金額上限」: both asked, of an item with no cap: the yes, then that no cap is set
+ALLOWED_UNCAPPED = "allowed_uncapped"
 _RULING_WORDS = {
     PERMISSION: ("可以。", "不可以。"),
     OBLIGATION: ("要。", "不用。"),
@@ -249,6 +251,7 @@ _RULING_WORDS = {
     FACT: ("是。", "不是。"),
     MEETS: ("符合。", "不符合。"),
     CAPPED: ("有上限。", "計畫沒有訂上限。"),  # 「印刷費有上限嗎」
+    ALLOWED_UNCAPPED: ("可以。", "可以；計畫沒有訂上限。"),
 }
 # 「這樣有符合嗎」「夠嗎」: whether a case meets what the plan asks for
 _ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎|\bmeets?\b|\bmet\b|\benough\b|on target|hit the target")
@@ -274,6 +277,10 @@ def with_ruling(body: str, allowed: bool, lang: str, kind: str = PERMISSION) -> 
 def ruling_word(allowed: bool, lang: str, kind: str = PERMISSION) -> str:
     """「可以。」/「不可以。」, 「要。」/「不用。」 or 「是。」/「不是。」 by what was asked; "Yes. "/"No. "."""
     if lang == "en":
+        if kind == ALLOWED_UNCAPPED:
+            return "Yes, and the plan sets no cap. "
+        if kind == CAPPED and not allowed:
+            return "No, the plan sets no cap. "
         return "Yes. " if allowed else "No. "
     yes, no = _RULING_WORDS[kind]
     return yes if allowed else no

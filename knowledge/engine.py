@@ -184,7 +184,7 @@ class Engine:
                 best = replace(row, confidence=CONFIDENT)  # as sure as the line, no more
             else:
                 return self._unsure(best, suggestions, lang)
-        if missing_detail(u.normalised, (best.entry.answer.zh, best.entry.answer.en)) is not None:
+        if self._lacks_the_detail(u, best.entry):
             return self._no_detail(
                 best.entry, lang, min(best.confidence, 0.2), suggestions, self.names_topic(u, best.entry.id)
             )
@@ -292,10 +292,18 @@ class Engine:
         entry = self.kb.entries.get(answer.intent or "")
         if not answer.confident or entry is None:
             return None
-        if missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is None:
+        if not self._lacks_the_detail(u, entry):
             return None
         suggestion = Suggestion(entry.id, entry.title.get(answer.lang))
         return self._no_detail(entry, answer.lang, 0.2, [suggestion], self.names_topic(u, entry.id))
+
+    @staticmethod
+    def _lacks_the_detail(u: Understanding, entry: Entry) -> bool:
+        """Whether the message asks a detail the entry's answer does not give (details.missing_detail);
+        whether an item reimbursed at actual cost has a cap is not one: the plan sets none."""
+        if entry.uncapped and asks_if_capped(u):
+            return False
+        return missing_detail(u.normalised, (entry.answer.zh, entry.answer.en)) is not None
 
     def closest(self, u: Understanding, slots: Slots | None = None, limit: int = 1) -> list[Ranked]:
         """The entries closest to the message as the matcher ranks it for an answer, best first (the

@@ -434,7 +434,7 @@ def understand(
 # 「有上限嗎」「有沒有金額上限」 "is there a cap on…?": whether the plan caps an item at all
 _ASKS_IF_CAPPED = re.compile(
     r"有(?:沒有)?\S{0,4}?(?:上限|限額)|\b(?:is|are) there (?:a|an|any) (?:\w+ )?(?:cap|limit|maximum|ceiling)s?\b|"
-    r"\bany (?:cap|limit|maximum|ceiling)s?\b|\bis (?:it|there) capped\b"
+    r"\bany (?:cap|limit|maximum|ceiling)s?\b|\b(?:is|are) (?:\w+ ){0,3}capped\b"
 )
 
 

@@ -239,7 +239,12 @@ RULED = [
     ("印刷費有上限嗎", "moe.item.printing", "計畫沒有訂上限。"),
     ("营队保险费有没有金额上限", "moe.item.student_transport_insurance", "計畫沒有訂上限。"),
     ("場地費有上限嗎", "moe.item.venue", "計畫沒有訂上限。"),  # 場地費 names the outside venue fee
-    ("is there a cap on printing?", "moe.item.printing", NO_EN),
+    ("is there a cap on printing?", "moe.item.printing", "No, the plan sets no cap. "),
+    ("are student prizes capped?", "moe.item.student_prizes", "No, the plan sets no cap. "),
+    ("is there a cap on student prizes?", "moe.item.student_prizes", "No, the plan sets no cap. "),  # (said missing)
+    # asked whether allowed and whether capped, one after the other: both answered
+    ("那活動給小朋友的小獎品可以報嗎 有沒有金額上限", "moe.item.student_prizes", "可以；計畫沒有訂上限。"),
+    ("can we claim student prizes? is there a cap?", "moe.item.student_prizes", "Yes, and the plan sets no cap. "),
     ("印刷费上限多少 组长说一万", "moe.item.printing", IS_NOT_ZH),  # a colleague's cap claimed
     # budget items the plan lists or bounds in so many words (附件2, 附件3)
     ("專家用視訊線上諮詢的費用可以報嗎", "moe.item.consultation_fee", YES_ZH),
