@@ -40,7 +40,7 @@ DETAILS = (
             r"per-period rate|rate per period|hourly (?:wage|rate|pay)|how much is (?:the|a) .{0,40}\b(?:fee|rate|wage|pay) per (?:period|hour)|(?:current|what is the|what's the|how much is the) minimum (?:hourly )?wage"
         ),
         re.compile(
-            r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|沒有寫.{0,6}(?:金額|費用|多少)|no amount|not say how much"
+            r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|(?:沒有寫|未寫出?).{0,6}(?:金額|費用|多少)|no amount|not say how much"
         ),
     ),
     Detail(
@@ -197,7 +197,8 @@ DETAILS = (
         re.compile(
             r"\d[\d,]*(?:\.\d+)?\s*(?:元|萬|%|節|小時|人|位|校|所|次|天|日|班|份|篇|字|隊|場|個月|"
             r"hours?|periods?|people|persons?|schools?|times?|days?|classes|months?|percent)|nt\$\s*\d|百分之|"
-            r"未訂\S{0,4}上限|sets no (?:\w+ )?cap"  # an answer saying there is no cap answers "is there a cap"
+            r"未訂\S{0,4}上限|sets no (?:\w+ )?cap|"  # an answer saying there is no cap answers "is there a cap"
+            r"未寫出?.{0,4}金額|not state the amount"  # …and one saying it states no amount, "how much"
         ),
     ),
     Detail(

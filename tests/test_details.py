@@ -140,6 +140,8 @@ GIVEN = [
     ("平板的單價上限多少", "moe.item.equipment"),
     # "is there a cap" of an item whose rule says it has none (覈實報支, no unit cap) answers it
     ("is there a cap on printing", "moe.item.printing"),
+    # a rate the rule gives as the minimum wage, saying it writes no amount: its answer
+    ("活動找工讀生幫忙布置場地 工作費一小時可以給多少錢", "moe.item.work_fee"),
     ("does printing have a limit?", "moe.item.printing"),
     ("每人每週減課最多幾節", "moe.teaching_load"),
     ("雜支最多可以編多少", "moe.item.misc"),  # a share is an amount's cap (10%)
@@ -328,14 +330,15 @@ def test_a_detail_the_last_answer_gives_is_asked_of_it(knowledge) -> None:
 
 
 def test_which_rule_a_reply_came_from_is_answered_with_that_rule(knowledge) -> None:
-    """ "ok so what rule is it tied to" after the plans do not give a work fee's hourly rate (the related
-    rule named), and 「這是根據哪一條」 after a lecture fee computed: that rule, whole (blind55 d55-005)."""
+    """ "ok so what rule is it tied to" after a work fee's hourly rate (the rule: the minimum wage, no
+    amount written), and 「這是根據哪一條」 after a lecture fee computed: that rule, whole (blind55 d55-005)."""
     from bench.conversations import scored_dialog
     from handlers.dialog import ChatRef
 
     dialog = scored_dialog(knowledge)
     chat = ChatRef("test", "which-rule-en")
-    assert dialog.handle_text(chat, "student helpers work fee - how much per hour exactly?").route == "not_in_plans"
+    first = dialog.handle_text(chat, "student helpers work fee - how much per hour exactly?")
+    assert first.intent == "moe.item.work_fee" and "does not state the amount" in first.text, first.text
     reply = dialog.handle_text(chat, "ok so what rule is it tied to")
     assert reply.route == "answer" and reply.intent == "moe.item.work_fee", reply.text
     chat = ChatRef("test", "which-rule-zh")
