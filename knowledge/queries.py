@@ -603,11 +603,7 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
             + r"|開始|結束|起訖|start|end|begin|last day|first day",
         )
     ):
-        # 「115學年度什麼時候結束」: its first and last day, asked (not whether a phase holds it)
-        span = has(u, _WHEN_ASKED) and not has(u, _STILL + r"|階段|期程內|phase|\bwithin\b|\bcovered\b")
-        return Query(
-            SCHOOL_YEAR, inputs={"year": u.slots.year} | _days_left_asked(u) | ({"span": True} if span else {})
-        )
+        return Query(SCHOOL_YEAR, inputs={"year": u.slots.year} | _days_left_asked(u) | _span_asked(u))
     phase = re.search(r"第\s*([12])\s*階段|phase\s*([12])", u.normalised)
     if phase and has(u, r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|start|end|begin|when|date"):
         return Query(SCHOOL_YEAR, inputs={"phase": int(phase.group(1) or phase.group(2))} | _days_left_asked(u))
@@ -619,6 +615,12 @@ _WHEN_ASKED = r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|最
 
 # dates a phase or school year does not give: its applications, evaluations, briefings
 _NOT_A_PHASES_DATES = r"申請|報名|評鑑|考核|審查|說明會|\bappl(?:y|ication)|evaluat|\breview|\bbriefing"
+
+
+def _span_asked(u: Understanding) -> dict[str, Any]:
+    """「115學年度什麼時候結束」: the year's first and last day are asked (not whether a phase holds it)."""
+    span = has(u, _WHEN_ASKED) and not has(u, _STILL + r"|階段|期程內|phase|\bwithin\b|\bcovered\b")
+    return {"span": True} if span else {}
 
 
 def _days_left_asked(u: Understanding) -> dict[str, Any]:
@@ -1615,7 +1617,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         if u.figures.dates:
             key = "end" if previous.kind == CLOSEOUT else "date"
             return replace(previous, inputs={key: _date_json(u, 0)})
-        return replace(previous, kind=SCHOOL_YEAR, inputs={"year": u.slots.year})
+        return replace(previous, kind=SCHOOL_YEAR, inputs={"year": u.slots.year} | _span_asked(u) | _days_left_asked(u))
     return None
 
 

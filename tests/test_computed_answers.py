@@ -759,6 +759,14 @@ class Step:
 FOLLOW_UPS = [
     pytest.param(
         (
+            Step("第一階段是做到什麼時候", None, date=date(2028, 7, 31)),
+            # back to a school year, when it ends and the days left: its span first (it opened 「有。」)
+            Step("好吧 回到現在 我們這個115學年度是到哪天結束 還剩多少天", 241, date=date(2027, 7, 31)),
+        ),
+        id="zh-a-school-years-end-asked-after-a-phase",
+    ),
+    pytest.param(
+        (
             Step("we have 34 classes, mode 1 max?", 250_000),
             # the count corrected; "one class got merged" counts a change, not the school's classes
             Step("actually we're at 35 this yr, one class got merged", 250_000, shows=("35 classes",)),
