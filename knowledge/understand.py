@@ -630,9 +630,13 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def _spoken_clauses(text: str) -> list[str]:
-    """A message's clauses as chatted: its sentences, and in Chinese the parts a space ends
-    (「有分校 可以多拿嗎 多多少」 is three)."""
-    return [clause for part in clauses_of(text) for clause in _CJK_SPACE.split(part) if clause.strip()]
+    """A message's clauses as chatted: its sentences, in Chinese the parts a space ends (「有分校
+    可以多拿嗎 多多少」 is three), and in English a "how much" joined on ("can the plan pay n how much")."""
+    parts = [clause for part in clauses_of(text) for clause in _CJK_SPACE.split(part) if clause.strip()]
+    return [clause for part in parts for clause in _HOW_MUCH_JOINED.split(part) if clause.strip()]
+
+
+_HOW_MUCH_JOINED = re.compile(r"(?:,\s*|\s+)(?:and|n|&|plus|also)?\s*(?=\bhow (?:much|many)\b)", re.IGNORECASE)
 
 
 def _yes_no_beside_amount(text: str, normalize: Normalizer) -> list[str]:

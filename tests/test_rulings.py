@@ -30,6 +30,12 @@ RULED = [
     ("with a branch campus, does the PL budget get an extra 50k too?", "moe.cap.branch", NO_EN),
     # 「並以1人為限」, asked after what-if words ("can me and…": a permission question all the same)
     ("next year can me and my co-coordinator both get the 6?", "moe.teaching_load", NO_EN),
+    # whether, "n how much": both asked, the yes first
+    (
+        "mode 2 school, our art teacher wants english classes at a licensed language school, can the plan pay n how much",
+        "moe.item.language_study",
+        YES_EN,
+    ),
     # 「最高額外核定 5 萬元」: one extra, not one for each branch
     ("兩個分般可以各加五萬嗎", "moe.cap.branch", NO_ZH),
     ("we have two branch campuses, do we get 50k extra for each branch?", "moe.cap.branch", NO_EN),
