@@ -52,93 +52,93 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 # blind9's accuracy floors went down a point with that change (turns that asked yes or no and
 # expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.895, 0.06
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.903, 0.049
 BLIND6 = conversations.DATA / "blind6.yaml"
-BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.945, 0.025
+BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.949, 0.024
 BLIND7 = conversations.DATA / "blind7.yaml"
-BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.915, 0.025
+BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.918, 0.021
 BLIND8 = conversations.DATA / "blind8.yaml"
-BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.89, 0.04
+BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.896, 0.038
 BLIND9 = conversations.DATA / "blind9.yaml"
-BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.91, 0.025
+BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.912, 0.021
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
-BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.87, 0.035
+BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.887, 0.031
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
-BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.925, 0.025
+BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.927, 0.025
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.82, 0.07
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.836, 0.055
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
-BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.93, 0.03
+BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.939, 0.029
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.87, 0.055
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.872, 0.053
 # blind15 (stop 23): first measured at 78.6% / 10.5% (after the unsure replies to yes-or-no
 # questions nothing settles; 77.7% / 15.0% before them); 0.87 → 0.865 at stop 26, one turn: "how many days
 # is the summer camp?" is now said to be missing (right), and the next turns lose that topic
 BLIND15 = conversations.DATA / "blind15.yaml"
-BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.93, 0.045
+BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.931, 0.042
 # blind16 and blind17 (stop 24): first measured at 74.1% / 12.7% and 61.1% / 17.7% before any
 # change made against them (blind17 is computations from the user's own figures and near misses);
 # 80.7% / 8.3% and 73.9% / 11.5% at the end of the stop
 BLIND16 = conversations.DATA / "blind16.yaml"
-BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.885, 0.055
+BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.885, 0.054
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.865, 0.06
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.875, 0.054
 # blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
 # and 74.8% / 13.1% (blind19 leans on yes-or-no near misses); 77.6% / 8.1% and 82.0% / 9.0% at the end
 # of the stop (their development halves were looked at and fixed against)
 BLIND18 = conversations.DATA / "blind18.yaml"
 BLIND18_MIN_ACCURACY, BLIND18_MAX_CONFIDENT_WRONG = 0.855, 0.035
 BLIND19 = conversations.DATA / "blind19.yaml"
-BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.935, 0.025
+BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.94, 0.019
 # blind20 and blind21 (stop 25, written blind by two helpers and audited by two more, measured
 # first at f392216, after this stop's first changes): 71.4% / 13.4% and 75.2% / 8.7%
 BLIND20 = conversations.DATA / "blind20.yaml"
-BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.91, 0.035
+BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.914, 0.032
 BLIND21 = conversations.DATA / "blind21.yaml"
-BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.92, 0.02
+BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.921, 0.019
 # blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
 # above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
 BLIND22 = conversations.DATA / "blind22.yaml"
-BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.89, 0.055
+BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.89, 0.054
 BLIND23 = conversations.DATA / "blind23.yaml"
-BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.865, 0.045
+BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.866, 0.041
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
 # first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
-BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.885, 0.04
+BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.886, 0.04
 BLIND25 = conversations.DATA / "blind25.yaml"
-BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.9, 0.04
+BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.9, 0.036
 # blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
 # audited, 9 turns changed): first measured at 97e7864, 70.2% / 9.8%
 # blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
 # changed): first measured at 96da61f, 77.1% / 9.3%
 BLIND26 = conversations.DATA / "blind26.yaml"
-BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.88, 0.035
+BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.889, 0.028
 BLIND27 = conversations.DATA / "blind27.yaml"
-BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.835, 0.055
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.837, 0.052
 # blind28 and blind29 (stop 27, written blind by two helpers and audited by two more): blind28 (a
 # new rural director, a Keelung KPI checker, an accountant with their own figures, a foreign
 # teacher; 7 turns changed) first measured at cdf23a3, 76.7% / 9.7%; blind29 (a homeroom teacher
 # correcting herself, a large school's principal, a county clerk, code-mixing; 4 turns changed) at
 # 8b2142e, 78.3% / 10.6%
 BLIND28 = conversations.DATA / "blind28.yaml"
-BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.87, 0.045
+BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.872, 0.044
 BLIND29 = conversations.DATA / "blind29.yaml"
-BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.875, 0.045
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.88, 0.044
 # blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
 # preparing the application, a PE teacher teaching a partial domain, a camp volunteer with own
 # figures, a Keelung senior-high teacher; 8 turns changed) first measured at 0bb1d51, 66.5% / 11.7%;
 # blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
 # changed) at 4d8a4b6, 73.9% / 10.5%
 BLIND30 = conversations.DATA / "blind30.yaml"
-BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.78, 0.055
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.781, 0.052
 BLIND31 = conversations.DATA / "blind31.yaml"
-BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.82, 0.08
+BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.839, 0.064
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
 # accountant and a principal checking a budget line by line, Keelung KPIs; 6 turns changed), blind33
 # (a first-time coordinator: eligibility, steps, deadlines, both plans in turn; 5), blind34 (foreign
@@ -146,11 +146,11 @@ BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.82, 0.08
 # corrections, returns three turns back; 2), all first measured at c1aacd1: 77.5% / 10.8%,
 # 79.8% / 10.1%, 68.5% / 8.7%, 78.9% / 9.0%
 BLIND32 = conversations.DATA / "blind32.yaml"
-BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.87, 0.05
+BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.873, 0.046
 BLIND33 = conversations.DATA / "blind33.yaml"
-BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.89, 0.05
+BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.907, 0.033
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.815, 0.045
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.821, 0.042
 BLIND35 = conversations.DATA / "blind35.yaml"
 BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.855, 0.05
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
@@ -159,57 +159,57 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.855, 0.05
 # the budget, a principal in Simplified Chinese; 4), first measured at 1bd24f4: 82.8% / 6.6% and
 # 70.7% / 7.9%
 BLIND36 = conversations.DATA / "blind36.yaml"
-BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.905, 0.04
+BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.906, 0.036
 BLIND37 = conversations.DATA / "blind37.yaml"
-BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.79, 0.04
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.82, 0.036
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
 # catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
 # first measured at 69e7aeb: 82.4% / 9.5% and 77.4% / 10.6%
 BLIND38 = conversations.DATA / "blind38.yaml"
-BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.88, 0.055
+BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.882, 0.055
 BLIND39 = conversations.DATA / "blind39.yaml"
-BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.86, 0.065
+BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.866, 0.065
 # blind40 and blind41 (stop 29, at its end; written, self-checked and audited the same way):
 # blind40 (40% the Keelung plan's goals, action plans and yearly KPIs; 9 turns changed) and blind41
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
 # the stop's changes at 70d6c59: 76.9% / 9.5% and 82.1% / 6.7%
 BLIND40 = conversations.DATA / "blind40.yaml"
-BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.83, 0.07
+BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.836, 0.07
 BLIND41 = conversations.DATA / "blind41.yaml"
-BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.855, 0.05
+BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.869, 0.041
 # blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
 # coordinator's school year: own school facts told early and used later, dates, corrections, KPIs;
 # 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
 # Simplified writers; 7), first measured at 13ffd50 (43: 71.7% / 14.3%) and 8067c1a (42: 73.0% / 12.6%)
 BLIND42 = conversations.DATA / "blind42.yaml"
-BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.855, 0.06
+BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.864, 0.053
 BLIND43 = conversations.DATA / "blind43.yaml"
-BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.86, 0.06
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.873, 0.049
 # blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
 # (a principal checking colleagues' claims and draft figures: wrong bases, tiers, rates, years; 10
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
 # first measured at 2b78cad: 62.8% / 20.4% and 70.5% / 7.9%
 BLIND44 = conversations.DATA / "blind44.yaml"
-BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.735, 0.1
+BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.742, 0.098
 BLIND45 = conversations.DATA / "blind45.yaml"
-BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.735, 0.055
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.739, 0.054
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
 # remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
 # measured at d4a9a5f: 82.3% / 11.5% and 80.6% / 9.5%
 BLIND46 = conversations.DATA / "blind46.yaml"
-BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.88, 0.08
+BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.888, 0.072
 BLIND47 = conversations.DATA / "blind47.yaml"
-BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.865, 0.07
+BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.868, 0.069
 # blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
 # its own set: 3 and 5 turns changed): blind48 (Keelung teachers at every level, both plans) and blind49
 # (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
 # after all of the stop's changes, at 7490860: 84.6% / 5.7% and 69.3% / 14.9%
 BLIND48 = conversations.DATA / "blind48.yaml"
-BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.87, 0.04
+BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.871, 0.036
 BLIND49 = conversations.DATA / "blind49.yaml"
-BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.73, 0.125
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.731, 0.124
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
 # each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
 # numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
@@ -217,31 +217,31 @@ BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.73, 0.125
 # first measured at 11afce7, after the stop's first changes: 86.4% / 6.4%, 75.3% / 8.8%, 76.1% / 9.9%
 # and 79.9% / 9.2%
 BLIND50 = conversations.DATA / "blind50.yaml"
-BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.92, 0.025
+BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.935, 0.025
 BLIND51 = conversations.DATA / "blind51.yaml"
-BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.78, 0.075
+BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.787, 0.075
 BLIND52 = conversations.DATA / "blind52.yaml"
-BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.815, 0.065
+BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.828, 0.055
 BLIND53 = conversations.DATA / "blind53.yaml"
-BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.81, 0.08
+BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.824, 0.067
 # blind54 and blind55 (stop 33; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 12 and 22 turns changed): blind54 (small and remote schools, branch
 # campuses, Keelung schools running both plans; corrections and returns) and blind55 (busy teachers on
 # phones: short turns, typos, Chinese numerals, mixed languages, what a budget line may pay for), first
 # measured on 4e50b94, the commit the stop started from: 83.5% / 9.3% and 82.6% / 5.4%
 BLIND54 = conversations.DATA / "blind54.yaml"
-BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.905, 0.06
+BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.906, 0.056
 BLIND55 = conversations.DATA / "blind55.yaml"
-BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.865, 0.045
+BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.874, 0.037
 # blind56 and blind57 (stop 34; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 9 and 5 turns changed): blind56 (principals choosing between the modes
 # and 部領, Keelung principals and their level's KPIs) and blind57 (teachers new to the system writing
 # English and Simplified Chinese: their own eligibility, fees with their own numbers, dates in many
 # formats), first measured at af80417, the commit the stop started from: 84.3% / 8.0% and 75.9% / 8.8%
 BLIND56 = conversations.DATA / "blind56.yaml"
-BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.87, 0.06
+BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.881, 0.046
 BLIND57 = conversations.DATA / "blind57.yaml"
-BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.805, 0.075
+BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.818, 0.074
 # blind58 and blind59 (stop 35; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 16 and 13 turns changed): blind58 (the 總務 and 出納 and the teacher
 # buying things: what may be bought and how much, with their own figures and corrections) and blind59
@@ -249,9 +249,9 @@ BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.805, 0.075
 # by year, class counts changing), first measured at 6df83a7, the commit the stop started from:
 # 81.6% / 12.0% and 86.2% / 5.4%
 BLIND58 = conversations.DATA / "blind58.yaml"
-BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.86, 0.07
+BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.866, 0.07
 BLIND59 = conversations.DATA / "blind59.yaml"
-BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.04
+BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.036
 # blind60 and blind61 (stop 36; each written blind by four helpers, one part each, from the plan texts
 # and the entry catalogue only, and audited by another: 15 and 14 turns changed): blind60 (English-first
 # and mixed-language users: foreign English teachers, coordinators switching Chinese and English,
@@ -259,18 +259,18 @@ BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.04
 # branch campuses, typing on phones), first measured at 636f91c, the commit the stop started from:
 # 68.3% / 15.7% and 76.2% / 13.0%
 BLIND60 = conversations.DATA / "blind60.yaml"
-BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.745, 0.13
+BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.781, 0.097
 BLIND61 = conversations.DATA / "blind61.yaml"
-BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.81, 0.11
+BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.83, 0.092
 # blind62 and blind63 (stop 37; written and audited the same way: 4 and 0 turns changed): blind62
 # (coordinators mid-year: claims from their own figures, moving money, close-out dates, Keelung targets)
 # and blind63 (terse phone typing and voice input: Zhuyin endings, full-width digits, Chinese numerals,
 # homophone slips, Simplified phones, terse English), first measured at 85c7a4b (the stop's start)
 # at 84.5% / 8.2% and 77.7% / 11.3%
 BLIND62 = conversations.DATA / "blind62.yaml"
-BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.84, 0.087
+BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.891, 0.066
 BLIND63 = conversations.DATA / "blind63.yaml"
-BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.77, 0.118
+BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.835, 0.085
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
