@@ -80,7 +80,14 @@ from knowledge.queries import (
     tells_period_end,
 )
 from knowledge.textnorm import writes_simplified
-from knowledge.understand import RULE_ASKED, SCHOOL_FACTS, Understanding, asks_yes_or_no, follows_permission
+from knowledge.understand import (
+    RULE_ASKED,
+    SCHOOL_FACTS,
+    Understanding,
+    asks_yes_or_no,
+    follows_permission,
+    spoken_clauses,
+)
 from reminders.calendar import Deadline
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
@@ -92,8 +99,6 @@ R = TypeVar("R", Reply, Reply | None)
 # A reply that already says yes or no first (「超過了」「在上限內」「來得及」 "Yes.")
 # the school's facts as they will be: 「下學年會變36班」「明年增班成13班」 "we'll have 13 classes next year"
 _BECOMES = re.compile(r"會變成?|要變成?|變成|增班|減班|會有|will (?:have|be|become)|we'll have|going to have")
-# A message's questions asked one after another: 「小獎品可以報嗎 有沒有金額上限」
-_ASKED_APART = re.compile(r"(?<=嗎)|(?<=吗)|[?？!！。；;]|\s{2,}")
 _NONE_HELD = re.compile(r"沒辦|沒有辦|未辦|沒開|沒舉辦|\b(?:didn't|did not|none|no one|not held)\b")
 _STARTS_WITH_VERDICT = re.compile(
     r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
@@ -579,9 +584,9 @@ class Dialog:
     def _allowed_beside_the_cap(self, u: Understanding, entry_id: str | None) -> bool:
         """Whether a message asking if an uncapped item has a cap also asks, in a part of its own,
         whether it is allowed, and the entry says yes (「小獎品可以報嗎 有沒有金額上限」)."""
-        for part in _ASKED_APART.split(u.text):
-            asked = self.engine.understand(part) if part.strip() else None
-            if asked is not None and asked.asks_permission and self.engine.ruling(asked, entry_id) is True:
+        for clause in spoken_clauses(u.text):
+            asked = self.engine.understand(clause)
+            if asked.asks_permission and self.engine.ruling(asked, entry_id) is True:
                 return True
         return False
 

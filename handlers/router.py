@@ -469,11 +469,12 @@ def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: T
     left; 「离执行期结束还有几天」: the days to the period's own end (after a phase's or a school
     year's span, the days to its end)."""
     last = topic.query if topic is not None else None
-    today_only = bool(u.figures.dates) and all(d.today for d in u.figures.dates)
-    if (decision.route == COMPUTE and not today_only) or last is None or last.kind not in (CLOSEOUT, SCHOOL_YEAR):
+    # (today's date said, 「從今天12/2算」, is where the days count from; another date is a computation's)
+    told = any(not d.today for d in u.figures.dates)
+    if (decision.route == COMPUTE and (told or not u.figures.dates)) or last is None:
         return None
-    if not u.mentions(DAYS_TO_THE_END) or any(not d.today for d in u.figures.dates):
-        return None  # (today's date said, 「從今天12/2算」, is where the days count from)
+    if last.kind not in (CLOSEOUT, SCHOOL_YEAR) or not u.mentions(DAYS_TO_THE_END) or told:
+        return None
     if last.kind == SCHOOL_YEAR:  # 「從今天算還剩幾天」 after a phase's or a school year's span: to its end
         return Decision(COMPUTE, query=replace(last, inputs=dict(last.inputs) | {"days_left": True}))
     ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")

@@ -1487,7 +1487,9 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         items.append(pay)
         fees["substitute_fee"] = pay.amount
         amounts = []
-    hourly = bool(i.get("per_unit")) or (amounts[:1] and amounts[0] <= _HOURLY_AT_MOST and not _SUMMED.search(text))
+    hourly = bool(i.get("per_unit")) or (
+        len(amounts) == 1 and amounts[0] <= _HOURLY_AT_MOST and _SUMMED.search(text) is None
+    )
     if not fees and len(amounts) == 1 and i.get("hours") and hourly and re.search(_WORK_FEE, text):
         # 「工作費一小時200 10小時」「每人8小時 時薪190 2人」: the hours at that rate (of each person
         # counted), the premium on their pay; a rate this low is an hour's (「以基本工資183算」)

@@ -608,7 +608,7 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     if asks(normalised):
         return True
     # (a space between Chinese words ends a clause too: 「授權條款是哪一種 可以拿去商用嗎」)
-    clauses = _spoken_clauses(text)
+    clauses = spoken_clauses(text)
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 
@@ -618,7 +618,7 @@ def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normal
     that clause names."""
     affirmed = MEALTIME.sub(" ", affirmed)
     named = rules.match_item(_OTHER_PLAN.sub(" ", affirmed))
-    clauses = _spoken_clauses(text)
+    clauses = spoken_clauses(text)
     if named is None or len(clauses) < 2 or len(rules.items_in(affirmed)) < 2:
         return named
     last = normalize(clauses[-1])
@@ -629,7 +629,7 @@ def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normal
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
-def _spoken_clauses(text: str) -> list[str]:
+def spoken_clauses(text: str) -> list[str]:
     """A message's clauses as chatted: its sentences, in Chinese the parts a space ends (「有分校
     可以多拿嗎 多多少」 is three), and in English a "how much" joined on ("can the plan pay n how much")."""
     parts = [clause for part in clauses_of(text) for clause in _CJK_SPACE.split(part) if clause.strip()]
@@ -642,7 +642,7 @@ _HOW_MUCH_JOINED = re.compile(r"(?:,\s*|\s+)(?:and|n|&|plus|also)?\s*(?=\bhow (?
 def _yes_no_beside_amount(text: str, normalize: Normalizer) -> list[str]:
     """The clauses (a space between Chinese words ends one too) asking yes or no and no amount,
     when another clause asks an amount; [] when there are none or no such other clause."""
-    clauses = [normalize(clause) for clause in _spoken_clauses(text)]
+    clauses = [normalize(clause) for clause in spoken_clauses(text)]
     yes_no = [c for c in clauses if asks_yes_or_no(c) and _ASKS_AMOUNT.search(c) is None]
     amount = any(_ASKS_AMOUNT.search(c) is not None and not asks_yes_or_no(c) for c in clauses)
     return yes_no if amount else []
