@@ -466,7 +466,11 @@ class LineBot:
         if isinstance(event_id, str) and not await offload.run(self.events.claim, event_id):
             log.info("LINE event %s already handled; duplicate ignored (redelivery: %s)", event_id, _redelivered(event))
             return
-        reply = await self._reply_for(event, chat)
+        try:
+            reply = await self._reply_for(event, chat)
+        except Exception:  # a bug in one turn: logged and apologised for, as on Telegram (not silence)
+            log.exception("LINE %s event could not be answered", event.get("type"))
+            reply = await offload.run(self.dialog.apology, chat)
         if reply is not None and reply.text.strip():
             await self._send(event, chat, reply, received)
 

@@ -24,7 +24,7 @@ from line_harness import (
 )
 
 from bot.wiring import Services
-from handlers.dialog import MAX_FILE_BYTES, Reply
+from handlers.dialog import MAX_FILE_BYTES, ChatRef, Reply
 
 pytest_plugins = ["line_fixtures"]
 
@@ -195,6 +195,23 @@ async def test_long_answer_is_split_into_at_most_five_messages(line: Line, monke
     texts = reply.texts()
     assert len(texts) == 5 and all(len(t) <= 5000 for t in texts)
     assert "回答太長" in texts[-1]
+
+
+async def test_a_turn_that_fails_is_apologised_for(
+    line: Line, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in one turn (here: handle_text raising) is logged and the user gets the apology with the
+    event's reply token, as on Telegram, rather than silence."""
+
+    def broken(chat, text, lang_hint=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(line.services.dialog, "handle_text", broken)
+    await line.deliver([text_event("結案要什麼時候交？", reply_token="tok-bug")])
+    [reply] = await line.fake.wait_for(line.fake.replies)
+    assert reply.body["replyToken"] == "tok-bug"
+    assert reply.texts() == [line.services.dialog.apology(ChatRef("line", USER)).text]
+    assert "could not be answered" in caplog.text
 
 
 async def test_group_message_is_answered_only_when_addressed(line: Line) -> None:
