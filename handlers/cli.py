@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from handlers.dialog import ChatRef, Dialog, Reply
 from handlers.feedback import without_feedback
+from knowledge.textnorm import to_simplified, writes_simplified
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +28,11 @@ def render(reply: Reply) -> str:
     if reply.buttons:
         lines.append("")
         lines += [f"  [{_PICK}{i}] {button.label}" for i, button in enumerate(reply.buttons, 1)]
-        lines.append(
+        hint = (
             f"  （輸入 {_PICK}1、{_PICK}2… 選擇）" if reply.lang == "zh" else f"  (type {_PICK}1, {_PICK}2… to choose)"
         )
+        # (in the script the reply is shown in: a chat writing Simplified reads 「输入…选择」)
+        lines.append(to_simplified(hint) if reply.lang == "zh" and writes_simplified(reply.text) else hint)
     return "\n".join(lines)
 
 

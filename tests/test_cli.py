@@ -99,6 +99,20 @@ def test_a_turn_that_fails_is_apologised_for_and_the_chat_goes_on(
     assert objects[1]["route"] == "answer", objects[1]
 
 
+def test_the_button_hint_is_in_the_script_the_chat_writes(knowledge: Knowledge) -> None:
+    """A chat writing Simplified reads the buttons' hint in Simplified too (「输入 #1、#2… 选择」)."""
+    stdout = io.StringIO()
+    run_chat(
+        one_turn_dialog(knowledge),
+        io.StringIO("我们18班做模式二 一个领域 最多多少\n/quit\n"),
+        stdout,
+        interactive=False,
+    )
+    transcript = stdout.getvalue()
+    answer = transcript.split("模式二・18 班", 1)[1]  # (the welcome before it is Traditional)
+    assert "（输入 #1、#2… 选择）" in answer and "（輸入 #1、#2… 選擇）" not in answer, transcript
+
+
 def test_python_dash_m_bot_is_the_same_program() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "ask", "--json", "部領可以用在哪些領域？"],
