@@ -85,10 +85,20 @@ def test_the_sums_a_question_asks(
         "111學年的目標是18位嗎",  # the target claimed: the answer's own figures settle it
         "至少要進用14位嗎",
         "為什麼109只有訂2校",  # the target quoted (訂), not a count reached
+        "基隆110學年外師18位 對嗎",  # a figure claimed, asked whether it is so: not a count reached
+        "同事說109就要10校 是嗎",
+        "they said 18 foreign teachers in 110, right?",
     ],
 )
 def test_questions_of_the_row_itself_are_not_summed(question: str) -> None:
     assert work(question, SHARES, 110) is None and work(question, COUNTS, 110) is None
+
+
+def test_a_figure_claimed_of_a_target_is_checked_against_it(knowledge: Knowledge) -> None:
+    """「基隆110學年外師18位 對嗎」: 18 is not the plan's 14, a no (it was 「符合…18 位 ≥ 14 位」, the
+    claim read as a count reached)."""
+    reply = scored_dialog(knowledge).handle_text(ChatRef("test", "claimed"), "基隆110學年外師18位 對嗎").to_json()
+    assert reply["intent"] == "kl.ap.29" and reply["answer"].startswith("不是"), reply
 
 
 def test_the_chat_works_a_target_with_the_schools_own_figures(knowledge: Knowledge) -> None:
