@@ -26,7 +26,14 @@ from knowledge.quantities import percentages_in
 from knowledge.slots import Slots, satisfies, without_years
 from knowledge.targets import Target, summed_targets, target_of, unit_asked, work
 from knowledge.textnorm import Normalizer, any_whole_word, any_word
-from knowledge.understand import Understanding, asks_if_capped, claims_a_cap, read_for_matching, understand
+from knowledge.understand import (
+    CONFIRMATION_ASKED,
+    Understanding,
+    asks_if_capped,
+    claims_a_cap,
+    read_for_matching,
+    understand,
+)
 
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
@@ -257,7 +264,7 @@ class Engine:
             return None
         text = u.matching or u.normalised
         yes, no = (_most_particular(side, text) for side in conditions)
-        if no > yes and _CONFIRMED.search(text) and _denies_the_case(conditions[1], text, no):
+        if no > yes and CONFIRMATION_ASKED.search(text) and _denies_the_case(conditions[1], text, no):
             return True  # 「不會吃掉我們市的額度 對吧」: the no-case denied and confirmed is a yes
         return None if yes == no else yes > no
 
@@ -738,10 +745,6 @@ def _case_named(conditions: list[list[_Group]], text: str) -> int:
     return max((len(c) for c in met if not all(isinstance(g, (_Named, _Years)) for g in c)), default=0)
 
 
-# 「…對吧」 "…, right?": the question asks to confirm what it states
-_CONFIRMED = re.compile(
-    r"對吧|對嗎|是吧|沒錯吧|沒錯嗎|\b(?:right|correct|yes)\s*\?|is that right|am i right|isn't it\b"
-)
 # 「不會」「不用」「不」 "doesn't" right before the words that met a condition
 _DENIED_BEFORE = re.compile(
     r"(?:不會|不用|不必|不需|不須|不要|不|沒有|沒|won't|wont|doesn't|doesnt|does not|don't|dont|do not|isn't|is not|not)\s*$"

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from knowledge.details import ROW_COUNT, UNIT_EN
 from knowledge.model import Detail
+from knowledge.understand import CONFIRMATION_ASKED
 
 _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _CUMULATIVE = re.compile(r"累計|累積")
@@ -71,8 +72,6 @@ _TIMES = re.compile(r"(\d+)\s*(次)(?![\d%])")
 _QUOTES_TARGET = re.compile(
     r"至少|最少|目標是|目標為|目標要|訂|設定|定了|at least|the target (?:is|was)|target of|\bset\b"
 )
-# a figure said and asked whether it is so: 「…18位 對嗎」「同事說109就要10校 是嗎」 "that right?"
-_CLAIM_ASKED = re.compile(r"對嗎|對不對|是嗎|是不是|沒錯吧|對吧|\bright\b|\bcorrect\b|\btrue\b|is that so")
 _YEAR = re.compile(r"(?<!\d)(1[01]\d)(?!\d)")
 
 
@@ -202,10 +201,9 @@ def work(
         return _share_of(target, counts[0])  # 「要幾校」「一樣用40校算」「60所 要幾所…才達標」
     if asks_yes_no and _ASKS_PERMISSION.search(question) and not _MET.search(question):
         return None  # 「可以一間學校派兩隊嗎」: whether it is allowed, not whether a target is met
-    if asks_yes_no and _CLAIM_ASKED.search(question) and not _MET.search(question):
-        return (
-            None  # 「基隆110學年外師18位 對嗎」: whether the figure is the target (the answer's figures say), not met
-        )
+    if asks_yes_no and CONFIRMATION_ASKED.search(question) and not _MET.search(question):
+        # 「基隆110學年外師18位 對嗎」: whether the figure is the target (the answer's figures say), not met
+        return None
     if asks_yes_no:
         if target.share and len(counts) == 1:
             earlier = [n for said in told for n in _counts_in(said) if n > counts[0]]

@@ -636,6 +636,13 @@ def spoken_clauses(text: str) -> list[str]:
     return [clause for part in parts for clause in _HOW_MUCH_JOINED.split(part) if clause.strip()]
 
 
+# 「…對吧」「…18位 對嗎」 "…, right?": the message asks to confirm what it states (read by the
+# rulings, knowledge/engine.py, and by the targets, knowledge/targets.py)
+CONFIRMATION_ASKED = re.compile(
+    r"對吧|對嗎|對不對|是吧|是嗎|是不是|沒錯吧|沒錯嗎|\bright\b|\bcorrect\b|\btrue\b|is that so|am i right|isn't it\b"
+)
+
+
 _HOW_MUCH_JOINED = re.compile(r"(?:,\s*|\s+)(?:and|n|&|plus|also)?\s*(?=\bhow (?:much|many)\b)", re.IGNORECASE)
 
 
