@@ -1693,7 +1693,7 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
     text = str(i.get("text", ""))
     if query.item == "teaching_load":
         periods = int(i["periods"])
-        lead = re.search(r"主要負責|負責人|主要承辦|總負責|總召|副召|召集人|lead|coordinator", text) is not None
+        lead = bool(i.get("lead"))
         mode = int(query.facts.get("mode") or (2 if lead else 1))
         # the mode shown only when told (or a lead's, which only mode 2 has): both modes cap a teacher at 4
         told = bool(query.facts.get("mode")) or lead

@@ -84,9 +84,11 @@ _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|to
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = (
-    r"減課|減\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
+    r"減課|減(?:到|成|少|掉)?\s*(?:\d+|幾|多少)\s*節|少上\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
     r"load\b.{0,12}\bcut|\bcut\b.{0,12}\bload\b|\bdrop\s+\d+|\bdrop(?:ped)?\s+(?:\d+\s+)?periods?"
 )
+# The one person leading a mode-2 plan, whose reduction may reach 6 periods
+LEAD_PERSON = re.compile(r"主要負責|負責人|主要承辦|總負責|總召|副召|召集人|lead|coordinator")
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
@@ -1093,6 +1095,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             return Query(ITEM, item="premium", inputs=inputs)
         return None
     if has(u, _TEACHING_LOAD) and c.periods is not None:
+        inputs["lead"] = LEAD_PERSON.search(u.normalised) is not None
         return Query(VERDICT, item="teaching_load", facts=facts_of(u), inputs=inputs)
     kind = equipment_kind(rules, u.normalised)
     if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
@@ -1884,6 +1887,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     bare = [n for n in u.figures.bare_numbers if 1 < n <= 20 and n not in facts_said]
     if previous.item == "teaching_load" and "periods" not in inputs and len(bare) == 1:
         inputs["periods"] = bare[0]  # "and her co-coordinator, also 6?" after a reduction: 6 periods
+    if previous.item == "teaching_load":
+        # 「那計畫主要負責的主任呢」 after a teacher's reduction: the lead's cap, and still the lead's after
+        inputs["lead"] = bool(previous.inputs.get("lead")) or LEAD_PERSON.search(u.normalised) is not None
     part = _part_asked(previous, u, inputs)
     if part is not None:
         return part

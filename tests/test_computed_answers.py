@@ -3575,6 +3575,18 @@ def test_a_reductions_verdict_follows_the_mode_changed_and_cites_its_rule(dialog
     assert dialog.handle_text(chat, "in mode 2 could two people each get 6?").text.startswith("No")
 
 
+def test_a_lead_named_after_a_teachers_reduction_is_checked_as_the_lead(dialog: Dialog) -> None:
+    """附件3 備註 減課: 「減到六節」 is a reduction of 6 periods; 「那計畫主要負責的主任…六節嗎」 after it
+    in a mode-1 chat is the lead's case (only mode 2 has a lead with 6): it was the rule repeated,
+    opening 「可以」."""
+    chat = ChatRef("test", f"load-lead-{next(_chats)}")
+    first = dialog.handle_text(chat, "模式一 我們主任每週可以減到六節嗎")
+    assert first.text.startswith("不可以：減課每週 6 節（模式一）"), first.text
+    lead = dialog.handle_text(chat, "那計畫主要負責的主任每週可以減到六節嗎")
+    assert lead.text.startswith("不可以：減課每週 6 節（模式一，主要負責人）"), lead.text
+    assert "只有模式二" in lead.text, lead.text
+
+
 @pytest.mark.parametrize(
     "question",
     ["我們做模式一 主要執行老師每週最多減幾節課", "Mode 1 - max periods a week our main teacher can be relieved?"],
