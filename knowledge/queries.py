@@ -1385,6 +1385,8 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     if has(u, PEOPLE_OR_TIMES_ASKED):
         return False  # 「我們做模式二 開放觀課一學期要接待多少人」: a count of people asked, no money
     knowledge = has(u, _KNOWLEDGE) and not has(u, _YES_NO_QUESTION) and not u.asks_amount
+    if knowledge and u.compares and _comparison(u, facts) is not None:
+        knowledge = False  # 「模式一跟模式二 哪個補助比較多」: two ceilings compared, not a rule's wording
     focus = focus_of(u)
     if u.asks_share and not (focus == "transfer" and has(u, r"錢|金額|多少元|how much money|in money|in dollars")):
         return False  # a share asked (「最多幾成」); but 「挪幾成 換成錢是多少」 asks the amount too
@@ -1705,6 +1707,11 @@ _CAPITAL_WORDS = r"資本門|設備|\bcapital\b|\bequipment\b"
 
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
     inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus", "plus")}
+    compare = _comparison(u, new_facts) if u.compares and not u.correction and not has(u, _ADDED_UP) else None
+    if compare is not None:
+        # 「12班 模式一還是模式二一個領域 哪個多」 after another comparison: these two, of the school now told
+        facts = {k: v for k, v in (dict(previous.facts) | new_facts).items() if k != compare["fact"]}
+        return replace(previous, facts=facts, inputs={"compare": compare})
     focus = focus_of(u)
     if focus in ("partial_domains", "bilingual_life") and has(u, _CAPITAL_WORDS) and not amounts_of(u):
         # 「部領那塊的資本門呢」 "capital for the PL part?": that part's capital cap, of the same school

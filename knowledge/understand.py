@@ -83,7 +83,9 @@ _CORRECTION = re.compile(
 _COMPARE = re.compile(
     r"差多少|差額|差幾|相差|多拿|多多少|少多少|多幾|多出|會多|會少|增加多少|減少多少|比.{0,20}(?:多|少)|差別|"
     r"how much more|how much less|difference|compared|\bvs\b|versus|more than|less than|go up|goes up|go down|"
-    r"increase|add a second|switch(?:ing)? to"
+    r"increase|add a second|switch(?:ing)? to|"
+    # 「模式一跟模式二 哪個補助比較多」 "which gives more, mode 1 or mode 2?": the two compared
+    r"哪(?:個|一個|種|一種|邊|一邊)\S{0,8}?(?:比較|較)?(?:多|高)|\bwhich\b.{0,40}\b(?:more|higher|bigger)\b"
 )
 _ALL_CLASSES = re.compile(
     rf"(?<![\d.])(\d{{1,3}})\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節|{CHANGED_CLASSES_ZH})|classes\b|class\b(?!room))"

@@ -2619,6 +2619,19 @@ def test_two_class_counts_in_one_message_are_added_up_or_compared_as_asked(
     assert reply.route == "calculation" and Decimal(figure) in numbers_in(first_line(reply)), reply.text
 
 
+def test_which_of_two_modes_gives_more_is_their_two_ceilings_compared(dialog: Dialog) -> None:
+    """「模式一跟模式二兩個領域 哪個補助比較多」 names two modes and asks which is more: both ceilings
+    and what they differ by (附件2; the mode-2 rule was quoted alone); a second such question in the
+    same chat compares its own two (it was taken as a follow-up and answered mode 1 alone)."""
+    chat = ChatRef("test", f"which-more-{next(_chats)}")
+    first = dialog.handle_text(chat, "我們學校24班 模式一跟模式二兩個領域 哪個補助比較多")
+    assert first.route == "calculation" and "1,100,000" in first_line(first), first.text
+    assert "1,350,000" in first.text and "250,000" in first.text, first.text
+    second = dialog.handle_text(chat, "12班 模式一還是模式二一個領域 哪個多")
+    assert "1,000,000" in first_line(second), second.text
+    assert "1,150,000" in second.text and "150,000" in second.text, second.text
+
+
 def test_the_schools_facts_pick_the_row_of_a_rule_asked_later(dialog: Dialog) -> None:
     """「一學年要交幾份教案詳案」 from a school that told its 2 domains: the 2-domain row, saying the
     fact it used (the whole rule, with no count, was answered)."""
