@@ -140,7 +140,13 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NEVER = re.compile(r"(?!)")
 # Words that carry no topic (「學校這邊要交什麼」 is 「學校要交什麼」): every one is a unit the
 # fuzzy scorers would weigh, so a question with one scored lower against every phrasing.
-_FILLERS = re.compile(r"我們這邊|我這邊|這邊|這裡|想請問一下|想請問|請問一下|請問|想問一下|不好意思|哈囉|您好|你好")
+# Who said what is being checked carries no topic either (「我們主任說核結是…一個月內 對嗎」).
+_FILLERS = re.compile(
+    r"我們這邊|我這邊|這邊|這裡|想請問一下|想請問|請問一下|請問|想問一下|不好意思|哈囉|您好|你好|"
+    r"(?:我們|我的)?(?:主任|校長|組長|同事|會計|前輩|前任|承辦)(?:跟我)?(?:說|講)|我?聽說|有人(?:跟我)?說|"
+    r"\b(?:someone|somebody|my colleague|a colleague|my principal|my boss)\s+(?:told me|says|said)(?: that)?\b|"
+    r"\bi(?: have|'ve)? heard(?: that)?\b"
+)
 
 
 def without_fillers(normalised: str) -> str:
