@@ -592,7 +592,10 @@ _OBLIGATION = re.compile(
     r"(?<![想不只])要(?:用)?(?:全英|全程|都用|整堂)|"  # 「部領老師要全英文上課嗎」: whether it is required
     # ("is it supposed to be an international one in 110?" asks what it is, not what must be done)
     r"\b(?:must|have to|has to|need to|needs to|required|mandatory|should|supposed to(?! be\b))\b|"
-    r"\bdo (?:we|i|they|you) need (?:[a-z-]+ ){1,4}to\b"  # "do we need our curriculum committee to approve it?"
+    r"\bdo (?:we|i|they|you) need (?:[a-z-]+ ){1,4}to\b|"  # "do we need our curriculum committee to approve it?"
+    # a qualification asked of someone: 「部領老師要B1以上嗎」 "do partial-domain teachers need B1?"
+    r"(?<![想不只])要(?:有|具備|具有|考到|考過|通過)?\s*(?:[abc][12](?![0-9])|英檢|證照|證書|教師證)|"
+    r"\bneeds? (?:a |an |the )?(?:[abc][12](?![0-9])|english test|certificate|certification|licen[cs]e|qualification)"
 )
 
 
