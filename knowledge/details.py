@@ -11,7 +11,7 @@ from dataclasses import dataclass
 # 附件3's lecture fee table lists domestic experts, affiliated staff and internal speakers only:
 # a foreign lecturer has no rate (the calculators leave such a question to this check).
 FOREIGN_SPEAKER = re.compile(
-    r"(?:國外|外國|海外|國際|美國|英國|日本|加拿大|澳洲|紐西蘭|韓國|新加坡)(?:的|來的)?\s*"
+    r"(?:國外|外國|海外|國際|美國|英國|日本|加拿大|澳洲|紐西蘭|韓國|新加坡)(?:的|來的)?\s*(?:大學的?)?\s*"
     r"(?:專家|學者|講師|講者|教授|professor|expert|speaker|lecturer|scholar)|"
     r"(?:從|在)(?:國外|海外)\S{0,4}(?:專家|學者|講師|講者|教授)|"
     r"(?:foreign|overseas|international) (?:expert|speaker|lecturer|professor)|"

@@ -2619,6 +2619,13 @@ def test_two_class_counts_in_one_message_are_added_up_or_compared_as_asked(
     assert reply.route == "calculation" and Decimal(figure) in numbers_in(first_line(reply)), reply.text
 
 
+def test_a_teachers_english_course_at_a_university_is_language_study(ask: Callable[[str], Reply]) -> None:
+    """「部領的老師去大學上英文課 一學期最多補多少」 is 附件3 教師國內語言進修費 (每人每學期 2 萬元);
+    it was read as the partial-domain ceiling and the class count asked."""
+    reply = ask("另外部領的老師去大學上英文課 一學期最多補多少")
+    assert first_line(reply) == "教師國內語言進修費最多 20,000 元", reply.text
+
+
 def test_which_of_two_modes_gives_more_is_their_two_ceilings_compared(dialog: Dialog) -> None:
     """「模式一跟模式二兩個領域 哪個補助比較多」 names two modes and asks which is more: both ceilings
     and what they differ by (附件2; the mode-2 rule was quoted alone); a second such question in the

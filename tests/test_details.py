@@ -254,6 +254,9 @@ def test_a_foreign_lecturer_after_a_lecture_fee_is_given_no_rate(knowledge) -> N
     dialog.handle_text(chat, "講座鐘點費一節多少")
     reply = dialog.handle_text(chat, "那如果請美國的 professor 線上講 一節可以給多少")
     assert reply.route != "calculation" and "2,000" not in reply.text, reply.text
+    # 「美国的大学教授」: a university's professor abroad is no 國內專家學者 either (2 periods of 2,000 were computed)
+    reply = dialog.handle_text(chat, "如果请美国的大学教授线上来讲 钟点费一节是多少")
+    assert reply.route != "calculation" and "2,000" not in reply.text, reply.text
 
 
 def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge) -> None:
