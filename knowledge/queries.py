@@ -1139,8 +1139,11 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     if not any(inputs.get(k) is not None for k in _NEEDS[named]):
         return None
-    if set(inputs) & set(_NEEDS[named]) == {"meals"} and not has(u, r"\d\s*(?:餐|meals?\b)"):
-        return None  # 「可以編營隊的午餐嗎」 names a meal, it does not count them (「午餐跟晚餐兩餐」 does)
+    # 「可以編營隊的午餐嗎」 names a meal, it does not count them (「午餐跟晚餐兩餐」 does, and so does
+    # 「午餐晚餐都在學校吃 膳費最多編多少」: two meals named, their amount asked)
+    two_named = len(meals_named(u.normalised)) > 1 and (u.asks_amount or has(u, r"\bbudget\b"))
+    if set(inputs) & set(_NEEDS[named]) == {"meals"} and not has(u, r"\d\s*(?:餐|meals?\b)") and not two_named:
+        return None
     if named == "teaching_materials" and "periods" not in inputs and "amounts" not in inputs:
         # 「模式二 6班 2個領域 教學材料費最多多少」: the class count is the school's, and the cap is
         # a share of the school's student foundation ceiling, not 6 classes × 1 period

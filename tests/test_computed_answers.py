@@ -2730,7 +2730,13 @@ def test_a_capital_question_after_one_asked_back_is_the_ceilings(dialog: Dialog)
 
 @pytest.mark.parametrize(
     ("question", "figure"),
-    [("他當天在學校吃午餐跟晚餐兩餐，膳費上限多少", "240"), ("吃3餐 膳費上限多少", "340")],  # 3 × 120 > 340 a day
+    [
+        ("他當天在學校吃午餐跟晚餐兩餐，膳費上限多少", "240"),
+        ("吃3餐 膳費上限多少", "340"),  # 3 × 120 > 340 a day
+        # two meals named, not counted, with their amount asked (the meals rule was quoted)
+        ("他當天午餐晚餐都在學校吃 膳費最多編多少", "240"),
+        ("she'll have lunch and dinner with us that day, meals budget for her?", "240"),
+    ],
 )
 def test_a_number_of_meals_is_computed(dialog: Dialog, question: str, figure: str) -> None:
     reply = dialog.handle_text(ChatRef("test", f"meals-{next(_chats)}"), question)
