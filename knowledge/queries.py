@@ -1308,12 +1308,13 @@ def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | Non
     return None
 
 
-_WHOLE = r"全部加起來|全部合計|加起來總共|總共最多|最多總共|合計最多|全部最多|all (?:of it )?(?:together|combined)|grand total|in total altogether"
+_WHOLE = r"全部加起來|全部合計|加起來總共|總共最多|最多總共|合計最多|全部最多|總共多少|一共多少|合計多少|all (?:of it )?(?:together|combined)|grand total|in total altogether"
 
 
 # 「模式二的雙語生活化 我們有分班也要做 最多多少」: mode 2's campus-life part, named with its amount
 # (not the plan's name, 雙語生活化校園計畫, nor where money moves to: 「挪幾成去生活化」)
-_LIFE_ASKED = r"(?<![去到入])生活化(?!校園|計畫|多元)[^部挪併]{0,16}?(?:最多|多少|上限)"
+# (nor the plan named by what people call it: 「教育部那個雙語生活化 我們想做模式二 最多可以補多少」)
+_LIFE_ASKED = r"(?<![去到入])(?<!那個雙語)(?<!教育部雙語)生活化(?!校園|計畫|多元)[^部挪併]{0,16}?(?:最多|多少|上限)"
 
 
 def focus_of(u: Understanding) -> str | None:
@@ -1700,8 +1701,8 @@ _PARTS_OF_THE_WHOLE = ("partial_domains", "bilingual_life", "pd_teacher", "pd_st
 
 def asks_the_whole_ceiling(u: Understanding, previous: Query | None) -> bool:
     """「全部加起來呢」 "grand total?" after a part of a ceiling (the teachers' part): its whole."""
-    if previous is None or previous.kind != CEILING:
-        return False
+    if previous is None or previous.kind != CEILING or u.item is not None:
+        return False  # (「教學材料費 7班 每班上10節 總共多少」: that item's total)
     return previous.inputs.get("focus") in _PARTS_OF_THE_WHOLE and has(u, _WHOLE)
 
 

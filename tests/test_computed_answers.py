@@ -2626,6 +2626,19 @@ def test_a_teachers_english_course_at_a_university_is_language_study(ask: Callab
     assert first_line(reply) == "教師國內語言進修費最多 20,000 元", reply.text
 
 
+def test_the_plan_called_by_its_campus_life_name_is_asked_whole(dialog: Dialog) -> None:
+    """「教育部那個雙語生活化 我們想做模式二 最多可以補多少」 names the plan as people call it, not mode 2's
+    campus-life part (its fixed 15萬 was given): the whole ceiling, which needs the class count;
+    「那總共多少」 after a part is the whole again."""
+    chat = ChatRef("test", f"plan-name-{next(_chats)}")
+    asked = dialog.handle_text(chat, "順便問一下教育部那個雙語生活化 我們想做模式二 最多可以補多少")
+    assert asked.route == "clarification" and "幾班" in asked.text, asked.text
+    dialog.handle_text(chat, "二十班 打算做藝術跟健體兩個領域")
+    dialog.handle_text(chat, "學生奠基那塊多少")
+    whole = dialog.handle_text(chat, "那總共多少")
+    assert "最多補助合計 1,350,000 元" in first_line(whole), whole.text
+
+
 def test_which_of_two_modes_gives_more_is_their_two_ceilings_compared(dialog: Dialog) -> None:
     """「模式一跟模式二兩個領域 哪個補助比較多」 names two modes and asks which is more: both ceilings
     and what they differ by (附件2; the mode-2 rule was quoted alone); a second such question in the
