@@ -975,7 +975,9 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     people = int(i.get("people") or 1)
     planned = _planned(i)
     if query.item == "premium":
-        return _premium(rules, i, text)
+        lines = _premium(rules, i, text)
+        told = i.get("premium_told")
+        return lines if told is None else [*lines[:-1], _compared(lines[-1], int(told))]
     if query.item == "combined":
         return [
             line

@@ -66,6 +66,8 @@ _MATERIALS = (
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
+# an amount written right after the premium's name: what the user put down for it
+_PREMIUM_TOLD = re.compile(r"(?:補充保費|premium)\s*(?:要|就|應該|我們)?\s*(?:編|報|列|算|估|是|抓|of|is|at|=)?\s*$")
 _GROWS = r"變大|變高|變多|提高|增加|跟著|go(?:es)? up|increase|higher|bigger|grow|rise"
 _OPEN_CLASSROOM = r"觀課|開放課室|open(?:ing)? (?:our )?classrooms?|open class"
 # a price said of one meal: 「每餐150」「一餐120元」 "150 a meal", "NT$120 per meal"
@@ -1073,8 +1075,14 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if combined is not None:
         return combined
     if has(u, _PREMIUM):
+        # 「…總共一萬 補充保費編211 對嗎」: the premium the user put down, checked, is none of its fees
+        told = [a for a in u.figures.labelled if _PREMIUM_TOLD.search(a.before.lower())]
+        labelled = [a for a in u.figures.labelled if a not in told]
+        if told and labelled:
+            inputs["premium_told"] = told[-1].value
+            inputs["amounts"] = [a.value for a in labelled if a.value in (inputs.get("amounts") or [])] or None
         # 「出席費 4000 + 講座 16000 + 住宿 6000」: each amount with the item written before it
-        written = [(rules.match_item(a.before.lower()), a.value * count_priced(a)) for a in u.figures.labelled]
+        written = [(rules.match_item(a.before.lower()), a.value * count_priced(a)) for a in labelled]
         lectures = _lectures_of_two_lecturers(u)
         if lectures is not None:
             return Query(ITEM, item="premium", inputs=inputs | {"lectures": lectures})
@@ -1083,9 +1091,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             for item, value in written:
                 fees[str(item)] = fees.get(str(item), 0) + value
             inputs["fees"] = fees
-        elif len(written) > 1 and any(
-            value != a.value for (_, value), a in zip(written, u.figures.labelled, strict=True)
-        ):
+        elif len(written) > 1 and any(value != a.value for (_, value), a in zip(written, labelled, strict=True)):
             # "attendance to 2 experts at 2,000 each, plus a 3-period talk at 2,000 a period": each
             # price times what it is counted by, the items not all named
             inputs["amounts"] = [value for _, value in written]

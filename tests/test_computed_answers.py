@@ -3256,6 +3256,18 @@ def test_people_added_and_a_session_denied_revise_the_meals(dialog: Dialog) -> N
     assert first_line(reply) == "膳費最多 7,480 元", reply.text  # 22 × 340
 
 
+@pytest.mark.parametrize(
+    ("told", "first"), [("211", "可以：補充保費最多 211 元"), ("300", "超過了：補充保費最多 211 元")]
+)
+def test_the_premium_put_down_is_checked_not_added_to_its_fees(
+    ask: Callable[[str], Reply], told: str, first: str
+) -> None:
+    """「出席費加講座鐘點費總共一萬 補充保費編211 對嗎」: 211 is the premium put down (10,000 × 2.11%),
+    checked against it; it was added to the fees (10,211 × 2.11% = 215: 「不是」)."""
+    reply = ask(f"他們出席費加講座鐘點費總共一萬 補充保費編{told} 對嗎")
+    assert first_line(reply) == first, reply.text
+
+
 def test_a_fee_named_by_its_amount_is_the_one_the_premium_is_on(dialog: Dialog) -> None:
     """ "for the 6000 one, premium?" after an external (6,000) then an internal (3,000) lecture fee:
     the premium on 6,000, not on the last fee computed."""
