@@ -59,6 +59,7 @@ from knowledge.compute import (
     Result,
     YearFigure,
     compute,
+    higher_side,
     school_facts,
 )
 from knowledge.dates import PlanRules
@@ -101,7 +102,7 @@ R = TypeVar("R", Reply, Reply | None)
 _BECOMES = re.compile(r"會變成?|要變成?|變成|增班|減班|會有|will (?:have|be|become)|we'll have|going to have")
 _NONE_HELD = re.compile(r"沒辦|沒有辦|未辦|沒開|沒舉辦|\b(?:didn't|did not|none|no one|not held)\b")
 _STARTS_WITH_VERDICT = re.compile(
-    r"^\W*(?:可以|不可以|不行|是。|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
+    r"^\W*(?:可以|不可以|不行|是。|是，|不是|超過|在上限內|符合|不符合|來得及|來不及|yes\b|no\b|within|over|late|in time)",
     re.IGNORECASE,
 )
 # A correction of the question rather than of the school: 「我是問模式二」 "I was asking about mode 2".
@@ -646,7 +647,10 @@ class Dialog:
             return earlier if earlier in entries else entries[0]
         if entries:
             return entries[0]
-        slots = {k: v for k, v in query.facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
+        higher = higher_side(query, self.rules) if query.kind == CEILING else None
+        # (two ceilings compared: the entry of the higher, whose rule the answer turns on)
+        facts = query.facts if higher is None else higher
+        slots = {k: v for k, v in facts.items() if k in ("mode", "classes", "domains") and isinstance(v, int)}
         if query.kind == CEILING and query.inputs.get("focus") in (None, "pd_teacher", "pd_student", "partial_domains"):
             return self.engine.tier_entry(dict(slots))  # the tier's entry states its parts too
         moved = result.result.transfer if isinstance(result, CeilingAnswer) else None

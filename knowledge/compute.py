@@ -309,22 +309,41 @@ def ceiling_of(facts_given: dict[str, Any], rules: FundingRules, ask_all: bool =
     return CeilingAnswer(ceiling(rules, facts), error=error)
 
 
-def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:
-    name, values = compare["fact"], compare["values"]
+def compared_sides(query: Query) -> list[dict[str, Any]]:
+    """The school facts of each of the two ceilings a comparison asks about ([] when none)."""
+    compare = query.inputs.get("compare")
+    if not compare:
+        return []
+    name = compare["fact"]
     given = []
-    for value in values:
+    for value in compare["values"]:
         facts = dict(query.facts) | {name: value}
         if name == "mode" and value == 1:
             facts.pop("domains", None)
         if name == "domains":
             facts["mode"] = 2
         given.append(facts)
-    found = _two_ceilings(given, rules)
+    return given
+
+
+def higher_side(query: Query, rules: FundingRules) -> dict[str, Any] | None:
+    """The facts of the higher of two ceilings compared (the first when equal), or None."""
+    found = _two_ceilings(compared_sides(query), rules) if query.inputs.get("compare") else None
+    if found is None or isinstance(found, NeedFact):
+        return None
+    (first, second), _, _ = found
+    return compared_sides(query)[1 if second.total > first.total else 0]
+
+
+def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:
+    found = _two_ceilings(compared_sides(query), rules)
     if isinstance(found, NeedFact):
         return found
     results, labels, cited = found
     first, second = results
     difference = abs(second.total - first.total)
+    claimed = compare.get("claimed_higher")  # a claim that one is higher, checked: ok when it is
+    ok = None if claimed is None else results[claimed].total > results[1 - claimed].total
     return Figure(
         difference,
         both(
@@ -340,6 +359,7 @@ def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> F
         cited,
         title=both("上限相差", "The difference in ceiling"),
         cap=False,
+        ok=ok,
     )
 
 

@@ -1257,7 +1257,7 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs["plus"] = facts | {compare["fact"]: first}
             facts = facts | {compare["fact"]: second}
         elif compare is not None:
-            inputs["compare"] = compare
+            inputs["compare"] = compare | _claimed_higher(u)
             facts = {k: v for k, v in facts.items() if k != compare["fact"]}
     focus = focus_of(u) or (_labelled_part(u) if "planned" in inputs else None)
     if focus is None and "planned" in inputs and facts.get("mode") == 2 and _life_part_alone(u):
@@ -1296,6 +1296,27 @@ def _labelled_part(u: Understanding) -> str | None:
     labelled = [a for a in u.figures.labelled if not a.bare]
     largest = max(labelled, key=lambda a: a.value, default=None)
     return _PART_OF_LABEL.get(largest.label) if largest is not None else None
+
+
+# 「模式二比模式一多 對嗎」 "our VP insists mode 1 gives more money than mode 2. who's right?": which of
+# the two (in the order written) a claim says is higher, to be checked
+_FIRST_HIGHER = r"比.{0,12}(?:多|高)|\b(?:more|higher|bigger) (?:[a-z]+ )?than\b"
+_FIRST_LOWER = r"比.{0,12}(?:少|低)|\b(?:less|lower|smaller) (?:[a-z]+ )?than\b"
+_CLAIM_CHECKED = (
+    r"對嗎|對吧|是嗎|是不是|真的|沒錯|誰對|(?:多|少|高|低)嗎|\bright\b|\btrue\b|\bcorrect\b|\binsists?\b|\bclaims?\b"
+)
+
+
+def _claimed_higher(u: Understanding) -> dict[str, int]:
+    """{"claimed_higher": 0 or 1} when a comparison is a claim asked to be checked; {} otherwise
+    (「模式二比模式一多多少」 asks how much, it claims nothing)."""
+    if not has(u, _CLAIM_CHECKED) or has(u, r"多多少|少多少|差多少|how much (?:more|less)"):
+        return {}
+    if has(u, _FIRST_HIGHER):
+        return {"claimed_higher": 0}
+    if has(u, _FIRST_LOWER):
+        return {"claimed_higher": 1}
+    return {}
 
 
 def _comparison(u: Understanding, facts: dict[str, Any]) -> dict[str, Any] | None:

@@ -85,7 +85,8 @@ _COMPARE = re.compile(
     r"how much more|how much less|difference|compared|\bvs\b|versus|more than|less than|go up|goes up|go down|"
     r"increase|add a second|switch(?:ing)? to|"
     # 「模式一跟模式二 哪個補助比較多」 "which gives more, mode 1 or mode 2?": the two compared
-    r"哪(?:個|一個|種|一種|邊|一邊)\S{0,8}?(?:比較|較)?(?:多|高)|\bwhich\b.{0,40}\b(?:more|higher|bigger)\b"
+    r"哪(?:個|一個|種|一種|邊|一邊)\S{0,8}?(?:比較|較)?(?:多|高)|\bwhich\b.{0,40}\b(?:more|higher|bigger)\b|"
+    r"\b(?:more|less) (?:money|funding|cash) than\b"  # "mode 1 gives more money than mode 2"
 )
 _ALL_CLASSES = re.compile(
     rf"(?<![\d.])(\d{{1,3}})\s*(?:個)?\s*(?:班(?!次|級數以|\s*(?:每\s*)?1\s*節|{CHANGED_CLASSES_ZH})|classes\b|class\b(?!room))"

@@ -2619,6 +2619,26 @@ def test_two_class_counts_in_one_message_are_added_up_or_compared_as_asked(
     assert reply.route == "calculation" and Decimal(figure) in numbers_in(first_line(reply)), reply.text
 
 
+@pytest.mark.parametrize(
+    ("claim", "first"),
+    [
+        ("20班 同事說模式一會比模式二兩個領域還多 真的假的", "不是，上限相差：1,100,000 元"),
+        ("20班 模式二比模式一多 對嗎", "是，上限相差：1,100,000 元"),
+        ("20班 2個領域比1個領域多嗎", "不是，上限相差：0 元"),  # 16 班以上 the same either way
+        ("12班 1個領域比2個領域少 是嗎", "是，上限相差：200,000 元"),
+        (
+            "Our VP insists mode 1 gives more money than mode 2. We have 28 classes and would do 2 domains. Who's right?",
+            "No: The difference in ceiling: NT$1,100,000",
+        ),
+    ],
+)
+def test_a_claim_that_one_ceiling_is_higher_is_checked(ask: Callable[[str], Reply], claim: str, first: str) -> None:
+    """附件2: a claim that one of two ceilings is higher, asked whether it is so, is answered yes or no
+    with both ceilings (the difference alone was given, or the claimed side's ceiling)."""
+    reply = ask(claim)
+    assert first_line(reply) == first, reply.text
+
+
 def test_a_teachers_english_course_at_a_university_is_language_study(ask: Callable[[str], Reply]) -> None:
     """「部領的老師去大學上英文課 一學期最多補多少」 is 附件3 教師國內語言進修費 (每人每學期 2 萬元);
     it was read as the partial-domain ceiling and the class count asked."""
