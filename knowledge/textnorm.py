@@ -144,8 +144,11 @@ _NEVER = re.compile(r"(?!)")
 _FILLERS = re.compile(
     r"我們這邊|我這邊|這邊|這裡|想請問一下|想請問|請問一下|請問|想問一下|不好意思|哈囉|您好|你好|"
     r"(?:我們|我的)?(?:主任|校長|組長|同事|會計|前輩|前任|承辦)(?:跟我)?(?:說|講)|我?聽說|有人(?:跟我)?說|"
-    r"\b(?:someone|somebody|my colleague|a colleague|my principal|my boss)\s+(?:told me|says|said)(?: that)?\b|"
-    r"\bi(?: have|'ve)? heard(?: that)?\b"
+    r"\b(?:someone|somebody|(?:my|our|a|the|her|his) (?:[a-z]+ ){0,2}?(?:colleague|coworker|co-worker|principal|boss|vp|"
+    r"coordinator|director|predecessor|notes?|handover|accountant|chief|friend))\s+"
+    r"(?:told (?:me|us)|says?|said|wrote|writes|claims?|insists?|thinks?|reckons?)(?: that)?\b|"
+    r"\bi(?: have|'ve)? heard(?: that)?\b|\bis (?:that|this|it) (?:right|true|correct|so|how it works)\b|"
+    r"真的假的|是真的嗎|是不是真的"
 )
 
 

@@ -231,6 +231,11 @@ def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, questio
         ("減課要怎麼決定，校長說了算嗎", "moe.teaching_load"),
         # who said what is being checked is no topic either (it was unsure between three entries)
         ("我們主任說核結是執行期間結束後一個月內 對嗎", "moe.closeout"),
+        (
+            "I'm a foreign English teacher. My coordinator says if we join mode 2 I'll be the one teaching "
+            "the bilingual PE lessons. is that how it works?",
+            "moe.pl.foreign_teachers",
+        ),
     ],
 )
 def test_what_to_hand_in_and_who_decides(engine: Engine, question: str, entry: str) -> None:
