@@ -724,7 +724,11 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     priced_devices = bool(u.figures.counts.units) and any(a.per_unit for a in amounts) and len(amounts) > 1
     if (
         # (「資本門想買平板 一台上限多少」: the cap of one; 「每台2萬8 會超嗎」 prices the devices bought)
-        (has(u, r"單價|unit price|unit cap|each") or (has(u, r"(?<!\d)[1一每]\s*[台臺]") and not amounts_of(u)))
+        # (「資本門買平板 一台上限1萬5 所以編15000沒問題吧」: one device's price, checked)
+        (
+            has(u, r"單價|unit price|unit cap|each")
+            or (has(u, r"(?<!\d)[1一每]\s*[台臺]") and (not amounts_of(u) or (u.figures.counts.units or 1) == 1))
+        )
         and equipment_kind(rules, u.normalised) is not None
         and not priced_devices
     ):

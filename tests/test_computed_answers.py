@@ -2639,6 +2639,14 @@ def test_a_claim_that_one_ceiling_is_higher_is_checked(ask: Callable[[str], Repl
     assert first_line(reply) == first, reply.text
 
 
+def test_one_devices_price_under_capital_is_checked_against_its_cap(ask: Callable[[str], Reply]) -> None:
+    """「模式一 資本門要買筆電 一台35000 ok嗎」 prices one laptop (附件3 設備: 30,000 元為原則); the
+    mode's capital share was asked for, with the class count."""
+    reply = ask("模式一 資本門要買筆電 一台35000 ok嗎")
+    assert reply.intent == "moe.item.equipment" and "35,000" in first_line(reply), reply.text
+    assert "30,000" in first_line(reply), reply.text
+
+
 def test_a_teachers_english_course_at_a_university_is_language_study(ask: Callable[[str], Reply]) -> None:
     """「部領的老師去大學上英文課 一學期最多補多少」 is 附件3 教師國內語言進修費 (每人每學期 2 萬元);
     it was read as the partial-domain ceiling and the class count asked."""
