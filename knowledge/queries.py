@@ -29,7 +29,7 @@ from knowledge.quantities import (
     meals_named,
     valid_date,
 )
-from knowledge.understand import CLAIM_TOLD, SCHOOL_FACTS, Understanding, clauses_of, compiled
+from knowledge.understand import CLAIM_TOLD, CONFIRMATION_ASKED, SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
 CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
@@ -1251,7 +1251,10 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     inputs: dict[str, Any] = {}
     amounts = amounts_of(u)
-    if amounts and has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS):
+    if amounts and (
+        has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS)
+        or CONFIRMATION_ASKED.search(u.normalised)
+    ):
         inputs["planned"] = max(amounts)
     if u.compares:
         compare = _comparison(u, facts)
@@ -1442,7 +1445,9 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         )
         return states_facts(u) or asked
     if "mode" in facts:
-        return (u.asks_amount or u.compares or states_facts(u) or has(u, r"補助$|額度$")) and not knowledge
+        # ("my coworker says mode 2 would give us 1.2 million in total. is that right?": a total claimed)
+        claimed = bool(amounts_of(u)) and CONFIRMATION_ASKED.search(u.normalised) is not None
+        return (u.asks_amount or u.compares or states_facts(u) or claimed or has(u, r"補助$|額度$")) and not knowledge
     if facts.get("open_classroom") is not None or has(u, _KNOWLEDGE):
         return False
     if focus == "transfer" and not has(u, _TEACHER_SUPPORT + "|" + _PARTIAL + "|" + _LIFE):

@@ -2639,6 +2639,19 @@ def test_a_claim_that_one_ceiling_is_higher_is_checked(ask: Callable[[str], Repl
     assert first_line(reply) == first, reply.text
 
 
+def test_a_total_claimed_of_a_mode_is_checked_once_the_class_count_is_told(dialog: Dialog) -> None:
+    """ "my coworker says mode 2 would give us 1.2 million in total. is that right?": the claim is a
+    ceiling to check, which needs the class count (the plan's overview was offered); told 14 classes
+    and 1 domain it is over (1,150,000), and with a second domain within (1,350,000)."""
+    chat = ChatRef("test", f"claimed-total-{next(_chats)}")
+    asked = dialog.handle_text(chat, "my coworker says mode 2 would give us 1.2 million in total. is that right?")
+    assert asked.route == "clarification" and "classes" in asked.text, asked.text
+    told = dialog.handle_text(chat, "we have 14 classes and would do 1 domain (technology)")
+    assert first_line(told) == "Over the ceiling: NT$1,200,000 is more than NT$1,150,000.", told.text
+    more = dialog.handle_text(chat, "what if we add health & PE as a 2nd domain")
+    assert first_line(more) == "Within the ceiling: NT$1,200,000 fits under NT$1,350,000.", more.text
+
+
 def test_one_devices_price_under_capital_is_checked_against_its_cap(ask: Callable[[str], Reply]) -> None:
     """「模式一 資本門要買筆電 一台35000 ok嗎」 prices one laptop (附件3 設備: 30,000 元為原則); the
     mode's capital share was asked for, with the class count."""
