@@ -116,7 +116,7 @@ _RETURN = re.compile(
     r"回到|剛剛|剛才|前面|之前|先前|back to|earlier|previous|before that|the first (?:one|question|topic|thing)\b"
 )
 _ASKS_AMOUNT = re.compile(
-    r"多少|最多|最高|上限|幾萬|幾元|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
+    r"多少|最多|最高|上限|幾萬|幾元|幾塊|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|what(?:'s| s| is) the (?:fee|cost|pay|total)\b|"
     # "ok and the premium?" 「那補充保費呢」: the premium, an amount, asked in a clause of its own
     r"\b(?:and|what about|how about) (?:the )?(?:nhi |supplementary )?premium\b(?! (?:rate|base|rule))|補充保費呢"

@@ -2639,6 +2639,16 @@ def test_a_claim_that_one_ceiling_is_higher_is_checked(ask: Callable[[str], Repl
     assert first_line(reply) == first, reply.text
 
 
+def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
+    """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
+    computed from the total told; it was unsure between three entries."""
+    chat = ChatRef("test", f"how-many-dollars-{next(_chats)}")
+    asked = dialog.handle_text(chat, "請問雜支最多可以編幾塊")
+    assert asked.intent == "moe.item.misc" and asked.route == "answer", asked.text
+    told = dialog.handle_text(chat, "我們生活化經常門總共編12萬")
+    assert first_line(told) == "雜支最多 12,000 元", told.text
+
+
 def test_a_total_claimed_of_a_mode_is_checked_once_the_class_count_is_told(dialog: Dialog) -> None:
     """ "my coworker says mode 2 would give us 1.2 million in total. is that right?": the claim is a
     ceiling to check, which needs the class count (the plan's overview was offered); told 14 classes
