@@ -1946,10 +1946,16 @@ def _premium_of_a_fee_told(fresh: Query, u: Understanding, topic: Topic, engine:
     return Query(ITEM, item="premium", inputs={"fees": {str(fresh.item): int(told[0])}, "text": u.normalised})
 
 
+def _lists_its_own_fees(u: Understanding) -> bool:
+    """Whether a message lists fees of its own, three amounts or more (「回到原本的安排 教授6000加校内
+    老师2000 再加一个出席费2000 总共一万 补充保费」): the premium on them alone, no fee computed before."""
+    return len(u.figures.labelled) > 2
+
+
 def _with_the_fee_before(premium: Query, u: Understanding, topic: Topic, rules: FundingRules) -> Query:
     """The premium on the fees this message counts and, when it says they come besides (「也」
     "also"), on the fee computed just before (a lecture fee of the same visit)."""
-    if "fees" in premium.inputs or _ALSO.search(u.normalised) is None:
+    if "fees" in premium.inputs or _ALSO.search(u.normalised) is None or _lists_its_own_fees(u):
         return premium
     last = topic.query
     items = _fee_items(last)
@@ -2207,6 +2213,8 @@ def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | 
     if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
         return None
     stated = u.figures.amounts
+    if _lists_its_own_fees(u):
+        return None
     named = [a.value for a in u.figures.labelled if a.bare and a.value >= 100]
     if not stated and named and fee_total(query, rules) not in named:
         return None  # "for the 4000 one, …premium?": the fee computed as 4,000, maybe an earlier one

@@ -1533,11 +1533,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         # "I typed 28 but it's actually 38 classes. Max grant now?" after misc of a 200,000 recurrent
         # budget: a share of a sum told depends on no school fact
         return None
-    if (
-        previous.kind in (ITEM, VERDICT)
-        and previous.item in ("lecture_fee", "premium")
-        and FOREIGN_SPEAKER.search(u.normalised)
-    ):
+    if previous.kind in (ITEM, VERDICT) and FOREIGN_SPEAKER.search(u.normalised):
         return None  # "foreign expert flown in from the UK, rate per period?": 附件3 gives no such rate
     if previous.kind in (ITEM, VERDICT):
         return _revise_item(previous, u, rules)

@@ -2639,6 +2639,21 @@ def test_a_claim_that_one_ceiling_is_higher_is_checked(ask: Callable[[str], Repl
     assert first_line(reply) == first, reply.text
 
 
+def test_a_premium_on_fees_the_message_lists_adds_no_fee_computed_before(dialog: Dialog) -> None:
+    """「回到原本的安排 教授6000加校内老师2000 再加一个出席费2000 总共一万 补充保费要另外编多少」 after
+    another lecture fee was computed: the premium on the 10,000 it lists (211), not with the 9,000
+    before added as a fee of the same visit; and a professor from abroad after it is given no rate."""
+    chat = ChatRef("test", f"own-fees-{next(_chats)}")
+    dialog.handle_text(chat, "请师大的教授来讲３节 讲座钟点费可以报多少")
+    dialog.handle_text(chat, "如果请教育处那边有隶属关系的人来讲 也是讲三节呢")
+    own = dialog.handle_text(
+        chat, "回到原本的安排 教授6000加校内老师2000 再加一个出席费2000 总共一万 补充保费要另外编多少"
+    )
+    assert first_line(own) == "補充保費最多 211 元", own.text  # (first_line reads it in Traditional)
+    abroad = dialog.handle_text(chat, "还有 如果请美国的大学教授线上来讲 钟点费一节是多少")
+    assert abroad.route != "calculation" and "2,000" not in abroad.text, abroad.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
