@@ -1607,6 +1607,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         return replace(previous, inputs=dict(previous.inputs) | {"recurrent": True} | said)
     if previous.kind == CAPITAL and has(u, r"單價|unit price|each"):
         return None  # 「如果單價是3萬2呢」: a device's price, for the equipment rules, not a new request
+    if previous.kind == CAPITAL and not amounts and u.asks_permission and has(u, _POOLED):
+        return None  # "can the 部領 capital and the 生活化 capital be combined?": the pooling rule's yes
     if previous.kind == CAPITAL and u.figures.counts.units and any(a.per_unit for a in _labelled(u)):
         return None  # 「如果我们买两台投影机 一台2万5 会超吗」: devices priced, checked against the capital
     if previous.kind in (CAPITAL, SHARE, TRANSFER) and (amounts or new_facts or _part(u)):
@@ -1739,6 +1741,7 @@ def asks_the_whole_ceiling(u: Understanding, previous: Query | None) -> bool:
 
 
 _CAPITAL_WORDS = r"資本門|設備|\bcapital\b|\bequipment\b"
+_POOLED = r"合併|合在一起|併在一起|一起用|\bcombin|\bpool|\bmerg"
 
 
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:

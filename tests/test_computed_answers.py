@@ -2654,6 +2654,22 @@ def test_a_premium_on_fees_the_message_lists_adds_no_fee_computed_before(dialog:
     assert abroad.route != "calculation" and "2,000" not in abroad.text, abroad.text
 
 
+def test_whether_two_parts_capital_may_be_pooled_is_its_rule_after_a_capital_cap(dialog: Dialog) -> None:
+    """ "back to the capital thing - can the 部領 capital and the 生活化 capital be combined?" after a
+    part's capital cap: the pooling rule's yes (附件2 資本門可合併), not that part's cap recomputed
+    (whose class count was asked)."""
+    chat = ChatRef("test", f"pooled-{next(_chats)}")
+    dialog.handle_text(chat, "我們是模式二 部領做2個領域 9班")
+    capital = dialog.handle_text(chat, "部領申請100萬 資本門最多多少")
+    assert first_line(capital) == "部領資本門最多 100,000 元", capital.text
+    dialog.handle_text(chat, "switching to 雜支. our 部領 經常門 total comes to 900,000. max 雜支?")
+    pooled = dialog.handle_text(
+        chat,
+        "back to the capital thing - can the 部領 capital and the 生活化 capital be combined into one equipment budget?",
+    )
+    assert pooled.intent == "moe.cap.capital_pooling" and pooled.text.startswith("Yes"), pooled.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
