@@ -1643,6 +1643,9 @@ def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool
     """「補助是多少」 after the open-classroom rule, naming no school fact: the amount that rule states,
     not a ceiling to ask the class count for."""
     entry = engine.kb.entries.get(topic.entry or "")
+    tier = {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains")}
+    if entry is not None and entry.id == engine.tier_entry(tier):
+        return False  # 「我們是模式二…18班 有分校」 then 「那最多可以拿多少」: the school's ceiling, computed
     # ("how much extra do we get for that?": the school asking of that rule, which it points back to)
     ours = about_the_school(u) and not _POINTS_BACK.search(u.normalised)
     if entry is None or u.returns or ours or not _says_nothing_new(u, engine):

@@ -1465,7 +1465,9 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         return True
     ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling|grand total|total (?:for|of) (?:both|all|the two) parts")
     # (「我們上限多少」: the school's own cap, naming no item or amount it would be a cap of)
-    own_cap = has(u, r"(?:^|我們|我校|本校|學校|咱們)\s*(?:的)?\s*上限") and not amounts_of(u)
+    own_cap = has(
+        u, r"(?:^|我們|我校|本校|學校|咱們)\s*(?:的)?\s*上限|\bour (?:max|maximum|ceiling|cap|limit)\b"
+    ) and not amounts_of(u)
     # (「那她线上一天最多能拿多少」: what a person is paid, not the school's ceiling)
     paid = has(u, r"[他她](?:們)?[^學校]{0,8}(?:能|可以)(?:拿|領)|\b(?:he|she|they) (?:get|gets|be paid|earn)")
     return (

@@ -30,6 +30,8 @@ SCHOOL_FACTS = ("mode", "classes", "domains", "branch", "open_classroom")
 _NO = r"(?:沒有|沒|無|不含|不包括|不是|不要|不|no|not|without|don't|do not)"
 _NO_BRANCH = re.compile(
     _NO + r"\s*(?:包括|包含|含|有|設)?\s*(?:分校|branch)|"
+    # "what if we drop the branch?" 「把分校拿掉」: the branch taken out
+    r"\b(?:drop|dropped|remove|removed|leave out|exclude|take out)\s+(?:the |our )?(?:分校|branch\b)|(?:拿掉|去掉|扣掉|不算)\s*分校|分校\s*(?:拿掉|去掉|扣掉)|"
     # 「分校那2班不納入實施範圍」「分校那邊明年不做了」: the branch left out
     r"(?:分校|分班|branch)[^，,。？?]{0,8}?(?:不納入|不做|不實施|不辦|不算|不列入|不包括|不參加|不加入|沒有要|not included|excluded|left out|won't|"
     r"(?:is|are) not (?:joining|taking part|participating|included|in it)|isn't (?:joining|taking part|participating|included))"

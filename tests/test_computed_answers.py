@@ -2670,6 +2670,39 @@ def test_whether_two_parts_capital_may_be_pooled_is_its_rule_after_a_capital_cap
     assert pooled.intent == "moe.cap.capital_pooling" and pooled.text.startswith("Yes"), pooled.text
 
 
+@pytest.mark.parametrize(
+    ("told", "asked", "first", "dropped", "without"),
+    [
+        (
+            "我們是模式二 部領做藝術一個領域 18班 有分校",
+            "那最多可以拿多少",
+            "模式二・18 班・1 個領域・有分校，最多補助合計 1,400,000 元",
+            "把分校拿掉呢",
+            "模式二・18 班・1 個領域，最多補助合計 1,350,000 元",
+        ),
+        (
+            "we're mode 1 with 40 classes and a branch campus.",
+            "so what's our max?",
+            "mode 1, 40 classes, a branch — Total: NT$400,000 at most",
+            "what if we drop the branch?",
+            "mode 1, 40 classes — Total: NT$350,000 at most",
+        ),
+    ],
+)
+def test_the_schools_ceiling_asked_after_its_facts_is_computed(
+    dialog: Dialog, told: str, asked: str, first: str, dropped: str, without: str
+) -> None:
+    """The school's facts told, then its ceiling asked (「那最多可以拿多少」 "so what's our max?"): that
+    ceiling computed with every fact, the branch's 5萬 in (附件2); the tier's entry was repeated,
+    or "our max" was not understood. Dropping the branch then takes its 5萬 out (it stayed in)."""
+    chat = ChatRef("test", f"told-then-max-{next(_chats)}")
+    dialog.handle_text(chat, told)
+    reply = dialog.handle_text(chat, asked)
+    assert first_line(reply) == first, reply.text
+    again = dialog.handle_text(chat, dropped)
+    assert first_line(again) == without, again.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
