@@ -181,6 +181,8 @@ def _answers_step(u: Understanding, step: str) -> dict[str, Any] | None:
     if step in ("branch", "open_classroom") and u.yes_no is not None:
         return {step: u.yes_no}
     if step == "part":
+        if u.mentions(r"挪|移|併入|\bmove|\bshift|\btransfer"):
+            return None  # 「老師那塊可以挪多少去生活化」: money moved between them, a question of its own
         if u.mentions(r"部領|partial"):
             return {"part": "partial_domains"}
         if u.mentions(r"雙語生活化|生活化|campus life|life"):

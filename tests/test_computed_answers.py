@@ -2703,6 +2703,17 @@ def test_the_schools_ceiling_asked_after_its_facts_is_computed(
     assert first_line(again) == without, again.text
 
 
+def test_a_transfer_asked_while_the_capital_part_is_pending_is_its_own_question(dialog: Dialog) -> None:
+    """「老師那塊可以挪多少去生活化」 while the bot waits to hear which part's capital was meant: the
+    teachers' money moved (30% of 70萬, 附件2 模式二 三), not 「生活化」 taken as the part."""
+    chat = ChatRef("test", f"pending-part-{next(_chats)}")
+    dialog.handle_text(chat, "我們是模式二 部領兩個領域 18班 有分校")
+    pending = dialog.handle_text(chat, "分校那5萬可以拿來買設備嗎")
+    assert pending.route == "clarification", pending.text
+    moved = dialog.handle_text(chat, "老師那塊可以挪多少去生活化")
+    assert moved.intent == "moe.cap.pl.transfer" and "210,000" in first_line(moved), moved.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
