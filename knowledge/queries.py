@@ -1254,6 +1254,7 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
     if amounts and (
         has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS)
         or CONFIRMATION_ASKED.search(u.normalised)
+        or has(u, _HEARSAY)  # "our principal thinks mode 1 tops out at 350k for us": the amount claimed
     ):
         inputs["planned"] = max(amounts)
     if u.compares:
@@ -1305,6 +1306,8 @@ def _labelled_part(u: Understanding) -> str | None:
     return _PART_OF_LABEL.get(largest.label) if largest is not None else None
 
 
+# someone's word an amount is given as: 「主任說」「同事覺得」 "our principal thinks", "my colleague says"
+_HEARSAY = r"說|認為|以為|覺得|\bthinks?\b|\bsays?\b|\bsaid\b|\bclaims?\b|\binsists?\b|\btold (?:me|us)\b"
 # 「模式二比模式一多 對嗎」 "our VP insists mode 1 gives more money than mode 2. who's right?": which of
 # the two (in the order written) a claim says is higher, to be checked
 _FIRST_HIGHER = r"比.{0,12}(?:多|高)|\b(?:more|higher|bigger) (?:[a-z]+ )?than\b"

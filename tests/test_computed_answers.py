@@ -2714,6 +2714,16 @@ def test_a_transfer_asked_while_the_capital_part_is_pending_is_its_own_question(
     assert moved.intent == "moe.cap.pl.transfer" and "210,000" in first_line(moved), moved.text
 
 
+def test_a_ceiling_someone_thinks_the_school_has_is_checked(dialog: Dialog) -> None:
+    """ "our principal thinks mode 1 tops out at 350k for us. what's our cap really?": the 350k is a
+    claim, checked once the class count is told (31 classes: 250,000, 附件2 模式一), not left unsaid."""
+    chat = ChatRef("test", f"thinks-{next(_chats)}")
+    asked = dialog.handle_text(chat, "our principal thinks mode 1 tops out at 350k for us. what's our cap really?")
+    assert asked.route == "clarification", asked.text
+    told = dialog.handle_text(chat, "we have 31 classes")
+    assert first_line(told) == "Over the ceiling: NT$350,000 is more than NT$250,000.", told.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
