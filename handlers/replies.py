@@ -719,6 +719,9 @@ def year_text(figure: YearFigure, lang: str) -> str:
         if zh
         else f"School year {figure.school_year}: {figure.start.isoformat()} to {figure.end.isoformat()}."
     )
+    if figure.span_claimed is not None:  # "…runs 1 Aug 2026 to 31 Jul 2027. right?"
+        verdict = ("是。" if figure.span_claimed else "不是。") if zh else ("Yes. " if figure.span_claimed else "No. ")
+        return verdict + span
     phase_name = f"第{'一' if figure.phase == 1 else '二'}階段" if zh else f"phase {figure.phase}"
     if figure.phase_asked and figure.phase_start and figure.phase_end:
         # "when does phase 2 start?": the phase's span, not whether its first school year is covered

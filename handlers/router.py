@@ -478,7 +478,9 @@ def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: T
     if last.kind not in (CLOSEOUT, SCHOOL_YEAR) or not u.mentions(DAYS_TO_THE_END) or told:
         return None
     if last.kind == SCHOOL_YEAR:  # 「從今天算還剩幾天」 after a phase's or a school year's span: to its end
-        return Decision(COMPUTE, query=replace(last, inputs=dict(last.inputs) | {"days_left": True}))
+        # (a span claimed and checked before is no claim of this question's: 「還剩幾天」 counts the days)
+        inputs = {k: v for k, v in last.inputs.items() if k != "until"}
+        return Decision(COMPUTE, query=replace(last, inputs=inputs | {"days_left": True}))
     ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")
     inputs = {k: v for k, v in last.inputs.items() if k != "to_the_end"} | ({"to_the_end": True} if ends else {})
     return Decision(COMPUTE, query=replace(last, inputs=inputs))

@@ -149,6 +149,7 @@ class YearFigure:
     phase_asked: bool = False  # 「第二階段什麼時候開始」: the phase, not a school year, was asked
     days_left: int | None = None  # from today to the end asked (the phase's, else the year's)
     span_asked: bool = False  # 「115學年度什麼時候結束」: its first and last day, said first
+    span_claimed: bool | None = None  # a first and last day claimed: whether they are the year's
 
 
 @dataclass(frozen=True)
@@ -881,6 +882,10 @@ def _school_year(query: Query, plan: PlanRules, today: date) -> YearFigure:
     phase = next((p for p in plan.phases if p.first <= year <= p.last), None)
     source = phase.source if phase else (plan.phases[0].source if plan.phases else ("", ""))
     counting = bool(query.inputs.get("days_left"))
+    until = query.inputs.get("until")
+    if from_date is not None and until and until.get("iso"):
+        claimed = (from_date, date.fromisoformat(until["iso"])) == (start, end)
+        return YearFigure(year, start, end, None, None, None, source=source, calendar=calendar, span_claimed=claimed)
     if phase is None:
         return YearFigure(
             year,

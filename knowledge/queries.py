@@ -588,7 +588,9 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     if has(u, r"第\s*[3-9三四五]\s*階段|\bphase\s*(?:[3-9]|three|four)\b|\bthird phase\b"):
         return None  # "will there be a phase 3 after 119?": no phase of the plan's to compute with
     if dates and has(u, _SCHOOL_YEAR + r"|哪一?年|which year"):
-        return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)})
+        # "the 115 school year runs 1 Aug 2026 to 31 Jul 2027. right?": a span claimed, checked
+        claimed = len(dates) == 2 and CONFIRMATION_ASKED.search(u.normalised) is not None
+        return Query(SCHOOL_YEAR, inputs={"date": _date_json(u, 0)} | ({"until": _date_json(u, 1)} if claimed else {}))
     if has(u, r"為什麼|為何|\bwhy\b") or amounts_of(u) or facts_of(u):
         return None  # 「為什麼114學年開始…」, "will mode 1 still be 15萬 in 116": not which year or phase
     if has(u, _NOT_A_PHASES_DATES):

@@ -2724,6 +2724,30 @@ def test_a_ceiling_someone_thinks_the_school_has_is_checked(dialog: Dialog) -> N
     assert first_line(told) == "Over the ceiling: NT$350,000 is more than NT$250,000.", told.text
 
 
+@pytest.mark.parametrize(
+    ("claim", "first"),
+    [
+        (
+            "my colleague says the 115 school year runs 1 Aug 2026 to 31 Jul 2027. right?",
+            "Yes. School year 115: 2026-08-01 to 2027-07-31.",
+        ),
+        (
+            "115學年度是115年8月1日到116年6月30日 對嗎",
+            "不是。115 學年度：115年8月1日（2026/08/01） 至 116年7月31日（2027/07/31）。",
+        ),
+    ],
+)
+def test_a_school_years_span_claimed_is_checked(dialog: Dialog, claim: str, first: str) -> None:
+    """A school year's first and last day claimed and asked whether right: yes or no before its span
+    (8/1 to 7/31; the first day's school year was told, the claim not answered); the days left
+    asked after it are counted, not the claim checked again."""
+    chat = ChatRef("test", f"span-claimed-{next(_chats)}")
+    reply = dialog.handle_text(chat, claim)
+    assert first_line(reply) == first, reply.text
+    left = dialog.handle_text(chat, "how many days left from today till it ends")
+    assert "2027-07-31" in left.text and "days from today" in left.text, left.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
