@@ -529,6 +529,8 @@ _VERBS = {"need", "must", "have", "get", "join", "should", "will", "take", "qual
 _VERBS |= {"added", "were", "new", "extra", "hired", "joined", "opened", "recruited", "increased"}
 
 
+# "so how many more is that?": the difference of what was just said, no noun counted
+_DIFFERENCE_OF_THE_LAST = re.compile(r"\bhow many (?:more|less|fewer)\s*(?:is|was|would|then|that|\?|$)")
 _NUMBER_WORDS = r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"  # "three goals"
 
 
@@ -564,6 +566,8 @@ def missing_detail(question: str, answers: tuple[str, ...]) -> str | None:
         return "count"
     nouns = [word.rstrip("s") for word in counted.group(1).split() if len(word) >= 4] if counted else []
     nouns = [noun for noun in nouns if noun not in _VERBS]  # "how many need an English club": of whom, unsaid
+    if _DIFFERENCE_OF_THE_LAST.search(question):
+        nouns = [noun for noun in nouns if noun not in ("more", "less", "fewer")]
     nouns = [_SAME_NOUN.get(noun, noun) for noun in nouns]  # "how many kids": students, counted as such
     # "how many seats": the answer must count seats (a number before the word), not just name them
     if nouns and not _PLAIN_COUNTS & set(nouns) and not any(_counts(noun, text) for noun in nouns):

@@ -28,7 +28,7 @@ SEMESTERS = 2  # a school year's two semesters (上、下學期)
 # What the message asks of the target
 _BOTH_YEARS = re.compile(r"兩年|兩個學年|2年|這兩|both years|the two years|between (?:them|those)")
 _GROWTH = re.compile(
-    r"差了(?:幾|多少)|多幾|多了幾|(?:增加|成長)(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比(?![例率重]).{0,8}多|"
+    r"差了(?:幾|多少)|多幾|多了幾|(?:增加|成長)(?:了)?(?:幾|多少)|新增(?:了)?(?:幾|多少)|(?:新增|增加)(?:的|了)?(?:呢)?\s*$|多出(?:幾|多少)|差幾|相差|比(?![例率重]).{0,8}[多少]|(?<![至最])少(?:了)?(?:幾|多少)|"
     r"再多.{0,4}(?:幾|多少)|多(?:聘|進用|請|找|收|開|成立|辦|設|締結)了?(?:幾|多少)|"
     r"新(?:寫|開|增|辦|設|成立|聘|進用|加入|締結|簽)了?\s*(?:幾|多少|\d)|"  # 「111年要新寫幾案」「要新開15校?」  # 「110到111要再多進用幾位」
     r"\bmore\b.{0,24}\bthan\b|\bhow many more\b|\bincrease|\badded\b|\bnew ones\b|\bdifference\b|\bup from\b|\bgrow"
@@ -176,7 +176,8 @@ def work(
         if base is not None and len(years) == 1 and last_year is not None and last_year in rows and last_year != base:
             years = [base, last_year]  # 「比109多幾個字」 after 110's row: 110 − 109
             target = rows[last_year]
-        if not years and _BOTH_YEARS.search(question):
+        if not years and (_BOTH_YEARS.search(question) or not _YEAR.search(question)):
+            # (and "so how many more is that?" after 110's row, then 111's: no year of its own)
             # 「兩年差了幾校」 after 111's row then 109's: the two school years the chat asked about
             asked = [int(y) for text in reversed(told) for y in _YEAR.findall(text) if int(y) in rows]
             years = list(dict.fromkeys(asked))[:2]

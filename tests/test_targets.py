@@ -394,3 +394,33 @@ def test_a_school_fact_a_target_does_not_use_is_not_said_to_be_carried(knowledge
     reply = dialog.handle_text(chat, "那１１１學年度呢")
     assert reply.intent == "kl.ap.01" and "400 字" in reply.body, reply.body
     assert reply.context == {"level": "國小"}, reply.context
+
+
+@pytest.mark.parametrize(
+    ("turns", "first"),
+    [
+        (
+            (
+                "Keelung's plan: how many schools should join the international partner (學伴) program in 110?",
+                "and 111?",
+                "so how many more is that?",
+            ),
+            "School year 111: 8 schools − school year 110: 5 schools = 3 schools",
+        ),
+        (("基隆國際學伴 109年幾校", "比110少幾校"), "110 學年度 5 校 − 109 學年度 2 校 = 3 校"),
+    ],
+)
+def test_a_difference_asked_after_two_years_rows_is_worked(
+    knowledge: Knowledge, turns: tuple[str, ...], first: str
+) -> None:
+    """ "so how many more is that?" after 110's row, then 111's, and 「比110少幾校」 after 109's: the
+    two school years' difference (the first was told the plans say nothing: "how many more" read as
+    a count of "more"; the second repeated 110's row). 「至少幾案」 stays a row asked, no difference."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"difference-{len(turns)}")
+    for text in turns[:-1]:
+        dialog.handle_text(chat, text)
+    reply = dialog.handle_text(chat, turns[-1]).to_json()
+    assert reply["answer"].splitlines()[0] == first, reply
+    row = dialog.handle_text(ChatRef("test", "at-least"), "在地課程雙語化 111學年累計至少幾案").to_json()
+    assert "−" not in row["answer"], row
