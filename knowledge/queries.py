@@ -1392,12 +1392,14 @@ def focus_of(u: Understanding) -> str | None:
         (
             "pd_teacher",
             r"[教老]師專業支持|[教老]師的?(?:部分|那塊|那邊|那部分)|教師的|教師費|[教老]師呢|"
-            r"teachers?'? ?(?:support|funding|part|budget|money|side|share|portion|部分)",
+            r"teachers?'? ?(?:support|funding|part|budget|money|side|share|portion|部分)|"
+            r"^(?:and|what about|how about) (?:for )?(?:the )?teachers?$",  # "and teachers?" after a part
         ),
         (
             "pd_student",
             r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?(?:部分|那塊|那邊|那部分)|^學生|"
-            r"students?'? ?(?:foundation|funding|part|budget|money|side|share|portion|部分)",
+            r"students?'? ?(?:foundation|funding|part|budget|money|side|share|portion|部分)|"
+            r"^(?:and|what about|how about) (?:for )?(?:the )?students?$",  # "and students?" after a part
         ),
         # the open-classroom grant asked for, not open classrooms told as a fact (「有開放觀課 最多多少」)
         (
@@ -1762,6 +1764,8 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     if focus in ("partial_domains", "bilingual_life") and has(u, _CAPITAL_WORDS) and not amounts_of(u):
         # 「部領那塊的資本門呢」 "capital for the PL part?": that part's capital cap, of the same school
         return Query(CAPITAL, facts=dict(previous.facts) | new_facts, inputs={"part": focus})
+    if focus is None and previous.inputs.get("focus") in ("pd_teacher", "pd_student") and has(u, _ADDED_UP):
+        focus = "partial_domains"  # 「加起來呢」 after the teachers' part, then the students': the two together
     if focus:
         inputs["focus"] = focus
     elif (

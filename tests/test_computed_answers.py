@@ -2748,6 +2748,34 @@ def test_a_school_years_span_claimed_is_checked(dialog: Dialog, claim: str, firs
     assert "2027-07-31" in left.text and "days from today" in left.text, left.text
 
 
+@pytest.mark.parametrize(
+    ("turns", "lines"),
+    [
+        (
+            ("我們模式二 16班 一個領域 教師專業支持費最多多少", "學生那邊呢", "加起來呢"),
+            (
+                "部領教師專業支持最多 700,000 元",
+                "部領學生英語能力奠基最多 500,000 元",
+                "部領（教師＋學生）最多 1,200,000 元",
+            ),
+        ),
+        (
+            ("mode 2, 9 classes, 2 domains: teacher part?", "and students?", "both together?"),
+            ("teacher support at most NT$600,000", "student foundation at most NT$400,000", "at most NT$1,000,000"),
+        ),
+    ],
+)
+def test_the_teachers_and_students_parts_asked_in_turn_then_together(
+    dialog: Dialog, turns: tuple[str, ...], lines: tuple[str, ...]
+) -> None:
+    """附件2 模式二: the teachers' part, then "and students?" (it was unsure), then 「加起來呢」 (the plans
+    were said to be silent): each part, then the two together, of the same school."""
+    chat = ChatRef("test", f"parts-{next(_chats)}")
+    for text, line in zip(turns, lines, strict=True):
+        reply = dialog.handle_text(chat, text)
+        assert line in first_line(reply), reply.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
