@@ -1764,7 +1764,8 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     if focus in ("partial_domains", "bilingual_life") and has(u, _CAPITAL_WORDS) and not amounts_of(u):
         # 「部領那塊的資本門呢」 "capital for the PL part?": that part's capital cap, of the same school
         return Query(CAPITAL, facts=dict(previous.facts) | new_facts, inputs={"part": focus})
-    if focus is None and previous.inputs.get("focus") in ("pd_teacher", "pd_student") and has(u, _ADDED_UP):
+    parts_added = has(u, _ADDED_UP) and not has(u, _WHOLE)  # (not 「全部加起來」 「總共多少」: the whole)
+    if focus is None and previous.inputs.get("focus") in ("pd_teacher", "pd_student") and parts_added:
         focus = "partial_domains"  # 「加起來呢」 after the teachers' part, then the students': the two together
     if focus:
         inputs["focus"] = focus
