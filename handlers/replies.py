@@ -353,6 +353,10 @@ def planned_verdict(answer: CeilingAnswer, lang: str) -> str:
     if answer.ok is None or answer.planned is None:
         return ""
     planned, limit = money(answer.planned, lang), money(answer.limit, lang)
+    if answer.claimed:  # 「同事說模式二可以拿120萬 對嗎」: whether that is the ceiling
+        if lang != "en":
+            return f"是。上限就是 {limit}。" if answer.ok else f"不是。上限是 {limit}，不是 {planned}。"
+        return f"Yes. The ceiling is {limit}." if answer.ok else f"No. The ceiling is {limit}, not {planned}."
     if lang != "en":
         return (
             f"可以：申請 {planned} 在上限 {limit} 內。" if answer.ok else f"超過了：申請 {planned} 超過上限 {limit}。"

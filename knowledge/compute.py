@@ -82,13 +82,15 @@ class CeilingAnswer:
     planned: int | None = None
     any_domains: bool = False
     error: InvalidFacts | None = None  # a stated value left out (mode 1 with domains), said first
+    claimed: bool = False  # `planned` is what someone says the ceiling is: right only when it is it
 
     @property
     def ok(self) -> bool | None:
-        """Whether the planned amount fits what the question is about: one part, or the total."""
+        """Whether the planned amount fits what the question is about: one part, or the total (a
+        ceiling claimed: whether it is that ceiling)."""
         if self.planned is None:
             return None
-        return self.planned <= self.limit
+        return self.planned == self.limit if self.claimed else self.planned <= self.limit
 
     @property
     def limit(self) -> int:
@@ -266,7 +268,8 @@ def _ceiling_query(query: Query, rules: FundingRules) -> CeilingAnswer | Figure 
     if not isinstance(found, CeilingAnswer):
         return found
     planned = query.inputs.get("planned")
-    return replace(found, focus=query.inputs.get("focus"), planned=int(planned) if planned else None)
+    claimed = bool(query.inputs.get("claimed"))
+    return replace(found, focus=query.inputs.get("focus"), planned=int(planned) if planned else None, claimed=claimed)
 
 
 def _mode2_campus_life(query: Query, rules: FundingRules) -> Figure:

@@ -1255,10 +1255,14 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
     amounts = amounts_of(u)
     if amounts and (
         has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS)
-        or CONFIRMATION_ASKED.search(u.normalised)
-        or has(u, _HEARSAY)  # "our principal thinks mode 1 tops out at 350k for us": the amount claimed
+        # "mode 2 would give us 1.2 million in total. is that right?" "our principal thinks mode 1
+        # tops out at 350k": what someone says the ceiling is, checked to be it once the facts it
+        # lacks are told (with every fact told, the figure is checked as one of the rule's: 「是。」)
+        or (_claims_the_ceiling(u) and not _every_fact_told(facts))
     ):
         inputs["planned"] = max(amounts)
+        if _claims_the_ceiling(u) and not _every_fact_told(facts):
+            inputs["claimed"] = True
     if u.compares:
         compare = _comparison(u, facts)
         if compare is not None and has(u, _ADDED_UP) and not has(u, _DIFFERS):
@@ -1306,6 +1310,16 @@ def _labelled_part(u: Understanding) -> str | None:
     labelled = [a for a in u.figures.labelled if not a.bare]
     largest = max(labelled, key=lambda a: a.value, default=None)
     return _PART_OF_LABEL.get(largest.label) if largest is not None else None
+
+
+def _every_fact_told(facts: dict[str, Any]) -> bool:
+    """Whether a ceiling's school facts are all told (mode 2's domains too)."""
+    return {"mode", "classes"} <= facts.keys() and (facts["mode"] == 1 or "domains" in facts)
+
+
+def _claims_the_ceiling(u: Understanding) -> bool:
+    """Whether a message gives an amount as someone's word, or asks to confirm it."""
+    return CONFIRMATION_ASKED.search(u.normalised) is not None or has(u, _HEARSAY)
 
 
 # someone's word an amount is given as: 「主任說」「同事覺得」 "our principal thinks", "my colleague says"

@@ -2721,7 +2721,7 @@ def test_a_ceiling_someone_thinks_the_school_has_is_checked(dialog: Dialog) -> N
     asked = dialog.handle_text(chat, "our principal thinks mode 1 tops out at 350k for us. what's our cap really?")
     assert asked.route == "clarification", asked.text
     told = dialog.handle_text(chat, "we have 31 classes")
-    assert first_line(told) == "Over the ceiling: NT$350,000 is more than NT$250,000.", told.text
+    assert first_line(told) == "No. The ceiling is NT$250,000, not NT$350,000.", told.text
 
 
 @pytest.mark.parametrize(
@@ -2776,6 +2776,25 @@ def test_the_teachers_and_students_parts_asked_in_turn_then_together(
         assert line in first_line(reply), reply.text
 
 
+@pytest.mark.parametrize(
+    ("claim", "classes", "first"),
+    [
+        ("同事說模式一可以拿25萬 對嗎", "20班", "是。上限就是 250,000 元。"),
+        ("同事說模式一可以拿30萬 對嗎", "20班", "不是。上限是 250,000 元，不是 300,000 元。"),
+        ("同事說模式一可以拿20萬 對嗎", "20班", "不是。上限是 250,000 元，不是 200,000 元。"),  # less is no more right
+    ],
+)
+def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
+    dialog: Dialog, claim: str, classes: str, first: str
+) -> None:
+    """A ceiling someone claims, asked before the class count is told: once it is, the claim is right
+    only when it is that ceiling (附件2 模式一 13-35 班 25萬), not whenever it fits under it."""
+    chat = ChatRef("test", f"claimed-{next(_chats)}")
+    assert dialog.handle_text(chat, claim).route == "clarification"
+    told = dialog.handle_text(chat, classes)
+    assert first_line(told) == first, told.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
@@ -2789,14 +2808,14 @@ def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
 def test_a_total_claimed_of_a_mode_is_checked_once_the_class_count_is_told(dialog: Dialog) -> None:
     """ "my coworker says mode 2 would give us 1.2 million in total. is that right?": the claim is a
     ceiling to check, which needs the class count (the plan's overview was offered); told 14 classes
-    and 1 domain it is over (1,150,000), and with a second domain within (1,350,000)."""
+    and 1 domain it is not (1,150,000), nor with a second domain (1,350,000)."""
     chat = ChatRef("test", f"claimed-total-{next(_chats)}")
     asked = dialog.handle_text(chat, "my coworker says mode 2 would give us 1.2 million in total. is that right?")
     assert asked.route == "clarification" and "classes" in asked.text, asked.text
     told = dialog.handle_text(chat, "we have 14 classes and would do 1 domain (technology)")
-    assert first_line(told) == "Over the ceiling: NT$1,200,000 is more than NT$1,150,000.", told.text
+    assert first_line(told) == "No. The ceiling is NT$1,150,000, not NT$1,200,000.", told.text
     more = dialog.handle_text(chat, "what if we add health & PE as a 2nd domain")
-    assert first_line(more) == "Within the ceiling: NT$1,200,000 fits under NT$1,350,000.", more.text
+    assert first_line(more) == "No. The ceiling is NT$1,350,000, not NT$1,200,000.", more.text
 
 
 def test_one_devices_price_under_capital_is_checked_against_its_cap(ask: Callable[[str], Reply]) -> None:
