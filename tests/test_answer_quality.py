@@ -52,7 +52,7 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 # blind9's accuracy floors went down a point with that change (turns that asked yes or no and
 # expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.903, 0.049
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.908, 0.049
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.949, 0.024
 BLIND7 = conversations.DATA / "blind7.yaml"
@@ -63,13 +63,13 @@ BLIND9 = conversations.DATA / "blind9.yaml"
 BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.912, 0.021
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
 BLIND10 = conversations.DATA / "blind10.yaml"
-BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.887, 0.031
+BLIND10_MIN_ACCURACY, BLIND10_MAX_CONFIDENT_WRONG = 0.892, 0.031
 # blind11 (stop 21): first measured at 79.7% / 15.0% before any change made against it
 BLIND11 = conversations.DATA / "blind11.yaml"
 BLIND11_MIN_ACCURACY, BLIND11_MAX_CONFIDENT_WRONG = 0.927, 0.025
 # blind12 (stop 21, late): first measured at 66.8% / 20.3% before any change made against it
 BLIND12 = conversations.DATA / "blind12.yaml"
-BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.836, 0.055
+BLIND12_MIN_ACCURACY, BLIND12_MAX_CONFIDENT_WRONG = 0.846, 0.055
 # blind13 (stop 22): first measured at 76.3% / 16.7% before any change made against it
 BLIND13 = conversations.DATA / "blind13.yaml"
 BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.939, 0.029
@@ -112,7 +112,7 @@ BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.866, 0.041
 BLIND24 = conversations.DATA / "blind24.yaml"
 BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.886, 0.04
 BLIND25 = conversations.DATA / "blind25.yaml"
-BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.9, 0.036
+BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.903, 0.032
 # blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
 # audited, 9 turns changed): first measured at 97e7864, 70.2% / 9.8%
 # blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
@@ -129,7 +129,7 @@ BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.837, 0.052
 BLIND28 = conversations.DATA / "blind28.yaml"
 BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.872, 0.044
 BLIND29 = conversations.DATA / "blind29.yaml"
-BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.88, 0.044
+BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.884, 0.044
 # blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
 # preparing the application, a PE teacher teaching a partial domain, a camp volunteer with own
 # figures, a Keelung senior-high teacher; 8 turns changed) first measured at 0bb1d51, 66.5% / 11.7%;
@@ -138,7 +138,7 @@ BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.88, 0.044
 BLIND30 = conversations.DATA / "blind30.yaml"
 BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.781, 0.052
 BLIND31 = conversations.DATA / "blind31.yaml"
-BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.839, 0.064
+BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.847, 0.056
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
 # accountant and a principal checking a budget line by line, Keelung KPIs; 6 turns changed), blind33
 # (a first-time coordinator: eligibility, steps, deadlines, both plans in turn; 5), blind34 (foreign
@@ -152,7 +152,7 @@ BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.907, 0.033
 BLIND34 = conversations.DATA / "blind34.yaml"
 BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.821, 0.042
 BLIND35 = conversations.DATA / "blind35.yaml"
-BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.855, 0.05
+BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.86, 0.046
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
 # coordinator's semester: ceilings, item caps, dates, near misses, terse follow-ups, corrections; 5
 # turns changed) and blind37 (newcomers typing as they talk: a foreign teacher, a nurse or clerk on
@@ -175,7 +175,7 @@ BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.866, 0.065
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
 # the stop's changes at 70d6c59: 76.9% / 9.5% and 82.1% / 6.7%
 BLIND40 = conversations.DATA / "blind40.yaml"
-BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.836, 0.07
+BLIND40_MIN_ACCURACY, BLIND40_MAX_CONFIDENT_WRONG = 0.841, 0.069
 BLIND41 = conversations.DATA / "blind41.yaml"
 BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.869, 0.041
 # blind42 and blind43 (stop 30; written, self-checked and audited the same way): blind42 (a
@@ -183,7 +183,7 @@ BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.869, 0.041
 # 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
 # Simplified writers; 7), first measured at 13ffd50 (43: 71.7% / 14.3%) and 8067c1a (42: 73.0% / 12.6%)
 BLIND42 = conversations.DATA / "blind42.yaml"
-BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.864, 0.053
+BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.868, 0.049
 BLIND43 = conversations.DATA / "blind43.yaml"
 BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.873, 0.049
 # blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
@@ -207,7 +207,7 @@ BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.868, 0.069
 # (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
 # after all of the stop's changes, at 7490860: 84.6% / 5.7% and 69.3% / 14.9%
 BLIND48 = conversations.DATA / "blind48.yaml"
-BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.871, 0.036
+BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.876, 0.036
 BLIND49 = conversations.DATA / "blind49.yaml"
 BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.731, 0.124
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
@@ -271,6 +271,14 @@ BLIND62 = conversations.DATA / "blind62.yaml"
 BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.891, 0.066
 BLIND63 = conversations.DATA / "blind63.yaml"
 BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.835, 0.085
+# blind64 and blind65 (stop 38; written and audited the same way: 1 and 5 turns changed): blind64
+# (reviewers, auditors and doubters checking what someone told them, comparing two options) and blind65
+# (a coordinator handing the plan over mid-year: facts restated from notes, then corrected), first
+# measured at a16335c (the stop's start) at 74.5% / 14.0% and 81.4% / 10.6%
+BLIND64 = conversations.DATA / "blind64.yaml"
+BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.799, 0.108
+BLIND65 = conversations.DATA / "blind65.yaml"
+BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.838, 0.094
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -492,6 +500,8 @@ LATE_SETS = {
     "blind61": (BLIND61, BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG),
     "blind62": (BLIND62, BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG),
     "blind63": (BLIND63, BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG),
+    "blind64": (BLIND64, BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG),
+    "blind65": (BLIND65, BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG),
 }
 
 
