@@ -1514,6 +1514,9 @@ def _follow_up(
                 )
             )
         ):
+            ceiling = _ceiling_of_the_tier(u, earlier, engine) if fresh is None else None
+            if ceiling is not None:
+                return Decision(COMPUTE, query=ceiling)
             # 「我們6個班 每班上10節 可以編多少」 after the teaching-materials rule: periods are never a
             # ceiling's, so the classes are that item's
             item = _item_query_for_entry(u, earlier, engine, rules)
@@ -1641,6 +1644,16 @@ def _changes_nothing(revised: Query, previous: Query) -> bool:
     is counted from."""
     same = (revised.kind, revised.item, revised.facts) == (previous.kind, previous.item, previous.facts)
     return same and computed_from(revised) == computed_from(previous)
+
+
+def _ceiling_of_the_tier(u: Understanding, topic: Topic, engine: Engine) -> Query | None:
+    """「最多多少」 "what's the total we can apply for?" after the ceiling tier's rule was answered for
+    the school's facts (「新接手 我們模式一 30班 沒分校」): that school's ceiling, computed."""
+    facts = {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains", "branch")}
+    tier = {k: v for k, v in facts.items() if k != "branch"}
+    if not u.asks_amount or "mode" not in tier or topic.entry != engine.tier_entry(tier):
+        return None
+    return Query(CEILING, facts=facts) if _says_nothing_new(u, engine) else None
 
 
 def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool:

@@ -1407,13 +1407,15 @@ def focus_of(u: Understanding) -> str | None:
             "pd_teacher",
             r"[教老]師專業支持|[教老]師的?(?:部分|那塊|那邊|那部分)|教師的|教師費|[教老]師呢|"
             r"teachers?'? ?(?:support|funding|part|budget|money|side|share|portion|部分)|"
-            r"^(?:and|what about|how about) (?:for )?(?:the )?teachers?$",  # "and teachers?" after a part
+            r"^(?:and|what about|how about) (?:for )?(?:the )?teachers?$|"  # "and teachers?" after a part
+            r"\bof (?:it|that) (?:is |goes )?(?:for|to) (?:the )?teachers\b",  # "how much of it is for teachers?"
         ),
         (
             "pd_student",
             r"學生英語|學生奠基|學生能力|學生的|學生呢|學生的?(?:部分|那塊|那邊|那部分)|^學生|"
             r"students?'? ?(?:foundation|funding|part|budget|money|side|share|portion|部分)|"
-            r"^(?:and|what about|how about) (?:for )?(?:the )?students?$",  # "and students?" after a part
+            r"^(?:and|what about|how about) (?:for )?(?:the )?students?$|"  # "and students?" after a part
+            r"\bof (?:it|that) (?:is |goes )?(?:for|to) (?:the )?students\b",
         ),
         # the open-classroom grant asked for, not open classrooms told as a fact (「有開放觀課 最多多少」)
         (
@@ -1484,7 +1486,11 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
         # 「教師專業支持費用最多多少」「那教師專業支持費呢」「教師專業支持能挪多少到生活化」: a part of the
         # ceiling, which needs the school's facts
         return True
-    ceiling_asked = has(u, _AMOUNT_ASKED + r"|ceiling|grand total|total (?:for|of) (?:both|all|the two) parts")
+    ceiling_asked = has(
+        u,
+        _AMOUNT_ASKED + r"|ceiling|grand total|total (?:for|of) (?:both|all|the two) parts|"
+        r"\bwhat(?:'s| s| is) the total (?:we|i) can (?:apply for|get|claim)\b",
+    )
     # (「我們上限多少」: the school's own cap, naming no item or amount it would be a cap of)
     own_cap = has(
         u, r"(?:^|我們|我校|本校|學校|咱們)\s*(?:的)?\s*上限|\bour (?:max|maximum|ceiling|cap|limit)\b"
@@ -1494,7 +1500,7 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
     return (
         ceiling_asked
         and not paid
-        and (own_cap or has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap"))
+        and (own_cap or has(u, r"補助|經費|額度|拿|領|申請|錢|funding|grant|get|money|ceiling|cap|\bapply for\b"))
     )
 
 

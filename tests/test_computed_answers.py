@@ -2795,6 +2795,34 @@ def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
     assert first_line(told) == first, told.text
 
 
+@pytest.mark.parametrize(
+    ("told", "asked", "first"),
+    [
+        ("新接手 我們模式一 30班 沒分校", "最多多少", "模式一・30 班，最多補助合計 250,000 元"),
+        (
+            "I'm the new coordinator. We're mode 2, 12 classes, one domain (arts).",
+            "what's the total we can apply for?",
+            "mode 2, 12 classes, 1 domain — Total: NT$1,150,000 at most",
+        ),
+        (
+            "I'm the new coordinator. We're mode 2, 12 classes, one domain (arts).",
+            "how much of it is for teachers?",
+            "mode 2, 12 classes, 1 domain: partial-domain teacher support at most NT$600,000",
+        ),
+    ],
+)
+def test_an_amount_asked_after_the_tier_rule_of_the_schools_facts_is_computed(
+    dialog: Dialog, told: str, asked: str, first: str
+) -> None:
+    """Facts told with other words (「新接手」 "I'm the new coordinator") get the tier's rule; an amount
+    asked next is that school's ceiling, or its teachers' part, computed (the rule was repeated, or
+    "apply for" answered with the application procedure, "for teachers" with a Keelung grant)."""
+    chat = ChatRef("test", f"tier-then-amount-{next(_chats)}")
+    dialog.handle_text(chat, told)
+    reply = dialog.handle_text(chat, asked)
+    assert first_line(reply).startswith(first), reply.text
+
+
 def test_how_many_dollars_asked_in_speech_is_an_amount(dialog: Dialog) -> None:
     """「雜支最多可以編幾塊」 (幾塊: how many dollars) asks 雜支's cap (10% of 經常門, 附件3), then
     computed from the total told; it was unsure between three entries."""
