@@ -1506,7 +1506,7 @@ def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
 
 _FACTS_ONLY = re.compile(
     r"模式\s*[12]|\d+\s*(?:個)?\s*(?:以上)?\s*(?:班|領域|科目|domains?|subjects?|classes|class)|國小|國中|高中|分校|觀課|"
-    r"部領|我們|我校|本校|學校|是|有|做|的|只|和|跟|、|,|\s|school|we|are|have|our|with|and|a"
+    r"部領|我們|我校|本校|學校|是|有|做|的|只|和|跟|、|,|\s|school|we|are|have|our|with|and|a|\bre\b"  # (we re)
 )
 
 

@@ -2799,6 +2799,12 @@ def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
     ("told", "asked", "first"),
     [
         ("新接手 我們模式一 30班 沒分校", "最多多少", "模式一・30 班，最多補助合計 250,000 元"),
+        # ("we're" states facts only: the ceiling is computed at once, and its capital part after it)
+        (
+            "We're mode 1, 20 classes.",
+            "and the capital part?",
+            "mode 1, 20 classes: capital at most campus life NT$50,000",
+        ),
         (
             "I'm the new coordinator. We're mode 2, 12 classes, one domain (arts).",
             "what's the total we can apply for?",
