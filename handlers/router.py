@@ -1649,19 +1649,23 @@ def _changes_nothing(revised: Query, previous: Query) -> bool:
 def _ceiling_of_the_tier(u: Understanding, topic: Topic, engine: Engine) -> Query | None:
     """「最多多少」 "what's the total we can apply for?" after the ceiling tier's rule was answered for
     the school's facts (「新接手 我們模式一 30班 沒分校」): that school's ceiling, computed."""
-    facts = {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains", "branch")}
-    tier = {k: v for k, v in facts.items() if k != "branch"}
-    if not u.asks_amount or "mode" not in tier or topic.entry != engine.tier_entry(tier):
+    if not u.asks_amount or "mode" not in topic.slots or not _is_the_tier_entry(topic, engine):
         return None
+    facts = {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains", "branch")}
     return Query(CEILING, facts=facts) if _says_nothing_new(u, engine) else None
+
+
+def _is_the_tier_entry(topic: Topic, engine: Engine) -> bool:
+    """Whether the topic's entry is the ceiling tier its school facts (mode, classes, domains) fall in."""
+    tier = {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains")}
+    return topic.entry is not None and topic.entry == engine.tier_entry(tier)
 
 
 def _amount_of_the_entry(u: Understanding, topic: Topic, engine: Engine) -> bool:
     """「補助是多少」 after the open-classroom rule, naming no school fact: the amount that rule states,
     not a ceiling to ask the class count for."""
     entry = engine.kb.entries.get(topic.entry or "")
-    tier = {k: v for k, v in topic.slots.items() if k in ("mode", "classes", "domains")}
-    if entry is not None and entry.id == engine.tier_entry(tier):
+    if entry is not None and _is_the_tier_entry(topic, engine):
         return False  # 「我們是模式二…18班 有分校」 then 「那最多可以拿多少」: the school's ceiling, computed
     # ("how much extra do we get for that?": the school asking of that rule, which it points back to)
     ours = about_the_school(u) and not _POINTS_BACK.search(u.normalised)

@@ -332,11 +332,12 @@ def compared_sides(query: Query) -> list[dict[str, Any]]:
 
 def higher_side(query: Query, rules: FundingRules) -> dict[str, Any] | None:
     """The facts of the higher of two ceilings compared (the first when equal), or None."""
-    found = _two_ceilings(compared_sides(query), rules) if query.inputs.get("compare") else None
+    sides = compared_sides(query)
+    found = _two_ceilings(sides, rules) if sides else None
     if found is None or isinstance(found, NeedFact):
         return None
     (first, second), _, _ = found
-    return compared_sides(query)[1 if second.total > first.total else 0]
+    return sides[1 if second.total > first.total else 0]
 
 
 def _difference(query: Query, compare: dict[str, Any], rules: FundingRules) -> Figure | NeedFact:

@@ -1253,16 +1253,13 @@ def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     inputs: dict[str, Any] = {}
     amounts = amounts_of(u)
-    if amounts and (
-        has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS)
-        # "mode 2 would give us 1.2 million in total. is that right?" "our principal thinks mode 1
-        # tops out at 350k": what someone says the ceiling is, checked to be it once the facts it
-        # lacks are told (with every fact told, the figure is checked as one of the rule's: 「是。」)
-        or (_claims_the_ceiling(u) and not _every_fact_told(facts))
-    ):
+    # "mode 2 would give us 1.2 million in total. is that right?" "our principal thinks mode 1 tops
+    # out at 350k": what someone says the ceiling is, checked to be it once the facts it lacks are
+    # told (with every fact told, the figure is checked as one of the rule's: 「上限25萬對吧」 「是。」)
+    claimed = _claims_the_ceiling(u) and not _every_fact_told(facts)
+    if amounts and (has(u, _YES_NO_QUESTION + r"|申請|是不是|照.{0,6}算|\bis it\b|" + _PLANS) or claimed):
         inputs["planned"] = max(amounts)
-        if _claims_the_ceiling(u) and not _every_fact_told(facts):
-            inputs["claimed"] = True
+        inputs |= {"claimed": True} if claimed else {}
     if u.compares:
         compare = _comparison(u, facts)
         if compare is not None and has(u, _ADDED_UP) and not has(u, _DIFFERS):
