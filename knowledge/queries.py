@@ -1776,7 +1776,7 @@ def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]
     if compare is not None:
         # 「12班 模式一還是模式二一個領域 哪個多」 after another comparison: these two, of the school now told
         facts = {k: v for k, v in (dict(previous.facts) | new_facts).items() if k != compare["fact"]}
-        return replace(previous, facts=facts, inputs={"compare": compare})
+        return replace(previous, facts=facts, inputs={"compare": compare | _claimed_higher(u)})
     focus = focus_of(u)
     if focus in ("partial_domains", "bilingual_life") and has(u, _CAPITAL_WORDS) and not amounts_of(u):
         # 「部領那塊的資本門呢」 "capital for the PL part?": that part's capital cap, of the same school

@@ -2639,6 +2639,16 @@ def test_a_claim_that_one_ceiling_is_higher_is_checked(ask: Callable[[str], Repl
     assert first_line(reply) == first, reply.text
 
 
+def test_a_claim_that_one_ceiling_is_higher_is_checked_later_in_a_chat_too(dialog: Dialog) -> None:
+    """The same claim after other ceilings in the chat (it was compared, with no yes or no, under the
+    「無法判斷」 line)."""
+    chat = ChatRef("test", f"claim-later-{next(_chats)}")
+    dialog.handle_text(chat, "我們 20 班做模式一最多補助多少？")
+    dialog.handle_text(chat, "模式二呢")
+    reply = dialog.handle_text(chat, "同事說模式一會比模式二兩個領域還多 真的假的")
+    assert first_line(reply) == "不是，上限相差：1,100,000 元", reply.text
+
+
 def test_a_premium_on_fees_the_message_lists_adds_no_fee_computed_before(dialog: Dialog) -> None:
     """「回到原本的安排 教授6000加校内老师2000 再加一个出席费2000 总共一万 补充保费要另外编多少」 after
     another lecture fee was computed: the premium on the 10,000 it lists (211), not with the 9,000
