@@ -1325,15 +1325,15 @@ _HEARSAY = r"說|認為|以為|覺得|\bthinks?\b|\bsays?\b|\bsaid\b|\bclaims?\b
 # the two (in the order written) a claim says is higher, to be checked
 _FIRST_HIGHER = r"比.{0,12}(?:多|高)|\b(?:more|higher|bigger) (?:[a-z]+ )?than\b"
 _FIRST_LOWER = r"比.{0,12}(?:少|低)|\b(?:less|lower|smaller) (?:[a-z]+ )?than\b"
-_CLAIM_CHECKED = (
-    r"對嗎|對吧|是嗎|是不是|真的|沒錯|誰對|(?:多|少|高|低)嗎|\bright\b|\btrue\b|\bcorrect\b|\binsists?\b|\bclaims?\b"
-)
+# (besides a confirmation asked or someone's word, _claims_the_ceiling: 「真的假的」「誰對」「比較多嗎」)
+_CLAIM_CHECKED = r"真的|沒錯|誰對|(?:多|少|高|低)嗎"
 
 
 def _claimed_higher(u: Understanding) -> dict[str, int]:
     """{"claimed_higher": 0 or 1} when a comparison is a claim asked to be checked; {} otherwise
     (「模式二比模式一多多少」 asks how much, it claims nothing)."""
-    if not has(u, _CLAIM_CHECKED) or has(u, r"多多少|少多少|差多少|how much (?:more|less)"):
+    claims = _claims_the_ceiling(u) or has(u, _CLAIM_CHECKED)
+    if not claims or has(u, r"多多少|少多少|差多少|how much (?:more|less)"):
         return {}
     if has(u, _FIRST_HIGHER):
         return {"claimed_higher": 0}
