@@ -628,7 +628,9 @@ def items_text(items: list[ItemAmount], lang: str) -> str:
             else f"{label.en}: at most {money(asked.amount, lang)} (with the fees, {money(total, lang)} in all)"
         )
     checked = [item.ok for item in items if item.ok is not None]
-    if checked:
+    if checked and any(item.claimed for item in items):  # a cap someone gave: whether it is the cap
+        head = ("是。" if all(checked) else "不是。") + head if zh else ("Yes. " if all(checked) else "No. ") + head
+    elif checked:
         ok = all(checked)
         head = (
             ("可以：" if ok else "超過了：") + head if zh else ("Within the cap — " if ok else "Over the cap — ") + head

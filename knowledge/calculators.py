@@ -350,6 +350,8 @@ class ItemAmount:
     paid: int | None = None
     # paid as actually spent (travel, 覈實報支): the amount is the user's own, the plan sets no cap
     at_cost: bool = False
+    # `ok` says whether a figure someone gave as the cap (「上限一晚2000 對嗎」) is the cap
+    claimed: bool = False
 
 
 @dataclass(frozen=True)

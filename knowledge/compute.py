@@ -970,13 +970,27 @@ def _a_total(i: dict[str, Any], planned: int | None) -> bool:
     )
 
 
-def _compared(item: ItemAmount, planned: int | None, per_unit_cap: int | None = None) -> ItemAmount:
+def _compared(
+    item: ItemAmount, planned: int | None, per_unit_cap: int | None = None, claimed: bool = False
+) -> ItemAmount:
     """`item` with a note whether `planned` fits: a price per unit against the unit cap, or a total
-    against the computed cap."""
+    against the computed cap. `claimed`: `planned` is what someone says the unit cap is
+    (「同事說住宿費上限一晚2000」), right only when it is the cap."""
     if planned is None:
         return item
     # A price near the unit cap is a price per unit (一節 2,500); anything larger is a total.
     cap = per_unit_cap if per_unit_cap is not None and planned <= per_unit_cap * 3 else item.amount
+    if claimed and cap == per_unit_cap:
+        right = planned == cap
+        note = (
+            both(f"上限就是 {money(cap, 'zh')}。", f"The cap is {money(cap, 'en')}.")
+            if right
+            else both(
+                f"上限是 {money(cap, 'zh')}，不是 {money(planned, 'zh')}。",
+                f"The cap is {money(cap, 'en')}, not {money(planned, 'en')}.",
+            )
+        )
+        return replace(item, notes=(note, *item.notes), ok=right, claimed=True)
     fits = planned <= cap
     # a price per unit within its cap, over several units (2 nights at 2,900): what they come to
     units = item.amount // cap if cap != item.amount and cap and item.amount % cap == 0 else 1
@@ -996,6 +1010,10 @@ def _compared(item: ItemAmount, planned: int | None, per_unit_cap: int | None = 
     )
     paid = planned * units if fits else None
     return ItemAmount(item.amount, item.working, (note, *item.notes), item.sources, fits, paid=paid)
+
+
+def _cap_claimed(i: dict[str, Any]) -> bool:
+    return bool(i.get("cap_claimed"))
 
 
 def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
@@ -1033,7 +1051,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
                 f"How many periods is the NT${planned:,} lecture fee for? The cap is {money(rate, 'en')} a period, "
                 f"so NT${planned:,} pays for at most {most} periods (Annex 3, lecture fee).",
             )
-        return [_compared(fee, planned, None if _a_total(i, planned) else rate)]
+        return [_compared(fee, planned, None if _a_total(i, planned) else rate, _cap_claimed(i))]
     if query.item == "consultation_fee":
         session, hours = _consultation_session(rules, i)
         # 「兩天都整天入校諮詢」: each day a session; hours told for them all are shared out
@@ -1049,11 +1067,13 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
                 fee,
                 planned,
                 None if planned and planned > rules.items.consultation_fee.cap else rules.items.consultation_fee.cap,
+                _cap_claimed(i),
             )
         ]
     if query.item == "attendance_fee":
         fee = attendance_fee(rules, people, int(i.get("occasions") or 1))
-        return [_compared(fee, planned, None if _a_total(i, planned) else rules.items.attendance_fee.cap)]
+        unit_cap = None if _a_total(i, planned) else rules.items.attendance_fee.cap
+        return [_compared(fee, planned, unit_cap, _cap_claimed(i))]
     if query.item == "meals":
         return [_meals(rules, i, people, planned)]
     if query.item == "lodging":
@@ -1061,7 +1081,8 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         fee = lodging(rules, people, nights)
         # 「兩個老師住同一間 房價4800」: one room's price for them all, against all their caps
         shared = people > 1 and _SHARED_ROOM.search(text) is not None
-        return [_compared(fee, planned, None if _a_total(i, planned) or shared else rules.items.lodging.cap)]
+        a_night = None if _a_total(i, planned) or shared else rules.items.lodging.cap
+        return [_compared(fee, planned, a_night, _cap_claimed(i))]
     if query.item == "teaching_materials":
         student = _student_ceiling(query.facts, rules)
         if student is not None and not i.get("periods"):  # 「一班一節呢」 after the share: the rate
@@ -1076,7 +1097,7 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     if query.item == "language_study":
         semesters = int(i.get("semesters") or 1)
         fee = language_study(rules, people, semesters)
-        return [_compared(fee, planned, rules.items.language_study.cap)]
+        return [_compared(fee, planned, rules.items.language_study.cap, _cap_claimed(i))]
     if query.item == "data_collection":
         books = re.search(r"書|books?", text) is not None
         fee = data_collection(rules, planned, books, re.search(r"書單|book list", text) is not None)
@@ -1123,7 +1144,7 @@ def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | N
             f"{money(rule.per_day, 'en')} a day per person.",
         )
         return replace(checked, notes=(said, *checked.notes[1:]))
-    return _compared(fee, planned, rule.per_meal if per_meal else rule.per_day)
+    return _compared(fee, planned, rule.per_meal if per_meal else rule.per_day, _cap_claimed(i))
 
 
 def _meal_by_meal(rules: FundingRules, prices: list[int], people: int, days: int) -> ItemAmount:

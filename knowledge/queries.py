@@ -718,6 +718,8 @@ def _devices_the_capital_buys(u: Understanding) -> Query:
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
+    if u.figures.percentages and not amounts_of(u):
+        return None  # 「資本門最多占30%對不對」: the rule's share, claimed; no amount to compute
     if has(u, _HOW_MANY_DEVICES):
         return _devices_the_capital_buys(u)
     if has(u, r"單價|unit price|unit cost") and not amounts_of(u):
@@ -1075,7 +1077,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # no rate to compute with: the knowledge base says the plan gives none
     if has(u, _OPEN_CLASSROOM) and amounts_of(u) and u.asks_permission:
         return None  # 「開放觀課的6萬可以付講師費嗎」: what the grant may pay for, not a fee's price
-    inputs = _item_inputs(u) | {"text": u.normalised}
+    inputs = _item_inputs(u) | {"text": u.normalised} | _cap_claim(u)
     c = u.figures.counts
     combined = _combined_query(u, inputs)
     if combined is not None:
@@ -1165,6 +1167,34 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         # ceiling bounds the share, whatever is budgeted under it
         return Query(ITEM, item=named, facts=facts_of(u), inputs=inputs)
     return Query(ITEM, item=named, inputs=inputs)
+
+
+# the one amount given as an item's cap: 「住宿費上限一晚2000」「出席費一次最多2500」 "capped at 2,000 a night"
+_CAP_GIVEN = re.compile(
+    r"(?:上限|最多|最高|頂多|封頂|不(?:能|得)?超過|\bcapped at|\bcap (?:is|of)|\blimit (?:is|of)|\bmax(?:imum)?(?: is)?"
+    r"|\bat most|\bup to)\s*(?:是|為|就是|只有|只能)?\s*(?:每|一|1)?\s*(?:個人|人|晚|天|日|節|次|小時|餐|場)?"
+    r"\s*(?:是|為|就是|只有|只能)?\s*(?:nt\$|\$)?\s*$"
+)
+
+
+def _claims_an_items_cap(u: Understanding) -> bool:
+    """Whether the one amount of a message is what someone says an item's cap is, asked to be
+    confirmed (「同事說住宿費上限一晚2000 對嗎」), not a price planned under it."""
+    amounts = u.figures.labelled
+    return len(amounts) == 1 and _CAP_GIVEN.search(amounts[0].before.lower()) is not None and _claims_the_ceiling(u)
+
+
+def _cap_claim(u: Understanding) -> dict[str, bool]:
+    return {"cap_claimed": True} if _claims_an_items_cap(u) else {}
+
+
+def _cap_claim_of(query: Query | None, u: Understanding) -> Query | None:
+    """A revised item's query claiming a cap only when the follow-up itself does (「那膳費一餐最多100
+    對吧」 after lodging's claimed cap; not 「那兩晚呢」 after it)."""
+    if query is None or query.kind != ITEM:
+        return query
+    inputs = {k: v for k, v in query.inputs.items() if k != "cap_claimed"} | _cap_claim(u)
+    return replace(query, inputs=inputs)
 
 
 # What an item's computation needs, one of: without any, the rule itself answers (「交通費呢」).
@@ -1562,7 +1592,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind in (ITEM, VERDICT) and FOREIGN_SPEAKER.search(u.normalised):
         return None  # "foreign expert flown in from the UK, rate per period?": 附件3 gives no such rate
     if previous.kind in (ITEM, VERDICT):
-        return _revise_item(previous, u, rules)
+        return _cap_claim_of(_revise_item(previous, u, rules), u)
     capital = _first(_labelled(u), "capital") if previous.kind == SHARE and "total" in previous.inputs else None
     if capital is not None:
         # 「資本門改成7萬，教材教具一樣7萬呢」「那照資本門7萬，雜支最多多少」 after a share of the total less

@@ -2806,6 +2806,57 @@ def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
 
 
 @pytest.mark.parametrize(
+    ("claim", "first", "said"),
+    [
+        ("同事說住宿費上限一晚2000 對嗎", "不是。住宿費最多 3,000 元", "上限是 3,000 元，不是 2,000 元。"),
+        ("聽說出席費一次最多2500", "不是。出席費最多 2,000 元", "上限是 2,000 元，不是 2,500 元。"),
+        ("外聘講座鐘點費上限是每節2000元對嗎", "是。講座鐘點費最多 2,000 元", "上限就是 2,000 元。"),
+        ("膳費一餐最多100元對吧", "不是。膳費最多 120 元", "上限是 120 元，不是 100 元。"),
+        (
+            "lodging is capped at 2,000 a night, right?",
+            "No. Lodging: at most NT$3,000",
+            "The cap is NT$3,000, not NT$2,000.",
+        ),
+        # (a price asked about is checked against the cap, not claimed to be it)
+        ("住宿費一晚2000可以嗎", "可以：住宿費最多 3,000 元", "您的 2,000 元 在上限 3,000 元 內。"),
+    ],
+)
+def test_an_items_cap_claimed_is_right_only_when_it_is_the_cap(
+    ask: Callable[[str], Reply], claim: str, first: str, said: str
+) -> None:
+    """附件3: a figure someone gives as an item's cap (「同事說住宿費上限一晚2000」) is answered yes only
+    when it is the cap; less than it is no more right than more (住宿費 3,000 a night)."""
+    reply = ask(claim)
+    assert first_line(reply) == first, reply.text
+    assert said in reply.text.splitlines(), reply.text
+
+
+def test_a_follow_up_claims_an_items_cap_only_when_it_says_so(dialog: Dialog) -> None:
+    """The claim is the message's own: 「那兩晚呢」 after a claimed lodging cap asks the two nights' cap."""
+    chat = ChatRef("test", f"cap-claimed-{next(_chats)}")
+    dialog.handle_text(chat, "同事說住宿費上限一晚2000 對嗎")
+    meals = dialog.handle_text(chat, "膳費一餐最多100元對吧")
+    assert first_line(meals).startswith("不是。膳費最多 120 元"), meals.text
+    two_nights = dialog.handle_text(chat, "那住宿兩晚呢")
+    assert not first_line(two_nights).startswith(("是。", "不是。")), two_nights.text
+    assert "6,000" in first_line(two_nights), two_nights.text
+
+
+@pytest.mark.parametrize(
+    ("claim", "first"),
+    [("模式一資本門最多占30%對不對", "不是。"), ("部領資本門上限10%對吧", "是。")],
+)
+def test_a_capital_share_claimed_is_checked_against_the_rule_without_the_class_count(
+    ask: Callable[[str], Reply], claim: str, first: str
+) -> None:
+    """附件2: a capital share claimed (「資本門最多占30%」) is the rule's percentage (模式一 20%, 部領 10%),
+    answered at once, not a capital amount waiting for the class count."""
+    reply = ask(claim)
+    assert reply.route == "answer", reply.text
+    assert first_line(reply).startswith(first), reply.text
+
+
+@pytest.mark.parametrize(
     ("told", "asked", "first"),
     [
         ("新接手 我們模式一 30班 沒分校", "最多多少", "模式一・30 班，最多補助合計 250,000 元"),
