@@ -452,6 +452,14 @@ TABLE = [
     row("lecture-en-both", "a professor gives 3 periods and our own teacher 2 periods: total lecture fees?", EN, 8_000),
     # 附件3 諮詢費: 1,000 an hour; half a day 3 hours; online 3 hours a day; a day 6 hours
     row("consult-zh-half-day", "專家入校半天 待了4小時 諮詢費最多給多少", ZH, 3_000),
+    # (advice given, not a talk: 「給建議」 "to advise" is consultation, 1,000 an hour, though a professor is named)
+    row("consult-zh-advice-a-day", "請一位大學教授來學校 一天6小時給建議 可以給多少", ZH, 6_000),
+    row(
+        "consult-en-advise-a-day",
+        "a professor comes in for a full day to advise our teachers, how much can we pay?",
+        EN,
+        6_000,
+    ),
     row("consult-zh-online", "線上諮詢 一位專家當天講了4個鐘頭 可以報多少", ZH, 3_000),
     row("consult-en-day", "Consultation: one expert on site for a full day, 6 hours. Max fee?", EN, 6_000),
     # 代課鐘點費 and 附件3 補充保費 2.11% on the fees
