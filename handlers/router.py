@@ -35,6 +35,7 @@ from knowledge.model import Entry
 from knowledge.quantities import CLAIMED_BEFORE, MEALTIME, Amount, read_figures, without_counts
 from knowledge.queries import (
     CAPITAL,
+    CAPITAL_CAP,
     CEILING,
     CLOSEOUT,
     CONSULT,
@@ -360,6 +361,22 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
     if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
         return None
     return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised})
+
+
+def _share_of_the_recurrent_left(u: Understanding, topic: Topic | None) -> Query | None:
+    """A share of the recurrent budget (雜支, 教材教具) asked with no amount right after the recurrent
+    part a school's ceiling leaves beside its capital cap was worked out: a share of that rest."""
+    last = topic.query if topic is not None else None
+    if (
+        last is None
+        or last.kind != CAPITAL
+        or not last.inputs.get("recurrent")
+        or u.item not in ("misc", "teaching_aids")
+    ):
+        return None
+    if amounts_of(u) or any(k in last.inputs for k in ("base", "planned", "recurrent_said")):
+        return None  # an amount of its own, or the rest of a request told (not of the ceiling)
+    return Query(SHARE, item=u.item, facts=dict(last.facts), inputs={"capital": CAPITAL_CAP})
 
 
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
@@ -711,6 +728,11 @@ def _decide(
 
     # 「教學材料費最多可以編多少」 after a ceiling or the school's facts: a share of that ceiling
     share = _materials_share(u, topic, school) if fresh is None else None
+    if share is not None:
+        return Decision(COMPUTE, query=share, context=dict(share.facts))
+
+    # 「經常門裡雜支最多多少」 "10% of that for misc?" after the recurrent part a ceiling leaves: a share of it
+    share = _share_of_the_recurrent_left(u, topic) if fresh is None or fresh.kind == SHARE else None
     if share is not None:
         return Decision(COMPUTE, query=share, context=dict(share.facts))
 

@@ -1026,6 +1026,26 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("我們模式一 24班", 250_000),
+            Step("資本門最多多少", 50_000),
+            Step("那剩下經常門多少", 200_000, ("經常門至少",)),
+            # a share of that rest, not the misc rule alone nor the recurrent part again: 200,000 × 10%
+            Step("經常門裡雜支最多多少", 20_000, ("雜支最多",)),
+        ),
+        id="zh-misc-of-the-recurrent-left-after-the-capital-cap",
+    ),
+    pytest.param(
+        (
+            Step("mode 1, 40 classes. what's our cap?", 350_000),
+            Step("so capital at most?", 70_000),
+            # the capital named only as what is taken away: the rest, 350,000 − 70,000
+            Step("and what's left after capital?", 280_000, ("Recurrent, at least",)),
+            Step("10% of that for misc?", 28_000, ("Miscellaneous: at most",)),
+        ),
+        id="en-whats-left-after-capital-then-misc-of-it",
+    ),
+    pytest.param(
+        (
             Step("full-day winter camp for 25 kids. max meal budget?", 8_500),  # 25 × 340
             # the message's own groups added up (25 + 3), not added to the 25 before: 28 × 120
             Step("and a half-day camp, 25 kids plus 3 teachers?", 3_360),
