@@ -718,8 +718,8 @@ def _devices_the_capital_buys(u: Understanding) -> Query:
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
-    if u.figures.percentages and not amounts_of(u):
-        return None  # 「資本門最多占30%對不對」: the rule's share, claimed; no amount to compute
+    if u.figures.percentages and not amounts_of(u) and _claims_the_ceiling(u) and not has(u, r"多少|幾萬|how much"):
+        return None  # 「資本門最多占30%對不對」: the rule's share, claimed; no amount to compute or asked
     if has(u, _HOW_MANY_DEVICES):
         return _devices_the_capital_buys(u)
     if has(u, r"單價|unit price|unit cost") and not amounts_of(u):
@@ -1170,18 +1170,24 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
 
 
 # the one amount given as an item's cap: 「住宿費上限一晚2000」「出席費一次最多2500」 "capped at 2,000 a night"
-_CAP_GIVEN = re.compile(
-    r"(?:上限|最多|最高|頂多|封頂|不(?:能|得)?超過|\bcapped at|\bcap (?:is|of)|\blimit (?:is|of)|\bmax(?:imum)?(?: is)?"
-    r"|\bat most|\bup to)\s*(?:是|為|就是|只有|只能)?\s*(?:每|一|1)?\s*(?:個人|人|晚|天|日|節|次|小時|餐|場)?"
+_CAP_GIVEN = (
+    r"(?:上限|封頂|\bcapped at|\bcap (?:is|of)|\blimit (?:is|of)|\bmax(?:imum)? is|{most})"
+    r"\s*(?:是|為|就是|只有|只能)?\s*(?:每|一|1)?\s*(?:個人|人|晚|天|日|節|次|小時|餐|場)?"
     r"\s*(?:是|為|就是|只有|只能)?\s*(?:nt\$|\$)?\s*$"
 )
+# 「最多」 "at most" before a price is as often the user's own plan (「我們膳費頂多一餐100 這樣ok吧」):
+# a cap only in someone's word (「聽說出席費一次最多2500」)
+_MOST = r"最多|最高|頂多|不(?:能|得)?超過|\bat most|\bup to"
 
 
 def _claims_an_items_cap(u: Understanding) -> bool:
     """Whether the one amount of a message is what someone says an item's cap is, asked to be
     confirmed (「同事說住宿費上限一晚2000 對嗎」), not a price planned under it."""
     amounts = u.figures.labelled
-    return len(amounts) == 1 and _CAP_GIVEN.search(amounts[0].before.lower()) is not None and _claims_the_ceiling(u)
+    if len(amounts) != 1 or not _claims_the_ceiling(u):
+        return False
+    most = _MOST if has(u, _HEARSAY) else r"(?!)"
+    return re.search(_CAP_GIVEN.format(most=most), amounts[0].before.lower()) is not None
 
 
 def _cap_claim(u: Understanding) -> dict[str, bool]:

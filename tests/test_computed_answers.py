@@ -2839,7 +2839,9 @@ def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
         ("同事說住宿費上限一晚2000 對嗎", "不是。住宿費最多 3,000 元", "上限是 3,000 元，不是 2,000 元。"),
         ("聽說出席費一次最多2500", "不是。出席費最多 2,000 元", "上限是 2,000 元，不是 2,500 元。"),
         ("外聘講座鐘點費上限是每節2000元對嗎", "是。講座鐘點費最多 2,000 元", "上限就是 2,000 元。"),
-        ("膳費一餐最多100元對吧", "不是。膳費最多 120 元", "上限是 120 元，不是 100 元。"),
+        ("膳費上限一餐100元對吧", "不是。膳費最多 120 元", "上限是 120 元，不是 100 元。"),
+        # (「最多」 in one's own words is as often a plan: 「頂多一餐100」 is checked as a price)
+        ("我們膳費頂多一餐100元 對吧", "可以：膳費最多 120 元", "您的 100 元 在上限 120 元 內。"),
         (
             "lodging is capped at 2,000 a night, right?",
             "No. Lodging: at most NT$3,000",
@@ -2863,7 +2865,7 @@ def test_a_follow_up_claims_an_items_cap_only_when_it_says_so(dialog: Dialog) ->
     """The claim is the message's own: 「那兩晚呢」 after a claimed lodging cap asks the two nights' cap."""
     chat = ChatRef("test", f"cap-claimed-{next(_chats)}")
     dialog.handle_text(chat, "同事說住宿費上限一晚2000 對嗎")
-    meals = dialog.handle_text(chat, "膳費一餐最多100元對吧")
+    meals = dialog.handle_text(chat, "那膳費上限一餐100元對吧")
     assert first_line(meals).startswith("不是。膳費最多 120 元"), meals.text
     two_nights = dialog.handle_text(chat, "那住宿兩晚呢")
     assert not first_line(two_nights).startswith(("是。", "不是。")), two_nights.text
