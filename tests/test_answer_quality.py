@@ -279,6 +279,14 @@ BLIND64 = conversations.DATA / "blind64.yaml"
 BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.799, 0.108
 BLIND65 = conversations.DATA / "blind65.yaml"
 BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.838, 0.094
+# blind66 and blind67 (stop 39; written and audited the same way: 0 and 1 turns changed): blind66
+# (people who describe what they mean instead of naming it, with pronouns and stories before the
+# question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
+# first measured at 2dea770 (the stop's start) at 50.4% / 11.0% and 75.1% / 19.0%
+BLIND66 = conversations.DATA / "blind66.yaml"
+BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.533, 0.102
+BLIND67 = conversations.DATA / "blind67.yaml"
+BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.746, 0.195
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -502,6 +510,8 @@ LATE_SETS = {
     "blind63": (BLIND63, BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG),
     "blind64": (BLIND64, BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG),
     "blind65": (BLIND65, BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG),
+    "blind66": (BLIND66, BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG),
+    "blind67": (BLIND67, BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG),
 }
 
 
