@@ -100,6 +100,8 @@ _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DATE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # 116年7月31日, 2027年7月31日
     (re.compile(r"(?<!\d)(\d{2,4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日號]?"), "ymd"),
+    # 115年7/31, 2027年7/31: a year in words, then the day with a slash
+    (re.compile(r"(?<!\d)(\d{3,4})\s*年\s*(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])"), "ymd"),
     # 2027/7/31, 2027-07-31, 2027.7.31, 116/7/31, 116.07.31
     (
         re.compile(

@@ -508,6 +508,14 @@ TABLE = [
     row("closeout-zh-roc-0731", "執行期間到116年7月31日 核結最晚什麼時候", ZH, date(2027, 9, 30), calendar=ROC),
     # the end of a month said as such (月底, "end of July") is its last day, not its first
     row("closeout-zh-roc-month-end", "執行到民國116年7月底 核結期限", ZH, date(2027, 9, 30), calendar=ROC),
+    # (the year in words, the day with a slash: 115 is the year written, not the one guessed)
+    row(
+        "closeout-zh-roc-year-then-slash",
+        "我們那期執行到民國115年7/31 核結最晚幾號",
+        ZH,
+        date(2026, 9, 30),
+        calendar=ROC,
+    ),
     # "when must" after a clause telling the end asks the date (not whether the city must file)
     row(
         "closeout-en-when-must-after-the-end",
