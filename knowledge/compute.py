@@ -45,7 +45,7 @@ from knowledge.calculators import (
     times,
 )
 from knowledge.dates import PlanRules, add_months, roc_to_gregorian, school_year_of
-from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, EquipmentKind, FundingRules
+from knowledge.funding_rules import PRINCIPLE, CapitalShare, Cited, EquipmentKind, FundingRules, UnitCapItem
 from knowledge.model import Bilingual
 from knowledge.quantities import ONE_PERIOD, read_figures
 from knowledge.queries import (
@@ -961,6 +961,26 @@ _SHARED_ROOM = re.compile(
 )
 
 
+def _ask_what_a_sum_is_for(
+    rule: UnitCapItem, i: dict[str, Any], planned: int | None, counted_by: tuple[str, ...]
+) -> None:
+    """「住宿費編3萬 可以嗎」 "budgeting 30,000 for lodging, within the rules?": a sum of two units'
+    caps or more, with nothing it is counted by told, is asked what it is for (as a lecture fee
+    with no periods is), not checked against one person's one night."""
+    if planned is None or planned < 2 * rule.cap or i.get("per_unit") or any(i.get(k) for k in counted_by):
+        return
+    most = planned // rule.cap
+    units = rule.unit.zh.replace("每", "")  # 每人每日: 人日, 每人每次: 人次
+    per = "nights" if "day" in rule.unit.en else "occasions"
+    raise InvalidInput(
+        f"{rule.label.zh} {money(planned, 'zh')}是幾個{units}的費用？上限{rule.unit.zh} {money(rule.cap, 'zh')}，"
+        f"{money(planned, 'zh')}最多支付 {most} {units}（{rule.section.zh}）。",
+        f"How many people and {per} is the {money(planned, 'en')} of {rule.label.en.lower()} for? The cap is "
+        f"{money(rule.cap, 'en')} {rule.unit.en}, so {money(planned, 'en')} covers at most {most} person-{per} "
+        f"({rule.section.en}).",
+    )
+
+
 def _a_total(i: dict[str, Any], planned: int | None) -> bool:
     """Whether the amount checked is the total of a price per unit also told (「每晚２８００ 總共5600」):
     the larger of them, the other a price per unit."""
@@ -1071,12 +1091,14 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
             )
         ]
     if query.item == "attendance_fee":
+        _ask_what_a_sum_is_for(rules.items.attendance_fee, i, planned, ("people", "occasions"))
         fee = attendance_fee(rules, people, int(i.get("occasions") or 1))
         unit_cap = None if _a_total(i, planned) else rules.items.attendance_fee.cap
         return [_compared(fee, planned, unit_cap, _cap_claimed(i))]
     if query.item == "meals":
         return [_meals(rules, i, people, planned)]
     if query.item == "lodging":
+        _ask_what_a_sum_is_for(rules.items.lodging, i, planned, ("people", "nights", "days"))
         nights = int(i.get("nights") or i.get("days") or 1)
         fee = lodging(rules, people, nights)
         # 「兩個老師住同一間 房價4800」: one room's price for them all, against all their caps

@@ -993,6 +993,21 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # a sum of several nights' caps with no people or nights told: what is it for? (10 at most)
+            Step("quick one: we're budgeting 30,000 for lodging for visiting experts, is that within the rules?", None),
+            Step("5 people, 2 nights each", 30_000, ("Within the cap",)),
+        ),
+        id="en-lodging-sum-without-counts-asks-what-it-is-for",
+    ),
+    pytest.param(
+        (
+            Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
+            Step("4位專家 各出席3次", 24_000, ("可以",)),
+        ),
+        id="zh-attendance-sum-without-counts-asks-what-it-is-for",
+    ),
+    pytest.param(
+        (
             Step("模式二 10班 2個領域 部領教師經費挪30%到生活化 可以嗎", 210_000),  # 70萬 × 30%
             # 雙語生活化資本門仍不得超過 3 萬元: asked whether it grows, no
             Step("挪過去之後，雙語生活化的資本門上限會跟著變大嗎？", 30_000, ("不是",)),
