@@ -1972,7 +1972,8 @@ def _fee_items(query: Query | None) -> set[Any]:
 
 
 # 「她另外還做4小時諮詢」 "she also does 4 hours of consultation": a fee beside the one computed before
-_ALSO = re.compile(r"\balso\b|\btoo\b|\bas well\b|另外|也|還有|還要|再加")
+# (not 「補充保費要另外編多少」: the premium budgeted on its own, no fee besides)
+_ALSO = re.compile(r"\balso\b|\btoo\b|\bas well\b|另外(?!\s*(?:編|算|報|列|付))|也|還有|還要|再加")
 
 
 def _premium_of_a_fee_told(fresh: Query, u: Understanding, topic: Topic, engine: Engine, rules: FundingRules) -> Query:

@@ -1536,8 +1536,10 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
         fee = lecture_fee(rules, str(kind), int(periods), price=int(price) if price else None)
         items.append(fee)
         fees["lecture_fee"] = fees.get("lecture_fee", 0) + fee.amount
-    if i.get("periods") and re.search(_LECTURE, text) and not i.get("lectures"):
-        fee = lecture_fee(rules, lecturer_type(text), int(i["periods"]), int(i.get("lecturers") or 1))
+    # (「外面那位5節的 補充保費」: periods of a lecturer named, with no word for the lecture itself)
+    if i.get("periods") and (re.search(_LECTURE, text) or i.get("lecturer")) and not i.get("lectures"):
+        lecturer = str(i.get("lecturer") or lecturer_type(text))
+        fee = lecture_fee(rules, lecturer, int(i["periods"]), int(i.get("lecturers") or 1))
         items.append(fee)
         fees["lecture_fee"] = fee.amount
     a_day = (i.get("full_day") or i.get("half_day")) and not i.get("hours") and not i.get("online")

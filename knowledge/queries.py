@@ -383,7 +383,10 @@ def lecturer_in(normalised: str) -> str | None:
                 r"(?:自己|我們)(?:自己)?學校(?:自己)?的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|自己的?老師|"
                 r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
             ),
-            ("external", r"外聘|校外|教授|大學|學者|external|outside|university|professor|\bprof\b|scholar"),
+            (
+                "external",
+                r"外聘|校外|外面(?:請|來|的|那)|教授|大學|學者|external|outside|university|professor|\bprof\b|scholar",
+            ),
         )
         for match in re.finditer(pattern, normalised)
     ]

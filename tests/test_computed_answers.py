@@ -304,6 +304,10 @@ TABLE = [
     row("lecture+lodging-en", "a professor gives 4 periods and stays 2 nights. total max?", EN, 14_000),
     # 附件3 雜支: at most 10% of the mode's recurrent total
     row("misc-zh-200k", "模式一經常門總共編20萬 雜支最多可以多少", ZH, 20_000),
+    # (described, not named: 附件3 雜支 lists 文具用品、紙張…資料夾及國內外郵資)
+    row(
+        "misc-zh-described", "還有那些零零碎碎的 文具紙張資料夾那種 我們經常門總共編20萬 那個最多可以放多少", ZH, 20_000
+    ),
     row("misc-zh-exactly-10%", "模一經常門18萬 雜支編18000 可以嗎", ZH, 18_000, WITHIN),
     row(
         "misc-en-over",
@@ -998,6 +1002,16 @@ FOLLOW_UPS = [
             Step("5 people, 2 nights each", 30_000, ("Within the cap",)),
         ),
         id="en-lodging-sum-without-counts-asks-what-it-is-for",
+    ),
+    pytest.param(
+        (
+            Step("請外面大學的老師來講5節 講師那部分總共可以報多少", 10_000),
+            Step("那如果改成我們自己學校的老師來講 一樣5節呢", 5_000),
+            # the outside one's 5 periods (10,000), not the school's own computed last; 「另外編」 is the
+            # premium budgeted on its own, no fee besides
+            Step("外面那位5節的 二代健保那個補充保費要另外編多少", 211),
+        ),
+        id="zh-premium-of-the-outside-lecturer-named-after-the-inside-one",
     ),
     pytest.param(
         (
