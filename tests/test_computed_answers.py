@@ -306,6 +306,12 @@ TABLE = [
     row("misc-zh-200k", "模式一經常門總共編20萬 雜支最多可以多少", ZH, 20_000),
     # (described, not named: 附件3 雜支 lists 文具用品、紙張…資料夾及國內外郵資)
     row(
+        "premium-en-health-insurance-top-up",
+        "we have to add some health insurance top-up on these talk fees. the talk fees come to 20,000, so how much is that extra",
+        EN,
+        422,
+    ),  # 20,000 × 2.11%
+    row(
         "misc-zh-described", "還有那些零零碎碎的 文具紙張資料夾那種 我們經常門總共編20萬 那個最多可以放多少", ZH, 20_000
     ),
     row("misc-zh-exactly-10%", "模一經常門18萬 雜支編18000 可以嗎", ZH, 18_000, WITHIN),
