@@ -43,7 +43,11 @@ CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
     "verdict",
 )
 
-_CAPITAL = r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編|(?:要|想|打算)?編\s*\d)|capital|equipment"
+_CAPITAL = (
+    r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編|(?:要|想|打算)?編\s*\d)|capital|equipment|"
+    # things described by how long they last: 「可以用好幾年的電腦」 "stuff that lasts, like tablets"
+    r"(?:可以|能)?用(?:很多|好幾|好多|多)年的|耐用|(?:stuff|things|items) that lasts?\b|durable"
+)
 _TRANSFER = r"調|移|挪|併入|並入|流用|轉|move|transfer|shift|reallocat"
 _TEACHER_SUPPORT = r"教師專業支持|教師費|教師經費|教師|老師|teacher support|teacher funding|teachers?"
 _CLOSEOUT = r"結案|核結|繳庫|結算|close.?out"
@@ -61,6 +65,7 @@ _LODGING = r"住宿|住\s*\d+\s*(?:晚|夜)|住一晚|住同一間|房價|房費
 # 「6班 每班上12節」: the one item priced per class and period (每班每節 800 元)
 _MATERIALS = (
     r"教學材料|teaching materials?|materials? fees?|每班(?:上)?\s*\d+\s*節|\d+\s*periods? (?:per|a|each) class|"
+    r"上課(?:要)?用的材料|上課材料|課堂(?:用的)?材料|class(?:room)? (?:materials|supplies)|"
     r"\d+\s*classes\s*(?:x|×|\*|times)\s*\d+\s*periods"  # "6 classes x 12 periods"
 )
 _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course"
@@ -695,7 +700,8 @@ _CAPITAL_AMOUNT = (
 
 # 「最多買幾台」 "how many tablets can we buy": devices the capital pays for
 _HOW_MANY_DEVICES = (
-    r"(?:買|購買|購置|可以買|能買)\s*(?:得起)?\s*(?:幾|多少)\s*[台臺部組]|"
+    # (not 「想買幾台可以用好幾年的電腦 這部分最多可以編多少」: "a few", an amount asked after it)
+    r"(?:買|購買|購置|可以買|能買)\s*(?:得起)?\s*(?:幾|多少)\s*[台臺部組](?!.*(?:多少|上限))|"
     r"how many (?:\w+ ){0,3}(?:tablets?|laptops?|notebooks?|computers?|devices?|projectors?|units?|screens?|sets?)\b"
 )
 # 「每台都抓上限價」 "at the cap price": a device priced at its unit-price cap
@@ -1554,8 +1560,8 @@ def states_facts(u: Understanding) -> bool:
 # -- follow-ups -------------------------------------------------------------------------
 
 _ITEM_SWITCH = re.compile(
-    r"住宿|住\s*\d|膳|餐|便當|講座|講師費|鐘點|諮詢|出席|交通|車資|計程車|遊覽車|高鐵|火車|工作費|"
-    r"lodging|hotel|meal|lunch|lecture|consult|attendance|travel|taxi|coach|train|work fee"
+    r"住宿|住\s*\d|膳|餐|便當|講座|講師費|鐘點|諮詢|出席|交通|車資|計程車|遊覽車|高鐵|火車|工作費|材料|"
+    r"lodging|hotel|meal|lunch|lecture|consult|attendance|travel|taxi|coach|train|work fee|materials"
 )
 
 

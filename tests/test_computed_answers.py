@@ -1021,6 +1021,19 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # 「想買幾台」 is "a few", the amount asked after it; 「可以用好幾年的」 is what capital buys
+            Step(
+                "我們學校做模式二 部領老師那邊編60萬 學生那邊40萬 想買幾台可以用好幾年的電腦 這部分最多可以編多少",
+                100_000,
+            ),
+            Step("那改買筆電 一台兩萬八呢", 28_000, ("可以",)),
+            # the materials described after a device: their share of the student total, not a device priced 40萬
+            Step("學生那40萬裡面 上課要用的材料 耗材那些 最多可以編多少", 80_000, ("教學材料費最多",)),
+        ),
+        id="zh-capital-and-materials-described-not-named",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
