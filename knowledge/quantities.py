@@ -178,6 +178,9 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "months": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:半\s*)?(?:月(?!\s*\d)|months?\b)"),  # 「一個半月」: 1 (and a half)
 }
+# sessions held beside the periods of each: "2 workshops, each 2 periods"
+_SESSIONS = re.compile(r"(\d+)\s*(?:sessions?|workshops?|talks?|lectures?)\b")
+_PERIODS_NAMED = re.compile(r"(\d+)[\s-]*(?:節|堂|periods?\b)")
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )?(\d+)(?=\s*(?:[?.!,]|$))")
 # "meet twice this semester": two occasions (not "twice a week", a frequency)
@@ -538,6 +541,11 @@ def _read_counts(text: str) -> Counts:
         values["people"] = int(served.group(1) or served.group(2))  # "lunch only for 25?" "with all 5"
     if values["occasions"] is None and (times := _TWICE.search(text)) is not None:
         values["occasions"] = 2 if times.group(1) == "twice" else 3
+    sessions, periods = _SESSIONS.search(text), _PERIODS_NAMED.search(text)
+    if sessions is not None and periods is not None and values["occasions"] is None:
+        # "2 workshops, each 2 periods" "1 session by our own teacher, 2 periods": sessions held, each
+        # of the periods named (not a session counted as a period)
+        values["occasions"], values["periods"] = int(sessions.group(1)), int(periods.group(1))
     return Counts(
         people=_int(values["people"]),
         days=_int(values["days"]),

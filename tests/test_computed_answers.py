@@ -305,6 +305,19 @@ TABLE = [
     # 附件3 雜支: at most 10% of the mode's recurrent total
     row("misc-zh-200k", "模式一經常門總共編20萬 雜支最多可以多少", ZH, 20_000),
     # (described, not named: 附件3 雜支 lists 文具用品、紙張…資料夾及國內外郵資)
+    # sessions held, each of the periods named: 2 × 2 periods, not a session read as a period
+    row(
+        "lecture-en-workshops-each-periods",
+        "we're planning 2 workshops, each 2 periods, speaker is a professor (external). how much speaker fee in total?",
+        EN,
+        8_000,
+    ),
+    row(
+        "lecture-en-one-session-two-periods",
+        "one session by our own english teacher, 2 periods. lecture fee?",
+        EN,
+        2_000,
+    ),
     row(
         "premium-en-health-insurance-top-up",
         "we have to add some health insurance top-up on these talk fees. the talk fees come to 20,000, so how much is that extra",
