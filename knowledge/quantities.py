@@ -156,7 +156,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(\d+)\s*(?:個)?\s*(?:晚(?!餐|上|飯)|夜|nights?\b)(?!\s*(?:住宿費?|房價|房費)?\s*(?:是|要|算|給)?\s*\d[\d,]{2,})"
     ),
     "days": re.compile(
-        r"(?<!第)(\d+)[\s-]*(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"
+        r"(?<!第)(\d+)[\s-]*(?:整\s*)?(?:天|日(?!期)|(?:(?:full|whole|half|school|working) )?days?\b)"
     ),  # (not 第2天)
     "units": re.compile(
         r"(\d+)\s*(?:台|臺|部|組|支|units?\b|pcs\b|sets?\b|(?:[a-z-]+\s+)?"
@@ -513,6 +513,10 @@ def _read_counts(text: str) -> Counts:
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))
+    counted_days = {int(m.group(1)) for m in _COUNT_PATTERNS["days"].finditer(text)}
+    if len(counted_days) > 1 and 1 in counted_days:
+        # 「諮詢費1天最多能算幾小時 2天合計多少」: one day is the rate's frame, the others the days counted
+        values["days"] = max(counted_days)
     if values["days"] is None and _BOTH_DAYS.search(text):
         values["days"] = 2  # "both days?" after one day of a two-day event
     elif values["days"] is None and _NAMED_DAY.search(text):

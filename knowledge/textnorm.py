@@ -77,6 +77,9 @@ _COUNTERS = (
     "臺",
     "塊",
     "份",
+    "整天",  # 「兩整天」: two whole days
+    "整日",
+    "整晚",
 )
 _NUMERAL_RUN = re.compile(f"[{_NUMERAL_CHARS}]+")
 # Digits times a unit character, as amounts are often typed: 5千 = 5000, 3百 = 300.

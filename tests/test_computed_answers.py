@@ -474,6 +474,8 @@ TABLE = [
     row("lecture-zh-schools-own", "請我們學校自己的英語老師講 一節最多多少", ZH, 1_000),  # 內聘
     row("lecture-en-both", "a professor gives 3 periods and our own teacher 2 periods: total lecture fees?", EN, 8_000),
     # 附件3 諮詢費: 1,000 an hour; half a day 3 hours; online 3 hours a day; a day 6 hours
+    # (two whole days; 「一天最多能算幾小時」 is the rate's frame, not the days counted)
+    row("consult-zh-two-whole-days", "我們請專家入校陪伴兩整天 諮詢費一天最多能算幾小時 兩天合計多少", ZH, 12_000),
     row("consult-zh-half-day", "專家入校半天 待了4小時 諮詢費最多給多少", ZH, 3_000),
     # (advice given, not a talk: 「給建議」 "to advise" is consultation, 1,000 an hour, though a professor is named)
     row("consult-zh-advice-a-day", "請一位大學教授來學校 一天6小時給建議 可以給多少", ZH, 6_000),

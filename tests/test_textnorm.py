@@ -56,6 +56,7 @@ def test_normalize(raw: str, expected: str) -> None:
         ("三萬五", "3萬5"),  # read as 35,000 by the amounts
         ("一萬二千", "1萬2000"),
         ("萬一超過", "萬一超過"),  # "in case": no number
+        ("專家入校陪伴兩整天", "專家入校陪伴2整天"),  # two whole days: a count of days
     ],
 )
 def test_amounts_said_aloud(said: str, digits: str) -> None:
