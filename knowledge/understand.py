@@ -167,7 +167,9 @@ _CEILING_WORDS = re.compile(
     r"budget|total|subsid"
 )
 ASKS_SHARE = re.compile(
-    r"幾趴|幾%|幾 %|百分之幾|幾成|比例|比率|[佔占](?:多少|幾)|占比|percentage|what percent|how many percent|as a percent|"
+    # (not 「最多能佔多少錢」: an amount of money, though it takes a share)
+    r"幾趴|幾%|幾 %|百分之幾|幾成|比例|比率|[佔占](?:多少(?!錢|元|塊)|幾(?!萬|千|元|塊))|占比|percentage|what percent|"
+    r"how many percent|as a percent|"
     r"what share|how big a share|what proportion"
 )
 

@@ -1049,6 +1049,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("我們22班 模式二做兩個領域 學生奠基那塊最多多少", 500_000),
+            # 「佔多少錢」 asks money, not the share: 20% of that student part
+            Step("裡面的教學材料費最多能佔多少錢", 100_000, ("教學材料費最多",)),
+        ),
+        id="zh-materials-money-taken-of-the-student-part",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
