@@ -1673,7 +1673,12 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
         # "and the student side of it?" after a part's capital: that part of the same school's ceiling
         return Query(CEILING, facts=dict(previous.facts) | new_facts, inputs={"focus": part_asked})
     # ("and what's left after capital?": the rest, the capital named only as what is taken away)
-    rest_asked = has(u, _REST_AFTER_CAPITAL) and has(u, r"剩|\bleft\b|\bremain|\bthe rest\b") and not amounts
+    # ("if we do use the full capital amount, what's left for everything else?": the rest too)
+    rest_asked = (
+        has(u, r"剩|\bleft\b|\bremain|\bthe rest\b")
+        and has(u, _REST_AFTER_CAPITAL + r"|\beverything else\b|\bcurrent side\b")
+        and not amounts
+    )
     if previous.kind == CAPITAL and ((has(u, _RECURRENT_ASKED) and not has(u, _CAPITAL_WORDS)) or rest_asked):
         # 「那經常門至少要多少」「經常門就剩12萬對嗎」 after the capital of a request: the rest of it
         said = {"recurrent_said": amounts[0]} if len(amounts) == 1 else {}

@@ -1125,6 +1125,18 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("mode 1, 28 classes. max capital?", 50_000),
+            # the capital named as used in full: what is left for the rest is the recurrent part
+            Step(
+                "and if we do use the full capital amount, what's left for everything else (the current side)?",
+                200_000,
+                ("Recurrent, at least",),
+            ),
+        ),
+        id="en-everything-else-after-the-full-capital",
+    ),
+    pytest.param(
+        (
             Step("full-day winter camp for 25 kids. max meal budget?", 8_500),  # 25 × 340
             # the message's own groups added up (25 + 3), not added to the 25 before: 28 × 120
             Step("and a half-day camp, 25 kids plus 3 teachers?", 3_360),
