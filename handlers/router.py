@@ -1407,6 +1407,15 @@ def _follow_up(
         fresh = None if topic.query.kind in (ITEM, VERDICT) else fresh
     if fresh is not None and fresh.item == "combined":
         return None  # 「兩天膳費加一晚住宿 合計最多」 after the lodging: items of its own, added up
+    if (
+        fresh is not None
+        and fresh.kind == ITEM
+        and topic.query is not None
+        and topic.query.kind in (CAPITAL, CEILING, SHARE)
+        and fresh.item in _CALCULATED_ITEMS
+        and all(fresh.inputs.get(k) for k in ("people", "amounts"))
+    ):
+        return None  # "if we spend 30,000 on lodging … 5 people, 2 nights each" after a capital: its own sum
     candidates = _candidates(topic, u, engine)
     # (「如果執行期改成到2027年1月31日呢」 after the close-out computed, then its rule asked: a new period
     # end for that computation)
@@ -1846,6 +1855,10 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: 
     )
     checks = u.asks_yes_no and not asks_which(u.normalised) and counted
     return not _OWN_QUESTION.search(u.normalised) or checks
+
+
+# the items an amount for people is computed for (not a share of the ceiling's parts)
+_CALCULATED_ITEMS = ("lodging", "meals", "attendance_fee", "consultation_fee", "language_study")
 
 
 def _kin(kind: str) -> str:

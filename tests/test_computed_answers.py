@@ -1132,6 +1132,12 @@ FOLLOW_UPS = [
                 200_000,
                 ("Recurrent, at least",),
             ),
+            # an item's own sum for people told, after the capital: that sum checked, not the rule alone
+            Step(
+                "if we spend 30,000 on lodging for the visiting trainers is that fine? its 5 people, 2 nights each",
+                30_000,
+                ("Within the cap",),
+            ),
         ),
         id="en-everything-else-after-the-full-capital",
     ),
