@@ -420,8 +420,25 @@ def _part(u: Understanding) -> str | None:
     return None
 
 
+# how an amount is to be divided among people or uses the plans give no share for: 「老師增能跟學生活動
+# 各要佔幾成」「這50萬平均每人可以用多少」 "split evenly per teacher" (not the teachers' and students'
+# parts of a ceiling, which the plan sets: "how is the 部領 part split between teachers and students")
+_SPLIT_ASKED = (
+    r"各(?:要|應|該|可以|能)?\s*(?:佔|占|分|拿)(?:到)?\s*(?:幾|多少)|平均(?:每|一)\s*(?:人|位|個)|(?:怎麼|如何)分配|分給每(?:人|位|個)|"
+    r"\bper (?:teacher|person|head)\b.{0,20}\bon average\b|\bsplit (?:it )?(?:evenly|equally)\b"
+)
+_THE_PLANS_PARTS = r"(?:教師|老師)\s*(?:跟|和|與|及)\s*學生|\bteachers? and students?\b"
+
+
+def asks_a_split(u: Understanding) -> bool:
+    """Whether a message asks how to divide an amount in a way the plans set no share for."""
+    return has(u, _SPLIT_ASKED) and not has(u, _THE_PLANS_PARTS)
+
+
 def query_for(u: Understanding, rules: FundingRules) -> Query | None:
     """The computation a message asks for, or None when it asks none (a knowledge-base question)."""
+    if asks_a_split(u):
+        return None  # a division the plans do not make: their rules, or their silence
     if asks_about_a_bound(u):
         return None  # 「資料蒐集費可以超過3萬嗎」: the rule's yes or no, not 3萬 checked as a plan
     if u.asks_obligation:
@@ -1584,6 +1601,8 @@ _AFTER_THE_MOVE_ASKED = (
 def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     """`previous` with what a follow-up message changes, or None when the message changes nothing
     this kind of question depends on."""
+    if asks_a_split(u):
+        return None  # 「這50萬平均每人可以用多少」 after a ceiling: no computation of it divides it so
     new_facts = facts_of(u)
     moved_before = previous.kind == TRANSFER or previous.inputs.get("focus") == "transfer"
     after = next((asked for asked, pattern in _AFTER_THE_MOVE_ASKED if has(u, pattern)), None)

@@ -2931,6 +2931,23 @@ def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
 
 
 @pytest.mark.parametrize(
+    ("told", "split"),
+    [
+        ("模式二 10班 1個領域 部領老師那塊多少", "部領老師有５位 這50萬平均每人可以用多少 有規定每人額度嗎"),
+        ("我們模式一 經常門22萬 雜支最多多少", "那這22萬經常門裡 老師增能跟學生活動各要佔幾成 計畫有規定比例嗎"),
+    ],
+)
+def test_a_division_the_plans_do_not_make_is_not_computed(dialog: Dialog, told: str, split: str) -> None:
+    """附件2 sets the teachers' and students' parts, no share per teacher nor between uses of the
+    recurrent budget: asked how to divide an amount so, the bot computes nothing of it (no yes, no
+    ceiling or share figure presented as the answer)."""
+    chat = ChatRef("test", f"split-{next(_chats)}")
+    assert dialog.handle_text(chat, told).route == "calculation"
+    reply = dialog.handle_text(chat, split)
+    assert reply.route != "calculation", reply.text
+
+
+@pytest.mark.parametrize(
     ("claim", "first", "said"),
     [
         ("同事說住宿費上限一晚2000 對嗎", "不是。住宿費最多 3,000 元", "上限是 3,000 元，不是 2,000 元。"),
