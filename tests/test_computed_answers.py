@@ -2930,6 +2930,16 @@ def test_a_ceiling_claimed_before_the_class_count_is_checked_to_be_it(
     assert first_line(told) == first, told.text
 
 
+def test_the_parts_split_asked_after_a_ceiling_are_its_parts(dialog: Dialog) -> None:
+    """附件2 模式二: "how is the 部領 part split" after a ceiling is that ceiling's teachers' and
+    students' parts (70萬 + 50萬 for 18 classes, 2 domains), not the branch campus's division."""
+    chat = ChatRef("test", f"parts-split-{next(_chats)}")
+    dialog.handle_text(chat, "18 classes, mode 2 with arts and PE as the two bilingual subjects. how much altogether")
+    reply = dialog.handle_text(chat, "how is the 部領 part split between teachers and students")
+    assert reply.route == "calculation", reply.text
+    assert "teachers NT$700,000 + students NT$500,000" in reply.text, reply.text
+
+
 @pytest.mark.parametrize(
     ("told", "split"),
     [
