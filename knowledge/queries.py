@@ -741,6 +741,9 @@ def _devices_the_capital_buys(u: Understanding) -> Query:
     return Query(CAPITAL, inputs=inputs)
 
 
+_BRANCH_NAMED_BEFORE = re.compile(r"(?:分校|分班|branch)\S{0,3}\s*$")
+
+
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
     if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
         return None
@@ -802,6 +805,10 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # a price of a device: the equipment rules
     if u.item == "equipment" and equipment_kind(rules, u.normalised) is not None and not has(u, r"資本門|capital"):
         return None
+    # 「連分校那5萬一起算的話 資本門最多」: the branch's extra named, part of the ceiling, not a request
+    extra = rules.ceilings.branch_extra.amount
+    if has(u, r"一起|連同|\bincluding\b|\btogether\b"):
+        amounts = [a for a in amounts if not (a.value == extra and _BRANCH_NAMED_BEFORE.search(a.before))]
     claimed = len(amounts) == 1 and bool(u.facts) and CLAIMED_BEFORE.search(amounts[0].before) is not None
     if claimed:
         amounts = []  # 「8班2個領域，資本門10%是10萬嗎」: the cap it claims, for its facts (not a request of 10萬)

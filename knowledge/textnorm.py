@@ -300,6 +300,8 @@ def _numeral_value(run: str) -> int | None:
     return total + current
 
 
+# words a numeral begins that are no number after 萬: 「5萬一起算」「3萬一樣」
+_NOT_A_DIGIT_AFTER = ("起", "樣", "共", "律", "定", "直", "些", "般", "併")
 # Two numerals in a row, the second one more than the first (一兩, 兩三, 三四 … 八九): "two or three"
 _ABOUT = re.compile(r"一[二兩]|[二兩]三|三四|四五|五六|六七|七八|八九")
 
@@ -316,7 +318,12 @@ def chinese_numerals_to_digits(text: str) -> str:
         standalone = len(run) == 1 and run not in _NUMERAL_UNITS
         if standalone or run in ("十",):
             # 「三萬五」 is 3萬5 (35,000), but 「萬一」 is "in case"
-            after_ten_thousand = before.endswith("萬") and (before[:1].isdigit() or before[:1] in _NUMERAL_CHARS)
+            # (not 「那5萬一起算」: 一起 is "together")
+            after_ten_thousand = (
+                before.endswith("萬")
+                and (before[:1].isdigit() or before[:1] in _NUMERAL_CHARS)
+                and not after.startswith(_NOT_A_DIGIT_AFTER)
+            )
             is_number = before.endswith(("模式", "第", "式")) or after.startswith(_COUNTERS) or after_ten_thousand
             if not is_number:
                 return run

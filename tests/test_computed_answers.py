@@ -1057,6 +1057,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("我們學校有一個分校 做模式一的話最多能拿多少", None),
+            Step("本校13班", 300_000),
+            # the branch's 5萬 named is part of that ceiling (25萬 + 5萬), not a request of 5萬 (nor 5萬1)
+            Step("那資本門20% 連分校那5萬一起算的話 最多是多少", 60_000),
+        ),
+        id="zh-capital-with-the-branch-extra-named",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),

@@ -57,6 +57,7 @@ def test_normalize(raw: str, expected: str) -> None:
         ("一萬二千", "1萬2000"),
         ("萬一超過", "萬一超過"),  # "in case": no number
         ("專家入校陪伴兩整天", "專家入校陪伴2整天"),  # two whole days: a count of days
+        ("連分校那5萬一起算", "連分校那5萬一起算"),  # 一起 is "together", no digit after 萬
     ],
 )
 def test_amounts_said_aloud(said: str, digits: str) -> None:
