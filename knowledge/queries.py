@@ -1191,6 +1191,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     two_named = len(meals_named(u.normalised)) > 1 and (u.asks_amount or has(u, r"\bbudget\b"))
     if set(inputs) & set(_NEEDS[named]) == {"meals"} and not has(u, r"\d\s*(?:餐|meals?\b)") and not two_named:
         return None
+    if named == "teaching_materials":
+        inputs = _without_the_product(u, inputs, rules)
     if named == "teaching_materials" and "periods" not in inputs and "amounts" not in inputs:
         # 「模式二 6班 2個領域 教學材料費最多多少」: the class count is the school's, and the cap is
         # a share of the school's student foundation ceiling, not 6 classes × 1 period
@@ -1234,6 +1236,27 @@ def _cap_claim_of(query: Query | None, u: Understanding) -> Query | None:
         return query
     inputs = {k: v for k, v in query.inputs.items() if k != "cap_claimed"} | _cap_claim(u)
     return replace(query, inputs=inputs)
+
+
+_PRODUCT_SAID = re.compile(r"(?:算|共|總共|合計|=|就是|也就是|\bis\b|\bthat s\b|\bcomes to\b)\s*$")
+
+
+def _without_the_product(u: Understanding, inputs: dict[str, Any], rules: FundingRules) -> dict[str, Any]:
+    """「６個班 每班上10節 一節800 算48000 對嗎」: an amount worked out as the classes × periods × the
+    rate is the user's own product, to be worked out again, not a student total the materials are a
+    share of (「材料費48000 這樣可以嗎」 after a student total is the amount planned, checked)."""
+    classes, periods = inputs.get("classes"), inputs.get("periods")
+    amounts = [int(a) for a in inputs.get("amounts") or []]
+    cap = rules.items.teaching_materials.cap
+    if not classes or not periods or not amounts:
+        return inputs
+    rate = min([a for a in amounts if a <= cap] or [cap])
+    product = int(classes) * int(periods) * rate
+    worked_out = any(a.value == product and _PRODUCT_SAID.search(a.before) for a in u.figures.labelled)
+    if not worked_out or product <= cap:
+        return inputs
+    kept = [a for a in amounts if a != product]
+    return {k: v for k, v in inputs.items() if k != "amounts"} | ({"amounts": kept} if kept else {})
 
 
 # What an item's computation needs, one of: without any, the rule itself answers (「交通費呢」).

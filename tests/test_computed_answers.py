@@ -1066,6 +1066,16 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # 48,000 worked out by the user (6 × 10 × 800) is checked, not a student total to take 20% of
+            Step("部領學生奠基 教學材料費 我們６個班 每班上10節 一節800 算48000 對嗎", 48_000, ("可以",)),
+            Step("我們學生奠基費用總共編20萬 這樣材料費有超過比例嗎", 40_000, ("超過了",)),
+            # the classes corrected: 5 × 10 × 800 = 40,000, within 20萬 × 20% (the old 48,000 gone)
+            Step("打錯 是5個班才對 這樣就ok了嗎", 40_000, ("可以",)),
+        ),
+        id="zh-materials-product-worked-out-then-classes-corrected",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
