@@ -1409,11 +1409,14 @@ def _follow_up(
         return None  # 「兩天膳費加一晚住宿 合計最多」 after the lodging: items of its own, added up
     if (
         fresh is not None
-        and fresh.kind == ITEM
+        and fresh.kind in (ITEM, VERDICT)
         and topic.query is not None
         and topic.query.kind in (CAPITAL, CEILING, SHARE)
-        and fresh.item in _CALCULATED_ITEMS
-        and all(fresh.inputs.get(k) for k in ("people", "amounts"))
+        and (
+            (fresh.item in _CALCULATED_ITEMS and all(fresh.inputs.get(k) for k in ("people", "amounts")))
+            # 「有老師想要平板 一台大概一萬八 這樣可以嗎」: one device's price, against its own cap
+            or (fresh.item == "equipment" and fresh.inputs.get("per_unit") and int(fresh.inputs.get("units") or 1) == 1)
+        )
     ):
         return None  # "if we spend 30,000 on lodging … 5 people, 2 nights each" after a capital: its own sum
     candidates = _candidates(topic, u, engine)

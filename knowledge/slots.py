@@ -139,13 +139,31 @@ def domains_answered(text: str) -> int | None:
     return min(count, 2) if count > 0 else None
 
 
+# A mode described, not named: campus life only, lessons unchanged (模式一); some subjects taught in
+# English (模式二, 部領). 「只想做早上放英文歌那種 上課不改」「有部分課用英文上的那種」
+_MODE1_DESCRIBED = re.compile(
+    r"上課不(?:改|變|動)|不(?:要|用|會)?(?:把)?英文放(?:進|到)(?:上課|課程|課堂|課)|不(?:用|要)英文上課|上課(?:不用|不要)英文|"
+    r"只(?:想|要|有|打算)?做(?:雙語)?生活化|\b(?:only|just) (?:the )?campus[- ]life\b|\bcampus[- ]life only\b|"
+    r"\bno (?:subjects?|lessons?|classes) (?:taught )?in english\b"
+)
+_MODE2_DESCRIBED = re.compile(
+    r"(?:部分|有些|一些|幾|兩)\s*(?:個)?\s*(?:課|科|堂|領域)(?:程|目)?\s*(?:都)?用英文(?:上|教)|英文放進(?:部分|一些)?\s*(?:課|科)|"
+    r"(?:體育|藝術|健體|科技|數學|自然|社會|音樂|美術|綜合|體育課|藝術課)\S{0,8}?(?:都)?用英文(?:上|教)|"
+    r"\bsubjects?[- ]in[- ]english\b|\bteach(?:ing)? (?:some |two |2 )?subjects in english\b|\bsubjects taught in english\b"
+)
+
+
 def _mode(text: str) -> int | None:
     modes = {int(next(g for g in match.groups() if g)) for match in _MODE.finditer(text)}
     if len(modes) == 1:
         return modes.pop()
-    if not modes and _PARTIAL_DOMAINS.search(text):
+    if modes:
+        return None  # both named (a comparison)
+    if _MODE1_DESCRIBED.search(text):
+        return 1
+    if _PARTIAL_DOMAINS.search(text) or _MODE2_DESCRIBED.search(text):
         return 2
-    return None  # none named, or both (a comparison)
+    return None
 
 
 # 「分校那2班」「分班有3班」 "the branch's 2 classes": a branch's classes, not the school's count

@@ -1076,6 +1076,14 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式一 28班 資本門最多多少", 50_000),
+            # one device priced after the capital: its own unit cap (平板 1萬5, 「為原則」), not the rule alone
+            Step("有老師想要平板 一台大概一萬八 這樣可以嗎", 15_000, ("超過「為原則」的上限",)),
+        ),
+        id="zh-one-device-priced-after-the-capital",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),

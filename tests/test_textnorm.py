@@ -151,6 +151,13 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         # a count and the one it changes to: the new count
         ("回到雙語那個 11班變12班的話", Slots(classes=12)),
         ("那如果從11班增加到12班呢", Slots(classes=12)),
+        # a mode described, not named: campus life only, lessons unchanged; some subjects taught in English
+        ("只想做全校早上放英文歌那種 上課不改 這樣最多補多少", Slots(mode=1)),
+        ("不要把英文放進上課的那種 學校最多可以拿多少", Slots(mode=1)),
+        ("那如果我們改做有部分課用英文上的那種呢", Slots(mode=2)),
+        ("我們學校體育跟藝術用英文上已經第四年了", Slots(mode=2, domains=2)),
+        ("under the subjects-in-English option", Slots(mode=2)),
+        ("模式二 生活化那塊的設備錢", Slots(mode=2)),  # campus life named inside mode 2: still mode 2
     ],
 )
 def test_extract_slots(question: str, slots: Slots) -> None:
