@@ -358,6 +358,12 @@ def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
+# a budget word named as what is left out: 「除了設備以外」「不含資本門」 "everything except equipment"
+_EXCEPT_BEFORE = re.compile(
+    r"(?:除了|不含|不包括|扣掉|扣除|\bexcept|\bexcluding|\bother than|\bbesides)\s*(?:the\s+)?$"
+)
+
+
 def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool, int]:
     """What the words just before an amount (after the previous one, `floor`) say it is, whether
     it is a price per unit, and how many characters lie between that word and the amount."""
@@ -369,6 +375,8 @@ def _label_before(text: str, start: int, floor: int = 0) -> tuple[str, bool, int
     best = -1
     for name, pattern in _AMOUNT_LABELS:
         for match in pattern.finditer(before):
+            if _EXCEPT_BEFORE.search(text[max(floor, begin - 24) : begin + match.start()]):
+                continue  # "running costs (everything except equipment) add up to 180,000": not capital
             if match.end() > best:
                 label, best = name, match.end()
     gap = len(before) - best if label else len(before)

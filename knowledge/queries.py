@@ -937,7 +937,9 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「資本門編7萬 其餘都編經常門」「那照資本門7萬，雜支最多多少」: the rest of the school's ceiling
         # (Query.facts) is recurrent
         return Query(SHARE, item=u.item, inputs={"capital": capital})
-    if planned is None and len(amounts) == 1 and recurrent is None and total is None and has(u, _PLANS):
+    # (not "our running costs add up to 180,000 … how much for misc": the recurrent named, its amount)
+    alone = len(amounts) == 1 and not amounts[0].label and has(u, _RECURRENT_NAMED)
+    if planned is None and len(amounts) == 1 and recurrent is None and total is None and has(u, _PLANS) and not alone:
         planned = amounts[0].value  # "we had planned 25,000 for misc. Is that OK?": the item's own amount
     if planned is None and len(amounts) == 1 and recurrent is None and total is None and u.asks_permission:
         return None  # 「收據：郵票500元 可以報雜支嗎」: whether a cost is of the item, which its rule answers

@@ -1084,6 +1084,18 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # running costs are the recurrent budget; "except equipment" does not make 180,000 capital
+            Step(
+                "Our running costs (everything except equipment) add up to 180,000. How much can we put down "
+                "for the odds and ends like stationery, paper, ink and postage?",
+                18_000,
+            ),
+            Step("and the stuff teachers make or buy to teach with, same base?", 36_000),
+        ),
+        id="en-running-costs-then-misc-and-aids-described",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
