@@ -533,6 +533,13 @@ TABLE = [
     row("closeout-zh-roc-0731", "執行期間到116年7月31日 核結最晚什麼時候", ZH, date(2027, 9, 30), calendar=ROC),
     # the end of a month said as such (月底, "end of July") is its last day, not its first
     row("closeout-zh-roc-month-end", "執行到民國116年7月底 核結期限", ZH, date(2027, 9, 30), calendar=ROC),
+    row(
+        "closeout-en-settled-with-the-ministry",
+        "our approved period ends July 31, 2027. By what date does everything have to be settled with the ministry?",
+        EN,
+        date(2027, 9, 30),
+        calendar=GREGORIAN,
+    ),
     # (the year in words, the day with a slash: 115 is the year written, not the one guessed)
     row(
         "closeout-zh-roc-year-then-slash",
