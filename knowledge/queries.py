@@ -1341,9 +1341,15 @@ def named_item(u: Understanding) -> str | None:
     return None
 
 
+_THE_EXTRA_ASKED = r"另外|額外|多拿|再拿|多給|加碼|\bextra\b|\badditional\b|\bon top\b"
+
+
 def _ceiling_query(u: Understanding, rules: FundingRules) -> Query | None:
     facts = facts_of(u)
     if not _is_ceiling_question(u, facts):
+        return None
+    if facts.get("open_classroom") and "classes" not in facts and has(u, _THE_EXTRA_ASKED):
+        # 「讓外校的人進來看課 可以另外再拿一筆錢 大概多少」: the open-classroom grant, not the ceiling
         return None
     inputs: dict[str, Any] = {}
     amounts = amounts_of(u)

@@ -229,6 +229,8 @@ def test_the_data_collection_fee_is_named_in_english_too(engine: Engine, questio
         ("想請問一下 學校這裡要交什麼給縣府", "moe.closeout"),
         ("what does the county need to send in at the end?", "moe.closeout"),
         ("減課要怎麼決定，校長說了算嗎", "moe.teaching_load"),
+        # the open classroom described: other schools' teachers coming in to watch lessons
+        ("讓外校老師進來看我們上課 可以另外拿多少錢", "moe.open_classroom"),
         # the reduction described: teaching fewer periods
         ("聽說做這個可以少上幾堂課 一個禮拜最多可以少幾堂", "moe.teaching_load"),
         # who said what is being checked is no topic either (it was unsure between three entries)
