@@ -363,6 +363,19 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
     return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised})
 
 
+def _the_share_that_may_move(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """「教師那塊的30%是多少」 "30% of the teachers' part?" after a mode-2 ceiling: the plan's 30% of
+    teacher support is the share that may move to campus life (附件2 模式二 三), asked with no verb."""
+    if rules.transfer.share not in u.figures.percentages or not u.asks_amount or u.figures.amounts:
+        return None
+    if not u.mentions(r"教師|老師|teacher"):
+        return None
+    ceiling = _last_ceiling(topic)
+    if ceiling is None or ceiling.facts.get("mode") != 2:
+        return None
+    return Query(CEILING, facts=dict(ceiling.facts), inputs={"focus": "transfer"})
+
+
 def _share_of_the_recurrent_left(u: Understanding, topic: Topic | None) -> Query | None:
     """A share of the recurrent budget (雜支, 教材教具) asked with no amount right after the recurrent
     part a school's ceiling leaves beside its capital cap was worked out: a share of that rest."""
@@ -730,6 +743,12 @@ def _decide(
     share = _materials_share(u, topic, school) if fresh is None else None
     if share is not None:
         return Decision(COMPUTE, query=share, context=dict(share.facts))
+
+    # 「教師那塊的30%是多少」 after a mode-2 ceiling: the plan's share of the teachers' part that may move
+    unfacted = fresh is None or (fresh.kind == CEILING and not fresh.facts)
+    moved_share = _the_share_that_may_move(u, topic, rules) if unfacted else None
+    if moved_share is not None:
+        return Decision(COMPUTE, query=moved_share, context=dict(moved_share.facts))
 
     # 「經常門裡雜支最多多少」 "10% of that for misc?" after the recurrent part a ceiling leaves: a share of it
     share = _share_of_the_recurrent_left(u, topic) if fresh is None or fresh.kind == SHARE else None

@@ -1103,6 +1103,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式二 10班 2個領域", 1_350_000),
+            # the plan's 30% of the teachers' part is what may move to campus life: 70萬 × 30%
+            Step("教師那塊的30%是多少", 210_000),
+            Step("挪過去之後生活化總共多少", 360_000),
+        ),
+        id="zh-the-teachers-30-percent-asked-with-no-verb",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
