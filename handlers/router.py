@@ -363,6 +363,28 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
     return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised})
 
 
+_ADDED_UP = r"加起來|總共|合計|一共|加上|\+|\btotal\b|\baltogether\b|\bcombined\b|\bin all\b"
+
+
+def _items_computed_added_up(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """「住宿加膳費總共多少」 "lodging and meals together?" with no figures of its own, after each of the
+    items it names was computed in this chat: the last computation of each, added up."""
+    if topic is None or not u.mentions(_ADDED_UP) or u.figures.amounts or counts_something(u):
+        return None
+    named = rules.items_in(u.normalised) - {"premium"}
+    if len(named) < 2:
+        return None
+    last: dict[str, Query] = {}
+    for t in (topic, *topic.earlier):  # newest first
+        query = t.query
+        if query is not None and query.kind == ITEM and query.item in named and query.item not in last:
+            last[str(query.item)] = query
+    if set(last) != named:
+        return None
+    parts = [{"item": item} | {k: v for k, v in q.inputs.items() if k != "text"} for item, q in last.items()]
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": ""})
+
+
 def _the_share_that_may_move(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
     """「教師那塊的30%是多少」 "30% of the teachers' part?" after a mode-2 ceiling: the plan's 30% of
     teacher support is the share that may move to campus life (附件2 模式二 三), asked with no verb."""
@@ -749,6 +771,11 @@ def _decide(
     moved_share = _the_share_that_may_move(u, topic, rules) if unfacted else None
     if moved_share is not None:
         return Decision(COMPUTE, query=moved_share, context=dict(moved_share.facts))
+
+    # 「住宿加膳費總共多少」 after each was computed: those computations added up
+    added = _items_computed_added_up(u, topic, rules)
+    if added is not None:
+        return Decision(COMPUTE, query=added)
 
     # 「經常門裡雜支最多多少」 "10% of that for misc?" after the recurrent part a ceiling leaves: a share of it
     share = _share_of_the_recurrent_left(u, topic) if fresh is None or fresh.kind == SHARE else None

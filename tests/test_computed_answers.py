@@ -1112,6 +1112,15 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("住宿 2位講師 各住2晚 總共最多多少", 12_000),
+            Step("膳費 2位講師 2天 每天三餐 最多多少", 1_360),  # 2 × 2 × 340 (a day's cap)
+            # the two computed before, added up: 12,000 + 1,360
+            Step("住宿加膳費總共多少", 13_360, ("合計最多",)),
+        ),
+        id="zh-two-items-computed-then-added-up",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
