@@ -1491,7 +1491,11 @@ def focus_of(u: Understanding) -> str | None:
             r"生活化(?:那塊|那邊|的部分|部分|那部分)|生活化.{0,4}(?:額度|上限|最多|最高)|"
             r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
         ),
-        ("capital", r"資本門|capital|equipment"),
+        # (and described by how long it lasts: 「可以用很多年的東西」 "things that last, like a smart TV")
+        (
+            "capital",
+            r"資本門|capital|equipment|(?:可以|能)?用(?:很多|好幾|好多|多)年的|(?:stuff|things|items) that lasts?\b",
+        ),
         # 「部領教師費可以挪多少到生活化」: how much may move, not the teacher-support amount (only
         # teacher support may move into campus life: 「最多可以挪幾成去生活化」 is the same)
         # (「這塊最多可以轉多少去生活化」: 轉 … 去 a part)

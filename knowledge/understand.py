@@ -120,6 +120,8 @@ _RETURN = re.compile(
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|幾萬|幾元|幾塊|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|what(?:'s| s| is) the (?:fee|cost|pay|total)\b|"
+    # "and the money for things that last?": an amount of it
+    r"^(?:and |so |ok )?(?:what about |how about )?the money for\b|"
     # "how is the 部領 part split between teachers and students": the amount of each part
     r"\bhow (?:is|are|s) (?:the |our |it |that )?.{0,20}\b(?:split|divided)\b|"
     # "ok and the premium?" 「那補充保費呢」: the premium, an amount, asked in a clause of its own

@@ -1121,6 +1121,17 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            # mode 1 described (no subjects taught in English), then the capital described by what it buys
+            Step(
+                "we only want the campus-wide english stuff, no subjects taught in english. 30 classes. how much max?",
+                250_000,
+            ),
+            Step("and the money for things that last, like a smart TV?", 50_000, ("capital at most",)),
+        ),
+        id="en-mode-and-capital-described",
+    ),
+    pytest.param(
+        (
             Step("出席費編2萬可以嗎", None),  # 10 人次 at most: asked, not checked against one
             Step("4位專家 各出席3次", 24_000, ("可以",)),
         ),
