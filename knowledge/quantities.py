@@ -257,7 +257,7 @@ _AMOUNT_LABELS = (
     ),
     ("life", re.compile(r"生活化|campus life")),
     ("capital", re.compile(r"資本門|設備|capital|equipment")),
-    ("recurrent", re.compile(r"經常門|recurrent|current")),
+    ("recurrent", re.compile(r"經常門|recurrent|current|running costs?|operating costs?")),
     ("misc", re.compile(r"雜支|雜費|miscellaneous|\bmisc\b")),
     ("aids", re.compile(r"教材教具|教具|teaching aids")),
     ("total", re.compile(r"總共|總額|總申請|申請|總|合計|total|request|grant|budget|appl(?:y|ied|ying) for")),

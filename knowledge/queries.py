@@ -905,7 +905,7 @@ _REST_AFTER_CAPITAL = (
 CAPITAL_CAP = "cap"  # a SHARE's capital: the capital cap of the school's ceiling, when it has one
 
 
-_RECURRENT_NAMED = r"經常門|recurrent|current (?:budget|expense|spending|total)"
+_RECURRENT_NAMED = r"經常門|recurrent|current (?:budget|expense|spending|total)|running costs?|operating costs?"
 
 
 def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
