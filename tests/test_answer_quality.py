@@ -159,7 +159,7 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.86, 0.046
 # the budget, a principal in Simplified Chinese; 4), first measured at 1bd24f4: 82.8% / 6.6% and
 # 70.7% / 7.9%
 BLIND36 = conversations.DATA / "blind36.yaml"
-BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.906, 0.036
+BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.911, 0.036
 BLIND37 = conversations.DATA / "blind37.yaml"
 BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.82, 0.036
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
@@ -239,9 +239,9 @@ BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.874, 0.037
 # English and Simplified Chinese: their own eligibility, fees with their own numbers, dates in many
 # formats), first measured at af80417, the commit the stop started from: 84.3% / 8.0% and 75.9% / 8.8%
 BLIND56 = conversations.DATA / "blind56.yaml"
-BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.881, 0.046
+BLIND56_MIN_ACCURACY, BLIND56_MAX_CONFIDENT_WRONG = 0.885, 0.046
 BLIND57 = conversations.DATA / "blind57.yaml"
-BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.818, 0.074
+BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.822, 0.071
 # blind58 and blind59 (stop 35; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 16 and 13 turns changed): blind58 (the 總務 and 出納 and the teacher
 # buying things: what may be bought and how much, with their own figures and corrections) and blind59
@@ -270,7 +270,7 @@ BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.83, 0.092
 BLIND62 = conversations.DATA / "blind62.yaml"
 BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.891, 0.066
 BLIND63 = conversations.DATA / "blind63.yaml"
-BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.835, 0.085
+BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.843, 0.085
 # blind64 and blind65 (stop 38; written and audited the same way: 1 and 5 turns changed): blind64
 # (reviewers, auditors and doubters checking what someone told them, comparing two options) and blind65
 # (a coordinator handing the plan over mid-year: facts restated from notes, then corrected), first
@@ -284,9 +284,9 @@ BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.838, 0.094
 # question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
 # first measured at 2dea770 (the stop's start) at 50.4% / 11.0% and 75.1% / 19.0%
 BLIND66 = conversations.DATA / "blind66.yaml"
-BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.533, 0.102
+BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.622, 0.082
 BLIND67 = conversations.DATA / "blind67.yaml"
-BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.746, 0.195
+BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.796, 0.149
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
