@@ -1459,7 +1459,7 @@ def _follow_up(
         and topic.query is not None
         and topic.query.kind in (CAPITAL, CEILING, SHARE)
         and (
-            (fresh.item in _CALCULATED_ITEMS and all(fresh.inputs.get(k) for k in ("people", "amounts")))
+            ("people" in counted_by(fresh.item) and all(fresh.inputs.get(k) for k in ("people", "amounts")))
             # 「有老師想要平板 一台大概一萬八 這樣可以嗎」: one device's price, against its own cap
             or (fresh.item == "equipment" and fresh.inputs.get("per_unit") and int(fresh.inputs.get("units") or 1) == 1)
         )
@@ -1904,10 +1904,6 @@ def _figures_only(u: Understanding, topic: Topic | None, engine: Engine, rules: 
     )
     checks = u.asks_yes_no and not asks_which(u.normalised) and counted
     return not _OWN_QUESTION.search(u.normalised) or checks
-
-
-# the items an amount for people is computed for (not a share of the ceiling's parts)
-_CALCULATED_ITEMS = ("lodging", "meals", "attendance_fee", "consultation_fee", "language_study")
 
 
 def _kin(kind: str) -> str:

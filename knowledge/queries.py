@@ -43,11 +43,9 @@ CEILING, CAPITAL, SHARE, TRANSFER, CLOSEOUT, SCHOOL_YEAR, ITEM, VERDICT = (
     "verdict",
 )
 
-_CAPITAL = (
-    r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編|(?:要|想|打算)?編\s*\d)|capital|equipment|"
-    # things described by how long they last: 「可以用好幾年的電腦」 "stuff that lasts, like tablets"
-    r"(?:可以|能)?用(?:很多|好幾|好多|多)年的|耐用|(?:stuff|things|items) that lasts?\b|durable"
-)
+# what capital buys described by how long it lasts: 「可以用好幾年的電腦」 "stuff that lasts, like tablets"
+_LASTS = r"(?:可以|能)?用(?:很多|好幾|好多|多)年的|耐用|(?:stuff|things|items) that lasts?\b|durable"
+_CAPITAL = r"資本門|設備費|買設備|設備(?:最多|上限|可以編|能編|可編|(?:要|想|打算)?編\s*\d)|capital|equipment|" + _LASTS
 _TRANSFER = r"調|移|挪|併入|並入|流用|轉|move|transfer|shift|reallocat"
 _TEACHER_SUPPORT = r"教師專業支持|教師費|教師經費|教師|老師|teacher support|teacher funding|teachers?"
 _CLOSEOUT = r"結案|核結|繳庫|結算|close.?out"
@@ -1492,10 +1490,7 @@ def focus_of(u: Understanding) -> str | None:
             r"campus.life (?:part|ceiling|cap|limit|max)|bilingual.campus.life part",
         ),
         # (and described by how long it lasts: 「可以用很多年的東西」 "things that last, like a smart TV")
-        (
-            "capital",
-            r"資本門|capital|equipment|(?:可以|能)?用(?:很多|好幾|好多|多)年的|(?:stuff|things|items) that lasts?\b",
-        ),
+        ("capital", r"資本門|capital|equipment|" + _LASTS),
         # 「部領教師費可以挪多少到生活化」: how much may move, not the teacher-support amount (only
         # teacher support may move into campus life: 「最多可以挪幾成去生活化」 is the same)
         # (「這塊最多可以轉多少去生活化」: 轉 … 去 a part)
