@@ -1204,15 +1204,17 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(ITEM, item=named, inputs=inputs)
 
 
-# the one amount given as an item's cap: 「住宿費上限一晚2000」「出席費一次最多2500」 "capped at 2,000 a night"
-_CAP_GIVEN = (
-    r"(?:上限|封頂|\bcapped at|\bcap (?:is|of)|\blimit (?:is|of)|\bmax(?:imum)? is|{most})"
+# the one amount given as an item's cap: 「住宿費上限一晚2000」「出席費一次最多2500」 "capped at 2,000 a night";
+# 「最多」 "at most" before a price is as often the user's own plan (「我們膳費頂多一餐100 這樣ok吧」), so
+# it gives a cap only in someone's word (「聽說出席費一次最多2500」)
+_CAP_WORDS = r"上限|封頂|\bcapped at|\bcap (?:is|of)|\blimit (?:is|of)|\bmax(?:imum)? is"
+_MOST = r"最多|最高|頂多|不(?:能|得)?超過|\bat most|\bup to"
+_THEN_THE_AMOUNT = (
     r"\s*(?:是|為|就是|只有|只能)?\s*(?:每|一|1)?\s*(?:個人|人|晚|天|日|節|次|小時|餐|場)?"
     r"\s*(?:是|為|就是|只有|只能)?\s*(?:nt\$|\$)?\s*$"
 )
-# 「最多」 "at most" before a price is as often the user's own plan (「我們膳費頂多一餐100 這樣ok吧」):
-# a cap only in someone's word (「聽說出席費一次最多2500」)
-_MOST = r"最多|最高|頂多|不(?:能|得)?超過|\bat most|\bup to"
+_CAP_GIVEN = re.compile(f"(?:{_CAP_WORDS}){_THEN_THE_AMOUNT}")
+_CAP_OR_MOST_GIVEN = re.compile(f"(?:{_CAP_WORDS}|{_MOST}){_THEN_THE_AMOUNT}")
 
 
 def _claims_an_items_cap(u: Understanding) -> bool:
@@ -1221,8 +1223,8 @@ def _claims_an_items_cap(u: Understanding) -> bool:
     amounts = u.figures.labelled
     if len(amounts) != 1 or not _claims_the_ceiling(u):
         return False
-    most = _MOST if has(u, _HEARSAY) else r"(?!)"
-    return re.search(_CAP_GIVEN.format(most=most), amounts[0].before.lower()) is not None
+    given = _CAP_OR_MOST_GIVEN if has(u, _HEARSAY) else _CAP_GIVEN
+    return given.search(amounts[0].before.lower()) is not None
 
 
 def _cap_claim(u: Understanding) -> dict[str, bool]:
