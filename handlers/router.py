@@ -66,7 +66,7 @@ from knowledge.queries import (
     revise,
 )
 from knowledge.slots import Slots, domains_answered, satisfies
-from knowledge.targets import counts_a_total_asking_how_many
+from knowledge.targets import asks_growth, counts_a_total_asking_how_many
 from knowledge.understand import (
     ASKS_TOTAL,
     CLAIM_TOLD,
@@ -2385,11 +2385,11 @@ _RELATIVE_YEAR = re.compile(
 )
 # 「隔年呢」 "and the year after?": the year after (or before) the one the last answer was for
 _NEXT_YEAR = re.compile(
-    r"隔年|明年|下一(?:個)?學?年|後一(?:個)?學?年|次一學年|the year after|next (?:school )?year|the following year"
+    r"隔年|明年|下[一1](?:個)?學?年|(?<!最)後[一1](?:個)?學?年|次[一1]?學?年|the year after|next (?:school )?year|the following year"
 )
 _YEARS_AFTER = re.compile(r"\b([12]) years? (?:after|later)\b|([12])\s*年後")
 _YEAR_BEFORE = re.compile(
-    r"去年|前一(?:個)?學?年|上一(?:個)?學?年|the year before|the previous (?:school )?year|(?<!the )\blast year\b"
+    r"去年|前[一1](?:個)?學?年|上[一1](?:個)?學?年|the year before|the previous (?:school )?year|(?<!the )\blast year\b"
 )
 
 
@@ -2406,25 +2406,29 @@ def _both_rows_told(u: Understanding, topic: Topic) -> bool:
 
 def _relative_year(u: Understanding, entry_id: str | None, last: Any, engine: Engine) -> int | None:
     """「最後一年呢」 after a Keelung KPI: the plan's own first, second or last school year of the
-    entry's document; 「隔年呢」 the year after `last`, the school year last answered for."""
-    match = _RELATIVE_YEAR.search(u.normalised)
+    entry's document; 「隔年呢」 the year after `last`, the school year last answered for; and
+    「最後一年的前一年」 "the year before the final year" the plan's year, then the step."""
+    text = u.normalised
+    stepped = _YEARS_AFTER.search(text) or _NEXT_YEAR.search(text) or _YEAR_BEFORE.search(text)
+    step = 0
+    if stepped is not None and asks_growth(text):
+        return None  # 「比前一年多幾位」 after 111's row: 111's growth, counted by the targets' sums
+    if stepped is not None:
+        counted = stepped.re is _YEARS_AFTER  # "and two years after that?" 「兩年後呢」
+        step = int(stepped.group(1) or stepped.group(2)) if counted else 1 if stepped.re is _NEXT_YEAR else -1
+        text = text[: stepped.start()] + " " + text[stepped.end() :]  # ("last year" is a step, not the final year)
+    match = _RELATIVE_YEAR.search(text)
     entry = engine.kb.entries.get(entry_id or "")
     span = entry.document.when.get("year") if entry else None
-    step = 1 if _NEXT_YEAR.search(u.normalised) else -1 if _YEAR_BEFORE.search(u.normalised) else 0
-    years = _YEARS_AFTER.search(u.normalised)  # "and two years after that?" 「兩年後呢」
-    if years is not None:
-        step = int(years.group(1) or years.group(2))
-    if step and isinstance(last, int):
-        return last + step
     if match is None or not isinstance(span, tuple) or span[0] is None or span[1] is None:
-        return None
+        return last + step if step and isinstance(last, int) else None
     words = match.group(0)
     if any(w in words for w in ("最後", "結束", "期末", "期滿", "last", "final", "end")):
-        return span[1]
+        return span[1] + step
     second = any(w in words for w in ("第二", "第2", "second", "year 2"))
     third = any(w in words for w in ("第三", "第3", "third", "year 3"))
     offset = 1 if second else 2 if third else 0
-    return min(span[0] + offset, span[1])
+    return min(span[0] + offset, span[1]) + step
 
 
 # Words a follow-up swaps for their counterpart (「內聘呢」 after 外聘): the earlier question is read

@@ -132,6 +132,12 @@ class Worked:
     met: bool | None = None
 
 
+def asks_growth(question: str) -> bool:
+    """Whether a normalised question asks how much a target grows (「比前一年多幾位」): the year it
+    names beside is what the growth is counted from, not the year asked."""
+    return _GROWTH.search(question) is not None
+
+
 def unit_asked(question: str) -> str | None:
     """The unit a question counts in (「比109多幾個字」: 字), if it names one."""
     match = _UNIT_ASKED.search(question)

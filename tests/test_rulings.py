@@ -7,6 +7,8 @@ quality sets."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bench.conversations import as_traditional, scored_dialog
@@ -1256,7 +1258,14 @@ def test_a_yes_or_no_asked_again_of_another_year_is_unsettled_as_well(knowledge)
 
 @pytest.mark.parametrize(
     ("follow_up", "year", "schools"),
-    [("那明年呢", "111", "5"), ("去年呢", "109", "3"), ("隔年呢", "111", "5"), ("and the year before?", "109", "3")],
+    [
+        ("那明年呢", "111", "5"),
+        ("去年呢", "109", "3"),
+        ("隔年呢", "111", "5"),
+        ("and the year before?", "109", "3"),
+        ("那前一年呢", "109", "3"),  # (「前一年」 is 「前1年」 once normalised)
+        ("下一個學年呢", "111", "5"),
+    ],
 )
 def test_next_or_last_year_after_a_kpi_is_counted_from_its_year(
     knowledge: Knowledge, follow_up: str, year: str, schools: str
@@ -1268,6 +1277,37 @@ def test_next_or_last_year_after_a_kpi_is_counted_from_its_year(
     reply = dialog.handle_text(chat, follow_up)
     assert reply.intent == "kl.ap.20" and year in reply.text and schools in reply.text, reply.text
     assert "110" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "year"),
+    [("最後一年的前一年呢", "110"), ("the year before the final year?", "110"), ("第一年的隔年呢", "110")],
+)
+def test_a_year_counted_from_the_plans_own_year(knowledge: Knowledge, follow_up: str, year: str) -> None:
+    """「最後一年的前一年呢」 after a Keelung KPI: the plan's last year (111), then one year back."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"plan-year-step-{follow_up}")
+    dialog.handle_text(chat, "基隆的英語閱讀力倍增計畫 國小單字量目標")
+    reply = dialog.handle_text(chat, follow_up)
+    assert reply.intent == "kl.ap.01" and set(re.findall(r"\b(109|110|111)\b", reply.text)) == {year}, reply.text
+
+
+def test_the_radio_station_described_is_the_listening_plan(knowledge: Knowledge) -> None:
+    """「學生聽英語廣播電台的比率」: Keelung's listening plan (ICRT), its second year's row for
+    primaries (95%), not the English clubs' share."""
+    reply = scored_dialog(knowledge).handle_text(
+        ChatRef("test", "radio"), "基隆那個計畫 學生聽英語廣播電台的比率 國小第二年要多少"
+    )
+    assert reply.intent == "kl.ap.02" and "110" in reply.text and "95%" in reply.text, reply.text
+
+
+def test_growth_over_the_year_before_is_not_a_step_back(knowledge: Knowledge) -> None:
+    """「比前一年多幾位」 after the foreign teachers' last year (18): 18 − 14, not 110's row."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "growth-year-before")
+    dialog.handle_text(chat, "基隆外師進用 最後一年要幾位")
+    reply = dialog.handle_text(chat, "比前一年多幾位")
+    assert "18" in reply.text and "14" in reply.text and "= 4" in reply.text, reply.text
 
 
 def test_a_contract_told_again_in_months_replaces_the_one_said_before(knowledge) -> None:
