@@ -33,6 +33,7 @@ from knowledge.calculators import (
     equipment_segments,
     language_study,
     lecture_fee,
+    lecture_rate,
     lecturer_type,
     lodging,
     meals,
@@ -190,6 +191,8 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
             return _closeout(query, plan, today)
         if query.kind == SCHOOL_YEAR:
             return _school_year(query, plan, today)
+        if query.kind == ITEM and query.inputs.get("buys"):
+            return _what_an_amount_buys(query, rules)
         if query.kind == ITEM:
             return _item(query, rules)
         if query.kind == VERDICT:
@@ -1131,6 +1134,88 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     if query.item == "equipment":
         return [_equipment_units(rules, i, text)]
     raise InvalidInput("這個項目沒有計算規則。", "There is no calculation for this item.")
+
+
+def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[ItemAmount]:
+    """「講座費預算24000 可以排幾節」「膳費6800 全天供餐 可以供幾個人天」 "with 40,000, how many periods
+    of a professor?": the amount told divided by the item's cap for one unit (a period, an hour, a
+    person's day or meal, a night, a class-period), whole units only; with people told (「2位專家」)
+    each unit is theirs together. An item without a cap per unit, or no amount over one unit's cap,
+    is computed as it would be without the question."""
+    i = query.inputs
+    text = str(i.get("text", ""))
+    item = str(query.item)
+    people = int(i.get("people") or 1)
+    plain = replace(query, inputs={k: v for k, v in i.items() if k != "buys"})
+    budget = _planned(i)
+    shared = people > 1 and item in _BOUGHT_FOR_EACH
+    source: Cited
+    if item == "lecture_fee":
+        one, source = lecture_rate(rules, str(i.get("lecturer") or lecturer_type(text))), rules.items.lecture_fee
+        unit = both("節", "periods")
+    elif item in _BOUGHT_FOR_EACH:
+        rule: UnitCapItem = getattr(rules.items, item)
+        one, source, unit = int(rule.cap), rule, _BOUGHT_FOR_EACH[item][shared]
+    elif item == "meals":
+        day = _FULL_DAY_FED.search(text) is not None or bool(i.get("full_day"))
+        one, source = int(rules.items.meals.per_day if day else rules.items.meals.per_meal), rules.items.meals
+        unit = both("人天", "person-days") if day else both("人餐", "person-meals")
+    elif item == "data_collection" and (i.get("per_unit") or len(i.get("amounts") or []) > 1):
+        # "books are 600 each, how many can we get?": the item's cap (or the budget told beside the
+        # price, the larger amount) at that price
+        prices = sorted(int(a) for a in i.get("amounts") or [])
+        one, source = prices[0], rules.items.data_collection
+        budget = prices[-1] if len(prices) > 1 else int(rules.items.data_collection.cap)
+        unit = both("本", "books") if re.search(r"書|books?", text) else both("份", "items")
+    elif item == "teaching_materials":
+        # (「照20萬的額度 可以上幾班節」: the share of the student ceiling told, at 800 a class-period)
+        lines = _item(plain, rules)
+        budget = min(budget, lines[0].amount) if budget else lines[0].amount
+        one, source, unit = (
+            int(rules.items.teaching_materials.cap),
+            rules.items.teaching_materials,
+            both("班節", "class-periods"),
+        )
+    else:
+        return _item(plain, rules)
+    each = one * people if shared else one
+    if not budget or budget < each:
+        return _item(plain, rules)
+    count, rest = divmod(int(budget), each)
+    label = rules.items.all()[item].label
+    left = both(f"，餘 {money(rest, 'zh')}", f", NT${rest:,} left") if rest else both("", "")
+    per_zh, per_en = (
+        (f"（{people} 人 × {money(one, 'zh')}）", f"({people} × {money(one, 'en')})")
+        if shared
+        else (
+            money(one, "zh"),
+            money(one, "en"),
+        )
+    )
+    return Figure(
+        count,
+        both(
+            f"{label.zh} {money(int(budget), 'zh')} ÷ {per_zh} = {count} {unit.zh}{left.zh}",
+            f"{label.en} {money(int(budget), 'en')} ÷ {per_en} = {count} {unit.en}{left.en}",
+        ),
+        (),
+        (source,),
+        title=both(f"{label.zh}可支付", f"What the {label.en.lower()} pays for"),
+        unit=unit,
+    )
+
+
+# The items capped per person and unit, and the unit an amount buys of them: for one person, and
+# for the people told together (「2位專家」: hours each of them)
+_BOUGHT_FOR_EACH: dict[str, dict[bool, Bilingual]] = {
+    "consultation_fee": {False: both("小時", "hours"), True: both("小時（每人）", "hours each")},
+    "attendance_fee": {False: both("人次", "attendances"), True: both("次", "occasions")},
+    "lodging": {False: both("晚（1 人）", "nights for one person"), True: both("晚", "nights")},
+    "language_study": {False: both("人學期", "person-semesters"), True: both("學期（每人）", "semesters each")},
+}
+_FULL_DAY_FED = re.compile(
+    r"全天|全日|一整天|整天|一天|1天|一日|1日|人天|人日|full.?day|all.?day|a day|per day|person-days?"
+)
 
 
 def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | None) -> ItemAmount:

@@ -144,7 +144,8 @@ _NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\d|\.\d)")
 _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     "people": re.compile(
         # (「20幾位老師」「30多個人」: at least the tens said)
-        r"(\d+)\s*(?:多|幾|餘)?\s*(?:(?:個|位|名)?\s*(?:部領|外聘|內聘|本校|校外|英語|英文|雙語|代理|兼任)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友|顧問|評審|工讀生|助理|志工)|位|名|"
+        # (not 「住宿費12000 講師…」: the item's amount, then who it is for)
+        r"(?<![費算價\d])(\d+)\s*(?:多|幾|餘)?\s*(?:(?:個|位|名)?\s*(?:部領|外聘|內聘|本校|校外|英語|英文|雙語|代理|兼任)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友|顧問|評審|工讀生|助理|志工)|位|名|"
         r"of (?:them|us)\b|"  # "for the two of them"
         r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"

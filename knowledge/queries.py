@@ -70,6 +70,11 @@ _LANGUAGE_STUDY = r"語言進修|進修|language (?:study|course)|english course
 _DATA = r"資料蒐集|資料搜集|reference materials|data collection|買書"
 _PREMIUM = r"補充保費|premium"
 # an amount written right after the premium's name: what the user put down for it
+# 「不含補充保費」 "not counting the health insurance top-up": the premium left out of what is asked
+_PREMIUM_LEFT_OUT = (
+    r"(?:不含|不算|不包括|不包含|不計|扣掉|扣除|not counting|not including|excluding|without|minus|apart from)\s*(?:the\s+)?(?:補充保費|premium)|"
+    r"(?:補充保費|premium)\s*(?:不算|另計|另外算|除外|not included|aside|excluded)"
+)
 _PREMIUM_TOLD = re.compile(r"(?:補充保費|premium)\s*(?:要|就|應該|我們)?\s*(?:編|報|列|算|估|是|抓|of|is|at|=)?\s*$")
 _GROWS = r"變大|變高|變多|提高|增加|跟著|go(?:es)? up|increase|higher|bigger|grow|rise"
 _OPEN_CLASSROOM = r"觀課|開放課室|open(?:ing)? (?:our )?classrooms?|open class"
@@ -1105,17 +1110,35 @@ def _lectures_of_two_lecturers(u: Understanding) -> list[list[Any]] | None:
     return lectures
 
 
+# how many of an item's units an amount buys: 「24000可以排幾節」「6800可以供幾個人天」「一個人能住幾晚」
+# "how many hours of him can we pay for?" (the amount itself is read as the item's amount)
+_HOW_MANY_IT_BUYS = re.compile(
+    r"(?:排|請|付|支付|上|供|住|吃|報|用|開|辦|補|買|有)?\s*幾\s*(?:個)?\s*(?:人天|人日|人次|人餐|班節|節|堂|小時|鐘頭|晚|夜|位|個?人|餐|份|本|學期)"
+    r"(?!\s*(?:的|就|才|以上|以內|而已))|"
+    r"夠\s*(?:幾|多少)|"
+    r"\bhow many (?:more )?(?:hours|periods|sessions|lessons|nights|people|persons|meals|books|class[- ]?periods|"
+    r"person-days|days of meals|attendances|semesters|experts|scholars)\b"
+)
+
+
+def _asks_what_it_buys(u: Understanding) -> bool:
+    """Whether a message asks how many units an amount it tells buys (not 「幾節」 told as a count)."""
+    return bool(amounts_of(u)) and _HOW_MANY_IT_BUYS.search(u.normalised) is not None
+
+
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if FOREIGN_SPEAKER.search(u.normalised):
         return None  # no rate to compute with: the knowledge base says the plan gives none
     if has(u, _OPEN_CLASSROOM) and amounts_of(u) and u.asks_permission:
         return None  # 「開放觀課的6萬可以付講師費嗎」: what the grant may pay for, not a fee's price
     inputs = _item_inputs(u) | {"text": u.normalised} | _cap_claim(u)
+    if _asks_what_it_buys(u):
+        inputs["buys"] = True
     c = u.figures.counts
     combined = _combined_query(u, inputs)
     if combined is not None:
         return combined
-    if has(u, _PREMIUM):
+    if has(u, _PREMIUM) and not has(u, _PREMIUM_LEFT_OUT):
         # 「…總共一萬 補充保費編211 對嗎」: the premium the user put down, checked, is none of its fees
         told = [a for a in u.figures.labelled if _PREMIUM_TOLD.search(a.before.lower())]
         labelled = [a for a in u.figures.labelled if a not in told]

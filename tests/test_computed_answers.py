@@ -292,6 +292,14 @@ TABLE = [
     row("devices-zh-capital-buys", "資本門5萬 平板一台15000 可以買幾台", ZH, 3),
     row("devices-en-capital-buys", "with 50k of capital, how many tablets at 16k each?", EN, 3),
     row("devices-zh-at-the-cap", "5萬的資本門 筆電每台都抓上限價 最多買幾台", ZH, 1),  # 50,000 ÷ 30,000
+    # what an item's amount buys: the amount ÷ one unit's cap, whole units (附件3's caps per unit)
+    row("buys-zh-affiliated-periods", "講座費預算24000 請縣府有隸屬關係的輔導員來講 可以排幾節", ZH, 16),  # ÷ 1,500
+    row("buys-en-professor-periods", "we have 40,000 for a professor's talks, how many periods can we pay?", EN, 20),
+    row("buys-zh-meal-days", "膳費預算6800 全天供餐 可以供幾個人天", ZH, 20),  # ÷ 340 a day
+    row("buys-zh-lodging-two", "住宿費一萬二 兩位講師可以住幾晚", ZH, 2),  # 12,000 ÷ (2 × 3,000)
+    row("buys-zh-materials-share", "學生奠基20萬 教學材料費最多可以上幾班節", ZH, 50),  # 200,000 × 20% ÷ 800
+    row("buys-en-books", "reference materials: books are 600 each, how many books can we buy at most?", EN, 50),
+    row("buys-zh-consultation-hours", "諮詢費還有9000 可以請專家來諮詢幾小時", ZH, 9),  # ÷ 1,000 an hour
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
