@@ -1550,6 +1550,17 @@ def _follow_up(
                 and _names_another_item(u, revised.item, rules)
             ):
                 break  # 「印刷费上限多少 组长说一万」 after the lodging: the printing asked, not lodging again
+            if (
+                revised is not None
+                and earlier is not topic
+                and fresh is None
+                and not returns
+                and asks_which(u.normalised)
+                and _changes_nothing(revised, earlier.query)
+            ):
+                # "and what's our deadline as a school?" after the close-out, itself after a teaching
+                # load: a question of its own does not ask an older computation again unchanged
+                continue
             if revised is not None and _counts_of_a_later_candidate(u, earlier, candidates):
                 # "could we pay her 7 hrs that day" after the premium on her consultation: counts the
                 # last computation is not counted by are an earlier one's (the consultation's hours)

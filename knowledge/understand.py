@@ -155,7 +155,7 @@ _PERMISSION = re.compile(
     r"claim|transfer|shift|come|stay|attend|teach|run|include|put|budget|charge|receive)\b"
 )
 _WH_QUESTION = re.compile(
-    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|多久|多長|\b(?:how(?! about)|what(?! about| if)|which|where|who|why)\b|^when\b|"
+    r"多少|幾|什麼|甚麼|哪|如何|怎麼|怎樣|誰|何時|為何|多久|多長|\b(?:how(?! about)|what(?! about| if)|whats|hows|wheres|which|where|who|why)\b|^when\b|"
     r"\bby when\b|"
     # "…ends on 2027.7.31, when must the city file?": when asking, not opening a clause
     r"\bwhen (?:must|do|does|did|is|are|will|should|can|would|has|have)\b"

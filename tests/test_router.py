@@ -806,3 +806,14 @@ def test_the_rate_asked_after_a_fee_is_that_fees_rate(knowledge: Knowledge) -> N
     )
     reply = dialog.handle_text(chat, "At what hourly rate?")
     assert reply.intent == "moe.item.consultation_fee" and "1,000" in reply.text, reply.text
+
+
+def test_a_question_of_its_own_does_not_repeat_an_older_computation(knowledge: Knowledge) -> None:
+    """ "and whats our deadline as a school…?" after the close-out computed, itself after a teaching
+    load checked: a question of its own ("whats" asks as "what's" does), not the teaching load again."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "older-computation")
+    dialog.handle_text(chat, "mode 2: can our lead coordinator have 6 periods a week off?")
+    dialog.handle_text(chat, "if our approved period ends 31 July 2027, when is the close-out due?")
+    reply = dialog.handle_text(chat, "and whats our deadline as a school to hand the report in")
+    assert reply.intent == "moe.closeout" and "teaching" not in reply.text.lower(), reply.text
