@@ -27,8 +27,10 @@ from knowledge.quantities import (
     DateMention,
     date_as_written,
     meals_named,
+    read_figures,
     valid_date,
 )
+from knowledge.textnorm import Normalizer
 from knowledge.understand import CLAIM_TOLD, CONFIRMATION_ASKED, SCHOOL_FACTS, Understanding, clauses_of, compiled
 
 # Kinds of computation.
@@ -966,7 +968,7 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(SHARE, item=u.item, inputs=inputs)
 
 
-_TOTAL = r"加上|加起來|一共|總共|合計|共多少|費\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether"
+_TOTAL = r"加上|加起來|一共|總共|合計|共多少|(?:費|講座|出席|住宿|膳食?|便當|諮詢)\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether"
 # (beside an own lecturer, a professor or scholar is the guest: 「教授講3節 本校老師講2節」)
 _EXTERNAL_PERIODS = re.compile(
     r"(?:外聘|校外|教授|學者|external|outside|university|professor|\bprof\b)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
@@ -1003,6 +1005,8 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
             {"item": "lecture_fee", "lecturer": kind, "periods": int(match.group(1))} | _lecturers_before(u, match)
             for kind, match in (("external", external), ("internal", internal))
         ]
+    elif not has(u, _PREMIUM) and (pieces := _parts_by_piece(u)) is not None:  # (the premium on them: its own)
+        parts = pieces
     else:
         fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, CONSULT) else None
         if has(u, _LODGING) and not (inputs.get("periods") or inputs.get("hours")):
@@ -1020,6 +1024,77 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
         meal = {k: inputs[k] for k in ("meals", "days") if k in inputs}
         parts.append({"item": "meals", "people": diners} | meal)
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
+# An event told piece by piece (「外聘學者講3節 參加老師40人吃午餐 講座加膳費最多多少」): each item's
+# figures are those of its own piece of the message, or of the piece just before that names no item
+# (「參加老師40人 吃午餐」); 「各」「再」 "each", "then" take the people told before (「2位委員出席3次 再住宿2晚」).
+_PIECE_END = re.compile(r"[\s,，、;；。:：!！?？()（）]+")
+_PIECE_END_EN = re.compile(r"[,，、;；。:：!！?？()（）]+|\.(?!\d)|\band\b")  # (English words are spaced: its clauses)
+_PLAIN = Normalizer()  # (the message's own words, punctuation kept where its pieces end)
+_PIECE_ITEMS = (
+    ("lecture_fee", _LECTURE),
+    ("lodging", _LODGING),
+    ("attendance_fee", ATTEND),
+    ("meals", _MEAL),
+    ("consultation_fee", CONSULT),
+)
+_THE_SAME_PEOPLE = re.compile(r"各|每位|每人|再|也|還|\beach\b|\bthen\b|\balso\b")  # 「再住宿2晚」: those told
+
+
+def _piece_counts(piece: str) -> dict[str, Any]:
+    c = read_figures(piece).counts
+    told: dict[str, Any] = {
+        "people": sum(c.people_groups) if c.joined else c.people,
+        "nights": c.nights,
+        "days": c.days,
+        "meals": c.meals,
+        "hours": str(c.hours) if c.hours is not None else None,
+        "periods": c.periods,
+        "occasions": c.occasions,
+        "full_day": c.full_day or None,
+        "half_day": c.half_day or None,
+    }
+    return {k: v for k, v in told.items() if v is not None}
+
+
+def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
+    """Each item's line with the figures of its own piece of the message (see _PIECE_END), when
+    two items or more have figures of their own; the items a last piece without figures names
+    (「講座加膳費最多多少」) are those added up. None when the pieces do not tell items apart (one
+    item told over several pieces, 「第一天午餐晚餐 第二天早餐午餐」, is one event's, read whole)."""
+    parts: list[dict[str, Any]] = []
+    pending: dict[str, Any] = {}
+    people: int | None = None
+    asked: set[str] = set()
+    for piece in (_PIECE_END_EN if u.lang == "en" else _PIECE_END).split(_PLAIN.plain(u.text)):
+        piece = piece.strip()
+        told = pending | (_piece_counts(piece) if piece else {})
+        named = [item for item, pattern in _PIECE_ITEMS if piece and compiled(pattern).search(piece)]
+        if "lecture_fee" in named and not {"periods", "hours"} & set(told):
+            named.remove("lecture_fee")  # 「教授要住1晚」「兩個講師的話」: the lecturers, no lecture counted
+        if not named:
+            pending = told
+            continue
+        pending = {}
+        if "people" not in told and people and _THE_SAME_PEOPLE.search(piece):
+            told["people"] = people
+        people = told.get("people", people)
+        if not told or (not re.search(r"\d", piece) and "people" not in told):
+            asked = set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
+            continue
+        for item in named:
+            part = {"item": item} | {k: told[k] for k in _PART_INPUTS[item] if k in told}
+            if item == "lecture_fee":
+                lecturer = lecturer_in(piece)
+                part |= ({"lecturer": lecturer} if lecturer else {}) | (
+                    {"lecturers": told["people"]} if "people" in told else {}
+                )
+            parts.append(part)
+    if asked:
+        parts = [part for part in parts if part["item"] in asked]
+    items = [part["item"] for part in parts]
+    return parts if len(set(items)) >= 2 and len(set(items)) == len(items) else None
 
 
 # The figures each item's line takes when several are added up (「住宿+出席費 total」).

@@ -300,6 +300,16 @@ TABLE = [
     row("buys-zh-materials-share", "學生奠基20萬 教學材料費最多可以上幾班節", ZH, 50),  # 200,000 × 20% ÷ 800
     row("buys-en-books", "reference materials: books are 600 each, how many books can we buy at most?", EN, 50),
     row("buys-zh-consultation-hours", "諮詢費還有9000 可以請專家來諮詢幾小時", ZH, 9),  # ÷ 1,000 an hour
+    # an event told piece by piece: each item with its own piece's people (2 × 2,000 + 30 × 120)
+    row("pieces-zh-attendance+meals", "請2位專家來出席 老師30人吃午餐 出席費加膳費最多多少", ZH, 7_600),
+    row(
+        "pieces-en-attendance+meals",
+        "two experts attend the meeting, 30 teachers have lunch. attendance plus lunch, max?",
+        EN,
+        7_600,
+    ),
+    # (the lecturer stays: 1 × 3,000, and 45 lunches × 120)
+    row("pieces-zh-lodging+meals", "教授要住一晚，當天中午45個人吃便當，住宿跟膳費加起來最多多少", ZH, 8_400),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
