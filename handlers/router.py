@@ -230,8 +230,8 @@ def _both_items(u: Understanding, topic: Topic | None, rules: FundingRules) -> Q
         differing = _differing_fact(topic.query, topic.earlier[0].query)
         if differing is not None:
             return differing
-    if not _BOTH_ADDED.search(u.normalised):
-        return None
+    if not _BOTH_ADDED.search(u.normalised) or _PEOPLE_ADDED.search(u.normalised):
+        return None  # (「出席費兩位加起來多少」: two people's fees, not two items)
     own = query_for(u, rules)
     last_item = topic.query if topic.query is not None and topic.query.kind == ITEM else None
     if own is not None and own.kind == ITEM and last_item is not None and own.item not in (last_item.item, "combined"):
@@ -364,6 +364,10 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
 
 
 _ADDED_UP = r"加起來|總共|合計|一共|加上|\+|\btotal\b|\baltogether\b|\bcombined\b|\bin all\b"
+# 「出席費兩位加起來多少」 "both of them together": the people counted, added up, not two items
+_PEOPLE_ADDED = re.compile(r"\d+\s*(?:位|個人|人|名)\s*(?:的)?\s*(?:加起來|合計|總共|一共)")
+# 「全部加起來」「整場」 "all of that": every item computed in the chat
+_EVERY_ITEM = r"全部|整場|所有|all of (?:it|that|this|them|those)|everything|the whole (?:event|workshop|thing)"
 
 
 def _items_computed_added_up(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
@@ -372,16 +376,27 @@ def _items_computed_added_up(u: Understanding, topic: Topic | None, rules: Fundi
     if topic is None or not u.mentions(_ADDED_UP) or u.figures.amounts or counts_something(u):
         return None
     named = rules.items_in(u.normalised) - {"premium"}
-    if len(named) < 2:
+    every = len(named) < 2 and u.mentions(_EVERY_ITEM)
+    if len(named) < 2 and not every:
         return None
     last: dict[str, Query] = {}
     for t in (topic, *topic.earlier):  # newest first
         query = t.query
-        if query is not None and query.kind == ITEM and query.item in named and query.item not in last:
-            last[str(query.item)] = query
-    if set(last) != named:
+        if query is None or query.kind != ITEM:
+            continue
+        # (each line of an earlier sum counts as its item computed: 「講座加出席」 then 「+便當 全部」)
+        lines = (
+            [Query(ITEM, item=str(p["item"]), inputs=dict(p)) for p in query.inputs.get("parts") or []]
+            if query.item == "combined"
+            else [query]
+        )
+        for line in lines:
+            if line.item not in last and line.item != "premium" and (every or line.item in named):
+                last[str(line.item)] = line
+    if (not every and set(last) != named) or len(last) < 2:
         return None
-    parts = [{"item": item} | {k: v for k, v in q.inputs.items() if k != "text"} for item, q in last.items()]
+    # (in the order they were asked)
+    parts = [{"item": item} | {k: v for k, v in q.inputs.items() if k != "text"} for item, q in reversed(last.items())]
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": ""})
 
 

@@ -817,3 +817,18 @@ def test_a_question_of_its_own_does_not_repeat_an_older_computation(knowledge: K
     dialog.handle_text(chat, "if our approved period ends 31 July 2027, when is the close-out due?")
     reply = dialog.handle_text(chat, "and whats our deadline as a school to hand the report in")
     assert reply.intent == "moe.closeout" and "teaching" not in reply.text.lower(), reply.text
+
+
+def test_every_item_computed_in_the_chat_added_up(knowledge: Knowledge) -> None:
+    """「所以講座+出席+便當 全部加起來」 after each was computed (the attendance of two people asked as
+    「兩位加起來」, their sum, not the lecture's and theirs): 6,000 + 4,000 + 3,600, in the order asked."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "every-item")
+    dialog.handle_text(chat, "外聘教授講3節 講座費最多多少")
+    two = dialog.handle_text(chat, "再請2位專家來出席 出席費兩位加起來多少")
+    assert two.text.startswith("出席費最多 4,000 元"), two.text
+    dialog.handle_text(chat, "老師30人 中午吃便當 膳費最多多少")
+    total = dialog.handle_text(chat, "所以講座+出席+便當 全部加起來最多多少")
+    assert total.text.startswith("合計最多 13,600 元"), total.text
+    lines = total.text.splitlines()
+    assert lines[1].startswith("講座") and lines[2].startswith("出席費") and lines[3].startswith("膳費"), total.text
