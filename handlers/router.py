@@ -1540,7 +1540,13 @@ def _follow_up(
                 # 「回到教授，他中午跟晚上都留下來吃，兩餐各抓150元可以嗎」: back to the person, asking
                 # another item of them (their meals), not that person's lecture fee again
                 return Decision(COMPUTE, query=fresh)
-            if revised is not None and revised.kind == VERDICT and u.asks_amount and not u.figures.labelled:
+            if (
+                revised is not None
+                and revised.kind == VERDICT
+                and u.asks_amount
+                and not u.figures.labelled
+                and not revised.inputs.get("at_cap")  # (the caps of reductions added up are an amount)
+            ):
                 # 「報名費一次最多補多少錢」 after the English-test fee was checked: an amount the verdict
                 # computes none of; the rule answers it (or says it gives none)
                 entry_id = _entry_of_topic(earlier, engine, rules)

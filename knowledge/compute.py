@@ -195,6 +195,8 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
             return _what_an_amount_buys(query, rules)
         if query.kind == ITEM:
             return _item(query, rules)
+        if query.kind == VERDICT and query.item == "teaching_load" and query.inputs.get("at_cap"):
+            return _reductions_at_the_cap(query, rules)
         if query.kind == VERDICT:
             return _verdict(query, rules)
     except InvalidInput as error:
@@ -1846,6 +1848,45 @@ def _teaching_load_total(
     return both(
         f"每週合計：{count} 人 × {periods} 節{lead_zh} = {total + lead} 節",
         f"A week in total: {count} people × {periods} periods{lead_en} = {total + lead} periods",
+    )
+
+
+def _reductions_at_the_cap(query: Query, rules: FundingRules) -> Figure:
+    """「主要負責人一週最多減幾節」「另外3個老師都減到上限 加起來幾節」 "1 lead + 5 teachers, max
+    reductions a week in all?": each at the cap (4 periods; a mode-2 lead 6), added up."""
+    rule = rules.teaching_load
+    i = query.inputs
+    mode = int(query.facts.get("mode") or 2)
+    lead = rule.lead if i.get("lead") and mode == 2 else 0
+    people = int(i.get("people") or (0 if lead else 1))
+    terms_zh = [f"{people} 人 × {rule.per_person} 節"] if people else []
+    terms_en = [f"{people} × {rule.per_person} periods"] if people else []
+    if lead:
+        terms_zh.append(f"主要負責人 {lead} 節")
+        terms_en.append(f"the lead person's {lead}")
+    total = people * rule.per_person + lead
+    worked = len(terms_zh) > 1 or people > 1  # (one person's cap is the answer itself)
+    sum_zh, sum_en = (f" = {total} 節", f" = {total} periods") if worked else ("", "")
+    notes = (
+        (
+            both(
+                "模式一沒有主要負責人的 6 節；每人每週不超過 4 節。",
+                "Mode 1 has no lead person's 6: at most 4 periods a week each.",
+            ),
+        )
+        if i.get("lead") and mode == 1
+        else ()
+    )
+    return Figure(
+        total,
+        both(
+            f"每週減課上限（模式{'一' if mode == 1 else '二'}）：{' ＋ '.join(terms_zh)}{sum_zh}",
+            f"Reductions a week at most (mode {mode}): {' + '.join(terms_en)}{sum_en}",
+        ),
+        notes,
+        (rule,),
+        title=both("每週減課", "Teaching-load reductions a week"),
+        unit=both("節", "periods"),
     )
 
 

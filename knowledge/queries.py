@@ -96,9 +96,11 @@ _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|to
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = (
-    r"減課|減(?:到|成|少|掉)?\s*(?:\d+|幾|多少)\s*節|少上\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
+    r"減課|減(?:到|成|少|掉)?\s*(?:\d+|幾|多少)\s*節|減到(?:最多|上限|頂)|少上\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
     r"load\b.{0,12}\bcut|\bcut\b.{0,12}\bload\b|\bdrop\s+\d+|\bdrop(?:ped)?\s+(?:\d+\s+)?periods?"
 )
+# the most periods a week asked of a reduction (「最多可以減幾節」 "max reductions per week?")
+_MOST_PERIODS_ASKED = r"幾\s*節|多少\s*節|how many (?:class-)?periods|\bmax|最多|上限|at most|\bcap\b"
 # The one person leading a mode-2 plan, whose reduction may reach 6 periods
 LEAD_PERSON = re.compile(r"主要負責|負責人|主要承辦|總負責|總召|副召|召集人|lead|coordinator")
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
@@ -968,7 +970,7 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(SHARE, item=u.item, inputs=inputs)
 
 
-_TOTAL = r"加上|加起來|一共|總共|合計|共多少|(?:費|講座|出席|住宿|膳食?|便當|諮詢)\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether"
+_TOTAL = r"加上|加起來|一共|總共|合計|共多少|(?:費|講座|出席|住宿|膳食?|便當|諮詢)\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether|added up"
 # (beside an own lecturer, a professor or scholar is the guest: 「教授講3節 本校老師講2節」)
 _EXTERNAL_PERIODS = re.compile(
     r"(?:外聘|校外|教授|學者|external|outside|university|professor|\bprof\b)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
@@ -1239,6 +1241,21 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         if any(inputs.get(k) for k in ("periods", "hours", "amounts")) or a_day:
             return Query(ITEM, item="premium", inputs=inputs)
         return None
+    several = (_people(u) or 0) >= 2 and has(u, _TOTAL)
+    if has(u, _TEACHING_LOAD) and c.periods is None and several and has(u, _MOST_PERIODS_ASKED) and not u.asks_yes_no:
+        # 「3個老師每人都減到上限 加起來幾節」 "1 lead + 5 teachers, max reductions added up?": the
+        # caps, added up (one person's cap is the rule's answer)
+        lead = LEAD_PERSON.search(u.normalised) is not None
+        people = _people(u) or 0
+        groups = u.figures.counts.people_groups
+        if lead and u.figures.counts.joined and 1 in groups:
+            people -= 1  # "1 main coordinator + 5 teachers": the lead is one of them
+        return Query(
+            VERDICT,
+            item="teaching_load",
+            facts=facts_of(u),
+            inputs={"at_cap": True, "lead": lead, "people": people, "text": u.normalised},
+        )
     if has(u, _TEACHING_LOAD) and c.periods is not None:
         inputs["lead"] = LEAD_PERSON.search(u.normalised) is not None
         return Query(VERDICT, item="teaching_load", facts=facts_of(u), inputs=inputs)
@@ -2160,10 +2177,35 @@ def _part_asked(previous: Query, u: Understanding, told: dict[str, Any]) -> Quer
     return Query(ITEM, item=str(named), inputs=inputs)
 
 
+def _reductions_recounted(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
+    """「另外3個老師都減到上限 加起來幾節」 after the lead's cap, or 「不是3個 是4個」 after three
+    teachers': the caps added up for the people told now (the last number of a correction)."""
+    fresh = query_for(u, rules)
+    if fresh is not None and fresh.inputs.get("at_cap"):
+        return replace(fresh, facts=dict(previous.facts) | dict(fresh.facts))
+    people = _people(u) or (u.figures.bare_numbers[-1] if u.figures.bare_numbers else None)
+    lead = LEAD_PERSON.search(u.normalised) is not None
+    facts = dict(previous.facts) | facts_of(u)
+    if not people and not lead and facts == previous.facts:
+        return None
+    # (「那模式二的總負責人呢」 after a teacher's cap: the lead's, in mode 2; the others counted stay)
+    inputs = dict(previous.inputs) | {"text": u.normalised, "lead": lead or bool(previous.inputs.get("lead"))}
+    if people:
+        inputs["people"] = int(people)
+    elif lead and not previous.inputs.get("lead") and int(previous.inputs.get("people") or 0) <= 1:
+        inputs["people"] = 0  # the one person asked about is the lead now
+    return replace(previous, facts=facts, inputs=inputs)
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     retaken = _retaken_test(previous, u)
     if retaken is not None:
         return retaken
+    if previous.item == "teaching_load" and previous.inputs.get("at_cap"):
+        if u.figures.counts.periods is None:
+            return _reductions_recounted(previous, u, rules)
+        # 「兩個人都各減6節 可以嗎」 after the caps added up: those periods checked, not the caps again
+        previous = replace(previous, inputs={k: v for k, v in previous.inputs.items() if k not in ("at_cap", "people")})
     inputs = _item_inputs(u)
     # (a school fact's number is no period count, nor "one" of "the one running it")
     facts_said = {v for v in u.facts.values() if isinstance(v, int) and not isinstance(v, bool)}

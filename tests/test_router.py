@@ -832,3 +832,15 @@ def test_every_item_computed_in_the_chat_added_up(knowledge: Knowledge) -> None:
     assert total.text.startswith("合計最多 13,600 元"), total.text
     lines = total.text.splitlines()
     assert lines[1].startswith("講座") and lines[2].startswith("出席費") and lines[3].startswith("膳費"), total.text
+
+
+def test_reductions_at_the_cap_added_up_over_several_people(knowledge: Knowledge) -> None:
+    """「另外3個老師每人都減到上限 加起來一週最多幾節」: 3 × 4 periods (附件3 備註 減課原則), and
+    「兩個人都各減6節 可以嗎」 after it checks those 6 periods (one lead only), not the caps again."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "reductions-added")
+    dialog.handle_text(chat, "我們是模式二")
+    total = dialog.handle_text(chat, "另外3個執行老師 每人都減到上限 3個人加起來一週最多幾節")
+    assert total.route == "calculation" and total.text.startswith("每週減課最多 12 節"), total.text
+    both = dialog.handle_text(chat, "回到負責人 教務主任跟組長兩個人都各減6節 可以嗎")
+    assert both.text.startswith("不可以"), both.text
