@@ -1080,7 +1080,9 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     if query.item == "consultation_fee":
         session, hours = _consultation_session(rules, i)
         # 「兩天都整天入校諮詢」: each day a session; hours told for them all are shared out
-        days = int(i.get("days") or 1)
+        # (「一共來4次 都是整天」: each visit a day)
+        visits = i.get("occasions") if i.get("full_day") or i.get("half_day") or i.get("online") else None
+        days = int(i.get("days") or visits or 1)
         if days > 1 and i.get("hours") and not i.get("per_day"):
             hours = hours / days
         fee = consultation_fee(rules, hours, session, people, days)

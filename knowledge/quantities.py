@@ -179,6 +179,10 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "months": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:半\s*)?(?:月(?!\s*\d)|months?\b)"),  # 「一個半月」: 1 (and a half)
 }
+# occasions counted in all beside a rate of them (「每月1次 共10次」 "once a month, 10 in total")
+_OCCASIONS_IN_ALL = re.compile(
+    r"(?:共|總共|一共|合計|全部)\s*(?:有|辦|來|開)?\s*(\d+)\s*(?:次|場)|(\d+)\s*(?:times|meetings|sessions|occasions) in (?:all|total)\b"
+)
 # sessions held beside the periods of each: "2 workshops, each 2 periods"
 _SESSIONS = re.compile(r"(\d+)\s*(?:sessions?|workshops?|talks?|lectures?)\b")
 _PERIODS_NAMED = re.compile(r"(\d+)[\s-]*(?:節|堂|periods?\b)")
@@ -522,6 +526,11 @@ def _read_counts(text: str) -> Counts:
         values[name] = None if written is None else (Decimal(written) if name == "hours" else int(written))
         if name in ("hours", "periods") and (parts := _per_part_of_the_day(pattern, text)):
             values[name] = sum(parts, Decimal(0)) if name == "hours" else int(sum(parts))
+    in_all = _OCCASIONS_IN_ALL.search(text)
+    if in_all is not None:
+        values["occasions"] = int(
+            in_all.group(1) or in_all.group(2)
+        )  # 「每月1次 共10次」: the 10 in all, not the 1 a month
     counted_days = {int(m.group(1)) for m in _COUNT_PATTERNS["days"].finditer(text)}
     if len(counted_days) > 1 and 1 in counted_days:
         # 「諮詢費1天最多能算幾小時 2天合計多少」: one day is the rate's frame, the others the days counted

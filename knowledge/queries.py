@@ -1752,6 +1752,20 @@ _AFTER_THE_MOVE_ASKED = (
 )
 
 
+def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding) -> Query | None:
+    """A revised item asks what its amount buys when the message asks it (「膳費預算6800 可以供幾個
+    人天」 after a lecture's periods), or the question before did and the message tells none of
+    the units bought (「那內聘呢」 after 「24000可以排幾節」; not 「講3節呢」)."""
+    if revised is None or revised.kind != ITEM:
+        return revised
+    told = any(getattr(u.figures.counts, name) is not None for name in ("periods", "hours", "nights", "meals", "days"))
+    # (「那可以排幾節」 of the amount told before: asked of the revised item's amount)
+    asked = _HOW_MANY_IT_BUYS.search(u.normalised) is not None and bool(revised.inputs.get("amounts"))
+    buys = asked or (bool(previous.inputs.get("buys")) and not told)
+    inputs = {k: v for k, v in revised.inputs.items() if k != "buys"} | ({"buys": True} if buys else {})
+    return replace(revised, inputs=inputs)
+
+
 def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     """`previous` with what a follow-up message changes, or None when the message changes nothing
     this kind of question depends on."""
@@ -1780,7 +1794,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind in (ITEM, VERDICT) and FOREIGN_SPEAKER.search(u.normalised):
         return None  # "foreign expert flown in from the UK, rate per period?": 附件3 gives no such rate
     if previous.kind in (ITEM, VERDICT):
-        return _cap_claim_of(_revise_item(previous, u, rules), u)
+        return _what_it_buys_kept(previous, _cap_claim_of(_revise_item(previous, u, rules), u), u)
     capital = _first(_labelled(u), "capital") if previous.kind == SHARE and "total" in previous.inputs else None
     if capital is not None:
         # 「資本門改成7萬，教材教具一樣7萬呢」「那照資本門7萬，雜支最多多少」 after a share of the total less

@@ -310,6 +310,9 @@ TABLE = [
     ),
     # (the lecturer stays: 1 × 3,000, and 45 lunches × 120)
     row("pieces-zh-lodging+meals", "教授要住一晚，當天中午45個人吃便當，住宿跟膳費加起來最多多少", ZH, 8_400),
+    # occasions in all beside a rate of them: 10 × 2 periods × 2,000; four full-day visits of two: 2 × 4 × 6 × 1,000
+    row("lecture-zh-occasions-in-all", "每月一次共10次 每次請外聘教授講2節 講座費一年合計", ZH, 40_000),
+    row("consult-zh-visits-full-days", "專家這學期一共來4次 都是整天 一樣兩位 諮詢費合計多少", ZH, 48_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),

@@ -844,3 +844,16 @@ def test_reductions_at_the_cap_added_up_over_several_people(knowledge: Knowledge
     assert total.route == "calculation" and total.text.startswith("每週減課最多 12 節"), total.text
     both = dialog.handle_text(chat, "回到負責人 教務主任跟組長兩個人都各減6節 可以嗎")
     assert both.text.startswith("不可以"), both.text
+
+
+def test_what_an_amount_buys_is_asked_again_of_the_case_changed(knowledge: Knowledge) -> None:
+    """「那內聘呢」 after 「講座費預算24000 可以排幾節」: the same amount's periods at the internal rate
+    (24,000 ÷ 1,000); 「講3節呢」 tells the periods, so the fee of 3 periods is checked instead."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "buys-again")
+    first = dialog.handle_text(chat, "講座費預算24000 請外聘教授 可以排幾節")
+    assert first.text.startswith("講座鐘點費可支付最多 12 節"), first.text
+    internal = dialog.handle_text(chat, "那內聘呢")
+    assert internal.text.startswith("講座鐘點費可支付最多 24 節"), internal.text
+    told = dialog.handle_text(chat, "講3節呢")
+    assert "3 節 × 1,000 元 = 3,000 元" in told.text, told.text
