@@ -1083,8 +1083,8 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         # (「一共來4次 都是整天」: each visit a day)
         visits = i.get("occasions") if i.get("full_day") or i.get("half_day") or i.get("online") else None
         days = int(i.get("days") or visits or 1)
-        if days > 1 and i.get("hours") and not i.get("per_day"):
-            hours = hours / days
+        if days > 1 and i.get("hours") and not i.get("per_day") and not (visits and not i.get("days")):
+            hours = hours / days  # (「每次2小時 共5次」: each visit's hours)
         fee = consultation_fee(rules, hours, session, people, days)
         if i.get("yes_no_only") and i.get("hours") and planned is None:
             # 「4小時都能報嗎」: the hours asked against the session's, no past them (a note says so)

@@ -175,7 +175,8 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
     # (not 「一次給2500」: a price for each time)
     # ("we'll have 5 of those": as many of the meetings just priced)
     "occasions": re.compile(
-        r"(\d+)\s*(?:次|場|times\b|meetings?\b|occasions?\b|of (?:those|these)\b)(?!\s*(?:給|付|發|領|支)\s*\d)"
+        r"(\d+)\s*(?:次|場|趟|times\b|meetings?\b|occasions?\b|(?:(?:half|full)-?day |school |site )?visits?\b|of (?:those|these)\b)"
+        r"(?!\s*(?:給|付|發|領|支)\s*\d)"
     ),
     "months": re.compile(r"(\d+)[\s-]*(?:個)?\s*(?:半\s*)?(?:月(?!\s*\d)|months?\b)"),  # 「一個半月」: 1 (and a half)
 }

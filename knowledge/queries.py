@@ -1041,6 +1041,7 @@ _PIECE_ITEMS = (
     ("meals", _MEAL),
     ("consultation_fee", CONSULT),
 )
+_ONE_PERSON = re.compile(r"^\D*(?:教授|講師|講者|\bthe (?:professor|speaker|lecturer)\b)")  # (no count before)
 _THE_SAME_PEOPLE = re.compile(r"各|每位|每人|再|也|還|\beach\b|\bthen\b|\balso\b")  # 「再住宿2晚」: those told
 
 
@@ -1062,10 +1063,12 @@ def _piece_counts(piece: str) -> dict[str, Any]:
 
 def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     """Each item's line with the figures of its own piece of the message (see _PIECE_END), when
-    two items or more have figures of their own; the items a last piece without figures names
-    (「講座加膳費最多多少」) are those added up. None when the pieces do not tell items apart (one
-    item told over several pieces, 「第一天午餐晚餐 第二天早餐午餐」, is one event's, read whole)."""
+    two items or more have figures of their own, or one item has in several pieces, each with its
+    own people; the items a last piece without figures names (「講座加膳費最多多少」) are those added
+    up. None when the pieces do not tell items apart (one item told over several pieces,
+    「第一天午餐晚餐 第二天早餐午餐」, is one event's, read whole)."""
     parts: list[dict[str, Any]] = []
+    own: dict[int, bool] = {}  # whether a part's people were told in its own piece
     pending: dict[str, Any] = {}
     people: int | None = None
     asked: set[str] = set()
@@ -1079,14 +1082,19 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
             pending = told
             continue
         pending = {}
+        asks_them = not told or (not re.search(r"\d", piece) and "people" not in told)
+        if not asks_them and "people" not in told and _ONE_PERSON.search(piece):
+            told["people"] = 1  # 「教授要住1晚」: the one lecturer
+        own_people = "people" in told
         if "people" not in told and people and _THE_SAME_PEOPLE.search(piece):
             told["people"] = people
         people = told.get("people", people)
-        if not told or (not re.search(r"\d", piece) and "people" not in told):
+        if asks_them:
             asked = set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
             continue
         for item in named:
             part = {"item": item} | {k: told[k] for k in _PART_INPUTS[item] if k in told}
+            own[id(part)] = own_people
             if item == "lecture_fee":
                 lecturer = lecturer_in(piece)
                 part |= ({"lecturer": lecturer} if lecturer else {}) | (
@@ -1096,7 +1104,13 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     if asked:
         parts = [part for part in parts if part["item"] in asked]
     items = [part["item"] for part in parts]
-    return parts if len(set(items)) >= 2 and len(set(items)) == len(items) else None
+    # (one item in several pieces, each with people of its own: 「講師2人各住2晚 工作人員3人各住1晚」)
+    apart = all(own[id(part)] for part in parts if items.count(part["item"]) > 1)
+    return (
+        parts
+        if len(items) >= 2 and (len(set(items)) >= 2 or apart) and (apart or len(set(items)) == len(items))
+        else None
+    )
 
 
 # The figures each item's line takes when several are added up (「住宿+出席費 total」).

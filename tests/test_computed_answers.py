@@ -313,6 +313,11 @@ TABLE = [
     # occasions in all beside a rate of them: 10 × 2 periods × 2,000; four full-day visits of two: 2 × 4 × 6 × 1,000
     row("lecture-zh-occasions-in-all", "每月一次共10次 每次請外聘教授講2節 講座費一年合計", ZH, 40_000),
     row("consult-zh-visits-full-days", "專家這學期一共來4次 都是整天 一樣兩位 諮詢費合計多少", ZH, 48_000),
+    # one item in two pieces, each with its own people: 2 × 2 + 3 × 1 nights × 3,000
+    row("pieces-zh-lodging-two-groups", "講師2人各住2晚 工作人員3人各住1晚 住宿費總共最多多少", ZH, 21_000),
+    # visits with hours each: 5 × 2 h × 1,000; three half-day visits: 3 × 3 h × 1,000
+    row("consult-zh-online-visits", "線上諮詢 每次2小時 共5次 諮詢費多少", ZH, 10_000),
+    row("consult-en-half-day-visits", "one expert, 3 half-day visits, consultation total?", EN, 9_000),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),
