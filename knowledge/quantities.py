@@ -466,8 +466,15 @@ def _scale(unit: str | None) -> Decimal:
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    match = pattern.search(text)
-    return match.group(1) if match else None
+    """The first count `pattern` finds, but one taken back for a later one (「不是2位 是3位」: 3)."""
+    found = list(pattern.finditer(text))
+    kept = [m for m in found if not _TAKEN_BACK_BEFORE.search(text[max(0, m.start() - 6) : m.start()])]
+    first = kept or found
+    return first[0].group(1) if first else None
+
+
+# 「不是2位 是3位」 "not 5 people but 6": a count said only to be replaced
+_TAKEN_BACK_BEFORE = re.compile(r"(?:不是|並非|而非|\bnot)\s*$")
 
 
 # A period priced, not counted: 「一節800」「1節 2,000 元」

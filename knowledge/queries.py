@@ -2205,6 +2205,74 @@ def _part_asked(previous: Query, u: Understanding, told: dict[str, Any]) -> Quer
     return Query(ITEM, item=str(named), inputs=inputs)
 
 
+# 「多住一晚呢」「再多2位」 "one more night?" "2 fewer people": a count changed by so many, not told anew
+_MORE_OR_FEWER = re.compile(
+    r"(?<![最至多不])(多|少)(?:住|請|來|開|辦|上|講|加|吃)?(\d+)\s*(?:個)?\s*(晚|夜|天|日|位|人|節|堂|小時|次|場|餐|學期)|"
+    r"\b(\d+|an?) (more|extra|fewer|less) (nights?|days?|people|persons?|periods?|hours?|sessions?|meals?|semesters?|speakers?|lecturers?|experts?|teachers?)\b"
+)
+_COUNT_OF_UNIT = {
+    "晚": "nights",
+    "夜": "nights",
+    "天": "days",
+    "日": "days",
+    "位": "people",
+    "人": "people",
+    "節": "periods",
+    "堂": "periods",
+    "小時": "hours",
+    "次": "occasions",
+    "場": "occasions",
+    "餐": "meals",
+    "學期": "semesters",
+    "night": "nights",
+    "day": "days",
+    "people": "people",
+    "person": "people",
+    "period": "periods",
+    "hour": "hours",
+    "session": "occasions",
+    "meal": "meals",
+    "semester": "semesters",
+    "speaker": "people",
+    "lecturer": "people",
+    "expert": "people",
+    "teacher": "people",
+}
+
+
+def _one_more(previous: Query, u: Understanding) -> Query | None:
+    """「多住一晚呢」 after 3 people's 2 nights: 3 nights (a lecture's people are its lecturers, a
+    lodging's days its nights)."""
+    if previous.kind != ITEM:
+        return None
+    match = _MORE_OR_FEWER.search(u.normalised)
+    if match is None:
+        return None
+    if match.group(1):
+        sign, count, unit = (1 if match.group(1) == "多" else -1), int(match.group(2)), match.group(3)
+    else:
+        sign = -1 if match.group(5) in ("fewer", "less") else 1
+        count = 1 if match.group(4) in ("a", "an") else int(match.group(4))
+        unit = match.group(6).rstrip("s") if match.group(6) != "people" else "people"
+    key = _COUNT_OF_UNIT[unit]
+    if previous.item == "lecture_fee" and key == "people":
+        key = "lecturers"
+    if previous.item == "lodging" and key in ("days", "nights") and "nights" not in previous.inputs:
+        key = "days" if "days" in previous.inputs else "nights"
+    base = previous.inputs.get(key)
+    if key == "hours":
+        value: Any = str(Decimal(str(base or 1)) + sign * count)
+    else:
+        value = int(base or 1) + sign * count
+    inputs = dict(previous.inputs) | {key: value}
+    counts = u.figures.counts
+    for session, other in (("full_day", "half_day"), ("half_day", "full_day")):
+        if getattr(counts, session):  # "2 more hours, so it's a full day": no longer half a day
+            inputs[session] = True
+            inputs.pop(other, None)
+    return replace(previous, inputs=inputs)
+
+
 def _reductions_recounted(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     """「另外3個老師都減到上限 加起來幾節」 after the lead's cap, or 「不是3個 是4個」 after three
     teachers': the caps added up for the people told now (the last number of a correction)."""
@@ -2229,6 +2297,9 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     retaken = _retaken_test(previous, u)
     if retaken is not None:
         return retaken
+    more = _one_more(previous, u)
+    if more is not None:
+        return more
     if previous.item == "teaching_load" and previous.inputs.get("at_cap"):
         if u.figures.counts.periods is None:
             return _reductions_recounted(previous, u, rules)

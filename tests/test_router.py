@@ -857,3 +857,22 @@ def test_what_an_amount_buys_is_asked_again_of_the_case_changed(knowledge: Knowl
     assert internal.text.startswith("講座鐘點費可支付最多 24 節"), internal.text
     told = dialog.handle_text(chat, "講3節呢")
     assert "3 節 × 1,000 元 = 3,000 元" in told.text, told.text
+
+
+def test_a_count_changed_by_so_many_is_added_to_the_one_before(knowledge: Knowledge) -> None:
+    """「多住一晚呢」 after three lecturers' two nights: three nights each (3 × 3 × 3,000), not one;
+    「少1位呢」 one person fewer; 「不是4位 是2位」 takes the second count; "2 more periods" adds."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "one-more")
+    dialog.handle_text(chat, "3位講師各住2晚 住宿費最多多少")
+    assert dialog.handle_text(chat, "多住一晚呢").text.startswith("住宿費最多 27,000 元")
+    assert dialog.handle_text(chat, "少1位呢").text.startswith("住宿費最多 18,000 元")
+    assert dialog.handle_text(chat, "不是2位 是4位").text.startswith("住宿費最多 36,000 元")
+    chat = ChatRef("test", "two-more-periods")
+    dialog.handle_text(chat, "a professor gives 3 periods, fee max?")
+    assert "NT$10,000" in dialog.handle_text(chat, "and 2 more periods?").text.splitlines()[0]
+    # (「最多能編多少 40個人」 is no "40 fewer")
+    chat = ChatRef("test", "not-fewer")
+    dialog.handle_text(chat, "研習一整天 膳費一個人最多多少")
+    reply = dialog.handle_text(chat, "那一天的膳費總共最多能編多少 40個人")
+    assert reply.text.startswith("膳費最多 13,600 元"), reply.text
