@@ -33,7 +33,7 @@ DETAILS = (
         re.compile(
             r"報名費.{0,4}(?:多少|幾)(?!\s*(?:次|個|位|人|天|年|學年))|多少錢|要花多少|費用是多少|價格|時薪是多少|基本工資是多少|超過多少錢|總預算|"
             r"(?:每|1)\s*(?:節|堂|小時)\s*(?:是|給|付|領)?\s*多少|"  # 「代課鐘點費一節多少」: a rate per period
-            r"要付費|要收費|付費嗎|收費嗎|要錢嗎|要不要錢|要?付錢嗎|要?花錢嗎|收錢嗎|(?:1|一)年(?:要)?多少(?:錢)?$|is it free|what does it cost|subscription fee|"
+            r"要付費|要收費|付費嗎|收費嗎|要錢嗎|要不要錢|要?付錢嗎|要?花錢嗎|收錢嗎|(?<![第頭])(?:1|一)年(?:要)?多少(?:錢)?$|is it free|what does it cost|subscription fee|"
             r"how much does .{0,30}cost|cost to register|what does .{0,30}cost|price of|total budget|"
             r"what does .{0,30}\bpay\b|how much .{0,30}\bpaid\b|how much do .{0,30}\bget paid\b|"
             r"獎金|prize money|\bbonus\b|編了多少預算|預算(?:是|有)?多少|how much (?:money|budget) (?:did|does|is)|national budget|"

@@ -65,7 +65,8 @@ _THAN_YEAR = re.compile(
 )
 # 「跟第一年比」 "than the first year": the first school year of the rows
 _THAN_FIRST = re.compile(
-    r"(?:跟|和|與|比)\s*第\s*1\s*(?:個)?\s*(?:學)?年|than (?:in )?the first year|from the first year"
+    r"(?:跟|和|與|比)\s*(?:第|頭)\s*1\s*(?:個)?\s*(?:學)?年|(?:跟|和|與|比)\s*首年|than (?:in )?the first year|from the first year|"
+    r"since the first year"
 )
 _UNIT_ASKED = re.compile(r"幾\s*(?:個)?\s*(人次|班次|校|所|隊|案|名|場|位|本|篇|字|次(?!數))")
 _TIMES = re.compile(r"(\d+)\s*(次)(?![\d%])")
@@ -179,9 +180,11 @@ def work(
         base = int(next(g for g in than.groups() if g)) if than is not None else None
         if base is None and _THAN_FIRST.search(question) and len(years) < 2:
             base, years = min(rows), [*years, min(rows)][-1:]
-        if base is not None and len(years) == 1 and last_year is not None and last_year in rows and last_year != base:
-            years = [base, last_year]  # 「比109多幾個字」 after 110's row: 110 − 109
-            target = rows[last_year]
+        # 「比109多幾個字」 after 110's row: 110 − 109; 「最後一年 跟頭一年比」: 111 − 109, the year asked
+        current = year if year is not None and year != base and year != last_year else last_year
+        if base is not None and len(years) == 1 and current is not None and current in rows and current != base:
+            years = [base, current]
+            target = rows[current]
         if not years and (_BOTH_YEARS.search(question) or not _YEAR.search(question)):
             # (and "so how many more is that?" after 110's row, then 111's: no year of its own)
             # 「兩年差了幾校」 after 111's row then 109's: the two school years the chat asked about

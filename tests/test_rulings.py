@@ -1292,6 +1292,18 @@ def test_a_year_counted_from_the_plans_own_year(knowledge: Knowledge, follow_up:
     assert reply.intent == "kl.ap.01" and set(re.findall(r"\b(109|110|111)\b", reply.text)) == {year}, reply.text
 
 
+def test_the_first_years_target_asked_by_its_place_and_the_growth_since_it(knowledge: Knowledge) -> None:
+    """「第一年要多少」 is the plan's first year (109), not a price a year; 「最後一年 跟頭一年比要多
+    背幾個字」 is 111's vocabulary less 109's (400 − 300), not the year asked before's."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "first-year-growth")
+    first = dialog.handle_text(chat, "基隆閱讀倍增 國小單字量 第一年要多少")
+    assert first.intent == "kl.ap.01" and "300 字" in first.text, first.text
+    dialog.handle_text(chat, "第二年呢")
+    grown = dialog.handle_text(chat, "最後一年勒 跟頭一年比要多背幾個字")
+    assert grown.text.startswith("111 學年度 400 字 − 109 學年度 300 字 = 100 字"), grown.text
+
+
 def test_the_radio_station_described_is_the_listening_plan(knowledge: Knowledge) -> None:
     """「學生聽英語廣播電台的比率」: Keelung's listening plan (ICRT), its second year's row for
     primaries (95%), not the English clubs' share."""
