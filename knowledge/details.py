@@ -457,7 +457,7 @@ DETAILS = (
     Detail(
         "person",
         re.compile(
-            r"是誰$|是誰\s|誰是|哪位|哪[一1]位|召集人|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"
+            r"是誰$|是誰\s|誰是|哪位|哪[一1]位|召集人(?=\s*(?:是|為|呢|$))|姓名|名字|名單|\bwho is the\b|\bname of\b|list of (?:names|experts)"
         ),
         re.compile(r"(?!)"),
     ),

@@ -318,6 +318,8 @@ TABLE = [
     # visits with hours each: 5 × 2 h × 1,000; three half-day visits: 3 × 3 h × 1,000
     row("consult-zh-online-visits", "線上諮詢 每次2小時 共5次 諮詢費多少", ZH, 10_000),
     row("consult-en-half-day-visits", "one expert, 3 half-day visits, consultation total?", EN, 9_000),
+    # a cram school's term fee is the language-study item (not tuition, which the plans leave out): 30,000 > 20,000
+    row("language-zh-cram-school-over", "老師想去立案的語言補習班上英文 一學期學費3萬 可以全額補嗎", ZH, 20_000, OVER),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),

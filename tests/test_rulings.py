@@ -1304,6 +1304,20 @@ def test_the_first_years_target_asked_by_its_place_and_the_growth_since_it(knowl
     assert grown.text.startswith("111 學年度 400 字 − 109 學年度 300 字 = 100 字"), grown.text
 
 
+def test_a_convener_introducing_herself_asks_no_name(knowledge: Knowledge) -> None:
+    """「我是…英語召集人 想問…第一年四年級要共讀幾本」: the speaker is the convener, nobody's name
+    is asked; the first year's row (1 book) answers, and "vocab" names the vocabulary target."""
+    dialog = scored_dialog(knowledge)
+    reply = dialog.handle_text(
+        ChatRef("test", "convener"), "我是國小的英語召集人 想問基隆國際教育計畫閱讀那項 第一年四年級要共讀幾本繪本"
+    )
+    assert reply.intent == "kl.ap.01" and "1 本" in reply.text and "110" not in reply.text, reply.text
+    vocab = dialog.handle_text(
+        ChatRef("test", "vocab"), "keelung reading plan: elementary vocab target in the final year?"
+    )
+    assert vocab.intent == "kl.ap.01" and "400 words" in vocab.text, vocab.text
+
+
 def test_the_radio_station_described_is_the_listening_plan(knowledge: Knowledge) -> None:
     """「學生聽英語廣播電台的比率」: Keelung's listening plan (ICRT), its second year's row for
     primaries (95%), not the English clubs' share."""
