@@ -53,6 +53,7 @@ from knowledge.queries import (
     asks_the_deadline_of_a_date,
     asks_the_total,
     asks_the_whole_ceiling,
+    asks_what_it_buys,
     closeout_after,
     computed_from,
     count_priced,
@@ -360,7 +361,9 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
     facts = dict(ceiling.facts) if ceiling is not None else {k: v for k, v in school.items() if k in _MODE2_FACTS}
     if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
         return None
-    return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised})
+    # (「可以上幾班節」 "how many class-periods can that fund?": the share at 800 a class-period)
+    buys = {"buys": True} if asks_what_it_buys(u) else {}
+    return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised} | buys)
 
 
 _ADDED_UP = r"加起來|總共|合計|一共|加上|\+|\btotal\b|\baltogether\b|\bcombined\b|\bin all\b"

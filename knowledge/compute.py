@@ -1081,9 +1081,10 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
         session, hours = _consultation_session(rules, i)
         # 「兩天都整天入校諮詢」: each day a session; hours told for them all are shared out
         # (「一共來4次 都是整天」: each visit a day)
-        visits = i.get("occasions") if i.get("full_day") or i.get("half_day") or i.get("online") else None
-        days = int(i.get("days") or visits or 1)
-        if days > 1 and i.get("hours") and not i.get("per_day") and not (visits and not i.get("days")):
+        visits = int(i.get("occasions") or 0) if i.get("full_day") or i.get("half_day") or i.get("online") else 0
+        by_visits = visits > int(i.get("days") or 1)  # (「1整天」 then 「一共來4次」)
+        days = visits if by_visits else int(i.get("days") or 1)
+        if days > 1 and i.get("hours") and not i.get("per_day") and not by_visits:
             hours = hours / days  # (「每次2小時 共5次」: each visit's hours)
         fee = consultation_fee(rules, hours, session, people, days)
         if i.get("yes_no_only") and i.get("hours") and planned is None:
@@ -1153,6 +1154,7 @@ def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[Ite
     plain = replace(query, inputs={k: v for k, v in i.items() if k != "buys"})
     budget = _planned(i)
     shared = people > 1 and item in _BOUGHT_FOR_EACH
+    shown: tuple[Bilingual, ...] = ()  # the working of the amount divided, when it was computed
     source: Cited
     if item == "lecture_fee":
         one, source = lecture_rate(rules, str(i.get("lecturer") or lecturer_type(text))), rules.items.lecture_fee
@@ -1173,7 +1175,11 @@ def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[Ite
         unit = both("本", "books") if re.search(r"書|books?", text) else both("份", "items")
     elif item == "teaching_materials":
         # (「照20萬的額度 可以上幾班節」: the share of the student ceiling told, at 800 a class-period)
+        if not budget and _student_ceiling(query.facts, rules) is None:
+            return _item(plain, rules)
         lines = _item(plain, rules)
+        if not budget or lines[0].amount < budget:
+            shown = (lines[0].working,)  # the share it is of: 「學生奠基 300,000 × 20% = 60,000」
         budget = min(budget, lines[0].amount) if budget else lines[0].amount
         one, source, unit = (
             int(rules.items.teaching_materials.cap),
@@ -1202,7 +1208,7 @@ def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[Ite
             f"{label.zh} {money(int(budget), 'zh')} ÷ {per_zh} = {count} {unit.zh}{left.zh}",
             f"{label.en} {money(int(budget), 'en')} ÷ {per_en} = {count} {unit.en}{left.en}",
         ),
-        (),
+        shown,
         (source,),
         title=both(f"{label.zh}可支付", f"What the {label.en.lower()} pays for"),
         unit=unit,

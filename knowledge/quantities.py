@@ -149,7 +149,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"of (?:them|us)\b|"  # "for the two of them"
         r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english)\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
-        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|members?\b|lecturers?\b|speakers?\b|"
+        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|scholars?\b|members?\b|lecturers?\b|speakers?\b|"
         r"consultants?\b|advis[eo]rs?\b|reviewers?\b|judges?\b|helpers?\b|assistants?\b|volunteers?\b))"
     ),
     # (not 「一晚2500」, a price a night)

@@ -1212,9 +1212,15 @@ _HOW_MANY_IT_BUYS = re.compile(
 )
 
 
-def _asks_what_it_buys(u: Understanding) -> bool:
+_CLASS_PERIODS_ASKED = r"幾\s*(?:個)?\s*班節|how many class[- ]?periods"
+
+
+def asks_what_it_buys(u: Understanding) -> bool:
     """Whether a message asks how many units an amount it tells buys (not 「幾節」 told as a count)."""
-    return bool(amounts_of(u)) and _HOW_MANY_IT_BUYS.search(u.normalised) is not None
+    if _HOW_MANY_IT_BUYS.search(u.normalised) is None:
+        return False
+    # (「教學材料費可以上幾班節」: the share of the school's student ceiling, no amount told)
+    return bool(amounts_of(u)) or (u.item == "teaching_materials" and has(u, _CLASS_PERIODS_ASKED))
 
 
 def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
@@ -1223,7 +1229,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     if has(u, _OPEN_CLASSROOM) and amounts_of(u) and u.asks_permission:
         return None  # 「開放觀課的6萬可以付講師費嗎」: what the grant may pay for, not a fee's price
     inputs = _item_inputs(u) | {"text": u.normalised} | _cap_claim(u)
-    if _asks_what_it_buys(u):
+    if asks_what_it_buys(u):
         inputs["buys"] = True
     c = u.figures.counts
     combined = _combined_query(u, inputs)
@@ -1774,7 +1780,9 @@ def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding)
         return revised
     told = any(getattr(u.figures.counts, name) is not None for name in ("periods", "hours", "nights", "meals", "days"))
     # (「那可以排幾節」 of the amount told before: asked of the revised item's amount)
-    asked = _HOW_MANY_IT_BUYS.search(u.normalised) is not None and bool(revised.inputs.get("amounts"))
+    asked = _HOW_MANY_IT_BUYS.search(u.normalised) is not None and (
+        bool(revised.inputs.get("amounts")) or (revised.item == "teaching_materials" and has(u, _CLASS_PERIODS_ASKED))
+    )
     buys = asked or (bool(previous.inputs.get("buys")) and not told)
     inputs = {k: v for k, v in revised.inputs.items() if k != "buys"} | ({"buys": True} if buys else {})
     return replace(revised, inputs=inputs)

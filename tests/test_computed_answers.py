@@ -320,6 +320,12 @@ TABLE = [
     row("consult-en-half-day-visits", "one expert, 3 half-day visits, consultation total?", EN, 9_000),
     # a cram school's term fee is the language-study item (not tuition, which the plans leave out): 30,000 > 20,000
     row("language-zh-cram-school-over", "老師想去立案的語言補習班上英文 一學期學費3萬 可以全額補嗎", ZH, 20_000, OVER),
+    row(
+        "attendance-en-scholars-meetings",
+        "3 scholars attend each planning meeting, 4 meetings this year. attendance fee max total?",
+        EN,
+        24_000,
+    ),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),

@@ -876,3 +876,16 @@ def test_a_count_changed_by_so_many_is_added_to_the_one_before(knowledge: Knowle
     dialog.handle_text(chat, "研習一整天 膳費一個人最多多少")
     reply = dialog.handle_text(chat, "那一天的膳費總共最多能編多少 40個人")
     assert reply.text.startswith("膳費最多 13,600 元"), reply.text
+
+
+def test_the_class_periods_the_materials_share_buys_after_a_ceiling(knowledge: Knowledge) -> None:
+    """ "how many class-periods of 教學材料費 can that fund?" after a mode-2 ceiling (9 classes, 1
+    domain): the student foundation 300,000 × 20% ÷ 800 = 75, shown with the share it is of; a class
+    count corrected (7: 200,000) gives 50."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "materials-periods")
+    dialog.handle_text(chat, "mode 2, 9 classes, 1 domain: max grant?")
+    reply = dialog.handle_text(chat, "how many class-periods of 教學材料費 can that fund at most?")
+    assert "at most 75 class-periods" in reply.text and "NT$300,000 × 20% = NT$60,000" in reply.text, reply.text
+    fewer = dialog.handle_text(chat, "wait we actually have 7 classes not 9")
+    assert "at most 50 class-periods" in fewer.text, fewer.text
