@@ -970,7 +970,7 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     return Query(SHARE, item=u.item, inputs=inputs)
 
 
-_TOTAL = r"加上|加起來|一共|總共|合計|共多少|(?:費|講座|出席|住宿|膳食?|便當|諮詢)\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether|added up"
+_TOTAL = r"加上|加起來|一共|總共|合計|共多少|(?:費|講座|出席|住宿|膳食?|便當|諮詢)\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether|added up|\btogether\b"
 # (beside an own lecturer, a professor or scholar is the guest: 「教授講3節 本校老師講2節」)
 _EXTERNAL_PERIODS = re.compile(
     r"(?:外聘|校外|教授|學者|external|outside|university|professor|\bprof\b)\D{0,30}?(\d+)\s*(?:節|堂|periods?)"
@@ -1031,8 +1031,9 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
 # An event told piece by piece (「外聘學者講3節 參加老師40人吃午餐 講座加膳費最多多少」): each item's
 # figures are those of its own piece of the message, or of the piece just before that names no item
 # (「參加老師40人 吃午餐」); 「各」「再」 "each", "then" take the people told before (「2位委員出席3次 再住宿2晚」).
-_PIECE_END = re.compile(r"[\s,，、;；。:：!！?？()（）]+")
-_PIECE_END_EN = re.compile(r"[,，、;；。:：!！?？()（）]+|\.(?!\d)|\band\b")  # (English words are spaced: its clauses)
+_PIECE_END = re.compile(r"[\s,，、;；。:：!！?？()（）+＋]+")
+# (English words are spaced: its clauses, and what 「+」 "plus" joins)
+_PIECE_END_EN = re.compile(r"[,，、;；。:：!！?？()（）+＋]+|\.(?!\d)|\band\b|\bplus\b")
 _PLAIN = Normalizer()  # (the message's own words, punctuation kept where its pieces end)
 _PIECE_ITEMS = (
     ("lecture_fee", _LECTURE),
@@ -1090,7 +1091,7 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
             told["people"] = people
         people = told.get("people", people)
         if asks_them:
-            asked = set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
+            asked |= set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
             continue
         for item in named:
             part = {"item": item} | {k: told[k] for k in _PART_INPUTS[item] if k in told}
@@ -1119,7 +1120,7 @@ _PART_INPUTS = {
     "lodging": ("people", "nights", "days"),
     "attendance_fee": ("people", "occasions"),
     "meals": ("people", "meals", "days", "full_day", "half_day"),
-    "consultation_fee": ("hours", "half_day", "full_day", "online"),
+    "consultation_fee": ("people", "days", "hours", "half_day", "full_day", "online"),
 }
 
 
@@ -2301,6 +2302,12 @@ def _reductions_recounted(previous: Query, u: Understanding, rules: FundingRules
     return replace(previous, facts=facts, inputs=inputs)
 
 
+# one person of those counted before: "per teacher" 「每位老師最多多少」
+_PER_ONE_PERSON = (
+    r"\bper (?:teacher|person|head)\b|\bfor (?:one|each) (?:teacher|person)\b|每位老師(?=.{0,6}(?:多少|最多))"
+)
+
+
 def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     retaken = _retaken_test(previous, u)
     if retaken is not None:
@@ -2314,6 +2321,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         # 「兩個人都各減6節 可以嗎」 after the caps added up: those periods checked, not the caps again
         previous = replace(previous, inputs={k: v for k, v in previous.inputs.items() if k not in ("at_cap", "people")})
     inputs = _item_inputs(u)
+    if "people" not in inputs and has(u, _PER_ONE_PERSON):
+        inputs["people"] = 1  # "and per teacher for the whole year?" after five teachers' term
     # (a school fact's number is no period count, nor "one" of "the one running it")
     facts_said = {v for v in u.facts.values() if isinstance(v, int) and not isinstance(v, bool)}
     bare = [n for n in u.figures.bare_numbers if 1 < n <= 20 and n not in facts_said]

@@ -326,6 +326,13 @@ TABLE = [
         EN,
         24_000,
     ),
+    # pieces joined by 「+」 "plus": 6 × 2,000 + 2 full days × 6 h × 1,000
+    row(
+        "pieces-en-talks+consulting",
+        "6 periods of a professor's talks + 2 full days of consulting from one expert. how much together?",
+        EN,
+        24_000,
+    ),
     row("travel-zh-each-way", "高鐵單程1500 來回 可以報多少", ZH, 3_000),
     row("travel-zh-round-trip-sum", "高鐵來回3000 可以報多少", ZH, 3_000),
     row("travel-en-round-trip-sum", "round trip of 3,000 by train, how much can we claim?", EN, 3_000),

@@ -889,3 +889,18 @@ def test_the_class_periods_the_materials_share_buys_after_a_ceiling(knowledge: K
     assert "at most 75 class-periods" in reply.text and "NT$300,000 × 20% = NT$60,000" in reply.text, reply.text
     fewer = dialog.handle_text(chat, "wait we actually have 7 classes not 9")
     assert "at most 50 class-periods" in fewer.text, fewer.text
+
+
+def test_per_teacher_after_several_is_one_teacher(knowledge: Knowledge) -> None:
+    """ "and per teacher for the whole school year?" after five teachers' language courses for a
+    term: one teacher's two semesters (2 × 20,000), not five teachers'; and "1 main coordinator + 5
+    部領 teachers" counts five teachers beside the lead (5 × 4 + 6)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "per-teacher")
+    dialog.handle_text(chat, "5 of our teachers want domestic english courses this semester, max in total?")
+    reply = dialog.handle_text(chat, "and per teacher for the whole school year (2 semesters)?")
+    assert reply.text.splitlines()[0].endswith("NT$40,000"), reply.text
+    team = dialog.handle_text(
+        ChatRef("test", "team"), "mode 2 team = 1 main coordinator + 5 部領 teachers. max reductions per week added up?"
+    )
+    assert "26 periods" in team.text.splitlines()[0], team.text
