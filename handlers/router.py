@@ -942,7 +942,12 @@ def _decide(
         slots = replace(slots, year=relative)
         answer = engine.answer_entry(str(answer.intent), lang, slots)
     ceiling = _last_ceiling(topic)
-    if about_the_school(u) and ceiling is not None and _agrees(ceiling, school):
+    # (the ceiling just computed, the chat's topic, is the school's too: 「一學年要交幾份教案」 after
+    # the capital of a 2-domain ceiling)
+    of_the_school = about_the_school(u) or (
+        topic is not None and topic.query is not None and topic.query.kind in (CEILING, CAPITAL)
+    )
+    if of_the_school and ceiling is not None and _agrees(ceiling, school):
         # 「照我們這樣，一學年要交幾份教案詳案」 after the school's ceiling: the facts it was computed for
         school = {k: v for k, v in ceiling.facts.items() if k in _SCHOOL_FACT_KEYS} | school
     told = _detail_for_the_school(answer, slots, school, engine, lang)

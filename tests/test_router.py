@@ -904,3 +904,14 @@ def test_per_teacher_after_several_is_one_teacher(knowledge: Knowledge) -> None:
         ChatRef("test", "team"), "mode 2 team = 1 main coordinator + 5 部領 teachers. max reductions per week added up?"
     )
     assert "26 periods" in team.text.splitlines()[0], team.text
+
+
+def test_a_detail_after_the_schools_capital_uses_the_ceilings_facts(knowledge: Knowledge) -> None:
+    """「一學年要交幾份教案詳案」 right after the capital of a 2-domain ceiling: that school's row
+    (2 domains, 2 plans), said to be used, not the rule for one domain."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "plans-after-capital")
+    dialog.handle_text(chat, "模式二部領 6班 2個領域 最多補助多少")
+    dialog.handle_text(chat, "資本門最多多少")
+    reply = dialog.handle_text(chat, "一學年要交幾份教案詳案")
+    assert reply.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in reply.text, reply.text
