@@ -52,7 +52,7 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 # blind9's accuracy floors went down a point with that change (turns that asked yes or no and
 # expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.908, 0.049
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.912, 0.045
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.949, 0.024
 BLIND7 = conversations.DATA / "blind7.yaml"
@@ -87,7 +87,7 @@ BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.931, 0.042
 BLIND16 = conversations.DATA / "blind16.yaml"
 BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.885, 0.054
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.875, 0.054
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.879, 0.05
 # blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
 # and 74.8% / 13.1% (blind19 leans on yes-or-no near misses); 77.6% / 8.1% and 82.0% / 9.0% at the end
 # of the stop (their development halves were looked at and fixed against)
@@ -120,7 +120,7 @@ BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.903, 0.032
 BLIND26 = conversations.DATA / "blind26.yaml"
 BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.889, 0.028
 BLIND27 = conversations.DATA / "blind27.yaml"
-BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.837, 0.052
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.837, 0.048
 # blind28 and blind29 (stop 27, written blind by two helpers and audited by two more): blind28 (a
 # new rural director, a Keelung KPI checker, an accountant with their own figures, a foreign
 # teacher; 7 turns changed) first measured at cdf23a3, 76.7% / 9.7%; blind29 (a homeroom teacher
@@ -169,7 +169,7 @@ BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.82, 0.036
 BLIND38 = conversations.DATA / "blind38.yaml"
 BLIND38_MIN_ACCURACY, BLIND38_MAX_CONFIDENT_WRONG = 0.882, 0.055
 BLIND39 = conversations.DATA / "blind39.yaml"
-BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.866, 0.065
+BLIND39_MIN_ACCURACY, BLIND39_MAX_CONFIDENT_WRONG = 0.871, 0.065
 # blind40 and blind41 (stop 29, at its end; written, self-checked and audited the same way):
 # blind40 (40% the Keelung plan's goals, action plans and yearly KPIs; 9 turns changed) and blind41
 # (short messy phone typing by teachers, a clerk, a substitute, a nurse; 6), first measured after all
@@ -191,9 +191,9 @@ BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.873, 0.049
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
 # first measured at 2b78cad: 62.8% / 20.4% and 70.5% / 7.9%
 BLIND44 = conversations.DATA / "blind44.yaml"
-BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.742, 0.098
+BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.747, 0.098
 BLIND45 = conversations.DATA / "blind45.yaml"
-BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.739, 0.054
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.743, 0.054
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
 # remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
@@ -223,7 +223,7 @@ BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.787, 0.075
 BLIND52 = conversations.DATA / "blind52.yaml"
 BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.828, 0.055
 BLIND53 = conversations.DATA / "blind53.yaml"
-BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.824, 0.067
+BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.833, 0.062
 # blind54 and blind55 (stop 33; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 12 and 22 turns changed): blind54 (small and remote schools, branch
 # campuses, Keelung schools running both plans; corrections and returns) and blind55 (busy teachers on
@@ -249,7 +249,7 @@ BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.822, 0.071
 # by year, class counts changing), first measured at 6df83a7, the commit the stop started from:
 # 81.6% / 12.0% and 86.2% / 5.4%
 BLIND58 = conversations.DATA / "blind58.yaml"
-BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.866, 0.07
+BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.871, 0.065
 BLIND59 = conversations.DATA / "blind59.yaml"
 BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.036
 # blind60 and blind61 (stop 36; each written blind by four helpers, one part each, from the plan texts
@@ -284,9 +284,17 @@ BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.838, 0.094
 # question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
 # first measured at 2dea770 (the stop's start) at 50.4% / 11.0% and 75.1% / 19.0%
 BLIND66 = conversations.DATA / "blind66.yaml"
-BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.622, 0.082
+BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.643, 0.082
 BLIND67 = conversations.DATA / "blind67.yaml"
-BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.796, 0.149
+BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.805, 0.149
+# blind68 and blind69 (stop 40; written and audited the same way: 0 and 1 turns changed): blind68
+# (both plans in one chat, years told by their place: 「第一年」「最後一年」「隔年」) and blind69 (money
+# across several people, items and steps: event totals, what an amount buys, one count changed),
+# first measured at 69bea48 (the stop's start) at 84.0% / 8.4% and 53.8% / 35.7%
+BLIND68 = conversations.DATA / "blind68.yaml"
+BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG = 0.889, 0.052
+BLIND69 = conversations.DATA / "blind69.yaml"
+BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.642, 0.262
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -512,6 +520,8 @@ LATE_SETS = {
     "blind65": (BLIND65, BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG),
     "blind66": (BLIND66, BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG),
     "blind67": (BLIND67, BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG),
+    "blind68": (BLIND68, BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG),
+    "blind69": (BLIND69, BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG),
 }
 
 
