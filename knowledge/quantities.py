@@ -468,13 +468,13 @@ def _scale(unit: str | None) -> Decimal:
 def _first(pattern: re.Pattern[str], text: str) -> str | None:
     """The first count `pattern` finds, but one taken back for a later one (「不是2位 是3位」: 3)."""
     found = list(pattern.finditer(text))
-    kept = [m for m in found if not _TAKEN_BACK_BEFORE.search(text[max(0, m.start() - 6) : m.start()])]
+    kept = [m for m in found if not TAKEN_BACK.search(text[max(0, m.start() - 12) : m.start()])]
     first = kept or found
     return first[0].group(1) if first else None
 
 
-# 「不是2位 是3位」 "not 5 people but 6": a count said only to be replaced
-_TAKEN_BACK_BEFORE = re.compile(r"(?:不是|並非|而非|\bnot)\s*$")
+# 「不是2位 是3位」「不是3萬」 "not 5 people but 6": a count or amount said only to be replaced
+TAKEN_BACK = re.compile(r"(?:\bnot|不是|而不是|並非|而非|rather than|instead of)\s*(?:nt\$|\$)?\s*$")
 
 
 # A period priced, not counted: 「一節800」「1節 2,000 元」

@@ -23,6 +23,7 @@ from knowledge.quantities import (
     CLAIMED_BEFORE,
     MEALTIME,
     ONE_PERIOD_EN,
+    TAKEN_BACK,
     Amount,
     DateMention,
     date_as_written,
@@ -160,12 +161,9 @@ def has(u: Understanding, pattern: str) -> bool:
     return compiled(pattern).search(u.normalised) is not None
 
 
-# 「不是20萬」 "180,000, not 200k": an amount the message takes back
-_TAKEN_BACK = re.compile(r"(?:\bnot|不是|而不是|並非|rather than|instead of)\s*(?:nt\$|\$)?\s*$")
-
-
 def _taken_back(u: Understanding) -> set[int]:
-    return {a.value for a in u.figures.labelled if _TAKEN_BACK.search(a.before)}
+    """The amounts a message takes back: 「不是20萬」 "180,000, not 200k"."""
+    return {a.value for a in u.figures.labelled if TAKEN_BACK.search(a.before)}
 
 
 def amounts_of(u: Understanding) -> list[int]:
@@ -219,7 +217,7 @@ def _meal_repriced(previous: Query, u: Understanding) -> Query | None:
 def _labelled(u: Understanding) -> list[Amount]:
     """Amounts with their labels, money and bare numbers of 100 or more, in the order written (not
     those the message takes back)."""
-    return [a for a in u.figures.labelled if not _TAKEN_BACK.search(a.before)]
+    return [a for a in u.figures.labelled if not TAKEN_BACK.search(a.before)]
 
 
 def _first(amounts: list[Amount], *labels: str) -> int | None:
@@ -1068,8 +1066,7 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     own people; the items a last piece without figures names (「講座加膳費最多多少」) are those added
     up. None when the pieces do not tell items apart (one item told over several pieces,
     「第一天午餐晚餐 第二天早餐午餐」, is one event's, read whole)."""
-    parts: list[dict[str, Any]] = []
-    own: dict[int, bool] = {}  # whether a part's people were told in its own piece
+    lines: list[tuple[dict[str, Any], bool]] = []  # each part, and whether its people are its own piece's
     pending: dict[str, Any] = {}
     people: int | None = None
     asked: set[str] = set()
@@ -1084,34 +1081,29 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
             continue
         pending = {}
         asks_them = not told or (not re.search(r"\d", piece) and "people" not in told)
-        if not asks_them and "people" not in told and _ONE_PERSON.search(piece):
+        if asks_them:
+            asked |= set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
+            continue
+        if "people" not in told and _ONE_PERSON.search(piece):
             told["people"] = 1  # 「教授要住1晚」: the one lecturer
         own_people = "people" in told
         if "people" not in told and people and _THE_SAME_PEOPLE.search(piece):
             told["people"] = people
         people = told.get("people", people)
-        if asks_them:
-            asked |= set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
-            continue
         for item in named:
             part = {"item": item} | {k: told[k] for k in _PART_INPUTS[item] if k in told}
-            own[id(part)] = own_people
             if item == "lecture_fee":
                 lecturer = lecturer_in(piece)
                 part |= ({"lecturer": lecturer} if lecturer else {}) | (
                     {"lecturers": told["people"]} if "people" in told else {}
                 )
-            parts.append(part)
+            lines.append((part, own_people))
     if asked:
-        parts = [part for part in parts if part["item"] in asked]
-    items = [part["item"] for part in parts]
+        lines = [(part, own) for part, own in lines if part["item"] in asked]
+    items = [part["item"] for part, _ in lines]
     # (one item in several pieces, each with people of its own: 「講師2人各住2晚 工作人員3人各住1晚」)
-    apart = all(own[id(part)] for part in parts if items.count(part["item"]) > 1)
-    return (
-        parts
-        if len(items) >= 2 and (len(set(items)) >= 2 or apart) and (apart or len(set(items)) == len(items))
-        else None
-    )
+    apart = all(own for part, own in lines if items.count(part["item"]) > 1)
+    return [part for part, _ in lines] if len(items) >= 2 and (apart or len(set(items)) == len(items)) else None
 
 
 # The figures each item's line takes when several are added up (「住宿+出席費 total」).
