@@ -2211,6 +2211,7 @@ _MORE_OR_FEWER = re.compile(
     r"(?<![最至多不])(多|少)(?:住|請|來|開|辦|上|講|加|吃)?(\d+)\s*(?:個)?\s*(晚|夜|天|日|位|人|節|堂|小時|次|場|餐|學期)|"
     r"\b(\d+|an?) (more|extra|fewer|less) (nights?|days?|people|persons?|periods?|hours?|sessions?|meals?|semesters?|speakers?|lecturers?|experts?|teachers?)\b"
 )
+_NEXT_TERM_TOO = r"下(?:個)?學期也|next (?:semester|term),? too|next (?:semester|term) as well"
 _COUNT_OF_UNIT = {
     "晚": "nights",
     "夜": "nights",
@@ -2241,11 +2242,36 @@ _COUNT_OF_UNIT = {
 }
 
 
+# 「再加2位工作人員 各住1晚」 "plus 2 admin staff, also two semesters": another group, its own counts
+_ANOTHER_GROUP = r"再加|另外|還有|加上|\bplus\b|\balso\b|\banother\b"
+_GROUP_UNITS = {"lodging": ("nights", "days"), "language_study": ("semesters",), "attendance_fee": ("occasions",)}
+
+
+def _another_group(previous: Query, u: Understanding) -> Query | None:
+    """「再加2位工作人員 各住1晚 總共呢」 after three lecturers' nights: their lines side by side, then
+    the sum (not five people at one count); only where each group's people and count are told."""
+    units = _GROUP_UNITS.get(str(previous.item))
+    counts = u.figures.counts
+    if units is None or not counts.people or not has(u, _ANOTHER_GROUP) or u.item not in (None, previous.item):
+        return None
+    told = {unit: getattr(counts, unit) for unit in units if getattr(counts, unit) is not None}
+    if not told or not previous.inputs.get("people"):
+        return None
+    kept = {k: v for k, v in previous.inputs.items() if k in _PART_INPUTS.get(str(previous.item), ("people", *units))}
+    parts = [{"item": previous.item} | kept, {"item": previous.item, "people": counts.people} | told]
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
 def _one_more(previous: Query, u: Understanding) -> Query | None:
     """「多住一晚呢」 after 3 people's 2 nights: 3 nights (a lecture's people are its lecturers, a
     lodging's days its nights)."""
     if previous.kind != ITEM:
         return None
+    if has(u, _NEXT_TERM_TOO) and "semesters" in counted_by(previous.item):
+        # 「下學期也要上呢」 after one semester's language course: another semester
+        return replace(
+            previous, inputs=dict(previous.inputs) | {"semesters": int(previous.inputs.get("semesters") or 1) + 1}
+        )
     match = _MORE_OR_FEWER.search(u.normalised)
     if match is None:
         return None
@@ -2304,7 +2330,7 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     retaken = _retaken_test(previous, u)
     if retaken is not None:
         return retaken
-    more = _one_more(previous, u)
+    more = _one_more(previous, u) or _another_group(previous, u)
     if more is not None:
         return more
     if previous.item == "teaching_load" and previous.inputs.get("at_cap"):

@@ -915,3 +915,14 @@ def test_a_detail_after_the_schools_capital_uses_the_ceilings_facts(knowledge: K
     dialog.handle_text(chat, "資本門最多多少")
     reply = dialog.handle_text(chat, "一學年要交幾份教案詳案")
     assert reply.intent == "moe.pl.lesson_plans" and "2 個領域共 2 份" in reply.text, reply.text
+
+
+def test_another_term_and_another_group_of_a_language_course(knowledge: Knowledge) -> None:
+    """「下學期也要上呢」 after six teachers' one term: two terms each (6 × 2 × 20,000); 「再加2位行政人員
+    也上兩學期 總共呢」: their two terms beside the teachers', added up (240,000 + 80,000)."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "another-term")
+    dialog.handle_text(chat, "6位老師上一學期語言課 進修費最多多少")
+    assert dialog.handle_text(chat, "下學期也要上呢").text.startswith("教師國內語言進修費最多 240,000 元")
+    total = dialog.handle_text(chat, "再加2位行政人員 也上兩學期 總共呢")
+    assert total.text.startswith("合計最多 320,000 元") and "2 人 × 2 學期" in total.text, total.text
