@@ -1163,7 +1163,8 @@ def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[Ite
         rule: UnitCapItem = getattr(rules.items, item)
         one, source, unit = int(rule.cap), rule, _BOUGHT_FOR_EACH[item][shared]
     elif item == "meals":
-        day = _FULL_DAY_FED.search(text) is not None or bool(i.get("full_day"))
+        # (a whole day as the message reads it: 「全天」, 「一天最多」, a price a day, days counted)
+        day = any(i.get(k) for k in ("full_day", "a_day", "day_amount", "days"))
         one, source = int(rules.items.meals.per_day if day else rules.items.meals.per_meal), rules.items.meals
         unit = both("人天", "person-days") if day else both("人餐", "person-meals")
     elif item == "data_collection" and (i.get("per_unit") or len(i.get("amounts") or []) > 1):
@@ -1223,9 +1224,6 @@ _BOUGHT_FOR_EACH: dict[str, dict[bool, Bilingual]] = {
     "lodging": {False: both("晚（1 人）", "nights for one person"), True: both("晚", "nights")},
     "language_study": {False: both("人學期", "person-semesters"), True: both("學期（每人）", "semesters each")},
 }
-_FULL_DAY_FED = re.compile(
-    r"全天|全日|一整天|整天|一天|1天|一日|1日|人天|人日|full.?day|all.?day|a day|per day|person-days?"
-)
 
 
 def _meals(rules: FundingRules, i: dict[str, Any], people: int, planned: int | None) -> ItemAmount:
@@ -1849,14 +1847,20 @@ def _teaching_load_total(
     count = int(i.get("people") or 0)
     if count < 2 or not _TOTAL_ASKED.search(text) or periods > rules.teaching_load.per_person:
         return None
-    total = count * periods
     lead = rules.teaching_load.lead if mode == 2 and _LEAD_ADDED.search(text) else 0
-    lead_zh = f" ＋ 主要負責人 {lead} 節" if lead else ""
-    lead_en = f" + the lead person's {lead}" if lead else ""
-    return both(
-        f"每週合計：{count} 人 × {periods} 節{lead_zh} = {total + lead} 節",
-        f"A week in total: {count} people × {periods} periods{lead_en} = {total + lead} periods",
-    )
+    total, terms = _reductions_added(count, periods, lead)
+    return both(f"每週合計：{terms.zh} = {total} 節", f"A week in total: {terms.en} = {total} periods")
+
+
+def _reductions_added(count: int, periods: int, lead: int) -> tuple[int, Bilingual]:
+    """`count` people reducing `periods` a week each, and a lead person's `lead` (0: none): the sum
+    and its terms (「3 人 × 4 節 ＋ 主要負責人 6 節」)."""
+    zh = [f"{count} 人 × {periods} 節"] if count else []
+    en = [f"{count} people × {periods} periods"] if count else []
+    if lead:
+        zh.append(f"主要負責人 {lead} 節")
+        en.append(f"the lead person's {lead}")
+    return count * periods + lead, both(" ＋ ".join(zh), " + ".join(en))
 
 
 def _reductions_at_the_cap(query: Query, rules: FundingRules) -> Figure:
@@ -1867,13 +1871,8 @@ def _reductions_at_the_cap(query: Query, rules: FundingRules) -> Figure:
     mode = int(query.facts.get("mode") or 2)
     lead = rule.lead if i.get("lead") and mode == 2 else 0
     people = int(i.get("people") or (0 if lead else 1))
-    terms_zh = [f"{people} 人 × {rule.per_person} 節"] if people else []
-    terms_en = [f"{people} × {rule.per_person} periods"] if people else []
-    if lead:
-        terms_zh.append(f"主要負責人 {lead} 節")
-        terms_en.append(f"the lead person's {lead}")
-    total = people * rule.per_person + lead
-    worked = len(terms_zh) > 1 or people > 1  # (one person's cap is the answer itself)
+    total, terms = _reductions_added(people, rule.per_person, lead)
+    worked = (people and lead) or people > 1  # (one person's cap is the answer itself)
     sum_zh, sum_en = (f" = {total} 節", f" = {total} periods") if worked else ("", "")
     notes = (
         (
@@ -1888,8 +1887,8 @@ def _reductions_at_the_cap(query: Query, rules: FundingRules) -> Figure:
     return Figure(
         total,
         both(
-            f"每週減課上限（模式{'一' if mode == 1 else '二'}）：{' ＋ '.join(terms_zh)}{sum_zh}",
-            f"Reductions a week at most (mode {mode}): {' + '.join(terms_en)}{sum_en}",
+            f"每週減課上限（模式{'一' if mode == 1 else '二'}）：{terms.zh}{sum_zh}",
+            f"Reductions a week at most (mode {mode}): {terms.en}{sum_en}",
         ),
         notes,
         (rule,),
