@@ -513,6 +513,14 @@ STILL_REFUSED = [
     "筆電買了要列財產還是非消耗品",
     "which brand of tablet should we buy?",
     "分校的5萬要另外開帳戶嗎",  # bank accounts: the plans open none
+    # how a fee is handed over and how long a period is: the plan sets rates, never either
+    "諮詢費可以當天直接發現金給專家嗎 還是一定要匯款",
+    "那進修費是老師先墊錢還是學校直接付給機構",
+    "the shop wants us to pay upfront before the semester starts, is that allowed",
+    "講座鐘點費一節是算50分鐘還是1小時",
+    "how long is one period for the lecture fee?",
+    "平板要指定品牌嗎",
+    "does the tablet have to be a specific brand?",
 ]
 
 
@@ -540,3 +548,11 @@ def test_issue15_point12_except_words_load_and_the_covered_answers_say_what_is_m
     assert "no test scores" in kb.entries["moe.item.english_test_fee"].answer.en
     assert "計畫沒有寫全計畫或全國的總預算" in kb.entries["moe.funding_overview"].answer.zh
     assert "no budget for the plan as a whole" in kb.entries["moe.funding_overview"].answer.en
+
+
+def test_a_prize_asked_as_cash_is_not_refused_as_a_way_of_paying(kb, engine) -> None:
+    """「學生獎品可以給現金嗎」 asks what a prize may be (moe.item.student_prizes), not how a fee is paid:
+    the trigger 給現金 of how_paid_and_how_long stands aside for prizes."""
+    answer = engine.answer("學生獎品可以給現金嗎")
+    paid = next(rule for rule in kb.out_of_scope if rule.id == "how_paid_and_how_long")
+    assert answer.text != paid.reply.zh and "獎品" in paid.except_words
