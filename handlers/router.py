@@ -65,6 +65,7 @@ from knowledge.queries import (
     query_after_an_item,
     query_for,
     revise,
+    told_today,
 )
 from knowledge.slots import Slots, domains_answered, satisfies
 from knowledge.targets import asks_growth, counts_a_total_asking_how_many
@@ -547,12 +548,14 @@ def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: T
         return None
     if last.kind not in (CLOSEOUT, SCHOOL_YEAR) or not u.mentions(DAYS_TO_THE_END) or told:
         return None
+    today = told_today(u)  # 「今天2027年1月5日 所以還剩幾天」: counted from that day
     if last.kind == SCHOOL_YEAR:  # 「從今天算還剩幾天」 after a phase's or a school year's span: to its end
         # (a span claimed and checked before is no claim of this question's: 「還剩幾天」 counts the days)
         inputs = {k: v for k, v in last.inputs.items() if k != "until"}
-        return Decision(COMPUTE, query=replace(last, inputs=inputs | {"days_left": True}))
+        return Decision(COMPUTE, query=replace(last, inputs=inputs | {"days_left": True} | today))
     ends = u.mentions(r"執行期|期程|結束|屆滿|period (?:ends?|is over)|end of the period")
     inputs = {k: v for k, v in last.inputs.items() if k != "to_the_end"} | ({"to_the_end": True} if ends else {})
+    inputs |= today
     return Decision(COMPUTE, query=replace(last, inputs=inputs))
 
 

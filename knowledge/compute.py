@@ -177,7 +177,10 @@ Result = (
 
 
 def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> Result:
-    """The result of `query` under the plan's rules; `today` counts days left and dates a 7/31."""
+    """The result of `query` under the plan's rules; `today` counts days left and dates a 7/31
+    (the day the user said is today, when they said one)."""
+    if query.inputs.get("today"):
+        today = date.fromisoformat(query.inputs["today"])
     try:
         if query.kind == CEILING:
             return _ceiling_query(query, rules)
@@ -768,6 +771,14 @@ CLOSEOUT_TITLE = both("核結期限", "close-out deadline")  # what a close-out 
 
 def _closeout(query: Query, plan: PlanRules, today: date) -> DateFigure:
     notes: list[Bilingual] = []
+    if query.inputs.get("today"):
+        # 「今天2027年1月5日 所以還剩幾天」: the days counted from the day the user says is today
+        notes.append(
+            both(
+                f"天數從您說的今天 {today.isoformat()} 算起。",
+                f"Days counted from the today you gave, {today.isoformat()}.",
+            )
+        )
     end = _written_date(query.inputs["end"], plan, today, notes)
     due = add_months(end, plan.closeout_months)
     calendar = query.inputs["end"].get("calendar") or "gregorian"

@@ -351,7 +351,7 @@ def _read_dates(text: str) -> tuple[tuple[DateMention, ...], str]:
                 if not 1 <= day <= 31:
                     continue
                 mention = date_as_written(int(groups[2]) if groups[2] else None, month, day)
-            if _TODAY_BEFORE.search(text[max(0, match.start() - 8) : match.start()]):
+            if _TODAY_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
                 mention = replace(mention, today=True)
             found.append((match.start(), mention))
         if matches:

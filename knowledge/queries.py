@@ -403,6 +403,12 @@ def lecturer_in(normalised: str) -> str | None:
     return max(found)[1] if found else None
 
 
+def told_today(u: Understanding) -> dict[str, str]:
+    """{"today": its ISO date} when the message says which day today is (「今天2027年1月5日」), else {}."""
+    told = next((d.value for d in u.figures.dates if d.today and d.value is not None), None)
+    return {"today": told.isoformat()} if told else {}
+
+
 def _date_json(u: Understanding, index: int = 0) -> dict[str, Any]:
     return _written_json(u.figures.dates[index])
 
@@ -595,9 +601,11 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
     ending = approved and period_ends and has(u, _DEADLINE)
     # the period end told and nothing asked: its close-out deadline is what follows from it
     told = tells_period_end(u) and not u.item and not has(u, _ASKS)
+    today = told_today(u)
     if dates and period_ends and has(u, DAYS_TO_THE_END) and not has(u, _CLOSEOUT):
         # 「距離執行期結束116/7/31還有幾天」 "our period ends 116/7/31. How many days left?": to that end
-        return Query(CLOSEOUT, inputs={"end": _date_json(u, 0), "to_the_end": True})
+        end = next((i for i, d in enumerate(dates) if not d.today), 0)
+        return Query(CLOSEOUT, inputs={"end": _date_json(u, end), "to_the_end": True} | today)
     if dates and (has(u, _CLOSEOUT) or filing or ending or told) and (has(u, _DEADLINE) or period_ends or told):
         # 115/8/1~116/7/31: a period, whose end counts; otherwise a second date is a filing date
         between = re.sub(r"\d{2,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}", "D", u.text)  # dates' own hyphens out
@@ -612,7 +620,7 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs = {"end": _date_json(u, end)}
             if len(dates) > 1:
                 inputs["filed"] = _date_json(u, 1 if end == 0 else 0)
-        return Query(CLOSEOUT, inputs=inputs)
+        return Query(CLOSEOUT, inputs=inputs | today)
     if u.item:
         return None
     if has(u, r"第\s*[3-9三四五]\s*階段|\bphase\s*(?:[3-9]|three|four)\b|\bthird phase\b"):
@@ -1854,18 +1862,24 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             inputs["base"] = amounts_of(u)[0]  # "sorry, current budget is 180,000 not 200k. misc max then?"
         return replace(previous, item=u.item, inputs=inputs)
     amounts = amounts_of(u)
+    # (the day the user said is today stays what the days are counted from)
+    kept_today = {"today": previous.inputs["today"]} if previous.inputs.get("today") else {}
+    if previous.kind == CLOSEOUT and len(u.figures.dates) == 1 and (today := told_today(u)):
+        # 「今天2027年1月5日 所以還剩幾天」: the same deadline, its days counted from the day told
+        return replace(previous, inputs=previous.inputs | today)
     if previous.kind == CLOSEOUT and len(u.figures.dates) == 1:
         end = previous.inputs["end"]
         if files_on_a_date(u) or ("filed" in previous.inputs and not has(u, _PERIOD_END)):
             # 「那9月28號送到呢」「縣府如果10/5才送 算準時嗎」: the same deadline, a filing date checked
             # (「那10月5日呢」 after one was: another filing date)
-            return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[0], end, after=True)})
+            filed = _near(u.figures.dates[0], end, after=True)
+            return replace(previous, inputs={"end": end, "filed": filed} | kept_today)
         # 「講錯 是到116年7月31日」「如果核定延到116年12月31日咧」: the same close-out, another end
-        return replace(previous, inputs={"end": _near(u.figures.dates[0], end, after=False)})
+        return replace(previous, inputs={"end": _near(u.figures.dates[0], end, after=False)} | kept_today)
     if previous.kind == CLOSEOUT and len(u.figures.dates) == 2 and has(u, _FILED):
         # 「如果是原本7/31那個期程 10/30報 來得及嗎」: a period end, then a filing date checked against it
         end = _near(u.figures.dates[0], previous.inputs["end"], after=False)
-        return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[1], end, after=True)})
+        return replace(previous, inputs={"end": end, "filed": _near(u.figures.dates[1], end, after=True)} | kept_today)
     if previous.kind == CAPITAL and ("base" not in previous.inputs or new_facts) and has(u, _WHOLE_TOTAL):
         # 「有分校的話總額呢」 after a capital cap of the school's ceiling: that ceiling, changed (and
         # 「還有一個分班也要一起做 總額變多少」 after the capital of a request given: the school's ceiling)

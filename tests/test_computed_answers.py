@@ -4879,3 +4879,33 @@ def test_an_amount_after_the_capital_rule_is_its_share(dialog: Dialog, rule: str
     assert dialog.handle_text(chat, rule).route == "answer"
     reply = dialog.handle_text(chat, amount)
     assert reply.route == "calculation" and Decimal(share) in numbers_in(first_line(reply)), reply.text
+
+
+@pytest.mark.parametrize(
+    ("period", "today", "days"),
+    [
+        # 2026-12-31 + 2 months = 2027-02-28; from 2027-01-05: 26 + 28 days
+        ("執行期間到115年12月31日 縣市送核結最慢哪天", "今天2027年1月5日 所以還剩幾天", 54),
+        # 2027-07-31 + 2 months = 2027-09-30; from 2027-09-01: 29 days
+        (
+            "our approved period ends 2027/7/31, when is the close-out due?",
+            "today is 2027/9/1, how many days left?",
+            29,
+        ),
+    ],
+)
+def test_days_left_count_from_the_day_the_user_says_is_today(
+    dialog: Dialog, period: str, today: str, days: int
+) -> None:
+    """「今天2027年1月5日 所以還剩幾天」 after a close-out deadline: the days from the day told, not from
+    the clock's today; a correction of the period after it keeps counting from that day."""
+    chat = ChatRef("test", f"told-today-{next(_chats)}")
+    dialog.handle_text(chat, period)
+    reply = dialog.handle_text(chat, today)
+    assert reply.route == "calculation" and reply.intent == "moe.closeout", reply.text
+    assert _DAYS_LEFT.search(first_line(reply)) and Decimal(days) in numbers_in(first_line(reply)), reply.text
+    if days == 54:
+        # the period put right (to 116/1/31: due 2027-03-31), still counted from 2027-01-05: 85 days
+        corrected = dialog.handle_text(chat, "啊不對 執行期間是到116年1月31號才對")
+        assert date(2027, 3, 31) in dates_in(first_line(corrected)), corrected.text
+        assert Decimal(85) in numbers_in(first_line(corrected)), corrected.text
