@@ -130,6 +130,18 @@ def test_groups_of_people_written_together_are_one_head_count(text: str, joined:
 
 
 @pytest.mark.parametrize(
+    ("text", "groups"),
+    [
+        ("its half day, 20 kids + 3 adults", (20, 3)),  # adults and parents are people too
+        ("2 parents and 30 students on the trip", (2, 30)),
+    ],
+)
+def test_adults_and_parents_are_groups_of_people(text: str, groups: tuple[int, ...]) -> None:
+    counts = read_figures(text).counts
+    assert counts.people_groups == groups and counts.joined, counts
+
+
+@pytest.mark.parametrize(
     ("text", "meals"),
     [
         ("breakfast + lunch + dinner all at 120", 3),
