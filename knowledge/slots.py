@@ -51,7 +51,7 @@ _ONLY_SUBJECTS = re.compile(
 )
 # two subjects named together: 「綜合跟科技」 "art + PE" (the plus a space once normalised)
 _SUBJECTS_JOINED = re.compile(
-    rf"(?:{_SUBJECT.pattern})\s*(?:跟|和|與|及|、|\+|\band\b|&|,|，)?\s*(?:{_SUBJECT.pattern})"
+    rf"(?:{_SUBJECT.pattern})\s*(?:跟|和|與|及|加上|加|、|\+|\band\b|&|,|，)?\s*(?:{_SUBJECT.pattern})"
 )
 # A reply that only names the domains, with or without their count: 「两个 艺术跟健体」 "art and PE"
 _SUBJECTS_ALONE = re.compile(

@@ -137,6 +137,7 @@ def test_detect_lang(text: str, lang: str | None) -> None:
         # two subjects named together, whatever the verb: two domains (one alone is not read)
         ("好 最後決定綜合跟科技兩個都做 全校14班 部領最多可以拿多少", Slots(mode=2, domains=2, classes=14)),
         ("模式二 w 部領 in art + PE, we hav 8 classes", Slots(mode=2, domains=2, classes=8)),
+        ("不是啦 課發會後來通過的是健體加藝術 兩個", Slots(domains=2)),  # 「健體加藝術」: two subjects joined by 加
         ("體育老師可以參加研習嗎", Slots()),
         # a count of classes changed is not the school's
         ("one class got merged this year", Slots()),
