@@ -1513,6 +1513,9 @@ def _follow_up(
                 revised = _with_school(revised or earlier.query, u, school, changed)  # 「那我們學校呢」
             elif revised is not None and revised.kind == CEILING and earlier.query.kind == CAPITAL:
                 revised = _fill_from_school(revised, school)[0]  # what the capital left out, from the school
+            elif revised is not None and revised.kind == SHARE and "base" not in revised.inputs:
+                # 「我們是廿一班 設備一樣編3萬 教材教具上限變多少」: the rest of the school's ceiling
+                revised = _fill_from_school(revised, school)[0]
             same_kind = fresh is None or _kin(fresh.kind) == _kin(revised.kind) if revised else False
             # 「如果是原本7/31那個期程 10/30報 來得及嗎」: a filing date checked, not which school year 7/31 is in
             same_kind = same_kind or (

@@ -1923,6 +1923,11 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
                 asks_share_of = u.asks_amount and not has(u, _YES_NO_QUESTION)
                 base = asks_share_of or _first(_labelled(u), "recurrent", "total") is not None
                 inputs = dict(previous.inputs) | {"base" if base else "planned": amounts[0]}
+                if _first(_labelled(u), "capital") is not None:
+                    # 「我們是廿一班 設備一樣編3萬 教材教具上限變多少」: the capital, and the recurrent
+                    # budget what it leaves of the school's ceiling
+                    kept = {k: v for k, v in previous.inputs.items() if k not in ("base", "planned", "total")}
+                    inputs = kept | {"capital": amounts[0]}
             # (「那我資本門編６萬 應該還好吧」 after the cap of a 25萬 request: the capital said, planned)
             # (not 「如果我們總申請只編12萬 資本門最多多少」: a new request, its cap asked)
             said_planned = has(u, _PLANS) or (

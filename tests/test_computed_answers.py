@@ -4909,3 +4909,17 @@ def test_days_left_count_from_the_day_the_user_says_is_today(
         corrected = dialog.handle_text(chat, "啊不對 執行期間是到116年1月31號才對")
         assert date(2027, 3, 31) in dates_in(first_line(corrected)), corrected.text
         assert Decimal(85) in numbers_in(first_line(corrected)), corrected.text
+
+
+def test_a_capital_told_with_new_classes_after_a_share_leaves_the_rest_of_the_new_ceiling(dialog: Dialog) -> None:
+    """「我們是廿一班 設備一樣編3萬 教材教具上限變多少」 after a share of a recurrent total told: the
+    recurrent budget is what 30,000 of capital leaves of the 21-class mode-1 ceiling (250,000):
+    220,000 × 20% = 44,000 for teaching aids, then × 10% = 22,000 for misc (附件3)."""
+    chat = ChatRef("test", f"capital-then-share-{next(_chats)}")
+    dialog.handle_text(chat, "我們11班做模式一 設備想編3萬 可以嗎")
+    dialog.handle_text(chat, "剩下經常門12萬 教材教具最多編多少")
+    aids = dialog.handle_text(chat, "啊我看錯 我們是廿一班 設備一樣編3萬 教材教具上限變多少")
+    assert aids.route == "calculation" and aids.intent == "moe.item.teaching_aids", aids.text
+    assert Decimal(44_000) in numbers_in(first_line(aids)) and Decimal(220_000) in numbers_in(aids.text), aids.text
+    misc = dialog.handle_text(chat, "雜支上限呢")
+    assert misc.intent == "moe.item.misc" and Decimal(22_000) in numbers_in(first_line(misc)), misc.text
