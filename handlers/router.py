@@ -62,6 +62,7 @@ from knowledge.queries import (
     files_on_a_date,
     lecturer_in,
     named_item,
+    puts_a_count_right,
     query_after_an_item,
     query_for,
     revise,
@@ -1500,6 +1501,8 @@ def _follow_up(
         # filed against the close-out computed before it (not a new period end for the rule)
         candidates.sort(key=lambda t: not (t.query is not None and t.query.kind == CLOSEOUT))
     for earlier in candidates:
+        if earlier is not topic and puts_a_count_right(u):
+            break  # 「不是2個 是3個」 puts right a count of the last computation, never of an older one
         if earlier.query is not None:
             revised = revise(earlier.query, u, rules)
             asked_of_tier = _tier_asked(topic, engine) if earlier is not topic else {}

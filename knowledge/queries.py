@@ -1789,11 +1789,51 @@ def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding)
     return replace(revised, inputs=inputs)
 
 
+# 「不是3個 是4個」: a count put right by the number alone, its counter the bare 個
+_COUNT_PUT_RIGHT = re.compile(r"不是\s*(\d+)\s*個\s*[,，]?\s*(?:是|而是|應該是|改成|改)\s*(\d+)\s*個")
+# the counts of a computation such a correction can mean
+_COUNTED_INPUTS = (
+    "people",
+    "lecturers",
+    "occasions",
+    "sessions",
+    "nights",
+    "days",
+    "periods",
+    "meals",
+    "units",
+    "semesters",
+)
+# (a lecture's people are its lecturers: one count under two names)
+_ONE_COUNT = frozenset({"people", "lecturers"})
+
+
+def puts_a_count_right(u: Understanding) -> bool:
+    """「不是3個 是4個」: a count put right by its number alone."""
+    return _COUNT_PUT_RIGHT.search(u.normalised) is not None
+
+
+def _count_put_right(previous: Query, u: Understanding) -> Query | None:
+    """「不是3個 是4個」 after three teachers' reductions: the one count of the last computation that was
+    3, now 4 (None when none or several of its counts were 3)."""
+    match = _COUNT_PUT_RIGHT.search(u.normalised)
+    if match is None:
+        return None
+    was, now = int(match.group(1)), int(match.group(2))
+    keys = {k for k in _COUNTED_INPUTS if previous.inputs.get(k) == was}
+    if not keys or (len(keys) > 1 and not keys <= _ONE_COUNT):
+        return None
+    return replace(previous, inputs=dict(previous.inputs) | dict.fromkeys(keys, now))
+
+
 def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | None:
     """`previous` with what a follow-up message changes, or None when the message changes nothing
     this kind of question depends on."""
     if asks_a_split(u):
         return None  # 「這50萬平均每人可以用多少」 after a ceiling: no computation of it divides it so
+    put_right = _count_put_right(previous, u)
+    if put_right is not None:
+        return put_right
     new_facts = facts_of(u)
     moved_before = previous.kind == TRANSFER or previous.inputs.get("focus") == "transfer"
     after = next((asked for asked, pattern in _AFTER_THE_MOVE_ASKED if has(u, pattern)), None)

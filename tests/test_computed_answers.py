@@ -4923,3 +4923,21 @@ def test_a_capital_told_with_new_classes_after_a_share_leaves_the_rest_of_the_ne
     assert Decimal(44_000) in numbers_in(first_line(aids)) and Decimal(220_000) in numbers_in(aids.text), aids.text
     misc = dialog.handle_text(chat, "雜支上限呢")
     assert misc.intent == "moe.item.misc" and Decimal(22_000) in numbers_in(first_line(misc)), misc.text
+
+
+def test_a_count_put_right_by_its_number_alone_changes_that_count_of_the_last_computation(dialog: Dialog) -> None:
+    """「不是3個 是4個」: the one count of the last computation that was 3 is now 4 (three teachers'
+    reductions at the cap, 3 × 4 = 12, become 4 × 4 = 16; three lecturers of 2 periods, 12,000,
+    become four, 16,000); when two counts of it were that number the bot does not guess, nor does
+    it reach back to an older computation."""
+    chat = ChatRef("test", f"count-put-right-{next(_chats)}")
+    dialog.handle_text(chat, "模式二 另外3個執行老師 每人都減到上限 3個人加起來一週最多幾節")
+    reply = dialog.handle_text(chat, "不是3個 是4個")
+    assert reply.route == "calculation" and Decimal(16) in numbers_in(first_line(reply)), reply.text
+    chat = ChatRef("test", f"count-put-right-{next(_chats)}")
+    dialog.handle_text(chat, "研習請3位外聘學者 各上2節 講座費多少")
+    reply = dialog.handle_text(chat, "不是3個 是4個")
+    assert Decimal(16_000) in numbers_in(first_line(reply)), reply.text
+    dialog.handle_text(chat, "住2晚 2個人 住宿費上限")
+    ambiguous = dialog.handle_text(chat, "不是2個 是3個")  # people or nights: either could be meant
+    assert ambiguous.route != "calculation", ambiguous.text
