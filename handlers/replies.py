@@ -628,7 +628,15 @@ def items_text(items: list[ItemAmount], lang: str) -> str:
             else f"{label.en}: at most {money(asked.amount, lang)} (with the fees, {money(total, lang)} in all)"
         )
     checked = [item.ok for item in items if item.ok is not None]
-    if checked and any(item.claimed for item in items):  # a cap someone gave: whether it is the cap
+    outside = next((item for item in items if item.outside_the_mode), None)
+    if outside is not None:  # an item mode 1 cannot fund, asked for mode 1: no, then mode 2's figure
+        label = _label_of(outside.sources[0])
+        head = (
+            f"不可以：模式一不能編列{label.zh}（模式二部領可編，最多 {money(total, lang)}）"
+            if zh
+            else f"No: mode 1 cannot budget {label.en.lower()} (mode 2's partial-domain part can, up to {money(total, lang)})"
+        )
+    elif checked and any(item.claimed for item in items):  # a cap someone gave: whether it is the cap
         head = ("是。" if all(checked) else "不是。") + head if zh else ("Yes. " if all(checked) else "No. ") + head
     elif checked:
         ok = all(checked)

@@ -434,6 +434,21 @@ def _share_of_the_recurrent_left(u: Understanding, topic: Topic | None) -> Query
     return Query(SHARE, item=u.item, facts=dict(last.facts), inputs={"capital": CAPITAL_CAP})
 
 
+def _mode_of_an_item_for_mode_two(
+    query: Query, u: Understanding, school: dict[str, Any], rules: FundingRules
+) -> tuple[Query, dict[str, Any]]:
+    """An item only mode 2 funds (語言進修費) asked by a school in mode 1 (the message's own mode, else
+    the school's): the mode goes with the query, so that the computation says mode 1 cannot fund it;
+    the school's mode is shown as carried over."""
+    if query.kind != ITEM or "mode" in query.facts or not rules.only_in_mode_two(query.item):
+        return query, {}
+    own = u.facts.get("mode")
+    mode = own or school.get("mode")
+    if mode != 1:
+        return query, {}
+    return replace(query, facts=dict(query.facts) | {"mode": 1}), ({} if own else {"mode": 1})
+
+
 def _fill_from_school(query: Query, school: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
     """A ceiling or capital question missing school facts takes them from `school`: what the chat
     told, or the facts of the ceiling a capital question follows."""
@@ -921,7 +936,8 @@ def _decide(
             # 「申请满25万，资本门编5万可以吗」 after a mode-1 ceiling: that mode's capital rule
             known = school | {"mode": ceiling.facts["mode"]}
         filled, used = _fill_from_school(fresh, known)
-        return Decision(COMPUTE, query=filled, context=used)
+        filled, mode_used = _mode_of_an_item_for_mode_two(filled, u, school, rules)
+        return Decision(COMPUTE, query=filled, context=used | mode_used)
 
     # 6–8. the knowledge base
     slots = u.slots

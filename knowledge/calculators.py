@@ -352,6 +352,8 @@ class ItemAmount:
     at_cost: bool = False
     # `ok` says whether a figure someone gave as the cap (「上限一晚2000 對嗎」) is the cap
     claimed: bool = False
+    # an item only mode 2 funds, asked for a mode-1 school (語言進修費): not fundable there at all
+    outside_the_mode: bool = False
 
 
 @dataclass(frozen=True)

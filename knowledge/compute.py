@@ -196,6 +196,8 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
             return _school_year(query, plan, today)
         if query.kind == ITEM and query.inputs.get("buys"):
             return _what_an_amount_buys(query, rules)
+        if query.kind == ITEM and query.facts.get("mode") == 1 and rules.only_in_mode_two(query.item):
+            return [_outside_mode_one(line, rules) for line in _item(query, rules)]
         if query.kind == ITEM:
             return _item(query, rules)
         if query.kind == VERDICT and query.item == "teaching_load" and query.inputs.get("at_cap"):
@@ -1050,6 +1052,18 @@ def _compared(
 
 def _cap_claimed(i: dict[str, Any]) -> bool:
     return bool(i.get("cap_claimed"))
+
+
+def _outside_mode_one(line: ItemAmount, rules: FundingRules) -> ItemAmount:
+    """「我們模式一可以編語言進修費嗎」: the item's figure, said to be for mode 2's parts only."""
+    rule = line.sources[0] if line.sources else None
+    parts = getattr(rule, "only_parts", ())
+    zh = "、".join(rules.parts[p].label.zh for p in parts)
+    en = ", ".join(rules.parts[p].label.en for p in parts)
+    label = getattr(rule, "label", both("這一項", "This item"))
+    note = both(f"{label.zh}只列在模式二的{zh}。", f"{label.en} is budgeted only under mode 2's {en}.")
+    # (what a planned amount would be against mode 2's cap is no answer for a mode-1 school)
+    return replace(line, ok=False, outside_the_mode=True, notes=(note,))
 
 
 def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:

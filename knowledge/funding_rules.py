@@ -355,6 +355,12 @@ class FundingRules:
     items: ItemRules
     teaching_load: TeachingLoadRule
 
+    def only_in_mode_two(self, item: str | None) -> bool:
+        """Whether an item (語言進修費, 外部場地使用費) may be budgeted only in parts that mode 1 has none of."""
+        rule = self.items.all().get(item or "")
+        mode1_parts = {part for tier in self.ceilings.mode1.tiers for part in tier.amounts}
+        return rule is not None and bool(rule.only_parts) and not set(rule.only_parts) & mode1_parts
+
     def match_item(self, text: str) -> str | None:
         """The key of the first item (in file order) one of whose keywords is in `text`."""
         norm = keyword_form(text)

@@ -4941,3 +4941,32 @@ def test_a_count_put_right_by_its_number_alone_changes_that_count_of_the_last_co
     dialog.handle_text(chat, "住2晚 2個人 住宿費上限")
     ambiguous = dialog.handle_text(chat, "不是2個 是3個")  # people or nights: either could be meant
     assert ambiguous.route != "calculation", ambiguous.text
+
+
+@pytest.mark.parametrize(
+    ("school", "question"),
+    [
+        (None, "我們模式一 3位老師想去上語言課 一學期最多補多少"),
+        (
+            "我們國中３８班 模式一總額報35萬 其中設備編7萬 有沒有問題",
+            "有老師想去語言中心上課 一學期2萬那個語言進修費 可以編嗎",
+        ),
+    ],
+)
+def test_an_item_only_mode_two_funds_is_a_no_for_a_mode_one_school(
+    dialog: Dialog, knowledge: Knowledge, school: str | None, question: str
+) -> None:
+    """語言進修費 is budgeted only in mode 2's partial-domain teacher support (附件3 【部領雙語教學】): asked
+    for a mode-1 school (by the message or by what the chat told), the reply says no first, not a
+    cap that reads as allowed."""
+    assert knowledge.rules.only_in_mode_two("language_study") and not knowledge.rules.only_in_mode_two("lodging")
+    chat = ChatRef("test", f"mode-two-only-{next(_chats)}")
+    if school is not None:
+        dialog.handle_text(chat, school)
+    reply = dialog.handle_text(chat, question)
+    assert reply.route == "calculation" and first_line(reply).startswith("不可以"), reply.text
+    assert "模式一不能編列" in first_line(reply), reply.text
+    mode_two = dialog.handle_text(
+        ChatRef("test", f"mode-two-only-{next(_chats)}"), "我們模式二 3位老師想去上語言課 一學期最多補多少"
+    )
+    assert not first_line(mode_two).startswith("不可以") and Decimal(60_000) in numbers_in(first_line(mode_two))
