@@ -2071,7 +2071,7 @@ def _cues_document(topic: Topic, u: Understanding, engine: Engine) -> bool:
 
 
 _ALL_YEARS = re.compile(
-    r"三年|3年|三個學年|三學年|三個年度|歷年|這幾年|整個計畫|\b(?:three|3) (?:school )?years\b|across (?:the )?years|"
+    r"三年|3年|三個學年|三學年|三個年度|3個學年|3學年|3個年度|歷年|這幾年|整個計畫|\b(?:three|3) (?:school )?years\b|across (?:the )?years|"
     r"whole plan|109\s*(?:到|至|~|-|–)\s*111"
 )
 # 「加國中」 "plus junior high": another level added to the one answered
@@ -2521,6 +2521,11 @@ def _summed_over_years(text: str) -> bool:
     return _ALL_YEARS.search(text) is not None and ASKS_TOTAL.search(text) is not None
 
 
+def _summed_over_levels(text: str) -> bool:
+    """Whether a question asked the rows of both levels added up (「109學年國中跟國小加起來幾人次」)."""
+    return _BOTH_LEVELS.search(text) is not None and ASKS_TOTAL.search(text) is not None
+
+
 def _uses(engine: Engine, entry_id: str | None, slot: str) -> bool:
     """Whether an entry's answer depends on `slot`: a school fact carried to a Keelung target
     (「全校才六班」 before 「那111學年度呢」) is not said to be used; a year or a level always may be."""
@@ -2642,8 +2647,11 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
     if own_question:
         return Decision(ANSWER, answer=own, slots=merged, text=u.normalised, context=context)
     if new and entry is not None and satisfies(merged, entry.when)[1] == 0:
-        # 「國中呢」 after 「國小三年加起來幾人次」: the same sum over the years, of the other level
-        summed = u.asks_total or (states_only_facts(u) and _summed_over_years(topic.text))
+        # 「國中呢」 after 「國小三年加起來幾人次」: the same sum over the years, of the other level (and
+        # 「110學年呢」 after 「109學年國中跟國小加起來幾人次」: both levels of that year, added up)
+        summed = u.asks_total or (
+            states_only_facts(u) and (_summed_over_years(topic.text) or _summed_over_levels(topic.text))
+        )
         answer = engine.answer_entry(entry.id, lang, _slots_from(merged), summed)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)
     if (

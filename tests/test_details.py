@@ -277,6 +277,22 @@ def test_the_rows_of_both_levels_told_one_after_the_other_are_added_up(knowledge
     assert together.intent == "kl.ap.03" and "40 + 80 = 120" in together.text, together.text
 
 
+def test_both_levels_added_up_stay_added_up_for_another_year_and_for_every_year(knowledge) -> None:
+    """「110學年呢」 after 「109學年國中跟國小加起來幾人次」: both levels of 110, added up (40 + 80); then
+    「三個學年全部加起來呢」: every row of both levels and three years (35 + 75 + 40 + 80 + 45 + 85 = 360)."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "levels-then-years")
+    first = dialog.handle_text(chat, "基隆國中小英語學藝競賽 109學年國中跟國小加起來目標是幾人次")
+    assert "35 ＋ 75 = 110 人次" in first.text, first.text
+    next_year = dialog.handle_text(chat, "110學年呢")
+    assert next_year.intent == "kl.ap.03" and "40 ＋ 80 = 120 人次" in next_year.text, next_year.text
+    every = dialog.handle_text(chat, "三個學年全部加起來呢")
+    assert every.intent == "kl.ap.03" and "= 360 人次" in every.text, every.text
+
+
 def test_a_count_in_an_english_answer_is_written_as_a_figure(engine: Engine) -> None:
     """ "how many high schools does the exchange student share with?" is answered with 4, as the Chinese
     「本市四所高中」 says (the English "four" read as no count of them)."""
