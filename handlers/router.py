@@ -42,9 +42,11 @@ from knowledge.queries import (
     DAYS_TO_THE_END,
     EVENT_COSTS,
     ITEM,
+    LEAD_PERSON,
     PEOPLE_OR_TIMES_ASKED,
     SCHOOL_YEAR,
     SHARE,
+    SOMEONE_ELSE,
     TRANSFER,
     VERDICT,
     Query,
@@ -502,6 +504,9 @@ def decide(
     counted = _days_asked_after_a_close_out(decision, u, topic)
     if counted is not None:
         return counted
+    led = _the_lead_asked_before(decision, u, topic)
+    if led is not None:
+        return led
     rate = _rate_asked_after_a_fee(decision, u, topic, engine, rules, lang)
     if rate is not None:
         return rate
@@ -551,6 +556,21 @@ def _rate_asked_after_a_fee(
     if decision.answer is not None and decision.answer.intent in entries:
         return None
     return Decision(ANSWER, answer=engine.answer_entry(entry, lang), text=u.normalised)
+
+
+def _the_lead_asked_before(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:
+    """「這學期算20週 整學期最多減幾節」 after 「我是模式二…主要負責人 一週可以減幾節」: the lead's cap over
+    those weeks, the person being the one the last question was about (unless this one names
+    another: 「那組長呢」)."""
+    query = decision.query
+    if decision.route != COMPUTE or query is None or query.item != "teaching_load" or topic is None:
+        return None
+    i = query.inputs
+    if not i.get("at_cap") or not i.get("weeks") or i.get("lead") or int(i.get("people") or 0) > 1:
+        return None
+    if SOMEONE_ELSE.search(u.normalised) or LEAD_PERSON.search(topic.text or "") is None:
+        return None
+    return replace(decision, query=replace(query, inputs=dict(i) | {"lead": True, "people": 0}))
 
 
 def _days_asked_after_a_close_out(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:
@@ -1579,6 +1599,7 @@ def _follow_up(
                 and u.asks_amount
                 and not u.figures.labelled
                 and not revised.inputs.get("at_cap")  # (the caps of reductions added up are an amount)
+                and not (fresh is not None and fresh.inputs.get("at_cap"))  # (「那組長20週最多減多少」 too)
             ):
                 # 「報名費一次最多補多少錢」 after the English-test fee was checked: an amount the verdict
                 # computes none of; the rule answers it (or says it gives none)

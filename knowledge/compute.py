@@ -1899,6 +1899,12 @@ def _reductions_at_the_cap(query: Query, rules: FundingRules) -> Figure:
     total, terms = _reductions_added(people, rule.per_person, lead)
     worked = (people and lead) or people > 1  # (one person's cap is the answer itself)
     sum_zh, sum_en = (f" = {total} 節", f" = {total} periods") if worked else ("", "")
+    weeks = int(i.get("weeks") or 0)
+    if weeks:
+        # 「我們算20週 整學期最多減幾節」: the week's caps over the weeks the user counts
+        sum_zh += f"；× {weeks} 週 = {total * weeks} 節"
+        sum_en += f"; × {weeks} weeks = {total * weeks} periods"
+        total *= weeks
     notes = (
         (
             both(
@@ -1917,7 +1923,9 @@ def _reductions_at_the_cap(query: Query, rules: FundingRules) -> Figure:
         ),
         notes,
         (rule,),
-        title=both("每週減課", "Teaching-load reductions a week"),
+        title=both(f"{weeks} 週減課", f"Teaching-load reductions over {weeks} weeks")
+        if weeks
+        else both("每週減課", "Teaching-load reductions a week"),
         unit=both("節", "periods"),
     )
 

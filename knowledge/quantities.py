@@ -59,6 +59,7 @@ class Counts:
     occasions: int | None = None
     months: int | None = None
     units: int | None = None  # devices: 3 台
+    weeks: int | None = None  # 「20週」 with no periods a week beside them (those multiply the periods)
     people_groups: tuple[int, ...] = ()  # every group of people written (學生36人加老師4人)
     joined: bool = False  # groups joined by 加/和/plus: their sum is the head count
 
@@ -557,9 +558,13 @@ def _read_counts(text: str) -> Counts:
     if values["semesters"] is None and _WHOLE_YEAR.search(text):
         values["semesters"] = 2
     weekly, weeks = _PERIODS_A_WEEK.search(text), _WEEKS_COUNTED.search(text)
+    values["weeks"] = None
     if weekly is not None and weeks is not None:
         # 「每週2節 一學期20週」 "2 periods a week for 18 weeks": the periods of all those weeks
         values["periods"] = int(weekly.group(1) or weekly.group(2)) * int(weeks.group(1))
+    elif weeks is not None and int(weeks.group(1)) > 1:
+        # 「我們算20週 整學期最多減幾節」: weeks of a weekly cap (「一週」 is a week's, no count of weeks)
+        values["weeks"] = int(weeks.group(1))
     groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
     named_first = tuple(int(n) for n in _NAMED_FIRST.findall(text))
     if len(named_first) > 1:
@@ -589,6 +594,7 @@ def _read_counts(text: str) -> Counts:
         occasions=_int(values["occasions"]),
         months=_int(values["months"]),
         units=_int(values["units"]),
+        weeks=_int(values["weeks"]),
         people_groups=groups,
         joined=len(groups) > 1 and (len(named_first) > 1 or _JOINED.search(text) is not None),
     )

@@ -97,6 +97,7 @@ _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|to
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 _TEACHING_LOAD = (
+    r"週\S{0,6}減(?:幾|多少)|"  # 「20週最多減多少」: periods off over weeks
     r"減課|減(?:到|成|少|掉)?\s*(?:\d+|幾|多少)\s*節|減到(?:最多|上限|頂)|少上\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
     r"load\b.{0,12}\bcut|\bcut\b.{0,12}\bload\b|\bdrop\s+\d+|\bdrop(?:ped)?\s+(?:\d+\s+)?periods?"
 )
@@ -1263,7 +1264,10 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             return Query(ITEM, item="premium", inputs=inputs)
         return None
     several = (_people(u) or 0) >= 2 and has(u, _TOTAL)
-    if has(u, _TEACHING_LOAD) and c.periods is None and several and has(u, _MOST_PERIODS_ASKED) and not u.asks_yes_no:
+    # (「這學期算20週 整學期最多減幾節」: the weekly caps over the weeks told)
+    over_weeks = c.weeks is not None
+    asked = has(u, _MOST_PERIODS_ASKED) and not u.asks_yes_no
+    if has(u, _TEACHING_LOAD) and c.periods is None and (several or over_weeks) and asked:
         # 「3個老師每人都減到上限 加起來幾節」 "1 lead + 5 teachers, max reductions added up?": the
         # caps, added up (one person's cap is the rule's answer)
         lead = LEAD_PERSON.search(u.normalised) is not None
@@ -1275,7 +1279,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             VERDICT,
             item="teaching_load",
             facts=facts_of(u),
-            inputs={"at_cap": True, "lead": lead, "people": people, "text": u.normalised},
+            inputs={"at_cap": True, "lead": lead, "people": people, "text": u.normalised}
+            | ({"weeks": c.weeks} if over_weeks else {}),
         )
     if has(u, _TEACHING_LOAD) and c.periods is not None:
         inputs["lead"] = LEAD_PERSON.search(u.normalised) is not None
@@ -2368,6 +2373,10 @@ def _reductions_recounted(previous: Query, u: Understanding, rules: FundingRules
     people = _people(u) or (u.figures.bare_numbers[-1] if u.figures.bare_numbers else None)
     lead = LEAD_PERSON.search(u.normalised) is not None
     facts = dict(previous.facts) | facts_of(u)
+    if not people and not lead and previous.inputs.get("lead") and SOMEONE_ELSE.search(u.normalised):
+        # 「那組長同樣20週最多減多少」 after the lead's: one other person, at the others' cap
+        inputs = dict(previous.inputs) | {"text": u.normalised, "lead": False, "people": 1}
+        return replace(previous, facts=facts, inputs=inputs | _weeks_told(u))
     if not people and not lead and facts == previous.facts:
         return None
     # (「那模式二的總負責人呢」 after a teacher's cap: the lead's, in mode 2; the others counted stay)
@@ -2377,6 +2386,14 @@ def _reductions_recounted(previous: Query, u: Understanding, rules: FundingRules
     elif lead and not previous.inputs.get("lead") and int(previous.inputs.get("people") or 0) <= 1:
         inputs["people"] = 0  # the one person asked about is the lead now
     return replace(previous, facts=facts, inputs=inputs)
+
+
+# someone other than the lead person named alone: 「那組長呢」 "and the other teacher?"
+SOMEONE_ELSE = re.compile(r"組長|老師|教師|行政|幹事|同事|\b(?:teacher|colleague|staff)\b")
+
+
+def _weeks_told(u: Understanding) -> dict[str, int]:
+    return {"weeks": u.figures.counts.weeks} if u.figures.counts.weeks else {}
 
 
 # one person of those counted before: "per teacher" 「每位老師最多多少」
@@ -2392,6 +2409,11 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
     more = _one_more(previous, u) or _another_group(previous, u)
     if more is not None:
         return more
+    if previous.item == "teaching_load" and u.figures.counts.weeks and not previous.inputs.get("at_cap"):
+        # 「那組長同樣20週最多減多少」 after a reduction checked: the caps over those weeks, not 20 periods
+        over_weeks = query_for(u, rules)
+        if over_weeks is not None and over_weeks.inputs.get("at_cap"):
+            return replace(over_weeks, facts=dict(previous.facts) | dict(over_weeks.facts))
     if previous.item == "teaching_load" and previous.inputs.get("at_cap"):
         if u.figures.counts.periods is None:
             return _reductions_recounted(previous, u, rules)

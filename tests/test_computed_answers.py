@@ -4970,3 +4970,18 @@ def test_an_item_only_mode_two_funds_is_a_no_for_a_mode_one_school(
         ChatRef("test", f"mode-two-only-{next(_chats)}"), "我們模式二 3位老師想去上語言課 一學期最多補多少"
     )
     assert not first_line(mode_two).startswith("不可以") and Decimal(60_000) in numbers_in(first_line(mode_two))
+
+
+def test_the_weekly_reduction_caps_over_the_weeks_a_school_counts(dialog: Dialog) -> None:
+    """「我們算20週 整學期最多減幾節」 after the lead's weekly cap was asked: 6 × 20 = 120 (附件3 備註
+    「每週減課不超過 6 節課」, the weeks the user's); 「那組長同樣20週最多減多少」 after a second 6 was
+    refused: another person at 4 a week, 4 × 20 = 80 (not 20 periods checked against the cap)."""
+    chat = ChatRef("test", f"weeks-{next(_chats)}")
+    dialog.handle_text(chat, "我是學校模式二整體計畫的主要負責人 一週可以減幾節課")
+    lead = dialog.handle_text(chat, "這學期9/1到1/20我們算20週 整學期最多減幾節")
+    assert lead.route == "calculation" and Decimal(120) in numbers_in(first_line(lead)), lead.text
+    dialog.handle_text(chat, "教務組長也想比照減6節可以嗎")
+    other = dialog.handle_text(chat, "那組長同樣20週最多減多少")
+    assert other.route == "calculation" and Decimal(80) in numbers_in(first_line(other)), other.text
+    alone = dialog.handle_text(ChatRef("test", f"weeks-{next(_chats)}"), "模式二 主要負責人 這學期18週 最多可以減幾節")
+    assert Decimal(108) in numbers_in(first_line(alone)), alone.text

@@ -234,3 +234,16 @@ def test_one_day_named_is_a_full_days_session(text: str, full_day: bool) -> None
 def test_people_counted_roughly_are_at_least_the_tens_said(text: str, people: int) -> None:
     """「20多位」「30幾個人」: at least the tens said (no count was read at all)."""
     assert read_figures(text).counts.people == people
+
+
+@pytest.mark.parametrize(
+    ("text", "weeks", "periods"),
+    [
+        ("這學期我們算20週 整學期最多減幾節", 20, None),  # weeks of a weekly cap
+        ("每週2節 一學期20週", None, 40),  # periods a week over the weeks: the periods
+        ("一週可以減幾節課", None, None),  # a week's, no count of weeks
+    ],
+)
+def test_weeks_are_counted_beside_no_periods_a_week(text: str, weeks: int | None, periods: int | None) -> None:
+    counts = read_figures(text).counts
+    assert (counts.weeks, counts.periods) == (weeks, periods), counts
