@@ -47,6 +47,7 @@ from knowledge.queries import (
     SCHOOL_YEAR,
     SHARE,
     SOMEONE_ELSE,
+    TEACHING_LOAD,
     TRANSFER,
     VERDICT,
     Query,
@@ -507,6 +508,9 @@ def decide(
     led = _the_lead_asked_before(decision, u, topic)
     if led is not None:
         return led
+    summed = _reductions_told_before(decision, u, topic, engine, rules)
+    if summed is not None:
+        return summed
     rate = _rate_asked_after_a_fee(decision, u, topic, engine, rules, lang)
     if rate is not None:
         return rate
@@ -556,6 +560,23 @@ def _rate_asked_after_a_fee(
     if decision.answer is not None and decision.answer.intent in entries:
         return None
     return Decision(ANSWER, answer=engine.answer_entry(entry, lang), text=u.normalised)
+
+
+def _reductions_told_before(
+    decision: Decision, u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules
+) -> Decision | None:
+    """「全部加起來一週最多減幾節」 after 「主任統籌整個計畫 他一週最多減幾節」 and 「另外還有3位部領老師
+    每位呢」 were answered from the rule: the people told over those turns, each at the cap, added up."""
+    query = decision.query
+    if topic is None or not u.asks_total or not u.mentions(TEACHING_LOAD) or topic.entry != "moe.teaching_load":
+        return None
+    if query is not None and query.inputs.get("at_cap") and int(query.inputs.get("people") or 0) >= 2:
+        return None  # the people are this message's own
+    told = " ".join(dict.fromkeys(t for t in (topic.text, topic.said, u.normalised) if t))
+    summed = query_for(engine.understand(told, rules), rules)
+    if summed is None or not summed.inputs.get("at_cap"):
+        return None
+    return Decision(COMPUTE, query=summed)
 
 
 def _the_lead_asked_before(decision: Decision, u: Understanding, topic: Topic | None) -> Decision | None:

@@ -96,7 +96,7 @@ _FEE_ASKED = r"報名費|費用|補助|補|報帳|核銷|\bfees?\b|reimburs|clai
 _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|toefl|考\s*[abc][12](?![0-9])|報(?:考)?\s*(?:初級|中級|中高級|高級)?\s*[abc][12](?![0-9])|\b[abc][12](?: level)?(?: english)? (?:test|exam)"
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
-_TEACHING_LOAD = (
+TEACHING_LOAD = (
     r"週\S{0,6}減(?:幾|多少)|"  # 「20週最多減多少」: periods off over weeks
     r"減課|減(?:到|成|少|掉)?\s*(?:\d+|幾|多少)\s*節|減到(?:最多|上限|頂)|少上\s*(?:\d+|幾|多少)\s*節|減授|teaching load|periods? off|reduc|reliev|fewer periods|fewer lessons|"
     r"load\b.{0,12}\bcut|\bcut\b.{0,12}\bload\b|\bdrop\s+\d+|\bdrop(?:ped)?\s+(?:\d+\s+)?periods?"
@@ -104,7 +104,7 @@ _TEACHING_LOAD = (
 # the most periods a week asked of a reduction (「最多可以減幾節」 "max reductions per week?")
 _MOST_PERIODS_ASKED = r"幾\s*節|多少\s*節|how many (?:class-)?periods|\bmax|最多|上限|at most|\bcap\b"
 # The one person leading a mode-2 plan, whose reduction may reach 6 periods
-LEAD_PERSON = re.compile(r"主要負責|負責人|主要承辦|總負責|總召|副召|召集人|lead|coordinator")
+LEAD_PERSON = re.compile(r"主要負責|負責人|主要承辦|總負責|總召|副召|召集人|統籌整|統籌計畫|lead|coordinator")
 # A computer without saying which: the plan caps desktops with and without a screen and laptops apart.
 A_COMPUTER = r"電腦|computer|\bpc\b"
 _YES_NO_QUESTION = (
@@ -1267,7 +1267,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     # (「這學期算20週 整學期最多減幾節」: the weekly caps over the weeks told)
     over_weeks = c.weeks is not None
     asked = has(u, _MOST_PERIODS_ASKED) and not u.asks_yes_no
-    if has(u, _TEACHING_LOAD) and c.periods is None and (several or over_weeks) and asked:
+    if has(u, TEACHING_LOAD) and c.periods is None and (several or over_weeks) and asked:
         # 「3個老師每人都減到上限 加起來幾節」 "1 lead + 5 teachers, max reductions added up?": the
         # caps, added up (one person's cap is the rule's answer)
         lead = LEAD_PERSON.search(u.normalised) is not None
@@ -1282,7 +1282,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
             inputs={"at_cap": True, "lead": lead, "people": people, "text": u.normalised}
             | ({"weeks": c.weeks} if over_weeks else {}),
         )
-    if has(u, _TEACHING_LOAD) and c.periods is not None:
+    if has(u, TEACHING_LOAD) and c.periods is not None:
         inputs["lead"] = LEAD_PERSON.search(u.normalised) is not None
         return Query(VERDICT, item="teaching_load", facts=facts_of(u), inputs=inputs)
     kind = equipment_kind(rules, u.normalised)
@@ -1680,7 +1680,7 @@ PEOPLE_OR_TIMES_ASKED = r"多少(?:個)?人(?!民)|幾(?:個)?人|幾位|幾次|
 
 
 def _is_ceiling_question(u: Understanding, facts: dict[str, Any]) -> bool:
-    if u.item or has(u, _CAPITAL + r"|經常門|recurrent|" + _TEACHING_LOAD + "|" + _DEPENDS):
+    if u.item or has(u, _CAPITAL + r"|經常門|recurrent|" + TEACHING_LOAD + "|" + _DEPENDS):
         return False
     if has(u, PEOPLE_OR_TIMES_ASKED):
         return False  # 「我們做模式二 開放觀課一學期要接待多少人」: a count of people asked, no money

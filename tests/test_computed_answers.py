@@ -4985,3 +4985,13 @@ def test_the_weekly_reduction_caps_over_the_weeks_a_school_counts(dialog: Dialog
     assert other.route == "calculation" and Decimal(80) in numbers_in(first_line(other)), other.text
     alone = dialog.handle_text(ChatRef("test", f"weeks-{next(_chats)}"), "模式二 主要負責人 這學期18週 最多可以減幾節")
     assert Decimal(108) in numbers_in(first_line(alone)), alone.text
+
+
+def test_reductions_of_people_told_over_earlier_turns_are_added_up(dialog: Dialog) -> None:
+    """「全部加起來一週最多減幾節」 after 「主任統籌整個計畫 他一週最多可以減幾節」 and 「另外還有3位部領老師
+    每位呢」 were answered from the rule: the lead's 6 and three at 4, 6 + 3 × 4 = 18 (附件3 備註)."""
+    chat = ChatRef("test", f"reductions-told-before-{next(_chats)}")
+    dialog.handle_text(chat, "模式二 我們主任統籌整個計畫 他一週最多可以減幾節")
+    dialog.handle_text(chat, "另外還有3位部領老師 每位呢")
+    reply = dialog.handle_text(chat, "全部加起來一週最多減幾節")
+    assert reply.route == "calculation" and Decimal(18) in numbers_in(first_line(reply)), reply.text
