@@ -573,8 +573,10 @@ def figure_text(figure: Figure, lang: str) -> str:
         else:
             head = f"{what.en}: {'at most ' if figure.cap else ''}{amount}"
     elif not figure.cap:  # an exact figure checked against one said (「經常門就剩12萬對嗎」)
-        amount = money(figure.amount or 0, lang)
+        amount = figure_amount(figure, lang)
         yes, no = ("是", "不是") if zh else ("Yes", "No")
+        if figure.verdict_words is not None:
+            yes, no = (word.get(lang) for word in figure.verdict_words)
         head = (
             f"{yes if figure.ok else no}，{what.zh}：{amount}"
             if zh

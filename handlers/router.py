@@ -70,6 +70,7 @@ from knowledge.queries import (
     query_for,
     revise,
     told_today,
+    visitors_query,
 )
 from knowledge.slots import Slots, domains_answered, satisfies
 from knowledge.targets import asks_growth, counts_a_total_asking_how_many
@@ -511,6 +512,9 @@ def decide(
     summed = _reductions_told_before(decision, u, topic, engine, rules)
     if summed is not None:
         return summed
+    visits = _visitors_after_the_open_classroom(decision, u, topic, engine, rules)
+    if visits is not None:
+        return visits
     rate = _rate_asked_after_a_fee(decision, u, topic, engine, rules, lang)
     if rate is not None:
         return rate
@@ -562,13 +566,28 @@ def _rate_asked_after_a_fee(
     return Decision(ANSWER, answer=engine.answer_entry(entry, lang), text=u.normalised)
 
 
+def _visitors_after_the_open_classroom(
+    decision: Decision, u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules
+) -> Decision | None:
+    """「上學期來了28位老師 還差幾個才達標」 after the open classroom's rule: its visitors counted."""
+    if decision.route == COMPUTE or topic is None:
+        return None
+    about = topic.entry or topic.cites
+    if about is None or about != engine.entry_quoting(rules.open_classroom.quotes):
+        return None
+    query = visitors_query(u)
+    return Decision(COMPUTE, query=query) if query is not None else None
+
+
 def _reductions_told_before(
     decision: Decision, u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules
 ) -> Decision | None:
     """「全部加起來一週最多減幾節」 after 「主任統籌整個計畫 他一週最多減幾節」 and 「另外還有3位部領老師
     每位呢」 were answered from the rule: the people told over those turns, each at the cap, added up."""
     query = decision.query
-    if topic is None or not u.asks_total or not u.mentions(TEACHING_LOAD) or topic.entry != "moe.teaching_load":
+    if topic is None or not u.asks_total or not u.mentions(TEACHING_LOAD):
+        return None
+    if topic.entry is None or topic.entry != engine.entry_quoting(rules.teaching_load.quotes):
         return None
     if query is not None and query.inputs.get("at_cap") and int(query.inputs.get("people") or 0) >= 2:
         return None  # the people are this message's own

@@ -117,6 +117,8 @@ class Figure:
     title: Bilingual | None = None
     cap: bool = True  # a ceiling ("at most"); False for an exact figure such as a difference
     unit: Bilingual | None = None  # a count of these (台, devices), not money
+    # the words a verdict on an exact figure opens with (yes, no), when not 是 / 不是
+    verdict_words: tuple[Bilingual, Bilingual] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,8 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
             return _item(query, rules)
         if query.kind == VERDICT and query.item == "teaching_load" and query.inputs.get("at_cap"):
             return _reductions_at_the_cap(query, rules)
+        if query.kind == VERDICT and query.item == "open_classroom":
+            return _visitors(query, rules)
         if query.kind == VERDICT:
             return _verdict(query, rules)
     except InvalidInput as error:
@@ -1875,6 +1879,38 @@ def _teaching_load_total(
     lead = rules.teaching_load.lead if mode == 2 and _LEAD_ADDED.search(text) else 0
     total, terms = _reductions_added(count, periods, lead)
     return both(f"每週合計：{terms.zh} = {total} 節", f"A week in total: {terms.en} = {total} periods")
+
+
+def _visitors(query: Query, rules: FundingRules) -> Figure:
+    """An open classroom's visitors against 「每學期接待總人數至少40人」: how many are still needed, or the
+    least over a school year's two semesters."""
+    rule = rules.open_classroom
+    i = query.inputs
+    semesters = int(i.get("semesters") or 1)
+    least = rule.min_visitors_per_semester * semesters
+    per_term = both(
+        f"每學期接待總人數至少 {rule.min_visitors_per_semester} 人",
+        f"at least {rule.min_visitors_per_semester} visitors a semester",
+    )
+    people = both("人", "people")
+    if i.get("visitors") is None:  # 「一整個學年最少總共要接待多少人」
+        working = both(
+            f"{per_term.zh} × {semesters} 學期 = {least} 人", f"{per_term.en} × {semesters} semesters = {least}"
+        )
+        title = both("一學年至少接待", "Visitors over a school year, at least")
+        return Figure(least, working, (), (rule,), title=title, cap=False, unit=people)
+    visitors = int(i["visitors"])
+    short = max(least - visitors, 0)
+    if short:
+        working = both(
+            f"{per_term.zh}：{least} − {visitors} = 還差 {short} 人",
+            f"{per_term.en}: {least} − {visitors} = {short} short",
+        )
+    else:
+        working = both(f"{per_term.zh}：{visitors} 人已達標", f"{per_term.en}: {visitors} meets it")
+    title = both("還差的接待人數", "Visitors still needed")  # 「還差幾個才達標」「35人夠嗎 還差多少」
+    words = (both("符合", "Met"), both("不符合", "Not met"))
+    return Figure(short, working, (), (rule,), ok=short == 0, title=title, cap=False, unit=people, verdict_words=words)
 
 
 def _reductions_added(count: int, periods: int, lead: int) -> tuple[int, Bilingual]:

@@ -461,10 +461,37 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
     ceiling = _ceiling_asked_last(u, rules)
     if ceiling is not None:
         return ceiling
+    if has(u, _VISITS) and (visitors := visitors_query(u)) is not None:
+        return visitors
     for build in (_date_query, _capital_query, _transfer_query, _share_query, _item_query, _ceiling_query):
         query = build(u, rules)
         if query is not None:
             return query
+    return None
+
+
+# an open classroom's visits (附件2 模式二 四: 每學期接待總人數至少40人)
+_VISITS = r"觀課|開放課室|開放教室|open (?:our )?classrooms?|observ"
+_SHORT_ASKED = r"還差|差幾|差多少|不夠|還要幾|還需要|short|more (?:do we need|needed|to go)|how many more"
+_AT_LEAST_ASKED = r"最少|至少|起碼|at least|minimum"
+_VISITORS_COUNTED = r"多少人|幾人|幾個|幾位|多少位|how many"
+
+
+def visitors_query(u: Understanding) -> Query | None:
+    """「上學期來了28位老師 還差幾個才達標」「一整個學年最少要接待多少人」: an open classroom's visitors
+    still needed, or the least over a school year; None when the message asks neither (whether those
+    told meet it, 「一學期開兩場 每場25人 符合嗎」, is the entry's rule, with its sessions; the grant
+    itself, 「開放觀課另外補多少錢」, is the entry's too)."""
+    visitors = u.figures.counts.people
+    year = u.figures.counts.semesters == 2  # 「一整個學年」: two semesters
+    # (one group of visitors in one semester: 「上學期15人 下學期20人」 or sessions of so many each are
+    # the entry's to weigh)
+    one_group = len(u.figures.counts.people_groups) <= 1 and not u.figures.counts.occasions
+    if visitors is not None and has(u, _SHORT_ASKED) and one_group and not has(u, r"上學期.*下學期|下學期.*上學期"):
+        inputs: dict[str, Any] = {"visitors": visitors, "short": True}
+        return Query(VERDICT, item="open_classroom", inputs=inputs | ({"semesters": 2} if year else {}))
+    if visitors is None and year and has(u, _AT_LEAST_ASKED) and has(u, _VISITORS_COUNTED):
+        return Query(VERDICT, item="open_classroom", inputs={"semesters": 2})
     return None
 
 
@@ -1839,6 +1866,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     put_right = _count_put_right(previous, u)
     if put_right is not None:
         return put_right
+    if previous.item == "open_classroom":
+        return visitors_query(u)  # other visitors still short of it; anything else is the entry's
     new_facts = facts_of(u)
     moved_before = previous.kind == TRANSFER or previous.inputs.get("focus") == "transfer"
     after = next((asked for asked, pattern in _AFTER_THE_MOVE_ASKED if has(u, pattern)), None)

@@ -4995,3 +4995,20 @@ def test_reductions_of_people_told_over_earlier_turns_are_added_up(dialog: Dialo
     dialog.handle_text(chat, "另外還有3位部領老師 每位呢")
     reply = dialog.handle_text(chat, "全部加起來一週最多減幾節")
     assert reply.route == "calculation" and Decimal(18) in numbers_in(first_line(reply)), reply.text
+
+
+def test_an_open_classrooms_visitors_still_needed_and_a_years_least(dialog: Dialog) -> None:
+    """附件2 模式二 四「每學期接待總人數至少40人」: 「上學期來了28位老師 還差幾個才達標」 after the open
+    classroom's rule is 40 − 28 = 12 short (not met); 「一整個學年最少總共要接待多少人」 is 40 × 2 = 80.
+    Whether sessions of so many each meet it stays the rule's to answer (one group only is counted)."""
+    chat = ChatRef("test", f"visitors-{next(_chats)}")
+    dialog.handle_text(chat, "我們模式二有申請開放課室給別校觀課 一學期至少要開幾次")
+    short = dialog.handle_text(chat, "上學期來了28位老師 還差幾個才達標")
+    assert short.route == "calculation" and short.intent == "moe.open_classroom", short.text
+    assert first_line(short).startswith("不符合") and Decimal(12) in numbers_in(first_line(short)), short.text
+    year = dialog.handle_text(chat, "一整個學年最少總共要接待多少人")
+    assert year.route == "calculation" and Decimal(80) in numbers_in(first_line(year)), year.text
+    sessions = dialog.handle_text(
+        ChatRef("test", f"visitors-{next(_chats)}"), "開放觀課 一學期開兩場 每場25人 還差幾個"
+    )
+    assert sessions.route != "calculation", sessions.text
