@@ -53,6 +53,7 @@ from knowledge.queries import (
     Query,
     amounts_of,
     asks_closeout_date,
+    asks_how_many_it_buys,
     asks_the_deadline_of_a_date,
     asks_the_total,
     asks_the_whole_ceiling,
@@ -803,6 +804,15 @@ def _decide(
         and _POINTS_AT_IT.search(u.normalised) is not None
         and not u.item
         and len(u.normalised.split()) <= 8
+    )
+    # "so at the per class per session rate thats how many 班節" after a computed amount: what it buys
+    short = short or (
+        topic is not None
+        and topic.query is not None
+        and topic.query.kind == ITEM
+        and asks_how_many_it_buys(u)
+        and not u.figures.amounts
+        and not engine.names_a_keyword(u)
     )
     # "so the total max for us is?" after a ceiling: that ceiling's total, for however many words
     short = short or (

@@ -1237,11 +1237,18 @@ _HOW_MANY_IT_BUYS = re.compile(
     r"(?!\s*(?:的|就|才|以上|以內|而已))|"
     r"夠\s*(?:幾|多少)|"
     r"\bhow many (?:more )?(?:hours|periods|sessions|lessons|nights|people|persons|meals|books|class[- ]?periods|"
-    r"person-days|days of meals|attendances|semesters|experts|scholars)\b"
+    r"person-days|days of meals|attendances|semesters|experts|scholars)\b|"
+    r"\bhow many (?:can|could) (?:we|i) (?:get|buy|afford|order|pay for)\b|"  # "books are 600 each, how many can we get"
+    r"\bhow many\s*班節"
 )
 
 
-_CLASS_PERIODS_ASKED = r"幾\s*(?:個)?\s*班節|how many class[- ]?periods"
+_CLASS_PERIODS_ASKED = r"幾\s*(?:個)?\s*班節|how many (?:class[- ]?periods|班節)"
+
+
+def asks_how_many_it_buys(u: Understanding) -> bool:
+    """Whether a message asks how many units (periods, nights, class-periods) of something, amount or not."""
+    return _HOW_MANY_IT_BUYS.search(u.normalised) is not None
 
 
 def asks_what_it_buys(u: Understanding) -> bool:
@@ -1891,7 +1898,10 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     if previous.kind in (ITEM, VERDICT) and FOREIGN_SPEAKER.search(u.normalised):
         return None  # "foreign expert flown in from the UK, rate per period?": 附件3 gives no such rate
     if previous.kind in (ITEM, VERDICT):
-        return _what_it_buys_kept(previous, _cap_claim_of(_revise_item(previous, u, rules), u), u)
+        revised = _cap_claim_of(_revise_item(previous, u, rules), u)
+        if revised is None and previous.item == "teaching_materials" and has(u, _CLASS_PERIODS_ASKED):
+            revised = previous  # "so at the per class per session rate thats how many 班節": the same share's
+        return _what_it_buys_kept(previous, revised, u)
     capital = _first(_labelled(u), "capital") if previous.kind == SHARE and "total" in previous.inputs else None
     if capital is not None:
         # 「資本門改成7萬，教材教具一樣7萬呢」「那照資本門7萬，雜支最多多少」 after a share of the total less

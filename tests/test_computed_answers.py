@@ -5012,3 +5012,18 @@ def test_an_open_classrooms_visitors_still_needed_and_a_years_least(dialog: Dial
         ChatRef("test", f"visitors-{next(_chats)}"), "開放觀課 一學期開兩場 每場25人 還差幾個"
     )
     assert sessions.route != "calculation", sessions.text
+
+
+def test_what_an_amount_buys_asked_in_english_after_the_amount(dialog: Dialog) -> None:
+    """ "books are ~600 each, so how many can we get" after the reference-materials cap: 30,000 ÷ 600 = 50
+    (附件3 資料蒐集費「以 3 萬元為限」); "so at the per class per session rate thats how many 班節" after
+    the teaching-materials share of 400,000 (80,000): 80,000 ÷ 800 = 100 class-periods."""
+    chat = ChatRef("test", f"buys-en-{next(_chats)}")
+    dialog.handle_text(chat, "we also want English picture books for the library, 35,000 worth under 資料蒐集費. ok?")
+    books = dialog.handle_text(chat, "books are ~600 each, so how many can we get max under that item")
+    assert books.route == "calculation" and Decimal(50) in numbers_in(first_line(books)), books.text
+    chat = ChatRef("test", f"buys-en-{next(_chats)}")
+    dialog.handle_text(chat, "模式 2 部領 in 1 domain, we have 13 classes. how much is the 學生 part")
+    dialog.handle_text(chat, "if we budget all of that, whats the ceiling for 教學材料費")
+    periods = dialog.handle_text(chat, "so at the per class per session rate thats how many 班節")
+    assert periods.route == "calculation" and Decimal(100) in numbers_in(first_line(periods)), periods.text
