@@ -1825,6 +1825,11 @@ def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding)
     )
     buys = asked or (bool(previous.inputs.get("buys")) and not told)
     inputs = {k: v for k, v in revised.inputs.items() if k != "buys"} | ({"buys": True} if buys else {})
+    if buys and previous.inputs.get("buys") and not amounts_of(u) and revised.item != previous.item:
+        # 「拿來付講師住宿的話 一個人能住幾晚」 after what 12,000 buys of meals: the same budget, another
+        # item (its own counts, not the meals' days)
+        kept = {k: v for k, v in previous.inputs.items() if k in ("amounts", "buys")}
+        inputs = {k: v for k, v in _item_inputs(u).items()} | {"text": u.normalised} | kept
     return replace(revised, inputs=inputs)
 
 

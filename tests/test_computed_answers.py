@@ -5027,3 +5027,13 @@ def test_what_an_amount_buys_asked_in_english_after_the_amount(dialog: Dialog) -
     dialog.handle_text(chat, "if we budget all of that, whats the ceiling for 教學材料費")
     periods = dialog.handle_text(chat, "so at the per class per session rate thats how many 班節")
     assert periods.route == "calculation" and Decimal(100) in numbers_in(first_line(periods)), periods.text
+
+
+def test_the_same_budget_asked_of_another_item_after_what_it_buys(dialog: Dialog) -> None:
+    """「拿來付講師住宿的話 一個人能住幾晚」 after what 12,000 buys of a full day's meals: the same 12,000,
+    at lodging's 3,000 a night (附件3 住宿費「每人每日上限 3,000 元」), is 4 nights."""
+    chat = ChatRef("test", f"same-budget-{next(_chats)}")
+    dialog.handle_text(chat, "那如果12000全拿去當膳費 辦全天研習 一個人一天最多報多少 夠幾個人吃")
+    reply = dialog.handle_text(chat, "拿來付講師住宿的話 一個人能住幾晚")
+    assert reply.route == "calculation" and reply.intent == "moe.item.lodging", reply.text
+    assert Decimal(4) in numbers_in(first_line(reply)) and Decimal(12_000) in numbers_in(reply.text), reply.text
