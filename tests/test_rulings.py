@@ -26,6 +26,8 @@ RULED = [
     ("can we pay the substitute's labor and health insurance from the plan?", "moe.item.substitute_insurance", YES_EN),
     # (question, the entry that answers it, the first words of the reply)
     ("我們還有分班 這樣可以多拿一點錢嗎", "moe.cap.branch", YES_ZH),  # 最高額外核定 5 萬元
+    # 學生活動之交通費及保險費「包含代理教師或非公教人員」: a parent going along is no civil servant
+    ("帶學生校外教學 陪同家長的保險費可以報嗎", "moe.item.student_transport_insurance", YES_ZH),
     ("我們本校有分校 可以多拿嗎 多多少", "moe.cap.branch", YES_ZH),  # the yes, then the rule with its 5 萬
     # the 5 萬 is of 模式一 and of 模式二's 雙語生活化: 部領's ceilings list no branch extra
     ("我们有分校，部领的钱也能多加5万吗", "moe.cap.branch", IS_NOT_ZH),
