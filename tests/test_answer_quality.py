@@ -148,7 +148,7 @@ BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.847, 0.056
 BLIND32 = conversations.DATA / "blind32.yaml"
 BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.873, 0.046
 BLIND33 = conversations.DATA / "blind33.yaml"
-BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.907, 0.033
+BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.912, 0.033
 BLIND34 = conversations.DATA / "blind34.yaml"
 BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.821, 0.042
 BLIND35 = conversations.DATA / "blind35.yaml"
@@ -185,7 +185,7 @@ BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.869, 0.041
 BLIND42 = conversations.DATA / "blind42.yaml"
 BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.868, 0.049
 BLIND43 = conversations.DATA / "blind43.yaml"
-BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.873, 0.049
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.881, 0.049
 # blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
 # (a principal checking colleagues' claims and draft figures: wrong bases, tiers, rates, years; 10
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
@@ -201,7 +201,7 @@ BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.743, 0.054
 BLIND46 = conversations.DATA / "blind46.yaml"
 BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.888, 0.072
 BLIND47 = conversations.DATA / "blind47.yaml"
-BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.868, 0.069
+BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.873, 0.069
 # blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
 # its own set: 3 and 5 turns changed): blind48 (Keelung teachers at every level, both plans) and blind49
 # (the teachers who teach it: who may teach, tests, credits, lesson plans, workshops), first measured
@@ -261,7 +261,7 @@ BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.036
 BLIND60 = conversations.DATA / "blind60.yaml"
 BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.781, 0.097
 BLIND61 = conversations.DATA / "blind61.yaml"
-BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.83, 0.092
+BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.834, 0.088
 # blind62 and blind63 (stop 37; written and audited the same way: 4 and 0 turns changed): blind62
 # (coordinators mid-year: claims from their own figures, moving money, close-out dates, Keelung targets)
 # and blind63 (terse phone typing and voice input: Zhuyin endings, full-width digits, Chinese numerals,
@@ -276,9 +276,9 @@ BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.843, 0.085
 # (a coordinator handing the plan over mid-year: facts restated from notes, then corrected), first
 # measured at a16335c (the stop's start) at 74.5% / 14.0% and 81.4% / 10.6%
 BLIND64 = conversations.DATA / "blind64.yaml"
-BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.799, 0.108
+BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.803, 0.103
 BLIND65 = conversations.DATA / "blind65.yaml"
-BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.838, 0.094
+BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.842, 0.09
 # blind66 and blind67 (stop 39; written and audited the same way: 0 and 1 turns changed): blind66
 # (people who describe what they mean instead of naming it, with pronouns and stories before the
 # question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
@@ -286,7 +286,7 @@ BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.838, 0.094
 BLIND66 = conversations.DATA / "blind66.yaml"
 BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.643, 0.082
 BLIND67 = conversations.DATA / "blind67.yaml"
-BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.805, 0.149
+BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.809, 0.149
 # blind68 and blind69 (stop 40; written and audited the same way: 0 and 1 turns changed): blind68
 # (both plans in one chat, years told by their place: 「第一年」「最後一年」「隔年」) and blind69 (money
 # across several people, items and steps: event totals, what an amount buys, one count changed),
@@ -294,7 +294,12 @@ BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.805, 0.149
 BLIND68 = conversations.DATA / "blind68.yaml"
 BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG = 0.889, 0.052
 BLIND69 = conversations.DATA / "blind69.yaml"
-BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.642, 0.262
+BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.675, 0.228
+# blind70 (stop 41; four writers, two auditors, no turn changed): deadlines counted from the user's own
+# dates, a school's facts told bit by bit and corrected, who and what a budget line may pay for, and
+# Keelung's yearly targets by year and level; first measured at 5f37c1a (the stop's start) at 75.2% / 11.1%
+BLIND70 = conversations.DATA / "blind70.yaml"
+BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG = 0.814, 0.064
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -522,6 +527,7 @@ LATE_SETS = {
     "blind67": (BLIND67, BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG),
     "blind68": (BLIND68, BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG),
     "blind69": (BLIND69, BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG),
+    "blind70": (BLIND70, BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG),
 }
 
 
