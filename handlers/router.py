@@ -1673,6 +1673,8 @@ def _follow_up(
                 and revised.kind == ITEM
                 and not u.asks_yes_no
                 and _names_another_item(u, revised.item, rules)
+                # (「出席的專家其實是7位」 after an event's fees and their premium: its attendance part)
+                and not (revised.inputs.get("parts") and revised != earlier.query)
             ):
                 break  # 「印刷费上限多少 组长说一万」 after the lodging: the printing asked, not lodging again
             if (

@@ -1648,9 +1648,22 @@ def _consultation_session(rules: FundingRules, i: dict[str, Any]) -> tuple[str, 
     return session, Decimal(i["hours"]) if i.get("hours") else Decimal(most)
 
 
+def _premium_of_the_parts(rules: FundingRules, parts: list[dict[str, Any]]) -> list[ItemAmount]:
+    """An event told piece by piece: each item's line, then the premium on the fees among them."""
+    lines: list[ItemAmount] = []
+    fees: dict[str, int] = {}
+    for part in parts:
+        own = _item(Query(ITEM, item=str(part["item"]), inputs={"text": ""} | dict(part)), rules)
+        lines += own
+        fees[str(part["item"])] = fees.get(str(part["item"]), 0) + sum(line.amount for line in own)
+    return [*lines, replace(_premium_on(rules, fees), asked=True)]
+
+
 def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmount]:
     if i.get("fees"):
         return [_premium_on(rules, {str(k): int(v) for k, v in i["fees"].items()})]
+    if i.get("parts"):
+        return _premium_of_the_parts(rules, i["parts"])
     items: list[ItemAmount] = []
     fees: dict[str, int] = {}
     for kind, periods, price in i.get("lectures") or []:

@@ -57,7 +57,9 @@ _SCHOOL_YEAR = r"學年度|學年|school year|academic year|階段|phase|期程"
 _STILL = r"還有|還會|會不會|繼續|有沒有|是否|still|continue|is there|will there"
 _PARTIAL = r"部領|partial"
 _LIFE = r"生活化|模式1|campus life|campus-life"
-_LECTURE = r"講座|講師|演講|外聘|內聘|教授|專家學者|來講|講\s*\d+\s*節|lecture|speaker|lecturer|professor|\btalks?\b"
+_LECTURE = (
+    r"講座|講師|講者|演講|外聘|內聘|教授|專家學者|來講|講\s*\d+\s*節|lecture|speaker|lecturer|professor|\btalks?\b"
+)
 CONSULT = r"諮詢|陪伴|consult"
 # ("can we pay an expert 2,500 for attending one planning meeting?")
 ATTEND = r"出席|attendance|\battend(?:s|ing)? (?:\w+ ){0,3}meetings?\b"
@@ -1106,16 +1108,23 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     pending: dict[str, Any] = {}
     people: int | None = None
     asked: set[str] = set()
+    waiting: list[str] = []  # a lecture named before its periods (「請2位外聘學者 各上4節」)
+    lecture_piece = ""  # (the piece that named it, for the lecturer's kind)
     for piece in (_PIECE_END_EN if u.lang == "en" else _PIECE_END).split(_PLAIN.plain(u.text)):
         piece = piece.strip()
         told = pending | (_piece_counts(piece) if piece else {})
         named = [item for item, pattern in _PIECE_ITEMS if piece and compiled(pattern).search(piece)]
         if "lecture_fee" in named and not {"periods", "hours"} & set(told):
             named.remove("lecture_fee")  # 「教授要住1晚」「兩個講師的話」: the lecturers, no lecture counted
+            # (「請2位外聘學者 各上4節」: its lecturers counted, the periods in the next piece)
+            waiting = ["lecture_fee"] if not named and u.lang != "en" and "people" in told else []
+        elif not named and waiting and {"periods", "hours"} & set(told):
+            named, piece = waiting, f"{lecture_piece} {piece}"  # its periods come in the next piece
         if not named:
             pending = told
+            lecture_piece = piece
             continue
-        pending = {}
+        waiting, pending = [], {}
         asks_them = not told or (not re.search(r"\d", piece) and "people" not in told)
         if asks_them:
             asked |= set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
@@ -1283,6 +1292,11 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         lectures = _lectures_of_two_lecturers(u)
         if lectures is not None:
             return Query(ITEM, item="premium", inputs=inputs | {"lectures": lectures})
+        pieces = _parts_by_piece(u) if not u.figures.amounts else None
+        if pieces is not None:
+            # 「研習請2位外聘學者 各上4節 另外請2位專家出席 補充保費要編多少」: each fee from its own piece,
+            # the premium on their sum
+            return Query(ITEM, item="premium", inputs={"parts": pieces, "text": u.normalised})
         if len(written) > 1 and all(item for item, _ in written):
             fees: dict[str, int] = {}
             for item, value in written:
@@ -1852,6 +1866,29 @@ _COUNTED_INPUTS = (
 _ONE_COUNT = frozenset({"people", "lecturers"})
 
 
+_PUT_RIGHT = r"改成|改為|改請|其實|更正|不是|\binstead\b|\bactually\b|\bmake (?:it|that)\b|\bchange"
+
+
+def _part_revised(previous: Query, u: Understanding) -> Query | None:
+    """「出席的專家其實是7位 不是2位」「講者改成2位 各3節」 after an event's items added up: the one part
+    of that item with the counts the message gives now (None when it names no one part)."""
+    parts = previous.inputs.get("parts")
+    if not parts or not (u.correction or has(u, _PUT_RIGHT)):
+        return None
+    named = [item for item, pattern in _PIECE_ITEMS if has(u, pattern)]
+    at = [k for k, part in enumerate(parts) if named and part["item"] == named[0]]
+    if len(named) != 1 or len(at) != 1:
+        return None
+    told = _piece_counts(_PLAIN.plain(u.text))
+    changed = {k: v for k, v in told.items() if k in _PART_INPUTS[named[0]]}
+    if named[0] == "lecture_fee" and "people" in told:
+        changed["lecturers"] = told["people"]
+    if not changed:
+        return None
+    revised = [dict(part) | changed if k == at[0] else part for k, part in enumerate(parts)]
+    return replace(previous, inputs=dict(previous.inputs) | {"parts": revised})
+
+
 def puts_a_count_right(u: Understanding) -> bool:
     """「不是3個 是4個」: a count put right by its number alone."""
     return _COUNT_PUT_RIGHT.search(u.normalised) is not None
@@ -1875,7 +1912,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     this kind of question depends on."""
     if asks_a_split(u):
         return None  # 「這50萬平均每人可以用多少」 after a ceiling: no computation of it divides it so
-    put_right = _count_put_right(previous, u)
+    put_right = _count_put_right(previous, u) or _part_revised(previous, u)
     if put_right is not None:
         return put_right
     if previous.item == "open_classroom":

@@ -5037,3 +5037,19 @@ def test_the_same_budget_asked_of_another_item_after_what_it_buys(dialog: Dialog
     reply = dialog.handle_text(chat, "拿來付講師住宿的話 一個人能住幾晚")
     assert reply.route == "calculation" and reply.intent == "moe.item.lodging", reply.text
     assert Decimal(4) in numbers_in(first_line(reply)) and Decimal(12_000) in numbers_in(reply.text), reply.text
+
+
+def test_an_events_premium_on_its_fees_told_piece_by_piece_and_a_part_put_right(dialog: Dialog) -> None:
+    """「研習請2位外聘學者 各上4節 另外請2位專家出席 保費要編多少」: the premium on both fees, (16,000 +
+    4,000) × 2.11% = 422 (附件3); 「抱歉更正 出席的專家其實是7位 不是2位」 puts that part right:
+    (16,000 + 14,000) × 2.11% = 633. 「講者改成2位 各3節」 after a lecture and lunch added up changes the
+    lecture's part only (2 × 3 × 2,000 + 40 × 120 = 16,800)."""
+    chat = ChatRef("test", f"premium-pieces-{next(_chats)}")
+    first = dialog.handle_text(chat, "研習請2位外聘學者 各上4節 另外請2位專家出席 聽說要算補充保費 保費要編多少")
+    assert first.intent == "moe.item.nhi_premium" and Decimal(422) in numbers_in(first_line(first)), first.text
+    fixed = dialog.handle_text(chat, "抱歉更正 出席的專家其實是7位 不是2位")
+    assert fixed.intent == "moe.item.nhi_premium" and Decimal(633) in numbers_in(first_line(fixed)), fixed.text
+    chat = ChatRef("test", f"premium-pieces-{next(_chats)}")
+    dialog.handle_text(chat, "辦一場半天研習 外聘國內學者講3節 參加老師40人吃午餐 講座加膳費最多多少")
+    more = dialog.handle_text(chat, "講者改成2位 各3節 這樣總共多少")
+    assert Decimal(16_800) in numbers_in(first_line(more)), more.text
