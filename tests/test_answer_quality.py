@@ -80,7 +80,7 @@ BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.872, 0.053
 # questions nothing settles; 77.7% / 15.0% before them); 0.87 → 0.865 at stop 26, one turn: "how many days
 # is the summer camp?" is now said to be missing (right), and the next turns lose that topic
 BLIND15 = conversations.DATA / "blind15.yaml"
-BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.931, 0.042
+BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.935, 0.037
 # blind16 and blind17 (stop 24): first measured at 74.1% / 12.7% and 61.1% / 17.7% before any
 # change made against them (blind17 is computations from the user's own figures and near misses);
 # 80.7% / 8.3% and 73.9% / 11.5% at the end of the stop
@@ -278,7 +278,7 @@ BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.843, 0.085
 BLIND64 = conversations.DATA / "blind64.yaml"
 BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.803, 0.103
 BLIND65 = conversations.DATA / "blind65.yaml"
-BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.842, 0.09
+BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.846, 0.086
 # blind66 and blind67 (stop 39; written and audited the same way: 0 and 1 turns changed): blind66
 # (people who describe what they mean instead of naming it, with pronouns and stories before the
 # question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
@@ -294,7 +294,7 @@ BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.809, 0.149
 BLIND68 = conversations.DATA / "blind68.yaml"
 BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG = 0.889, 0.052
 BLIND69 = conversations.DATA / "blind69.yaml"
-BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.675, 0.228
+BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.684, 0.22
 # blind70 (stop 41; four writers, two auditors, no turn changed): deadlines counted from the user's own
 # dates, a school's facts told bit by bit and corrected, who and what a budget line may pay for, and
 # Keelung's yearly targets by year and level; first measured at 5f37c1a (the stop's start) at 75.2% / 11.1%
