@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -498,27 +499,21 @@ def decide(
 ) -> Decision:
     """The route for `u`; `lang` is the language the reply will be in."""
     decision = _decide(u, topic, school, engine, rules, lang)
-    moved = _transfer_asked_after_a_ceiling(decision, u, topic, engine, rules)
-    if moved is not None:
-        return moved
-    charged = _premium_asked_after_a_fee(decision, u, topic, engine, rules)
-    if charged is not None:
-        return charged
-    counted = _days_asked_after_a_close_out(decision, u, topic)
-    if counted is not None:
-        return counted
-    led = _the_lead_asked_before(decision, u, topic)
-    if led is not None:
-        return led
-    summed = _reductions_told_before(decision, u, topic, engine, rules)
-    if summed is not None:
-        return summed
-    visits = _visitors_after_the_open_classroom(decision, u, topic, engine, rules)
-    if visits is not None:
-        return visits
-    rate = _rate_asked_after_a_fee(decision, u, topic, engine, rules, lang)
-    if rate is not None:
-        return rate
+    # Second looks at the decision in the light of the last topic, in order: the first that changes
+    # it wins (the transfer after a ceiling, the premium after a fee, days after a close-out, …).
+    second_looks: tuple[Callable[[], Decision | None], ...] = (
+        lambda: _transfer_asked_after_a_ceiling(decision, u, topic, engine, rules),
+        lambda: _premium_asked_after_a_fee(decision, u, topic, engine, rules),
+        lambda: _days_asked_after_a_close_out(decision, u, topic),
+        lambda: _the_lead_asked_before(decision, u, topic),
+        lambda: _reductions_told_before(decision, u, topic, engine, rules),
+        lambda: _visitors_after_the_open_classroom(decision, u, topic, engine, rules),
+        lambda: _rate_asked_after_a_fee(decision, u, topic, engine, rules, lang),
+    )
+    for second_look in second_looks:
+        changed = second_look()
+        if changed is not None:
+            return changed
     query = decision.query
     if decision.route == COMPUTE and query is not None and query.item == "equipment":
         return _devices_against_the_schools_capital(decision, query, u, topic, school)
