@@ -560,18 +560,17 @@ class Engine:
         (「國中小加起來幾人次」) the rows' counts added up, when they add up (details.row_total)."""
         named = slots.as_dict()
         selected = [d for d in entry.details if (found := satisfies(named, d.when))[0] and not found[1]]
-        # 「三年總共幾班次」: a row a school year, all added up; 「三個學年全部加起來」 of both levels' rows
-        # too, when their counts add up
-        every = total and not selected and bool(entry.details)
-        every = every and (
-            _one_row_a_year(entry.details) or row_total([d.text.zh for d in entry.details], lang) is not None
-        )
-        if every:
-            selected = list(entry.details)
-        rows = [detail.text.get(lang) for detail in selected]
-        some = every or len(selected) < len(entry.details) or _one_row_a_year(selected)
         # counted in the Chinese rows (their units are the plan's), worded in the reply's language
-        added = row_total([detail.text.zh for detail in selected], lang) if total and some else None
+        added = None
+        if total and not selected and entry.details:
+            # 「三年總共幾班次」: a row a school year, all added up; 「三個學年全部加起來」 of both levels'
+            # rows too, when their counts add up
+            added = row_total([d.text.zh for d in entry.details], lang)
+            if added is not None or _one_row_a_year(entry.details):
+                selected = list(entry.details)
+        elif total and (len(selected) < len(entry.details) or _one_row_a_year(selected)):
+            added = row_total([detail.text.zh for detail in selected], lang)
+        rows = [detail.text.get(lang) for detail in selected]
         if added is not None:
             rows.append(added)
         if rows:

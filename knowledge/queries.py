@@ -463,7 +463,7 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
     ceiling = _ceiling_asked_last(u, rules)
     if ceiling is not None:
         return ceiling
-    if has(u, _VISITS) and (visitors := visitors_query(u)) is not None:
+    if has(u, _OPEN_CLASSROOM) and (visitors := visitors_query(u)) is not None:
         return visitors
     for build in (_date_query, _capital_query, _transfer_query, _share_query, _item_query, _ceiling_query):
         query = build(u, rules)
@@ -472,8 +472,7 @@ def query_for(u: Understanding, rules: FundingRules) -> Query | None:
     return None
 
 
-# an open classroom's visits (附件2 模式二 四: 每學期接待總人數至少40人)
-_VISITS = r"觀課|開放課室|開放教室|open (?:our )?classrooms?|observ"
+# an open classroom's visitors (附件2 模式二 四: 每學期接待總人數至少40人)
 _SHORT_ASKED = r"還差|差幾|差多少|不夠|還要幾|還需要|short|more (?:do we need|needed|to go)|how many more"
 _AT_LEAST_ASKED = r"最少|至少|起碼|at least|minimum"
 _VISITORS_COUNTED = r"多少人|幾人|幾個|幾位|多少位|how many"
@@ -1843,7 +1842,7 @@ def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding)
         # 「拿來付講師住宿的話 一個人能住幾晚」 after what 12,000 buys of meals: the same budget, another
         # item (its own counts, not the meals' days)
         kept = {k: v for k, v in previous.inputs.items() if k in ("amounts", "buys")}
-        inputs = {k: v for k, v in _item_inputs(u).items()} | {"text": u.normalised} | kept
+        inputs = _item_inputs(u) | {"text": u.normalised} | kept
     return replace(revised, inputs=inputs)
 
 
