@@ -80,6 +80,7 @@ from knowledge.queries import (
     period_end_text,
     tells_period_end,
 )
+from knowledge.terms import Term, term_told
 from knowledge.textnorm import writes_simplified
 from knowledge.understand import (
     RULE_ASKED,
@@ -88,6 +89,7 @@ from knowledge.understand import (
     asks_yes_or_no,
     follows_permission,
     spoken_clauses,
+    with_count_righted,
 )
 from reminders.calendar import Deadline
 
@@ -276,6 +278,9 @@ class Dialog:
         now = self._clock()
         topic = state.current_topic(now, self.topic_seconds)
         u = self.engine.understand(text, self.rules)
+        righted = with_count_righted(u.normalised, topic.said) if topic is not None else None
+        if righted is not None:  # 「不是12週啦 是8週」: the last question asked again with that count
+            u = self.engine.understand(righted, self.rules)
         # a question is answered in its own language; /lang decides for messages that have none
         lang = u.lang or (topic.lang if topic and topic.asked else None) or state.lang or _hint(hint)
         decision = decide(u, topic, state.school, self.engine, self.rules, lang)
@@ -334,9 +339,9 @@ class Dialog:
             decision = replace(decision, answer=worked)
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
-            share = self._share_checked(u, answer)
+            share = self._share_checked(u, answer) or self._term_checked(u, answer, topic)
             ruling, asked, unruled = self._ruling(u, answer, topic, share)
-            if share is not None:  # the working of the share it was checked by, first
+            if share is not None:  # the working of the share (or term) it was checked by, first
                 shown = replace(answer, text=f"{share.working(lang)}\n{answer.text}")
                 decision = replace(decision, answer=shown)
         earlier = (topic.said or topic.text) if asked is not u and topic is not None else ""
@@ -359,7 +364,7 @@ class Dialog:
         u: Understanding,
         answer: Answer,
         topic: Topic | None,
-        share: figure_check.ShareOfCounts | None = None,
+        share: figure_check.ShareOfCounts | Term | None = None,
     ) -> tuple[bool | None, Understanding, bool]:
         """The plan's yes or no to a knowledge-base answer's question, the question as asked (a follow-up
         of a permission question asks permission too), and whether it is a yes-or-no question nothing
@@ -566,6 +571,20 @@ class Dialog:
         plain = self.engine.normalize.plain
         stated = " ".join([entry.answer.zh, *(detail.text.zh for detail in entry.details)])
         return figure_check.share_of_counts(plain(u.text), plain(stated, limit=None))
+
+    def _term_checked(self, u: Understanding, answer: Answer, topic: Topic | None) -> Term | None:
+        """A substitute's term told by its days (「從115/9/1代到115/11/20 報英檢也能補嗎」, or 「那如果聘期
+        改到116/1/20呢」 after it), asked of an item that covers substitutes of so many months or more:
+        the term against that floor; else None."""
+        if not answer.confident:
+            return None
+        floors = [self.rules.substitute_floor(item) for item, ids in self._item_entries.items() if answer.intent in ids]
+        floor = next((months for months in floors if months is not None), None)
+        asked_before = topic is not None and topic.yes_no and topic.entry == answer.intent
+        if floor is None or not (u.asks_yes_no or u.yes_no_form or asked_before):
+            return None
+        said = topic.said if topic is not None and topic.entry == answer.intent else ""
+        return term_told(u.normalised, u.figures.dates, floor, self._today().year, said)
 
     def _ceiling_changed(self, query: Query, topic: Topic | None, u: Understanding) -> bool | None:
         """「還有分校 有多嗎」 "does that add anything?" after a ceiling, the school's facts changed:

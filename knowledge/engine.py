@@ -597,10 +597,11 @@ class Engine:
         return any_word(normalised for word in words if (normalised := self.normalize(word)))
 
     def _out_of_scope_reply(self, normalised: str, lang: str, context: str | None = None) -> str | None:
+        words = _NUMBERED_MONTH.sub(" ", normalised)  # 「10月考英檢」 is a month, no 月考 (monthly exam)
         for rule, triggers, exceptions in self._out_of_scope:
             if exceptions.search(context or normalised):
                 continue  # a covered question that shares a trigger word (代課 with 薪水)
-            if triggers.search(normalised):
+            if triggers.search(words):
                 return rule.reply.get(lang)
         return None
 
@@ -629,6 +630,7 @@ class Engine:
         )
 
 
+_NUMBERED_MONTH = re.compile(r"\d\s*月")
 # A question asking an amount of money (not a count): 「補助多少錢」「預算是多少」 "what's the budget"
 # a heading an entry is under, asked of it: 「屬於哪個策略」 "which goal is it under?"
 _HEADING_ASKED = (

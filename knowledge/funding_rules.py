@@ -355,6 +355,12 @@ class FundingRules:
     items: ItemRules
     teaching_load: TeachingLoadRule
 
+    def substitute_floor(self, item: str | None) -> int | None:
+        """The months a substitute must be employed for an item to cover them (「含正式及 3 個月以上代理
+        教師」), if the item says so."""
+        rule = self.items.all().get(item or "")
+        return rule.substitute_min_months if isinstance(rule, (EnglishTestRule, LanguageStudyRule)) else None
+
     def only_in_mode_two(self, item: str | None) -> bool:
         """Whether an item (語言進修費, 外部場地使用費) may be budgeted only in parts that mode 1 has none of."""
         rule = self.items.all().get(item or "")

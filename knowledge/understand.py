@@ -105,7 +105,8 @@ _ALL_MODES = re.compile(r"模式\s*([12])")
 # of matching (「是不是」 is a plain question, not a negation).
 _NEGATED = re.compile(
     # (not 「不是說分校只加5萬嗎」, "isn't it said that…?", a question, no denial)
-    r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)(?!說[^，,。]{0,14}嗎)\S{1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
+    # (the denied part ends where the affirmed one starts: 「不是18班是15班」)
+    r"(?<!是)(?:不是|並非|而非|不是問)(?!\s)(?!說[^，,。]{0,14}嗎)(?:(?!是)\S){1,8}|\bnot (?:about |the |a |an )?[a-z-]+(?: [a-z-]+)?(?: one)?\b"
 )
 _NEGATION_WORDS = re.compile(r"^(?:不是問|不是|並非|而非|not (?:about |the |a |an )?)|(?:喔|哦|啊|啦|呢|吧|的|one)$")
 ASKS_TOTAL = re.compile(
@@ -703,3 +704,26 @@ def read_for_matching(text: str, normalize: Normalizer, lang_hint: str | None = 
         lang=reading.lang,
         slots=reading.slots,
     )
+
+
+# 「不是12週啦 是8週」: one count of the last message put right, and nothing else said
+_COUNT_RIGHTED = re.compile(
+    r"^(?:(?:欸|誒|啊|阿|喔|哦|抱歉|不好意思|打錯|說錯|寫錯|更正|sorry)\s*[,，]?\s*)*不是\s*(\d+)\s*"
+    r"(週|周|班|節|堂|人|位|名|次|場|天|日|晚|夜|餐|小時|個月|梯)\s*(?:啦|喔|哦|了|啊|的)?\s*[,，]?\s*"
+    r"(?:是|而是|應該是|改成|改為|才對是)\s*(\d+)\s*(?:週|周|班|節|堂|人|位|名|次|場|天|日|晚|夜|餐|小時|個月|梯)?\s*"
+    r"(?:啦|喔|哦|才對|的|才是)?$"
+)
+
+
+def with_count_righted(normalised: str, said: str) -> str | None:
+    """The last message (`said`, normalised) with the count a correction puts right (「不是12週啦 是8週」
+    after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…), when the correction says nothing
+    else and the last message wrote that count with that unit once; else None."""
+    match = _COUNT_RIGHTED.search(normalised)
+    if match is None:
+        return None
+    was, unit, now = match.groups()
+    written = re.compile(rf"(?<![\d.]){was}\s*{unit}")
+    if len(written.findall(said)) != 1:
+        return None
+    return written.sub(f"{now}{unit}", said)

@@ -5053,3 +5053,24 @@ def test_an_events_premium_on_its_fees_told_piece_by_piece_and_a_part_put_right(
     dialog.handle_text(chat, "辦一場半天研習 外聘國內學者講3節 參加老師40人吃午餐 講座加膳費最多多少")
     more = dialog.handle_text(chat, "講者改成2位 各3節 這樣總共多少")
     assert Decimal(16_800) in numbers_in(first_line(more)), more.text
+
+
+def test_a_count_put_right_asks_the_last_question_again_with_it(dialog: Dialog) -> None:
+    """「不是12週啦 是8週」 after the materials of 4 classes × 2 periods a week × 12 weeks: the same
+    question with 8 weeks (4 × 16 × 800 = 51,200, 附件3 教學材料費「每班每節 800 元」)."""
+    chat = ChatRef("test", f"count-righted-{next(_chats)}")
+    first = dialog.handle_text(chat, "奠基課開４個班 每週2節 上12週 材料費最多多少")
+    assert Decimal(76_800) in numbers_in(first_line(first)), first.text
+    righted = dialog.handle_text(chat, "不是12週啦 是8週")
+    assert righted.route == "calculation" and righted.intent == "moe.item.teaching_materials", righted.text
+    assert Decimal(51_200) in numbers_in(first_line(righted)), righted.text
+
+
+def test_a_class_count_denied_and_affirmed_without_a_space_is_the_affirmed_one(dialog: Dialog) -> None:
+    """「不是18班是１５班 一個領域的話」: 15 classes, one domain (附件2「12-15 班：100 萬元」), not 18."""
+    chat = ChatRef("test", f"denied-joined-{next(_chats)}")
+    dialog.handle_text(chat, "我們國小18班 想申請模式二 部領做藝術跟健體兩個 部領那塊上限多少")
+    dialog.handle_text(chat, "那如果只做藝術一個領域咧")
+    righted = dialog.handle_text(chat, "欸打錯 不是18班是１５班 一個領域的話")
+    assert righted.intent == "moe.cap.pl.single.large", righted.text
+    assert Decimal(1_000_000) in numbers_in(first_line(righted)), righted.text

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from knowledge.quantities import percentages_in, read_figures
+from knowledge.terms import term_told
 
 
 @pytest.mark.parametrize(
@@ -247,3 +248,21 @@ def test_people_counted_roughly_are_at_least_the_tens_said(text: str, people: in
 def test_weeks_are_counted_beside_no_periods_a_week(text: str, weeks: int | None, periods: int | None) -> None:
     counts = read_figures(text).counts
     assert (counts.weeks, counts.periods) == (weeks, periods), counts
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "met"),
+    [
+        ("代理 115/9/1到115/11/30", (3, 0), True),  # three months whole (a period from 9/1 ends 11/30)
+        ("代理 115/9/1到115/11/29", (2, 29), False),
+        ("代課 116/1/31到116/4/29", (2, 30), False),  # from 1/31: two months end 3/30 (the day before 3/31)
+        ("contract 2027/11/15 to 2028/2/14", (3, 0), True),
+        ("代理 9月1號到隔年1月31號", (5, 0), True),  # no years: the second after the first
+        ("英檢 115/9/1到115/11/30", None, None),  # no substitute's term spoken of
+    ],
+)
+def test_a_substitutes_term_is_counted_in_months_as_a_period_is(
+    text: str, length: tuple[int, int] | None, met: bool | None
+) -> None:
+    term = term_told(text.lower(), read_figures(text).dates, 3, 2026)
+    assert (term.length, term.met) == (length, met) if term is not None else length is None

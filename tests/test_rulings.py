@@ -22,6 +22,8 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allowed
 
 RULED = [
+    # 每學年至多補助 1 次: a month told by its number is no 月考 (monthly exam) of the out-of-scope words
+    ("英文老師115年10月考全民英檢中高級報名費有補助 116年4月想再考一次 還能補嗎", "moe.item.english_test_fee", NO_ZH),
     # 代課教師勞健保及勞退費, asked in English as the substitute's labour and health insurance
     ("can we pay the substitute's labor and health insurance from the plan?", "moe.item.substitute_insurance", YES_EN),
     # (question, the entry that answers it, the first words of the reply)
@@ -1705,3 +1707,34 @@ def test_a_case_asked_and_answered_is_not_carried_into_a_new_question(knowledge)
     assert first["answer"].startswith(NO_ZH)
     second = dialog.handle_text(chat, "國中可以申請模式二嗎").to_json()
     assert not second["answer"].startswith(NO_ZH), second
+
+
+@pytest.mark.parametrize(
+    ("turns", "first", "working"),
+    [
+        # 9/1 to 11/20: two whole months (to 10/31) and 20 days, under 「3 個月以上代理教師」
+        (["我們代理老師從115/9/1代到115/11/20 他報英檢也能補嗎"], NO_ZH, "2 個月 20 天"),
+        # the last day moved after it: 9/1 to 116/1/20 is four months and 20 days
+        (["我們代理老師從115/9/1代到115/11/20 他報英檢也能補嗎", "那如果聘期改到116/1/20呢"], YES_ZH, "4 個月 20 天"),
+        # three months whole, counted as the Civil Code counts a period: 9/1 to 11/30
+        (["代理老師聘期115年9月1日到11月30日 可以申請語言進修費嗎"], YES_ZH, "3 個月，已滿"),
+        # without years: 10/16 to 12/31, two months (to 12/15) and 16 days
+        (["代理老師10月16號到12月31號 英檢報名費可以補嗎"], NO_ZH, "10/16 至 12/31：2 個月 16 天"),
+        (
+            ["is the English test fee covered for a substitute teacher employed from 2026/9/1 to 2026/12/15?"],
+            YES_EN,
+            "3 months and 15 days, at least 3 months",
+        ),
+    ],
+)
+def test_a_substitutes_term_told_by_its_days_is_counted_against_the_months_the_rule_asks(
+    knowledge: Knowledge, turns: list[str], first: str, working: str
+) -> None:
+    """「含正式及 3 個月以上代理教師」 (附件3, English test fees and language study): a term given by its
+    first and last days is counted in months, the working shown before the rule."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"term-{'-'.join(turns)}")
+    for turn in turns:
+        reply = dialog.handle_text(chat, turn)
+    assert reply.text.startswith(first), reply.text
+    assert working in reply.text.split("\n")[0], reply.text
