@@ -664,6 +664,12 @@ def _share(query: Query, rules: FundingRules) -> Figure:
                 f"the base is the recurrent {money(base, 'en')}.",
             )
         )
+    if "lines" in query.inputs:
+        added = " + ".join(money(int(line), "zh") for line in query.inputs["lines"])
+        added_en = " + ".join(money(int(line), "en") for line in query.inputs["lines"])
+        notes.append(
+            both(f"經常門 = {added} = {money(base, 'zh')}。", f"Recurrent = {added_en} = {money(base, 'en')}.")
+        )
     if "total" in query.inputs and "capital" in query.inputs:
         total, capital = int(query.inputs["total"]), int(query.inputs["capital"])
         notes.append(

@@ -372,6 +372,17 @@ class FundingRules:
         norm = keyword_form(text)
         return next((key for key, words in self._item_words if words.search(norm)), None)
 
+    def item_named_last(self, text: str) -> str | None:
+        """The key of the item whose keyword is written last in `text` (「講師費3萬 餐費2萬 雜支」: misc),
+        the amount after it being that item's."""
+        norm = keyword_form(text)
+        ends = [(found.end(), key) for key, words in self._item_words for found in words.finditer(norm)]
+        return max(ends)[1] if ends else None
+
+    def shares_of_the_recurrent(self) -> tuple[str, ...]:
+        """The items capped as a share of the recurrent budget (雜支 10%, 教材教具費 20%)."""
+        return tuple(key for key, rule in self.items.all().items() if isinstance(rule, ShareItem))
+
     def items_in(self, text: str) -> set[str]:
         """The keys of every item one of whose keywords is in `text`."""
         norm = keyword_form(text)

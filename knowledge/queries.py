@@ -989,6 +989,11 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「雜支編了3萬5 會超過嗎」: the amount is the item's own; the total it is a share of is
         # still to come (from the chat's last question, or asked for)
         return Query(SHARE, item=u.item, inputs={"planned": planned})
+    lines = _listed_lines(amounts, rules)
+    if recurrent is None and total is None and capital is None and len(lines) > 1 and u.item in dict(lines):
+        # 「我编了 讲师费3万 餐费2万 杂支5000 杂支有没有超」: the recurrent budget is every line listed
+        values = [value for _, value in lines]
+        return Query(SHARE, item=u.item, inputs={"base": sum(values), "planned": dict(lines)[u.item], "lines": values})
     if recurrent is None:
         unlabelled = sorted((a.value for a in amounts if a.label not in (item_label,)), reverse=True)
         recurrent = unlabelled[0] if unlabelled else max(a.value for a in amounts)
@@ -1003,6 +1008,13 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
     if capital is not None and total is not None:
         inputs["total"], inputs["capital"] = total, capital
     return Query(SHARE, item=u.item, inputs=inputs)
+
+
+def _listed_lines(amounts: list[Amount], rules: FundingRules) -> list[tuple[str, int]]:
+    """The recurrent budget lines a message lists, each amount after the item it is of (「講師費3萬
+    餐費2萬 雜支5000」); a price of one (一節 2,000) or a capital line is none."""
+    named = [(rules.item_named_last(a.before), a) for a in amounts if not a.per_unit]
+    return [(item, a.value) for item, a in named if item is not None and item != "equipment"]
 
 
 _TOTAL = r"加上|加起來|一共|總共|合計|共多少|(?:費|講座|出席|住宿|膳食?|便當|諮詢)\s*(?:加|和|跟|與)|\+|plus|in total|total|combined|altogether|added up|\btogether\b"
@@ -2048,6 +2060,11 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
                 asks_share_of = u.asks_amount and not has(u, _YES_NO_QUESTION)
                 base = asks_share_of or _first(_labelled(u), "recurrent", "total") is not None
                 inputs = dict(previous.inputs) | {"base" if base else "planned": amounts[0]}
+                if not base and "lines" in previous.inputs:
+                    # 「杂支如果拉到8000呢 其他不动」 after the lines listed: that line changed, so the sum
+                    lines = list(previous.inputs["lines"])
+                    lines[lines.index(previous.inputs["planned"])] = amounts[0]
+                    inputs |= {"lines": lines, "base": sum(lines)}
                 if _first(_labelled(u), "capital") is not None:
                     # 「我們是廿一班 設備一樣編3萬 教材教具上限變多少」: the capital, and the recurrent
                     # budget what it leaves of the school's ceiling

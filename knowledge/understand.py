@@ -627,6 +627,10 @@ def _asked_in_a_clause(asks: Callable[[str], bool], text: str, normalised: str, 
     return len(clauses) > 1 and any(asks(normalize(clause)) for clause in clauses)
 
 
+# whether what was listed goes over: 「超了嗎」「有沒有超過」 "is that over?" "are we ok?"
+_OVER_ASKED = re.compile(r"超|\bover\b|exceed|within|\bok\b|okay|可以嗎|行嗎|沒問題")
+
+
 def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normalizer) -> str | None:
     """The budget item a message asks about: the first it names, or, when it lists several items
     and then asks in a clause of its own (「經常門有：出席費…膳費…雜支2萬。雜支有沒有超」), the one
@@ -638,6 +642,11 @@ def _item_asked(affirmed: str, text: str, rules: FundingRules, normalize: Normal
         return named
     last = normalize(clauses[-1])
     asked = rules.items_in(last)
+    if not asked and _OVER_ASKED.search(last):
+        # 「讲师费3万 餐费2万 杂支5000 就这三项 超了吗」: what a list of lines can break by its amounts
+        # alone is a share of their sum (雜支 10%, 教材教具費 20%)
+        listed = rules.items_in(affirmed)
+        return next((key for key in rules.shares_of_the_recurrent() if key in listed), named)
     return next(iter(asked)) if len(asked) == 1 else named
 
 

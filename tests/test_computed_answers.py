@@ -5074,3 +5074,17 @@ def test_a_class_count_denied_and_affirmed_without_a_space_is_the_affirmed_one(d
     righted = dialog.handle_text(chat, "欸打錯 不是18班是１５班 一個領域的話")
     assert righted.intent == "moe.cap.pl.single.large", righted.text
     assert Decimal(1_000_000) in numbers_in(first_line(righted)), righted.text
+
+
+def test_lines_listed_in_one_message_are_the_recurrent_budget_a_share_is_of(dialog: Dialog) -> None:
+    """「讲师费3万 餐费2万 杂支5000 超了吗」: 雜支「不得逾各項模式經常門總編列經費之 10%」 of the lines listed
+    (55,000: at most 5,500, so 5,000 is within); the misc line raised to 8,000 changes that line of the
+    sum (58,000: at most 5,800, so over)."""
+    chat = ChatRef("test", f"listed-lines-{next(_chats)}")
+    listed = dialog.handle_text(chat, "模式1 我们12班 我编了 讲师费3万 餐费2万 杂支5000 就这三项 超了吗")
+    assert listed.route == "calculation" and listed.intent == "moe.item.misc", listed.text
+    assert Decimal(5_500) in numbers_in(first_line(listed)) and Decimal(55_000) in numbers_in(listed.text)
+    assert not first_line(listed).startswith("超"), listed.text
+    raised = dialog.handle_text(chat, "杂支如果拉到8000呢 其他不动")
+    assert raised.intent == "moe.item.misc" and first_line(raised).startswith("超"), raised.text
+    assert Decimal(5_800) in numbers_in(first_line(raised)) and Decimal(58_000) in numbers_in(raised.text)
