@@ -305,6 +305,32 @@ def _another_lecturer_added(u: Understanding, topic: Topic | None, rules: Fundin
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
+# a fee of the same event added to the last one's and the sum asked: 「再加上一位專家入校諮詢一整天 總共多少」
+_ITEM_ADDED = re.compile(r"再加|加上|另外再|還要再|\bplus\b|\badd(?:ing)? (?:a|an|one|another)\b|\bon top\b")
+_ADDED_ITEMS = frozenset({"lecture_fee", "attendance_fee", "consultation_fee", "meals", "lodging"})
+
+
+def _another_item_added(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """A fee of another item with its own figures added after a fee computed (「再加上一位專家入校諮詢
+    一整天 總共多少」 after two experts' attendance fees), the sum asked: the last computation's lines
+    and the new one, added up (not the new one alone)."""
+    last = topic.query if topic is not None else None
+    if last is None or last.kind != ITEM or not (u.asks_total and _ITEM_ADDED.search(u.normalised)):
+        return None
+    before = (
+        list(last.inputs.get("parts") or []) if last.item == "combined" else [{"item": last.item} | dict(last.inputs)]
+    )
+    own = query_for(u, rules)
+    if own is None or own.kind != ITEM or own.item not in _ADDED_ITEMS or u.mentions(r"補充保費|premium"):
+        return None
+    if not before or any(part.get("item") not in _ADDED_ITEMS or part.get("item") == own.item for part in before):
+        return None  # (the same item again is a change of it, 「再加2節」; not this)
+    parts = [{k: v for k, v in part.items() if k != "text"} for part in before] + [
+        {"item": own.item} | dict(own.inputs)
+    ]
+    return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
 _POINTS_AT_IT = re.compile(r"\b(?:that s|thats|that is|that would be|that comes to|then)\b")
 
 
@@ -709,6 +735,7 @@ def _decide(
         _premium_with_its_fees(u, topic, rules)
         or _both_items(u, topic, rules)
         or _another_lecturer_added(u, topic, rules)
+        or _another_item_added(u, topic, rules)
         or (
             (
                 _premium_of_all(topic, u, rules)

@@ -393,7 +393,9 @@ def lecturer_in(normalised: str) -> str | None:
             (
                 "internal",
                 r"內聘|校內|本校的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|"
-                r"(?:自己|我們)(?:自己)?學校(?:自己)?的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|自己的?老師|"
+                r"(?:自己|我們)(?:自己)?學校(?:自己)?的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|"
+                # (「我們自己英文科老師」「自己的體育老師」: the school's own teacher of a subject)
+                r"自己的?(?:[\u4e00-\u9fff]{1,3}(?:科|領域)|英文|英語|國文|數學|自然|社會|體育|音樂|美術|藝術)?老師|"
                 r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
             ),
             (

@@ -5088,3 +5088,25 @@ def test_lines_listed_in_one_message_are_the_recurrent_budget_a_share_is_of(dial
     raised = dialog.handle_text(chat, "杂支如果拉到8000呢 其他不动")
     assert raised.intent == "moe.item.misc" and first_line(raised).startswith("超"), raised.text
     assert Decimal(5_800) in numbers_in(first_line(raised)) and Decimal(58_000) in numbers_in(raised.text)
+
+
+@pytest.mark.parametrize(
+    ("first", "added", "total", "premium"),
+    [
+        # 出席費 2 × 2,000 + 諮詢費「一日最高核定 6 小時」6 × 1,000 = 10,000; × 2.11% = 211
+        ("我們開規劃會議 請2位專家來出席 出席費多少", "再加上一位專家入校諮詢一整天 總共多少", 10_000, 211),
+        # 外聘 4 × 2,000 + 內聘 (the school's own English teacher) 2 × 1,000 = 10,000
+        ("研習請師大教授來講4節 外聘鐘點費要編多少", "再加我們自己英文科老師講2節 這樣講座費總共多少", 10_000, 211),
+    ],
+)
+def test_a_fee_added_to_the_last_with_the_sum_asked_adds_up_both(
+    dialog: Dialog, first: str, added: str, total: int, premium: int
+) -> None:
+    """「再加…總共多少」 after a fee computed: the last lines and the new one added up, not the new one
+    alone; the premium asked next is on the sum (附件3「…之加總*2.11%」)."""
+    chat = ChatRef("test", f"item-added-{next(_chats)}")
+    dialog.handle_text(chat, first)
+    summed = dialog.handle_text(chat, added)
+    assert summed.route == "calculation" and Decimal(total) in numbers_in(first_line(summed)), summed.text
+    on_it = dialog.handle_text(chat, "這樣補充保費是")
+    assert on_it.intent == "moe.item.nhi_premium" and Decimal(premium) in numbers_in(first_line(on_it)), on_it.text
