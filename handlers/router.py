@@ -331,6 +331,29 @@ def _another_item_added(u: Understanding, topic: Topic | None, rules: FundingRul
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
+# an item of the last sum taken out: 「住宿拿掉」「不要訂便當了」 "drop the lodging"
+_TAKEN_OUT = re.compile(
+    r"拿掉|去掉|刪掉|刪除|扣掉|不要|取消|不用|省掉|\bdrop\b|\bremove\b|\bwithout\b|\bskip\b|\bno more\b"
+)
+
+
+def _item_taken_out(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """An item of the last sum taken out (「住宿拿掉 講師當天來回就好」 after lectures, lunches and
+    lodging added up): the sum of the other lines, no figure of the message's own changing them."""
+    last = topic.query if topic is not None else None
+    if last is None or last.item != "combined" or not _TAKEN_OUT.search(u.normalised) or u.figures.amounts:
+        return None
+    parts = list(last.inputs.get("parts") or [])
+    named = rules.items_in(u.normalised)
+    kept = [part for part in parts if part.get("item") not in named]
+    if not named or len(kept) == len(parts) or not kept or counts_something(u):
+        return None
+    if len(kept) == 1:
+        part = dict(kept[0])
+        return Query(ITEM, item=str(part.pop("item")), inputs=part)
+    return replace(last, inputs=dict(last.inputs) | {"parts": kept})
+
+
 _POINTS_AT_IT = re.compile(r"\b(?:that s|thats|that is|that would be|that comes to|then)\b")
 
 
@@ -736,6 +759,7 @@ def _decide(
         or _both_items(u, topic, rules)
         or _another_lecturer_added(u, topic, rules)
         or _another_item_added(u, topic, rules)
+        or _item_taken_out(u, topic, rules)
         or (
             (
                 _premium_of_all(topic, u, rules)

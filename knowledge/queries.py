@@ -1120,6 +1120,7 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     lines: list[tuple[dict[str, Any], bool]] = []  # each part, and whether its people are its own piece's
     pending: dict[str, Any] = {}
     people: int | None = None
+    lecturers: int | None = None  # (counted in a lecture's piece: 「外聘講師2位各3節」)
     asked: set[str] = set()
     waiting: list[str] = []  # a lecture named before its periods (「請2位外聘學者 各上4節」)
     lecture_piece = ""  # (the piece that named it, for the lecturer's kind)
@@ -1143,7 +1144,8 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
             asked |= set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
             continue
         if "people" not in told and _ONE_PERSON.search(piece):
-            told["people"] = 1  # 「教授要住1晚」: the one lecturer
+            # 「教授要住1晚」: the one lecturer; 「講師各住一晚」: each of the lecturers counted before
+            told["people"] = lecturers if lecturers and _THE_SAME_PEOPLE.search(piece) else 1
         own_people = "people" in told
         if "people" not in told and people and _THE_SAME_PEOPLE.search(piece):
             told["people"] = people
@@ -1155,6 +1157,7 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
                 part |= ({"lecturer": lecturer} if lecturer else {}) | (
                     {"lecturers": told["people"]} if "people" in told else {}
                 )
+                lecturers = told.get("people", lecturers)
             lines.append((part, own_people))
     if asked:
         lines = [(part, own) for part, own in lines if part["item"] in asked]

@@ -5110,3 +5110,17 @@ def test_a_fee_added_to_the_last_with_the_sum_asked_adds_up_both(
     assert summed.route == "calculation" and Decimal(total) in numbers_in(first_line(summed)), summed.text
     on_it = dialog.handle_text(chat, "這樣補充保費是")
     assert on_it.intent == "moe.item.nhi_premium" and Decimal(premium) in numbers_in(first_line(on_it)), on_it.text
+
+
+def test_each_lecturer_lodging_and_an_item_taken_out_of_the_sum(dialog: Dialog) -> None:
+    """「外聘講師2位各3節 老師20人加講師2人都供午餐 講師各住一晚 這些加起來多少」: 12,000 + 22 × 120 +
+    2 × 3,000 (each of the two lecturers a night, 附件3 住宿費「每人每日上限 3,000 元」) = 20,640; then
+    「住宿拿掉」 leaves the other lines, 14,640."""
+    chat = ChatRef("test", f"taken-out-{next(_chats)}")
+    summed = dialog.handle_text(
+        chat, "模式二部領 外聘講師2位各3節 老師20人加講師2人都供午餐 講師各住一晚 這些加起來多少"
+    )
+    assert Decimal(20_640) in numbers_in(first_line(summed)), summed.text
+    without = dialog.handle_text(chat, "住宿拿掉 講師當天來回就好")
+    assert without.route == "calculation" and Decimal(14_640) in numbers_in(first_line(without)), without.text
+    assert "住宿" not in without.text, without.text
