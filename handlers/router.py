@@ -354,6 +354,27 @@ def _item_taken_out(u: Understanding, topic: Topic | None, rules: FundingRules) 
     return replace(last, inputs=dict(last.inputs) | {"parts": kept})
 
 
+# some of the times counted left out: 「其中兩次改線上 那兩次就不訂便當」 "2 of them are cancelled"
+_SOME_TIMES_OUT = re.compile(
+    r"其中\s*(\d+)\s*(?:次|場|天).{0,16}?(?:不|取消|沒有|免|改線上|改成線上)|"
+    r"\b(\d+) of (?:them|those|the (?:meetings|sessions|times))\b.{0,30}?\b(?:online|cancel\w*|no|not|skip\w*|without)\b"
+)
+
+
+def _some_times_left_out(u: Understanding, topic: Topic | None) -> Query | None:
+    """「其中兩次改線上 那兩次就不訂便當 便當錢變多少」 after meals at each of 5 meetings: the same
+    computation over the times left (3)."""
+    last = topic.query if topic is not None else None
+    found = _SOME_TIMES_OUT.search(u.normalised)
+    if last is None or last.kind != ITEM or found is None or u.figures.amounts:
+        return None
+    times = last.inputs.get("occasions")
+    out = int(found.group(1) or found.group(2))
+    if not isinstance(times, int) or not 0 < out < times:
+        return None
+    return replace(last, inputs=dict(last.inputs) | {"occasions": times - out})
+
+
 _POINTS_AT_IT = re.compile(r"\b(?:that s|thats|that is|that would be|that comes to|then)\b")
 
 
@@ -760,6 +781,7 @@ def _decide(
         or _another_lecturer_added(u, topic, rules)
         or _another_item_added(u, topic, rules)
         or _item_taken_out(u, topic, rules)
+        or _some_times_left_out(u, topic)
         or (
             (
                 _premium_of_all(topic, u, rules)
@@ -989,6 +1011,7 @@ def _decide(
     earlier = topic.query if topic is not None else None
     if fresh is not None and earlier is not None:
         fresh = _the_events_people(_same_item_counts(fresh, earlier), earlier, u)
+        fresh = _every_time_told(fresh, earlier, u)
     # 「部領資本門想買3台筆電 每台2萬8 會超嗎」 after the cap of 55萬 + 38萬: the same base
     if (
         fresh is not None
@@ -1531,6 +1554,29 @@ def _the_events_people(fresh: Query, earlier: Query, u: Understanding) -> Query:
     if fresh.inputs.get("people") or not earlier.inputs.get("people"):
         return fresh
     return replace(fresh, inputs=dict(fresh.inputs) | {"people": earlier.inputs["people"]})
+
+
+_EVERY_TIME = re.compile(r"每次|每一次|每場|每一場|\beach time\b|\bevery time\b|\beach session\b|\bevery session\b")
+
+
+def _every_time_told(fresh: Query, earlier: Query, u: Understanding) -> Query:
+    """「每次都訂便當 老師12位加講師1位」 after a lecture at each of 5 meetings: the meals of every one of
+    those meetings (occasions, which the meals count as days), not of one."""
+    if (
+        fresh.kind != ITEM
+        or fresh.item not in EVENT_COSTS
+        or earlier.kind != ITEM
+        or not _EVERY_TIME.search(u.normalised)
+    ):
+        return fresh
+    occasions = earlier.inputs.get("occasions")
+    if (
+        not isinstance(occasions, int)
+        or occasions < 2
+        or any(fresh.inputs.get(k) for k in ("days", "occasions", "nights"))
+    ):
+        return fresh
+    return replace(fresh, inputs=dict(fresh.inputs) | {"occasions": occasions})
 
 
 def _with_school(query: Query, u: Understanding, school: dict[str, Any], changed: set[str] | None = None) -> Query:

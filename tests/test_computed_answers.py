@@ -5124,3 +5124,14 @@ def test_each_lecturer_lodging_and_an_item_taken_out_of_the_sum(dialog: Dialog) 
     without = dialog.handle_text(chat, "住宿拿掉 講師當天來回就好")
     assert without.route == "calculation" and Decimal(14_640) in numbers_in(first_line(without)), without.text
     assert "住宿" not in without.text, without.text
+
+
+def test_meals_each_time_of_the_meetings_counted_and_some_times_left_out(dialog: Dialog) -> None:
+    """「每次都訂便當 老師12位加講師1位」 after a lecture at each of 5 meetings: 13 × 5 × 120 = 7,800
+    (附件3 膳費「每人每餐 120 元」); 「其中兩次改線上 那兩次就不訂便當」: 13 × 3 × 120 = 4,680."""
+    chat = ChatRef("test", f"every-time-{next(_chats)}")
+    dialog.handle_text(chat, "模式一的英語社群 一學期聚5次 每次請外聘講師講兩節 鐘點費總共")
+    meals = dialog.handle_text(chat, "每次都訂便當 老師12位加講師1位")
+    assert meals.intent == "moe.item.meals" and Decimal(7_800) in numbers_in(first_line(meals)), meals.text
+    fewer = dialog.handle_text(chat, "其中兩次改線上 那兩次就不訂便當 便當錢變多少")
+    assert fewer.intent == "moe.item.meals" and Decimal(4_680) in numbers_in(first_line(fewer)), fewer.text
