@@ -2016,7 +2016,16 @@ def _verdict(query: Query, rules: FundingRules) -> tuple[Verdict, Bilingual]:
                 f"減課每人每週 {periods} 節{each_zh}",
                 f"Teaching-load reduction of {periods} periods a week each{each_en}",
             )
-        return teaching_load_check(rules, mode, periods, lead, people), both(
+        verdict = teaching_load_check(rules, mode, periods, lead, people)
+        weeks = int(i.get("weeks") or 0)
+        if weeks:
+            # 「每週減3節 上學期20週下學期19週 一整個學年減了多少」: the week's periods over the weeks counted
+            over = both(
+                f"每週 {periods} 節 × {weeks} 週 = {periods * weeks} 節。",
+                f"{periods} periods a week × {weeks} weeks = {periods * weeks} periods.",
+            )
+            verdict = replace(verdict, notes=(over, *verdict.notes))
+        return verdict, both(
             f"減課每週 {periods} 節{mode_zh}", f"Teaching-load reduction of {periods} periods a week{mode_en}"
         )
     if query.item == "equipment":

@@ -220,6 +220,7 @@ def meals_named(text: str) -> set[str]:
 _PERIODS_A_WEEK = re.compile(
     r"(?:每|1|一)\s*(?:週|周|星期|禮拜)\s*(?:上)?\s*(\d+)\s*(?:節|堂)|(\d+)\s*(?:節|堂|periods?)\s*(?:a|per|each|every)\s*week\b"
 )
+_SEMESTERS_NAMED = re.compile(r"上學期|下學期|第[12一二]學期|(?:fall|spring|first|second) (?:semester|term)")
 _WEEKS_COUNTED = re.compile(
     r"(?<![每1一])(?<!\d)(\d+)\s*(?:個)?\s*(?:週|周|星期|禮拜|weeks\b)(?!\s*(?:上)?\s*\d+\s*(?:節|堂))"
 )
@@ -563,8 +564,10 @@ def _read_counts(text: str) -> Counts:
         # 「每週2節 一學期20週」 "2 periods a week for 18 weeks": the periods of all those weeks
         values["periods"] = int(weekly.group(1) or weekly.group(2)) * int(weeks.group(1))
     elif weeks is not None and int(weeks.group(1)) > 1:
-        # 「我們算20週 整學期最多減幾節」: weeks of a weekly cap (「一週」 is a week's, no count of weeks)
-        values["weeks"] = int(weeks.group(1))
+        # 「我們算20週 整學期最多減幾節」: weeks of a weekly cap (「一週」 is a week's, no count of weeks);
+        # 「上學期20週下學期19週」: the weeks of each semester, added up
+        each = [int(found.group(1)) for found in _WEEKS_COUNTED.finditer(text)]
+        values["weeks"] = sum(each) if len(each) > 1 and _SEMESTERS_NAMED.search(text) else each[0]
     groups = tuple(int(m.group(1)) for m in _COUNT_PATTERNS["people"].finditer(text))
     named_first = tuple(int(n) for n in _NAMED_FIRST.findall(text))
     if len(named_first) > 1:

@@ -1348,7 +1348,8 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         )
     if has(u, TEACHING_LOAD) and c.periods is not None:
         inputs["lead"] = LEAD_PERSON.search(u.normalised) is not None
-        return Query(VERDICT, item="teaching_load", facts=facts_of(u), inputs=inputs)
+        # (「每週減3節 上學期20週下學期19週 減了多少」: the week's periods over the weeks told)
+        return Query(VERDICT, item="teaching_load", facts=facts_of(u), inputs=inputs | _weeks_told(u))
     kind = equipment_kind(rules, u.normalised)
     if kind is None and u.item == "equipment" and amounts_of(u) and has(u, r"資本門|經常門|capital|recurrent"):
         return Query(VERDICT, item="equipment", inputs=inputs)

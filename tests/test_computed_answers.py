@@ -5135,3 +5135,13 @@ def test_meals_each_time_of_the_meetings_counted_and_some_times_left_out(dialog:
     assert meals.intent == "moe.item.meals" and Decimal(7_800) in numbers_in(first_line(meals)), meals.text
     fewer = dialog.handle_text(chat, "其中兩次改線上 那兩次就不訂便當 便當錢變多少")
     assert fewer.intent == "moe.item.meals" and Decimal(4_680) in numbers_in(first_line(fewer)), fewer.text
+
+
+def test_a_weekly_reduction_over_the_weeks_of_both_semesters(dialog: Dialog) -> None:
+    """「每週減３節 上學期20週下學期19週 一整個學年減了多少」: 3 is within 「每人每週減課不超過 4 節課」, and
+    over the 20 + 19 weeks told it is 3 × 39 = 117 periods."""
+    reply = dialog.handle_text(
+        ChatRef("test", f"weeks-{next(_chats)}"), "有個老師每週減３節 上學期20週下學期19週 一整個學年減了多少"
+    )
+    assert reply.intent == "moe.teaching_load" and Decimal(117) in numbers_in(reply.text), reply.text
+    assert Decimal(39) in numbers_in(reply.text), reply.text
