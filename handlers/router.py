@@ -1678,6 +1678,14 @@ def _follow_up(
         # 「縣府拖到10月3號才函報 這樣還在期限內嗎」 after the close-out rule was asked about: the date
         # filed against the close-out computed before it (not a new period end for the rule)
         candidates.sort(key=lambda t: not (t.query is not None and t.query.kind == CLOSEOUT))
+    if (
+        fresh is not None
+        and topic.query is None
+        and topic.entry in item_entries(engine, rules).get(str(fresh.item), [])
+    ):
+        # 「數學老師想考A2程度的呢」 right after the English-test fee's rule: that item computed for the
+        # case, not an older computation of another item (a teaching load's) revised with the 2 of A2
+        candidates = [t for t in candidates if t is topic or t.query is None or t.query.item == fresh.item]
     for earlier in candidates:
         if earlier is not topic and puts_a_count_right(u):
             break  # 「不是2個 是3個」 puts right a count of the last computation, never of an older one

@@ -5145,3 +5145,14 @@ def test_a_weekly_reduction_over_the_weeks_of_both_semesters(dialog: Dialog) -> 
     )
     assert reply.intent == "moe.teaching_load" and Decimal(117) in numbers_in(reply.text), reply.text
     assert Decimal(39) in numbers_in(reply.text), reply.text
+
+
+def test_a_case_after_an_items_rule_is_that_items_not_an_older_computations(dialog: Dialog) -> None:
+    """「數學老師想考A2程度的呢」 after the English-test fee's rule, itself after a teaching load computed:
+    the fee checked for A2 (附件3「其他非教授英語之教師，以…B1 級（含）以上…為限」: no), not the
+    teaching load revised with the 2 of A2."""
+    chat = ChatRef("test", f"case-after-rule-{next(_chats)}")
+    dialog.handle_text(chat, "有個老師每週減３節 上學期20週下學期19週 一整個學年減了多少")
+    dialog.handle_text(chat, "欸對了 行政人員考英檢報名費也能補嗎")
+    reply = dialog.handle_text(chat, "數學老師想考A2程度的呢")
+    assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("不可以"), reply.text
