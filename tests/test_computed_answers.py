@@ -5156,3 +5156,13 @@ def test_a_case_after_an_items_rule_is_that_items_not_an_older_computations(dial
     dialog.handle_text(chat, "欸對了 行政人員考英檢報名費也能補嗎")
     reply = dialog.handle_text(chat, "數學老師想考A2程度的呢")
     assert reply.intent == "moe.item.english_test_fee" and first_line(reply).startswith("不可以"), reply.text
+
+
+def test_a_teachers_hourly_pay_after_the_materials_is_the_teaching_fees_rule(dialog: Dialog) -> None:
+    """「奠基課老師的鐘點費一節是多少錢」 after the teaching materials: the teaching fee (附件3 授課鐘點費
+    「依「公立中小學兼任及代課教師鐘點費支給基準表」規定辦理」, no amount in the plan), not the
+    materials computed again."""
+    chat = ChatRef("test", f"teaching-fee-{next(_chats)}")
+    dialog.handle_text(chat, "學生奠基的課 教學材料費一班一節能編多少")
+    reply = dialog.handle_text(chat, "奠基課老師的鐘點費一節是多少錢")
+    assert reply.route == "not_in_plans" and "授課鐘點費" in reply.text, reply.text
