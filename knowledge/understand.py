@@ -121,6 +121,7 @@ _RETURN = re.compile(
 _ASKS_AMOUNT = re.compile(
     r"多少|最多|最高|上限|幾萬|幾元|幾塊|可申請|how much|maximum|\bmax\b|\bcap\b|ceiling|limit|"
     r"at most|how many dollars|what(?:'s| s| is) the (?:fee|cost|pay|total)\b|"
+    r"\bwhat(?:'s| s| is|s) the most (?:we|i|you|they|one) (?:can|could|may)\b|"  # "whats the most we can budget"
     # "and the money for things that last?": an amount of it
     r"^(?:and |so |ok )?(?:what about |how about )?the money for\b|"
     # "how is the 部領 part split between teachers and students": the amount of each part

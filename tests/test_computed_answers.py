@@ -5166,3 +5166,17 @@ def test_a_teachers_hourly_pay_after_the_materials_is_the_teaching_fees_rule(dia
     dialog.handle_text(chat, "學生奠基的課 教學材料費一班一節能編多少")
     reply = dialog.handle_text(chat, "奠基課老師的鐘點費一節是多少錢")
     assert reply.route == "not_in_plans" and "授課鐘點費" in reply.text, reply.text
+
+
+def test_the_materials_asked_in_english_after_a_student_budget_are_its_share(dialog: Dialog) -> None:
+    """ "For the materials in those classes, whats the most we can budget" after a 13-class, one-domain
+    mode-2 student budget: 附件3 教學材料費「不超過學生奠基費用總編列經費 20%」, 400,000 × 20% = 80,000;
+    then what it pays for at 800 a class-period: 100."""
+    chat = ChatRef("test", f"materials-en-{next(_chats)}")
+    dialog.handle_text(chat, "mode 2, one domain, 13 classes: how big is the student budget?")
+    share = dialog.handle_text(chat, "For the materials in those classes, whats the most we can budget")
+    assert share.intent == "moe.item.teaching_materials" and Decimal(80_000) in numbers_in(first_line(share)), (
+        share.text
+    )
+    buys = dialog.handle_text(chat, "so at the full per-class rate, how many class periods would that pay for")
+    assert buys.intent == "moe.item.teaching_materials" and Decimal(100) in numbers_in(first_line(buys)), buys.text
