@@ -435,8 +435,10 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
         return None
     if u.mentions(r"每班|每節|一班|一節|per class|per period|a class|a period"):
         return None  # 「一班一節可以報多少」: the rate
-    ceiling = None if about_the_school(u) else _last_ceiling(topic)
-    facts = dict(ceiling.facts) if ceiling is not None else {k: v for k, v in school.items() if k in _MODE2_FACTS}
+    told = {k: v for k, v in school.items() if k in _MODE2_FACTS}
+    # (the school's own, asked of it; the last ceiling's when the chat told none: "those classes")
+    ceiling = None if about_the_school(u) and told else _last_ceiling(topic)
+    facts = dict(ceiling.facts) if ceiling is not None else told
     if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
         return None
     # (「可以上幾班節」 "how many class-periods can that fund?": the share at 800 a class-period)
