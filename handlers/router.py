@@ -53,6 +53,7 @@ from knowledge.queries import (
     VERDICT,
     Query,
     amounts_of,
+    asks_after_the_move,
     asks_closeout_date,
     asks_how_many_it_buys,
     asks_the_deadline_of_a_date,
@@ -329,6 +330,24 @@ def _another_item_added(u: Understanding, topic: Topic | None, rules: FundingRul
         {"item": own.item} | dict(own.inputs)
     ]
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
+
+
+def _after_the_move(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
+    """ "so campus life would then be how much altogether" right after the teacher funding that may
+    move: that transfer's parts after the move, however many words it takes (no new school facts).
+    English only: a Chinese one is read as a follow-up already, and taking every one so measured
+    worse (an amount asked after it, 「如果…36萬呢」, kept asking campus life's total)."""
+    last = topic.query if topic is not None else None
+    if (
+        last is None
+        or last.kind != TRANSFER
+        or u.lang != "en"
+        or u.facts
+        or u.figures.amounts
+        or not asks_after_the_move(u)
+    ):
+        return None
+    return revise(last, u, rules)
 
 
 # an item of the last sum taken out: 「住宿拿掉」「不要訂便當了」 "drop the lodging"
@@ -784,6 +803,7 @@ def _decide(
         or _another_item_added(u, topic, rules)
         or _item_taken_out(u, topic, rules)
         or _some_times_left_out(u, topic)
+        or _after_the_move(u, topic, rules)
         or (
             (
                 _premium_of_all(topic, u, rules)

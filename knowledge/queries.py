@@ -1843,6 +1843,12 @@ _AFTER_THE_MOVE_ASKED = (
 )
 
 
+def asks_after_the_move(u: Understanding) -> bool:
+    """「挪完之後部領教師費還剩多少」 "so campus life would then be how much altogether": what a part is
+    after the teacher funding moved (the rest, or campus life's total)."""
+    return any(has(u, pattern) for _, pattern in _AFTER_THE_MOVE_ASKED)
+
+
 def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding) -> Query | None:
     """A revised item asks what its amount buys when the message asks it (「膳費預算6800 可以供幾個
     人天」 after a lecture's periods), or the question before did and the message tells none of

@@ -5180,3 +5180,14 @@ def test_the_materials_asked_in_english_after_a_student_budget_are_its_share(dia
     )
     buys = dialog.handle_text(chat, "so at the full per-class rate, how many class periods would that pay for")
     assert buys.intent == "moe.item.teaching_materials" and Decimal(100) in numbers_in(first_line(buys)), buys.text
+
+
+def test_campus_life_after_the_move_asked_in_a_long_english_follow_up(dialog: Dialog) -> None:
+    """ "so campus life would then be how much altogether" after the teacher funding that may move (17
+    classes, one domain: 700,000 × 30% = 210,000): 附件2 模式二 三, 150,000 + 210,000 = 360,000."""
+    chat = ChatRef("test", f"after-move-{next(_chats)}")
+    dialog.handle_text(
+        chat, "mode 2, 17 classes, one domain, done for years. how much teacher support can we shift to campus life?"
+    )
+    reply = dialog.handle_text(chat, "so campus life would then be how much altogether")
+    assert reply.route == "calculation" and Decimal(360_000) in numbers_in(first_line(reply)), reply.text
