@@ -1861,6 +1861,11 @@ def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding)
         bool(revised.inputs.get("amounts")) or (revised.item == "teaching_materials" and has(u, _CLASS_PERIODS_ASKED))
     )
     buys = asked or (bool(previous.inputs.get("buys")) and not told)
+    prices = [a for a in u.figures.labelled if a.per_unit]
+    if asked and prices and len(prices) == len(u.figures.labelled) and "amounts" not in previous.inputs:
+        # 「一班一节800 这样够上几节」 after the materials' share: the price of one is the rate, and what
+        # is bought is with the amount computed before
+        return replace(previous, inputs=dict(previous.inputs) | {"buys": True})
     inputs = {k: v for k, v in revised.inputs.items() if k != "buys"} | ({"buys": True} if buys else {})
     if buys and previous.inputs.get("buys") and not amounts_of(u) and revised.item != previous.item:
         # 「拿來付講師住宿的話 一個人能住幾晚」 after what 12,000 buys of meals: the same budget, another

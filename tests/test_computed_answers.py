@@ -5191,3 +5191,12 @@ def test_campus_life_after_the_move_asked_in_a_long_english_follow_up(dialog: Di
     )
     reply = dialog.handle_text(chat, "so campus life would then be how much altogether")
     assert reply.route == "calculation" and Decimal(360_000) in numbers_in(first_line(reply)), reply.text
+
+
+def test_the_rate_told_with_what_it_buys_is_no_budget(dialog: Dialog) -> None:
+    """「一班一节800 这样够上几节」 after the materials' share of a 10-class one-domain student budget
+    (300,000 × 20% = 60,000): the 800 is the rate (附件3「每班每節 800 元」), so 60,000 ÷ 800 = 75."""
+    chat = ChatRef("test", f"rate-told-{next(_chats)}")
+    dialog.handle_text(chat, "我们全校10班 模式二部领只做一个领域 学生那块照上限编 材料费最多多少")
+    reply = dialog.handle_text(chat, "一班一节800 这样够上几节")
+    assert reply.intent == "moe.item.teaching_materials" and Decimal(75) in numbers_in(first_line(reply)), reply.text
