@@ -2202,9 +2202,20 @@ _CAPITAL_WORDS = r"資本門|設備|\bcapital\b|\bequipment\b"
 _POOLED = r"合併|合在一起|併在一起|一起用|\bcombin|\bpool|\bmerg"
 
 
+# the difference from another value asked: 「跟原本…比 差多少」 "what's the difference from …"
+_DIFFERENCE_FROM = r"(?:跟|和|與|比起).{0,16}比.{0,4}(?:差多少|差額|差幾|相差|差別)|\bdifference (?:from|with|compared)"
+
+
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:
     inputs = {k: v for k, v in previous.inputs.items() if k not in ("compare", "focus", "plus")}
     compare = _comparison(u, new_facts) if u.compares and not u.correction and not has(u, _ADDED_UP) else None
+    if compare is None and has(u, _DIFFERENCE_FROM) and not u.correction and not has(u, _ADDED_UP):
+        # 「跟原本只做综合一个领域比 差多少」 after two domains: the value told against the last one's
+        for name in ("mode", "domains", "classes"):
+            told = u.alternatives.get(name, ())
+            if len(told) == 1 and previous.facts.get(name) not in (None, told[0]):
+                compare = {"fact": name, "values": [told[0], previous.facts[name]]}
+                break
     if compare is not None:
         # 「12班 模式一還是模式二一個領域 哪個多」 after another comparison: these two, of the school now told
         facts = {k: v for k, v in (dict(previous.facts) | new_facts).items() if k != compare["fact"]}

@@ -5200,3 +5200,12 @@ def test_the_rate_told_with_what_it_buys_is_no_budget(dialog: Dialog) -> None:
     dialog.handle_text(chat, "我们全校10班 模式二部领只做一个领域 学生那块照上限编 材料费最多多少")
     reply = dialog.handle_text(chat, "一班一节800 这样够上几节")
     assert reply.intent == "moe.item.teaching_materials" and Decimal(75) in numbers_in(first_line(reply)), reply.text
+
+
+def test_the_difference_from_a_value_told_against_the_last_ceilings(dialog: Dialog) -> None:
+    """「跟原本只做综合一个领域比 差多少」 after an 8-class two-domain ceiling: 附件2 模式二 (一) 5-9 班
+    100 萬 vs (二) 8-11 班 80 萬, both with 雙語生活化 15 萬: 1,150,000 − 950,000 = 200,000."""
+    chat = ChatRef("test", f"difference-{next(_chats)}")
+    dialog.handle_text(chat, "模式二部领两个领域 我们学校８班 上限是多少")
+    reply = dialog.handle_text(chat, "跟原本只做综合一个领域比 差多少")
+    assert reply.route == "calculation" and Decimal(200_000) in numbers_in(first_line(reply)), reply.text
