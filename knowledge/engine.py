@@ -105,7 +105,8 @@ class Engine:
         self._quoting: dict[tuple[str, ...], str] = {}  # entry_quoting's answers ("" for none)
         # Each rule's words, normalised, as one regex each (an empty word is left out).
         self._out_of_scope = [
-            (rule, self._words(rule.triggers), self._words(rule.except_words)) for rule in kb.out_of_scope
+            (rule, self._words(rule.triggers), self._words(rule.except_words), self._words(rule.said_except_words))
+            for rule in kb.out_of_scope
         ]
         self._year_exceptions = any_word(
             self.normalize(w) for w in (kb.uncovered_year.except_words if kb.uncovered_year else ())
@@ -598,8 +599,8 @@ class Engine:
 
     def _out_of_scope_reply(self, normalised: str, lang: str, context: str | None = None) -> str | None:
         words = _NUMBERED_MONTH.sub(" ", normalised)  # 「10月考英檢」 is a month, no 月考 (monthly exam)
-        for rule, triggers, exceptions in self._out_of_scope:
-            if exceptions.search(context or normalised):
+        for rule, triggers, exceptions, said in self._out_of_scope:
+            if exceptions.search(context or normalised) or said.search(normalised):
                 continue  # a covered question that shares a trigger word (代課 with 薪水)
             if triggers.search(words):
                 return rule.reply.get(lang)

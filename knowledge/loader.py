@@ -220,6 +220,9 @@ def load_out_of_scope(data_dir: Path) -> tuple[Bilingual, tuple[OutOfScope, ...]
             triggers=_strings(item.get("triggers"), _Where(where.file, item["id"]), "triggers", 1),
             reply=_bilingual(item.get("reply"), _Where(where.file, item["id"]), "reply"),
             except_words=_strings(item.get("except_words"), _Where(where.file, item["id"]), "except_words"),
+            said_except_words=_strings(
+                item.get("said_except_words"), _Where(where.file, item["id"]), "said_except_words"
+            ),
         )
         for item in raw.get("out_of_scope", [])
     )

@@ -87,13 +87,17 @@ class OutOfScope:
     """A kind of question the plans do not answer, recognised by its trigger words.
 
     A question that also has one of `except_words` is not refused by this rule: the words of
-    covered questions that share a trigger (代課 with 薪水: the plan pays substitutes).
+    covered questions that share a trigger (代課 with 薪水: the plan pays substitutes). The chat's
+    topic counts as said for those (「學費一學期兩萬二」 after the language-study fee); one of
+    `said_except_words` counts only when the message itself says it (a school in another city asking
+    of 模式一, not a city's own plan asked after a mode-1 ceiling).
     """
 
     id: str
     triggers: tuple[str, ...]
     reply: Bilingual
     except_words: tuple[str, ...] = ()
+    said_except_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1738,3 +1738,19 @@ def test_a_substitutes_term_told_by_its_days_is_counted_against_the_months_the_r
         reply = dialog.handle_text(chat, turn)
     assert reply.text.startswith(first), reply.text
     assert working in reply.text.split("\n")[0], reply.text
+
+
+def test_a_school_of_another_city_asking_of_the_moe_plan_is_answered(knowledge: Knowledge) -> None:
+    """The MOE plan is every city's: "a junior high school in Hsinchu … mode 1 … 27 classes" is asked of
+    it (附件2 模式一 13-35 班 25 萬元), while 「台北市自己的雙語計畫補助多少」 after a mode-1 ceiling is
+    another city's own plan, which the plans do not cover (the topic's 模式一 does not excuse it)."""
+    dialog = scored_dialog(knowledge)
+    hsinchu = dialog.handle_text(
+        ChatRef("test", "hsinchu"),
+        "I'm the English head at a junior high school in Hsinchu. We prefer mode 1 and have 27 classes. "
+        "What's the maximum we could be approved for",
+    )
+    assert hsinchu.route == "calculation" and "250,000" in hsinchu.text, hsinchu.text
+    chat = ChatRef("test", "taipei-own")
+    dialog.handle_text(chat, "我們學校14班 做模式一 多少")
+    assert dialog.handle_text(chat, "台北市自己的雙語計畫補助多少").route == "not_in_plans"
