@@ -80,7 +80,7 @@ from knowledge.queries import (
     period_end_text,
     tells_period_end,
 )
-from knowledge.terms import Term, term_told
+from knowledge.terms import SchoolYearsOfTwoTests, Term, term_told, tests_told
 from knowledge.textnorm import writes_simplified
 from knowledge.understand import (
     RULE_ASKED,
@@ -339,7 +339,7 @@ class Dialog:
             decision = replace(decision, answer=worked)
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
-            share = self._share_checked(u, answer) or self._term_checked(u, answer, topic)
+            share = self._share_checked(u, answer) or self._dates_checked(u, answer, topic)
             ruling, asked, unruled = self._ruling(u, answer, topic, share)
             if share is not None:  # the working of the share (or term) it was checked by, first
                 shown = replace(answer, text=f"{share.working(lang)}\n{answer.text}")
@@ -364,7 +364,7 @@ class Dialog:
         u: Understanding,
         answer: Answer,
         topic: Topic | None,
-        share: figure_check.ShareOfCounts | Term | None = None,
+        share: figure_check.ShareOfCounts | Term | SchoolYearsOfTwoTests | None = None,
     ) -> tuple[bool | None, Understanding, bool]:
         """The plan's yes or no to a knowledge-base answer's question, the question as asked (a follow-up
         of a permission question asks permission too), and whether it is a yes-or-no question nothing
@@ -572,12 +572,20 @@ class Dialog:
         stated = " ".join([entry.answer.zh, *(detail.text.zh for detail in entry.details)])
         return figure_check.share_of_counts(plain(u.text), plain(stated, limit=None))
 
-    def _term_checked(self, u: Understanding, answer: Answer, topic: Topic | None) -> Term | None:
-        """A substitute's term told by its days (「從115/9/1代到115/11/20 報英檢也能補嗎」, or 「那如果聘期
-        改到116/1/20呢」 after it), asked of an item that covers substitutes of so many months or more:
-        the term against that floor; else None."""
+    def _dates_checked(
+        self, u: Understanding, answer: Answer, topic: Topic | None
+    ) -> Term | SchoolYearsOfTwoTests | None:
+        """Days told that settle a yes or no by counting: a test and its retake told by their months, of
+        the English-test fee funded once a school year (their school years); a substitute's term told by
+        its days (「從115/9/1代到115/11/20 報英檢也能補嗎」, or 「那如果聘期改到116/1/20呢」 after it), of an
+        item that covers substitutes of so many months or more (the term against that floor); else None."""
         if not answer.confident:
             return None
+        if answer.intent in self._item_entries.get("english_test", []) and (u.asks_yes_no or u.yes_no_form):
+            # 「115年10月考…116年4月想再考一次 還能補嗎」: once a school year, so the school years of the two
+            again = tests_told(u.normalised, u.figures.dates)
+            if again is not None:
+                return again
         floors = [self.rules.substitute_floor(item) for item, ids in self._item_entries.items() if answer.intent in ids]
         floor = next((months for months in floors if months is not None), None)
         asked_before = topic is not None and topic.yes_no and topic.entry == answer.intent

@@ -716,24 +716,22 @@ def read_for_matching(text: str, normalize: Normalizer, lang_hint: str | None = 
     )
 
 
-# 「不是12週啦 是8週」: one count of the last message put right, and nothing else said
-_COUNT_RIGHTED = re.compile(
-    r"^(?:(?:欸|誒|啊|阿|喔|哦|抱歉|不好意思|打錯|說錯|寫錯|更正|sorry)\s*[,，]?\s*)*不是\s*(\d+)\s*"
-    r"(週|周|班|節|堂|人|位|名|次|場|天|日|晚|夜|餐|小時|個月|梯)\s*(?:啦|喔|哦|了|啊|的)?\s*[,，]?\s*"
-    r"(?:是|而是|應該是|改成|改為|才對是)\s*(\d+)\s*(?:週|周|班|節|堂|人|位|名|次|場|天|日|晚|夜|餐|小時|個月|梯)?\s*"
-    r"(?:啦|喔|哦|才對|的|才是)?$"
+# 「不是12週啦 是8週」「不是116年4月 是116年9月」: one figure of the last message put right, nothing else said
+_FIGURE_RIGHTED = re.compile(
+    r"^(?:(?:欸|誒|啊|阿|喔|哦|抱歉|不好意思|打錯|說錯|寫錯|更正|sorry)\s*[,，]?\s*)*不是\s*(\S*\d\S*?)\s*"
+    r"(?:啦|喔|哦|了|啊|的)?\s*[,，]?\s*(?:是|而是|應該是|改成|改為|才對是)\s*(\S*\d\S*?)\s*(?:啦|喔|哦|才對|的|才是)?$"
 )
 
 
 def with_count_righted(normalised: str, said: str) -> str | None:
-    """The last message (`said`, normalised) with the count a correction puts right (「不是12週啦 是8週」
-    after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…), when the correction says nothing
-    else and the last message wrote that count with that unit once; else None."""
-    match = _COUNT_RIGHTED.search(normalised)
+    """The last message (`said`, normalised) with the figure a correction puts right (「不是12週啦 是8週」
+    after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…; 「不是116年4月 是116年9月」), when the
+    correction says nothing else and the last message wrote that figure once; else None."""
+    match = _FIGURE_RIGHTED.search(normalised)
     if match is None:
         return None
-    was, unit, now = match.groups()
-    written = re.compile(rf"(?<![\d.]){was}\s*{unit}")
+    was, now = match.groups()
+    written = re.compile(rf"(?<![\d.]){re.escape(was)}(?![\d.])")
     if len(written.findall(said)) != 1:
         return None
-    return written.sub(f"{now}{unit}", said)
+    return written.sub(now, said)

@@ -1754,3 +1754,14 @@ def test_a_school_of_another_city_asking_of_the_moe_plan_is_answered(knowledge: 
     chat = ChatRef("test", "taipei-own")
     dialog.handle_text(chat, "我們學校14班 做模式一 多少")
     assert dialog.handle_text(chat, "台北市自己的雙語計畫補助多少").route == "not_in_plans"
+
+
+def test_a_test_taken_again_is_checked_by_the_school_years_of_the_two(knowledge: Knowledge) -> None:
+    """附件3「每學年至多補助 1 次」, a school year from 1 August: 115年10月 and 116年4月 are both 115 學年度
+    (no), and 116年9月, put right after, is 116 學年度 (yes); the school years are shown."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "retake-years")
+    same = dialog.handle_text(chat, "英文老師115年10月考全民英檢中高級報名費有補助 116年4月想再考一次 還能補嗎")
+    assert same.text.startswith(NO_ZH) and "同一學年度" in same.text.split("\n")[0], same.text
+    other = dialog.handle_text(chat, "不是116年4月 是116年9月")
+    assert other.text.startswith(YES_ZH) and "116 學年度" in other.text.split("\n")[0], other.text
