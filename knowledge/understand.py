@@ -487,6 +487,7 @@ def asks_which(normalised: str) -> bool:
     through the county where they are?"), and so does one whose auxiliary follows an opening clause
     ("When a teacher goes to a workshop, are we supposed to…?" "For capital items, do we need to spell
     out what we buy?")."""
+    normalised = _RELATIVE_WHO.sub(" ", normalised)  # "and a parent who comes to help": no who asked
     if _WH_QUESTION.search(normalised) is None or _AUX_FIRST.match(normalised) is not None:
         return False
     opening = _OPENING_CLAUSE.match(normalised)
@@ -494,6 +495,12 @@ def asks_which(normalised: str) -> bool:
         return True
     asked = _WH_QUESTION.search(opening.group(1) or "")  # a question word in the opening clause asks it
     return asked is not None
+
+
+# "who" after whom it is about: a relative clause ("a parent who comes", "anyone who joins"), no question
+_RELATIVE_WHO = re.compile(
+    r"\b(?:(?:a|an|the|our|any|some|each|every|one)\s+[a-z]+|someone|anyone|people|those)\s+who\b"
+)
 
 
 # An opening clause of three words or more, then an auxiliary and its subject: the question is the

@@ -1765,3 +1765,16 @@ def test_a_test_taken_again_is_checked_by_the_school_years_of_the_two(knowledge:
     assert same.text.startswith(NO_ZH) and "同一學年度" in same.text.split("\n")[0], same.text
     other = dialog.handle_text(chat, "不是116年4月 是116年9月")
     assert other.text.startswith(YES_ZH) and "116 學年度" in other.text.split("\n")[0], other.text
+
+
+def test_a_case_told_with_a_relative_who_asks_the_earlier_yes_or_no_again(knowledge: Knowledge) -> None:
+    """ "and a parent who comes to help" after whether the trip's bus and insurance cover a substitute:
+    the same yes or no of a parent (學生活動之交通費及保險費「包含代理教師或非公教人員」), "who" there
+    asking nobody's name."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "relative-who")
+    dialog.handle_text(
+        chat, "field trip next month, can the bus + insurance also cover our substitute teacher who goes along"
+    )
+    reply = dialog.handle_text(chat, "and a parent who comes to help")
+    assert reply.intent == "moe.item.student_transport_insurance" and reply.text.startswith(YES_EN), reply.text
