@@ -1774,7 +1774,7 @@ def test_a_case_told_with_a_relative_who_asks_the_earlier_yes_or_no_again(knowle
     dialog = scored_dialog(knowledge)
     chat = ChatRef("test", "relative-who")
     dialog.handle_text(
-        chat, "field trip next month, can the bus + insurance also cover our substitute teacher who goes along"
+        chat, "奠基 field trip next month, can the bus + insurance also cover our 代理老師 who goes along"
     )
     reply = dialog.handle_text(chat, "and a parent who comes to help")
     assert reply.intent == "moe.item.student_transport_insurance" and reply.text.startswith(YES_EN), reply.text
