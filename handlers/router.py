@@ -350,6 +350,26 @@ def _after_the_move(u: Understanding, topic: Topic | None, rules: FundingRules) 
     return revise(last, u, rules)
 
 
+def _base_told_after_a_shares_rule(
+    u: Understanding, topic: Topic | None, engine: Engine, rules: FundingRules
+) -> Query | None:
+    """ "total budget 150,000, and 30,000 of it is equipment" right after the misc rule (雜支 10% of the
+    recurrent budget): the base of that share told, so the share computed on it (150,000 − 30,000)."""
+    if topic is None or topic.query is not None or u.asks_yes_no or u.yes_no_form:
+        return None
+    labels = {a.label for a in u.figures.labelled}
+    if not ({"total", "capital"} <= labels or "recurrent" in labels):
+        return None
+    item = next(
+        (key for key in rules.shares_of_the_recurrent() if topic.entry in item_entries(engine, rules).get(key, [])),
+        None,
+    )
+    if item is None or (u.item is not None and u.item != item and u.item != "equipment"):
+        return None
+    query = query_for(replace(u, item=item), rules)
+    return query if query is not None and query.kind == SHARE and "base" in query.inputs else None
+
+
 # an item of the last sum taken out: 「住宿拿掉」「不要訂便當了」 "drop the lodging"
 _TAKEN_OUT = re.compile(
     r"拿掉|去掉|刪掉|刪除|扣掉|不要|取消|不用|省掉|\bdrop\b|\bremove\b|\bwithout\b|\bskip\b|\bno more\b"
@@ -804,6 +824,7 @@ def _decide(
         or _item_taken_out(u, topic, rules)
         or _some_times_left_out(u, topic)
         or _after_the_move(u, topic, rules)
+        or _base_told_after_a_shares_rule(u, topic, engine, rules)
         or (
             (
                 _premium_of_all(topic, u, rules)

@@ -404,7 +404,9 @@ def _label_of(before: str, gap: int, after: str, tied: bool) -> str:
 # with 的 or a verb: 「７萬２的資本門」「７萬買設備」
 _LABEL_AFTER = re.compile(
     r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total|teaching aids)\b|"
-    r"\s*(?:的|買|來買|購買|購置|用在|用於|編在|放在)\s*(資本門|經常門|雜支|設備|總額|總經費)"  # 「想編７萬買設備」
+    r"\s*(?:的|買|來買|購買|購置|用在|用於|編在|放在)\s*(資本門|經常門|雜支|設備|總額|總經費)|"  # 「想編７萬買設備」
+    # "and 30,000 of it is equipment": a part of the total told before it
+    r",?\s*of (?:it|that|this|which|the total) (?:is|are|goes? (?:to|on)|will (?:be|go to)) (?:for )?(capital|equipment)\b"
 )
 
 
@@ -415,7 +417,7 @@ def _label_right_after(text: str, end: int) -> tuple[str, int, bool]:
     match = _LABEL_AFTER.match(text, end)
     if match is None:
         return "", end, False
-    word = match.group(1) or match.group(2)
+    word = match.group(1) or match.group(2) or match.group(3)
     label = next((name for name, pattern in _AMOUNT_LABELS if pattern.search(word)), "")
     return label, match.end(), match.group(2) is not None
 

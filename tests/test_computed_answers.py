@@ -5209,3 +5209,15 @@ def test_the_difference_from_a_value_told_against_the_last_ceilings(dialog: Dial
     dialog.handle_text(chat, "模式二部领两个领域 我们学校８班 上限是多少")
     reply = dialog.handle_text(chat, "跟原本只做综合一个领域比 差多少")
     assert reply.route == "calculation" and Decimal(200_000) in numbers_in(first_line(reply)), reply.text
+
+
+def test_the_base_of_a_share_told_after_its_rule(dialog: Dialog) -> None:
+    """ "total budget 150,000, and 30,000 of it is equipment" after the misc rule: 附件3 雜支「不得逾各項
+    模式經常門總編列經費之 10%」 of 150,000 − 30,000 = 120,000, so 12,000; 教材教具 after it, 20% of the
+    same base: 24,000."""
+    chat = ChatRef("test", f"base-after-rule-{next(_chats)}")
+    dialog.handle_text(chat, "how much can misc be in mode 1?")
+    misc = dialog.handle_text(chat, "total budget 150,000, and 30,000 of it is equipment")
+    assert misc.intent == "moe.item.misc" and Decimal(12_000) in numbers_in(first_line(misc)), misc.text
+    aids = dialog.handle_text(chat, "and teaching aids?")
+    assert aids.intent == "moe.item.teaching_aids" and Decimal(24_000) in numbers_in(first_line(aids)), aids.text
