@@ -322,13 +322,16 @@ def _another_item_added(u: Understanding, topic: Topic | None, rules: FundingRul
         list(last.inputs.get("parts") or []) if last.item == "combined" else [{"item": last.item} | dict(last.inputs)]
     )
     own = query_for(u, rules)
-    if own is None or own.kind != ITEM or own.item not in _ADDED_ITEMS or u.mentions(r"補充保費|premium"):
+    if own is None or own.kind != ITEM or u.mentions(r"補充保費|premium"):
         return None
-    if not before or any(part.get("item") not in _ADDED_ITEMS or part.get("item") == own.item for part in before):
+    # ("plus a teacher workshop: a 3-period talk + lunch for 30": lines of their own, all added)
+    added = list(own.inputs.get("parts") or []) if own.item == "combined" else [{"item": own.item} | dict(own.inputs)]
+    items = {part.get("item") for part in added}
+    if not before or not added or not items <= _ADDED_ITEMS:
+        return None
+    if any(part.get("item") not in _ADDED_ITEMS or part.get("item") in items for part in before):
         return None  # (the same item again is a change of it, 「再加2節」; not this)
-    parts = [{k: v for k, v in part.items() if k != "text"} for part in before] + [
-        {"item": own.item} | dict(own.inputs)
-    ]
+    parts = [{k: v for k, v in part.items() if k != "text"} for part in (*before, *added)]
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})
 
 
@@ -2595,8 +2598,15 @@ def _premium_of(topic: Topic, u: Understanding, rules: FundingRules) -> Query | 
     query = topic.query
     if query is None or not u.mentions(r"補充保費|premium"):
         return None
+    base = set(rules.items.premium.base_items)
+    if query.item == "combined" and not counts_something(u):
+        # "the premium on the fee parts of all that" after a talk, lunches and attendance added up: on
+        # the lines it is charged on (附件3: 出席費、諮詢費、講座鐘點費… not 膳費); not when the message
+        # changes a count of them ("with just one speaker doing 5 periods")
+        fees = [part for part in query.inputs.get("parts") or [] if part.get("item") in base]
+        query = replace(query, inputs=dict(query.inputs) | {"parts": fees}) if fees else query
     items = _fee_items(query)
-    if not items or not items <= set(rules.items.premium.base_items):  # 「這些講座費」: every part a fee
+    if not items or not items <= base:  # 「這些講座費」: every part a fee
         return None
     stated = u.figures.amounts
     if _lists_its_own_fees(u):

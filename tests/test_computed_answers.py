@@ -5221,3 +5221,19 @@ def test_the_base_of_a_share_told_after_its_rule(dialog: Dialog) -> None:
     assert misc.intent == "moe.item.misc" and Decimal(12_000) in numbers_in(first_line(misc)), misc.text
     aids = dialog.handle_text(chat, "and teaching aids?")
     assert aids.intent == "moe.item.teaching_aids" and Decimal(24_000) in numbers_in(first_line(aids)), aids.text
+
+
+def test_a_workshop_added_to_meetings_and_the_premium_on_the_fee_lines_only(dialog: Dialog) -> None:
+    """ "plus a teacher workshop: 3-period talk … + lunch for 30. so in total?" after attendance fees
+    (4 × 2,000 = 8,000): 8,000 + 3 × 2,000 + 30 × 120 = 17,600; the premium on the fee parts is on
+    8,000 + 6,000 only (附件3 補充保費 is charged on 出席費、講座鐘點費…, not 膳費): 14,000 × 2.11% = 295."""
+    chat = ChatRef("test", f"workshop-added-{next(_chats)}")
+    dialog.handle_text(chat, "4 experts attend our meeting, attendance fee at the max. how much?")
+    total = dialog.handle_text(
+        chat,
+        "plus a teacher workshop: 3-period talk by a professor from a local uni + lunch for 30 ppl. "
+        "so in total, meetings + workshop?",
+    )
+    assert Decimal(17_600) in numbers_in(first_line(total)), total.text
+    premium = dialog.handle_text(chat, "and the 2.11% supplementary premium on the fee parts of all that?")
+    assert premium.intent == "moe.item.nhi_premium" and Decimal(295) in numbers_in(first_line(premium)), premium.text
