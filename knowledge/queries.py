@@ -910,7 +910,7 @@ def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
                 inputs["planned"] = others[0]
     if has(
         u,
-        r"挪|併入|調入|移入|moved (?:\w+ )*(?:in|into)|after (?:the )?(?:move|transfer|shift)|transferred (?:\w+ )*(?:in|into)|"
+        r"挪|併入|調入|移入|撥過去|撥入|撥到|轉入|轉過去|moved (?:\w+ )*(?:in|into)|after (?:the )?(?:move|transfer|shift)|transferred (?:\w+ )*(?:in|into)|"
         r"after (?:moving|shifting|transferring)|once (?:it\W?s |it is )?(?:moved|shifted|transferred)",
     ):
         inputs["after_transfer"] = True

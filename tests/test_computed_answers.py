@@ -5237,3 +5237,12 @@ def test_a_workshop_added_to_meetings_and_the_premium_on_the_fee_lines_only(dial
     assert Decimal(17_600) in numbers_in(first_line(total)), total.text
     premium = dialog.handle_text(chat, "and the 2.11% supplementary premium on the fee parts of all that?")
     assert premium.intent == "moe.item.nhi_premium" and Decimal(295) in numbers_in(first_line(premium)), premium.text
+
+
+def test_campus_life_capital_after_funding_said_to_be_passed_over_stays_capped(dialog: Dialog) -> None:
+    """「撥過去之後生活化就變33萬 那生活化設備可以編到6萬嗎」: 附件2 模式二 三「雙語生活化之資本門編列仍不得
+    超過3萬元（15萬元*20%）」, whatever was moved in, so 60,000 is over."""
+    chat = ChatRef("test", f"passed-over-{next(_chats)}")
+    dialog.handle_text(chat, "我們模式二 12班 兩個領域 部領教師經費可以挪多少到生活化")
+    reply = dialog.handle_text(chat, "撥過去之後生活化就變33萬 那生活化設備可以編到6萬嗎")
+    assert first_line(reply).startswith("超過") and Decimal(30_000) in numbers_in(first_line(reply)), reply.text
