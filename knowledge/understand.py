@@ -36,7 +36,9 @@ _NO_BRANCH = re.compile(
     r"(?:分校|分班|branch)[^，,。？?]{0,8}?(?:不納入|不做|不實施|不辦|不算|不列入|不包括|不參加|不加入|沒有要|not included|excluded|left out|won't|"
     r"(?:is|are) not (?:joining|taking part|participating|included|in it)|isn't (?:joining|taking part|participating|included))"
 )
-_OPEN = re.compile(r"觀課")  # the synonyms fold 開放課室 / open classroom onto 觀課
+_OPEN = re.compile(
+    r"觀課|open(?:ing)? (?:up )?our classrooms?"
+)  # the synonyms fold 開放課室 / open classroom onto 觀課
 _NO_OPEN = re.compile(_NO + r"\s*(?:算|含|包括|做|辦|申請)?\s*(?:自願|開放|open)?\s*觀課")  # 「也不算觀課那個」
 _YES = re.compile(r"^(?:有|是|對|要|會|好|可以|沒錯|是的|有的|yes|y|yeah|yep|sure|ok|okay|correct|right)$")
 _NO_ANSWER = re.compile(r"^(?:沒有|沒|無|否|不|不要|不會|不是|沒有喔|no|n|nope|none|not really)$")

@@ -5246,3 +5246,15 @@ def test_campus_life_capital_after_funding_said_to_be_passed_over_stays_capped(d
     dialog.handle_text(chat, "我們模式二 12班 兩個領域 部領教師經費可以挪多少到生活化")
     reply = dialog.handle_text(chat, "撥過去之後生活化就變33萬 那生活化設備可以編到6萬嗎")
     assert first_line(reply).startswith("超過") and Decimal(30_000) in numbers_in(first_line(reply)), reply.text
+
+
+def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialog: Dialog) -> None:
+    """ "and if we also sign up to open our classrooms for other schools to observe, so in total?" after
+    a mode-2 ceiling (18 classes, two domains: 1,350,000): with the open classroom's 60,000 (附件2 模式二
+    四, not guaranteed), 1,410,000."""
+    chat = ChatRef("test", f"open-ours-{next(_chats)}")
+    dialog.handle_text(chat, "mode 2, 18 classes, arts and PE, what's our max?")
+    reply = dialog.handle_text(
+        chat, "and if we also sign up to open our classrooms for other schools to observe, so in total?"
+    )
+    assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
