@@ -1055,6 +1055,10 @@ def _decide(
 
     # 5. a computation (a share whose total the last question gave: 「雜支編了3萬5 會超過嗎」)
     earlier = topic.query if topic is not None else None
+    if earlier is None and topic is not None and fresh is not None and fresh.kind == SHARE:
+        # 「那教材教具費最多又可以編到多少錢」 after misc on 24萬, a question on another item's rule between:
+        # the share computed before is the base's
+        earlier = next((t.query for t in topic.earlier if t.query is not None and t.query.kind == SHARE), None)
     if fresh is not None and earlier is not None:
         fresh = _the_events_people(_same_item_counts(fresh, earlier), earlier, u)
         fresh = _every_time_told(fresh, earlier, u)

@@ -5258,3 +5258,14 @@ def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialo
         chat, "and if we also sign up to open our classrooms for other schools to observe, so in total?"
     )
     assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
+
+
+def test_a_share_planned_after_another_items_rule_keeps_the_base_told_before(dialog: Dialog) -> None:
+    """「教材教具想編５萬 可以嗎」 after misc on a 24萬 recurrent budget, a question on the printing rule
+    between: 附件3 教材教具費「不超過各項模式經常門總編列經費 20%為原則」 of the same 240,000, 48,000,
+    so 50,000 is over (not the recurrent total asked for again)."""
+    chat = ChatRef("test", f"share-base-kept-{next(_chats)}")
+    dialog.handle_text(chat, "模式一經常門我們總共編24萬 雜支最高能放多少")
+    dialog.handle_text(chat, "印刷費有上限嗎")
+    reply = dialog.handle_text(chat, "教材教具想編５萬 可以嗎")
+    assert reply.intent == "moe.item.teaching_aids" and Decimal(48_000) in numbers_in(first_line(reply)), reply.text
