@@ -89,7 +89,7 @@ from knowledge.understand import (
     asks_yes_or_no,
     follows_permission,
     spoken_clauses,
-    with_count_righted,
+    with_figure_righted,
 )
 from reminders.calendar import Deadline
 
@@ -278,7 +278,7 @@ class Dialog:
         now = self._clock()
         topic = state.current_topic(now, self.topic_seconds)
         u = self.engine.understand(text, self.rules)
-        righted = with_count_righted(u.normalised, topic.said) if topic is not None else None
+        righted = with_figure_righted(u.normalised, topic.said) if topic is not None else None
         if righted is not None:  # 「不是12週啦 是8週」: the last question asked again with that count
             u = self.engine.understand(righted, self.rules)
         # a question is answered in its own language; /lang decides for messages that have none

@@ -42,6 +42,7 @@ from knowledge.queries import (
     CONSULT,
     DAYS_TO_THE_END,
     EVENT_COSTS,
+    EVENT_LINE_ITEMS,
     ITEM,
     LEAD_PERSON,
     PEOPLE_OR_TIMES_ASKED,
@@ -308,7 +309,6 @@ def _another_lecturer_added(u: Understanding, topic: Topic | None, rules: Fundin
 
 # a fee of the same event added to the last one's and the sum asked: 「再加上一位專家入校諮詢一整天 總共多少」
 _ITEM_ADDED = re.compile(r"再加|加上|另外再|還要再|\bplus\b|\badd(?:ing)? (?:a|an|one|another)\b|\bon top\b")
-_ADDED_ITEMS = frozenset({"lecture_fee", "attendance_fee", "consultation_fee", "meals", "lodging"})
 
 
 def _another_item_added(u: Understanding, topic: Topic | None, rules: FundingRules) -> Query | None:
@@ -327,9 +327,9 @@ def _another_item_added(u: Understanding, topic: Topic | None, rules: FundingRul
     # ("plus a teacher workshop: a 3-period talk + lunch for 30": lines of their own, all added)
     added = list(own.inputs.get("parts") or []) if own.item == "combined" else [{"item": own.item} | dict(own.inputs)]
     items = {part.get("item") for part in added}
-    if not before or not added or not items <= _ADDED_ITEMS:
+    if not before or not added or not items <= EVENT_LINE_ITEMS:
         return None
-    if any(part.get("item") not in _ADDED_ITEMS or part.get("item") in items for part in before):
+    if any(part.get("item") not in EVENT_LINE_ITEMS or part.get("item") in items for part in before):
         return None  # (the same item again is a change of it, 「再加2節」; not this)
     parts = [{k: v for k, v in part.items() if k != "text"} for part in (*before, *added)]
     return Query(ITEM, item="combined", inputs={"parts": parts, "text": u.normalised})

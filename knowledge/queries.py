@@ -1177,6 +1177,10 @@ _PART_INPUTS = {
 }
 
 
+# the items an event's sum is made of, line by line
+EVENT_LINE_ITEMS = frozenset(_PART_INPUTS)
+
+
 def _items_added(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     """「2位專家各住1晚 再各出席一次會議 住宿+出席費 total」: each item named, with the figures
     the message gives for it, as a line of its own, then the sum."""

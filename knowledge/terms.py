@@ -35,9 +35,9 @@ class Term:
     @property
     def length(self) -> tuple[int, int]:
         """(whole months, days beyond them)."""
-        months = 0
-        while _period_end(self.start, months + 1) <= self.end:
-            months += 1
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        while months > 0 and _period_end(self.start, months) > self.end:
+            months -= 1  # (at most twice: the calendar months spanned, less the one not yet whole)
         return months, (self.end - _period_end(self.start, months)).days
 
     @property

@@ -732,7 +732,7 @@ _FIGURE_RIGHTED = re.compile(
 )
 
 
-def with_count_righted(normalised: str, said: str) -> str | None:
+def with_figure_righted(normalised: str, said: str) -> str | None:
     """The last message (`said`, normalised) with the figure a correction puts right (「不是12週啦 是8週」
     after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…; 「不是116年4月 是116年9月」), when the
     correction says nothing else and the last message wrote that figure once; else None."""
