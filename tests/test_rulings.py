@@ -1778,3 +1778,17 @@ def test_a_case_told_with_a_relative_who_asks_the_earlier_yes_or_no_again(knowle
     )
     reply = dialog.handle_text(chat, "and a parent who comes to help")
     assert reply.intent == "moe.item.student_transport_insurance" and reply.text.startswith(YES_EN), reply.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "核定以后，生活化的经常门可以挪一点给部领学生奠基用吗",
+        "after approval can leftover student-foundation money move over to campus life?",
+    ],
+)
+def test_money_moved_the_other_way_is_the_no_to_pooling(knowledge: Knowledge, question: str) -> None:
+    """Only the partial-domain teacher support may move, and only into campus life (附件2 模式二 三); any
+    other move is 「各面向的經常門經費核定額度不得合併編列及運用…不得辦理經費流用」: that rule's no."""
+    reply = _ask(knowledge, question)
+    assert reply["intent"] == "moe.cap.no_pooling" and reply["answer"].startswith((NO_ZH, NO_EN)), reply
