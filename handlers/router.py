@@ -358,14 +358,22 @@ def _base_told_after_a_shares_rule(
 ) -> Query | None:
     """ "total budget 150,000, and 30,000 of it is equipment" right after the misc rule (雜支 10% of the
     recurrent budget): the base of that share told, so the share computed on it (150,000 − 30,000)."""
-    if topic is None or topic.query is not None or u.asks_yes_no or u.yes_no_form:
+    if topic is None or u.asks_yes_no or u.yes_no_form:
         return None
     labels = {a.label for a in u.figures.labelled}
     if not ({"total", "capital"} <= labels or "recurrent" in labels):
         return None
-    item = next(
-        (key for key in rules.shares_of_the_recurrent() if topic.entry in item_entries(engine, rules).get(key, [])),
-        None,
+    # (or right after the share was asked with no base, the recurrent total asked for)
+    asked = topic.query is not None and topic.query.kind == SHARE and "base" not in topic.query.inputs
+    if topic.query is not None and not asked:
+        return None
+    item = (
+        topic.query.item
+        if asked and topic.query is not None
+        else next(
+            (key for key in rules.shares_of_the_recurrent() if topic.entry in item_entries(engine, rules).get(key, [])),
+            None,
+        )
     )
     if item is None or (u.item is not None and u.item != item and u.item != "equipment"):
         return None

@@ -960,6 +960,9 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         if has(u, _REST_AFTER_CAPITAL):
             # 「經常門就是扣掉設備剩下的錢 雜支最多多少」 after a ceiling: its rest after the capital cap
             return Query(SHARE, item=u.item, inputs={"capital": CAPITAL_CAP})
+        if u.lang == "en" and u.asks_amount and has(u, r"\bour\b|\bwe\b"):
+            # "how much can we spend on 雜支 in our mode 1 plan?": a share of our recurrent total, asked for
+            return Query(SHARE, item=u.item, facts=facts_of(u))
         return None
     item_label = "misc" if u.item == "misc" else "aids"
     recurrent = _first(amounts, "recurrent")

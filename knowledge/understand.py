@@ -735,12 +735,15 @@ _FIGURE_RIGHTED = re.compile(
 def with_figure_righted(normalised: str, said: str) -> str | None:
     """The last message (`said`, normalised) with the figure a correction puts right (「不是12週啦 是8週」
     after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…; 「不是116年4月 是116年9月」), when the
-    correction says nothing else and the last message wrote that figure once; else None."""
+    correction says nothing else and the last message wrote that figure, and each of its numbers, once;
+    else None."""
     match = _FIGURE_RIGHTED.search(normalised)
     if match is None:
         return None
     was, now = match.groups()
     written = re.compile(rf"(?<![\d.]){re.escape(was)}(?![\d.])")
-    if len(written.findall(said)) != 1:
+    # (each number of it written once: 「不是2個 是3個」 after 「住2晚 2個人」 could mean either 2)
+    numbers = [re.compile(rf"(?<![\d.]){n}(?![\d.])") for n in re.findall(r"\d+", was)]
+    if len(written.findall(said)) != 1 or any(len(n.findall(said)) != 1 for n in numbers):
         return None
     return written.sub(now, said)

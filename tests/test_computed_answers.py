@@ -5269,3 +5269,14 @@ def test_a_share_planned_after_another_items_rule_keeps_the_base_told_before(dia
     dialog.handle_text(chat, "印刷費有上限嗎")
     reply = dialog.handle_text(chat, "教材教具想編５萬 可以嗎")
     assert reply.intent == "moe.item.teaching_aids" and Decimal(48_000) in numbers_in(first_line(reply)), reply.text
+
+
+def test_our_share_asked_with_no_base_asks_for_it_and_takes_it_told(dialog: Dialog) -> None:
+    """ "how much can we spend on 雜支 in our mode 1 plan?": 附件3 雜支 is 10% of the school's recurrent
+    total, which it has not told: asked for; then "total budget 150,000, and 30,000 of it is equipment"
+    is that base (120,000, so 12,000)."""
+    chat = ChatRef("test", f"share-asked-base-{next(_chats)}")
+    asked = dialog.handle_text(chat, "quick one - how much can we spend on 雜支 in our mode 1 plan?")
+    assert asked.route == "clarification" and "recurrent" in asked.text, asked.text
+    told = dialog.handle_text(chat, "total budget 150,000, and 30,000 of it is equipment")
+    assert told.intent == "moe.item.misc" and Decimal(12_000) in numbers_in(first_line(told)), told.text
