@@ -87,9 +87,9 @@ BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.935, 0.037
 # change made against them (blind17 is computations from the user's own figures and near misses);
 # 80.7% / 8.3% and 73.9% / 11.5% at the end of the stop
 BLIND16 = conversations.DATA / "blind16.yaml"
-BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.885, 0.054
+BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.889, 0.049
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.879, 0.05
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.884, 0.05
 # blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
 # and 74.8% / 13.1% (blind19 leans on yes-or-no near misses); 77.6% / 8.1% and 82.0% / 9.0% at the end
 # of the stop (their development halves were looked at and fixed against)
@@ -102,7 +102,7 @@ BLIND19_MIN_ACCURACY, BLIND19_MAX_CONFIDENT_WRONG = 0.94, 0.019
 BLIND20 = conversations.DATA / "blind20.yaml"
 BLIND20_MIN_ACCURACY, BLIND20_MAX_CONFIDENT_WRONG = 0.914, 0.032
 BLIND21 = conversations.DATA / "blind21.yaml"
-BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.921, 0.019
+BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.925, 0.019
 # blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
 # above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
 BLIND22 = conversations.DATA / "blind22.yaml"
@@ -138,7 +138,7 @@ BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.884, 0.044
 # blind31 (a branch campus, mode-2 money moved, a year of workshops, close-out dates; 5 turns
 # changed) at 4d8a4b6, 73.9% / 10.5%
 BLIND30 = conversations.DATA / "blind30.yaml"
-BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.781, 0.052
+BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.785, 0.052
 BLIND31 = conversations.DATA / "blind31.yaml"
 BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.847, 0.056
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
@@ -185,15 +185,15 @@ BLIND41_MIN_ACCURACY, BLIND41_MAX_CONFIDENT_WRONG = 0.869, 0.041
 # 12 turns changed) and blind43 ("can I pay for this?": items, caps and near misses, English and
 # Simplified writers; 7), first measured at 13ffd50 (43: 71.7% / 14.3%) and 8067c1a (42: 73.0% / 12.6%)
 BLIND42 = conversations.DATA / "blind42.yaml"
-BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.881, 0.049
+BLIND42_MIN_ACCURACY, BLIND42_MAX_CONFIDENT_WRONG = 0.881, 0.045
 BLIND43 = conversations.DATA / "blind43.yaml"
-BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.881, 0.049
+BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.89, 0.049
 # blind44 and blind45 (stop 30, near its end; written, self-checked and audited the same way): blind44
 # (a principal checking colleagues' claims and draft figures: wrong bases, tiers, rates, years; 10
 # turns changed) and blind45 (the rules behind the money: eligibility, grades, documents, steps; 9),
 # first measured at 2b78cad: 62.8% / 20.4% and 70.5% / 7.9%
 BLIND44 = conversations.DATA / "blind44.yaml"
-BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.756, 0.09
+BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.76, 0.085
 BLIND45 = conversations.DATA / "blind45.yaml"
 BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.743, 0.054
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
@@ -223,7 +223,7 @@ BLIND50_MIN_ACCURACY, BLIND50_MAX_CONFIDENT_WRONG = 0.935, 0.025
 BLIND51 = conversations.DATA / "blind51.yaml"
 BLIND51_MIN_ACCURACY, BLIND51_MAX_CONFIDENT_WRONG = 0.787, 0.075
 BLIND52 = conversations.DATA / "blind52.yaml"
-BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.832, 0.055
+BLIND52_MIN_ACCURACY, BLIND52_MAX_CONFIDENT_WRONG = 0.837, 0.051
 BLIND53 = conversations.DATA / "blind53.yaml"
 BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.833, 0.062
 # blind54 and blind55 (stop 33; written blind by two helpers from the plan texts and the entry catalogue
@@ -296,7 +296,7 @@ BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.809, 0.149
 BLIND68 = conversations.DATA / "blind68.yaml"
 BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG = 0.889, 0.052
 BLIND69 = conversations.DATA / "blind69.yaml"
-BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.705, 0.199
+BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.717, 0.19
 # blind70 (stop 41; four writers, two auditors, no turn changed): deadlines counted from the user's own
 # dates, a school's facts told bit by bit and corrected, who and what a budget line may pay for, and
 # Keelung's yearly targets by year and level; first measured at 5f37c1a (the stop's start) at 75.2% / 11.1%
@@ -307,7 +307,7 @@ BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG = 0.832, 0.054
 # teaching loads over weeks, Simplified Chinese with a small budget listed in one message; first
 # measured at c63fc17 (the stop's start) at 68.4% / 20.1%
 BLIND71 = conversations.DATA / "blind71.yaml"
-BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG = 0.768, 0.139
+BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG = 0.771, 0.139
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
