@@ -93,10 +93,11 @@ RULED = [
     ("生活化的錢可以流用到教師專業支持嗎", "moe.cap.no_pooling", NO_ZH),
     # 雙語生活化之資本門編列仍不得超過3萬元, also after moving teacher funds (「挪」 meets the yes)
     ("部領教師費挪到生活化之後 生活化的資本門可以超過3萬嗎", "moe.cap.pl.transfer", NO_ZH),
-    # only the teacher support moves, and only into campus life (the yes names a move and campus life)
-    ("部領學生的經費可以挪到生活化嗎", "moe.cap.pl.transfer", NO_ZH),
-    ("can the student money be moved to campus life?", "moe.cap.pl.transfer", NO_EN),
-    ("生活化的錢可以挪去部領嗎", "moe.cap.pl.transfer", NO_ZH),
+    # only the teacher support moves, and only into campus life: any other move is the no to pooling
+    # (「除部領教師專業支持費用可依規定…併入雙語生活化外，各面向的經常門經費…不得辦理經費流用」)
+    ("部領學生的經費可以挪到生活化嗎", "moe.cap.no_pooling", NO_ZH),
+    ("can the student money be moved to campus life?", "moe.cap.no_pooling", NO_EN),
+    ("生活化的錢可以挪去部領嗎", "moe.cap.no_pooling", NO_ZH),
     ("全部的教師費都挪到生活化可以嗎", "moe.cap.pl.transfer", NO_ZH),
     # the student items say nothing of moving: the transfer rule's student case answers it
     ("could we move some of the student-foundation money over into campus life?", "moe.cap.pl.transfer", NO_EN),
