@@ -5090,28 +5090,6 @@ def test_lines_listed_in_one_message_are_the_recurrent_budget_a_share_is_of(dial
     assert Decimal(5_800) in numbers_in(first_line(raised)) and Decimal(58_000) in numbers_in(raised.text)
 
 
-@pytest.mark.parametrize(
-    ("first", "added", "total", "premium"),
-    [
-        # 出席費 2 × 2,000 + 諮詢費「一日最高核定 6 小時」6 × 1,000 = 10,000; × 2.11% = 211
-        ("我們開規劃會議 請2位專家來出席 出席費多少", "再加上一位專家入校諮詢一整天 總共多少", 10_000, 211),
-        # 外聘 4 × 2,000 + 內聘 (the school's own English teacher) 2 × 1,000 = 10,000
-        ("研習請師大教授來講4節 外聘鐘點費要編多少", "再加我們自己英文科老師講2節 這樣講座費總共多少", 10_000, 211),
-    ],
-)
-def test_a_fee_added_to_the_last_with_the_sum_asked_adds_up_both(
-    dialog: Dialog, first: str, added: str, total: int, premium: int
-) -> None:
-    """「再加…總共多少」 after a fee computed: the last lines and the new one added up, not the new one
-    alone; the premium asked next is on the sum (附件3「…之加總*2.11%」)."""
-    chat = ChatRef("test", f"item-added-{next(_chats)}")
-    dialog.handle_text(chat, first)
-    summed = dialog.handle_text(chat, added)
-    assert summed.route == "calculation" and Decimal(total) in numbers_in(first_line(summed)), summed.text
-    on_it = dialog.handle_text(chat, "這樣補充保費是")
-    assert on_it.intent == "moe.item.nhi_premium" and Decimal(premium) in numbers_in(first_line(on_it)), on_it.text
-
-
 def test_each_lecturer_lodging_and_an_item_taken_out_of_the_sum(dialog: Dialog) -> None:
     """「外聘講師2位各3節 老師20人加講師2人都供午餐 講師各住一晚 這些加起來多少」: 12,000 + 22 × 120 +
     2 × 3,000 (each of the two lecturers a night, 附件3 住宿費「每人每日上限 3,000 元」) = 20,640; then
@@ -5124,17 +5102,6 @@ def test_each_lecturer_lodging_and_an_item_taken_out_of_the_sum(dialog: Dialog) 
     without = dialog.handle_text(chat, "住宿拿掉 講師當天來回就好")
     assert without.route == "calculation" and Decimal(14_640) in numbers_in(first_line(without)), without.text
     assert "住宿" not in without.text, without.text
-
-
-def test_meals_each_time_of_the_meetings_counted_and_some_times_left_out(dialog: Dialog) -> None:
-    """「每次都訂便當 老師12位加講師1位」 after a lecture at each of 5 meetings: 13 × 5 × 120 = 7,800
-    (附件3 膳費「每人每餐 120 元」); 「其中兩次改線上 那兩次就不訂便當」: 13 × 3 × 120 = 4,680."""
-    chat = ChatRef("test", f"every-time-{next(_chats)}")
-    dialog.handle_text(chat, "模式一的英語社群 一學期聚5次 每次請外聘講師講兩節 鐘點費總共")
-    meals = dialog.handle_text(chat, "每次都訂便當 老師12位加講師1位")
-    assert meals.intent == "moe.item.meals" and Decimal(7_800) in numbers_in(first_line(meals)), meals.text
-    fewer = dialog.handle_text(chat, "其中兩次改線上 那兩次就不訂便當 便當錢變多少")
-    assert fewer.intent == "moe.item.meals" and Decimal(4_680) in numbers_in(first_line(fewer)), fewer.text
 
 
 def test_a_weekly_reduction_over_the_weeks_of_both_semesters(dialog: Dialog) -> None:
@@ -5168,77 +5135,6 @@ def test_a_teachers_hourly_pay_after_the_materials_is_the_teaching_fees_rule(dia
     assert reply.route == "not_in_plans" and "授課鐘點費" in reply.text, reply.text
 
 
-def test_the_materials_asked_in_english_after_a_student_budget_are_its_share(dialog: Dialog) -> None:
-    """ "For the materials in those classes, whats the most we can budget" after a 13-class, one-domain
-    mode-2 student budget: 附件3 教學材料費「不超過學生奠基費用總編列經費 20%」, 400,000 × 20% = 80,000;
-    then what it pays for at 800 a class-period: 100."""
-    chat = ChatRef("test", f"materials-en-{next(_chats)}")
-    dialog.handle_text(chat, "mode 2, one domain, 13 classes: how big is the student budget?")
-    share = dialog.handle_text(chat, "For the materials in those classes, whats the most we can budget")
-    assert share.intent == "moe.item.teaching_materials" and Decimal(80_000) in numbers_in(first_line(share)), (
-        share.text
-    )
-    buys = dialog.handle_text(chat, "so at the full per-class rate, how many class periods would that pay for")
-    assert buys.intent == "moe.item.teaching_materials" and Decimal(100) in numbers_in(first_line(buys)), buys.text
-
-
-def test_campus_life_after_the_move_asked_in_a_long_english_follow_up(dialog: Dialog) -> None:
-    """ "so campus life would then be how much altogether" after the teacher funding that may move (17
-    classes, one domain: 700,000 × 30% = 210,000): 附件2 模式二 三, 150,000 + 210,000 = 360,000."""
-    chat = ChatRef("test", f"after-move-{next(_chats)}")
-    dialog.handle_text(
-        chat, "mode 2, 17 classes, one domain, done for years. how much teacher support can we shift to campus life?"
-    )
-    reply = dialog.handle_text(chat, "so campus life would then be how much altogether")
-    assert reply.route == "calculation" and Decimal(360_000) in numbers_in(first_line(reply)), reply.text
-
-
-def test_the_rate_told_with_what_it_buys_is_no_budget(dialog: Dialog) -> None:
-    """「一班一节800 这样够上几节」 after the materials' share of a 10-class one-domain student budget
-    (300,000 × 20% = 60,000): the 800 is the rate (附件3「每班每節 800 元」), so 60,000 ÷ 800 = 75."""
-    chat = ChatRef("test", f"rate-told-{next(_chats)}")
-    dialog.handle_text(chat, "我们全校10班 模式二部领只做一个领域 学生那块照上限编 材料费最多多少")
-    reply = dialog.handle_text(chat, "一班一节800 这样够上几节")
-    assert reply.intent == "moe.item.teaching_materials" and Decimal(75) in numbers_in(first_line(reply)), reply.text
-
-
-def test_the_difference_from_a_value_told_against_the_last_ceilings(dialog: Dialog) -> None:
-    """「跟原本只做综合一个领域比 差多少」 after an 8-class two-domain ceiling: 附件2 模式二 (一) 5-9 班
-    100 萬 vs (二) 8-11 班 80 萬, both with 雙語生活化 15 萬: 1,150,000 − 950,000 = 200,000."""
-    chat = ChatRef("test", f"difference-{next(_chats)}")
-    dialog.handle_text(chat, "模式二部领两个领域 我们学校８班 上限是多少")
-    reply = dialog.handle_text(chat, "跟原本只做综合一个领域比 差多少")
-    assert reply.route == "calculation" and Decimal(200_000) in numbers_in(first_line(reply)), reply.text
-
-
-def test_the_base_of_a_share_told_after_its_rule(dialog: Dialog) -> None:
-    """ "total budget 150,000, and 30,000 of it is equipment" after the misc rule: 附件3 雜支「不得逾各項
-    模式經常門總編列經費之 10%」 of 150,000 − 30,000 = 120,000, so 12,000; 教材教具 after it, 20% of the
-    same base: 24,000."""
-    chat = ChatRef("test", f"base-after-rule-{next(_chats)}")
-    dialog.handle_text(chat, "how much can misc be in mode 1?")
-    misc = dialog.handle_text(chat, "total budget 150,000, and 30,000 of it is equipment")
-    assert misc.intent == "moe.item.misc" and Decimal(12_000) in numbers_in(first_line(misc)), misc.text
-    aids = dialog.handle_text(chat, "and teaching aids?")
-    assert aids.intent == "moe.item.teaching_aids" and Decimal(24_000) in numbers_in(first_line(aids)), aids.text
-
-
-def test_a_workshop_added_to_meetings_and_the_premium_on_the_fee_lines_only(dialog: Dialog) -> None:
-    """ "plus a teacher workshop: 3-period talk … + lunch for 30. so in total?" after attendance fees
-    (4 × 2,000 = 8,000): 8,000 + 3 × 2,000 + 30 × 120 = 17,600; the premium on the fee parts is on
-    8,000 + 6,000 only (附件3 補充保費 is charged on 出席費、講座鐘點費…, not 膳費): 14,000 × 2.11% = 295."""
-    chat = ChatRef("test", f"workshop-added-{next(_chats)}")
-    dialog.handle_text(chat, "4 experts attend our meeting, attendance fee at the max. how much?")
-    total = dialog.handle_text(
-        chat,
-        "plus a teacher workshop: 3-period talk by a professor from a local uni + lunch for 30 ppl. "
-        "so in total, meetings + workshop?",
-    )
-    assert Decimal(17_600) in numbers_in(first_line(total)), total.text
-    premium = dialog.handle_text(chat, "and the 2.11% supplementary premium on the fee parts of all that?")
-    assert premium.intent == "moe.item.nhi_premium" and Decimal(295) in numbers_in(first_line(premium)), premium.text
-
-
 def test_campus_life_capital_after_funding_said_to_be_passed_over_stays_capped(dialog: Dialog) -> None:
     """「撥過去之後生活化就變33萬 那生活化設備可以編到6萬嗎」: 附件2 模式二 三「雙語生活化之資本門編列仍不得
     超過3萬元（15萬元*20%）」, whatever was moved in, so 60,000 is over."""
@@ -5260,17 +5156,6 @@ def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialo
     assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
 
 
-def test_a_share_planned_after_another_items_rule_keeps_the_base_told_before(dialog: Dialog) -> None:
-    """「教材教具想編５萬 可以嗎」 after misc on a 24萬 recurrent budget, a question on the printing rule
-    between: 附件3 教材教具費「不超過各項模式經常門總編列經費 20%為原則」 of the same 240,000, 48,000,
-    so 50,000 is over (not the recurrent total asked for again)."""
-    chat = ChatRef("test", f"share-base-kept-{next(_chats)}")
-    dialog.handle_text(chat, "模式一經常門我們總共編24萬 雜支最高能放多少")
-    dialog.handle_text(chat, "印刷費有上限嗎")
-    reply = dialog.handle_text(chat, "教材教具想編５萬 可以嗎")
-    assert reply.intent == "moe.item.teaching_aids" and Decimal(48_000) in numbers_in(first_line(reply)), reply.text
-
-
 def test_our_share_asked_with_no_base_asks_for_it_and_takes_it_told(dialog: Dialog) -> None:
     """ "how much can we spend on 雜支 in our mode 1 plan?": 附件3 雜支 is 10% of the school's recurrent
     total, which it has not told: asked for; then "total budget 150,000, and 30,000 of it is equipment"
@@ -5280,3 +5165,91 @@ def test_our_share_asked_with_no_base_asks_for_it_and_takes_it_told(dialog: Dial
     assert asked.route == "clarification" and "recurrent" in asked.text, asked.text
     told = dialog.handle_text(chat, "total budget 150,000, and 30,000 of it is equipment")
     assert told.intent == "moe.item.misc" and Decimal(12_000) in numbers_in(first_line(told)), told.text
+
+
+# A chat, turn by turn: the intent (None: not checked) and the figure (None: not checked) each turn's
+# computed reply states first.
+Turn = tuple[str, str | None, int | None]
+STOP42_CHATS: dict[str, list[Turn]] = {
+    # 出席費 2 × 2,000, then 「再加…總共」 諮詢費「一日最高核定 6 小時」 6 × 1,000: 10,000; × 2.11% = 211
+    "an item added to the last, the sum asked": [
+        ("我們開規劃會議 請2位專家來出席 出席費多少", None, None),
+        ("再加上一位專家入校諮詢一整天 總共多少", None, 10_000),
+        ("這樣補充保費是", "moe.item.nhi_premium", 211),
+    ],
+    # 外聘 4 × 2,000 + 內聘 (the school's own English teacher) 2 × 1,000 = 10,000
+    "an own lecturer added to a guest's": [
+        ("研習請師大教授來講4節 外聘鐘點費要編多少", None, None),
+        ("再加我們自己英文科老師講2節 這樣講座費總共多少", None, 10_000),
+        ("這樣補充保費是", "moe.item.nhi_premium", 211),
+    ],
+    # 膳費「每人每餐 120 元」 at each of 5 meetings: 13 × 5 × 120 = 7,800; two of them left out: 13 × 3 × 120
+    "meals each time, some times left out": [
+        ("模式一的英語社群 一學期聚5次 每次請外聘講師講兩節 鐘點費總共", None, None),
+        ("每次都訂便當 老師12位加講師1位", "moe.item.meals", 7_800),
+        ("其中兩次改線上 那兩次就不訂便當 便當錢變多少", "moe.item.meals", 4_680),
+    ],
+    # 教學材料費「不超過學生奠基費用總編列經費 20%」: 400,000 × 20%, then at 800 a class-period
+    "the materials of a student budget, in English": [
+        ("mode 2, one domain, 13 classes: how big is the student budget?", None, None),
+        ("For the materials in those classes, whats the most we can budget", "moe.item.teaching_materials", 80_000),
+        (
+            "so at the full per-class rate, how many class periods would that pay for",
+            "moe.item.teaching_materials",
+            100,
+        ),
+    ],
+    # 附件2 模式二 三: 700,000 × 30% moved; campus life 150,000 + 210,000
+    "campus life after the move, in a long English follow-up": [
+        (
+            "mode 2, 17 classes, one domain, done for years. how much teacher support can we shift to campus life?",
+            None,
+            None,
+        ),
+        ("so campus life would then be how much altogether", None, 360_000),
+    ],
+    # 300,000 × 20% = 60,000 of materials; 「一班一节800」 is the rate: 60,000 ÷ 800
+    "the rate told with what it buys": [
+        ("我们全校10班 模式二部领只做一个领域 学生那块照上限编 材料费最多多少", None, None),
+        ("一班一节800 这样够上几节", "moe.item.teaching_materials", 75),
+    ],
+    # 附件2 模式二 (一) 5-9 班 100 萬 vs (二) 8-11 班 80 萬, both with 雙語生活化 15 萬
+    "the difference from a value told": [
+        ("模式二部领两个领域 我们学校８班 上限是多少", None, None),
+        ("跟原本只做综合一个领域比 差多少", None, 200_000),
+    ],
+    # 雜支「不得逾各項模式經常門總編列經費之 10%」 of 150,000 − 30,000; 教材教具 20% of the same
+    "the base of a share told after its rule": [
+        ("how much can misc be in mode 1?", None, None),
+        ("total budget 150,000, and 30,000 of it is equipment", "moe.item.misc", 12_000),
+        ("and teaching aids?", "moe.item.teaching_aids", 24_000),
+    ],
+    # 4 × 2,000 + 3 × 2,000 + 30 × 120; the premium on the fee lines only (附件3: not 膳費): 14,000 × 2.11%
+    "a workshop added to meetings, the premium on its fees": [
+        ("4 experts attend our meeting, attendance fee at the max. how much?", None, None),
+        (
+            "plus a teacher workshop: 3-period talk by a professor from a local uni + lunch for 30 ppl. "
+            "so in total, meetings + workshop?",
+            None,
+            17_600,
+        ),
+        ("and the 2.11% supplementary premium on the fee parts of all that?", "moe.item.nhi_premium", 295),
+    ],
+    # 教材教具「不超過各項模式經常門總編列經費 20%為原則」 of the 240,000 told before the printing rule
+    "a share planned after another item's rule": [
+        ("模式一經常門我們總共編24萬 雜支最高能放多少", None, None),
+        ("印刷費有上限嗎", None, None),
+        ("教材教具想編５萬 可以嗎", "moe.item.teaching_aids", 48_000),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", STOP42_CHATS)
+def test_a_chat_reaches_each_turns_figure(dialog: Dialog, name: str) -> None:
+    chat = ChatRef("test", f"stop42-{next(_chats)}")
+    for text, intent, figure in STOP42_CHATS[name]:
+        reply = dialog.handle_text(chat, text)
+        if intent is not None:
+            assert reply.intent == intent, (text, reply.text)
+        if figure is not None:
+            assert reply.route == "calculation" and Decimal(figure) in numbers_in(first_line(reply)), (text, reply.text)
