@@ -93,6 +93,10 @@ from knowledge.understand import (
 )
 from reminders.calendar import Deadline
 
+# What a question's own figures count against a rule, settling its yes or no (`met`) with the working
+# shown first: a part of a whole, a substitute's term, two tests' school years
+Counted = figure_check.ShareOfCounts | Term | SchoolYearsOfTwoTests
+
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
 
 log = logging.getLogger(__name__)
@@ -339,10 +343,10 @@ class Dialog:
             decision = replace(decision, answer=worked)
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
-            share = self._share_checked(u, answer) or self._dates_checked(u, answer, topic)
-            ruling, asked, unruled = self._ruling(u, answer, topic, share)
-            if share is not None:  # the working of the share (or term) it was checked by, first
-                shown = replace(answer, text=f"{share.working(lang)}\n{answer.text}")
+            counted = self._share_checked(u, answer) or self._dates_checked(u, answer, topic)
+            ruling, asked, unruled = self._ruling(u, answer, topic, counted)
+            if counted is not None:  # the working of the share (or days) it was checked by, first
+                shown = replace(answer, text=f"{counted.working(lang)}\n{answer.text}")
                 decision = replace(decision, answer=shown)
         earlier = (topic.said or topic.text) if asked is not u and topic is not None else ""
         kind = replies.asked_kind(asked, earlier)
@@ -364,16 +368,17 @@ class Dialog:
         u: Understanding,
         answer: Answer,
         topic: Topic | None,
-        share: figure_check.ShareOfCounts | Term | SchoolYearsOfTwoTests | None = None,
+        counted: Counted | None = None,
     ) -> tuple[bool | None, Understanding, bool]:
         """The plan's yes or no to a knowledge-base answer's question, the question as asked (a follow-up
         of a permission question asks permission too), and whether it is a yes-or-no question nothing
-        settles (answered unsure). `share`: the part of a whole the question counts, checked against
-        the entry's fraction (「一週33節 用英語上10節 算有三分之一嗎」), which decides first."""
+        settles (answered unsure). `counted`: what the question's own figures count against the entry's
+        rule (a part of a whole against its fraction, 「一週33節 用英語上10節 算有三分之一嗎」; a term against
+        its months; two tests' school years), which decides first."""
         asked = u
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
-        ruling = share.met if share is not None else None
+        ruling = counted.met if counted is not None else None
         if ruling is None:
             ruling = self.engine.ruling(asked, answer.intent)
         if ruling is None and answer.confident and topic is not None and topic.said:
@@ -572,9 +577,7 @@ class Dialog:
         stated = " ".join([entry.answer.zh, *(detail.text.zh for detail in entry.details)])
         return figure_check.share_of_counts(plain(u.text), plain(stated, limit=None))
 
-    def _dates_checked(
-        self, u: Understanding, answer: Answer, topic: Topic | None
-    ) -> Term | SchoolYearsOfTwoTests | None:
+    def _dates_checked(self, u: Understanding, answer: Answer, topic: Topic | None) -> Counted | None:
         """Days told that settle a yes or no by counting: a test and its retake told by their months, of
         the English-test fee funded once a school year (their school years); a substitute's term told by
         its days (「從115/9/1代到115/11/20 報英檢也能補嗎」, or 「那如果聘期改到116/1/20呢」 after it), of an
