@@ -730,18 +730,6 @@ def test_a_question_asking_what_after_a_rule_is_no_case_of_another_rules_no(know
     assert reply.intent == "moe.closeout", reply.body
 
 
-def test_a_bare_english_noun_after_a_permission_question_asks_it_again(knowledge) -> None:
-    """ "a camera?" after "we're remote and got the equipment plan - can we buy tablets?": the same
-    question of a camera (no), not the rule alone."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "bare-noun")
-    dialog.handle_text(
-        chat, "we're a remote school already funded by the remote equipment plan. can we buy tablets with this grant?"
-    )
-    reply = dialog.handle_text(chat, "a camera?")
-    assert reply.intent == "moe.item.remote_schools" and reply.body.startswith(NO_EN), reply.body
-
-
 def test_an_unruled_reply_keeps_its_entry_for_the_next_turn(knowledge) -> None:
     """「那XX呢」 after an unruled question follows its entry, as after an answer."""
     dialog = scored_dialog(knowledge)
@@ -1768,19 +1756,6 @@ def test_a_test_taken_again_is_checked_by_the_school_years_of_the_two(knowledge:
     assert other.text.startswith(YES_ZH) and "116 學年度" in other.text.split("\n")[0], other.text
 
 
-def test_a_case_told_with_a_relative_who_asks_the_earlier_yes_or_no_again(knowledge: Knowledge) -> None:
-    """ "and a parent who comes to help" after whether the trip's bus and insurance cover a substitute:
-    the same yes or no of a parent (學生活動之交通費及保險費「包含代理教師或非公教人員」), "who" there
-    asking nobody's name."""
-    dialog = scored_dialog(knowledge)
-    chat = ChatRef("test", "relative-who")
-    dialog.handle_text(
-        chat, "奠基 field trip next month, can the bus + insurance also cover our 代理老師 who goes along"
-    )
-    reply = dialog.handle_text(chat, "and a parent who comes to help")
-    assert reply.intent == "moe.item.student_transport_insurance" and reply.text.startswith(YES_EN), reply.text
-
-
 @pytest.mark.parametrize(
     "question",
     [
@@ -1793,3 +1768,34 @@ def test_money_moved_the_other_way_is_the_no_to_pooling(knowledge: Knowledge, qu
     other move is 「各面向的經常門經費核定額度不得合併編列及運用…不得辦理經費流用」: that rule's no."""
     reply = _ask(knowledge, question)
     assert reply["intent"] == "moe.cap.no_pooling" and reply["answer"].startswith((NO_ZH, NO_EN)), reply
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "entry", "opening"),
+    [
+        # "a camera?" after whether a remote school funded by the remote equipment plan may buy tablets:
+        # the same question of a camera (no), not the rule alone
+        (
+            "we're a remote school already funded by the remote equipment plan. can we buy tablets with this grant?",
+            "a camera?",
+            "moe.item.remote_schools",
+            NO_EN,
+        ),
+        # "and a parent who comes to help" after the trip's bus and insurance for a substitute: the same yes
+        # or no of a parent (學生活動之交通費及保險費「包含代理教師或非公教人員」), "who" asking nobody's name
+        (
+            "奠基 field trip next month, can the bus + insurance also cover our 代理老師 who goes along",
+            "and a parent who comes to help",
+            "moe.item.student_transport_insurance",
+            YES_EN,
+        ),
+    ],
+)
+def test_a_case_named_after_a_permission_question_asks_it_again(
+    knowledge: Knowledge, first: str, follow_up: str, entry: str, opening: str
+) -> None:
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", f"asked-again-{follow_up}")
+    dialog.handle_text(chat, first)
+    reply = dialog.handle_text(chat, follow_up)
+    assert reply.intent == entry and reply.body.startswith(opening), reply.body
