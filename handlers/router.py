@@ -857,6 +857,7 @@ def _decide(
     if no_money is not None:
         return Decision(ANSWER, answer=no_money)
     fresh = query_for(u, rules)
+    fresh = _share_of_an_earlier_base(u, fresh, topic) or fresh
     if fresh is not None and fresh.item == "english_test" and topic is not None:
         fresh = _with_the_asker(fresh, u, topic)
     if fresh is not None and fresh.item == "premium" and topic is not None:
@@ -1647,6 +1648,19 @@ def _with_school(query: Query, u: Understanding, school: dict[str, Any], changed
     if facts.get("mode") == 1:
         facts.pop("domains", None)
     return replace(query, facts=facts)
+
+
+def _share_of_an_earlier_base(u: Understanding, fresh: Query | None, topic: Topic | None) -> Query | None:
+    """「那教材教具費最多又可以編到多少錢」 after misc on 經常門 24萬 and a question on another rule
+    between: the share asked, of no amount told, when an earlier share of the chat had a base (which
+    step 5 takes); else None."""
+    if fresh is not None or topic is None or topic.query is not None or not u.asks_amount:
+        return None
+    if u.item not in ("misc", "teaching_aids") or u.figures.amounts:
+        return None
+    if not any(t.query is not None and t.query.kind == SHARE and "base" in t.query.inputs for t in topic.earlier):
+        return None
+    return Query(SHARE, item=u.item)
 
 
 def _follow_up(

@@ -40,7 +40,9 @@ DETAILS = (
             r"per-period rate|rate per period|hourly (?:wage|rate|pay)|how much is (?:the|a) .{0,40}\b(?:fee|rate|wage|pay) per (?:period|hour)|(?:current|what is the|what's the|how much is the) minimum (?:hourly )?wage"
         ),
         re.compile(
-            r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|(?:沒有寫|未寫出?).{0,6}(?:金額|費用|多少)|no amount|not say how much"
+            # (a share of a total, 「不得逾…經常門總編列經費之 10%」, is how much 「雜支最多可以編到多少錢」)
+            r"\d[\d,]*\s*(?:萬)?\s*元|nt\$\s*\d|\d+\s*萬|(?:經費|經常門)\S{0,2}\s*\d+\s*%|\d+% of (?:the |each |its )?(?:mode's )?(?:total )?(?:current|recurrent)|"
+            r"(?:沒有寫|未寫出?).{0,6}(?:金額|費用|多少)|no amount|not say how much"
         ),
     ),
     Detail(

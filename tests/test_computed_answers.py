@@ -5237,6 +5237,12 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("印刷費有上限嗎", None, None),
         ("教材教具想編５萬 可以嗎", "moe.item.teaching_aids", 48_000),
     ],
+    # 教材教具費「不超過各項模式經常門總編列經費 20%」 of the 24萬 told two questions before: 48,000
+    "a share asked after an unsure question, of the base told before it": [
+        ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
+        ("資料蒐集費是不是也抓10趴", None, None),
+        ("那教材教具費最多又可以編到多少錢", "moe.item.teaching_aids", 48_000),
+    ],
 }
 
 

@@ -145,6 +145,9 @@ GIVEN = [
     ("does printing have a limit?", "moe.item.printing"),
     ("每人每週減課最多幾節", "moe.teaching_load"),
     ("雜支最多可以編多少", "moe.item.misc"),  # a share is an amount's cap (10%)
+    # 「多少錢」 of an item capped as a share of the recurrent budget: that share is how much
+    ("教材教具費最多可以編到多少錢", "moe.item.teaching_aids"),
+    ("雜支可以編多少錢", "moe.item.misc"),
     ("外聘講師鐘點費上限是多少", "moe.item.lecture_external"),
     ("開放課室觀課的補助全國一共幾校", "moe.open_classroom"),
     ("外聘專家講座一節是多少", "moe.item.lecture_external"),  # a rate per period the plan gives
