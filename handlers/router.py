@@ -220,6 +220,9 @@ def _differing_fact(last: Query | None, before: Query | None) -> Query | None:
     if last is None or before is None or not last.kind == before.kind == CEILING:
         return None
     keys = set(last.facts) | set(before.facts)
+    if {last.facts.get("mode"), before.facts.get("mode")} == {1, 2}:
+        # 「兩個模式差多少錢」 after mode 1 and mode 2 with one domain: the domains are mode 2's alone
+        keys -= {"domains", "open_classroom"}
     differing = [k for k in keys if last.facts.get(k) != before.facts.get(k)]
     if len(differing) != 1 or None in (last.facts.get(differing[0]), before.facts.get(differing[0])):
         return None

@@ -2210,7 +2210,11 @@ _POOLED = r"合併|合在一起|併在一起|一起用|\bcombin|\bpool|\bmerg"
 
 
 # the difference from another value asked: 「跟原本…比 差多少」 "what's the difference from …"
-_DIFFERENCE_FROM = r"(?:跟|和|與|比起).{0,16}比.{0,4}(?:差多少|差額|差幾|相差|差別)|\bdifference (?:from|with|compared)"
+_DIFFERENCE_FROM = (
+    r"(?:跟|和|與|比起).{0,16}比.{0,4}(?:差多少|差額|差幾|相差|差別)|\bdifference (?:from|with|compared)|"
+    # 「明年會增到36班 這樣會差多少」: the value told against the last one's
+    r"(?:這樣|那)?(?:會)?(?:差多少|差幾萬|相差多少)"
+)
 
 
 def _revise_ceiling(previous: Query, u: Understanding, new_facts: dict[str, Any]) -> Query | None:

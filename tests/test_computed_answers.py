@@ -5238,6 +5238,17 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("教材教具想編５萬 可以嗎", "moe.item.teaching_aids", 48_000),
     ],
     # 教材教具費「不超過各項模式經常門總編列經費 20%」 of the 24萬 told two questions before: 48,000
+    # 模式二 1 個領域 16 班以上 15萬 + 120萬 = 135萬, less 模式一 13–35 班 25萬: 110萬
+    "the two modes' ceilings told one after the other, their difference": [
+        ("我們30班 模式一最多多少", None, 250_000),
+        ("改模式二只做一個領域呢", None, 1_350_000),
+        ("這兩個模式差多少", None, 1_100_000),
+    ],
+    # 「36 班以上：35 萬元」 against 「13-35 班：25 萬元」: 10萬
+    "a class count told with the difference from the last ceiling asked": [
+        ("模式一 我們35班 上限多少", None, 250_000),
+        ("如果變成38班 會差多少", None, 100_000),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
