@@ -44,6 +44,7 @@ from handlers.router import (
     counts_something,
     decide,
     item_entries,
+    last_ceiling,
     with_the_case_asked_before,
     without_contrasts,
 )
@@ -602,9 +603,14 @@ class Dialog:
         whether the new ceiling is more than (or differs from) the one computed before; None when
         no such thing is asked."""
         asked = asks_a_change(u)
-        last = topic.query if topic is not None else None
-        if asked is None or last is None or last.kind != CEILING or query.kind != CEILING or not u.asks_yes_no:
+        # (the chat's last ceiling, also when its capital was asked after it: 「喔對 我們有一個分班 總額會變嗎」)
+        last = last_ceiling(topic)
+        if asked is None or last is None or query.kind != CEILING or not u.asks_yes_no:
             return None
+        if "compare" in last.inputs:  # (after two ceilings' difference: the one told last)
+            fact, values = last.inputs["compare"]["fact"], last.inputs["compare"]["values"]
+            inputs = {k: v for k, v in last.inputs.items() if k != "compare"}
+            last = replace(last, facts=dict(last.facts) | {fact: values[-1]}, inputs=inputs)
         before = compute(last, self.rules, self.plan, self._today())
         after = compute(query, self.rules, self.plan, self._today())
         if not isinstance(before, CeilingAnswer) or not isinstance(after, CeilingAnswer):

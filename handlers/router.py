@@ -431,7 +431,7 @@ def _some_times_left_out(u: Understanding, topic: Topic | None) -> Query | None:
 _POINTS_AT_IT = re.compile(r"\b(?:that s|thats|that is|that would be|that comes to|then)\b")
 
 
-def _last_ceiling(topic: Topic | None) -> Query | None:
+def last_ceiling(topic: Topic | None) -> Query | None:
     """The ceiling this chat computed last, among the last topic and those before it."""
     if topic is None:
         return None
@@ -490,7 +490,7 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
         return None  # 「一班一節可以報多少」: the rate
     told = {k: v for k, v in school.items() if k in _MODE2_FACTS}
     # (the school's own, asked of it; the last ceiling's when the chat told none: "those classes")
-    ceiling = None if about_the_school(u) and told else _last_ceiling(topic)
+    ceiling = None if about_the_school(u) and told else last_ceiling(topic)
     facts = dict(ceiling.facts) if ceiling is not None else told
     if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
         return None
@@ -543,7 +543,7 @@ def _the_share_that_may_move(u: Understanding, topic: Topic | None, rules: Fundi
         return None
     if not u.mentions(r"教師|老師|teacher"):
         return None
-    ceiling = _last_ceiling(topic)
+    ceiling = last_ceiling(topic)
     if ceiling is None or ceiling.facts.get("mode") != 2:
         return None
     return Query(CEILING, facts=dict(ceiling.facts), inputs={"focus": "transfer"})
@@ -1094,7 +1094,7 @@ def _decide(
         return Decision(COMPUTE, query=replace(fresh, facts=facts, inputs=fresh.inputs | same_base), context={})
     if fresh is not None:
         # 「其中部領的資本門最多」 after a ceiling: the capital cap of the last ceiling's school
-        ceiling = _last_ceiling(topic)
+        ceiling = last_ceiling(topic)
         if about_the_school(u) and school and not _agrees(ceiling, school):
             ceiling = None  # 「那我們學校的資本門」 after a what-if: the school's own facts
         if ceiling is not None and fresh.kind == CAPITAL and fresh.inputs.get("part") is None:
@@ -1162,7 +1162,7 @@ def _decide(
         # "the summer camp with the university, is it 6 schools in year 2?": the plan's own second year
         slots = replace(slots, year=relative)
         answer = engine.answer_entry(str(answer.intent), lang, slots)
-    ceiling = _last_ceiling(topic)
+    ceiling = last_ceiling(topic)
     # (the ceiling just computed, the chat's topic, is the school's too: 「一學年要交幾份教案」 after
     # the capital of a 2-domain ceiling)
     of_the_school = about_the_school(u) or (
@@ -1929,7 +1929,7 @@ def _follow_up(
 # 「還有分校 有多嗎」 "we also have a branch campus, does that add anything?": whether the sum grows,
 # or (「這樣有變嗎」) changes at all
 _ASKS_MORE = re.compile(
-    r"有多嗎|會多嗎|會增加嗎|有增加嗎|可以多拿|能多拿|再多(?:一點|一些|些)?(?:嗎|呢)|多一點嗎|\badds? (?:anything|more|to it)\b|get more\b"
+    r"有多嗎|會多嗎|(?:會|有)?變多嗎|會增加嗎|有增加嗎|可以多拿|能多拿|再多(?:一點|一些|些)?(?:嗎|呢)|多一點嗎|\badds? (?:anything|more|to it)\b|get more\b"
 )
 _ASKS_CHANGED = re.compile(
     r"會變嗎|有變嗎|有差嗎|有影響嗎|change (?:anything|it|the (?:total|max|cap|ceiling))|make a difference"
@@ -2095,7 +2095,7 @@ def _transfer_of_the_ceiling(u: Understanding, topic: Topic, engine: Engine, rul
         return None
     if topic.entry != engine.entry_quoting(rules.transfer.quotes):
         return None
-    ceiling = _last_ceiling(topic)
+    ceiling = last_ceiling(topic)
     if ceiling is None or ceiling.facts.get("mode") != 2 or "plus" in ceiling.inputs:
         return None
     return Query(CEILING, facts=dict(ceiling.facts), inputs={"focus": "transfer"})

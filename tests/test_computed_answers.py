@@ -1402,6 +1402,26 @@ FOLLOW_UPS = [
     ),
     pytest.param(
         (
+            Step("模式一 我們20班 最多多少", 250_000),
+            Step("那資本門最多多少", 50_000),
+            # the branch told after the capital: checked against the chat's last ceiling, not the capital's
+            Step("啊我們有分班 總額會變嗎", 300_000, ("是",)),
+        ),
+        id="zh-branch-told-after-the-capital-changes-the-last-ceiling",
+    ),
+    pytest.param(
+        (
+            Step("模式一 30班 最多多少", 250_000),
+            Step("模式二一個領域呢", 1_350_000),
+            Step("兩個差多少", 1_100_000),
+            # after the difference, the ceiling told last (mode 2, one domain) is the one compared:
+            # 2 domains at 16 班以上 is the same 120萬
+            Step("改兩個領域會變多嗎", 1_350_000, ("不是",)),
+        ),
+        id="zh-domains-changed-after-two-ceilings-compared-against-the-last",
+    ),
+    pytest.param(
+        (
             Step("外聘大學教授來講 一節給2000 可以嗎", 2_000, ("可以",)),
             # the in-house speaker's periods, not the outside expert's 2,000 checked against 1,000
             Step("那本校老師自己講２節 鐘點費共多少", 2_000, ("講座鐘點費最多",)),
