@@ -95,6 +95,10 @@ _UNSURE_TAIL = {
 }
 
 
+# whether something goes over a cap, asked (its figures decide it, not an entry's yes or no)
+_OVER_ASKED = re.compile(r"會不會超|会不会超|有沒有超|有没有超|超過了?嗎|超过了?吗|\b(?:go|goes|be) over\b|\bexceed")
+
+
 class Engine:
     """Answers questions about the plans in a knowledge base. Pure: no I/O after loading."""
 
@@ -260,6 +264,8 @@ class Engine:
             return False  # 「印刷費有上限嗎」「印刷费上限多少 组长说一万」: 覈實報支, no cap
         if not (u.asks_obligation or u.asks_yes_no):
             return None
+        if not u.asks_permission and _OVER_ASKED.search(u.normalised):
+            return None  # 「再加2个行政同仁 这样会不会超过那块的额度」: a sum against a cap, not who may
         conditions = self._conditions_answering(u, entry_id)
         if not conditions:
             return None

@@ -897,21 +897,39 @@ def test_an_english_test_verdict_follows_the_teacher_named_next(knowledge) -> No
 
 
 @pytest.mark.parametrize(
-    ("first", "then", "ruled"),
+    ("first", "then", "entry", "ruled"),
     [
-        ("英檢報名費可以報嗎", "代理老師也可以嗎", YES_ZH),
-        ("英检报名费可以报吗", "代理老师也可以吗", YES_ZH),
-        ("can I claim my TOEIC fee?", "what about for a substitute teacher?", YES_EN),
+        ("英檢報名費可以報嗎", "代理老師也可以嗎", "moe.item.english_test_fee", YES_ZH),
+        ("英检报名费可以报吗", "代理老师也可以吗", "moe.item.english_test_fee", YES_ZH),
+        ("can I claim my TOEIC fee?", "what about for a substitute teacher?", "moe.item.english_test_fee", YES_EN),
+        # 每位教師及行政人員: a 組長 or 主任 holds an administrative post
+        ("老師去大學上英文課 語言進修費一學期補多少", "那註冊組長也能補嗎 他是行政", "moe.item.language_study", YES_ZH),
+        (
+            "how much can a teacher get for a language course per semester?",
+            "and our director of student affairs, she's admin not a teacher, can she too?",
+            "moe.item.language_study",
+            YES_EN,
+        ),
     ],
 )
-def test_a_case_the_last_rule_names_stays_with_that_rule(knowledge, first, then, ruled) -> None:
+def test_a_case_the_last_rule_names_stays_with_that_rule(knowledge, first, then, entry, ruled) -> None:
     """「代理老師也可以嗎」 after the English-test fee is that fee's question for a substitute (its
     yes_if names them), not the substitute-pay or student-transport entries the words resemble."""
     dialog = scored_dialog(knowledge)
     chat = ChatRef("test", f"case-{then}")
-    assert dialog.handle_text(chat, first).to_json()["intent"] == "moe.item.english_test_fee"
+    assert dialog.handle_text(chat, first).to_json()["intent"] == entry
     again = dialog.handle_text(chat, then).to_json()
-    assert again["intent"] == "moe.item.english_test_fee" and again["answer"].startswith(ruled), again
+    assert again["intent"] == entry and again["answer"].startswith(ruled), again
+
+
+def test_whether_a_sum_goes_over_a_cap_gets_no_yes_of_who_may_claim(knowledge) -> None:
+    """「再加2个行政同仁…会不会超过…额度」 names staff the language-study rule says yes to, but asks a
+    sum against a cap: no 可以 from the rule's conditions."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "over-asked-beside-staff")
+    dialog.handle_text(chat, "部领老师4个人去大学上英文进修课 一学期每人最多补多少")
+    again = dialog.handle_text(chat, "再加2个行政同仁一起去 这样会不会超过教师专业支持那块的额度").to_json()
+    assert not again["answer"].startswith(tuple(to_simplified(yes) for yes in (YES_ZH, IS_ZH))), again
 
 
 @pytest.mark.parametrize(
