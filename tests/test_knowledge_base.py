@@ -456,6 +456,7 @@ COVERED_DESPITE_A_FORMER_TRIGGER = [
     ("薪水", "代課老師薪水可以用計畫經費付嗎", "moe.item.substitute_fee"),
     ("salary", "Can the plan pay the salary of a substitute teacher?", "moe.item.substitute_fee"),
     ("總預算", "模式二總預算最多多少", "moe.funding_overview"),
+    ("bonus", "how much is the bonus for a branch campus?", "moe.cap.branch"),
     ("總經費是多少", "一所學校總經費是多少", "moe.funding_overview"),
     ("total budget", "what is the total budget for mode 2", "moe.funding_overview"),
     ("多少分", "英語教師英檢要考多少分才補助", "moe.item.english_test_fee"),
