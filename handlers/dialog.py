@@ -95,8 +95,8 @@ from knowledge.understand import (
 from reminders.calendar import Deadline
 
 # What a question's own figures count against a rule, settling its yes or no (`met`) with the working
-# shown first: a part of a whole, a substitute's term, two tests' school years
-Counted = figure_check.ShareOfCounts | Term | SchoolYearsOfTwoTests
+# shown first: a part of a whole, sessions of so many people, a substitute's term, two tests' school years
+Counted = figure_check.ShareOfCounts | figure_check.SessionsOfPeople | Term | SchoolYearsOfTwoTests
 
 __all__ = ["BUTTON_DATA_LIMIT", "Button", "ChatRef", "Dialog", "Reply", "parse_command"]
 
@@ -344,7 +344,11 @@ class Dialog:
             decision = replace(decision, answer=worked)
             ruling, asked, unruled = None, u, False  # the sum says 符合/不符合 itself
         else:
-            counted = self._share_checked(u, answer) or self._dates_checked(u, answer, topic)
+            counted = (
+                self._share_checked(u, answer)
+                or self._sessions_checked(u, answer, topic)
+                or self._dates_checked(u, answer, topic)
+            )
             ruling, asked, unruled = self._ruling(u, answer, topic, counted)
             if counted is not None:  # the working of the share (or days) it was checked by, first
                 shown = replace(answer, text=f"{counted.working(lang)}\n{answer.text}")
@@ -577,6 +581,26 @@ class Dialog:
         plain = self.engine.normalize.plain
         stated = " ".join([entry.answer.zh, *(detail.text.zh for detail in entry.details)])
         return figure_check.share_of_counts(plain(u.text), plain(stated, limit=None))
+
+    def _sessions_checked(
+        self, u: Understanding, answer: Answer, topic: Topic | None
+    ) -> figure_check.SessionsOfPeople | None:
+        """Sessions of so many people each against the entry's floors (「每學期辦３場 每場大概１２位 這樣有到
+        嗎」), asked, or told again after that question of the same entry (「阿不是 每場是15位」: the
+        count put right in the sentence before); or None."""
+        entry = self.engine.kb.entries.get(answer.intent or "")
+        if entry is None or not answer.confident:
+            return None
+        plain = self.engine.normalize.plain
+        rule = plain(entry.answer.zh, limit=None)
+        if u.asks_yes_no or u.yes_no_form:
+            asked = figure_check.sessions_of_people(plain(u.text), rule)
+            if asked is not None:
+                return asked
+        if topic is None or not topic.yes_no or topic.entry != answer.intent or not topic.said:
+            return None
+        again = figure_check.with_counts_replaced(plain(topic.said), plain(u.text))
+        return figure_check.sessions_of_people(again, rule) if again is not None else None
 
     def _dates_checked(self, u: Understanding, answer: Answer, topic: Topic | None) -> Counted | None:
         """Days told that settle a yes or no by counting: a test and its retake told by their months, of

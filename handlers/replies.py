@@ -254,7 +254,9 @@ _RULING_WORDS = {
     ALLOWED_UNCAPPED: ("可以。", "可以；計畫沒有訂上限。"),
 }
 # 「這樣有符合嗎」「夠嗎」: whether a case meets what the plan asks for
-_ASKS_MEETS = re.compile(r"符合|達標|夠嗎|夠不夠|足夠嗎|\bmeets?\b|\bmet\b|\benough\b|on target|hit the target")
+_ASKS_MEETS = re.compile(
+    r"符合|達標|夠嗎|有(?:達)?到嗎|有沒有(?:達)?到|夠不夠|足夠嗎|\bmeets?\b|\bmet\b|\benough\b|on target|hit the target"
+)
 
 
 def asked_kind(u: Understanding, earlier: str = "") -> str:

@@ -118,9 +118,11 @@ def _figures(plain: str) -> list[tuple[int, Decimal, str, str]]:
 # answer's "from grade 3 … upward" is no floor this module reads: the Chinese 「3年級以上」 is)
 _GRADE = re.compile(ENGLISH_GRADE)
 
+# (「每場大概12位」: about so many, or 「每場是15位」 put right)
+_ABOUT = r"(?:都)?(?:來|是|有)?\s*(?:大概|大約|約|差不多)?\s*(?:來|有)?"
 _EACH = re.compile(
-    r"(\d+)\s*(?:場|次|梯次)\D{0,6}?每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)|"
-    r"每\s*(?:場|次|梯次)\s*(?:都)?(?:來)?\s*(\d+)\s*(?:人|位)\D{0,6}?(?:共|總共|一共)?\s*(\d+)\s*(?:場|次|梯次)"
+    rf"(\d+)\s*(?:場|次|梯次)\D{{0,6}}?每\s*(?:場|次|梯次)\s*{_ABOUT}\s*(\d+)\s*(?:人|位)|"
+    rf"每\s*(?:場|次|梯次)\s*{_ABOUT}\s*(\d+)\s*(?:人|位)\D{{0,6}}?(?:共|總共|一共)?\s*(\d+)\s*(?:場|次|梯次)"
 )
 
 # 「一場22人 一場20人」「第一場30人、第二場5人」: sessions listed one by one
@@ -238,6 +240,50 @@ def share_of_counts(question: str, answer: str) -> ShareOfCounts | None:
     return ShareOfCounts(part, whole, asked) if whole > 0 else None
 
 
+@dataclass(frozen=True)
+class SessionsOfPeople:
+    """Sessions of so many people each (「每學期辦3場 每場12位」) against the rule's floors of sessions
+    and of people (「每學期至少 1 次；每學期接待總人數至少 40 人」)."""
+
+    sessions: Decimal
+    each: Decimal
+    least_sessions: Decimal
+    least_people: Decimal
+
+    @property
+    def people(self) -> Decimal:
+        return self.sessions * self.each
+
+    @property
+    def met(self) -> bool:
+        return self.sessions >= self.least_sessions and self.people >= self.least_people
+
+    def working(self, lang: str) -> str:
+        enough = self.people >= self.least_people
+        if lang == "zh":
+            reached = "已達" if enough else "未達"
+            return f"{self.sessions} 場 × {self.each} 人 = {self.people} 人，{reached}至少 {self.least_people} 人。"
+        side = "at least" if enough else "below"
+        return (
+            f"{self.sessions} sessions × {self.each} people = {self.people}: {side} the {self.least_people} required."
+        )
+
+
+def sessions_of_people(question: str, answer: str) -> SessionsOfPeople | None:
+    """「每學期辦３場 每場大概１２位 這樣有到嗎」 of a rule with a floor of people (and of sessions): the
+    sessions times the people of each against them; None when the question counts no sessions of
+    so many each, or the rule states no floor of people."""
+    sessions_each = [
+        (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3)) for m in _EACH.finditer(question)
+    ] + [(m.group(1), m.group(2)) for m in _EACH_EN.finditer(question)]
+    least_people = _floors(answer, "people")
+    if len(sessions_each) != 1 or not least_people:
+        return None
+    sessions, each = (Decimal(n) for n in sessions_each[0])
+    least_sessions = min(_floors(answer, "times"), default=Decimal(0))
+    return SessionsOfPeople(sessions, each, least_sessions, min(least_people))
+
+
 def agrees(question: str, answer: str, headline: str | None, permission: bool, meets: bool = False) -> bool | None:
     """The yes (True) or no (False) that the question's own figure gets from the answer's, or
     None when it decides nothing. The figure asked about is the question's last. `question` and
@@ -319,8 +365,21 @@ def with_counts_replaced(said: str, question: str) -> str | None:
     the question's (「一學期開一次 來了35位老師 這樣符合嗎」 then 「如果來45位呢」: 一次, and 45 people),
     for a follow-up's yes or no checked against every floor the rule sets; None when the question
     counts nothing."""
-    units = {_UNITS[m.group(2)] for m in _COUNT.finditer(question)}
+    told = list(_COUNT.finditer(question))
+    units = {_UNITS[m.group(2)] for m in told}
     if not units:
         return None  # no count said again: nothing to check this way
-    kept = _COUNT.sub(lambda m: " " if _UNITS[m.group(2)] in units else m.group(0), said)
-    return f"{kept} {question}"
+    once = {unit for unit in units if sum(_UNITS[m.group(2)] == unit for m in told) == 1}
+    earlier = [_UNITS[m.group(2)] for m in _COUNT.finditer(said)]
+
+    def replaced(m: re.Match[str]) -> str:
+        unit = _UNITS[m.group(2)]
+        if unit not in units:
+            return m.group(0)
+        if unit in once and earlier.count(unit) == 1:
+            # (in its place, so what it counts stays beside it: 「每場12位」 put right as 「每場15位」)
+            value = next(t.group(1) for t in told if _UNITS[t.group(2)] == unit)
+            return m.group(0).replace(m.group(1), value, 1)
+        return " "
+
+    return f"{_COUNT.sub(replaced, said)} {question}"

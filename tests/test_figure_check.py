@@ -201,3 +201,31 @@ def test_a_count_said_again_is_checked_with_the_rest_said_before(knowledge: Know
     assert dialog.handle_text(chat, "如果來45位呢").body.startswith("符合")
     assert figure_check.with_counts_replaced("一學期開1次 來了35位老師", "如果來45位呢") is not None
     assert figure_check.with_counts_replaced("110是不是25校", "109呢") is None  # nothing counted again
+
+
+@pytest.mark.parametrize(
+    ("question", "met", "working"),
+    [
+        ("每學期辦3場 每場大概12位外校老師 這樣有到嗎", False, "3 場 × 12 人 = 36 人，未達至少 40 人。"),
+        ("一學期2場 每場約25人 夠嗎", True, "2 場 × 25 人 = 50 人，已達至少 40 人。"),
+        ("每場20人 共3場 符合嗎", True, "3 場 × 20 人 = 60 人，已達至少 40 人。"),
+        ("這學期來了45人 符合嗎", None, None),  # no sessions of so many each: the floors' own check
+    ],
+)
+def test_sessions_of_so_many_people_are_counted_against_the_floors(question: str, met: bool | None, working) -> None:
+    rule = "開放課室供他校教師入校觀課（每學期至少 1 次；每學期接待總人數至少 40 人），額外補助經常門 6 萬元"
+    found = figure_check.sessions_of_people(question, rule)
+    assert (found.met if found is not None else None) is met
+    assert (found.working("zh") if found is not None else None) == working
+
+
+def test_sessions_counted_show_their_working_and_a_count_put_right_is_counted_again(knowledge: Knowledge) -> None:
+    """3 場 × 12 人 = 36 人 falls short of 「每學期接待總人數至少 40 人」; 「不是 每場是15位」 puts the
+    people of each right in the sentence before: 45, met."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "sessions-of-people")
+    dialog.handle_text(chat, "模式二學校開放教室給外校老師觀課 有額外補助嗎")
+    short = dialog.handle_text(chat, "我們每學期辦3場公開授課 每場大概12位外校老師 這樣有到嗎")
+    assert short.body.startswith("不符合。3 場 × 12 人 = 36 人"), short.body
+    again = dialog.handle_text(chat, "啊不是 每場是15位 打錯了")
+    assert again.body.startswith("符合。3 場 × 15 人 = 45 人"), again.body
