@@ -275,7 +275,8 @@ _PER_UNIT = re.compile(
     r"各\s*$"  # 「2 位出席費各 2000」
 )
 _HALF_DAY = re.compile(
-    r"半天|半日|half[ -]?day|half a day|[一1]個(?:上午|下午)|只(?:來|有)?(?:上午|下午)|for (?:a|the) morning|for an afternoon|only (?:the )?(?:a )?morning"
+    r"半天|半日|half[ -]?day|half a day|[一1]個(?:上午|下午|早上)|只(?:來|有)?(?:上午|下午)|for (?:a|the) morning|for an afternoon|"
+    r"only (?:the )?(?:a )?morning|\b(?:1|one|a) (?:morning|afternoon)\b"  # "she comes back one morning"
 )
 _FULL_DAY = re.compile(
     r"一整天|整天|全天|全日|一天|1天|1日|full[ -]?day|whole day|all day|"

@@ -60,7 +60,7 @@ _LIFE = r"生活化|模式1|campus life|campus-life"
 _LECTURE = (
     r"講座|講師|講者|演講|外聘|內聘|教授|專家學者|來講|講\s*\d+\s*節|lecture|speaker|lecturer|professor|\btalks?\b"
 )
-CONSULT = r"諮詢|陪伴|consult"
+CONSULT = r"諮詢|陪伴|consult|\bcoach(?:es|ing)\b|\bmentoring\b"
 # ("can we pay an expert 2,500 for attending one planning meeting?")
 ATTEND = r"出席|attendance|\battend(?:s|ing)? (?:\w+ ){0,3}meetings?\b"
 _MEAL = r"膳|餐|便當|夥食|伙食|吃飯|飯錢|lunch|dinner|breakfast|meal"

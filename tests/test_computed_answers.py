@@ -5269,6 +5269,12 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("模式一 我們35班 上限多少", None, 250_000),
         ("如果變成38班 會差多少", None, 100_000),
     ],
+    # 諮詢費「每人每小時補助 1,000 元，半日最高核定 3 小時，一日最高核定 6 小時」, an expert coaching
+    # (入校陪伴) in English: 8 hours of a day are 6, 5 hours of a morning are 3
+    "an expert coaching for a day, then a morning": [
+        ("a pool expert will spend a full day coaching our teachers, 8 hours. how much can she be paid?", None, 6_000),
+        ("and next month just one afternoon, 5 hours", "moe.item.consultation_fee", 3_000),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
