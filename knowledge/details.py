@@ -110,6 +110,13 @@ DETAILS = (
         re.compile(r"\d+\s*分(?!之|鐘)|分以上|\d+\s*%|no (?:test )?scores?|\bcefr\b|\b[abc][12]\b"),
     ),
     Detail(
+        # "what's the passing score on that listening test": a mark to pass, which a rate of
+        # improvement (「英聽分數進步率達 5%」) is not
+        "passing",
+        re.compile(r"及格|passing (?:score|mark|grade)|pass mark|score (?:they|the kids|students) need"),
+        re.compile(r"\d+\s*分(?!之|鐘)|分以上|no (?:test )?scores?|\bcefr\b|\b[abc][12]\b"),
+    ),
+    Detail(
         # 「學分班在哪裡上」 "where is the course held?": where an event takes place (not where to send a
         # document, which an office named answers)
         "venue",
