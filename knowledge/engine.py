@@ -38,6 +38,9 @@ from knowledge.understand import (
 # Confidence at or above which an answer is given outright. Calibrated on
 # tests/data/questions.yaml (see bench/); below it the engine asks back.
 CONFIDENT = 0.7
+# Below CONFIDENT, how sure and how far ahead of the next an entry must be for a yes-or-no question
+# naming its item and settled by its conditions to be answered from it (Engine._named_and_ruled)
+_NAMED_RULED_FLOOR, _NAMED_RULED_LEAD = 0.5, 8.0
 _ROW_FLOOR = 0.6  # how sure of the action plan, unsure only because its strategy is as close
 # how many is asked: 「幾所」「多少位」 "how many", "target"
 _HOW_MANY_ASKED = re.compile(r"幾|多少|how many|\btarget\b|\bkpi\b")
@@ -191,7 +194,7 @@ class Engine:
                 covered=False,
             )
         if best is None or best.confidence < CONFIDENT:
-            row = self._row_over_heading(u, ranked[:2], slots)
+            row = self._row_over_heading(u, ranked[:2], slots) or self._named_and_ruled(u, ranked[:2])
             if row is not None:
                 best = replace(row, confidence=CONFIDENT)  # as sure as the line, no more
             else:
@@ -365,6 +368,20 @@ class Engine:
             return self.answer_entry(heading, answer.lang) if heading is not None else None
         heading = self._heading_of(answer.intent or "", level)
         return self.answer_entry(heading, answer.lang) if heading is not None else None
+
+    def _named_and_ruled(self, u: Understanding, closest: list[Ranked]) -> Ranked | None:
+        """A yes-or-no question naming the closest entry's item, well ahead of the next, whose case
+        that entry's conditions settle (「can printer toner go under 雜支」: 雜支 named, toner its 資訊耗材
+        yes) is that entry's, though worded unlike its phrasings; None otherwise."""
+        if not closest or closest[0].confidence < _NAMED_RULED_FLOOR:
+            return None
+        best = closest[0]
+        if len(closest) > 1 and best.score - closest[1].score < _NAMED_RULED_LEAD:
+            return None
+        # (not whether something is required: 「要不要…」 reads the must_if words looser than a case)
+        if u.asks_obligation or not self.names_topic(u, best.entry.id) or self.ruling(u, best.entry.id) is None:
+            return None
+        return best
 
     def _row_over_heading(self, u: Understanding, closest: list[Ranked], slots: Slots) -> Ranked | None:
         """Unsure between an action plan and the strategy it is under, a question naming a school

@@ -22,6 +22,8 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allowed
 
 RULED = [
+    # 雜支 named and toner its 資訊耗材 yes, though worded unlike the entry's phrasings (Engine._named_and_ruled)
+    ("toner for the office printer, can that go under 雜支", "moe.item.misc", YES_EN),
     # 每學年至多補助 1 次: a month told by its number is no 月考 (monthly exam) of the out-of-scope words
     ("英文老師115年10月考全民英檢中高級報名費有補助 116年4月想再考一次 還能補嗎", "moe.item.english_test_fee", NO_ZH),
     # 代課教師勞健保及勞退費, asked in English as the substitute's labour and health insurance
