@@ -198,6 +198,8 @@ def compute(query: Query, rules: FundingRules, plan: PlanRules, today: date) -> 
             return _school_year(query, plan, today)
         if query.kind == ITEM and query.inputs.get("buys"):
             return _what_an_amount_buys(query, rules)
+        if query.kind == ITEM and query.item == "english_test" and query.inputs.get("sittings"):
+            return _test_sittings(query, rules)
         if query.kind == ITEM and query.facts.get("mode") == 1 and rules.only_in_mode_two(query.item):
             return [_outside_mode_one(line, rules) for line in _item(query, rules)]
         if query.kind == ITEM:
@@ -1482,6 +1484,30 @@ def _english_test(rules: FundingRules, i: dict[str, Any], people: int, text: str
             ),
         ),
         (rule,),
+    )
+
+
+def _test_sittings(query: Query, rules: FundingRules) -> Figure:
+    """「5位老師都要考多益 聽讀跟說寫都考 最多補幾次」: the test fees a school year pays for, each
+    person's once, and once for each part of a test taken in parts (多益 聽讀、說寫 各 1 次)."""
+    rule = rules.items.english_test
+    people, parts = int(query.inputs.get("people") or 1), int(query.inputs.get("test_parts") or 1)
+    count = people * parts * rule.times_per_year
+    each_zh = f" × {parts} 項（分項測驗各 {rule.times_per_year} 次）" if parts > 1 else f" × {rule.times_per_year} 次"
+    each_en = f" × {parts} parts ({rule.times_per_year} each)" if parts > 1 else f" × {rule.times_per_year}"
+    return Figure(
+        count,
+        both(f"{people} 人{each_zh} = {count} 次", f"{people} people{each_en} = {count}"),
+        (
+            both(
+                "每學年每人至多補助 1 次完整證照的報名費；分項測驗（如多益聽讀、說寫）各至多 1 次；須有應試事實。",
+                "One complete certificate per person per school year; a test taken in parts (TOEIC listening & "
+                "reading, speaking & writing) once for each part; only for a test actually taken.",
+            ),
+        ),
+        (rule,),
+        title=both("英檢報名費補助", "Test fees claimable"),
+        unit=both("次", "registrations"),
     )
 
 

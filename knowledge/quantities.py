@@ -148,7 +148,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         # (not 「住宿費12000 講師…」: the item's amount, then who it is for)
         r"(?<![費算價\d])(\d+)\s*(?:多|幾|餘)?\s*(?:(?:個|位|名)?\s*(?:部領|外聘|內聘|本校|校外|英語|英文|雙語|代理|兼任)?\s*(?:人(?!次)|老師|教師|學生|講師|專家|學者|同仁|夥伴|委員|孩子|小朋友|顧問|評審|工讀生|助理|志工)|位|名|"
         r"of (?:them|us)\b|"  # "for the two of them"
-        r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english|main|部領|[\u4e00-\u9fff]{2})\s+){0,3}"
+        r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english|main|admin|administrative|office|部領|[\u4e00-\u9fff]{2})\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
         r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|scholars?\b|members?\b|lecturers?\b|speakers?\b|ppl\b|"
         r"consultants?\b|advis[eo]rs?\b|reviewers?\b|judges?\b|helpers?\b|assistants?\b|volunteers?\b|adults?\b|parents?\b))"

@@ -96,6 +96,16 @@ _LEVEL_NOT_HELD = (
 )
 _FEE_ASKED = r"報名費|費用|補助|補|報帳|核銷|\bfees?\b|reimburs|claim|\bcover|\bpay|\bfund"
 _ENGLISH_TEST = r"英檢|報名費|english test|english exam|toeic|gept|ielts|toefl|考\s*[abc][12](?![0-9])|報(?:考)?\s*(?:初級|中級|中高級|高級)?\s*[abc][12](?![0-9])|\b[abc][12](?: level)?(?: english)? (?:test|exam)"
+# how many test fees are paid for: 「最多補幾次」 "max registrations we can claim"
+_SITTINGS_ASKED = (
+    r"(?:補|補助|報|申請|算|領)(?:助)?\s*(?:幾|多少)\s*次|(?:幾|多少)\s*次\s*(?:報名費|的報名費)|"
+    r"how many (?:times|sittings|registrations|tests|test fees|fees)|(?:max|maximum|most) (?:registrations|sittings|test fees)"
+)
+# a test taken in its two parts (多益 聽讀 and 說寫), both named
+_BOTH_PARTS = (
+    r"聽讀.{0,12}說寫|說寫.{0,12}聽讀|listening.{0,30}speaking|speaking.{0,30}listening|"
+    r"(?:兩|2)\s*(?:個|項|部分)?\s*都考|both parts"
+)
 _PLANS = r"想編|要編|打算編|預計編|編了|\bplann?(?:ed|ing)?\b|\bwant(?:s|ed)?\b"
 _CONVERSION = r"幾分(?!鐘)|多少分|等於|相當於|換算|對照|equivalent|count as|convert|what score"
 TEACHING_LOAD = (
@@ -1388,6 +1398,12 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None
     if has(u, _ENGLISH_TEST) and has(u, _LEVEL_NOT_HELD) and not has(u, _FEE_ASKED):
         return None  # 「上课老师英检还没考到B1 还能申请吗」: who may teach, not a test fee
+    if has(u, _ENGLISH_TEST) and has(u, _SITTINGS_ASKED) and not amounts_of(u):
+        parts = 2 if has(u, _BOTH_PARTS) else 1
+        people = _people(u) or 1
+        if people > 1 or parts > 1:
+            # 「5位老師 聽讀跟說寫都考 最多補幾次」: each person's once, each part of a split test once
+            return Query(ITEM, item="english_test", inputs={"people": people, "test_parts": parts, "sittings": True})
     if has(u, _ENGLISH_TEST):
         if _LEVEL.search(u.normalised) and not amounts_of(u):
             return Query(VERDICT, item="english_test", inputs=inputs)

@@ -5275,6 +5275,16 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("a pool expert will spend a full day coaching our teachers, 8 hours. how much can she be paid?", None, 6_000),
         ("and next month just one afternoon, 5 hours", "moe.item.consultation_fee", 3_000),
     ],
+    # 教師英語檢測報名費「每學年至多補助 1 次」, a test in parts 「聽讀測驗 1 次及說寫測驗 1 次」: each
+    # person's once for each part
+    "test fees counted for people and a test's parts": [
+        ("6位老師今年都要考多益 聽讀跟說寫都要考 報名費一共可以補幾次", "moe.item.english_test_fee", 12),
+        (
+            "4 english teachers and 2 admin staff, TOEIC listening and speaking both. how many test fees can we claim",
+            "moe.item.english_test_fee",
+            12,
+        ),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
