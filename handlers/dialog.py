@@ -279,6 +279,28 @@ class Dialog:
             log.warning("a chat's stored topic could not be continued; it is dropped", exc_info=True)
             return step(replace(state, topic=None))
 
+    def _replayed_with_figure_righted(
+        self, state: ChatState, topic: Topic, u: Understanding, hint: str | None
+    ) -> tuple[Reply, ChatState] | None:
+        """「不是12週啦 是8週」 when the 12 weeks were told in a message before the last (「奠基課開4個班
+        每週2節 上12週…」, then 「我們全校10班…這樣材料費會爆嗎」): the chat from that message on, told
+        again with the figure put right, answering as its last message would; None when no earlier
+        message wrote that figure once."""
+        for at, earlier in enumerate(topic.earlier):
+            fixed = with_figure_righted(u.normalised, earlier.said) if earlier.said else None
+            if fixed is None:
+                continue
+            later = [t.said for t in reversed(topic.earlier[:at])] + [topic.said]
+            if not all(later):
+                return None
+            before = topic.earlier[at + 1 :]
+            replayed = replace(state, topic=replace(before[0], earlier=before[1:]) if before else None)
+            reply, replayed = self._turn(replayed, fixed, hint)
+            for said in later:
+                reply, replayed = self._turn(replayed, said, hint)
+            return reply, replayed
+        return None
+
     def _turn(self, state: ChatState, text: str, hint: str | None) -> tuple[Reply, ChatState]:
         now = self._clock()
         topic = state.current_topic(now, self.topic_seconds)
@@ -286,6 +308,8 @@ class Dialog:
         righted = with_figure_righted(u.normalised, topic.said) if topic is not None else None
         if righted is not None:  # 「不是12週啦 是8週」: the last question asked again with that count
             u = self.engine.understand(righted, self.rules)
+        elif topic is not None and (replayed := self._replayed_with_figure_righted(state, topic, u, hint)):
+            return replayed
         # a question is answered in its own language; /lang decides for messages that have none
         lang = u.lang or (topic.lang if topic and topic.asked else None) or state.lang or _hint(hint)
         decision = decide(u, topic, state.school, self.engine, self.rules, lang)

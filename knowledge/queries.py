@@ -359,6 +359,9 @@ _PER_CLASS_PERIOD = re.compile(r"1\s*班\s*(?:每\s*)?1\s*節|per class per peri
 _CLASSES_COUNTED = re.compile(r"(?<![\d.])(\d{1,3})\s*(?:個)?\s*(?:班(?!級數)|classes\b)")
 
 
+_WHOLE_SCHOOL_CLASSES = r"全校\S{0,3}?\d+\s*(?:個)?班|\b(?:whole|our) school (?:has|is) \d+ classes"
+
+
 def _classes_besides_the_rate(u: Understanding) -> int | None:
     """The classes an item is counted for: 「一班一節」 "per class per period" is the rate, for one
     class, unless the message counts its classes too (「一班一節800 我們10班各上12節」: 10)."""
@@ -367,6 +370,8 @@ def _classes_besides_the_rate(u: Understanding) -> int | None:
         # 教學材料費想開6個班 每班上24節」: 6)
         named = re.search(_MATERIALS, u.normalised)
         after = _CLASSES_COUNTED.findall(u.normalised[named.end() :]) if named is not None else []
+        if not after and has(u, _WHOLE_SCHOOL_CLASSES):
+            return None  # 「我們全校10班 部領只做一個領域…材料費會爆嗎」: the school's size, not the classes taught
         return int(after[0]) if after else u.slots.classes
     counted = [int(n) for n in _CLASSES_COUNTED.findall(_PER_CLASS_PERIOD.sub(" ", u.normalised))]
     return max(counted) if counted else 1
@@ -1413,7 +1418,10 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
     named = named_item(u)
     if named is None:
         return None
-    if not any(inputs.get(k) is not None for k in _NEEDS[named]):
+    # (the materials of a school whose size is told, 「我們全校10班 部領只做一個領域…材料費會爆嗎」: a share
+    # of its student foundation ceiling)
+    school_told = named == "teaching_materials" and facts_of(u).get("classes") is not None
+    if not any(inputs.get(k) is not None for k in _NEEDS[named]) and not school_told:
         return None
     # 「可以編營隊的午餐嗎」 names a meal, it does not count them (「午餐跟晚餐兩餐」 does, and so does
     # 「午餐晚餐都在學校吃 膳費最多編多少」: two meals named, their amount asked)

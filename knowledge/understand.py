@@ -732,16 +732,50 @@ _FIGURE_RIGHTED = re.compile(
 )
 
 
+# 「更正 出席的專家有7位不是2位 補充保費變多少」: the figure now, then the one it is not, the same unit
+# (a few words of what it counts before, what is asked again after)
+_FIGURE_RIGHTED_AFTER = re.compile(
+    r"^(?:(?:更正|打錯|說錯|寫錯|抱歉|不好意思|sorry)\s*[,，]?\s*)*[^\d\s]{0,10}?(\d+)\s*([^\d\s,，]{1,2}?)\s*(?:才對)?\s*[,，]?\s*"
+    r"不是\s*(\d+)\s*\2\s*(?:[,，]?\s*[^\d]{0,12}?(?:變多少|是多少|多少|呢))?$"
+)
+
+
+# 「我剛剛一開始說8班是錯的 五年級其實是9班」: the figure said to be wrong, then what it is
+_FIGURE_SAID_WRONG = re.compile(
+    r"(?:說|寫|講|打)的?\s*(\d+)\s*([^\d\s,，]{1,2}?)\s*是錯的.{0,12}?(?:其實|應該|而)是\s*(\d+)\s*\2"
+)
+
+
+def _figure_put_right(normalised: str) -> tuple[str, str, bool] | None:
+    """What a correction says a figure was and is now (「不是12週啦 是8週」: 12週, 8週), and whether it
+    says that figure was wrong wherever it was written (「說8班是錯的 其實是9班」); or None."""
+    match = _FIGURE_RIGHTED.search(normalised)
+    if match is not None:
+        was, now = match.groups()
+        return was, now, False
+    after = _FIGURE_RIGHTED_AFTER.search(normalised)
+    if after is not None:
+        now, unit, was = after.groups()
+        return f"{was}{unit}", f"{now}{unit}", False
+    wrong = _FIGURE_SAID_WRONG.search(normalised)
+    if wrong is not None:
+        was, unit, now = wrong.groups()
+        return f"{was}{unit}", f"{now}{unit}", True
+    return None
+
+
 def with_figure_righted(normalised: str, said: str) -> str | None:
     """The last message (`said`, normalised) with the figure a correction puts right (「不是12週啦 是8週」
     after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…; 「不是116年4月 是116年9月」), when the
     correction says nothing else and the last message wrote that figure, and each of its numbers, once;
     else None."""
-    match = _FIGURE_RIGHTED.search(normalised)
-    if match is None:
+    put_right = _figure_put_right(normalised)
+    if put_right is None:
         return None
-    was, now = match.groups()
+    was, now, everywhere = put_right
     written = re.compile(rf"(?<![\d.]){re.escape(was)}(?![\d.])")
+    if everywhere:  # (「8班是錯的」: each 8班 written, the grade's and the classes counted alike)
+        return written.sub(now, said) if written.search(said) else None
     # (each number of it written once: 「不是2個 是3個」 after 「住2晚 2個人」 could mean either 2)
     numbers = [re.compile(rf"(?<![\d.]){n}(?![\d.])") for n in re.findall(r"\d+", was)]
     if len(written.findall(said)) != 1 or any(len(n.findall(said)) != 1 for n in numbers):

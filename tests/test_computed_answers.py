@@ -5285,6 +5285,26 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
             12,
         ),
     ],
+    # a figure put right that was told two messages back: the chat from that message on, told again.
+    # 教學材料費「每班每節 800 元…不超過學生奠基費用總編列經費 20%」; 8-11 班 一個領域 學生 30 萬 → 60,000
+    "weeks put right two messages after they were told": [
+        ("奠基課教學材料費 開5個班 每週2節 上8週 最多多少", None, 64_000),
+        ("我們全校9班 部領只做一個領域 學生奠基照上限編 材料費會超過嗎", None, 60_000),  # 5 × 16 × 800 over it
+        ("不是8週 是6週", "moe.item.teaching_materials", 48_000),  # 5 × 12 × 800, within 60,000
+    ],
+    # 出席費 5 × 2,000 + 外聘講座 4 × 2,000 = 18,000 × 2.11% = 379.8 → 380
+    "a count put right as 'five, not three' after a premium on a sum": [
+        ("開推動會議 請3位專家出席 出席費多少", None, 6_000),
+        ("再加外聘講座4節 總共多少", None, 14_000),
+        ("補充保費呢", None, 295),
+        ("更正 出席的有5位不是3位 補充保費變多少", "moe.item.nhi_premium", 380),
+    ],
+    # 「說7班是錯的 其實是8班」: every 7班 of the first message; 8-11 班 一個領域 學生 30 萬 × 20% = 60,000
+    "a class count said to be wrong wherever it was written": [
+        ("部領只做體育領域 六年級全年級7班 學生奠基編滿 教學材料費想編 7班 × 每班12節 × 800 會超過嗎", None, 40_000),
+        ("那改成每班6節呢", None, 33_600),
+        ("等等 我剛剛說7班是錯的 其實是8班", "moe.item.teaching_materials", 38_400),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
