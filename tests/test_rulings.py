@@ -22,6 +22,12 @@ YES_ZH, NO_ZH, YES_EN, NO_EN = "可以。", "不可以。", "Yes. ", "No. "
 IS_ZH, IS_NOT_ZH = "是。", "不是。"  # to whether something is so, not allowed
 
 RULED = [
+    # a substitute going along on a trip: the trip's insurance (包含代理教師), not a substitute's 勞健保
+    (
+        "a substitute teacher is coming along too. can her insurance be claimed?",
+        "moe.item.student_transport_insurance",
+        YES_EN,
+    ),
     # 雜支 named and toner its 資訊耗材 yes, though worded unlike the entry's phrasings (Engine._named_and_ruled)
     ("toner for the office printer, can that go under 雜支", "moe.item.misc", YES_EN),
     # 每學年至多補助 1 次: a month told by its number is no 月考 (monthly exam) of the out-of-scope words
@@ -922,6 +928,18 @@ def test_a_case_the_last_rule_names_stays_with_that_rule(knowledge, first, then,
     assert dialog.handle_text(chat, first).to_json()["intent"] == entry
     again = dialog.handle_text(chat, then).to_json()
     assert again["intent"] == entry and again["answer"].startswith(ruled), again
+
+
+def test_a_substitute_coming_along_on_a_trip_is_the_trips_insurance(knowledge) -> None:
+    """ "a substitute is coming along too, her insurance?" after a camp's bus and insurance: the trip's
+    insurance, which 「包含代理教師或非公教人員」, not the 勞健保 a school pays a substitute it employs."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "substitute-coming-along")
+    dialog.handle_text(
+        chat, "our summer camp is paid from the student foundation money, can we pay the bus and student insurance"
+    )
+    along = dialog.handle_text(chat, "a substitute teacher is coming along as well. her insurance too?").to_json()
+    assert along["intent"] == "moe.item.student_transport_insurance" and along["answer"].startswith(YES_EN), along
 
 
 def test_whether_a_sum_goes_over_a_cap_gets_no_yes_of_who_may_claim(knowledge) -> None:
