@@ -311,6 +311,8 @@ def agrees(question: str, answer: str, headline: str | None, permission: bool, m
     # an amount said to be one part is checked against that part's figures where the answer has any
     plan = {value for value, p in stated if p == part} if part and any(p == part for _, p in stated) else set()
     plan = plan or {value for value, _ in stated}
+    if not plan and unit == "%" and not permission and any(u == "NT$" for _, _, u, _ in answer_figures):
+        return False  # 「資料蒐集費是不是也抓10趴」: a rule of a sum (3 萬元為限), no share at all
     if not plan:
         return None
     if permission:

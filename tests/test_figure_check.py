@@ -63,6 +63,9 @@ plain = Normalizer({}).plain
         ("111學年是不是至少17隊", "111 學年度（國中）：計 17 隊參與。", False, True),
         ("is it fewer than 20 teams in 111?", "School year 111: 17 teams join.", False, True),
         ("要20隊以上嗎", "111 學年度（國中）：計 17 隊參與。", False, False),
+        # a share claimed of a rule that caps a sum, no share at all: 不是
+        ("資料蒐集費是不是也是經常門的10%", "資料蒐集費編列金額以 3 萬元為限", False, False),
+        ("資料蒐集費可以編經常門的10%嗎", "資料蒐集費編列金額以 3 萬元為限", True, None),  # asked, not claimed
         # people counted in English with a word of who they are between: "35 visiting teachers", "40 visitors"
         (
             "one observation a semester with 35 visiting teachers, do we qualify?",
