@@ -190,12 +190,17 @@ def clean(text: str, limit: int | None = MAX_QUESTION_CHARS) -> str:
     for the knowledge base's own texts)."""
     if not isinstance(text, str):
         text = str(text)
-    if limit is not None:
-        text = text[: limit * 4]  # cheap first cut before per-character work
+    if limit is not None and len(text) > limit * 8:
+        text = f"{text[: limit * 4]} {text[-limit * 4 :]}"  # cheap first cut before per-character work
     if not text.isprintable():  # printable: none of the categories below (nearly every message)
         text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
     cleaned = _SPACES.sub(" ", text).strip()
-    return cleaned if limit is None else cleaned[:limit]
+    if limit is None or len(cleaned) <= limit:
+        return cleaned
+    # a long message keeps its start and its end, where the question usually is (background told
+    # first: "Hello, I'm the foreign English teacher … By what date?"), and loses the middle
+    head = limit // 3
+    return f"{cleaned[:head]} {cleaned[len(cleaned) - (limit - head - 1) :]}"
 
 
 def excerpt(text: str, limit: int) -> str:

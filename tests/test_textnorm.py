@@ -88,6 +88,18 @@ def test_clean_drops_control_characters_and_caps_length() -> None:
     assert len(clean("問" * 100_000)) == MAX_QUESTION_CHARS
 
 
+def test_a_long_message_keeps_its_start_and_its_question_at_the_end() -> None:
+    """Background told first and the question last ("… By what date?"): the middle is what is cut."""
+    long = (
+        "Hello, I'm the new teacher. "
+        + "Some background about our school. " * 20
+        + "By what date is the close-out due?"
+    )
+    kept = clean(long)
+    assert len(kept) == MAX_QUESTION_CHARS
+    assert kept.startswith("Hello, I'm the new teacher.") and kept.endswith("By what date is the close-out due?")
+
+
 @pytest.mark.parametrize(
     "text, lang",
     [
