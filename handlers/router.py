@@ -2285,6 +2285,13 @@ def _of_another_plan(u: Understanding, topic: Topic | None, engine: Engine, rule
     return entry is not None and entry.document.id != rules.document
 
 
+def _answered_in_another_plan(u: Understanding, entry_id: str, engine: Engine, lang: str) -> bool:
+    """Whether the message alone is answered outright from an entry of a plan other than `entry_id`'s."""
+    alone = engine.answer_to(u, u.slots, lang=lang)
+    own, other = engine.kb.entries.get(entry_id), engine.kb.entries.get(alone.intent or "")
+    return alone.confident and own is not None and other is not None and other.document.id != own.document.id
+
+
 def _cues_another_plan(u: Understanding, engine: Engine, rules: FundingRules) -> bool:
     """Whether the message names a plan other than the one the funding rules are for."""
     return bool(engine.cued_plans(u) - {rules.document})
@@ -2820,6 +2827,8 @@ def _entry_follow_up(u: Understanding, topic: Topic, engine: Engine, rules: Fund
         context.pop("year", None)
     year = new.get("year")
     if isinstance(year, int) and topic.entry and engine.year_uncovered(year, topic.entry):
+        if _answered_in_another_plan(u, topic.entry, engine, lang):
+            return None  # "how many sister schools in 111" after the MOE lesson plans: Keelung's row
         reply = engine.uncovered_reply(year, lang)
         answer = Answer(intent=None, confidence=0.0, text=reply, lang=lang, covered=False)
         return Decision(ANSWER, answer=answer, slots=merged, text=topic.text, context=context)

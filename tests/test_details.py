@@ -411,3 +411,23 @@ def test_fuel_for_ones_own_car_after_the_travel_rule_is_told_missing(knowledge) 
     assert dialog.handle_text(chat, "講師搭高鐵來 交通費怎麼報").intent == "moe.item.travel"
     reply = dialog.handle_text(chat, "如果他開自己的車去 油錢怎麼算")
     assert reply.route == "not_in_plans", reply.text
+
+
+def test_a_year_of_the_other_plans_target_after_an_entry_is_that_targets_row(knowledge) -> None:
+    """ "how many sister schools were planned for 111" after the MOE lesson-plan rule (115's plan, no
+    111): Keelung's sister-school action plan, whose 111 row says 至少 5校, not "no plan covers 111"."""
+    from bench.conversations import scored_dialog
+    from handlers.dialog import ChatRef
+
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "other-plans-year")
+    assert (
+        dialog.handle_text(chat, "mode 2 with two subjects, how many lesson plans a year?").intent
+        == "moe.pl.lesson_plans"
+    )
+    reply = dialog.handle_text(chat, "ok then and the sister schools target for 111")
+    assert reply.intent == "kl.ap.20" and "5" in reply.text, reply.text
+    chat = ChatRef("test", "other-plans-year-zh")
+    dialog.handle_text(chat, "部領兩個領域 一年要交幾份教案")
+    reply = dialog.handle_text(chat, "那姊妹校111年要幾校")
+    assert reply.intent == "kl.ap.20" and "5" in reply.text, reply.text
