@@ -1066,7 +1066,10 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
     external, internal = _EXTERNAL_PERIODS.search(u.normalised), _INTERNAL_PERIODS.search(u.normalised)
     # (a guest's and an own lecturer's periods are two lines whether their sum is asked or each: 「各多少」)
     both_lecturers = bool(external and internal) and not has(u, _PREMIUM)  # (the premium on them: its own query)
-    if not has(u, _TOTAL) and not both_lecturers:
+    pieces = _parts_by_piece(u) if not has(u, _PREMIUM) else None  # (the premium on them: its own query)
+    # (lecturers of kinds told apart, each with periods: 「外聘教授講6節 另外有隸屬關係的教育處人員講2節」)
+    lecturers_apart = pieces is not None and {part["item"] for part in pieces} == {"lecture_fee"}
+    if not has(u, _TOTAL) and not both_lecturers and not lecturers_apart:
         return None
     parts: list[dict[str, Any]] = []
     if external and internal:
@@ -1074,7 +1077,7 @@ def _combined_query(u: Understanding, inputs: dict[str, Any]) -> Query | None:
             {"item": "lecture_fee", "lecturer": kind, "periods": int(match.group(1))} | _lecturers_before(u, match)
             for kind, match in (("external", external), ("internal", internal))
         ]
-    elif not has(u, _PREMIUM) and (pieces := _parts_by_piece(u)) is not None:  # (the premium on them: its own)
+    elif pieces is not None:
         parts = pieces
     else:
         fee = "lecture_fee" if has(u, _LECTURE) else "consultation_fee" if has(u, CONSULT) else None
@@ -1142,6 +1145,7 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     asked: set[str] = set()
     waiting: list[str] = []  # a lecture named before its periods (「請2位外聘學者 各上4節」)
     lecture_piece = ""  # (the piece that named it, for the lecturer's kind)
+    unnamed: list[str] = []  # pieces naming no item since the last that did (who a lecturer is)
     for piece in (_PIECE_END_EN if u.lang == "en" else _PIECE_END).split(_PLAIN.plain(u.text)):
         piece = piece.strip()
         told = pending | (_piece_counts(piece) if piece else {})
@@ -1155,10 +1159,14 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
         if not named:
             pending = told
             lecture_piece = piece
+            unnamed.append(piece)
             continue
-        waiting, pending = [], {}
+        waiting, pending, before = [], {}, unnamed
+        unnamed = []
         asks_them = not told or (not re.search(r"\d", piece) and "people" not in told)
-        if asks_them:
+        # (" + someone from the bureau 2 periods. lecture fees?": the periods before are that lecture's)
+        counted_before = named == ["lecture_fee"] and bool({"periods", "hours"} & set(told)) and u.lang == "en"
+        if asks_them and not counted_before:
             asked |= set(named)  # 「講座加膳費最多多少」 "lecture plus lunch?": the items asked, told before
             continue
         if "people" not in told and _ONE_PERSON.search(piece):
@@ -1171,7 +1179,8 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
         for item in named:
             part = {"item": item} | {k: told[k] for k in _PART_INPUTS[item] if k in told}
             if item == "lecture_fee":
-                lecturer = lecturer_in(piece)
+                # ("+ someone from the city education bureau (affiliated with us) 2 periods": who, before)
+                lecturer = lecturer_in(piece) or lecturer_in(" ".join(before))
                 part |= ({"lecturer": lecturer} if lecturer else {}) | (
                     {"lecturers": told["people"]} if "people" in told else {}
                 )
@@ -1182,6 +1191,9 @@ def _parts_by_piece(u: Understanding) -> list[dict[str, Any]] | None:
     items = [part["item"] for part, _ in lines]
     # (one item in several pieces, each with people of its own: 「講師2人各住2晚 工作人員3人各住1晚」)
     apart = all(own for part, own in lines if items.count(part["item"]) > 1)
+    # (or lecturers of different kinds, each with periods of their own: 「外聘6節 + 隸屬機關人員2節」)
+    kinds = [part.get("lecturer") for part, _ in lines if part["item"] == "lecture_fee"]
+    apart = apart or (set(items) == {"lecture_fee"} and None not in kinds and len(set(kinds)) == len(kinds))
     return [part for part, _ in lines] if len(items) >= 2 and (apart or len(set(items)) == len(items)) else None
 
 

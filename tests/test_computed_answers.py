@@ -5305,6 +5305,18 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("那改成每班6節呢", None, 33_600),
         ("等等 我剛剛說7班是錯的 其實是8班", "moe.item.teaching_materials", 38_400),
     ],
+    # 講座鐘點費「國內專家學者每人每節 2,000 元、與主辦機關(構)、學校有隸屬關係之機關(構)學校人員每人每節
+    # 1,500 元」: each lecturer of a kind told apart, each with periods (4 × 2,000 + 3 × 1,500 = 12,500)
+    "lecturers of two outside kinds told apart": [
+        ("請大學教授講4節 再請縣府教育處的督學講3節 講座費一共多少", "moe.item.lecture_external", 12_500),
+    ],
+    "lecturers of two outside kinds told apart, in English": [
+        (
+            "a university professor for 4 periods + a county education bureau officer (affiliated) 3 periods. lecture fees?",
+            "moe.item.lecture_external",
+            12_500,
+        ),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
