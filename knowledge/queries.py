@@ -397,6 +397,7 @@ def lecturer_in(normalised: str) -> str | None:
         # (the school's own county or city education bureau and its inspectors: 「縣府教育處的督學」)
         r"(?<!沒有)(?<!沒)隸屬|所屬|上級機關|主管機關|affiliated|教育局|教育處|督學|"
         r"(?:county|city|local) (?:education )?(?:bureau|office)|education bureau|school inspector|"
+        r"\bbureau (?:person|people|guy|lady|officer|official|staff|rep)\b|"  # "drop the bureau person"
         r"(?:agency|authority|bureau|department) (?:that )?our school (?:is|comes|falls) under|"
         r"our (?:supervising|parent|governing) (?:agency|authority)",
         normalised,
@@ -1960,6 +1961,36 @@ def _part_revised(previous: Query, u: Understanding) -> Query | None:
     return replace(previous, inputs=dict(previous.inputs) | {"parts": revised})
 
 
+# a lecturer who no longer comes, another in their place: 「不來了」「改成」 "drop …", "… instead"
+_REPLACED = r"不來了?|不請了?|取消|拿掉|換成|改成|改由|改請|\bdrop\b|\binstead\b|\breplac|\bswap\b|\bcancel"
+
+
+def _lecturer_replaced(previous: Query, u: Understanding) -> Query | None:
+    """「教育處那位不來了 改成本校英文老師講4節」 "drop the bureau person, our own English teacher does 4
+    periods instead" after lectures of two kinds added up: the lecture of the kind dropped (a clause
+    naming a kind, no periods) replaced by the kind told with its periods; None otherwise."""
+    parts = previous.inputs.get("parts")
+    if not parts or not has(u, _REPLACED) or not has(u, _LECTURE_WORDS + r"|講|老師|教師|teacher|person|officer"):
+        return None
+    dropped: list[str] = []
+    added: list[tuple[str, int]] = []
+    for clause in re.split(r"[,，、;；。!！?？]+|\s+(?=[\u4e00-\u9fff])", _PLAIN.plain(u.text)):
+        kind = lecturer_in(_PLAIN(clause)) if clause.strip() else None
+        periods = read_figures(clause).counts.periods
+        if kind is not None and periods is None:
+            dropped.append(kind)
+        elif kind is not None and periods is not None:
+            added.append((kind, periods))
+    at = [k for k, part in enumerate(parts) if part.get("item") == "lecture_fee" and part.get("lecturer") in dropped]
+    if len(dropped) != 1 or len(added) != 1 or len(at) != 1 or added[0][0] == dropped[0]:
+        return None
+    kind, periods = added[0]
+    revised = [
+        {"item": "lecture_fee", "lecturer": kind, "periods": periods} if k == at[0] else p for k, p in enumerate(parts)
+    ]
+    return replace(previous, inputs=dict(previous.inputs) | {"parts": revised})
+
+
 def puts_a_count_right(u: Understanding) -> bool:
     """「不是3個 是4個」: a count put right by its number alone."""
     return _COUNT_PUT_RIGHT.search(u.normalised) is not None
@@ -1983,7 +2014,7 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
     this kind of question depends on."""
     if asks_a_split(u):
         return None  # 「這50萬平均每人可以用多少」 after a ceiling: no computation of it divides it so
-    put_right = _count_put_right(previous, u) or _part_revised(previous, u)
+    put_right = _count_put_right(previous, u) or _lecturer_replaced(previous, u) or _part_revised(previous, u)
     if put_right is not None:
         return put_right
     if previous.item == "open_classroom":

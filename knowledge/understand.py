@@ -74,7 +74,9 @@ _FOLLOW_UP = re.compile(
     # "we'll have a 13th class next year — does that change it?", 「這樣會變嗎」
     r"\b(?:does|would|will|could) (?:that|this) change\b|\bchange (?:it|anything|things)\b|會不會變|會變嗎|有變嗎"
     r"|" + _LEAD + r"(?:what about|how about|and (?:for|with|if|in|at|what|how)|and\b|what if|if\b|same for|now for|"
-    r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|^(?:\S+\s+){1,4}then\W*$|^(?:(?:ok|okay|so|fine|then)\W+)?make it\b|^(?:\S+\s+){1,4}then\W+(?:how|what|can|is|does|would)\b|^(?:(?:ok|okay|so|fine)\s+)?(?:an?|the|our|all|both|just|only)\s+(?:\S+\s+){0,5}then\W*$|^(?:an?|some)\s+(?:[\w,.-]+\s*){1,3}$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
+    r"for\b|with\b|in\b|instead|back to)|\bas well\W*$|\binstead\W*$|"
+    # "drop the bureau person, our own teacher does 4 periods instead": a part of the last taken out
+    r"^(?:(?:ok|okay|so|fine)\W+)?(?:drop|remove|cut|skip|take out)\b|^(?:\S+\s+){1,4}then\W*$|^(?:(?:ok|okay|so|fine|then)\W+)?make it\b|^(?:\S+\s+){1,4}then\W+(?:how|what|can|is|does|would)\b|^(?:(?:ok|okay|so|fine)\s+)?(?:an?|the|our|all|both|just|only)\s+(?:\S+\s+){0,5}then\W*$|^(?:an?|some)\s+(?:[\w,.-]+\s*){1,3}$|\btoo\b(?!\s+(?:much|many|late|early|big|small|high|low|expensive|long|short|few))"
 )
 # (not "and if the workshop is a full day with breakfast too?": a what-if, its amount asked again)
 _TOO_ASKED = re.compile(r"^(?!\s*(?:and |so |ok,? )?(?:what )?if\b).*\b(?:too|as well|also)\s*[?？]\s*$", re.IGNORECASE)

@@ -5317,6 +5317,19 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
             12_500,
         ),
     ],
+    # the lecture of the kind dropped replaced by the kind told, at its own rate: 4 × 2,000 + 2 × 1,000
+    "a lecturer of one kind replaced by one of another": [
+        ("請大學教授講4節 再請縣府教育處的督學講3節 講座費一共多少", None, 12_500),
+        ("督學不來了 改請本校主任講2節", "moe.item.lecture_external", 10_000),
+    ],
+    "a lecturer of one kind replaced by one of another, in English": [
+        (
+            "a university professor for 4 periods + a county education bureau officer (affiliated) 3 periods. lecture fees?",
+            None,
+            12_500,
+        ),
+        ("drop the bureau officer, one of our own teachers takes 2 periods instead", None, 10_000),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
