@@ -1680,10 +1680,18 @@ def _consultation_session(rules: FundingRules, i: dict[str, Any]) -> tuple[str, 
     return session, Decimal(i["hours"]) if i.get("hours") else Decimal(most)
 
 
-def _premium_of_the_parts(rules: FundingRules, parts: list[dict[str, Any]]) -> list[ItemAmount]:
-    """An event told piece by piece: each item's line, then the premium on the fees among them."""
+def _premium_of_the_parts(
+    rules: FundingRules, parts: list[dict[str, Any]], earlier: dict[str, Any] | None = None
+) -> list[ItemAmount]:
+    """An event told piece by piece: each item's line, then the premium on the fees among them, with
+    a fee computed before that the message says comes besides (`earlier`: 「另外兩位學者來出席」 after
+    a day's consultation)."""
     lines: list[ItemAmount] = []
     fees: dict[str, int] = {}
+    for key, amount in (earlier or {}).items():
+        told = both(f"前面算的 {money(int(amount), 'zh')}", f"computed before: {money(int(amount), 'en')}")
+        lines.append(ItemAmount(int(amount), told, sources=(rules.items.all()[key],)))
+        fees[key] = fees.get(key, 0) + int(amount)
     for part in parts:
         own = _item(Query(ITEM, item=str(part["item"]), inputs={"text": ""} | dict(part)), rules)
         lines += own
@@ -1695,7 +1703,7 @@ def _premium(rules: FundingRules, i: dict[str, Any], text: str) -> list[ItemAmou
     if i.get("fees"):
         return [_premium_on(rules, {str(k): int(v) for k, v in i["fees"].items()})]
     if i.get("parts"):
-        return _premium_of_the_parts(rules, i["parts"])
+        return _premium_of_the_parts(rules, i["parts"], i.get("earlier"))
     items: list[ItemAmount] = []
     fees: dict[str, int] = {}
     for kind, periods, price in i.get("lectures") or []:

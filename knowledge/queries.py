@@ -380,7 +380,9 @@ def _classes_besides_the_rate(u: Understanding) -> int | None:
 def fee_counted_in(u: Understanding, rules: FundingRules) -> Query | None:
     """The one fee the premium is charged on that a message counts (a lecturer's periods, hours of
     consultation): 「如果另外再請外聘教授講5節」; None when it counts none."""
-    named = [item for item in rules.items_in(u.normalised) if item in rules.items.premium.base_items]
+    # (not a fee named as one the premium is on besides it: 「連同諮詢費」 "together with the consultation")
+    besides = re.sub(r"(?:連同|together with|along with)\s*(?:the\s+)?\S{1,12}", " ", u.normalised)
+    named = [item for item in rules.items_in(besides) if item in rules.items.premium.base_items]
     counts = u.figures.counts
     if len(named) != 1 or not (counts.periods or counts.hours or counts.people):
         return None
@@ -1361,6 +1363,11 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         a_day = (inputs.get("full_day") or inputs.get("half_day")) and has(u, r"諮詢|consult")
         if any(inputs.get(k) for k in ("periods", "hours", "amounts")) or a_day:
             return Query(ITEM, item="premium", inputs=inputs)
+        attending = fee_counted_in(u, rules)
+        if attending is not None and attending.item == "attendance_fee":
+            # 「另外兩位學者來出席會議 出席費照上限 補充保費要編多少」: the fees of the people attending, at the cap
+            part = {"item": "attendance_fee", "people": attending.inputs["people"]}
+            return Query(ITEM, item="premium", inputs={"parts": [part], "text": u.normalised})
         return None
     several = (_people(u) or 0) >= 2 and has(u, _TOTAL)
     # (「這學期算20週 整學期最多減幾節」: the weekly caps over the weeks told)

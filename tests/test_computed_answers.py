@@ -5330,6 +5330,12 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ),
         ("drop the bureau officer, one of our own teachers takes 2 periods instead", None, 10_000),
     ],
+    # 出席費「每人每次以 2,000 元為限」 counted by the people attending, with the day's 諮詢費 6,000 computed
+    # before (「另外」): (6,000 + 3 × 2,000) × 2.11% = 253.2 → 253
+    "attendance counted by its people, the premium with the fee before": [
+        ("專家到校諮詢一整天 諮詢費多少", None, 6_000),
+        ("另外請三位委員出席會議 出席費照上限 補充保費一起算多少", "moe.item.nhi_premium", 253),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
