@@ -2382,6 +2382,14 @@ def _with_the_fee_before(premium: Query, u: Understanding, topic: Topic, rules: 
     "also"), on the fee computed just before (a lecture fee of the same visit)."""
     if "fees" in premium.inputs or _ALSO.search(u.normalised) is None or _lists_its_own_fees(u):
         return premium
+    if "parts" in premium.inputs and _EVERYTHING.search(u.normalised):
+        # "4 professors also sat in … add their attendance fees, the premium on everything in this chat"
+        before: dict[str, int] = {}
+        for computed, amount in _fees_computed_before(topic, u, rules):
+            if len(computed) == 1:
+                key = str(next(iter(computed)))
+                before[key] = before.get(key, 0) + amount
+        return replace(premium, inputs=dict(premium.inputs) | {"earlier": before}) if before else premium
     last = topic.query
     items = _fee_items(last)
     if last is None or len(items) != 1 or not items <= set(rules.items.premium.base_items):
@@ -2411,6 +2419,21 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
         return (
             Query(ITEM, item="premium", inputs={"amounts": amounts, "text": ""}) if len(amounts) == len(parts) else None
         )
+    totals = _fees_computed_before(topic, u, rules)
+    if named:
+        totals = [(items, total) for items, total in totals if items <= named]
+        if set().union(*(items for items, _ in totals)) != named:
+            return None
+    elif len(totals) < 2:
+        return None
+    return Query(ITEM, item="premium", inputs={"amounts": [total for _, total in reversed(totals)], "text": ""})
+
+
+def _fees_computed_before(topic: Topic, u: Understanding, rules: FundingRules) -> list[tuple[set[Any], int]]:
+    """The fees the chat computed one after another, newest first, each with its items: a fee computed
+    again (a correction, a price checked) counts once, as last computed, unless the message that
+    computed it again said it came besides (「另外」 "also", "she comes back")."""
+    base = set(rules.items.premium.base_items)
     totals: list[tuple[set[Any], int]] = []
     seen: set[tuple[frozenset[Any], Any]] = set()
     besides: set[tuple[frozenset[Any], Any]] = set()  # kinds whose newer fee came besides the older
@@ -2424,17 +2447,18 @@ def _premium_of_all(topic: Topic, u: Understanding, rules: FundingRules) -> Quer
         if key not in seen or key in besides:
             totals.append((items, total))
         seen.add(key)
-        if _ALSO.search(earlier.text):
+        said = earlier.said or earlier.text
+        if _ALSO.search(said) or _AGAIN.search(said):
             besides.add(key)
         else:
             besides.discard(key)
-    if named:
-        totals = [(items, total) for items, total in totals if items <= named]
-        if set().union(*(items for items, _ in totals)) != named:
-            return None
-    elif len(totals) < 2:
-        return None
-    return Query(ITEM, item="premium", inputs={"amounts": [total for _, total in reversed(totals)], "text": ""})
+    return totals
+
+
+# another time of the same fee: "she comes back one morning", 「下週再來一次」
+_AGAIN = re.compile(r"\bcom(?:es|ing) back\b|\bcame back\b|\bback again\b|再來|又來|再回來")
+# the fees of the whole chat: "the premium on everything in this chat", 「全部的補充保費」
+_EVERYTHING = re.compile(r"\beverything\b|\ball (?:the )?fees\b|全部|所有(?:的)?(?:費用)?")
 
 
 def _consultation_hours_retold(query: Query | None, u: Understanding) -> Query | None:

@@ -150,7 +150,7 @@ _COUNT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"of (?:them|us)\b|"  # "for the two of them"
         r"(?:(?:of|our|the|own|in-house|outside|visiting|external|homeroom|bilingual|english|main|admin|administrative|office|部領|[\u4e00-\u9fff]{2})\s+){0,3}"
         r"(?:teachers?\b|people\b|persons?\b|participants?\b|students?\b|guests?\b|"
-        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|scholars?\b|members?\b|lecturers?\b|speakers?\b|ppl\b|"
+        r"staff\b|attendees?\b|kids\b|children\b|pupils\b|experts?\b|scholars?\b|professors?\b|profs?\b|members?\b|lecturers?\b|speakers?\b|ppl\b|"
         r"consultants?\b|advis[eo]rs?\b|reviewers?\b|judges?\b|helpers?\b|assistants?\b|volunteers?\b|adults?\b|parents?\b))"
     ),
     # (not 「一晚2500」, a price a night)

@@ -5336,6 +5336,17 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("專家到校諮詢一整天 諮詢費多少", None, 6_000),
         ("另外請三位委員出席會議 出席費照上限 補充保費一起算多少", "moe.item.nhi_premium", 253),
     ],
+    # the premium on everything of the chat: a day's 諮詢費 6,000, the expert back for 3 hours (3,000, another
+    # visit, not a correction), and three attendance fees counted now (6,000): 15,000 × 2.11% = 316.5 → 317
+    "the premium on every fee of the chat, one counted now": [
+        ("an expert spends a full day coaching our teachers, 7 hours. what is her fee", None, 6_000),
+        ("she comes back for an afternoon, 3 hours", None, 3_000),
+        (
+            "3 professors also attended our planning meeting, add their attendance fees. the premium on everything so far?",
+            "moe.item.nhi_premium",
+            317,
+        ),
+    ],
     "a share asked after an unsure question, of the base told before it": [
         ("模式一經常門我們總共編24萬 雜支最高能放多少", None, 24_000),
         ("資料蒐集費是不是也抓10趴", None, None),
