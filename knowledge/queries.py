@@ -722,7 +722,7 @@ def _days_left_asked(u: Understanding) -> dict[str, Any]:
 
 
 # an amount told as what something comes to: 「30%也就是36萬」「等於21萬」 "which is 360k"
-_WORKED_OUT = re.compile(r"(?:也就是|就是|即|等於|算起來|算出來|which is|that is|i\.?e\.?|=)\s*$")
+_WORKED_OUT = re.compile(r"(?:也就是|就是|即|等於|算起來|算出來|\bwhich is|\bthat is|\bi\.?e\.?|=)\s*$")
 
 
 def _transfer_query(u: Understanding, rules: FundingRules) -> Query | None:
