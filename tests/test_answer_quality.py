@@ -77,7 +77,7 @@ BLIND13 = conversations.DATA / "blind13.yaml"
 BLIND13_MIN_ACCURACY, BLIND13_MAX_CONFIDENT_WRONG = 0.939, 0.029
 # blind14 (stop 22, late): first measured at 75.0% / 17.9% before any change made against it
 BLIND14 = conversations.DATA / "blind14.yaml"
-BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.877, 0.048
+BLIND14_MIN_ACCURACY, BLIND14_MAX_CONFIDENT_WRONG = 0.881, 0.043
 # blind15 (stop 23): first measured at 78.6% / 10.5% (after the unsure replies to yes-or-no
 # questions nothing settles; 77.7% / 15.0% before them); 0.87 → 0.865 at stop 26, one turn: "how many days
 # is the summer camp?" is now said to be missing (right), and the next turns lose that topic
@@ -89,7 +89,7 @@ BLIND15_MIN_ACCURACY, BLIND15_MAX_CONFIDENT_WRONG = 0.935, 0.037
 BLIND16 = conversations.DATA / "blind16.yaml"
 BLIND16_MIN_ACCURACY, BLIND16_MAX_CONFIDENT_WRONG = 0.889, 0.049
 BLIND17 = conversations.DATA / "blind17.yaml"
-BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.884, 0.05
+BLIND17_MIN_ACCURACY, BLIND17_MAX_CONFIDENT_WRONG = 0.893, 0.041
 # blind18 and blind19 (stop 24, late, after this stop's changes): first measured at 72.2% / 10.8%
 # and 74.8% / 13.1% (blind19 leans on yes-or-no near misses); 77.6% / 8.1% and 82.0% / 9.0% at the end
 # of the stop (their development halves were looked at and fixed against)
@@ -106,15 +106,15 @@ BLIND21_MIN_ACCURACY, BLIND21_MAX_CONFIDENT_WRONG = 0.925, 0.019
 # blind22 and blind23 (stop 25, late, after this stop's changes; written and audited blind as
 # above, 3 and 17 turns changed): first measured at cfd1651, 74.2% / 15.3% and 76.1% / 11.5%
 BLIND22 = conversations.DATA / "blind22.yaml"
-BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.89, 0.054
+BLIND22_MIN_ACCURACY, BLIND22_MAX_CONFIDENT_WRONG = 0.894, 0.049
 BLIND23 = conversations.DATA / "blind23.yaml"
 BLIND23_MIN_ACCURACY, BLIND23_MAX_CONFIDENT_WRONG = 0.866, 0.041
 # blind24 and blind25 (stop 26, written blind by two helpers and audited by two more): blind24
 # first measured at cafab2b, 79.1% / 7.0%; blind25 (4 turns changed) at 643e219, 76.4% / 11.8%
 BLIND24 = conversations.DATA / "blind24.yaml"
-BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.886, 0.04
+BLIND24_MIN_ACCURACY, BLIND24_MAX_CONFIDENT_WRONG = 0.89, 0.04
 BLIND25 = conversations.DATA / "blind25.yaml"
-BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.903, 0.032
+BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.907, 0.032
 # blind27 (stop 26, mid-stop: newcomers asking rules, eligibility and details the plans leave out;
 # audited, 9 turns changed): first measured at 97e7864, 70.2% / 9.8%
 # blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
@@ -122,7 +122,7 @@ BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.903, 0.032
 BLIND26 = conversations.DATA / "blind26.yaml"
 BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.889, 0.028
 BLIND27 = conversations.DATA / "blind27.yaml"
-BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.837, 0.048
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.841, 0.048
 # blind28 and blind29 (stop 27, written blind by two helpers and audited by two more): blind28 (a
 # new rural director, a Keelung KPI checker, an accountant with their own figures, a foreign
 # teacher; 7 turns changed) first measured at cdf23a3, 76.7% / 9.7%; blind29 (a homeroom teacher
@@ -140,7 +140,7 @@ BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.884, 0.044
 BLIND30 = conversations.DATA / "blind30.yaml"
 BLIND30_MIN_ACCURACY, BLIND30_MAX_CONFIDENT_WRONG = 0.785, 0.052
 BLIND31 = conversations.DATA / "blind31.yaml"
-BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.847, 0.056
+BLIND31_MIN_ACCURACY, BLIND31_MAX_CONFIDENT_WRONG = 0.852, 0.056
 # blind32 to blind35 (stop 28; written blind by four helpers, audited by four more): blind32 (an
 # accountant and a principal checking a budget line by line, Keelung KPIs; 6 turns changed), blind33
 # (a first-time coordinator: eligibility, steps, deadlines, both plans in turn; 5), blind34 (foreign
@@ -152,9 +152,9 @@ BLIND32_MIN_ACCURACY, BLIND32_MAX_CONFIDENT_WRONG = 0.877, 0.046
 BLIND33 = conversations.DATA / "blind33.yaml"
 BLIND33_MIN_ACCURACY, BLIND33_MAX_CONFIDENT_WRONG = 0.912, 0.033
 BLIND34 = conversations.DATA / "blind34.yaml"
-BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.821, 0.042
+BLIND34_MIN_ACCURACY, BLIND34_MAX_CONFIDENT_WRONG = 0.826, 0.042
 BLIND35 = conversations.DATA / "blind35.yaml"
-BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.86, 0.046
+BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.864, 0.046
 # blind36 and blind37 (stop 28, at its end; written, self-checked and audited the same way): blind36 (a
 # coordinator's semester: ceilings, item caps, dates, near misses, terse follow-ups, corrections; 5
 # turns changed) and blind37 (newcomers typing as they talk: a foreign teacher, a nurse or clerk on
@@ -195,7 +195,7 @@ BLIND43_MIN_ACCURACY, BLIND43_MAX_CONFIDENT_WRONG = 0.89, 0.049
 BLIND44 = conversations.DATA / "blind44.yaml"
 BLIND44_MIN_ACCURACY, BLIND44_MAX_CONFIDENT_WRONG = 0.76, 0.085
 BLIND45 = conversations.DATA / "blind45.yaml"
-BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.743, 0.054
+BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.752, 0.05
 # blind46 and blind47 (stop 31; written, self-checked and audited the same way): blind46 (a small or
 # remote school's new coordinator: tiny schools, branches, open classrooms, own dates, Keelung KPIs;
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
@@ -211,7 +211,7 @@ BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.873, 0.069
 BLIND48 = conversations.DATA / "blind48.yaml"
 BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.876, 0.036
 BLIND49 = conversations.DATA / "blind49.yaml"
-BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.745, 0.124
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.749, 0.12
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
 # each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
 # numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
@@ -234,7 +234,7 @@ BLIND53_MIN_ACCURACY, BLIND53_MAX_CONFIDENT_WRONG = 0.833, 0.062
 BLIND54 = conversations.DATA / "blind54.yaml"
 BLIND54_MIN_ACCURACY, BLIND54_MAX_CONFIDENT_WRONG = 0.91, 0.052
 BLIND55 = conversations.DATA / "blind55.yaml"
-BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.874, 0.037
+BLIND55_MIN_ACCURACY, BLIND55_MAX_CONFIDENT_WRONG = 0.878, 0.032
 # blind56 and blind57 (stop 34; written blind by two helpers from the plan texts and the entry catalogue
 # only, each audited by another: 9 and 5 turns changed): blind56 (principals choosing between the modes
 # and 部領, Keelung principals and their level's KPIs) and blind57 (teachers new to the system writing
@@ -261,7 +261,7 @@ BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.036
 # branch campuses, typing on phones), first measured at 636f91c, the commit the stop started from:
 # 68.3% / 15.7% and 76.2% / 13.0%
 BLIND60 = conversations.DATA / "blind60.yaml"
-BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.781, 0.097
+BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.799, 0.097
 BLIND61 = conversations.DATA / "blind61.yaml"
 BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.839, 0.083
 # blind62 and blind63 (stop 37; written and audited the same way: 4 and 0 turns changed): blind62
@@ -272,7 +272,7 @@ BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.839, 0.083
 BLIND62 = conversations.DATA / "blind62.yaml"
 BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.891, 0.066
 BLIND63 = conversations.DATA / "blind63.yaml"
-BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.843, 0.085
+BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.852, 0.081
 # blind64 and blind65 (stop 38; written and audited the same way: 1 and 5 turns changed): blind64
 # (reviewers, auditors and doubters checking what someone told them, comparing two options) and blind65
 # (a coordinator handing the plan over mid-year: facts restated from notes, then corrected), first
@@ -280,13 +280,13 @@ BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.843, 0.085
 BLIND64 = conversations.DATA / "blind64.yaml"
 BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.803, 0.103
 BLIND65 = conversations.DATA / "blind65.yaml"
-BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.846, 0.086
+BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.85, 0.082
 # blind66 and blind67 (stop 39; written and audited the same way: 0 and 1 turns changed): blind66
 # (people who describe what they mean instead of naming it, with pronouns and stories before the
 # question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
 # first measured at 2dea770 (the stop's start) at 50.4% / 11.0% and 75.1% / 19.0%
 BLIND66 = conversations.DATA / "blind66.yaml"
-BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.643, 0.082
+BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.651, 0.082
 BLIND67 = conversations.DATA / "blind67.yaml"
 BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.809, 0.149
 # blind68 and blind69 (stop 40; written and audited the same way: 0 and 1 turns changed): blind68
@@ -294,20 +294,25 @@ BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.809, 0.149
 # across several people, items and steps: event totals, what an amount buys, one count changed),
 # first measured at 69bea48 (the stop's start) at 84.0% / 8.4% and 53.8% / 35.7%
 BLIND68 = conversations.DATA / "blind68.yaml"
-BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG = 0.889, 0.052
+BLIND68_MIN_ACCURACY, BLIND68_MAX_CONFIDENT_WRONG = 0.894, 0.052
 BLIND69 = conversations.DATA / "blind69.yaml"
-BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.717, 0.19
+BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG = 0.721, 0.182
 # blind70 (stop 41; four writers, two auditors, no turn changed): deadlines counted from the user's own
 # dates, a school's facts told bit by bit and corrected, who and what a budget line may pay for, and
 # Keelung's yearly targets by year and level; first measured at 5f37c1a (the stop's start) at 75.2% / 11.1%
 BLIND70 = conversations.DATA / "blind70.yaml"
-BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG = 0.832, 0.054
+BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG = 0.843, 0.054
 # blind71 (stop 42; four writers, two auditors, no turn changed): an event's costs from the user's own
 # numbers (items added, taken out, counts changed), long English questions, substitutes' terms and
 # teaching loads over weeks, Simplified Chinese with a small budget listed in one message; first
 # measured at c63fc17 (the stop's start) at 68.4% / 20.1%
 BLIND71 = conversations.DATA / "blind71.yaml"
-BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG = 0.771, 0.139
+BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG = 0.809, 0.124
+# blind72 (stop 43; four writers, two auditors, two entries changed): a school choosing what to apply
+# for, spending and closing out in English, very short LINE-style typing, classroom practice and people
+# with Keelung's targets; first measured at d301076 (the stop's start) at 75.4% / 12.3%
+BLIND72 = conversations.DATA / "blind72.yaml"
+BLIND72_MIN_ACCURACY, BLIND72_MAX_CONFIDENT_WRONG = 0.808, 0.103
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -537,6 +542,7 @@ LATE_SETS = {
     "blind69": (BLIND69, BLIND69_MIN_ACCURACY, BLIND69_MAX_CONFIDENT_WRONG),
     "blind70": (BLIND70, BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG),
     "blind71": (BLIND71, BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG),
+    "blind72": (BLIND72, BLIND72_MIN_ACCURACY, BLIND72_MAX_CONFIDENT_WRONG),
 }
 
 
