@@ -767,10 +767,11 @@ def _figure_put_right(normalised: str) -> tuple[str, str, bool] | None:
 
 
 def with_figure_righted(normalised: str, said: str) -> str | None:
-    """The last message (`said`, normalised) with the figure a correction puts right (「不是12週啦 是8週」
-    after 「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…; 「不是116年4月 是116年9月」), when the
-    correction says nothing else and the last message wrote that figure, and each of its numbers, once;
-    else None."""
+    """A message (`said`, normalised) with the figure a correction puts right (「不是12週啦 是8週」 after
+    「奠基課開4個班 每週2節 上12週 材料費最多多少」: …上8週…; 「不是116年4月 是116年9月」; 「出席的有5位不是3位
+    補充保費變多少」), when the correction says little else and the message wrote that figure, and each of
+    its numbers, once; a figure said to be wrong (「說8班是錯的 其實是9班」) is put right wherever it was
+    written; else None. The dialog tries the last message first, then the ones before it."""
     put_right = _figure_put_right(normalised)
     if put_right is None:
         return None
