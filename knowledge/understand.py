@@ -738,7 +738,8 @@ _FIGURE_RIGHTED = re.compile(
 # (a few words of what it counts before, what is asked again after)
 _FIGURE_RIGHTED_AFTER = re.compile(
     r"^(?:(?:更正|打錯|說錯|寫錯|抱歉|不好意思|sorry)\s*[,，]?\s*)*[^\d\s]{0,10}?(\d+)\s*([^\d\s,，]{1,2}?)\s*(?:才對)?\s*[,，]?\s*"
-    r"不是\s*(\d+)\s*\2\s*(?:[,，]?\s*[^\d]{0,12}?(?:變多少|是多少|多少|呢))?$"
+    # (what is asked again after it asks the same thing, changed: 「補充保費變多少」, not 「那雜支最多多少」)
+    r"不是\s*(\d+)\s*\2\s*(?:[,，]?\s*[^\d]{0,12}?(?:變(?:成)?多少|呢))?$"
 )
 
 
