@@ -180,12 +180,12 @@ DETAILS = (
         # 「逾期核結會被扣錢嗎」 "what's the penalty if we miss the deadline?": the plans state none
         "penalty",
         re.compile(
-            r"罰則|罰款|罰錢|會被罰|懲處|處分|扣款|被扣錢|penalt|fined?|sanction|what happens if we (?:miss|are late|don't)|"
+            r"罰則|罰款|罰錢|會被罰|懲處|處分|扣款|被扣錢|penalt|\b(?:be|get|gets|got|are|is) fined\b|\ba fine\b|sanction|what happens if we (?:miss|are late|don't)|"
             # 「如果晚交會怎樣」 "what if it's late?": what follows lateness
             r"(?:晚交|遲交|逾期|晚送|遲送|沒交|沒送|來不及)\S{0,4}(?:會怎樣|會怎麼樣|怎麼辦|後果|會如何)|"
             r"what happens if (?:it'?\s?s|we'?\s?re|we are|they are|the county is) late|\bwhat if (?:it'?\s?s|we'?\s?re|we are) late\b"
         ),
-        re.compile(r"罰|懲處|處分|扣款|penalt|fine|sanction"),
+        re.compile(r"罰|懲處|處分|扣款|penalt|\bfined?\b|sanction"),
     ),
     Detail(
         # 「所得稅扣幾%」: only the supplementary premium is in the plans
@@ -414,7 +414,7 @@ DETAILS = (
         re.compile(
             r"(?:誰|哪裡|哪邊|哪個單位)(?:要)?(?:出|付|負擔)(?:錢|費用)?|(?:自己|自行)(?:出|付|負擔)|"
             r"(?:學校|我們|老師|教師|國教署|教育部|市府|縣府|教育局)(?:要)?(?:出|付)(?:錢|的)?還是|"
-            r"who (?:pays|covers|foots)|do (?:we|schools?|teachers?) (?:have to )?pay (?:for )?(?:it|this|that)? ?(?:ourselves|themselves)"
+            r"\bdo (?:we|schools?|teachers?) (?:have to )?pay (?:for )?(?:it|this|that)? ?(?:ourselves|themselves)\b"
         ),
         re.compile(
             r"自行負擔|自付|自費|由.{0,8}(?:支付|負擔)|paid by|borne by|at (?:their|its|the school's) own (?:cost|expense)"
@@ -425,7 +425,7 @@ DETAILS = (
         "contact",
         re.compile(
             r"(?:找誰|問誰|向誰|跟誰)(?:報名|登記|接洽|排)|聯絡誰|聯絡窗口|承辦窗口|"
-            r"who (?:do|should|can) (?:we|i) (?:contact|ask|talk to|call|email)|contact person"
+            r"\bwho (?:do|should|can) (?:we|i) (?:contact|ask|talk to|call|email)\b|\bcontact person\b"
         ),
         re.compile(
             r"聯絡|窗口|承辦人|contact|向.{0,8}(?:申請|報名|提出)|報.{0,6}(?:國教署|縣市|主管機關)|submit(?:ted)? to"
@@ -438,10 +438,10 @@ DETAILS = (
         re.compile(
             r"(?:油錢|油資|加油|汽油|油費).{0,6}(?:怎麼|如何|多少|可以|能不能|能否|報)|"
             r"(?:開|騎)(?:自己的|自用)?(?:車|汽車|機車)(?:去|來)?.{0,8}(?:怎麼|如何|多少|可以|能不能|能否|報)|"
-            r"(?:fuel|gas|petrol).{0,20}(?:claim|reimburs|how much|rate|cover)|"
-            r"(?:drive|drives|driving) (?:my|his|her|our|their) own car"
+            r"\b(?:fuel|gas|petrol)\b.{0,20}\b(?:claim|reimburs|how much|rate|cover)|"
+            r"\b(?:drive|drives|driving) (?:my|his|her|our|their) own car\b"
         ),
-        re.compile(r"油|自用|開車|fuel|petrol|own car|gas"),
+        re.compile(r"油|自用|開車|fuel|petrol|own car|\bgas\b"),
     ),
     Detail(
         # "is there a per-km rate?" 「每公里多少」: travel is reimbursed by the national rules, no distance rate

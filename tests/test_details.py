@@ -32,6 +32,10 @@ MISSING = [
     "小小解說員要選幾年級的學生",
     "基隆外師那個線上教學是跟哪一家線上平台合作",  # the plan names no platform
     "解說員培訓要上幾個小時",
+    # a fine for a late close-out, and fuel for one's own car (the national travel rules): details the
+    # plans do not give, in English
+    "will we be fined if the close-out report is late?",
+    "the expert drives her own car, how much can we pay for gas",
     # a mark to pass, which a rate of improvement (英聽分數進步率達 5%) is not
     "What's the passing score on Keelung's grade 5 listening test?",
     # the class of a ticket, which the national travel rules decide
