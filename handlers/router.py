@@ -1070,7 +1070,7 @@ def _decide(
     if earlier is None and topic is not None and fresh is not None and fresh.kind == SHARE:
         # 「那教材教具費最多又可以編到多少錢」 after misc on 24萬, a question on another item's rule between:
         # the share computed before is the base's
-        earlier = next((t.query for t in topic.earlier if t.query is not None and t.query.kind == SHARE), None)
+        earlier = _earlier_share(topic)
     if fresh is not None and earlier is not None:
         fresh = _the_events_people(_same_item_counts(fresh, earlier), earlier, u)
         fresh = _every_time_told(fresh, earlier, u)
@@ -1653,17 +1653,21 @@ def _with_school(query: Query, u: Understanding, school: dict[str, Any], changed
     return replace(query, facts=facts)
 
 
+def _earlier_share(topic: Topic) -> Query | None:
+    """The share the chat computed last among the topics before the last one."""
+    return next((t.query for t in topic.earlier if t.query is not None and t.query.kind == SHARE), None)
+
+
 def _share_of_an_earlier_base(u: Understanding, fresh: Query | None, topic: Topic | None) -> Query | None:
     """「那教材教具費最多又可以編到多少錢」 after misc on 經常門 24萬 and a question on another rule
-    between: the share asked, of no amount told, when an earlier share of the chat had a base (which
-    step 5 takes); else None."""
+    between: the share asked, of no amount told, when the chat's earlier share had a base (which step
+    5 takes, from `_earlier_share`); else None."""
     if fresh is not None or topic is None or topic.query is not None or not u.asks_amount:
         return None
     if u.item not in ("misc", "teaching_aids") or u.figures.amounts:
         return None
-    if not any(t.query is not None and t.query.kind == SHARE and "base" in t.query.inputs for t in topic.earlier):
-        return None
-    return Query(SHARE, item=u.item)
+    earlier = _earlier_share(topic)
+    return Query(SHARE, item=u.item) if earlier is not None and "base" in earlier.inputs else None
 
 
 def _follow_up(
