@@ -693,17 +693,17 @@ def _date_query(u: Understanding, rules: FundingRules) -> Query | None:
             u,
             _STILL
             + r"|第幾階段|哪個階段|哪一?階段|期程內|which phase|\bin phase\b|phase [12] or|最後(?:一|1)天|第(?:一|1)天|最後(?:一|1)個"
-            + r"|開始|結束|起訖|start|end|begin|last day|first day",
+            + r"|開始|結束|起訖|到哪[一1]?天|到什麼時候|start|end|begin|last day|first day",
         )
     ):
         return Query(SCHOOL_YEAR, inputs={"year": u.slots.year} | _days_left_asked(u) | _span_asked(u))
     phase = re.search(r"第\s*([12])\s*階段|phase\s*([12])", u.normalised)
-    if phase and has(u, r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|start|end|begin|when|date"):
+    if phase and has(u, r"開始|結束|起訖|哪[一1]?天|何時|什麼時候|幾月幾號|到哪|start|end|begin|when|date"):
         return Query(SCHOOL_YEAR, inputs={"phase": int(phase.group(1) or phase.group(2))} | _days_left_asked(u))
     return None
 
 
-_WHEN_ASKED = r"開始|結束|起訖|哪天|何時|什麼時候|幾月幾號|最後(?:一|1)天|第(?:一|1)天|\bstarts?\b|\bends?\b|\bbegins?\b|\bwhen\b|last day|first day"
+_WHEN_ASKED = r"開始|結束|起訖|哪[一1]?天|何時|什麼時候|幾月幾號|最後(?:一|1)天|第(?:一|1)天|\bstarts?\b|\bends?\b|\bbegins?\b|\bwhen\b|last day|first day"
 
 
 # dates a phase or school year does not give: its applications, evaluations, briefings
@@ -2287,7 +2287,9 @@ _POOLED = r"合併|合在一起|併在一起|一起用|\bcombin|\bpool|\bmerg"
 _DIFFERENCE_FROM = (
     r"(?:跟|和|與|比起).{0,16}比.{0,4}(?:差多少|差額|差幾|相差|差別)|\bdifference (?:from|with|compared)|"
     # 「明年會增到36班 這樣會差多少」: the value told against the last one's
-    r"(?:這樣|那)?(?:會)?(?:差多少|差幾萬|相差多少)"
+    r"(?:這樣|那)?(?:會)?(?:差多少|差幾萬|相差多少)|"
+    # 「這樣比模式一多拿多少」 "how much more than mode 1": the value told against the last one's
+    r"比.{0,8}(?:多|少)(?:拿|領|補|補助|給|了)?(?:多少|幾萬)|\bhow much (?:more|less) than\b"
 )
 
 

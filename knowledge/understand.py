@@ -68,7 +68,8 @@ _DATES_IN_NORMALISED = re.compile(
 
 _LEAD = r"^(?:(?:喔|哦|噢|啊|欸|嗯|呃|好|ok|okay|oh|hmm|so|then|那)\s*)*"
 _FOLLOW_UP = re.compile(
-    _LEAD + r"(?:那|那麼|那如果|如果|若|假如|要是|改成|換成|換|改|那要是|再來|還有|回到|同樣|一樣|再加上|加上|所以)"
+    _LEAD
+    + r"(?:那|那麼|那如果|如果|若|假如|要是|改成|換成|換(?!算)|改|那要是|再來|還有|回到|同樣|一樣|再加上|加上|所以)"
     r"|(?:呢|的話|咧|勒)(?:\s|$)|也(?:可以|能|可|行|適用|算|一樣)(?:報|申請|補助|補|編|用|領|請|拿|買)?(?:嗎|\s|$)|一樣|同樣|這筆|這些|這項|那筆|那些|這樣(?:會|可以|有|算|的話|總額|總上限|總共|合計|上限|變|是)|同一年|同一學年|同年度|(?:國中|國小|高中)那邊|^這個(?:是|有|要|在|可以|算)|"
     r"\b(?:these|this amount|that amount|on that|for that|of that|on it|on those|(?:that|the) same year)\b|"
     # "we'll have a 13th class next year — does that change it?", 「這樣會變嗎」

@@ -5166,6 +5166,18 @@ def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialo
     assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
 
 
+def test_the_days_to_a_phases_end_asked_after_its_end(dialog: Dialog) -> None:
+    """第一階段 114–116 學年度 ends 117年7月31日 (2028/07/31): 607 days after 2026-12-02; 「哪一天」 is
+    normalised to 「哪1天」, which the phase's "when" words must still read."""
+    chat = ChatRef("test", "phase-end-days")
+    first = dialog.handle_text(chat, "教育部雙語生活化校園 第一階段是到哪一天")
+    assert first.route == "calculation" and "2028/07/31" in first.text, first.text
+    days = dialog.handle_text(chat, "從今天算到那天還剩幾天")
+    assert days.route == "calculation" and "距今 607 天" in days.text, days.text
+    year_end = dialog.handle_text(ChatRef("test", "year-end"), "115學年度到哪一天")
+    assert year_end.route == "calculation" and "2027/07/31" in year_end.text, year_end.text
+
+
 def test_our_share_asked_with_no_base_asks_for_it_and_takes_it_told(dialog: Dialog) -> None:
     """ "how much can we spend on 雜支 in our mode 1 plan?": 附件3 雜支 is 10% of the school's recurrent
     total, which it has not told: asked for; then "total budget 150,000, and 30,000 of it is equipment"
@@ -5233,6 +5245,16 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
     "the difference from a value told": [
         ("模式二部领两个领域 我们学校８班 上限是多少", None, None),
         ("跟原本只做综合一个领域比 差多少", None, 200_000),
+    ],
+    # 附件2 模式二 2 個領域 10 班以上 120 萬 + 15 萬 against 模式一 13-35 班 25 萬
+    "how much more than the other mode": [
+        ("十五班做两个领域 模式二最多多少", None, None),
+        ("这样比模式一多拿多少？", None, 1_100_000),
+    ],
+    # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
+    "an item named after 換算 is a question of its own": [
+        ("英檢報名費 我們英文老師想考B1的 可以補嗎", None, None),
+        ("換算語言進修費 ３位部領老師 上下學期都去上課 最多編多少", "moe.item.language_study", 120_000),
     ],
     # 雜支「不得逾各項模式經常門總編列經費之 10%」 of 150,000 − 30,000; 教材教具 20% of the same
     "the base of a share told after its rule": [
