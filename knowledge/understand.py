@@ -738,7 +738,7 @@ _FIGURE_RIGHTED = re.compile(
 # 「更正 出席的專家有7位不是2位 補充保費變多少」: the figure now, then the one it is not, the same unit
 # (a few words of what it counts before, what is asked again after)
 _FIGURE_RIGHTED_AFTER = re.compile(
-    r"^(?:(?:更正|打錯|說錯|寫錯|抱歉|不好意思|sorry)\s*[,，]?\s*)*[^\d\s]{0,10}?(\d+)\s*([^\d\s,，]{1,2}?)\s*(?:才對)?\s*[,，]?\s*"
+    r"^(?:(?:更正|打錯|說錯|寫錯|抱歉|不好意思|不對|錯了|sorry)\s*[,，]?\s*)*[^\d\s]{0,10}?(\d+)\s*([^\d\s,，]{1,2}?)\s*(?:才對)?\s*[,，]?\s*"
     # (what is asked again after it asks the same thing, changed: 「補充保費變多少」, not 「那雜支最多多少」)
     r"不是\s*(\d+)\s*\2\s*(?:[,，]?\s*[^\d]{0,12}?(?:變(?:成)?多少|呢))?$"
 )
@@ -748,6 +748,32 @@ _FIGURE_RIGHTED_AFTER = re.compile(
 _FIGURE_SAID_WRONG = re.compile(
     r"(?:說|寫|講|打)的?\s*(\d+)\s*([^\d\s,，]{1,2}?)\s*是錯的.{0,12}?(?:其實|應該|而)是\s*(\d+)\s*\2"
 )
+
+
+# 「喔 學生是42個才對」「不對 學生是46個」: what a figure counts, then what it is now, said to put it
+# right (a 「不對」 before or a 「才對」 after), with no 「不是…」
+_LABELLED_RIGHTED = re.compile(
+    r"^(?:(?:欸|誒|啊|阿|喔|哦|噢|抱歉|不好意思|不對|錯了|更正|打錯|說錯|寫錯|sorry)\s*[,，]?\s*)*"
+    r"([\u4e00-\u9fff]{1,6}?)\s*(?:是|有|應該是|其實是)\s*(\d+)\s*(?:個|人|位|名|場|次|節|堂|天|日|晚|餐|週|周)?\s*"
+    r"(?:才對|才是|啦|喔|哦)?$"
+)
+_PUTS_RIGHT = re.compile(r"^\W*(?:\S{1,2}\s*)?(?:不對|錯了|更正|打錯|說錯|寫錯)|才對|才是")
+
+
+def _labelled_figure_righted(normalised: str, said: str) -> str | None:
+    """`said` with the figure after the words a correction names put right (「喔 學生是42個才對」 after
+    「…學生40人 老師5人…」: …學生42人…), when `said` wrote those words before a number once; else None."""
+    match = _LABELLED_RIGHTED.search(normalised)
+    if match is None or not _PUTS_RIGHT.search(normalised):
+        return None
+    label, now = match.groups()
+    if "班" in label:
+        return None  # (a class count put right is the school's fact, changed as such)
+    written = list(re.finditer(rf"{re.escape(label)}\s*(?:有|是|共|約|大約)?\s*(\d+)(?![\d.])", said))
+    if len(written) != 1:
+        return None
+    start, end = written[0].span(1)
+    return said[:start] + now + said[end:]
 
 
 def _figure_put_right(normalised: str) -> tuple[str, str, bool] | None:
@@ -776,7 +802,7 @@ def with_figure_righted(normalised: str, said: str) -> str | None:
     written; else None. The dialog tries the last message first, then the ones before it."""
     put_right = _figure_put_right(normalised)
     if put_right is None:
-        return None
+        return _labelled_figure_righted(normalised, said)
     was, now, everywhere = put_right
     written = re.compile(rf"(?<![\d.]){re.escape(was)}(?![\d.])")
     if everywhere:  # (「8班是錯的」: each 8班 written, the grade's and the classes counted alike)

@@ -5251,6 +5251,20 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("十五班做两个领域 模式二最多多少", None, None),
         ("这样比模式一多拿多少？", None, 1_100_000),
     ],
+    # 附件3 膳費 每人每日 340: (42 + 5) × 3 × 340 once the students' count is put right, then 46
+    "a count put right by what it counts": [
+        ("部領的學生奠基要辦暑假英語營 學生40人 老師5人 ３天都全天 膳費最多多少", None, 45_900),
+        ("喔 學生是42個才對", "moe.item.meals", 47_940),
+        ("不對 學生是46個", "moe.item.meals", 52_020),
+    ],
+    # 附件3 教學材料費 每班每節 800: the materials' classes put right (5 × 18 × 800), not the school's 8
+    "the classes of an item put right after the school's were told": [
+        ("部領學生奠基的經費有多少可以用", None, None),
+        ("一個領域 ８班", None, 300_000),
+        ("奠基課開４班 每班上２０節 教學材料費要編多少", None, 64_000),
+        ("改成每班１８節呢", None, 57_600),
+        ("不對 是５班不是４班", "moe.item.teaching_materials", 72_000),
+    ],
     # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
     "an item named after 換算 is a question of its own": [
         ("英檢報名費 我們英文老師想考B1的 可以補嗎", None, None),
