@@ -190,6 +190,8 @@ _SESSIONS = re.compile(r"(\d+)\s*(?:sessions?|workshops?|talks?|lectures?)\b")
 _PERIODS_NAMED = re.compile(r"(\d+)[\s-]*(?:節|堂|periods?\b)")
 # "lunch only for 25?": a number of people with the word left out, at the end of a clause
 _FOR_SOME = re.compile(r"\bfor (\d+)(?=\s*(?:[?.!,]|$))|\bwith (?:all )?(?:the )?(\d+)(?=\s*(?:[?.!,]|$))")
+# "the deadline to apply for 115?": a school year applied for, not 115 people served
+_APPLIED_FOR = re.compile(r"\b(?:appl(?:y|ying|ication)|deadline|school year|plan)\b[^?.!,]*\bfor 1[01]\d\b")
 # "meet twice this semester": two occasions (not "twice a week", a frequency)
 _TWICE = re.compile(r"\b(twice|thrice)\b(?!\s+(?:a|per|each|every)\s)")
 _MEAL_WORDS = r"早餐|午餐|晚餐|breakfast|lunch|dinner|supper"
@@ -578,7 +580,7 @@ def _read_counts(text: str) -> Counts:
         values["people"], groups = sum(named_first), named_first
     elif named_first and values["people"] is None:
         values["people"] = named_first[0]  # 「老師１５個 中午訂便當」
-    if values["people"] is None and (served := _FOR_SOME.search(text)) is not None:
+    if values["people"] is None and (served := _FOR_SOME.search(text)) is not None and not _APPLIED_FOR.search(text):
         values["people"] = int(served.group(1) or served.group(2))  # "lunch only for 25?" "with all 5"
     if values["occasions"] is None and (times := _TWICE.search(text)) is not None:
         values["occasions"] = 2 if times.group(1) == "twice" else 3

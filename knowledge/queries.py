@@ -414,7 +414,9 @@ def lecturer_in(normalised: str) -> str | None:
                 r"(?:自己|我們)(?:自己)?學校(?:自己)?的?[\u4e00-\u9fff]{0,4}?(?:老師|教師|主任|校長|同仁)|"
                 # (「我們自己英文科老師」「自己的體育老師」: the school's own teacher of a subject)
                 r"自己的?(?:[\u4e00-\u9fff]{1,3}(?:科|領域)|英文|英語|國文|數學|自然|社會|體育|音樂|美術|藝術)?老師|"
-                r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)",
+                r"internal|in-house|our own|(?:from|at) our school|our school'?s (?:teacher|principal|director)|"
+                # "what if I run it myself? I'm the English teacher here, hired by our school"
+                r"(?:hired|employed) by (?:our|the) school|\b(?:run|teach|give|do|lead) it myself\b|我自己(?:來)?(?:講|上|教)",
             ),
             (
                 "external",

@@ -5265,6 +5265,15 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("改成每班１８節呢", None, 57_600),
         ("不對 是５班不是４班", "moe.item.teaching_materials", 72_000),
     ],
+    # 附件3 講座鐘點費 內聘 每節 1,000: the school's own teacher who runs it, 5 × 1,000
+    "a lecturer hired by the school who runs it himself": [
+        ("how much can we pay a speaker for a teachers workshop, 5 periods", None, 10_000),
+        (
+            "what if I run it myself? I'm the foreign english teacher here, hired by our school. same 5 periods",
+            "moe.item.lecture_internal",
+            5_000,
+        ),
+    ],
     # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
     "an item named after 換算 is a question of its own": [
         ("英檢報名費 我們英文老師想考B1的 可以補嗎", None, None),

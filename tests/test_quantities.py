@@ -111,6 +111,16 @@ def test_a_price_before_a_device_is_not_a_count_of_them(text: str, units: int | 
     assert read_figures(text).counts.units == units
 
 
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [("what about lunch only for 25?", 25), ("and the deadline to apply for 115?", None), ("the plan for 110?", None)],
+)
+def test_a_school_year_applied_for_is_no_head_count(text: str, people: int | None) -> None:
+    """ "the deadline to apply for 115?" asks of school year 115, not of 115 people served (it was
+    read as the last equipment question for 115 people)."""
+    assert read_figures(text).counts.people == people
+
+
 def test_a_price_of_100_to_120_after_a_count_of_one_is_money_not_a_school_year() -> None:
     """「是一個120」: 120 each (a lunch box), not the 民國 school year 120."""
     assert [a.value for a in read_figures("歹勢打錯 是1個120").labelled] == [120]
