@@ -1019,19 +1019,22 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         # 「我编了 讲师费3万 餐费2万 杂支5000 杂支有没有超」: the recurrent budget is every line listed
         values = [value for _, value in lines]
         return Query(SHARE, item=u.item, inputs={"base": sum(values), "planned": dict(lines)[u.item], "lines": values})
+    whole = recurrent
     if recurrent is None:
         unlabelled = sorted((a.value for a in amounts if a.label not in (item_label,)), reverse=True)
-        recurrent = unlabelled[0] if unlabelled else max(a.value for a in amounts)
+        recurrent = whole = unlabelled[0] if unlabelled else max(a.value for a in amounts)
         if capital is not None and capital != recurrent:
-            recurrent -= capital
+            recurrent -= capital  # "we got 150,000. if 30,000 goes to equipment": 120,000 (no planned 150,000)
     if planned is None:
-        rest = [a.value for a in amounts if a.value not in (recurrent, total, capital)]
+        rest = [a.value for a in amounts if a.value not in (recurrent, whole, total, capital)]
         planned = rest[0] if rest else None
     inputs: dict[str, Any] = {"base": recurrent}
     if planned is not None and planned != recurrent:
         inputs["planned"] = planned
     if capital is not None and total is not None:
         inputs["total"], inputs["capital"] = total, capital
+    elif capital is not None and whole != recurrent:
+        inputs["total"], inputs["capital"] = whole, capital  # (kept: 「不買設備了」 gives the whole back)
     return Query(SHARE, item=u.item, inputs=inputs)
 
 
@@ -2056,6 +2059,8 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             revised = previous  # "so at the per class per session rate thats how many 班節": the same share's
         return _what_it_buys_kept(previous, revised, u)
     capital = _first(_labelled(u), "capital") if previous.kind == SHARE and "total" in previous.inputs else None
+    if capital is None and previous.kind == SHARE and "capital" in previous.inputs and has(u, _NO_CAPITAL):
+        capital = 0  # "what if we skip equipment completely" after a share of the total less its capital
     if capital is not None:
         # 「資本門改成7萬，教材教具一樣7萬呢」「那照資本門7萬，雜支最多多少」 after a share of the total less
         # its capital: the same total, another capital, so another recurrent base
@@ -2292,6 +2297,13 @@ _DIFFERENCE_FROM = (
     r"(?:這樣|那)?(?:會)?(?:差多少|差幾萬|相差多少)|"
     # 「這樣比模式一多拿多少」 "how much more than mode 1": the value told against the last one's
     r"比.{0,8}(?:多|少)(?:拿|領|補|補助|給|了)?(?:多少|幾萬)|\bhow much (?:more|less) than\b"
+)
+
+
+# no capital spent at all: "skip equipment completely", 「不買設備了」「資本門不編」
+_NO_CAPITAL = (
+    r"\b(?:skip|drop|no|without|zero)\s+(?:the\s+)?(?:equipment|capital)\b|"
+    r"不(?:買|編|要)(?:設備|資本門)|(?:設備|資本門)(?:都)?(?:不買|不編|不要|歸零|編0|0元)"
 )
 
 

@@ -5166,6 +5166,17 @@ def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialo
     assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
 
 
+def test_the_total_less_its_equipment_is_no_amount_planned(dialog: Dialog) -> None:
+    """ "we got 150,000. if 30,000 goes to equipment": 150,000 is the whole the recurrent base is worked
+    out from, not teaching aids planned at 150,000 (it was said to be 126,000 over)."""
+    reply = dialog.handle_text(
+        ChatRef("test", "total-less-equipment"),
+        "mode 1, we got 150,000. if 30,000 goes to equipment whats the max for 教材教具?",
+    )
+    assert reply.route == "calculation" and "24,000" in first_line(reply), reply.text
+    assert "over it" not in reply.text and "Over the cap" not in reply.text, reply.text
+
+
 def test_the_days_to_a_phases_end_asked_after_its_end(dialog: Dialog) -> None:
     """第一階段 114–116 學年度 ends 117年7月31日 (2028/07/31): 607 days after 2026-12-02; 「哪一天」 is
     normalised to 「哪1天」, which the phase's "when" words must still read."""
@@ -5273,6 +5284,12 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
             "moe.item.lecture_internal",
             5_000,
         ),
+    ],
+    # 附件3 教材教具 20% and 雜支 10% of the recurrent budget: 150,000 − 30,000 of equipment, then none
+    "a share of what the equipment leaves, then of the whole": [
+        ("mode 1, we got 150,000. if 30,000 goes to equipment whats the max for 教材教具?", None, 24_000),
+        ("and 雜支?", "moe.item.misc", 12_000),
+        ("what if we skip equipment completely, teaching aids max then?", "moe.item.teaching_aids", 30_000),
     ],
     # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
     "an item named after 換算 is a question of its own": [
