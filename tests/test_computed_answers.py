@@ -5174,7 +5174,7 @@ def test_the_total_less_its_equipment_is_no_amount_planned(dialog: Dialog) -> No
         "mode 1, we got 150,000. if 30,000 goes to equipment whats the max for 教材教具?",
     )
     assert reply.route == "calculation" and "24,000" in first_line(reply), reply.text
-    assert "over it" not in reply.text and "Over the cap" not in reply.text, reply.text
+    assert "150,000 is" not in reply.text and "Over the cap" not in reply.text, reply.text
 
 
 def test_the_days_to_a_phases_end_asked_after_its_end(dialog: Dialog) -> None:
