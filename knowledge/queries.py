@@ -2399,6 +2399,7 @@ _OTHER_SESSIONS = {
 
 # people added to those counted before: 「要加3位老師」「再多2人」「再加上帶隊老師4位」 "plus 3 teachers"
 # "3 more people"
+_ADDS_FIRST = re.compile(r"^(?:(?:那|喔|哦|好|ok|and|then)\s*)*(?:再加上?|再多|另外(?:再)?加|外加|plus\b|add\b)")
 _MORE_PEOPLE = re.compile(
     r"(?:再?加上?|再多|多了?|另外?加|外加|還有)[^\d\s]{0,6}?\d+\s*(?:個|位|人|名)|\b(?:plus|add(?:ing)?|another)\s+\d+\b|\b\d+\s+more\b|"
     r"\d+\s*(?:個|位|人|名)\s*也(?:要|會)?(?:住|吃|去|來|參加|一起)"  # 「講師2位也住」: two more besides those before
@@ -2708,7 +2709,8 @@ def _revise_item(previous: Query, u: Understanding, rules: FundingRules) -> Quer
         served, added = meals_named(str(previous.inputs.get("text") or "")), meals_named(u.normalised)
         if served and added and not added <= served:
             inputs["meals"] = len(served | added)
-    joined = len(u.figures.counts.people_groups) > 1  # "25 kids plus 3 teachers": the message's own total
+    # "25 kids plus 3 teachers": the message's own total (not 「再加講師２位跟工作人員３位」: both added)
+    joined = len(u.figures.counts.people_groups) > 1 and not _ADDS_FIRST.search(u.normalised)
     if inputs.get("people") and previous.inputs.get("people") and _MORE_PEOPLE.search(u.normalised) and not joined:
         # 「但要加3位老師」 after 30 students: 33 people
         inputs["people"] = int(previous.inputs["people"]) + int(inputs["people"])

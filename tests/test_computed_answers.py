@@ -5291,6 +5291,12 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("and 雜支?", "moe.item.misc", 12_000),
         ("what if we skip equipment completely, teaching aids max then?", "moe.item.teaching_aids", 30_000),
     ],
+    # 附件3 膳費 每人每日 340: 60 teachers, then two lecturers and three staff added, 65 × 340
+    "two groups of people added to those before": [
+        ("模式一辦一天跨校英語研習 老師60人 只供午餐 膳費最多編多少", None, 7_200),
+        ("如果早午晚三餐都有呢", None, 20_400),
+        ("再加講師２位跟工作人員３位 一樣三餐", "moe.item.meals", 22_100),
+    ],
     # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
     "an item named after 換算 is a question of its own": [
         ("英檢報名費 我們英文老師想考B1的 可以補嗎", None, None),
