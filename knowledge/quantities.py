@@ -407,7 +407,8 @@ def _label_of(before: str, gap: int, after: str, tied: bool) -> str:
 # with 的 or a verb: 「７萬２的資本門」「７萬買設備」
 _LABEL_AFTER = re.compile(
     r"\s*(?:(?:in|of|for|on) )?(capital|equipment|recurrent|current|miscellaneous|misc|total|teaching aids)\b|"
-    r"\s*(?:的|買|來買|購買|購置|用在|用於|編在|放在)\s*(資本門|經常門|雜支|設備|總額|總經費)|"  # 「想編７萬買設備」
+    # 「想編７萬買設備」「15萬全部放經常門」
+    r"\s*(?:的|買|來買|購買|購置|用在|用於|編在|放在|(?:全部|都|全)(?:放|編|擺)(?:在|到|進)?)\s*(資本門|經常門|雜支|設備|總額|總經費)|"
     # "and 30,000 of it is equipment", "if 30,000 goes to equipment": a part of the total told before it
     r",?\s*(?:of (?:it|that|this|which|the total) (?:is|are|goes? (?:to|on)|will (?:be|go to))|"
     r"(?:goes|go|will go|is going|went|is spent|spent) (?:to|on|into|for))\s+(?:for )?(capital|equipment)\b"

@@ -809,8 +809,8 @@ _BRANCH_NAMED_BEFORE = re.compile(r"(?:分校|分班|branch)\S{0,3}\s*$")
 
 
 def _capital_query(u: Understanding, rules: FundingRules) -> Query | None:
-    if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share:
-        return None
+    if not has(u, _CAPITAL) or (u.item and u.item != "equipment") or u.asks_share or has(u, _NO_CAPITAL):
+        return None  # (「如果資本門不編了 15萬全部放經常門呢」: no capital at all, the recurrent told)
     if u.figures.percentages and not amounts_of(u) and _claims_the_ceiling(u) and not has(u, r"多少|幾萬|how much"):
         return None  # 「資本門最多占30%對不對」: the rule's share, claimed; no amount to compute or asked
     if has(u, _HOW_MANY_DEVICES):

@@ -5297,6 +5297,12 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("如果早午晚三餐都有呢", None, 20_400),
         ("再加講師２位跟工作人員３位 一樣三餐", "moe.item.meals", 22_100),
     ],
+    # 附件3 雜支 10% of the recurrent budget: 12萬 told, then no capital and 15萬 all recurrent
+    "no capital at all and the whole put to recurrent": [
+        ("雜支我打算編15000 可以嗎", None, None),
+        ("經常門總共12萬", "moe.item.misc", 12_000),
+        ("如果資本門不編了 15萬全部放經常門呢", "moe.item.misc", 15_000),
+    ],
     # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
     "an item named after 換算 is a question of its own": [
         ("英檢報名費 我們英文老師想考B1的 可以補嗎", None, None),
