@@ -1178,6 +1178,10 @@ def _item(query: Query, rules: FundingRules) -> list[ItemAmount]:
     raise InvalidInput("這個項目沒有計算規則。", "There is no calculation for this item.")
 
 
+# the student funding named beside an amount (the share of it buys materials): 「照20萬的額度」
+_STUDENT_FUNDING_TOLD = re.compile(r"額度|學生|奠基|student|foundation")
+
+
 def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[ItemAmount]:
     """「講座費預算24000 可以排幾節」「膳費6800 全天供餐 可以供幾個人天」 "with 40,000, how many periods
     of a professor?": the amount told divided by the item's cap for one unit (a period, an hour, a
@@ -1213,12 +1217,16 @@ def _what_an_amount_buys(query: Query, rules: FundingRules) -> Figure | list[Ite
         unit = both("本", "books") if re.search(r"書|books?", text) else both("份", "items")
     elif item == "teaching_materials":
         # (「照20萬的額度 可以上幾班節」: the share of the student ceiling told, at 800 a class-period)
-        if not budget and _student_ceiling(query.facts, rules) is None:
+        ceiling = _student_ceiling(query.facts, rules)
+        if not budget and ceiling is None:
             return _item(plain, rules)
-        lines = _item(plain, rules)
-        if not budget or lines[0].amount < budget:
-            shown = (lines[0].working,)  # the share it is of: 「學生奠基 300,000 × 20% = 60,000」
-        budget = min(budget, lines[0].amount) if budget else lines[0].amount
+        # (「照20萬的額度」: the student funding told, whose share buys; 「那10萬可以排幾個班節」 with no
+        # student funding known: the materials' own amount, all of it at 800 a class-period)
+        if ceiling is not None or not budget or _STUDENT_FUNDING_TOLD.search(text):
+            lines = _item(plain, rules)
+            if not budget or lines[0].amount < budget:
+                shown = (lines[0].working,)  # the share it is of: 「學生奠基 300,000 × 20% = 60,000」
+            budget = min(budget, lines[0].amount) if budget else lines[0].amount
         one, source, unit = (
             int(rules.items.teaching_materials.cap),
             rules.items.teaching_materials,

@@ -1313,6 +1313,14 @@ _HOW_MANY_IT_BUYS = re.compile(
 _CLASS_PERIODS_ASKED = r"幾\s*(?:個)?\s*班節|how many (?:class[- ]?periods|班節)"
 
 
+def _rate_words_dropped(inputs: dict[str, Any], u: Understanding) -> dict[str, Any]:
+    """`inputs` of a question of what an amount buys without the one class and one period its rate
+    is of (「材料費是一班一節800對吧 那10萬可以排幾個班節」: 一班一節 no count of them)."""
+    if any(a.per_unit for a in u.figures.labelled) and inputs.get("classes") == 1 and inputs.get("periods") == 1:
+        return {k: v for k, v in inputs.items() if k not in ("classes", "periods")}
+    return inputs
+
+
 def asks_how_many_it_buys(u: Understanding) -> bool:
     """Whether a message asks how many units (periods, nights, class-periods) of something, amount or not."""
     return _HOW_MANY_IT_BUYS.search(u.normalised) is not None
@@ -1333,7 +1341,7 @@ def _item_query(u: Understanding, rules: FundingRules) -> Query | None:
         return None  # 「開放觀課的6萬可以付講師費嗎」: what the grant may pay for, not a fee's price
     inputs = _item_inputs(u) | {"text": u.normalised} | _cap_claim(u)
     if asks_what_it_buys(u):
-        inputs["buys"] = True
+        inputs = _rate_words_dropped(inputs, u) | {"buys": True}
     c = u.figures.counts
     combined = _combined_query(u, inputs)
     if combined is not None:
@@ -1923,6 +1931,12 @@ def _what_it_buys_kept(previous: Query, revised: Query | None, u: Understanding)
         # is bought is with the amount computed before
         return replace(previous, inputs=dict(previous.inputs) | {"buys": True})
     inputs = {k: v for k, v in revised.inputs.items() if k != "buys"} | ({"buys": True} if buys else {})
+    if asked and prices and len(prices) < len(u.figures.labelled):
+        # 「材料費是一班一節800對吧 那10萬可以排幾個班節」: the price of one is the rate; the other
+        # amount is what buys
+        inputs["amounts"] = [int(a.value) for a in u.figures.labelled if not a.per_unit]
+        inputs.pop("per_unit", None)
+        inputs = _rate_words_dropped(inputs, u)
     if buys and previous.inputs.get("buys") and not amounts_of(u) and revised.item != previous.item:
         # 「拿來付講師住宿的話 一個人能住幾晚」 after what 12,000 buys of meals: the same budget, another
         # item (its own counts, not the meals' days)
@@ -2155,7 +2169,15 @@ def revise(previous: Query, u: Understanding, rules: FundingRules) -> Query | No
             if len(amounts) > 1:
                 inputs["planned"] = min(amounts)
             moves = has(u, _YES_NO_QUESTION + r"|挪|移|調|併|move|shift|transfer") or "planned" in previous.inputs
-            if previous.kind == TRANSFER and len(amounts) == 1 and "base" in previous.inputs and moves:
+            # (「回到剛剛挪錢 如果教師專業支持只核60萬呢」: the teacher funding named, a new base)
+            teacher_named = _first(_labelled(u), "teacher") is not None
+            if (
+                previous.kind == TRANSFER
+                and len(amounts) == 1
+                and "base" in previous.inputs
+                and moves
+                and not teacher_named
+            ):
                 # 「如果挪15萬可以嗎」 after the teacher funding's 30%: the amount moved, checked (and
                 # 「那25萬呢」 after it: another amount moved); 「那50萬呢」 alone is new teacher funding
                 inputs = dict(previous.inputs) | {"planned": amounts[0]}

@@ -5303,6 +5303,20 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("經常門總共12萬", "moe.item.misc", 12_000),
         ("如果資本門不編了 15萬全部放經常門呢", "moe.item.misc", 15_000),
     ],
+    # 附件2 模式二 三: 30% of the teacher funding, 70萬 then 60萬 named again (not 60萬 moved, "over")
+    "the teacher funding named again on returning to the move": [
+        ("我們部領做好幾年了 老師都上手了 教師專業支持費用核70萬 最多可以挪多少去生活化", None, 210_000),
+        ("順便問 我們執行期間核到116年1月31日 核結最晚哪天", None, None),
+        ("回到剛剛挪錢 如果教師專業支持只核60萬呢", "moe.cap.pl.transfer", 180_000),
+    ],
+    # 附件3 教學材料費 每班每節 800: 100,000 ÷ 800 (一班一節 is what the rate is of, no count)
+    "what the materials' amount buys at the rate told": [
+        ("材料費是一班一節800對吧 那10萬可以排幾個班節", "moe.item.teaching_materials", 125),
+    ],
+    # 附件3 教學材料費 不超過學生奠基 20%: 200,000 × 20% = 40,000, at 800 a class-period
+    "what the share of the student funding told buys": [
+        ("另外奠基課的教學材料費 照20萬的額度最多可以上幾班節", "moe.item.teaching_materials", 50),
+    ],
     # 附件3 教師國內語言進修費 每學期最高 2 萬: 3 × 2 × 20,000; 「換算」 is no 「換」 of the last question
     "an item named after 換算 is a question of its own": [
         ("英檢報名費 我們英文老師想考B1的 可以補嗎", None, None),
