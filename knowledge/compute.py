@@ -1433,7 +1433,8 @@ def _materials(rules: FundingRules, i: dict[str, Any], planned: int | None) -> I
     rate_alone = student is None or amounts[:1] > [rule.cap] or int(classes or 1) * int(periods or 1) == 1
     if i.get("per_unit") and len(amounts) == 1 and rate_alone:
         return _compared(fee, amounts[0], rule.cap)
-    if i.get("asks") and student is not None:
+    if (i.get("asks") or i.get("yes_no_only")) and student is not None:
+        # (「学生奠基总经费编30万 如果改成每班15节 材料费能全部编进去吗」: 72,000 against 60,000, no)
         raw = int(classes or 1) * int(periods or 1) * rule.cap
         return replace(fee, ok=raw <= fee.amount)
     return fee

@@ -5177,6 +5177,16 @@ def test_the_total_less_its_equipment_is_no_amount_planned(dialog: Dialog) -> No
     assert "150,000 is" not in reply.text and "Over the cap" not in reply.text, reply.text
 
 
+def test_materials_over_the_student_share_asked_yes_or_no_say_no(dialog: Dialog) -> None:
+    """6 班 × 15 節 × 800 = 72,000 against 300,000 × 20% = 60,000 (附件3 教學材料費): asked whether
+    all of it fits, the answer is no (it said 「是」 above the capped figure)."""
+    chat = ChatRef("test", "materials-over-the-share")
+    dialog.handle_text(chat, "我们部领学生奠基 6个班 每班上10节课 教学材料费最多能编多少")
+    reply = dialog.handle_text(chat, "学生奠基总经费编30万 如果改成每班15节 材料费能全部编进去吗")
+    assert reply.route == "calculation" and first_line(reply).startswith("超"), reply.text
+    assert "60,000" in first_line(reply), reply.text
+
+
 def test_the_days_to_a_phases_end_asked_after_its_end(dialog: Dialog) -> None:
     """第一階段 114–116 學年度 ends 117年7月31日 (2028/07/31): 607 days after 2026-12-02; 「哪一天」 is
     normalised to 「哪1天」, which the phase's "when" words must still read."""
