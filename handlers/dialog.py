@@ -405,6 +405,9 @@ class Dialog:
         rule (a part of a whole against its fraction, 「一週33節 用英語上10節 算有三分之一嗎」; a term against
         its months; two tests' school years), which decides first."""
         asked = u
+        if topic is not None and u.returns and topic.entry != answer.intent:
+            # 「回到剛剛代理老師 如果聘期只有兩個半月」 after another question: the earlier one returned to
+            topic = next((t for t in topic.earlier if t.entry == answer.intent), topic)
         if topic is not None and topic.entry is not None and follows_permission(u, topic.text, topic.yes_no):
             asked = replace(u, asks_permission=True, asks_yes_no=True)  # 「代理老師呢」 after 「…可以補助嗎」
         ruling = counted.met if counted is not None else None

@@ -1270,6 +1270,18 @@ def test_a_follow_up_that_is_a_question_of_its_own_is_answered_alone(knowledge, 
     assert reply.intent == entry, (reply.intent, reply.text)
 
 
+def test_a_return_to_an_earlier_permission_question_asks_permission_again(knowledge) -> None:
+    """「回到剛剛代理老師 如果聘期只有兩個半月」 after the substitute's fee was asked yes or no, then
+    another teacher's test computed: the earlier question's case changed, so its no (附件3 英檢報名費:
+    3 個月以上代理教師), not the rule alone."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "return-to-a-permission")
+    dialog.handle_text(chat, "代理老師聘期４個月 英檢報名費可以補嗎")
+    dialog.handle_text(chat, "數學老師報A2等級的考試呢")
+    back = dialog.handle_text(chat, "回到剛剛代理老師 如果聘期只有兩個半月")
+    assert back.intent == "moe.item.english_test_fee" and back.text.startswith("不可以"), back.text
+
+
 def test_a_yes_or_no_asked_again_of_another_year_is_unsettled_as_well(knowledge) -> None:
     """ "and the 109 target?" after "…does that meet 110?" (left unsure): the same yes or no of
     another year of that entry, unsettled too, not the row given as a sure answer; a return to
