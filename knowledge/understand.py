@@ -760,6 +760,32 @@ _LABELLED_RIGHTED = re.compile(
 _PUTS_RIGHT = re.compile(r"^\W*(?:\S{1,2}\s*)?(?:不對|錯了|更正|打錯|說錯|寫錯)|才對|才是")
 
 
+# 「不是 我算錯了 這學期總共是45位」: a count said to be wrong, only its new value given
+_COUNT_RIGHTED = re.compile(r"^\W*(?:不是|不對|算錯|打錯|說錯|寫錯|更正|抱歉|sorry)")
+_COUNTED = re.compile(r"(?<![\d.])(\d+)\s*(位|人|個(?!\s*班)|名|場|次|節|堂|天|晚|餐|週|周)")
+# the new count said as what it is (「總共是45位」), in a message adding nothing (not 「但要加3位老師」)
+_NOW_IS = re.compile(r"(?:是|有|共|總共|其實|應該)\s*\d+")
+_ADDS = re.compile(r"加|再|多|另外|還有|又")
+_PEOPLE_UNITS = {"位", "人", "個", "名"}
+
+
+def _count_righted(normalised: str, said: str) -> str | None:
+    """`said` with its one count of a unit put right by a correction that gives only the new count
+    (「不是 我算錯了 這學期總共是45位」 after 「我們這學期預計來35位老師 夠嗎」); else None."""
+    told = _COUNTED.findall(normalised)
+    if not _COUNT_RIGHTED.search(normalised) or len(told) != 1 or len(re.findall(r"\d+", normalised)) != 1:
+        return None
+    if not _NOW_IS.search(normalised) or _ADDS.search(normalised):
+        return None
+    now, unit = (str(part) for part in told[0])
+    units = _PEOPLE_UNITS if unit in _PEOPLE_UNITS else {unit}
+    written = [m for m in _COUNTED.finditer(said) if m.group(2) in units]
+    if len(written) != 1 or written[0].group(1) == now:
+        return None
+    start, end = written[0].span(1)
+    return said[:start] + now + said[end:]
+
+
 def _labelled_figure_righted(normalised: str, said: str) -> str | None:
     """`said` with the figure after the words a correction names put right (「喔 學生是42個才對」 after
     「…學生40人 老師5人…」: …學生42人…), when `said` wrote those words before a number once; else None."""
@@ -802,7 +828,7 @@ def with_figure_righted(normalised: str, said: str) -> str | None:
     written; else None. The dialog tries the last message first, then the ones before it."""
     put_right = _figure_put_right(normalised)
     if put_right is None:
-        return _labelled_figure_righted(normalised, said)
+        return _labelled_figure_righted(normalised, said) or _count_righted(normalised, said)
     was, now, everywhere = put_right
     written = re.compile(rf"(?<![\d.]){re.escape(was)}(?![\d.])")
     if everywhere:  # (「8班是錯的」: each 8班 written, the grade's and the classes counted alike)

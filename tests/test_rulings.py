@@ -1270,6 +1270,24 @@ def test_a_follow_up_that_is_a_question_of_its_own_is_answered_alone(knowledge, 
     assert reply.intent == entry, (reply.intent, reply.text)
 
 
+def test_a_count_put_right_alone_is_the_last_questions_count(knowledge) -> None:
+    """「不是 我算錯了 這學期總共是45位」 after 「我們這學期預計來35位老師 夠嗎」 (不符合): the question
+    asked again with 45 visitors, which meet 每學期接待總人數至少 40 人 (once a semester at least,
+    as they came); 「不是半天啦 還是全天 但要加3位老師」 adds, it puts no count right."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "count-put-right")
+    dialog.handle_text(chat, "聽說開放教室給別校觀課有額外補助 多少啊")
+    short = dialog.handle_text(chat, "我們這學期預計來35位老師 夠嗎")
+    assert short.text.startswith("不符合"), short.text
+    righted = dialog.handle_text(chat, "不是 我算錯了 這學期總共是45位")
+    assert righted.intent == "moe.open_classroom" and righted.text.startswith("符合"), righted.text
+    chat = ChatRef("test", "count-added")
+    dialog.handle_text(chat, "部領寒假營隊辦全天 學生30人 膳費最多編多少")
+    dialog.handle_text(chat, "只辦半天呢")
+    added = dialog.handle_text(chat, "不是半天啦 還是全天 但要加3位老師")
+    assert "11,220" in added.text, added.text  # 33 × 340
+
+
 def test_a_return_to_an_earlier_permission_question_asks_permission_again(knowledge) -> None:
     """「回到剛剛代理老師 如果聘期只有兩個半月」 after the substitute's fee was asked yes or no, then
     another teacher's test computed: the earlier question's case changed, so its no (附件3 英檢報名費:
