@@ -185,16 +185,6 @@ def _every_floor_met(
     units = {unit for _, _, unit, _ in answer_figures} | {"times"}  # "at least once" is a floor of times
     floors = {unit: min(found) for unit in units if (found := _floors(answer, unit))}
     given = {unit: value for _, value, unit, _ in sorted(asked)}  # the last figure of each unit
-    others = [unit for unit in floors if unit != "times"]
-    if (
-        floors.get("times", 2) <= 1
-        and "times" not in given
-        and len(asked) == 1
-        and others == [asked[0][2]]
-        and asked[0][1] >= floors[asked[0][2]]
-    ):
-        # 「這學期預計來45位老師 夠嗎」: visitors enough, who came to an open lesson, at least once
-        given["times"] = Decimal(1)
     if len(floors) < 2 or not floors.keys() <= given.keys():
         return None
     return all(given[unit] >= floor for unit, floor in floors.items())

@@ -1271,16 +1271,13 @@ def test_a_follow_up_that_is_a_question_of_its_own_is_answered_alone(knowledge, 
 
 
 def test_a_count_put_right_alone_is_the_last_questions_count(knowledge) -> None:
-    """「不是 我算錯了 這學期總共是45位」 after 「我們這學期預計來35位老師 夠嗎」 (不符合): the question
-    asked again with 45 visitors, which meet 每學期接待總人數至少 40 人 (once a semester at least,
-    as they came); 「不是半天啦 還是全天 但要加3位老師」 adds, it puts no count right."""
+    """「不對 總共是35人」 after 30 students' full-day meals: the question asked again with 35 (35 ×
+    340, 附件3 膳費); 「不是半天啦 還是全天 但要加3位老師」 adds, it puts no count right."""
     dialog = scored_dialog(knowledge)
     chat = ChatRef("test", "count-put-right")
-    dialog.handle_text(chat, "聽說開放教室給別校觀課有額外補助 多少啊")
-    short = dialog.handle_text(chat, "我們這學期預計來35位老師 夠嗎")
-    assert short.text.startswith("不符合"), short.text
-    righted = dialog.handle_text(chat, "不是 我算錯了 這學期總共是45位")
-    assert righted.intent == "moe.open_classroom" and righted.text.startswith("符合"), righted.text
+    dialog.handle_text(chat, "部領寒假營隊辦全天 學生30人 膳費最多編多少")
+    righted = dialog.handle_text(chat, "不對 總共是35人")
+    assert righted.route == "calculation" and "11,900" in righted.text, righted.text
     chat = ChatRef("test", "count-added")
     dialog.handle_text(chat, "部領寒假營隊辦全天 學生30人 膳費最多編多少")
     dialog.handle_text(chat, "只辦半天呢")
