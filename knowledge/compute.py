@@ -646,9 +646,12 @@ def _share(query: Query, rules: FundingRules) -> Figure:
                 base = total - int(capital)
                 query = replace(query, inputs=query.inputs | {"base": base, "total": total, "capital": int(capital)})
     if "base" not in query.inputs:
+        bound = both("為原則", "as a rule at most") if item.binding == PRINCIPLE else both("為上限", "at most")
         raise InvalidInput(
-            f"{item.label.zh}是經常門總額的一定比例：請告訴我經常門總共編多少。",
-            f"{item.label.en} is a share of the recurrent total: please give the recurrent total.",
+            f"{item.label.zh}以經常門總編列經費的 {pct(item.share)} {bound.zh}（{item.section.zh}）："
+            "請告訴我經常門總共編多少，我幫您算。",
+            f"{item.label.en} is {bound.en} {pct(item.share)} of the recurrent total ({item.section.en}): "
+            "please give the recurrent total and I will work it out.",
         )
     base = int(query.inputs["base"])
     planned = query.inputs.get("planned")

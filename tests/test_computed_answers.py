@@ -5166,6 +5166,22 @@ def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialo
     assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
 
 
+@pytest.mark.parametrize(
+    ("question", "share"),
+    [("請問雜支最多可以編幾塊", "10% 為上限"), ("教材教具最多可以編多少錢", "20% 為原則")],
+)
+def test_a_shares_amount_asked_with_no_base_asks_for_it_with_the_rule(
+    dialog: Dialog, question: str, share: str
+) -> None:
+    """「請問雜支最多可以編幾塊」 with nothing told: the recurrent total is asked for, with the share it
+    takes (附件3 雜支 10%; 教材教具 20% 為原則); the total told then is worked out (200,000 × 10%)."""
+    chat = ChatRef("test", f"share-no-base-{share}")
+    asked = dialog.handle_text(chat, question)
+    assert asked.route == "clarification" and share in asked.text, asked.text
+    told = dialog.handle_text(chat, "經常門20萬")
+    assert told.route == "calculation" and ("20,000" in told.text or "40,000" in told.text), told.text
+
+
 def test_the_total_less_its_equipment_is_no_amount_planned(dialog: Dialog) -> None:
     """ "we got 150,000. if 30,000 goes to equipment": 150,000 is the whole the recurrent base is worked
     out from, not teaching aids planned at 150,000 (it was said to be 126,000 over)."""
