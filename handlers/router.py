@@ -1015,6 +1015,19 @@ def _decide(
     if share is not None:
         return Decision(COMPUTE, query=share, context=dict(share.facts))
 
+    # 「一学期至少要接待几个人」 after the open classroom's extra on a ceiling: a short question of the
+    # rule that ceiling's part cited, sure read alone, is that rule's (not the ceiling tier's detail)
+    part_cited = (
+        topic is not None
+        and topic.query is not None
+        and topic.query.kind == CEILING
+        and topic.cites is not None
+        and bool(topic.query.inputs.get("focus"))
+    )
+    if short and not own and not u.follow_up and fresh is None and part_cited and topic is not None:
+        alone = engine.answer_to(u, u.slots, lang=lang)
+        if alone.confident and alone.intent == topic.cites:
+            return Decision(ANSWER, answer=alone, text=u.normalised)
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one); a date
     # filed after a close-out deadline (「縣府如果10/5才送 算準時嗎」) is checked against it
     # (also after a question about the close-out rule came between: 「那學校要交啥給縣府」)

@@ -456,6 +456,23 @@ def test_a_yes_or_no_form_is_no_correction(knowledge: Knowledge, message: str, c
     assert knowledge.engine.understand(message, knowledge.rules).correction is correction
 
 
+def test_a_short_question_of_the_rule_a_ceilings_part_cited_is_that_rules(knowledge: Knowledge) -> None:
+    """「一学期至少要接待几个人」 after the open classroom's extra on a ceiling the chat returned to: the
+    open-classroom rule (每學期接待總人數至少 40 人), sure read alone, not a detail the ceiling tier's
+    entry lacks ("not in the plans")."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "short-question-of-the-cited-rule")
+    for text in (
+        "我们国中45班想做部领，一个领域跟两个领域，部领经费有差吗",
+        "那隔壁小学11班，一个领域呢",
+        "11班改成两个领域呢",
+        "回到我们45班，如果开放教室给外校老师来观课，可以多拿多少",
+    ):
+        dialog.handle_text(chat, text)
+    reply = dialog.handle_text(chat, "一学期至少要接待几个人")
+    assert (reply.route, reply.intent) == ("answer", "moe.open_classroom"), reply.text
+
+
 def test_decide_is_pure(knowledge: Knowledge) -> None:
     """Deciding never changes the topic or the school's facts it is given."""
     school = dict(SCHOOL)
