@@ -499,6 +499,29 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
     return Query(ITEM, item="teaching_materials", facts=facts, inputs={"text": u.normalised} | buys)
 
 
+# 「這樣有沒有超過」「會超過嗎」 "is that over?": whether the last computation is over its cap, nothing else
+_ASKS_OVER_ALONE = re.compile(
+    r"^\W*(?:這樣|那|所以)?\s*(?:會|有|是不是)?(?:沒有)?\s*(?:超過|超出|爆|超)(?:了)?\s*(?:嗎|沒|吧|呢)?\W*$|"
+    r"^\W*(?:so\s+)?(?:is|are) (?:that|it|we) over(?: the cap)?\W*$"
+)
+
+
+def _materials_of_the_school(fresh: Query, topic: Topic | None, school: dict[str, Any]) -> Query | None:
+    """「奠基課開4班 每班上20節 教學材料費要編多少」 after a mode-2 ceiling or the school's facts: those
+    class-periods at 800, within the share of that school's student foundation ceiling (附件3: 不得超過
+    學生奠基費用總編列經費之 20%), not at 800 alone."""
+    i = fresh.inputs
+    if fresh.kind != ITEM or fresh.item != "teaching_materials" or fresh.facts.get("mode"):
+        return None
+    if not (i.get("classes") and i.get("periods")) or i.get("amounts") or i.get("student") or i.get("buys"):
+        return None
+    ceiling = last_ceiling(topic)
+    facts = dict(ceiling.facts) if ceiling is not None else {k: v for k, v in school.items() if k in _MODE2_FACTS}
+    if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
+        return None
+    return replace(fresh, facts={k: v for k, v in facts.items() if k in _MODE2_FACTS})
+
+
 _ADDED_UP = r"加起來|總共|合計|一共|加上|\+|\btotal\b|\baltogether\b|\bcombined\b|\bin all\b"
 # 「出席費兩位加起來多少」 "both of them together": the people counted, added up, not two items
 _PEOPLE_ADDED = re.compile(r"\d+\s*(?:位|個人|人|名)\s*(?:的)?\s*(?:加起來|合計|總共|一共)")
@@ -994,8 +1017,9 @@ def _decide(
     short = short and not (own and (u.lang != "en" or engine.names_a_keyword(u)))
     facts_only = bool(u.facts) and fresh is not None and fresh.kind == CEILING
 
-    # 「教學材料費最多可以編多少」 after a ceiling or the school's facts: a share of that ceiling
-    share = _materials_share(u, topic, school) if fresh is None else None
+    # 「教學材料費最多可以編多少」 after a ceiling or the school's facts: a share of that ceiling (and
+    # 「奠基課開4班 每班上20節 教學材料費要編多少」: those class-periods, within that share)
+    share = _materials_share(u, topic, school) if fresh is None else _materials_of_the_school(fresh, topic, school)
     if share is not None:
         return Decision(COMPUTE, query=share, context=dict(share.facts))
 
@@ -1028,6 +1052,15 @@ def _decide(
         alone = engine.answer_to(u, u.slots, lang=lang)
         if alone.confident and alone.intent == topic.cites:
             return Decision(ANSWER, answer=alone, text=u.normalised)
+    # 「這樣有沒有超過」 after class-periods of materials computed within a share: whether they are over it
+    if topic is not None and topic.query is not None and _ASKS_OVER_ALONE.search(u.normalised):
+        last_item = topic.query
+        if last_item.kind == ITEM and last_item.item == "teaching_materials" and last_item.facts.get("mode"):
+            return Decision(
+                COMPUTE,
+                query=replace(last_item, inputs=dict(last_item.inputs) | {"yes_no_only": True}),
+                context=dict(last_item.facts),
+            )
     # 4. a follow-up or correction of the last topic (or, 「回到剛剛」, of an earlier one); a date
     # filed after a close-out deadline (「縣府如果10/5才送 算準時嗎」) is checked against it
     # (also after a question about the close-out rule came between: 「那學校要交啥給縣府」)

@@ -5177,6 +5177,21 @@ def test_teaching_aids_asked_with_no_base_asks_for_it_as_a_rule(dialog: Dialog) 
     assert told.route == "calculation" and "40,000" in first_line(told), told.text
 
 
+def test_class_periods_of_materials_are_within_the_schools_student_share(dialog: Dialog) -> None:
+    """After a mode-2 ceiling (8 班・1 個領域: 學生 30 萬), 「奠基課開４班 每班上２０節」 is 64,000 of
+    class-periods within 300,000 × 20% = 60,000 (附件3 教學材料費); 「這樣有沒有超過」 is over; 18 periods
+    a class (57,600) within."""
+    chat = ChatRef("test", "materials-within-the-school-share")
+    dialog.handle_text(chat, "部領學生奠基的經費有多少可以用")
+    dialog.handle_text(chat, "一個領域 ８班")
+    capped = dialog.handle_text(chat, "奠基課開４班 每班上２０節 教學材料費要編多少")
+    assert "60,000" in first_line(capped) and "64,000" in capped.text, capped.text
+    over = dialog.handle_text(chat, "這樣有沒有超過")
+    assert over.route == "calculation" and first_line(over).startswith("超過"), over.text
+    within = dialog.handle_text(chat, "改成每班１８節呢")
+    assert first_line(within).startswith("可以") and "57,600" in first_line(within), within.text
+
+
 def test_the_total_less_its_equipment_is_no_amount_planned(dialog: Dialog) -> None:
     """ "we got 150,000. if 30,000 goes to equipment": 150,000 is the whole the recurrent base is worked
     out from, not teaching aids planned at 150,000 (it was said to be 126,000 over)."""
@@ -5289,13 +5304,14 @@ CHATS_TO_A_FIGURE: dict[str, list[Turn]] = {
         ("喔 學生是42個才對", "moe.item.meals", 47_940),
         ("不對 學生是46個", "moe.item.meals", 52_020),
     ],
-    # 附件3 教學材料費 每班每節 800: the materials' classes put right (5 × 18 × 800), not the school's 8
+    # 附件3 教學材料費 每班每節 800, within 學生奠基 300,000 × 20% = 60,000: the materials' classes put
+    # right (5 × 18 × 800 = 72,000, capped), not the school's 8
     "the classes of an item put right after the school's were told": [
         ("部領學生奠基的經費有多少可以用", None, None),
         ("一個領域 ８班", None, 300_000),
-        ("奠基課開４班 每班上２０節 教學材料費要編多少", None, 64_000),
+        ("奠基課開４班 每班上２０節 教學材料費要編多少", None, 60_000),
         ("改成每班１８節呢", None, 57_600),
-        ("不對 是５班不是４班", "moe.item.teaching_materials", 72_000),
+        ("不對 是５班不是４班", "moe.item.teaching_materials", 60_000),
     ],
     # 附件3 講座鐘點費 內聘 每節 1,000: the school's own teacher who runs it, 5 × 1,000
     "a lecturer hired by the school who runs it himself": [
