@@ -41,6 +41,9 @@ CONFIDENT = 0.7
 # Below CONFIDENT, how sure and how far ahead of the next an entry must be for a yes-or-no question
 # naming its item and settled by its conditions to be answered from it (Engine._named_and_ruled)
 _NAMED_RULED_FLOOR, _NAMED_RULED_LEAD = 0.5, 8.0
+# how sure of an action plan a question naming it and a year must be, and at most how close the next
+# entry (a share of that), to be its row though worded unlike its phrasings (Engine._named_target_far_ahead)
+_TARGET_FLOOR, _TARGET_NEXT_SHARE = 0.55, 0.3
 _ROW_FLOOR = 0.6  # how sure of the action plan, unsure only because its strategy is as close
 # how many is asked: 「幾所」「多少位」 "how many", "target"
 _HOW_MANY_ASKED = re.compile(r"幾|多少|how many|\btarget\b|\bkpi\b")
@@ -194,7 +197,11 @@ class Engine:
                 covered=False,
             )
         if best is None or best.confidence < CONFIDENT:
-            row = self._row_over_heading(u, ranked[:2], slots) or self._named_and_ruled(u, ranked[:2])
+            row = (
+                self._row_over_heading(u, ranked[:2], slots)
+                or self._named_and_ruled(u, ranked[:2])
+                or self._named_target_far_ahead(u, ranked[:2], slots)
+            )
             if row is not None:
                 best = replace(row, confidence=CONFIDENT)  # as sure as the line, no more
             else:
@@ -380,6 +387,23 @@ class Engine:
             return None
         # (not whether something is required: 「要不要…」 reads the must_if words looser than a case)
         if u.asks_obligation or not self.names_topic(u, best.entry.id) or self.ruling(u, best.entry.id) is None:
+            return None
+        return best
+
+    def _named_target_far_ahead(self, u: Understanding, closest: list[Ranked], slots: Slots) -> Ranked | None:
+        """A long question naming an action plan (one of its keywords) and a school year, its yearly
+        targets far closer than anything else ("how many foreign english teachers were they aiming
+        for in total by 111", 0.66 against 0.09), asks that plan's row; None otherwise (a yes or no
+        is left to the rulings; measured: an entry's keyword and lead alone, without the year and
+        the action plan's rows, made more confident answers wrong than right)."""
+        if not closest or closest[0].confidence < _TARGET_FLOOR:
+            return None
+        best = closest[0]
+        if not best.entry.id.startswith("kl.ap.") or not best.entry.details or slots.year is None:
+            return None
+        if len(closest) > 1 and closest[1].confidence > best.confidence * _TARGET_NEXT_SHARE:
+            return None
+        if u.asks_yes_no or u.yes_no_form or not self.names_topic(u, best.entry.id):
             return None
         return best
 

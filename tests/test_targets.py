@@ -424,3 +424,16 @@ def test_a_difference_asked_after_two_years_rows_is_worked(
     assert reply["answer"].splitlines()[0] == first, reply
     row = dialog.handle_text(ChatRef("test", "at-least"), "在地課程雙語化 111學年累計至少幾案").to_json()
     assert "−" not in row["answer"], row
+
+
+def test_a_long_question_naming_an_action_plan_and_a_year_gets_its_row(knowledge: Knowledge) -> None:
+    """ "how many foreign english teachers were they aiming for in total by 111", after another
+    question: the foreign-teacher plan's 111 row (累計進用計 18 位), which it names and is far closest
+    to, not the closest topics asked back; the year told again is the row's."""
+    dialog = scored_dialog(knowledge)
+    chat = ChatRef("test", "long-named-target")
+    dialog.handle_text(chat, "can we spend the open classroom money on a document camera")
+    reply = dialog.handle_text(
+        chat, "diff question - how many foreign english teachers were they aiming for in total by 111"
+    )
+    assert (reply.route, reply.intent) == ("answer", "kl.ap.29") and "18" in reply.text, reply.text
