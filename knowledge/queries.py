@@ -983,8 +983,10 @@ def _share_query(u: Understanding, rules: FundingRules) -> Query | None:
         if u.lang == "en" and u.asks_amount and has(u, r"\bour\b|\bwe\b"):
             # "how much can we spend on 雜支 in our mode 1 plan?": a share of our recurrent total, asked for
             return Query(SHARE, item=u.item, facts=facts_of(u))
-        if u.lang != "en" and has(u, r"(?:最多|最高)(?:可以|能|可)?(?:編|報|抓|放|用)?(?:到)?\s*(?:幾塊|多少(?:錢)?)"):
-            # 「請問雜支最多可以編幾塊」: our amount, a share of our recurrent total, asked for
+        amount_asked = r"(?:最多|最高)(?:可以|能|可)?(?:編|報|抓|放|用)?(?:到)?\s*(?:幾塊|多少(?:錢)?)(?!\s*(?:%|％|趴|成|percent))"
+        if u.lang != "en" and not u.asks_share and has(u, amount_asked):
+            # 「請問雜支最多可以編幾塊」: our amount, a share of our recurrent total, asked for (not
+            # 「雜支最多可以編多少%」, the share itself)
             return Query(SHARE, item=u.item, facts=facts_of(u))
         return None
     item_label = "misc" if u.item == "misc" else "aids"

@@ -5167,6 +5167,13 @@ def test_opening_our_classrooms_said_in_english_is_the_open_classroom_fact(dialo
     assert reply.route == "calculation" and Decimal(1_410_000) in numbers_in(reply.text), reply.text
 
 
+def test_a_shares_percentage_asked_is_its_rule_not_a_total_asked_for(dialog: Dialog) -> None:
+    """「雜只最多可以編多少%？」 asks the share itself (10%, 附件3 雜支), answered from the rule; only an
+    amount asked (「最多可以編幾塊」) needs the recurrent total."""
+    reply = dialog.handle_text(ChatRef("test", "share-percentage-asked"), "雜只最多可以編多少%？")
+    assert (reply.route, reply.intent) == ("answer", "moe.item.misc") and "10%" in reply.text, reply.text
+
+
 def test_teaching_aids_asked_with_no_base_asks_for_it_as_a_rule(dialog: Dialog) -> None:
     """「教材教具最多可以編多少錢」 with nothing told: the recurrent total is asked for, with the share
     附件3 writes 「…20%為原則」; the total told then is worked out (200,000 × 20%)."""
