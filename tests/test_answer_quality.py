@@ -52,7 +52,7 @@ BLIND4_DIALOGUES_MAX_CONFIDENT_WRONG = 0.01
 # blind9's accuracy floors went down a point with that change (turns that asked yes or no and
 # expected the entry or figure alone, which the rule alone had met).
 BLIND5 = conversations.DATA / "blind5.yaml"
-BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.921, 0.036
+BLIND5_MIN_ACCURACY, BLIND5_MAX_CONFIDENT_WRONG = 0.925, 0.032
 BLIND6 = conversations.DATA / "blind6.yaml"
 BLIND6_MIN_ACCURACY, BLIND6_MAX_CONFIDENT_WRONG = 0.949, 0.024
 BLIND7 = conversations.DATA / "blind7.yaml"
@@ -60,7 +60,7 @@ BLIND7 = conversations.DATA / "blind7.yaml"
 # fact answers otherwise, the same change gaining nine held-out turns elsewhere; see docs/evidence.md)
 BLIND7_MIN_ACCURACY, BLIND7_MAX_CONFIDENT_WRONG = 0.915, 0.024
 BLIND8 = conversations.DATA / "blind8.yaml"
-BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.896, 0.038
+BLIND8_MIN_ACCURACY, BLIND8_MAX_CONFIDENT_WRONG = 0.896, 0.033
 BLIND9 = conversations.DATA / "blind9.yaml"
 BLIND9_MIN_ACCURACY, BLIND9_MAX_CONFIDENT_WRONG = 0.912, 0.021
 # blind10 (stop 20): first measured at 70.4% / 20.9% before any change made against it
@@ -120,16 +120,16 @@ BLIND25_MIN_ACCURACY, BLIND25_MAX_CONFIDENT_WRONG = 0.907, 0.032
 # blind26 (stop 26, mid-stop: coordinators working through their budget sheet; audited, 13 turns
 # changed): first measured at 96da61f, 77.1% / 9.3%
 BLIND26 = conversations.DATA / "blind26.yaml"
-BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.889, 0.028
+BLIND26_MIN_ACCURACY, BLIND26_MAX_CONFIDENT_WRONG = 0.898, 0.023
 BLIND27 = conversations.DATA / "blind27.yaml"
-BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.841, 0.048
+BLIND27_MIN_ACCURACY, BLIND27_MAX_CONFIDENT_WRONG = 0.846, 0.040
 # blind28 and blind29 (stop 27, written blind by two helpers and audited by two more): blind28 (a
 # new rural director, a Keelung KPI checker, an accountant with their own figures, a foreign
 # teacher; 7 turns changed) first measured at cdf23a3, 76.7% / 9.7%; blind29 (a homeroom teacher
 # correcting herself, a large school's principal, a county clerk, code-mixing; 4 turns changed) at
 # 8b2142e, 78.3% / 10.6%
 BLIND28 = conversations.DATA / "blind28.yaml"
-BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.872, 0.044
+BLIND28_MIN_ACCURACY, BLIND28_MAX_CONFIDENT_WRONG = 0.880, 0.035
 BLIND29 = conversations.DATA / "blind29.yaml"
 BLIND29_MIN_ACCURACY, BLIND29_MAX_CONFIDENT_WRONG = 0.884, 0.044
 # blind30 and blind31 (stop 27, later; written and audited the same way): blind30 (a director
@@ -163,7 +163,7 @@ BLIND35_MIN_ACCURACY, BLIND35_MAX_CONFIDENT_WRONG = 0.864, 0.046
 BLIND36 = conversations.DATA / "blind36.yaml"
 BLIND36_MIN_ACCURACY, BLIND36_MAX_CONFIDENT_WRONG = 0.911, 0.036
 BLIND37 = conversations.DATA / "blind37.yaml"
-BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.82, 0.036
+BLIND37_MIN_ACCURACY, BLIND37_MAX_CONFIDENT_WRONG = 0.824, 0.036
 # blind38 and blind39 (stop 29, written, self-checked and audited the same way): blind38 (the whole
 # catalogue, follow-ups changing one thing; 7 turns changed) and blind39 (a coordinator preparing a
 # budget and a close-out: several items in one message, own prices and head counts, both plans; 5),
@@ -201,7 +201,7 @@ BLIND45_MIN_ACCURACY, BLIND45_MAX_CONFIDENT_WRONG = 0.752, 0.05
 # 4 turns changed) and blind47 (the accountant checking budget lines and receipts; 13), first
 # measured at d4a9a5f: 82.3% / 11.5% and 80.6% / 9.5%
 BLIND46 = conversations.DATA / "blind46.yaml"
-BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.888, 0.072
+BLIND46_MIN_ACCURACY, BLIND46_MAX_CONFIDENT_WRONG = 0.888, 0.063
 BLIND47 = conversations.DATA / "blind47.yaml"
 BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.873, 0.069
 # blind48 and blind49 (stop 31, at its end; written blind by two helpers, each of which then audited
@@ -211,7 +211,7 @@ BLIND47_MIN_ACCURACY, BLIND47_MAX_CONFIDENT_WRONG = 0.873, 0.069
 BLIND48 = conversations.DATA / "blind48.yaml"
 BLIND48_MIN_ACCURACY, BLIND48_MAX_CONFIDENT_WRONG = 0.876, 0.036
 BLIND49 = conversations.DATA / "blind49.yaml"
-BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.749, 0.12
+BLIND49_MIN_ACCURACY, BLIND49_MAX_CONFIDENT_WRONG = 0.753, 0.120
 # blind50–53 (stop 32; written blind by four helpers from the plan texts and the entry catalogue only,
 # each audited by another: 3, 4, 2 and 3 turns changed): blind50 (a 教務主任 and 會計 with their own
 # numbers), blind51 (yes-or-no questions from newcomers in several languages), blind52 (the 承辦人 over a
@@ -251,7 +251,7 @@ BLIND57_MIN_ACCURACY, BLIND57_MAX_CONFIDENT_WRONG = 0.822, 0.071
 # by year, class counts changing), first measured at 6df83a7, the commit the stop started from:
 # 81.6% / 12.0% and 86.2% / 5.4%
 BLIND58 = conversations.DATA / "blind58.yaml"
-BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.888, 0.053
+BLIND58_MIN_ACCURACY, BLIND58_MAX_CONFIDENT_WRONG = 0.896, 0.044
 BLIND59 = conversations.DATA / "blind59.yaml"
 BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.036
 # blind60 and blind61 (stop 36; each written blind by four helpers, one part each, from the plan texts
@@ -263,16 +263,16 @@ BLIND59_MIN_ACCURACY, BLIND59_MAX_CONFIDENT_WRONG = 0.91, 0.036
 BLIND60 = conversations.DATA / "blind60.yaml"
 BLIND60_MIN_ACCURACY, BLIND60_MAX_CONFIDENT_WRONG = 0.799, 0.097
 BLIND61 = conversations.DATA / "blind61.yaml"
-BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.839, 0.083
+BLIND61_MIN_ACCURACY, BLIND61_MAX_CONFIDENT_WRONG = 0.843, 0.075
 # blind62 and blind63 (stop 37; written and audited the same way: 4 and 0 turns changed): blind62
 # (coordinators mid-year: claims from their own figures, moving money, close-out dates, Keelung targets)
 # and blind63 (terse phone typing and voice input: Zhuyin endings, full-width digits, Chinese numerals,
 # homophone slips, Simplified phones, terse English), first measured at 85c7a4b (the stop's start)
 # at 84.5% / 8.2% and 77.7% / 11.3%
 BLIND62 = conversations.DATA / "blind62.yaml"
-BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.891, 0.066
+BLIND62_MIN_ACCURACY, BLIND62_MAX_CONFIDENT_WRONG = 0.904, 0.066
 BLIND63 = conversations.DATA / "blind63.yaml"
-BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.852, 0.081
+BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.864, 0.081
 # blind64 and blind65 (stop 38; written and audited the same way: 1 and 5 turns changed): blind64
 # (reviewers, auditors and doubters checking what someone told them, comparing two options) and blind65
 # (a coordinator handing the plan over mid-year: facts restated from notes, then corrected), first
@@ -280,7 +280,7 @@ BLIND63_MIN_ACCURACY, BLIND63_MAX_CONFIDENT_WRONG = 0.852, 0.081
 BLIND64 = conversations.DATA / "blind64.yaml"
 BLIND64_MIN_ACCURACY, BLIND64_MAX_CONFIDENT_WRONG = 0.803, 0.103
 BLIND65 = conversations.DATA / "blind65.yaml"
-BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.85, 0.082
+BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.859, 0.073
 # blind66 and blind67 (stop 39; written and audited the same way: 0 and 1 turns changed): blind66
 # (people who describe what they mean instead of naming it, with pronouns and stories before the
 # question) and blind67 (arithmetic chains: a ceiling or cap computed from in steps, dates chained),
@@ -288,7 +288,7 @@ BLIND65_MIN_ACCURACY, BLIND65_MAX_CONFIDENT_WRONG = 0.85, 0.082
 BLIND66 = conversations.DATA / "blind66.yaml"
 BLIND66_MIN_ACCURACY, BLIND66_MAX_CONFIDENT_WRONG = 0.651, 0.082
 BLIND67 = conversations.DATA / "blind67.yaml"
-BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.809, 0.149
+BLIND67_MIN_ACCURACY, BLIND67_MAX_CONFIDENT_WRONG = 0.822, 0.132
 # blind68 and blind69 (stop 40; written and audited the same way: 0 and 1 turns changed): blind68
 # (both plans in one chat, years told by their place: 「第一年」「最後一年」「隔年」) and blind69 (money
 # across several people, items and steps: event totals, what an amount buys, one count changed),
@@ -313,6 +313,12 @@ BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG = 0.809, 0.124
 # with Keelung's targets; first measured at d301076 (the stop's start) at 75.4% / 12.3%
 BLIND72 = conversations.DATA / "blind72.yaml"
 BLIND72_MIN_ACCURACY, BLIND72_MAX_CONFIDENT_WRONG = 0.808, 0.103
+# blind73 (stop 44; four writers, two auditors, three expectations changed): drafting the budget line
+# by line with corrections, modes and partial domains by school size in Simplified Chinese, running
+# the plan through the year in English, a busy director jumping between topics; first measured at
+# f4ef195 (the stop's start) at 76.7% / 11.5%
+BLIND73 = conversations.DATA / "blind73.yaml"
+BLIND73_MIN_ACCURACY, BLIND73_MAX_CONFIDENT_WRONG = 0.812, 0.082
 # tests/data/questions_yesno.yaml (stop 20): 140 yes-or-no questions aimed at near misses, first
 # measured at 35.0% / 58.6% (the rule alone, with no yes or no, answered most); 78.6% / 5.0% at
 # stop 23, once such questions got unsure replies: see docs/evidence.md
@@ -543,6 +549,7 @@ LATE_SETS = {
     "blind70": (BLIND70, BLIND70_MIN_ACCURACY, BLIND70_MAX_CONFIDENT_WRONG),
     "blind71": (BLIND71, BLIND71_MIN_ACCURACY, BLIND71_MAX_CONFIDENT_WRONG),
     "blind72": (BLIND72, BLIND72_MIN_ACCURACY, BLIND72_MAX_CONFIDENT_WRONG),
+    "blind73": (BLIND73, BLIND73_MIN_ACCURACY, BLIND73_MAX_CONFIDENT_WRONG),
 }
 
 
