@@ -488,11 +488,9 @@ def _materials_share(u: Understanding, topic: Topic | None, school: dict[str, An
         return None
     if u.mentions(r"每班|每節|一班|一節|per class|per period|a class|a period"):
         return None  # 「一班一節可以報多少」: the rate
-    told = {k: v for k, v in school.items() if k in _MODE2_FACTS}
     # (the school's own, asked of it; the last ceiling's when the chat told none: "those classes")
-    ceiling = None if about_the_school(u) and told else last_ceiling(topic)
-    facts = dict(ceiling.facts) if ceiling is not None else told
-    if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
+    facts = _mode2_school(topic, school, about_the_school(u))
+    if facts is None:
         return None
     # (「可以上幾班節」 "how many class-periods can that fund?": the share at 800 a class-period)
     buys = {"buys": True} if asks_what_it_buys(u) else {}
@@ -515,11 +513,22 @@ def _materials_of_the_school(fresh: Query, topic: Topic | None, school: dict[str
         return None
     if not (i.get("classes") and i.get("periods")) or i.get("amounts") or i.get("student") or i.get("buys"):
         return None
-    ceiling = last_ceiling(topic)
-    facts = dict(ceiling.facts) if ceiling is not None else {k: v for k, v in school.items() if k in _MODE2_FACTS}
+    facts = _mode2_school(topic, school)
+    return replace(fresh, facts={k: v for k, v in facts.items() if k in _MODE2_FACTS}) if facts is not None else None
+
+
+def _mode2_school(
+    topic: Topic | None, school: dict[str, Any], asked_of_the_school: bool = False
+) -> dict[str, Any] | None:
+    """The mode-2 school whose student foundation ceiling a materials share is of: the chat's last
+    ceiling's facts, or the school's own told facts (first when asked of the school, 「我們學校…」);
+    None unless mode 2 with its classes and domains."""
+    told = {k: v for k, v in school.items() if k in _MODE2_FACTS}
+    ceiling = None if asked_of_the_school and told else last_ceiling(topic)
+    facts = dict(ceiling.facts) if ceiling is not None else told
     if facts.get("mode") != 2 or not all(facts.get(k) for k in _MODE2_FACTS):
         return None
-    return replace(fresh, facts={k: v for k, v in facts.items() if k in _MODE2_FACTS})
+    return facts
 
 
 _ADDED_UP = r"加起來|總共|合計|一共|加上|\+|\btotal\b|\baltogether\b|\bcombined\b|\bin all\b"

@@ -735,10 +735,14 @@ _FIGURE_RIGHTED = re.compile(
 )
 
 
+# the words that say something told was wrong: 「不對」「更正」「打錯」…
+_SAID_WRONG = r"不對|錯了|更正|打錯|說錯|寫錯"
+
+
 # 「更正 出席的專家有7位不是2位 補充保費變多少」: the figure now, then the one it is not, the same unit
 # (a few words of what it counts before, what is asked again after)
 _FIGURE_RIGHTED_AFTER = re.compile(
-    r"^(?:(?:更正|打錯|說錯|寫錯|抱歉|不好意思|不對|錯了|sorry)\s*[,，]?\s*)*[^\d\s]{0,10}?(\d+)\s*([^\d\s,，]{1,2}?)\s*(?:才對)?\s*[,，]?\s*"
+    rf"^(?:(?:{_SAID_WRONG}|抱歉|不好意思|sorry)\s*[,，]?\s*)*[^\d\s]{{0,10}}?(\d+)\s*([^\d\s,，]{{1,2}}?)\s*(?:才對)?\s*[,，]?\s*"
     # (what is asked again after it asks the same thing, changed: 「補充保費變多少」, not 「那雜支最多多少」)
     r"不是\s*(\d+)\s*\2\s*(?:[,，]?\s*[^\d]{0,12}?(?:變(?:成)?多少|呢))?$"
 )
@@ -753,15 +757,15 @@ _FIGURE_SAID_WRONG = re.compile(
 # 「喔 學生是42個才對」「不對 學生是46個」: what a figure counts, then what it is now, said to put it
 # right (a 「不對」 before or a 「才對」 after), with no 「不是…」
 _LABELLED_RIGHTED = re.compile(
-    r"^(?:(?:欸|誒|啊|阿|喔|哦|噢|抱歉|不好意思|不對|錯了|更正|打錯|說錯|寫錯|sorry)\s*[,，]?\s*)*"
+    rf"^(?:(?:欸|誒|啊|阿|喔|哦|噢|抱歉|不好意思|{_SAID_WRONG}|sorry)\s*[,，]?\s*)*"
     r"([\u4e00-\u9fff]{1,6}?)\s*(?:是|有|應該是|其實是)\s*(\d+)\s*(?:個|人|位|名|場|次|節|堂|天|日|晚|餐|週|周)?\s*"
     r"(?:才對|才是|啦|喔|哦)?$"
 )
-_PUTS_RIGHT = re.compile(r"^\W*(?:\S{1,2}\s*)?(?:不對|錯了|更正|打錯|說錯|寫錯)|才對|才是")
+_PUTS_RIGHT = re.compile(rf"^\W*(?:\S{{1,2}}\s*)?(?:{_SAID_WRONG})|才對|才是")
 
 
 # 「不是 我算錯了 這學期總共是45位」: a count said to be wrong, only its new value given
-_COUNT_RIGHTED = re.compile(r"^\W*(?:不是|不對|算錯|打錯|說錯|寫錯|更正|抱歉|sorry)")
+_COUNT_RIGHTED = re.compile(rf"^\W*(?:不是|算錯|{_SAID_WRONG}|抱歉|sorry)")
 _COUNTED = re.compile(r"(?<![\d.])(\d+)\s*(位|人|個(?!\s*班)|名|場|次|節|堂|天|晚|餐|週|周)")
 # the new count said as what it is (「總共是45位」), in a message adding nothing (not 「但要加3位老師」)
 _NOW_IS = re.compile(r"(?:是|有|共|總共|其實|應該)\s*\d+")
